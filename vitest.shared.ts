@@ -1,0 +1,12 @@
+import { fileURLToPath } from 'node:url';
+
+const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+
+/** Workspace libs resolve to their sources, as tsconfig.base.json paths do. */
+export const workspaceAliases = {
+  '@loupe/prompts': here('./libs/prompts/src/index.ts'),
+  '@loupe/model/node': here('./libs/model/src/node.ts'),
+  '@loupe/model': here('./libs/model/src/index.ts'),
+  '@loupe/db/testing': here('./libs/db/src/testing/index.ts'),
+  '@loupe/db': here('./libs/db/src/index.ts'),
+};
