@@ -13,6 +13,8 @@ export default [
   prettier,
   {
     files: ['**/*.ts', '**/*.tsx'],
+    // Test-runner configs import the shared root alias map, which belongs to no project.
+    ignores: ['**/vitest.config.ts'],
     plugins: { '@nx': nx },
     rules: {
       '@typescript-eslint/consistent-type-imports': 'error',

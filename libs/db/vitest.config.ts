@@ -1,12 +1,15 @@
 import { defineConfig } from 'vitest/config';
-import { workspaceAliases } from '../../vitest.shared';
 
+// libs/db imports no other workspace lib, so it needs no @loupe/* aliases (importing
+// ../../vitest.shared from here trips @nx/enforce-module-boundaries).
 export default defineConfig({
-  resolve: { alias: workspaceAliases },
   test: {
     name: 'db',
     root: __dirname,
-    include: ['src/**/*.spec.ts', 'scripts/**/*.spec.ts'],
+    // scripts/ (npm start) has no project of its own; its helpers are tested here.
+    include: ['src/**/*.spec.ts', 'scripts/**/*.spec.ts', '../../scripts/**/*.spec.ts'],
+    // Generates the Prisma client first when it is missing (postinstall normally did).
+    globalSetup: ['./src/testing/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     reporters: ['default', ['json', { outputFile: '../../test-output/vitest/db.json' }]],

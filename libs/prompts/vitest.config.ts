@@ -1,8 +1,8 @@
 import { defineConfig } from 'vitest/config';
-import { workspaceAliases } from '../../vitest.shared';
 
+// libs/prompts depends on no other workspace lib, so it needs no @loupe/* aliases (importing
+// ../../vitest.shared from here trips @nx/enforce-module-boundaries once the project graph exists).
 export default defineConfig({
-  resolve: { alias: workspaceAliases },
   test: {
     name: 'prompts',
     root: __dirname,

@@ -1,0 +1,21 @@
+/**
+ * Training sizes per TRAINER_CONFIG. 'product' trains the network browsers run; 'tiny' is the
+ * test-sized network and data so the trainer's whole spec suite runs in a few minutes.
+ */
+export interface TrainerConfig {
+  name: 'product' | 'tiny';
+  /** Images per optimizer step. */
+  batchSize: number;
+  /** Train only the mask decoder during fine-tuning (cheaper; keeps MAE features). */
+  freezeEncoder: boolean;
+  /** MAE pretraining: epochs and the most pool images one run uses (most recent first). */
+  pretrainEpochs: number;
+  pretrainMaxImages: number;
+  /** Weak labels turned into pseudo-masks per round at most. */
+  maxPseudoLabels: number;
+}
+
+export const TRAINER_CONFIGS: Record<TrainerConfig['name'], TrainerConfig> = {
+  product: { name: 'product', batchSize: 4, freezeEncoder: false, pretrainEpochs: 2, pretrainMaxImages: 400, maxPseudoLabels: 200 },
+  tiny: { name: 'tiny', batchSize: 4, freezeEncoder: false, pretrainEpochs: 1, pretrainMaxImages: 16, maxPseudoLabels: 16 },
+};

@@ -1,0 +1,71 @@
+import { encodeMaskBytes } from '@loupe/prompts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TrainerError } from '../errors';
+import { createTrainerTestFixture, type TrainerTestFixture } from '../testing/trainer-test-fixture';
+import { assignImageSplits } from './assign-image-splits';
+import { loadLabeledSamples } from './load-labeled-samples';
+
+let fixture: TrainerTestFixture;
+
+beforeAll(async () => {
+  fixture = await createTrainerTestFixture();
+});
+afterAll(async () => {
+  await fixture?.close();
+});
+
+async function projectWithMasks(count: number) {
+  const project = await fixture.createProject();
+  const samples = fixture.syntheticImages(count, 11);
+  const tasks = [];
+  for (const sample of samples) {
+    const { imageId, taskId } = await fixture.addImage(project.id, sample.image, sample.width, sample.height);
+    await fixture.acceptMask(taskId, project.userId, sample.lesions[0] ?? sample.mask);
+    tasks.push({ imageId, taskId });
+  }
+  return { project, tasks };
+}
+
+describe('assignImageSplits + loadLabeledSamples', () => {
+  it('holds out a fixed 20 % and never returns a validation image for training', async () => {
+    const { project } = await projectWithMasks(15);
+    expect(await assignImageSplits(fixture.db, project.id, 0.2)).toEqual({ assigned: 15 });
+    const splits = await fixture.db.image.findMany({ where: { projectId: project.id }, select: { id: true, split: true } });
+    const validationIds = new Set(splits.filter((s) => s.split === 'VALIDATION').map((s) => s.id));
+    expect(validationIds.size).toBeGreaterThanOrEqual(2);
+    expect(validationIds.size).toBeLessThanOrEqual(4);
+
+    const data = await loadLabeledSamples(fixture.db, fixture.services.blobs, project.id);
+    expect(data.train.length + data.validation.length).toBe(15);
+    expect(data.train.some((s) => validationIds.has(s.imageId))).toBe(false);
+    expect(new Set(data.validation.map((s) => s.imageId))).toEqual(validationIds);
+    expect(data.train[0]?.image.pixels).toBeInstanceOf(Float32Array);
+    expect(data.train[0]?.weight).toBe(1);
+
+    // A second pass changes nothing: the split is decided once.
+    expect(await assignImageSplits(fixture.db, project.id, 0.5)).toEqual({ assigned: 0 });
+    const again = await fixture.db.image.findMany({ where: { projectId: project.id }, select: { id: true, split: true } });
+    expect(again.sort((a, b) => a.id.localeCompare(b.id))).toEqual(splits.sort((a, b) => a.id.localeCompare(b.id)));
+  });
+
+  it('fails with MASK_MISMATCH naming the annotation when a mask does not fit its image', async () => {
+    const { project, tasks } = await projectWithMasks(3);
+    const wrong = encodeMaskBytes({ width: 7, height: 7, data: new Uint8Array(49).fill(1) });
+    const annotation = await fixture.db.annotation.findFirstOrThrow({ where: { taskId: tasks[0]?.taskId } });
+    await fixture.db.annotation.update({ where: { id: annotation.id }, data: { finalRle: wrong as Uint8Array<ArrayBuffer> } });
+    const error = await assignImageSplits(fixture.db, project.id, 0.2).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TrainerError);
+    expect((error as TrainerError).code).toBe('MASK_MISMATCH');
+    expect((error as TrainerError).message).toContain(annotation.id);
+  });
+
+  it('fails with CORRUPT_IMAGE naming the image when its pixels are not an image', async () => {
+    const { project, tasks } = await projectWithMasks(3);
+    await assignImageSplits(fixture.db, project.id, 0.2);
+    const bad = await fixture.services.blobs.put(new TextEncoder().encode('not a png'), { ext: '.png' });
+    await fixture.db.image.update({ where: { id: tasks[1]?.imageId }, data: { pixelsKey: bad.key } });
+    const error = await loadLabeledSamples(fixture.db, fixture.services.blobs, project.id).catch((e: unknown) => e);
+    expect((error as TrainerError).code).toBe('CORRUPT_IMAGE');
+    expect((error as TrainerError).message).toContain(tasks[1]?.imageId);
+  });
+});

@@ -1,0 +1,97 @@
+import { enqueueJob, ensureStarterModel, leaseNextTask } from '@loupe/db';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDbJobQueue } from '../queue/create-db-job-queue';
+import { processNextJob } from '../queue/process-next-job';
+import { seedLabeledProject } from '../testing/seed-labeled-project';
+import { createTrainerTestFixture, type TrainerTestFixture } from '../testing/trainer-test-fixture';
+import { createJobHandlers } from './create-job-handlers';
+import { TRAINER_JOB_TYPES } from './job-payloads';
+
+let fixture: TrainerTestFixture;
+
+beforeAll(async () => {
+  fixture = await createTrainerTestFixture();
+});
+afterAll(async () => {
+  await fixture?.close();
+});
+
+function work() {
+  return processNextJob({
+    queue: createDbJobQueue(fixture.db, TRAINER_JOB_TYPES),
+    handlers: createJobHandlers(fixture.services),
+    workerId: 'spec-worker',
+    lockSeconds: 30,
+  });
+}
+
+describe('fine-tuning job', () => {
+  it('trains from the active model, registers a verified candidate, gates it on the held-out set and records progress', async () => {
+    const project = await seedLabeledProject(fixture, { masks: 12, unlabeled: 3 });
+    const job = await enqueueJob(fixture.db, { projectId: project.id, type: 'finetune', payload: { trigger: 'manual' } });
+    const outcome = await work();
+    expect(outcome.status, outcome.status === 'failed' ? outcome.reason : '').toBe('succeeded');
+
+    const run = await fixture.db.trainingRun.findFirstOrThrow({ where: { projectId: project.id }, include: { resultModelVersion: true } });
+    expect(run).toMatchObject({ kind: 'FINETUNE', status: 'SUCCEEDED', trigger: 'manual', progress: 1, attempts: 1, totalEpochs: 2, epoch: 2 });
+    expect((await fixture.db.job.findUniqueOrThrow({ where: { id: job.id } })).payload).toMatchObject({ trainingRunId: run.id });
+    expect(run.trainLabelCount + run.valLabelCount).toBe(12);
+    expect(run.valLabelCount).toBeGreaterThanOrEqual(2);
+    const history = run.lossHistory as { step: number; loss: number; epoch: number }[];
+    expect(history.length).toBe(run.totalSteps);
+    expect(history.every((p) => Number.isFinite(p.loss))).toBe(true);
+    expect(run.checkpointKey).toMatch(/^[0-9a-f]{2}\/[0-9a-f]{64}\.safetensors$/);
+    expect(fixture.logs.some((line) => line.includes('starting from starter-checkpoint'))).toBe(true);
+
+    const candidate = run.resultModelVersion!;
+    expect(candidate.version).toBe(2);
+    expect(candidate.parentId).toBe(run.baseModelVersionId);
+    expect(candidate.checkpointKey).toBeTruthy();
+    for (const [key, sha] of [
+      [candidate.encoderKey, candidate.encoderSha256],
+      [candidate.decoderKey, candidate.decoderSha256],
+      [candidate.manifestKey, candidate.manifestSha256],
+    ] as const) {
+      expect(await fixture.services.artifacts.verify(key!, sha!)).toBe(true);
+    }
+
+    // Both models were evaluated on the same held-out masks; the outcome follows the gate.
+    const metrics = run.metrics as { candidate: { dice: number; noc90: number; objects: number }; active: { dice: number; noc90: number; objects: number }; promoted: boolean; reason: string };
+    expect(metrics.candidate.objects).toBe(metrics.active.objects);
+    const shouldPromote = metrics.candidate.dice >= metrics.active.dice && metrics.candidate.noc90 - metrics.active.noc90 <= 0.5;
+    expect(metrics.promoted).toBe(shouldPromote);
+    const projectRow = await fixture.db.project.findUniqueOrThrow({ where: { id: project.id } });
+    const scoreJobs = await fixture.db.job.count({ where: { projectId: project.id, type: 'score' } });
+    if (shouldPromote) {
+      expect(projectRow.activeModelVersionId).toBe(candidate.id);
+      expect(scoreJobs).toBe(1);
+    } else {
+      expect(projectRow.activeModelVersionId).toBe(run.baseModelVersionId);
+      const kept = await fixture.db.modelVersion.findUniqueOrThrow({ where: { id: candidate.id } });
+      expect(kept.status).toBe('CANDIDATE');
+      expect(kept.statusReason).toBe(metrics.reason);
+      expect(scoreJobs).toBe(0);
+    }
+    expect((await fixture.db.modelVersion.findUniqueOrThrow({ where: { id: candidate.id } })).valDice).toBeCloseTo(metrics.candidate.dice, 6);
+  });
+
+  it('scores unlabeled images after a promotion and the queue serves the most informative first', async () => {
+    const project = await seedLabeledProject(fixture, { masks: 0, unlabeled: 6, seed: 5 });
+    await ensureStarterModel(fixture.db, fixture.services.artifacts, project.id, fixture.env.STARTER_MODEL_DIR);
+    await enqueueJob(fixture.db, { projectId: project.id, type: 'score' });
+    const outcome = await work();
+    expect(outcome.status, outcome.status === 'failed' ? outcome.reason : '').toBe('succeeded');
+    const scores = await fixture.db.activeLearningScore.findMany({ where: { projectId: project.id } });
+    expect(scores).toHaveLength(6);
+    for (const score of scores) {
+      expect(score.score).toBeGreaterThanOrEqual(0);
+      expect(score.score).toBeLessThanOrEqual(1);
+      expect(score.score).toBeCloseTo((1 - score.iouConfidence + score.multimaskDisagreement + score.thresholdInstability) / 3, 6);
+    }
+    const tasks = await fixture.db.task.findMany({ where: { projectId: project.id }, select: { id: true, imageId: true, priority: true } });
+    for (const task of tasks) expect(task.priority).toBeCloseTo(scores.find((s) => s.imageId === task.imageId)!.score, 6);
+    const top = [...tasks].sort((a, b) => b.priority - a.priority)[0]!;
+    const leased = await leaseNextTask(fixture.db, { projectId: project.id, userId: project.userId, leaseSeconds: 60 });
+    expect(leased?.id).toBe(top.id);
+  });
+});

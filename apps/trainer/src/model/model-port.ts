@@ -1,0 +1,98 @@
+/**
+ * What the trainer needs from the model library, in the trainer's own terms. The adapter in
+ * `create-model-port.ts` maps it onto '@loupe/model/node'; jobs depend only on this interface,
+ * which keeps the model lib's training internals out of the job code.
+ */
+import type { Box, Mask } from '@loupe/prompts';
+import type { GrayImage } from '../data/decode-image-pixels';
+import type { TrainingStep } from '../progress/training-progress';
+
+/** A segmenter with trainable weights in memory. */
+export interface TrainableModel {
+  readonly configName: string;
+  readonly config: Record<string, unknown>;
+  dispose(): void;
+}
+
+export interface TrainingSample {
+  image: GrayImage;
+  mask: Mask;
+  /** Per-sample loss weight (1 for accepted masks, confidence for pseudo-masks). */
+  weight: number;
+}
+
+export interface FineTuneRequest {
+  model: TrainableModel;
+  samples: TrainingSample[];
+  /** Total epochs of the round, and the first one still to run (> 0 when resuming). */
+  epochs: number;
+  startEpoch: number;
+  /** Train the mask decoder only (the encoder keeps its MAE features). */
+  freezeEncoder: boolean;
+  batchSize: number;
+  seed: number;
+  onProgress(step: TrainingStep): Promise<void>;
+  /** Called after each finished epoch (0-based); the trainer checkpoints there. */
+  onEpochEnd(epoch: number): Promise<void>;
+  /** Polled between steps; true ends training early (TrainerError SHUTDOWN is thrown). */
+  shouldStop(): boolean;
+}
+
+export interface PretrainRequest {
+  model: TrainableModel;
+  images: GrayImage[];
+  epochs: number;
+  startEpoch: number;
+  seed: number;
+  onProgress(step: TrainingStep): Promise<void>;
+  onEpochEnd(epoch: number): Promise<void>;
+  shouldStop(): boolean;
+}
+
+export interface EvaluationMetrics {
+  dice: number;
+  iou: number;
+  noc85: number;
+  noc90: number;
+  nof90: number;
+  hd95?: number;
+  objects: number;
+}
+
+/** ONNX files of one model version on local disk (manifest.json, encoder.onnx, decoder.onnx). */
+export interface ExportedModelFiles {
+  dir: string;
+  manifestPath: string;
+  encoderPath: string;
+  decoderPath: string;
+}
+
+export interface BoxPrediction {
+  /** Per output (index 0 single-mask, 1.. multimask): probabilities on the M x M grid over the crop. */
+  cropProbabilities: Float32Array[];
+  /** The IoU head's prediction for each output. */
+  iouPredictions: number[];
+  /** Full-resolution probabilities (image width x height) of one output. */
+  fullResolution(outputIndex: number): Float32Array;
+}
+
+export interface Predictor {
+  predictBox(image: GrayImage, box: Box): Promise<BoxPrediction>;
+  close(): Promise<void>;
+}
+
+export interface ModelPort {
+  /** The network config the trainer config maps to ('product' -> served size, 'tiny' -> tests). */
+  configName(trainerConfig: 'product' | 'tiny'): string;
+  createFresh(configName: string, seed: number): Promise<TrainableModel>;
+  /** Weights (and optimizer state, when saved mid-run) from a safetensors checkpoint file. */
+  loadCheckpoint(file: string): Promise<TrainableModel>;
+  /** With optimizer state (to resume a run) unless `weightsOnly` (a version's final weights). */
+  saveCheckpoint(model: TrainableModel, file: string, metadata?: Record<string, unknown>, options?: { weightsOnly?: boolean }): Promise<void>;
+  fineTune(request: FineTuneRequest): Promise<{ steps: number; finalLoss: number }>;
+  pretrainMae(request: PretrainRequest): Promise<{ steps: number; finalLoss: number }>;
+  exportOnnx(model: TrainableModel, outDir: string, options: { version: string; training?: Record<string, unknown> }): Promise<ExportedModelFiles>;
+  /** Simulated-annotator evaluation of exported files on held-out samples. */
+  evaluate(files: ExportedModelFiles, samples: readonly TrainingSample[]): Promise<EvaluationMetrics>;
+  openPredictor(files: ExportedModelFiles): Promise<Predictor>;
+}

@@ -1,0 +1,45 @@
+/**
+ * Evaluates the active model and the candidate on the same held-out samples in the same run, and
+ * promotes the candidate only if it passes the gate (decide-promotion.ts). Promotion is the db
+ * lib's single transaction, which also notifies web servers so open browsers hot-swap. A candidate
+ * that does not pass stays CANDIDATE with the reason recorded.
+ */
+import { join } from 'node:path';
+import { promoteModelVersion, type ModelVersion, type Prisma } from '@loupe/db';
+import { materializeModelFiles } from '../artifacts/materialize-model-files';
+import type { EvaluationMetrics, TrainingSample } from '../model/model-port';
+import type { TrainerServices } from '../trainer-services';
+import { decidePromotion, type PromotionDecision } from './decide-promotion';
+
+export interface GateOutcome {
+  active: EvaluationMetrics;
+  candidate: EvaluationMetrics;
+  decision: PromotionDecision;
+  promoted: boolean;
+}
+
+export async function evaluateAndGateCandidate(
+  services: TrainerServices,
+  input: { active: ModelVersion; candidate: ModelVersion; validation: readonly TrainingSample[]; maxNoc90Regression: number; workDir: string },
+): Promise<GateOutcome> {
+  const { db, artifacts, model } = services;
+  const activeFiles = await materializeModelFiles(artifacts, input.active, join(input.workDir, 'eval-active'));
+  const candidateFiles = await materializeModelFiles(artifacts, input.candidate, join(input.workDir, 'eval-candidate'));
+  const active = await model.evaluate(activeFiles, input.validation);
+  const candidate = await model.evaluate(candidateFiles, input.validation);
+  const decision = decidePromotion(candidate, active, input.maxNoc90Regression);
+  services.log(
+    `candidate v${input.candidate.version}: Dice ${candidate.dice.toFixed(4)} NoC@90 ${candidate.noc90.toFixed(2)} vs active v${input.active.version}: Dice ${active.dice.toFixed(4)} NoC@90 ${active.noc90.toFixed(2)} -> ${decision.promote ? 'promote' : 'keep'} (${decision.reason})`,
+  );
+  await db.modelVersion.update({
+    where: { id: input.candidate.id },
+    data: {
+      metrics: { ...candidate, comparedWith: { modelVersionId: input.active.id, ...active } } as unknown as Prisma.InputJsonValue,
+      valDice: candidate.dice,
+      valNoc90: candidate.noc90,
+      statusReason: decision.promote ? null : decision.reason,
+    },
+  });
+  if (decision.promote) await promoteModelVersion(db, input.candidate.id);
+  return { active, candidate, decision, promoted: decision.promote };
+}

@@ -1,0 +1,95 @@
+/**
+ * Weak labels (boxes accepted without a corrected mask) as extra training samples: the active
+ * model turns each box into a pseudo-mask, stored on the WeakLabel with its confidence (reused
+ * while the same model is active). Only pseudo-masks at or above the project's confidence
+ * threshold are used, weighted by that confidence. Images held out for validation are skipped.
+ */
+import { join } from 'node:path';
+import { type Db, type ModelVersion } from '@loupe/db';
+import { decodeMaskBytes, encodeMaskBytes, type Mask } from '@loupe/prompts';
+import { materializeModelFiles } from '../artifacts/materialize-model-files';
+import type { BlobReader } from '../data/blob-reader';
+import type { LabeledSample } from '../data/load-labeled-samples';
+import { loadImage } from '../data/load-image';
+import type { ModelPort, Predictor } from '../model/model-port';
+import type { TrainerServices } from '../trainer-services';
+import { pseudoMaskFromPrediction } from './pseudo-mask-from-prediction';
+
+export interface PseudoLabelSummary {
+  samples: LabeledSample[];
+  /** Weak labels considered, and how many were confident enough to use. */
+  considered: number;
+  used: number;
+}
+
+export async function loadPseudoLabeledSamples(
+  services: Pick<TrainerServices, 'db' | 'blobs' | 'artifacts' | 'model'>,
+  input: { projectId: string; active: ModelVersion; minConfidence: number; limit: number; workDir: string },
+): Promise<PseudoLabelSummary> {
+  const { db } = services;
+  const weakLabels = await db.weakLabel.findMany({
+    where: {
+      projectId: input.projectId,
+      kind: 'BOX',
+      boxX0: { not: null },
+      boxY0: { not: null },
+      boxX1: { not: null },
+      boxY1: { not: null },
+      image: { OR: [{ split: null }, { split: 'TRAIN' }] },
+    },
+    select: {
+      id: true,
+      boxX0: true,
+      boxY0: true,
+      boxX1: true,
+      boxY1: true,
+      pseudoMaskRle: true,
+      pseudoConfidence: true,
+      pseudoModelVersionId: true,
+      image: { select: { id: true, pixelsKey: true, width: true, height: true, fileName: true } },
+    },
+    orderBy: { createdAt: 'desc' },
+    take: input.limit,
+  });
+  if (weakLabels.length === 0) return { samples: [], considered: 0, used: 0 };
+
+  let predictor: Predictor | null = null;
+  const samples: LabeledSample[] = [];
+  try {
+    for (const label of weakLabels) {
+      const image = await loadImage(services.blobs as BlobReader, label.image);
+      let mask: Mask;
+      let confidence: number;
+      if (label.pseudoModelVersionId === input.active.id && label.pseudoMaskRle && label.pseudoConfidence !== null) {
+        mask = decodeMaskBytes(label.pseudoMaskRle);
+        confidence = label.pseudoConfidence;
+      } else {
+        predictor ??= await openActivePredictor(services.model, services, input.active, join(input.workDir, 'pseudo-model'));
+        const box = { x0: label.boxX0 as number, y0: label.boxY0 as number, x1: label.boxX1 as number, y1: label.boxY1 as number };
+        const pseudo = pseudoMaskFromPrediction(await predictor.predictBox(image, box), box, image.width, image.height);
+        mask = pseudo.mask;
+        confidence = pseudo.confidence;
+        await db.weakLabel.update({
+          where: { id: label.id },
+          data: { pseudoMaskRle: encodeMaskBytes(mask) as Uint8Array<ArrayBuffer>, pseudoConfidence: confidence, pseudoModelVersionId: input.active.id },
+        });
+      }
+      if (confidence >= input.minConfidence && mask.width === image.width && mask.height === image.height) {
+        samples.push({ imageId: label.image.id, sourceId: label.id, source: 'pseudo', image, mask, weight: confidence });
+      }
+    }
+  } finally {
+    await predictor?.close();
+  }
+  return { samples, considered: weakLabels.length, used: samples.length };
+}
+
+async function openActivePredictor(
+  port: ModelPort,
+  services: Pick<TrainerServices, 'artifacts'>,
+  active: ModelVersion,
+  dir: string,
+): Promise<Predictor> {
+  const files = await materializeModelFiles(services.artifacts, active, dir);
+  return port.openPredictor(files);
+}

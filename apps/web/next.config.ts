@@ -1,0 +1,60 @@
+import type { NextConfig } from 'next';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Cross-origin isolation (COOP + COEP) on every response: SharedArrayBuffer, and with it
+ * onnxruntime-web's threaded wasm, is only available to cross-origin isolated pages and their
+ * workers. Everything the page loads is same-origin, so `require-corp` costs nothing.
+ */
+const crossOriginIsolation = [
+  { key: 'Cross-Origin-Opener-Policy', value: 'same-origin' },
+  { key: 'Cross-Origin-Embedder-Policy', value: 'require-corp' },
+  { key: 'Cross-Origin-Resource-Policy', value: 'same-origin' },
+];
+
+const config: NextConfig = {
+  reactStrictMode: true,
+  poweredByHeader: false,
+  outputFileTracingRoot: fileURLToPath(new URL('../../', import.meta.url)),
+  transpilePackages: ['@loupe/db', '@loupe/model', '@loupe/prompts'],
+  serverExternalPackages: [
+    'sharp',
+    '@node-rs/argon2',
+    'pg',
+    '@prisma/client',
+    '@prisma/adapter-pg',
+    '@prisma/driver-adapter-utils',
+    '@prisma/schema-engine-wasm',
+    '@electric-sql/pglite',
+    '@electric-sql/pglite-socket',
+    'onnxruntime-node',
+    '@tensorflow/tfjs',
+    '@tensorflow/tfjs-backend-wasm',
+  ],
+  // Typecheck and lint are their own Nx targets (tsc, eslint); repeating them in `next build`
+  // only doubles build time on small machines.
+  typescript: { ignoreBuildErrors: true },
+  eslint: { ignoreDuringBuilds: true },
+  webpack(webpackConfig: { externals?: unknown[] }, { isServer }: { isServer: boolean }) {
+    if (isServer) {
+      // libs/db's migration runner locates Prisma's wasm schema engine with require.resolve; the web
+      // app never migrates, so let Node resolve it at run time instead of webpack at build time.
+      // Placed first: Next's own externals handler refuses ESM subpaths referenced by require.resolve.
+      webpackConfig.externals = [
+        ({ request }: { request?: string }, callback: (error?: Error | null, result?: string) => void) =>
+          request?.startsWith('@prisma/schema-engine-wasm') ? callback(null, `commonjs ${request}`) : callback(),
+        ...(webpackConfig.externals ?? []),
+      ];
+    }
+    return webpackConfig;
+  },
+  async headers() {
+    return [
+      { source: '/:path*', headers: crossOriginIsolation },
+      // The worker and ort wasm are rebuilt by predev/prebuild; revalidate rather than cache forever.
+      { source: '/ort/:file*', headers: [{ key: 'Cache-Control', value: 'public, max-age=3600' }] },
+    ];
+  },
+};
+
+export default config;

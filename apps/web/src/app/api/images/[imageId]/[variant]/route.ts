@@ -1,0 +1,37 @@
+import { requireProjectRole } from '../../../../../server/auth/require-project-role';
+import { getBlobs } from '../../../../../server/blobs';
+import { getDb } from '../../../../../server/db';
+import { AppError } from '../../../../../server/errors/app-error';
+import { errorResponse } from '../../../../../server/errors/to-http';
+import {
+  findImageProject,
+  IMAGE_VARIANTS,
+  readImageVariant,
+  type ImageVariant,
+} from '../../../../../server/services/images/read-image-variant';
+
+export const dynamic = 'force-dynamic';
+export const runtime = 'nodejs';
+
+export async function GET(req: Request, { params }: { params: Promise<{ imageId: string; variant: string }> }) {
+  try {
+    const { imageId, variant } = await params;
+    if (!(IMAGE_VARIANTS as readonly string[]).includes(variant))
+      throw new AppError('NOT_FOUND', `Unknown image variant "${variant}" (${IMAGE_VARIANTS.join(', ')}).`);
+    const projectId = await findImageProject(getDb(), imageId);
+    await requireProjectRole(req, projectId, 'ANNOTATOR');
+    const file = await readImageVariant({ db: getDb(), blobs: getBlobs() }, imageId, variant as ImageVariant);
+    return new Response(file.bytes as Uint8Array<ArrayBuffer>, {
+      headers: {
+        'Content-Type': file.contentType,
+        // An image id's pixels never change; the browser may keep them (private: access-checked).
+        'Cache-Control': 'private, max-age=31536000, immutable',
+        'X-Image-Width': String(file.width),
+        'X-Image-Height': String(file.height),
+        'X-Image-Bit-Depth': String(file.bitDepth),
+      },
+    });
+  } catch (error) {
+    return errorResponse(error);
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * The web app's environment, read and validated once. Nothing else in apps/web reads process.env.
+ * Database and storage settings (DATABASE_URL, DATA_DIR, BLOB_DIR, ARTIFACT_DIR, PORT ...) are
+ * libs/db's `readDbEnv`, so the web, trainer and start script agree on them.
+ */
+import { readDbEnv, type DbEnv } from '@loupe/db';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { z } from 'zod';
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  /** Session cookie lifetime. */
+  LOUPE_SESSION_DAYS: z.coerce.number().positive().default(14),
+  /** Upload limits: bytes per file, pixels per side, pixels per image, slices per volume. */
+  LOUPE_UPLOAD_MAX_BYTES: z.coerce.number().int().positive().default(256 * 1024 * 1024),
+  LOUPE_IMAGE_MAX_SIDE: z.coerce.number().int().positive().default(8192),
+  LOUPE_IMAGE_MAX_PIXELS: z.coerce.number().int().positive().default(40_000_000),
+  LOUPE_VOLUME_MAX_SLICES: z.coerce.number().int().positive().default(1024),
+  /** Demo password the seed gives its users (printed by `npm start`). */
+  LOUPE_DEMO_PASSWORD: z.string().min(8).default('loupe-demo'),
+  /** Cookies get `Secure` only when served over https. */
+  /** Folder of the starter model every new project is served first (default <repo>/models/starter). */
+  STARTER_MODEL_DIR: z.string().min(1).optional(),
+  LOUPE_SECURE_COOKIES: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+});
+
+export type Env = Omit<z.infer<typeof envSchema>, 'STARTER_MODEL_DIR'> & {
+  db: DbEnv;
+  /** The workspace root (where nx.json is): `next dev` runs in apps/web, `npm start` at the root. */
+  repoRoot: string;
+  starterModelDir: string;
+};
+
+function findRepoRoot(from: string): string {
+  let dir = resolve(from);
+  while (!existsSync(join(dir, 'nx.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) return resolve(from);
+    dir = parent;
+  }
+  return dir;
+}
+
+function readEnv(): Env {
+  const parsed = envSchema.safeParse(process.env);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`invalid environment for apps/web: ${issues}`);
+  }
+  const repoRoot = findRepoRoot(process.cwd());
+  const { STARTER_MODEL_DIR, ...rest } = parsed.data;
+  return {
+    ...rest,
+    // DATA_DIR and friends resolve against the repo root wherever the process was started.
+    db: readDbEnv(process.env, repoRoot),
+    repoRoot,
+    starterModelDir: resolve(repoRoot, STARTER_MODEL_DIR ?? 'models/starter'),
+  };
+}
+
+export const env: Env = readEnv();

@@ -1,0 +1,29 @@
+/**
+ * The root router. Adding a router is one line here; every procedure must come from a builder in
+ * ./trpc.ts so its access rule is recorded (the access-control test walks this router).
+ */
+import { annotationsRouter } from './routers/annotations';
+import { authRouter } from './routers/auth';
+import { eventsRouter } from './routers/events';
+import { imagesRouter } from './routers/images';
+import { modelsRouter } from './routers/models';
+import { projectsRouter } from './routers/projects';
+import { queueRouter } from './routers/queue';
+import { reviewRouter } from './routers/review';
+import { tasksRouter } from './routers/tasks';
+import { createCallerFactory, createTRPCRouter } from './trpc';
+
+export const appRouter = createTRPCRouter({
+  auth: authRouter,
+  projects: projectsRouter,
+  images: imagesRouter,
+  queue: queueRouter,
+  tasks: tasksRouter,
+  annotations: annotationsRouter,
+  events: eventsRouter,
+  models: modelsRouter,
+  review: reviewRouter,
+});
+
+export type AppRouter = typeof appRouter;
+export const createCaller = createCallerFactory(appRouter);

@@ -1,0 +1,18 @@
+/** Password hashing: argon2id with @node-rs/argon2's defaults (memory-hard, salted, PHC string). */
+import { hash, verify } from '@node-rs/argon2';
+
+export const MIN_PASSWORD_LENGTH = 8;
+
+export function hashPassword(password: string): Promise<string> {
+  return hash(password);
+}
+
+/** False for a wrong password or a malformed stored hash (never throws on bad input). */
+export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
+  try {
+    return await verify(passwordHash, password);
+  } catch {
+    // A malformed hash is a failed sign-in, not a server error.
+    return false;
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * Saves one accepted object: the mask and the model's proposal arrive as libs/prompts mask bytes
+ * (run-length). The server decodes them (malformed bytes are refused), checks they match the
+ * image, computes area, bounding box and edit statistics itself, checks the serving model version,
+ * and writes through libs/db saveAnnotation (live lease + revision check, one transaction).
+ */
+import { saveAnnotation, type Db } from '@loupe/db';
+import { decodeMaskBytes, intersectionArea, maskArea, maskBoundingBox, type Mask } from '@loupe/prompts';
+import { AppError } from '../../errors/app-error';
+import { checkServingModel } from '../models/check-serving-model';
+
+export interface SaveObjectMaskInput {
+  projectId: string;
+  taskId: string;
+  userId: string;
+  objectId: string;
+  expectedRevision?: number;
+  /** Mask bytes (libs/prompts encodeMaskBytes), base64. */
+  finalRle: string;
+  proposalRle?: string | null;
+  modelVersionId?: string | null;
+  clicks: number;
+  brushStrokes: number;
+  activeSeconds: number;
+}
+
+function decodeBase64Mask(base64: string, field: string): { mask: Mask; bytes: Uint8Array } {
+  const bytes = new Uint8Array(Buffer.from(base64, 'base64'));
+  if (bytes.length === 0) throw new AppError('BAD_INPUT', `${field}: not base64 mask bytes.`, { field });
+  try {
+    return { mask: decodeMaskBytes(bytes), bytes };
+  } catch (error) {
+    throw new AppError('BAD_INPUT', `${field}: ${(error as Error).message}`, { field }, { cause: error });
+  }
+}
+
+export async function saveObjectMask(db: Db, input: SaveObjectMaskInput) {
+  const task = await db.task.findFirst({
+    where: { id: input.taskId, projectId: input.projectId },
+    select: { image: { select: { width: true, height: true } }, project: { select: { objectLabel: true } } },
+  });
+  if (!task) throw new AppError('NOT_FOUND', 'Task not found in this project.');
+  const { width, height } = task.image;
+
+  const final = decodeBase64Mask(input.finalRle, 'finalRle');
+  if (final.mask.width !== width || final.mask.height !== height)
+    throw new AppError('BAD_INPUT', `finalRle: mask is ${final.mask.width}x${final.mask.height} but the image is ${width}x${height}.`, {
+      field: 'finalRle',
+    });
+  const area = maskArea(final.mask);
+  if (area === 0) throw new AppError('BAD_INPUT', 'finalRle: the mask is empty; draw or accept a non-empty mask.', { field: 'finalRle' });
+  const proposal = input.proposalRle ? decodeBase64Mask(input.proposalRle, 'proposalRle') : null;
+  if (proposal && (proposal.mask.width !== width || proposal.mask.height !== height))
+    throw new AppError('BAD_INPUT', `proposalRle: mask is ${proposal.mask.width}x${proposal.mask.height} but the image is ${width}x${height}.`, {
+      field: 'proposalRle',
+    });
+  if (input.modelVersionId) await checkServingModel(db, input.projectId, input.modelVersionId);
+  if (proposal && !input.modelVersionId)
+    throw new AppError('BAD_INPUT', 'modelVersionId: a proposal must name the model version that made it.', { field: 'modelVersionId' });
+
+  const box = maskBoundingBox(final.mask);
+  if (!box) throw new AppError('BAD_INPUT', 'finalRle: the mask is empty.');
+  // One pass each for the proposal's area and the overlap; dice, IoU and edits follow from them.
+  const proposalArea = proposal ? maskArea(proposal.mask) : 0;
+  const overlap = proposal ? intersectionArea(proposal.mask, final.mask) : 0;
+  const editPixels = proposal ? proposalArea + area - 2 * overlap : 0;
+  const saved = await saveAnnotation(db, {
+    taskId: input.taskId,
+    userId: input.userId,
+    ...(input.expectedRevision !== undefined ? { expectedRevision: input.expectedRevision } : {}),
+    objectId: input.objectId,
+    label: task.project.objectLabel,
+    width,
+    height,
+    finalRle: final.bytes,
+    proposalRle: proposal?.bytes ?? null,
+    modelVersionId: input.modelVersionId ?? null,
+    area,
+    bboxX0: box.x0,
+    bboxY0: box.y0,
+    bboxX1: box.x1,
+    bboxY1: box.y1,
+    editPixels,
+    proposalDice: proposal ? (2 * overlap) / (proposalArea + area) : null,
+    proposalIou: proposal ? overlap / (proposalArea + area - overlap) : null,
+    clicks: input.clicks,
+    brushStrokes: input.brushStrokes,
+    activeSeconds: input.activeSeconds,
+    acceptedWithoutEdit: proposal !== null && editPixels === 0 && input.brushStrokes === 0,
+  });
+  return { ...saved, area, editPixels };
+}

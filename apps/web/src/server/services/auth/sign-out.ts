@@ -1,0 +1,7 @@
+import type { Db } from '@loupe/db';
+import { hashSessionToken } from '../../auth/session-token';
+
+/** Deletes the session row, so the cookie is worthless even if it was copied. */
+export async function signOut(db: Db, token: string): Promise<void> {
+  await db.session.deleteMany({ where: { tokenHash: hashSessionToken(token) } });
+}

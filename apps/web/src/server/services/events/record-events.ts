@@ -1,0 +1,41 @@
+/**
+ * Stores a batch of interaction events (the page flushes every few seconds and on accept). One
+ * createMany; each event is tied to the task's image and to a model version of this project.
+ */
+import type { Db, Prisma } from '@loupe/db';
+import { AppError } from '../../errors/app-error';
+import type { InteractionEventInput } from './interaction-event-schema';
+
+export async function recordEvents(
+  db: Db,
+  input: { projectId: string; taskId: string; userId: string; events: InteractionEventInput[] },
+): Promise<{ recorded: number }> {
+  if (input.events.length === 0) return { recorded: 0 };
+  const task = await db.task.findFirst({ where: { id: input.taskId, projectId: input.projectId }, select: { imageId: true } });
+  if (!task) throw new AppError('NOT_FOUND', 'Task not found in this project.');
+  const modelIds = [...new Set(input.events.flatMap((e) => (e.modelVersionId ? [e.modelVersionId] : [])))];
+  if (modelIds.length) {
+    const known = await db.modelVersion.findMany({ where: { id: { in: modelIds }, projectId: input.projectId }, select: { id: true } });
+    const knownIds = new Set(known.map((m) => m.id));
+    const unknown = modelIds.filter((id) => !knownIds.has(id));
+    if (unknown.length)
+      throw new AppError('STALE_MODEL', `events name model version ${unknown.join(', ')}, which is not a model of this project.`, {
+        field: 'events.modelVersionId',
+      });
+  }
+  const result = await db.interactionEvent.createMany({
+    data: input.events.map((e) => ({
+      projectId: input.projectId,
+      taskId: input.taskId,
+      imageId: task.imageId,
+      userId: input.userId,
+      objectId: e.objectId ?? null,
+      type: e.type,
+      payload: e.payload as Prisma.InputJsonValue,
+      modelVersionId: e.modelVersionId ?? null,
+      latencyMs: e.latencyMs ?? null,
+      clientTime: e.clientTime,
+    })),
+  });
+  return { recorded: result.count };
+}

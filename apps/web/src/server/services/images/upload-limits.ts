@@ -1,0 +1,12 @@
+import { env } from '../../../env';
+import type { ImageLimits } from './decoded-image';
+
+/** The configured upload limits (LOUPE_UPLOAD_MAX_BYTES, LOUPE_IMAGE_MAX_SIDE, ...). */
+export function uploadLimits(): ImageLimits {
+  return {
+    maxBytes: env.LOUPE_UPLOAD_MAX_BYTES,
+    maxSide: env.LOUPE_IMAGE_MAX_SIDE,
+    maxPixels: env.LOUPE_IMAGE_MAX_PIXELS,
+    maxSlices: env.LOUPE_VOLUME_MAX_SLICES,
+  };
+}

@@ -1,0 +1,27 @@
+import { getActiveModel, type Db } from '@loupe/db';
+
+export interface ActiveModelRef {
+  modelVersionId: string;
+  version: number;
+  manifestSha256: string | null;
+  /** Where the worker downloads manifest.json, encoder.onnx, decoder.onnx. */
+  baseUrl: string;
+  promotedAt: Date | null;
+}
+
+export function modelBaseUrl(modelVersionId: string): string {
+  return `/api/models/${modelVersionId}`;
+}
+
+/** The model the project serves now, as the browser worker needs it (null before the first model). */
+export async function getActiveModelRef(db: Db, projectId: string): Promise<ActiveModelRef | null> {
+  const model = await getActiveModel(db, projectId);
+  if (!model) return null;
+  return {
+    modelVersionId: model.id,
+    version: model.version,
+    manifestSha256: model.manifestSha256,
+    baseUrl: modelBaseUrl(model.id),
+    promotedAt: model.promotedAt,
+  };
+}

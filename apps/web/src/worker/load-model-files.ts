@@ -1,0 +1,51 @@
+/**
+ * Downloads a model version's manifest and ONNX files and checks every sha256 (the manifest's
+ * against the registry, the files' against the manifest) before anything is handed to onnxruntime.
+ */
+import { MODEL_FILES, parseManifest, type ModelManifest } from '@loupe/model';
+import type { ModelRef } from './protocol';
+import { sha256Hex } from './sha256-hex';
+
+export class ModelDownloadError extends Error {
+  override name = 'ModelDownloadError';
+}
+
+export interface ModelFiles {
+  manifest: ModelManifest;
+  encoder: Uint8Array;
+  decoder: Uint8Array;
+}
+
+async function download(url: string): Promise<Uint8Array> {
+  let response: Response;
+  try {
+    response = await fetch(url, { credentials: 'same-origin' });
+  } catch (error) {
+    throw new ModelDownloadError(`could not download ${url}: ${(error as Error).message}`);
+  }
+  if (!response.ok) throw new ModelDownloadError(`could not download ${url}: HTTP ${response.status}`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+async function verify(bytes: Uint8Array, expected: string, what: string): Promise<void> {
+  const actual = await sha256Hex(bytes);
+  if (actual !== expected) throw new ModelDownloadError(`${what} failed its integrity check (sha256 ${actual.slice(0, 12)}…, expected ${expected.slice(0, 12)}…)`);
+}
+
+export async function loadModelFiles(model: ModelRef): Promise<ModelFiles> {
+  const manifestBytes = await download(`${model.baseUrl}/${MODEL_FILES.manifest}`);
+  if (model.manifestSha256) await verify(manifestBytes, model.manifestSha256, MODEL_FILES.manifest);
+  let manifest: ModelManifest;
+  try {
+    manifest = parseManifest(JSON.parse(new TextDecoder().decode(manifestBytes)));
+  } catch (error) {
+    throw new ModelDownloadError(`${MODEL_FILES.manifest} is not a valid model manifest: ${(error as Error).message}`);
+  }
+  const [encoder, decoder] = await Promise.all([
+    download(`${model.baseUrl}/${MODEL_FILES.encoder}`),
+    download(`${model.baseUrl}/${MODEL_FILES.decoder}`),
+  ]);
+  await verify(encoder, manifest.encoder.sha256, MODEL_FILES.encoder);
+  await verify(decoder, manifest.decoder.sha256, MODEL_FILES.decoder);
+  return { manifest, encoder, decoder };
+}

@@ -1,0 +1,63 @@
+/**
+ * Messages between the annotate page and the inference worker. Browser-safe, no imports of
+ * server code. Every prediction reports the model version that produced it, so the page (and the
+ * events it records) never mixes versions.
+ */
+import type { Box, ClickPrompt } from '@loupe/prompts';
+
+export interface ModelRef {
+  modelVersionId: string;
+  /** Project-level version number (ModelVersion.version). */
+  version: number;
+  /** sha256 of manifest.json as registered; the worker checks the downloaded manifest against it. */
+  manifestSha256: string | null;
+  /** Base URL of the files: `${baseUrl}/manifest.json` etc. */
+  baseUrl: string;
+}
+
+export type WorkerRequest =
+  | { type: 'init'; preferWebGpu: boolean }
+  | { type: 'loadModel'; requestId: number; model: ModelRef }
+  | { type: 'setImage'; requestId: number; imageId: string; width: number; height: number; bitDepth: number; pixels: ArrayBuffer }
+  | {
+      type: 'predict';
+      requestId: number;
+      imageId: string;
+      objectId: string;
+      box: Box | null;
+      clicks: ClickPrompt[];
+    }
+  | { type: 'forgetObject'; objectId: string };
+
+export interface PredictionTimings {
+  /** 0 when the crop embedding was reused (clicks on an existing proposal). */
+  encoderMs: number;
+  decoderMs: number;
+  /** Crop + preprocessing + pasting the masks back. */
+  otherMs: number;
+  totalMs: number;
+}
+
+export interface PredictionResult {
+  requestId: number;
+  imageId: string;
+  objectId: string;
+  modelVersionId: string;
+  version: number;
+  width: number;
+  height: number;
+  /** One full-resolution 0/1 mask per decoder output: 0 = single-mask, 1..3 = multimask. */
+  masks: Uint8Array[];
+  iouPredictions: number[];
+  encoderReused: boolean;
+  timings: PredictionTimings;
+}
+
+export type WorkerResponse =
+  | { type: 'ready'; backend: 'webgpu' | 'wasm'; threads: number; crossOriginIsolated: boolean }
+  | { type: 'modelLoading'; requestId: number; model: ModelRef }
+  | { type: 'modelReady'; requestId: number; model: ModelRef; manifestVersion: string; loadMs: number; previousVersion: number | null }
+  | { type: 'modelFailed'; requestId: number; model: ModelRef; error: string; keptVersion: number | null }
+  | { type: 'imageReady'; requestId: number; imageId: string }
+  | { type: 'prediction'; result: PredictionResult }
+  | { type: 'error'; requestId: number; error: string };

@@ -1,0 +1,140 @@
+/**
+ * Dashboard bench (issue 7): seeds 100,000 InteractionEvent rows (10,000 quick) with their masks,
+ * model versions, training runs, reviews and queue into a fresh database, then times the full
+ * dashboard data load -- every aggregate the page needs, exactly as the tRPC router calls them
+ * (loadDashboard) -- over 20 runs after 2 warm-up runs. Target: p50 < 500 ms.
+ *
+ * Database: a fresh `loupe_bench_*` database on BENCH_DATABASE_URL's server, else on
+ * TEST_DATABASE_URL's, else an embedded PGlite (reported as `database`).
+ *
+ *   npx tsx bench/parts/dashboard.ts [--quick]   # prints the JSON
+ *   npm run bench:dashboard                       # via bench/run.ts
+ */
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { z } from 'zod';
+import { applyMigrations, createDb, type Db } from '@loupe/db';
+import { createTestDatabaseOn } from '@loupe/db/testing';
+// The bench measures the web app's own services, so it imports them by path (no package of their own).
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import { loadDashboard } from '../../apps/web/src/server/services/dashboard/load-dashboard';
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import { seedDashboardBulk } from '../../apps/web/src/server/services/dashboard/testing/seed-dashboard-bulk';
+import { summarize } from '../lib/percentiles';
+
+const benchEnv = z
+  .object({
+    BENCH_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//).optional(),
+    TEST_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//).optional(),
+  })
+  .parse(Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== undefined && v !== '')));
+
+interface BenchDatabase {
+  kind: 'postgres' | 'embedded';
+  db: Db;
+  close(): Promise<void>;
+}
+
+/** A fresh migrated database on `serverUrl`, dropped again by close(). */
+async function freshPostgres(serverUrl: string): Promise<BenchDatabase> {
+  const name = `loupe_bench_${randomBytes(6).toString('hex')}`;
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: serverUrl });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`CREATE DATABASE "${name}"`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  try {
+    await applyMigrations(url.toString());
+  } catch (error) {
+    await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    throw error;
+  }
+  const db = createDb(url.toString());
+  return {
+    kind: 'postgres',
+    db,
+    async close() {
+      await db.$disconnect();
+      await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    },
+  };
+}
+
+async function openDatabase(): Promise<BenchDatabase> {
+  if (benchEnv.BENCH_DATABASE_URL) return freshPostgres(benchEnv.BENCH_DATABASE_URL);
+  const test = await createTestDatabaseOn(benchEnv.TEST_DATABASE_URL ? 'postgres' : 'embedded');
+  return { kind: test.kind, db: test.db, close: () => test.close() };
+}
+
+const round = (value: number) => Math.round(value * 10) / 10;
+
+export async function runDashboardBench(options: { quick: boolean; resultsDir: string }): Promise<Record<string, unknown>> {
+  const targetEvents = options.quick ? 10_000 : 100_000;
+  const runs = 20;
+  const database = await openDatabase();
+  try {
+    const { db } = database;
+    const seedStarted = performance.now();
+    const seeded = await seedDashboardBulk(db, { events: targetEvents });
+    // Planner statistics, as autovacuum would have gathered them on a live database.
+    await db.$executeRawUnsafe('ANALYZE');
+    const seedSeconds = (performance.now() - seedStarted) / 1000;
+
+    const sessionIndex = await db.$queryRaw<{ indexdef: string }[]>`
+      SELECT indexdef FROM pg_indexes
+      WHERE tablename = 'InteractionEvent' AND indexdef LIKE '%("projectId", "taskId", "userId", "clientTime"%'`;
+
+    for (let i = 0; i < 2; i++) await loadDashboard(db, seeded.projectId);
+    const totals: number[] = [];
+    const perQuery: Record<string, number[]> = {};
+    for (let i = 0; i < runs; i++) {
+      const timings: Record<string, number> = {};
+      const started = performance.now();
+      const data = await loadDashboard(db, seeded.projectId, {}, timings);
+      totals.push(performance.now() - started);
+      if (data.efficiency.total.masks !== seeded.annotations) {
+        throw new Error(`dashboard saw ${data.efficiency.total.masks} masks, seeded ${seeded.annotations}`);
+      }
+      for (const [name, ms] of Object.entries(timings)) (perQuery[name] ??= []).push(ms);
+    }
+    const load = summarize(totals);
+    return {
+      events: seeded.events,
+      annotations: seeded.annotations,
+      tasks: seeded.tasks,
+      modelVersions: seeded.modelVersions,
+      trainingRuns: seeded.trainingRuns,
+      database: database.kind,
+      sessionIndex: sessionIndex.length > 0,
+      seedSeconds: round(seedSeconds),
+      runs,
+      loadMs: { p50: round(load.p50), p95: round(load.p95), p99: round(load.p99) },
+      perQueryMs: Object.fromEntries(
+        Object.entries(perQuery).map(([name, values]) => {
+          const s = summarize(values);
+          return [name, { p50: round(s.p50), p95: round(s.p95) }];
+        }),
+      ),
+      target: 'loadMs.p50 < 500 ms',
+    };
+  } finally {
+    await database.close();
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  runDashboardBench({ quick: process.argv.includes('--quick'), resultsDir: '' })
+    .then((r) => console.log(JSON.stringify(r, null, 2)))
+    .catch((e: unknown) => {
+      console.error(e);
+      process.exit(1);
+    });
+}

@@ -1,0 +1,29 @@
+/**
+ * The speed harness page: `window.runLatency(request)` starts a fresh worker for the request's
+ * engine, waits for its samples and terminates it. Playwright calls it once per configuration.
+ */
+import type { LatencyRequest, LatencySamples, WorkerReply } from './protocol';
+
+const workerScript: Record<LatencyRequest['engine'], string> = {
+  'ort-web': '/ort-latency-worker.js',
+  'tfjs-wasm': '/tfjs-latency-worker.js',
+};
+
+function runLatency(request: LatencyRequest): Promise<LatencySamples> {
+  const worker = new Worker(workerScript[request.engine], { type: 'module' });
+  return new Promise<LatencySamples>((resolve, reject) => {
+    worker.onmessage = (event: MessageEvent<WorkerReply>) => {
+      worker.terminate();
+      if (event.data.ok) resolve(event.data.samples);
+      else reject(new Error(`${request.engine} worker: ${event.data.error}`));
+    };
+    worker.onerror = (event) => {
+      worker.terminate();
+      reject(new Error(`${request.engine} worker failed to start: ${event.message}`));
+    };
+    worker.postMessage(request);
+  });
+}
+
+(globalThis as { runLatency?: typeof runLatency }).runLatency = runLatency;
+document.body.dataset['ready'] = 'true';

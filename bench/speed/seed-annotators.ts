@@ -1,0 +1,65 @@
+/**
+ * Seeds a bench project through the web app's own services: N annotator accounts (real password
+ * hashes, so sign-in is real), their memberships, and one distinct small image (one task) per
+ * annotator plus a few spare. Optionally registers and promotes a starter model.
+ */
+import { ensureStarterModel, type BlobStore, type Db } from '@loupe/db';
+import sharp from 'sharp';
+import { ingestImage } from '../../apps/web/src/server/services/images/ingest-image';
+import { upsertUser } from '../../apps/web/src/server/services/users/create-user';
+
+export interface SeededProject {
+  projectId: string;
+  users: Array<{ email: string }>;
+  imageSize: number;
+  modelVersionId: string | null;
+}
+
+const IMAGE_LIMITS = { maxBytes: 16 * 1024 * 1024, maxSide: 4096, maxPixels: 16_000_000, maxSlices: 16 };
+
+/** A distinct gray image per index (ingest deduplicates identical files). */
+async function benchImage(index: number, size: number): Promise<Uint8Array> {
+  const pixels = new Uint8Array(size * size);
+  for (let y = 0; y < size; y++)
+    for (let x = 0; x < size; x++) {
+      const d = Math.hypot(x - size / 2, y - size / 2);
+      pixels[y * size + x] = d < size / 5 ? 200 : 30 + ((x * 7 + y * 13 + index * 31) % 40);
+    }
+  pixels[0] = index % 256;
+  pixels[1] = Math.floor(index / 256) % 256;
+  return new Uint8Array(await sharp(pixels, { raw: { width: size, height: size, channels: 1 } }).png().toBuffer());
+}
+
+export async function seedAnnotators(options: {
+  db: Db;
+  blobs: BlobStore;
+  artifacts?: BlobStore;
+  annotators: number;
+  password: string;
+  imageSize?: number;
+  extraImages?: number;
+  starterModelDir?: string;
+}): Promise<SeededProject> {
+  const { db } = options;
+  const imageSize = options.imageSize ?? 128;
+  const slug = `bench-${Date.now().toString(36)}`;
+  const project = await db.project.create({
+    data: { slug, name: `Bench ${slug}`, description: 'Benchmark project', objectLabel: 'lesion', tagVocabulary: [] },
+    select: { id: true },
+  });
+  const users: Array<{ email: string }> = [];
+  for (let i = 0; i < options.annotators; i++) {
+    const email = `bench-annotator-${i}@loupe.local`;
+    const user = await upsertUser(db, { email, name: `Bench annotator ${i}`, password: options.password });
+    await db.membership.create({ data: { userId: user.id, projectId: project.id, role: 'ANNOTATOR' } });
+    users.push({ email });
+  }
+  for (let i = 0; i < options.annotators + (options.extraImages ?? 2); i++) {
+    await ingestImage({ db, blobs: options.blobs }, { projectId: project.id, fileName: `bench-${i}.png`, bytes: await benchImage(i, imageSize) }, IMAGE_LIMITS);
+  }
+  let modelVersionId: string | null = null;
+  if (options.starterModelDir && options.artifacts) {
+    modelVersionId = (await ensureStarterModel(db, options.artifacts, project.id, options.starterModelDir)).id;
+  }
+  return { projectId: project.id, users, imageSize, modelVersionId };
+}

@@ -1,0 +1,47 @@
+/**
+ * A minimal tRPC-over-HTTP client for load tests: one signed-in session (cookie) per simulated
+ * annotator, non-batched POSTs in the wire format of the app's superjson transformer
+ * ({"json": input} -> {"result":{"data":{"json": output}}}).
+ */
+export class TrpcHttpError extends Error {
+  override name = 'TrpcHttpError';
+  constructor(
+    readonly path: string,
+    readonly status: number,
+    detail: string,
+  ) {
+    super(`${path}: HTTP ${status} ${detail}`);
+  }
+}
+
+export class TrpcSession {
+  private cookie = '';
+
+  constructor(private readonly baseUrl: string) {}
+
+  async mutation<T>(path: string, input: unknown): Promise<T> {
+    const response = await fetch(`${this.baseUrl}/api/trpc/${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(this.cookie ? { cookie: this.cookie } : {}) },
+      body: JSON.stringify({ json: input }),
+    });
+    const setCookies = response.headers.getSetCookie();
+    if (setCookies.length) this.cookie = setCookies.map((c) => c.split(';')[0]).join('; ');
+    const text = await response.text();
+    if (!response.ok) {
+      let message = text.slice(0, 300);
+      try {
+        const parsed = JSON.parse(text) as { error?: { json?: { message?: string } } };
+        message = parsed.error?.json?.message ?? message;
+      } catch {
+        // not JSON: keep the raw text
+      }
+      throw new TrpcHttpError(path, response.status, message);
+    }
+    return (JSON.parse(text) as { result: { data: { json: T } } }).result.data.json;
+  }
+
+  signIn(email: string, password: string): Promise<unknown> {
+    return this.mutation('auth.signIn', { email, password });
+  }
+}

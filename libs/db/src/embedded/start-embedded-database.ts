@@ -1,0 +1,71 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { DbError } from '../errors/db-error';
+import { acquireDataDirLock } from './acquire-data-dir-lock';
+import { assertPortFree, portInUseError } from './assert-port-free';
+
+export interface EmbeddedDatabaseOptions {
+  /** Folder PGlite persists to; omit for an in-memory database (tests). */
+  dataDir?: string;
+  /** TCP port on 127.0.0.1; 0 picks a free one. */
+  port: number;
+  host?: string;
+  /** Client connections served at once (all processes together). */
+  maxConnections?: number;
+}
+
+export interface EmbeddedDatabase {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * PGlite (Postgres compiled to WebAssembly) served over the Postgres wire protocol, so the web and
+ * trainer processes reach it through the same pg driver they use for a real server.
+ * Caveats (see docs): NOTIFY does not cross connections and transactions are serialized.
+ */
+export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
+  const host = options.host ?? '127.0.0.1';
+  await assertPortFree(host, options.port);
+  let releaseLock: (() => void) | undefined;
+  if (options.dataDir) {
+    mkdirSync(options.dataDir, { recursive: true });
+    // Two PGlite processes writing one folder would corrupt it.
+    releaseLock = acquireDataDirLock(options.dataDir);
+  }
+  let db: PGlite;
+  try {
+    db = await PGlite.create(options.dataDir ? { dataDir: options.dataDir } : {});
+  } catch (error) {
+    releaseLock?.();
+    throw new DbError(
+      'UNAVAILABLE',
+      `Could not open the embedded database at ${options.dataDir ?? '(memory)'}: ${(error as Error).message}. If it is damaged, move the folder away to start empty.`,
+      { cause: error },
+    );
+  }
+  const server = new PGLiteSocketServer({ db, host, port: options.port, maxConnections: options.maxConnections ?? 64 });
+  try {
+    await server.start();
+  } catch (error) {
+    await db.close();
+    releaseLock?.();
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw portInUseError(host, options.port, error);
+    throw error;
+  }
+  const port = Number(server.getServerConn().split(':').pop());
+  let stopped = false;
+  return {
+    url: `postgresql://postgres@${host}:${port}/postgres?sslmode=disable`,
+    port,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await server.stop();
+      await db.close();
+      releaseLock?.();
+    },
+  };
+}

@@ -1,0 +1,201 @@
+/**
+ * Fine-tuning the segmenter on accepted masks, SAM-style: each step prompts with a jittered box,
+ * then adds one corrective click sampled from the error region of that first prediction (as SAM
+ * samples clicks from errors) and supervises both predictions. Losses in losses.ts.
+ * Freezing: the image encoder and/or prompt encoder can be kept fixed (decoder-only rounds).
+ * A non-finite loss stops the run before the weights change (NonFiniteLossError).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { PROMPT_LABEL } from '@loupe/prompts';
+import { deriveSizes } from '../config';
+import { saveCheckpoint } from '../checkpoint/checkpoint';
+import type { ParamGroup } from '../modeling/param-spec';
+import { createRng, type Rng } from '../ops/seeded-random';
+import type { SegmenterModel } from '../segmenter-model';
+import { AdamW } from './adam';
+import { DEFAULT_LOSS_WEIGHTS, segmenterLoss, type LossWeights } from './losses';
+import { NonFiniteLossError } from './non-finite-loss-error';
+import { prepareExample, type FineTuneSample, type PreparedExample } from './training-sample';
+
+export interface FineTuneProgress {
+  step: number;
+  totalSteps: number;
+  epoch: number;
+  loss: number;
+  parts: { dice: number; bce: number; iou: number };
+  msPerImage: number;
+}
+
+export interface FineTuneOptions {
+  model: SegmenterModel;
+  samples: FineTuneSample[];
+  epochs: number;
+  batchSize?: number;
+  seed?: number;
+  rng?: Rng;
+  learningRate?: number;
+  /** Warmup steps, then cosine decay to 10 % (default: 5 % of the steps). */
+  warmupSteps?: number;
+  freeze?: { imageEncoder?: boolean; promptEncoder?: boolean };
+  lossWeights?: Partial<LossWeights>;
+  /** Probability of the corrective-click pass per step (default 0.5). */
+  clickProbability?: number;
+  /** Box jitter as a fraction of the longer side (default 0.1). */
+  boxJitter?: number;
+  /** Continue with an existing optimizer (resume); otherwise a fresh AdamW. */
+  optimizer?: AdamW;
+  onProgress?: (p: FineTuneProgress) => void;
+  shouldStop?: () => boolean;
+  /** Save a checkpoint every N steps (and at the end) to checkpointPath and/or onCheckpoint. */
+  checkpointEvery?: number;
+  checkpointPath?: string;
+  onCheckpoint?: (info: { step: number; optimizer: AdamW }) => Promise<void> | void;
+}
+
+export interface FineTuneResult {
+  lossHistory: number[];
+  steps: number;
+  stopped: boolean;
+  optimizer: AdamW;
+}
+
+function shuffled<T>(items: T[], rng: Rng): T[] {
+  const out = items.slice();
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
+  }
+  return out;
+}
+
+/** One click per example from its error region at mask resolution (uniform over error pixels). */
+function sampleCorrectionClicks(logits: Float32Array, examples: PreparedExample[], k: number, maskSize: number, inputSize: number, rng: Rng): { coords: Float32Array; labels: Float32Array } {
+  const b = examples.length;
+  const plane = maskSize * maskSize;
+  const coords = new Float32Array(b * 3 * 2);
+  const labels = new Float32Array(b * 3);
+  examples.forEach((e, i) => {
+    coords.set(e.coords, i * 6);
+    labels.set(e.labels, i * 3);
+    const errors: number[] = [];
+    for (let p = 0; p < plane; p++) {
+      const pred = (logits[(i * k) * plane + p] as number) > 0;
+      if (pred !== (e.target[p] as number) > 0.5) errors.push(p);
+    }
+    const scale = inputSize / maskSize;
+    if (errors.length === 0) {
+      labels[i * 3 + 2] = PROMPT_LABEL.padding;
+      return;
+    }
+    const p = errors[rng.int(errors.length)] as number;
+    const x = p % maskSize;
+    const y = (p - x) / maskSize;
+    coords[i * 6 + 4] = (x + 0.5) * scale;
+    coords[i * 6 + 5] = (y + 0.5) * scale;
+    labels[i * 3 + 2] = (e.target[p] as number) > 0.5 ? PROMPT_LABEL.positive : PROMPT_LABEL.negative;
+  });
+  return { coords, labels };
+}
+
+export function learningRateAt(step: number, total: number, base: number, warmup: number): number {
+  if (step < warmup) return (base * (step + 1)) / warmup;
+  const t = (step - warmup) / Math.max(1, total - warmup);
+  return base * (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, t))));
+}
+
+export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult> {
+  const { model, samples, epochs } = options;
+  if (samples.length === 0) throw new Error('fineTune: no samples');
+  const batchSize = Math.max(1, Math.min(options.batchSize ?? 4, samples.length));
+  const rng = options.rng ?? createRng(options.seed ?? 1);
+  const weights = { ...DEFAULT_LOSS_WEIGHTS, ...options.lossWeights };
+  const frozen = new Set<ParamGroup>(['mae']);
+  if (options.freeze?.imageEncoder) frozen.add('imageEncoder');
+  if (options.freeze?.promptEncoder) frozen.add('promptEncoder');
+  const variables = model.trainableVariables(frozen);
+  const varList = [...variables.values()];
+  const nameOf = new Map([...variables].map(([name, v]) => [v.name, name]));
+  const optimizer = options.optimizer ?? new AdamW({ learningRate: options.learningRate ?? 1e-3 });
+  const stepsPerEpoch = Math.ceil(samples.length / batchSize);
+  const totalSteps = stepsPerEpoch * epochs;
+  const warmup = options.warmupSteps ?? Math.max(1, Math.round(totalSteps * 0.05));
+  const { maskSize } = deriveSizes(model.config);
+  const s = model.config.inputSize;
+  const k = deriveSizes(model.config).numMaskTokens;
+  const clickProbability = options.clickProbability ?? 0.5;
+  const lossHistory: number[] = [];
+  let lastCheckpoint: number | null = null;
+  let step = 0;
+  let stopped = false;
+
+  const checkpoint = async () => {
+    if (options.checkpointPath) await saveCheckpoint(options.checkpointPath, { model, optimizer, step: optimizer.step, metadata: { fineTuneStep: step } });
+    if (options.onCheckpoint) await options.onCheckpoint({ step, optimizer });
+    lastCheckpoint = step;
+  };
+
+  try {
+  outer: for (let epoch = 0; epoch < epochs; epoch++) {
+    const order = shuffled(samples, rng);
+    for (let start = 0; start < order.length; start += batchSize) {
+      if (options.shouldStop?.()) {
+        stopped = true;
+        break outer;
+      }
+      const t0 = performance.now();
+      const batch = order.slice(start, start + batchSize).map((sample) => prepareExample(sample, model.config, rng, { jitter: options.boxJitter ?? 0.1, flip: true }));
+      const b = batch.length;
+      const input = new Float32Array(b * s * s);
+      const target = new Float32Array(b * maskSize * maskSize);
+      const coords = new Float32Array(b * 4);
+      const labels = new Float32Array(b * 2);
+      batch.forEach((e, i) => {
+        input.set(e.input, i * s * s);
+        target.set(e.target, i * maskSize * maskSize);
+        coords.set(e.coords, i * 4);
+        labels.set(e.labels, i * 2);
+      });
+      const withClick = rng.next() < clickProbability;
+      let partValues = { dice: 0, bce: 0, iou: 0 };
+      const lossValue = tf.tidy(() => {
+        const x = tf.tensor4d(input, [b, 1, s, s]);
+        const t = tf.tensor2d(target, [b, maskSize * maskSize]);
+        const w = tf.tensor1d(batch.map((e) => e.weight));
+        const { value, grads } = tf.variableGrads(() => {
+          const enc = model.network.encodeImage(model.ops, x);
+          const first = model.network.decode(model.ops, enc.imageEmbedding, enc.highResFeatures, tf.tensor3d(coords, [b, 2, 2]), tf.tensor2d(labels, [b, 2]));
+          const l1 = segmenterLoss(first.masks, first.iouPredictions, t, target, w, weights);
+          let total = l1.total;
+          if (withClick) {
+            const clicks = sampleCorrectionClicks(first.masks.dataSync() as Float32Array, batch, k, maskSize, s, rng);
+            const second = model.network.decode(model.ops, enc.imageEmbedding, enc.highResFeatures, tf.tensor3d(clicks.coords, [b, 3, 2]), tf.tensor2d(clicks.labels, [b, 3]));
+            total = tf.add(total, segmenterLoss(second.masks, second.iouPredictions, t, target, w, weights).total);
+          }
+          partValues = { dice: l1.parts.dice.dataSync()[0] as number, bce: l1.parts.bce.dataSync()[0] as number, iou: l1.parts.iou.dataSync()[0] as number };
+          return total as tf.Scalar;
+        }, varList);
+        const loss = value.dataSync()[0] as number;
+        if (Number.isFinite(loss)) {
+          const named: Record<string, tf.Tensor> = {};
+          for (const [varName, g] of Object.entries(grads)) named[nameOf.get(varName) ?? varName] = g;
+          optimizer.apply(variables, named, learningRateAt(step, totalSteps, optimizer.options.learningRate, warmup));
+        }
+        return loss;
+      });
+      if (!Number.isFinite(lossValue)) throw new NonFiniteLossError(step, lossValue, lastCheckpoint);
+      lossHistory.push(lossValue);
+      step++;
+      options.onProgress?.({ step, totalSteps, epoch, loss: lossValue, parts: partValues, msPerImage: (performance.now() - t0) / b });
+      if (options.checkpointEvery && step % options.checkpointEvery === 0) await checkpoint();
+      // Let timers and I/O run between steps (progress output, shouldStop signals).
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+  if (options.checkpointEvery && lastCheckpoint !== step) await checkpoint();
+  } catch (error) {
+    // An optimizer we created is ours to free; a caller's optimizer stays usable for a retry.
+    if (!options.optimizer) optimizer.dispose();
+    throw error;
+  }
+  return { lossHistory, steps: step, stopped, optimizer };
+}

@@ -1,0 +1,112 @@
+/**
+ * @loupe/prompts: the shared vocabulary of browser, trainer and benchmarks - prompts, masks,
+ * the image<->model crop transform, metrics and the simulated annotator. Pure TypeScript.
+ */
+export { PromptError, isPromptError } from './errors';
+export { PROMPT_LABEL } from './labels';
+export type { PromptLabel } from './labels';
+export {
+  pointSchema,
+  boxSchema,
+  clickSchema,
+  brushStrokeSchema,
+  boxPromptSchema,
+  clickPromptSchema,
+  brushPromptSchema,
+  promptSchema,
+  imageSizeSchema,
+  promptListSchema,
+  cocoRleSchema,
+  cocoRleJsonSchema,
+  cropTransformSchema,
+} from './schemas';
+export type {
+  Point,
+  Box,
+  ClickPrompt,
+  BrushStroke,
+  BoxPrompt,
+  ClickPromptItem,
+  BrushPrompt,
+  Prompt,
+  ImageSize,
+} from './schemas';
+export {
+  parseOrThrow,
+  validateImageSize,
+  validatePoint,
+  validateBox,
+  validateClick,
+  validateClicks,
+  validateBrushStroke,
+  validatePrompt,
+  clampBox,
+} from './validate';
+export type { Mask } from './mask';
+export { createMask, maskFromData, cloneMask, assertMaskSize, assertSameSize } from './mask';
+export type { CocoRle, CocoRleJson } from './rle';
+export {
+  encodeRle,
+  decodeRle,
+  rleToCocoString,
+  rleFromCocoString,
+  decodeCocoSegmentation,
+  encodeCocoSegmentation,
+} from './rle';
+export {
+  encodeMaskBytes,
+  decodeMaskBytes,
+  MASK_BYTES_MAGIC,
+  MASK_BYTES_VERSION,
+} from './mask-bytes';
+export {
+  maskUnion,
+  maskDifference,
+  maskIntersection,
+  maskArea,
+  intersectionArea,
+  maskBoundingBox,
+  labelComponents,
+  connectedComponents,
+  largestComponent,
+  resizeMaskNearest,
+} from './mask-ops';
+export type { ComponentLabels } from './mask-ops';
+export { paintStroke } from './paint-stroke';
+export type { CropTransform, CropOptions, ModelPromptInputs } from './crop';
+export {
+  computeCrop,
+  fullImageCrop,
+  imageToModel,
+  modelToImage,
+  boxToModel,
+  boxToImage,
+  boxToModelPoints,
+  promptsToModelInputs,
+} from './crop';
+export {
+  sampleCropBilinear,
+  cropMask,
+  pasteMaskLogits,
+  pasteProbabilities,
+  thresholdProbabilities,
+} from './sample';
+export { dice, iou, hausdorff95, maskBoundary, percentile } from './metrics';
+export type { SessionIous, SessionSummary } from './interactive-metrics';
+export {
+  nocAt,
+  failedAt,
+  nofAt,
+  iouAfterClicks,
+  mIouAtK,
+  meanNocAt,
+  summarizeSessions,
+} from './interactive-metrics';
+export type { Rng } from './rng';
+export { createRng } from './rng';
+export type { BoxFromMaskOptions } from './box-from-mask';
+export { boxFromMask } from './box-from-mask';
+export type { DistanceTransformOptions } from './distance-transform';
+export { distanceTransform, squaredDistanceTransform } from './distance-transform';
+export type { PredictFn, ClickSessionOptions, ClickSessionResult } from './clicker';
+export { nextClick, runClickSession, CLICK_PRED_THRESHOLD } from './clicker';

@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { computeCrop, fullImageCrop } from './crop';
+import {
+  cropMask,
+  pasteMaskLogits,
+  pasteProbabilities,
+  sampleCropBilinear,
+  thresholdProbabilities,
+} from './sample';
+
+describe('sampleCropBilinear', () => {
+  it('is the identity for a full-image crop at the same size', () => {
+    const px = Float32Array.from({ length: 16 }, (_, i) => i);
+    const out = sampleCropBilinear(px, 4, 4, fullImageCrop({ width: 4, height: 4 }, 4));
+    expect(Array.from(out)).toEqual(Array.from(px));
+  });
+
+  it('pads outside the image with zeros', () => {
+    const px = new Uint8Array(16).fill(200);
+    // Box (0,0)-(2,2), margin 0.5 -> crop side 4 at (-1,-1): first model row/column is outside.
+    const crop = computeCrop(
+      { x0: 0, y0: 0, x1: 2, y1: 2 },
+      { width: 4, height: 4 },
+      { inputSize: 4, contextMargin: 0.5, minCropSize: 1 },
+    );
+    const out = sampleCropBilinear(px, 4, 4, crop);
+    expect(out[0]).toBe(0);
+    expect(out[1]).toBe(0);
+    expect(out[4]).toBe(0);
+    expect(out[5]).toBe(200);
+    expect(out[15]).toBe(200);
+  });
+
+  it('interpolates linearly when upsampling', () => {
+    const px = Uint16Array.from([0, 100]); // 2x1
+    const out = sampleCropBilinear(px, 2, 1, { x0: 0, y0: 0, size: 2, inputSize: 4, scale: 2 });
+    // model centres 0.5,1.5,2.5,3.5 -> image x 0.25,0.75,1.25,1.75 -> u = -0.25 (clamped), 0.25, 0.75, 1.25 (clamped)
+    expect(Array.from(out.slice(0, 4))).toEqual([0, 25, 75, 100]);
+  });
+
+  it('rejects a wrong pixel buffer', () => {
+    expect(() =>
+      sampleCropBilinear(new Float32Array(3), 2, 2, fullImageCrop({ width: 2, height: 2 }, 2)),
+    ).toThrow(/pixels/);
+  });
+});
+
+describe('pasteMaskLogits / pasteProbabilities', () => {
+  const imageSize = { width: 100, height: 80 };
+  const crop = computeCrop({ x0: 20, y0: 20, x1: 60, y1: 40 }, imageSize, {
+    inputSize: 64,
+    contextMargin: 0,
+    minCropSize: 1,
+  });
+  // crop: x0 20, y0 10, size 40 -> covers pixels whose centres lie in [20, 60) x [10, 50).
+
+  it('pastes a constant positive logit map as exactly the crop square', () => {
+    const m = pasteMaskLogits(new Float32Array(16 * 16).fill(3), 16, crop, 100, 80);
+    for (let y = 0; y < 80; y++)
+      for (let x = 0; x < 100; x++) {
+        const inside = x >= 20 && x < 60 && y >= 10 && y < 50;
+        expect(m.data[y * 100 + x]).toBe(inside ? 1 : 0);
+      }
+    const neg = pasteMaskLogits(new Float32Array(256).fill(-3), 16, crop, 100, 80);
+    expect(neg.data.every((v) => v === 0)).toBe(true);
+  });
+
+  it('returns sigmoid probabilities inside and 0 outside', () => {
+    const p = pasteProbabilities(new Float32Array(256).fill(0), 16, crop, 100, 80);
+    expect(p[30 * 100 + 30]).toBeCloseTo(0.5, 6);
+    expect(p[0]).toBe(0);
+    const mask = thresholdProbabilities(p, 100, 80, 0.49);
+    expect(mask.data.reduce((a, b) => a + b, 0)).toBe(40 * 40);
+  });
+
+  it('clips a crop that extends outside the image', () => {
+    const c = computeCrop({ x0: 0, y0: 0, x1: 10, y1: 10 }, imageSize, {
+      inputSize: 32,
+      contextMargin: 0.5,
+      minCropSize: 1,
+    });
+    const m = pasteMaskLogits(new Float32Array(64).fill(1), 8, c, 100, 80);
+    expect(m.data.reduce((a, b) => a + b, 0)).toBe(15 * 15);
+  });
+
+  it('rejects logits of the wrong size', () => {
+    expect(() => pasteMaskLogits(new Float32Array(10), 16, crop, 100, 80)).toThrow(/logits/);
+  });
+});
+
+describe('cropMask', () => {
+  it('nearest-samples a mask over the crop, 0 outside the image', () => {
+    const mask = {
+      width: 4,
+      height: 4,
+      data: Uint8Array.from([1, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]),
+    };
+    // Crop (-2,-2) size 8 at outSize 4: each output pixel covers 2x2 image pixels.
+    const out = cropMask(mask, { x0: -2, y0: -2, size: 8, inputSize: 256, scale: 32 }, 4);
+    expect(Array.from(out.data)).toEqual([0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0]);
+    expect(cropMask(mask, fullImageCrop({ width: 4, height: 4 }, 4)).data).toEqual(mask.data);
+  });
+  it('agrees with a thresholded bilinear sample at the same size', () => {
+    const mask = {
+      width: 8,
+      height: 8,
+      data: new Uint8Array(64).map((_, i) => (i % 8 < 4 ? 1 : 0)),
+    };
+    const crop = fullImageCrop({ width: 8, height: 8 }, 16);
+    const near = cropMask(mask, crop, 8);
+    const bil = sampleCropBilinear(mask.data, 8, 8, crop, 8);
+    expect(Array.from(bil, (v) => (v > 0.5 ? 1 : 0))).toEqual(Array.from(near.data));
+  });
+});

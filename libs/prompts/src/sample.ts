@@ -1,0 +1,233 @@
+/**
+ * The pixel side of the crop transform (see crop.ts): image -> model input, and model mask
+ * logits -> image. Both use the same continuous-coordinate mapping as imageToModel/modelToImage.
+ */
+import { PromptError } from './errors';
+import type { CropTransform } from './crop';
+import type { Mask } from './mask';
+
+type Pixels = Float32Array | Uint8Array | Uint16Array | Uint8ClampedArray | Float64Array;
+
+function checkPlane(len: number, width: number, height: number, field: string): void {
+  if (!Number.isInteger(width) || width <= 0)
+    throw new PromptError('width', `must be a positive integer, got ${width}`);
+  if (!Number.isInteger(height) || height <= 0)
+    throw new PromptError('height', `must be a positive integer, got ${height}`);
+  if (len !== width * height)
+    throw new PromptError(field, `length ${len} does not match ${width}x${height}`);
+}
+
+function checkImage(imageWidth: number, imageHeight: number): void {
+  if (!Number.isInteger(imageWidth) || imageWidth <= 0)
+    throw new PromptError('imageWidth', `must be a positive integer, got ${imageWidth}`);
+  if (!Number.isInteger(imageHeight) || imageHeight <= 0)
+    throw new PromptError('imageHeight', `must be a positive integer, got ${imageHeight}`);
+}
+
+function checkCrop(crop: CropTransform): void {
+  if (!Number.isFinite(crop.x0) || !Number.isFinite(crop.y0))
+    throw new PromptError('crop', 'x0/y0 must be finite');
+  if (!(crop.size > 0) || !Number.isFinite(crop.size))
+    throw new PromptError('crop.size', `must be > 0, got ${crop.size}`);
+  if (!Number.isInteger(crop.inputSize) || crop.inputSize <= 0)
+    throw new PromptError('crop.inputSize', `must be a positive integer, got ${crop.inputSize}`);
+}
+
+/**
+ * Bilinear sample of a single-channel image over the crop: returns outSize^2 floats (row-major),
+ * outSize defaulting to crop.inputSize. Output pixel (i, j) samples the image at its centre,
+ * crop.x0 + (i + 0.5) * crop.size / outSize (= modelToImage at the model input size); samples
+ * whose position lies outside [0, W) x [0, H) are 0 (padding); inside, neighbours are edge-clamped.
+ * Use outSize = maskSize to resample a ground-truth mask as a training target over the crop.
+ */
+export function sampleCropBilinear(
+  pixels: Pixels,
+  width: number,
+  height: number,
+  crop: CropTransform,
+  outSize: number = crop.inputSize,
+): Float32Array {
+  checkPlane(pixels.length, width, height, 'pixels');
+  checkCrop(crop);
+  if (!Number.isInteger(outSize) || outSize <= 0)
+    throw new PromptError('outSize', `must be a positive integer, got ${outSize}`);
+  const S = outSize;
+  const out = new Float32Array(S * S);
+  const inv = crop.size / S;
+  // Per-column precomputation.
+  const xi0 = new Int32Array(S);
+  const xi1 = new Int32Array(S);
+  const xw = new Float64Array(S);
+  // Output columns whose sample lies inside the image form one range [iStart, iEnd).
+  let iStart = S;
+  let iEnd = 0;
+  for (let i = 0; i < S; i++) {
+    const x = crop.x0 + (i + 0.5) * inv;
+    if (x < 0 || x >= width) continue;
+    if (i < iStart) iStart = i;
+    iEnd = i + 1;
+    const u = x - 0.5;
+    const f = Math.floor(u);
+    xi0[i] = Math.max(0, f);
+    xi1[i] = Math.min(width - 1, f + 1);
+    xw[i] = u - f;
+  }
+  for (let j = 0; j < S; j++) {
+    const y = crop.y0 + (j + 0.5) * inv;
+    if (y < 0 || y >= height) continue;
+    const v = y - 0.5;
+    const g = Math.floor(v);
+    const r0 = Math.max(0, g) * width;
+    const r1 = Math.min(height - 1, g + 1) * width;
+    const wy = v - g;
+    const row = j * S;
+    for (let i = iStart; i < iEnd; i++) {
+      const a = xi0[i] as number;
+      const b = xi1[i] as number;
+      const wx = xw[i] as number;
+      const top = (pixels[r0 + a] as number) * (1 - wx) + (pixels[r0 + b] as number) * wx;
+      const bot = (pixels[r1 + a] as number) * (1 - wx) + (pixels[r1 + b] as number) * wx;
+      out[row + i] = top * (1 - wy) + bot * wy;
+    }
+  }
+  return out;
+}
+
+/**
+ * Nearest-neighbour crop of a mask to outSize x outSize (default crop.inputSize) over the crop:
+ * output pixel (i, j) takes the image pixel containing its centre, 0 outside the image.
+ */
+export function cropMask(mask: Mask, crop: CropTransform, outSize: number = crop.inputSize): Mask {
+  checkPlane(mask.data.length, mask.width, mask.height, 'mask');
+  checkCrop(crop);
+  if (!Number.isInteger(outSize) || outSize <= 0)
+    throw new PromptError('outSize', `must be a positive integer, got ${outSize}`);
+  const S = outSize;
+  const inv = crop.size / S;
+  const out = new Uint8Array(S * S);
+  const xs = new Int32Array(S);
+  for (let i = 0; i < S; i++) {
+    const x = Math.floor(crop.x0 + (i + 0.5) * inv);
+    xs[i] = x >= 0 && x < mask.width ? x : -1;
+  }
+  for (let j = 0; j < S; j++) {
+    const y = Math.floor(crop.y0 + (j + 0.5) * inv);
+    if (y < 0 || y >= mask.height) continue;
+    const row = y * mask.width;
+    for (let i = 0; i < S; i++) {
+      const x = xs[i] as number;
+      if (x >= 0) out[j * S + i] = mask.data[row + x] as number;
+    }
+  }
+  return { width: S, height: S, data: out };
+}
+
+/**
+ * For every image pixel whose centre lies inside the crop, samples the logit bilinearly
+ * (edge-clamped) from the maskSize x maskSize logit map over the crop and writes into `out`:
+ * `logit > threshold ? 1 : 0` (mode 'mask') or sigmoid(logit) (mode 'probability').
+ */
+function pasteInto(
+  logits: Float32Array,
+  maskSize: number,
+  crop: CropTransform,
+  imageWidth: number,
+  imageHeight: number,
+  out: Uint8Array | Float32Array,
+  mode: 'mask' | 'probability',
+  threshold: number,
+): void {
+  checkCrop(crop);
+  if (!Number.isInteger(maskSize) || maskSize <= 0)
+    throw new PromptError('maskSize', `must be a positive integer, got ${maskSize}`);
+  if (logits.length !== maskSize * maskSize)
+    throw new PromptError(
+      'logits',
+      `length ${logits.length} does not match maskSize^2 = ${maskSize * maskSize}`,
+    );
+  const M = maskSize;
+  const k = M / crop.size; // mask pixels per image pixel
+  const xStart = Math.max(0, Math.ceil(crop.x0 - 0.5));
+  const xEnd = Math.min(imageWidth - 1, Math.ceil(crop.x0 + crop.size - 0.5) - 1);
+  const yStart = Math.max(0, Math.ceil(crop.y0 - 0.5));
+  const yEnd = Math.min(imageHeight - 1, Math.ceil(crop.y0 + crop.size - 0.5) - 1);
+  if (xStart > xEnd || yStart > yEnd) return;
+  const nx = xEnd - xStart + 1;
+  const a0 = new Int32Array(nx);
+  const a1 = new Int32Array(nx);
+  const aw = new Float32Array(nx);
+  for (let t = 0; t < nx; t++) {
+    const u = (xStart + t + 0.5 - crop.x0) * k - 0.5;
+    const f = Math.floor(u);
+    a0[t] = Math.min(M - 1, Math.max(0, f));
+    a1[t] = Math.min(M - 1, Math.max(0, f + 1));
+    aw[t] = u - f;
+  }
+  for (let y = yStart; y <= yEnd; y++) {
+    const v = (y + 0.5 - crop.y0) * k - 0.5;
+    const g = Math.floor(v);
+    const r0 = Math.min(M - 1, Math.max(0, g)) * M;
+    const r1 = Math.min(M - 1, Math.max(0, g + 1)) * M;
+    const wy = v - g;
+    const row = y * imageWidth;
+    for (let t = 0; t < nx; t++) {
+      const a = a0[t] as number;
+      const b = a1[t] as number;
+      const wx = aw[t] as number;
+      const top = (logits[r0 + a] as number) * (1 - wx) + (logits[r0 + b] as number) * wx;
+      const bot = (logits[r1 + a] as number) * (1 - wx) + (logits[r1 + b] as number) * wx;
+      const l = top * (1 - wy) + bot * wy;
+      if (mode === 'mask') {
+        if (l > threshold) out[row + xStart + t] = 1;
+      } else out[row + xStart + t] = 1 / (1 + Math.exp(-l));
+    }
+  }
+}
+
+/**
+ * Pastes maskSize x maskSize logits (covering the crop) back into the image: each image pixel
+ * whose centre is inside the crop gets the bilinearly sampled logit, then `logit > threshold`.
+ * Pixels outside the crop are 0.
+ */
+export function pasteMaskLogits(
+  logits: Float32Array,
+  maskSize: number,
+  crop: CropTransform,
+  imageWidth: number,
+  imageHeight: number,
+  threshold = 0,
+): Mask {
+  checkImage(imageWidth, imageHeight);
+  if (!Number.isFinite(threshold))
+    throw new PromptError('threshold', `must be finite, got ${threshold}`);
+  const data = new Uint8Array(imageWidth * imageHeight);
+  pasteInto(logits, maskSize, crop, imageWidth, imageHeight, data, 'mask', threshold);
+  return { width: imageWidth, height: imageHeight, data };
+}
+
+/** Like pasteMaskLogits but returns full-resolution sigmoid probabilities (0 outside the crop). */
+export function pasteProbabilities(
+  logits: Float32Array,
+  maskSize: number,
+  crop: CropTransform,
+  imageWidth: number,
+  imageHeight: number,
+): Float32Array {
+  checkImage(imageWidth, imageHeight);
+  const out = new Float32Array(imageWidth * imageHeight);
+  pasteInto(logits, maskSize, crop, imageWidth, imageHeight, out, 'probability', 0);
+  return out;
+}
+
+/** Probabilities -> mask with `p > threshold` (the clicker uses 0.49, as RITM does). */
+export function thresholdProbabilities(
+  probs: Float32Array,
+  width: number,
+  height: number,
+  threshold = 0.49,
+): Mask {
+  checkPlane(probs.length, width, height, 'probabilities');
+  const data = new Uint8Array(width * height);
+  for (let i = 0; i < data.length; i++) if ((probs[i] as number) > threshold) data[i] = 1;
+  return { width, height, data };
+}

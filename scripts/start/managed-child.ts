@@ -1,0 +1,67 @@
+import type { ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { prefixLines } from './prefix-lines';
+
+export interface ManagedChild {
+  name: string;
+  process: ChildProcess;
+  /** Resolves with the exit code (signal deaths count as 1). */
+  exited: Promise<number>;
+  /** SIGTERM to the child's whole process group, SIGKILL after graceMs. */
+  stop(graceMs?: number): Promise<number>;
+}
+
+export interface SpawnManagedOptions {
+  name: string;
+  command: string;
+  args: string[];
+  cwd: string;
+  env: Record<string, string>;
+  onLine?: (line: string) => void;
+}
+
+/**
+ * Starts a child in its own process group (so `npm run` -> sh -> next all stop together) with
+ * its output prefixed by [name].
+ */
+export function spawnManaged(options: SpawnManagedOptions): ManagedChild {
+  const child = spawn(options.command, options.args, {
+    cwd: options.cwd,
+    env: options.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  if (child.stdout) prefixLines(child.stdout, options.name, (line) => console.log(line), options.onLine);
+  if (child.stderr) prefixLines(child.stderr, options.name, (line) => console.error(line), options.onLine);
+  const exited = new Promise<number>((resolve) => {
+    child.once('error', (error) => {
+      console.error(`[${options.name}] could not start ${options.command}: ${error.message}`);
+      resolve(127);
+    });
+    child.once('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+  let stopping: Promise<number> | undefined;
+  const signalGroup = (signal: NodeJS.Signals) => {
+    if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      // The group is already gone.
+    }
+  };
+  return {
+    name: options.name,
+    process: child,
+    exited,
+    stop(graceMs = 10_000) {
+      stopping ??= (async () => {
+        signalGroup('SIGTERM');
+        const timer = setTimeout(() => signalGroup('SIGKILL'), graceMs);
+        const code = await exited;
+        clearTimeout(timer);
+        return code;
+      })();
+      return stopping;
+    },
+  };
+}
