@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import {
   applyMigrations,
   assertDatabaseReachable,
+  assertPortFree,
   childEnv,
   DbEnvError,
   DbError,
@@ -26,6 +27,8 @@ const rootDir = fileURLToPath(new URL('..', import.meta.url));
 const say = (line: string) => console.log(`${formatPrefix('start', process.stdout.isTTY === true)}${line}`);
 
 class StartError extends Error {}
+/** Thrown to abandon main() once Ctrl-C/SIGTERM arrived, so nothing new starts while we stop. */
+class ShuttingDown extends Error {}
 
 const running: ManagedChild[] = [];
 let shuttingDown = false;
@@ -40,8 +43,10 @@ async function stopAll(): Promise<void> {
 async function shutdown(reason: string, exitCode: number): Promise<never> {
   if (!shuttingDown) {
     shuttingDown = true;
-    say(reason);
-    await stopAll();
+    if (running.length > 0) {
+      say(reason);
+      await stopAll();
+    }
   }
   process.exit(exitCode);
 }
@@ -52,7 +57,8 @@ async function runToCompletion(name: string, command: string, args: string[], en
   running.push(child);
   const code = await child.exited;
   running.splice(running.indexOf(child), 1);
-  if (code !== 0 && !shuttingDown) throw new StartError(`${name} failed (exit ${code}); see the [${name}] lines above.`);
+  if (shuttingDown) throw new ShuttingDown();
+  if (code !== 0) throw new StartError(`${name} failed (exit ${code}); see the [${name}] lines above.`);
 }
 
 /** Starts the embedded database as the [db] child; resolves with its URL once it accepts connections. */
@@ -72,6 +78,7 @@ async function startEmbedded(env: Record<string, string>): Promise<string> {
   });
   running.push(db);
   const outcome = await Promise.race([ready, db.exited.then((code) => ({ code }))]);
+  if (shuttingDown) throw new ShuttingDown();
   if (typeof outcome !== 'string') throw new StartError(`the embedded database did not start (exit ${outcome.code}); see the [db] line above.`);
   return outcome;
 }
@@ -85,6 +92,10 @@ async function main(): Promise<void> {
     await generatePrismaClient({ quiet: true });
   }
 
+  // Ports first: a clear line now beats a child's error later. Next listens on all interfaces.
+  await assertPortFree('0.0.0.0', env.PORT, 'PORT');
+  if (!env.DATABASE_URL) await assertPortFree('127.0.0.1', env.LOUPE_DB_PORT, 'LOUPE_DB_PORT');
+
   const embedded = !env.DATABASE_URL;
   let databaseUrl: string;
   if (env.DATABASE_URL) {
@@ -96,6 +107,7 @@ async function main(): Promise<void> {
     say(`embedded database ready at ${databaseUrl} (data in ${env.DATA_DIR})`);
   }
   const applied = await applyMigrations(databaseUrl);
+  if (shuttingDown) throw new ShuttingDown();
   say(applied.length > 0 ? `applied migrations: ${applied.join(', ')}` : 'database schema is up to date');
 
   const childrenEnv = childEnv(env, databaseUrl, embedded);
@@ -103,7 +115,8 @@ async function main(): Promise<void> {
   const signInLines: string[] = [];
   if (!env.LOUPE_SKIP_SEED) {
     await runToCompletion('seed', process.execPath, [...tsx, SEED_ENTRY], childrenEnv, (line) => {
-      if (/sign[- ]?in|password|email/i.test(line)) signInLines.push(line.trim());
+      // The seed prints who to sign in as; repeat it after the URL. Drop its own "[seed]" / "demo sign-in:" labels.
+      if (/sign[- ]?in|password/i.test(line)) signInLines.push(line.trim().replace(/^(\[\w+\]\s*)+/, '').replace(/^demo sign[- ]?in:\s*/i, ''));
     });
   }
 
@@ -111,6 +124,7 @@ async function main(): Promise<void> {
     say('building the web app (first start or sources changed; takes a few minutes)');
     await runToCompletion('build', 'npm', ['run', 'build', '-w', '@loupe/web'], childrenEnv);
   }
+  if (shuttingDown) throw new ShuttingDown();
   const web = spawnManaged({ name: 'web', command: 'npm', args: ['run', env.LOUPE_DEV ? 'dev' : 'start', '-w', '@loupe/web'], cwd: rootDir, env: childrenEnv });
   const trainer = spawnManaged({ name: 'trainer', command: process.execPath, args: [...tsx, TRAINER_ENTRY], cwd: rootDir, env: childrenEnv });
   running.push(web, trainer);
@@ -133,6 +147,7 @@ process.once('SIGINT', () => void shutdown('Ctrl-C: stopping', 130));
 process.once('SIGTERM', () => void shutdown('SIGTERM: stopping', 143));
 
 main().catch(async (error: unknown) => {
+  if (error instanceof ShuttingDown) return; // shutdown() is already stopping everything and will exit
   const known = error instanceof DbError || error instanceof DbEnvError || error instanceof StartError;
   const message = error instanceof Error ? error.message : String(error);
   console.error(`npm start: ${known ? message : `unexpected error: ${message.split('\n')[0]}`}`);

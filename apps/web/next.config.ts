@@ -13,6 +13,9 @@ const crossOriginIsolation = [
 ];
 
 const config: NextConfig = {
+  // The e2e tests build into their own folder so they never clobber a developer's `next dev`.
+  // (Build tooling, not app code: the app's environment is read in src/env.ts.)
+  distDir: process.env['LOUPE_NEXT_DIST_DIR'] ?? '.next',
   reactStrictMode: true,
   poweredByHeader: false,
   outputFileTracingRoot: fileURLToPath(new URL('../../', import.meta.url)),
@@ -35,8 +38,11 @@ const config: NextConfig = {
   // only doubles build time on small machines.
   typescript: { ignoreBuildErrors: true },
   eslint: { ignoreDuringBuilds: true },
-  webpack(webpackConfig: { externals?: unknown[] }, { isServer }: { isServer: boolean }) {
+  webpack(webpackConfig: { externals?: unknown[]; module?: { rules?: unknown[] } }, { isServer }: { isServer: boolean }) {
     if (isServer) {
+      // ... and finds prisma/ with new URL('<dir>/', import.meta.url), which webpack would try to
+      // bundle as an asset. Migrations never run inside the web server.
+      webpackConfig.module?.rules?.push({ test: /libs[\\/]db[\\/]src[\\/]migrations[\\/]/, parser: { url: false } });
       // libs/db's migration runner locates Prisma's wasm schema engine with require.resolve; the web
       // app never migrates, so let Node resolve it at run time instead of webpack at build time.
       // Placed first: Next's own externals handler refuses ESM subpaths referenced by require.resolve.

@@ -15,8 +15,11 @@ import { join } from 'node:path';
 import type { BenchOptions } from '../run';
 import { plotGroupedBars, type Bar } from '../lib/bar-chart';
 import { isMeasurementError, measured, type Measured } from '../lib/measured';
+import { measureApiLatency, type ApiLatency } from '../speed/api-concurrency';
 import { DEFAULT_CONFIGS, measureBrowserLatency, type BrowserLatencyResult, type EngineLatency } from '../speed/browser-latency';
+import { measureAnnotateLatency } from '../speed/annotate-latency';
 import { repoRoot } from '../speed/harness-server';
+import { measureTrainingThroughput } from '../speed/training-throughput';
 
 export interface SpeedBenchOptions extends BenchOptions {
   /** Tiny sizes for the smoke test: a few iterations, the ort-web 1-thread config only. */
@@ -25,9 +28,9 @@ export interface SpeedBenchOptions extends BenchOptions {
 
 /** Sizes per mode: full (the lead's run), quick (--quick), smoke (npm test). */
 function sizes(options: SpeedBenchOptions) {
-  if (options.smoke) return { warmup: 1, iterations: 3, annotators: 5, savesPerAnnotator: 1 };
-  if (options.quick) return { warmup: 3, iterations: 15, annotators: 50, savesPerAnnotator: 2 };
-  return { warmup: 5, iterations: 50, annotators: 50, savesPerAnnotator: 5 };
+  if (options.smoke) return { warmup: 1, iterations: 3, annotators: 3, savesPerAnnotator: 2, trainingSteps: 0, annotateTrials: 0 };
+  if (options.quick) return { warmup: 3, iterations: 15, annotators: 50, savesPerAnnotator: 2, trainingSteps: 3, annotateTrials: 8 };
+  return { warmup: 5, iterations: 50, annotators: 50, savesPerAnnotator: 5, trainingSteps: 6, annotateTrials: 30 };
 }
 
 /** Threads the app's inference worker uses here (apps/web ort-runtime: min(4, cores)); 1 or 2 are measured. */
@@ -54,7 +57,34 @@ export async function runSpeedBench(options: SpeedBenchOptions): Promise<Record<
       ...(options.smoke ? { configs: DEFAULT_CONFIGS.filter((c) => c.key === 'ortWeb1Thread') } : {}),
     }),
   );
-  result['browser'] = browserSection(latency);
+  const browser = browserSection(latency);
+  result['browser'] = browser;
+
+  if (!options.smoke) {
+    const annotate = await measured('speed/annotate page + hot-swap', () => measureAnnotateLatency({ trials: size.annotateTrials }));
+    if (isMeasurementError(annotate)) {
+      browser['annotatePage'] = annotate;
+      result['hotSwapMs'] = { error: annotate.error };
+    } else {
+      browser['boxToProposal'] = annotate.boxToProposal;
+      browser['clickToMask'] = annotate.clickToMask;
+      browser['annotatePage'] = { backend: annotate.backend, threads: annotate.threads };
+      result['hotSwapMs'] = isMeasurementError(annotate.hotSwap) ? annotate.hotSwap : annotate.hotSwap.hotSwapMs;
+      result['hotSwap'] = annotate.hotSwap;
+    }
+  }
+
+  if (!options.smoke) {
+    result['training'] = await measured('speed/training', () => measureTrainingThroughput({ modelDir: starterDir, steps: size.trainingSteps }));
+  }
+
+  if (!options.smoke) {
+    const api: Record<string, unknown> = {};
+    for (const database of ['postgres', 'embedded'] as const) {
+      api[database] = await measured(`speed/api ${database}`, () => measureApiLatency({ database, annotators: size.annotators, savesPerAnnotator: size.savesPerAnnotator }));
+    }
+    result['api'] = api;
+  }
 
   const plotFile = 'speed.png';
   const bars = latencyBars(result);
@@ -90,6 +120,20 @@ function latencyBars(result: Record<string, unknown>): Bar[] {
     bars.push({ group, series: 'encoder p95', value: engine.encoder.p95 });
     bars.push({ group, series: 'decoder p50', value: engine.decoder.p50 });
     bars.push({ group, series: 'decoder p95', value: engine.decoder.p95 });
+  }
+  const page = browser as { boxToProposal?: { p50: number; p95: number }; clickToMask?: { p50: number; p95: number } } | undefined;
+  for (const [label, figure] of [['annotate page: box -> proposal', page?.boxToProposal], ['annotate page: click -> mask', page?.clickToMask]] as const) {
+    if (!figure) continue;
+    bars.push({ group: label, series: 'p50', value: figure.p50 });
+    bars.push({ group: label, series: 'p95', value: figure.p95 });
+  }
+  const api = (result['api'] ?? {}) as Record<string, Measured<ApiLatency>>;
+  for (const [database, latency] of Object.entries(api)) {
+    if (isMeasurementError(latency)) continue;
+    const group = `API save, ${latency.annotators} annotators, ${database}`;
+    bars.push({ group, series: 'p50', value: latency.p50 });
+    bars.push({ group, series: 'p95', value: latency.p95 });
+    bars.push({ group, series: 'p99', value: latency.p99 });
   }
   return bars;
 }

@@ -1,10 +1,12 @@
 /**
  * API latency under concurrent annotators: N simulated annotators, each its own signed-in session,
  * lease a task ("next image") and save accepted masks through the real tRPC HTTP API, all at
- * once; the save round trips are timed (p50/p95/p99). Runs against real Postgres (a fresh
- * loupe_test_* database) and against the embedded database (PGlite in its own process).
- * The server is a separate process so the load generator does not share its event loop.
+ * once; the save round trips are timed (p50/p95/p99). The server is the real web app (a production
+ * build under `next start`, web-app.ts) in its own process, so the load generator does not share
+ * its event loop; the database is real Postgres (a fresh loupe_test_* database) or the embedded
+ * database (PGlite in its own process, as `npm start` runs it).
  */
+import { createBlobStore, createDb } from '@loupe/db';
 import { createTestDatabaseOn } from '@loupe/db/testing';
 import { createMask, encodeMaskBytes } from '@loupe/prompts';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -13,8 +15,9 @@ import { join } from 'node:path';
 import { summarize } from '../lib/percentiles';
 import { startReadyChild } from './child-process';
 import { repoRoot } from './harness-server';
-import type { SeededProject } from './seed-annotators';
+import { seedAnnotators, type SeededProject } from './seed-annotators';
 import { TrpcSession } from './trpc-http';
+import { prepareWebAppBuild, startWebApp, type RunningWebApp } from './web-app';
 
 const speedDir = new URL('.', import.meta.url).pathname;
 const PASSWORD = 'bench-password-123';
@@ -27,10 +30,16 @@ export interface ApiLatency {
   annotators: number;
   savesPerAnnotator: number;
   failedSaves: number;
+  /** The first few failures' messages. */
+  failures: string[];
   leaseP50: number;
+  /** Save p50 of one annotator alone (no concurrency), for comparison. */
+  singleAnnotatorP50: number;
   /** Saves completed per second over the whole concurrent phase. */
   savesPerSecond: number;
   server: string;
+  /** Error lines from the server's log during the run (first few), when there were any. */
+  serverErrors?: string[];
 }
 
 /** A lesion-like disc as libs/prompts mask bytes, base64 (what the annotate page sends). */
@@ -63,24 +72,39 @@ async function runLoad(baseUrl: string, seeded: SeededProject & { url: string },
       return taskId;
     }),
   );
+  const saveInput = (a: number, objectId: string, seed: number) => ({
+    projectId: seeded.projectId,
+    taskId: tasks[a] as string,
+    objectId,
+    finalRle: maskBase64(seeded.imageSize, seed),
+    proposalRle: maskBase64(seeded.imageSize, seed + 1),
+    modelVersionId: seeded.modelVersionId,
+    clicks: 2,
+    brushStrokes: 0,
+    activeSeconds: 12.5,
+  });
+  // One untimed save each first: the server's first requests pay JIT and connection set-up.
   const saveMs: number[] = [];
   let failedSaves = 0;
   const failures: string[] = [];
+  const warmup = await Promise.allSettled(sessions.map((session, a) => session.mutation('annotations.save', saveInput(a, 'warmup', a))));
+  for (const outcome of warmup) {
+    if (outcome.status === 'fulfilled') continue;
+    failedSaves++;
+    if (failures.length < 3) failures.push(`warm-up: ${outcome.reason instanceof Error ? outcome.reason.message : String(outcome.reason)}`);
+  }
+  // Baseline without contention: one annotator saving alone, one save at a time.
+  const aloneMs: number[] = [];
+  for (let k = 0; k < 5; k++) {
+    const t0 = performance.now();
+    await (sessions[0] as TrpcSession).mutation('annotations.save', saveInput(0, `alone-${k}`, 1000 + k));
+    aloneMs.push(performance.now() - t0);
+  }
   const started = performance.now();
   await Promise.all(
     sessions.map(async (session, a) => {
       for (let k = 0; k < savesPerAnnotator; k++) {
-        const input = {
-          projectId: seeded.projectId,
-          taskId: tasks[a] as string,
-          objectId: `obj-${k}`,
-          finalRle: maskBase64(seeded.imageSize, a * 31 + k),
-          proposalRle: maskBase64(seeded.imageSize, a * 31 + k + 1),
-          modelVersionId: seeded.modelVersionId,
-          clicks: 2,
-          brushStrokes: 0,
-          activeSeconds: 12.5,
-        };
+        const input = saveInput(a, `obj-${k}`, a * 31 + k);
         const t0 = performance.now();
         try {
           await session.mutation('annotations.save', input);
@@ -100,51 +124,64 @@ async function runLoad(baseUrl: string, seeded: SeededProject & { url: string },
     annotators: sessions.length,
     savesPerAnnotator,
     failedSaves,
+    failures,
     leaseP50: summarize(leaseMs).p50,
+    singleAnnotatorP50: summarize(aloneMs).p50,
     savesPerSecond: saveMs.length / seconds,
   };
 }
 
-async function withServer<T>(databaseUrl: string, annotators: number, run: (seeded: SeededProject & { url: string }) => Promise<T>): Promise<T> {
+async function withServer<T>(databaseUrl: string, embedded: boolean, annotators: number, run: (seeded: SeededProject & { url: string }) => Promise<T>): Promise<T> {
+  const webDir = await prepareWebAppBuild();
   const dataDir = await mkdtemp(join(tmpdir(), 'loupe-bench-api-'));
-  const server = await startReadyChild<SeededProject & { url: string }>({
-    name: 'web API server',
-    script: join(speedDir, 'web-api-process.ts'),
-    env: {
-      DATABASE_URL: databaseUrl,
-      DATA_DIR: dataDir,
-      BLOB_DIR: join(dataDir, 'blobs'),
-      ARTIFACT_DIR: join(dataDir, 'artifacts'),
-      BENCH_ANNOTATORS: String(annotators),
-      BENCH_PASSWORD: PASSWORD,
-      BENCH_STARTER_MODEL_DIR: join(repoRoot, 'models', 'starter'),
-      // 50 concurrent requests: give the server's pool room (the app's DB_POOL_SIZE knob).
-      DB_POOL_SIZE: '20',
-      NODE_ENV: 'production',
-    },
-    timeoutMs: 300_000,
-  });
+  const db = createDb(databaseUrl, { poolSize: 2 });
+  let app: RunningWebApp | null = null;
   try {
-    return await run(server.ready);
+    const seeded = await seedAnnotators({
+      db,
+      blobs: createBlobStore(join(dataDir, 'blobs')),
+      artifacts: createBlobStore(join(dataDir, 'artifacts')),
+      annotators,
+      password: PASSWORD,
+      starterModelDir: join(repoRoot, 'models', 'starter'),
+    });
+    // As `npm start` runs the web app (libs/db childEnv): default pool size, production mode.
+    app = await startWebApp({
+      webDir,
+      env: { DATABASE_URL: databaseUrl, DATA_DIR: dataDir, BLOB_DIR: join(dataDir, 'blobs'), ARTIFACT_DIR: join(dataDir, 'artifacts'), LOUPE_EMBEDDED_DB: embedded ? '1' : '0' },
+    });
+    const server = app;
+    const result = await run({ ...seeded, url: server.url }).catch((error: unknown) => {
+      // The server's own log says why a request failed (HTTP 500 carries no detail).
+      throw new Error(`${error instanceof Error ? error.message : String(error)}\nserver log:\n${server.output()}`, { cause: error });
+    });
+    const serverErrors = server
+      .output()
+      .split('\n')
+      .filter((line) => /error|invalid/i.test(line) && !line.trimStart().startsWith('at '))
+      .slice(0, 4)
+      .map((line) => line.slice(0, 300));
+    return serverErrors.length ? { ...result, serverErrors } : result;
   } finally {
-    await server.stop();
+    await app?.stop();
+    await db.$disconnect();
     await rm(dataDir, { recursive: true, force: true });
   }
 }
 
 export async function measureApiLatency(options: { database: 'postgres' | 'embedded'; annotators: number; savesPerAnnotator: number }): Promise<ApiLatency> {
-  const server = 'apps/web tRPC route handler on node:http (separate process)';
+  const server = 'apps/web production build under next start (separate process)';
   if (options.database === 'postgres') {
     const database = await createTestDatabaseOn('postgres', { poolSize: 1 });
     try {
-      return { ...(await withServer(database.url, options.annotators, (seeded) => runLoad(seeded.url, seeded, options.savesPerAnnotator))), server };
+      return { ...(await withServer(database.url, false, options.annotators, (seeded) => runLoad(seeded.url, seeded, options.savesPerAnnotator))), server };
     } finally {
       await database.close();
     }
   }
   const embedded = await startReadyChild<{ url: string }>({ name: 'embedded database', script: join(speedDir, 'embedded-db-process.ts'), env: {}, timeoutMs: 120_000 });
   try {
-    return { ...(await withServer(embedded.ready.url, options.annotators, (seeded) => runLoad(seeded.url, seeded, options.savesPerAnnotator))), server: `${server}; PGlite in its own process` };
+    return { ...(await withServer(embedded.ready.url, true, options.annotators, (seeded) => runLoad(seeded.url, seeded, options.savesPerAnnotator))), server: `${server}; PGlite in its own process` };
   } finally {
     await embedded.stop();
   }

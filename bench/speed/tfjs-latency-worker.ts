@@ -8,6 +8,7 @@ import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs
 import { modelConfigSchema } from '@loupe/model';
 // Deep import on purpose: '@loupe/model/node' also pulls node:fs and onnxruntime-node, which do
 // not bundle for the browser; SegmenterModel itself is browser-safe (tfjs + the network code).
+// eslint-disable-next-line @nx/enforce-module-boundaries -- SegmenterModel is browser-safe but only exported from the Node entry, which does not bundle for the browser
 import { SegmenterModel } from '../../libs/model/src/segmenter-model';
 import type { LatencyRequest, LatencySamples, TfjsWeightsHeader, WorkerReply } from './protocol';
 import { promptPoints, seededNormal } from './synthetic-input';

@@ -11,6 +11,7 @@ export type TrainerErrorCode =
   | 'NO_VALIDATION_DATA'
   | 'NO_ACTIVE_MODEL'
   | 'ARTIFACT_CORRUPT'
+  | 'CHECKPOINT_MISMATCH'
   | 'NOT_FOUND'
   | 'INVALID_JOB'
   | 'LOST_LEASE'
@@ -21,6 +22,7 @@ const PERMANENT: ReadonlySet<TrainerErrorCode> = new Set([
   'CORRUPT_IMAGE',
   'MASK_MISMATCH',
   'NON_FINITE_LOSS',
+  'CHECKPOINT_MISMATCH',
   'NO_TRAINING_DATA',
   'NO_VALIDATION_DATA',
   'INVALID_JOB',

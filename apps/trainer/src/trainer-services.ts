@@ -2,7 +2,6 @@
  * Everything a job needs, built once per process (main.ts, cli.ts, tests) and passed in.
  */
 import type { BlobStore, Db } from '@loupe/db';
-import type { BlobReader } from './data/blob-reader';
 import type { TrainerEnv } from './env';
 import type { ModelPort } from './model/model-port';
 import type { ConsoleOutput } from './progress/console-progress';
@@ -10,7 +9,8 @@ import type { ConsoleOutput } from './progress/console-progress';
 export interface TrainerServices {
   env: TrainerEnv;
   db: Db;
-  blobs: BlobReader;
+  /** Images (BLOB_DIR); the trainer only reads them. */
+  blobs: BlobStore;
   /** Model artifacts and checkpoints (ARTIFACT_DIR), content-addressed. */
   artifacts: BlobStore;
   model: ModelPort;

@@ -15,3 +15,4 @@ export type { CreatedMigration } from './migrations/create-migration';
 export { createMigration } from './migrations/create-migration';
 export { diffMigrationsToSchema } from './migrations/diff-migrations-to-schema';
 export { generatePrismaClient, isPrismaClientGenerated } from './migrations/generate-prisma-client';
+export { assertPortFree } from './embedded/assert-port-free';

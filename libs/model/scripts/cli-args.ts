@@ -6,7 +6,8 @@ export function parseArgs(argv: string[]): Map<string, string> {
     if (!a.startsWith('--')) continue;
     const [key, inline] = a.slice(2).split('=', 2) as [string, string | undefined];
     if (inline !== undefined) out.set(key, inline);
-    else if (i + 1 < argv.length && !(argv[i + 1] as string).startsWith('--')) out.set(key, argv[++i] as string);
+    else if (i + 1 < argv.length && !(argv[i + 1] as string).startsWith('--'))
+      out.set(key, argv[++i] as string);
     else out.set(key, 'true');
   }
   return out;

@@ -3,13 +3,14 @@
  * FA-like images (MAE pretraining of the encoder, then SAM-style fine-tuning), exports
  * models/starter/ (manifest + ONNX + weights checkpoint) and evaluates it on a held-out set.
  * Flags: --out <dir> --mae-steps N --epochs N --images N --unlabeled N --seed N --config base|tiny
+ *        --init <checkpoint> (start from these weights) --lr <rate>
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { selectTrainingBackend } from '../src/backend';
 import { MODEL_CONFIGS } from '../src/config';
-import { saveCheckpoint } from '../src/checkpoint/checkpoint';
+import { loadSegmenterFromCheckpoint, saveCheckpoint } from '../src/checkpoint/checkpoint';
 import { generateSyntheticFaDataset } from '../src/data/synthetic-fa';
 import { evaluateOnnxModel } from '../src/eval/evaluate-onnx-model';
 import { exportModel } from '../src/export/export-model';
@@ -41,17 +42,36 @@ const log = (line: string) => console.log(`[train:starter ${elapsed()}] ${line}`
 await selectTrainingBackend({ log });
 log(`config ${config.name}, seed ${seed}, out ${path.relative(repoRoot, outDir)}`);
 const train = generateSyntheticFaDataset({ count: imageCount, size: 256, seed: seed * 1000 + 1 });
-const unlabeled = generateSyntheticFaDataset({ count: unlabeledCount, size: 256, seed: seed * 1000 + 2 });
+const unlabeled = generateSyntheticFaDataset({
+  count: unlabeledCount,
+  size: 256,
+  seed: seed * 1000 + 2,
+});
 const heldOut = generateSyntheticFaDataset({ count: 30, size: 256, seed: seed * 1000 + 3 });
-const samples = train.flatMap((d) => d.lesions.map((mask) => ({ image: d.image, width: d.width, height: d.height, mask })));
-const heldOutSamples = heldOut.flatMap((d) => d.lesions.map((mask) => ({ image: d.image, width: d.width, height: d.height, mask })));
-log(`data: ${train.length} labelled images (${samples.length} lesions), ${unlabeled.length} unlabeled, ${heldOut.length} held-out (${heldOutSamples.length} lesions)`);
+const samples = train.flatMap((d) =>
+  d.lesions.map((mask) => ({ image: d.image, width: d.width, height: d.height, mask })),
+);
+const heldOutSamples = heldOut.flatMap((d) =>
+  d.lesions.map((mask) => ({ image: d.image, width: d.width, height: d.height, mask })),
+);
+log(
+  `data: ${train.length} labelled images (${samples.length} lesions), ${unlabeled.length} unlabeled, ${heldOut.length} held-out (${heldOutSamples.length} lesions)`,
+);
 
-const model = createSegmenter(config, { seed });
+// --init <checkpoint>: continue from earlier weights (e.g. a previous starter) instead of random init.
+const initFrom = args.get('init');
+const model = initFrom
+  ? (await loadSegmenterFromCheckpoint(path.resolve(initFrom), { expectConfig: config })).model
+  : createSegmenter(config, { seed });
+if (initFrom) log(`initialised from ${initFrom}`);
 log(`parameters: ${model.parameterCount()}`);
 
 if (maeSteps > 0) {
-  const images = [...unlabeled, ...train].map((d) => ({ pixels: d.image, width: d.width, height: d.height }));
+  const images = [...unlabeled, ...train].map((d) => ({
+    pixels: d.image,
+    width: d.width,
+    height: d.height,
+  }));
   await pretrainMae({
     model,
     images,
@@ -59,18 +79,33 @@ if (maeSteps > 0) {
     batchSize: 8,
     seed,
     onProgress: (p) => {
-      if (p.step % 20 === 0 || p.step === 1 || p.step === p.totalSteps) log(`MAE step ${p.step}/${p.totalSteps} loss ${p.loss.toFixed(4)} (${p.msPerImage.toFixed(0)} ms/img)`);
+      if (p.step % 20 === 0 || p.step === 1 || p.step === p.totalSteps)
+        log(
+          `MAE step ${p.step}/${p.totalSteps} loss ${p.loss.toFixed(4)} (${p.msPerImage.toFixed(0)} ms/img)`,
+        );
     },
   });
   await mkdir(outDir, { recursive: true });
-  const recBatch = sampleMaeBatch(config, images.slice(0, 4).map((im) => ({ lum: toLuminance(im.pixels, im.width, im.height), width: im.width, height: im.height })), 4, 0.75, createRng(seed + 7));
+  const recBatch = sampleMaeBatch(
+    config,
+    images.slice(0, 4).map((im) => ({
+      lum: toLuminance(im.pixels, im.width, im.height),
+      width: im.width,
+      height: im.height,
+    })),
+    4,
+    0.75,
+    createRng(seed + 7),
+  );
   const pngPath = path.join(repoRoot, '.artifacts/model/mae-reconstruction.png');
   await mkdir(path.dirname(pngPath), { recursive: true });
   await writeFile(pngPath, renderMaeReconstruction(model, recBatch));
   log(`MAE done; reconstructions in ${path.relative(repoRoot, pngPath)}`);
 }
 
-log(`before fine-tuning: held-out box Dice (tfjs, crop grid) ${quickValidate(model, heldOutSamples).dice.toFixed(3)}`);
+log(
+  `before fine-tuning: held-out box Dice (tfjs, crop grid) ${quickValidate(model, heldOutSamples).dice.toFixed(3)}`,
+);
 const stepsPerEpoch = Math.ceil(samples.length / 4);
 const result = await fineTune({
   model,
@@ -78,10 +113,16 @@ const result = await fineTune({
   epochs,
   batchSize: 4,
   seed,
-  learningRate: 1e-3,
+  learningRate: numberArg(args, 'lr', 1e-3),
   onProgress: (p) => {
-    if (p.step % 25 === 0 || p.step === p.totalSteps) log(`fine-tune step ${p.step}/${p.totalSteps} epoch ${p.epoch + 1} loss ${p.loss.toFixed(4)} dice ${p.parts.dice.toFixed(3)} bce ${p.parts.bce.toFixed(3)} iou-mse ${p.parts.iou.toFixed(4)} (${p.msPerImage.toFixed(0)} ms/img)`);
-    if (p.step % stepsPerEpoch === 0) log(`epoch ${p.epoch + 1}: held-out box Dice (tfjs) ${quickValidate(model, heldOutSamples).dice.toFixed(3)}`);
+    if (p.step % 25 === 0 || p.step === p.totalSteps)
+      log(
+        `fine-tune step ${p.step}/${p.totalSteps} epoch ${p.epoch + 1} loss ${p.loss.toFixed(4)} dice ${p.parts.dice.toFixed(3)} bce ${p.parts.bce.toFixed(3)} iou-mse ${p.parts.iou.toFixed(4)} (${p.msPerImage.toFixed(0)} ms/img)`,
+      );
+    if (p.step % stepsPerEpoch === 0)
+      log(
+        `epoch ${p.epoch + 1}: held-out box Dice (tfjs) ${quickValidate(model, heldOutSamples).dice.toFixed(3)}`,
+      );
   },
 });
 log(`fine-tuning done: ${result.steps} steps`);
@@ -89,16 +130,28 @@ result.optimizer.dispose();
 
 const version = `starter-${config.name}-seed${seed}`;
 const exported = await exportModel(model, outDir, { version });
-await saveCheckpoint(path.join(outDir, MODEL_FILES.checkpoint), { model, step: result.steps, metadata: { version, maeSteps, epochs, imageCount } });
-log(`exported ${path.relative(repoRoot, exported.files.encoder)} (${exported.manifest.encoder.bytes} B), decoder (${exported.manifest.decoder.bytes} B)`);
+await saveCheckpoint(path.join(outDir, MODEL_FILES.checkpoint), {
+  model,
+  step: result.steps,
+  metadata: { version, maeSteps, epochs, imageCount },
+});
+log(
+  `exported ${path.relative(repoRoot, exported.files.encoder)} (${exported.manifest.encoder.bytes} B), decoder (${exported.manifest.decoder.bytes} B)`,
+);
 
 const evaluation = await evaluateOnnxModel({
   modelDir: outDir,
-  samples: heldOut.map((d, i) => ({ image: { pixels: d.image, width: d.width, height: d.height }, gtMask: d.mask, id: `heldout-${i}` })),
+  samples: heldOut.map((d, i) => ({
+    image: { pixels: d.image, width: d.width, height: d.height },
+    gtMask: d.mask,
+    id: `heldout-${i}`,
+  })),
   maxClicks: 10,
 });
 const { miouAtK: _m, ...summary } = evaluation.summary;
-log(`held-out (ONNX, ${summary.objects} lesions): Dice ${summary.dice.toFixed(3)} IoU ${summary.iou.toFixed(3)} HD95 ${summary.hd95.toFixed(2)} NoC@90 ${summary.noc90.toFixed(2)}`);
+log(
+  `held-out (ONNX, ${summary.objects} lesions): Dice ${summary.dice.toFixed(3)} IoU ${summary.iou.toFixed(3)} HD95 ${summary.hd95.toFixed(2)} NoC@90 ${summary.noc90.toFixed(2)}`,
+);
 await exportModel(model, outDir, {
   version,
   training: {
@@ -109,6 +162,7 @@ await exportModel(model, outDir, {
     unlabeledImages: unlabeledCount,
     maeSteps,
     fineTuneEpochs: epochs,
+    initFrom: initFrom ?? null,
     fineTuneSteps: result.steps,
     finalLoss: result.lossHistory.at(-1) ?? null,
     heldOut: summary,

@@ -18,7 +18,9 @@ let selected: Promise<TrainingBackend> | null = null;
 async function tryNative(pkg: string): Promise<string | null> {
   try {
     await import(/* @vite-ignore */ pkg);
-    return tf.findBackend('tensorflow') ? null : `${pkg} loaded but registered no 'tensorflow' backend`;
+    return tf.findBackend('tensorflow')
+      ? null
+      : `${pkg} loaded but registered no 'tensorflow' backend`;
   } catch (error) {
     const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
     return `${pkg} unavailable (${message})`;
@@ -39,14 +41,17 @@ async function select(log: (line: string) => void): Promise<TrainingBackend> {
     if (problem) notes.push(problem);
   }
   await import('@tensorflow/tfjs-backend-wasm');
-  if (!(await tf.setBackend('wasm'))) throw new Error(`no usable tfjs backend: wasm failed to initialise; ${notes.join('; ')}`);
+  if (!(await tf.setBackend('wasm')))
+    throw new Error(`no usable tfjs backend: wasm failed to initialise; ${notes.join('; ')}`);
   await tf.ready();
   log(`[model] training backend: wasm (1 thread in Node); ${notes.join('; ')}`);
   return { name: 'wasm', notes };
 }
 
 /** Idempotent: the first call selects and logs, later calls return the same choice. */
-export function selectTrainingBackend(options: { log?: (line: string) => void } = {}): Promise<TrainingBackend> {
+export function selectTrainingBackend(
+  options: { log?: (line: string) => void } = {},
+): Promise<TrainingBackend> {
   selected ??= select(options.log ?? ((line) => console.log(line)));
   return selected;
 }

@@ -13,13 +13,27 @@ export const modelConfigSchema = z.object({
   inputSize: z.number().int().positive(),
   patchSize: z.number().int().positive(),
   imageEncoder: z.object({
-    stage1: z.object({ dim: z.number().int().positive(), depth: z.number().int().positive(), heads: z.number().int().positive(), window: z.number().int().positive() }),
-    stage2: z.object({ dim: z.number().int().positive(), depth: z.number().int().positive(), heads: z.number().int().positive() }),
+    stage1: z.object({
+      dim: z.number().int().positive(),
+      depth: z.number().int().positive(),
+      heads: z.number().int().positive(),
+      window: z.number().int().positive(),
+    }),
+    stage2: z.object({
+      dim: z.number().int().positive(),
+      depth: z.number().int().positive(),
+      heads: z.number().int().positive(),
+    }),
     mlpRatio: z.number().positive(),
   }),
   /** Channels of the image embedding and of every prompt/mask token. */
   decoderDim: z.number().int().positive(),
-  twoWayTransformer: z.object({ depth: z.number().int().positive(), heads: z.number().int().positive(), mlpDim: z.number().int().positive(), attentionDownsample: z.number().int().positive() }),
+  twoWayTransformer: z.object({
+    depth: z.number().int().positive(),
+    heads: z.number().int().positive(),
+    mlpDim: z.number().int().positive(),
+    attentionDownsample: z.number().int().positive(),
+  }),
   /** Multimask outputs besides the single-mask output (SAM: 3). */
   numMultimaskOutputs: z.number().int().positive(),
   iouHeadHiddenDim: z.number().int().positive(),
@@ -37,7 +51,11 @@ export const TINY_CONFIG: ModelConfig = {
   name: 'tiny',
   inputSize: 32,
   patchSize: 4,
-  imageEncoder: { stage1: { dim: 16, depth: 1, heads: 1, window: 4 }, stage2: { dim: 32, depth: 1, heads: 2 }, mlpRatio: 2 },
+  imageEncoder: {
+    stage1: { dim: 16, depth: 1, heads: 1, window: 4 },
+    stage2: { dim: 32, depth: 1, heads: 2 },
+    mlpRatio: 2,
+  },
   decoderDim: 16,
   twoWayTransformer: { depth: 1, heads: 2, mlpDim: 32, attentionDownsample: 2 },
   numMultimaskOutputs: 3,
@@ -56,7 +74,11 @@ export const BASE_CONFIG: ModelConfig = {
   name: 'base',
   inputSize: 128,
   patchSize: 4,
-  imageEncoder: { stage1: { dim: 48, depth: 2, heads: 2, window: 8 }, stage2: { dim: 96, depth: 2, heads: 4 }, mlpRatio: 3 },
+  imageEncoder: {
+    stage1: { dim: 48, depth: 2, heads: 2, window: 8 },
+    stage2: { dim: 96, depth: 2, heads: 4 },
+    mlpRatio: 3,
+  },
   decoderDim: 64,
   twoWayTransformer: { depth: 2, heads: 4, mlpDim: 256, attentionDownsample: 2 },
   numMultimaskOutputs: 3,
@@ -86,9 +108,23 @@ export class ModelConfigError extends Error {
 
 export function deriveSizes(config: ModelConfig): DerivedSizes {
   const grid1 = config.inputSize / config.patchSize;
-  if (!Number.isInteger(grid1) || grid1 % 2 !== 0) throw new ModelConfigError(`inputSize ${config.inputSize} / patchSize ${config.patchSize} must be an even integer`);
-  if (grid1 % config.imageEncoder.stage1.window !== 0) throw new ModelConfigError(`stage-1 grid ${grid1} is not a multiple of window ${config.imageEncoder.stage1.window}`);
-  if (config.decoderDim % 8 !== 0) throw new ModelConfigError(`decoderDim ${config.decoderDim} must be a multiple of 8`);
+  if (!Number.isInteger(grid1) || grid1 % 2 !== 0)
+    throw new ModelConfigError(
+      `inputSize ${config.inputSize} / patchSize ${config.patchSize} must be an even integer`,
+    );
+  if (grid1 % config.imageEncoder.stage1.window !== 0)
+    throw new ModelConfigError(
+      `stage-1 grid ${grid1} is not a multiple of window ${config.imageEncoder.stage1.window}`,
+    );
+  if (config.decoderDim % 8 !== 0)
+    throw new ModelConfigError(`decoderDim ${config.decoderDim} must be a multiple of 8`);
   const grid2 = grid1 / 2;
-  return { grid1, grid2, highResDim: config.decoderDim / 4, maskDim: config.decoderDim / 8, maskSize: grid2 * 4, numMaskTokens: config.numMultimaskOutputs + 1 };
+  return {
+    grid1,
+    grid2,
+    highResDim: config.decoderDim / 4,
+    maskDim: config.decoderDim / 8,
+    maskSize: grid2 * 4,
+    numMaskTokens: config.numMultimaskOutputs + 1,
+  };
 }

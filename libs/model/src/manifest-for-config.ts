@@ -3,7 +3,9 @@ import { deriveSizes, type ModelConfig } from './config';
 import type { ModelManifest } from './contract';
 import { PREPROCESSING } from './preprocess';
 
-export function manifestGeometry(config: ModelConfig): Pick<ModelManifest, 'inputSize' | 'maskSize' | 'crop' | 'preprocessing' | 'maskThreshold'> {
+export function manifestGeometry(
+  config: ModelConfig,
+): Pick<ModelManifest, 'inputSize' | 'maskSize' | 'crop' | 'preprocessing' | 'maskThreshold'> {
   return {
     inputSize: config.inputSize,
     maskSize: deriveSizes(config).maskSize,

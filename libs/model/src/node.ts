@@ -10,7 +10,14 @@ export { predictWithTfjs } from './tfjs-predict';
 export type { TfjsPrediction } from './tfjs-predict';
 export { exportModel } from './export/export-model';
 export type { ExportOptions, ExportResult } from './export/export-model';
-export { buildEncoderGraph, buildDecoderGraph, encoderSpecs, decoderSpecs, ONNX_OPSET, NUM_POINTS_AXIS } from './export/build-onnx-graphs';
+export {
+  buildEncoderGraph,
+  buildDecoderGraph,
+  encoderSpecs,
+  decoderSpecs,
+  ONNX_OPSET,
+  NUM_POINTS_AXIS,
+} from './export/build-onnx-graphs';
 export { encodeSafetensors, decodeSafetensors, SafetensorsError } from './checkpoint/safetensors';
 export type { NamedTensor } from './checkpoint/safetensors';
 export {
@@ -28,3 +35,29 @@ export { AdamW } from './training/adam';
 export type { AdamOptions, AdamState } from './training/adam';
 export { OnnxPredictor, predictWithOnnx, OnnxInputError } from './inference/onnx-predictor';
 export type { ImageInput, CropEmbedding, Prediction } from './inference/onnx-predictor';
+export { fineTune, learningRateAt } from './training/fine-tune';
+export type { FineTuneOptions, FineTuneProgress, FineTuneResult } from './training/fine-tune';
+export type { FineTuneSample } from './training/training-sample';
+export { NonFiniteLossError } from './training/non-finite-loss-error';
+export { DEFAULT_LOSS_WEIGHTS, segmenterLoss, diceLoss, bceLoss } from './training/losses';
+export type { LossWeights } from './training/losses';
+export { pretrainMae, sampleMaeBatch } from './training/mae';
+export type { MaeOptions, MaeImage, MaeProgress } from './training/mae';
+export { renderMaeReconstruction } from './training/mae-reconstruction';
+export { loadPretrainedEncoder } from './training/load-pretrained-encoder';
+export { quickValidate } from './training/quick-validate';
+export { evaluateOnnxModel } from './eval/evaluate-onnx-model';
+export type {
+  EvalSample,
+  EvalSummary,
+  PerObjectResult,
+  EvaluateOptions,
+} from './eval/evaluate-onnx-model';
+export { generateSyntheticFaDataset, drawLesions, placeLesions } from './data/synthetic-fa';
+export type { SyntheticFaSample, SyntheticFaOptions } from './data/synthetic-fa';
+export { loadDrivePseudoFa, driveDataDir } from './data/drive-pseudo-fa';
+export type { DrivePseudoFaOptions } from './data/drive-pseudo-fa';
+export { writeGrayPng, readPngGray, readPngRgba, encodeGrayPng } from './data/png';
+export type { GrayImage } from './data/png';
+export { createRng } from './ops/seeded-random';
+export { countForwardFlops } from './export/count-flops';

@@ -5,15 +5,28 @@
  */
 import { computeCrop, sampleCropBilinear, type Box, type CropTransform } from '@loupe/prompts';
 
-export const PREPROCESSING = { channels: 1, normalization: 'per-crop-zscore', eps: 1e-3, resize: 'bilinear' } as const;
+export const PREPROCESSING = {
+  channels: 1,
+  normalization: 'per-crop-zscore',
+  eps: 1e-3,
+  resize: 'bilinear',
+} as const;
 
 /**
  * Luminance in 0..1 from 8-bit gray (channels = 1), gray+alpha (2), RGB (3) or RGBA (4) pixels,
  * or from a Float32Array already in 0..1 (channels = 1).
  */
-export function toLuminance(pixels: Uint8Array | Uint8ClampedArray | Float32Array, width: number, height: number, channels: 1 | 2 | 3 | 4 = 1): Float32Array {
+export function toLuminance(
+  pixels: Uint8Array | Uint8ClampedArray | Float32Array,
+  width: number,
+  height: number,
+  channels: 1 | 2 | 3 | 4 = 1,
+): Float32Array {
   const n = width * height;
-  if (pixels.length !== n * channels) throw new Error(`pixels: expected ${n * channels} values for ${width}x${height}x${channels}, got ${pixels.length}`);
+  if (pixels.length !== n * channels)
+    throw new Error(
+      `pixels: expected ${n * channels} values for ${width}x${height}x${channels}, got ${pixels.length}`,
+    );
   const out = new Float32Array(n);
   const scale = pixels instanceof Float32Array ? 1 : 1 / 255;
   if (channels <= 2) {
@@ -53,8 +66,17 @@ export interface CropGeometry {
  * resize to inputSize (outside the image = 0), per-crop z-score. Returns the model input
  * (inputSize^2 floats, row-major, = 1 x 1 x S x S) and the crop transform for prompts and pasting.
  */
-export function preprocessCrop(luminance: Float32Array, width: number, height: number, box: Box, geometry: CropGeometry): { crop: CropTransform; input: Float32Array } {
+export function preprocessCrop(
+  luminance: Float32Array,
+  width: number,
+  height: number,
+  box: Box,
+  geometry: CropGeometry,
+): { crop: CropTransform; input: Float32Array } {
   const crop = computeCrop(box, { width, height }, geometry);
-  const input = normalizeCrop(sampleCropBilinear(luminance, width, height, crop), geometry.eps ?? PREPROCESSING.eps);
+  const input = normalizeCrop(
+    sampleCropBilinear(luminance, width, height, crop),
+    geometry.eps ?? PREPROCESSING.eps,
+  );
   return { crop, input };
 }

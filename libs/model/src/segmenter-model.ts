@@ -30,8 +30,18 @@ export class SegmenterModel {
     for (const spec of this.specs) {
       const data = initial(spec);
       const size = spec.shape.reduce((a, b) => a * b, 1);
-      if (data.length !== size) throw new Error(`parameter ${spec.name}: ${data.length} values for shape [${spec.shape.join(', ')}]`);
-      this.variables.set(spec.name, tf.variable(tf.tensor(data, spec.shape, 'float32'), spec.trainable, `${this.id}/${spec.name}`));
+      if (data.length !== size)
+        throw new Error(
+          `parameter ${spec.name}: ${data.length} values for shape [${spec.shape.join(', ')}]`,
+        );
+      this.variables.set(
+        spec.name,
+        tf.variable(
+          tf.tensor(data, spec.shape, 'float32'),
+          spec.trainable,
+          `${this.id}/${spec.name}`,
+        ),
+      );
     }
     this.ops = new TfjsOps((name) => {
       const v = this.variables.get(name);
@@ -43,12 +53,16 @@ export class SegmenterModel {
   /** Trainable variables, optionally without the frozen groups. */
   trainableVariables(frozen: ReadonlySet<ParamGroup> = new Set()): Map<string, tf.Variable> {
     const out = new Map<string, tf.Variable>();
-    for (const spec of this.specs) if (spec.trainable && !frozen.has(spec.group)) out.set(spec.name, this.variables.get(spec.name) as tf.Variable);
+    for (const spec of this.specs)
+      if (spec.trainable && !frozen.has(spec.group))
+        out.set(spec.name, this.variables.get(spec.name) as tf.Variable);
     return out;
   }
 
   parameterCount(): number {
-    return this.specs.filter((s) => s.trainable).reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1), 0);
+    return this.specs
+      .filter((s) => s.trainable)
+      .reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1), 0);
   }
 
   /** Synchronous copy of one weight (export, checkpoints). */
@@ -88,7 +102,10 @@ export function initialValue(spec: ParamSpec, rng: ReturnType<typeof createRng>)
 }
 
 /** A freshly initialised segmenter; the same seed gives the same weights. */
-export function createSegmenter(config: ModelConfig, options: { seed?: number } = {}): SegmenterModel {
+export function createSegmenter(
+  config: ModelConfig,
+  options: { seed?: number } = {},
+): SegmenterModel {
   const parsed = modelConfigSchema.parse(config);
   const rng = createRng(options.seed ?? 1);
   return new SegmenterModel(parsed, (spec) => initialValue(spec, rng));

@@ -12,12 +12,24 @@ export interface TfjsPrediction {
 }
 
 /** image [B*S*S] preprocessed; coords [B*N*2]; labels [B*N]. */
-export function predictWithTfjs(model: SegmenterModel, image: Float32Array, batch: number, coords: Float32Array, labels: Float32Array): TfjsPrediction {
+export function predictWithTfjs(
+  model: SegmenterModel,
+  image: Float32Array,
+  batch: number,
+  coords: Float32Array,
+  labels: Float32Array,
+): TfjsPrediction {
   const s = model.config.inputSize;
   const n = labels.length / batch;
   return tf.tidy(() => {
     const enc = model.network.encodeImage(model.ops, tf.tensor4d(image, [batch, 1, s, s]));
-    const dec = model.network.decode(model.ops, enc.imageEmbedding, enc.highResFeatures, tf.tensor3d(coords, [batch, n, 2]), tf.tensor2d(labels, [batch, n]));
+    const dec = model.network.decode(
+      model.ops,
+      enc.imageEmbedding,
+      enc.highResFeatures,
+      tf.tensor3d(coords, [batch, n, 2]),
+      tf.tensor2d(labels, [batch, n]),
+    );
     return {
       masks: dec.masks.dataSync() as Float32Array,
       iouPredictions: dec.iouPredictions.dataSync() as Float32Array,

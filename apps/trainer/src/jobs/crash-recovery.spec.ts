@@ -5,7 +5,6 @@
  * checkpoint (not from scratch) to completion.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { enqueueJob, ensureStarterModel } from '@loupe/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +12,6 @@ import { seedLabeledProject } from '../testing/seed-labeled-project';
 import { createTrainerTestFixture, type TrainerTestFixture } from '../testing/trainer-test-fixture';
 
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
-const tsxCli = createRequire(import.meta.url).resolve('tsx/cli');
 
 let fixture: TrainerTestFixture;
 const children: ChildProcess[] = [];
@@ -28,7 +26,9 @@ afterAll(async () => {
 
 function startWorker(name: string): { child: ChildProcess; output: string[] } {
   const output: string[] = [];
-  const child = spawn(process.execPath, [tsxCli, 'apps/trainer/src/main.ts'], {
+  // `node --import tsx` runs the worker in this very process (the tsx CLI would fork a child that
+  // a SIGKILL of the parent leaves running).
+  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/trainer/src/main.ts'], {
     cwd: repoRoot,
     env: {
       PATH: process.env['PATH'],

@@ -75,6 +75,18 @@ describe('fine-tuning job', () => {
     expect((await fixture.db.modelVersion.findUniqueOrThrow({ where: { id: candidate.id } })).valDice).toBeCloseTo(metrics.candidate.dice, 6);
   });
 
+  it('runs MAE pretraining on the unlabeled pool, then fine-tunes and gates like a round', async () => {
+    const project = await seedLabeledProject(fixture, { masks: 8, unlabeled: 6, seed: 9 });
+    await enqueueJob(fixture.db, { projectId: project.id, type: 'pretrain', payload: { trigger: 'manual', epochs: 1 } });
+    const outcome = await work();
+    expect(outcome.status, outcome.status === 'failed' ? outcome.reason : '').toBe('succeeded');
+    const run = await fixture.db.trainingRun.findFirstOrThrow({ where: { projectId: project.id } });
+    expect(run).toMatchObject({ kind: 'MAE_PRETRAIN', status: 'SUCCEEDED' });
+    expect(run.imageCount).toBe(run.trainLabelCount + 6);
+    expect(run.resultModelVersionId).toBeTruthy();
+    expect((run.metrics as { promoted: boolean }).promoted).toEqual(expect.any(Boolean));
+  });
+
   it('scores unlabeled images after a promotion and the queue serves the most informative first', async () => {
     const project = await seedLabeledProject(fixture, { masks: 0, unlabeled: 6, seed: 5 });
     await ensureStarterModel(fixture.db, fixture.services.artifacts, project.id, fixture.env.STARTER_MODEL_DIR);

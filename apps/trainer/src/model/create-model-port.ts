@@ -6,6 +6,7 @@
  */
 import {
   AdamW,
+  CheckpointMismatchError,
   MODEL_CONFIGS,
   NonFiniteLossError,
   OnnxPredictor,
@@ -104,7 +105,16 @@ export async function createModelPort(options: { log?: (line: string) => void } 
     },
 
     async loadCheckpoint(file) {
-      const { model, checkpoint } = await loadSegmenterFromCheckpoint(file);
+      let loaded: Awaited<ReturnType<typeof loadSegmenterFromCheckpoint>>;
+      try {
+        loaded = await loadSegmenterFromCheckpoint(file);
+      } catch (error) {
+        if (error instanceof CheckpointMismatchError) {
+          throw new TrainerError('CHECKPOINT_MISMATCH', `the base model's checkpoint does not fit this network: ${error.message}`, { cause: error });
+        }
+        throw error;
+      }
+      const { model, checkpoint } = loaded;
       let optimizer: AdamW | null = null;
       if (checkpoint.optimizer) {
         optimizer = new AdamW(checkpoint.optimizer.options);

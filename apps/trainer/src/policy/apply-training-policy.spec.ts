@@ -53,11 +53,13 @@ describe('applyTrainingPolicy', () => {
     expect((await applyTrainingPolicy(db, { projectId })).length).toBe(0);
   });
 
-  it('queues MAE pretraining when the unlabeled pool grew by M images, and nothing when auto-training is off', async () => {
-    const grown = await projectWith(12, 0, { pretrainMinNewImages: 10 });
+  it('queues MAE pretraining when the unlabeled pool grew by M images (once there are labels), nothing when auto-training is off', async () => {
+    const unlabeledOnly = await projectWith(12, 0, { pretrainMinNewImages: 10 });
+    const grown = await projectWith(16, 4, { pretrainMinNewImages: 10, finetuneMinNewMasks: 4 });
     const off = await projectWith(30, 30, { autoTrain: false, pretrainMinNewImages: 10 });
     const queued = await applyTrainingPolicy(db);
-    expect(queued.filter((q) => q.projectId === grown).map((q) => q.type)).toEqual(['pretrain']);
+    expect(queued.filter((q) => q.projectId === unlabeledOnly)).toEqual([]);
+    expect(queued.filter((q) => q.projectId === grown).map((q) => q.type)).toEqual(['finetune', 'pretrain']);
     expect(queued.filter((q) => q.projectId === off)).toEqual([]);
   });
 
@@ -68,3 +70,13 @@ describe('applyTrainingPolicy', () => {
   });
 });
 
+
+describe('applyTrainingPolicy scoring', () => {
+  it('queues scoring once for a served model without scores', async () => {
+    const projectId = await projectWith(3, 0);
+    const model = await db.modelVersion.create({ data: { projectId, version: 1, status: 'ACTIVE', configName: 'tiny', config: {} } });
+    await db.project.update({ where: { id: projectId }, data: { activeModelVersionId: model.id } });
+    expect((await applyTrainingPolicy(db, { projectId })).map((q) => q.type)).toEqual(['score']);
+    expect(await applyTrainingPolicy(db, { projectId })).toEqual([]);
+  });
+});

@@ -1,7 +1,8 @@
 /**
  * Applies each project's training policy: queues a fine-tuning round once enough new masks were
- * accepted, and MAE pretraining once the unlabeled pool has grown enough. A per-project advisory
- * lock inside a short transaction keeps two trainers from queueing the same round twice.
+ * accepted, MAE pretraining once the unlabeled pool has grown enough, and active-learning scoring
+ * when the served model has not scored the queue yet. A per-project advisory lock inside a short
+ * transaction keeps two trainers from queueing the same job twice.
  */
 import { enqueueJob, type Db } from '@loupe/db';
 import { countPolicyInputs } from './count-policy-inputs';
@@ -15,7 +16,7 @@ export interface QueuedByPolicy {
 
 export async function applyTrainingPolicy(db: Db, options: { projectId?: string } = {}): Promise<QueuedByPolicy[]> {
   const projects = await db.project.findMany({
-    where: { autoTrain: true, ...(options.projectId ? { id: options.projectId } : {}) },
+    where: options.projectId ? { id: options.projectId } : {},
     select: { id: true, autoTrain: true, finetuneMinNewMasks: true, pretrainMinNewImages: true },
   });
   const queued: QueuedByPolicy[] = [];
@@ -27,7 +28,7 @@ export async function applyTrainingPolicy(db: Db, options: { projectId?: string 
       const jobs = decideTrainingJobs(project, await countPolicyInputs(tx, project.id));
       const made: QueuedByPolicy[] = [];
       for (const type of jobs) {
-        const job = await enqueueJob(tx, { projectId: project.id, type, payload: { trigger: 'auto' } });
+        const job = await enqueueJob(tx, { projectId: project.id, type, payload: type === 'score' ? {} : { trigger: 'auto' } });
         made.push({ projectId: project.id, type, jobId: job.id });
       }
       return made;

@@ -5,10 +5,9 @@
  * threshold are used, weighted by that confidence. Images held out for validation are skipped.
  */
 import { join } from 'node:path';
-import { type Db, type ModelVersion } from '@loupe/db';
+import type { ModelVersion } from '@loupe/db';
 import { decodeMaskBytes, encodeMaskBytes, type Mask } from '@loupe/prompts';
 import { materializeModelFiles } from '../artifacts/materialize-model-files';
-import type { BlobReader } from '../data/blob-reader';
 import type { LabeledSample } from '../data/load-labeled-samples';
 import { loadImage } from '../data/load-image';
 import type { ModelPort, Predictor } from '../model/model-port';
@@ -57,7 +56,7 @@ export async function loadPseudoLabeledSamples(
   const samples: LabeledSample[] = [];
   try {
     for (const label of weakLabels) {
-      const image = await loadImage(services.blobs as BlobReader, label.image);
+      const image = await loadImage(services.blobs, label.image);
       let mask: Mask;
       let confidence: number;
       if (label.pseudoModelVersionId === input.active.id && label.pseudoMaskRle && label.pseudoConfidence !== null) {

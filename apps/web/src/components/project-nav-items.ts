@@ -15,5 +15,5 @@ export const PROJECT_NAV_ITEMS: ProjectNavItem[] = [
   { label: 'Overview', segment: '', minRole: 'ANNOTATOR' },
   { label: 'Annotate', segment: 'annotate', minRole: 'ANNOTATOR' },
   { label: 'Review', segment: 'review', minRole: 'REVIEWER' },
-  // Admin slot: the admin dashboard (issue 7) registers { label: 'Admin', segment: 'admin', minRole: 'ADMIN' }.
+  { label: 'Dashboard', segment: 'dashboard', minRole: 'ADMIN' },
 ];

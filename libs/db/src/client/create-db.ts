@@ -18,7 +18,9 @@ export function createDb(url: string, options: CreateDbOptions = {}): PrismaClie
     max: options.poolSize ?? 10,
     connectionTimeoutMillis: options.connectionTimeoutMs ?? 30_000,
   });
-  return new PrismaClient({ adapter });
+  // The embedded database runs transactions one after another, so a transaction may queue behind
+  // others for a while: allow longer than Prisma's 2 s wait / 5 s run defaults.
+  return new PrismaClient({ adapter, transactionOptions: { maxWait: 15_000, timeout: 30_000 } });
 }
 
 export type Db = PrismaClient;

@@ -13,11 +13,15 @@ export interface EmbeddedDatabaseOptions {
   host?: string;
   /** Client connections served at once (all processes together). */
   maxConnections?: number;
+  /** Start from this data-folder snapshot (from dumpDataDir) instead of an empty cluster; memory only. */
+  snapshot?: Blob;
 }
 
 export interface EmbeddedDatabase {
   url: string;
   port: number;
+  /** A snapshot of the whole data folder (tar), to start other databases from (tests). */
+  dumpDataDir(): Promise<Blob>;
   stop(): Promise<void>;
 }
 
@@ -37,7 +41,7 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
   }
   let db: PGlite;
   try {
-    db = await PGlite.create(options.dataDir ? { dataDir: options.dataDir } : {});
+    db = await PGlite.create(options.dataDir ? { dataDir: options.dataDir } : options.snapshot ? { loadDataDir: options.snapshot } : {});
   } catch (error) {
     releaseLock?.();
     throw new DbError(
@@ -60,6 +64,9 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
   return {
     url: `postgresql://postgres@${host}:${port}/postgres?sslmode=disable`,
     port,
+    async dumpDataDir() {
+      return db.dumpDataDir('none');
+    },
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -5,7 +5,16 @@ import type { ModelVersion, PrismaClient } from '../generated/prisma/client';
 import { DbError } from '../errors/db-error';
 import { getActiveModel } from './get-active-model';
 import { promoteModelVersion } from './promote-model-version';
+import { readModelManifest } from './read-model-manifest';
 import { registerModel } from './register-model-version';
+
+/** The exporter records held-out metrics under training.heldOut; they seed the dashboard's baseline. */
+function heldOutMetrics(manifest: Record<string, unknown>): Record<string, unknown> | undefined {
+  const training = manifest['training'];
+  if (typeof training !== 'object' || training === null) return undefined;
+  const heldOut = (training as Record<string, unknown>)['heldOut'];
+  return typeof heldOut === 'object' && heldOut !== null ? (heldOut as Record<string, unknown>) : undefined;
+}
 
 export const DEFAULT_STARTER_DIR = 'models/starter';
 
@@ -26,7 +35,20 @@ export async function ensureStarterModel(
   if (!existsSync(dir)) {
     throw new DbError('MISSING_FILE', `Starter model folder ${dir} does not exist; run "npm run train:starter" to create it.`);
   }
-  const created = await registerModel(db, store, { projectId, dir, status: 'CANDIDATE', configName: 'starter', statusReason: 'starter model' }, true);
+  const manifest = readModelManifest(dir);
+  const created = await registerModel(
+    db,
+    store,
+    {
+      projectId,
+      dir,
+      status: 'CANDIDATE',
+      configName: manifest.configName ?? 'starter',
+      metrics: heldOutMetrics(manifest.raw),
+      statusReason: 'starter model',
+    },
+    true,
+  );
   if (created) return promoteModelVersion(db, created.id);
   // Another process registered first; it promotes right after, so wait briefly for that.
   for (let attempt = 0; attempt < 50; attempt += 1) {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,8 +13,10 @@ import { createProjectWithTasks } from '../testing/fixtures';
 import { ensureStarterModel } from './ensure-starter-model';
 import { getActiveModel } from './get-active-model';
 import { promoteModelVersion } from './promote-model-version';
+import { readModelManifest } from './read-model-manifest';
 import { registerModelVersion } from './register-model-version';
 import { rollbackToVersion } from './rollback-to-version';
+import { defaultPrismaDir } from '../migrations/migrations-paths';
 
 const kinds = await testDatabaseKinds();
 const scratch = mkdtempSync(join(tmpdir(), 'loupe-models-'));
@@ -30,7 +32,14 @@ function writeModelDir(name: string, options: { tamper?: boolean } = {}): string
   const decoder = `decoder of ${name}`;
   writeFileSync(join(dir, 'encoder.onnx'), encoder);
   writeFileSync(join(dir, 'decoder.onnx'), options.tamper ? 'tampered' : decoder);
-  const manifest = { config: { name: 'tiny', imageSize: 256 }, files: { 'encoder.onnx': { sha256: sha(encoder) }, 'decoder.onnx': { sha256: sha(decoder) } } };
+  // The shape libs/model's exporter writes.
+  const manifest = {
+    configName: 'tiny',
+    config: { name: 'tiny', imageSize: 256 },
+    encoder: { file: 'encoder.onnx', sha256: sha(encoder) },
+    decoder: { file: 'decoder.onnx', sha256: sha(decoder) },
+    training: { heldOut: { dice: 0.9, noc90: 6.4 } },
+  };
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
   return dir;
 }
@@ -59,7 +68,7 @@ describe.each(kinds)('model registry on %s', (kind) => {
     const starterDir = writeModelDir(`starter-${kind}`);
     const results = await Promise.all([1, 2, 3].map(() => ensureStarterModel(test.db, store, projectId, starterDir)));
     expect(new Set(results.map((model) => model.id)).size).toBe(1);
-    expect(results[0]).toMatchObject({ version: 1, status: 'ACTIVE', configName: 'starter', config: { name: 'tiny', imageSize: 256 } });
+    expect(results[0]).toMatchObject({ version: 1, status: 'ACTIVE', configName: 'tiny', config: { name: 'tiny', imageSize: 256 }, valDice: 0.9, valNoc90: 6.4 });
     expect(await test.db.modelVersion.count({ where: { projectId } })).toBe(1);
     expect(await store.verify(results[0]!.encoderKey!, results[0]!.encoderSha256!)).toBe(true);
     await expect(ensureStarterModel(test.db, store, (await createProjectWithTasks(test.db, { tasks: 0 })).projectId, join(scratch, 'nope'))).rejects.toThrow(
@@ -109,5 +118,22 @@ describe.each(kinds)('model registry on %s', (kind) => {
     await expect(registerModelVersion(test.db, store, { projectId, dir: join(scratch, 'missing'), status: 'CANDIDATE', configName: 'tiny' })).rejects.toMatchObject({
       code: 'MISSING_FILE',
     });
+  });
+});
+
+describe('readModelManifest', () => {
+  const starter = join(defaultPrismaDir(), '..', 'models', 'starter');
+  it.skipIf(!existsSync(join(starter, 'manifest.json')))('reads the committed starter model with both hashes declared', () => {
+    const manifest = readModelManifest(starter);
+    expect(Object.keys(manifest.declaredSha256).sort()).toEqual(['decoder.onnx', 'encoder.onnx']);
+  });
+
+  it('refuses a manifest that declares no hashes', () => {
+    const dir = join(scratch, 'unhashed');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'encoder.onnx'), 'e');
+    writeFileSync(join(dir, 'decoder.onnx'), 'd');
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ configName: 'tiny' }));
+    expect(() => readModelManifest(dir)).toThrow(/declares no sha256 for encoder\.onnx/);
   });
 });

@@ -10,11 +10,15 @@ const fileEntry = z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/) }).passt
 const namedFileEntry = fileEntry.extend({ path: z.string().optional(), name: z.string().optional(), file: z.string().optional() });
 const manifestSchema = z
   .object({
-    /** Either { "encoder.onnx": { sha256 } } or [{ path|name|file: "encoder.onnx", sha256 }]. */
+    /** Also accepted: { "encoder.onnx": { sha256 } } or [{ path|name|file: "encoder.onnx", sha256 }]. */
     files: z.union([z.record(z.string(), fileEntry), z.array(namedFileEntry)]).optional(),
     config: z.unknown().optional(),
+    configName: z.string().optional(),
   })
   .passthrough();
+
+/** libs/model's exporter writes { encoder: { file: "encoder.onnx", sha256, ... }, decoder: {...} }. */
+const describedFile = z.object({ file: z.string(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }).passthrough();
 
 export interface ModelManifest {
   /** The manifest as written (stored as-is in the blob store). */
@@ -23,6 +27,8 @@ export interface ModelManifest {
   declaredSha256: Partial<Record<ModelFileName, string>>;
   /** The network config (manifest.config, else the whole manifest). */
   config: unknown;
+  /** manifest.configName when present. */
+  configName: string | undefined;
 }
 
 const baseName = (path: string) => path.split(/[\\/]/).pop() ?? path;
@@ -43,11 +49,17 @@ export function readModelManifest(dir: string): ModelManifest {
   const entries = Array.isArray(parsed.files)
     ? parsed.files.map((entry) => [baseName(entry.path ?? entry.name ?? entry.file ?? ''), entry.sha256] as const)
     : Object.entries(parsed.files ?? {}).map(([name, entry]) => [baseName(name), entry.sha256] as const);
+  for (const value of Object.values(parsed)) {
+    const described = describedFile.safeParse(value);
+    if (described.success) entries.push([baseName(described.data.file), described.data.sha256] as const);
+  }
   for (const [name, sha256] of entries) {
     if ((MODEL_FILES as readonly string[]).includes(name)) declaredSha256[name as ModelFileName] = sha256;
   }
   for (const name of MODEL_FILES) {
     if (!existsSync(join(dir, name))) throw new DbError('MISSING_FILE', `Model at ${dir} has no ${name}; re-export the model.`);
+    // Without a declared hash nothing proves the file is the one the manifest describes.
+    if (!declaredSha256[name]) throw new DbError('BAD_INPUT', `${manifestPath} declares no sha256 for ${name}; re-export the model.`);
   }
-  return { raw: parsed as Record<string, unknown>, declaredSha256, config: parsed.config ?? parsed };
+  return { raw: parsed as Record<string, unknown>, declaredSha256, config: parsed.config ?? parsed, configName: parsed.configName };
 }

@@ -6,6 +6,7 @@ import { assertDatabaseReachable } from '../client/assert-database-reachable';
 import { readDbEnv } from '../config/db-env';
 import { startEmbeddedDatabase } from '../embedded/start-embedded-database';
 import { applyMigrations } from '../migrations/apply-migrations';
+import { migratedSnapshotPath, readSnapshot, writeSnapshot } from './migrated-snapshot';
 
 export type TestDatabaseKind = 'postgres' | 'embedded';
 
@@ -62,13 +63,28 @@ function withDatabase(url: string, database: string): string {
   return parsed.toString();
 }
 
+const ABANDONED_AFTER_MS = 6 * 60 * 60 * 1000;
+
+/** Drops loupe_test_* databases created more than 6 hours ago (a run that was killed before close()). */
+async function dropAbandonedTestDatabases(admin: pg.Client): Promise<void> {
+  const { rows } = await admin.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'loupe\\_test\\_%'");
+  for (const { datname } of rows) {
+    const createdAt = parseInt(/^loupe_test_([0-9a-z]+)_[0-9a-f]+$/.exec(datname)?.[1] ?? '', 36);
+    if (Number.isFinite(createdAt) && Date.now() - createdAt > ABANDONED_AFTER_MS) {
+      await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    }
+  }
+}
+
 async function createPostgresTestDatabase(poolSize = 10): Promise<TestDatabase> {
   const serverUrl = readDbEnv().TEST_DATABASE_URL ?? LOCAL_TEST_POSTGRES_URL;
   await assertDatabaseReachable(serverUrl);
-  const name = `loupe_test_${randomBytes(6).toString('hex')}`;
+  // The creation time in the name lets later runs drop what a killed run left behind.
+  const name = `loupe_test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   try {
+    await dropAbandonedTestDatabases(admin);
     await admin.query(`CREATE DATABASE "${name}"`);
   } finally {
     await admin.end();
@@ -102,9 +118,13 @@ async function createPostgresTestDatabase(poolSize = 10): Promise<TestDatabase> 
 }
 
 async function createEmbeddedTestDatabase(poolSize = 10): Promise<TestDatabase> {
-  const server = await startEmbeddedDatabase({ port: 0, maxConnections: poolSize + 10 });
+  const snapshotPath = migratedSnapshotPath();
+  const snapshot = readSnapshot(snapshotPath);
+  const server = await startEmbeddedDatabase({ port: 0, maxConnections: poolSize + 10, snapshot });
   try {
+    // Applying is a no-op on a snapshot, but proves it is current; on a fresh cluster it migrates.
     await applyMigrations(server.url);
+    if (!snapshot) await writeSnapshot(snapshotPath, await server.dumpDataDir());
   } catch (error) {
     await server.stop();
     throw error;

@@ -6,12 +6,21 @@ import { TINY_CONFIG } from '../config';
 import { createSegmenter } from '../segmenter-model';
 import { useTrainingBackend } from '../test-setup';
 import { AdamW } from '../training/adam';
-import { CheckpointMismatchError, loadCheckpoint, loadCheckpointForResume, loadSegmenterFromCheckpoint, saveCheckpoint } from './checkpoint';
+import {
+  CheckpointMismatchError,
+  loadCheckpoint,
+  loadCheckpointForResume,
+  loadSegmenterFromCheckpoint,
+  saveCheckpoint,
+} from './checkpoint';
 import { decodeSafetensors, encodeSafetensors } from './safetensors';
 
 describe('safetensors', () => {
   it('writes the standard layout: u64 LE header length, JSON header, 8-byte aligned LE data', () => {
-    const bytes = encodeSafetensors(new Map([['a', { data: Float32Array.of(1, -2, 3.5, 4), shape: [2, 2] }]]), { note: 'x' });
+    const bytes = encodeSafetensors(
+      new Map([['a', { data: Float32Array.of(1, -2, 3.5, 4), shape: [2, 2] }]]),
+      { note: 'x' },
+    );
     const view = new DataView(bytes.buffer);
     const headerLength = Number(view.getBigUint64(0, true));
     expect((8 + headerLength) % 8).toBe(0);
@@ -51,8 +60,12 @@ describe('checkpoints', () => {
     expect(loaded.checkpoint.step).toBe(12);
     expect(loaded.checkpoint.metadata).toEqual({ epoch: 2 });
     expect(loaded.checkpoint.optimizer?.step).toBe(1);
-    expect(loaded.checkpoint.optimizer?.moments.get(first)?.m.data.length).toBe(model.weight(first).data.length);
-    expect(Array.from(loaded.model.weight(first).data)).toEqual(Array.from(model.weight(first).data));
+    expect(loaded.checkpoint.optimizer?.moments.get(first)?.m.data.length).toBe(
+      model.weight(first).data.length,
+    );
+    expect(Array.from(loaded.model.weight(first).data)).toEqual(
+      Array.from(model.weight(first).data),
+    );
 
     const resumedOptimizer = new AdamW({ learningRate: 1 });
     const fresh = createSegmenter(TINY_CONFIG, { seed: 99 });
@@ -69,12 +82,24 @@ describe('checkpoints', () => {
     const model = createSegmenter(TINY_CONFIG, { seed: 1 });
     const file = path.join(dir, 'b.safetensors');
     await saveCheckpoint(file, { model });
-    const other = createSegmenter({ ...TINY_CONFIG, decoderDim: 24, imageEncoder: { ...TINY_CONFIG.imageEncoder, stage2: { ...TINY_CONFIG.imageEncoder.stage2, depth: 2 } } }, { seed: 1 });
+    const other = createSegmenter(
+      {
+        ...TINY_CONFIG,
+        decoderDim: 24,
+        imageEncoder: {
+          ...TINY_CONFIG.imageEncoder,
+          stage2: { ...TINY_CONFIG.imageEncoder.stage2, depth: 2 },
+        },
+      },
+      { seed: 1 },
+    );
     const error = await loadCheckpointForResume(file, { model: other }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CheckpointMismatchError);
     expect(String(error)).toMatch(/decoderDim: 16 vs 24/);
     expect(String(error)).toMatch(/imageEncoder\.stage2\.depth: 1 vs 2/);
-    await expect(loadSegmenterFromCheckpoint(file, { expectConfig: other.config })).rejects.toThrow(/decoderDim/);
+    await expect(loadSegmenterFromCheckpoint(file, { expectConfig: other.config })).rejects.toThrow(
+      /decoderDim/,
+    );
     model.dispose();
     other.dispose();
   });

@@ -61,7 +61,10 @@ export async function saveCheckpoint(file: string, input: SaveCheckpointInput): 
 
 export async function loadCheckpoint(file: string): Promise<LoadedCheckpoint> {
   const { tensors, metadata } = decodeSafetensors(new Uint8Array(await readFile(file)));
-  if (metadata.format !== CHECKPOINT_FORMAT) throw new CheckpointMismatchError(`${file}: not a Loupe checkpoint (format ${metadata.format ?? 'missing'}, expected ${CHECKPOINT_FORMAT})`);
+  if (metadata.format !== CHECKPOINT_FORMAT)
+    throw new CheckpointMismatchError(
+      `${file}: not a Loupe checkpoint (format ${metadata.format ?? 'missing'}, expected ${CHECKPOINT_FORMAT})`,
+    );
   const config = modelConfigSchema.parse(JSON.parse(metadata.config ?? 'null'));
   const weights = new Map<string, NamedTensor>();
   const moments = new Map<string, { m: NamedTensor; v: NamedTensor }>();
@@ -69,11 +72,15 @@ export async function loadCheckpoint(file: string): Promise<LoadedCheckpoint> {
     if (name.startsWith('optimizer.m/')) {
       const param = name.slice('optimizer.m/'.length);
       const v = tensors.get(`optimizer.v/${param}`);
-      if (!v) throw new CheckpointMismatchError(`${file}: optimizer state for ${param} has m but no v`);
+      if (!v)
+        throw new CheckpointMismatchError(`${file}: optimizer state for ${param} has m but no v`);
       moments.set(param, { m: t, v });
     } else if (!name.startsWith('optimizer.v/')) weights.set(name, t);
   }
-  const optimizerMeta = JSON.parse(metadata.optimizer ?? 'null') as Omit<AdamState, 'moments'> | null;
+  const optimizerMeta = JSON.parse(metadata.optimizer ?? 'null') as Omit<
+    AdamState,
+    'moments'
+  > | null;
   return {
     config,
     step: Number(metadata.step ?? 0),
@@ -87,13 +94,23 @@ export async function loadCheckpoint(file: string): Promise<LoadedCheckpoint> {
 export function describeConfigDifference(a: unknown, b: unknown, prefix = ''): string[] {
   if (typeof a === 'object' && a !== null && typeof b === 'object' && b !== null) {
     const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-    return [...keys].flatMap((k) => describeConfigDifference((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], prefix ? `${prefix}.${k}` : k));
+    return [...keys].flatMap((k) =>
+      describeConfigDifference(
+        (a as Record<string, unknown>)[k],
+        (b as Record<string, unknown>)[k],
+        prefix ? `${prefix}.${k}` : k,
+      ),
+    );
   }
   return a === b ? [] : [`${prefix || '(root)'}: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`];
 }
 
 /** Copies checkpoint weights into a model of the same architecture; throws naming what differs. */
-export function assignWeights(model: SegmenterModel, weights: Map<string, NamedTensor>, options: { only?: (name: string) => boolean; source?: string } = {}): number {
+export function assignWeights(
+  model: SegmenterModel,
+  weights: Map<string, NamedTensor>,
+  options: { only?: (name: string) => boolean; source?: string } = {},
+): number {
   const source = options.source ?? 'checkpoint';
   let assigned = 0;
   const problems: string[] = [];
@@ -105,7 +122,9 @@ export function assignWeights(model: SegmenterModel, weights: Map<string, NamedT
       continue;
     }
     if (w.shape.join('x') !== spec.shape.join('x')) {
-      problems.push(`${spec.name}: shape [${w.shape.join(', ')}] in ${source}, [${spec.shape.join(', ')}] in the model`);
+      problems.push(
+        `${spec.name}: shape [${w.shape.join(', ')}] in ${source}, [${spec.shape.join(', ')}] in the model`,
+      );
       continue;
     }
     const t = tensorFrom(w);
@@ -113,7 +132,10 @@ export function assignWeights(model: SegmenterModel, weights: Map<string, NamedT
     t.dispose();
     assigned++;
   }
-  if (problems.length) throw new CheckpointMismatchError(`${source} does not fit the model: ${problems.slice(0, 8).join('; ')}${problems.length > 8 ? ` (+${problems.length - 8} more)` : ''}`);
+  if (problems.length)
+    throw new CheckpointMismatchError(
+      `${source} does not fit the model: ${problems.slice(0, 8).join('; ')}${problems.length > 8 ? ` (+${problems.length - 8} more)` : ''}`,
+    );
   return assigned;
 }
 
@@ -121,16 +143,25 @@ function tensorFrom(w: NamedTensor): tf.Tensor {
   return tf.tensor(w.data, w.shape, 'float32');
 }
 
-export async function loadSegmenterFromCheckpoint(file: string, options: { expectConfig?: ModelConfig } = {}): Promise<{ model: SegmenterModel; checkpoint: LoadedCheckpoint }> {
+export async function loadSegmenterFromCheckpoint(
+  file: string,
+  options: { expectConfig?: ModelConfig } = {},
+): Promise<{ model: SegmenterModel; checkpoint: LoadedCheckpoint }> {
   const checkpoint = await loadCheckpoint(file);
   if (options.expectConfig) {
     const diff = describeConfigDifference(checkpoint.config, options.expectConfig);
-    if (diff.length) throw new CheckpointMismatchError(`${file} was trained with another config (checkpoint vs expected): ${diff.join('; ')}`);
+    if (diff.length)
+      throw new CheckpointMismatchError(
+        `${file} was trained with another config (checkpoint vs expected): ${diff.join('; ')}`,
+      );
   }
   const model = new SegmenterModel(checkpoint.config, (spec) => {
     const w = checkpoint.weights.get(spec.name);
     if (!w) throw new CheckpointMismatchError(`${file}: missing parameter ${spec.name}`);
-    if (w.shape.join('x') !== spec.shape.join('x')) throw new CheckpointMismatchError(`${file}: ${spec.name} has shape [${w.shape.join(', ')}], the network expects [${spec.shape.join(', ')}]`);
+    if (w.shape.join('x') !== spec.shape.join('x'))
+      throw new CheckpointMismatchError(
+        `${file}: ${spec.name} has shape [${w.shape.join(', ')}], the network expects [${spec.shape.join(', ')}]`,
+      );
     return w.data;
   });
   return { model, checkpoint };
@@ -140,10 +171,16 @@ export async function loadSegmenterFromCheckpoint(file: string, options: { expec
  * Restores weights and optimizer state into an existing model/optimizer to continue a run.
  * Throws CheckpointMismatchError naming each config field that differs.
  */
-export async function loadCheckpointForResume(file: string, target: { model: SegmenterModel; optimizer?: AdamW }): Promise<LoadedCheckpoint> {
+export async function loadCheckpointForResume(
+  file: string,
+  target: { model: SegmenterModel; optimizer?: AdamW },
+): Promise<LoadedCheckpoint> {
   const checkpoint = await loadCheckpoint(file);
   const diff = describeConfigDifference(checkpoint.config, target.model.config);
-  if (diff.length) throw new CheckpointMismatchError(`${file} is from another config (checkpoint vs model): ${diff.join('; ')}`);
+  if (diff.length)
+    throw new CheckpointMismatchError(
+      `${file} is from another config (checkpoint vs model): ${diff.join('; ')}`,
+    );
   assignWeights(target.model, checkpoint.weights, { source: file });
   if (target.optimizer && checkpoint.optimizer) target.optimizer.setState(checkpoint.optimizer);
   return checkpoint;

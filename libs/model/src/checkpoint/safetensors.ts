@@ -12,15 +12,25 @@ export class SafetensorsError extends Error {
   override name = 'SafetensorsError';
 }
 
-export function encodeSafetensors(tensors: Map<string, NamedTensor>, metadata: Record<string, string> = {}): Uint8Array {
+export function encodeSafetensors(
+  tensors: Map<string, NamedTensor>,
+  metadata: Record<string, string> = {},
+): Uint8Array {
   const header: Record<string, unknown> = { __metadata__: metadata };
   let offset = 0;
   const names = [...tensors.keys()].sort();
   for (const name of names) {
     const t = tensors.get(name) as NamedTensor;
     const expected = t.shape.reduce((a, b) => a * b, 1);
-    if (t.data.length !== expected) throw new SafetensorsError(`tensor ${name}: ${t.data.length} values for shape [${t.shape.join(', ')}]`);
-    header[name] = { dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + t.data.byteLength] };
+    if (t.data.length !== expected)
+      throw new SafetensorsError(
+        `tensor ${name}: ${t.data.length} values for shape [${t.shape.join(', ')}]`,
+      );
+    header[name] = {
+      dtype: 'F32',
+      shape: t.shape,
+      data_offsets: [offset, offset + t.data.byteLength],
+    };
     offset += t.data.byteLength;
   }
   let json = JSON.stringify(header);
@@ -37,20 +47,29 @@ export function encodeSafetensors(tensors: Map<string, NamedTensor>, metadata: R
     const t = tensors.get(name) as NamedTensor;
     const bytes = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
     if (littleEndian) out.set(bytes, at);
-    else for (let i = 0; i < t.data.length; i++) view.setFloat32(at + 4 * i, t.data[i] as number, true);
+    else
+      for (let i = 0; i < t.data.length; i++)
+        view.setFloat32(at + 4 * i, t.data[i] as number, true);
     at += t.data.byteLength;
   }
   return out;
 }
 
-export function decodeSafetensors(bytes: Uint8Array): { tensors: Map<string, NamedTensor>; metadata: Record<string, string> } {
-  if (bytes.length < 8) throw new SafetensorsError(`file too short (${bytes.length} bytes) for a safetensors header`);
+export function decodeSafetensors(bytes: Uint8Array): {
+  tensors: Map<string, NamedTensor>;
+  metadata: Record<string, string>;
+} {
+  if (bytes.length < 8)
+    throw new SafetensorsError(`file too short (${bytes.length} bytes) for a safetensors header`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = Number(view.getBigUint64(0, true));
-  if (8 + headerLength > bytes.length) throw new SafetensorsError(`header length ${headerLength} exceeds file size ${bytes.length}`);
+  if (8 + headerLength > bytes.length)
+    throw new SafetensorsError(`header length ${headerLength} exceeds file size ${bytes.length}`);
   let header: Record<string, unknown>;
   try {
-    header = JSON.parse(Buffer.from(bytes.subarray(8, 8 + headerLength)).toString('utf8')) as Record<string, unknown>;
+    header = JSON.parse(
+      Buffer.from(bytes.subarray(8, 8 + headerLength)).toString('utf8'),
+    ) as Record<string, unknown>;
   } catch (error) {
     throw new SafetensorsError(`header is not valid JSON: ${(error as Error).message}`);
   }
@@ -63,10 +82,14 @@ export function decodeSafetensors(bytes: Uint8Array): { tensors: Map<string, Nam
       continue;
     }
     const e = entry as { dtype: string; shape: number[]; data_offsets: [number, number] };
-    if (e.dtype !== 'F32') throw new SafetensorsError(`tensor ${name}: dtype ${e.dtype} not supported (F32 only)`);
+    if (e.dtype !== 'F32')
+      throw new SafetensorsError(`tensor ${name}: dtype ${e.dtype} not supported (F32 only)`);
     const [begin, end] = e.data_offsets;
     const count = (end - begin) / 4;
-    if (count !== e.shape.reduce((a, b) => a * b, 1)) throw new SafetensorsError(`tensor ${name}: ${end - begin} bytes for shape [${e.shape.join(', ')}]`);
+    if (count !== e.shape.reduce((a, b) => a * b, 1))
+      throw new SafetensorsError(
+        `tensor ${name}: ${end - begin} bytes for shape [${e.shape.join(', ')}]`,
+      );
     const data = new Float32Array(count);
     for (let i = 0; i < count; i++) data[i] = view.getFloat32(dataStart + begin + 4 * i, true);
     tensors.set(name, { data, shape: e.shape });

@@ -30,7 +30,9 @@ function boxBlur(src: Float32Array, w: number, h: number, r: number, passes = 3)
       for (let x = -r; x <= r; x++) acc += a[y * w + Math.min(w - 1, Math.max(0, x))] as number;
       for (let x = 0; x < w; x++) {
         b[y * w + x] = acc / (2 * r + 1);
-        acc += (a[y * w + Math.min(w - 1, x + r + 1)] as number) - (a[y * w + Math.max(0, x - r)] as number);
+        acc +=
+          (a[y * w + Math.min(w - 1, x + r + 1)] as number) -
+          (a[y * w + Math.max(0, x - r)] as number);
       }
     }
     for (let x = 0; x < w; x++) {
@@ -38,7 +40,9 @@ function boxBlur(src: Float32Array, w: number, h: number, r: number, passes = 3)
       for (let y = -r; y <= r; y++) acc += b[Math.min(h - 1, Math.max(0, y)) * w + x] as number;
       for (let y = 0; y < h; y++) {
         a[y * w + x] = acc / (2 * r + 1);
-        acc += (b[Math.min(h - 1, y + r + 1) * w + x] as number) - (b[Math.max(0, y - r) * w + x] as number);
+        acc +=
+          (b[Math.min(h - 1, y + r + 1) * w + x] as number) -
+          (b[Math.max(0, y - r) * w + x] as number);
       }
     }
     [a, b] = [a, b];
@@ -56,7 +60,9 @@ export interface DrivePseudoFaOptions {
   log?: (line: string) => void;
 }
 
-export async function loadDrivePseudoFa(options: DrivePseudoFaOptions = {}): Promise<SyntheticFaSample[]> {
+export async function loadDrivePseudoFa(
+  options: DrivePseudoFaOptions = {},
+): Promise<SyntheticFaSample[]> {
   const dir = options.dataDir ?? driveDataDir();
   const log = options.log ?? ((line: string) => console.log(line));
   if (!existsSync(path.join(dir, 'images'))) {
@@ -67,7 +73,10 @@ export async function loadDrivePseudoFa(options: DrivePseudoFaOptions = {}): Pro
   const count = options.count ?? files.length;
   const rng = createRng(options.seed ?? 11);
   const out: SyntheticFaSample[] = [];
-  const backgrounds = new Map<string, { base: Float32Array; fov: Uint8Array; width: number; height: number }>();
+  const backgrounds = new Map<
+    string,
+    { base: Float32Array; fov: Uint8Array; width: number; height: number }
+  >();
   for (let i = 0; i < count; i++) {
     const file = files[i % files.length] as string;
     let bg = backgrounds.get(file);
@@ -96,17 +105,35 @@ export async function loadDrivePseudoFa(options: DrivePseudoFaOptions = {}): Pro
       const top = inside[Math.floor(inside.length * 0.995)] ?? median + 1e-3;
       const span = Math.max(1e-6, top - median);
       // Dark fundus (~0.12) with bright vessels (up to ~0.6), as in an FA frame.
-      for (let p = 0; p < base.length; p++) base[p] = fov[p] ? 0.12 + 0.45 * Math.min(1.1, Math.max(0, ((base[p] as number) - median) / span)) : 0;
+      for (let p = 0; p < base.length; p++)
+        base[p] = fov[p]
+          ? 0.12 + 0.45 * Math.min(1.1, Math.max(0, ((base[p] as number) - median) / span))
+          : 0;
       bg = { base, fov, width, height };
       backgrounds.set(file, bg);
     }
     const { width, height, fov } = bg;
     const img = bg.base.slice();
-    const count = (options.lesions ?? [1, 4])[0] + rng.int((options.lesions ?? [1, 4])[1] - (options.lesions ?? [1, 4])[0] + 1);
-    const lesions = placeLesions(width, height, count, options.radius ?? [5, 45], rng, (cx, cy, r) => fov[Math.round(cy) * width + Math.round(cx)] === 1 && fov[Math.round(cy) * width + Math.min(width - 1, Math.round(cx + r))] === 1 && fov[Math.round(cy) * width + Math.max(0, Math.round(cx - r))] === 1);
+    const count =
+      (options.lesions ?? [1, 4])[0] +
+      rng.int((options.lesions ?? [1, 4])[1] - (options.lesions ?? [1, 4])[0] + 1);
+    const lesions = placeLesions(
+      width,
+      height,
+      count,
+      options.radius ?? [5, 45],
+      rng,
+      (cx, cy, r) =>
+        fov[Math.round(cy) * width + Math.round(cx)] === 1 &&
+        fov[Math.round(cy) * width + Math.min(width - 1, Math.round(cx + r))] === 1 &&
+        fov[Math.round(cy) * width + Math.max(0, Math.round(cx - r))] === 1,
+    );
     const { lesionMasks, union } = drawLesions(img, width, height, lesions);
     const image = new Uint8Array(width * height);
-    for (let p = 0; p < image.length; p++) image[p] = fov[p] ? Math.max(0, Math.min(255, Math.round(((img[p] as number) + rng.normal() * 0.02) * 255))) : 0;
+    for (let p = 0; p < image.length; p++)
+      image[p] = fov[p]
+        ? Math.max(0, Math.min(255, Math.round(((img[p] as number) + rng.normal() * 0.02) * 255)))
+        : 0;
     out.push({ image, width, height, mask: union, lesions: lesionMasks });
   }
   return out;

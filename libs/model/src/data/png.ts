@@ -23,18 +23,38 @@ export async function readPngGray(file: string): Promise<GrayImage> {
 }
 
 /** Reads an RGB(A) PNG keeping the channels (RGBA, 4 bytes per pixel). */
-export async function readPngRgba(file: string): Promise<{ data: Uint8Array; width: number; height: number }> {
+export async function readPngRgba(
+  file: string,
+): Promise<{ data: Uint8Array; width: number; height: number }> {
   const png = PNG.sync.read(await readFile(file));
   return { data: new Uint8Array(png.data), width: png.width, height: png.height };
 }
 
 export function encodeGrayPng(pixels: Uint8Array, width: number, height: number): Buffer {
-  if (pixels.length !== width * height) throw new Error(`writeGrayPng: ${pixels.length} pixels for ${width}x${height}`);
-  const png = new PNG({ width, height, colorType: 0, inputColorType: 0, bitDepth: 8, inputHasAlpha: false });
+  if (pixels.length !== width * height)
+    throw new Error(`writeGrayPng: ${pixels.length} pixels for ${width}x${height}`);
+  const png = new PNG({
+    width,
+    height,
+    colorType: 0,
+    inputColorType: 0,
+    bitDepth: 8,
+    inputHasAlpha: false,
+  });
   png.data = Buffer.from(pixels);
-  return PNG.sync.write(png, { colorType: 0, inputColorType: 0, bitDepth: 8, inputHasAlpha: false });
+  return PNG.sync.write(png, {
+    colorType: 0,
+    inputColorType: 0,
+    bitDepth: 8,
+    inputHasAlpha: false,
+  });
 }
 
-export async function writeGrayPng(file: string, pixels: Uint8Array, width: number, height: number): Promise<void> {
+export async function writeGrayPng(
+  file: string,
+  pixels: Uint8Array,
+  width: number,
+  height: number,
+): Promise<void> {
   await writeFile(file, encodeGrayPng(pixels, width, height));
 }

@@ -30,7 +30,14 @@ export interface SyntheticFaOptions {
 }
 
 /** Adds amp * exp(-d^2 / (2 sigma^2)) around (cx, cy). */
-function addGaussian(img: Float32Array, size: number, cx: number, cy: number, sigma: number, amp: number): void {
+function addGaussian(
+  img: Float32Array,
+  size: number,
+  cx: number,
+  cy: number,
+  sigma: number,
+  amp: number,
+): void {
   const r = Math.ceil(3 * sigma);
   const inv = 1 / (2 * sigma * sigma);
   for (let y = Math.max(0, Math.floor(cy - r)); y <= Math.min(size - 1, Math.ceil(cy + r)); y++)
@@ -41,7 +48,16 @@ function addGaussian(img: Float32Array, size: number, cx: number, cy: number, si
 }
 
 /** Max-blends a bright tube of half-width w along a segment (vessels do not add up where they cross). */
-function drawSegment(layer: Float32Array, size: number, x0: number, y0: number, x1: number, y1: number, w: number, amp: number): void {
+function drawSegment(
+  layer: Float32Array,
+  size: number,
+  x0: number,
+  y0: number,
+  x1: number,
+  y1: number,
+  w: number,
+  amp: number,
+): void {
   const pad = Math.ceil(w * 2 + 1);
   const minX = Math.max(0, Math.floor(Math.min(x0, x1) - pad));
   const maxX = Math.min(size - 1, Math.ceil(Math.max(x0, x1) + pad));
@@ -62,7 +78,17 @@ function drawSegment(layer: Float32Array, size: number, x0: number, y0: number, 
     }
 }
 
-function drawVesselTree(layer: Float32Array, size: number, rng: Rng, x: number, y: number, angle: number, width: number, amp: number, depth: number): void {
+function drawVesselTree(
+  layer: Float32Array,
+  size: number,
+  rng: Rng,
+  x: number,
+  y: number,
+  angle: number,
+  width: number,
+  amp: number,
+  depth: number,
+): void {
   let cx = x;
   let cy = y;
   let a = angle;
@@ -79,7 +105,17 @@ function drawVesselTree(layer: Float32Array, size: number, rng: Rng, x: number, 
     w = Math.max(0.6, w * 0.97);
     if (cx < -10 || cy < -10 || cx > size + 10 || cy > size + 10) return;
     if (depth > 0 && rng.next() < 0.18) {
-      drawVesselTree(layer, size, rng, cx, cy, a + (rng.next() < 0.5 ? -1 : 1) * rng.range(0.4, 1.0), w * 0.75, amp * 0.9, depth - 1);
+      drawVesselTree(
+        layer,
+        size,
+        rng,
+        cx,
+        cy,
+        a + (rng.next() < 0.5 ? -1 : 1) * rng.range(0.4, 1.0),
+        w * 0.75,
+        amp * 0.9,
+        depth - 1,
+      );
     }
   }
 }
@@ -100,10 +136,24 @@ function lesionRadiusAt(l: Lesion, theta: number): number {
 }
 
 /** Draws a diffuse leakage blob into img (0..1 floats) and its half-maximum contour into mask. */
-export function drawLesion(img: Float32Array, mask: Uint8Array, width: number, height: number, l: Lesion): void {
+export function drawLesion(
+  img: Float32Array,
+  mask: Uint8Array,
+  width: number,
+  height: number,
+  l: Lesion,
+): void {
   const reach = l.radius * 1.8 + 4 * l.softness + 2;
-  for (let y = Math.max(0, Math.floor(l.cy - reach)); y <= Math.min(height - 1, Math.ceil(l.cy + reach)); y++)
-    for (let x = Math.max(0, Math.floor(l.cx - reach)); x <= Math.min(width - 1, Math.ceil(l.cx + reach)); x++) {
+  for (
+    let y = Math.max(0, Math.floor(l.cy - reach));
+    y <= Math.min(height - 1, Math.ceil(l.cy + reach));
+    y++
+  )
+    for (
+      let x = Math.max(0, Math.floor(l.cx - reach));
+      x <= Math.min(width - 1, Math.ceil(l.cx + reach));
+      x++
+    ) {
       const dx = x + 0.5 - l.cx;
       const dy = y + 0.5 - l.cy;
       const d = Math.hypot(dx, dy);
@@ -117,22 +167,46 @@ export function drawLesion(img: Float32Array, mask: Uint8Array, width: number, h
 }
 
 /** Random non-touching lesions whose centres satisfy `inside` (e.g. the field of view). */
-export function placeLesions(width: number, height: number, count: number, radiusRange: [number, number], rng: Rng, inside: (x: number, y: number, r: number) => boolean): Lesion[] {
+export function placeLesions(
+  width: number,
+  height: number,
+  count: number,
+  radiusRange: [number, number],
+  rng: Rng,
+  inside: (x: number, y: number, r: number) => boolean,
+): Lesion[] {
   const lesions: Lesion[] = [];
   for (let tries = 0; lesions.length < count && tries < 80; tries++) {
     const radius = Math.exp(rng.range(Math.log(radiusRange[0]), Math.log(radiusRange[1])));
     const cx = rng.range(radius + 4, width - radius - 4);
     const cy = rng.range(radius + 4, height - radius - 4);
     if (!inside(cx, cy, radius)) continue;
-    if (lesions.some((o) => Math.hypot(o.cx - cx, o.cy - cy) < (o.radius + radius) * 1.7 + 6)) continue;
-    const harmonics = [2, 3, 4, 5].map((k) => ({ k, a: rng.range(0, 0.35 / Math.sqrt(k - 1)), phase: rng.range(0, 2 * Math.PI) }));
-    lesions.push({ cx, cy, radius, harmonics, softness: Math.max(0.6, radius * rng.range(0.06, 0.18)), amp: rng.range(0.35, 0.7) });
+    if (lesions.some((o) => Math.hypot(o.cx - cx, o.cy - cy) < (o.radius + radius) * 1.7 + 6))
+      continue;
+    const harmonics = [2, 3, 4, 5].map((k) => ({
+      k,
+      a: rng.range(0, 0.35 / Math.sqrt(k - 1)),
+      phase: rng.range(0, 2 * Math.PI),
+    }));
+    lesions.push({
+      cx,
+      cy,
+      radius,
+      harmonics,
+      softness: Math.max(0.6, radius * rng.range(0.06, 0.18)),
+      amp: rng.range(0.35, 0.7),
+    });
   }
   return lesions;
 }
 
 /** Draws the lesions; returns their masks and the union. */
-export function drawLesions(img: Float32Array, width: number, height: number, lesions: Lesion[]): { lesionMasks: Mask[]; union: Mask } {
+export function drawLesions(
+  img: Float32Array,
+  width: number,
+  height: number,
+  lesions: Lesion[],
+): { lesionMasks: Mask[]; union: Mask } {
   const n = width * height;
   const union = new Uint8Array(n);
   const lesionMasks: Mask[] = [];
@@ -145,24 +219,55 @@ export function drawLesions(img: Float32Array, width: number, height: number, le
   return { lesionMasks, union: { width, height, data: union } };
 }
 
-function generateOne(size: number, rng: Rng, lesionRange: [number, number], radiusRange: [number, number]): SyntheticFaSample {
+function generateOne(
+  size: number,
+  rng: Rng,
+  lesionRange: [number, number],
+  radiusRange: [number, number],
+): SyntheticFaSample {
   const n = size * size;
   const img = new Float32Array(n);
   // Background: choroidal glow as a few broad Gaussians.
   const base = rng.range(0.1, 0.25);
   img.fill(base);
-  for (let i = 0; i < 6; i++) addGaussian(img, size, rng.range(0, size), rng.range(0, size), rng.range(size / 8, size / 3), rng.range(-0.05, 0.08));
+  for (let i = 0; i < 6; i++)
+    addGaussian(
+      img,
+      size,
+      rng.range(0, size),
+      rng.range(0, size),
+      rng.range(size / 8, size / 3),
+      rng.range(-0.05, 0.08),
+    );
   // Vessels from an optic disc near one side.
   const vessels = new Float32Array(n);
   const discX = rng.range(0.2, 0.8) * size;
   const discY = rng.range(0.3, 0.7) * size;
   const trees = 3 + rng.int(4);
-  for (let t = 0; t < trees; t++) drawVesselTree(vessels, size, rng, discX, discY, (t / trees) * 2 * Math.PI + rng.normal() * 0.3, rng.range(1.4, 2.6), rng.range(0.25, 0.45), 3);
+  for (let t = 0; t < trees; t++)
+    drawVesselTree(
+      vessels,
+      size,
+      rng,
+      discX,
+      discY,
+      (t / trees) * 2 * Math.PI + rng.normal() * 0.3,
+      rng.range(1.4, 2.6),
+      rng.range(0.25, 0.45),
+      3,
+    );
   for (let i = 0; i < n; i++) img[i] = (img[i] as number) + (vessels[i] as number);
   addGaussian(img, size, discX, discY, size / 30, rng.range(0.2, 0.4));
   // Leakage lesions, kept apart so each is one object, inside the field of view.
   const count = lesionRange[0] + rng.int(lesionRange[1] - lesionRange[0] + 1);
-  const lesions = placeLesions(size, size, count, radiusRange, rng, (cx, cy, r) => Math.hypot(cx - size / 2, cy - size / 2) <= size * 0.44 - r * 0.5);
+  const lesions = placeLesions(
+    size,
+    size,
+    count,
+    radiusRange,
+    rng,
+    (cx, cy, r) => Math.hypot(cx - size / 2, cy - size / 2) <= size * 0.44 - r * 0.5,
+  );
   const { lesionMasks, union } = drawLesions(img, size, size, lesions);
   // Vignetting + circular field of view, then noise.
   const fovR = size * rng.range(0.5, 0.62);

@@ -5,7 +5,19 @@
  * 20 clicks, reusing the crop embedding (decoder only). Used by `npm run eval` and by the trainer's
  * validation gate.
  */
-import { connectedComponents, dice, hausdorff95, iou, maskBoundingBox, nocAt, runClickSession, summarizeSessions, type Box, type ClickPrompt, type Mask } from '@loupe/prompts';
+import {
+  connectedComponents,
+  dice,
+  hausdorff95,
+  iou,
+  maskBoundingBox,
+  nocAt,
+  runClickSession,
+  summarizeSessions,
+  type Box,
+  type ClickPrompt,
+  type Mask,
+} from '@loupe/prompts';
 import type { ModelManifest } from '../contract';
 import { OnnxPredictor, type ImageInput } from '../inference/onnx-predictor';
 
@@ -59,23 +71,38 @@ export interface EvaluateOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-export async function evaluateOnnxModel(options: EvaluateOptions): Promise<EvalSummary & { summary: EvalSummary; perObject: PerObjectResult[] }> {
+export async function evaluateOnnxModel(
+  options: EvaluateOptions,
+): Promise<EvalSummary & { summary: EvalSummary; perObject: PerObjectResult[] }> {
   const maxClicks = options.maxClicks ?? 20;
   const owned = !options.predictor;
-  const predictor = options.predictor ?? (options.modelDir ? await OnnxPredictor.load(options.modelDir) : options.model ? await OnnxPredictor.create(options.model) : null);
-  if (!predictor) throw new Error('evaluateOnnxModel: give modelDir, predictor or model {manifest, encoder, decoder}');
+  const predictor =
+    options.predictor ??
+    (options.modelDir
+      ? await OnnxPredictor.load(options.modelDir)
+      : options.model
+        ? await OnnxPredictor.create(options.model)
+        : null);
+  if (!predictor)
+    throw new Error(
+      'evaluateOnnxModel: give modelDir, predictor or model {manifest, encoder, decoder}',
+    );
   const perObject: PerObjectResult[] = [];
   try {
     let imageIndex = 0;
     for (const sample of options.samples) {
       const id = sample.id ?? String(imageIndex);
-      const components = connectedComponents(sample.gtMask, 8).filter((c) => c.data.reduce((a, v) => a + v, 0) >= (options.minObjectArea ?? 1));
+      const components = connectedComponents(sample.gtMask, 8).filter(
+        (c) => c.data.reduce((a, v) => a + v, 0) >= (options.minObjectArea ?? 1),
+      );
       for (let k = 0; k < components.length; k++) {
         const gt = components[k] as Mask;
         const box = maskBoundingBox(gt) as Box;
         const embedding = await predictor.embed(sample.image, box);
         const first = await predictor.decode(embedding, box, []);
-        const predict = async (b: Box | null, clicks: ClickPrompt[]) => (clicks.length === 0 ? first : await predictor.decode(embedding, b, clicks)).probabilities;
+        const predict = async (b: Box | null, clicks: ClickPrompt[]) =>
+          (clicks.length === 0 ? first : await predictor.decode(embedding, b, clicks))
+            .probabilities;
         const session = await runClickSession({ gt, box, predict, maxClicks, targetIou: 0.9 });
         const hd = hausdorff95(first.mask, gt);
         perObject.push({

@@ -3,7 +3,13 @@
  * tracing, no Python). Input/output names and shapes come from contract.ts.
  */
 import onnxProto from 'onnx-proto';
-import { DECODER_INPUT, DECODER_OUTPUT, ENCODER_INPUT, ENCODER_OUTPUT, type TensorSpec } from '../contract';
+import {
+  DECODER_INPUT,
+  DECODER_OUTPUT,
+  ENCODER_INPUT,
+  ENCODER_OUTPUT,
+  type TensorSpec,
+} from '../contract';
 import { deriveSizes, type ModelConfig } from '../config';
 import { SamSegmenter } from '../modeling/sam-segmenter';
 import { OnnxGraphBuilder, type OnnxValue } from '../ops/onnx-ops';
@@ -26,13 +32,20 @@ function valueInfo(spec: TensorSpec) {
     type: {
       tensorType: {
         elemType: onnx.TensorProto.DataType.FLOAT,
-        shape: { dim: spec.shape.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) },
+        shape: {
+          dim: spec.shape.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })),
+        },
       },
     },
   });
 }
 
-function serialise(name: string, builder: OnnxGraphBuilder, inputs: TensorSpec[], outputs: TensorSpec[]): BuiltGraph {
+function serialise(
+  name: string,
+  builder: OnnxGraphBuilder,
+  inputs: TensorSpec[],
+  outputs: TensorSpec[],
+): BuiltGraph {
   const model = onnx.ModelProto.create({
     irVersion: 8,
     producerName: 'loupe-model',
@@ -55,10 +68,24 @@ function asInput(spec: TensorSpec): OnnxValue {
 export function encoderSpecs(config: ModelConfig): { inputs: TensorSpec[]; outputs: TensorSpec[] } {
   const { grid1, grid2, highResDim } = deriveSizes(config);
   return {
-    inputs: [{ name: ENCODER_INPUT.image, shape: [1, 1, config.inputSize, config.inputSize], dtype: 'float32' }],
+    inputs: [
+      {
+        name: ENCODER_INPUT.image,
+        shape: [1, 1, config.inputSize, config.inputSize],
+        dtype: 'float32',
+      },
+    ],
     outputs: [
-      { name: ENCODER_OUTPUT.imageEmbedding, shape: [1, config.decoderDim, grid2, grid2], dtype: 'float32' },
-      { name: ENCODER_OUTPUT.highResFeatures, shape: [1, highResDim, grid1, grid1], dtype: 'float32' },
+      {
+        name: ENCODER_OUTPUT.imageEmbedding,
+        shape: [1, config.decoderDim, grid2, grid2],
+        dtype: 'float32',
+      },
+      {
+        name: ENCODER_OUTPUT.highResFeatures,
+        shape: [1, highResDim, grid1, grid1],
+        dtype: 'float32',
+      },
     ],
   };
 }
@@ -67,13 +94,25 @@ export function decoderSpecs(config: ModelConfig): { inputs: TensorSpec[]; outpu
   const { grid1, grid2, highResDim, maskSize, numMaskTokens } = deriveSizes(config);
   return {
     inputs: [
-      { name: DECODER_INPUT.imageEmbedding, shape: [1, config.decoderDim, grid2, grid2], dtype: 'float32' },
-      { name: DECODER_INPUT.highResFeatures, shape: [1, highResDim, grid1, grid1], dtype: 'float32' },
+      {
+        name: DECODER_INPUT.imageEmbedding,
+        shape: [1, config.decoderDim, grid2, grid2],
+        dtype: 'float32',
+      },
+      {
+        name: DECODER_INPUT.highResFeatures,
+        shape: [1, highResDim, grid1, grid1],
+        dtype: 'float32',
+      },
       { name: DECODER_INPUT.pointCoords, shape: [1, NUM_POINTS_AXIS, 2], dtype: 'float32' },
       { name: DECODER_INPUT.pointLabels, shape: [1, NUM_POINTS_AXIS], dtype: 'float32' },
     ],
     outputs: [
-      { name: DECODER_OUTPUT.masks, shape: [1, numMaskTokens, maskSize, maskSize], dtype: 'float32' },
+      {
+        name: DECODER_OUTPUT.masks,
+        shape: [1, numMaskTokens, maskSize, maskSize],
+        dtype: 'float32',
+      },
       { name: DECODER_OUTPUT.iouPredictions, shape: [1, numMaskTokens], dtype: 'float32' },
     ],
   };
@@ -93,7 +132,12 @@ export function buildDecoderGraph(config: ModelConfig, weights: WeightLookup): B
   const network = new SamSegmenter(config);
   const builder = new OnnxGraphBuilder(weights);
   const { inputs, outputs } = decoderSpecs(config);
-  const [emb, hr, coords, labels] = inputs.map(asInput) as [OnnxValue, OnnxValue, OnnxValue, OnnxValue];
+  const [emb, hr, coords, labels] = inputs.map(asInput) as [
+    OnnxValue,
+    OnnxValue,
+    OnnxValue,
+    OnnxValue,
+  ];
   const out = network.decode(builder, emb, hr, coords, labels);
   builder.output(out.masks, DECODER_OUTPUT.masks);
   builder.output(out.iouPredictions, DECODER_OUTPUT.iouPredictions);

@@ -11,7 +11,6 @@ import { MODEL_FILES } from '../model-files';
 import type { SegmenterModel } from '../segmenter-model';
 import { buildDecoderGraph, buildEncoderGraph } from './build-onnx-graphs';
 
-
 export interface ExportOptions {
   version: string;
   training?: Record<string, unknown>;
@@ -30,7 +29,11 @@ async function writeAtomic(file: string, bytes: Uint8Array | string): Promise<vo
   await rename(tmp, file);
 }
 
-export async function exportModel(model: SegmenterModel, outDir: string, options: ExportOptions): Promise<ExportResult> {
+export async function exportModel(
+  model: SegmenterModel,
+  outDir: string,
+  options: ExportOptions,
+): Promise<ExportResult> {
   const weights = (name: string) => model.weight(name);
   const encoder = buildEncoderGraph(model.config, weights);
   const decoder = buildDecoderGraph(model.config, weights);
@@ -41,8 +44,20 @@ export async function exportModel(model: SegmenterModel, outDir: string, options
     configName: model.config.name,
     config: model.config,
     ...manifestGeometry(model.config),
-    encoder: { file: MODEL_FILES.encoder, sha256: sha256(encoder.bytes), bytes: encoder.bytes.length, inputs: encoder.inputs, outputs: encoder.outputs },
-    decoder: { file: MODEL_FILES.decoder, sha256: sha256(decoder.bytes), bytes: decoder.bytes.length, inputs: decoder.inputs, outputs: decoder.outputs },
+    encoder: {
+      file: MODEL_FILES.encoder,
+      sha256: sha256(encoder.bytes),
+      bytes: encoder.bytes.length,
+      inputs: encoder.inputs,
+      outputs: encoder.outputs,
+    },
+    decoder: {
+      file: MODEL_FILES.decoder,
+      sha256: sha256(decoder.bytes),
+      bytes: decoder.bytes.length,
+      inputs: decoder.inputs,
+      outputs: decoder.outputs,
+    },
     ...(options.training ? { training: options.training } : {}),
   });
   await mkdir(outDir, { recursive: true });

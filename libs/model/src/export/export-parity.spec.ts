@@ -74,7 +74,13 @@ describe('ONNX export (tiny config)', () => {
         ],
       ] as const) {
         const n = labels.length;
-        const ref = predictWithTfjs(model, image, 1, Float32Array.from(coords), Float32Array.from(labels));
+        const ref = predictWithTfjs(
+          model,
+          image,
+          1,
+          Float32Array.from(coords),
+          Float32Array.from(labels),
+        );
         const out = await decoder.run({
           image_embedding: enc.image_embedding as ortNode.Tensor,
           high_res_features: enc.high_res_features as ortNode.Tensor,
@@ -83,9 +89,17 @@ describe('ONNX export (tiny config)', () => {
         });
         expect(out.masks?.dims).toEqual([1, 4, maskSize, maskSize]);
         expect(maxAbsDiff(out.masks?.data as Float32Array, ref.masks)).toBeLessThanOrEqual(1e-4);
-        expect(maxAbsDiff(out.iou_predictions?.data as Float32Array, ref.iouPredictions)).toBeLessThanOrEqual(1e-4);
+        expect(
+          maxAbsDiff(out.iou_predictions?.data as Float32Array, ref.iouPredictions),
+        ).toBeLessThanOrEqual(1e-4);
       }
-      expect(maxAbsDiff(enc.image_embedding?.data as Float32Array, predictWithTfjs(model, image, 1, Float32Array.of(1, 1, 9, 9), Float32Array.of(2, 3)).imageEmbedding)).toBeLessThanOrEqual(1e-4);
+      expect(
+        maxAbsDiff(
+          enc.image_embedding?.data as Float32Array,
+          predictWithTfjs(model, image, 1, Float32Array.of(1, 1, 9, 9), Float32Array.of(2, 3))
+            .imageEmbedding,
+        ),
+      ).toBeLessThanOrEqual(1e-4);
       await encoder.release();
       await decoder.release();
     });

@@ -6,9 +6,25 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { pasteProbabilities, promptsToModelInputs, thresholdProbabilities, type Box, type ClickPrompt, type CropTransform, type Mask } from '@loupe/prompts';
+import {
+  pasteProbabilities,
+  promptsToModelInputs,
+  thresholdProbabilities,
+  type Box,
+  type ClickPrompt,
+  type CropTransform,
+  type Mask,
+} from '@loupe/prompts';
 import * as ortNode from 'onnxruntime-node';
-import { DECODER_INPUT, DECODER_OUTPUT, ENCODER_INPUT, ENCODER_OUTPUT, parseManifest, type ModelManifest, type TensorSpec } from '../contract';
+import {
+  DECODER_INPUT,
+  DECODER_OUTPUT,
+  ENCODER_INPUT,
+  ENCODER_OUTPUT,
+  parseManifest,
+  type ModelManifest,
+  type TensorSpec,
+} from '../contract';
 import { MODEL_FILES } from '../model-files';
 import { preprocessCrop, toLuminance } from '../preprocess';
 
@@ -50,8 +66,13 @@ export interface Prediction {
 }
 
 function checkSpec(spec: TensorSpec, dims: readonly number[], where: string): void {
-  const ok = spec.shape.length === dims.length && spec.shape.every((d, i) => typeof d === 'string' || d === dims[i]);
-  if (!ok) throw new OnnxInputError(`${where} input '${spec.name}': shape [${dims.join(', ')}] does not match the expected [${spec.shape.join(', ')}]`);
+  const ok =
+    spec.shape.length === dims.length &&
+    spec.shape.every((d, i) => typeof d === 'string' || d === dims[i]);
+  if (!ok)
+    throw new OnnxInputError(
+      `${where} input '${spec.name}': shape [${dims.join(', ')}] does not match the expected [${spec.shape.join(', ')}]`,
+    );
 }
 
 export class OnnxPredictor {
@@ -62,14 +83,32 @@ export class OnnxPredictor {
     private readonly decoder: Session,
   ) {}
 
-  static async create(options: { manifest: ModelManifest | unknown; encoder: Uint8Array; decoder: Uint8Array; ort?: OrtModule }): Promise<OnnxPredictor> {
+  static async create(options: {
+    manifest: ModelManifest | unknown;
+    encoder: Uint8Array;
+    decoder: Uint8Array;
+    ort?: OrtModule;
+  }): Promise<OnnxPredictor> {
     const manifest = parseManifest(options.manifest);
     const ort = options.ort ?? ortNode;
     const encoder = await ort.InferenceSession.create(options.encoder);
     const decoder = await ort.InferenceSession.create(options.decoder);
-    const check = (session: Session, names: readonly string[], specs: TensorSpec[], which: string) => {
-      for (const name of names) if (!session.inputNames.includes(name)) throw new OnnxInputError(`${which}: the model has inputs [${session.inputNames.join(', ')}], missing '${name}'`);
-      for (const spec of specs) if (!names.includes(spec.name)) throw new OnnxInputError(`${which}: manifest input '${spec.name}' is not in the contract`);
+    const check = (
+      session: Session,
+      names: readonly string[],
+      specs: TensorSpec[],
+      which: string,
+    ) => {
+      for (const name of names)
+        if (!session.inputNames.includes(name))
+          throw new OnnxInputError(
+            `${which}: the model has inputs [${session.inputNames.join(', ')}], missing '${name}'`,
+          );
+      for (const spec of specs)
+        if (!names.includes(spec.name))
+          throw new OnnxInputError(
+            `${which}: manifest input '${spec.name}' is not in the contract`,
+          );
     };
     check(encoder, Object.values(ENCODER_INPUT), manifest.encoder.inputs, 'encoder.onnx');
     check(decoder, Object.values(DECODER_INPUT), manifest.decoder.inputs, 'decoder.onnx');
@@ -78,37 +117,72 @@ export class OnnxPredictor {
 
   /** Loads manifest.json + the two files from a model directory, verifying their sha256. */
   static async load(modelDir: string, options: { ort?: OrtModule } = {}): Promise<OnnxPredictor> {
-    const manifest = parseManifest(JSON.parse(await readFile(path.join(modelDir, MODEL_FILES.manifest), 'utf8')));
+    const manifest = parseManifest(
+      JSON.parse(await readFile(path.join(modelDir, MODEL_FILES.manifest), 'utf8')),
+    );
     const { createHash } = await import('node:crypto');
     const read = async (file: string, sha: string) => {
       const bytes = new Uint8Array(await readFile(path.join(modelDir, file)));
       const actual = createHash('sha256').update(bytes).digest('hex');
-      if (actual !== sha) throw new OnnxInputError(`${path.join(modelDir, file)}: sha256 ${actual} does not match the manifest's ${sha}`);
+      if (actual !== sha)
+        throw new OnnxInputError(
+          `${path.join(modelDir, file)}: sha256 ${actual} does not match the manifest's ${sha}`,
+        );
       return bytes;
     };
-    return OnnxPredictor.create({ manifest, encoder: await read(manifest.encoder.file, manifest.encoder.sha256), decoder: await read(manifest.decoder.file, manifest.decoder.sha256), ...(options.ort ? { ort: options.ort } : {}) });
+    return OnnxPredictor.create({
+      manifest,
+      encoder: await read(manifest.encoder.file, manifest.encoder.sha256),
+      decoder: await read(manifest.decoder.file, manifest.decoder.sha256),
+      ...(options.ort ? { ort: options.ort } : {}),
+    });
   }
 
   /** Encoder on a preprocessed S x S crop (benchmarks; parity). */
-  async runEncoder(input: Float32Array): Promise<{ imageEmbedding: OrtTensor; highResFeatures: OrtTensor }> {
+  async runEncoder(
+    input: Float32Array,
+  ): Promise<{ imageEmbedding: OrtTensor; highResFeatures: OrtTensor }> {
     const s = this.manifest.inputSize;
     const spec = this.manifest.encoder.inputs[0] as TensorSpec;
-    if (input.length !== s * s) throw new OnnxInputError(`encoder input '${ENCODER_INPUT.image}': ${input.length} values, expected 1x1x${s}x${s} = ${s * s}`);
+    if (input.length !== s * s)
+      throw new OnnxInputError(
+        `encoder input '${ENCODER_INPUT.image}': ${input.length} values, expected 1x1x${s}x${s} = ${s * s}`,
+      );
     checkSpec(spec, [1, 1, s, s], 'encoder');
-    const out = await this.encoder.run({ [ENCODER_INPUT.image]: new this.ort.Tensor('float32', input, [1, 1, s, s]) });
+    const out = await this.encoder.run({
+      [ENCODER_INPUT.image]: new this.ort.Tensor('float32', input, [1, 1, s, s]),
+    });
     const imageEmbedding = out[ENCODER_OUTPUT.imageEmbedding];
     const highResFeatures = out[ENCODER_OUTPUT.highResFeatures];
-    if (!imageEmbedding || !highResFeatures) throw new OnnxInputError(`encoder.onnx did not return ${ENCODER_OUTPUT.imageEmbedding} and ${ENCODER_OUTPUT.highResFeatures}`);
+    if (!imageEmbedding || !highResFeatures)
+      throw new OnnxInputError(
+        `encoder.onnx did not return ${ENCODER_OUTPUT.imageEmbedding} and ${ENCODER_OUTPUT.highResFeatures}`,
+      );
     return { imageEmbedding, highResFeatures };
   }
 
   /** Decoder on embeddings + model-space points; returns raw outputs. */
-  async runDecoder(embedding: { imageEmbedding: OrtTensor; highResFeatures: OrtTensor }, coords: Float32Array, labels: Float32Array): Promise<{ masks: Float32Array; iouPredictions: Float32Array }> {
+  async runDecoder(
+    embedding: { imageEmbedding: OrtTensor; highResFeatures: OrtTensor },
+    coords: Float32Array,
+    labels: Float32Array,
+  ): Promise<{ masks: Float32Array; iouPredictions: Float32Array }> {
     const n = labels.length;
-    if (n < 1 || coords.length !== 2 * n) throw new OnnxInputError(`decoder inputs: ${coords.length / 2} point coords and ${n} labels (need the same N >= 1)`);
+    if (n < 1 || coords.length !== 2 * n)
+      throw new OnnxInputError(
+        `decoder inputs: ${coords.length / 2} point coords and ${n} labels (need the same N >= 1)`,
+      );
     const specs = new Map(this.manifest.decoder.inputs.map((s) => [s.name, s]));
-    checkSpec(specs.get(DECODER_INPUT.imageEmbedding) as TensorSpec, embedding.imageEmbedding.dims, 'decoder');
-    checkSpec(specs.get(DECODER_INPUT.highResFeatures) as TensorSpec, embedding.highResFeatures.dims, 'decoder');
+    checkSpec(
+      specs.get(DECODER_INPUT.imageEmbedding) as TensorSpec,
+      embedding.imageEmbedding.dims,
+      'decoder',
+    );
+    checkSpec(
+      specs.get(DECODER_INPUT.highResFeatures) as TensorSpec,
+      embedding.highResFeatures.dims,
+      'decoder',
+    );
     const out = await this.decoder.run({
       [DECODER_INPUT.imageEmbedding]: embedding.imageEmbedding,
       [DECODER_INPUT.highResFeatures]: embedding.highResFeatures,
@@ -117,7 +191,10 @@ export class OnnxPredictor {
     });
     const masks = out[DECODER_OUTPUT.masks];
     const iou = out[DECODER_OUTPUT.iouPredictions];
-    if (!masks || !iou) throw new OnnxInputError(`decoder.onnx did not return ${DECODER_OUTPUT.masks} and ${DECODER_OUTPUT.iouPredictions}`);
+    if (!masks || !iou)
+      throw new OnnxInputError(
+        `decoder.onnx did not return ${DECODER_OUTPUT.masks} and ${DECODER_OUTPUT.iouPredictions}`,
+      );
     return { masks: masks.data as Float32Array, iouPredictions: iou.data as Float32Array };
   }
 
@@ -127,21 +204,42 @@ export class OnnxPredictor {
     return this.embedLuminance(lum, image.width, image.height, box);
   }
 
-  async embedLuminance(luminance: Float32Array, width: number, height: number, box: Box): Promise<CropEmbedding> {
+  async embedLuminance(
+    luminance: Float32Array,
+    width: number,
+    height: number,
+    box: Box,
+  ): Promise<CropEmbedding> {
     const m = this.manifest;
-    const { crop, input } = preprocessCrop(luminance, width, height, box, { inputSize: m.inputSize, ...m.crop, eps: m.preprocessing.eps });
+    const { crop, input } = preprocessCrop(luminance, width, height, box, {
+      inputSize: m.inputSize,
+      ...m.crop,
+      eps: m.preprocessing.eps,
+    });
     const enc = await this.runEncoder(input);
     return { crop, imageWidth: width, imageHeight: height, ...enc };
   }
 
   /** Decoder only: box (+ clicks) on an existing crop embedding -> full-resolution outputs. */
-  async decode(embedding: CropEmbedding, box: Box | null, clicks: readonly ClickPrompt[] = []): Promise<Prediction> {
+  async decode(
+    embedding: CropEmbedding,
+    box: Box | null,
+    clicks: readonly ClickPrompt[] = [],
+  ): Promise<Prediction> {
     const { coords, labels } = promptsToModelInputs(box, clicks, embedding.crop);
     const { masks, iouPredictions } = await this.runDecoder(embedding, coords, labels);
     const mSize = this.manifest.maskSize;
     const plane = mSize * mSize;
-    const lowResLogits = Array.from({ length: masks.length / plane }, (_, i) => masks.slice(i * plane, (i + 1) * plane));
-    const probabilities = pasteProbabilities(lowResLogits[0] as Float32Array, mSize, embedding.crop, embedding.imageWidth, embedding.imageHeight);
+    const lowResLogits = Array.from({ length: masks.length / plane }, (_, i) =>
+      masks.slice(i * plane, (i + 1) * plane),
+    );
+    const probabilities = pasteProbabilities(
+      lowResLogits[0] as Float32Array,
+      mSize,
+      embedding.crop,
+      embedding.imageWidth,
+      embedding.imageHeight,
+    );
     return {
       crop: embedding.crop,
       probabilities,
@@ -153,7 +251,11 @@ export class OnnxPredictor {
   }
 
   /** Box (+ clicks) on an image: encoder + decoder. */
-  async predict(image: ImageInput, box: Box, clicks: readonly ClickPrompt[] = []): Promise<Prediction> {
+  async predict(
+    image: ImageInput,
+    box: Box,
+    clicks: readonly ClickPrompt[] = [],
+  ): Promise<Prediction> {
     return this.decode(await this.embed(image, box), box, clicks);
   }
 
@@ -164,7 +266,12 @@ export class OnnxPredictor {
 }
 
 /** One-shot convenience: load a model directory and predict. */
-export async function predictWithOnnx(modelDir: string, image: ImageInput, box: Box, clicks: readonly ClickPrompt[] = []): Promise<Prediction> {
+export async function predictWithOnnx(
+  modelDir: string,
+  image: ImageInput,
+  box: Box,
+  clicks: readonly ClickPrompt[] = [],
+): Promise<Prediction> {
   const predictor = await OnnxPredictor.load(modelDir);
   try {
     return await predictor.predict(image, box, clicks);

@@ -41,8 +41,19 @@ export class ImageEncoder {
     const { grid1, grid2 } = deriveSizes(this.config);
     const eps = this.config.normEps;
     const { stage1, stage2 } = this.trunk.forward(ops, image);
-    const embedding = linear(ops, `${this.name}.s2.proj`, layerNorm(ops, `${this.name}.s2.norm`, stage2, eps));
-    const highRes = linear(ops, `${this.name}.s1.proj`, layerNorm(ops, `${this.name}.s1.norm`, stage1, eps));
-    return { imageEmbedding: tokensToNchw(ops, embedding, grid2, grid2), highResFeatures: tokensToNchw(ops, highRes, grid1, grid1) };
+    const embedding = linear(
+      ops,
+      `${this.name}.s2.proj`,
+      layerNorm(ops, `${this.name}.s2.norm`, stage2, eps),
+    );
+    const highRes = linear(
+      ops,
+      `${this.name}.s1.proj`,
+      layerNorm(ops, `${this.name}.s1.norm`, stage1, eps),
+    );
+    return {
+      imageEmbedding: tokensToNchw(ops, embedding, grid2, grid2),
+      highResFeatures: tokensToNchw(ops, highRes, grid1, grid1),
+    };
   }
 }

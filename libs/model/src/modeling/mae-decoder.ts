@@ -17,10 +17,19 @@ export function maeUnitSize(config: ModelConfig): number {
 export function maeHeadSpecs(config: ModelConfig): ParamSpec[] {
   const c2 = config.imageEncoder.stage2.dim;
   const unit = maeUnitSize(config);
-  return [...layerNormSpecs(`${MAE_HEAD}.norm`, c2, 'mae'), ...mlpSpecs(`${MAE_HEAD}.mlp`, [c2, 2 * c2, unit * unit], 'mae')];
+  return [
+    ...layerNormSpecs(`${MAE_HEAD}.norm`, c2, 'mae'),
+    ...mlpSpecs(`${MAE_HEAD}.mlp`, [c2, 2 * c2, unit * unit], 'mae'),
+  ];
 }
 
 /** stage2 tokens [B, G2*G2, C2] -> predicted pixels [B, G2*G2, unit^2]. */
 export function maeHead<T>(ops: Ops<T>, config: ModelConfig, stage2: T): T {
-  return mlp(ops, `${MAE_HEAD}.mlp`, layerNorm(ops, `${MAE_HEAD}.norm`, stage2, config.normEps), 2, 'gelu');
+  return mlp(
+    ops,
+    `${MAE_HEAD}.mlp`,
+    layerNorm(ops, `${MAE_HEAD}.norm`, stage2, config.normEps),
+    2,
+    'gelu',
+  );
 }

@@ -34,14 +34,25 @@ export class MaskDecoder {
     const { highResDim, maskDim, numMaskTokens } = deriveSizes(this.config);
     const g = 'maskDecoder' as const;
     const specs: ParamSpec[] = [
-      { name: `${this.name}.output_tokens`, shape: [1 + numMaskTokens, d], init: { kind: 'normal', std: 1 }, trainable: true, group: g },
+      {
+        name: `${this.name}.output_tokens`,
+        shape: [1 + numMaskTokens, d],
+        init: { kind: 'normal', std: 1 },
+        trainable: true,
+        group: g,
+      },
       ...this.parts.transformer.paramSpecs(),
       ...linearSpecs(`${this.name}.upscale1`, d, 4 * highResDim, g),
       ...layerNormSpecs(`${this.name}.upscale_norm`, highResDim, g),
       ...linearSpecs(`${this.name}.upscale2`, highResDim, 4 * maskDim, g),
-      ...mlpSpecs(`${this.name}.iou_head`, [d, this.config.iouHeadHiddenDim, this.config.iouHeadHiddenDim, numMaskTokens], g),
+      ...mlpSpecs(
+        `${this.name}.iou_head`,
+        [d, this.config.iouHeadHiddenDim, this.config.iouHeadHiddenDim, numMaskTokens],
+        g,
+      ),
     ];
-    for (let i = 0; i < numMaskTokens; i++) specs.push(...mlpSpecs(`${this.name}.hypernetwork.${i}`, [d, d, d, maskDim], g));
+    for (let i = 0; i < numMaskTokens; i++)
+      specs.push(...mlpSpecs(`${this.name}.hypernetwork.${i}`, [d, d, d, maskDim], g));
     return specs;
   }
 
@@ -53,12 +64,22 @@ export class MaskDecoder {
     const { grid1, grid2, highResDim, maskDim, numMaskTokens, maskSize } = deriveSizes(this.config);
     const b = staticDim(ops, imageEmbedding, 0);
     const tokens = ops.prependTokens(sparse, ops.param(`${this.name}.output_tokens`));
-    const image = ops.add(nchwToTokens(ops, imageEmbedding), this.parts.promptEncoder.noMaskEmbedding(ops));
+    const image = ops.add(
+      nchwToTokens(ops, imageEmbedding),
+      this.parts.promptEncoder.noMaskEmbedding(ops),
+    );
     const imagePe = this.parts.promptEncoder.imagePositionEncoding(ops, grid2);
     const { queries, keys } = this.parts.transformer.forward(ops, image, imagePe, tokens);
 
     const up1 = upsample2x(ops, `${this.name}.upscale1`, keys, grid2, grid2, highResDim);
-    const fused = ops.gelu(layerNorm(ops, `${this.name}.upscale_norm`, ops.add(up1, nchwToTokens(ops, highResFeatures)), this.config.normEps));
+    const fused = ops.gelu(
+      layerNorm(
+        ops,
+        `${this.name}.upscale_norm`,
+        ops.add(up1, nchwToTokens(ops, highResFeatures)),
+        this.config.normEps,
+      ),
+    );
     const pixels = ops.gelu(upsample2x(ops, `${this.name}.upscale2`, fused, grid1, grid1, maskDim)); // [B, M*M, D/8]
 
     const hyper: T[] = [];
@@ -67,7 +88,12 @@ export class MaskDecoder {
       hyper.push(mlp(ops, `${this.name}.hypernetwork.${i}`, token, 3, 'relu'));
     }
     const hyperIn = ops.concat(hyper, 1); // [B, 4, D/8]
-    const masks = ops.reshape(ops.matmul(hyperIn, ops.transpose(pixels, [0, 2, 1])), [b, numMaskTokens, maskSize, maskSize]);
+    const masks = ops.reshape(ops.matmul(hyperIn, ops.transpose(pixels, [0, 2, 1])), [
+      b,
+      numMaskTokens,
+      maskSize,
+      maskSize,
+    ]);
     const iouToken = ops.reshape(ops.slice(queries, 1, 0, 1), [b, this.config.decoderDim]);
     const iouPredictions = ops.sigmoid(mlp(ops, `${this.name}.iou_head`, iouToken, 3, 'relu'));
     return { masks, iouPredictions };

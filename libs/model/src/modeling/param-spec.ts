@@ -17,9 +17,24 @@ export interface ParamSpec {
 
 export type ParamGroup = 'imageEncoder' | 'promptEncoder' | 'maskDecoder' | 'mae';
 
-export function linearSpecs(name: string, inDim: number, outDim: number, group: ParamGroup, bias = true): ParamSpec[] {
-  const specs: ParamSpec[] = [{ name: `${name}.w`, shape: [inDim, outDim], init: { kind: 'lecun' }, trainable: true, group }];
-  if (bias) specs.push({ name: `${name}.b`, shape: [outDim], init: { kind: 'zeros' }, trainable: true, group });
+export function linearSpecs(
+  name: string,
+  inDim: number,
+  outDim: number,
+  group: ParamGroup,
+  bias = true,
+): ParamSpec[] {
+  const specs: ParamSpec[] = [
+    { name: `${name}.w`, shape: [inDim, outDim], init: { kind: 'lecun' }, trainable: true, group },
+  ];
+  if (bias)
+    specs.push({
+      name: `${name}.b`,
+      shape: [outDim],
+      init: { kind: 'zeros' },
+      trainable: true,
+      group,
+    });
   return specs;
 }
 

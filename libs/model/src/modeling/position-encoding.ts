@@ -18,7 +18,15 @@ export class PositionEmbeddingRandom {
   }
 
   paramSpecs(): ParamSpec[] {
-    return [{ name: this.gaussianName, shape: [2, this.dim / 2], init: { kind: 'normal', std: this.scale }, trainable: false, group: 'promptEncoder' }];
+    return [
+      {
+        name: this.gaussianName,
+        shape: [2, this.dim / 2],
+        init: { kind: 'normal', std: this.scale },
+        trainable: false,
+        group: 'promptEncoder',
+      },
+    ];
   }
 
   /** coords [..., 2] in [0, 1] -> [..., D]. */

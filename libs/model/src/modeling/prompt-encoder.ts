@@ -24,9 +24,21 @@ export class PromptEncoder {
     const d = this.config.decoderDim;
     return [
       ...this.positionEncoding.paramSpecs(),
-      { name: `${this.name}.label_embed`, shape: [POINT_LABEL_CODES.length, d], init: { kind: 'normal', std: 1 }, trainable: true, group: 'promptEncoder' },
+      {
+        name: `${this.name}.label_embed`,
+        shape: [POINT_LABEL_CODES.length, d],
+        init: { kind: 'normal', std: 1 },
+        trainable: true,
+        group: 'promptEncoder',
+      },
       // SAM adds this to the image embedding when no mask prompt is given (always, here).
-      { name: `${this.name}.no_mask_embed`, shape: [d], init: { kind: 'normal', std: 0.02 }, trainable: true, group: 'promptEncoder' },
+      {
+        name: `${this.name}.no_mask_embed`,
+        shape: [d],
+        init: { kind: 'normal', std: 0.02 },
+        trainable: true,
+        group: 'promptEncoder',
+      },
     ];
   }
 

@@ -20,13 +20,28 @@ export class SamSegmenter {
 
   constructor(readonly config: ModelConfig) {
     this.imageEncoder = new ImageEncoder(config, new Hiera(config));
-    this.promptEncoder = new PromptEncoder(config, new PositionEmbeddingRandom('prompt_encoder.pe_layer', config.decoderDim, config.positionEncodingScale));
-    this.maskDecoder = new MaskDecoder(config, { transformer: new TwoWayTransformer(config), promptEncoder: this.promptEncoder });
+    this.promptEncoder = new PromptEncoder(
+      config,
+      new PositionEmbeddingRandom(
+        'prompt_encoder.pe_layer',
+        config.decoderDim,
+        config.positionEncodingScale,
+      ),
+    );
+    this.maskDecoder = new MaskDecoder(config, {
+      transformer: new TwoWayTransformer(config),
+      promptEncoder: this.promptEncoder,
+    });
   }
 
   /** Weights of the segmenter plus the MAE head (training only, never exported). */
   paramSpecs(): ParamSpec[] {
-    return [...this.imageEncoder.paramSpecs(), ...this.promptEncoder.paramSpecs(), ...this.maskDecoder.paramSpecs(), ...maeHeadSpecs(this.config)];
+    return [
+      ...this.imageEncoder.paramSpecs(),
+      ...this.promptEncoder.paramSpecs(),
+      ...this.maskDecoder.paramSpecs(),
+      ...maeHeadSpecs(this.config),
+    ];
   }
 
   /** image [B, 1, S, S] (preprocessed) -> embeddings (NCHW, as in the ONNX contract). */
@@ -35,7 +50,13 @@ export class SamSegmenter {
   }
 
   /** Embeddings + points (coords [B, N, 2] in input pixels, labels [B, N]) -> masks + IoU. */
-  decode<T>(ops: Ops<T>, imageEmbedding: T, highResFeatures: T, pointCoords: T, pointLabels: T): MaskDecoderOutput<T> {
+  decode<T>(
+    ops: Ops<T>,
+    imageEmbedding: T,
+    highResFeatures: T,
+    pointCoords: T,
+    pointLabels: T,
+  ): MaskDecoderOutput<T> {
     const sparse = this.promptEncoder.embedPoints(ops, pointCoords, pointLabels);
     return this.maskDecoder.forward(ops, imageEmbedding, highResFeatures, sparse);
   }

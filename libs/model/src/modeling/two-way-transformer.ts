@@ -32,7 +32,10 @@ export class TwoWayTransformer {
         ...layerNormSpecs(`${n}.norm4`, d, g),
       );
     }
-    specs.push(...attentionSpecs(`${this.name}.final_attn_token_to_image`, d, d / attentionDownsample, g), ...layerNormSpecs(`${this.name}.norm_final`, d, g));
+    specs.push(
+      ...attentionSpecs(`${this.name}.final_attn_token_to_image`, d, d / attentionDownsample, g),
+      ...layerNormSpecs(`${this.name}.norm_final`, d, g),
+    );
     return specs;
   }
 
@@ -52,11 +55,53 @@ export class TwoWayTransformer {
       }
       queries = layerNorm(ops, `${n}.norm1`, queries, eps);
       const keysPe = ops.add(keys, imagePe);
-      queries = layerNorm(ops, `${n}.norm2`, ops.add(queries, attention(ops, `${n}.cross_attn_token_to_image`, ops.add(queries, tokens), keysPe, keys, heads)), eps);
-      queries = layerNorm(ops, `${n}.norm3`, ops.add(queries, mlp(ops, `${n}.mlp`, queries, 2, 'relu')), eps);
-      keys = layerNorm(ops, `${n}.norm4`, ops.add(keys, attention(ops, `${n}.cross_attn_image_to_token`, keysPe, ops.add(queries, tokens), queries, heads)), eps);
+      queries = layerNorm(
+        ops,
+        `${n}.norm2`,
+        ops.add(
+          queries,
+          attention(
+            ops,
+            `${n}.cross_attn_token_to_image`,
+            ops.add(queries, tokens),
+            keysPe,
+            keys,
+            heads,
+          ),
+        ),
+        eps,
+      );
+      queries = layerNorm(
+        ops,
+        `${n}.norm3`,
+        ops.add(queries, mlp(ops, `${n}.mlp`, queries, 2, 'relu')),
+        eps,
+      );
+      keys = layerNorm(
+        ops,
+        `${n}.norm4`,
+        ops.add(
+          keys,
+          attention(
+            ops,
+            `${n}.cross_attn_image_to_token`,
+            keysPe,
+            ops.add(queries, tokens),
+            queries,
+            heads,
+          ),
+        ),
+        eps,
+      );
     }
-    const final = attention(ops, `${this.name}.final_attn_token_to_image`, ops.add(queries, tokens), ops.add(keys, imagePe), keys, heads);
+    const final = attention(
+      ops,
+      `${this.name}.final_attn_token_to_image`,
+      ops.add(queries, tokens),
+      ops.add(keys, imagePe),
+      keys,
+      heads,
+    );
     queries = layerNorm(ops, `${this.name}.norm_final`, ops.add(queries, final), eps);
     return { queries, keys };
   }

@@ -40,13 +40,20 @@ export class OnnxGraphBuilder implements Ops<OnnxValue> {
   private readonly params = new Map<string, OnnxValue>();
   private counter = 0;
 
-  constructor(private readonly weights: (name: string) => { data: Float32Array; shape: number[] }) {}
+  constructor(
+    private readonly weights: (name: string) => { data: Float32Array; shape: number[] },
+  ) {}
 
   private fresh(prefix: string): string {
     return `${prefix}_${this.counter++}`;
   }
 
-  private node(op: string, inputs: string[], shape: Dim[], attributes: Record<string, number | number[]> = {}): OnnxValue {
+  private node(
+    op: string,
+    inputs: string[],
+    shape: Dim[],
+    attributes: Record<string, number | number[]> = {},
+  ): OnnxValue {
     const output = this.fresh(op.toLowerCase());
     const attribute = Object.entries(attributes).map(([name, value]) =>
       Array.isArray(value)
@@ -55,20 +62,44 @@ export class OnnxGraphBuilder implements Ops<OnnxValue> {
           ? { name, type: onnx.AttributeProto.AttributeType.INT, i: value }
           : { name, type: onnx.AttributeProto.AttributeType.FLOAT, f: value },
     );
-    this.nodes.push(onnx.NodeProto.create({ opType: op, input: inputs, output: [output], name: output, attribute }));
+    this.nodes.push(
+      onnx.NodeProto.create({
+        opType: op,
+        input: inputs,
+        output: [output],
+        name: output,
+        attribute,
+      }),
+    );
     return { name: output, shape };
   }
 
   private floatInit(name: string, data: Float32Array, shape: number[]): OnnxValue {
-    const raw = new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
-    this.initializers.push(onnx.TensorProto.create({ name, dims: shape, dataType: onnx.TensorProto.DataType.FLOAT, rawData: raw }));
+    const raw = new Uint8Array(
+      data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength),
+    );
+    this.initializers.push(
+      onnx.TensorProto.create({
+        name,
+        dims: shape,
+        dataType: onnx.TensorProto.DataType.FLOAT,
+        rawData: raw,
+      }),
+    );
     return { name, shape };
   }
 
   private int64Const(values: number[]): string {
     const name = this.fresh('const_i64');
     const data = BigInt64Array.from(values.map((v) => BigInt(v)));
-    this.initializers.push(onnx.TensorProto.create({ name, dims: [values.length], dataType: onnx.TensorProto.DataType.INT64, rawData: new Uint8Array(data.buffer) }));
+    this.initializers.push(
+      onnx.TensorProto.create({
+        name,
+        dims: [values.length],
+        dataType: onnx.TensorProto.DataType.INT64,
+        rawData: new Uint8Array(data.buffer),
+      }),
+    );
     return name;
   }
 
@@ -78,7 +109,14 @@ export class OnnxGraphBuilder implements Ops<OnnxValue> {
 
   /** Names a graph output as the contract says (an Identity node). */
   output(value: OnnxValue, name: string): OnnxValue {
-    this.nodes.push(onnx.NodeProto.create({ opType: 'Identity', input: [value.name], output: [name], name: `output_${name}` }));
+    this.nodes.push(
+      onnx.NodeProto.create({
+        opType: 'Identity',
+        input: [value.name],
+        output: [name],
+        name: `output_${name}`,
+      }),
+    );
     return { name, shape: value.shape };
   }
 
@@ -102,7 +140,11 @@ export class OnnxGraphBuilder implements Ops<OnnxValue> {
     return b ? this.add(y, b) : y;
   }
   matmul(a: OnnxValue, b: OnnxValue): OnnxValue {
-    return this.node('MatMul', [a.name, b.name], [...a.shape.slice(0, -1), b.shape[b.shape.length - 1] as Dim]);
+    return this.node(
+      'MatMul',
+      [a.name, b.name],
+      [...a.shape.slice(0, -1), b.shape[b.shape.length - 1] as Dim],
+    );
   }
   add(a: OnnxValue, b: OnnxValue): OnnxValue {
     return this.node('Add', [a.name, b.name], broadcastShapes(a.shape, b.shape));
@@ -120,16 +162,26 @@ export class OnnxGraphBuilder implements Ops<OnnxValue> {
     return this.node('Add', [x.name, this.scalarConst(value)], x.shape);
   }
   reshape(x: OnnxValue, shape: number[]): OnnxValue {
-    const known = x.shape.every((d) => d !== null) ? (x.shape as number[]).reduce((p, d) => p * d, 1) : null;
+    const known = x.shape.every((d) => d !== null)
+      ? (x.shape as number[]).reduce((p, d) => p * d, 1)
+      : null;
     const fixed = shape.filter((d) => d !== -1).reduce((p, d) => p * d, 1);
     const out: Dim[] = shape.map((d) => (d === -1 ? (known === null ? null : known / fixed) : d));
     return this.node('Reshape', [x.name, this.int64Const(shape)], out);
   }
   transpose(x: OnnxValue, perm: number[]): OnnxValue {
-    return this.node('Transpose', [x.name], perm.map((p) => x.shape[p] as Dim), { perm });
+    return this.node(
+      'Transpose',
+      [x.name],
+      perm.map((p) => x.shape[p] as Dim),
+      { perm },
+    );
   }
   layerNorm(x: OnnxValue, gamma: OnnxValue, beta: OnnxValue, eps: number): OnnxValue {
-    return this.node('LayerNormalization', [x.name, gamma.name, beta.name], x.shape, { axis: -1, epsilon: eps });
+    return this.node('LayerNormalization', [x.name, gamma.name, beta.name], x.shape, {
+      axis: -1,
+      epsilon: eps,
+    });
   }
   gelu(x: OnnxValue): OnnxValue {
     const erf = this.node('Erf', [this.scale(x, Math.SQRT1_2).name], x.shape);
@@ -151,13 +203,29 @@ export class OnnxGraphBuilder implements Ops<OnnxValue> {
     const first = xs[0] as OnnxValue;
     if (xs.length === 1) return first;
     const a = axis < 0 ? first.shape.length + axis : axis;
-    const shape = first.shape.map((d, i) => (i === a ? xs.reduce<Dim>((s, x) => (s === null || x.shape[i] === null ? null : s + (x.shape[i] as number)), 0) : d));
-    return this.node('Concat', xs.map((x) => x.name), shape, { axis: a });
+    const shape = first.shape.map((d, i) =>
+      i === a
+        ? xs.reduce<Dim>(
+            (s, x) => (s === null || x.shape[i] === null ? null : s + (x.shape[i] as number)),
+            0,
+          )
+        : d,
+    );
+    return this.node(
+      'Concat',
+      xs.map((x) => x.name),
+      shape,
+      { axis: a },
+    );
   }
   slice(x: OnnxValue, axis: number, start: number, end: number): OnnxValue {
     const a = axis < 0 ? x.shape.length + axis : axis;
     const shape = x.shape.map((d, i) => (i === a ? end - start : d));
-    return this.node('Slice', [x.name, this.int64Const([start]), this.int64Const([end]), this.int64Const([a])], shape);
+    return this.node(
+      'Slice',
+      [x.name, this.int64Const([start]), this.int64Const([end]), this.int64Const([a])],
+      shape,
+    );
   }
   attention(q: OnnxValue, k: OnnxValue, v: OnnxValue, numHeads: number): OnnxValue {
     const [b, nq, c] = q.shape as [number, Dim, number];
@@ -165,24 +233,41 @@ export class OnnxGraphBuilder implements Ops<OnnxValue> {
     const cv = v.shape[2] as number;
     const dh = c / numHeads;
     const dv = cv / numHeads;
-    const split = (x: OnnxValue, d: number, perm: number[]) => this.transpose(this.reshape(x, [b, -1, numHeads, d]), perm);
+    const split = (x: OnnxValue, d: number, perm: number[]) =>
+      this.transpose(this.reshape(x, [b, -1, numHeads, d]), perm);
     const qh = split(q, dh, [0, 2, 1, 3]); // [B, h, Nq, dh]
     const kh = split(k, dh, [0, 2, 3, 1]); // [B, h, dh, Nk]
     const vh = split(v, dv, [0, 2, 1, 3]); // [B, h, Nk, dv]
-    const scores = this.scale(this.node('MatMul', [qh.name, kh.name], [b, numHeads, nq, nk]), 1 / Math.sqrt(dh));
+    const scores = this.scale(
+      this.node('MatMul', [qh.name, kh.name], [b, numHeads, nq, nk]),
+      1 / Math.sqrt(dh),
+    );
     const probs = this.node('Softmax', [scores.name], scores.shape, { axis: -1 });
     const out = this.node('MatMul', [probs.name, vh.name], [b, numHeads, nq, dv]);
     return this.reshape(this.transpose(out, [0, 2, 1, 3]), [b, -1, cv]);
   }
   oneHot(labels: OnnxValue, codes: number[]): OnnxValue {
-    const expanded = this.node('Unsqueeze', [labels.name, this.int64Const([-1])], [...labels.shape, 1]);
+    const expanded = this.node(
+      'Unsqueeze',
+      [labels.name, this.int64Const([-1])],
+      [...labels.shape, 1],
+    );
     const codeValues = this.constant(Float32Array.from(codes), [codes.length]);
-    const equal = this.node('Equal', [expanded.name, codeValues.name], [...labels.shape, codes.length]);
+    const equal = this.node(
+      'Equal',
+      [expanded.name, codeValues.name],
+      [...labels.shape, codes.length],
+    );
     return this.node('Cast', [equal.name], equal.shape, { to: onnx.TensorProto.DataType.FLOAT });
   }
   prependTokens(x: OnnxValue, tokens: OnnxValue): OnnxValue {
-    if (x.shape[0] !== 1) throw new OnnxExportError(`exported graphs have batch 1, got [${x.shape.join(',')}]`);
-    const batched = this.node('Unsqueeze', [tokens.name, this.int64Const([0])], [1, ...tokens.shape]);
+    if (x.shape[0] !== 1)
+      throw new OnnxExportError(`exported graphs have batch 1, got [${x.shape.join(',')}]`);
+    const batched = this.node(
+      'Unsqueeze',
+      [tokens.name, this.int64Const([0])],
+      [1, ...tokens.shape],
+    );
     return this.concat([batched, x], 1);
   }
 }

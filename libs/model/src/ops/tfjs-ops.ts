@@ -18,13 +18,17 @@ export const fastMatMul = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)
     value: tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D),
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [sa, sb] = saved as [tf.Tensor2D, tf.Tensor2D];
-      return [tf.matMul(dy as tf.Tensor2D, tf.transpose(sb)), tf.matMul(tf.transpose(sa), dy as tf.Tensor2D)];
+      return [
+        tf.matMul(dy as tf.Tensor2D, tf.transpose(sb)),
+        tf.matMul(tf.transpose(sa), dy as tf.Tensor2D),
+      ];
     },
   };
 }) as Parameters<typeof tf.customGrad>[0]) as (a: tf.Tensor, b: tf.Tensor) => tf.Tensor2D;
 
-/** Slices with at least this many score entries (Nq * Nk) use per-slice 2-D matmuls. */
-const PER_SLICE_MIN_SCORES = 4096;
+/** Large score matrices (global attention) go per slice; many small ones (windows, prompt tokens) batched. */
+const PER_SLICE_MIN_SCORES = 16384;
+const PER_SLICE_MAX_SLICES = 64;
 
 export class TfjsOps implements Ops<tf.Tensor> {
   constructor(private readonly lookup: (name: string) => tf.Tensor) {}
@@ -53,7 +57,9 @@ export class TfjsOps implements Ops<tf.Tensor> {
     const m = b.shape[2] as number;
     const parts: tf.Tensor[] = [];
     for (let i = 0; i < batch; i++) {
-      const ai = tf.slice(a, [i, 0, 0], [1, n as number, k as number]).reshape([n as number, k as number]);
+      const ai = tf
+        .slice(a, [i, 0, 0], [1, n as number, k as number])
+        .reshape([n as number, k as number]);
       const bi = tf.slice(b, [i, 0, 0], [1, k as number, m]).reshape([k as number, m]);
       parts.push(fastMatMul(ai, bi).reshape([1, n as number, m]));
     }
@@ -82,10 +88,16 @@ export class TfjsOps implements Ops<tf.Tensor> {
   }
   layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: number): tf.Tensor {
     const { mean, variance } = tf.moments(x, -1, true);
-    return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, tf.scalar(eps)))), gamma), beta);
+    return tf.add(
+      tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, tf.scalar(eps)))), gamma),
+      beta,
+    );
   }
   gelu(x: tf.Tensor): tf.Tensor {
-    return tf.mul(tf.mul(x, tf.scalar(0.5)), tf.add(tf.scalar(1), tf.erf(tf.mul(x, tf.scalar(Math.SQRT1_2)))));
+    return tf.mul(
+      tf.mul(x, tf.scalar(0.5)),
+      tf.add(tf.scalar(1), tf.erf(tf.mul(x, tf.scalar(Math.SQRT1_2)))),
+    );
   }
   relu(x: tf.Tensor): tf.Tensor {
     return tf.relu(x);
@@ -115,8 +127,12 @@ export class TfjsOps implements Ops<tf.Tensor> {
     const dh = c / numHeads;
     const dv = cv / numHeads;
     const scale = tf.scalar(1 / Math.sqrt(dh));
-    if (nq * nk < PER_SLICE_MIN_SCORES) {
-      const split = (x: tf.Tensor, n: number, d: number) => x.reshape([b, n, numHeads, d]).transpose([0, 2, 1, 3]).reshape([b * numHeads, n, d]);
+    if (nq * nk < PER_SLICE_MIN_SCORES || b * numHeads > PER_SLICE_MAX_SLICES) {
+      const split = (x: tf.Tensor, n: number, d: number) =>
+        x
+          .reshape([b, n, numHeads, d])
+          .transpose([0, 2, 1, 3])
+          .reshape([b * numHeads, n, d]);
       const scores = tf.matMul(split(q, nq, dh), split(k, nk, dh), false, true).mul(scale);
       const out = tf.matMul(tf.softmax(scores), split(v, nk, dv));
       return out.reshape([b, numHeads, nq, dv]).transpose([0, 2, 1, 3]).reshape([b, nq, cv]);

@@ -31,7 +31,11 @@ export class AdamW {
   }
 
   /** Applies one update; `learningRate` overrides the configured rate (schedules). */
-  apply(variables: Map<string, tf.Variable>, grads: Record<string, tf.Tensor>, learningRate = this.options.learningRate): void {
+  apply(
+    variables: Map<string, tf.Variable>,
+    grads: Record<string, tf.Tensor>,
+    learningRate = this.options.learningRate,
+  ): void {
     this.step += 1;
     const { beta1, beta2, epsilon, weightDecay } = this.options;
     const c1 = 1 - beta1 ** this.step;
@@ -54,7 +58,10 @@ export class AdamW {
         const vNew = tf.add(tf.mul(vv, beta2), tf.mul(tf.square(g), 1 - beta2));
         const update = tf.div(tf.div(mNew, c1), tf.add(tf.sqrt(tf.div(vNew, c2)), epsilon));
         // Decoupled weight decay on matrices only (not norms, biases, embeddings' 1-D rows).
-        const decay = variable.rank >= 2 && weightDecay > 0 ? tf.mul(variable, weightDecay) : tf.zerosLike(variable);
+        const decay =
+          variable.rank >= 2 && weightDecay > 0
+            ? tf.mul(variable, weightDecay)
+            : tf.zerosLike(variable);
         variable.assign(tf.sub(variable, tf.mul(tf.add(update, decay), learningRate)));
         mm.assign(mNew);
         vv.assign(vNew);
@@ -66,7 +73,10 @@ export class AdamW {
     const moments = new Map<string, { m: NamedTensor; v: NamedTensor }>();
     for (const [name, m] of this.m) {
       const v = this.v.get(name) as tf.Variable;
-      moments.set(name, { m: { data: m.dataSync() as Float32Array, shape: m.shape }, v: { data: v.dataSync() as Float32Array, shape: v.shape } });
+      moments.set(name, {
+        m: { data: m.dataSync() as Float32Array, shape: m.shape },
+        v: { data: v.dataSync() as Float32Array, shape: v.shape },
+      });
     }
     return { step: this.step, options: { ...this.options }, moments };
   }

@@ -6,7 +6,7 @@
  * A non-finite loss stops the run before the weights change (NonFiniteLossError).
  */
 import * as tf from '@tensorflow/tfjs';
-import { PROMPT_LABEL } from '@loupe/prompts';
+import { PROMPT_LABEL, nextClick } from '@loupe/prompts';
 import { deriveSizes } from '../config';
 import { saveCheckpoint } from '../checkpoint/checkpoint';
 import type { ParamGroup } from '../modeling/param-spec';
@@ -40,6 +40,8 @@ export interface FineTuneOptions {
   lossWeights?: Partial<LossWeights>;
   /** Probability of the corrective-click pass per step (default 0.5). */
   clickProbability?: number;
+  /** Corrective clicks in a click step: 1..maxClickRounds, each from the previous error (default 3). */
+  maxClickRounds?: number;
   /** Box jitter as a fraction of the longer side (default 0.1). */
   boxJitter?: number;
   /** Continue with an existing optimizer (resume); otherwise a fresh AdamW. */
@@ -68,33 +70,67 @@ function shuffled<T>(items: T[], rng: Rng): T[] {
   return out;
 }
 
-/** One click per example from its error region at mask resolution (uniform over error pixels). */
-function sampleCorrectionClicks(logits: Float32Array, examples: PreparedExample[], k: number, maskSize: number, inputSize: number, rng: Rng): { coords: Float32Array; labels: Float32Array } {
+/**
+ * Adds one corrective click per example from the error region of its latest prediction (mask
+ * grid): half the time where the simulated annotator would click (libs/prompts nextClick: the
+ * interior of the largest error region), otherwise uniformly over the error pixels (SAM).
+ * Examples with no error get a padding point so the batch keeps one shape.
+ */
+export function addCorrectionClicks(
+  logits: Float32Array,
+  examples: PreparedExample[],
+  previous: { coords: Float32Array; labels: Float32Array; n: number },
+  k: number,
+  maskSize: number,
+  inputSize: number,
+  rng: Rng,
+): { coords: Float32Array; labels: Float32Array; n: number } {
   const b = examples.length;
+  const n = previous.n + 1;
   const plane = maskSize * maskSize;
-  const coords = new Float32Array(b * 3 * 2);
-  const labels = new Float32Array(b * 3);
+  const scale = inputSize / maskSize;
+  const coords = new Float32Array(b * n * 2);
+  const labels = new Float32Array(b * n);
   examples.forEach((e, i) => {
-    coords.set(e.coords, i * 6);
-    labels.set(e.labels, i * 3);
+    coords.set(previous.coords.subarray(i * previous.n * 2, (i + 1) * previous.n * 2), i * n * 2);
+    labels.set(previous.labels.subarray(i * previous.n, (i + 1) * previous.n), i * n);
+    const pred = new Uint8Array(plane);
+    const gt = new Uint8Array(plane);
     const errors: number[] = [];
     for (let p = 0; p < plane; p++) {
-      const pred = (logits[(i * k) * plane + p] as number) > 0;
-      if (pred !== (e.target[p] as number) > 0.5) errors.push(p);
+      pred[p] = (logits[i * k * plane + p] as number) > 0 ? 1 : 0;
+      gt[p] = (e.target[p] as number) > 0.5 ? 1 : 0;
+      if (pred[p] !== gt[p]) errors.push(p);
     }
-    const scale = inputSize / maskSize;
+    const at = i * n + previous.n;
     if (errors.length === 0) {
-      labels[i * 3 + 2] = PROMPT_LABEL.padding;
+      labels[at] = PROMPT_LABEL.padding;
       return;
     }
-    const p = errors[rng.int(errors.length)] as number;
-    const x = p % maskSize;
-    const y = (p - x) / maskSize;
-    coords[i * 6 + 4] = (x + 0.5) * scale;
-    coords[i * 6 + 5] = (y + 0.5) * scale;
-    labels[i * 3 + 2] = (e.target[p] as number) > 0.5 ? PROMPT_LABEL.positive : PROMPT_LABEL.negative;
+    let x: number;
+    let y: number;
+    let positive: boolean;
+    const annotator =
+      rng.next() < 0.5
+        ? nextClick(
+            { width: maskSize, height: maskSize, data: gt },
+            { width: maskSize, height: maskSize, data: pred },
+            { width: maskSize, height: maskSize, data: new Uint8Array(plane) },
+          )
+        : null;
+    if (annotator) {
+      ({ x, y, positive } = annotator);
+    } else {
+      const p = errors[rng.int(errors.length)] as number;
+      x = (p % maskSize) + 0.5;
+      y = Math.floor(p / maskSize) + 0.5;
+      positive = gt[p] === 1;
+    }
+    coords[at * 2] = x * scale;
+    coords[at * 2 + 1] = y * scale;
+    labels[at] = positive ? PROMPT_LABEL.positive : PROMPT_LABEL.negative;
   });
-  return { coords, labels };
+  return { coords, labels, n };
 }
 
 export function learningRateAt(step: number, total: number, base: number, warmup: number): number {
@@ -123,78 +159,144 @@ export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult
   const s = model.config.inputSize;
   const k = deriveSizes(model.config).numMaskTokens;
   const clickProbability = options.clickProbability ?? 0.5;
+  const maxClickRounds = Math.max(1, options.maxClickRounds ?? 3);
   const lossHistory: number[] = [];
   let lastCheckpoint: number | null = null;
+  /** Once onCheckpoint has seen the optimizer, the caller may hold it: never dispose it then. */
+  let handedOut = false;
   let step = 0;
   let stopped = false;
 
   const checkpoint = async () => {
-    if (options.checkpointPath) await saveCheckpoint(options.checkpointPath, { model, optimizer, step: optimizer.step, metadata: { fineTuneStep: step } });
-    if (options.onCheckpoint) await options.onCheckpoint({ step, optimizer });
+    if (options.checkpointPath)
+      await saveCheckpoint(options.checkpointPath, {
+        model,
+        optimizer,
+        step: optimizer.step,
+        metadata: { fineTuneStep: step },
+      });
+    if (options.onCheckpoint) {
+      handedOut = true;
+      await options.onCheckpoint({ step, optimizer });
+    }
     lastCheckpoint = step;
   };
 
   try {
-  outer: for (let epoch = 0; epoch < epochs; epoch++) {
-    const order = shuffled(samples, rng);
-    for (let start = 0; start < order.length; start += batchSize) {
-      if (options.shouldStop?.()) {
-        stopped = true;
-        break outer;
-      }
-      const t0 = performance.now();
-      const batch = order.slice(start, start + batchSize).map((sample) => prepareExample(sample, model.config, rng, { jitter: options.boxJitter ?? 0.1, flip: true }));
-      const b = batch.length;
-      const input = new Float32Array(b * s * s);
-      const target = new Float32Array(b * maskSize * maskSize);
-      const coords = new Float32Array(b * 4);
-      const labels = new Float32Array(b * 2);
-      batch.forEach((e, i) => {
-        input.set(e.input, i * s * s);
-        target.set(e.target, i * maskSize * maskSize);
-        coords.set(e.coords, i * 4);
-        labels.set(e.labels, i * 2);
-      });
-      const withClick = rng.next() < clickProbability;
-      let partValues = { dice: 0, bce: 0, iou: 0 };
-      const lossValue = tf.tidy(() => {
-        const x = tf.tensor4d(input, [b, 1, s, s]);
-        const t = tf.tensor2d(target, [b, maskSize * maskSize]);
-        const w = tf.tensor1d(batch.map((e) => e.weight));
-        const { value, grads } = tf.variableGrads(() => {
-          const enc = model.network.encodeImage(model.ops, x);
-          const first = model.network.decode(model.ops, enc.imageEmbedding, enc.highResFeatures, tf.tensor3d(coords, [b, 2, 2]), tf.tensor2d(labels, [b, 2]));
-          const l1 = segmenterLoss(first.masks, first.iouPredictions, t, target, w, weights);
-          let total = l1.total;
-          if (withClick) {
-            const clicks = sampleCorrectionClicks(first.masks.dataSync() as Float32Array, batch, k, maskSize, s, rng);
-            const second = model.network.decode(model.ops, enc.imageEmbedding, enc.highResFeatures, tf.tensor3d(clicks.coords, [b, 3, 2]), tf.tensor2d(clicks.labels, [b, 3]));
-            total = tf.add(total, segmenterLoss(second.masks, second.iouPredictions, t, target, w, weights).total);
-          }
-          partValues = { dice: l1.parts.dice.dataSync()[0] as number, bce: l1.parts.bce.dataSync()[0] as number, iou: l1.parts.iou.dataSync()[0] as number };
-          return total as tf.Scalar;
-        }, varList);
-        const loss = value.dataSync()[0] as number;
-        if (Number.isFinite(loss)) {
-          const named: Record<string, tf.Tensor> = {};
-          for (const [varName, g] of Object.entries(grads)) named[nameOf.get(varName) ?? varName] = g;
-          optimizer.apply(variables, named, learningRateAt(step, totalSteps, optimizer.options.learningRate, warmup));
+    outer: for (let epoch = 0; epoch < epochs; epoch++) {
+      const order = shuffled(samples, rng);
+      for (let start = 0; start < order.length; start += batchSize) {
+        if (options.shouldStop?.()) {
+          stopped = true;
+          break outer;
         }
-        return loss;
-      });
-      if (!Number.isFinite(lossValue)) throw new NonFiniteLossError(step, lossValue, lastCheckpoint);
-      lossHistory.push(lossValue);
-      step++;
-      options.onProgress?.({ step, totalSteps, epoch, loss: lossValue, parts: partValues, msPerImage: (performance.now() - t0) / b });
-      if (options.checkpointEvery && step % options.checkpointEvery === 0) await checkpoint();
-      // Let timers and I/O run between steps (progress output, shouldStop signals).
-      await new Promise((r) => setImmediate(r));
+        const t0 = performance.now();
+        const batch = order.slice(start, start + batchSize).map((sample) =>
+          prepareExample(sample, model.config, rng, {
+            jitter: options.boxJitter ?? 0.1,
+            flip: true,
+          }),
+        );
+        const b = batch.length;
+        const input = new Float32Array(b * s * s);
+        const target = new Float32Array(b * maskSize * maskSize);
+        const coords = new Float32Array(b * 4);
+        const labels = new Float32Array(b * 2);
+        batch.forEach((e, i) => {
+          input.set(e.input, i * s * s);
+          target.set(e.target, i * maskSize * maskSize);
+          coords.set(e.coords, i * 4);
+          labels.set(e.labels, i * 2);
+        });
+        // Half the steps (by default) add 1..maxClickRounds corrective clicks.
+        const clickRounds = rng.next() < clickProbability ? 1 + rng.int(maxClickRounds) : 0;
+        let partValues = { dice: 0, bce: 0, iou: 0 };
+        const lossValue = tf.tidy(() => {
+          const x = tf.tensor4d(input, [b, 1, s, s]);
+          const t = tf.tensor2d(target, [b, maskSize * maskSize]);
+          const w = tf.tensor1d(batch.map((e) => e.weight));
+          const { value, grads } = tf.variableGrads(() => {
+            const enc = model.network.encodeImage(model.ops, x);
+            const first = model.network.decode(
+              model.ops,
+              enc.imageEmbedding,
+              enc.highResFeatures,
+              tf.tensor3d(coords, [b, 2, 2]),
+              tf.tensor2d(labels, [b, 2]),
+            );
+            const l1 = segmenterLoss(first.masks, first.iouPredictions, t, target, w, weights);
+            let total = l1.total;
+            // Corrective clicks, each from the error of the previous prediction (SAM's iterative prompting).
+            let prompts: { coords: Float32Array; labels: Float32Array; n: number } = {
+              coords,
+              labels,
+              n: 2,
+            };
+            let latest = first.masks;
+            for (let round = 0; round < clickRounds; round++) {
+              prompts = addCorrectionClicks(
+                latest.dataSync() as Float32Array,
+                batch,
+                prompts,
+                k,
+                maskSize,
+                s,
+                rng,
+              );
+              const next = model.network.decode(
+                model.ops,
+                enc.imageEmbedding,
+                enc.highResFeatures,
+                tf.tensor3d(prompts.coords, [b, prompts.n, 2]),
+                tf.tensor2d(prompts.labels, [b, prompts.n]),
+              );
+              total = tf.add(
+                total,
+                segmenterLoss(next.masks, next.iouPredictions, t, target, w, weights).total,
+              );
+              latest = next.masks;
+            }
+            partValues = {
+              dice: l1.parts.dice.dataSync()[0] as number,
+              bce: l1.parts.bce.dataSync()[0] as number,
+              iou: l1.parts.iou.dataSync()[0] as number,
+            };
+            return total as tf.Scalar;
+          }, varList);
+          const loss = value.dataSync()[0] as number;
+          if (Number.isFinite(loss)) {
+            const named: Record<string, tf.Tensor> = {};
+            for (const [varName, g] of Object.entries(grads))
+              named[nameOf.get(varName) ?? varName] = g;
+            optimizer.apply(
+              variables,
+              named,
+              learningRateAt(step, totalSteps, optimizer.options.learningRate, warmup),
+            );
+          }
+          return loss;
+        });
+        if (!Number.isFinite(lossValue))
+          throw new NonFiniteLossError(step, lossValue, lastCheckpoint);
+        lossHistory.push(lossValue);
+        step++;
+        options.onProgress?.({
+          step,
+          totalSteps,
+          epoch,
+          loss: lossValue,
+          parts: partValues,
+          msPerImage: (performance.now() - t0) / b,
+        });
+        if (options.checkpointEvery && step % options.checkpointEvery === 0) await checkpoint();
+        // Let timers and I/O run between steps (progress output, shouldStop signals).
+        await new Promise((r) => setImmediate(r));
+      }
     }
-  }
-  if (options.checkpointEvery && lastCheckpoint !== step) await checkpoint();
+    if (options.checkpointEvery && lastCheckpoint !== step) await checkpoint();
   } catch (error) {
     // An optimizer we created is ours to free; a caller's optimizer stays usable for a retry.
-    if (!options.optimizer) optimizer.dispose();
+    if (!options.optimizer && !handedOut) optimizer.dispose();
     throw error;
   }
   return { lossHistory, steps: step, stopped, optimizer };

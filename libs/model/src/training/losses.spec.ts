@@ -9,8 +9,12 @@ describe('losses', () => {
   it('Dice is ~0 for a confident perfect prediction and ~1 for a disjoint one; BCE matches its formula', () => {
     tf.tidy(() => {
       const target = tf.tensor3d([[[1, 1, 0, 0]]]);
-      expect(diceLoss(tf.tensor3d([[[20, 20, -20, -20]]]), target).dataSync()[0]).toBeLessThan(1e-3);
-      expect(diceLoss(tf.tensor3d([[[-20, -20, 20, 20]]]), target).dataSync()[0]).toBeGreaterThan(0.7);
+      expect(diceLoss(tf.tensor3d([[[20, 20, -20, -20]]]), target).dataSync()[0]).toBeLessThan(
+        1e-3,
+      );
+      expect(diceLoss(tf.tensor3d([[[-20, -20, 20, 20]]]), target).dataSync()[0]).toBeGreaterThan(
+        0.7,
+      );
       const bce = bceLoss(tf.tensor3d([[[0.5, -1, 2, 0]]]), target).dataSync()[0] as number;
       const manual = [0.5, -1, 2, 0].map((l, i) => {
         const t = [1, 1, 0, 0][i] as number;
@@ -22,7 +26,11 @@ describe('losses', () => {
   });
 
   it('trueIou thresholds logits at 0', () => {
-    expect(Array.from(trueIou(Float32Array.of(1, 1, -1, -1, 1, -1, -1, -1), Float32Array.of(1, 0, 0, 0), 1, 2, 4))).toEqual([0.5, 1]);
+    expect(
+      Array.from(
+        trueIou(Float32Array.of(1, 1, -1, -1, 1, -1, -1, -1), Float32Array.of(1, 0, 0, 0), 1, 2, 4),
+      ),
+    ).toEqual([0.5, 1]);
   });
 
   it('a sample with weight 0 does not change the loss; weights scale it otherwise', () => {
@@ -32,10 +40,31 @@ describe('losses', () => {
       const targets = Float32Array.of(1, 0, 1, 0, 0, 0, 1, 1);
       const t = tf.tensor2d(targets, [2, 4]);
       const w = { dice: 1, bce: 1, iou: 1 };
-      const both = segmenterLoss(masks, iou, t, targets, tf.tensor1d([1, 0]), w).total.dataSync()[0] as number;
-      const first = segmenterLoss(tf.slice(masks, [0, 0, 0, 0], [1, 4, 2, 2]), tf.slice(iou, [0, 0], [1, 4]), tf.slice(t, [0, 0], [1, 4]), targets.slice(0, 4), tf.tensor1d([1]), w).total.dataSync()[0] as number;
+      const both = segmenterLoss(
+        masks,
+        iou,
+        t,
+        targets,
+        tf.tensor1d([1, 0]),
+        w,
+      ).total.dataSync()[0] as number;
+      const first = segmenterLoss(
+        tf.slice(masks, [0, 0, 0, 0], [1, 4, 2, 2]),
+        tf.slice(iou, [0, 0], [1, 4]),
+        tf.slice(t, [0, 0], [1, 4]),
+        targets.slice(0, 4),
+        tf.tensor1d([1]),
+        w,
+      ).total.dataSync()[0] as number;
       expect(both).toBeCloseTo(first, 5);
-      const other = segmenterLoss(masks, iou, t, targets, tf.tensor1d([1, 1]), w).total.dataSync()[0] as number;
+      const other = segmenterLoss(
+        masks,
+        iou,
+        t,
+        targets,
+        tf.tensor1d([1, 1]),
+        w,
+      ).total.dataSync()[0] as number;
       expect(other).not.toBeCloseTo(first, 3);
     });
   });

@@ -27,13 +27,22 @@ export function diceLoss(logits: tf.Tensor, targets: tf.Tensor): tf.Tensor {
 /** Numerically stable binary cross-entropy with logits, mean over pixels: [B, K]. */
 export function bceLoss(logits: tf.Tensor, targets: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
-    const perPixel = tf.add(tf.sub(tf.relu(logits), tf.mul(logits, targets)), tf.log1p(tf.exp(tf.neg(tf.abs(logits)))));
+    const perPixel = tf.add(
+      tf.sub(tf.relu(logits), tf.mul(logits, targets)),
+      tf.log1p(tf.exp(tf.neg(tf.abs(logits)))),
+    );
     return tf.mean(perPixel, -1);
   });
 }
 
 /** True IoU of each thresholded mask (logit > 0) with the target: [B, K], no gradient. */
-export function trueIou(logits: Float32Array, targets: Float32Array, batch: number, k: number, pixels: number): Float32Array {
+export function trueIou(
+  logits: Float32Array,
+  targets: Float32Array,
+  batch: number,
+  k: number,
+  pixels: number,
+): Float32Array {
   const out = new Float32Array(batch * k);
   for (let b = 0; b < batch; b++)
     for (let m = 0; m < k; m++) {
@@ -62,7 +71,14 @@ export interface SegmenterLoss {
  * masks [B, K, M, M] logits (index 0 = single mask), iouPred [B, K], targets [B, M*M] (0/1),
  * sampleWeights [B]. Returns the weighted batch loss and its (weighted) parts.
  */
-export function segmenterLoss(masks: tf.Tensor, iouPred: tf.Tensor, targets: tf.Tensor, targetData: Float32Array, sampleWeights: tf.Tensor1D, weights: LossWeights): SegmenterLoss {
+export function segmenterLoss(
+  masks: tf.Tensor,
+  iouPred: tf.Tensor,
+  targets: tf.Tensor,
+  targetData: Float32Array,
+  sampleWeights: tf.Tensor1D,
+  weights: LossWeights,
+): SegmenterLoss {
   const [b, k] = masks.shape as [number, number, number, number];
   const pixels = (masks.shape[2] as number) * (masks.shape[3] as number);
   const logits = tf.reshape(masks, [b, k, pixels]);
@@ -72,7 +88,10 @@ export function segmenterLoss(masks: tf.Tensor, iouPred: tf.Tensor, targets: tf.
   const perMask = tf.add(tf.mul(dice, weights.dice), tf.mul(bce, weights.bce)); // [B, K]
   const single = tf.reshape(tf.slice(perMask, [0, 0], [b, 1]), [b]);
   const best = tf.min(tf.slice(perMask, [0, 1], [b, k - 1]), 1);
-  const iouTarget = tf.tensor2d(trueIou(logits.dataSync() as Float32Array, targetData, b, k, pixels), [b, k]);
+  const iouTarget = tf.tensor2d(
+    trueIou(logits.dataSync() as Float32Array, targetData, b, k, pixels),
+    [b, k],
+  );
   const iouMse = tf.mean(tf.square(tf.sub(iouPred, iouTarget)), 1); // [B]
   const norm = tf.maximum(tf.sum(sampleWeights), 1e-6);
   const wmean = (x: tf.Tensor) => tf.div(tf.sum(tf.mul(x, sampleWeights)), norm) as tf.Scalar;

@@ -18,9 +18,16 @@ export function renderMaeReconstruction(model: SegmenterModel, batch: MaeBatch):
   const { pred, mean, std } = tf.tidy(() => {
     const x = tf.tensor4d(batch.input, [b, 1, s, s]);
     const { prediction } = maeForward(model, x, tf.tensor2d(batch.unitMask, [b, grid2 * grid2]));
-    const pixels = x.reshape([b, grid2, u, grid2, u]).transpose([0, 1, 3, 2, 4]).reshape([b, grid2 * grid2, u * u]);
+    const pixels = x
+      .reshape([b, grid2, u, grid2, u])
+      .transpose([0, 1, 3, 2, 4])
+      .reshape([b, grid2 * grid2, u * u]);
     const m = tf.moments(pixels, -1, true);
-    return { pred: prediction.dataSync() as Float32Array, mean: m.mean.dataSync() as Float32Array, std: tf.sqrt(tf.add(m.variance, 1e-6)).dataSync() as Float32Array };
+    return {
+      pred: prediction.dataSync() as Float32Array,
+      mean: m.mean.dataSync() as Float32Array,
+      std: tf.sqrt(tf.add(m.variance, 1e-6)).dataSync() as Float32Array,
+    };
   });
   const width = 3 * s;
   const height = b * s;
@@ -34,7 +41,9 @@ export function renderMaeReconstruction(model: SegmenterModel, batch: MaeBatch):
         const masked = (batch.unitMask[i * grid2 * grid2 + unit] as number) > 0;
         const v = batch.input[i * s * s + y * s + x] as number;
         const ui = i * grid2 * grid2 + unit;
-        const rec = masked ? (pred[ui * u * u + inUnit] as number) * (std[ui] as number) + (mean[ui] as number) : v;
+        const rec = masked
+          ? (pred[ui * u * u + inUnit] as number) * (std[ui] as number) + (mean[ui] as number)
+          : v;
         const row = (i * s + y) * width;
         out[row + x] = toByte(v);
         out[row + s + x] = masked ? 0 : toByte(v);

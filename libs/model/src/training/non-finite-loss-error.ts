@@ -6,6 +6,8 @@ export class NonFiniteLossError extends Error {
     /** Step of the last checkpoint written before the bad step, or null if none was. */
     readonly lastGoodCheckpointStep: number | null,
   ) {
-    super(`loss became ${value} at step ${step}; stopped before updating the weights${lastGoodCheckpointStep === null ? '' : ` (last good checkpoint: step ${lastGoodCheckpointStep})`}`);
+    super(
+      `loss became ${value} at step ${step}; stopped before updating the weights${lastGoodCheckpointStep === null ? '' : ` (last good checkpoint: step ${lastGoodCheckpointStep})`}`,
+    );
   }
 }

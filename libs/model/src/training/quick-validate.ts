@@ -7,14 +7,20 @@ import { deriveSizes } from '../config';
 import type { SegmenterModel } from '../segmenter-model';
 import { prepareExample, type FineTuneSample } from './training-sample';
 
-export function quickValidate(model: SegmenterModel, samples: FineTuneSample[], batchSize = 8): { dice: number; iou: number } {
+export function quickValidate(
+  model: SegmenterModel,
+  samples: FineTuneSample[],
+  batchSize = 8,
+): { dice: number; iou: number } {
   const s = model.config.inputSize;
   const { maskSize } = deriveSizes(model.config);
   const plane = maskSize * maskSize;
   let diceSum = 0;
   let iouSum = 0;
   for (let start = 0; start < samples.length; start += batchSize) {
-    const batch = samples.slice(start, start + batchSize).map((x) => prepareExample(x, model.config, null));
+    const batch = samples
+      .slice(start, start + batchSize)
+      .map((x) => prepareExample(x, model.config, null));
     const b = batch.length;
     const input = new Float32Array(b * s * s);
     const coords = new Float32Array(b * 4);
@@ -26,7 +32,15 @@ export function quickValidate(model: SegmenterModel, samples: FineTuneSample[], 
     });
     const masks = tf.tidy(() => {
       const enc = model.network.encodeImage(model.ops, tf.tensor4d(input, [b, 1, s, s]));
-      return model.network.decode(model.ops, enc.imageEmbedding, enc.highResFeatures, tf.tensor3d(coords, [b, 2, 2]), tf.tensor2d(labels, [b, 2])).masks.dataSync() as Float32Array;
+      return model.network
+        .decode(
+          model.ops,
+          enc.imageEmbedding,
+          enc.highResFeatures,
+          tf.tensor3d(coords, [b, 2, 2]),
+          tf.tensor2d(labels, [b, 2]),
+        )
+        .masks.dataSync() as Float32Array;
     });
     const k = masks.length / (b * plane);
     batch.forEach((e, i) => {

@@ -3,7 +3,14 @@
  * box around the object (SAM: noise ~10 % of the box side), the box-centred crop through THE
  * pre-processing, and the target mask resampled to the decoder's mask grid over the same crop.
  */
-import { boxFromMask, promptsToModelInputs, sampleCropBilinear, type Box, type CropTransform, type Mask } from '@loupe/prompts';
+import {
+  boxFromMask,
+  promptsToModelInputs,
+  sampleCropBilinear,
+  type Box,
+  type CropTransform,
+  type Mask,
+} from '@loupe/prompts';
 import type { ModelConfig } from '../config';
 import { deriveSizes } from '../config';
 import { preprocessCrop, toLuminance } from '../preprocess';
@@ -34,7 +41,11 @@ export interface PreparedExample {
 
 const luminanceCache = new WeakMap<object, Float32Array>();
 
-export function luminanceOf(sample: { image: Float32Array | Uint8Array; width: number; height: number }): Float32Array {
+export function luminanceOf(sample: {
+  image: Float32Array | Uint8Array;
+  width: number;
+  height: number;
+}): Float32Array {
   let lum = luminanceCache.get(sample.image);
   if (!lum) {
     lum = toLuminance(sample.image, sample.width, sample.height, 1);
@@ -45,21 +56,43 @@ export function luminanceOf(sample: { image: Float32Array | Uint8Array; width: n
 
 /** Mask resampled onto the crop's M x M grid (bilinear, then >= 0.5). */
 export function targetOnCrop(mask: Mask, crop: CropTransform, maskSize: number): Float32Array {
-  const sampled = sampleCropBilinear(mask.data, mask.width, mask.height, { ...crop, inputSize: maskSize, scale: maskSize / crop.size });
+  const sampled = sampleCropBilinear(mask.data, mask.width, mask.height, {
+    ...crop,
+    inputSize: maskSize,
+    scale: maskSize / crop.size,
+  });
   for (let i = 0; i < sampled.length; i++) sampled[i] = (sampled[i] as number) >= 0.5 ? 1 : 0;
   return sampled;
 }
 
-export function prepareExample(sample: FineTuneSample, config: ModelConfig, rng: Rng | null, options: { jitter?: number; flip?: boolean } = {}): PreparedExample {
+export function prepareExample(
+  sample: FineTuneSample,
+  config: ModelConfig,
+  rng: Rng | null,
+  options: { jitter?: number; flip?: boolean } = {},
+): PreparedExample {
   const { maskSize } = deriveSizes(config);
   const tight = boxFromMask(sample.mask);
   const side = Math.max(tight.x1 - tight.x0, tight.y1 - tight.y0);
   const jitterPx = rng ? Math.min(20, Math.round((options.jitter ?? 0.1) * side)) : 0;
-  const box = jitterPx > 0 && rng ? boxFromMask(sample.mask, { jitterPx, rng: () => rng.next() }) : tight;
-  const { crop, input } = preprocessCrop(luminanceOf(sample), sample.width, sample.height, box, { inputSize: config.inputSize, contextMargin: config.contextMargin, minCropSize: config.minCropSize });
+  const box =
+    jitterPx > 0 && rng ? boxFromMask(sample.mask, { jitterPx, rng: () => rng.next() }) : tight;
+  const { crop, input } = preprocessCrop(luminanceOf(sample), sample.width, sample.height, box, {
+    inputSize: config.inputSize,
+    contextMargin: config.contextMargin,
+    minCropSize: config.minCropSize,
+  });
   const target = targetOnCrop(sample.mask, crop, maskSize);
   const { coords, labels } = promptsToModelInputs(box, [], crop);
-  const example: PreparedExample = { input, target, coords, labels, crop, box, weight: sample.weight ?? 1 };
+  const example: PreparedExample = {
+    input,
+    target,
+    coords,
+    labels,
+    crop,
+    box,
+    weight: sample.weight ?? 1,
+  };
   if (options.flip && rng) {
     if (rng.next() < 0.5) flipExample(example, config.inputSize, maskSize, 'x');
     if (rng.next() < 0.5) flipExample(example, config.inputSize, maskSize, 'y');
@@ -71,7 +104,9 @@ export function prepareExample(sample: FineTuneSample, config: ModelConfig, rng:
 function flipExample(e: PreparedExample, s: number, m: number, axis: 'x' | 'y'): void {
   const flip = (a: Float32Array, n: number) => {
     const out = new Float32Array(a.length);
-    for (let y = 0; y < n; y++) for (let x = 0; x < n; x++) out[y * n + x] = a[axis === 'x' ? y * n + (n - 1 - x) : (n - 1 - y) * n + x] as number;
+    for (let y = 0; y < n; y++)
+      for (let x = 0; x < n; x++)
+        out[y * n + x] = a[axis === 'x' ? y * n + (n - 1 - x) : (n - 1 - y) * n + x] as number;
     return out;
   };
   e.input = flip(e.input, s);

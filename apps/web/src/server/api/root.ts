@@ -4,6 +4,7 @@
  */
 import { annotationsRouter } from './routers/annotations';
 import { authRouter } from './routers/auth';
+import { dashboardRouter } from './routers/dashboard';
 import { eventsRouter } from './routers/events';
 import { imagesRouter } from './routers/images';
 import { modelsRouter } from './routers/models';
@@ -23,6 +24,7 @@ export const appRouter = createTRPCRouter({
   events: eventsRouter,
   models: modelsRouter,
   review: reviewRouter,
+  dashboard: dashboardRouter,
 });
 
 export type AppRouter = typeof appRouter;

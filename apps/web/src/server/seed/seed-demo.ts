@@ -107,7 +107,7 @@ export async function seedDemo(deps: { db: Db; stores: Stores }, options: SeedOp
         // Earlier images first in the queue; active learning re-prioritises after the first model.
         await ingestImage(
           { db, blobs: stores.blobs },
-          { projectId: project.id, fileName: `fa-${String(i + 1).padStart(3, '0')}.png`, bytes: new Uint8Array(png), priority: -i },
+          { projectId: project.id, fileName: `fa-${String(i + 1).padStart(3, '0')}.png`, bytes: new Uint8Array(png), priority: -(i + 1) },
           options.limits,
         );
         imagesAdded++;

@@ -14,6 +14,7 @@ import { listLeaseHolders } from './list-lease-holders';
 import { listPriorityQueue } from './list-priority-queue';
 import { getReviewOutcomes } from './get-review-outcomes';
 import { loadDashboard } from './load-dashboard';
+import { seedDashboardBulk } from './testing/seed-dashboard-bulk';
 
 let testDb: TestDatabase;
 
@@ -173,7 +174,13 @@ describe('listTrainingRuns', () => {
     expect(r3.loss.at(-1)).toEqual({ step: 250, loss: 1 / 250 });
     const r4 = byId.get('dash-r4')!;
     expect([r4.resultStatus, r4.resultStatusReason]).toEqual(['CANDIDATE', 'NoC@90 regressed by 1 click (gate allows 0.5)']);
-    expect(r4.loss).toHaveLength(10);
+    // Malformed points: placed at their position when the step is not a number, dropped without a loss.
+    expect(r4.lossPoints).toBe(12);
+    expect(r4.loss.slice(-3)).toEqual([
+      { step: 8, loss: 1 / 8 },
+      { step: 9, loss: 0.5 },
+      { step: 10, loss: 0.4 },
+    ]);
     const r6 = byId.get('dash-r6')!;
     expect(r6.status).toBe('RUNNING');
     expect(r6.durationSeconds).toBeGreaterThanOrEqual(119);
@@ -254,5 +261,31 @@ describe('loadDashboard', () => {
     expect(Object.keys(timings).sort()).toEqual(
       ['leaseHolders', 'maskEfficiency', 'modelVersions', 'pretrainMarkers', 'priorityQueue', 'queueCounts', 'reviewOutcomes', 'trainingRuns'],
     );
+  });
+});
+
+describe('seedDashboardBulk (the benchmark and e2e seed)', () => {
+  it('seeds a consistent project the dashboard reads back, serially or side by side', async () => {
+    const seeded = await seedDashboardBulk(testDb.db, { events: 240, prefix: 'spec-bulk', annotators: 3, modelVersions: 4 });
+    expect([seeded.events, seeded.annotations, seeded.tasks, seeded.modelVersions, seeded.trainingRuns]).toEqual([240, 24, 44, 4, 8]);
+    const data = await loadDashboard(testDb.db, seeded.projectId);
+    expect(data.efficiency.total.masks).toBe(24);
+    // Every session: 161 s scaled by (1.5 - i/24) plus jitter, with 120 s idle cut out and no gap above 60 s.
+    expect(data.efficiency.total.secondsPerMask).toBeGreaterThan(10);
+    expect(data.efficiency.total.secondsPerMask).toBeLessThan(80);
+    // The candidate (v4) served no masks; v1..v3 each served 8.
+    expect(data.efficiency.byModelVersion.map((r) => [r.version, r.masks])).toEqual([
+      [1, 8],
+      [2, 8],
+      [3, 8],
+    ]);
+    expect(data.modelVersions.map((m) => m.status)).toEqual(['RETIRED', 'RETIRED', 'ACTIVE', 'CANDIDATE']);
+    expect(data.queue.liveLeases).toBe(5);
+    expect(data.annotators).toHaveLength(3);
+    // Serial mode returns the same data (the running run's duration grows with the clock).
+    const { trainingRuns, ...rest } = data;
+    const { trainingRuns: serialRuns, ...serialRest } = await loadDashboard(testDb.db, seeded.projectId, { serial: true });
+    expect(serialRest).toEqual(rest);
+    expect(serialRuns.map((r) => r.id)).toEqual(trainingRuns.map((r) => r.id));
   });
 });

@@ -105,17 +105,19 @@ export async function getMaskEfficiency(
   const targetPoints = options.targetPoints ?? 30;
   const rows = await db.$queryRaw<Row[]>`
     WITH ev AS (
+      -- The gap to the previous event, NULL (not counted) when that event began an idle period
+      -- or closed the image, and for a session's first event.
       SELECT e."taskId", e."userId", e.type,
-        date_part('epoch', e."clientTime" - LAG(e."clientTime") OVER w) AS gap,
-        LAG(e.type) OVER w AS prev_type
+        date_part('epoch', e."clientTime" - LAG(
+          CASE WHEN e.type IN ('IDLE_START', 'IMAGE_CLOSED') THEN NULL ELSE e."clientTime" END
+        ) OVER w) AS gap
       FROM "InteractionEvent" e
       WHERE e."projectId" = ${projectId}
       WINDOW w AS (PARTITION BY e."taskId", e."userId" ORDER BY e."clientTime")
     ),
     sessions AS (
       SELECT "taskId", "userId",
-        COALESCE(SUM(LEAST(GREATEST(gap, 0), ${idleSeconds}::float8))
-          FILTER (WHERE prev_type NOT IN ('IDLE_START', 'IMAGE_CLOSED')), 0) AS active_seconds,
+        COALESCE(SUM(LEAST(GREATEST(gap, 0), ${idleSeconds}::float8)), 0) AS active_seconds,
         COUNT(*) FILTER (WHERE type IN ('BOX', 'POSITIVE_POINT', 'NEGATIVE_POINT')) AS prompts,
         COUNT(*) FILTER (WHERE type IN ('BRUSH_STROKE', 'ERASER_STROKE')) AS corrections
       FROM ev

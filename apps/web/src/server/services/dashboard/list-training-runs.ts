@@ -76,7 +76,10 @@ export async function listTrainingRuns(
       res."statusReason" AS "resultStatusReason", res."valDice" AS "resultValDice", res."valNoc90" AS "resultValNoc90",
       r.n::int AS "lossPoints",
       COALESCE((
-        SELECT jsonb_agg(jsonb_build_object('step', (x.elem->>'step')::float8, 'loss', (x.elem->>'loss')::float8) ORDER BY x.i)
+        SELECT jsonb_agg(jsonb_build_object(
+          -- A point without a numeric step is placed at its position in the history.
+          'step', CASE WHEN jsonb_typeof(x.elem->'step') = 'number' THEN (x.elem->>'step')::float8 ELSE x.i END,
+          'loss', (x.elem->>'loss')::float8) ORDER BY x.i)
         FROM jsonb_array_elements(CASE WHEN r.n > 0 THEN r."lossHistory" ELSE '[]'::jsonb END) WITH ORDINALITY AS x(elem, i)
         WHERE jsonb_typeof(x.elem->'loss') = 'number'
           AND ((x.i - 1) % GREATEST(1, CEIL(r.n / ${maxLossPoints}::float8)::int) = 0 OR x.i = r.n)

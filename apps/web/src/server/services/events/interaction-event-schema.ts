@@ -1,25 +1,6 @@
 import { z } from 'zod';
+import { INTERACTION_TYPES } from '../../../lib/interaction-types';
 
-export const INTERACTION_TYPES = [
-  'IMAGE_OPENED',
-  'IMAGE_CLOSED',
-  'IDLE_START',
-  'IDLE_END',
-  'BOX',
-  'POSITIVE_POINT',
-  'NEGATIVE_POINT',
-  'BRUSH_STROKE',
-  'ERASER_STROKE',
-  'UNDO',
-  'REDO',
-  'PROPOSAL_SHOWN',
-  'MULTIMASK_SELECTED',
-  'ACCEPT',
-  'REJECT',
-  'SKIP',
-  'FLAG',
-  'TAG',
-] as const;
 
 const MAX_PAYLOAD_CHARS = 8_000;
 /** Client clocks drift; events claiming to be from far in the past or future are refused. */

@@ -3,16 +3,36 @@
  * createMany; each event is tied to the task's image and to a model version of this project.
  */
 import type { Db, Prisma } from '@loupe/db';
+import { validateBox, validateBrushStroke, validatePoint, type ImageSize } from '@loupe/prompts';
 import { AppError } from '../../errors/app-error';
 import type { InteractionEventInput } from './interaction-event-schema';
+
+/**
+ * Prompt geometry in events must describe this image: boxes, points and strokes outside it (or
+ * malformed) are refused with the offending field named (PromptError -> BAD_INPUT).
+ */
+function checkPromptGeometry(events: InteractionEventInput[], size: ImageSize): void {
+  events.forEach((event, i) => {
+    const field = `events.${i}.payload`;
+    const payload = event.payload;
+    if (event.type === 'BOX') validateBox(payload['box'], size, `${field}.box`);
+    else if (event.type === 'POSITIVE_POINT' || event.type === 'NEGATIVE_POINT') validatePoint({ x: payload['x'], y: payload['y'] }, size, field);
+    else if (event.type === 'BRUSH_STROKE' || event.type === 'ERASER_STROKE')
+      validateBrushStroke({ points: payload['points'], radius: payload['radius'], mode: event.type === 'BRUSH_STROKE' ? 'brush' : 'eraser' }, size, field);
+  });
+}
 
 export async function recordEvents(
   db: Db,
   input: { projectId: string; taskId: string; userId: string; events: InteractionEventInput[] },
 ): Promise<{ recorded: number }> {
   if (input.events.length === 0) return { recorded: 0 };
-  const task = await db.task.findFirst({ where: { id: input.taskId, projectId: input.projectId }, select: { imageId: true } });
+  const task = await db.task.findFirst({
+    where: { id: input.taskId, projectId: input.projectId },
+    select: { imageId: true, image: { select: { width: true, height: true } } },
+  });
   if (!task) throw new AppError('NOT_FOUND', 'Task not found in this project.');
+  checkPromptGeometry(input.events, task.image);
   const modelIds = [...new Set(input.events.flatMap((e) => (e.modelVersionId ? [e.modelVersionId] : [])))];
   if (modelIds.length) {
     const known = await db.modelVersion.findMany({ where: { id: { in: modelIds }, projectId: input.projectId }, select: { id: true } });

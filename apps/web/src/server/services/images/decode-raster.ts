@@ -6,12 +6,21 @@ import type { DecodedImage, ImageLimits } from './decoded-image';
 
 const LABEL = { 'image/png': 'PNG', 'image/jpeg': 'JPEG', 'image/tiff': 'TIFF' } as const;
 
+/** PNG's IHDR size, read before decoding so a decompression bomb is refused without inflating it. */
+function pngHeaderSize(bytes: Uint8Array): { width: number; height: number } | null {
+  if (bytes.length < 24 || String.fromCharCode(...bytes.subarray(12, 16)) !== 'IHDR') return null;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return { width: view.getUint32(16), height: view.getUint32(20) };
+}
+
 export async function decodeRaster(
   bytes: Uint8Array,
   type: keyof typeof LABEL,
   limits: ImageLimits,
 ): Promise<DecodedImage> {
   const label = LABEL[type];
+  const declared = type === 'image/png' ? pngHeaderSize(bytes) : null;
+  if (declared) checkDimensions(declared.width, declared.height, limits);
   let meta: Metadata;
   try {
     meta = await sharp(bytes, { limitInputPixels: false }).metadata();

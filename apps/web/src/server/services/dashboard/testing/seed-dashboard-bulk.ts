@@ -38,7 +38,9 @@ export async function seedDashboardBulk(db: Db, options: BulkSeedOptions): Promi
   const annotators = options.annotators ?? 8;
   const versions = Math.min(options.modelVersions ?? 12, sessions);
   const unlabeled = Math.max(20, Math.floor(sessions / 2));
-  const perVersion = Math.ceil(sessions / versions);
+  // The last version is a candidate that never served; the others served perVersion sessions each.
+  const served = versions > 1 ? versions - 1 : 1;
+  const perVersion = Math.ceil(sessions / served);
   const projectId = `${p}-project`;
   const adminUserId = `${p}-admin`;
   const reviewerUserId = `${p}-reviewer`;

@@ -236,7 +236,9 @@ export async function seedDashboardSmall(db: Db): Promise<void> {
       { id: 'dash-r5', projectId, kind: 'MAE_PRETRAIN', status: 'SUCCEEDED', imageCount: 10, createdAt: at(2500),
         startedAt: at(2510), finishedAt: at(2600), lossHistory: loss(3) },
       { id: 'dash-r4', projectId, kind: 'FINETUNE', status: 'SUCCEEDED', baseModelVersionId: v2, resultModelVersionId: v3,
-        createdAt: at(3100), startedAt: at(3200), finishedAt: at(3500), lossHistory: loss(10) },
+        createdAt: at(3100), startedAt: at(3200), finishedAt: at(3500),
+        // Malformed points a trainer might write: no step, a string step, a missing loss, a bare number.
+        lossHistory: [...loss(8), { loss: 0.5 }, { step: 'ten', loss: 0.4 }, { step: 11 }, 7] },
       { id: 'dash-r6', projectId, kind: 'FINETUNE', status: 'RUNNING', baseModelVersionId: v2, progress: 0.25,
         createdAt: new Date(now - 180_000), startedAt: new Date(now - 120_000), lossHistory: loss(2) },
       { id: 'dash-r7', projectId, kind: 'FINETUNE', status: 'FAILED', error: 'out of memory', createdAt: new Date(now - 60_000),

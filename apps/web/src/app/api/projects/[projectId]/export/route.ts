@@ -1,0 +1,34 @@
+/** GET ?format=coco|png|nifti[&approved=1]: project export for reviewers and admins. */
+import { requireProjectRole } from '../../../../../server/auth/require-project-role';
+import { getDb } from '../../../../../server/db';
+import { AppError } from '../../../../../server/errors/app-error';
+import { errorResponse } from '../../../../../server/errors/to-http';
+import { exportCoco } from '../../../../../server/services/export/export-coco';
+import { exportNiftiVolumes } from '../../../../../server/services/export/export-nifti-volumes';
+import { exportPngMasks } from '../../../../../server/services/export/export-png-masks';
+
+export const dynamic = 'force-dynamic';
+export const runtime = 'nodejs';
+
+export async function GET(req: Request, { params }: { params: Promise<{ projectId: string }> }) {
+  try {
+    const { projectId } = await params;
+    await requireProjectRole(req, projectId, 'REVIEWER');
+    const url = new URL(req.url);
+    const format = url.searchParams.get('format') ?? 'coco';
+    const approvedOnly = url.searchParams.get('approved') === '1';
+    const stamp = new Date().toISOString().slice(0, 10);
+    const download = (name: string) => ({ 'Content-Disposition': `attachment; filename="${name}"`, 'Cache-Control': 'no-store' });
+    if (format === 'coco') {
+      const coco = await exportCoco(getDb(), projectId, { approvedOnly });
+      return new Response(JSON.stringify(coco), { headers: { 'Content-Type': 'application/json', ...download(`loupe-${stamp}-coco.json`) } });
+    }
+    if (format === 'png' || format === 'nifti') {
+      const zip = format === 'png' ? await exportPngMasks(getDb(), projectId, { approvedOnly }) : await exportNiftiVolumes(getDb(), projectId, { approvedOnly });
+      return new Response(zip as Uint8Array<ArrayBuffer>, { headers: { 'Content-Type': 'application/zip', ...download(`loupe-${stamp}-${format}.zip`) } });
+    }
+    throw new AppError('BAD_INPUT', `Unknown export format "${format}" (coco, png, nifti).`);
+  } catch (error) {
+    return errorResponse(error);
+  }
+}

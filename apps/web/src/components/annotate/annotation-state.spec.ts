@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import {
+  activeObject,
+  addClick,
+  addStroke,
+  applyProposal,
+  chooseOutput,
+  commit,
+  defaultOutput,
+  initialHistory,
+  markAccepted,
+  patch,
+  promptKey,
+  redo,
+  setBox,
+  undo,
+  type ProposalSet,
+} from './annotation-state';
+
+const W = 8;
+const H = 6;
+
+function proposal(fill: number[]): ProposalSet {
+  const masks = fill.map((count) => {
+    const m = new Uint8Array(W * H);
+    m.fill(1, 0, count);
+    return m;
+  });
+  return { masks, iouPredictions: fill.map((_, i) => i / 10), modelVersionId: 'm1', version: 1 };
+}
+
+describe('annotation state', () => {
+  it('box -> proposal -> click -> undo restores the earlier proposal', () => {
+    let h = initialHistory(W, H);
+    const box = { x0: 1, y0: 1, x1: 5, y1: 4 };
+    h = commit(h, setBox(h.present, box));
+    const obj = activeObject(h.present)!;
+    const key1 = promptKey(obj.box, obj.clicks);
+    h = patch(h, applyProposal(h.present, obj.id, key1, proposal([3, 5, 7, 9])));
+    // box only: the multimask output with the highest predicted IoU (index 3 here)
+    expect(activeObject(h.present)!.chosenOutput).toBe(3);
+    expect(activeObject(h.present)!.mask!.reduce((a, b) => a + b, 0)).toBe(9);
+
+    h = commit(h, addClick(h.present, { x: 2, y: 2, positive: true }));
+    const key2 = promptKey(box, [{ x: 2, y: 2, positive: true }]);
+    h = patch(h, applyProposal(h.present, obj.id, key2, proposal([4, 6, 8, 10])));
+    expect(activeObject(h.present)!.chosenOutput).toBe(0); // clicks -> single-mask output
+    expect(activeObject(h.present)!.mask!.reduce((a, b) => a + b, 0)).toBe(4);
+
+    h = undo(h);
+    expect(activeObject(h.present)!.clicks).toHaveLength(0);
+    expect(activeObject(h.present)!.mask!.reduce((a, b) => a + b, 0)).toBe(9);
+    h = redo(h);
+    expect(activeObject(h.present)!.clicks).toHaveLength(1);
+  });
+
+  it('drops a proposal whose prompts are no longer current', () => {
+    let h = initialHistory(W, H);
+    h = commit(h, setBox(h.present, { x0: 0, y0: 0, x1: 4, y1: 4 }));
+    const obj = activeObject(h.present)!;
+    const staleKey = promptKey(obj.box, obj.clicks);
+    h = commit(h, addClick(h.present, { x: 1, y: 1, positive: false }));
+    const before = h.present;
+    expect(applyProposal(h.present, obj.id, staleKey, proposal([1, 1, 1, 1]))).toBe(before);
+  });
+
+  it('brush strokes compose on the chosen output and choosing another output keeps them', () => {
+    let h = initialHistory(W, H);
+    h = commit(h, setBox(h.present, { x0: 0, y0: 0, x1: 4, y1: 4 }));
+    const obj = activeObject(h.present)!;
+    h = patch(h, applyProposal(h.present, obj.id, promptKey(obj.box, obj.clicks), proposal([0, 0, 0, 0])));
+    expect(activeObject(h.present)!.mask).toBeNull();
+    h = commit(h, addStroke(h.present, { points: [{ x: 6.5, y: 4.5 }], radius: 0.6, mode: 'brush' }));
+    const mask = activeObject(h.present)!.mask!;
+    expect(mask[4 * W + 6]).toBe(1);
+    h = commit(h, chooseOutput(h.present, 1));
+    expect(activeObject(h.present)!.mask![4 * W + 6]).toBe(1);
+  });
+
+  it('accepting starts a new draft object, and the next box goes to it', () => {
+    let h = initialHistory(W, H);
+    h = commit(h, setBox(h.present, { x0: 0, y0: 0, x1: 4, y1: 4 }));
+    const first = activeObject(h.present)!;
+    h = commit(h, markAccepted(h.present, first.id, new Uint8Array(W * H).fill(1)));
+    expect(h.present.objects.filter((o) => o.accepted)).toHaveLength(1);
+    h = commit(h, setBox(h.present, { x0: 2, y0: 2, x1: 6, y1: 5 }));
+    expect(activeObject(h.present)!.id).not.toBe(first.id);
+    expect(h.present.objects.find((o) => o.id === first.id)!.box).toEqual({ x0: 0, y0: 0, x1: 4, y1: 4 });
+  });
+
+  it('defaultOutput prefers the best multimask output only without clicks', () => {
+    expect(defaultOutput([0.9, 0.2, 0.8, 0.5], 0)).toBe(2);
+    expect(defaultOutput([0.9, 0.2, 0.8, 0.5], 1)).toBe(0);
+  });
+});

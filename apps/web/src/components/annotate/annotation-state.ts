@@ -1,0 +1,199 @@
+/**
+ * The annotate page's objects and their undo/redo history (pure, no React). Every user edit
+ * `commit`s a new snapshot; a model result arriving later `patch`es the present snapshot (so undoing
+ * a click also undoes the proposal it produced). Masks are never mutated in place.
+ */
+import { paintStroke, type Box, type BrushStroke, type ClickPrompt } from '@loupe/prompts';
+
+export interface ProposalSet {
+  /** One full-resolution 0/1 mask per decoder output (0 = single-mask, 1..3 = multimask). */
+  masks: Uint8Array[];
+  iouPredictions: number[];
+  modelVersionId: string;
+  version: number;
+}
+
+export interface AnnotationObject {
+  id: string;
+  box: Box | null;
+  clicks: ClickPrompt[];
+  /** Key of the prompts (box + clicks) the proposal below answers; stale results are dropped. */
+  proposalFor: string | null;
+  proposal: ProposalSet | null;
+  chosenOutput: number;
+  /** Brush/eraser strokes applied on top of the chosen proposal. */
+  strokes: BrushStroke[];
+  /** The mask as the annotator sees it (chosen proposal + strokes), or null when empty. */
+  mask: Uint8Array | null;
+  /** Mask the server has (null when unsaved). */
+  savedMask: Uint8Array | null;
+  accepted: boolean;
+  startedAt: number;
+}
+
+export interface AnnotationState {
+  width: number;
+  height: number;
+  objects: AnnotationObject[];
+  activeId: string | null;
+}
+
+export interface History {
+  past: AnnotationState[];
+  present: AnnotationState;
+  future: AnnotationState[];
+}
+
+const HISTORY_LIMIT = 100;
+
+export function promptKey(box: Box | null, clicks: readonly ClickPrompt[]): string {
+  return JSON.stringify([box, clicks]);
+}
+
+export function newObjectId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(9));
+  return `o${Array.from(bytes, (b) => b.toString(36).padStart(2, '0')).join('').slice(0, 15)}`;
+}
+
+export function emptyObject(id = newObjectId()): AnnotationObject {
+  return {
+    id,
+    box: null,
+    clicks: [],
+    proposalFor: null,
+    proposal: null,
+    chosenOutput: 0,
+    strokes: [],
+    mask: null,
+    savedMask: null,
+    accepted: false,
+    startedAt: Date.now(),
+  };
+}
+
+export function initialHistory(width: number, height: number, objects: AnnotationObject[] = []): History {
+  const draft = emptyObject();
+  return { past: [], present: { width, height, objects: [...objects, draft], activeId: draft.id }, future: [] };
+}
+
+export function activeObject(state: AnnotationState): AnnotationObject | null {
+  return state.objects.find((o) => o.id === state.activeId) ?? null;
+}
+
+/** Recomputes the visible mask: the chosen proposal output, then every stroke in order. */
+export function composeMask(object: AnnotationObject, width: number, height: number): Uint8Array | null {
+  let data: Uint8Array | null = object.proposal?.masks[object.chosenOutput] ?? null;
+  for (const stroke of object.strokes) {
+    data = paintStroke({ width, height, data: data ?? new Uint8Array(width * height) }, stroke).data;
+  }
+  if (!data) return null;
+  for (let i = 0; i < data.length; i++) if (data[i]) return data;
+  return null;
+}
+
+function updateObject(state: AnnotationState, id: string, change: (o: AnnotationObject) => AnnotationObject): AnnotationState {
+  return { ...state, objects: state.objects.map((o) => (o.id === id ? change(o) : o)) };
+}
+
+export function commit(history: History, next: AnnotationState): History {
+  if (next === history.present) return history;
+  return { past: [...history.past, history.present].slice(-HISTORY_LIMIT), present: next, future: [] };
+}
+
+/** Replaces the present without a new undo step (model results, save confirmations). */
+export function patch(history: History, next: AnnotationState): History {
+  return { ...history, present: next };
+}
+
+export function undo(history: History): History {
+  const previous = history.past[history.past.length - 1];
+  if (!previous) return history;
+  return { past: history.past.slice(0, -1), present: previous, future: [history.present, ...history.future] };
+}
+
+export function redo(history: History): History {
+  const next = history.future[0];
+  if (!next) return history;
+  return { past: [...history.past, history.present], present: next, future: history.future.slice(1) };
+}
+
+// ---------------------------------------------------------------- edits (each returns a new state)
+
+/** A new box restarts the active object's prompts (the old proposal and strokes go). */
+export function setBox(state: AnnotationState, box: Box): AnnotationState {
+  const current = activeObject(state);
+  if (!current || current.accepted) {
+    const fresh = { ...emptyObject(), box };
+    return { ...state, objects: [...state.objects, fresh], activeId: fresh.id };
+  }
+  return updateObject(state, current.id, (o) => ({ ...o, box, clicks: [], strokes: [], proposal: null, proposalFor: null, mask: null, chosenOutput: 0 }));
+}
+
+export function addClick(state: AnnotationState, click: ClickPrompt): AnnotationState {
+  const current = activeObject(state);
+  if (!current || current.accepted) {
+    const fresh = { ...emptyObject(), clicks: [click] };
+    return { ...state, objects: [...state.objects, fresh], activeId: fresh.id };
+  }
+  // Strokes were drawn on the old proposal; a refined proposal replaces them.
+  return updateObject(state, current.id, (o) => ({ ...o, clicks: [...o.clicks, click], strokes: [] }));
+}
+
+export function addStroke(state: AnnotationState, stroke: BrushStroke): AnnotationState {
+  const current = activeObject(state);
+  const target = !current || current.accepted ? emptyObject() : current;
+  const withStroke = { ...target, strokes: [...target.strokes, stroke] };
+  const updated = { ...withStroke, mask: composeMask(withStroke, state.width, state.height) };
+  if (target !== current) return { ...state, objects: [...state.objects, updated], activeId: updated.id };
+  return updateObject(state, target.id, () => updated);
+}
+
+export function chooseOutput(state: AnnotationState, index: number): AnnotationState {
+  const current = activeObject(state);
+  if (!current?.proposal || index < 0 || index >= current.proposal.masks.length || index === current.chosenOutput) return state;
+  return updateObject(state, current.id, (o) => {
+    const next = { ...o, chosenOutput: index };
+    return { ...next, mask: composeMask(next, state.width, state.height) };
+  });
+}
+
+/** Best output for the prompts: the highest predicted IoU for a box alone, the single-mask output with clicks (as SAM advises). */
+export function defaultOutput(iouPredictions: number[], clickCount: number): number {
+  if (clickCount > 0 || iouPredictions.length < 2) return 0;
+  let best = 1;
+  for (let i = 2; i < iouPredictions.length; i++) if ((iouPredictions[i] as number) > (iouPredictions[best] as number)) best = i;
+  return best;
+}
+
+/** Applies a model result if the object still has the prompts it answers; otherwise returns state unchanged. */
+export function applyProposal(state: AnnotationState, objectId: string, forPrompts: string, proposal: ProposalSet): AnnotationState {
+  const target = state.objects.find((o) => o.id === objectId);
+  if (!target || target.accepted || promptKey(target.box, target.clicks) !== forPrompts) return state;
+  return updateObject(state, objectId, (o) => {
+    const next = { ...o, proposal, proposalFor: forPrompts, chosenOutput: defaultOutput(proposal.iouPredictions, o.clicks.length) };
+    return { ...next, mask: composeMask(next, state.width, state.height) };
+  });
+}
+
+export function markAccepted(state: AnnotationState, objectId: string, savedMask: Uint8Array): AnnotationState {
+  const accepted = updateObject(state, objectId, (o) => ({ ...o, accepted: true, savedMask }));
+  // A fresh draft takes over so the next box starts a new object.
+  const draft = emptyObject();
+  return { ...accepted, objects: [...accepted.objects, draft], activeId: draft.id };
+}
+
+export function removeObject(state: AnnotationState, objectId: string): AnnotationState {
+  const objects = state.objects.filter((o) => o.id !== objectId);
+  const draft = objects.find((o) => !o.accepted) ?? emptyObject();
+  return { ...state, objects: objects.includes(draft) ? objects : [...objects, draft], activeId: draft.id };
+}
+
+export function selectObject(state: AnnotationState, objectId: string): AnnotationState {
+  if (!state.objects.some((o) => o.id === objectId)) return state;
+  return { ...state, activeId: objectId };
+}
+
+/** Accepted objects as loaded from the server (reopened or sent-back tasks). */
+export function loadedObject(id: string, mask: Uint8Array): AnnotationObject {
+  return { ...emptyObject(id), mask, savedMask: mask, accepted: true };
+}

@@ -1,0 +1,97 @@
+/**
+ * Page-side handle on the inference worker: promise per request, events for model state.
+ * The worker script is built by scripts/build-worker.ts into /inference-worker.js.
+ */
+import type { Box, ClickPrompt } from '@loupe/prompts';
+import type { ModelRef, PredictionResult, WorkerRequest, WorkerResponse } from '../../worker/protocol';
+
+export type ModelEvent = Extract<WorkerResponse, { type: 'ready' | 'modelLoading' | 'modelReady' | 'modelFailed' }>;
+
+export class InferenceClient {
+  private readonly worker: Worker;
+  private nextRequestId = 1;
+  private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  private readonly listeners = new Set<(event: ModelEvent) => void>();
+
+  constructor(url = '/inference-worker.js') {
+    this.worker = new Worker(url, { type: 'module', name: 'loupe-inference' });
+    this.worker.onmessage = (event: MessageEvent<WorkerResponse>) => this.handle(event.data);
+    this.worker.onerror = (event) => {
+      const error = new Error(`inference worker failed: ${event.message || 'could not start'}`);
+      for (const { reject } of this.pending.values()) reject(error);
+      this.pending.clear();
+    };
+  }
+
+  onModelEvent(listener: (event: ModelEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  init(preferWebGpu = true): void {
+    this.post({ type: 'init', preferWebGpu });
+  }
+
+  loadModel(model: ModelRef): void {
+    this.post({ type: 'loadModel', requestId: this.nextRequestId++, model });
+  }
+
+  setImage(imageId: string, width: number, height: number, bitDepth: number, pixels: ArrayBuffer): Promise<void> {
+    const requestId = this.nextRequestId++;
+    const done = this.expect<void>(requestId);
+    this.post({ type: 'setImage', requestId, imageId, width, height, bitDepth, pixels }, [pixels]);
+    return done;
+  }
+
+  predict(imageId: string, objectId: string, box: Box | null, clicks: ClickPrompt[]): Promise<PredictionResult> {
+    const requestId = this.nextRequestId++;
+    const done = this.expect<PredictionResult>(requestId);
+    this.post({ type: 'predict', requestId, imageId, objectId, box, clicks });
+    return done;
+  }
+
+  forgetObject(objectId: string): void {
+    this.post({ type: 'forgetObject', objectId });
+  }
+
+  terminate(): void {
+    this.worker.terminate();
+    for (const { reject } of this.pending.values()) reject(new Error('inference worker stopped'));
+    this.pending.clear();
+  }
+
+  private expect<T>(requestId: number): Promise<T> {
+    return new Promise<T>((resolve, reject) => this.pending.set(requestId, { resolve: resolve as (v: unknown) => void, reject }));
+  }
+
+  private post(message: WorkerRequest, transfer: Transferable[] = []): void {
+    this.worker.postMessage(message, transfer);
+  }
+
+  private settle(requestId: number, value: unknown, error?: string): void {
+    const waiter = this.pending.get(requestId);
+    if (!waiter) return;
+    this.pending.delete(requestId);
+    if (error !== undefined) waiter.reject(new Error(error));
+    else waiter.resolve(value);
+  }
+
+  private handle(message: WorkerResponse): void {
+    switch (message.type) {
+      case 'prediction':
+        this.settle(message.result.requestId, message.result);
+        break;
+      case 'imageReady':
+        this.settle(message.requestId, undefined);
+        break;
+      case 'error':
+        if (message.requestId === 0) {
+          for (const l of this.listeners) l({ type: 'modelFailed', requestId: 0, model: { modelVersionId: '', version: 0, manifestSha256: null, baseUrl: '' }, error: message.error, keptVersion: null });
+        }
+        this.settle(message.requestId, undefined, message.error);
+        break;
+      default:
+        for (const l of this.listeners) l(message);
+    }
+  }
+}

@@ -1,0 +1,199 @@
+/**
+ * Model bench (issue #4): size, FLOPs, training speed with the tfjs wasm backend (full model and
+ * decoder-only steps), inference latency of the exported files with onnxruntime-node and
+ * onnxruntime-web (wasm, 1 thread, in Node), and the achieved vs peak (measured matmul) rate.
+ * Inference uses models/starter (what a new project starts from).
+ *
+ *   npx tsx bench/parts/model.ts [--quick]     # prints the JSON
+ *   npm run bench:model                        # via bench/run.ts
+ */
+import { readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+import * as ortNodeModule from 'onnxruntime-node';
+import * as ortWebModule from 'onnxruntime-web';
+import {
+  BASE_CONFIG,
+  MODEL_FILES,
+  OnnxPredictor,
+  countForwardFlops,
+  createSegmenter,
+  fineTune,
+  generateSyntheticFaDataset,
+  parseManifest,
+  preprocessCrop,
+  selectTrainingBackend,
+  toLuminance,
+} from '@loupe/model/node';
+import { summarize } from '../lib/percentiles';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const starterDir = path.join(repoRoot, 'models/starter');
+
+type Ort = Parameters<typeof OnnxPredictor.create>[0]['ort'];
+type Timing = ReturnType<typeof summarize> & { min: number };
+const timing = (values: number[]): Timing => ({ ...summarize(values), min: Math.min(...values) });
+
+async function inferenceLatency(
+  ort: Ort,
+  runs: number,
+): Promise<{ encoder: Timing; decoder: Timing; boxToMask: Timing }> {
+  const manifest = parseManifest(
+    JSON.parse(await readFile(path.join(starterDir, MODEL_FILES.manifest), 'utf8')),
+  );
+  const predictor = await OnnxPredictor.create({
+    manifest,
+    encoder: new Uint8Array(await readFile(path.join(starterDir, manifest.encoder.file))),
+    decoder: new Uint8Array(await readFile(path.join(starterDir, manifest.decoder.file))),
+    ...(ort ? { ort } : {}),
+  });
+  const [sample] = generateSyntheticFaDataset({ count: 1, size: 512, seed: 3 });
+  if (!sample) throw new Error('no sample');
+  const lum = toLuminance(sample.image, sample.width, sample.height);
+  const box = { x0: 200, y0: 180, x1: 260, y1: 230 };
+  const { input, crop } = preprocessCrop(lum, sample.width, sample.height, box, {
+    inputSize: manifest.inputSize,
+    ...manifest.crop,
+  });
+  const coords = Float32Array.of(
+    (box.x0 - crop.x0) * crop.scale,
+    (box.y0 - crop.y0) * crop.scale,
+    (box.x1 - crop.x0) * crop.scale,
+    (box.y1 - crop.y0) * crop.scale,
+    64,
+    64,
+  );
+  const labels = Float32Array.of(2, 3, 1);
+  const enc: number[] = [];
+  const dec: number[] = [];
+  const full: number[] = [];
+  for (let i = 0; i < runs + 3; i++) {
+    let t = performance.now();
+    const embedding = await predictor.runEncoder(input);
+    const te = performance.now() - t;
+    t = performance.now();
+    await predictor.runDecoder(embedding, coords, labels);
+    const td = performance.now() - t;
+    t = performance.now();
+    await predictor.predict(
+      { pixels: sample.image, width: sample.width, height: sample.height },
+      box,
+    );
+    const tf2 = performance.now() - t;
+    if (i >= 3) {
+      enc.push(te);
+      dec.push(td);
+      full.push(tf2);
+    }
+  }
+  await predictor.release();
+  return { encoder: timing(enc), decoder: timing(dec), boxToMask: timing(full) };
+}
+
+/** Peak: tfjs-wasm 2-D matmul (XNNPACK path) on 256x256x256, best of a few. */
+function measurePeakGflops(): number {
+  return tf.tidy(() => {
+    const n = 256;
+    const a = tf.randomNormal([n, n]);
+    const b = tf.randomNormal([n, n]);
+    tf.matMul(a, b).dataSync();
+    let best = Infinity;
+    for (let i = 0; i < 10; i++) {
+      const t = performance.now();
+      tf.matMul(a, b).dataSync();
+      best = Math.min(best, performance.now() - t);
+    }
+    return (2 * n * n * n) / (best / 1000) / 1e9;
+  });
+}
+
+async function trainingSpeed(
+  steps: number,
+  freezeEncoder: boolean,
+): Promise<{ p50: number; min: number }> {
+  const data = generateSyntheticFaDataset({ count: 8, size: 256, seed: 5 });
+  const samples = data.flatMap((d) =>
+    d.lesions.map((mask) => ({ image: d.image, width: d.width, height: d.height, mask })),
+  );
+  const model = createSegmenter(BASE_CONFIG, { seed: 1 });
+  const times: number[] = [];
+  const result = await fineTune({
+    model,
+    samples: samples.slice(0, 4 * (steps + 1)),
+    epochs: 1,
+    batchSize: 4,
+    freeze: { imageEncoder: freezeEncoder, promptEncoder: freezeEncoder },
+    onProgress: (p) => times.push(p.msPerImage),
+  });
+  result.optimizer.dispose();
+  model.dispose();
+  const warm = times.slice(1); // the first step pays warm-up
+  return { p50: summarize(warm).p50, min: Math.min(...warm) };
+}
+
+export async function runModelBench(
+  options: { quick?: boolean } = {},
+): Promise<Record<string, unknown>> {
+  const quick = options.quick ?? false;
+  const backend = await selectTrainingBackend();
+  const probe = createSegmenter(BASE_CONFIG, { seed: 1 });
+  const params = probe.specs
+    .filter((s) => s.trainable && s.group !== 'mae')
+    .reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1), 0);
+  probe.dispose();
+  const flops = countForwardFlops(BASE_CONFIG);
+  const peakGflops = measurePeakGflops();
+  const loadBefore = os.loadavg()[0];
+  const fullSpeed = await trainingSpeed(quick ? 4 : 10, false);
+  const decoderSpeed = await trainingSpeed(quick ? 4 : 10, true);
+  const full = fullSpeed.p50;
+  const runs = quick ? 15 : 50;
+  const ortNode = await inferenceLatency(ortNodeModule, runs);
+  ortWebModule.env.wasm.numThreads = 1;
+  const ortWeb = await inferenceLatency(ortWebModule as unknown as Ort, runs);
+  // Training does ~3x the forward FLOPs (forward + two backward matmuls), plus the decoder's second
+  // (click) pass half of the time; counted as 3x forward, so the rate is a lower bound.
+  const achievedTraining = (3 * flops.total) / (full / 1000) / 1e9;
+  const achievedOrtWeb = flops.total / ((ortWeb.encoder.p50 + ortWeb.decoder.p50) / 1000) / 1e9;
+  return {
+    config: BASE_CONFIG.name,
+    backend: backend.name,
+    params,
+    forwardGflop: flops.total / 1e9,
+    forwardGflopEncoder: flops.encoder / 1e9,
+    forwardGflopDecoder: flops.decoder / 1e9,
+    trainMsPerImage: {
+      full,
+      decoderOnly: decoderSpeed.p50,
+      fullMin: fullSpeed.min,
+      decoderOnlyMin: decoderSpeed.min,
+      batchSize: 4,
+    },
+    fineTuneRound200x4Seconds: (full * 800) / 1000,
+    ortNode,
+    ortWeb,
+    achievedGflops: achievedTraining,
+    achievedGflopsOrtWeb: achievedOrtWeb,
+    peakGflops,
+    // The machine is shared: p50 under load is what a busy box gives, min what an idle one can.
+    loadAverage1m: { before: loadBefore, after: os.loadavg()[0], cores: os.cpus().length },
+    notes:
+      'ms; ortWeb = onnxruntime-web wasm, 1 thread, in Node; peak = tfjs-wasm 256^3 matmul; achieved = training (3x forward FLOPs / ms per image)',
+    targets: {
+      newBoxMs: '<= 50 (ortWeb encoder + decoder p50)',
+      clickMs: '<= 10 (ortWeb decoder p50)',
+      fineTuneRoundSeconds: '<= 300',
+    },
+  };
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  runModelBench({ quick: process.argv.includes('--quick') })
+    .then((r) => console.log(JSON.stringify(r, null, 2)))
+    .catch((e: unknown) => {
+      console.error(e);
+      process.exit(1);
+    });
+}

@@ -1,0 +1,78 @@
+/**
+ * Smoke run of every bench part at tiny sizes (`smoke: true`): each must finish in seconds and
+ * produce the figures the report's targets read, as finite numbers. A part whose module does not
+ * exist yet, or that does not take a smoke option yet, is skipped with one line saying so.
+ */
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeReport } from './lib/report';
+import { TARGETS } from './lib/targets';
+import { PARTS, runPart, type BenchOptions, type PartName } from './run';
+
+const partsDir = join(__dirname, 'parts');
+const resultsDir = mkdtempSync(join(tmpdir(), 'loupe-bench-smoke-'));
+
+/**
+ * Targets a smoke run is expected to fill, per part (label prefixes). Parts not listed must fill
+ * all of theirs. Speed's smoke measures the harness's encoder/decoder latencies only (the report's
+ * browser figures fall back to them); the real app, its API and training need a production build
+ * and minutes, so they run in `npm run bench:speed` only.
+ */
+const SMOKE_TARGETS: Partial<Record<PartName, string[]>> = {
+  speed: ['browser: new box to proposal p50', 'browser: click to refined mask p50'],
+  quality: ['box Dice, synthetic held-out'],
+};
+
+/** Time each smoke run may take (the whole file should stay near 90 s on a quiet machine). */
+const SMOKE_TIMEOUT_MS: Partial<Record<PartName, number>> = { speed: 90_000 };
+
+function expectedTargets(part: PartName) {
+  const prefixes = SMOKE_TARGETS[part];
+  return TARGETS.filter((t) => t.part === part && (!prefixes || prefixes.some((p) => t.label.startsWith(p))));
+}
+
+/**
+ * Why a part cannot be smoke-run, or null. A part opts in by taking `smoke: true` (its file
+ * handles a `smoke` option); quick runs of the others take minutes, too long for `npm test`.
+ */
+function skipReason(part: PartName): string | null {
+  const file = join(partsDir, `${part}.ts`);
+  if (!existsSync(file)) return `bench/parts/${part}.ts does not exist yet`;
+  if (!/\bsmoke\b/.test(readFileSync(file, 'utf8'))) return `run${part[0]?.toUpperCase()}${part.slice(1)}Bench does not take { smoke: true } yet`;
+  return null;
+}
+
+describe('bench smoke', () => {
+  for (const part of PARTS) {
+    const skip = skipReason(part);
+    const title = skip ? `${part}: skipped, ${skip}` : `${part}: a smoke run produces the figures the report reads`;
+    (skip ? it.skip : it)(
+      title,
+      async () => {
+        const options: BenchOptions & { smoke: boolean } = { quick: true, smoke: true, resultsDir };
+        const result = await runPart(part, options);
+        expect(result).toBeTypeOf('object');
+        for (const target of expectedTargets(part)) {
+          const value = target.read(result);
+          expect(value, `${part}: "${target.label}" missing or not finite in the smoke result`).toBeTypeOf('number');
+          expect(Number.isFinite(value)).toBe(true);
+        }
+        const record = JSON.parse(readFileSync(join(resultsDir, `${part}.json`), 'utf8')) as { part: string; result: unknown };
+        expect(record.part).toBe(part);
+      },
+      SMOKE_TIMEOUT_MS[part] ?? 60_000,
+    );
+  }
+
+  it('writes a report that compares the smoke figures with their targets', async () => {
+    const reportFile = join(resultsDir, 'REPORT.md');
+    await writeReport(resultsDir, reportFile);
+    const report = readFileSync(reportFile, 'utf8');
+    expect(report).toContain('## Targets from the issues');
+    for (const part of PARTS.filter((p) => existsSync(join(resultsDir, `${p}.json`)))) {
+      for (const target of expectedTargets(part)) expect(report).toMatch(new RegExp(`${target.label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(quick run\\) \\| [0-9.]+`));
+    }
+  });
+});

@@ -1,0 +1,174 @@
+/**
+ * End-to-end latency in the real annotate page (a production build of apps/web under `next start`,
+ * headless Chromium, Postgres): "new box -> proposal on screen" and "click -> refined mask on
+ * screen" as the page itself records them (window.__loupe.latencies, measured from the pointer
+ * event to the frame that paints the mask), then hot-swap: a new model version is registered and
+ * promoted through libs/db's registry while the page is open, a simulated annotator keeps drawing
+ * boxes, and the time from the promotion to the first proposal from the new version is taken.
+ */
+import { createBlobStore, createDb, promoteModelVersion, registerModelVersion } from '@loupe/db';
+import { createTestDatabaseOn } from '@loupe/db/testing';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { summarize } from '../lib/percentiles';
+import { launchChromium } from './chromium';
+import { repoRoot } from './harness-server';
+import { seedAnnotators } from './seed-annotators';
+import { prepareWebAppBuild, startWebApp } from './web-app';
+
+const PASSWORD = 'bench-password-123';
+
+interface PageHooks {
+  ready: boolean;
+  backend: string | null;
+  threads: number | null;
+  modelStatus: string;
+  modelVersion: number | null;
+  latencies: { box: number[]; click: number[] };
+  lastPrediction: { version: number; encoderMs: number; decoderMs: number; kind: string } | null;
+  swaps: Array<{ from: number | null; to: number; at: number }>;
+}
+
+export interface AnnotateLatency {
+  boxToProposal: { p50: number; p95: number; n: number };
+  clickToMask: { p50: number; p95: number; n: number };
+  backend: string;
+  threads: number;
+  hotSwap:
+    | {
+        hotSwapMs: number;
+        /** Promotion -> the page's worker reports the new model ready. */
+        modelReadyMs: number;
+        boxesDrawnMeanwhile: number;
+      }
+    | { error: string };
+}
+
+async function hooks(page: Page): Promise<PageHooks> {
+  return page.evaluate(() => (window as unknown as { __loupe: PageHooks }).__loupe);
+}
+
+async function waitFor(page: Page, predicate: (h: PageHooks) => boolean, what: string, timeoutMs: number): Promise<PageHooks> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const state = await page.evaluate(() => (window as unknown as { __loupe?: PageHooks }).__loupe ?? null);
+    if (state && predicate(state)) return state;
+    if (Date.now() > deadline) throw new Error(`annotate page: ${what} not seen within ${timeoutMs} ms (model status: ${state?.modelStatus ?? 'no hooks'})`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Drags a box over the middle of the canvas (the seeded images have their bright disc there). */
+async function drawBox(page: Page, jitter: number): Promise<void> {
+  const canvas = await page.getByTestId('viewer-canvas').boundingBox();
+  if (!canvas) throw new Error('annotate page: no viewer canvas');
+  const cx = canvas.x + canvas.width / 2 + jitter;
+  const cy = canvas.y + canvas.height / 2 - jitter;
+  const half = Math.min(canvas.width, canvas.height) * 0.14;
+  await page.mouse.move(cx - half, cy - half);
+  await page.mouse.down();
+  await page.mouse.move(cx, cy, { steps: 2 });
+  await page.mouse.move(cx + half, cy + half, { steps: 2 });
+  await page.mouse.up();
+}
+
+async function clickInside(page: Page, offset: number): Promise<void> {
+  const canvas = await page.getByTestId('viewer-canvas').boundingBox();
+  if (!canvas) throw new Error('annotate page: no viewer canvas');
+  await page.mouse.click(canvas.x + canvas.width / 2 + offset, canvas.y + canvas.height / 2 + offset);
+}
+
+/** A second model version: the starter's files with another manifest version (a new artifact). */
+async function swapModelDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'loupe-bench-swap-model-'));
+  const starter = join(repoRoot, 'models', 'starter');
+  for (const file of ['encoder.onnx', 'decoder.onnx']) await cp(join(starter, file), join(dir, file));
+  const manifest = JSON.parse(await readFile(join(starter, 'manifest.json'), 'utf8')) as Record<string, unknown>;
+  await writeFile(join(dir, 'manifest.json'), JSON.stringify({ ...manifest, version: `bench-swap-${Date.now()}` }, null, 2));
+  return dir;
+}
+
+export async function measureAnnotateLatency(options: { trials: number; log?: (line: string) => void }): Promise<AnnotateLatency> {
+  const log = options.log ?? console.log;
+  const webDir = await prepareWebAppBuild(log);
+  const database = await createTestDatabaseOn('postgres', { poolSize: 2 });
+  const dataDir = await mkdtemp(join(tmpdir(), 'loupe-bench-annotate-'));
+  const blobs = createBlobStore(join(dataDir, 'blobs'));
+  const artifacts = createBlobStore(join(dataDir, 'artifacts'));
+  const seeded = await seedAnnotators({ db: database.db, blobs, artifacts, annotators: 1, password: PASSWORD, imageSize: 384, starterModelDir: join(repoRoot, 'models', 'starter') });
+  const app = await startWebApp({
+    webDir,
+    env: { DATABASE_URL: database.url, DATA_DIR: dataDir, BLOB_DIR: join(dataDir, 'blobs'), ARTIFACT_DIR: join(dataDir, 'artifacts'), LOUPE_EMBEDDED_DB: '0' },
+  });
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${app.url}/sign-in`);
+    await page.locator('input[name="email"]').fill(seeded.users[0]?.email ?? '');
+    await page.locator('input[name="password"]').fill(PASSWORD);
+    await page.locator('button[type="submit"]').click();
+    await page.waitForURL(/\/projects/, { timeout: 30_000 });
+    await page.goto(`${app.url}/projects/${seeded.projectId}/annotate`);
+    const ready = await waitFor(page, (h) => h.ready && h.modelStatus === 'ready', 'image and model ready', 90_000);
+    // One untimed box and click first: the worker's first run pays wasm compilation.
+    await drawBox(page, 0);
+    await waitFor(page, (h) => h.latencies.box.length >= 1, 'first proposal', 60_000);
+    await clickInside(page, 0);
+    await waitFor(page, (h) => h.latencies.click.length >= 1, 'first refinement', 60_000);
+    for (let i = 0; i < options.trials; i++) {
+      await drawBox(page, (i % 5) - 2);
+      await waitFor(page, (h) => h.latencies.box.length >= i + 2, `proposal ${i + 1}`, 30_000);
+      await clickInside(page, (i % 3) - 1);
+      await waitFor(page, (h) => h.latencies.click.length >= i + 2, `refinement ${i + 1}`, 30_000);
+    }
+    const measuredHooks = await hooks(page);
+    const box = summarize(measuredHooks.latencies.box.slice(1));
+    const click = summarize(measuredHooks.latencies.click.slice(1));
+
+    let hotSwap: AnnotateLatency['hotSwap'];
+    try {
+      const dir = await swapModelDir();
+      const db = createDb(database.url, { poolSize: 2 });
+      try {
+        const version = await registerModelVersion(db, artifacts, { projectId: seeded.projectId, dir, status: 'CANDIDATE', configName: 'starter' });
+        const promotedAt = Date.now();
+        await promoteModelVersion(db, version.id);
+        let boxes = 0;
+        let state = await hooks(page);
+        const deadline = promotedAt + 60_000;
+        // A busy annotator: a new box whenever the last proposal is on screen.
+        while (state.lastPrediction?.version !== version.version) {
+          if (Date.now() > deadline) throw new Error(`no proposal from v${version.version} within 60 s of promotion (model status: ${state.modelStatus})`);
+          const before = state.latencies.box.length;
+          await drawBox(page, (boxes % 5) - 2);
+          boxes++;
+          state = await waitFor(page, (h) => h.latencies.box.length > before, 'proposal after promotion', 30_000);
+        }
+        const firstNewProposalAt = Date.now();
+        const swap = state.swaps.find((s) => s.to === version.version);
+        hotSwap = { hotSwapMs: firstNewProposalAt - promotedAt, modelReadyMs: swap ? swap.at - promotedAt : Number.NaN, boxesDrawnMeanwhile: boxes };
+      } finally {
+        await db.$disconnect();
+        await rm(dir, { recursive: true, force: true });
+      }
+    } catch (error) {
+      hotSwap = { error: error instanceof Error ? error.message : String(error) };
+    }
+    return {
+      boxToProposal: { p50: box.p50, p95: box.p95, n: box.n },
+      clickToMask: { p50: click.p50, p95: click.p95, n: click.n },
+      backend: ready.backend ?? 'unknown',
+      threads: ready.threads ?? 0,
+      hotSwap,
+    };
+  } catch (error) {
+    throw new Error(`${error instanceof Error ? error.message : String(error)}\nweb app log:\n${app.output()}`, { cause: error });
+  } finally {
+    await browser.close();
+    await app.stop();
+    await database.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
