@@ -59,6 +59,12 @@ describe('bench smoke', () => {
           expect(value, `${part}: "${target.label}" missing or not finite in the smoke result`).toBeTypeOf('number');
           expect(Number.isFinite(value)).toBe(true);
         }
+        if (part === 'speed') {
+          // The harness page must be cross-origin isolated, or threaded wasm silently falls back.
+          const engine = (result['browser'] as { engines: Record<string, { crossOriginIsolated?: boolean; error?: string }> }).engines['ortWeb1Thread'];
+          expect(engine?.error).toBeUndefined();
+          expect(engine?.crossOriginIsolated).toBe(true);
+        }
         const record = JSON.parse(readFileSync(join(resultsDir, `${part}.json`), 'utf8')) as { part: string; result: unknown };
         expect(record.part).toBe(part);
       },

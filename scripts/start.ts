@@ -24,7 +24,8 @@ import { waitForHttp } from './start/wait-for-http';
 import { formatPrefix } from './start/prefix-lines';
 
 const rootDir = fileURLToPath(new URL('..', import.meta.url));
-const say = (line: string) => console.log(`${formatPrefix('start', process.stdout.isTTY === true)}${line}`);
+const say = (line: string) =>
+  console.log(`${formatPrefix('start', process.stdout.isTTY === true)}${line}`);
 
 class StartError extends Error {}
 /** Thrown to abandon main() once Ctrl-C/SIGTERM arrived, so nothing new starts while we stop. */
@@ -52,13 +53,20 @@ async function shutdown(reason: string, exitCode: number): Promise<never> {
 }
 
 /** Runs a short-lived child (seed, build) to completion; a non-zero exit stops start. */
-async function runToCompletion(name: string, command: string, args: string[], env: Record<string, string>, onLine?: (line: string) => void) {
+async function runToCompletion(
+  name: string,
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+  onLine?: (line: string) => void,
+) {
   const child = spawnManaged({ name, command, args, cwd: rootDir, env, onLine });
   running.push(child);
   const code = await child.exited;
   running.splice(running.indexOf(child), 1);
   if (shuttingDown) throw new ShuttingDown();
-  if (code !== 0) throw new StartError(`${name} failed (exit ${code}); see the [${name}] lines above.`);
+  if (code !== 0)
+    throw new StartError(`${name} failed (exit ${code}); see the [${name}] lines above.`);
 }
 
 /** Starts the embedded database as the [db] child; resolves with its URL once it accepts connections. */
@@ -79,14 +87,20 @@ async function startEmbedded(env: Record<string, string>): Promise<string> {
   running.push(db);
   const outcome = await Promise.race([ready, db.exited.then((code) => ({ code }))]);
   if (shuttingDown) throw new ShuttingDown();
-  if (typeof outcome !== 'string') throw new StartError(`the embedded database did not start (exit ${outcome.code}); see the [db] line above.`);
+  if (typeof outcome !== 'string')
+    throw new StartError(
+      `the embedded database did not start (exit ${outcome.code}); see the [db] line above.`,
+    );
   return outcome;
 }
 
 async function main(): Promise<void> {
   const env = readDbEnv();
   const missing = missingEntryPoints(rootDir, { dev: env.LOUPE_DEV, seed: !env.LOUPE_SKIP_SEED });
-  if (missing.length > 0) throw new StartError(`missing ${missing.join('; ')}. Restore it from git (or finish that part) and run npm start again.`);
+  if (missing.length > 0)
+    throw new StartError(
+      `missing ${missing.join('; ')}. Restore it from git (or finish that part) and run npm start again.`,
+    );
   if (!isPrismaClientGenerated()) {
     say('generating the Prisma client (it was missing; postinstall normally does this)');
     await generatePrismaClient({ quiet: true });
@@ -108,7 +122,11 @@ async function main(): Promise<void> {
   }
   const applied = await applyMigrations(databaseUrl);
   if (shuttingDown) throw new ShuttingDown();
-  say(applied.length > 0 ? `applied migrations: ${applied.join(', ')}` : 'database schema is up to date');
+  say(
+    applied.length > 0
+      ? `applied migrations: ${applied.join(', ')}`
+      : 'database schema is up to date',
+  );
 
   const childrenEnv = childEnv(env, databaseUrl, embedded);
   const tsx = ['--import', 'tsx'];
@@ -116,7 +134,13 @@ async function main(): Promise<void> {
   if (!env.LOUPE_SKIP_SEED) {
     await runToCompletion('seed', process.execPath, [...tsx, SEED_ENTRY], childrenEnv, (line) => {
       // The seed prints who to sign in as; repeat it after the URL. Drop its own "[seed]" / "demo sign-in:" labels.
-      if (/sign[- ]?in|password/i.test(line)) signInLines.push(line.trim().replace(/^(\[\w+\]\s*)+/, '').replace(/^demo sign[- ]?in:\s*/i, ''));
+      if (/sign[- ]?in|password/i.test(line))
+        signInLines.push(
+          line
+            .trim()
+            .replace(/^(\[\w+\]\s*)+/, '')
+            .replace(/^demo sign[- ]?in:\s*/i, ''),
+        );
     });
   }
 
@@ -125,21 +149,42 @@ async function main(): Promise<void> {
     await runToCompletion('build', 'npm', ['run', 'build', '-w', '@loupe/web'], childrenEnv);
   }
   if (shuttingDown) throw new ShuttingDown();
-  const web = spawnManaged({ name: 'web', command: 'npm', args: ['run', env.LOUPE_DEV ? 'dev' : 'start', '-w', '@loupe/web'], cwd: rootDir, env: childrenEnv });
-  const trainer = spawnManaged({ name: 'trainer', command: process.execPath, args: [...tsx, TRAINER_ENTRY], cwd: rootDir, env: childrenEnv });
+  const web = spawnManaged({
+    name: 'web',
+    command: 'npm',
+    args: ['run', env.LOUPE_DEV ? 'dev' : 'start', '-w', '@loupe/web'],
+    cwd: rootDir,
+    env: childrenEnv,
+  });
+  const trainer = spawnManaged({
+    name: 'trainer',
+    command: process.execPath,
+    args: [...tsx, TRAINER_ENTRY],
+    cwd: rootDir,
+    env: childrenEnv,
+  });
   running.push(web, trainer);
   for (const child of running) {
     void child.exited.then((code) => {
-      if (!shuttingDown) void shutdown(`${child.name} exited with code ${code}; stopping everything.`, code === 0 ? 1 : code);
+      if (!shuttingDown)
+        void shutdown(
+          `${child.name} exited with code ${code}; stopping everything.`,
+          code === 0 ? 1 : code,
+        );
     });
   }
 
   const url = `http://localhost:${env.PORT}`;
   const up = await waitForHttp(url, { timeoutMs: 180_000, gaveUp: () => shuttingDown });
   if (shuttingDown) return;
-  if (!up) say(`the web app has not answered on ${url} after 3 minutes; still waiting (see [web] lines).`);
+  if (!up)
+    say(`the web app has not answered on ${url} after 3 minutes; still waiting (see [web] lines).`);
   say(`Loupe is running at ${url}`);
-  say(signInLines.length > 0 ? `demo sign-in: ${signInLines.join(' | ')}` : 'demo sign-in: see the [seed] lines above');
+  say(
+    signInLines.length > 0
+      ? `demo sign-in: ${signInLines.join(' | ')}`
+      : 'demo sign-in: see the [seed] lines above',
+  );
   say('press Ctrl-C to stop');
 }
 
@@ -148,7 +193,8 @@ process.once('SIGTERM', () => void shutdown('SIGTERM: stopping', 143));
 
 main().catch(async (error: unknown) => {
   if (error instanceof ShuttingDown) return; // shutdown() is already stopping everything and will exit
-  const known = error instanceof DbError || error instanceof DbEnvError || error instanceof StartError;
+  const known =
+    error instanceof DbError || error instanceof DbEnvError || error instanceof StartError;
   const message = error instanceof Error ? error.message : String(error);
   console.error(`npm start: ${known ? message : `unexpected error: ${message.split('\n')[0]}`}`);
   if (!known && error instanceof Error && error.stack) console.error(error.stack);

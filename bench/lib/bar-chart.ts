@@ -18,10 +18,11 @@ export async function plotGroupedBars(options: { title: string; valueTitle: stri
       $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
       title: options.title,
       width: options.width ?? 460,
+      height: { step: 11 },
       data: { values: bars },
       mark: { type: 'bar', tooltip: true },
       encoding: {
-        y: { field: 'group', type: 'nominal', title: null, sort: null },
+        y: { field: 'group', type: 'nominal', title: null, sort: null, axis: { labelLimit: 420 } },
         yOffset: { field: 'series', type: 'nominal', sort: null },
         x: { field: 'value', type: 'quantitative', title: options.valueTitle },
         color: { field: 'series', type: 'nominal', title: null, sort: null },

@@ -18,7 +18,10 @@
  * that served the round, and after the round's training the served model's validation Dice (the
  * project's held-out split, which grows each round) and its box Dice on a fixed synthetic test set.
  * `timeToPromotedSeconds`: from the round-1 20th accepted mask to the promoted model loaded by the
- * subscribed browser.
+ * subscribed browser (null when the gate kept the starter; `timeToGateDecisionSeconds` is then the
+ * time to the decision, which is when a passing candidate would have been promoted).
+ * Data: DRIVE pseudo-FA (real retinal backgrounds, a domain the synthetic-trained starter has not
+ * seen) when ../shared/data is present, else synthetic FA; --quick always uses small synthetic images.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -44,6 +47,7 @@ import {
   evaluateOnnxModel,
   exportModel,
   generateSyntheticFaDataset,
+  loadDrivePseudoFa,
   loadSegmenterFromCheckpoint,
   saveCheckpoint,
   type SyntheticFaSample,
@@ -77,13 +81,16 @@ export interface LoopRound {
   gateReason: string;
   /** Seconds from the round's last accepted mask to the promoted model loaded in the browser (null: not promoted). */
   secondsToPromotedInBrowser: number | null;
+  /** Seconds from the round's last accepted mask to the gate's decision (run finished). */
+  secondsToGateDecision: number | null;
   trainSeconds: number | null;
 }
 
 export interface LoopBenchResult {
-  config: { trainerConfig: 'product'; rounds: number; masksPerRound: number; imageSize: number; epochs: number; database: string; starter: string };
+  config: { trainerConfig: 'product'; rounds: number; masksPerRound: number; data: string; epochs: number; database: string; starter: string };
   rounds: LoopRound[];
   timeToPromotedSeconds: number | null;
+  timeToGateDecisionSeconds: number | null;
   clicksPerMaskChange: number;
   valDiceChange: number | null;
   testDiceChange: number | null;
@@ -344,9 +351,17 @@ export async function runLoopBench(options: LoopBenchOptions): Promise<LoopBench
   let trainer: ChildProcess | null = null;
 
   try {
-    // The pool is larger than what gets labeled, so active learning has a choice.
-    const pool = generateSyntheticFaDataset({ count: rounds * masksPerRound + Math.max(20, masksPerRound * 2), size: imageSize, seed: 101, lesions: [1, 3] });
-    const testSet = generateSyntheticFaDataset({ count: quick ? 12 : 24, size: imageSize, seed: 202, lesions: [1, 3] });
+    // The pool is larger than what gets labeled, so active learning has a choice. The project's
+    // images come from another domain than the starter's training data (real DRIVE backgrounds,
+    // where available) as a new clinic's images would; the synthetic generator is the fallback.
+    const poolCount = rounds * masksPerRound + Math.max(20, masksPerRound * 2);
+    const testCount = quick ? 12 : 24;
+    const drivePool = quick ? [] : await loadDrivePseudoFa({ count: poolCount, seed: 101, lesions: [1, 3], log });
+    const driveTest = drivePool.length > 0 ? await loadDrivePseudoFa({ count: testCount, seed: 202, lesions: [1, 3], log }) : [];
+    const dataSource = drivePool.length > 0 ? 'DRIVE pseudo-FA (565x584)' : `synthetic FA (${imageSize}x${imageSize})`;
+    const pool = drivePool.length > 0 ? drivePool : generateSyntheticFaDataset({ count: poolCount, size: imageSize, seed: 101, lesions: [1, 3] });
+    const testSet = driveTest.length > 0 ? driveTest : generateSyntheticFaDataset({ count: testCount, size: imageSize, seed: 202, lesions: [1, 3] });
+    log(`data: ${dataSource}, ${pool.length} pool images, ${testSet.length} fixed test images`);
     const user = await db.user.create({ data: { email: 'scripted-annotator@loop.bench', name: 'Scripted annotator', passwordHash: 'x' } });
     const project = await db.project.create({
       data: { slug: 'loop-bench', name: 'Loop bench', finetuneMinNewMasks: masksPerRound, finetuneEpochs: epochs, pretrainMinNewImages: 1_000_000 },
@@ -390,6 +405,7 @@ export async function runLoopBench(options: LoopBenchOptions): Promise<LoopBench
         });
       }
       const lastMaskAt = performance.now();
+      const lastMaskWallClock = Date.now();
       log(`round ${round}: ${masksPerRound} masks with v${served.version.version}, ${(clicks / masksPerRound).toFixed(2)} clicks/mask, proposal Dice ${(proposalDiceSum / masksPerRound).toFixed(3)}`);
 
       // The policy sees the new masks and queues the round; wait for its outcome.
@@ -429,6 +445,7 @@ export async function runLoopBench(options: LoopBenchOptions): Promise<LoopBench
         promoted: metrics.promoted,
         gateReason: metrics.reason,
         secondsToPromotedInBrowser: secondsToPromoted,
+        secondsToGateDecision: run.finishedAt ? (run.finishedAt.getTime() - lastMaskWallClock) / 1000 : null,
         trainSeconds,
       });
       log(
@@ -440,9 +457,10 @@ export async function runLoopBench(options: LoopBenchOptions): Promise<LoopBench
     const last = results.at(-1);
     const firstPromoted = results.find((r) => r.secondsToPromotedInBrowser !== null);
     return {
-      config: { trainerConfig, rounds, masksPerRound, imageSize, epochs, database: database.kind, starter: starter.note },
+      config: { trainerConfig, rounds, masksPerRound, data: dataSource, epochs, database: database.kind, starter: starter.note },
       rounds: results,
       timeToPromotedSeconds: firstPromoted?.round === 1 ? firstPromoted.secondsToPromotedInBrowser : null,
+      timeToGateDecisionSeconds: first?.secondsToGateDecision ?? null,
       clicksPerMaskChange: (last?.clicksPerMask ?? 0) - (first?.clicksPerMask ?? 0),
       valDiceChange: first?.valDice != null && last?.valDice != null ? last.valDice - first.valDice : null,
       testDiceChange: first?.testDice != null && last?.testDice != null ? last.testDice - first.testDice : null,

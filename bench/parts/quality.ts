@@ -10,14 +10,16 @@
  *
  *   npm run bench:quality [-- --quick]
  */
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { MODEL_FILES, parseManifest } from '@loupe/model';
 import { evaluateOnnxModel, generateSyntheticFaDataset, loadDrivePseudoFa } from '@loupe/model/node';
 import type { BenchOptions } from '../run';
 import { plotGroupedBars, type Bar } from '../lib/bar-chart';
 import { driveAvailable, loadDriveVesselTask } from '../lib/drive-vessels';
 import { findLatestModel } from '../lib/latest-model';
 import { isMeasurementError, measured, type Measured } from '../lib/measured';
-import { repoRoot } from '../speed/harness-server';
+import { repoRoot } from '../lib/repo-root';
 
 export interface QualityBenchOptions extends BenchOptions {
   /** Tiny sizes for the smoke test. */
@@ -119,9 +121,13 @@ export async function runQualityBench(options: QualityBenchOptions): Promise<Rec
   const size = sizes(options);
   const starterDir = join(repoRoot, 'models', 'starter');
   const latest = await findLatestModel({ repoRoot, starterDir });
-  const models: Array<{ key: 'starter' | 'latest'; dir: string; version: string }> = [{ key: 'starter', dir: starterDir, version: 'starter' }];
+  const starterManifest = parseManifest(JSON.parse(await readFile(join(starterDir, MODEL_FILES.manifest), 'utf8')));
+  const models: Array<{ key: 'starter' | 'latest'; dir: string; version: string }> = [{ key: 'starter', dir: starterDir, version: starterManifest.version }];
   if (latest && !options.smoke) models.push({ key: 'latest', dir: latest.dir, version: latest.version });
   const notes = [
+    `synthetic: ${size.synthetic} held-out images from generateSyntheticFaDataset with seed ${HELD_OUT_SYNTHETIC_SEED} (training uses other seeds).`,
+    `drive: ${size.drive} pseudo-FA images (model lib loadDrivePseudoFa: real DRIVE backgrounds, synthetic leakage) with the same held-out seed.`,
+    `vessels: the real DRIVE vessel masks, ${size.vesselWindows} windows on each of the last ${size.vesselImages} DRIVE images; the object is the largest vessel piece in a 64 px window.`,
     `Box prompt = tight box of each ground-truth object; clicks by the simulated annotator (max ${size.maxClicks}).`,
     `Size buckets by object area: small < 100 px, medium 100-999 px, large >= 1000 px.`,
     latest ? `latest model: ${latest.version} (${latest.source}).` : 'latest model: none found (BENCH_LATEST_MODEL unset, no trained model under .data): starter only.',

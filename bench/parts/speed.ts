@@ -10,7 +10,7 @@
  *
  *   npm run bench:speed [-- --quick]
  */
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { BenchOptions } from '../run';
 import { plotGroupedBars, type Bar } from '../lib/bar-chart';
@@ -18,7 +18,7 @@ import { isMeasurementError, measured, type Measured } from '../lib/measured';
 import { measureApiLatency, type ApiLatency } from '../speed/api-concurrency';
 import { DEFAULT_CONFIGS, measureBrowserLatency, type BrowserLatencyResult, type EngineLatency } from '../speed/browser-latency';
 import { measureAnnotateLatency } from '../speed/annotate-latency';
-import { repoRoot } from '../speed/harness-server';
+import { repoRoot } from '../lib/repo-root';
 import { measureTrainingThroughput } from '../speed/training-throughput';
 
 export interface SpeedBenchOptions extends BenchOptions {
@@ -28,9 +28,9 @@ export interface SpeedBenchOptions extends BenchOptions {
 
 /** Sizes per mode: full (the lead's run), quick (--quick), smoke (npm test). */
 function sizes(options: SpeedBenchOptions) {
-  if (options.smoke) return { warmup: 1, iterations: 3, annotators: 3, savesPerAnnotator: 2, trainingSteps: 0, annotateTrials: 0 };
-  if (options.quick) return { warmup: 3, iterations: 15, annotators: 50, savesPerAnnotator: 2, trainingSteps: 3, annotateTrials: 8 };
-  return { warmup: 5, iterations: 50, annotators: 50, savesPerAnnotator: 5, trainingSteps: 6, annotateTrials: 30 };
+  if (options.smoke) return { warmup: 1, iterations: 3, annotators: 3, savesPerAnnotator: 2, pacedSaves: 1, trainingSteps: 0, annotateTrials: 0 };
+  if (options.quick) return { warmup: 3, iterations: 15, annotators: 50, savesPerAnnotator: 2, pacedSaves: 2, trainingSteps: 3, annotateTrials: 8 };
+  return { warmup: 5, iterations: 50, annotators: 50, savesPerAnnotator: 5, pacedSaves: 4, trainingSteps: 6, annotateTrials: 30 };
 }
 
 /** Threads the app's inference worker uses here (apps/web ort-runtime: min(4, cores)); 1 or 2 are measured. */
@@ -44,8 +44,14 @@ export async function runSpeedBench(options: SpeedBenchOptions): Promise<Record<
   const size = sizes(options);
   const starterDir = join(repoRoot, 'models', 'starter');
   const result: Record<string, unknown> = {};
+  result['loadAverageAtStart'] = Math.round((loadavg()[0] ?? 0) * 10) / 10;
   const notes: string[] = [
-    'Timings on a 2-core machine shared with other work: treat them as noisy upper bounds.',
+    `Timings on a ${cpus().length}-core machine shared with other work (1-min load average at start ${result['loadAverageAtStart']}, at end: see loadAverageAtEnd): treat them as noisy upper bounds.`,
+    'browser.encoder/decoder: onnxruntime-web wasm in a Web Worker of a cross-origin isolated page, at the thread count the app uses here; browser.engines has every engine side by side on the same fixed input (tfjs-wasm runs the same network with the checkpoint weights).',
+    'tfjs-wasm loads its threaded SIMD build here but its XNNPACK pool uses at most half the logical cores (1 on this 2-core machine; tensorflow/tfjs#4972, #4995), so its 2-thread row runs on 1 thread (see its notes).',
+    'browser.boxToProposal/clickToMask: the real annotate page (production build, next start, Postgres), as the page records them from the pointer action to the frame that paints the mask.',
+    'hotSwapMs: a model version is registered and promoted (libs/db registry) while the page is open and a simulated annotator draws a box whenever the last proposal is on screen; time from the promotion to the first proposal made by the new version (hotSwap.modelReadyMs: to the worker reporting it loaded).',
+    'api.<db>: 50 signed-in sessions save masks through tRPC over HTTP all at once, each sending its next save when the last returns (p50/p95/p99 = the worst case); .paced: the same sessions with 2-8 s think time; .singleAnnotatorP50: one annotator alone.',
   ];
 
   const latency = await measured('speed/browser', () =>
@@ -81,17 +87,13 @@ export async function runSpeedBench(options: SpeedBenchOptions): Promise<Record<
   if (!options.smoke) {
     const api: Record<string, unknown> = {};
     for (const database of ['postgres', 'embedded'] as const) {
-      api[database] = await measured(`speed/api ${database}`, () => measureApiLatency({ database, annotators: size.annotators, savesPerAnnotator: size.savesPerAnnotator }));
+      api[database] = await measured(`speed/api ${database}`, () => measureApiLatency({ database, annotators: size.annotators, savesPerAnnotator: size.savesPerAnnotator, pacedSavesPerAnnotator: size.pacedSaves }));
     }
     result['api'] = api;
   }
 
-  const plotFile = 'speed.png';
-  const bars = latencyBars(result);
-  if (bars.length > 0 && !options.smoke) {
-    await plotGroupedBars({ title: 'Latency (ms, p50 and p95), headless Chromium, this machine', valueTitle: 'ms', bars, outFile: join(options.resultsDir, plotFile) });
-    result['plots'] = [plotFile];
-  }
+  if (!options.smoke) result['plots'] = await writeSpeedPlots(result, options.resultsDir);
+  result['loadAverageAtEnd'] = Math.round((loadavg()[0] ?? 0) * 10) / 10;
   result['notes'] = notes.join(' ');
   return result;
 }
@@ -110,30 +112,55 @@ function browserSection(latency: Measured<BrowserLatencyResult>): Record<string,
   return section;
 }
 
-function latencyBars(result: Record<string, unknown>): Bar[] {
+/** speed.png (browser) and speed-api.png (API), from a speed result; returns the files written. */
+export async function writeSpeedPlots(result: Record<string, unknown>, resultsDir: string): Promise<string[]> {
+  const plots: string[] = [];
+  const charts = [
+    { file: 'speed.png', title: 'Browser latency (ms), headless Chromium, this machine', bars: browserBars(result) },
+    { file: 'speed-api.png', title: 'Save-mask API latency (ms), real tRPC over HTTP', bars: apiBars(result) },
+  ];
+  for (const chart of charts) {
+    if (chart.bars.length === 0) continue;
+    await plotGroupedBars({ title: chart.title, valueTitle: 'ms', bars: chart.bars, outFile: join(resultsDir, chart.file) });
+    plots.push(chart.file);
+  }
+  return plots;
+}
+
+/** Browser rows: encoder and decoder per engine, then the real page's end-to-end figures. */
+function browserBars(result: Record<string, unknown>): Bar[] {
   const bars: Bar[] = [];
-  const browser = result['browser'] as { engines?: Record<string, Measured<EngineLatency>> } | undefined;
+  const browser = result['browser'] as
+    | { engines?: Record<string, Measured<EngineLatency>>; boxToProposal?: { p50: number; p95: number }; clickToMask?: { p50: number; p95: number } }
+    | undefined;
+  const add = (group: string, figure: { p50: number; p95: number }) => {
+    bars.push({ group, series: 'p50', value: figure.p50 });
+    bars.push({ group, series: 'p95', value: figure.p95 });
+  };
   for (const [key, engine] of Object.entries(browser?.engines ?? {})) {
     if (isMeasurementError(engine)) continue;
-    const group = engineLabel(key);
-    bars.push({ group, series: 'encoder p50', value: engine.encoder.p50 });
-    bars.push({ group, series: 'encoder p95', value: engine.encoder.p95 });
-    bars.push({ group, series: 'decoder p50', value: engine.decoder.p50 });
-    bars.push({ group, series: 'decoder p95', value: engine.decoder.p95 });
+    add(`${engineLabel(key)}: encoder`, engine.encoder);
+    add(`${engineLabel(key)}: decoder`, engine.decoder);
   }
-  const page = browser as { boxToProposal?: { p50: number; p95: number }; clickToMask?: { p50: number; p95: number } } | undefined;
-  for (const [label, figure] of [['annotate page: box -> proposal', page?.boxToProposal], ['annotate page: click -> mask', page?.clickToMask]] as const) {
-    if (!figure) continue;
-    bars.push({ group: label, series: 'p50', value: figure.p50 });
-    bars.push({ group: label, series: 'p95', value: figure.p95 });
-  }
+  if (browser?.boxToProposal) add('annotate page: new box -> proposal on screen', browser.boxToProposal);
+  if (browser?.clickToMask) add('annotate page: click -> refined mask on screen', browser.clickToMask);
+  return bars;
+}
+
+function apiBars(result: Record<string, unknown>): Bar[] {
+  const bars: Bar[] = [];
   const api = (result['api'] ?? {}) as Record<string, Measured<ApiLatency>>;
   for (const [database, latency] of Object.entries(api)) {
     if (isMeasurementError(latency)) continue;
-    const group = `API save, ${latency.annotators} annotators, ${database}`;
+    const group = `${database}: ${latency.annotators} annotators at once`;
     bars.push({ group, series: 'p50', value: latency.p50 });
     bars.push({ group, series: 'p95', value: latency.p95 });
     bars.push({ group, series: 'p99', value: latency.p99 });
+    const paced = `${database}: ${latency.annotators} annotators, 2-8 s think time`;
+    bars.push({ group: paced, series: 'p50', value: latency.paced.p50 });
+    bars.push({ group: paced, series: 'p95', value: latency.paced.p95 });
+    bars.push({ group: paced, series: 'p99', value: latency.paced.p99 });
+    bars.push({ group: `${database}: one annotator alone`, series: 'p50', value: latency.singleAnnotatorP50 });
   }
   return bars;
 }

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { summarize } from '../lib/percentiles';
 import { launchChromium } from './chromium';
-import { repoRoot } from './harness-server';
+import { repoRoot } from '../lib/repo-root';
 import { seedAnnotators } from './seed-annotators';
 import { prepareWebAppBuild, startWebApp } from './web-app';
 

@@ -1,7 +1,9 @@
 /**
  * API latency under concurrent annotators: N simulated annotators, each its own signed-in session,
  * lease a task ("next image") and save accepted masks through the real tRPC HTTP API, all at
- * once; the save round trips are timed (p50/p95/p99). The server is the real web app (a production
+ * once (each fires its next save as soon as the last returns: the worst case); the save round
+ * trips are timed (p50/p95/p99). Then the same sessions save with think times (`paced`), and one
+ * annotator alone gives the uncontended baseline. The server is the real web app (a production
  * build under `next start`, web-app.ts) in its own process, so the load generator does not share
  * its event loop; the database is real Postgres (a fresh loupe_test_* database) or the embedded
  * database (PGlite in its own process, as `npm start` runs it).
@@ -14,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { summarize } from '../lib/percentiles';
 import { startReadyChild } from './child-process';
-import { repoRoot } from './harness-server';
+import { repoRoot } from '../lib/repo-root';
 import { seedAnnotators, type SeededProject } from './seed-annotators';
 import { TrpcSession } from './trpc-http';
 import { prepareWebAppBuild, startWebApp, type RunningWebApp } from './web-app';
@@ -35,6 +37,8 @@ export interface ApiLatency {
   leaseP50: number;
   /** Save p50 of one annotator alone (no concurrency), for comparison. */
   singleAnnotatorP50: number;
+  /** The same sessions saving with a 2-8 s think time each (how people label), not all at once. */
+  paced: { p50: number; p95: number; p99: number; n: number; failedSaves: number; offeredSavesPerSecond: number };
   /** Saves completed per second over the whole concurrent phase. */
   savesPerSecond: number;
   server: string;
@@ -52,7 +56,7 @@ function maskBase64(size: number, seed: number): string {
   return Buffer.from(encodeMaskBytes(mask)).toString('base64');
 }
 
-async function runLoad(baseUrl: string, seeded: SeededProject & { url: string }, savesPerAnnotator: number): Promise<Omit<ApiLatency, 'server'>> {
+async function runLoad(baseUrl: string, seeded: SeededProject & { url: string }, savesPerAnnotator: number, pacedSaves: number): Promise<Omit<ApiLatency, 'server'>> {
   // Sign-in (argon2) and leasing happen before the timed phase, like annotators already at work.
   const sessions = await Promise.all(
     seeded.users.map(async (user) => {
@@ -119,6 +123,28 @@ async function runLoad(baseUrl: string, seeded: SeededProject & { url: string },
   const seconds = (performance.now() - started) / 1000;
   if (saveMs.length === 0) throw new Error(`every save failed: ${failures.join(' | ')}`);
   const stats = summarize(saveMs);
+
+  // Paced: the same 50 open sessions, each saving after a think time (2-8 s), as people label.
+  const pacedMs: number[] = [];
+  let pacedFailed = 0;
+  const pacedStarted = performance.now();
+  await Promise.all(
+    sessions.map(async (session, a) => {
+      for (let k = 0; k < pacedSaves; k++) {
+        await new Promise((resolve) => setTimeout(resolve, 2000 + ((a * 7919 + k * 104729) % 6000)));
+        const t0 = performance.now();
+        try {
+          await session.mutation('annotations.save', saveInput(a, `paced-${k}`, 5000 + a * 31 + k));
+          pacedMs.push(performance.now() - t0);
+        } catch (error) {
+          pacedFailed++;
+          if (failures.length < 3) failures.push(`paced: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }
+    }),
+  );
+  const pacedSeconds = (performance.now() - pacedStarted) / 1000;
+  const pacedStats = summarize(pacedMs);
   return {
     ...stats,
     annotators: sessions.length,
@@ -127,6 +153,7 @@ async function runLoad(baseUrl: string, seeded: SeededProject & { url: string },
     failures,
     leaseP50: summarize(leaseMs).p50,
     singleAnnotatorP50: summarize(aloneMs).p50,
+    paced: { p50: pacedStats.p50, p95: pacedStats.p95, p99: pacedStats.p99, n: pacedStats.n, failedSaves: pacedFailed, offeredSavesPerSecond: (pacedMs.length + pacedFailed) / pacedSeconds },
     savesPerSecond: saveMs.length / seconds,
   };
 }
@@ -169,19 +196,19 @@ async function withServer<T>(databaseUrl: string, embedded: boolean, annotators:
   }
 }
 
-export async function measureApiLatency(options: { database: 'postgres' | 'embedded'; annotators: number; savesPerAnnotator: number }): Promise<ApiLatency> {
+export async function measureApiLatency(options: { database: 'postgres' | 'embedded'; annotators: number; savesPerAnnotator: number; pacedSavesPerAnnotator: number }): Promise<ApiLatency> {
   const server = 'apps/web production build under next start (separate process)';
   if (options.database === 'postgres') {
     const database = await createTestDatabaseOn('postgres', { poolSize: 1 });
     try {
-      return { ...(await withServer(database.url, false, options.annotators, (seeded) => runLoad(seeded.url, seeded, options.savesPerAnnotator))), server };
+      return { ...(await withServer(database.url, false, options.annotators, (seeded) => runLoad(seeded.url, seeded, options.savesPerAnnotator, options.pacedSavesPerAnnotator))), server };
     } finally {
       await database.close();
     }
   }
   const embedded = await startReadyChild<{ url: string }>({ name: 'embedded database', script: join(speedDir, 'embedded-db-process.ts'), env: {}, timeoutMs: 120_000 });
   try {
-    return { ...(await withServer(embedded.ready.url, true, options.annotators, (seeded) => runLoad(seeded.url, seeded, options.savesPerAnnotator))), server: `${server}; PGlite in its own process` };
+    return { ...(await withServer(embedded.ready.url, true, options.annotators, (seeded) => runLoad(seeded.url, seeded, options.savesPerAnnotator, options.pacedSavesPerAnnotator))), server: `${server}; PGlite in its own process` };
   } finally {
     await embedded.stop();
   }

@@ -41,6 +41,8 @@ export interface LatencyConfig {
   key: string;
   engine: EngineName;
   threads: number;
+  /** tfjs only: run on the page's main thread instead of a worker. */
+  onPage?: boolean;
 }
 
 export const DEFAULT_CONFIGS: LatencyConfig[] = [
@@ -117,6 +119,7 @@ export async function measureBrowserLatency(options: {
         warmup: options.warmup,
         iterations: options.iterations,
         clicks: options.clicks ?? 1,
+        ...(config.onPage ? { onPage: true } : {}),
       };
       try {
         const samples = await measureOne(page, request, options.timeoutMs ?? 120_000);

@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { repoRoot } from './harness-server';
+import { repoRoot } from '../lib/repo-root';
 
 export const READY_PREFIX = 'READY ';
 

@@ -3,6 +3,7 @@
  * engine, waits for its samples and terminates it. Playwright calls it once per configuration.
  */
 import type { LatencyRequest, LatencySamples, WorkerReply } from './protocol';
+import { measureTfjsLatency } from './tfjs-latency';
 
 const workerScript: Record<LatencyRequest['engine'], string> = {
   'ort-web': '/ort-latency-worker.js',
@@ -10,6 +11,8 @@ const workerScript: Record<LatencyRequest['engine'], string> = {
 };
 
 function runLatency(request: LatencyRequest): Promise<LatencySamples> {
+  // tfjs-wasm on the page itself: its thread pool may start where a worker's cannot.
+  if (request.engine === 'tfjs-wasm' && request.onPage) return measureTfjsLatency(request);
   const worker = new Worker(workerScript[request.engine], { type: 'module' });
   return new Promise<LatencySamples>((resolve, reject) => {
     worker.onmessage = (event: MessageEvent<WorkerReply>) => {

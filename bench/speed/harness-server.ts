@@ -14,7 +14,6 @@ import { fileURLToPath } from 'node:url';
 import type { TfjsWeightsHeader } from './protocol';
 
 const speedDir = dirname(fileURLToPath(import.meta.url));
-const repoRoot = join(speedDir, '..', '..');
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -126,5 +125,3 @@ export async function startHarnessServer(options: { modelDirs: Record<string, st
     },
   };
 }
-
-export { repoRoot };

@@ -17,6 +17,8 @@ export interface LatencyRequest {
   iterations: number;
   /** Prompt points for the decoder: box corners plus this many clicks. */
   clicks: number;
+  /** Run on the page's main thread instead of a worker (tfjs only). */
+  onPage?: boolean;
 }
 
 export interface LatencySamples {

@@ -11,7 +11,7 @@ import { cp, mkdir, readdir, readFile, rm, stat, symlink, writeFile } from 'node
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { repoRoot } from './harness-server';
+import { repoRoot } from '../lib/repo-root';
 
 export class WebAppUnavailableError extends Error {
   override name = 'WebAppUnavailableError';

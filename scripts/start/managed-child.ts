@@ -31,8 +31,10 @@ export function spawnManaged(options: SpawnManagedOptions): ManagedChild {
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
-  if (child.stdout) prefixLines(child.stdout, options.name, (line) => console.log(line), options.onLine);
-  if (child.stderr) prefixLines(child.stderr, options.name, (line) => console.error(line), options.onLine);
+  if (child.stdout)
+    prefixLines(child.stdout, options.name, (line) => console.log(line), options.onLine);
+  if (child.stderr)
+    prefixLines(child.stderr, options.name, (line) => console.error(line), options.onLine);
   const exited = new Promise<number>((resolve) => {
     child.once('error', (error) => {
       console.error(`[${options.name}] could not start ${options.command}: ${error.message}`);

@@ -12,7 +12,12 @@ export function formatPrefix(name: string, colour: boolean): string {
 }
 
 /** Copies a child's output to ours line by line with a prefix; `onLine` sees each raw line. */
-export function prefixLines(stream: Readable, name: string, write: (line: string) => void, onLine?: (line: string) => void): void {
+export function prefixLines(
+  stream: Readable,
+  name: string,
+  write: (line: string) => void,
+  onLine?: (line: string) => void,
+): void {
   const prefix = formatPrefix(name, process.stdout.isTTY === true);
   const lines = createInterface({ input: stream, crlfDelay: Infinity });
   lines.on('line', (line) => {

@@ -35,14 +35,19 @@ describe('missingEntryPoints', () => {
   it('names each missing entry point and web script', () => {
     const root = join(scratch, 'entries');
     mkdirSync(join(root, 'apps/web'), { recursive: true });
-    writeFileSync(join(root, 'apps/web/package.json'), JSON.stringify({ scripts: { build: 'next build' } }));
+    writeFileSync(
+      join(root, 'apps/web/package.json'),
+      JSON.stringify({ scripts: { build: 'next build' } }),
+    );
     expect(missingEntryPoints(root, { dev: false, seed: true })).toEqual([
       'apps/web/src/server/seed/cli.ts (the demo seed)',
       'apps/trainer/src/main.ts (the trainer worker)',
       'the "start" script in apps/web/package.json',
     ]);
     touch(join(root, 'apps/trainer/src/main.ts'), 0);
-    expect(missingEntryPoints(root, { dev: true, seed: false })).toEqual(['the "dev" script in apps/web/package.json']);
+    expect(missingEntryPoints(root, { dev: true, seed: false })).toEqual([
+      'the "dev" script in apps/web/package.json',
+    ]);
   });
 });
 
@@ -50,7 +55,12 @@ describe('prefixLines', () => {
   it('prefixes every line and reports it raw', async () => {
     const written: string[] = [];
     const seen: string[] = [];
-    prefixLines(Readable.from(['one\ntw', 'o\nthree']), 'web', (line) => written.push(line), (line) => seen.push(line));
+    prefixLines(
+      Readable.from(['one\ntw', 'o\nthree']),
+      'web',
+      (line) => written.push(line),
+      (line) => seen.push(line),
+    );
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(written).toEqual(['[web] one', '[web] two', '[web] three']);
     expect(seen).toEqual(['one', 'two', 'three']);
@@ -87,7 +97,13 @@ describe('spawnManaged', () => {
   });
 
   it('reports the exit code of a child that dies', async () => {
-    const child = spawnManaged({ name: 'dies', command: process.execPath, args: ['-e', 'process.exit(3)'], cwd: scratch, env: {} });
+    const child = spawnManaged({
+      name: 'dies',
+      command: process.execPath,
+      args: ['-e', 'process.exit(3)'],
+      cwd: scratch,
+      env: {},
+    });
     expect(await child.exited).toBe(3);
   });
 });

@@ -1,5 +1,8 @@
 /** Polls `url` until it answers with any HTTP status, the child dies, or the timeout passes. */
-export async function waitForHttp(url: string, options: { timeoutMs: number; gaveUp: () => boolean }): Promise<boolean> {
+export async function waitForHttp(
+  url: string,
+  options: { timeoutMs: number; gaveUp: () => boolean },
+): Promise<boolean> {
   const deadline = Date.now() + options.timeoutMs;
   while (Date.now() < deadline && !options.gaveUp()) {
     try {

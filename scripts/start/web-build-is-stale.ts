@@ -1,7 +1,15 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-const SKIP = new Set(['node_modules', '.next', 'generated', 'dist', '.nx', 'test-output', 'coverage']);
+const SKIP = new Set([
+  'node_modules',
+  '.next',
+  'generated',
+  'dist',
+  '.nx',
+  'test-output',
+  'coverage',
+]);
 
 /** Newest modification time of the files under `path` (0 when there are none). */
 function newestMtime(path: string): number {
@@ -10,7 +18,8 @@ function newestMtime(path: string): number {
   if (!stat.isDirectory()) return stat.mtimeMs;
   let newest = 0;
   for (const entry of readdirSync(path, { withFileTypes: true })) {
-    if (SKIP.has(entry.name) || entry.name.endsWith('.spec.ts') || entry.name.endsWith('.spec.tsx')) continue;
+    if (SKIP.has(entry.name) || entry.name.endsWith('.spec.ts') || entry.name.endsWith('.spec.tsx'))
+      continue;
     newest = Math.max(newest, newestMtime(join(path, entry.name)));
   }
   return newest;

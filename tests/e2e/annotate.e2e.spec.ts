@@ -105,6 +105,7 @@ describe.skipIf(!e2e)('annotate in the browser', () => {
     const uploaded = await db.image.findFirst({ where: { projectId: env.projectId, fileName: 'lesion.png' }, select: { id: true, task: { select: { status: true } } } });
     expect(uploaded?.task?.status).toBe('UNLABELED');
     expect(await db.image.count({ where: { projectId: env.projectId, fileName: 'report.png' } })).toBe(0);
+    await page.screenshot({ path: join(outDir, 'project.png') });
   });
 
   it('box -> proposal -> click refinement -> accept, stored with events and the serving model', async () => {
@@ -205,5 +206,29 @@ describe.skipIf(!e2e)('annotate in the browser', () => {
     await drawBox(page, [120, 120], [170, 160]);
     await page.waitForFunction((n) => (window as unknown as { __loupe: Hooks }).__loupe.predictions > n, before, { timeout: 60_000 });
     expect((await hooks(page)).lastPrediction).toMatchObject({ version: 2 });
+  });
+
+  it('submit -> review shows the masks -> send back with a comment; export has the mask', async () => {
+    const taskId = (await hooks(page)).taskId!;
+    await page.keyboard.press('Shift+Enter');
+    await expect.poll(async () => (await db.task.findUniqueOrThrow({ where: { id: taskId }, select: { status: true } })).status, { timeout: 30_000 }).toBe('SUBMITTED');
+
+    const coco = (await (await page.request.get(`${env.baseUrl}/api/projects/${env.projectId}/export?format=coco`)).json()) as {
+      images: { id: number; file_name: string }[];
+      annotations: { image_id: number; segmentation: { counts: string } }[];
+    };
+    const exported = coco.images.find((i) => i.file_name === 'lesion.png')!;
+    expect(coco.annotations.filter((a) => a.image_id === exported.id)).toHaveLength(1);
+
+    await page.goto(`${env.baseUrl}/projects/${env.projectId}/review`);
+    await page.locator('[data-testid=review-queue] li', { hasText: 'lesion.png' }).waitFor();
+    await page.locator('[data-testid=review-send-back]').waitFor();
+    await page.waitForTimeout(500); // let the image and masks paint before the screenshot
+    await page.screenshot({ path: join(outDir, 'review.png') });
+    await page.fill('textarea', 'Please include the faint rim of the leak.');
+    await page.click('[data-testid=review-send-back]');
+    await expect.poll(async () => (await db.task.findUniqueOrThrow({ where: { id: taskId }, select: { status: true } })).status, { timeout: 30_000 }).toBe('SENT_BACK');
+    const review = await db.review.findFirstOrThrow({ where: { taskId }, select: { decision: true, comment: true } });
+    expect(review).toEqual({ decision: 'SENT_BACK', comment: 'Please include the faint rim of the leak.' });
   });
 });

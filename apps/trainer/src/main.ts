@@ -5,6 +5,7 @@
  */
 import { TRAINER_JOB_TYPES } from './jobs/job-payloads';
 import { createJobHandlers } from './jobs/create-job-handlers';
+import { reconcileOrphanedRuns } from './jobs/reconcile-orphaned-runs';
 import { createTrainerServices } from './create-trainer-services';
 import { loadTrainerEnv } from './env';
 import { describeFailure } from './errors';
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
       pollIntervalMs: env.TRAINER_POLL_INTERVAL_MS,
       policyIntervalMs: env.TRAINER_POLICY_INTERVAL_MS,
       applyPolicy: async () => {
+        for (const runId of await reconcileOrphanedRuns(services.db)) services.log(`run ${runId} marked FAILED: its job was given up`);
         for (const queued of await applyTrainingPolicy(services.db)) services.log(`policy queued ${queued.type} for project ${queued.projectId} (job ${queued.jobId})`);
       },
       log: services.log,

@@ -25,6 +25,7 @@ export { applyMigrations } from './migrations/apply-migrations';
 export type { CreatedMigration } from './migrations/create-migration';
 export { createMigration } from './migrations/create-migration';
 export { diffMigrationsToSchema } from './migrations/diff-migrations-to-schema';
+export { diffDatabaseToSchema } from './migrations/diff-database-to-schema';
 
 export type { BlobStore, StoredBlob } from './blobs/create-blob-store';
 export { createBlobStore } from './blobs/create-blob-store';

@@ -14,5 +14,6 @@ export { applyMigrations } from './migrations/apply-migrations';
 export type { CreatedMigration } from './migrations/create-migration';
 export { createMigration } from './migrations/create-migration';
 export { diffMigrationsToSchema } from './migrations/diff-migrations-to-schema';
+export { diffDatabaseToSchema } from './migrations/diff-database-to-schema';
 export { generatePrismaClient, isPrismaClientGenerated } from './migrations/generate-prisma-client';
 export { assertPortFree } from './embedded/assert-port-free';

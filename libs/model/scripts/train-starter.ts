@@ -28,10 +28,10 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
 const args = parseArgs(process.argv.slice(2));
 const outDir = path.resolve(repoRoot, args.get('out') ?? 'models/starter');
 const seed = numberArg(args, 'seed', 1);
-const maeSteps = numberArg(args, 'mae-steps', 300);
-const epochs = numberArg(args, 'epochs', 4);
+const maeSteps = numberArg(args, 'mae-steps', 100);
+const epochs = numberArg(args, 'epochs', 5);
 const imageCount = numberArg(args, 'images', 160);
-const unlabeledCount = numberArg(args, 'unlabeled', 400);
+const unlabeledCount = numberArg(args, 'unlabeled', 200);
 const config = MODEL_CONFIGS[args.get('config') ?? 'base'];
 if (!config) throw new Error(`--config must be one of ${Object.keys(MODEL_CONFIGS).join(', ')}`);
 

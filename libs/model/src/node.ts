@@ -33,7 +33,12 @@ export {
 export type { SaveCheckpointInput, LoadedCheckpoint } from './checkpoint/checkpoint';
 export { AdamW } from './training/adam';
 export type { AdamOptions, AdamState } from './training/adam';
-export { OnnxPredictor, predictWithOnnx, OnnxInputError } from './inference/onnx-predictor';
+export {
+  OnnxPredictor,
+  predictWithOnnx,
+  pasteOutputProbabilities,
+  OnnxInputError,
+} from './inference/onnx-predictor';
 export type { ImageInput, CropEmbedding, Prediction } from './inference/onnx-predictor';
 export { fineTune, learningRateAt } from './training/fine-tune';
 export type { FineTuneOptions, FineTuneProgress, FineTuneResult } from './training/fine-tune';

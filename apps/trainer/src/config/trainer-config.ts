@@ -6,6 +6,9 @@ export interface TrainerConfig {
   name: 'product' | 'tiny';
   /** Images per optimizer step. */
   batchSize: number;
+  /** Peak fine-tuning learning rate (warmup, then cosine decay in the model lib). Rounds continue
+   * from an already trained model, so it is lower than a from-scratch rate. */
+  learningRate: number;
   /** Train only the mask decoder during fine-tuning (cheaper; keeps MAE features). */
   freezeEncoder: boolean;
   /** MAE pretraining: epochs and the most pool images one run uses (most recent first). */
@@ -16,6 +19,6 @@ export interface TrainerConfig {
 }
 
 export const TRAINER_CONFIGS: Record<TrainerConfig['name'], TrainerConfig> = {
-  product: { name: 'product', batchSize: 4, freezeEncoder: false, pretrainEpochs: 2, pretrainMaxImages: 400, maxPseudoLabels: 200 },
-  tiny: { name: 'tiny', batchSize: 4, freezeEncoder: false, pretrainEpochs: 1, pretrainMaxImages: 16, maxPseudoLabels: 16 },
+  product: { name: 'product', batchSize: 4, learningRate: 3e-4, freezeEncoder: false, pretrainEpochs: 2, pretrainMaxImages: 400, maxPseudoLabels: 200 },
+  tiny: { name: 'tiny', batchSize: 4, learningRate: 1e-3, freezeEncoder: false, pretrainEpochs: 1, pretrainMaxImages: 16, maxPseudoLabels: 16 },
 };

@@ -1,7 +1,7 @@
 import { enqueueJob, ensureStarterModel, leaseNextTask } from '@loupe/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDbJobQueue } from '../queue/create-db-job-queue';
-import { processNextJob } from '../queue/process-next-job';
+import { processNextJob, type JobOutcome } from '../queue/process-next-job';
 import { seedLabeledProject } from '../testing/seed-labeled-project';
 import { createTrainerTestFixture, type TrainerTestFixture } from '../testing/trainer-test-fixture';
 import { createJobHandlers } from './create-job-handlers';
@@ -16,20 +16,25 @@ afterAll(async () => {
   await fixture?.close();
 });
 
-function work() {
-  return processNextJob({
-    queue: createDbJobQueue(fixture.db, TRAINER_JOB_TYPES),
-    handlers: createJobHandlers(fixture.services),
-    workerId: 'spec-worker',
-    lockSeconds: 30,
-  });
+/** Works the queue until the given job ran (earlier promotions may have queued score jobs first). */
+async function runJob(jobId: string): Promise<JobOutcome> {
+  for (let i = 0; i < 10; i++) {
+    const outcome = await processNextJob({
+      queue: createDbJobQueue(fixture.db, TRAINER_JOB_TYPES),
+      handlers: createJobHandlers(fixture.services),
+      workerId: 'spec-worker',
+      lockSeconds: 30,
+    });
+    if (outcome.status === 'idle' || outcome.job.id === jobId) return outcome;
+  }
+  throw new Error(`job ${jobId} did not run`);
 }
 
 describe('fine-tuning job', () => {
   it('trains from the active model, registers a verified candidate, gates it on the held-out set and records progress', async () => {
     const project = await seedLabeledProject(fixture, { masks: 12, unlabeled: 3 });
     const job = await enqueueJob(fixture.db, { projectId: project.id, type: 'finetune', payload: { trigger: 'manual' } });
-    const outcome = await work();
+    const outcome = await runJob(job.id);
     expect(outcome.status, outcome.status === 'failed' ? outcome.reason : '').toBe('succeeded');
 
     const run = await fixture.db.trainingRun.findFirstOrThrow({ where: { projectId: project.id }, include: { resultModelVersion: true } });
@@ -77,8 +82,8 @@ describe('fine-tuning job', () => {
 
   it('runs MAE pretraining on the unlabeled pool, then fine-tunes and gates like a round', async () => {
     const project = await seedLabeledProject(fixture, { masks: 8, unlabeled: 6, seed: 9 });
-    await enqueueJob(fixture.db, { projectId: project.id, type: 'pretrain', payload: { trigger: 'manual', epochs: 1 } });
-    const outcome = await work();
+    const job = await enqueueJob(fixture.db, { projectId: project.id, type: 'pretrain', payload: { trigger: 'manual', epochs: 1 } });
+    const outcome = await runJob(job.id);
     expect(outcome.status, outcome.status === 'failed' ? outcome.reason : '').toBe('succeeded');
     const run = await fixture.db.trainingRun.findFirstOrThrow({ where: { projectId: project.id } });
     expect(run).toMatchObject({ kind: 'MAE_PRETRAIN', status: 'SUCCEEDED' });
@@ -90,8 +95,8 @@ describe('fine-tuning job', () => {
   it('scores unlabeled images after a promotion and the queue serves the most informative first', async () => {
     const project = await seedLabeledProject(fixture, { masks: 0, unlabeled: 6, seed: 5 });
     await ensureStarterModel(fixture.db, fixture.services.artifacts, project.id, fixture.env.STARTER_MODEL_DIR);
-    await enqueueJob(fixture.db, { projectId: project.id, type: 'score' });
-    const outcome = await work();
+    const job = await enqueueJob(fixture.db, { projectId: project.id, type: 'score' });
+    const outcome = await runJob(job.id);
     expect(outcome.status, outcome.status === 'failed' ? outcome.reason : '').toBe('succeeded');
     const scores = await fixture.db.activeLearningScore.findMany({ where: { projectId: project.id } });
     expect(scores).toHaveLength(6);

@@ -83,6 +83,7 @@ export async function runTrainingJob(services: TrainerServices, context: JobCont
       epochs,
       freezeEncoder: trainerConfig.freezeEncoder,
       batchSize: trainerConfig.batchSize,
+      learningRate: trainerConfig.learningRate,
       signal: context.signal,
       workDir,
       ...(kind === 'MAE_PRETRAIN' ? { pretrain: { images: pool, epochs: trainerConfig.pretrainEpochs } } : {}),

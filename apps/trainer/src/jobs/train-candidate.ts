@@ -24,6 +24,7 @@ export interface TrainCandidateInput {
   epochs: number;
   freezeEncoder: boolean;
   batchSize: number;
+  learningRate: number;
   signal: AbortSignal;
   workDir: string;
   /** MAE pretraining first (pretrain jobs): the unlabeled pool and its epochs. */
@@ -96,6 +97,7 @@ export async function trainCandidate(services: TrainerServices, input: TrainCand
         startEpoch: run.epochsDone,
         freezeEncoder: input.freezeEncoder,
         batchSize: input.batchSize,
+        learningRate: input.learningRate,
         seed,
         onProgress: (step) => progress.record(step),
         onEpochEnd: (epoch) => saveEpochCheckpoint(epoch, 'finetune'),

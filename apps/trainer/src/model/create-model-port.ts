@@ -149,6 +149,7 @@ export async function createModelPort(options: { log?: (line: string) => void } 
           samples,
           epochs: remaining,
           batchSize,
+          learningRate: request.learningRate,
           seed: request.seed + request.startEpoch,
           ...(optimizer ? { optimizer } : {}),
           freeze: { imageEncoder: request.freezeEncoder },

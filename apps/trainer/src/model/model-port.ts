@@ -30,6 +30,7 @@ export interface FineTuneRequest {
   /** Train the mask decoder only (the encoder keeps its MAE features). */
   freezeEncoder: boolean;
   batchSize: number;
+  learningRate: number;
   seed: number;
   onProgress(step: TrainingStep): Promise<void>;
   /** Called after each finished epoch (0-based); the trainer checkpoints there. */

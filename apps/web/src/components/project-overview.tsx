@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { useCallback, useState } from 'react';
 import { roleAtLeast } from '../lib/roles';
 import { ImageUploader } from './image-uploader';
+import { MembersPanel } from './members-panel';
 import { StatusBadge } from './status-badge';
 import { errorMessage } from './toast';
 import { useTRPC } from './trpc';
@@ -60,8 +61,9 @@ export function ProjectOverview({ projectId }: { projectId: string }) {
       </div>
 
       {role === 'ADMIN' && (
-        <section className="mb-8">
+        <section className="mb-8 grid gap-4 lg:grid-cols-[2fr_1fr]">
           <ImageUploader projectId={projectId} onUploaded={refresh} />
+          <MembersPanel projectId={projectId} />
         </section>
       )}
 

@@ -15,7 +15,11 @@ describe('createBlobStore', () => {
 
   it('stores bytes under their sha256 and reads them back', async () => {
     const stored = await store.put(bytes, { ext: 'png' });
-    expect(stored).toEqual({ key: `${sha256.slice(0, 2)}/${sha256}.png`, sha256, bytes: bytes.length });
+    expect(stored).toEqual({
+      key: `${sha256.slice(0, 2)}/${sha256}.png`,
+      sha256,
+      bytes: bytes.length,
+    });
     expect(store.has(stored.key)).toBe(true);
     expect(new Uint8Array(await store.get(stored.key))).toEqual(bytes);
     expect(store.pathOf(stored.key)).toBe(join(scratch, 'store', stored.key));
@@ -24,7 +28,10 @@ describe('createBlobStore', () => {
   });
 
   it('is idempotent, leaves no temporaries, and notices corruption', async () => {
-    const [a, b] = await Promise.all([store.put(bytes, { ext: '.png' }), store.put(bytes, { ext: '.png' })]);
+    const [a, b] = await Promise.all([
+      store.put(bytes, { ext: '.png' }),
+      store.put(bytes, { ext: '.png' }),
+    ]);
     expect(a.key).toBe(b.key);
     expect(readdirSync(join(scratch, 'store', '.tmp'))).toEqual([]);
     writeFileSync(store.pathOf(a.key), 'tampered');
@@ -39,6 +46,8 @@ describe('createBlobStore', () => {
     expect(stored.bytes).toBe(10);
     expect(() => store.pathOf('../../etc/passwd')).toThrow(/is not a blob key/);
     await expect(store.put(bytes, { ext: '.P/NG' })).rejects.toThrow(/must look like/);
-    await expect(store.get(`ab/${'ab'.repeat(32)}.png`)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(store.get(`ab/${'ab'.repeat(32)}.png`)).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
   });
 });

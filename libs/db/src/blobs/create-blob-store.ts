@@ -29,7 +29,8 @@ const EXT_PATTERN = /^(\.[a-z0-9]+)*$/;
 
 function normalizeExt(ext: string | undefined): string {
   const value = ext ? (ext.startsWith('.') ? ext : `.${ext}`).toLowerCase() : '';
-  if (!EXT_PATTERN.test(value)) throw new DbError('BAD_INPUT', `Blob extension "${ext}" must look like ".png" or ".nii.gz".`);
+  if (!EXT_PATTERN.test(value))
+    throw new DbError('BAD_INPUT', `Blob extension "${ext}" must look like ".png" or ".nii.gz".`);
   return value;
 }
 
@@ -61,7 +62,10 @@ export function createBlobStore(rootDir: string): BlobStore {
   };
   const keyFor = (sha256: string, ext: string) => `${sha256.slice(0, 2)}/${sha256}${ext}`;
 
-  async function writeAtomically(key: string, write: (tmpPath: string) => Promise<void>): Promise<void> {
+  async function writeAtomically(
+    key: string,
+    write: (tmpPath: string) => Promise<void>,
+  ): Promise<void> {
     const finalPath = pathOf(key);
     if (existsSync(finalPath)) return;
     await mkdir(tmpDir, { recursive: true });
@@ -73,7 +77,12 @@ export function createBlobStore(rootDir: string): BlobStore {
     } catch (error) {
       await rm(tmpPath, { force: true });
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOSPC') throw new DbError('UNAVAILABLE', `Disk full while writing to ${rootDir}; free some space.`, { cause: error });
+      if (code === 'ENOSPC')
+        throw new DbError(
+          'UNAVAILABLE',
+          `Disk full while writing to ${rootDir}; free some space.`,
+          { cause: error },
+        );
       throw error;
     }
   }
@@ -103,7 +112,8 @@ export function createBlobStore(rootDir: string): BlobStore {
       const key = keyFor(sha256, normalizeExt(options.ext));
       await writeAtomically(key, async (tmpPath) => {
         const content = await readFile(path);
-        if (sha256Of(content) !== sha256) throw new DbError('INTEGRITY', `${path} changed while it was being stored.`);
+        if (sha256Of(content) !== sha256)
+          throw new DbError('INTEGRITY', `${path} changed while it was being stored.`);
         await writeBytes(tmpPath, content);
       });
       return { key, sha256, bytes };
@@ -113,7 +123,9 @@ export function createBlobStore(rootDir: string): BlobStore {
         return await readFile(pathOf(key));
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-          throw new DbError('NOT_FOUND', `Blob ${key} is missing from ${rootDir}.`, { cause: error });
+          throw new DbError('NOT_FOUND', `Blob ${key} is missing from ${rootDir}.`, {
+            cause: error,
+          });
         }
         throw error;
       }

@@ -5,7 +5,8 @@ import { runCli } from './run-cli';
 
 runCli('db:migration', async () => {
   const name = process.argv.slice(2).join('_');
-  if (!name) throw new DbError('BAD_INPUT', 'Give the migration a name: npm run db:migration -- <name>');
+  if (!name)
+    throw new DbError('BAD_INPUT', 'Give the migration a name: npm run db:migration -- <name>');
   const created = await createMigration(name);
   if (!created) {
     console.log('schema.prisma matches the migrations; nothing to write.');

@@ -9,7 +9,11 @@ import { runCli } from './run-cli';
 runCli('db:embedded', async () => {
   const env = readDbEnv();
   const dataDir = embeddedDataDir(env);
-  const database = await startEmbeddedDatabase({ dataDir, port: env.LOUPE_DB_PORT, maxConnections: env.LOUPE_DB_MAX_CONNECTIONS });
+  const database = await startEmbeddedDatabase({
+    dataDir,
+    port: env.LOUPE_DB_PORT,
+    maxConnections: env.LOUPE_DB_MAX_CONNECTIONS,
+  });
   console.log(`ready ${database.url} (data in ${dataDir})`);
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {

@@ -10,6 +10,10 @@ runCli('db:migrate', async () => {
   await withDatabaseUrl(env, async (url) => {
     const applied = await applyMigrations(url);
     const target = env.DATABASE_URL ? redactUrl(url) : `embedded database in ${env.DATA_DIR}`;
-    console.log(applied.length > 0 ? `Applied ${applied.length} migration(s) to ${target}: ${applied.join(', ')}` : `${target} is up to date.`);
+    console.log(
+      applied.length > 0
+        ? `Applied ${applied.length} migration(s) to ${target}: ${applied.join(', ')}`
+        : `${target} is up to date.`,
+    );
   });
 });

@@ -18,19 +18,37 @@ describe('readDbEnv', () => {
   });
 
   it('treats empty strings as unset and parses flags and ports', () => {
-    const env = readDbEnv({ DATABASE_URL: '', LOUPE_DEV: '1', PORT: '8080', DATA_DIR: '/srv/loupe', BLOB_DIR: 'b' }, '/repo');
+    const env = readDbEnv(
+      { DATABASE_URL: '', LOUPE_DEV: '1', PORT: '8080', DATA_DIR: '/srv/loupe', BLOB_DIR: 'b' },
+      '/repo',
+    );
     expect(env.DATABASE_URL).toBeUndefined();
-    expect(env).toMatchObject({ LOUPE_DEV: true, PORT: 8080, BLOB_DIR: '/repo/b', ARTIFACT_DIR: '/srv/loupe/artifacts' });
+    expect(env).toMatchObject({
+      LOUPE_DEV: true,
+      PORT: 8080,
+      BLOB_DIR: '/repo/b',
+      ARTIFACT_DIR: '/srv/loupe/artifacts',
+    });
   });
 
   it('rejects bad values with one line naming the variable', () => {
-    expect(() => readDbEnv({ DATABASE_URL: 'mysql://x' })).toThrow(new DbEnvError('Invalid environment: DATABASE_URL must be a postgres:// or postgresql:// URL.'));
+    expect(() => readDbEnv({ DATABASE_URL: 'mysql://x' })).toThrow(
+      new DbEnvError(
+        'Invalid environment: DATABASE_URL must be a postgres:// or postgresql:// URL.',
+      ),
+    );
     expect(() => readDbEnv({ PORT: 'eighty' })).toThrow(/PORT/);
   });
 
   it('gives children the validated values on top of the inherited environment', () => {
     const env = readDbEnv({ PORT: '4000' }, '/repo');
     const child = childEnv(env, 'postgresql://x@127.0.0.1:1/db', true, { PATH: '/bin', PORT: '1' });
-    expect(child).toMatchObject({ PATH: '/bin', PORT: '4000', DATABASE_URL: 'postgresql://x@127.0.0.1:1/db', LOUPE_EMBEDDED_DB: '1', BLOB_DIR: '/repo/.data/blobs' });
+    expect(child).toMatchObject({
+      PATH: '/bin',
+      PORT: '4000',
+      DATABASE_URL: 'postgresql://x@127.0.0.1:1/db',
+      LOUPE_EMBEDDED_DB: '1',
+      BLOB_DIR: '/repo/.data/blobs',
+    });
   });
 });

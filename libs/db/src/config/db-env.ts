@@ -52,11 +52,18 @@ export class DbEnvError extends Error {
 }
 
 /** Parses the environment; empty strings count as unset. Relative folders resolve against `cwd`. */
-export function readDbEnv(source: Record<string, string | undefined> = process.env, cwd = process.cwd()): DbEnv {
-  const cleaned = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value !== ''));
+export function readDbEnv(
+  source: Record<string, string | undefined> = process.env,
+  cwd = process.cwd(),
+): DbEnv {
+  const cleaned = Object.fromEntries(
+    Object.entries(source).filter(([, value]) => value !== undefined && value !== ''),
+  );
   const result = dbEnvSchema.safeParse(cleaned);
   if (!result.success) {
-    const issues = result.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; ');
+    const issues = result.error.issues
+      .map((issue) => `${issue.path.join('.')} ${issue.message}`)
+      .join('; ');
     throw new DbEnvError(`Invalid environment: ${issues}.`);
   }
   const env = result.data;
@@ -85,7 +92,9 @@ export function childEnv(
   embedded: boolean,
   source: Record<string, string | undefined> = process.env,
 ): Record<string, string> {
-  const inherited = Object.fromEntries(Object.entries(source).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  const inherited = Object.fromEntries(
+    Object.entries(source).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
   return {
     ...inherited,
     DATABASE_URL: databaseUrl,

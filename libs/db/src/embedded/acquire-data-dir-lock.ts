@@ -19,7 +19,10 @@ export function acquireDataDirLock(dataDir: string): () => void {
   // Beside the folder, not in it: PGlite initialises a data folder only when it is empty.
   const lockPath = `${resolve(dataDir)}.lock`;
   if (heldHere.has(lockPath)) {
-    throw new DbError('CONFLICT', `The embedded database in ${dataDir} is already open in process ${process.pid} (this one); stop it first.`);
+    throw new DbError(
+      'CONFLICT',
+      `The embedded database in ${dataDir} is already open in process ${process.pid} (this one); stop it first.`,
+    );
   }
   try {
     writeFileSync(lockPath, String(process.pid), { flag: 'wx' });

@@ -29,9 +29,13 @@ describe('startEmbeddedDatabase', () => {
     try {
       await query(first.url, 'CREATE TABLE kept (id int primary key, note text)');
       await query(first.url, "INSERT INTO kept VALUES (1, 'survives')");
-      const clients = await Promise.all([1, 2, 3].map(() => query<{ n: number }>(first.url, 'SELECT count(*)::int AS n FROM kept')));
+      const clients = await Promise.all(
+        [1, 2, 3].map(() => query<{ n: number }>(first.url, 'SELECT count(*)::int AS n FROM kept')),
+      );
       expect(clients.map((rows) => rows[0]?.n)).toEqual([1, 1, 1]);
-      await expect(startEmbeddedDatabase({ dataDir, port: 0 })).rejects.toThrow(/already open in process \d+/);
+      await expect(startEmbeddedDatabase({ dataDir, port: 0 })).rejects.toThrow(
+        /already open in process \d+/,
+      );
     } finally {
       await first.stop();
     }
@@ -54,7 +58,9 @@ describe('startEmbeddedDatabase', () => {
     try {
       const failure = startEmbeddedDatabase({ port });
       await expect(failure).rejects.toBeInstanceOf(DbError);
-      await expect(failure).rejects.toThrow(`Port ${port} on 127.0.0.1 is already in use; stop what runs there or set LOUPE_DB_PORT to a free port.`);
+      await expect(failure).rejects.toThrow(
+        `Port ${port} on 127.0.0.1 is already in use; stop what runs there or set LOUPE_DB_PORT to a free port.`,
+      );
     } finally {
       await new Promise((resolve) => holder.close(resolve));
     }

@@ -30,7 +30,9 @@ export interface EmbeddedDatabase {
  * trainer processes reach it through the same pg driver they use for a real server.
  * Caveats (see docs): NOTIFY does not cross connections and transactions are serialized.
  */
-export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
+export async function startEmbeddedDatabase(
+  options: EmbeddedDatabaseOptions,
+): Promise<EmbeddedDatabase> {
   const host = options.host ?? '127.0.0.1';
   await assertPortFree(host, options.port);
   let releaseLock: (() => void) | undefined;
@@ -41,7 +43,13 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
   }
   let db: PGlite;
   try {
-    db = await PGlite.create(options.dataDir ? { dataDir: options.dataDir } : options.snapshot ? { loadDataDir: options.snapshot } : {});
+    db = await PGlite.create(
+      options.dataDir
+        ? { dataDir: options.dataDir }
+        : options.snapshot
+          ? { loadDataDir: options.snapshot }
+          : {},
+    );
   } catch (error) {
     releaseLock?.();
     throw new DbError(
@@ -50,13 +58,19 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
       { cause: error },
     );
   }
-  const server = new PGLiteSocketServer({ db, host, port: options.port, maxConnections: options.maxConnections ?? 64 });
+  const server = new PGLiteSocketServer({
+    db,
+    host,
+    port: options.port,
+    maxConnections: options.maxConnections ?? 64,
+  });
   try {
     await server.start();
   } catch (error) {
     await db.close();
     releaseLock?.();
-    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw portInUseError(host, options.port, error);
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')
+      throw portInUseError(host, options.port, error);
     throw error;
   }
   const port = Number(server.getServerConn().split(':').pop());

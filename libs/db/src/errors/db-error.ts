@@ -43,7 +43,10 @@ export class StaleRevisionError extends DbError {
     readonly expectedRevision: number,
     readonly actualRevision: number,
   ) {
-    super('CONFLICT', `Task changed since you loaded it (revision ${actualRevision}, you had ${expectedRevision}); reload it.`);
+    super(
+      'CONFLICT',
+      `Task changed since you loaded it (revision ${actualRevision}, you had ${expectedRevision}); reload it.`,
+    );
   }
 }
 

@@ -14,7 +14,10 @@ export interface ClaimNextJobInput {
  * (its worker died). FOR UPDATE SKIP LOCKED, so concurrent workers never get the same job.
  * A lapsed job that has used all its attempts is marked FAILED instead of being run again.
  */
-export async function claimNextJob(db: DbOrTx, input: ClaimNextJobInput): Promise<ClaimedJob | null> {
+export async function claimNextJob(
+  db: DbOrTx,
+  input: ClaimNextJobInput,
+): Promise<ClaimedJob | null> {
   if (input.types.length === 0) return null;
   const types = [...input.types];
   await db.$executeRaw`

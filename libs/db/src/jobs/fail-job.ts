@@ -15,7 +15,10 @@ export interface FailJobInput {
  * Records a failed attempt: back to QUEUED (after a backoff) while attempts remain and retry is
  * allowed, else FAILED. Returns the status written, or null when the worker no longer held the job.
  */
-export async function failJob(db: DbOrTx, input: FailJobInput): Promise<'QUEUED' | 'FAILED' | null> {
+export async function failJob(
+  db: DbOrTx,
+  input: FailJobInput,
+): Promise<'QUEUED' | 'FAILED' | null> {
   const retry = input.retry ?? true;
   const rows = await db.$queryRaw<{ status: 'QUEUED' | 'FAILED' }[]>`
     UPDATE "Job"

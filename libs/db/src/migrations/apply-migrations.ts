@@ -15,7 +15,10 @@ export interface ApplyMigrationsOptions {
  * `prisma migrate deploy` without the CLI's downloaded engine: applies pending migrations from
  * prisma/migrations and records them in _prisma_migrations. Returns the names it applied.
  */
-export async function applyMigrations(url: string, options: ApplyMigrationsOptions = {}): Promise<string[]> {
+export async function applyMigrations(
+  url: string,
+  options: ApplyMigrationsOptions = {},
+): Promise<string[]> {
   const prismaDir = options.prismaDir ?? defaultPrismaDir();
   const migrationsList = readMigrations(migrationsDirIn(prismaDir));
   await assertDatabaseReachable(url);
@@ -27,7 +30,9 @@ export async function applyMigrations(url: string, options: ApplyMigrationsOptio
     });
   } catch (error) {
     if (error instanceof DbError) throw error;
-    throw new DbError('MIGRATION', `Applying migrations failed: ${describeEngineError(error)}`, { cause: error });
+    throw new DbError('MIGRATION', `Applying migrations failed: ${describeEngineError(error)}`, {
+      cause: error,
+    });
   }
 }
 
@@ -35,6 +40,11 @@ export async function applyMigrations(url: string, options: ApplyMigrationsOptio
 export function describeEngineError(error: unknown): string {
   const panic = takeSchemaEnginePanic();
   if (panic) return `schema engine panicked: ${panic.split('\n')[0]}`;
-  const message = error instanceof Error ? error.message : typeof error === 'string' ? error : JSON.stringify(error);
+  const message =
+    error instanceof Error
+      ? error.message
+      : typeof error === 'string'
+        ? error
+        : JSON.stringify(error);
   return message.split('\n').find((line) => line.trim() !== '') ?? 'unknown error';
 }

@@ -25,8 +25,13 @@ export async function createMigration(
   name: string,
   options: { prismaDir?: string; now?: Date } = {},
 ): Promise<CreatedMigration | null> {
-  const slug = name.trim().toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
-  if (!slug) throw new DbError('BAD_INPUT', 'Give the migration a name: npm run db:migration -- <name>');
+  const slug = name
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
+  if (!slug)
+    throw new DbError('BAD_INPUT', 'Give the migration a name: npm run db:migration -- <name>');
   const prismaDir = options.prismaDir ?? defaultPrismaDir();
   const sql = await diffMigrationsToSchema({ prismaDir });
   if (!sql) return null;

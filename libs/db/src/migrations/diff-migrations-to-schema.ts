@@ -12,7 +12,9 @@ import { NO_FILTERS, withSchemaEngine } from './with-schema-engine';
  * The engine replays the migrations on a shadow database; ours is a throwaway in-memory PGlite,
  * so no Postgres server (and no CREATE DATABASE right) is needed.
  */
-export async function diffMigrationsToSchema(options: { prismaDir?: string } = {}): Promise<string> {
+export async function diffMigrationsToSchema(
+  options: { prismaDir?: string } = {},
+): Promise<string> {
   const prismaDir = options.prismaDir ?? defaultPrismaDir();
   const migrationsList = readMigrations(migrationsDirIn(prismaDir), { allowEmpty: true });
   const shadow = await startEmbeddedDatabase({ port: 0 });
@@ -20,7 +22,10 @@ export async function diffMigrationsToSchema(options: { prismaDir?: string } = {
   try {
     return await withSchemaEngine(factory, schemaPathIn(prismaDir), async (engine, schema) => {
       const result = await engine.diff({
-        from: migrationsList.migrationDirectories.length === 0 ? { tag: 'empty' } : { tag: 'migrations', ...migrationsList },
+        from:
+          migrationsList.migrationDirectories.length === 0
+            ? { tag: 'empty' }
+            : { tag: 'migrations', ...migrationsList },
         to: { tag: 'schemaDatamodel', files: [schema] },
         script: true,
         exitCode: null,
@@ -30,7 +35,11 @@ export async function diffMigrationsToSchema(options: { prismaDir?: string } = {
     });
   } catch (error) {
     if (error instanceof DbError) throw error;
-    throw new DbError('MIGRATION', `Diffing migrations against schema.prisma failed: ${describeEngineError(error)}`, { cause: error });
+    throw new DbError(
+      'MIGRATION',
+      `Diffing migrations against schema.prisma failed: ${describeEngineError(error)}`,
+      { cause: error },
+    );
   } finally {
     await shadow.stop();
   }

@@ -20,15 +20,28 @@ export async function generatePrismaClient(options: { quiet?: boolean } = {}): P
   const require = createRequire(import.meta.url);
   const prismaCli = require.resolve('prisma/build/index.js');
   const prismaDir = defaultPrismaDir();
-  const result = spawnSync(process.execPath, [prismaCli, 'generate', '--schema', schemaPathIn(prismaDir)], {
-    cwd: join(prismaDir, '..'),
-    // Any executable will do: generate never runs the schema engine, it only insists one exists.
-    env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: process.platform === 'win32' ? process.execPath : '/bin/false', PRISMA_HIDE_UPDATE_MESSAGE: '1' },
-    stdio: options.quiet ? 'pipe' : 'inherit',
-    encoding: 'utf8',
-  });
+  const result = spawnSync(
+    process.execPath,
+    [prismaCli, 'generate', '--schema', schemaPathIn(prismaDir)],
+    {
+      cwd: join(prismaDir, '..'),
+      // Any executable will do: generate never runs the schema engine, it only insists one exists.
+      env: {
+        ...process.env,
+        PRISMA_SCHEMA_ENGINE_BINARY: process.platform === 'win32' ? process.execPath : '/bin/false',
+        PRISMA_HIDE_UPDATE_MESSAGE: '1',
+      },
+      stdio: options.quiet ? 'pipe' : 'inherit',
+      encoding: 'utf8',
+    },
+  );
   if (result.status !== 0) {
-    const output = options.quiet ? `${result.stdout ?? ''}${result.stderr ?? ''}`.trim().split('\n').slice(-3).join(' | ') : '';
-    throw new DbError('MISSING_FILE', `prisma generate failed (exit ${result.status ?? result.signal})${output ? `: ${output}` : ''}; run "npm run db:generate" to see why.`);
+    const output = options.quiet
+      ? `${result.stdout ?? ''}${result.stderr ?? ''}`.trim().split('\n').slice(-3).join(' | ')
+      : '';
+    throw new DbError(
+      'MISSING_FILE',
+      `prisma generate failed (exit ${result.status ?? result.signal})${output ? `: ${output}` : ''}; run "npm run db:generate" to see why.`,
+    );
   }
 }

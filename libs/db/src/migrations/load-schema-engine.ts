@@ -36,7 +36,9 @@ export function loadSchemaEngineModule(): Promise<SchemaEngineModule> {
       __wbg_set_wasm(exports: WebAssembly.Exports): void;
     };
     const wasmBytes = await readFile(join(packageDir, 'schema_engine_bg.wasm'));
-    const { instance } = await WebAssembly.instantiate(wasmBytes, { './schema_engine_bg.js': glue as unknown as WebAssembly.ModuleImports });
+    const { instance } = await WebAssembly.instantiate(wasmBytes, {
+      './schema_engine_bg.js': glue as unknown as WebAssembly.ModuleImports,
+    });
     glue.__wbg_set_wasm(instance.exports);
     (instance.exports as { __wbindgen_start(): void }).__wbindgen_start();
     return glue;

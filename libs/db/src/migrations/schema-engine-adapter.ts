@@ -40,7 +40,8 @@ class CharAwareClient extends pg.Client {
     const last = args.length - 1;
     const callback = args[last];
     if (typeof callback === 'function') {
-      args[last] = (error: unknown, value: PgResultLike) => callback(error, error ? value : rememberCharColumns(value));
+      args[last] = (error: unknown, value: PgResultLike) =>
+        callback(error, error ? value : rememberCharColumns(value));
     }
     const result = (super.query as (...a: unknown[]) => unknown)(...args);
     return (result instanceof Promise ? result.then(rememberCharColumns) : result) as never;
@@ -48,7 +49,8 @@ class CharAwareClient extends pg.Client {
 }
 
 function markCharColumns(result: SqlResultSet): SqlResultSet {
-  for (const index of charColumnsOf.get(result.rows) ?? []) result.columnTypes[index] = ColumnTypeEnum.Character;
+  for (const index of charColumnsOf.get(result.rows) ?? [])
+    result.columnTypes[index] = ColumnTypeEnum.Character;
   return result;
 }
 
@@ -78,9 +80,14 @@ export interface SchemaEngineAdapterFactory extends SqlMigrationAwareDriverAdapt
   disposeAll(): Promise<void>;
 }
 
-export function schemaEngineAdapter(url: string, options: { shadowUrl?: string } = {}): SchemaEngineAdapterFactory {
+export function schemaEngineAdapter(
+  url: string,
+  options: { shadowUrl?: string } = {},
+): SchemaEngineAdapterFactory {
   const main = new PrismaPg({ connectionString: url, max: 2, Client: CharAwareClient });
-  const shadow = options.shadowUrl ? new PrismaPg({ connectionString: options.shadowUrl, max: 2, Client: CharAwareClient }) : undefined;
+  const shadow = options.shadowUrl
+    ? new PrismaPg({ connectionString: options.shadowUrl, max: 2, Client: CharAwareClient })
+    : undefined;
   const open = new Set<SqlDriverAdapter>();
   const track = (adapter: SqlDriverAdapter): SqlDriverAdapter => {
     open.add(adapter);
@@ -96,7 +103,8 @@ export function schemaEngineAdapter(url: string, options: { shadowUrl?: string }
     provider: main.provider,
     adapterName: main.adapterName,
     connect: async () => track(await main.connect()),
-    connectToShadowDb: async () => track(await (shadow ? shadow.connect() : main.connectToShadowDb())),
+    connectToShadowDb: async () =>
+      track(await (shadow ? shadow.connect() : main.connectToShadowDb())),
     async disposeAll() {
       const adapters = [...open];
       open.clear();

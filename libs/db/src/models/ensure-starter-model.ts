@@ -43,7 +43,7 @@ export async function ensureStarterModel(
       projectId,
       dir,
       status: 'CANDIDATE',
-      configName: manifest.configName ?? 'starter',
+      configName: manifest.configName,
       metrics: heldOutMetrics(manifest.raw),
       statusReason: 'starter model',
     },

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,12 +32,13 @@ function writeModelDir(name: string, options: { tamper?: boolean } = {}): string
   const decoder = `decoder of ${name}`;
   writeFileSync(join(dir, 'encoder.onnx'), encoder);
   writeFileSync(join(dir, 'decoder.onnx'), options.tamper ? 'tampered' : decoder);
-  // The shape libs/model's exporter writes.
+  // The starter's manifest (the contract shape the exporter writes), pointed at these stand-in files.
+  const starterManifest = JSON.parse(readFileSync(join(defaultPrismaDir(), '..', 'models', 'starter', 'manifest.json'), 'utf8'));
   const manifest = {
-    configName: 'tiny',
-    config: { name: 'tiny', imageSize: 256 },
-    encoder: { file: 'encoder.onnx', sha256: sha(encoder) },
-    decoder: { file: 'decoder.onnx', sha256: sha(decoder) },
+    ...starterManifest,
+    version: name,
+    encoder: { ...starterManifest.encoder, sha256: sha(encoder), bytes: encoder.length },
+    decoder: { ...starterManifest.decoder, sha256: sha(decoder), bytes: decoder.length },
     training: { heldOut: { dice: 0.9, noc90: 6.4 } },
   };
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
@@ -68,7 +69,7 @@ describe.each(kinds)('model registry on %s', (kind) => {
     const starterDir = writeModelDir(`starter-${kind}`);
     const results = await Promise.all([1, 2, 3].map(() => ensureStarterModel(test.db, store, projectId, starterDir)));
     expect(new Set(results.map((model) => model.id)).size).toBe(1);
-    expect(results[0]).toMatchObject({ version: 1, status: 'ACTIVE', configName: 'tiny', config: { name: 'tiny', imageSize: 256 }, valDice: 0.9, valNoc90: 6.4 });
+    expect(results[0]).toMatchObject({ version: 1, status: 'ACTIVE', configName: 'base', config: { name: 'base', inputSize: 128 }, valDice: 0.9, valNoc90: 6.4 });
     expect(await test.db.modelVersion.count({ where: { projectId } })).toBe(1);
     expect(await store.verify(results[0]!.encoderKey!, results[0]!.encoderSha256!)).toBe(true);
     await expect(ensureStarterModel(test.db, store, (await createProjectWithTasks(test.db, { tasks: 0 })).projectId, join(scratch, 'nope'))).rejects.toThrow(
@@ -134,6 +135,6 @@ describe('readModelManifest', () => {
     writeFileSync(join(dir, 'encoder.onnx'), 'e');
     writeFileSync(join(dir, 'decoder.onnx'), 'd');
     writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ configName: 'tiny' }));
-    expect(() => readModelManifest(dir)).toThrow(/declares no sha256 for encoder\.onnx/);
+    expect(() => readModelManifest(dir)).toThrow(/not a valid model manifest: invalid model manifest: format: /);
   });
 });

@@ -13,8 +13,14 @@ export interface ModelPromotedEvent {
  * transaction it is delivered at commit). On the embedded database NOTIFY stays on its own
  * connection, so subscribeModelPromotions polls there instead; calling this is still harmless.
  */
-export async function notifyModelPromoted(db: DbOrTx | pg.Pool | pg.Client, event: ModelPromotedEvent): Promise<void> {
-  const payload = JSON.stringify({ projectId: event.projectId, modelVersionId: event.modelVersionId });
+export async function notifyModelPromoted(
+  db: DbOrTx | pg.Pool | pg.Client,
+  event: ModelPromotedEvent,
+): Promise<void> {
+  const payload = JSON.stringify({
+    projectId: event.projectId,
+    modelVersionId: event.modelVersionId,
+  });
   if ('$executeRaw' in db) {
     await db.$executeRaw`SELECT pg_notify(${MODEL_PROMOTED_CHANNEL}, ${payload})`;
   } else {

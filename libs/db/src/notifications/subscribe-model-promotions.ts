@@ -13,14 +13,17 @@ export interface SubscribeModelPromotionsOptions {
 type ActiveModels = Map<string, string | null>;
 
 async function readActiveModels(client: pg.Client): Promise<ActiveModels> {
-  const result = await client.query<{ id: string; activeModelVersionId: string | null }>('SELECT "id", "activeModelVersionId" FROM "Project"');
+  const result = await client.query<{ id: string; activeModelVersionId: string | null }>(
+    'SELECT "id", "activeModelVersionId" FROM "Project"',
+  );
   return new Map(result.rows.map((row) => [row.id, row.activeModelVersionId]));
 }
 
 function changes(before: ActiveModels, after: ActiveModels): ModelPromotedEvent[] {
   const events: ModelPromotedEvent[] = [];
   for (const [projectId, modelVersionId] of after) {
-    if (modelVersionId && before.get(projectId) !== modelVersionId) events.push({ projectId, modelVersionId });
+    if (modelVersionId && before.get(projectId) !== modelVersionId)
+      events.push({ projectId, modelVersionId });
   }
   return events;
 }
@@ -37,7 +40,9 @@ export async function subscribeModelPromotions(
   options: SubscribeModelPromotionsOptions = {},
 ): Promise<() => Promise<void>> {
   const intervalMs = options.intervalMs ?? 1_000;
-  const onError = options.onError ?? ((error: Error) => console.error(`model promotion subscription: ${error.message}`));
+  const onError =
+    options.onError ??
+    ((error: Error) => console.error(`model promotion subscription: ${error.message}`));
   let stopped = false;
   let client: pg.Client | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -52,6 +57,10 @@ export async function subscribeModelPromotions(
     next.on('error', (error) => {
       onError(error);
       scheduleReconnect();
+    });
+    // A server restart can close the connection without an error event.
+    next.on('end', () => {
+      if (client === next) scheduleReconnect();
     });
     await next.connect();
     client = next;

@@ -15,7 +15,10 @@ export interface LeaseNextTaskInput {
  * among UNLABELED / SENT_BACK tasks and IN_PROGRESS ones whose lease is free or expired.
  * FOR UPDATE SKIP LOCKED: concurrent callers never wait on, or get, the same row.
  */
-export async function leaseNextTask(db: DbOrTx, input: LeaseNextTaskInput): Promise<LeasedTask | null> {
+export async function leaseNextTask(
+  db: DbOrTx,
+  input: LeaseNextTaskInput,
+): Promise<LeasedTask | null> {
   const rows = await db.$queryRaw<LeasedTask[]>`
     WITH candidate AS (
       SELECT c."id"

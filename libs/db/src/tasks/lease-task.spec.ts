@@ -26,13 +26,18 @@ describe.each(kinds)('leases and saves on %s', (kind) => {
   it('50 simultaneous leases of one task: exactly one wins, the rest get LeaseConflictError', async () => {
     const { tasks, userIds } = await createProjectWithTasks(test.db, { tasks: 1, users: 50 });
     const taskId = tasks[0]!.id;
-    const results = await Promise.allSettled(userIds.map((userId) => leaseTask(test.db, { taskId, userId, leaseSeconds: 60 })));
+    const results = await Promise.allSettled(
+      userIds.map((userId) => leaseTask(test.db, { taskId, userId, leaseSeconds: 60 })),
+    );
     const winners = results.filter((result) => result.status === 'fulfilled');
-    const losers = results.filter((result): result is PromiseRejectedResult => result.status === 'rejected');
+    const losers = results.filter(
+      (result): result is PromiseRejectedResult => result.status === 'rejected',
+    );
     expect(winners).toHaveLength(1);
     expect(losers).toHaveLength(49);
     for (const loser of losers) expect(loser.reason).toBeInstanceOf(LeaseConflictError);
-    const winner = (winners[0] as PromiseFulfilledResult<Awaited<ReturnType<typeof leaseTask>>>).value;
+    const winner = (winners[0] as PromiseFulfilledResult<Awaited<ReturnType<typeof leaseTask>>>)
+      .value;
     const row = await test.db.task.findUniqueOrThrow({ where: { id: taskId } });
     expect(row.leaseHolderId).toBe(winner.leaseHolderId);
     expect(row.status).toBe('IN_PROGRESS');
@@ -40,36 +45,71 @@ describe.each(kinds)('leases and saves on %s', (kind) => {
 
   it('50 simultaneous saves on 50 different tasks: none lost', async () => {
     const { tasks, userIds } = await createProjectWithTasks(test.db, { tasks: 50, users: 50 });
-    await Promise.all(tasks.map((task, index) => leaseTask(test.db, { taskId: task.id, userId: userIds[index]!, leaseSeconds: 60 })));
+    await Promise.all(
+      tasks.map((task, index) =>
+        leaseTask(test.db, { taskId: task.id, userId: userIds[index]!, leaseSeconds: 60 }),
+      ),
+    );
     const saved = await Promise.all(
       tasks.map((task, index) =>
-        saveAnnotation(test.db, { taskId: task.id, userId: userIds[index]!, expectedRevision: 0, objectId: 'o1', finalRle: mask(index), ...maskStats }),
+        saveAnnotation(test.db, {
+          taskId: task.id,
+          userId: userIds[index]!,
+          expectedRevision: 0,
+          objectId: 'o1',
+          finalRle: mask(index),
+          ...maskStats,
+        }),
       ),
     );
     expect(saved.every((result) => result.revision === 1)).toBe(true);
-    const rows = await test.db.annotation.findMany({ where: { taskId: { in: tasks.map((task) => task.id) } }, select: { taskId: true, finalRle: true } });
+    const rows = await test.db.annotation.findMany({
+      where: { taskId: { in: tasks.map((task) => task.id) } },
+      select: { taskId: true, finalRle: true },
+    });
     expect(rows).toHaveLength(50);
     const byTask = new Map(rows.map((row) => [row.taskId, Array.from(row.finalRle)]));
     tasks.forEach((task, index) => expect(byTask.get(task.id)).toEqual(Array.from(mask(index))));
   });
 
   it('leaseNextTask hands concurrent callers distinct tasks, highest priority first', async () => {
-    const { projectId, userIds } = await createProjectWithTasks(test.db, { tasks: 5, users: 8, priorities: [1, 5, 3, 4, 2] });
-    const leased = await Promise.all(userIds.map((userId) => leaseNextTask(test.db, { projectId, userId, leaseSeconds: 60 })));
+    const { projectId, userIds } = await createProjectWithTasks(test.db, {
+      tasks: 5,
+      users: 8,
+      priorities: [1, 5, 3, 4, 2],
+    });
+    const leased = await Promise.all(
+      userIds.map((userId) => leaseNextTask(test.db, { projectId, userId, leaseSeconds: 60 })),
+    );
     const got = leased.filter((task) => task !== null);
     expect(got).toHaveLength(5);
     expect(new Set(got.map((task) => task.id)).size).toBe(5);
     expect(leased.filter((task) => task === null)).toHaveLength(3);
-    const first = await leaseNextTask(test.db, { projectId, userId: userIds[0]!, leaseSeconds: 60 });
+    const first = await leaseNextTask(test.db, {
+      projectId,
+      userId: userIds[0]!,
+      leaseSeconds: 60,
+    });
     expect(first?.id).toBe(leased[0]?.id); // the caller's own live lease comes back first
   });
 
   it('serves the highest priority task first and resumes an expired lease for others', async () => {
-    const { projectId, userIds } = await createProjectWithTasks(test.db, { tasks: 3, users: 2, priorities: [0.1, 0.9, 0.5] });
+    const { projectId, userIds } = await createProjectWithTasks(test.db, {
+      tasks: 3,
+      users: 2,
+      priorities: [0.1, 0.9, 0.5],
+    });
     const top = await leaseNextTask(test.db, { projectId, userId: userIds[0]!, leaseSeconds: 60 });
     expect(top?.priority).toBeCloseTo(0.9);
-    await test.db.task.update({ where: { id: top!.id }, data: { leaseExpiresAt: new Date(Date.now() - 1_000) } });
-    const again = await leaseNextTask(test.db, { projectId, userId: userIds[1]!, leaseSeconds: 60 });
+    await test.db.task.update({
+      where: { id: top!.id },
+      data: { leaseExpiresAt: new Date(Date.now() - 1_000) },
+    });
+    const again = await leaseNextTask(test.db, {
+      projectId,
+      userId: userIds[1]!,
+      leaseSeconds: 60,
+    });
     expect(again?.id).toBe(top!.id);
     expect(again?.leaseHolderId).toBe(userIds[1]);
   });
@@ -80,24 +120,40 @@ describe.each(kinds)('leases and saves on %s', (kind) => {
     const [alice, bob] = [userIds[0]!, userIds[1]!];
     await leaseTask(test.db, { taskId, userId: alice, leaseSeconds: 60 });
     const save = (userId: string, expectedRevision?: number) =>
-      saveAnnotation(test.db, { taskId, userId, expectedRevision, objectId: 'o1', finalRle: mask(1), ...maskStats });
+      saveAnnotation(test.db, {
+        taskId,
+        userId,
+        expectedRevision,
+        objectId: 'o1',
+        finalRle: mask(1),
+        ...maskStats,
+      });
     await expect(save(bob)).rejects.toBeInstanceOf(LeaseConflictError);
     expect((await save(alice, 0)).revision).toBe(1);
     await expect(save(alice, 0)).rejects.toBeInstanceOf(StaleRevisionError);
     expect((await save(alice, 1)).revision).toBe(2);
-    expect((await renewLease(test.db, { taskId, userId: alice, leaseSeconds: 120 })).leaseExpiresAt.getTime()).toBeGreaterThan(Date.now() + 60_000);
+    expect(
+      (
+        await renewLease(test.db, { taskId, userId: alice, leaseSeconds: 120 })
+      ).leaseExpiresAt.getTime(),
+    ).toBeGreaterThan(Date.now() + 60_000);
 
-    await test.db.task.update({ where: { id: taskId }, data: { leaseExpiresAt: new Date(Date.now() - 1_000) } });
+    await test.db.task.update({
+      where: { id: taskId },
+      data: { leaseExpiresAt: new Date(Date.now() - 1_000) },
+    });
     await expect(save(alice, 2)).rejects.toMatchObject({ code: 'LEASE_EXPIRED' });
-    await expect(renewLease(test.db, { taskId, userId: alice, leaseSeconds: 60 })).rejects.toMatchObject({ code: 'LEASE_EXPIRED' });
+    await expect(
+      renewLease(test.db, { taskId, userId: alice, leaseSeconds: 60 }),
+    ).rejects.toMatchObject({ code: 'LEASE_EXPIRED' });
 
     await leaseTask(test.db, { taskId, userId: bob, leaseSeconds: 60 });
     expect(await releaseLease(test.db, { taskId, userId: alice })).toBe(false);
     expect(await releaseLease(test.db, { taskId, userId: bob })).toBe(true);
     const row = await test.db.task.findUniqueOrThrow({ where: { id: taskId } });
     expect(row).toMatchObject({ status: 'IN_PROGRESS', leaseHolderId: null, revision: 2 });
-    await expect(leaseTask(test.db, { taskId: 'missing', userId: bob, leaseSeconds: 60 })).rejects.toSatisfy(
-      (error: unknown) => error instanceof DbError && error.code === 'NOT_FOUND',
-    );
+    await expect(
+      leaseTask(test.db, { taskId: 'missing', userId: bob, leaseSeconds: 60 }),
+    ).rejects.toSatisfy((error: unknown) => error instanceof DbError && error.code === 'NOT_FOUND');
   });
 });

@@ -39,7 +39,13 @@ export async function leaseTask(db: DbOrTx, input: LeaseTaskInput): Promise<Leas
   });
   if (!task) throw new DbError('NOT_FOUND', `Task ${input.taskId} does not exist.`);
   if (task.status !== 'IN_PROGRESS') {
-    throw new LeaseConflictError(`Task ${input.taskId} is ${task.status} and cannot be leased for annotation.`, null);
+    throw new LeaseConflictError(
+      `Task ${input.taskId} is ${task.status} and cannot be leased for annotation.`,
+      null,
+    );
   }
-  throw new LeaseConflictError(`Task ${input.taskId} is being annotated by someone else.`, task.leaseHolderId);
+  throw new LeaseConflictError(
+    `Task ${input.taskId} is being annotated by someone else.`,
+    task.leaseHolderId,
+  );
 }

@@ -11,7 +11,10 @@ export interface RenewLeaseInput {
  * Extends a lease the caller still holds. A lease that has already expired is not revived here
  * (someone else may have it by now): the caller gets LEASE_EXPIRED and should lease again.
  */
-export async function renewLease(db: DbOrTx, input: RenewLeaseInput): Promise<{ leaseExpiresAt: Date }> {
+export async function renewLease(
+  db: DbOrTx,
+  input: RenewLeaseInput,
+): Promise<{ leaseExpiresAt: Date }> {
   const rows = await db.$queryRaw<{ leaseExpiresAt: Date }[]>`
     UPDATE "Task"
     SET "leaseExpiresAt" = now() + make_interval(secs => ${input.leaseSeconds}::double precision),
@@ -25,5 +28,8 @@ export async function renewLease(db: DbOrTx, input: RenewLeaseInput): Promise<{ 
   if (renewed) return renewed;
   const exists = await db.task.findUnique({ where: { id: input.taskId }, select: { id: true } });
   if (!exists) throw new DbError('NOT_FOUND', `Task ${input.taskId} does not exist.`);
-  throw new DbError('LEASE_EXPIRED', `Your lease on task ${input.taskId} has expired or was released; open the task again.`);
+  throw new DbError(
+    'LEASE_EXPIRED',
+    `Your lease on task ${input.taskId} has expired or was released; open the task again.`,
+  );
 }

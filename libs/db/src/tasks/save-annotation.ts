@@ -43,7 +43,10 @@ export interface SavedAnnotation {
  * Annotation for (task, object). A caller without the lease, or with a stale revision, changes
  * nothing and gets a typed error, so one annotator never overwrites another's save.
  */
-export async function saveAnnotation(db: PrismaClient, input: SaveAnnotationInput): Promise<SavedAnnotation> {
+export async function saveAnnotation(
+  db: PrismaClient,
+  input: SaveAnnotationInput,
+): Promise<SavedAnnotation> {
   return db.$transaction(async (tx) => {
     const bumped = await tx.$queryRaw<{ revision: number; projectId: string; imageId: string }[]>`
       UPDATE "Task"
@@ -109,14 +112,27 @@ async function explainRefusedSave(tx: Tx, input: SaveAnnotationInput): Promise<D
   });
   if (!task) return new DbError('NOT_FOUND', `Task ${input.taskId} does not exist.`);
   const holdsLease = task.status === 'IN_PROGRESS' && task.leaseHolderId === input.userId;
-  if (holdsLease && input.expectedRevision !== undefined && input.expectedRevision !== task.revision) {
+  if (
+    holdsLease &&
+    input.expectedRevision !== undefined &&
+    input.expectedRevision !== task.revision
+  ) {
     return new StaleRevisionError(input.expectedRevision, task.revision);
   }
   if (holdsLease || (task.leaseHolderId === null && task.status === 'IN_PROGRESS')) {
-    return new DbError('LEASE_EXPIRED', `Your lease on task ${input.taskId} expired; open the task again to keep working.`);
+    return new DbError(
+      'LEASE_EXPIRED',
+      `Your lease on task ${input.taskId} expired; open the task again to keep working.`,
+    );
   }
   if (task.status !== 'IN_PROGRESS') {
-    return new LeaseConflictError(`Task ${input.taskId} is ${task.status}; lease it before saving.`, task.leaseHolderId);
+    return new LeaseConflictError(
+      `Task ${input.taskId} is ${task.status}; lease it before saving.`,
+      task.leaseHolderId,
+    );
   }
-  return new LeaseConflictError(`Task ${input.taskId} is leased by someone else; your save was not written.`, task.leaseHolderId);
+  return new LeaseConflictError(
+    `Task ${input.taskId} is leased by someone else; your save was not written.`,
+    task.leaseHolderId,
+  );
 }

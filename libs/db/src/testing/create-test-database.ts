@@ -36,7 +36,9 @@ export async function createTestDatabaseOn(
   kind: TestDatabaseKind,
   options: { poolSize?: number } = {},
 ): Promise<TestDatabase> {
-  return kind === 'postgres' ? createPostgresTestDatabase(options.poolSize) : createEmbeddedTestDatabase(options.poolSize);
+  return kind === 'postgres'
+    ? createPostgresTestDatabase(options.poolSize)
+    : createEmbeddedTestDatabase(options.poolSize);
 }
 
 /**
@@ -67,7 +69,9 @@ const ABANDONED_AFTER_MS = 6 * 60 * 60 * 1000;
 
 /** Drops loupe_test_* databases created more than 6 hours ago (a run that was killed before close()). */
 async function dropAbandonedTestDatabases(admin: pg.Client): Promise<void> {
-  const { rows } = await admin.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'loupe\\_test\\_%'");
+  const { rows } = await admin.query<{ datname: string }>(
+    "SELECT datname FROM pg_database WHERE datname LIKE 'loupe\\_test\\_%'",
+  );
   for (const { datname } of rows) {
     const createdAt = parseInt(/^loupe_test_([0-9a-z]+)_[0-9a-f]+$/.exec(datname)?.[1] ?? '', 36);
     if (Number.isFinite(createdAt) && Date.now() - createdAt > ABANDONED_AFTER_MS) {

@@ -15,12 +15,18 @@ import { readMigrations } from '../migrations/read-migrations';
 export function migratedSnapshotPath(): string {
   const require = createRequire(import.meta.url);
   // The package does not export its package.json; it sits two levels above the entry (dist/index.*).
-  const packageJson = join(dirname(dirname(require.resolve('@electric-sql/pglite'))), 'package.json');
-  const pgliteVersion = (JSON.parse(readFileSync(packageJson, 'utf8')) as { version: string }).version;
+  const packageJson = join(
+    dirname(dirname(require.resolve('@electric-sql/pglite'))),
+    'package.json',
+  );
+  const pgliteVersion = (JSON.parse(readFileSync(packageJson, 'utf8')) as { version: string })
+    .version;
   const hash = createHash('sha256').update(pgliteVersion);
-  for (const migration of readMigrations(migrationsDirIn(defaultPrismaDir())).migrationDirectories) {
+  for (const migration of readMigrations(migrationsDirIn(defaultPrismaDir()))
+    .migrationDirectories) {
     hash.update(migration.path);
-    if (migration.migrationFile.content.tag === 'ok') hash.update(migration.migrationFile.content.value);
+    if (migration.migrationFile.content.tag === 'ok')
+      hash.update(migration.migrationFile.content.value);
   }
   return join(tmpdir(), `loupe-pglite-migrated-${hash.digest('hex').slice(0, 16)}.tar`);
 }

@@ -5,7 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TINY_CONFIG } from '../config';
 import { generateSyntheticFaDataset } from '../data/synthetic-fa';
 import { exportModel } from '../export/export-model';
-import { OnnxInputError, OnnxPredictor } from '../inference/onnx-predictor';
+import {
+  OnnxInputError,
+  OnnxPredictor,
+  pasteOutputProbabilities,
+} from '../inference/onnx-predictor';
 import { createSegmenter } from '../segmenter-model';
 import { useTrainingBackend } from '../test-setup';
 import { evaluateOnnxModel } from './evaluate-onnx-model';
@@ -32,6 +36,11 @@ describe('OnnxPredictor and evaluateOnnxModel (tiny, untrained)', () => {
     expect(boxOnly.probabilities.length).toBe(80 * 80);
     expect(boxOnly.iouPredictions).toHaveLength(4);
     expect(boxOnly.lowResLogits).toHaveLength(4);
+    expect(Array.from(pasteOutputProbabilities(boxOnly, 0))).toEqual(
+      Array.from(boxOnly.probabilities),
+    );
+    expect(pasteOutputProbabilities(boxOnly, 3)).toHaveLength(80 * 80);
+    expect(() => pasteOutputProbabilities(boxOnly, 4)).toThrow(/output 4 does not exist/);
     const clicked = await predictor.decode(embedding, box, [{ x: 20, y: 20, positive: true }]);
     expect(Array.from(clicked.probabilities)).not.toEqual(Array.from(boxOnly.probabilities));
     const again = await predictor.predict(image, box);

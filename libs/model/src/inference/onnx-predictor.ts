@@ -63,6 +63,24 @@ export interface Prediction {
   /** M x M logits per output over the crop. */
   lowResLogits: Float32Array[];
   maskSize: number;
+  imageWidth: number;
+  imageHeight: number;
+}
+
+/** Full-resolution probabilities of output `index` (0 = single mask, 1..3 = multimask). */
+export function pasteOutputProbabilities(prediction: Prediction, index: number): Float32Array {
+  const logits = prediction.lowResLogits[index];
+  if (!logits)
+    throw new OnnxInputError(
+      `output ${index} does not exist (the model has ${prediction.lowResLogits.length})`,
+    );
+  return pasteProbabilities(
+    logits,
+    prediction.maskSize,
+    prediction.crop,
+    prediction.imageWidth,
+    prediction.imageHeight,
+  );
 }
 
 function checkSpec(spec: TensorSpec, dims: readonly number[], where: string): void {
@@ -247,6 +265,8 @@ export class OnnxPredictor {
       iouPredictions: Array.from(iouPredictions),
       lowResLogits,
       maskSize: mSize,
+      imageWidth: embedding.imageWidth,
+      imageHeight: embedding.imageHeight,
     };
   }
 

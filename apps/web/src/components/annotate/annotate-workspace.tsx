@@ -11,6 +11,7 @@ import { useRouter, useSearchParams } from 'next/navigation';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { InteractionType } from '../../lib/interaction-types';
 import type { AppRouter } from '../../server/api/root';
+import type { PredictionResult } from '../../worker/protocol';
 import { errorMessage, useToast } from '../toast';
 import { useTRPC, useTRPCClient } from '../trpc';
 import {
@@ -51,6 +52,7 @@ interface LoadedImage {
 }
 
 const LEASE_RENEW_MS = 60_000;
+const IDLE_AFTER_MS = 60_000;
 const TOOLS: { tool: Tool; label: string; key: string; hint: string }[] = [
   { tool: 'box', label: 'Box', key: 'B', hint: 'Drag a box around the lesion' },
   { tool: 'positive', label: 'Add', key: 'P', hint: 'Click to add a positive point (right-click: negative)' },
@@ -60,6 +62,18 @@ const TOOLS: { tool: Tool; label: string; key: string; hint: string }[] = [
   { tool: 'pan', label: 'Pan', key: 'H', hint: 'Drag to pan (or hold Space)' },
   { tool: 'window', label: 'W/L', key: 'W', hint: 'Drag: horizontal = width, vertical = level' },
 ];
+
+const areaCache = new WeakMap<Uint8Array, number>();
+/** Mask area for the object list, computed once per (immutable) mask array. */
+function maskPixelCount(mask: Uint8Array): number {
+  let area = areaCache.get(mask);
+  if (area === undefined) {
+    area = 0;
+    for (let i = 0; i < mask.length; i++) area += mask[i] as number;
+    areaCache.set(mask, area);
+  }
+  return area;
+}
 
 async function fetchRawImage(imageId: string): Promise<LoadedImage> {
   const response = await fetch(`/api/images/${imageId}/raw`);
@@ -229,6 +243,51 @@ export function AnnotateWorkspace({ projectId }: { projectId: string }) {
   }, [image, windowLevel]);
 
   // ---------------------------------------------------------------- model interaction
+  /** A proposal waiting to be drawn: PROPOSAL_SHOWN is recorded from the frame that shows it. */
+  const pendingShown = useRef<{ result: PredictionResult; kind: 'box' | 'click'; t0: number } | null>(null);
+  const onFrame = useCallback(() => {
+    const pending = pendingShown.current;
+    if (!pending) return;
+    const shown = activeObject(historyRef.current.present);
+    // Only once the drawn state holds this result (a stale result never shows; it is dropped).
+    if (shown?.proposal?.masks !== pending.result.masks) {
+      if (!shown || shown.id !== pending.result.objectId) pendingShown.current = null;
+      return;
+    }
+    pendingShown.current = null;
+    const { result, kind, t0 } = pending;
+    const proposalMs = performance.now() - t0;
+    const objectId = result.objectId;
+    const hooks = testHooks();
+    hooks.predictions += 1;
+    hooks.latencies[kind].push(proposalMs);
+    hooks.lastPrediction = {
+      objectId,
+      modelVersionId: result.modelVersionId,
+      version: result.version,
+      kind,
+      encoderMs: result.timings.encoderMs,
+      decoderMs: result.timings.decoderMs,
+      workerMs: result.timings.totalMs,
+      proposalMs,
+      encoderReused: result.encoderReused,
+    };
+    setLatency({ proposalMs, encoderMs: result.timings.encoderMs, decoderMs: result.timings.decoderMs, kind, version: result.version });
+    record('PROPOSAL_SHOWN', {
+      objectId,
+      latencyMs: proposalMs,
+      modelVersionId: result.modelVersionId,
+      payload: {
+        kind,
+        encoderMs: result.timings.encoderMs,
+        decoderMs: result.timings.decoderMs,
+        workerMs: result.timings.totalMs,
+        encoderReused: result.encoderReused,
+        iouPredictions: result.iouPredictions,
+      },
+    });
+  }, [record]);
+
   const predict = useCallback(
     (objectId: string, box: Box | null, clicks: { x: number; y: number; positive: boolean }[], kind: 'box' | 'click', t0: number) => {
       const worker = model.clientRef.current;
@@ -249,38 +308,8 @@ export function AnnotateWorkspace({ projectId }: { projectId: string }) {
               }),
             ),
           );
-          // Measured when the frame with the new mask is painted.
-          requestAnimationFrame(() => {
-            const proposalMs = performance.now() - t0;
-            const hooks = testHooks();
-            hooks.predictions += 1;
-            hooks.latencies[kind].push(proposalMs);
-            hooks.lastPrediction = {
-              objectId,
-              modelVersionId: result.modelVersionId,
-              version: result.version,
-              kind,
-              encoderMs: result.timings.encoderMs,
-              decoderMs: result.timings.decoderMs,
-              workerMs: result.timings.totalMs,
-              proposalMs,
-              encoderReused: result.encoderReused,
-            };
-            setLatency({ proposalMs, encoderMs: result.timings.encoderMs, decoderMs: result.timings.decoderMs, kind, version: result.version });
-            record('PROPOSAL_SHOWN', {
-              objectId,
-              latencyMs: proposalMs,
-              modelVersionId: result.modelVersionId,
-              payload: {
-                kind,
-                encoderMs: result.timings.encoderMs,
-                decoderMs: result.timings.decoderMs,
-                workerMs: result.timings.totalMs,
-                encoderReused: result.encoderReused,
-                iouPredictions: result.iouPredictions,
-              },
-            });
-          });
+          // Timed when the viewer draws the frame that shows this proposal (see onFrame).
+          pendingShown.current = { result, kind, t0 };
         })
         .catch((error: unknown) => toast.error(`Prediction failed: ${errorMessage(error)}`));
     },
@@ -436,6 +465,37 @@ export function AnnotateWorkspace({ projectId }: { projectId: string }) {
       record('REJECT', { objectId: object.id });
     }
   }, [client, projectId, record, toast]);
+
+  // ---------------------------------------------------------------- idle tracking
+  // IDLE_START after a minute without input, IDLE_END on the next input: active time excludes breaks.
+  useEffect(() => {
+    let idle = false;
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const arm = () => {
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(() => {
+        idle = true;
+        record('IDLE_START', { payload: { afterSeconds: IDLE_AFTER_MS / 1000 } });
+      }, IDLE_AFTER_MS);
+    };
+    const onActivity = () => {
+      if (idle) {
+        idle = false;
+        record('IDLE_END');
+      }
+      arm();
+    };
+    arm();
+    window.addEventListener('pointerdown', onActivity);
+    window.addEventListener('keydown', onActivity);
+    window.addEventListener('wheel', onActivity);
+    return () => {
+      if (timer) clearTimeout(timer);
+      window.removeEventListener('pointerdown', onActivity);
+      window.removeEventListener('keydown', onActivity);
+      window.removeEventListener('wheel', onActivity);
+    };
+  }, [record]);
 
   // ---------------------------------------------------------------- keyboard
   useEffect(() => {
@@ -632,6 +692,7 @@ export function AnnotateWorkspace({ projectId }: { projectId: string }) {
               onClick={onClick}
               onStroke={onStroke}
               onWindowDrag={onWindowDrag}
+              onFrame={onFrame}
             />
           ) : (
             <div className="flex h-full items-center justify-center text-sm text-slate-500">Loading image…</div>
@@ -655,7 +716,7 @@ export function AnnotateWorkspace({ projectId }: { projectId: string }) {
               {present.objects.map((o, i) => {
                 const colorIndex = present.objects.slice(0, i).filter((x) => !(x.id === present.activeId && !x.accepted)).length;
                 const color = o.id === present.activeId && !o.accepted ? ACTIVE_COLOR : OBJECT_COLORS[colorIndex % OBJECT_COLORS.length]!;
-                const area = o.mask ? o.mask.reduce((a, b) => a + b, 0) : 0;
+                const area = o.mask ? maskPixelCount(o.mask) : 0;
                 return (
                   <li key={o.id}>
                     <button

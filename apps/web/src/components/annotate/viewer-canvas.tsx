@@ -30,6 +30,8 @@ interface ViewerProps {
   onClick: (point: Point, positive: boolean) => void;
   onStroke: (stroke: BrushStroke) => void;
   onWindowDrag: (dx: number, dy: number) => void;
+  /** Called after every frame is drawn (the annotate page times proposals to the frame that shows them). */
+  onFrame?: () => void;
 }
 
 interface View {
@@ -54,6 +56,7 @@ export const ViewerCanvas = forwardRef<ViewerHandle, ViewerProps>(function Viewe
   const spaceDown = useRef(false);
   const frame = useRef<number | null>(null);
   const [cursorInfo, setCursorInfo] = useState<string>('');
+  const [zoomPercent, setZoomPercent] = useState(100);
   const propsRef = useRef(props);
   propsRef.current = props;
 
@@ -144,6 +147,7 @@ export const ViewerCanvas = forwardRef<ViewerHandle, ViewerProps>(function Viewe
       ctx.lineWidth = 1 * px;
       ctx.stroke();
     }
+    p.onFrame?.();
   }, []);
 
   const requestDraw = useCallback(() => {
@@ -155,6 +159,7 @@ export const ViewerCanvas = forwardRef<ViewerHandle, ViewerProps>(function Viewe
     if (!box || !width || !height) return;
     const zoom = Math.min(box.clientWidth / width, box.clientHeight / height) * 0.94;
     view.current = { zoom, panX: (box.clientWidth - width * zoom) / 2, panY: (box.clientHeight - height * zoom) / 2 };
+    setZoomPercent(Math.round(zoom * 100));
     requestDraw();
   }, [width, height, requestDraw]);
 
@@ -165,6 +170,7 @@ export const ViewerCanvas = forwardRef<ViewerHandle, ViewerProps>(function Viewe
       const ix = (sx - v.panX) / v.zoom;
       const iy = (sy - v.panY) / v.zoom;
       view.current = { zoom, panX: sx - ix * zoom, panY: sy - iy * zoom };
+      setZoomPercent(Math.round(zoom * 100));
       requestDraw();
     },
     [requestDraw],
@@ -295,7 +301,7 @@ export const ViewerCanvas = forwardRef<ViewerHandle, ViewerProps>(function Viewe
         }}
       />
       <div className="pointer-events-none absolute bottom-2 left-2 rounded bg-slate-900/80 px-2 py-0.5 font-mono text-[11px] text-slate-400">
-        {cursorInfo || '—'} · {Math.round(view.current.zoom * 100)}%
+        {cursorInfo || '—'} · {zoomPercent}%
       </div>
     </div>
   );

@@ -39,14 +39,16 @@ export interface SeedResult {
 
 type Generator = (options: { count: number; size?: number; seed?: number }) => { image: Uint8Array; width: number; height: number }[];
 
-/** The model lib's synthetic FA generator when it is available (it may not be exported yet). */
-async function loadSyntheticGenerator(): Promise<Generator | null> {
+/**
+ * The model lib's synthetic FA generator. Loaded lazily: '@loupe/model/node' pulls in tfjs, which
+ * only the seed needs; if it cannot load, the seed falls back to procedural images.
+ */
+async function loadSyntheticGenerator(log: (line: string) => void): Promise<Generator | null> {
   try {
-    const mod = (await import('@loupe/model/node')) as unknown as Record<string, unknown>;
-    const generate = mod['generateSyntheticFaDataset'];
-    return typeof generate === 'function' ? (generate as Generator) : null;
+    const { generateSyntheticFaDataset } = await import('@loupe/model/node');
+    return generateSyntheticFaDataset;
   } catch (error) {
-    console.warn(`[seed] @loupe/model/node unavailable (${(error as Error).message}); using procedural images`);
+    log(`[seed] @loupe/model/node unavailable (${(error as Error).message}); using procedural images`);
     return null;
   }
 }
@@ -88,7 +90,7 @@ export async function seedDemo(deps: { db: Db; stores: Stores }, options: SeedOp
   }
 
   const existing = await db.image.count({ where: { projectId: project.id } });
-  const generate = await loadSyntheticGenerator();
+  const generate = await loadSyntheticGenerator(log);
   let imagesAdded = 0;
   if (existing < options.imageCount) {
     const samples = generate

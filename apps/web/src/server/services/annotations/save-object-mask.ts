@@ -7,7 +7,7 @@
 import { saveAnnotation, type Db } from '@loupe/db';
 import { decodeMaskBytes, intersectionArea, maskArea, maskBoundingBox, type Mask } from '@loupe/prompts';
 import { AppError } from '../../errors/app-error';
-import { checkServingModel } from '../models/check-serving-model';
+import { assertServingModel } from '../models/check-serving-model';
 
 export interface SaveObjectMaskInput {
   projectId: string;
@@ -34,13 +34,28 @@ function decodeBase64Mask(base64: string, field: string): { mask: Mask; bytes: U
   }
 }
 
+interface SaveContextRow {
+  width: number;
+  height: number;
+  objectLabel: string;
+  modelVersion: number | null;
+  modelStatus: string | null;
+  modelRetiredAt: Date | null;
+}
+
 export async function saveObjectMask(db: Db, input: SaveObjectMaskInput) {
-  const task = await db.task.findFirst({
-    where: { id: input.taskId, projectId: input.projectId },
-    select: { image: { select: { width: true, height: true } }, project: { select: { objectLabel: true } } },
-  });
+  // One round trip for everything the checks need: saves are the hot path under load.
+  const rows = await db.$queryRaw<SaveContextRow[]>`
+    SELECT i."width", i."height", p."objectLabel",
+           m."version" AS "modelVersion", m."status"::text AS "modelStatus", m."retiredAt" AS "modelRetiredAt"
+    FROM "Task" AS t
+    JOIN "Image" AS i ON i."id" = t."imageId"
+    JOIN "Project" AS p ON p."id" = t."projectId"
+    LEFT JOIN "ModelVersion" AS m ON m."id" = ${input.modelVersionId ?? ''} AND m."projectId" = t."projectId"
+    WHERE t."id" = ${input.taskId} AND t."projectId" = ${input.projectId}`;
+  const task = rows[0];
   if (!task) throw new AppError('NOT_FOUND', 'Task not found in this project.');
-  const { width, height } = task.image;
+  const { width, height } = task;
 
   const final = decodeBase64Mask(input.finalRle, 'finalRle');
   if (final.mask.width !== width || final.mask.height !== height)
@@ -54,7 +69,11 @@ export async function saveObjectMask(db: Db, input: SaveObjectMaskInput) {
     throw new AppError('BAD_INPUT', `proposalRle: mask is ${proposal.mask.width}x${proposal.mask.height} but the image is ${width}x${height}.`, {
       field: 'proposalRle',
     });
-  if (input.modelVersionId) await checkServingModel(db, input.projectId, input.modelVersionId);
+  if (input.modelVersionId)
+    assertServingModel(
+      task.modelVersion === null ? null : { version: task.modelVersion, status: task.modelStatus ?? '', retiredAt: task.modelRetiredAt },
+      input.modelVersionId,
+    );
   if (proposal && !input.modelVersionId)
     throw new AppError('BAD_INPUT', 'modelVersionId: a proposal must name the model version that made it.', { field: 'modelVersionId' });
 
@@ -69,7 +88,7 @@ export async function saveObjectMask(db: Db, input: SaveObjectMaskInput) {
     userId: input.userId,
     ...(input.expectedRevision !== undefined ? { expectedRevision: input.expectedRevision } : {}),
     objectId: input.objectId,
-    label: task.project.objectLabel,
+    label: task.objectLabel,
     width,
     height,
     finalRle: final.bytes,

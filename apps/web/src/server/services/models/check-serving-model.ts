@@ -17,6 +17,14 @@ export async function checkServingModel(db: Db, projectId: string, modelVersionI
     where: { id: modelVersionId, projectId },
     select: { version: true, status: true, retiredAt: true },
   });
+  assertServingModel(model, modelVersionId);
+}
+
+/** The same rule on an already-loaded row (null = not a model of this project). */
+export function assertServingModel(
+  model: { version: number; status: string; retiredAt: Date | null } | null,
+  modelVersionId: string,
+): void {
   if (!model) throw new AppError('STALE_MODEL', `Model version ${modelVersionId} is not a model of this project.`, { field: 'modelVersionId' });
   if (model.status === 'ACTIVE') return;
   if (model.status === 'RETIRED' && model.retiredAt && Date.now() - model.retiredAt.getTime() <= RETIRED_MODEL_GRACE_MS) return;

@@ -1,5 +1,6 @@
 import { ensureStarterModel, isDbError, type Db } from '@loupe/db';
 import type { Stores } from '../../blobs';
+import { forgetMembershipRoles } from './get-membership-role';
 import { slugify } from './slugify';
 
 export interface CreateProjectInput {
@@ -43,6 +44,7 @@ export async function createProject(
     },
     select: { id: true, slug: true, name: true },
   });
+  forgetMembershipRoles(db);
   let modelWarning: string | null = null;
   try {
     await ensureStarterModel(db, deps.stores.artifacts, project.id, starterModelDir);

@@ -7,7 +7,7 @@
  *
  * Sessions get faster and proposals better as the label count grows, so the charts have a trend.
  */
-import type { Db } from '@loupe/db';
+import { Prisma, type Db } from '@loupe/db';
 
 export interface BulkSeedOptions {
   /** Target number of InteractionEvent rows (rounded down to a multiple of 10). */
@@ -128,13 +128,17 @@ export async function seedDashboardBulk(db: Db, options: BulkSeedOptions): Promi
         ('PROPOSAL_SHOWN', 5, 1),
         (CASE WHEN s.i % 4 = 0 THEN 'NEGATIVE_POINT' ELSE 'POSITIVE_POINT' END, 12, 2),
         ('PROPOSAL_SHOWN', 13, 2),
-        (CASE WHEN s.i % 3 = 0 THEN 'BRUSH_STROKE' ELSE 'POSITIVE_POINT' END, 22, 3),
+        -- Later sessions more often just pick another of the model's masks instead of correcting.
+        (CASE WHEN (s.i * 7919) % ${sessions}::int < s.i THEN 'MULTIMASK_SELECTED'
+              WHEN s.i % 3 = 0 THEN 'BRUSH_STROKE' ELSE 'POSITIVE_POINT' END, 22, 3),
         ('IDLE_START', 30, 3),
         ('IDLE_END', 150, 3),
         ('ACCEPT', 160, 4),
         ('IMAGE_CLOSED', 161, 4)
       ) AS e(type, offset_s, k)`;
 
+    // The share of masks accepted as proposed grows from 10% to 70% over the sessions.
+    const noEdit = Prisma.sql`((i * 104729) % ${sessions}::int) < ${sessions}::int * (0.1 + 0.6 * i / ${sessions}::float8)`;
     await tx.$executeRaw`
       INSERT INTO "Annotation" (id, "projectId", "taskId", "imageId", "objectId", "createdById", width, height,
         "finalRle", "proposalRle", "modelVersionId", area, "bboxX0", "bboxY0", "bboxX1", "bboxY1", "editPixels",
@@ -142,10 +146,10 @@ export async function seedDashboardBulk(db: Db, options: BulkSeedOptions): Promi
       SELECT ${p} || '-ann-' || i, ${projectId}, ${p} || '-task-' || i, ${p} || '-img-' || i, 'obj-1',
         ${p} || '-annotator-' || (1 + i % ${annotators}::int), 512, 512, '\\x00'::bytea, '\\x00'::bytea,
         ${p} || '-mv-' || (1 + (i - 1) / ${perVersion}::int), 900, 10, 10, 40, 40,
-        CASE WHEN i % 5 = 0 THEN 0 ELSE 40 END,
-        LEAST(1, 0.6 + 0.3 * i / ${sessions}::float8 + (i % 5 = 0)::int * 0.1),
-        LEAST(1, 0.45 + 0.35 * i / ${sessions}::float8 + (i % 5 = 0)::int * 0.15),
-        2, (i % 3 = 0)::int, 0, i % 5 = 0,
+        CASE WHEN ${noEdit} THEN 0 ELSE 40 END,
+        LEAST(1, 0.6 + 0.3 * i / ${sessions}::float8 + (${noEdit})::int * 0.1),
+        LEAST(1, 0.45 + 0.35 * i / ${sessions}::float8 + (${noEdit})::int * 0.15),
+        2, (i % 3 = 0)::int, 0, ${noEdit},
         ${t0}::timestamp + (i * interval '5 minutes') + (161 * (1.5 - i::float8 / ${sessions}::float8)) * interval '1 second'
       FROM generate_series(1, ${sessions}::int) AS i`;
 

@@ -104,7 +104,7 @@ export function EfficiencyCharts({ data }: { data: DashboardData }) {
               <p className="mb-1 text-xs text-slate-400">by model version that proposed the mask</p>
               <div className="h-48">
                 <ResponsiveContainer width="100%" height="100%">
-                  <LineChart data={versionRows} margin={{ top: 14, right: 12, bottom: 0, left: 0 }}>
+                  <LineChart data={versionRows} margin={{ top: 14, right: 24, bottom: 0, left: 0 }}>
                     <CartesianGrid stroke={COLORS.grid} vertical={false} />
                     <XAxis dataKey="label" {...AXIS_PROPS} />
                     <YAxis {...AXIS_PROPS} width={44} domain={metric.domain ?? ['auto', 'auto']} tickFormatter={(v: number) => metric.format(v)} />
