@@ -11,7 +11,7 @@
  * browser currently serves -> corrective clicks until IoU 0.9 (or a brush fix after 20 clicks) ->
  * accept. Every `masksPerRound` accepted masks the trainer's policy starts a round.
  *
- *   tsx bench/parts/loop.ts [--quick] [--rounds N] [--masks N]
+ *   tsx bench/parts/loop.ts [--quick] [--rounds N] [--masks N] [--fresh-starter]
  *   npm run bench:loop [-- --quick]
  *
  * Figures per round: clicks per mask, share accepted without edit, proposal Dice, the model version
@@ -59,6 +59,9 @@ export interface LoopBenchOptions {
   quick: boolean;
   rounds?: number;
   masksPerRound?: number;
+  /** Start the project from an untrained segmenter instead of models/starter (shows the loop
+   * learning from nothing; the trained starter is already near its ceiling on this data). */
+  freshStarter?: boolean;
   /** Given by bench/run.ts; unused here. */
   resultsDir?: string;
 }
@@ -328,7 +331,9 @@ export async function runLoopBench(options: LoopBenchOptions): Promise<LoopBench
   const kinds = await testDatabaseKinds();
   const database = await createTestDatabaseOn(kinds.includes('postgres') ? 'postgres' : 'embedded', { poolSize: 6 });
   const root = await mkdtemp(join(tmpdir(), 'loupe-loop-bench-'));
-  const starter = await productStarter(root);
+  const starter = options.freshStarter
+    ? { dir: await createFreshStarter(join(root, 'starter'), BASE_CONFIG), note: 'fresh base segmenter (--fresh-starter)' }
+    : await productStarter(root);
   const starterDir = starter.dir;
   log(`starter: ${starter.note}`);
   const artifacts = createBlobStore(join(root, 'artifacts'));
@@ -478,7 +483,7 @@ export async function runLoopBench(options: LoopBenchOptions): Promise<LoopBench
   }
 }
 
-// Standalone: tsx bench/parts/loop.ts [--quick] [--rounds N] [--masks N]
+// Standalone: tsx bench/parts/loop.ts [--quick] [--rounds N] [--masks N] [--fresh-starter]
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
   const flag = (name: string) => {
@@ -487,7 +492,12 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   };
   const rounds = flag('--rounds');
   const masksPerRound = flag('--masks');
-  runLoopBench({ quick: args.includes('--quick'), ...(rounds ? { rounds } : {}), ...(masksPerRound ? { masksPerRound } : {}) }).then(
+  runLoopBench({
+    quick: args.includes('--quick'),
+    freshStarter: args.includes('--fresh-starter'),
+    ...(rounds ? { rounds } : {}),
+    ...(masksPerRound ? { masksPerRound } : {}),
+  }).then(
     (result) => console.log(JSON.stringify(result, null, 2)),
     (error: unknown) => {
       console.error(error);

@@ -41,9 +41,9 @@ export async function runMaeBench(
   await selectTrainingBackend();
   const log = (line: string) => console.log(`[bench:mae] ${line}`);
   const sizes = quick ? [25, 50] : [25, 50, 100, 200];
-  const maeSteps = quick ? 80 : 300;
+  const maeSteps = quick ? 80 : 200;
   // Same number of image-steps for every run: small sets get more epochs.
-  const imageSteps = quick ? 240 : 800;
+  const imageSteps = quick ? 240 : 600;
   const unlabeled = generateSyntheticFaDataset({ count: quick ? 150 : 400, size: 256, seed: 501 });
   const labelled = generateSyntheticFaDataset({ count: 100, size: 256, seed: 502 });
   const heldOut = generateSyntheticFaDataset({ count: quick ? 15 : 30, size: 256, seed: 503 });

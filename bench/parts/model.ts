@@ -33,7 +33,8 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
 const starterDir = path.join(repoRoot, 'models/starter');
 
 type Ort = Parameters<typeof OnnxPredictor.create>[0]['ort'];
-type Timing = ReturnType<typeof summarize> & { min: number };
+/** Wall-clock percentiles and min; cpuP50 = process CPU ms (equals latency on an idle core for 1-thread wasm). */
+type Timing = ReturnType<typeof summarize> & { min: number; cpuP50?: number };
 const timing = (values: number[]): Timing => ({ ...summarize(values), min: Math.min(...values) });
 
 async function inferenceLatency(
@@ -69,13 +70,23 @@ async function inferenceLatency(
   const enc: number[] = [];
   const dec: number[] = [];
   const full: number[] = [];
+  const encCpu: number[] = [];
+  const decCpu: number[] = [];
+  const cpuMs = (since: NodeJS.CpuUsage) => {
+    const d = process.cpuUsage(since);
+    return (d.user + d.system) / 1000;
+  };
   for (let i = 0; i < runs + 3; i++) {
     let t = performance.now();
+    let c = process.cpuUsage();
     const embedding = await predictor.runEncoder(input);
     const te = performance.now() - t;
+    const ce = cpuMs(c);
     t = performance.now();
+    c = process.cpuUsage();
     await predictor.runDecoder(embedding, coords, labels);
     const td = performance.now() - t;
+    const cd = cpuMs(c);
     t = performance.now();
     await predictor.predict(
       { pixels: sample.image, width: sample.width, height: sample.height },
@@ -85,11 +96,17 @@ async function inferenceLatency(
     if (i >= 3) {
       enc.push(te);
       dec.push(td);
+      encCpu.push(ce);
+      decCpu.push(cd);
       full.push(tf2);
     }
   }
   await predictor.release();
-  return { encoder: timing(enc), decoder: timing(dec), boxToMask: timing(full) };
+  return {
+    encoder: { ...timing(enc), cpuP50: summarize(encCpu).p50 },
+    decoder: { ...timing(dec), cpuP50: summarize(decCpu).p50 },
+    boxToMask: timing(full),
+  };
 }
 
 /** Peak: tfjs-wasm 2-D matmul (XNNPACK path) on 256x256x256, best of a few. */

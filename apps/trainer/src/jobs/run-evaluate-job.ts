@@ -9,6 +9,7 @@ import { getActiveModel, type Prisma } from '@loupe/db';
 import { materializeModelFiles } from '../artifacts/materialize-model-files';
 import { assignImageSplits } from '../data/assign-image-splits';
 import { loadLabeledSamples } from '../data/load-labeled-samples';
+import { removeSpecks } from '../data/remove-specks';
 import { TrainerError } from '../errors';
 import type { EvaluationMetrics } from '../model/model-port';
 import type { TrainerServices } from '../trainer-services';
@@ -29,7 +30,7 @@ export async function evaluateModelVersion(
   const workDir = await mkdtemp(join(tmpdir(), 'loupe-eval-'));
   try {
     const files = await materializeModelFiles(services.artifacts, model, join(workDir, 'model'));
-    const metrics = await services.model.evaluate(files, validation);
+    const metrics = await services.model.evaluate(files, validation.map((sample) => ({ ...sample, mask: removeSpecks(sample.mask) })));
     await db.modelVersion.update({
       where: { id: model.id },
       data: { metrics: metrics as unknown as Prisma.InputJsonValue, valDice: metrics.dice, valNoc90: metrics.noc90 },

@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import { promoteModelVersion, type ModelVersion, type Prisma } from '@loupe/db';
 import { materializeModelFiles } from '../artifacts/materialize-model-files';
+import { removeSpecks } from '../data/remove-specks';
 import type { EvaluationMetrics, TrainingSample } from '../model/model-port';
 import type { TrainerServices } from '../trainer-services';
 import { decidePromotion, type PromotionDecision } from './decide-promotion';
@@ -25,8 +26,9 @@ export async function evaluateAndGateCandidate(
   const { db, artifacts, model } = services;
   const activeFiles = await materializeModelFiles(artifacts, input.active, join(input.workDir, 'eval-active'));
   const candidateFiles = await materializeModelFiles(artifacts, input.candidate, join(input.workDir, 'eval-candidate'));
-  const active = await model.evaluate(activeFiles, input.validation);
-  const candidate = await model.evaluate(candidateFiles, input.validation);
+  const targets = input.validation.map((sample) => ({ ...sample, mask: removeSpecks(sample.mask) }));
+  const active = await model.evaluate(activeFiles, targets);
+  const candidate = await model.evaluate(candidateFiles, targets);
   const decision = decidePromotion(candidate, active, input.maxNoc90Regression);
   services.log(
     `candidate v${input.candidate.version}: Dice ${candidate.dice.toFixed(4)} NoC@90 ${candidate.noc90.toFixed(2)} vs active v${input.active.version}: Dice ${active.dice.toFixed(4)} NoC@90 ${active.noc90.toFixed(2)} -> ${decision.promote ? 'promote' : 'keep'} (${decision.reason})`,

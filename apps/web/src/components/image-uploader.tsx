@@ -109,11 +109,13 @@ export function ImageUploader({ projectId, onUploaded }: { projectId: string; on
           {items.map((it) => (
             <li key={it.id} className="rounded-md bg-slate-900 px-3 py-2 text-xs" data-state={it.state}>
               <div className="flex items-center justify-between gap-3">
-                <span className="truncate text-slate-200">{it.name}</span>
+                <span className="max-w-[45%] shrink-0 truncate text-slate-200" title={it.name}>
+                  {it.name}
+                </span>
                 <span
-                  className={
+                  className={`min-w-0 text-right ${
                     it.state === 'refused' ? 'text-red-300' : it.state === 'done' ? 'text-emerald-300' : 'text-slate-400'
-                  }
+                  }`}
                 >
                   {it.state === 'uploading'
                     ? `${Math.round(it.progress * 100)}%`

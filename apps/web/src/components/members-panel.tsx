@@ -28,7 +28,7 @@ export function MembersPanel({ projectId }: { projectId: string }) {
     add.mutate({ projectId, email, role });
   }
   return (
-    <details className="rounded-xl border border-slate-800 bg-slate-900/40 p-4 text-sm">
+    <details className="self-start rounded-xl border border-slate-800 bg-slate-900/40 p-4 text-sm">
       <summary className="cursor-pointer text-slate-300 select-none">Members ({members.data?.length ?? '…'})</summary>
       <ul className="mt-3 space-y-1">
         {members.data?.map((m) => (

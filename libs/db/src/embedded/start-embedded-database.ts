@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { ProtocolAwareQueryQueue } from './protocol-aware-query-queue';
 import { DbError } from '../errors/db-error';
 import { acquireDataDirLock } from './acquire-data-dir-lock';
 import { assertPortFree, portInUseError } from './assert-port-free';
@@ -64,6 +65,8 @@ export async function startEmbeddedDatabase(
     port: options.port,
     maxConnections: options.maxConnections ?? 64,
   });
+  // Replace the per-message queue with one that keeps extended-query cycles together (see its docs).
+  (server as unknown as { queryQueue: ProtocolAwareQueryQueue }).queryQueue = new ProtocolAwareQueryQueue(db);
   try {
     await server.start();
   } catch (error) {

@@ -451,7 +451,8 @@ export function AnnotateWorkspace({ projectId }: { projectId: string }) {
     const t = taskRef.current;
     const object = activeObject(historyRef.current.present);
     if (!t || !object) return;
-    if (object.accepted) {
+    // Saved objects (also ones reopened for correction) are deleted on the server too.
+    if (object.accepted || object.savedMask) {
       try {
         const result = await client.annotations.remove.mutate({ projectId, taskId: t.id, objectId: object.id });
         revisionRef.current = result.revision;

@@ -8,10 +8,12 @@ import {
   commit,
   defaultOutput,
   initialHistory,
+  loadedObject,
   markAccepted,
   patch,
   promptKey,
   redo,
+  selectObject,
   setBox,
   undo,
   type ProposalSet,
@@ -86,6 +88,21 @@ describe('annotation state', () => {
     h = commit(h, setBox(h.present, { x0: 2, y0: 2, x1: 6, y1: 5 }));
     expect(activeObject(h.present)!.id).not.toBe(first.id);
     expect(h.present.objects.find((o) => o.id === first.id)!.box).toEqual({ x0: 0, y0: 0, x1: 4, y1: 4 });
+  });
+
+  it('brushing a saved object reopens it for correction under the same id', () => {
+    const saved = new Uint8Array(W * H).fill(1, 0, 10);
+    let h = initialHistory(W, H, [loadedObject('kept', saved)]);
+    h = commit(h, selectObject(h.present, 'kept'));
+    h = commit(h, addStroke(h.present, { points: [{ x: 0.5, y: 0.5 }], radius: 0.6, mode: 'eraser' }));
+    const edited = activeObject(h.present)!;
+    expect(edited.id).toBe('kept');
+    expect(edited.accepted).toBe(false);
+    expect(edited.mask![0]).toBe(0);
+    expect(edited.mask![5]).toBe(1);
+    expect(edited.savedMask).toBe(saved);
+    h = undo(h);
+    expect(h.present.objects.find((o) => o.id === 'kept')!.accepted).toBe(true);
   });
 
   it('defaultOutput prefers the best multimask output only without clicks', () => {

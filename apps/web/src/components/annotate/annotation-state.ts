@@ -21,7 +21,9 @@ export interface AnnotationObject {
   proposalFor: string | null;
   proposal: ProposalSet | null;
   chosenOutput: number;
-  /** Brush/eraser strokes applied on top of the chosen proposal. */
+  /** Mask strokes start from when there is no proposal: the saved mask of an object being corrected. */
+  baseMask: Uint8Array | null;
+  /** Brush/eraser strokes applied on top of the chosen proposal (or the base mask). */
   strokes: BrushStroke[];
   /** The mask as the annotator sees it (chosen proposal + strokes), or null when empty. */
   mask: Uint8Array | null;
@@ -63,6 +65,7 @@ export function emptyObject(id = newObjectId()): AnnotationObject {
     proposalFor: null,
     proposal: null,
     chosenOutput: 0,
+    baseMask: null,
     strokes: [],
     mask: null,
     savedMask: null,
@@ -82,7 +85,7 @@ export function activeObject(state: AnnotationState): AnnotationObject | null {
 
 /** Recomputes the visible mask: the chosen proposal output, then every stroke in order. */
 export function composeMask(object: AnnotationObject, width: number, height: number): Uint8Array | null {
-  let data: Uint8Array | null = object.proposal?.masks[object.chosenOutput] ?? null;
+  let data: Uint8Array | null = object.proposal?.masks[object.chosenOutput] ?? object.baseMask;
   for (const stroke of object.strokes) {
     data = paintStroke({ width, height, data: data ?? new Uint8Array(width * height) }, stroke).data;
   }
@@ -139,12 +142,20 @@ export function addClick(state: AnnotationState, click: ClickPrompt): Annotation
   return updateObject(state, current.id, (o) => ({ ...o, clicks: [...o.clicks, click], strokes: [] }));
 }
 
+/**
+ * Brush/eraser on the active object. On a saved object this reopens it for correction (same
+ * object id, so accepting again replaces the saved mask); with no active object it starts one.
+ */
 export function addStroke(state: AnnotationState, stroke: BrushStroke): AnnotationState {
   const current = activeObject(state);
-  const target = !current || current.accepted ? emptyObject() : current;
+  const target: AnnotationObject = !current
+    ? emptyObject()
+    : current.accepted
+      ? { ...current, accepted: false, baseMask: current.mask, proposal: null, proposalFor: null, strokes: [], box: null, clicks: [] }
+      : current;
   const withStroke = { ...target, strokes: [...target.strokes, stroke] };
   const updated = { ...withStroke, mask: composeMask(withStroke, state.width, state.height) };
-  if (target !== current) return { ...state, objects: [...state.objects, updated], activeId: updated.id };
+  if (!current) return { ...state, objects: [...state.objects, updated], activeId: updated.id };
   return updateObject(state, target.id, () => updated);
 }
 
@@ -195,5 +206,5 @@ export function selectObject(state: AnnotationState, objectId: string): Annotati
 
 /** Accepted objects as loaded from the server (reopened or sent-back tasks). */
 export function loadedObject(id: string, mask: Uint8Array): AnnotationObject {
-  return { ...emptyObject(id), mask, savedMask: mask, accepted: true };
+  return { ...emptyObject(id), mask, baseMask: mask, savedMask: mask, accepted: true };
 }

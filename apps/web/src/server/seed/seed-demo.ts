@@ -34,7 +34,7 @@ export interface SeedResult {
   imagesAdded: number;
   imageCount: number;
   modelVersion: number | null;
-  generator: 'synthetic-fa' | 'procedural';
+  generator: 'synthetic-fa' | 'procedural' | 'existing';
 }
 
 type Generator = (options: { count: number; size?: number; seed?: number }) => { image: Uint8Array; width: number; height: number }[];
@@ -90,9 +90,10 @@ export async function seedDemo(deps: { db: Db; stores: Stores }, options: SeedOp
   }
 
   const existing = await db.image.count({ where: { projectId: project.id } });
-  const generate = await loadSyntheticGenerator(log);
+  let generate: Generator | null = null;
   let imagesAdded = 0;
   if (existing < options.imageCount) {
+    generate = await loadSyntheticGenerator(log);
     const samples = generate
       ? generate({ count: options.imageCount, size: options.imageSize, seed: 7 })
       : Array.from({ length: options.imageCount }, (_, i) => ({
@@ -126,6 +127,6 @@ export async function seedDemo(deps: { db: Db; stores: Stores }, options: SeedOp
     imagesAdded,
     imageCount,
     modelVersion,
-    generator: generate ? 'synthetic-fa' : 'procedural',
+    generator: existing >= options.imageCount ? 'existing' : generate ? 'synthetic-fa' : 'procedural',
   };
 }
