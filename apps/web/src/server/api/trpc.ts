@@ -26,10 +26,13 @@ const t = initTRPC
       const cause = error.cause;
       const appCode = cause instanceof AppError ? cause.code : null;
       // zod input errors: one readable line naming each offending field.
+      // Errors that escaped the appErrors middleware (e.g. context creation) never show internals.
       const message =
         cause instanceof ZodError
           ? cause.issues.map((issue) => `${issue.path.join('.') || 'input'}: ${issue.message}`).join('; ')
-          : shape.message;
+          : error.code === 'INTERNAL_SERVER_ERROR' && !(cause instanceof AppError)
+            ? 'Internal error'
+            : shape.message;
       return {
         ...shape,
         message,
