@@ -16,6 +16,26 @@ export const resultsDir = join(benchDir, 'results');
 export interface BenchOptions {
   quick: boolean;
   resultsDir: string;
+  /** Other flags, e.g. `--fresh-starter` -> freshStarter: true, `--rounds 3` -> rounds: 3. */
+  [flag: string]: unknown;
+}
+
+/** `--fresh-starter --rounds 3` -> { freshStarter: true, rounds: 3 }. */
+export function parseFlags(args: readonly string[]): Record<string, unknown> {
+  const flags: Record<string, unknown> = {};
+  for (let i = 0; i < args.length; i += 1) {
+    const arg = args[i] ?? '';
+    if (!arg.startsWith('--')) continue;
+    const key = arg.slice(2).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+    const next = args[i + 1];
+    if (next !== undefined && !next.startsWith('--')) {
+      flags[key] = Number.isFinite(Number(next)) ? Number(next) : next;
+      i += 1;
+    } else {
+      flags[key] = true;
+    }
+  }
+  return flags;
 }
 
 type PartRunner = (options: BenchOptions) => Promise<Record<string, unknown>>;
@@ -40,7 +60,7 @@ export async function runPart(part: PartName, options: BenchOptions): Promise<Re
   const seconds = (performance.now() - started) / 1000;
   const record = {
     part,
-    command: `npm run bench:${part}${options.quick ? ' -- --quick' : ''}`,
+    command: `npm run bench:${part}${options.flagText ? ` -- ${String(options.flagText)}` : ''}`,
     environment: describeEnvironment(),
     durationSeconds: Math.round(seconds * 10) / 10,
     quick: options.quick,
@@ -53,7 +73,7 @@ export async function runPart(part: PartName, options: BenchOptions): Promise<Re
 
 async function main(): Promise<void> {
   const [which = 'all', ...flags] = process.argv.slice(2);
-  const options: BenchOptions = { quick: flags.includes('--quick'), resultsDir };
+  const options: BenchOptions = { ...parseFlags(flags), quick: flags.includes('--quick'), resultsDir, flagText: flags.join(' ') };
   await mkdir(resultsDir, { recursive: true });
   const parts: PartName[] =
     which === 'all' ? [...PARTS] : which === 'report' ? [] : [which as PartName];

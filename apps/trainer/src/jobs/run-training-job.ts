@@ -5,7 +5,7 @@
  * and, after a promotion, an active-learning scoring job. On any failure the run records the
  * reason and the active model is untouched (only promoteModelVersion changes it).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { enqueueJob, ensureStarterModel, getActiveModel, type ModelVersion, type Prisma } from '@loupe/db';
@@ -43,7 +43,10 @@ export async function runTrainingJob(services: TrainerServices, context: JobCont
   const trainerConfig = TRAINER_CONFIGS[env.TRAINER_CONFIG];
   const epochs = payload.epochs ?? project.finetuneEpochs;
   const run = await beginTrainingRun(db, job, payload, kind, projectId, epochs);
-  const workDir = await mkdtemp(join(tmpdir(), `loupe-run-${run.id}-`));
+  // One scratch folder per run: a retry after a crash clears what the dead attempt left there.
+  const workDir = join(tmpdir(), `loupe-run-${run.id}`);
+  await rm(workDir, { recursive: true, force: true });
+  await mkdir(workDir, { recursive: true });
   try {
     const activeAtStart = await ensureStarterModel(db, services.artifacts, projectId, env.STARTER_MODEL_DIR);
     if (!run.resumed) await db.trainingRun.update({ where: { id: run.id }, data: { baseModelVersionId: activeAtStart.id } });
