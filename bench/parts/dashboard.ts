@@ -4,6 +4,7 @@
  * dashboard data load -- every aggregate the page needs, exactly as the tRPC router calls them
  * (loadDashboard) -- over 20 runs after 2 warm-up runs. Target: p50 < 500 ms. Then times each
  * aggregate alone (perQueryAloneMs) to show where the time goes.
+ * The smoke run (npm test) does the same with 2,000 events, 3 timed runs after 1 warm-up run.
  *
  * Database: a fresh `loupe_bench_*` database on BENCH_DATABASE_URL's server, else on
  * TEST_DATABASE_URL's, else an embedded PGlite (reported as `database`).
@@ -77,9 +78,17 @@ async function openDatabase(): Promise<BenchDatabase> {
 
 const round = (value: number) => Math.round(value * 10) / 10;
 
-export async function runDashboardBench(options: { quick: boolean; resultsDir: string }): Promise<Record<string, unknown>> {
-  const targetEvents = options.quick ? 10_000 : 100_000;
-  const runs = 20;
+/** Sizes per mode: full, quick (--quick), smoke (npm test: the same seeding and loads, tiny). */
+function sizes(options: { quick: boolean; smoke?: boolean }) {
+  if (options.smoke) return { events: 2_000, runs: 3, warmup: 1 };
+  if (options.quick) return { events: 10_000, runs: 20, warmup: 2 };
+  return { events: 100_000, runs: 20, warmup: 2 };
+}
+
+export async function runDashboardBench(options: { quick: boolean; smoke?: boolean; resultsDir: string }): Promise<Record<string, unknown>> {
+  const size = sizes(options);
+  const targetEvents = size.events;
+  const runs = size.runs;
   const database = await openDatabase();
   try {
     const { db } = database;
@@ -93,7 +102,7 @@ export async function runDashboardBench(options: { quick: boolean; resultsDir: s
       SELECT indexdef FROM pg_indexes
       WHERE tablename = 'InteractionEvent' AND indexdef LIKE '%("projectId", "taskId", "userId", "clientTime"%'`;
 
-    for (let i = 0; i < 2; i++) await loadDashboard(db, seeded.projectId);
+    for (let i = 0; i < size.warmup; i++) await loadDashboard(db, seeded.projectId);
     const totals: number[] = [];
     const perQuery: Record<string, number[]> = {};
     for (let i = 0; i < runs; i++) {

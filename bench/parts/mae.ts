@@ -11,6 +11,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { TINY_CONFIG } from '@loupe/model';
 import {
   BASE_CONFIG,
   createSegmenter,
@@ -34,19 +35,42 @@ export interface MaeRow {
   gain: number;
 }
 
-export async function runMaeBench(
-  options: { quick?: boolean; resultsDir?: string } = {},
-): Promise<Record<string, unknown>> {
+/**
+ * Sizes per mode: full, quick (--quick), smoke (npm test: the same pretrain / fine-tune / validate
+ * path on the tiny network, small images and a handful of masks; its one label count stands in
+ * for 50 in gainAt50, so the figure only shows the path works, not what MAE buys).
+ */
+function sizes(options: { quick?: boolean; smoke?: boolean }) {
+  if (options.smoke) {
+    return { config: TINY_CONFIG, labelCounts: [8], maeSteps: 4, imageSteps: 16, imageSize: 64, unlabeled: 16, labelled: 8, heldOut: 4 };
+  }
   const quick = options.quick ?? false;
+  return {
+    config: BASE_CONFIG,
+    labelCounts: quick ? [25, 50] : [25, 50, 100, 200],
+    maeSteps: quick ? 80 : 200,
+    imageSteps: quick ? 240 : 600,
+    imageSize: 256,
+    unlabeled: quick ? 150 : 400,
+    labelled: 100,
+    heldOut: quick ? 15 : 30,
+  };
+}
+
+export async function runMaeBench(
+  options: { quick?: boolean; smoke?: boolean; resultsDir?: string } = {},
+): Promise<Record<string, unknown>> {
+  const size = sizes(options);
+  const config = size.config;
   await selectTrainingBackend();
   const log = (line: string) => console.log(`[bench:mae] ${line}`);
-  const sizes = quick ? [25, 50] : [25, 50, 100, 200];
-  const maeSteps = quick ? 80 : 200;
+  const labelCounts = size.labelCounts;
+  const maeSteps = size.maeSteps;
   // Same number of image-steps for every run: small sets get more epochs.
-  const imageSteps = quick ? 240 : 600;
-  const unlabeled = generateSyntheticFaDataset({ count: quick ? 150 : 400, size: 256, seed: 501 });
-  const labelled = generateSyntheticFaDataset({ count: 100, size: 256, seed: 502 });
-  const heldOut = generateSyntheticFaDataset({ count: quick ? 15 : 30, size: 256, seed: 503 });
+  const imageSteps = size.imageSteps;
+  const unlabeled = generateSyntheticFaDataset({ count: size.unlabeled, size: size.imageSize, seed: 501 });
+  const labelled = generateSyntheticFaDataset({ count: size.labelled, size: size.imageSize, seed: 502 });
+  const heldOut = generateSyntheticFaDataset({ count: size.heldOut, size: size.imageSize, seed: 503 });
   const pool: FineTuneSample[] = labelled.flatMap((d) =>
     d.lesions.map((mask) => ({ image: d.image, width: d.width, height: d.height, mask })),
   );
@@ -57,7 +81,7 @@ export async function runMaeBench(
   const dir = await mkdtemp(path.join(tmpdir(), 'loupe-mae-bench-'));
   const pretrainedPath = path.join(dir, 'mae.safetensors');
   const started = performance.now();
-  const pretrained = createSegmenter(BASE_CONFIG, { seed: 1 });
+  const pretrained = createSegmenter(config, { seed: 1 });
   const mae = await pretrainMae({
     model: pretrained,
     images: unlabeled.map((d) => ({ pixels: d.image, width: d.width, height: d.height })),
@@ -73,12 +97,12 @@ export async function runMaeBench(
   const maeSeconds = (performance.now() - started) / 1000;
 
   const rows: MaeRow[] = [];
-  for (const n of sizes) {
+  for (const n of labelCounts) {
     const samples = pool.slice(0, n);
     const epochs = Math.max(1, Math.round(imageSteps / n));
     const dice: Record<'mae' | 'random', number> = { mae: 0, random: 0 };
     for (const init of ['mae', 'random'] as const) {
-      const model = createSegmenter(BASE_CONFIG, { seed: 1 });
+      const model = createSegmenter(config, { seed: 1 });
       if (init === 'mae') await loadPretrainedEncoder(model, pretrainedPath);
       const result = await fineTune({
         model,
@@ -122,7 +146,7 @@ export async function runMaeBench(
     plot = null;
   }
   return {
-    config: BASE_CONFIG.name,
+    config: config.name,
     maeSteps,
     maeFinalLoss: mae.lossHistory.at(-1) ?? null,
     maeSeconds: Math.round(maeSeconds),
@@ -130,7 +154,8 @@ export async function runMaeBench(
     heldOutObjects: test.length,
     metric: 'box-prompted Dice on the crop mask grid (tfjs weights), held-out synthetic FA',
     rows,
-    gainAt50: rows.find((r) => r.masks === 50)?.gain ?? null,
+    // Smoke: its one (smaller) label count stands in for 50.
+    gainAt50: rows.find((r) => r.masks === 50)?.gain ?? (options.smoke ? (rows[0]?.gain ?? null) : null),
     plot: plot ? path.relative(path.resolve(benchDir, '..'), plot) : null,
   };
 }

@@ -159,10 +159,17 @@ async function trainingSpeed(
   return { p50: summarize(warm).p50, min: Math.min(...warm), cpuP50: summarize(cpu.slice(1)).p50 };
 }
 
+/** Sizes per mode: full, quick (--quick), smoke (npm test: the same measurements, a few steps and runs). */
+function sizes(options: { quick?: boolean; smoke?: boolean }) {
+  if (options.smoke) return { trainingSteps: 1, inferenceRuns: 3 };
+  if (options.quick) return { trainingSteps: 4, inferenceRuns: 15 };
+  return { trainingSteps: 10, inferenceRuns: 50 };
+}
+
 export async function runModelBench(
-  options: { quick?: boolean } = {},
+  options: { quick?: boolean; smoke?: boolean } = {},
 ): Promise<Record<string, unknown>> {
-  const quick = options.quick ?? false;
+  const size = sizes(options);
   const backend = await selectTrainingBackend();
   const probe = createSegmenter(BASE_CONFIG, { seed: 1 });
   const params = probe.specs
@@ -173,10 +180,10 @@ export async function runModelBench(
   const peakGflops = measurePeakGflops();
   const loadBefore = os.loadavg()[0];
   // Decoder-only first: the full run then starts with the wasm kernels warm.
-  const decoderSpeed = await trainingSpeed(quick ? 4 : 10, true);
-  const fullSpeed = await trainingSpeed(quick ? 4 : 10, false);
+  const decoderSpeed = await trainingSpeed(size.trainingSteps, true);
+  const fullSpeed = await trainingSpeed(size.trainingSteps, false);
   const full = fullSpeed.p50;
-  const runs = quick ? 15 : 50;
+  const runs = size.inferenceRuns;
   const ortNode = await inferenceLatency(ortNodeModule, runs);
   ortWebModule.env.wasm.numThreads = 1;
   const ortWeb = await inferenceLatency(ortWebModule as unknown as Ort, runs);

@@ -72,10 +72,11 @@ function time(fn: () => unknown, iterations: number, warmup: number): Timing {
 }
 
 export async function runPromptsBench(
-  options: { quick?: boolean } = {},
+  /** smoke: the same measurements on the same 1024x1024 mask, a few iterations (npm test). */
+  options: { quick?: boolean; smoke?: boolean } = {},
 ): Promise<Record<string, unknown>> {
-  const iterations = options.quick ? 15 : 50;
-  const warmup = options.quick ? 3 : 10;
+  const iterations = options.smoke ? 5 : options.quick ? 15 : 50;
+  const warmup = options.smoke ? 1 : options.quick ? 3 : 10;
   const mask = blobMask(1024, 1);
   const rle = encodeRle(mask);
   const bytes = encodeMaskBytes(mask);

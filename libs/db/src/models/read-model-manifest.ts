@@ -1,9 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseManifest, type ModelManifest as ContractManifest } from '@loupe/model';
+import { MODEL_FILES as CONTRACT_FILES, parseManifest, type ModelManifest as ContractManifest } from '@loupe/model';
 import { DbError } from '../errors/db-error';
 
-export const MODEL_FILES = ['encoder.onnx', 'decoder.onnx'] as const;
+/** The ONNX files a registered model consists of (names from the model contract). */
+export const MODEL_FILES = [CONTRACT_FILES.encoder, CONTRACT_FILES.decoder] as const;
 export type ModelFileName = (typeof MODEL_FILES)[number];
 
 export interface ModelManifest {
