@@ -22,6 +22,9 @@
  * time to the decision, which is when a passing candidate would have been promoted).
  * Data: DRIVE pseudo-FA (real retinal backgrounds, a domain the synthetic-trained starter has not
  * seen) when ../shared/data is present, else synthetic FA; --quick always uses small synthetic images.
+ * The smoke run (npm test, `smoke: true`) runs the same loop -- database, save path, trainer process
+ * with its policy, gate and scoring, promotion subscription -- with the trainer's tiny config
+ * (TRAINER_CONFIG=tiny, a fresh tiny starter), 2 rounds of 4 masks on 64 px synthetic images.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -40,7 +43,7 @@ import {
   type ModelVersion,
 } from '@loupe/db';
 import { createTestDatabaseOn, testDatabaseKinds } from '@loupe/db/testing';
-import { BASE_CONFIG, type ModelConfig } from '@loupe/model';
+import { BASE_CONFIG, TINY_CONFIG, type ModelConfig } from '@loupe/model';
 import {
   OnnxPredictor,
   createSegmenter,
@@ -62,6 +65,9 @@ export interface LoopBenchOptions {
   /** Start the project from an untrained segmenter instead of models/starter (shows the loop
    * learning from nothing; the trained starter is already near its ceiling on this data). */
   freshStarter?: boolean;
+  /** Tiny sizes for the smoke test (npm test): the trainer's tiny config and a fresh tiny starter,
+   * 2 rounds of 4 masks on 64 px images. The figures show the loop works, not how well. */
+  smoke?: boolean;
   /** Given by bench/run.ts; unused here. */
   resultsDir?: string;
 }
@@ -90,7 +96,7 @@ export interface LoopRound {
 }
 
 export interface LoopBenchResult {
-  config: { trainerConfig: 'product'; rounds: number; masksPerRound: number; data: string; epochs: number; database: string; starter: string };
+  config: { trainerConfig: 'product' | 'tiny'; rounds: number; masksPerRound: number; data: string; epochs: number; database: string; starter: string };
   rounds: LoopRound[];
   timeToPromotedSeconds: number | null;
   timeToGateDecisionSeconds: number | null;
@@ -321,17 +327,21 @@ export async function runLoopBench(options: LoopBenchOptions): Promise<LoopBench
   const quick = options.quick;
   // Quick mode keeps the product network (the tiny test network learns nothing useful from a few
   // dozen masks) and shrinks the loop: fewer, smaller rounds on smaller images.
-  const rounds = options.rounds ?? (quick ? 2 : 5);
-  const masksPerRound = options.masksPerRound ?? (quick ? 10 : 20);
-  const imageSize = quick ? 128 : 256;
+  // The smoke run swaps in the tiny network (seconds per round); the loop itself is unchanged.
+  const smoke = options.smoke ?? false;
+  const rounds = options.rounds ?? (smoke || quick ? 2 : 5);
+  const masksPerRound = options.masksPerRound ?? (smoke ? 4 : quick ? 10 : 20);
+  const imageSize = smoke ? 64 : quick ? 128 : 256;
   const epochs = 4;
-  const trainerConfig = 'product';
+  const trainerConfig: LoopBenchResult['config']['trainerConfig'] = smoke ? 'tiny' : 'product';
   const log = (line: string) => console.log(`[loop] ${line}`);
 
   const kinds = await testDatabaseKinds();
   const database = await createTestDatabaseOn(kinds.includes('postgres') ? 'postgres' : 'embedded', { poolSize: 6 });
   const root = await mkdtemp(join(tmpdir(), 'loupe-loop-bench-'));
-  const starter = options.freshStarter
+  const starter = smoke
+    ? { dir: await createFreshStarter(join(root, 'starter'), TINY_CONFIG), note: 'fresh tiny segmenter (smoke)' }
+    : options.freshStarter
     ? { dir: await createFreshStarter(join(root, 'starter'), BASE_CONFIG), note: 'fresh base segmenter (--fresh-starter)' }
     : await productStarter(root);
   const starterDir = starter.dir;
@@ -359,9 +369,9 @@ export async function runLoopBench(options: LoopBenchOptions): Promise<LoopBench
     // The pool is larger than what gets labeled, so active learning has a choice. The project's
     // images come from another domain than the starter's training data (real DRIVE backgrounds,
     // where available) as a new clinic's images would; the synthetic generator is the fallback.
-    const poolCount = rounds * masksPerRound + Math.max(20, masksPerRound * 2);
-    const testCount = quick ? 12 : 24;
-    const drivePool = quick ? [] : await loadDrivePseudoFa({ count: poolCount, seed: 101, lesions: [1, 3], log });
+    const poolCount = rounds * masksPerRound + (smoke ? masksPerRound : Math.max(20, masksPerRound * 2));
+    const testCount = smoke ? 4 : quick ? 12 : 24;
+    const drivePool = quick || smoke ? [] : await loadDrivePseudoFa({ count: poolCount, seed: 101, lesions: [1, 3], log });
     const driveTest = drivePool.length > 0 ? await loadDrivePseudoFa({ count: testCount, seed: 202, lesions: [1, 3], log }) : [];
     const dataSource = drivePool.length > 0 ? 'DRIVE pseudo-FA (565x584)' : `synthetic FA (${imageSize}x${imageSize})`;
     const pool = drivePool.length > 0 ? drivePool : generateSyntheticFaDataset({ count: poolCount, size: imageSize, seed: 101, lesions: [1, 3] });
@@ -369,7 +379,17 @@ export async function runLoopBench(options: LoopBenchOptions): Promise<LoopBench
     log(`data: ${dataSource}, ${pool.length} pool images, ${testSet.length} fixed test images`);
     const user = await db.user.create({ data: { email: 'scripted-annotator@loop.bench', name: 'Scripted annotator', passwordHash: 'x' } });
     const project = await db.project.create({
-      data: { slug: 'loop-bench', name: 'Loop bench', finetuneMinNewMasks: masksPerRound, finetuneEpochs: epochs, pretrainMinNewImages: 1_000_000 },
+      data: {
+        slug: 'loop-bench',
+        name: 'Loop bench',
+        finetuneMinNewMasks: masksPerRound,
+        finetuneEpochs: epochs,
+        pretrainMinNewImages: 1_000_000,
+        // Smoke: 4 masks per round in up to 3 lesion-size buckets; at the default 20% a bucket's
+        // first validation image comes at its 3rd image, so round 1 could have none. At 34% it
+        // comes at the 2nd, and 4 masks always put 2 in some bucket.
+        ...(smoke ? { holdoutFraction: 0.34 } : {}),
+      },
     });
     await db.membership.create({ data: { userId: user.id, projectId: project.id, role: 'ANNOTATOR' } });
     const samples = await addImages(db, blobs, project.id, pool);

@@ -42,7 +42,16 @@ export interface MaeRow {
  */
 function sizes(options: { quick?: boolean; smoke?: boolean }) {
   if (options.smoke) {
-    return { config: TINY_CONFIG, labelCounts: [8], maeSteps: 4, imageSteps: 16, imageSize: 64, unlabeled: 16, labelled: 8, heldOut: 4 };
+    return {
+      config: TINY_CONFIG,
+      labelCounts: [8],
+      maeSteps: 4,
+      imageSteps: 16,
+      imageSize: 64,
+      unlabeled: 16,
+      labelled: 8,
+      heldOut: 4,
+    };
   }
   const quick = options.quick ?? false;
   return {
@@ -68,9 +77,21 @@ export async function runMaeBench(
   const maeSteps = size.maeSteps;
   // Same number of image-steps for every run: small sets get more epochs.
   const imageSteps = size.imageSteps;
-  const unlabeled = generateSyntheticFaDataset({ count: size.unlabeled, size: size.imageSize, seed: 501 });
-  const labelled = generateSyntheticFaDataset({ count: size.labelled, size: size.imageSize, seed: 502 });
-  const heldOut = generateSyntheticFaDataset({ count: size.heldOut, size: size.imageSize, seed: 503 });
+  const unlabeled = generateSyntheticFaDataset({
+    count: size.unlabeled,
+    size: size.imageSize,
+    seed: 501,
+  });
+  const labelled = generateSyntheticFaDataset({
+    count: size.labelled,
+    size: size.imageSize,
+    seed: 502,
+  });
+  const heldOut = generateSyntheticFaDataset({
+    count: size.heldOut,
+    size: size.imageSize,
+    seed: 503,
+  });
   const pool: FineTuneSample[] = labelled.flatMap((d) =>
     d.lesions.map((mask) => ({ image: d.image, width: d.width, height: d.height, mask })),
   );
@@ -155,7 +176,8 @@ export async function runMaeBench(
     metric: 'box-prompted Dice on the crop mask grid (tfjs weights), held-out synthetic FA',
     rows,
     // Smoke: its one (smaller) label count stands in for 50.
-    gainAt50: rows.find((r) => r.masks === 50)?.gain ?? (options.smoke ? (rows[0]?.gain ?? null) : null),
+    gainAt50:
+      rows.find((r) => r.masks === 50)?.gain ?? (options.smoke ? (rows[0]?.gain ?? null) : null),
     plot: plot ? path.relative(path.resolve(benchDir, '..'), plot) : null,
   };
 }

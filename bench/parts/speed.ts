@@ -20,6 +20,8 @@ import { DEFAULT_CONFIGS, measureBrowserLatency, type BrowserLatencyResult, type
 import { measureAnnotateLatency } from '../speed/annotate-latency';
 import { repoRoot } from '../lib/repo-root';
 import { measureTrainingThroughput } from '../speed/training-throughput';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- measure at the thread count the app itself picks
+import { ortThreadsFor } from '../../apps/web/src/worker/ort-runtime';
 
 export interface SpeedBenchOptions extends BenchOptions {
   /** Tiny sizes for the smoke test: a few iterations, the ort-web 1-thread config only. */
@@ -34,7 +36,7 @@ function sizes(options: SpeedBenchOptions) {
 }
 
 /** Threads the app's inference worker uses here (apps/web ort-runtime: min(4, cores)); 1 or 2 are measured. */
-export const APP_THREADS = Math.min(2, Math.max(1, cpus().length));
+export const APP_THREADS = Math.min(2, ortThreadsFor(cpus().length));
 
 function engineLabel(key: string): string {
   return key.replace(/^ortWeb/, 'ort-web ').replace(/^tfjsWasm/, 'tfjs-wasm ').replace(/(\d)Threads?$/, '$1 thread(s)');
