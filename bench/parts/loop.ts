@@ -28,7 +28,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,7 +43,7 @@ import {
   type ModelVersion,
 } from '@loupe/db';
 import { createTestDatabaseOn, testDatabaseKinds } from '@loupe/db/testing';
-import { BASE_CONFIG, TINY_CONFIG, type ModelConfig } from '@loupe/model';
+import { BASE_CONFIG, MODEL_FILES, TINY_CONFIG, type ModelConfig } from '@loupe/model';
 import {
   OnnxPredictor,
   createSegmenter,
@@ -478,6 +478,9 @@ export async function runLoopBench(options: LoopBenchOptions): Promise<LoopBench
       );
     }
 
+    // The model served at the end stays behind for `bench:quality` as "the latest trained model".
+    if (!smoke && !quick && browser.model) await keepServedModel(browser.model.version, artifacts, join(repoRoot, '.data', 'bench', 'loop-latest'));
+
     const first = results[0];
     const last = results.at(-1);
     const firstPromoted = results.find((r) => r.secondsToPromotedInBrowser !== null);
@@ -501,6 +504,22 @@ export async function runLoopBench(options: LoopBenchOptions): Promise<LoopBench
     await database.close();
     await rm(root, { recursive: true, force: true });
   }
+}
+
+/** Writes a registered version's files (hashes checked by the store's keys) as a model folder. */
+async function keepServedModel(version: ModelVersion, artifacts: BlobStore, dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  const files: Array<[string | null, string | null, string]> = [
+    [version.manifestKey, version.manifestSha256, MODEL_FILES.manifest],
+    [version.encoderKey, version.encoderSha256, MODEL_FILES.encoder],
+    [version.decoderKey, version.decoderSha256, MODEL_FILES.decoder],
+  ];
+  for (const [key, sha256, name] of files) {
+    if (!key || !sha256 || !(await artifacts.verify(key, sha256))) throw new Error(`model v${version.version}: ${name} is missing or does not match its sha256`);
+    await writeFile(join(dir, name), await artifacts.get(key));
+  }
+  console.log(`[loop] kept the served model v${version.version} in ${dir} for bench:quality`);
 }
 
 // Standalone: tsx bench/parts/loop.ts [--quick] [--rounds N] [--masks N] [--fresh-starter]
