@@ -36,7 +36,7 @@ export async function plotLines(options: {
       encoding: {
         x: { field: 'x', type: 'quantitative', title: options.xTitle },
         y: { field: 'y', type: 'quantitative', title: options.yTitle, scale: { zero: false } },
-        color: { field: 'series', type: 'nominal', title: null },
+        color: { field: 'series', type: 'nominal', title: null, legend: { labelLimit: 280, orient: 'bottom', columns: 2 } },
       },
     },
   ];

@@ -51,19 +51,34 @@ async function plotsFor(record: PartRecord, resultsDir: string): Promise<string[
   const rounds = result['rounds'];
   if (record.part === 'loop' && Array.isArray(rounds) && rounds.length > 0) {
     const rows = rounds as Array<Record<string, number>>;
+    const series = (name: string, key: string) => ({
+      name,
+      points: rows.filter((r) => typeof r[key] === 'number').map((r) => ({ x: r['round'] ?? 0, y: r[key] ?? 0 })),
+    });
+    // Effort and quality have different scales: one chart each.
     const file = join(resultsDir, 'loop.png');
     await plotLines({
-      title: 'Active-learning loop: effort per mask by round',
-      xTitle: 'round (20 masks each)',
-      yTitle: 'value',
-      series: [
-        { name: 'clicks per mask', points: rows.map((r) => ({ x: r['round'] ?? 0, y: r['clicksPerMask'] ?? 0 })) },
-        { name: 'proposal Dice', points: rows.map((r) => ({ x: r['round'] ?? 0, y: r['proposalDice'] ?? 0 })) },
-        { name: 'accepted without edit', points: rows.map((r) => ({ x: r['round'] ?? 0, y: r['acceptedWithoutEditShare'] ?? 0 })) },
-      ],
+      title: 'Active-learning loop: corrections per accepted mask',
+      xTitle: 'round (each round = one batch of accepted masks)',
+      yTitle: 'clicks per mask',
+      series: [series('clicks per mask', 'clicksPerMask')],
       outFile: file,
     });
     files.push(file);
+    const qualityFile = join(resultsDir, 'loop-quality.png');
+    await plotLines({
+      title: 'Active-learning loop: model quality by round',
+      xTitle: 'round',
+      yTitle: 'Dice / share',
+      series: [
+        series('proposal Dice (served model)', 'proposalDice'),
+        series('accepted without edit', 'acceptedWithoutEditShare'),
+        series('validation Dice after round', 'valDice'),
+        series('fixed test Dice after round', 'testDice'),
+      ],
+      outFile: qualityFile,
+    });
+    files.push(qualityFile);
   }
   for (const extra of (result['plots'] as string[] | undefined) ?? []) files.push(join(resultsDir, extra));
   return files.filter((f) => existsSync(f));

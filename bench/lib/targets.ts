@@ -33,8 +33,10 @@ export const TARGETS: Target[] = [
   { part: 'model', label: 'ort-web 1 thread: encoder + decoder p50 (new box)', issue: '#4', read: (r) => sum(at(r, 'ortWeb.encoder.p50'), at(r, 'ortWeb.decoder.p50')), comparator: '<=', value: 50, unit: 'ms' },
   { part: 'model', label: 'ort-web 1 thread: decoder p50 (click)', issue: '#4', read: (r) => at(r, 'ortWeb.decoder.p50'), comparator: '<=', value: 10, unit: 'ms' },
   { part: 'model', label: 'fine-tuning round, 200 masks x 4 epochs (wasm)', issue: '#4', read: (r) => { const ms = at(r, 'trainMsPerImage.full'); return ms === undefined ? undefined : (ms * 800) / 1000; }, comparator: '<=', value: 300, unit: 's' },
-  { part: 'quality', label: 'box Dice, synthetic held-out (latest trained model, else starter)', issue: '#4', read: (r) => at(r, 'synthetic.latest.dice') ?? at(r, 'synthetic.starter.dice'), comparator: '>=', value: 0.85, unit: '' },
-  { part: 'quality', label: 'box Dice, DRIVE pseudo-FA (latest trained model, else starter)', issue: '#4', read: (r) => at(r, 'drive.latest.dice') ?? at(r, 'drive.starter.dice'), comparator: '>=', value: 0.8, unit: '' },
+  // Issue #4's quality targets are for the model the library ships (the starter). The latest
+  // trained model (e.g. the loop bench's, trained on other data) is reported beside it, in its section.
+  { part: 'quality', label: 'box Dice, synthetic held-out (starter model)', issue: '#4', read: (r) => at(r, 'synthetic.starter.dice'), comparator: '>=', value: 0.85, unit: '' },
+  { part: 'quality', label: 'box Dice, DRIVE pseudo-FA (starter model)', issue: '#4', read: (r) => at(r, 'drive.starter.dice'), comparator: '>=', value: 0.8, unit: '' },
   { part: 'mae', label: 'Dice gain of MAE init over random init at 50 masks', issue: '#4', read: (r) => at(r, 'gainAt50'), comparator: '>', value: 0, unit: '' },
   { part: 'loop', label: 'clicks per mask, last round minus first round', issue: '#5/#8', read: (r) => at(r, 'clicksPerMaskChange'), comparator: '<', value: 0, unit: 'clicks' },
   { part: 'loop', label: 'validation Dice, round 5 minus round 1', issue: '#5', read: (r) => at(r, 'valDiceChange'), comparator: '>', value: 0, unit: '' },
