@@ -39,7 +39,7 @@ import { testHooks } from './loupe-test-hooks';
 import { ACTIVE_COLOR, OBJECT_COLORS } from './mask-overlay';
 import { useModelRuntime } from './use-model-runtime';
 import { ViewerCanvas, type Tool, type ViewerHandle } from './viewer-canvas';
-import { autoWindow, fullRangeWindow, renderWindowed, type WindowLevel } from './window-level';
+import { autoWindow, fullRangeWindow, renderWindowedCanvas, type WindowLevel } from './window-level';
 
 type TaskView = NonNullable<inferRouterOutputs<AppRouter>['queue']['next']>;
 
@@ -231,15 +231,7 @@ export function AnnotateWorkspace({ projectId }: { projectId: string }) {
   // ---------------------------------------------------------------- base image with window/level
   const imageCanvas = useMemo(() => {
     if (!image) return null;
-    const canvas = document.createElement('canvas');
-    canvas.width = image.width;
-    canvas.height = image.height;
-    const ctx = canvas.getContext('2d');
-    if (!ctx) return null;
-    const data = ctx.createImageData(image.width, image.height);
-    renderWindowed(image.samples, windowLevel, data.data);
-    ctx.putImageData(data, 0, 0);
-    return canvas;
+    return renderWindowedCanvas(image, windowLevel);
   }, [image, windowLevel]);
 
   // ---------------------------------------------------------------- model interaction

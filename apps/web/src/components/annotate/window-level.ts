@@ -50,3 +50,19 @@ export function renderWindowed(samples: Uint8Array | Uint16Array, window: Window
     out[j + 3] = 255;
   }
 }
+
+/** An offscreen canvas holding the image rendered through the window (null without a 2D context). */
+export function renderWindowedCanvas(
+  image: { width: number; height: number; samples: Uint8Array | Uint16Array },
+  window: WindowLevel,
+): HTMLCanvasElement | null {
+  const canvas = document.createElement('canvas');
+  canvas.width = image.width;
+  canvas.height = image.height;
+  const ctx = canvas.getContext('2d');
+  if (!ctx) return null;
+  const data = ctx.createImageData(image.width, image.height);
+  renderWindowed(image.samples, window, data.data);
+  ctx.putImageData(data, 0, 0);
+  return canvas;
+}

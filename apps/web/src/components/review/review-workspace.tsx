@@ -10,7 +10,7 @@ import { loadedObject } from '../annotate/annotation-state';
 import { base64ToBytes } from '../annotate/base64';
 import { OBJECT_COLORS } from '../annotate/mask-overlay';
 import { ViewerCanvas, type ViewerHandle } from '../annotate/viewer-canvas';
-import { autoWindow, fullRangeWindow, renderWindowed } from '../annotate/window-level';
+import { autoWindow, fullRangeWindow, renderWindowedCanvas } from '../annotate/window-level';
 import { StatusBadge } from '../status-badge';
 import { errorMessage, useToast } from '../toast';
 import { useTRPC } from '../trpc';
@@ -61,15 +61,7 @@ export function ReviewWorkspace({ projectId }: { projectId: string }) {
   );
   const imageCanvas = useMemo(() => {
     if (!image) return null;
-    const canvas = document.createElement('canvas');
-    canvas.width = image.width;
-    canvas.height = image.height;
-    const ctx = canvas.getContext('2d');
-    if (!ctx) return null;
-    const data = ctx.createImageData(image.width, image.height);
-    renderWindowed(image.samples, image.bitDepth === 16 ? autoWindow(image.samples, 16) : fullRangeWindow(8), data.data);
-    ctx.putImageData(data, 0, 0);
-    return canvas;
+    return renderWindowedCanvas(image, image.bitDepth === 16 ? autoWindow(image.samples, 16) : fullRangeWindow(8));
   }, [image]);
 
   const decide = useMutation(
