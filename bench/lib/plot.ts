@@ -27,6 +27,8 @@ export async function plotLines(options: {
   yTitle: string;
   series: Series[];
   markers?: Array<{ x: number; label: string }>;
+  /** x takes whole numbers only (rounds): no ticks between them. */
+  integerX?: boolean;
   outFile: string;
 }): Promise<void> {
   const values = options.series.flatMap((s) => s.points.map((p) => ({ ...p, series: s.name })));
@@ -34,7 +36,7 @@ export async function plotLines(options: {
     {
       mark: { type: 'line', point: true },
       encoding: {
-        x: { field: 'x', type: 'quantitative', title: options.xTitle },
+        x: { field: 'x', type: 'quantitative', title: options.xTitle, ...(options.integerX ? { axis: { tickMinStep: 1, format: 'd' } } : {}) },
         y: { field: 'y', type: 'quantitative', title: options.yTitle, scale: { zero: false } },
         color: { field: 'series', type: 'nominal', title: null, legend: { labelLimit: 280, orient: 'bottom', columns: 2 } },
       },

@@ -62,6 +62,7 @@ async function plotsFor(record: PartRecord, resultsDir: string): Promise<string[
       xTitle: 'round (each round = one batch of accepted masks)',
       yTitle: 'clicks per mask',
       series: [series('clicks per mask', 'clicksPerMask')],
+      integerX: true,
       outFile: file,
     });
     files.push(file);
@@ -76,6 +77,7 @@ async function plotsFor(record: PartRecord, resultsDir: string): Promise<string[
         series('validation Dice after round', 'valDice'),
         series('fixed test Dice after round', 'testDice'),
       ],
+      integerX: true,
       outFile: qualityFile,
     });
     files.push(qualityFile);

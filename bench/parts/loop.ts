@@ -1,51 +1,47 @@
 /**
- * The learning loop end to end, on the real services: a database (real Postgres when one answers,
- * else embedded PGlite), the annotation save path the web uses (libs/db leases + saveAnnotation,
- * with the statistics the web's saveObjectMask computes, then submit), the trainer as its own
- * process (`node --import tsx apps/trainer/src/main.ts`, exactly what `npm start` runs: policy,
- * fine-tuning, promotion gate, active-learning scoring) and a simulated browser that is
- * subscribed to promotions (libs/db subscribeModelPromotions) and hot-swaps its ONNX model.
+ * The learning loop end to end, through the product as people use it: real Postgres (the
+ * embedded database in its own process when no Postgres answers), the web app (its production
+ * build under `next start`), the trainer as its own process (`node --import tsx
+ * apps/trainer/src/main.ts`, what `npm start` runs: policy, fine-tuning, promotion gate,
+ * active-learning scoring), and a scripted annotator that works only through HTTP: the tRPC API
+ * (queue.next, events.record, annotations.save, tasks.submit), the image route, and the
+ * model-events stream plus model-file route the annotate page hot-swaps from
+ * (loop/scripted-annotator.ts, loop/subscribed-browser.ts).
  *
- * A scripted annotator (libs/prompts runClickSession) works through the queue the server hands out
- * (leaseNextTask, highest active-learning priority first): box -> proposal from the model the
- * browser currently serves -> corrective clicks until IoU 0.9 (or a brush fix after 20 clicks) ->
- * accept. Every `masksPerRound` accepted masks the trainer's policy starts a round.
+ * Set-up goes through the product too: a site admin signs in, creates the project (the web app
+ * registers the starter model), adds the annotator and uploads the images. Only the project's
+ * training policy (masks per round, epochs, hold-out share) is written to its row, because no
+ * procedure edits it yet.
+ *
+ * Per image: "next image" (highest active-learning priority first) -> box -> proposal from the
+ * model the subscribed page serves -> corrective clicks until IoU 0.9 (a brush fix after 20
+ * clicks) -> accept -> submit. Every `masksPerRound` accepted masks the trainer's policy starts a
+ * round; the next round begins once its outcome is known (and, when promoted, loaded by the page).
  *
  *   tsx bench/parts/loop.ts [--quick] [--rounds N] [--masks N] [--fresh-starter]
  *   npm run bench:loop [-- --quick]
  *
  * Figures per round: clicks per mask, share accepted without edit, proposal Dice, the model version
  * that served the round, and after the round's training the served model's validation Dice (the
- * project's held-out split, which grows each round) and its box Dice on a fixed synthetic test set.
- * `timeToPromotedSeconds`: from the round-1 20th accepted mask to the promoted model loaded by the
- * subscribed browser (null when the gate kept the starter; `timeToGateDecisionSeconds` is then the
+ * project's held-out split, which grows each round) and its box Dice on a fixed test set.
+ * `timeToPromotedSeconds`: from the round-1 last accepted mask to the promoted model loaded by the
+ * subscribed page (null when the gate kept the starter; `timeToGateDecisionSeconds` is then the
  * time to the decision, which is when a passing candidate would have been promoted).
  * Data: DRIVE pseudo-FA (real retinal backgrounds, a domain the synthetic-trained starter has not
  * seen) when ../shared/data is present, else synthetic FA; --quick always uses small synthetic images.
- * The smoke run (npm test, `smoke: true`) runs the same loop -- database, save path, trainer process
- * with its policy, gate and scoring, promotion subscription -- with the trainer's tiny config
- * (TRAINER_CONFIG=tiny, a fresh tiny starter), 2 rounds of 4 masks on 64 px synthetic images.
+ * The smoke run (npm test, `smoke: true`) runs the same loop -- web app, HTTP annotator, trainer
+ * process with its policy, gate and scoring, model-events subscription -- with the trainer's tiny
+ * config (TRAINER_CONFIG=tiny, a fresh tiny starter), 2 rounds of 4 masks on 64 px synthetic images.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  createBlobStore,
-  ensureStarterModel,
-  leaseNextTask,
-  saveAnnotation,
-  subscribeModelPromotions,
-  type BlobStore,
-  type Db,
-  type ModelVersion,
-} from '@loupe/db';
+import { createBlobStore, createDb, type BlobStore, type Db, type ModelVersion } from '@loupe/db';
 import { createTestDatabaseOn, testDatabaseKinds } from '@loupe/db/testing';
 import { BASE_CONFIG, MODEL_FILES, TINY_CONFIG, type ModelConfig } from '@loupe/model';
 import {
-  OnnxPredictor,
   createSegmenter,
   evaluateOnnxModel,
   exportModel,
@@ -53,10 +49,19 @@ import {
   loadDrivePseudoFa,
   loadSegmenterFromCheckpoint,
   saveCheckpoint,
+  type OnnxPredictor,
   type SyntheticFaSample,
 } from '@loupe/model/node';
-import { boxFromMask, dice, encodeMaskBytes, intersectionArea, maskArea, maskBoundingBox, runClickSession, type Box, type Mask } from '@loupe/prompts';
+import { maskArea, type Mask } from '@loupe/prompts';
 import sharp from 'sharp';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- accounts are made with the web app's own service (no sign-up page: an operator creates them)
+import { upsertUser } from '../../apps/web/src/server/services/users/create-user';
+import { waitUntil } from '../lib/wait-until';
+import { annotateNextImage } from '../loop/scripted-annotator';
+import { SubscribedBrowser } from '../loop/subscribed-browser';
+import { startReadyChild } from '../speed/child-process';
+import { TrpcSession } from '../speed/trpc-http';
+import { startWebApp, type RunningWebApp } from '../speed/web-app';
 
 export interface LoopBenchOptions {
   quick: boolean;
@@ -96,8 +101,12 @@ export interface LoopRound {
 }
 
 export interface LoopBenchResult {
-  config: { trainerConfig: 'product' | 'tiny'; rounds: number; masksPerRound: number; data: string; epochs: number; database: string; starter: string };
+  config: { trainerConfig: 'product' | 'tiny'; rounds: number; masksPerRound: number; data: string; epochs: number; database: string; starter: string; annotator: string };
+  /** How the figures were made, for the report. */
+  notes: string;
   rounds: LoopRound[];
+  /** What the annotator's HTTP calls left in the database at the end. */
+  recorded: { masks: number; submittedTasks: number; interactionEvents: number };
   timeToPromotedSeconds: number | null;
   timeToGateDecisionSeconds: number | null;
   clicksPerMaskChange: number;
@@ -107,56 +116,9 @@ export interface LoopBenchResult {
 
 const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const MAX_CLICKS = 20;
-
-/** The browser: the model it serves, swapped when a promotion notice arrives. */
-class SimulatedBrowser {
-  model: { version: ModelVersion; predictor: OnnxPredictor } | null = null;
-  private swaps: { modelVersionId: string; at: number }[] = [];
-  private loading: Promise<void> = Promise.resolve();
-
-  constructor(
-    private readonly db: Db,
-    private readonly artifacts: BlobStore,
-  ) {}
-
-  /** Fetches the version's files from the artifact store (checking their hashes) and opens them. */
-  async load(versionId: string): Promise<void> {
-    const version = await this.db.modelVersion.findUniqueOrThrow({ where: { id: versionId } });
-    const read = async (key: string | null, sha256: string | null) => {
-      if (!key || !sha256) throw new Error(`model v${version.version} has no stored files`);
-      const bytes = new Uint8Array(await this.artifacts.get(key));
-      if (createHash('sha256').update(bytes).digest('hex') !== sha256) throw new Error(`artifact ${key} does not match its hash`);
-      return bytes;
-    };
-    const manifest = JSON.parse(new TextDecoder().decode(await read(version.manifestKey, version.manifestSha256))) as unknown;
-    const predictor = await OnnxPredictor.create({
-      manifest,
-      encoder: await read(version.encoderKey, version.encoderSha256),
-      decoder: await read(version.decoderKey, version.decoderSha256),
-    });
-    const previous = this.model;
-    this.model = { version, predictor };
-    this.swaps.push({ modelVersionId: versionId, at: performance.now() });
-    await previous?.predictor.release();
-  }
-
-  onPromotion(modelVersionId: string): void {
-    this.loading = this.loading.then(() => this.load(modelVersionId));
-  }
-
-  swappedTo(modelVersionId: string): number | null {
-    return this.swaps.find((s) => s.modelVersionId === modelVersionId)?.at ?? null;
-  }
-
-  async settle(): Promise<void> {
-    await this.loading;
-  }
-
-  async close(): Promise<void> {
-    await this.settle();
-    await this.model?.predictor.release();
-  }
-}
+const PASSWORD = 'loop-bench-password';
+const ADMIN_EMAIL = 'loop-admin@loupe.local';
+const ANNOTATOR_EMAIL = 'scripted-annotator@loupe.local';
 
 /** The trainer worker as `npm start` runs it, in its own process. */
 function startTrainer(env: Record<string, string>, output: string[]): ChildProcess {
@@ -202,116 +164,10 @@ async function productStarter(root: string): Promise<{ dir: string; note: string
   }
 }
 
-async function waitUntil<T>(what: string, probe: () => Promise<T | null>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== null) return value;
-    if (Date.now() > deadline) throw new Error(`loop bench: timed out waiting for ${what}`);
-    await new Promise((done) => setTimeout(done, 100));
-  }
-}
-
 function largestLesion(sample: SyntheticFaSample): Mask {
   let best = sample.lesions[0] ?? sample.mask;
   for (const lesion of sample.lesions) if (maskArea(lesion) > maskArea(best)) best = lesion;
   return best;
-}
-
-/** One annotation as the scripted annotator makes it in the browser. */
-async function annotate(predictor: OnnxPredictor, sample: SyntheticFaSample, gt: Mask) {
-  const image = { pixels: sample.image, width: sample.width, height: sample.height, channels: 1 as const };
-  const box: Box = boxFromMask(gt);
-  const embedding = await predictor.embed(image, box);
-  const proposal = await predictor.decode(embedding, box, []);
-  const session = await runClickSession({
-    gt,
-    box,
-    maxClicks: MAX_CLICKS,
-    targetIou: 0.9,
-    predict: async (b, clicks) => (clicks.length === 0 ? proposal : await predictor.decode(embedding, b, clicks)).probabilities,
-  });
-  const reached = (session.iouPerClick.at(-1) ?? 0) >= 0.9;
-  // Good enough after the box (and clicks): accepted as is; otherwise a brush fix to the object.
-  const final = reached ? session.finalMask : gt;
-  return {
-    proposal: proposal.mask,
-    final,
-    clicks: session.clicks.length,
-    brushStrokes: reached ? 0 : 1,
-    proposalDice: dice(proposal.mask, gt),
-    acceptedWithoutEdit: session.clicks.length === 0 && reached,
-  };
-}
-
-async function addImages(db: Db, blobs: BlobStore, projectId: string, samples: SyntheticFaSample[]): Promise<Map<string, SyntheticFaSample>> {
-  const byImage = new Map<string, SyntheticFaSample>();
-  for (const [index, sample] of samples.entries()) {
-    const png = await sharp(Buffer.from(sample.image), { raw: { width: sample.width, height: sample.height, channels: 1 } }).png().toBuffer();
-    const stored = await blobs.put(png, { ext: '.png' });
-    const image = await db.image.create({
-      data: {
-        projectId,
-        fileName: `synthetic-${index}.png`,
-        mimeType: 'image/png',
-        width: sample.width,
-        height: sample.height,
-        channels: 1,
-        bitDepth: 8,
-        storageKey: stored.key,
-        pixelsKey: stored.key,
-        thumbnailKey: stored.key,
-        sizeBytes: stored.bytes,
-        sha256: stored.sha256,
-      },
-    });
-    await db.task.create({ data: { projectId, imageId: image.id } });
-    byImage.set(image.id, sample);
-  }
-  return byImage;
-}
-
-/**
- * Saves an accepted object and submits the task, as the web's saveObjectMask + submitTask do:
- * server-side statistics, libs/db saveAnnotation (live lease, one transaction), then SUBMITTED.
- */
-async function saveAcceptedMask(
-  db: Db,
-  input: { taskId: string; userId: string; final: Mask; proposal: Mask; modelVersionId: string; clicks: number; brushStrokes: number },
-): Promise<void> {
-  const box = maskBoundingBox(input.final);
-  if (!box) throw new Error('the accepted mask is empty');
-  const area = maskArea(input.final);
-  const proposalArea = maskArea(input.proposal);
-  const overlap = intersectionArea(input.proposal, input.final);
-  const editPixels = proposalArea + area - 2 * overlap;
-  await saveAnnotation(db, {
-    taskId: input.taskId,
-    userId: input.userId,
-    objectId: 'lesion-1',
-    width: input.final.width,
-    height: input.final.height,
-    finalRle: encodeMaskBytes(input.final),
-    proposalRle: encodeMaskBytes(input.proposal),
-    modelVersionId: input.modelVersionId,
-    area,
-    bboxX0: box.x0,
-    bboxY0: box.y0,
-    bboxX1: box.x1,
-    bboxY1: box.y1,
-    editPixels,
-    proposalDice: (2 * overlap) / Math.max(1, proposalArea + area),
-    proposalIou: overlap / Math.max(1, proposalArea + area - overlap),
-    clicks: input.clicks,
-    brushStrokes: input.brushStrokes,
-    activeSeconds: 2 + 1.5 * input.clicks + 8 * input.brushStrokes,
-    acceptedWithoutEdit: editPixels === 0 && input.brushStrokes === 0,
-  });
-  const submitted = await db.task.updateMany({
-    where: { id: input.taskId, status: 'IN_PROGRESS', leaseHolderId: input.userId },
-    data: { status: 'SUBMITTED', leaseHolderId: null, leaseExpiresAt: null, revision: { increment: 1 } },
-  });
-  if (submitted.count !== 1) throw new Error(`task ${input.taskId} could not be submitted (lease lost?)`);
 }
 
 async function testDiceOf(predictor: OnnxPredictor, testSet: SyntheticFaSample[]): Promise<number> {
@@ -321,6 +177,50 @@ async function testDiceOf(predictor: OnnxPredictor, testSet: SyntheticFaSample[]
     maxClicks: 0,
   });
   return summary.dice;
+}
+
+interface LoopDatabase {
+  url: string;
+  db: Db;
+  kind: 'postgres' | 'embedded';
+  close(): Promise<void>;
+}
+
+/** Real Postgres (a fresh loupe_test_* database) when it answers; else the embedded database in its own process. */
+async function openLoopDatabase(): Promise<LoopDatabase> {
+  if ((await testDatabaseKinds()).includes('postgres')) {
+    const database = await createTestDatabaseOn('postgres', { poolSize: 4 });
+    return { url: database.url, db: database.db, kind: 'postgres', close: () => database.close() };
+  }
+  // Its own process, as `npm start` runs it: PGlite in this one would stall while the annotator predicts.
+  const embedded = await startReadyChild<{ url: string }>({ name: 'embedded database', script: join(repoRoot, 'bench/speed/embedded-db-process.ts'), env: {}, timeoutMs: 120_000 });
+  const db = createDb(embedded.ready.url, { poolSize: 4 });
+  return {
+    url: embedded.ready.url,
+    db,
+    kind: 'embedded',
+    close: async () => {
+      await db.$disconnect();
+      await embedded.stop();
+    },
+  };
+}
+
+/** Uploads each sample as a PNG through the upload route (as the upload page does); returns image id -> sample. */
+async function uploadImages(admin: TrpcSession, projectId: string, samples: SyntheticFaSample[], log: (line: string) => void): Promise<Map<string, SyntheticFaSample>> {
+  const byImage = new Map<string, SyntheticFaSample>();
+  for (const [index, sample] of samples.entries()) {
+    const png = await sharp(Buffer.from(sample.image), { raw: { width: sample.width, height: sample.height, channels: 1 } }).png().toBuffer();
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(png)], { type: 'image/png' }), `loop-${String(index).padStart(3, '0')}.png`);
+    const response = await admin.postForm(`/api/projects/${projectId}/images`, form);
+    const body = (await response.json()) as { images?: Array<{ id: string }>; error?: { message?: string } };
+    const image = body.images?.[0];
+    if (response.status !== 201 || !image) throw new Error(`upload of image ${index} failed: HTTP ${response.status} ${JSON.stringify(body).slice(0, 300)}`);
+    byImage.set(image.id, sample);
+    if ((index + 1) % 50 === 0 || index + 1 === samples.length) log(`uploaded ${index + 1}/${samples.length} images`);
+  }
+  return byImage;
 }
 
 export async function runLoopBench(options: LoopBenchOptions): Promise<LoopBenchResult> {
@@ -336,36 +236,24 @@ export async function runLoopBench(options: LoopBenchOptions): Promise<LoopBench
   const trainerConfig: LoopBenchResult['config']['trainerConfig'] = smoke ? 'tiny' : 'product';
   const log = (line: string) => console.log(`[loop] ${line}`);
 
-  const kinds = await testDatabaseKinds();
-  const database = await createTestDatabaseOn(kinds.includes('postgres') ? 'postgres' : 'embedded', { poolSize: 6 });
+  const database = await openLoopDatabase();
   const root = await mkdtemp(join(tmpdir(), 'loupe-loop-bench-'));
-  const starter = smoke
-    ? { dir: await createFreshStarter(join(root, 'starter'), TINY_CONFIG), note: 'fresh tiny segmenter (smoke)' }
-    : options.freshStarter
-    ? { dir: await createFreshStarter(join(root, 'starter'), BASE_CONFIG), note: 'fresh base segmenter (--fresh-starter)' }
-    : await productStarter(root);
-  const starterDir = starter.dir;
-  log(`starter: ${starter.note}`);
   const artifacts = createBlobStore(join(root, 'artifacts'));
   const blobs = createBlobStore(join(root, 'blobs'));
-  const trainerEnv: Record<string, string> = {
-    DATABASE_URL: database.url,
-    DATA_DIR: root,
-    ARTIFACT_DIR: artifacts.rootDir,
-    BLOB_DIR: blobs.rootDir,
-    STARTER_MODEL_DIR: starterDir,
-    TRAINER_CONFIG: trainerConfig,
-    TRAINER_WORKER_ID: 'loop-bench-trainer',
-    TRAINER_POLL_INTERVAL_MS: '250',
-    TRAINER_POLICY_INTERVAL_MS: '1000',
-  };
-  const trainerOutput: string[] = [];
   const db = database.db;
-  const browser = new SimulatedBrowser(db, artifacts);
-  let unsubscribe: (() => Promise<void>) | null = null;
+  let app: RunningWebApp | null = null;
+  let browser: SubscribedBrowser | null = null;
   let trainer: ChildProcess | null = null;
+  const trainerOutput: string[] = [];
 
   try {
+    const starter = smoke
+      ? { dir: await createFreshStarter(join(root, 'starter'), TINY_CONFIG), note: 'fresh tiny segmenter (smoke)' }
+      : options.freshStarter
+        ? { dir: await createFreshStarter(join(root, 'starter'), BASE_CONFIG), note: 'fresh base segmenter (--fresh-starter)' }
+        : await productStarter(root);
+    log(`starter: ${starter.note}`);
+
     // The pool is larger than what gets labeled, so active learning has a choice. The project's
     // images come from another domain than the starter's training data (real DRIVE backgrounds,
     // where available) as a new clinic's images would; the synthetic generator is the fallback.
@@ -377,13 +265,31 @@ export async function runLoopBench(options: LoopBenchOptions): Promise<LoopBench
     const pool = drivePool.length > 0 ? drivePool : generateSyntheticFaDataset({ count: poolCount, size: imageSize, seed: 101, lesions: [1, 3] });
     const testSet = driveTest.length > 0 ? driveTest : generateSyntheticFaDataset({ count: testCount, size: imageSize, seed: 202, lesions: [1, 3] });
     log(`data: ${dataSource}, ${pool.length} pool images, ${testSet.length} fixed test images`);
-    const user = await db.user.create({ data: { email: 'scripted-annotator@loop.bench', name: 'Scripted annotator', passwordHash: 'x' } });
-    const project = await db.project.create({
+
+    // Accounts (an operator's job: there is no sign-up page), then everything else over HTTP.
+    await upsertUser(db, { email: ADMIN_EMAIL, name: 'Loop admin', password: PASSWORD, isSiteAdmin: true });
+    await upsertUser(db, { email: ANNOTATOR_EMAIL, name: 'Scripted annotator', password: PASSWORD });
+    const serverEnv = {
+      DATABASE_URL: database.url,
+      DATA_DIR: root,
+      ARTIFACT_DIR: artifacts.rootDir,
+      BLOB_DIR: blobs.rootDir,
+      STARTER_MODEL_DIR: starter.dir,
+      LOUPE_EMBEDDED_DB: database.kind === 'embedded' ? '1' : '0',
+    };
+    app = await startWebApp({ env: serverEnv });
+    log(`web app at ${app.url} (${database.kind} database)`);
+    const admin = new TrpcSession(app.url);
+    await admin.signIn(ADMIN_EMAIL, PASSWORD);
+    const project = await admin.mutation<{ id: string; modelWarning: string | null }>('projects.create', { name: 'Loop bench', objectLabel: 'lesion' });
+    if (project.modelWarning) throw new Error(`the project has no starter model: ${project.modelWarning}`);
+    await admin.mutation('projects.addMember', { projectId: project.id, email: ANNOTATOR_EMAIL, role: 'ANNOTATOR' });
+    await db.project.update({
+      where: { id: project.id },
       data: {
-        slug: 'loop-bench',
-        name: 'Loop bench',
         finetuneMinNewMasks: masksPerRound,
         finetuneEpochs: epochs,
+        // The loop measures fine-tuning on accepted masks; MAE pretraining is bench:mae's subject.
         pretrainMinNewImages: 1_000_000,
         // Smoke: 4 masks per round in up to 3 lesion-size buckets; at the default 20% a bucket's
         // first validation image comes at its 3rd image, so round 1 could have none. At 34% it
@@ -391,52 +297,55 @@ export async function runLoopBench(options: LoopBenchOptions): Promise<LoopBench
         ...(smoke ? { holdoutFraction: 0.34 } : {}),
       },
     });
-    await db.membership.create({ data: { userId: user.id, projectId: project.id, role: 'ANNOTATOR' } });
-    const samples = await addImages(db, blobs, project.id, pool);
-    const starterVersion = await ensureStarterModel(db, artifacts, project.id, starterDir);
-    await browser.load(starterVersion.id);
-    unsubscribe = await subscribeModelPromotions(database.url, (event) => {
-      if (event.projectId === project.id) browser.onPromotion(event.modelVersionId);
-    }, { intervalMs: 250 });
+    const samples = await uploadImages(admin, project.id, pool, log);
+    const groundTruth = (image: { id: string; fileName: string }) => {
+      const sample = samples.get(image.id);
+      if (!sample) throw new Error(`the server leased an image the bench did not upload (${image.fileName})`);
+      return largestLesion(sample);
+    };
 
-    // The trainer runs beside the annotator, as `npm start` runs it beside the web app.
-    trainer = startTrainer(trainerEnv, trainerOutput);
+    const annotator = new TrpcSession(app.url);
+    await annotator.signIn(ANNOTATOR_EMAIL, PASSWORD);
+    browser = new SubscribedBrowser(annotator, project.id);
+    const starterServed = await browser.open();
+    log(`the page serves v${starterServed.ref.version}`);
+
+    // The trainer runs beside the web app, as `npm start` runs it.
+    trainer = startTrainer(
+      {
+        ...serverEnv,
+        TRAINER_CONFIG: trainerConfig,
+        TRAINER_WORKER_ID: 'loop-bench-trainer',
+        TRAINER_POLL_INTERVAL_MS: '250',
+        TRAINER_POLICY_INTERVAL_MS: '1000',
+      },
+      trainerOutput,
+    );
 
     const results: LoopRound[] = [];
     for (let round = 1; round <= rounds; round++) {
-      const served = browser.model;
-      if (!served) throw new Error('the browser has no model');
+      const served = browser.served();
+      if (!served) throw new Error('the page has no model');
       let clicks = 0;
       let withoutEdit = 0;
       let proposalDiceSum = 0;
       for (let i = 0; i < masksPerRound; i++) {
-        const task = await leaseNextTask(db, { projectId: project.id, userId: user.id, leaseSeconds: 600 });
-        if (!task) throw new Error('the queue ran out of images');
-        const sample = samples.get(task.imageId);
-        if (!sample) throw new Error(`unknown image ${task.imageId}`);
-        const gt = largestLesion(sample);
-        const done = await annotate(served.predictor, sample, gt);
+        const done = await annotateNextImage({ session: annotator, projectId: project.id, browser, groundTruth, maxClicks: MAX_CLICKS });
+        if (!done) throw new Error('the queue ran out of images');
+        if (done.modelVersion !== served.ref.version) throw new Error(`round ${round} changed models mid-round (v${served.ref.version} -> v${done.modelVersion})`);
         clicks += done.clicks;
         withoutEdit += done.acceptedWithoutEdit ? 1 : 0;
         proposalDiceSum += done.proposalDice;
-        await saveAcceptedMask(db, {
-          taskId: task.id,
-          userId: user.id,
-          final: done.final,
-          proposal: done.proposal,
-          modelVersionId: served.version.id,
-          clicks: done.clicks,
-          brushStrokes: done.brushStrokes,
-        });
       }
       const lastMaskAt = performance.now();
       const lastMaskWallClock = Date.now();
-      log(`round ${round}: ${masksPerRound} masks with v${served.version.version}, ${(clicks / masksPerRound).toFixed(2)} clicks/mask, proposal Dice ${(proposalDiceSum / masksPerRound).toFixed(3)}`);
+      log(`round ${round}: ${masksPerRound} masks with v${served.ref.version}, ${(clicks / masksPerRound).toFixed(2)} clicks/mask, proposal Dice ${(proposalDiceSum / masksPerRound).toFixed(3)}`);
 
       // The policy sees the new masks and queues the round; wait for its outcome.
       const run = await waitUntil(
         `round ${round}'s training run`,
         async () => {
+          if (trainer?.exitCode !== null) throw new Error(`the trainer exited (${trainer?.exitCode}):\n${trainerOutput.join('').slice(-4000)}`);
           const runs = await db.trainingRun.findMany({ where: { projectId: project.id, kind: 'FINETUNE' }, orderBy: { createdAt: 'asc' } });
           const current = runs[round - 1];
           return current && (current.status === 'SUCCEEDED' || current.status === 'FAILED') ? current : null;
@@ -448,13 +357,13 @@ export async function runLoopBench(options: LoopBenchOptions): Promise<LoopBench
       let secondsToPromoted: number | null = null;
       if (metrics.promoted && run.resultModelVersionId) {
         const candidateId = run.resultModelVersionId;
-        const swappedAt = await waitUntil('the browser to load the promoted model', async () => browser.swappedTo(candidateId), 120_000);
+        const swappedAt = await waitUntil('the page to load the promoted model', () => browser?.swappedTo(candidateId) ?? null, 120_000);
         secondsToPromoted = (swappedAt - lastMaskAt) / 1000;
       }
       // Let active-learning scoring finish before the next round leases images.
       await waitUntil('the queue to drain', async () => ((await db.job.count({ where: { projectId: project.id, status: { in: ['QUEUED', 'RUNNING'] } } })) === 0 ? true : null), 30 * 60_000);
       await browser.settle();
-      const nowServed = browser.model;
+      const nowServed = browser.served();
       const testDice = nowServed ? await testDiceOf(nowServed.predictor, testSet) : null;
       const trainSeconds = run.startedAt && run.finishedAt ? (run.finishedAt.getTime() - run.startedAt.getTime()) / 1000 : null;
       results.push({
@@ -463,7 +372,7 @@ export async function runLoopBench(options: LoopBenchOptions): Promise<LoopBench
         clicksPerMask: clicks / masksPerRound,
         acceptedWithoutEditShare: withoutEdit / masksPerRound,
         proposalDice: proposalDiceSum / masksPerRound,
-        modelVersion: served.version.version,
+        modelVersion: served.ref.version,
         valDice: metrics.promoted ? metrics.candidate.dice : metrics.active.dice,
         testDice,
         candidateVersion: metrics.candidate.version,
@@ -474,33 +383,66 @@ export async function runLoopBench(options: LoopBenchOptions): Promise<LoopBench
         trainSeconds,
       });
       log(
-        `round ${round}: candidate v${metrics.candidate.version} ${metrics.promoted ? 'promoted' : 'kept'} (${metrics.reason}); served val Dice ${results.at(-1)?.valDice?.toFixed(3)}, test Dice ${testDice?.toFixed(3)}; train ${trainSeconds?.toFixed(0)} s${secondsToPromoted !== null ? `, in browser ${secondsToPromoted.toFixed(1)} s after the last mask` : ''}`,
+        `round ${round}: candidate v${metrics.candidate.version} ${metrics.promoted ? 'promoted' : 'kept'} (${metrics.reason}); served val Dice ${results.at(-1)?.valDice?.toFixed(3)}, test Dice ${testDice?.toFixed(3)}; train ${trainSeconds?.toFixed(0)} s${secondsToPromoted !== null ? `, in the page ${secondsToPromoted.toFixed(1)} s after the last mask` : ''}`,
       );
     }
 
+    // What the run left in the database, as the dashboard reads it: every mask saved with its effort.
+    const saved = await db.annotation.count({ where: { projectId: project.id, supersededAt: null } });
+    if (saved !== rounds * masksPerRound) throw new Error(`expected ${rounds * masksPerRound} saved masks, the database has ${saved}`);
+    const recorded = {
+      masks: saved,
+      submittedTasks: await db.task.count({ where: { projectId: project.id, status: 'SUBMITTED' } }),
+      interactionEvents: await db.interactionEvent.count({ where: { projectId: project.id } }),
+    };
+
     // The model served at the end stays behind for `bench:quality` as "the latest trained model".
-    if (!smoke && !quick && browser.model) await keepServedModel(browser.model.version, artifacts, join(repoRoot, '.data', 'bench', 'loop-latest'));
+    const finalServed = browser.served();
+    if (!smoke && !quick && finalServed) {
+      const version = await db.modelVersion.findUniqueOrThrow({ where: { id: finalServed.ref.modelVersionId } });
+      await keepServedModel(version, artifacts, join(repoRoot, '.data', 'bench', 'loop-latest'));
+    }
 
     const first = results[0];
     const last = results.at(-1);
     const firstPromoted = results.find((r) => r.secondsToPromotedInBrowser !== null);
     return {
-      config: { trainerConfig, rounds, masksPerRound, data: dataSource, epochs, database: database.kind, starter: starter.note },
+      config: {
+        trainerConfig,
+        rounds,
+        masksPerRound,
+        data: dataSource,
+        epochs,
+        database: database.kind,
+        starter: starter.note,
+        annotator: 'scripted, over HTTP only (tRPC, image route, model-events stream, model-file route)',
+      },
+      notes: [
+        `Scripted annotator: the libs/prompts simulated annotator, speaking HTTP only to the web app (apps/web production build under next start): tRPC queue.next, events.record, annotations.save and tasks.submit; pixels from /api/images/:id/raw; models announced by /api/projects/:id/model-events (Server-Sent Events) and fetched from /api/models/:id/:file, sha256-checked by the browser worker's own loader and run by onnxruntime-node on the same ONNX files the page runs.`,
+        `Trainer: apps/trainer in its own process (policy, fine-tuning, gate, active-learning scoring). Database: ${database.kind === 'postgres' ? 'real Postgres' : 'the embedded database (no Postgres answered)'}.`,
+        'Set-up over HTTP as well: the site admin creates the project (the web app registers the starter), adds the annotator and uploads the images; only the training policy is written to the project row, since no procedure edits it.',
+        'A mask is accepted once IoU >= 0.9 or after 20 clicks with a brush fix. activeSeconds is modelled (2 s per box, 1.5 s per click, 8 s per brush fix); every other figure is measured.',
+      ].join(' '),
       rounds: results,
+      recorded,
       timeToPromotedSeconds: firstPromoted?.round === 1 ? firstPromoted.secondsToPromotedInBrowser : null,
       timeToGateDecisionSeconds: first?.secondsToGateDecision ?? null,
       clicksPerMaskChange: (last?.clicksPerMask ?? 0) - (first?.clicksPerMask ?? 0),
       valDiceChange: first?.valDice != null && last?.valDice != null ? last.valDice - first.valDice : null,
       testDiceChange: first?.testDice != null && last?.testDice != null ? last.testDice - first.testDice : null,
     };
+  } catch (error) {
+    // The web app's log says why a request failed (an HTTP 500 carries no detail).
+    const serverLog = app ? `\nweb app log:\n${app.output()}` : '';
+    throw new Error(`${error instanceof Error ? error.message : String(error)}${serverLog}`, { cause: error });
   } finally {
     if (trainer && trainer.exitCode === null) {
       const exited = new Promise((done) => trainer?.once('exit', done));
       trainer.kill('SIGTERM');
       await exited;
     }
-    await unsubscribe?.();
-    await browser.close();
+    await browser?.close();
+    await app?.stop();
     await database.close();
     await rm(root, { recursive: true, force: true });
   }

@@ -92,14 +92,13 @@ async function swapModelDir(): Promise<string> {
 
 export async function measureAnnotateLatency(options: { trials: number; log?: (line: string) => void }): Promise<AnnotateLatency> {
   const log = options.log ?? console.log;
-  const webDir = await prepareWebAppBuild(log);
+  await prepareWebAppBuild(log);
   const database = await createTestDatabaseOn('postgres', { poolSize: 2 });
   const dataDir = await mkdtemp(join(tmpdir(), 'loupe-bench-annotate-'));
   const blobs = createBlobStore(join(dataDir, 'blobs'));
   const artifacts = createBlobStore(join(dataDir, 'artifacts'));
   const seeded = await seedAnnotators({ db: database.db, blobs, artifacts, annotators: 1, password: PASSWORD, imageSize: 384, starterModelDir: join(repoRoot, 'models', 'starter') });
   const app = await startWebApp({
-    webDir,
     env: { DATABASE_URL: database.url, DATA_DIR: dataDir, BLOB_DIR: join(dataDir, 'blobs'), ARTIFACT_DIR: join(dataDir, 'artifacts'), LOUPE_EMBEDDED_DB: '0' },
   });
   const browser = await launchChromium();

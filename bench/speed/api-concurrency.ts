@@ -174,7 +174,7 @@ async function runLoad(baseUrl: string, seeded: SeededProject & { url: string },
 
 
 async function withServer<T>(databaseUrl: string, embedded: boolean, annotators: number, run: (seeded: SeededProject & { url: string }) => Promise<T>): Promise<T> {
-  const webDir = await prepareWebAppBuild();
+  await prepareWebAppBuild();
   const dataDir = await mkdtemp(join(tmpdir(), 'loupe-bench-api-'));
   const db = createDb(databaseUrl, { poolSize: 2 });
   let app: RunningWebApp | null = null;
@@ -189,8 +189,7 @@ async function withServer<T>(databaseUrl: string, embedded: boolean, annotators:
     });
     // As `npm start` runs the web app (libs/db childEnv): default pool size, production mode.
     app = await startWebApp({
-      webDir,
-      env: { DATABASE_URL: databaseUrl, DATA_DIR: dataDir, BLOB_DIR: join(dataDir, 'blobs'), ARTIFACT_DIR: join(dataDir, 'artifacts'), LOUPE_EMBEDDED_DB: embedded ? '1' : '0' },
+        env: { DATABASE_URL: databaseUrl, DATA_DIR: dataDir, BLOB_DIR: join(dataDir, 'blobs'), ARTIFACT_DIR: join(dataDir, 'artifacts'), LOUPE_EMBEDDED_DB: embedded ? '1' : '0' },
     });
     const server = app;
     const result = await run({ ...seeded, url: server.url }).catch((error: unknown) => {

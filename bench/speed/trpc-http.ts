@@ -1,7 +1,8 @@
 /**
- * A minimal tRPC-over-HTTP client for load tests: one signed-in session (cookie) per simulated
- * annotator, non-batched POSTs in the wire format of the app's superjson transformer
- * ({"json": input} -> {"result":{"data":{"json": output}}}).
+ * A minimal tRPC-over-HTTP client for load tests and the scripted annotator: one signed-in session
+ * (cookie) per simulated annotator, non-batched POSTs in the wire format of the app's superjson
+ * transformer ({"json": input} -> {"result":{"data":{"json": output}}}), and plain GETs (images,
+ * model files, the model-events stream) with the same cookie, as the browser sends them.
  */
 export class TrpcHttpError extends Error {
   override name = 'TrpcHttpError';
@@ -39,6 +40,17 @@ export class TrpcSession {
       throw new TrpcHttpError(path, response.status, message);
     }
     return (JSON.parse(text) as { result: { data: { json: T } } }).result.data.json;
+  }
+
+  /** A non-tRPC request to the app (path from the site root) carrying the session cookie. */
+  get(path: string, init: { signal?: AbortSignal } = {}): Promise<Response> {
+    const url = path.startsWith('http') ? path : `${this.baseUrl}${path}`;
+    return fetch(url, { headers: this.cookie ? { cookie: this.cookie } : {}, ...(init.signal ? { signal: init.signal } : {}) });
+  }
+
+  /** A multipart POST (the upload page's XHR) carrying the session cookie. */
+  postForm(path: string, form: FormData): Promise<Response> {
+    return fetch(`${this.baseUrl}${path}`, { method: 'POST', headers: this.cookie ? { cookie: this.cookie } : {}, body: form });
   }
 
   signIn(email: string, password: string): Promise<unknown> {

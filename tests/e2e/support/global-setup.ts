@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import { createBlobStore } from '@loupe/db';
 import { createTestDatabaseOn, testDatabaseKinds, type TestDatabase } from '@loupe/db/testing';
 import type { TestProject } from 'vitest/node';
-import { buildWorker } from '../../../apps/web/scripts/build-worker';
 import { env as webEnv } from '../../../apps/web/src/env';
 import { seedDemo } from '../../../apps/web/src/server/seed/seed-demo';
 import { chromiumAvailable, CHROMIUM_PATH } from './chromium';
@@ -44,8 +43,7 @@ export async function setup(project: TestProject): Promise<void> {
   }
   const log = (line: string) => console.log(line);
   const started = Date.now();
-  await buildWorker();
-  ensureProductionBuild(log);
+  await ensureProductionBuild(log);
   const kinds = await testDatabaseKinds();
   database = await createTestDatabaseOn(kinds[0] ?? 'embedded', { poolSize: 4 });
   dataDir = mkdtempSync(join(tmpdir(), 'loupe-e2e-'));

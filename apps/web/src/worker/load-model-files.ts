@@ -16,10 +16,15 @@ export interface ModelFiles {
   decoder: Uint8Array;
 }
 
-async function download(url: string): Promise<Uint8Array> {
+/** How files are fetched: the worker's own fetch; a Node client passes one that sends its session cookie. */
+export type FetchFile = (url: string) => Promise<Response>;
+
+const sameOriginFetch: FetchFile = (url) => fetch(url, { credentials: 'same-origin' });
+
+async function download(url: string, fetchFile: FetchFile): Promise<Uint8Array> {
   let response: Response;
   try {
-    response = await fetch(url, { credentials: 'same-origin' });
+    response = await fetchFile(url);
   } catch (error) {
     throw new ModelDownloadError(`could not download ${url}: ${(error as Error).message}`);
   }
@@ -32,8 +37,8 @@ async function verify(bytes: Uint8Array, expected: string, what: string): Promis
   if (actual !== expected) throw new ModelDownloadError(`${what} failed its integrity check (sha256 ${actual.slice(0, 12)}…, expected ${expected.slice(0, 12)}…)`);
 }
 
-export async function loadModelFiles(model: ModelRef): Promise<ModelFiles> {
-  const manifestBytes = await download(`${model.baseUrl}/${MODEL_FILES.manifest}`);
+export async function loadModelFiles(model: Pick<ModelRef, 'baseUrl' | 'manifestSha256'>, fetchFile: FetchFile = sameOriginFetch): Promise<ModelFiles> {
+  const manifestBytes = await download(`${model.baseUrl}/${MODEL_FILES.manifest}`, fetchFile);
   if (model.manifestSha256) await verify(manifestBytes, model.manifestSha256, MODEL_FILES.manifest);
   let manifest: ModelManifest;
   try {
@@ -42,8 +47,8 @@ export async function loadModelFiles(model: ModelRef): Promise<ModelFiles> {
     throw new ModelDownloadError(`${MODEL_FILES.manifest} is not a valid model manifest: ${(error as Error).message}`);
   }
   const [encoder, decoder] = await Promise.all([
-    download(`${model.baseUrl}/${MODEL_FILES.encoder}`),
-    download(`${model.baseUrl}/${MODEL_FILES.decoder}`),
+    download(`${model.baseUrl}/${MODEL_FILES.encoder}`, fetchFile),
+    download(`${model.baseUrl}/${MODEL_FILES.decoder}`, fetchFile),
   ]);
   await verify(encoder, manifest.encoder.sha256, MODEL_FILES.encoder);
   await verify(decoder, manifest.decoder.sha256, MODEL_FILES.decoder);

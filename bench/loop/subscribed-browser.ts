@@ -1,0 +1,119 @@
+/**
+ * The annotate page's model handling, in Node, over HTTP: subscribed to the project's
+ * model-events stream (Server-Sent Events, what the page's EventSource reads), it downloads every
+ * announced version with the browser worker's own loader (manifest sha256 against the registry,
+ * ONNX files against the manifest) and swaps its predictor. Proposals run with onnxruntime-node on
+ * the same ONNX files the page runs with onnxruntime-web.
+ */
+import { OnnxPredictor } from '@loupe/model/node';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- the bench loads models with the browser worker's own loader (bench is tagged scope:server, the app scope:web)
+import { loadModelFiles } from '../../apps/web/src/worker/load-model-files';
+import { waitUntil } from '../lib/wait-until';
+import type { TrpcSession } from '../speed/trpc-http';
+
+/** What the stream announces (getActiveModelRef on the server). */
+export interface ServedModelRef {
+  modelVersionId: string;
+  version: number;
+  manifestSha256: string | null;
+  baseUrl: string;
+}
+
+export interface ServedModel {
+  ref: ServedModelRef;
+  predictor: OnnxPredictor;
+}
+
+/** Splits a text/event-stream into its events (name + joined data lines). */
+export async function* readServerSentEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<{ event: string; data: string }> {
+  const decoder = new TextDecoder();
+  let buffer = '';
+  const reader = body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return;
+    buffer += decoder.decode(value, { stream: true }).replace(/\r\n/g, '\n');
+    for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      let event = 'message';
+      const data: string[] = [];
+      for (const line of block.split('\n')) {
+        if (line.startsWith('event:')) event = line.slice(6).trim();
+        else if (line.startsWith('data:')) data.push(line.slice(5).trimStart());
+      }
+      if (data.length > 0) yield { event, data: data.join('\n') };
+    }
+  }
+}
+
+export class SubscribedBrowser {
+  private current: ServedModel | null = null;
+  private readonly swaps: Array<{ modelVersionId: string; at: number }> = [];
+  private loading: Promise<void> = Promise.resolve();
+  private readonly stream = new AbortController();
+  private reading: Promise<void> = Promise.resolve();
+  private problem: Error | null = null;
+
+  constructor(
+    private readonly session: TrpcSession,
+    private readonly projectId: string,
+  ) {}
+
+  /** Opens the stream; resolves once the model it announces on connect is loaded. */
+  async open(timeoutMs = 120_000): Promise<ServedModel> {
+    const response = await this.session.get(`/api/projects/${this.projectId}/model-events`, { signal: this.stream.signal });
+    if (!response.ok || !response.body) throw new Error(`model-events: HTTP ${response.status} ${(await response.text()).slice(0, 300)}`);
+    this.reading = this.read(response.body).catch((error: unknown) => {
+      if (!this.stream.signal.aborted) this.problem = error instanceof Error ? error : new Error(String(error));
+    });
+    return waitUntil('the model announced on connect', () => this.served(), timeoutMs);
+  }
+
+  private async read(body: ReadableStream<Uint8Array>): Promise<void> {
+    for await (const { event, data } of readServerSentEvents(body)) {
+      if (event === 'problem') this.problem = new Error(`model-events: ${data}`);
+      if (event !== 'model') continue;
+      const ref = JSON.parse(data) as ServedModelRef;
+      if (ref.modelVersionId === this.current?.ref.modelVersionId) continue;
+      this.loading = this.loading
+        .then(() => this.load(ref))
+        .catch((error: unknown) => {
+          this.problem = error instanceof Error ? error : new Error(String(error));
+        });
+    }
+    if (!this.stream.signal.aborted) this.problem = new Error('model-events: the server closed the stream');
+  }
+
+  private async load(ref: ServedModelRef): Promise<void> {
+    const files = await loadModelFiles(ref, (url) => this.session.get(url));
+    const predictor = await OnnxPredictor.create(files);
+    const previous = this.current;
+    this.current = { ref, predictor };
+    this.swaps.push({ modelVersionId: ref.modelVersionId, at: performance.now() });
+    await previous?.predictor.release();
+  }
+
+  /** The model proposals come from now; throws what broke the subscription, if anything did. */
+  served(): ServedModel | null {
+    if (this.problem) throw this.problem;
+    return this.current;
+  }
+
+  /** performance.now() when the version was loaded, or null. */
+  swappedTo(modelVersionId: string): number | null {
+    if (this.problem) throw this.problem;
+    return this.swaps.find((s) => s.modelVersionId === modelVersionId)?.at ?? null;
+  }
+
+  async settle(): Promise<void> {
+    await this.loading;
+  }
+
+  async close(): Promise<void> {
+    this.stream.abort();
+    await this.reading;
+    await this.loading;
+    await this.current?.predictor.release();
+  }
+}
