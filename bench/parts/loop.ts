@@ -9,9 +9,9 @@
  * (loop/scripted-annotator.ts, loop/subscribed-browser.ts).
  *
  * Set-up goes through the product too: a site admin signs in, creates the project (the web app
- * registers the starter model), adds the annotator and uploads the images. Only the project's
- * training policy (masks per round, epochs, hold-out share) is written to its row, because no
- * procedure edits it yet.
+ * registers the starter model), sets its training policy (masks per round, epochs, hold-out
+ * share), adds the annotator and uploads the images. Only the two accounts are made directly,
+ * with the web's own service: Loupe has no sign-up page.
  *
  * Per image: "next image" (highest active-learning priority first) -> box -> proposal from the
  * model the subscribed page serves -> corrective clicks until IoU 0.9 (a brush fix after 20
@@ -284,9 +284,9 @@ export async function runLoopBench(options: LoopBenchOptions): Promise<LoopBench
     const project = await admin.mutation<{ id: string; modelWarning: string | null }>('projects.create', { name: 'Loop bench', objectLabel: 'lesion' });
     if (project.modelWarning) throw new Error(`the project has no starter model: ${project.modelWarning}`);
     await admin.mutation('projects.addMember', { projectId: project.id, email: ANNOTATOR_EMAIL, role: 'ANNOTATOR' });
-    await db.project.update({
-      where: { id: project.id },
-      data: {
+    await admin.mutation('projects.updateTrainingPolicy', {
+      projectId: project.id,
+      policy: {
         finetuneMinNewMasks: masksPerRound,
         finetuneEpochs: epochs,
         // The loop measures fine-tuning on accepted masks; MAE pretraining is bench:mae's subject.
@@ -420,7 +420,7 @@ export async function runLoopBench(options: LoopBenchOptions): Promise<LoopBench
       notes: [
         `Scripted annotator: the libs/prompts simulated annotator, speaking HTTP only to the web app (apps/web production build under next start): tRPC queue.next, events.record, annotations.save and tasks.submit; pixels from /api/images/:id/raw; models announced by /api/projects/:id/model-events (Server-Sent Events) and fetched from /api/models/:id/:file, sha256-checked by the browser worker's own loader and run by onnxruntime-node on the same ONNX files the page runs.`,
         `Trainer: apps/trainer in its own process (policy, fine-tuning, gate, active-learning scoring). Database: ${database.kind === 'postgres' ? 'real Postgres' : 'the embedded database (no Postgres answered)'}.`,
-        'Set-up over HTTP as well: the site admin creates the project (the web app registers the starter), adds the annotator and uploads the images; only the training policy is written to the project row, since no procedure edits it.',
+        'Set-up over HTTP as well: the site admin creates the project (the web app registers the starter), sets its training policy (projects.updateTrainingPolicy), adds the annotator and uploads the images; only the two accounts are made with the web service directly (there is no sign-up page).',
         'A mask is accepted once IoU >= 0.9 or after 20 clicks with a brush fix. activeSeconds is modelled (2 s per box, 1.5 s per click, 8 s per brush fix); every other figure is measured.',
       ].join(' '),
       rounds: results,

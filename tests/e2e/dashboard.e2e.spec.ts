@@ -135,6 +135,21 @@ describe.skipIf(!e2e)('admin dashboard in Chromium', () => {
     await page.getByRole('button', { name: 'How is this measured?' }).click();
     expect(await page.getByTestId('dashboard-help').innerText()).toContain('IDLE_START');
 
+    // Training policy: an out-of-range value is explained and not sent; a valid change is saved.
+    const policy = page.getByTestId('training-policy');
+    const everyMasks = policy.locator('input[name="finetuneMinNewMasks"]');
+    await expect.poll(() => everyMasks.inputValue(), { timeout: 30_000 }).toBe('20');
+    await everyMasks.fill('0');
+    await expect.poll(() => policy.innerText()).toContain('Fine-tune every: between 1 and 10000');
+    expect(await policy.getByRole('button', { name: 'Save policy' }).isDisabled()).toBe(true);
+    await everyMasks.fill('12');
+    await policy.locator('input[name="finetuneEpochs"]').fill('6');
+    await policy.getByRole('button', { name: 'Save policy' }).click();
+    await expect
+      .poll(async () => (await db.project.findUniqueOrThrow({ where: { id: seeded!.projectId }, select: { finetuneMinNewMasks: true, finetuneEpochs: true } })), { timeout: 30_000 })
+      .toEqual({ finetuneMinNewMasks: 12, finetuneEpochs: 6 });
+    await expect.poll(() => policy.getByRole('button', { name: 'Save policy' }).isDisabled()).toBe(true);
+
     await page.screenshot({ path: join(outDir, 'dashboard.png'), fullPage: true });
     expect(errors).toEqual([]);
 

@@ -24,6 +24,8 @@ const RULES: Record<string, { access: Access; input?: InputFor }> = {
   'projects.get': { access: 'ANNOTATOR', input: project },
   'projects.members': { access: 'ADMIN', input: project },
   'projects.addMember': { access: 'ADMIN', input: (ctx) => ({ projectId: ctx.projectId, email: 'no-such-user@test.local', role: 'ANNOTATOR' }) },
+  'projects.trainingPolicy': { access: 'ADMIN', input: project },
+  'projects.updateTrainingPolicy': { access: 'ADMIN', input: (ctx) => ({ projectId: ctx.projectId, policy: { leaseSeconds: 900 } }) },
   'images.list': { access: 'ANNOTATOR', input: project },
   'queue.next': { access: 'ANNOTATOR', input: project },
   'queue.open': { access: 'ANNOTATOR', input: missingTask },

@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import { env } from '../../../env';
 import { PROJECT_ROLES } from '../../../lib/roles';
+import { trainingPolicyUpdateSchema } from '../../../lib/training-policy';
 import { addMember } from '../../services/projects/add-member';
 import { createProject } from '../../services/projects/create-project';
 import { getProject } from '../../services/projects/get-project';
 import { listMembers } from '../../services/projects/list-members';
 import { listProjects } from '../../services/projects/list-projects';
+import { getTrainingPolicy, updateTrainingPolicy } from '../../services/projects/training-policy';
 import { adminProcedure, annotatorProcedure, authedProcedure, createTRPCRouter, siteAdminProcedure } from '../trpc';
 
 export const projectsRouter = createTRPCRouter({
@@ -28,4 +30,11 @@ export const projectsRouter = createTRPCRouter({
   addMember: adminProcedure
     .input(z.object({ email: z.string().trim().min(3).max(320), role: z.enum(PROJECT_ROLES) }))
     .mutation(({ ctx, input }) => addMember(ctx.db, ctx.projectId, input)),
+
+  /** When and how the trainer trains this project (the trainer reads it on every tick). */
+  trainingPolicy: adminProcedure.query(({ ctx }) => getTrainingPolicy(ctx.db, ctx.projectId)),
+
+  updateTrainingPolicy: adminProcedure
+    .input(z.object({ policy: trainingPolicyUpdateSchema }))
+    .mutation(({ ctx, input }) => updateTrainingPolicy(ctx.db, ctx.projectId, input.policy)),
 });

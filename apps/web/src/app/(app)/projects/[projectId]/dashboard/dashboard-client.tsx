@@ -186,7 +186,7 @@ export function DashboardClient({ projectId, projectName }: { projectId: string;
               <LearningCurve data={data} />
             </div>
           </Section>
-          <Section id="training" title="Training" subtitle="Runs, their loss curves and outcomes; promote a candidate or roll back.">
+          <Section id="training" title="Training" subtitle="When the trainer trains, its runs, their loss curves and outcomes; promote a candidate or roll back.">
             <TrainingPanel projectId={projectId} data={data} />
           </Section>
           <Section id="queue" title="Queue">

@@ -1,6 +1,6 @@
 'use client';
 /**
- * Training: start a round, the latest runs (status, progress, loss curve, duration, outcome) and
+ * Training: the project's training policy, start a round, the latest runs (status, progress, loss curve, duration, outcome) and
  * the model versions with promote / roll back. The server checks every action again.
  */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
@@ -9,6 +9,7 @@ import { Line, LineChart, YAxis } from 'recharts';
 import { errorMessage, useToast } from '../../../../../components/toast';
 import { useTRPC } from '../../../../../components/trpc';
 import { COLORS, fmtDate, fmtDuration, fmtNumber, type DashboardData } from './dashboard-format';
+import { TrainingPolicyForm } from './training-policy-form-client';
 
 const RUN_STATUS_STYLE: Record<string, string> = {
   QUEUED: 'bg-slate-700 text-slate-200',
@@ -80,6 +81,7 @@ export function TrainingPanel({ projectId, data }: { projectId: string; data: Da
 
   return (
     <div className="grid gap-4">
+      <TrainingPolicyForm projectId={projectId} />
       <div className="flex flex-wrap items-center gap-2">
         <button
           disabled={busy}
