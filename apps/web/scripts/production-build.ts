@@ -5,7 +5,7 @@
  * The e2e tests and the benchmarks share it, so one `npm test` builds the app at most once.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,12 +51,16 @@ export async function ensureProductionBuild(log: (line: string) => void): Promis
   }
   const started = Date.now();
   log('[web] building apps/web (next build) ...');
+  // `next build` points next-env.d.ts at its distDir's types; the committed file names .next's.
+  const nextEnvFile = join(webRoot, 'next-env.d.ts');
+  const nextEnv = existsSync(nextEnvFile) ? readFileSync(nextEnvFile, 'utf8') : null;
   const result = spawnSync(process.execPath, [nextBin, 'build'], {
     cwd: webRoot,
     env: { ...process.env, LOUPE_NEXT_DIST_DIR: TEST_DIST_DIR, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' },
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });
+  if (nextEnv !== null && readFileSync(nextEnvFile, 'utf8') !== nextEnv) writeFileSync(nextEnvFile, nextEnv);
   if (result.status !== 0) throw new Error(`next build failed (${result.status}):\n${(result.stdout ?? '').slice(-4000)}\n${(result.stderr ?? '').slice(-4000)}`);
   log(`[web] built in ${Math.round((Date.now() - started) / 1000)} s`);
 }
