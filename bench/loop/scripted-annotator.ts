@@ -6,6 +6,9 @@
  * with the page's interaction events (events.record) along the way.
  */
 import { boxFromMask, dice, encodeMaskBytes, runClickSession, type Box, type ClickPrompt, type Mask } from '@loupe/prompts';
+import type { z } from 'zod';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- the events the annotator sends are typed by the server's own schema
+import type { interactionEventSchema } from '../../apps/web/src/server/services/events/interaction-event-schema';
 import type { TrpcSession } from '../speed/trpc-http';
 import type { SubscribedBrowser } from './subscribed-browser';
 
@@ -16,14 +19,8 @@ interface LeasedTask {
   image: { id: string; fileName: string; width: number; height: number; bitDepth: number };
 }
 
-interface PageEvent {
-  type: string;
-  objectId?: string | null;
-  payload?: Record<string, unknown>;
-  modelVersionId?: string | null;
-  latencyMs?: number | null;
-  clientTime: string;
-}
+/** One interaction event as the page sends it to events.record. */
+type PageEvent = z.input<typeof interactionEventSchema>;
 
 export interface AnnotatedImage {
   taskId: string;

@@ -16,7 +16,7 @@ import { summarize } from '../lib/percentiles';
 import { launchChromium } from './chromium';
 import { repoRoot } from '../lib/repo-root';
 import { seedAnnotators } from './seed-annotators';
-import { prepareWebAppBuild, startWebApp } from './web-app';
+import { startWebApp } from './web-app';
 
 const PASSWORD = 'bench-password-123';
 
@@ -92,7 +92,6 @@ async function swapModelDir(): Promise<string> {
 
 export async function measureAnnotateLatency(options: { trials: number; log?: (line: string) => void }): Promise<AnnotateLatency> {
   const log = options.log ?? console.log;
-  await prepareWebAppBuild(log);
   const database = await createTestDatabaseOn('postgres', { poolSize: 2 });
   const dataDir = await mkdtemp(join(tmpdir(), 'loupe-bench-annotate-'));
   const blobs = createBlobStore(join(dataDir, 'blobs'));
@@ -100,6 +99,7 @@ export async function measureAnnotateLatency(options: { trials: number; log?: (l
   const seeded = await seedAnnotators({ db: database.db, blobs, artifacts, annotators: 1, password: PASSWORD, imageSize: 384, starterModelDir: join(repoRoot, 'models', 'starter') });
   const app = await startWebApp({
     env: { DATABASE_URL: database.url, DATA_DIR: dataDir, BLOB_DIR: join(dataDir, 'blobs'), ARTIFACT_DIR: join(dataDir, 'artifacts'), LOUPE_EMBEDDED_DB: '0' },
+    log,
   });
   const browser = await launchChromium();
   try {

@@ -20,7 +20,7 @@ import { startReadyChild } from './child-process';
 import { repoRoot } from '../lib/repo-root';
 import { seedAnnotators, type SeededProject } from './seed-annotators';
 import { TrpcSession } from './trpc-http';
-import { prepareWebAppBuild, startWebApp, type RunningWebApp } from './web-app';
+import { startWebApp, type RunningWebApp } from './web-app';
 
 const speedDir = new URL('.', import.meta.url).pathname;
 const PASSWORD = 'bench-password-123';
@@ -174,7 +174,6 @@ async function runLoad(baseUrl: string, seeded: SeededProject & { url: string },
 
 
 async function withServer<T>(databaseUrl: string, embedded: boolean, annotators: number, run: (seeded: SeededProject & { url: string }) => Promise<T>): Promise<T> {
-  await prepareWebAppBuild();
   const dataDir = await mkdtemp(join(tmpdir(), 'loupe-bench-api-'));
   const db = createDb(databaseUrl, { poolSize: 2 });
   let app: RunningWebApp | null = null;

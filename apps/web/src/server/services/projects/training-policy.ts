@@ -18,8 +18,7 @@ export async function getTrainingPolicy(db: Db, projectId: string): Promise<Trai
  * follows it; a round already running keeps the settings it started with.
  */
 export async function updateTrainingPolicy(db: Db, projectId: string, update: TrainingPolicyUpdate): Promise<TrainingPolicy> {
-  const data = Object.fromEntries(Object.entries(update).filter(([, value]) => value !== undefined));
-  const changed = await db.project.updateMany({ where: { id: projectId }, data });
+  const changed = await db.project.updateMany({ where: { id: projectId }, data: update });
   if (changed.count !== 1) throw new AppError('NOT_FOUND', 'Project not found.');
   return getTrainingPolicy(db, projectId);
 }
