@@ -5,8 +5,16 @@ import prettier from 'eslint-config-prettier';
 export default [
   {
     ignores: [
-      '**/node_modules/**', '**/.next/**', '**/generated/**', '**/dist/**', '.nx/**', '.data/**',
-      'apps/web/public/**', 'test-output/**', 'bench/results/**', '**/next-env.d.ts',
+      '**/node_modules/**',
+      '**/.next/**',
+      '**/generated/**',
+      '**/dist/**',
+      '.nx/**',
+      '.data/**',
+      'apps/web/public/**',
+      'test-output/**',
+      'bench/results/**',
+      '**/next-env.d.ts',
     ],
   },
   ...tseslint.configs.recommended,
@@ -18,7 +26,10 @@ export default [
     plugins: { '@nx': nx },
     rules: {
       '@typescript-eslint/consistent-type-imports': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/ban-ts-comment': 'error',
       'no-console': 'off',
       // Project boundaries (twenty-style): tags in each project.json.
@@ -32,9 +43,21 @@ export default [
             {
               sourceTag: 'scope:shared',
               onlyDependOnLibsWithTags: ['scope:shared'],
-              bannedExternalImports: ['react', 'react-dom', 'next', 'next/*', '@prisma/*', 'pg', '@electric-sql/*', '@trpc/*'],
+              bannedExternalImports: [
+                'react',
+                'react-dom',
+                'next',
+                'next/*',
+                '@prisma/*',
+                'pg',
+                '@electric-sql/*',
+                '@trpc/*',
+              ],
             },
-            { sourceTag: 'scope:server', onlyDependOnLibsWithTags: ['scope:shared', 'scope:server'] },
+            {
+              sourceTag: 'scope:server',
+              onlyDependOnLibsWithTags: ['scope:shared', 'scope:server'],
+            },
             { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['scope:shared', 'scope:server'] },
             { sourceTag: 'type:lib', notDependOnLibsWithTags: ['type:app'] },
           ],
@@ -44,9 +67,24 @@ export default [
   },
   {
     // libs/db is server-only: client components and the inference worker never import it.
-    files: ['apps/web/src/**/*.client.tsx', 'apps/web/src/components/**', 'apps/web/src/worker/**', 'apps/web/src/app/**/*-client.tsx'],
+    files: [
+      'apps/web/src/**/*.client.tsx',
+      'apps/web/src/components/**',
+      'apps/web/src/worker/**',
+      'apps/web/src/app/**/*-client.tsx',
+    ],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@loupe/db', '@loupe/db/*', 'pg', '@prisma/*'], message: 'libs/db is server-only; never import it in browser code.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@loupe/db', '@loupe/db/*', 'pg', '@prisma/*'],
+              message: 'libs/db is server-only; never import it in browser code.',
+            },
+          ],
+        },
+      ],
     },
   },
 ];

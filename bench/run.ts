@@ -48,11 +48,15 @@ async function loadPart(part: PartName): Promise<PartRunner> {
   const module = (await import(`./parts/${part}.ts`)) as Record<string, unknown>;
   const name = `run${part[0]?.toUpperCase()}${part.slice(1)}Bench`;
   const runner = module[name];
-  if (typeof runner !== 'function') throw new Error(`bench/parts/${part}.ts does not export ${name}()`);
+  if (typeof runner !== 'function')
+    throw new Error(`bench/parts/${part}.ts does not export ${name}()`);
   return runner as PartRunner;
 }
 
-export async function runPart(part: PartName, options: BenchOptions): Promise<Record<string, unknown>> {
+export async function runPart(
+  part: PartName,
+  options: BenchOptions,
+): Promise<Record<string, unknown>> {
   const started = performance.now();
   console.log(`[bench] ${part}: running${options.quick ? ' (quick)' : ''} ...`);
   const runner = await loadPart(part);
@@ -73,12 +77,18 @@ export async function runPart(part: PartName, options: BenchOptions): Promise<Re
 
 async function main(): Promise<void> {
   const [which = 'all', ...flags] = process.argv.slice(2);
-  const options: BenchOptions = { ...parseFlags(flags), quick: flags.includes('--quick'), resultsDir, flagText: flags.join(' ') };
+  const options: BenchOptions = {
+    ...parseFlags(flags),
+    quick: flags.includes('--quick'),
+    resultsDir,
+    flagText: flags.join(' '),
+  };
   await mkdir(resultsDir, { recursive: true });
   const parts: PartName[] =
     which === 'all' ? [...PARTS] : which === 'report' ? [] : [which as PartName];
   for (const part of parts) {
-    if (!PARTS.includes(part)) throw new Error(`unknown bench part "${part}"; one of: ${PARTS.join(', ')}, all, report`);
+    if (!PARTS.includes(part))
+      throw new Error(`unknown bench part "${part}"; one of: ${PARTS.join(', ')}, all, report`);
   }
   const failures: string[] = [];
   for (const part of parts) {

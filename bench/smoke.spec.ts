@@ -40,7 +40,9 @@ const SMOKE_TIMEOUT_MS: Partial<Record<PartName, number>> = { speed: 90_000, loo
 
 function expectedTargets(part: PartName) {
   const prefixes = SMOKE_TARGETS[part];
-  return TARGETS.filter((t) => t.part === part && (!prefixes || prefixes.some((p) => t.label.startsWith(p))));
+  return TARGETS.filter(
+    (t) => t.part === part && (!prefixes || prefixes.some((p) => t.label.startsWith(p))),
+  );
 }
 
 /**
@@ -50,14 +52,17 @@ function expectedTargets(part: PartName) {
 function skipReason(part: PartName): string | null {
   const file = join(partsDir, `${part}.ts`);
   if (!existsSync(file)) return `bench/parts/${part}.ts does not exist yet`;
-  if (!/\bsmoke\b/.test(readFileSync(file, 'utf8'))) return `run${part[0]?.toUpperCase()}${part.slice(1)}Bench does not take { smoke: true } yet`;
+  if (!/\bsmoke\b/.test(readFileSync(file, 'utf8')))
+    return `run${part[0]?.toUpperCase()}${part.slice(1)}Bench does not take { smoke: true } yet`;
   return null;
 }
 
 describe('bench smoke', () => {
   for (const part of PARTS) {
     const skip = skipReason(part);
-    const title = skip ? `${part}: skipped, ${skip}` : `${part}: a smoke run produces the figures the report reads`;
+    const title = skip
+      ? `${part}: skipped, ${skip}`
+      : `${part}: a smoke run produces the figures the report reads`;
     (skip ? it.skip : it)(
       title,
       async () => {
@@ -66,7 +71,10 @@ describe('bench smoke', () => {
         expect(result).toBeTypeOf('object');
         for (const target of expectedTargets(part)) {
           const value = target.read(result);
-          expect(value, `${part}: "${target.label}" missing or not finite in the smoke result`).toBeTypeOf('number');
+          expect(
+            value,
+            `${part}: "${target.label}" missing or not finite in the smoke result`,
+          ).toBeTypeOf('number');
           expect(Number.isFinite(value)).toBe(true);
         }
         if (part === 'loop') {
@@ -78,7 +86,11 @@ describe('bench smoke', () => {
           // The scripted annotator worked through the API: every mask saved and submitted, and the
           // page's events (opened, box, proposal shown, accept, closed at least) recorded per image.
           const config = result['config'] as { rounds: number; masksPerRound: number };
-          const recorded = result['recorded'] as { masks: number; submittedTasks: number; interactionEvents: number };
+          const recorded = result['recorded'] as {
+            masks: number;
+            submittedTasks: number;
+            interactionEvents: number;
+          };
           const masks = config.rounds * config.masksPerRound;
           expect(recorded.masks).toBe(masks);
           expect(recorded.submittedTasks).toBe(masks);
@@ -86,11 +98,18 @@ describe('bench smoke', () => {
         }
         if (part === 'speed') {
           // The harness page must be cross-origin isolated, or threaded wasm silently falls back.
-          const engine = (result['browser'] as { engines: Record<string, { crossOriginIsolated?: boolean; error?: string }> }).engines['ortWeb1Thread'];
+          const engine = (
+            result['browser'] as {
+              engines: Record<string, { crossOriginIsolated?: boolean; error?: string }>;
+            }
+          ).engines['ortWeb1Thread'];
           expect(engine?.error).toBeUndefined();
           expect(engine?.crossOriginIsolated).toBe(true);
         }
-        const record = JSON.parse(readFileSync(join(resultsDir, `${part}.json`), 'utf8')) as { part: string; result: unknown };
+        const record = JSON.parse(readFileSync(join(resultsDir, `${part}.json`), 'utf8')) as {
+          part: string;
+          result: unknown;
+        };
         expect(record.part).toBe(part);
       },
       SMOKE_TIMEOUT_MS[part] ?? 60_000,
@@ -104,7 +123,12 @@ describe('bench smoke', () => {
     expect(report).toContain('## Targets from the issues');
     for (const part of PARTS.filter((p) => existsSync(join(resultsDir, `${p}.json`)))) {
       // Differences (MAE gain, loop's per-round changes) can be negative in a tiny run.
-      for (const target of expectedTargets(part)) expect(report).toMatch(new RegExp(`${target.label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(quick run\\) \\| -?[0-9.]+`));
+      for (const target of expectedTargets(part))
+        expect(report).toMatch(
+          new RegExp(
+            `${target.label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(quick run\\) \\| -?[0-9.]+`,
+          ),
+        );
     }
   });
 });

@@ -9,8 +9,19 @@ import { join } from 'node:path';
 const reportDir = join(process.cwd(), 'test-output', 'vitest');
 rmSync(reportDir, { recursive: true, force: true });
 
-const nxArgs = ['nx', 'run-many', '-t', 'test', '--parallel=1', '--outputStyle=stream', ...process.argv.slice(2)];
-const run = spawnSync('npx', nxArgs, { stdio: 'inherit', env: { ...process.env, NX_DAEMON: 'false' } });
+const nxArgs = [
+  'nx',
+  'run-many',
+  '-t',
+  'test',
+  '--parallel=1',
+  '--outputStyle=stream',
+  ...process.argv.slice(2),
+];
+const run = spawnSync('npx', nxArgs, {
+  stdio: 'inherit',
+  env: { ...process.env, NX_DAEMON: 'false' },
+});
 
 let passed = 0;
 let failed = 0;

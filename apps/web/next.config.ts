@@ -38,17 +38,28 @@ const config: NextConfig = {
   // only doubles build time on small machines.
   typescript: { ignoreBuildErrors: true },
   eslint: { ignoreDuringBuilds: true },
-  webpack(webpackConfig: { externals?: unknown[]; module?: { rules?: unknown[] } }, { isServer }: { isServer: boolean }) {
+  webpack(
+    webpackConfig: { externals?: unknown[]; module?: { rules?: unknown[] } },
+    { isServer }: { isServer: boolean },
+  ) {
     if (isServer) {
       // ... and finds prisma/ with new URL('<dir>/', import.meta.url), which webpack would try to
       // bundle as an asset. Migrations never run inside the web server.
-      webpackConfig.module?.rules?.push({ test: /libs[\\/]db[\\/]src[\\/]migrations[\\/]/, parser: { url: false } });
+      webpackConfig.module?.rules?.push({
+        test: /libs[\\/]db[\\/]src[\\/]migrations[\\/]/,
+        parser: { url: false },
+      });
       // libs/db's migration runner locates Prisma's wasm schema engine with require.resolve; the web
       // app never migrates, so let Node resolve it at run time instead of webpack at build time.
       // Placed first: Next's own externals handler refuses ESM subpaths referenced by require.resolve.
       webpackConfig.externals = [
-        ({ request }: { request?: string }, callback: (error?: Error | null, result?: string) => void) =>
-          request?.startsWith('@prisma/schema-engine-wasm') ? callback(null, `commonjs ${request}`) : callback(),
+        (
+          { request }: { request?: string },
+          callback: (error?: Error | null, result?: string) => void,
+        ) =>
+          request?.startsWith('@prisma/schema-engine-wasm')
+            ? callback(null, `commonjs ${request}`)
+            : callback(),
         ...(webpackConfig.externals ?? []),
       ];
     }

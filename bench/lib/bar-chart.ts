@@ -10,7 +10,13 @@ export interface Bar {
   value: number;
 }
 
-export async function plotGroupedBars(options: { title: string; valueTitle: string; bars: Bar[]; outFile: string; width?: number }): Promise<void> {
+export async function plotGroupedBars(options: {
+  title: string;
+  valueTitle: string;
+  bars: Bar[];
+  outFile: string;
+  width?: number;
+}): Promise<void> {
   const bars = options.bars.filter((b) => Number.isFinite(b.value));
   if (bars.length === 0) throw new Error(`${options.title}: no finite values to plot`);
   await renderVegaLitePng(

@@ -10,10 +10,17 @@ const sha256 = (bytes: Uint8Array | string) => createHash('sha256').update(bytes
 
 /** A trained-looking model: the starter's ONNX files with another encoder hash and version. */
 function trainedModel(version: string) {
-  const manifest = JSON.parse(readFileSync(join(starterDir, 'manifest.json'), 'utf8')) as { version: string; encoder: { sha256: string; bytes: number } };
+  const manifest = JSON.parse(readFileSync(join(starterDir, 'manifest.json'), 'utf8')) as {
+    version: string;
+    encoder: { sha256: string; bytes: number };
+  };
   const encoder = new Uint8Array([...readFileSync(join(starterDir, 'encoder.onnx')), 0]);
   const decoder = new Uint8Array(readFileSync(join(starterDir, 'decoder.onnx')));
-  const trained = { ...manifest, version, encoder: { ...manifest.encoder, sha256: sha256(encoder), bytes: encoder.length } };
+  const trained = {
+    ...manifest,
+    version,
+    encoder: { ...manifest.encoder, sha256: sha256(encoder), bytes: encoder.length },
+  };
   return { manifest: JSON.stringify(trained), encoder, decoder, decoderSha: sha256(decoder) };
 }
 
@@ -39,12 +46,19 @@ describe('findLatestModel', () => {
     const found = await findLatestModel({ repoRoot, starterDir, env: {} });
     expect(found?.version).toBe('project-v7');
     expect(found?.source).toContain('artifact store');
-    expect(sha256(readFileSync(join(found?.dir ?? '', 'encoder.onnx')))).toBe(sha256(model.encoder));
+    expect(sha256(readFileSync(join(found?.dir ?? '', 'encoder.onnx')))).toBe(
+      sha256(model.encoder),
+    );
   });
 
   it('prefers BENCH_LATEST_MODEL and says when it is not a model directory', async () => {
     const repoRoot = mkdtempSync(join(tmpdir(), 'loupe-latest-'));
-    expect((await findLatestModel({ repoRoot, starterDir, env: { BENCH_LATEST_MODEL: starterDir } }))?.source).toBe('BENCH_LATEST_MODEL');
-    await expect(findLatestModel({ repoRoot, starterDir, env: { BENCH_LATEST_MODEL: repoRoot } })).rejects.toBeInstanceOf(LatestModelError);
+    expect(
+      (await findLatestModel({ repoRoot, starterDir, env: { BENCH_LATEST_MODEL: starterDir } }))
+        ?.source,
+    ).toBe('BENCH_LATEST_MODEL');
+    await expect(
+      findLatestModel({ repoRoot, starterDir, env: { BENCH_LATEST_MODEL: repoRoot } }),
+    ).rejects.toBeInstanceOf(LatestModelError);
   });
 });

@@ -35,7 +35,8 @@ async function walk(root: string, depth: number, out: string[] = []): Promise<st
   if (depth < 0 || !existsSync(root)) return out;
   for (const entry of await readdir(root, { withFileTypes: true })) {
     const full = join(root, entry.name);
-    if (entry.isDirectory() && entry.name !== 'node_modules' && entry.name !== 'pg') await walk(full, depth - 1, out);
+    if (entry.isDirectory() && entry.name !== 'node_modules' && entry.name !== 'pg')
+      await walk(full, depth - 1, out);
     else if (entry.isFile() && entry.name.endsWith('.json')) out.push(full);
   }
   return out;
@@ -57,13 +58,20 @@ async function storedFile(storeRoot: string, hash: string): Promise<Uint8Array |
   return null;
 }
 
-export async function findLatestModel(options: { repoRoot: string; starterDir: string; env?: Record<string, string | undefined> }): Promise<FoundModel | null> {
+export async function findLatestModel(options: {
+  repoRoot: string;
+  starterDir: string;
+  env?: Record<string, string | undefined>;
+}): Promise<FoundModel | null> {
   const env = options.env ?? process.env;
   const explicit = env['BENCH_LATEST_MODEL'];
   if (explicit) {
     const dir = resolve(options.repoRoot, explicit);
     const manifest = await readManifest(join(dir, MODEL_FILES.manifest));
-    if (!manifest) throw new LatestModelError(`BENCH_LATEST_MODEL=${explicit}: no valid ${MODEL_FILES.manifest} in ${dir}`);
+    if (!manifest)
+      throw new LatestModelError(
+        `BENCH_LATEST_MODEL=${explicit}: no valid ${MODEL_FILES.manifest} in ${dir}`,
+      );
     return { dir, version: manifest.version, source: 'BENCH_LATEST_MODEL' };
   }
   const starter = await readManifest(join(options.starterDir, MODEL_FILES.manifest));
@@ -76,7 +84,10 @@ export async function findLatestModel(options: { repoRoot: string; starterDir: s
   candidates.sort((a, b) => b.mtimeMs - a.mtimeMs);
   for (const { file, manifest } of candidates) {
     const dir = join(file, '..');
-    const isModelDir = file.endsWith(`/${MODEL_FILES.manifest}`) && existsSync(join(dir, manifest.encoder.file)) && existsSync(join(dir, manifest.decoder.file));
+    const isModelDir =
+      file.endsWith(`/${MODEL_FILES.manifest}`) &&
+      existsSync(join(dir, manifest.encoder.file)) &&
+      existsSync(join(dir, manifest.decoder.file));
     if (isModelDir) return { dir, version: manifest.version, source: `model directory ${dir}` };
     // Content-addressed store: the manifest is <root>/<2 hex>/<sha>.json.
     const storeRoot = join(dir, '..');

@@ -9,10 +9,18 @@ export interface MeasurementError {
 export type Measured<T> = T | MeasurementError;
 
 export function isMeasurementError(value: unknown): value is MeasurementError {
-  return value !== null && typeof value === 'object' && typeof (value as { error?: unknown }).error === 'string';
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    typeof (value as { error?: unknown }).error === 'string'
+  );
 }
 
-export async function measured<T>(name: string, run: () => Promise<T>, log: (line: string) => void = console.log): Promise<Measured<T>> {
+export async function measured<T>(
+  name: string,
+  run: () => Promise<T>,
+  log: (line: string) => void = console.log,
+): Promise<Measured<T>> {
   const started = performance.now();
   try {
     const value = await run();

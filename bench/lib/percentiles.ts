@@ -6,7 +6,12 @@ export function percentile(values: readonly number[], p: number): number {
   return sorted[rank] as number;
 }
 
-export function summarize(values: readonly number[]): { p50: number; p95: number; p99: number; n: number } {
+export function summarize(values: readonly number[]): {
+  p50: number;
+  p95: number;
+  p99: number;
+  n: number;
+} {
   return {
     p50: percentile(values, 50),
     p95: percentile(values, 95),

@@ -36,9 +36,19 @@ export async function plotLines(options: {
     {
       mark: { type: 'line', point: true },
       encoding: {
-        x: { field: 'x', type: 'quantitative', title: options.xTitle, ...(options.integerX ? { axis: { tickMinStep: 1, format: 'd' } } : {}) },
+        x: {
+          field: 'x',
+          type: 'quantitative',
+          title: options.xTitle,
+          ...(options.integerX ? { axis: { tickMinStep: 1, format: 'd' } } : {}),
+        },
         y: { field: 'y', type: 'quantitative', title: options.yTitle, scale: { zero: false } },
-        color: { field: 'series', type: 'nominal', title: null, legend: { labelLimit: 280, orient: 'bottom', columns: 2 } },
+        color: {
+          field: 'series',
+          type: 'nominal',
+          title: null,
+          legend: { labelLimit: 280, orient: 'bottom', columns: 2 },
+        },
       },
     },
   ];

@@ -12,13 +12,34 @@ describe('writeReport', () => {
     const record = (part: string, result: unknown) =>
       writeFileSync(
         join(dir, `${part}.json`),
-        JSON.stringify({ part, command: `npm run bench:${part}`, environment, durationSeconds: 1, quick: false, result }),
+        JSON.stringify({
+          part,
+          command: `npm run bench:${part}`,
+          environment,
+          durationSeconds: 1,
+          quick: false,
+          result,
+        }),
       );
     record('prompts', { rle1024: { encodeP50Ms: 1.2, decodeP50Ms: 7.5 } });
     record('loop', {
       rounds: [
-        { round: 1, masks: 20, clicksPerMask: 4, acceptedWithoutEditShare: 0.1, proposalDice: 0.7, modelVersion: 'v1' },
-        { round: 2, masks: 20, clicksPerMask: 3, acceptedWithoutEditShare: 0.2, proposalDice: 0.8, modelVersion: 'v2' },
+        {
+          round: 1,
+          masks: 20,
+          clicksPerMask: 4,
+          acceptedWithoutEditShare: 0.1,
+          proposalDice: 0.7,
+          modelVersion: 'v1',
+        },
+        {
+          round: 2,
+          masks: 20,
+          clicksPerMask: 3,
+          acceptedWithoutEditShare: 0.2,
+          proposalDice: 0.8,
+          modelVersion: 'v2',
+        },
       ],
       clicksPerMaskChange: -1,
     });

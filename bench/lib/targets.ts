@@ -24,34 +24,165 @@ export function at(result: unknown, path: string): number | undefined {
 }
 
 function sum(...values: Array<number | undefined>): number | undefined {
-  return values.every((v) => v !== undefined) ? values.reduce<number>((a, v) => a + (v as number), 0) : undefined;
+  return values.every((v) => v !== undefined)
+    ? values.reduce<number>((a, v) => a + (v as number), 0)
+    : undefined;
 }
 
 export const TARGETS: Target[] = [
-  { part: 'prompts', label: 'RLE encode 1024x1024 p50', issue: '#3', read: (r) => at(r, 'rle1024.encodeP50Ms'), comparator: '<', value: 5, unit: 'ms' },
-  { part: 'prompts', label: 'RLE decode 1024x1024 p50', issue: '#3', read: (r) => at(r, 'rle1024.decodeP50Ms'), comparator: '<', value: 5, unit: 'ms' },
-  { part: 'model', label: 'ort-web 1 thread: encoder + decoder p50 (new box)', issue: '#4', read: (r) => sum(at(r, 'ortWeb.encoder.p50'), at(r, 'ortWeb.decoder.p50')), comparator: '<=', value: 50, unit: 'ms' },
-  { part: 'model', label: 'ort-web 1 thread: decoder p50 (click)', issue: '#4', read: (r) => at(r, 'ortWeb.decoder.p50'), comparator: '<=', value: 10, unit: 'ms' },
-  { part: 'model', label: 'fine-tuning round, 200 masks x 4 epochs (wasm)', issue: '#4', read: (r) => { const ms = at(r, 'trainMsPerImage.full'); return ms === undefined ? undefined : (ms * 800) / 1000; }, comparator: '<=', value: 300, unit: 's' },
+  {
+    part: 'prompts',
+    label: 'RLE encode 1024x1024 p50',
+    issue: '#3',
+    read: (r) => at(r, 'rle1024.encodeP50Ms'),
+    comparator: '<',
+    value: 5,
+    unit: 'ms',
+  },
+  {
+    part: 'prompts',
+    label: 'RLE decode 1024x1024 p50',
+    issue: '#3',
+    read: (r) => at(r, 'rle1024.decodeP50Ms'),
+    comparator: '<',
+    value: 5,
+    unit: 'ms',
+  },
+  {
+    part: 'model',
+    label: 'ort-web 1 thread: encoder + decoder p50 (new box)',
+    issue: '#4',
+    read: (r) => sum(at(r, 'ortWeb.encoder.p50'), at(r, 'ortWeb.decoder.p50')),
+    comparator: '<=',
+    value: 50,
+    unit: 'ms',
+  },
+  {
+    part: 'model',
+    label: 'ort-web 1 thread: decoder p50 (click)',
+    issue: '#4',
+    read: (r) => at(r, 'ortWeb.decoder.p50'),
+    comparator: '<=',
+    value: 10,
+    unit: 'ms',
+  },
+  {
+    part: 'model',
+    label: 'fine-tuning round, 200 masks x 4 epochs (wasm)',
+    issue: '#4',
+    read: (r) => {
+      const ms = at(r, 'trainMsPerImage.full');
+      return ms === undefined ? undefined : (ms * 800) / 1000;
+    },
+    comparator: '<=',
+    value: 300,
+    unit: 's',
+  },
   // Issue #4's quality targets are for the model the library ships (the starter). The latest
   // trained model (e.g. the loop bench's, trained on other data) is reported beside it, in its section.
-  { part: 'quality', label: 'box Dice, synthetic held-out (starter model)', issue: '#4', read: (r) => at(r, 'synthetic.starter.dice'), comparator: '>=', value: 0.85, unit: '' },
-  { part: 'quality', label: 'box Dice, DRIVE pseudo-FA (starter model)', issue: '#4', read: (r) => at(r, 'drive.starter.dice'), comparator: '>=', value: 0.8, unit: '' },
-  { part: 'mae', label: 'Dice gain of MAE init over random init at 50 masks', issue: '#4', read: (r) => at(r, 'gainAt50'), comparator: '>', value: 0, unit: '' },
-  { part: 'loop', label: 'clicks per mask, last round minus first round', issue: '#5/#8', read: (r) => at(r, 'clicksPerMaskChange'), comparator: '<', value: 0, unit: 'clicks' },
-  { part: 'loop', label: 'validation Dice, round 5 minus round 1', issue: '#5', read: (r) => at(r, 'valDiceChange'), comparator: '>', value: 0, unit: '' },
-  { part: 'loop', label: '20th accepted mask to promoted model in an open browser', issue: '#5', read: (r) => at(r, 'timeToPromotedSeconds'), comparator: '<', value: 600, unit: 's' },
-  { part: 'speed', label: 'browser: new box to proposal p50', issue: '#6', read: (r) => at(r, 'browser.boxToProposal.p50') ?? sum(at(r, 'browser.encoder.p50'), at(r, 'browser.decoder.p50')), comparator: '<=', value: 100, unit: 'ms' },
-  { part: 'speed', label: 'browser: click to refined mask p50', issue: '#6', read: (r) => at(r, 'browser.clickToMask.p50') ?? at(r, 'browser.decoder.p50'), comparator: '<=', value: 30, unit: 'ms' },
-  { part: 'speed', label: 'API: save accepted mask p99, 50 annotators, real Postgres', issue: '#6', read: (r) => at(r, 'api.postgres.p99'), comparator: '<=', value: 100, unit: 'ms' },
-  { part: 'dashboard', label: 'dashboard data with 100,000 events', issue: '#7', read: (r) => at(r, 'loadMs.p50'), comparator: '<', value: 500, unit: 'ms' },
+  {
+    part: 'quality',
+    label: 'box Dice, synthetic held-out (starter model)',
+    issue: '#4',
+    read: (r) => at(r, 'synthetic.starter.dice'),
+    comparator: '>=',
+    value: 0.85,
+    unit: '',
+  },
+  {
+    part: 'quality',
+    label: 'box Dice, DRIVE pseudo-FA (starter model)',
+    issue: '#4',
+    read: (r) => at(r, 'drive.starter.dice'),
+    comparator: '>=',
+    value: 0.8,
+    unit: '',
+  },
+  {
+    part: 'mae',
+    label: 'Dice gain of MAE init over random init at 50 masks',
+    issue: '#4',
+    read: (r) => at(r, 'gainAt50'),
+    comparator: '>',
+    value: 0,
+    unit: '',
+  },
+  {
+    part: 'loop',
+    label: 'clicks per mask, last round minus first round',
+    issue: '#5/#8',
+    read: (r) => at(r, 'clicksPerMaskChange'),
+    comparator: '<',
+    value: 0,
+    unit: 'clicks',
+  },
+  {
+    part: 'loop',
+    label: 'validation Dice, round 5 minus round 1',
+    issue: '#5',
+    read: (r) => at(r, 'valDiceChange'),
+    comparator: '>',
+    value: 0,
+    unit: '',
+  },
+  {
+    part: 'loop',
+    label: '20th accepted mask to promoted model in an open browser',
+    issue: '#5',
+    read: (r) => at(r, 'timeToPromotedSeconds'),
+    comparator: '<',
+    value: 600,
+    unit: 's',
+  },
+  {
+    part: 'speed',
+    label: 'browser: new box to proposal p50',
+    issue: '#6',
+    read: (r) =>
+      at(r, 'browser.boxToProposal.p50') ??
+      sum(at(r, 'browser.encoder.p50'), at(r, 'browser.decoder.p50')),
+    comparator: '<=',
+    value: 100,
+    unit: 'ms',
+  },
+  {
+    part: 'speed',
+    label: 'browser: click to refined mask p50',
+    issue: '#6',
+    read: (r) => at(r, 'browser.clickToMask.p50') ?? at(r, 'browser.decoder.p50'),
+    comparator: '<=',
+    value: 30,
+    unit: 'ms',
+  },
+  {
+    part: 'speed',
+    label: 'API: save accepted mask p99, 50 annotators, real Postgres',
+    issue: '#6',
+    read: (r) => at(r, 'api.postgres.p99'),
+    comparator: '<=',
+    value: 100,
+    unit: 'ms',
+  },
+  {
+    part: 'dashboard',
+    label: 'dashboard data with 100,000 events',
+    issue: '#7',
+    read: (r) => at(r, 'loadMs.p50'),
+    comparator: '<',
+    value: 500,
+    unit: 'ms',
+  },
 ];
 
 export function meets(value: number, comparator: Target['comparator'], target: number): boolean {
   switch (comparator) {
-    case '<=': return value <= target;
-    case '>=': return value >= target;
-    case '<': return value < target;
-    case '>': return value > target;
+    case '<=':
+      return value <= target;
+    case '>=':
+      return value >= target;
+    case '<':
+      return value < target;
+    case '>':
+      return value > target;
   }
 }

@@ -5,7 +5,15 @@
  * 0.9 (or a brush fix after `maxClicks`) -> accept (annotations.save) -> submit (tasks.submit),
  * with the page's interaction events (events.record) along the way.
  */
-import { boxFromMask, dice, encodeMaskBytes, runClickSession, type Box, type ClickPrompt, type Mask } from '@loupe/prompts';
+import {
+  boxFromMask,
+  dice,
+  encodeMaskBytes,
+  runClickSession,
+  type Box,
+  type ClickPrompt,
+  type Mask,
+} from '@loupe/prompts';
 import type { z } from 'zod';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- the events the annotator sends are typed by the server's own schema
 import type { interactionEventSchema } from '../../apps/web/src/server/services/events/interaction-event-schema';
@@ -37,10 +45,15 @@ const OBJECT_ID = 'lesion-1';
 /** 8-bit pixels of the image as the page fetches them (the raw variant). */
 async function fetchPixels(session: TrpcSession, image: LeasedTask['image']): Promise<Uint8Array> {
   const response = await session.get(`/api/images/${image.id}/raw`);
-  if (!response.ok) throw new Error(`image ${image.id}: HTTP ${response.status} ${(await response.text()).slice(0, 200)}`);
+  if (!response.ok)
+    throw new Error(
+      `image ${image.id}: HTTP ${response.status} ${(await response.text()).slice(0, 200)}`,
+    );
   const bytes = new Uint8Array(await response.arrayBuffer());
   if (image.bitDepth !== 8 || bytes.length !== image.width * image.height)
-    throw new Error(`image ${image.id}: expected ${image.width}x${image.height} 8-bit gray pixels, got ${bytes.length} bytes at ${image.bitDepth} bits`);
+    throw new Error(
+      `image ${image.id}: expected ${image.width}x${image.height} 8-bit gray pixels, got ${bytes.length} bytes at ${image.bitDepth} bits`,
+    );
   return bytes;
 }
 
@@ -48,7 +61,10 @@ async function fetchPixels(session: TrpcSession, image: LeasedTask['image']): Pr
  * The brush fix, as one stroke event: a disc over the centre of the pixels still wrong, as large
  * as their area. (The saved mask is the object itself; the stroke records where the effort went.)
  */
-function brushFixStroke(current: Mask, gt: Mask): { points: Array<{ x: number; y: number }>; radius: number; mode: 'brush' } {
+function brushFixStroke(
+  current: Mask,
+  gt: Mask,
+): { points: Array<{ x: number; y: number }>; radius: number; mode: 'brush' } {
   let wrong = 0;
   let sumX = 0;
   let sumY = 0;
@@ -58,7 +74,10 @@ function brushFixStroke(current: Mask, gt: Mask): { points: Array<{ x: number; y
     sumX += i % gt.width;
     sumY += Math.floor(i / gt.width);
   }
-  const centre = wrong > 0 ? { x: sumX / wrong + 0.5, y: sumY / wrong + 0.5 } : { x: gt.width / 2, y: gt.height / 2 };
+  const centre =
+    wrong > 0
+      ? { x: sumX / wrong + 0.5, y: sumY / wrong + 0.5 }
+      : { x: gt.width / 2, y: gt.height / 2 };
   return { points: [centre], radius: Math.max(1, Math.sqrt(wrong / Math.PI)), mode: 'brush' };
 }
 
@@ -79,10 +98,15 @@ export async function annotateNextImage(options: {
   const task = await session.mutation<LeasedTask | null>('queue.next', { projectId });
   if (!task) return null;
   const events: PageEvent[] = [];
-  const record = (event: Omit<PageEvent, 'clientTime'>) => events.push({ ...event, clientTime: new Date().toISOString() });
+  const record = (event: Omit<PageEvent, 'clientTime'>) =>
+    events.push({ ...event, clientTime: new Date().toISOString() });
   const flush = async () => {
     if (events.length === 0) return;
-    await session.mutation('events.record', { projectId, taskId: task.id, events: events.splice(0) });
+    await session.mutation('events.record', {
+      projectId,
+      taskId: task.id,
+      events: events.splice(0),
+    });
   };
 
   const pixels = await fetchPixels(session, task.image);
@@ -96,9 +120,17 @@ export async function annotateNextImage(options: {
   const box: Box = boxFromMask(gt);
   record({ type: 'BOX', objectId: OBJECT_ID, payload: { box }, modelVersionId });
   const t0 = performance.now();
-  const embedding = await predictor.embed({ pixels, width: task.image.width, height: task.image.height, channels: 1 }, box);
+  const embedding = await predictor.embed(
+    { pixels, width: task.image.width, height: task.image.height, channels: 1 },
+    box,
+  );
   const proposal = await predictor.decode(embedding, box, []);
-  record({ type: 'PROPOSAL_SHOWN', objectId: OBJECT_ID, modelVersionId, latencyMs: performance.now() - t0 });
+  record({
+    type: 'PROPOSAL_SHOWN',
+    objectId: OBJECT_ID,
+    modelVersionId,
+    latencyMs: performance.now() - t0,
+  });
 
   const session_ = await runClickSession({
     gt,
@@ -122,29 +154,46 @@ export async function annotateNextImage(options: {
   });
   const reached = (session_.iouPerClick.at(-1) ?? 0) >= 0.9;
   // Not good enough after the clicks: the annotator fixes the rest with the brush.
-  if (!reached) record({ type: 'BRUSH_STROKE', objectId: OBJECT_ID, payload: brushFixStroke(session_.finalMask, gt) });
+  if (!reached)
+    record({
+      type: 'BRUSH_STROKE',
+      objectId: OBJECT_ID,
+      payload: brushFixStroke(session_.finalMask, gt),
+    });
   const final = reached ? session_.finalMask : gt;
   const clicks = session_.clicks.length;
   const brushStrokes = reached ? 0 : 1;
   await flush();
 
-  const saved = await session.mutation<{ revision: number; area: number; editPixels: number }>('annotations.save', {
-    projectId,
-    taskId: task.id,
+  const saved = await session.mutation<{ revision: number; area: number; editPixels: number }>(
+    'annotations.save',
+    {
+      projectId,
+      taskId: task.id,
+      objectId: OBJECT_ID,
+      expectedRevision: task.revision,
+      finalRle: toBase64(final),
+      proposalRle: toBase64(proposal.mask),
+      modelVersionId,
+      clicks,
+      brushStrokes,
+      // Modelled human time (the script itself takes milliseconds): 2 s per box, 1.5 s per click, 8 s per brush fix.
+      activeSeconds: 2 + 1.5 * clicks + 8 * brushStrokes,
+    },
+  );
+  record({
+    type: 'ACCEPT',
     objectId: OBJECT_ID,
-    expectedRevision: task.revision,
-    finalRle: toBase64(final),
-    proposalRle: toBase64(proposal.mask),
     modelVersionId,
-    clicks,
-    brushStrokes,
-    // Modelled human time (the script itself takes milliseconds): 2 s per box, 1.5 s per click, 8 s per brush fix.
-    activeSeconds: 2 + 1.5 * clicks + 8 * brushStrokes,
+    payload: { area: saved.area, editPixels: saved.editPixels },
   });
-  record({ type: 'ACCEPT', objectId: OBJECT_ID, modelVersionId, payload: { area: saved.area, editPixels: saved.editPixels } });
   record({ type: 'IMAGE_CLOSED', payload: { objects: 1 } });
   await flush();
-  await session.mutation('tasks.submit', { projectId, taskId: task.id, expectedRevision: saved.revision });
+  await session.mutation('tasks.submit', {
+    projectId,
+    taskId: task.id,
+    expectedRevision: saved.revision,
+  });
   return {
     taskId: task.id,
     fileName: task.image.fileName,

@@ -19,7 +19,11 @@ async function collect(chunks: string[]) {
 
 describe('readServerSentEvents', () => {
   it('splits events across chunk boundaries and skips comments and retry lines', async () => {
-    const events = await collect(['retry: 3000\n\n: heartbeat 1\n\nevent: mo', 'del\ndata: {"version":1}\n', '\nevent: model\ndata: {"version":2}\n\n']);
+    const events = await collect([
+      'retry: 3000\n\n: heartbeat 1\n\nevent: mo',
+      'del\ndata: {"version":1}\n',
+      '\nevent: model\ndata: {"version":2}\n\n',
+    ]);
     expect(events).toEqual([
       { event: 'model', data: '{"version":1}' },
       { event: 'model', data: '{"version":2}' },
@@ -27,7 +31,9 @@ describe('readServerSentEvents', () => {
   });
 
   it('reads CRLF line endings, joins multi-line data and defaults the name to "message"', async () => {
-    const events = await collect(['data: a\r\ndata: b\r\n\r\nevent: problem\r\ndata: {"message":"x"}\r\n\r\n']);
+    const events = await collect([
+      'data: a\r\ndata: b\r\n\r\nevent: problem\r\ndata: {"message":"x"}\r\n\r\n',
+    ]);
     expect(events).toEqual([
       { event: 'message', data: 'a\nb' },
       { event: 'problem', data: '{"message":"x"}' },

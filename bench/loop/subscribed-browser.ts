@@ -25,7 +25,9 @@ export interface ServedModel {
 }
 
 /** Splits a text/event-stream into its events (name + joined data lines). */
-export async function* readServerSentEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<{ event: string; data: string }> {
+export async function* readServerSentEvents(
+  body: ReadableStream<Uint8Array>,
+): AsyncGenerator<{ event: string; data: string }> {
   const decoder = new TextDecoder();
   let buffer = '';
   const reader = body.getReader();
@@ -62,10 +64,16 @@ export class SubscribedBrowser {
 
   /** Opens the stream; resolves once the model it announces on connect is loaded. */
   async open(timeoutMs = 120_000): Promise<ServedModel> {
-    const response = await this.session.get(`/api/projects/${this.projectId}/model-events`, { signal: this.stream.signal });
-    if (!response.ok || !response.body) throw new Error(`model-events: HTTP ${response.status} ${(await response.text()).slice(0, 300)}`);
+    const response = await this.session.get(`/api/projects/${this.projectId}/model-events`, {
+      signal: this.stream.signal,
+    });
+    if (!response.ok || !response.body)
+      throw new Error(
+        `model-events: HTTP ${response.status} ${(await response.text()).slice(0, 300)}`,
+      );
     this.reading = this.read(response.body).catch((error: unknown) => {
-      if (!this.stream.signal.aborted) this.problem = error instanceof Error ? error : new Error(String(error));
+      if (!this.stream.signal.aborted)
+        this.problem = error instanceof Error ? error : new Error(String(error));
     });
     return waitUntil('the model announced on connect', () => this.served(), timeoutMs);
   }
@@ -82,7 +90,8 @@ export class SubscribedBrowser {
           this.problem = error instanceof Error ? error : new Error(String(error));
         });
     }
-    if (!this.stream.signal.aborted) this.problem = new Error('model-events: the server closed the stream');
+    if (!this.stream.signal.aborted)
+      this.problem = new Error('model-events: the server closed the stream');
   }
 
   private async load(ref: ServedModelRef): Promise<void> {

@@ -27,10 +27,18 @@ import { summarize } from '../lib/percentiles';
 
 const benchEnv = z
   .object({
-    BENCH_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//).optional(),
-    TEST_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//).optional(),
+    BENCH_DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//)
+      .optional(),
+    TEST_DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//)
+      .optional(),
   })
-  .parse(Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== undefined && v !== '')));
+  .parse(
+    Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== undefined && v !== '')),
+  );
 
 interface BenchDatabase {
   kind: 'postgres' | 'embedded';
@@ -85,7 +93,11 @@ function sizes(options: { quick: boolean; smoke?: boolean }) {
   return { events: 100_000, runs: 20, warmup: 2 };
 }
 
-export async function runDashboardBench(options: { quick: boolean; smoke?: boolean; resultsDir: string }): Promise<Record<string, unknown>> {
+export async function runDashboardBench(options: {
+  quick: boolean;
+  smoke?: boolean;
+  resultsDir: string;
+}): Promise<Record<string, unknown>> {
   const size = sizes(options);
   const targetEvents = size.events;
   const runs = size.runs;
@@ -111,7 +123,9 @@ export async function runDashboardBench(options: { quick: boolean; smoke?: boole
       const data = await loadDashboard(db, seeded.projectId, {}, timings);
       totals.push(performance.now() - started);
       if (data.efficiency.total.masks !== seeded.annotations) {
-        throw new Error(`dashboard saw ${data.efficiency.total.masks} masks, seeded ${seeded.annotations}`);
+        throw new Error(
+          `dashboard saw ${data.efficiency.total.masks} masks, seeded ${seeded.annotations}`,
+        );
       }
       for (const [name, ms] of Object.entries(timings)) (perQuery[name] ??= []).push(ms);
     }

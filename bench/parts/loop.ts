@@ -101,7 +101,16 @@ export interface LoopRound {
 }
 
 export interface LoopBenchResult {
-  config: { trainerConfig: 'product' | 'tiny'; rounds: number; masksPerRound: number; data: string; epochs: number; database: string; starter: string; annotator: string };
+  config: {
+    trainerConfig: 'product' | 'tiny';
+    rounds: number;
+    masksPerRound: number;
+    data: string;
+    epochs: number;
+    database: string;
+    starter: string;
+    annotator: string;
+  };
   /** How the figures were made, for the report. */
   notes: string;
   rounds: LoopRound[];
@@ -154,13 +163,20 @@ async function createFreshStarter(dir: string, config: ModelConfig): Promise<str
 async function productStarter(root: string): Promise<{ dir: string; note: string }> {
   const dir = join(repoRoot, 'models/starter');
   try {
-    const { model } = await loadSegmenterFromCheckpoint(join(dir, 'checkpoint.safetensors'), { expectConfig: BASE_CONFIG });
+    const { model } = await loadSegmenterFromCheckpoint(join(dir, 'checkpoint.safetensors'), {
+      expectConfig: BASE_CONFIG,
+    });
     model.dispose();
-    const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as { version?: string };
+    const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as {
+      version?: string;
+    };
     return { dir, note: `models/starter (${manifest.version ?? 'unversioned'})` };
   } catch (error) {
     const reason = (error as Error).message.split('\n')[0] ?? '';
-    return { dir: await createFreshStarter(join(root, 'starter'), BASE_CONFIG), note: `fresh base segmenter (models/starter unusable: ${reason.slice(0, 160)})` };
+    return {
+      dir: await createFreshStarter(join(root, 'starter'), BASE_CONFIG),
+      note: `fresh base segmenter (models/starter unusable: ${reason.slice(0, 160)})`,
+    };
   }
 }
 
@@ -173,7 +189,11 @@ function largestLesion(sample: SyntheticFaSample): Mask {
 async function testDiceOf(predictor: OnnxPredictor, testSet: SyntheticFaSample[]): Promise<number> {
   const summary = await evaluateOnnxModel({
     predictor,
-    samples: testSet.map((s, i) => ({ image: { pixels: s.image, width: s.width, height: s.height, channels: 1 }, gtMask: largestLesion(s), id: String(i) })),
+    samples: testSet.map((s, i) => ({
+      image: { pixels: s.image, width: s.width, height: s.height, channels: 1 },
+      gtMask: largestLesion(s),
+      id: String(i),
+    })),
     maxClicks: 0,
   });
   return summary.dice;
@@ -193,7 +213,12 @@ async function openLoopDatabase(): Promise<LoopDatabase> {
     return { url: database.url, db: database.db, kind: 'postgres', close: () => database.close() };
   }
   // Its own process, as `npm start` runs it: PGlite in this one would stall while the annotator predicts.
-  const embedded = await startReadyChild<{ url: string }>({ name: 'embedded database', script: join(repoRoot, 'bench/speed/embedded-db-process.ts'), env: {}, timeoutMs: 120_000 });
+  const embedded = await startReadyChild<{ url: string }>({
+    name: 'embedded database',
+    script: join(repoRoot, 'bench/speed/embedded-db-process.ts'),
+    env: {},
+    timeoutMs: 120_000,
+  });
   const db = createDb(embedded.ready.url, { poolSize: 4 });
   return {
     url: embedded.ready.url,
@@ -207,18 +232,38 @@ async function openLoopDatabase(): Promise<LoopDatabase> {
 }
 
 /** Uploads each sample as a PNG through the upload route (as the upload page does); returns image id -> sample. */
-async function uploadImages(admin: TrpcSession, projectId: string, samples: SyntheticFaSample[], log: (line: string) => void): Promise<Map<string, SyntheticFaSample>> {
+async function uploadImages(
+  admin: TrpcSession,
+  projectId: string,
+  samples: SyntheticFaSample[],
+  log: (line: string) => void,
+): Promise<Map<string, SyntheticFaSample>> {
   const byImage = new Map<string, SyntheticFaSample>();
   for (const [index, sample] of samples.entries()) {
-    const png = await sharp(Buffer.from(sample.image), { raw: { width: sample.width, height: sample.height, channels: 1 } }).png().toBuffer();
+    const png = await sharp(Buffer.from(sample.image), {
+      raw: { width: sample.width, height: sample.height, channels: 1 },
+    })
+      .png()
+      .toBuffer();
     const form = new FormData();
-    form.append('file', new Blob([new Uint8Array(png)], { type: 'image/png' }), `loop-${String(index).padStart(3, '0')}.png`);
+    form.append(
+      'file',
+      new Blob([new Uint8Array(png)], { type: 'image/png' }),
+      `loop-${String(index).padStart(3, '0')}.png`,
+    );
     const response = await admin.postForm(`/api/projects/${projectId}/images`, form);
-    const body = (await response.json()) as { images?: Array<{ id: string }>; error?: { message?: string } };
+    const body = (await response.json()) as {
+      images?: Array<{ id: string }>;
+      error?: { message?: string };
+    };
     const image = body.images?.[0];
-    if (response.status !== 201 || !image) throw new Error(`upload of image ${index} failed: HTTP ${response.status} ${JSON.stringify(body).slice(0, 300)}`);
+    if (response.status !== 201 || !image)
+      throw new Error(
+        `upload of image ${index} failed: HTTP ${response.status} ${JSON.stringify(body).slice(0, 300)}`,
+      );
     byImage.set(image.id, sample);
-    if ((index + 1) % 50 === 0 || index + 1 === samples.length) log(`uploaded ${index + 1}/${samples.length} images`);
+    if ((index + 1) % 50 === 0 || index + 1 === samples.length)
+      log(`uploaded ${index + 1}/${samples.length} images`);
   }
   return byImage;
 }
@@ -248,27 +293,68 @@ export async function runLoopBench(options: LoopBenchOptions): Promise<LoopBench
 
   try {
     const starter = smoke
-      ? { dir: await createFreshStarter(join(root, 'starter'), TINY_CONFIG), note: 'fresh tiny segmenter (smoke)' }
+      ? {
+          dir: await createFreshStarter(join(root, 'starter'), TINY_CONFIG),
+          note: 'fresh tiny segmenter (smoke)',
+        }
       : options.freshStarter
-        ? { dir: await createFreshStarter(join(root, 'starter'), BASE_CONFIG), note: 'fresh base segmenter (--fresh-starter)' }
+        ? {
+            dir: await createFreshStarter(join(root, 'starter'), BASE_CONFIG),
+            note: 'fresh base segmenter (--fresh-starter)',
+          }
         : await productStarter(root);
     log(`starter: ${starter.note}`);
 
     // The pool is larger than what gets labeled, so active learning has a choice. The project's
     // images come from another domain than the starter's training data (real DRIVE backgrounds,
     // where available) as a new clinic's images would; the synthetic generator is the fallback.
-    const poolCount = rounds * masksPerRound + (smoke ? masksPerRound : Math.max(20, masksPerRound * 2));
+    const poolCount =
+      rounds * masksPerRound + (smoke ? masksPerRound : Math.max(20, masksPerRound * 2));
     const testCount = smoke ? 4 : quick ? 12 : 24;
-    const drivePool = quick || smoke ? [] : await loadDrivePseudoFa({ count: poolCount, seed: 101, lesions: [1, 3], log });
-    const driveTest = drivePool.length > 0 ? await loadDrivePseudoFa({ count: testCount, seed: 202, lesions: [1, 3], log }) : [];
-    const dataSource = drivePool.length > 0 ? 'DRIVE pseudo-FA (565x584)' : `synthetic FA (${imageSize}x${imageSize})`;
-    const pool = drivePool.length > 0 ? drivePool : generateSyntheticFaDataset({ count: poolCount, size: imageSize, seed: 101, lesions: [1, 3] });
-    const testSet = driveTest.length > 0 ? driveTest : generateSyntheticFaDataset({ count: testCount, size: imageSize, seed: 202, lesions: [1, 3] });
+    const drivePool =
+      quick || smoke
+        ? []
+        : await loadDrivePseudoFa({ count: poolCount, seed: 101, lesions: [1, 3], log });
+    const driveTest =
+      drivePool.length > 0
+        ? await loadDrivePseudoFa({ count: testCount, seed: 202, lesions: [1, 3], log })
+        : [];
+    const dataSource =
+      drivePool.length > 0
+        ? 'DRIVE pseudo-FA (565x584)'
+        : `synthetic FA (${imageSize}x${imageSize})`;
+    const pool =
+      drivePool.length > 0
+        ? drivePool
+        : generateSyntheticFaDataset({
+            count: poolCount,
+            size: imageSize,
+            seed: 101,
+            lesions: [1, 3],
+          });
+    const testSet =
+      driveTest.length > 0
+        ? driveTest
+        : generateSyntheticFaDataset({
+            count: testCount,
+            size: imageSize,
+            seed: 202,
+            lesions: [1, 3],
+          });
     log(`data: ${dataSource}, ${pool.length} pool images, ${testSet.length} fixed test images`);
 
     // Accounts (an operator's job: there is no sign-up page), then everything else over HTTP.
-    await upsertUser(db, { email: ADMIN_EMAIL, name: 'Loop admin', password: PASSWORD, isSiteAdmin: true });
-    await upsertUser(db, { email: ANNOTATOR_EMAIL, name: 'Scripted annotator', password: PASSWORD });
+    await upsertUser(db, {
+      email: ADMIN_EMAIL,
+      name: 'Loop admin',
+      password: PASSWORD,
+      isSiteAdmin: true,
+    });
+    await upsertUser(db, {
+      email: ANNOTATOR_EMAIL,
+      name: 'Scripted annotator',
+      password: PASSWORD,
+    });
     const serverEnv = {
       DATABASE_URL: database.url,
       DATA_DIR: root,
@@ -281,9 +367,17 @@ export async function runLoopBench(options: LoopBenchOptions): Promise<LoopBench
     log(`web app at ${app.url} (${database.kind} database)`);
     const admin = new TrpcSession(app.url);
     await admin.signIn(ADMIN_EMAIL, PASSWORD);
-    const project = await admin.mutation<{ id: string; modelWarning: string | null }>('projects.create', { name: 'Loop bench', objectLabel: 'lesion' });
-    if (project.modelWarning) throw new Error(`the project has no starter model: ${project.modelWarning}`);
-    await admin.mutation('projects.addMember', { projectId: project.id, email: ANNOTATOR_EMAIL, role: 'ANNOTATOR' });
+    const project = await admin.mutation<{ id: string; modelWarning: string | null }>(
+      'projects.create',
+      { name: 'Loop bench', objectLabel: 'lesion' },
+    );
+    if (project.modelWarning)
+      throw new Error(`the project has no starter model: ${project.modelWarning}`);
+    await admin.mutation('projects.addMember', {
+      projectId: project.id,
+      email: ANNOTATOR_EMAIL,
+      role: 'ANNOTATOR',
+    });
     await admin.mutation('projects.updateTrainingPolicy', {
       projectId: project.id,
       policy: {
@@ -300,7 +394,8 @@ export async function runLoopBench(options: LoopBenchOptions): Promise<LoopBench
     const samples = await uploadImages(admin, project.id, pool, log);
     const groundTruth = (image: { id: string; fileName: string }) => {
       const sample = samples.get(image.id);
-      if (!sample) throw new Error(`the server leased an image the bench did not upload (${image.fileName})`);
+      if (!sample)
+        throw new Error(`the server leased an image the bench did not upload (${image.fileName})`);
       return largestLesion(sample);
     };
 
@@ -330,42 +425,85 @@ export async function runLoopBench(options: LoopBenchOptions): Promise<LoopBench
       let withoutEdit = 0;
       let proposalDiceSum = 0;
       for (let i = 0; i < masksPerRound; i++) {
-        const done = await annotateNextImage({ session: annotator, projectId: project.id, browser, groundTruth, maxClicks: MAX_CLICKS });
+        const done = await annotateNextImage({
+          session: annotator,
+          projectId: project.id,
+          browser,
+          groundTruth,
+          maxClicks: MAX_CLICKS,
+        });
         if (!done) throw new Error('the queue ran out of images');
-        if (done.modelVersion !== served.ref.version) throw new Error(`round ${round} changed models mid-round (v${served.ref.version} -> v${done.modelVersion})`);
+        if (done.modelVersion !== served.ref.version)
+          throw new Error(
+            `round ${round} changed models mid-round (v${served.ref.version} -> v${done.modelVersion})`,
+          );
         clicks += done.clicks;
         withoutEdit += done.acceptedWithoutEdit ? 1 : 0;
         proposalDiceSum += done.proposalDice;
       }
       const lastMaskAt = performance.now();
       const lastMaskWallClock = Date.now();
-      log(`round ${round}: ${masksPerRound} masks with v${served.ref.version}, ${(clicks / masksPerRound).toFixed(2)} clicks/mask, proposal Dice ${(proposalDiceSum / masksPerRound).toFixed(3)}`);
+      log(
+        `round ${round}: ${masksPerRound} masks with v${served.ref.version}, ${(clicks / masksPerRound).toFixed(2)} clicks/mask, proposal Dice ${(proposalDiceSum / masksPerRound).toFixed(3)}`,
+      );
 
       // The policy sees the new masks and queues the round; wait for its outcome.
       const run = await waitUntil(
         `round ${round}'s training run`,
         async () => {
-          if (trainer?.exitCode !== null) throw new Error(`the trainer exited (${trainer?.exitCode}):\n${trainerOutput.join('').slice(-4000)}`);
-          const runs = await db.trainingRun.findMany({ where: { projectId: project.id, kind: 'FINETUNE' }, orderBy: { createdAt: 'asc' } });
+          if (trainer?.exitCode !== null)
+            throw new Error(
+              `the trainer exited (${trainer?.exitCode}):\n${trainerOutput.join('').slice(-4000)}`,
+            );
+          const runs = await db.trainingRun.findMany({
+            where: { projectId: project.id, kind: 'FINETUNE' },
+            orderBy: { createdAt: 'asc' },
+          });
           const current = runs[round - 1];
-          return current && (current.status === 'SUCCEEDED' || current.status === 'FAILED') ? current : null;
+          return current && (current.status === 'SUCCEEDED' || current.status === 'FAILED')
+            ? current
+            : null;
         },
         60 * 60_000,
       );
-      if (run.status === 'FAILED') throw new Error(`round ${round} training failed: ${run.error}\n${trainerOutput.join('').slice(-4000)}`);
-      const metrics = run.metrics as { candidate: { dice: number; version: number }; active: { dice: number }; promoted: boolean; reason: string };
+      if (run.status === 'FAILED')
+        throw new Error(
+          `round ${round} training failed: ${run.error}\n${trainerOutput.join('').slice(-4000)}`,
+        );
+      const metrics = run.metrics as {
+        candidate: { dice: number; version: number };
+        active: { dice: number };
+        promoted: boolean;
+        reason: string;
+      };
       let secondsToPromoted: number | null = null;
       if (metrics.promoted && run.resultModelVersionId) {
         const candidateId = run.resultModelVersionId;
-        const swappedAt = await waitUntil('the page to load the promoted model', () => browser?.swappedTo(candidateId) ?? null, 120_000);
+        const swappedAt = await waitUntil(
+          'the page to load the promoted model',
+          () => browser?.swappedTo(candidateId) ?? null,
+          120_000,
+        );
         secondsToPromoted = (swappedAt - lastMaskAt) / 1000;
       }
       // Let active-learning scoring finish before the next round leases images.
-      await waitUntil('the queue to drain', async () => ((await db.job.count({ where: { projectId: project.id, status: { in: ['QUEUED', 'RUNNING'] } } })) === 0 ? true : null), 30 * 60_000);
+      await waitUntil(
+        'the queue to drain',
+        async () =>
+          (await db.job.count({
+            where: { projectId: project.id, status: { in: ['QUEUED', 'RUNNING'] } },
+          })) === 0
+            ? true
+            : null,
+        30 * 60_000,
+      );
       await browser.settle();
       const nowServed = browser.served();
       const testDice = nowServed ? await testDiceOf(nowServed.predictor, testSet) : null;
-      const trainSeconds = run.startedAt && run.finishedAt ? (run.finishedAt.getTime() - run.startedAt.getTime()) / 1000 : null;
+      const trainSeconds =
+        run.startedAt && run.finishedAt
+          ? (run.finishedAt.getTime() - run.startedAt.getTime()) / 1000
+          : null;
       results.push({
         round,
         masks: masksPerRound,
@@ -379,7 +517,9 @@ export async function runLoopBench(options: LoopBenchOptions): Promise<LoopBench
         promoted: metrics.promoted,
         gateReason: metrics.reason,
         secondsToPromotedInBrowser: secondsToPromoted,
-        secondsToGateDecision: run.finishedAt ? (run.finishedAt.getTime() - lastMaskWallClock) / 1000 : null,
+        secondsToGateDecision: run.finishedAt
+          ? (run.finishedAt.getTime() - lastMaskWallClock) / 1000
+          : null,
         trainSeconds,
       });
       log(
@@ -388,18 +528,25 @@ export async function runLoopBench(options: LoopBenchOptions): Promise<LoopBench
     }
 
     // What the run left in the database, as the dashboard reads it: every mask saved with its effort.
-    const saved = await db.annotation.count({ where: { projectId: project.id, supersededAt: null } });
-    if (saved !== rounds * masksPerRound) throw new Error(`expected ${rounds * masksPerRound} saved masks, the database has ${saved}`);
+    const saved = await db.annotation.count({
+      where: { projectId: project.id, supersededAt: null },
+    });
+    if (saved !== rounds * masksPerRound)
+      throw new Error(`expected ${rounds * masksPerRound} saved masks, the database has ${saved}`);
     const recorded = {
       masks: saved,
-      submittedTasks: await db.task.count({ where: { projectId: project.id, status: 'SUBMITTED' } }),
+      submittedTasks: await db.task.count({
+        where: { projectId: project.id, status: 'SUBMITTED' },
+      }),
       interactionEvents: await db.interactionEvent.count({ where: { projectId: project.id } }),
     };
 
     // The model served at the end stays behind for `bench:quality` as "the latest trained model".
     const finalServed = browser.served();
     if (!smoke && !quick && finalServed) {
-      const version = await db.modelVersion.findUniqueOrThrow({ where: { id: finalServed.ref.modelVersionId } });
+      const version = await db.modelVersion.findUniqueOrThrow({
+        where: { id: finalServed.ref.modelVersionId },
+      });
       await keepServedModel(version, artifacts, join(repoRoot, '.data', 'bench', 'loop-latest'));
     }
 
@@ -415,7 +562,8 @@ export async function runLoopBench(options: LoopBenchOptions): Promise<LoopBench
         epochs,
         database: database.kind,
         starter: starter.note,
-        annotator: 'scripted, over HTTP only (tRPC, image route, model-events stream, model-file route)',
+        annotator:
+          'scripted, over HTTP only (tRPC, image route, model-events stream, model-file route)',
       },
       notes: [
         `Scripted annotator: the libs/prompts simulated annotator, speaking HTTP only to the web app (apps/web production build under next start): tRPC queue.next, events.record, annotations.save and tasks.submit; pixels from /api/images/:id/raw; models announced by /api/projects/:id/model-events (Server-Sent Events) and fetched from /api/models/:id/:file, sha256-checked by the browser worker's own loader and run by onnxruntime-node on the same ONNX files the page runs.`,
@@ -425,16 +573,21 @@ export async function runLoopBench(options: LoopBenchOptions): Promise<LoopBench
       ].join(' '),
       rounds: results,
       recorded,
-      timeToPromotedSeconds: firstPromoted?.round === 1 ? firstPromoted.secondsToPromotedInBrowser : null,
+      timeToPromotedSeconds:
+        firstPromoted?.round === 1 ? firstPromoted.secondsToPromotedInBrowser : null,
       timeToGateDecisionSeconds: first?.secondsToGateDecision ?? null,
       clicksPerMaskChange: (last?.clicksPerMask ?? 0) - (first?.clicksPerMask ?? 0),
-      valDiceChange: first?.valDice != null && last?.valDice != null ? last.valDice - first.valDice : null,
-      testDiceChange: first?.testDice != null && last?.testDice != null ? last.testDice - first.testDice : null,
+      valDiceChange:
+        first?.valDice != null && last?.valDice != null ? last.valDice - first.valDice : null,
+      testDiceChange:
+        first?.testDice != null && last?.testDice != null ? last.testDice - first.testDice : null,
     };
   } catch (error) {
     // The web app's log says why a request failed (an HTTP 500 carries no detail).
     const serverLog = app ? `\nweb app log:\n${app.output()}` : '';
-    throw new Error(`${error instanceof Error ? error.message : String(error)}${serverLog}`, { cause: error });
+    throw new Error(`${error instanceof Error ? error.message : String(error)}${serverLog}`, {
+      cause: error,
+    });
   } finally {
     if (trainer && trainer.exitCode === null) {
       const exited = new Promise((done) => trainer?.once('exit', done));
@@ -449,7 +602,11 @@ export async function runLoopBench(options: LoopBenchOptions): Promise<LoopBench
 }
 
 /** Writes a registered version's files (hashes checked by the store's keys) as a model folder. */
-async function keepServedModel(version: ModelVersion, artifacts: BlobStore, dir: string): Promise<void> {
+async function keepServedModel(
+  version: ModelVersion,
+  artifacts: BlobStore,
+  dir: string,
+): Promise<void> {
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
   const files: Array<[string | null, string | null, string]> = [
@@ -458,7 +615,8 @@ async function keepServedModel(version: ModelVersion, artifacts: BlobStore, dir:
     [version.decoderKey, version.decoderSha256, MODEL_FILES.decoder],
   ];
   for (const [key, sha256, name] of files) {
-    if (!key || !sha256 || !(await artifacts.verify(key, sha256))) throw new Error(`model v${version.version}: ${name} is missing or does not match its sha256`);
+    if (!key || !sha256 || !(await artifacts.verify(key, sha256)))
+      throw new Error(`model v${version.version}: ${name} is missing or does not match its sha256`);
     await writeFile(join(dir, name), await artifacts.get(key));
   }
   console.log(`[loop] kept the served model v${version.version} in ${dir} for bench:quality`);
@@ -486,4 +644,3 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     },
   );
 }
-

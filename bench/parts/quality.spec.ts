@@ -20,7 +20,10 @@ describe('quality metrics by lesion size', () => {
       noc85: reaches90 ? 1 : 20,
       noc90: reaches90 ? 1 : 20,
     });
-    const buckets = bySize([object(99, true), object(100, false), object(999, true), object(1000, false)], 20);
+    const buckets = bySize(
+      [object(99, true), object(100, false), object(999, true), object(1000, false)],
+      20,
+    );
     expect(Object.keys(buckets)).toEqual(['small', 'medium', 'large']);
     expect(buckets['small']).toMatchObject({ objects: 1, nof90: 0, noc90: 1 });
     expect(buckets['small']?.hd95).toBeNaN(); // its only proposal was empty

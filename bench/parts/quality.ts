@@ -13,7 +13,11 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MODEL_FILES, parseManifest } from '@loupe/model';
-import { evaluateOnnxModel, generateSyntheticFaDataset, loadDrivePseudoFa } from '@loupe/model/node';
+import {
+  evaluateOnnxModel,
+  generateSyntheticFaDataset,
+  loadDrivePseudoFa,
+} from '@loupe/model/node';
 import type { BenchOptions } from '../run';
 import { plotGroupedBars, type Bar } from '../lib/bar-chart';
 import { driveAvailable, loadDriveVesselTask } from '../lib/drive-vessels';
@@ -90,7 +94,12 @@ export function bySize(objects: PerObject, maxClicks: number): Record<string, Bo
   return out;
 }
 
-async function evaluate(modelDir: string, version: string, samples: EvalSamples, maxClicks: number): Promise<ModelQuality> {
+async function evaluate(
+  modelDir: string,
+  version: string,
+  samples: EvalSamples,
+  maxClicks: number,
+): Promise<ModelQuality> {
   const started = performance.now();
   const result = await evaluateOnnxModel({ modelDir, samples, maxClicks });
   if (result.perObject.length === 0) throw new Error('no objects to evaluate');
@@ -112,42 +121,70 @@ async function evaluate(modelDir: string, version: string, samples: EvalSamples,
 }
 
 function sizes(options: QualityBenchOptions) {
-  if (options.smoke) return { synthetic: 2, drive: 1, vesselImages: 1, vesselWindows: 2, maxClicks: 3 };
-  if (options.quick) return { synthetic: 10, drive: 4, vesselImages: 2, vesselWindows: 4, maxClicks: 10 };
+  if (options.smoke)
+    return { synthetic: 2, drive: 1, vesselImages: 1, vesselWindows: 2, maxClicks: 3 };
+  if (options.quick)
+    return { synthetic: 10, drive: 4, vesselImages: 2, vesselWindows: 4, maxClicks: 10 };
   return { synthetic: 60, drive: 16, vesselImages: 6, vesselWindows: 8, maxClicks: 20 };
 }
 
-export async function runQualityBench(options: QualityBenchOptions): Promise<Record<string, unknown>> {
+export async function runQualityBench(
+  options: QualityBenchOptions,
+): Promise<Record<string, unknown>> {
   const size = sizes(options);
   const starterDir = join(repoRoot, 'models', 'starter');
   const latest = await findLatestModel({ repoRoot, starterDir });
-  const starterManifest = parseManifest(JSON.parse(await readFile(join(starterDir, MODEL_FILES.manifest), 'utf8')));
-  const models: Array<{ key: 'starter' | 'latest'; dir: string; version: string }> = [{ key: 'starter', dir: starterDir, version: starterManifest.version }];
-  if (latest && !options.smoke) models.push({ key: 'latest', dir: latest.dir, version: latest.version });
+  const starterManifest = parseManifest(
+    JSON.parse(await readFile(join(starterDir, MODEL_FILES.manifest), 'utf8')),
+  );
+  const models: Array<{ key: 'starter' | 'latest'; dir: string; version: string }> = [
+    { key: 'starter', dir: starterDir, version: starterManifest.version },
+  ];
+  if (latest && !options.smoke)
+    models.push({ key: 'latest', dir: latest.dir, version: latest.version });
   const notes = [
     `synthetic: ${size.synthetic} held-out images from generateSyntheticFaDataset with seed ${HELD_OUT_SYNTHETIC_SEED} (training uses other seeds).`,
     `drive: ${size.drive} pseudo-FA images (model lib loadDrivePseudoFa: real DRIVE backgrounds, synthetic leakage) with the same held-out seed.`,
     `vessels: the real DRIVE vessel masks, ${size.vesselWindows} windows on each of the last ${size.vesselImages} DRIVE images; the object is the largest vessel piece in a 64 px window.`,
     `Box prompt = tight box of each ground-truth object; clicks by the simulated annotator (max ${size.maxClicks}).`,
     `Size buckets by object area: small < 100 px, medium 100-999 px, large >= 1000 px.`,
-    latest ? `latest model: ${latest.version} (${latest.source}).` : 'latest model: none found (BENCH_LATEST_MODEL unset, no trained model under .data): starter only.',
+    latest
+      ? `latest model: ${latest.version} (${latest.source}).`
+      : 'latest model: none found (BENCH_LATEST_MODEL unset, no trained model under .data): starter only.',
   ];
 
   const datasets: Record<string, () => Promise<EvalSamples>> = {
     synthetic: async () =>
-      generateSyntheticFaDataset({ count: size.synthetic, size: 256, seed: HELD_OUT_SYNTHETIC_SEED }).map((d, i) => ({
+      generateSyntheticFaDataset({
+        count: size.synthetic,
+        size: 256,
+        seed: HELD_OUT_SYNTHETIC_SEED,
+      }).map((d, i) => ({
         id: `synthetic-${i}`,
         image: { pixels: d.image, width: d.width, height: d.height, channels: 1 as const },
         gtMask: d.mask,
       })),
     drive: async () => {
-      const pseudo = await loadDrivePseudoFa({ count: size.drive, seed: HELD_OUT_SYNTHETIC_SEED, dataDir: DRIVE_DIR });
+      const pseudo = await loadDrivePseudoFa({
+        count: size.drive,
+        seed: HELD_OUT_SYNTHETIC_SEED,
+        dataDir: DRIVE_DIR,
+      });
       if (pseudo.length === 0) throw new Error(`skipped: DRIVE not found at ${DRIVE_DIR}`);
-      return pseudo.map((d, i) => ({ id: `drive-${i}`, image: { pixels: d.image, width: d.width, height: d.height, channels: 1 as const }, gtMask: d.mask }));
+      return pseudo.map((d, i) => ({
+        id: `drive-${i}`,
+        image: { pixels: d.image, width: d.width, height: d.height, channels: 1 as const },
+        gtMask: d.mask,
+      }));
     },
     vessels: async () => {
       if (!driveAvailable(DRIVE_DIR)) throw new Error(`skipped: DRIVE not found at ${DRIVE_DIR}`);
-      return loadDriveVesselTask({ dataDir: DRIVE_DIR, imagesUsed: size.vesselImages, windowsPerImage: size.vesselWindows, seed: HELD_OUT_SYNTHETIC_SEED });
+      return loadDriveVesselTask({
+        dataDir: DRIVE_DIR,
+        imagesUsed: size.vesselImages,
+        windowsPerImage: size.vesselWindows,
+        seed: HELD_OUT_SYNTHETIC_SEED,
+      });
     },
   };
 
@@ -159,14 +196,22 @@ export async function runQualityBench(options: QualityBenchOptions): Promise<Rec
       continue;
     }
     const section: Record<string, Measured<ModelQuality>> = {};
-    for (const model of models) section[model.key] = await measured(`quality/${name}/${model.key}`, () => evaluate(model.dir, model.version, samples, size.maxClicks));
+    for (const model of models)
+      section[model.key] = await measured(`quality/${name}/${model.key}`, () =>
+        evaluate(model.dir, model.version, samples, size.maxClicks),
+      );
     result[name] = section;
   }
 
   if (!options.smoke) {
     const bars = qualityBars(result);
     if (bars.length > 0) {
-      await plotGroupedBars({ title: 'Box-prompt Dice by object size', valueTitle: 'Dice (box only)', bars, outFile: join(options.resultsDir, 'quality.png') });
+      await plotGroupedBars({
+        title: 'Box-prompt Dice by object size',
+        valueTitle: 'Dice (box only)',
+        bars,
+        outFile: join(options.resultsDir, 'quality.png'),
+      });
       result['plots'] = ['quality.png'];
     }
   }
@@ -179,10 +224,21 @@ function qualityBars(result: Record<string, unknown>): Bar[] {
   for (const dataset of ['synthetic', 'drive', 'vessels']) {
     const section = result[dataset];
     if (!section || isMeasurementError(section)) continue;
-    for (const [modelKey, quality] of Object.entries(section as Record<string, Measured<ModelQuality>>)) {
+    for (const [modelKey, quality] of Object.entries(
+      section as Record<string, Measured<ModelQuality>>,
+    )) {
       if (isMeasurementError(quality)) continue;
-      for (const [bucket, metrics] of Object.entries(quality.bySize)) bars.push({ group: `${dataset} ${bucket} (n=${metrics.objects})`, series: modelKey, value: metrics.dice });
-      bars.push({ group: `${dataset} all (n=${quality.objects})`, series: modelKey, value: quality.dice });
+      for (const [bucket, metrics] of Object.entries(quality.bySize))
+        bars.push({
+          group: `${dataset} ${bucket} (n=${metrics.objects})`,
+          series: modelKey,
+          value: metrics.dice,
+        });
+      bars.push({
+        group: `${dataset} all (n=${quality.objects})`,
+        series: modelKey,
+        value: quality.dice,
+      });
     }
   }
   return bars;

@@ -16,7 +16,12 @@ import type { BenchOptions } from '../run';
 import { plotGroupedBars, type Bar } from '../lib/bar-chart';
 import { isMeasurementError, measured, type Measured } from '../lib/measured';
 import { measureApiLatency, type ApiLatency } from '../speed/api-concurrency';
-import { DEFAULT_CONFIGS, measureBrowserLatency, type BrowserLatencyResult, type EngineLatency } from '../speed/browser-latency';
+import {
+  DEFAULT_CONFIGS,
+  measureBrowserLatency,
+  type BrowserLatencyResult,
+  type EngineLatency,
+} from '../speed/browser-latency';
 import { measureAnnotateLatency } from '../speed/annotate-latency';
 import { repoRoot } from '../lib/repo-root';
 import { measureTrainingThroughput } from '../speed/training-throughput';
@@ -30,16 +35,45 @@ export interface SpeedBenchOptions extends BenchOptions {
 
 /** Sizes per mode: full (the lead's run), quick (--quick), smoke (npm test). */
 function sizes(options: SpeedBenchOptions) {
-  if (options.smoke) return { warmup: 1, iterations: 3, annotators: 3, savesPerAnnotator: 2, pacedSaves: 1, trainingSteps: 0, annotateTrials: 0 };
-  if (options.quick) return { warmup: 3, iterations: 15, annotators: 50, savesPerAnnotator: 2, pacedSaves: 2, trainingSteps: 3, annotateTrials: 8 };
-  return { warmup: 5, iterations: 50, annotators: 50, savesPerAnnotator: 5, pacedSaves: 4, trainingSteps: 6, annotateTrials: 30 };
+  if (options.smoke)
+    return {
+      warmup: 1,
+      iterations: 3,
+      annotators: 3,
+      savesPerAnnotator: 2,
+      pacedSaves: 1,
+      trainingSteps: 0,
+      annotateTrials: 0,
+    };
+  if (options.quick)
+    return {
+      warmup: 3,
+      iterations: 15,
+      annotators: 50,
+      savesPerAnnotator: 2,
+      pacedSaves: 2,
+      trainingSteps: 3,
+      annotateTrials: 8,
+    };
+  return {
+    warmup: 5,
+    iterations: 50,
+    annotators: 50,
+    savesPerAnnotator: 5,
+    pacedSaves: 4,
+    trainingSteps: 6,
+    annotateTrials: 30,
+  };
 }
 
 /** Threads the app's inference worker uses here (apps/web ort-runtime: min(4, cores)); 1 or 2 are measured. */
 export const APP_THREADS = Math.min(2, ortThreadsFor(cpus().length));
 
 function engineLabel(key: string): string {
-  return key.replace(/^ortWeb/, 'ort-web ').replace(/^tfjsWasm/, 'tfjs-wasm ').replace(/(\d)Threads?$/, '$1 thread(s)');
+  return key
+    .replace(/^ortWeb/, 'ort-web ')
+    .replace(/^tfjsWasm/, 'tfjs-wasm ')
+    .replace(/(\d)Threads?$/, '$1 thread(s)');
 }
 
 export async function runSpeedBench(options: SpeedBenchOptions): Promise<Record<string, unknown>> {
@@ -62,14 +96,18 @@ export async function runSpeedBench(options: SpeedBenchOptions): Promise<Record<
       modelName: 'starter',
       warmup: size.warmup,
       iterations: size.iterations,
-      ...(options.smoke ? { configs: DEFAULT_CONFIGS.filter((c) => c.key === 'ortWeb1Thread') } : {}),
+      ...(options.smoke
+        ? { configs: DEFAULT_CONFIGS.filter((c) => c.key === 'ortWeb1Thread') }
+        : {}),
     }),
   );
   const browser = browserSection(latency);
   result['browser'] = browser;
 
   if (!options.smoke) {
-    const annotate = await measured('speed/annotate page + hot-swap', () => measureAnnotateLatency({ trials: size.annotateTrials }));
+    const annotate = await measured('speed/annotate page + hot-swap', () =>
+      measureAnnotateLatency({ trials: size.annotateTrials }),
+    );
     if (isMeasurementError(annotate)) {
       browser['annotatePage'] = annotate;
       result['hotSwapMs'] = { error: annotate.error };
@@ -77,19 +115,30 @@ export async function runSpeedBench(options: SpeedBenchOptions): Promise<Record<
       browser['boxToProposal'] = annotate.boxToProposal;
       browser['clickToMask'] = annotate.clickToMask;
       browser['annotatePage'] = { backend: annotate.backend, threads: annotate.threads };
-      result['hotSwapMs'] = isMeasurementError(annotate.hotSwap) ? annotate.hotSwap : annotate.hotSwap.hotSwapMs;
+      result['hotSwapMs'] = isMeasurementError(annotate.hotSwap)
+        ? annotate.hotSwap
+        : annotate.hotSwap.hotSwapMs;
       result['hotSwap'] = annotate.hotSwap;
     }
   }
 
   if (!options.smoke) {
-    result['training'] = await measured('speed/training', () => measureTrainingThroughput({ modelDir: starterDir, steps: size.trainingSteps }));
+    result['training'] = await measured('speed/training', () =>
+      measureTrainingThroughput({ modelDir: starterDir, steps: size.trainingSteps }),
+    );
   }
 
   if (!options.smoke) {
     const api: Record<string, unknown> = {};
     for (const database of ['postgres', 'embedded'] as const) {
-      api[database] = await measured(`speed/api ${database}`, () => measureApiLatency({ database, annotators: size.annotators, savesPerAnnotator: size.savesPerAnnotator, pacedSavesPerAnnotator: size.pacedSaves }));
+      api[database] = await measured(`speed/api ${database}`, () =>
+        measureApiLatency({
+          database,
+          annotators: size.annotators,
+          savesPerAnnotator: size.savesPerAnnotator,
+          pacedSavesPerAnnotator: size.pacedSaves,
+        }),
+      );
     }
     result['api'] = api;
   }
@@ -107,7 +156,8 @@ function browserSection(latency: Measured<BrowserLatencyResult>): Record<string,
   const app = latency.configs[appKey] ?? latency.configs['ortWeb1Thread'];
   const section: Record<string, unknown> = { model: latency.model, engines: latency.configs };
   if (app && !isMeasurementError(app)) {
-    section['engine'] = `as the app runs it: ${app.engine}, ${app.threadsUsed} thread(s), cross-origin isolated: ${app.crossOriginIsolated}`;
+    section['engine'] =
+      `as the app runs it: ${app.engine}, ${app.threadsUsed} thread(s), cross-origin isolated: ${app.crossOriginIsolated}`;
     section['encoder'] = { p50: app.encoder.p50, p95: app.encoder.p95 };
     section['decoder'] = { p50: app.decoder.p50, p95: app.decoder.p95 };
   }
@@ -115,15 +165,31 @@ function browserSection(latency: Measured<BrowserLatencyResult>): Record<string,
 }
 
 /** speed.png (browser) and speed-api.png (API), from a speed result; returns the files written. */
-export async function writeSpeedPlots(result: Record<string, unknown>, resultsDir: string): Promise<string[]> {
+export async function writeSpeedPlots(
+  result: Record<string, unknown>,
+  resultsDir: string,
+): Promise<string[]> {
   const plots: string[] = [];
   const charts = [
-    { file: 'speed.png', title: 'Browser latency (ms), headless Chromium, this machine', bars: browserBars(result) },
-    { file: 'speed-api.png', title: 'Save-mask API latency (ms), real tRPC over HTTP', bars: apiBars(result) },
+    {
+      file: 'speed.png',
+      title: 'Browser latency (ms), headless Chromium, this machine',
+      bars: browserBars(result),
+    },
+    {
+      file: 'speed-api.png',
+      title: 'Save-mask API latency (ms), real tRPC over HTTP',
+      bars: apiBars(result),
+    },
   ];
   for (const chart of charts) {
     if (chart.bars.length === 0) continue;
-    await plotGroupedBars({ title: chart.title, valueTitle: 'ms', bars: chart.bars, outFile: join(resultsDir, chart.file) });
+    await plotGroupedBars({
+      title: chart.title,
+      valueTitle: 'ms',
+      bars: chart.bars,
+      outFile: join(resultsDir, chart.file),
+    });
     plots.push(chart.file);
   }
   return plots;
@@ -133,7 +199,11 @@ export async function writeSpeedPlots(result: Record<string, unknown>, resultsDi
 function browserBars(result: Record<string, unknown>): Bar[] {
   const bars: Bar[] = [];
   const browser = result['browser'] as
-    | { engines?: Record<string, Measured<EngineLatency>>; boxToProposal?: { p50: number; p95: number }; clickToMask?: { p50: number; p95: number } }
+    | {
+        engines?: Record<string, Measured<EngineLatency>>;
+        boxToProposal?: { p50: number; p95: number };
+        clickToMask?: { p50: number; p95: number };
+      }
     | undefined;
   const add = (group: string, figure: { p50: number; p95: number }) => {
     bars.push({ group, series: 'p50', value: figure.p50 });
@@ -144,8 +214,10 @@ function browserBars(result: Record<string, unknown>): Bar[] {
     add(`${engineLabel(key)}: encoder`, engine.encoder);
     add(`${engineLabel(key)}: decoder`, engine.decoder);
   }
-  if (browser?.boxToProposal) add('annotate page: new box -> proposal on screen', browser.boxToProposal);
-  if (browser?.clickToMask) add('annotate page: click -> refined mask on screen', browser.clickToMask);
+  if (browser?.boxToProposal)
+    add('annotate page: new box -> proposal on screen', browser.boxToProposal);
+  if (browser?.clickToMask)
+    add('annotate page: click -> refined mask on screen', browser.clickToMask);
   return bars;
 }
 
@@ -162,7 +234,11 @@ function apiBars(result: Record<string, unknown>): Bar[] {
     bars.push({ group: burst, series: 'p50', value: latency.burst.p50 });
     bars.push({ group: burst, series: 'p95', value: latency.burst.p95 });
     bars.push({ group: burst, series: 'p99', value: latency.burst.p99 });
-    bars.push({ group: `${database}: one annotator alone`, series: 'p50', value: latency.singleAnnotatorP50 });
+    bars.push({
+      group: `${database}: one annotator alone`,
+      series: 'p50',
+      value: latency.singleAnnotatorP50,
+    });
   }
   return bars;
 }

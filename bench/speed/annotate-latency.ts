@@ -50,12 +50,22 @@ async function hooks(page: Page): Promise<PageHooks> {
   return page.evaluate(() => (window as unknown as { __loupe: PageHooks }).__loupe);
 }
 
-async function waitFor(page: Page, predicate: (h: PageHooks) => boolean, what: string, timeoutMs: number): Promise<PageHooks> {
+async function waitFor(
+  page: Page,
+  predicate: (h: PageHooks) => boolean,
+  what: string,
+  timeoutMs: number,
+): Promise<PageHooks> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const state = await page.evaluate(() => (window as unknown as { __loupe?: PageHooks }).__loupe ?? null);
+    const state = await page.evaluate(
+      () => (window as unknown as { __loupe?: PageHooks }).__loupe ?? null,
+    );
     if (state && predicate(state)) return state;
-    if (Date.now() > deadline) throw new Error(`annotate page: ${what} not seen within ${timeoutMs} ms (model status: ${state?.modelStatus ?? 'no hooks'})`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `annotate page: ${what} not seen within ${timeoutMs} ms (model status: ${state?.modelStatus ?? 'no hooks'})`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
@@ -77,28 +87,55 @@ async function drawBox(page: Page, jitter: number): Promise<void> {
 async function clickInside(page: Page, offset: number): Promise<void> {
   const canvas = await page.getByTestId('viewer-canvas').boundingBox();
   if (!canvas) throw new Error('annotate page: no viewer canvas');
-  await page.mouse.click(canvas.x + canvas.width / 2 + offset, canvas.y + canvas.height / 2 + offset);
+  await page.mouse.click(
+    canvas.x + canvas.width / 2 + offset,
+    canvas.y + canvas.height / 2 + offset,
+  );
 }
 
 /** A second model version: the starter's files with another manifest version (a new artifact). */
 async function swapModelDir(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'loupe-bench-swap-model-'));
   const starter = join(repoRoot, 'models', 'starter');
-  for (const file of ['encoder.onnx', 'decoder.onnx']) await cp(join(starter, file), join(dir, file));
-  const manifest = JSON.parse(await readFile(join(starter, 'manifest.json'), 'utf8')) as Record<string, unknown>;
-  await writeFile(join(dir, 'manifest.json'), JSON.stringify({ ...manifest, version: `bench-swap-${Date.now()}` }, null, 2));
+  for (const file of ['encoder.onnx', 'decoder.onnx'])
+    await cp(join(starter, file), join(dir, file));
+  const manifest = JSON.parse(await readFile(join(starter, 'manifest.json'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
+  await writeFile(
+    join(dir, 'manifest.json'),
+    JSON.stringify({ ...manifest, version: `bench-swap-${Date.now()}` }, null, 2),
+  );
   return dir;
 }
 
-export async function measureAnnotateLatency(options: { trials: number; log?: (line: string) => void }): Promise<AnnotateLatency> {
+export async function measureAnnotateLatency(options: {
+  trials: number;
+  log?: (line: string) => void;
+}): Promise<AnnotateLatency> {
   const log = options.log ?? console.log;
   const database = await createTestDatabaseOn('postgres', { poolSize: 2 });
   const dataDir = await mkdtemp(join(tmpdir(), 'loupe-bench-annotate-'));
   const blobs = createBlobStore(join(dataDir, 'blobs'));
   const artifacts = createBlobStore(join(dataDir, 'artifacts'));
-  const seeded = await seedAnnotators({ db: database.db, blobs, artifacts, annotators: 1, password: PASSWORD, imageSize: 384, starterModelDir: join(repoRoot, 'models', 'starter') });
+  const seeded = await seedAnnotators({
+    db: database.db,
+    blobs,
+    artifacts,
+    annotators: 1,
+    password: PASSWORD,
+    imageSize: 384,
+    starterModelDir: join(repoRoot, 'models', 'starter'),
+  });
   const app = await startWebApp({
-    env: { DATABASE_URL: database.url, DATA_DIR: dataDir, BLOB_DIR: join(dataDir, 'blobs'), ARTIFACT_DIR: join(dataDir, 'artifacts'), LOUPE_EMBEDDED_DB: '0' },
+    env: {
+      DATABASE_URL: database.url,
+      DATA_DIR: dataDir,
+      BLOB_DIR: join(dataDir, 'blobs'),
+      ARTIFACT_DIR: join(dataDir, 'artifacts'),
+      LOUPE_EMBEDDED_DB: '0',
+    },
     log,
   });
   const browser = await launchChromium();
@@ -110,7 +147,12 @@ export async function measureAnnotateLatency(options: { trials: number; log?: (l
     await page.locator('button[type="submit"]').click();
     await page.waitForURL(/\/projects/, { timeout: 30_000 });
     await page.goto(`${app.url}/projects/${seeded.projectId}/annotate`);
-    const ready = await waitFor(page, (h) => h.ready && h.modelStatus === 'ready', 'image and model ready', 90_000);
+    const ready = await waitFor(
+      page,
+      (h) => h.ready && h.modelStatus === 'ready',
+      'image and model ready',
+      90_000,
+    );
     // One untimed box and click first: the worker's first run pays wasm compilation.
     await drawBox(page, 0);
     await waitFor(page, (h) => h.latencies.box.length >= 1, 'first proposal', 60_000);
@@ -131,7 +173,12 @@ export async function measureAnnotateLatency(options: { trials: number; log?: (l
       const dir = await swapModelDir();
       const db = createDb(database.url, { poolSize: 2 });
       try {
-        const version = await registerModelVersion(db, artifacts, { projectId: seeded.projectId, dir, status: 'CANDIDATE', configName: 'starter' });
+        const version = await registerModelVersion(db, artifacts, {
+          projectId: seeded.projectId,
+          dir,
+          status: 'CANDIDATE',
+          configName: 'starter',
+        });
         const promotedAt = Date.now();
         await promoteModelVersion(db, version.id);
         let boxes = 0;
@@ -139,15 +186,27 @@ export async function measureAnnotateLatency(options: { trials: number; log?: (l
         const deadline = promotedAt + 60_000;
         // A busy annotator: a new box whenever the last proposal is on screen.
         while (state.lastPrediction?.version !== version.version) {
-          if (Date.now() > deadline) throw new Error(`no proposal from v${version.version} within 60 s of promotion (model status: ${state.modelStatus})`);
+          if (Date.now() > deadline)
+            throw new Error(
+              `no proposal from v${version.version} within 60 s of promotion (model status: ${state.modelStatus})`,
+            );
           const before = state.latencies.box.length;
           await drawBox(page, (boxes % 5) - 2);
           boxes++;
-          state = await waitFor(page, (h) => h.latencies.box.length > before, 'proposal after promotion', 30_000);
+          state = await waitFor(
+            page,
+            (h) => h.latencies.box.length > before,
+            'proposal after promotion',
+            30_000,
+          );
         }
         const firstNewProposalAt = Date.now();
         const swap = state.swaps.find((s) => s.to === version.version);
-        hotSwap = { hotSwapMs: firstNewProposalAt - promotedAt, modelReadyMs: swap ? swap.at - promotedAt : Number.NaN, boxesDrawnMeanwhile: boxes };
+        hotSwap = {
+          hotSwapMs: firstNewProposalAt - promotedAt,
+          modelReadyMs: swap ? swap.at - promotedAt : Number.NaN,
+          boxesDrawnMeanwhile: boxes,
+        };
       } finally {
         await db.$disconnect();
         await rm(dir, { recursive: true, force: true });
@@ -163,7 +222,10 @@ export async function measureAnnotateLatency(options: { trials: number; log?: (l
       hotSwap,
     };
   } catch (error) {
-    throw new Error(`${error instanceof Error ? error.message : String(error)}\nweb app log:\n${app.output()}`, { cause: error });
+    throw new Error(
+      `${error instanceof Error ? error.message : String(error)}\nweb app log:\n${app.output()}`,
+      { cause: error },
+    );
   } finally {
     await browser.close();
     await app.stop();

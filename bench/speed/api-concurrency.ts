@@ -61,11 +61,18 @@ function maskBase64(size: number, seed: number): string {
   const cx = size / 2 + (seed % 7) - 3;
   const cy = size / 2 - (seed % 5) + 2;
   const r = size / 6 + (seed % 4);
-  for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) if ((x - cx) ** 2 + (y - cy) ** 2 < r * r) mask.data[y * size + x] = 1;
+  for (let y = 0; y < size; y++)
+    for (let x = 0; x < size; x++)
+      if ((x - cx) ** 2 + (y - cy) ** 2 < r * r) mask.data[y * size + x] = 1;
   return Buffer.from(encodeMaskBytes(mask)).toString('base64');
 }
 
-async function runLoad(baseUrl: string, seeded: SeededProject & { url: string }, savesPerAnnotator: number, pacedSaves: number): Promise<Omit<ApiLatency, 'server'>> {
+async function runLoad(
+  baseUrl: string,
+  seeded: SeededProject & { url: string },
+  savesPerAnnotator: number,
+  pacedSaves: number,
+): Promise<Omit<ApiLatency, 'server'>> {
   // Sign-in (argon2) and leasing happen before the timed phase, like annotators already at work.
   const sessions = await Promise.all(
     seeded.users.map(async (user) => {
@@ -78,7 +85,11 @@ async function runLoad(baseUrl: string, seeded: SeededProject & { url: string },
   const tasks = await Promise.all(
     sessions.map(async (session) => {
       const t0 = performance.now();
-      const task = await session.mutation<{ id?: string; taskId?: string; revision?: number } | null>('queue.next', { projectId: seeded.projectId });
+      const task = await session.mutation<{
+        id?: string;
+        taskId?: string;
+        revision?: number;
+      } | null>('queue.next', { projectId: seeded.projectId });
       leaseMs.push(performance.now() - t0);
       const taskId = task?.id ?? task?.taskId;
       if (!taskId) throw new Error('queue.next returned no task: the seed made too few images');
@@ -100,17 +111,25 @@ async function runLoad(baseUrl: string, seeded: SeededProject & { url: string },
   const saveMs: number[] = [];
   let failedSaves = 0;
   const failures: string[] = [];
-  const warmup = await Promise.allSettled(sessions.map((session, a) => session.mutation('annotations.save', saveInput(a, 'warmup', a))));
+  const warmup = await Promise.allSettled(
+    sessions.map((session, a) => session.mutation('annotations.save', saveInput(a, 'warmup', a))),
+  );
   for (const outcome of warmup) {
     if (outcome.status === 'fulfilled') continue;
     failedSaves++;
-    if (failures.length < 3) failures.push(`warm-up: ${outcome.reason instanceof Error ? outcome.reason.message : String(outcome.reason)}`);
+    if (failures.length < 3)
+      failures.push(
+        `warm-up: ${outcome.reason instanceof Error ? outcome.reason.message : String(outcome.reason)}`,
+      );
   }
   // Baseline without contention: one annotator saving alone, one save at a time.
   const aloneMs: number[] = [];
   for (let k = 0; k < 5; k++) {
     const t0 = performance.now();
-    await (sessions[0] as TrpcSession).mutation('annotations.save', saveInput(0, `alone-${k}`, 1000 + k));
+    await (sessions[0] as TrpcSession).mutation(
+      'annotations.save',
+      saveInput(0, `alone-${k}`, 1000 + k),
+    );
     aloneMs.push(performance.now() - t0);
   }
   const started = performance.now();
@@ -124,7 +143,8 @@ async function runLoad(baseUrl: string, seeded: SeededProject & { url: string },
           saveMs.push(performance.now() - t0);
         } catch (error) {
           failedSaves++;
-          if (failures.length < 3) failures.push(error instanceof Error ? error.message : String(error));
+          if (failures.length < 3)
+            failures.push(error instanceof Error ? error.message : String(error));
         }
       }
     }),
@@ -141,14 +161,17 @@ async function runLoad(baseUrl: string, seeded: SeededProject & { url: string },
     sessions.map(async (session, a) => {
       for (let k = 0; k < pacedSaves; k++) {
         const [minThink, maxThink] = THINK_TIME_MS;
-        await new Promise((resolve) => setTimeout(resolve, minThink + ((a * 7919 + k * 104729) % (maxThink - minThink))));
+        await new Promise((resolve) =>
+          setTimeout(resolve, minThink + ((a * 7919 + k * 104729) % (maxThink - minThink))),
+        );
         const t0 = performance.now();
         try {
           await session.mutation('annotations.save', saveInput(a, `paced-${k}`, 5000 + a * 31 + k));
           pacedMs.push(performance.now() - t0);
         } catch (error) {
           pacedFailed++;
-          if (failures.length < 3) failures.push(`paced: ${error instanceof Error ? error.message : String(error)}`);
+          if (failures.length < 3)
+            failures.push(`paced: ${error instanceof Error ? error.message : String(error)}`);
         }
       }
     }),
@@ -165,15 +188,27 @@ async function runLoad(baseUrl: string, seeded: SeededProject & { url: string },
     annotators: sessions.length,
     thinkTimeMs: THINK_TIME_MS,
     offeredSavesPerSecond: (pacedMs.length + pacedFailed) / pacedSeconds,
-    burst: { p50: stats.p50, p95: stats.p95, p99: stats.p99, n: stats.n, failedSaves, savesPerAnnotator, savesPerSecond: saveMs.length / seconds },
+    burst: {
+      p50: stats.p50,
+      p95: stats.p95,
+      p99: stats.p99,
+      n: stats.n,
+      failedSaves,
+      savesPerAnnotator,
+      savesPerSecond: saveMs.length / seconds,
+    },
     singleAnnotatorP50: summarize(aloneMs).p50,
     leaseP50: summarize(leaseMs).p50,
     failures,
   };
 }
 
-
-async function withServer<T>(databaseUrl: string, embedded: boolean, annotators: number, run: (seeded: SeededProject & { url: string }) => Promise<T>): Promise<T> {
+async function withServer<T>(
+  databaseUrl: string,
+  embedded: boolean,
+  annotators: number,
+  run: (seeded: SeededProject & { url: string }) => Promise<T>,
+): Promise<T> {
   const dataDir = await mkdtemp(join(tmpdir(), 'loupe-bench-api-'));
   const db = createDb(databaseUrl, { poolSize: 2 });
   let app: RunningWebApp | null = null;
@@ -188,12 +223,21 @@ async function withServer<T>(databaseUrl: string, embedded: boolean, annotators:
     });
     // As `npm start` runs the web app (libs/db childEnv): default pool size, production mode.
     app = await startWebApp({
-        env: { DATABASE_URL: databaseUrl, DATA_DIR: dataDir, BLOB_DIR: join(dataDir, 'blobs'), ARTIFACT_DIR: join(dataDir, 'artifacts'), LOUPE_EMBEDDED_DB: embedded ? '1' : '0' },
+      env: {
+        DATABASE_URL: databaseUrl,
+        DATA_DIR: dataDir,
+        BLOB_DIR: join(dataDir, 'blobs'),
+        ARTIFACT_DIR: join(dataDir, 'artifacts'),
+        LOUPE_EMBEDDED_DB: embedded ? '1' : '0',
+      },
     });
     const server = app;
     const result = await run({ ...seeded, url: server.url }).catch((error: unknown) => {
       // The server's own log says why a request failed (HTTP 500 carries no detail).
-      throw new Error(`${error instanceof Error ? error.message : String(error)}\nserver log:\n${server.output()}`, { cause: error });
+      throw new Error(
+        `${error instanceof Error ? error.message : String(error)}\nserver log:\n${server.output()}`,
+        { cause: error },
+      );
     });
     const serverErrors = server
       .output()
@@ -209,19 +253,39 @@ async function withServer<T>(databaseUrl: string, embedded: boolean, annotators:
   }
 }
 
-export async function measureApiLatency(options: { database: 'postgres' | 'embedded'; annotators: number; savesPerAnnotator: number; pacedSavesPerAnnotator: number }): Promise<ApiLatency> {
+export async function measureApiLatency(options: {
+  database: 'postgres' | 'embedded';
+  annotators: number;
+  savesPerAnnotator: number;
+  pacedSavesPerAnnotator: number;
+}): Promise<ApiLatency> {
   const server = 'apps/web production build under next start (separate process)';
   if (options.database === 'postgres') {
     const database = await createTestDatabaseOn('postgres', { poolSize: 1 });
     try {
-      return { ...(await withServer(database.url, false, options.annotators, (seeded) => runLoad(seeded.url, seeded, options.savesPerAnnotator, options.pacedSavesPerAnnotator))), server };
+      return {
+        ...(await withServer(database.url, false, options.annotators, (seeded) =>
+          runLoad(seeded.url, seeded, options.savesPerAnnotator, options.pacedSavesPerAnnotator),
+        )),
+        server,
+      };
     } finally {
       await database.close();
     }
   }
-  const embedded = await startReadyChild<{ url: string }>({ name: 'embedded database', script: join(speedDir, 'embedded-db-process.ts'), env: {}, timeoutMs: 120_000 });
+  const embedded = await startReadyChild<{ url: string }>({
+    name: 'embedded database',
+    script: join(speedDir, 'embedded-db-process.ts'),
+    env: {},
+    timeoutMs: 120_000,
+  });
   try {
-    return { ...(await withServer(embedded.ready.url, true, options.annotators, (seeded) => runLoad(seeded.url, seeded, options.savesPerAnnotator, options.pacedSavesPerAnnotator))), server: `${server}; PGlite in its own process` };
+    return {
+      ...(await withServer(embedded.ready.url, true, options.annotators, (seeded) =>
+        runLoad(seeded.url, seeded, options.savesPerAnnotator, options.pacedSavesPerAnnotator),
+      )),
+      server: `${server}; PGlite in its own process`,
+    };
   } finally {
     await embedded.stop();
   }

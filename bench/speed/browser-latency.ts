@@ -69,14 +69,32 @@ export async function tfjsWeightsFromCheckpoint(file: string): Promise<TfjsWeigh
 }
 
 function errorText(error: unknown): string {
-  return error instanceof Error ? error.message.split('\n')[0] ?? error.message : String(error);
+  return error instanceof Error ? (error.message.split('\n')[0] ?? error.message) : String(error);
 }
 
-async function measureOne(page: Page, request: LatencyRequest, timeoutMs: number): Promise<LatencySamples> {
-  const run = page.evaluate((req) => (globalThis as unknown as { runLatency(r: LatencyRequest): Promise<LatencySamples> }).runLatency(req), request);
+async function measureOne(
+  page: Page,
+  request: LatencyRequest,
+  timeoutMs: number,
+): Promise<LatencySamples> {
+  const run = page.evaluate(
+    (req) =>
+      (
+        globalThis as unknown as { runLatency(r: LatencyRequest): Promise<LatencySamples> }
+      ).runLatency(req),
+    request,
+  );
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${request.engine} ${request.threads} thread(s): no result within ${timeoutMs} ms`)), timeoutMs);
+    timer = setTimeout(
+      () =>
+        reject(
+          new Error(
+            `${request.engine} ${request.threads} thread(s): no result within ${timeoutMs} ms`,
+          ),
+        ),
+      timeoutMs,
+    );
   });
   try {
     return await Promise.race([run, timeout]);
@@ -96,8 +114,13 @@ export async function measureBrowserLatency(options: {
 }): Promise<BrowserLatencyResult> {
   const modelName = options.modelName ?? 'model';
   const checkpointFile = join(options.modelDir, 'checkpoint.safetensors');
-  const tfjsWeights = existsSync(checkpointFile) ? { [modelName]: await tfjsWeightsFromCheckpoint(checkpointFile) } : undefined;
-  const server = await startHarnessServer({ modelDirs: { [modelName]: options.modelDir }, ...(tfjsWeights ? { tfjsWeights } : {}) });
+  const tfjsWeights = existsSync(checkpointFile)
+    ? { [modelName]: await tfjsWeightsFromCheckpoint(checkpointFile) }
+    : undefined;
+  const server = await startHarnessServer({
+    modelDirs: { [modelName]: options.modelDir },
+    ...(tfjsWeights ? { tfjsWeights } : {}),
+  });
   const browser = await launchChromium();
   const configs: BrowserLatencyResult['configs'] = {};
   try {
@@ -108,7 +131,9 @@ export async function measureBrowserLatency(options: {
     await page.waitForSelector('body[data-ready="true"]', { state: 'attached', timeout: 30_000 });
     for (const config of options.configs ?? DEFAULT_CONFIGS) {
       if (config.engine === 'tfjs-wasm' && !tfjsWeights) {
-        configs[config.key] = { error: `not measured: no checkpoint.safetensors beside ${options.modelDir} to build the tfjs network from` };
+        configs[config.key] = {
+          error: `not measured: no checkpoint.safetensors beside ${options.modelDir} to build the tfjs network from`,
+        };
         continue;
       }
       const request: LatencyRequest = {
@@ -134,13 +159,20 @@ export async function measureBrowserLatency(options: {
           encoder,
           decoder,
           boxP50: encoder.p50 + decoder.p50,
-          notes: samples.threadsUsed < samples.threadsRequested
-            ? [...samples.notes, `asked for ${samples.threadsRequested} threads, the runtime reports ${samples.threadsUsed}`]
-            : samples.notes,
+          notes:
+            samples.threadsUsed < samples.threadsRequested
+              ? [
+                  ...samples.notes,
+                  `asked for ${samples.threadsRequested} threads, the runtime reports ${samples.threadsUsed}`,
+                ]
+              : samples.notes,
         };
-        if (samples.maskLogitMaxAbs === 0) configs[config.key] = { error: `${config.key}: decoder produced all-zero mask logits` };
+        if (samples.maskLogitMaxAbs === 0)
+          configs[config.key] = { error: `${config.key}: decoder produced all-zero mask logits` };
       } catch (error) {
-        configs[config.key] = { error: `${errorText(error)}${pageErrors.length ? `; page errors: ${pageErrors.join(' | ')}` : ''}` };
+        configs[config.key] = {
+          error: `${errorText(error)}${pageErrors.length ? `; page errors: ${pageErrors.join(' | ')}` : ''}`,
+        };
       }
     }
   } finally {

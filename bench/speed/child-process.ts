@@ -20,14 +20,33 @@ export interface ReadyChild<T> {
   stop(): Promise<void>;
 }
 
-export async function startReadyChild<T>(options: { script: string; env: Record<string, string>; name: string; timeoutMs?: number }): Promise<ReadyChild<T>> {
+export async function startReadyChild<T>(options: {
+  script: string;
+  env: Record<string, string>;
+  name: string;
+  timeoutMs?: number;
+}): Promise<ReadyChild<T>> {
   const tsx = join(repoRoot, 'node_modules', '.bin', 'tsx');
-  const child = spawn(tsx, [options.script], { cwd: repoRoot, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(tsx, [options.script], {
+    cwd: repoRoot,
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const lines: string[] = [];
   const output = () => lines.slice(-20).join('\n');
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
   const ready = await new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new ChildProcessError(`${options.name}: not ready within ${options.timeoutMs ?? 120_000} ms\n${output()}`)), options.timeoutMs ?? 120_000);
+    const timer = setTimeout(
+      () =>
+        reject(
+          new ChildProcessError(
+            `${options.name}: not ready within ${options.timeoutMs ?? 120_000} ms\n${output()}`,
+          ),
+        ),
+      options.timeoutMs ?? 120_000,
+    );
     const onData = (chunk: Buffer) => {
       for (const line of chunk.toString().split('\n')) {
         if (!line.trim()) continue;
@@ -42,7 +61,11 @@ export async function startReadyChild<T>(options: { script: string; env: Record<
     child.stderr?.on('data', onData);
     void exited.then((code) => {
       clearTimeout(timer);
-      reject(new ChildProcessError(`${options.name} exited with code ${code} before it was ready\n${output()}`));
+      reject(
+        new ChildProcessError(
+          `${options.name} exited with code ${code} before it was ready\n${output()}`,
+        ),
+      );
     });
   }).catch(async (error: unknown) => {
     child.kill('SIGTERM');

@@ -19,7 +19,8 @@ export class BrowserUnavailableError extends Error {
 }
 
 export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM_PATH)) throw new BrowserUnavailableError(`no Chromium at ${CHROMIUM_PATH} (set CHROMIUM_PATH)`);
+  if (!existsSync(CHROMIUM_PATH))
+    throw new BrowserUnavailableError(`no Chromium at ${CHROMIUM_PATH} (set CHROMIUM_PATH)`);
   // headless: true makes playwright pass --headless itself.
   return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
 }

@@ -31,7 +31,8 @@ const CROSS_ORIGIN_ISOLATION = {
   'Cross-Origin-Resource-Policy': 'same-origin',
 };
 
-const PAGE = '<!doctype html><html><head><meta charset="utf-8"><title>Loupe speed harness</title></head><body><script type="module" src="/harness-page.js"></script></body></html>';
+const PAGE =
+  '<!doctype html><html><head><meta charset="utf-8"><title>Loupe speed harness</title></head><body><script type="module" src="/harness-page.js"></script></body></html>';
 
 export interface TfjsWeights {
   header: TfjsWeightsHeader;
@@ -77,42 +78,63 @@ function inside(root: string, rest: string): string | null {
   return full.startsWith(root + sep) ? full : null;
 }
 
-export async function startHarnessServer(options: { modelDirs: Record<string, string>; tfjsWeights?: Record<string, TfjsWeights> }): Promise<HarnessServer> {
+export async function startHarnessServer(options: {
+  modelDirs: Record<string, string>;
+  tfjsWeights?: Record<string, TfjsWeights>;
+}): Promise<HarnessServer> {
   const buildDir = await mkdtemp(join(tmpdir(), 'loupe-speed-'));
   await bundle(buildDir);
   const mounts: Array<[prefix: string, root: string]> = [
     ['/ort/', distFolder('onnxruntime-web/ort-wasm-simd-threaded.wasm')],
     ['/tfjs-wasm/', join(dirname(distFolder('@tensorflow/tfjs-backend-wasm')), 'dist')],
-    ...Object.entries(options.modelDirs).map(([name, dir]): [string, string] => [`/models/${name}/`, dir]),
+    ...Object.entries(options.modelDirs).map(([name, dir]): [string, string] => [
+      `/models/${name}/`,
+      dir,
+    ]),
     ['/', buildDir],
   ];
   const tfjsFiles = new Map<string, Buffer>();
   for (const [name, weights] of Object.entries(options.tfjsWeights ?? {})) {
     tfjsFiles.set(`/tfjs-weights/${name}.json`, Buffer.from(JSON.stringify(weights.header)));
-    tfjsFiles.set(`/tfjs-weights/${name}.bin`, Buffer.from(weights.data.buffer, weights.data.byteOffset, weights.data.byteLength));
+    tfjsFiles.set(
+      `/tfjs-weights/${name}.bin`,
+      Buffer.from(weights.data.buffer, weights.data.byteOffset, weights.data.byteLength),
+    );
   }
 
   const server: Server = createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0] ?? '/';
     const send = (status: number, body: Buffer | string, type: string) => {
-      response.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store', ...CROSS_ORIGIN_ISOLATION });
+      response.writeHead(status, {
+        'Content-Type': type,
+        'Cache-Control': 'no-store',
+        ...CROSS_ORIGIN_ISOLATION,
+      });
       response.end(body);
     };
     const serve = async (): Promise<void> => {
-      if (path === '/' || path === '/index.html') return send(200, PAGE, CONTENT_TYPES['.html'] as string);
+      if (path === '/' || path === '/index.html')
+        return send(200, PAGE, CONTENT_TYPES['.html'] as string);
       const generated = tfjsFiles.get(path);
-      if (generated) return send(200, generated, CONTENT_TYPES[extname(path)] ?? 'application/octet-stream');
+      if (generated)
+        return send(200, generated, CONTENT_TYPES[extname(path)] ?? 'application/octet-stream');
       for (const [prefix, root] of mounts) {
         if (!path.startsWith(prefix)) continue;
         const file = inside(root, path.slice(prefix.length));
         if (!file) return send(403, 'forbidden', 'text/plain');
         const info = await stat(file).catch(() => null);
         if (!info?.isFile()) continue;
-        return send(200, await readFile(file), CONTENT_TYPES[extname(file)] ?? 'application/octet-stream');
+        return send(
+          200,
+          await readFile(file),
+          CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+        );
       }
       send(404, `not found: ${path}`, 'text/plain');
     };
-    serve().catch((error: unknown) => send(500, error instanceof Error ? error.message : String(error), 'text/plain'));
+    serve().catch((error: unknown) =>
+      send(500, error instanceof Error ? error.message : String(error), 'text/plain'),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -120,7 +142,9 @@ export async function startHarnessServer(options: { modelDirs: Record<string, st
     url: `http://127.0.0.1:${port}`,
     async close() {
       server.closeAllConnections();
-      await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+      await new Promise<void>((resolve, reject) =>
+        server.close((error) => (error ? reject(error) : resolve())),
+      );
       await rm(buildDir, { recursive: true, force: true });
     },
   };

@@ -2,7 +2,13 @@
  * Worker: encoder and decoder latency of an exported model with onnxruntime-web (wasm). Runs in a
  * dedicated worker like the app's inference worker, so the page's main thread is not involved.
  */
-import { DECODER_INPUT, DECODER_OUTPUT, ENCODER_INPUT, ENCODER_OUTPUT, parseManifest } from '@loupe/model';
+import {
+  DECODER_INPUT,
+  DECODER_OUTPUT,
+  ENCODER_INPUT,
+  ENCODER_OUTPUT,
+  parseManifest,
+} from '@loupe/model';
 import * as ort from 'onnxruntime-web/wasm';
 import type { LatencyRequest, LatencySamples, WorkerReply } from './protocol';
 import { promptPoints, seededNormal } from './synthetic-input';
@@ -15,7 +21,8 @@ async function fetchBytes(url: string): Promise<Uint8Array> {
 
 async function measure(request: LatencyRequest): Promise<LatencySamples> {
   const manifestResponse = await fetch(`${request.modelBase}/manifest.json`);
-  if (!manifestResponse.ok) throw new Error(`GET ${request.modelBase}/manifest.json: HTTP ${manifestResponse.status}`);
+  if (!manifestResponse.ok)
+    throw new Error(`GET ${request.modelBase}/manifest.json: HTTP ${manifestResponse.status}`);
   const manifest = parseManifest(await manifestResponse.json());
   // Must be set before the first session: the wasm module starts its thread pool once.
   ort.env.wasm.wasmPaths = `${self.location.origin}/ort/`;
@@ -69,7 +76,8 @@ async function measure(request: LatencyRequest): Promise<LatencySamples> {
     if (!masks) throw new Error('decoder.onnx returned no masks');
     const plane = manifest.maskSize * manifest.maskSize;
     const data = masks.data as Float32Array;
-    for (let j = 0; j < plane; j++) maskLogitMaxAbs = Math.max(maskLogitMaxAbs, Math.abs(data[j] as number));
+    for (let j = 0; j < plane; j++)
+      maskLogitMaxAbs = Math.max(maskLogitMaxAbs, Math.abs(data[j] as number));
   }
   await encoder.release();
   await decoder.release();
@@ -89,6 +97,10 @@ async function measure(request: LatencyRequest): Promise<LatencySamples> {
 self.onmessage = (event: MessageEvent<LatencyRequest>) => {
   measure(event.data).then(
     (samples) => self.postMessage({ ok: true, samples } satisfies WorkerReply),
-    (error: unknown) => self.postMessage({ ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies WorkerReply),
+    (error: unknown) =>
+      self.postMessage({
+        ok: false,
+        error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+      } satisfies WorkerReply),
   );
 };

@@ -17,7 +17,12 @@ export interface SeededProject {
   modelVersionId: string | null;
 }
 
-const IMAGE_LIMITS = { maxBytes: 16 * 1024 * 1024, maxSide: 4096, maxPixels: 16_000_000, maxSlices: 16 };
+const IMAGE_LIMITS = {
+  maxBytes: 16 * 1024 * 1024,
+  maxSide: 4096,
+  maxPixels: 16_000_000,
+  maxSlices: 16,
+};
 
 /** A distinct gray image per index (ingest deduplicates identical files). */
 async function benchImage(index: number, size: number): Promise<Uint8Array> {
@@ -29,7 +34,11 @@ async function benchImage(index: number, size: number): Promise<Uint8Array> {
     }
   pixels[0] = index % 256;
   pixels[1] = Math.floor(index / 256) % 256;
-  return new Uint8Array(await sharp(pixels, { raw: { width: size, height: size, channels: 1 } }).png().toBuffer());
+  return new Uint8Array(
+    await sharp(pixels, { raw: { width: size, height: size, channels: 1 } })
+      .png()
+      .toBuffer(),
+  );
 }
 
 export async function seedAnnotators(options: {
@@ -46,22 +55,40 @@ export async function seedAnnotators(options: {
   const imageSize = options.imageSize ?? 128;
   const slug = `bench-${Date.now().toString(36)}`;
   const project = await db.project.create({
-    data: { slug, name: `Bench ${slug}`, description: 'Benchmark project', objectLabel: 'lesion', tagVocabulary: [] },
+    data: {
+      slug,
+      name: `Bench ${slug}`,
+      description: 'Benchmark project',
+      objectLabel: 'lesion',
+      tagVocabulary: [],
+    },
     select: { id: true },
   });
   const users: Array<{ email: string }> = [];
   for (let i = 0; i < options.annotators; i++) {
     const email = `bench-annotator-${i}@loupe.local`;
-    const user = await upsertUser(db, { email, name: `Bench annotator ${i}`, password: options.password });
-    await db.membership.create({ data: { userId: user.id, projectId: project.id, role: 'ANNOTATOR' } });
+    const user = await upsertUser(db, {
+      email,
+      name: `Bench annotator ${i}`,
+      password: options.password,
+    });
+    await db.membership.create({
+      data: { userId: user.id, projectId: project.id, role: 'ANNOTATOR' },
+    });
     users.push({ email });
   }
   for (let i = 0; i < options.annotators + (options.extraImages ?? 2); i++) {
-    await ingestImage({ db, blobs: options.blobs }, { projectId: project.id, fileName: `bench-${i}.png`, bytes: await benchImage(i, imageSize) }, IMAGE_LIMITS);
+    await ingestImage(
+      { db, blobs: options.blobs },
+      { projectId: project.id, fileName: `bench-${i}.png`, bytes: await benchImage(i, imageSize) },
+      IMAGE_LIMITS,
+    );
   }
   let modelVersionId: string | null = null;
   if (options.starterModelDir && options.artifacts) {
-    modelVersionId = (await ensureStarterModel(db, options.artifacts, project.id, options.starterModelDir)).id;
+    modelVersionId = (
+      await ensureStarterModel(db, options.artifacts, project.id, options.starterModelDir)
+    ).id;
   }
   return { projectId: project.id, users, imageSize, modelVersionId };
 }

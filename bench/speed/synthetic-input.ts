@@ -9,12 +9,16 @@ export function seededNormal(length: number, seed: number): Float32Array {
     return ((state >>> 0) + 0.5) / 4294967296;
   };
   const out = new Float32Array(length);
-  for (let i = 0; i < length; i++) out[i] = Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
+  for (let i = 0; i < length; i++)
+    out[i] = Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
   return out;
 }
 
 /** Box corners (labels 2, 3) around the crop's centre, then `clicks` positive clicks inside it. */
-export function promptPoints(inputSize: number, clicks: number): { coords: Float32Array; labels: Float32Array } {
+export function promptPoints(
+  inputSize: number,
+  clicks: number,
+): { coords: Float32Array; labels: Float32Array } {
   const n = 2 + clicks;
   const coords = new Float32Array(2 * n);
   const labels = new Float32Array(n);

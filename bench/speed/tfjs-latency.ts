@@ -13,10 +13,19 @@ import { SegmenterModel } from '../../libs/model/src/segmenter-model';
 import type { LatencyRequest, LatencySamples, TfjsWeightsHeader } from './protocol';
 import { promptPoints, seededNormal } from './synthetic-input';
 
-async function loadWeights(base: string): Promise<{ header: TfjsWeightsHeader; data: Float32Array }> {
-  const [headerResponse, dataResponse] = await Promise.all([fetch(`${base}.json`), fetch(`${base}.bin`)]);
-  if (!headerResponse.ok || !dataResponse.ok) throw new Error(`GET ${base}.json/.bin: HTTP ${headerResponse.status}/${dataResponse.status}`);
-  return { header: (await headerResponse.json()) as TfjsWeightsHeader, data: new Float32Array(await dataResponse.arrayBuffer()) };
+async function loadWeights(
+  base: string,
+): Promise<{ header: TfjsWeightsHeader; data: Float32Array }> {
+  const [headerResponse, dataResponse] = await Promise.all([
+    fetch(`${base}.json`),
+    fetch(`${base}.bin`),
+  ]);
+  if (!headerResponse.ok || !dataResponse.ok)
+    throw new Error(`GET ${base}.json/.bin: HTTP ${headerResponse.status}/${dataResponse.status}`);
+  return {
+    header: (await headerResponse.json()) as TfjsWeightsHeader,
+    data: new Float32Array(await dataResponse.arrayBuffer()),
+  };
 }
 
 export async function measureTfjsLatency(request: LatencyRequest): Promise<LatencySamples> {
@@ -42,7 +51,8 @@ export async function measureTfjsLatency(request: LatencyRequest): Promise<Laten
   const model = new SegmenterModel(config, (spec) => {
     const entry = byName.get(spec.name);
     // The MAE pre-training head never runs at inference; checkpoints may leave it out.
-    if (!entry && spec.group === 'mae') return new Float32Array(spec.shape.reduce((a, b) => a * b, 1));
+    if (!entry && spec.group === 'mae')
+      return new Float32Array(spec.shape.reduce((a, b) => a * b, 1));
     if (!entry) throw new Error(`tfjs weights: missing parameter ${spec.name}`);
     return data.subarray(entry.offset, entry.offset + entry.length);
   });
@@ -77,16 +87,29 @@ export async function measureTfjsLatency(request: LatencyRequest): Promise<Laten
   for (let i = 0; i < request.warmup + request.iterations; i++) {
     const t0 = performance.now();
     const out = tf.tidy(() => {
-      const { masks, iouPredictions } = model.network.decode(model.ops, embedding.imageEmbedding, embedding.highResFeatures, pointCoords, pointLabels);
+      const { masks, iouPredictions } = model.network.decode(
+        model.ops,
+        embedding.imageEmbedding,
+        embedding.highResFeatures,
+        pointCoords,
+        pointLabels,
+      );
       return { masks, iouPredictions };
     });
     const [masks] = await Promise.all([out.masks.data(), out.iouPredictions.data()]);
     if (i >= request.warmup) decoderMs.push(performance.now() - t0);
     tf.dispose([out.masks, out.iouPredictions]);
     const plane = (masks.length / 4) | 0;
-    for (let j = 0; j < plane; j++) maskLogitMaxAbs = Math.max(maskLogitMaxAbs, Math.abs(masks[j] as number));
+    for (let j = 0; j < plane; j++)
+      maskLogitMaxAbs = Math.max(maskLogitMaxAbs, Math.abs(masks[j] as number));
   }
-  tf.dispose([embedding.imageEmbedding, embedding.highResFeatures, image, pointCoords, pointLabels]);
+  tf.dispose([
+    embedding.imageEmbedding,
+    embedding.highResFeatures,
+    image,
+    pointCoords,
+    pointLabels,
+  ]);
   model.dispose();
   return {
     engine: 'tfjs-wasm',

@@ -6,7 +6,12 @@
  * synthetic FA images.
  */
 import { MODEL_FILES, modelConfigSchema, parseManifest } from '@loupe/model';
-import { createSegmenter, fineTune, generateSyntheticFaDataset, selectTrainingBackend } from '@loupe/model/node';
+import {
+  createSegmenter,
+  fineTune,
+  generateSyntheticFaDataset,
+  selectTrainingBackend,
+} from '@loupe/model/node';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -29,14 +34,29 @@ function median(values: number[]): number {
   return sorted.length ? (sorted[Math.floor((sorted.length - 1) / 2)] as number) : Number.NaN;
 }
 
-export async function measureTrainingThroughput(options: { modelDir: string; steps: number; batchSize?: number }): Promise<TrainingThroughput> {
+export async function measureTrainingThroughput(options: {
+  modelDir: string;
+  steps: number;
+  batchSize?: number;
+}): Promise<TrainingThroughput> {
   const backend = await selectTrainingBackend({ log: () => undefined });
   const batchSize = options.batchSize ?? 4;
   // One image per step's sample: steps x batch samples give `steps` steps in one epoch.
-  const images = generateSyntheticFaDataset({ count: Math.ceil((options.steps * batchSize) / 2) + 1, size: 256, seed: 5150 });
-  const samples = images.flatMap((d) => d.lesions.map((mask) => ({ image: d.image, width: d.width, height: d.height, mask }))).slice(0, options.steps * batchSize);
-  if (samples.length < options.steps * batchSize) throw new Error(`only ${samples.length} lesions for ${options.steps} steps of ${batchSize}`);
-  const manifest = parseManifest(JSON.parse(await readFile(join(options.modelDir, MODEL_FILES.manifest), 'utf8')));
+  const images = generateSyntheticFaDataset({
+    count: Math.ceil((options.steps * batchSize) / 2) + 1,
+    size: 256,
+    seed: 5150,
+  });
+  const samples = images
+    .flatMap((d) =>
+      d.lesions.map((mask) => ({ image: d.image, width: d.width, height: d.height, mask })),
+    )
+    .slice(0, options.steps * batchSize);
+  if (samples.length < options.steps * batchSize)
+    throw new Error(`only ${samples.length} lesions for ${options.steps} steps of ${batchSize}`);
+  const manifest = parseManifest(
+    JSON.parse(await readFile(join(options.modelDir, MODEL_FILES.manifest), 'utf8')),
+  );
   const config = modelConfigSchema.parse(manifest.config);
   const run = async (freeze: boolean): Promise<number> => {
     const model = createSegmenter(config, { seed: 1 });

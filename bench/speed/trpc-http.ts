@@ -23,7 +23,10 @@ export class TrpcSession {
   async mutation<T>(path: string, input: unknown): Promise<T> {
     const response = await fetch(`${this.baseUrl}/api/trpc/${path}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(this.cookie ? { cookie: this.cookie } : {}) },
+      headers: {
+        'content-type': 'application/json',
+        ...(this.cookie ? { cookie: this.cookie } : {}),
+      },
       body: JSON.stringify({ json: input }),
     });
     const setCookies = response.headers.getSetCookie();
@@ -45,12 +48,19 @@ export class TrpcSession {
   /** A non-tRPC request to the app (path from the site root) carrying the session cookie. */
   get(path: string, init: { signal?: AbortSignal } = {}): Promise<Response> {
     const url = path.startsWith('http') ? path : `${this.baseUrl}${path}`;
-    return fetch(url, { headers: this.cookie ? { cookie: this.cookie } : {}, ...(init.signal ? { signal: init.signal } : {}) });
+    return fetch(url, {
+      headers: this.cookie ? { cookie: this.cookie } : {},
+      ...(init.signal ? { signal: init.signal } : {}),
+    });
   }
 
   /** A multipart POST (the upload page's XHR) carrying the session cookie. */
   postForm(path: string, form: FormData): Promise<Response> {
-    return fetch(`${this.baseUrl}${path}`, { method: 'POST', headers: this.cookie ? { cookie: this.cookie } : {}, body: form });
+    return fetch(`${this.baseUrl}${path}`, {
+      method: 'POST',
+      headers: this.cookie ? { cookie: this.cookie } : {},
+      body: form,
+    });
   }
 
   signIn(email: string, password: string): Promise<unknown> {

@@ -18,13 +18,23 @@ export interface RunningWebApp {
 let build: Promise<void> | null = null;
 
 /** `next start` on a free 127.0.0.1 port with the given env; resolves once it answers HTTP. */
-export async function startWebApp(options: { env: Record<string, string>; timeoutMs?: number; log?: (line: string) => void }): Promise<RunningWebApp> {
+export async function startWebApp(options: {
+  env: Record<string, string>;
+  timeoutMs?: number;
+  log?: (line: string) => void;
+}): Promise<RunningWebApp> {
   const log = options.log ?? console.log;
-  build ??= ensureProductionBuild((line) => log(line.replace('[web]', '[bench]'))).catch((error: unknown) => {
-    build = null;
-    throw error;
-  });
+  build ??= ensureProductionBuild((line) => log(line.replace('[web]', '[bench]'))).catch(
+    (error: unknown) => {
+      build = null;
+      throw error;
+    },
+  );
   await build;
   const server = await startServer(options.env, undefined, options.timeoutMs ?? 60_000);
-  return { url: server.url, output: () => server.output().split('\n').filter(Boolean).slice(-60).join('\n'), stop: () => server.stop() };
+  return {
+    url: server.url,
+    output: () => server.output().split('\n').filter(Boolean).slice(-60).join('\n'),
+    stop: () => server.stop(),
+  };
 }

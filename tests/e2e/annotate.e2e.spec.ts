@@ -5,10 +5,24 @@
  * while the page is open and check it hot-swaps without a reload and serves the next proposal.
  * Saves a screenshot of the annotate page to test-output/e2e/annotate.png.
  */
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createBlobStore, createDb, promoteModelVersion, registerModelVersion, type Db } from '@loupe/db';
+import {
+  createBlobStore,
+  createDb,
+  promoteModelVersion,
+  registerModelVersion,
+  type Db,
+} from '@loupe/db';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -27,7 +41,10 @@ async function uploadFixture(): Promise<Buffer> {
       const lesion = Math.exp(-((x - 110) ** 2 + (y - 95) ** 2) / (2 * 14 ** 2));
       pixels[y * size + x] = Math.min(255, 30 + 200 * lesion + ((x * 13 + y * 7) % 9));
     }
-  return sharp(pixels, { raw: { width: size, height: size, channels: 1 } }).toColourspace('b-w').png().toBuffer();
+  return sharp(pixels, { raw: { width: size, height: size, channels: 1 } })
+    .toColourspace('b-w')
+    .png()
+    .toBuffer();
 }
 
 interface Hooks {
@@ -36,26 +53,53 @@ interface Hooks {
   modelVersion: number | null;
   predictions: number;
   savedObjects: number;
-  lastPrediction: { version: number; modelVersionId: string; kind: string; proposalMs: number; encoderMs: number; decoderMs: number; encoderReused: boolean } | null;
+  lastPrediction: {
+    version: number;
+    modelVersionId: string;
+    kind: string;
+    proposalMs: number;
+    encoderMs: number;
+    decoderMs: number;
+    encoderReused: boolean;
+  } | null;
 }
-const hooks = (page: Page) => page.evaluate(() => (window as unknown as { __loupe: Hooks }).__loupe);
+const hooks = (page: Page) =>
+  page.evaluate(() => (window as unknown as { __loupe: Hooks }).__loupe);
 
 /** Image point (continuous pixel coordinates) -> page coordinates, via the viewer's fit. */
-async function imageToPage(page: Page, x: number, y: number, imageSize: number): Promise<{ x: number; y: number }> {
+async function imageToPage(
+  page: Page,
+  x: number,
+  y: number,
+  imageSize: number,
+): Promise<{ x: number; y: number }> {
   const box = (await page.locator('[data-testid=viewer-canvas]').boundingBox())!;
   const zoom = Math.min(box.width / imageSize, box.height / imageSize) * 0.94;
-  return { x: box.x + (box.width - imageSize * zoom) / 2 + x * zoom, y: box.y + (box.height - imageSize * zoom) / 2 + y * zoom };
+  return {
+    x: box.x + (box.width - imageSize * zoom) / 2 + x * zoom,
+    y: box.y + (box.height - imageSize * zoom) / 2 + y * zoom,
+  };
 }
 
 /** Registers models/starter again under another version string and returns the new version's id. */
-async function registerStarterCopy(db: Db, artifactDir: string, projectId: string, versionName: string) {
+async function registerStarterCopy(
+  db: Db,
+  artifactDir: string,
+  projectId: string,
+  versionName: string,
+) {
   const dir = mkdtempSync(join(tmpdir(), 'loupe-e2e-model-'));
   try {
     cpSync(join(repoRoot, 'models/starter'), dir, { recursive: true });
     const manifestPath = join(dir, 'manifest.json');
     const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { version: string };
     writeFileSync(manifestPath, JSON.stringify({ ...manifest, version: versionName }, null, 2));
-    return await registerModelVersion(db, createBlobStore(artifactDir), { projectId, dir, status: 'CANDIDATE', configName: 'starter' });
+    return await registerModelVersion(db, createBlobStore(artifactDir), {
+      projectId,
+      dir,
+      status: 'CANDIDATE',
+      configName: 'starter',
+    });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -97,23 +141,38 @@ describe.skipIf(!e2e)('annotate in the browser', () => {
     await page.goto(`${env.baseUrl}/projects/${env.projectId}`);
     await page.locator('[data-testid=upload-input]').setInputFiles([
       { name: 'lesion.png', mimeType: 'image/png', buffer: await uploadFixture() },
-      { name: 'report.png', mimeType: 'image/png', buffer: Buffer.from('%PDF-1.7 not really an image') },
+      {
+        name: 'report.png',
+        mimeType: 'image/png',
+        buffer: Buffer.from('%PDF-1.7 not really an image'),
+      },
     ]);
     await page.locator('[data-testid=upload-list] li[data-state=refused]').waitFor();
     await page.locator('[data-testid=upload-list] li[data-state=done]').waitFor();
-    expect(await page.locator('[data-testid=upload-list] li[data-state=refused]').innerText()).toMatch(/Not a PNG, JPEG, TIFF, DICOM or NIfTI/);
-    const uploaded = await db.image.findFirst({ where: { projectId: env.projectId, fileName: 'lesion.png' }, select: { id: true, task: { select: { status: true } } } });
+    expect(
+      await page.locator('[data-testid=upload-list] li[data-state=refused]').innerText(),
+    ).toMatch(/Not a PNG, JPEG, TIFF, DICOM or NIfTI/);
+    const uploaded = await db.image.findFirst({
+      where: { projectId: env.projectId, fileName: 'lesion.png' },
+      select: { id: true, task: { select: { status: true } } },
+    });
     expect(uploaded?.task?.status).toBe('UNLABELED');
-    expect(await db.image.count({ where: { projectId: env.projectId, fileName: 'report.png' } })).toBe(0);
+    expect(
+      await db.image.count({ where: { projectId: env.projectId, fileName: 'report.png' } }),
+    ).toBe(0);
     await page.screenshot({ path: join(outDir, 'project.png') });
   });
 
   it('box -> proposal -> click refinement -> accept, stored with events and the serving model', async () => {
     await page.goto(`${env.baseUrl}/projects/${env.projectId}/annotate`);
-    await page.waitForFunction(() => {
-      const h = (window as unknown as { __loupe?: Hooks }).__loupe;
-      return !!h?.ready && !!h.modelVersion;
-    }, null, { timeout: 120_000 });
+    await page.waitForFunction(
+      () => {
+        const h = (window as unknown as { __loupe?: Hooks }).__loupe;
+        return !!h?.ready && !!h.modelVersion;
+      },
+      null,
+      { timeout: 120_000 },
+    );
     // The newest upload has the highest priority (seeded images are queued below it).
     expect(await page.locator('[data-testid=image-name]').innerText()).toBe('lesion.png');
     const start = await imageToPage(page, 88, 72, 200);
@@ -122,16 +181,33 @@ describe.skipIf(!e2e)('annotate in the browser', () => {
     await page.mouse.down();
     await page.mouse.move(end.x, end.y, { steps: 6 });
     await page.mouse.up();
-    await page.waitForFunction(() => (window as unknown as { __loupe: Hooks }).__loupe.predictions >= 1, null, { timeout: 60_000 });
+    await page.waitForFunction(
+      () => (window as unknown as { __loupe: Hooks }).__loupe.predictions >= 1,
+      null,
+      { timeout: 60_000 },
+    );
     const afterBox = await hooks(page);
-    expect(afterBox.lastPrediction).toMatchObject({ kind: 'box', version: 1, encoderReused: false });
+    expect(afterBox.lastPrediction).toMatchObject({
+      kind: 'box',
+      version: 1,
+      encoderReused: false,
+    });
     expect(afterBox.lastPrediction!.encoderMs).toBeGreaterThan(0);
 
     const click = await imageToPage(page, 110, 95, 200);
     await page.mouse.click(click.x, click.y);
-    await page.waitForFunction(() => (window as unknown as { __loupe: Hooks }).__loupe.predictions >= 2, null, { timeout: 60_000 });
+    await page.waitForFunction(
+      () => (window as unknown as { __loupe: Hooks }).__loupe.predictions >= 2,
+      null,
+      { timeout: 60_000 },
+    );
     const afterClick = await hooks(page);
-    expect(afterClick.lastPrediction).toMatchObject({ kind: 'click', version: 1, encoderReused: true, encoderMs: 0 });
+    expect(afterClick.lastPrediction).toMatchObject({
+      kind: 'click',
+      version: 1,
+      encoderReused: true,
+      encoderMs: 0,
+    });
 
     // The untrained starter may propose nothing; a brush stroke guarantees a mask to accept.
     await page.keyboard.press('r');
@@ -141,12 +217,23 @@ describe.skipIf(!e2e)('annotate in the browser', () => {
     await page.mouse.up();
     await page.screenshot({ path: join(outDir, 'annotate.png') });
     await page.keyboard.press('Enter');
-    await page.waitForFunction(() => (window as unknown as { __loupe: Hooks }).__loupe.savedObjects >= 1, null, { timeout: 60_000 });
+    await page.waitForFunction(
+      () => (window as unknown as { __loupe: Hooks }).__loupe.savedObjects >= 1,
+      null,
+      { timeout: 60_000 },
+    );
 
     const taskId = afterClick.taskId!;
     const annotation = await db.annotation.findFirstOrThrow({
       where: { taskId },
-      select: { area: true, modelVersionId: true, clicks: true, brushStrokes: true, proposalRle: true, finalRle: true },
+      select: {
+        area: true,
+        modelVersionId: true,
+        clicks: true,
+        brushStrokes: true,
+        proposalRle: true,
+        finalRle: true,
+      },
     });
     expect(annotation.area).toBeGreaterThan(0);
     expect(annotation.clicks).toBe(1);
@@ -154,42 +241,94 @@ describe.skipIf(!e2e)('annotate in the browser', () => {
     expect(annotation.modelVersionId).toBe(afterClick.lastPrediction!.modelVersionId);
     // Events arrive batched: wait for the flush that accompanies the accept.
     await expect
-      .poll(async () => (await db.interactionEvent.groupBy({ by: ['type'], where: { taskId }, _count: { _all: true } })).map((g) => g.type).sort(), {
-        timeout: 15_000,
-      })
-      .toEqual(expect.arrayContaining(['ACCEPT', 'BOX', 'BRUSH_STROKE', 'IMAGE_OPENED', 'POSITIVE_POINT', 'PROPOSAL_SHOWN']));
-    const shown = await db.interactionEvent.findMany({ where: { taskId, type: 'PROPOSAL_SHOWN' }, select: { latencyMs: true, modelVersionId: true } });
+      .poll(
+        async () =>
+          (
+            await db.interactionEvent.groupBy({
+              by: ['type'],
+              where: { taskId },
+              _count: { _all: true },
+            })
+          )
+            .map((g) => g.type)
+            .sort(),
+        {
+          timeout: 15_000,
+        },
+      )
+      .toEqual(
+        expect.arrayContaining([
+          'ACCEPT',
+          'BOX',
+          'BRUSH_STROKE',
+          'IMAGE_OPENED',
+          'POSITIVE_POINT',
+          'PROPOSAL_SHOWN',
+        ]),
+      );
+    const shown = await db.interactionEvent.findMany({
+      where: { taskId, type: 'PROPOSAL_SHOWN' },
+      select: { latencyMs: true, modelVersionId: true },
+    });
     expect(shown.length).toBe(2);
     for (const event of shown) {
       expect(event.latencyMs).toBeGreaterThan(0);
       expect(event.modelVersionId).toBe(annotation.modelVersionId);
     }
-    console.log(`[e2e] box->proposal ${Math.round(afterBox.lastPrediction!.proposalMs)} ms, click->mask ${Math.round(afterClick.lastPrediction!.proposalMs)} ms`);
+    console.log(
+      `[e2e] box->proposal ${Math.round(afterBox.lastPrediction!.proposalMs)} ms, click->mask ${Math.round(afterClick.lastPrediction!.proposalMs)} ms`,
+    );
   });
 
   it('a promotion during the session hot-swaps the model without a reload', async () => {
-    const navigationsBefore = await page.evaluate(() => performance.getEntriesByType('navigation').length);
-    await page.evaluate(() => ((window as unknown as { __e2eMarker: string }).__e2eMarker = 'same-document'));
+    const navigationsBefore = await page.evaluate(
+      () => performance.getEntriesByType('navigation').length,
+    );
+    await page.evaluate(
+      () => ((window as unknown as { __e2eMarker: string }).__e2eMarker = 'same-document'),
+    );
     // A second version: the starter files under a different version string.
-    const registered = await registerStarterCopy(db, env.artifactDir, env.projectId, 'starter-e2e-v2');
+    const registered = await registerStarterCopy(
+      db,
+      env.artifactDir,
+      env.projectId,
+      'starter-e2e-v2',
+    );
     expect(registered.version).toBe(2);
     await promoteModelVersion(db, registered.id);
-    await page.waitForFunction(() => (window as unknown as { __loupe: Hooks }).__loupe.modelVersion === 2, null, { timeout: 60_000 });
+    await page.waitForFunction(
+      () => (window as unknown as { __loupe: Hooks }).__loupe.modelVersion === 2,
+      null,
+      { timeout: 60_000 },
+    );
     await page.locator('[data-testid=model-badge][data-model-version="2"]').waitFor();
 
     await page.keyboard.press('b');
     const before = (await hooks(page)).predictions;
     await drawBox(page, [40, 40], [80, 90]);
-    await page.waitForFunction((n) => (window as unknown as { __loupe: Hooks }).__loupe.predictions > n, before, { timeout: 60_000 });
+    await page.waitForFunction(
+      (n) => (window as unknown as { __loupe: Hooks }).__loupe.predictions > n,
+      before,
+      { timeout: 60_000 },
+    );
     const after = await hooks(page);
     expect(after.lastPrediction).toMatchObject({ version: 2, kind: 'box' });
-    expect(await page.evaluate(() => performance.getEntriesByType('navigation').length)).toBe(navigationsBefore);
-    expect(await page.evaluate(() => (window as unknown as { __e2eMarker?: string }).__e2eMarker)).toBe('same-document');
+    expect(await page.evaluate(() => performance.getEntriesByType('navigation').length)).toBe(
+      navigationsBefore,
+    );
+    expect(
+      await page.evaluate(() => (window as unknown as { __e2eMarker?: string }).__e2eMarker),
+    ).toBe('same-document');
     await page.screenshot({ path: join(outDir, 'annotate-after-swap.png') });
   });
 
   it('a model that fails its integrity check is not used: the page keeps the current one and says so', async () => {
-    const registered = await registerStarterCopy(db, env.artifactDir, env.projectId, 'starter-e2e-corrupt');
+    const registered = await registerStarterCopy(
+      db,
+      env.artifactDir,
+      env.projectId,
+      'starter-e2e-corrupt',
+    );
     // Corrupt the stored encoder after registration: the browser's sha256 check must catch it.
     const store = createBlobStore(env.artifactDir);
     const encoderPath = store.pathOf(registered.encoderKey!);
@@ -198,22 +337,41 @@ describe.skipIf(!e2e)('annotate in the browser', () => {
     bytes.writeUInt8(bytes.readUInt8(bytes.length - 1) ^ 0xff, bytes.length - 1);
     writeFileSync(encoderPath, bytes);
     await promoteModelVersion(db, registered.id);
-    await page.locator('[data-testid=toast-error]', { hasText: `Model v${registered.version} could not be loaded` }).waitFor({ timeout: 60_000 });
-    expect(await page.locator('[data-testid=toast-error]').last().innerText()).toMatch(/integrity check.*still using v2/s);
+    await page
+      .locator('[data-testid=toast-error]', {
+        hasText: `Model v${registered.version} could not be loaded`,
+      })
+      .waitFor({ timeout: 60_000 });
+    expect(await page.locator('[data-testid=toast-error]').last().innerText()).toMatch(
+      /integrity check.*still using v2/s,
+    );
     expect((await hooks(page)).modelVersion).toBe(2);
     await page.keyboard.press('Escape');
     const before = (await hooks(page)).predictions;
     await drawBox(page, [120, 120], [170, 160]);
-    await page.waitForFunction((n) => (window as unknown as { __loupe: Hooks }).__loupe.predictions > n, before, { timeout: 60_000 });
+    await page.waitForFunction(
+      (n) => (window as unknown as { __loupe: Hooks }).__loupe.predictions > n,
+      before,
+      { timeout: 60_000 },
+    );
     expect((await hooks(page)).lastPrediction).toMatchObject({ version: 2 });
   });
 
   it('submit -> review shows the masks -> send back with a comment; export has the mask', async () => {
     const taskId = (await hooks(page)).taskId!;
     await page.keyboard.press('Shift+Enter');
-    await expect.poll(async () => (await db.task.findUniqueOrThrow({ where: { id: taskId }, select: { status: true } })).status, { timeout: 30_000 }).toBe('SUBMITTED');
+    await expect
+      .poll(
+        async () =>
+          (await db.task.findUniqueOrThrow({ where: { id: taskId }, select: { status: true } }))
+            .status,
+        { timeout: 30_000 },
+      )
+      .toBe('SUBMITTED');
 
-    const coco = (await (await page.request.get(`${env.baseUrl}/api/projects/${env.projectId}/export?format=coco`)).json()) as {
+    const coco = (await (
+      await page.request.get(`${env.baseUrl}/api/projects/${env.projectId}/export?format=coco`)
+    ).json()) as {
       images: { id: number; file_name: string }[];
       annotations: { image_id: number; segmentation: { counts: string } }[];
     };
@@ -227,8 +385,21 @@ describe.skipIf(!e2e)('annotate in the browser', () => {
     await page.screenshot({ path: join(outDir, 'review.png') });
     await page.fill('textarea', 'Please include the faint rim of the leak.');
     await page.click('[data-testid=review-send-back]');
-    await expect.poll(async () => (await db.task.findUniqueOrThrow({ where: { id: taskId }, select: { status: true } })).status, { timeout: 30_000 }).toBe('SENT_BACK');
-    const review = await db.review.findFirstOrThrow({ where: { taskId }, select: { decision: true, comment: true } });
-    expect(review).toEqual({ decision: 'SENT_BACK', comment: 'Please include the faint rim of the leak.' });
+    await expect
+      .poll(
+        async () =>
+          (await db.task.findUniqueOrThrow({ where: { id: taskId }, select: { status: true } }))
+            .status,
+        { timeout: 30_000 },
+      )
+      .toBe('SENT_BACK');
+    const review = await db.review.findFirstOrThrow({
+      where: { taskId },
+      select: { decision: true, comment: true },
+    });
+    expect(review).toEqual({
+      decision: 'SENT_BACK',
+      comment: 'Please include the faint rim of the leak.',
+    });
   });
 });

@@ -15,8 +15,15 @@ import type { Browser, BrowserContext } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createBlobStore, createDb, type Db } from '@loupe/db';
-import { createSessionToken, hashSessionToken, SESSION_COOKIE } from '../../apps/web/src/server/auth/session-token';
-import { seedDashboardBulk, type BulkSeedResult } from '../../apps/web/src/server/services/dashboard/testing/seed-dashboard-bulk';
+import {
+  createSessionToken,
+  hashSessionToken,
+  SESSION_COOKIE,
+} from '../../apps/web/src/server/auth/session-token';
+import {
+  seedDashboardBulk,
+  type BulkSeedResult,
+} from '../../apps/web/src/server/services/dashboard/testing/seed-dashboard-bulk';
 import { launchChromium } from './support/chromium';
 import { repoRoot } from './support/e2e-server';
 
@@ -28,7 +35,10 @@ let baseUrl: string;
 let seeded: BulkSeedResult | null = null;
 let browser: Browser | null = null;
 const prefix = `e2edash${randomBytes(3).toString('hex')}`;
-const tokens: Record<'admin' | 'annotator', string> = { admin: createSessionToken(), annotator: createSessionToken() };
+const tokens: Record<'admin' | 'annotator', string> = {
+  admin: createSessionToken(),
+  annotator: createSessionToken(),
+};
 
 /** A small fundus-like JPEG (dark disc, warm gradient, a vessel, a bright spot) as a thumbnail. */
 function thumbnail(seed: number): Promise<Buffer> {
@@ -79,7 +89,10 @@ afterAll(async () => {
   if (!db) return;
   if (seeded) {
     // The server's database is shared with the other e2e specs: remove what this one added.
-    await db.project.update({ where: { id: seeded.projectId }, data: { activeModelVersionId: null } });
+    await db.project.update({
+      where: { id: seeded.projectId },
+      data: { activeModelVersionId: null },
+    });
     await db.project.delete({ where: { id: seeded.projectId } });
     await db.user.deleteMany({ where: { id: { startsWith: `${prefix}-` } } });
   }
@@ -87,9 +100,21 @@ afterAll(async () => {
 }, 120_000);
 
 async function contextFor(who: keyof typeof tokens): Promise<BrowserContext> {
-  const context = await browser!.newContext({ viewport: { width: 1440, height: 1000 }, deviceScaleFactor: 1 });
+  const context = await browser!.newContext({
+    viewport: { width: 1440, height: 1000 },
+    deviceScaleFactor: 1,
+  });
   const url = new URL(baseUrl);
-  await context.addCookies([{ name: SESSION_COOKIE, value: tokens[who], domain: url.hostname, path: '/', httpOnly: true, sameSite: 'Lax' }]);
+  await context.addCookies([
+    {
+      name: SESSION_COOKIE,
+      value: tokens[who],
+      domain: url.hostname,
+      path: '/',
+      httpOnly: true,
+      sameSite: 'Lax',
+    },
+  ]);
   return context;
 }
 
@@ -99,18 +124,25 @@ describe.skipIf(!e2e)('admin dashboard in Chromium', () => {
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(`${baseUrl}/projects/${seeded!.projectId}/dashboard`, { waitUntil: 'domcontentloaded', timeout: 300_000 });
+    await page.goto(`${baseUrl}/projects/${seeded!.projectId}/dashboard`, {
+      waitUntil: 'domcontentloaded',
+      timeout: 300_000,
+    });
     await page.getByTestId('dashboard-overview').waitFor({ timeout: 180_000 });
 
     // Overview: every seeded mask counted.
-    await expect.poll(() => page.getByTestId('dashboard-overview').innerText()).toContain(seeded!.annotations.toLocaleString('en-US'));
+    await expect
+      .poll(() => page.getByTestId('dashboard-overview').innerText())
+      .toContain(seeded!.annotations.toLocaleString('en-US'));
     // Five efficiency metrics, each with two drawn line charts.
     for (const id of ['seconds', 'prompts', 'noEdit', 'overlap', 'rate']) {
       const panel = page.getByTestId(`efficiency-${id}`);
       await panel.locator('.recharts-line-curve').first().waitFor({ timeout: 60_000 });
       expect(await panel.locator('.recharts-surface').count(), id).toBeGreaterThanOrEqual(2);
       // Promotions marked: one dashed reference line per promoted version on the label-count chart.
-      expect(await panel.locator('.recharts-reference-line').count(), id).toBeGreaterThanOrEqual(seeded!.modelVersions - 1);
+      expect(await panel.locator('.recharts-reference-line').count(), id).toBeGreaterThanOrEqual(
+        seeded!.modelVersions - 1,
+      );
     }
     // Learning curve: Dice and NoC@90 lines, MAE pretraining marked.
     const curve = page.getByTestId('learning-curve');
@@ -121,16 +153,26 @@ describe.skipIf(!e2e)('admin dashboard in Chromium', () => {
     expect(await runs.locator('tbody tr').count()).toBe(seeded!.trainingRuns);
     expect(await runs.innerText()).toContain('ran out of memory');
     expect(await runs.innerText()).toContain('not promoted: NoC@90 regressed');
-    expect(await page.getByTestId('model-versions').getByRole('button', { name: 'Promote' }).count()).toBe(1);
+    expect(
+      await page.getByTestId('model-versions').getByRole('button', { name: 'Promote' }).count(),
+    ).toBe(1);
     // Queue: counts, lease holders and thumbnails of the next tasks.
     expect(await page.getByTestId('queue-counts').innerText()).toContain('5 live leases');
     const thumbs = page.getByTestId('priority-queue').locator('img');
     expect(await thumbs.count()).toBe(12);
     await expect
-      .poll(() => thumbs.evaluateAll((imgs) => imgs.filter((img) => (img as HTMLImageElement).naturalWidth > 0).length), { timeout: 30_000 })
+      .poll(
+        () =>
+          thumbs.evaluateAll(
+            (imgs) => imgs.filter((img) => (img as HTMLImageElement).naturalWidth > 0).length,
+          ),
+        { timeout: 30_000 },
+      )
       .toBe(12);
     // Annotators with review outcomes.
-    expect(await page.getByTestId('annotators').locator('tbody tr').count()).toBe(seeded!.annotatorUserIds.length);
+    expect(await page.getByTestId('annotators').locator('tbody tr').count()).toBe(
+      seeded!.annotatorUserIds.length,
+    );
     // The definitions are one click away.
     await page.getByRole('button', { name: 'How is this measured?' }).click();
     expect(await page.getByTestId('dashboard-help').innerText()).toContain('IDLE_START');
@@ -146,15 +188,26 @@ describe.skipIf(!e2e)('admin dashboard in Chromium', () => {
     await policy.locator('input[name="finetuneEpochs"]').fill('6');
     await policy.getByRole('button', { name: 'Save policy' }).click();
     await expect
-      .poll(async () => (await db.project.findUniqueOrThrow({ where: { id: seeded!.projectId }, select: { finetuneMinNewMasks: true, finetuneEpochs: true } })), { timeout: 30_000 })
+      .poll(
+        async () =>
+          await db.project.findUniqueOrThrow({
+            where: { id: seeded!.projectId },
+            select: { finetuneMinNewMasks: true, finetuneEpochs: true },
+          }),
+        { timeout: 30_000 },
+      )
       .toEqual({ finetuneMinNewMasks: 12, finetuneEpochs: 6 });
-    await expect.poll(() => policy.getByRole('button', { name: 'Save policy' }).isDisabled()).toBe(true);
+    await expect
+      .poll(() => policy.getByRole('button', { name: 'Save policy' }).isDisabled())
+      .toBe(true);
 
     await page.screenshot({ path: join(outDir, 'dashboard.png'), fullPage: true });
     expect(errors).toEqual([]);
 
     // CSV export, as the page links it.
-    const csv = await page.request.get(`${baseUrl}/api/projects/${seeded!.projectId}/dashboard.csv?table=efficiency-by-model-version`);
+    const csv = await page.request.get(
+      `${baseUrl}/api/projects/${seeded!.projectId}/dashboard.csv?table=efficiency-by-model-version`,
+    );
     expect(csv.status()).toBe(200);
     expect((await csv.text()).split('\r\n')[0]).toMatch(/^model_version,model_version_id,masks,/);
     await context.close();
@@ -163,10 +216,15 @@ describe.skipIf(!e2e)('admin dashboard in Chromium', () => {
   it('refuses a project annotator', async () => {
     const context = await contextFor('annotator');
     const page = await context.newPage();
-    await page.goto(`${baseUrl}/projects/${seeded!.projectId}/dashboard`, { waitUntil: 'domcontentloaded', timeout: 180_000 });
+    await page.goto(`${baseUrl}/projects/${seeded!.projectId}/dashboard`, {
+      waitUntil: 'domcontentloaded',
+      timeout: 180_000,
+    });
     await page.getByText('Admins only').waitFor({ timeout: 60_000 });
     expect(await page.getByTestId('dashboard').count()).toBe(0);
-    const csv = await page.request.get(`${baseUrl}/api/projects/${seeded!.projectId}/dashboard.csv?table=annotators`);
+    const csv = await page.request.get(
+      `${baseUrl}/api/projects/${seeded!.projectId}/dashboard.csv?table=annotators`,
+    );
     expect(csv.status()).toBe(403);
     await context.close();
   }, 240_000);

@@ -21,7 +21,15 @@ import { TRAINER_JOB_TYPES } from './jobs/job-payloads';
 import { evaluateModelVersion } from './jobs/run-evaluate-job';
 import { createDbJobQueue } from './queue/create-db-job-queue';
 
-const COMMANDS = ['pretrain', 'finetune', 'evaluate', 'score', 'promote', 'rollback', 'status'] as const;
+const COMMANDS = [
+  'pretrain',
+  'finetune',
+  'evaluate',
+  'score',
+  'promote',
+  'rollback',
+  'status',
+] as const;
 type Command = (typeof COMMANDS)[number];
 
 function usage(): string {
@@ -31,7 +39,8 @@ function usage(): string {
 function positiveInt(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new TrainerError('INVALID_JOB', `--${name} must be a positive integer, got "${value}"`);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new TrainerError('INVALID_JOB', `--${name} must be a positive integer, got "${value}"`);
   return n;
 }
 
@@ -66,18 +75,40 @@ async function main(argv: string[]): Promise<number> {
       case 'promote':
       case 'rollback': {
         if (!version) throw new TrainerError('INVALID_JOB', `${command} needs --version N`);
-        const target = await services.db.modelVersion.findUnique({ where: { projectId_version: { projectId: project.id, version } }, select: { id: true } });
-        if (!target) throw new TrainerError('NOT_FOUND', `project ${project.slug} has no model version ${version}`);
-        const active = command === 'promote' ? await promoteModelVersion(services.db, target.id) : await rollbackToVersion(services.db, project.id, version);
-        console.log(`project ${project.slug}: v${active.version} is now active; open browsers are told to switch`);
+        const target = await services.db.modelVersion.findUnique({
+          where: { projectId_version: { projectId: project.id, version } },
+          select: { id: true },
+        });
+        if (!target)
+          throw new TrainerError(
+            'NOT_FOUND',
+            `project ${project.slug} has no model version ${version}`,
+          );
+        const active =
+          command === 'promote'
+            ? await promoteModelVersion(services.db, target.id)
+            : await rollbackToVersion(services.db, project.id, version);
+        console.log(
+          `project ${project.slug}: v${active.version} is now active; open browsers are told to switch`,
+        );
         return 0;
       }
       case 'evaluate': {
         const target = version
-          ? await services.db.modelVersion.findUnique({ where: { projectId_version: { projectId: project.id, version } }, select: { id: true } })
+          ? await services.db.modelVersion.findUnique({
+              where: { projectId_version: { projectId: project.id, version } },
+              select: { id: true },
+            })
           : null;
-        if (version && !target) throw new TrainerError('NOT_FOUND', `project ${project.slug} has no model version ${version}`);
-        const result = await evaluateModelVersion(services, { projectId: project.id, ...(target ? { modelVersionId: target.id } : {}) });
+        if (version && !target)
+          throw new TrainerError(
+            'NOT_FOUND',
+            `project ${project.slug} has no model version ${version}`,
+          );
+        const result = await evaluateModelVersion(services, {
+          projectId: project.id,
+          ...(target ? { modelVersionId: target.id } : {}),
+        });
         console.log(`v${result.version}: ${JSON.stringify(result.metrics)}`);
         return 0;
       }
@@ -101,8 +132,11 @@ async function main(argv: string[]): Promise<number> {
           shutdown: shutdown.signal,
           log: services.log,
         });
-        console.log(`${command} job ${job.id}: ${result.status}${result.lastError ? ` (${result.lastError})` : ''}`);
-        if (result.status === 'SUCCEEDED') console.log(await formatProjectStatus(services.db, project.id));
+        console.log(
+          `${command} job ${job.id}: ${result.status}${result.lastError ? ` (${result.lastError})` : ''}`,
+        );
+        if (result.status === 'SUCCEEDED')
+          console.log(await formatProjectStatus(services.db, project.id));
         return result.status === 'SUCCEEDED' ? 0 : 1;
       }
     }

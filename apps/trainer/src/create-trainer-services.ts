@@ -8,7 +8,10 @@ import { createModelPort } from './model/create-model-port';
 import type { ConsoleOutput } from './progress/console-progress';
 import type { TrainerServices } from './trainer-services';
 
-export async function createTrainerServices(env: TrainerEnv, options: { console?: ConsoleOutput; log?: (line: string) => void } = {}): Promise<TrainerServices> {
+export async function createTrainerServices(
+  env: TrainerEnv,
+  options: { console?: ConsoleOutput; log?: (line: string) => void } = {},
+): Promise<TrainerServices> {
   const db = createDb(env.DATABASE_URL, { poolSize: env.DB_POOL_SIZE });
   const log = options.log ?? ((line: string) => console.log(`[trainer] ${line}`));
   return {

@@ -12,8 +12,19 @@ describe('loadTrainerEnv', () => {
   });
 
   it('reads overrides and coerces numbers', () => {
-    const env = loadTrainerEnv({ ARTIFACT_DIR: '/a', TRAINER_CONFIG: 'tiny', TRAINER_POLL_INTERVAL_MS: '250', DATABASE_URL: 'postgres://x@h/db', TRAINER_CONFIG_UNUSED: '' });
-    expect(env).toMatchObject({ ARTIFACT_DIR: '/a', TRAINER_CONFIG: 'tiny', TRAINER_POLL_INTERVAL_MS: 250, DATABASE_URL: 'postgres://x@h/db' });
+    const env = loadTrainerEnv({
+      ARTIFACT_DIR: '/a',
+      TRAINER_CONFIG: 'tiny',
+      TRAINER_POLL_INTERVAL_MS: '250',
+      DATABASE_URL: 'postgres://x@h/db',
+      TRAINER_CONFIG_UNUSED: '',
+    });
+    expect(env).toMatchObject({
+      ARTIFACT_DIR: '/a',
+      TRAINER_CONFIG: 'tiny',
+      TRAINER_POLL_INTERVAL_MS: 250,
+      DATABASE_URL: 'postgres://x@h/db',
+    });
   });
 
   it('names the bad variable', () => {

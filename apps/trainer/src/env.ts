@@ -41,19 +41,28 @@ export class TrainerEnvError extends Error {
   override name = 'TrainerEnvError';
 }
 
-export function loadTrainerEnv(source: Record<string, string | undefined> = process.env, cwd = process.cwd()): TrainerEnv {
+export function loadTrainerEnv(
+  source: Record<string, string | undefined> = process.env,
+  cwd = process.cwd(),
+): TrainerEnv {
   const db = readDbEnv(source, cwd);
   // Treat empty strings as unset, as shells and .env files often export them.
-  const cleaned = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value !== ''));
+  const cleaned = Object.fromEntries(
+    Object.entries(source).filter(([, value]) => value !== undefined && value !== ''),
+  );
   const result = trainerOnlyEnvSchema.safeParse(cleaned);
   if (!result.success) {
-    const issues = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    const issues = result.error.issues
+      .map((issue) => `${issue.path.join('.')}: ${issue.message}`)
+      .join('; ');
     throw new TrainerEnvError(`invalid trainer environment: ${issues}`);
   }
   return {
     ...result.data,
     STARTER_MODEL_DIR: resolve(cwd, result.data.STARTER_MODEL_DIR),
-    DATABASE_URL: db.DATABASE_URL ?? `postgresql://postgres@127.0.0.1:${db.LOUPE_DB_PORT}/postgres?sslmode=disable`,
+    DATABASE_URL:
+      db.DATABASE_URL ??
+      `postgresql://postgres@127.0.0.1:${db.LOUPE_DB_PORT}/postgres?sslmode=disable`,
     DATA_DIR: db.DATA_DIR,
     ARTIFACT_DIR: db.ARTIFACT_DIR,
     BLOB_DIR: db.BLOB_DIR,

@@ -23,7 +23,9 @@ async function main(): Promise<void> {
       shutdown.abort();
     });
   }
-  services.log(`worker ${env.TRAINER_WORKER_ID} started (config ${env.TRAINER_CONFIG}, artifacts ${env.ARTIFACT_DIR})`);
+  services.log(
+    `worker ${env.TRAINER_WORKER_ID} started (config ${env.TRAINER_CONFIG}, artifacts ${env.ARTIFACT_DIR})`,
+  );
   try {
     await runWorkerLoop({
       queue: createDbJobQueue(services.db, TRAINER_JOB_TYPES),
@@ -34,8 +36,12 @@ async function main(): Promise<void> {
       pollIntervalMs: env.TRAINER_POLL_INTERVAL_MS,
       policyIntervalMs: env.TRAINER_POLICY_INTERVAL_MS,
       applyPolicy: async () => {
-        for (const runId of await reconcileOrphanedRuns(services.db)) services.log(`run ${runId} marked FAILED: its job was given up`);
-        for (const queued of await applyTrainingPolicy(services.db)) services.log(`policy queued ${queued.type} for project ${queued.projectId} (job ${queued.jobId})`);
+        for (const runId of await reconcileOrphanedRuns(services.db))
+          services.log(`run ${runId} marked FAILED: its job was given up`);
+        for (const queued of await applyTrainingPolicy(services.db))
+          services.log(
+            `policy queued ${queued.type} for project ${queued.projectId} (job ${queued.jobId})`,
+          );
       },
       log: services.log,
     });

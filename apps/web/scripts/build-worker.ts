@@ -22,7 +22,8 @@ export async function buildWorker(options: { minify?: boolean } = {}): Promise<v
   // The package exports no ./package.json; resolve a file it does export and take its folder.
   const ortDist = dirname(require.resolve('onnxruntime-web/ort-wasm-simd-threaded.wasm'));
   for (const file of readdirSync(ortDist)) {
-    if (/^ort-wasm-simd-threaded.*\.(mjs|wasm)$/.test(file)) copyFileSync(join(ortDist, file), join(ortOut, file));
+    if (/^ort-wasm-simd-threaded.*\.(mjs|wasm)$/.test(file))
+      copyFileSync(join(ortDist, file), join(ortOut, file));
   }
   await build({
     entryPoints: { 'inference-worker': join(webRoot, 'src/worker/inference-worker.ts') },
@@ -42,7 +43,9 @@ export async function buildWorker(options: { minify?: boolean } = {}): Promise<v
     logLevel: 'warning',
     tsconfig: join(webRoot, 'tsconfig.json'),
   });
-  console.log(`[build-worker] public/inference-worker.js and public/ort/ ready in ${Date.now() - started} ms`);
+  console.log(
+    `[build-worker] public/inference-worker.js and public/ort/ ready in ${Date.now() - started} ms`,
+  );
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

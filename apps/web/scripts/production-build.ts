@@ -22,7 +22,11 @@ export function freePort(): Promise<number> {
     probe.once('error', reject);
     probe.listen(0, '127.0.0.1', () => {
       const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port'))));
+      probe.close(() =>
+        typeof address === 'object' && address
+          ? resolve(address.port)
+          : reject(new Error('no free port')),
+      );
     });
   });
 }
@@ -43,7 +47,14 @@ function newestMtime(path: string): number {
 export async function ensureProductionBuild(log: (line: string) => void): Promise<void> {
   await buildWorker();
   const buildId = join(webRoot, TEST_DIST_DIR, 'BUILD_ID');
-  const sources = ['apps/web/src', 'apps/web/next.config.ts', 'apps/web/package.json', 'libs/db/src', 'libs/model/src', 'libs/prompts/src'];
+  const sources = [
+    'apps/web/src',
+    'apps/web/next.config.ts',
+    'apps/web/package.json',
+    'libs/db/src',
+    'libs/model/src',
+    'libs/prompts/src',
+  ];
   const newestSource = Math.max(...sources.map((s) => newestMtime(join(repoRoot, s))));
   if (existsSync(buildId) && statSync(buildId).mtimeMs > newestSource) {
     log('[web] reusing the production build in apps/web/.next/e2e');
@@ -56,12 +67,21 @@ export async function ensureProductionBuild(log: (line: string) => void): Promis
   const nextEnv = existsSync(nextEnvFile) ? readFileSync(nextEnvFile, 'utf8') : null;
   const result = spawnSync(process.execPath, [nextBin, 'build'], {
     cwd: webRoot,
-    env: { ...process.env, LOUPE_NEXT_DIST_DIR: TEST_DIST_DIR, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' },
+    env: {
+      ...process.env,
+      LOUPE_NEXT_DIST_DIR: TEST_DIST_DIR,
+      NEXT_TELEMETRY_DISABLED: '1',
+      NODE_ENV: 'production',
+    },
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });
-  if (nextEnv !== null && readFileSync(nextEnvFile, 'utf8') !== nextEnv) writeFileSync(nextEnvFile, nextEnv);
-  if (result.status !== 0) throw new Error(`next build failed (${result.status}):\n${(result.stdout ?? '').slice(-4000)}\n${(result.stderr ?? '').slice(-4000)}`);
+  if (nextEnv !== null && readFileSync(nextEnvFile, 'utf8') !== nextEnv)
+    writeFileSync(nextEnvFile, nextEnv);
+  if (result.status !== 0)
+    throw new Error(
+      `next build failed (${result.status}):\n${(result.stdout ?? '').slice(-4000)}\n${(result.stderr ?? '').slice(-4000)}`,
+    );
   log(`[web] built in ${Math.round((Date.now() - started) / 1000)} s`);
 }
 
@@ -73,14 +93,29 @@ export interface RunningServer {
 }
 
 /** `next start` of the build on 127.0.0.1 with the given environment; resolves once it answers. */
-export async function startServer(env: Record<string, string>, port?: number, timeoutMs = 60_000): Promise<RunningServer> {
+export async function startServer(
+  env: Record<string, string>,
+  port?: number,
+  timeoutMs = 60_000,
+): Promise<RunningServer> {
   const listenPort = port ?? (await freePort());
   let output = '';
-  const child: ChildProcess = spawn(process.execPath, [nextBin, 'start', '-p', String(listenPort), '-H', '127.0.0.1'], {
-    cwd: webRoot,
-    env: { ...process.env, ...env, LOUPE_NEXT_DIST_DIR: TEST_DIST_DIR, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production', PORT: String(listenPort) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [nextBin, 'start', '-p', String(listenPort), '-H', '127.0.0.1'],
+    {
+      cwd: webRoot,
+      env: {
+        ...process.env,
+        ...env,
+        LOUPE_NEXT_DIST_DIR: TEST_DIST_DIR,
+        NEXT_TELEMETRY_DISABLED: '1',
+        NODE_ENV: 'production',
+        PORT: String(listenPort),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const keep = (chunk: Buffer) => {
     output += chunk.toString();
     // Long benchmark runs: keep the recent part only.
@@ -98,7 +133,8 @@ export async function startServer(env: Record<string, string>, port?: number, ti
   const url = `http://127.0.0.1:${listenPort}`;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}:\n${output.slice(-3000)}`);
+    if (child.exitCode !== null)
+      throw new Error(`next start exited with ${child.exitCode}:\n${output.slice(-3000)}`);
     try {
       const response = await fetch(`${url}/sign-in`, { redirect: 'manual' });
       if (response.status < 500) break;
@@ -107,7 +143,9 @@ export async function startServer(env: Record<string, string>, port?: number, ti
     }
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`next start did not answer within ${timeoutMs / 1000} s:\n${output.slice(-3000)}`);
+      throw new Error(
+        `next start did not answer within ${timeoutMs / 1000} s:\n${output.slice(-3000)}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 300));
   }

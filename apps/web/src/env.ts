@@ -13,7 +13,11 @@ const envSchema = z.object({
   /** Session cookie lifetime. */
   LOUPE_SESSION_DAYS: z.coerce.number().positive().default(14),
   /** Upload limits: bytes per file, pixels per side, pixels per image, slices per volume. */
-  LOUPE_UPLOAD_MAX_BYTES: z.coerce.number().int().positive().default(256 * 1024 * 1024),
+  LOUPE_UPLOAD_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(256 * 1024 * 1024),
   LOUPE_IMAGE_MAX_SIDE: z.coerce.number().int().positive().default(8192),
   LOUPE_IMAGE_MAX_PIXELS: z.coerce.number().int().positive().default(40_000_000),
   LOUPE_VOLUME_MAX_SLICES: z.coerce.number().int().positive().default(1024),

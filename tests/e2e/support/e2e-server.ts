@@ -4,6 +4,11 @@
  */
 import { fileURLToPath } from 'node:url';
 
-export { ensureProductionBuild, freePort, startServer, type RunningServer } from '../../../apps/web/scripts/production-build';
+export {
+  ensureProductionBuild,
+  freePort,
+  startServer,
+  type RunningServer,
+} from '../../../apps/web/scripts/production-build';
 
 export const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));

@@ -37,7 +37,9 @@ let dataDir: string | null = null;
 
 export async function setup(project: TestProject): Promise<void> {
   if (!chromiumAvailable()) {
-    console.log(`[e2e] SKIPPED: ${CHROMIUM_PATH} not found (apt-get install -y chromium to run the browser tests)`);
+    console.log(
+      `[e2e] SKIPPED: ${CHROMIUM_PATH} not found (apt-get install -y chromium to run the browser tests)`,
+    );
     project.provide('e2e', null);
     return;
   }
@@ -51,7 +53,10 @@ export async function setup(project: TestProject): Promise<void> {
   const artifactDir = join(dataDir, 'artifacts');
   const password = 'loupe-e2e-password';
   const seeded = await seedDemo(
-    { db: database.db, stores: { blobs: createBlobStore(blobDir), artifacts: createBlobStore(artifactDir) } },
+    {
+      db: database.db,
+      stores: { blobs: createBlobStore(blobDir), artifacts: createBlobStore(artifactDir) },
+    },
     {
       password,
       imageCount: 3,
@@ -61,7 +66,13 @@ export async function setup(project: TestProject): Promise<void> {
     },
   );
   server = await startServer(
-    { DATABASE_URL: database.url, DATA_DIR: dataDir, BLOB_DIR: blobDir, ARTIFACT_DIR: artifactDir, LOUPE_DEMO_PASSWORD: password },
+    {
+      DATABASE_URL: database.url,
+      DATA_DIR: dataDir,
+      BLOB_DIR: blobDir,
+      ARTIFACT_DIR: artifactDir,
+      LOUPE_DEMO_PASSWORD: password,
+    },
     await freePort(),
   );
   const environment: E2eEnvironment = {
@@ -77,7 +88,9 @@ export async function setup(project: TestProject): Promise<void> {
   process.env['E2E_BASE_URL'] = environment.baseUrl;
   process.env['E2E_DATABASE_URL'] = environment.databaseUrl;
   process.env['E2E_BLOB_DIR'] = environment.blobDir;
-  log(`[e2e] server ${server.url} ready (${database.kind} database) in ${Math.round((Date.now() - started) / 1000)} s`);
+  log(
+    `[e2e] server ${server.url} ready (${database.kind} database) in ${Math.round((Date.now() - started) / 1000)} s`,
+  );
 }
 
 export async function teardown(): Promise<void> {

@@ -36,12 +36,18 @@ const clamp01 = (value: number) => (Number.isFinite(value) ? Math.min(1, Math.ma
  * @param probabilities per output (index 0 single-mask, 1.. multimask), same length each
  * @param iouPredictions the IoU head's prediction per output
  */
-export function computeInformativeness(probabilities: readonly Float32Array[], iouPredictions: readonly number[]): Informativeness {
+export function computeInformativeness(
+  probabilities: readonly Float32Array[],
+  iouPredictions: readonly number[],
+): Informativeness {
   if (probabilities.length === 0 || probabilities.length !== iouPredictions.length) {
-    throw new RangeError(`need one IoU prediction per output, got ${probabilities.length} outputs and ${iouPredictions.length} predictions`);
+    throw new RangeError(
+      `need one IoU prediction per output, got ${probabilities.length} outputs and ${iouPredictions.length} predictions`,
+    );
   }
   let best = 0;
-  for (let k = 1; k < iouPredictions.length; k++) if ((iouPredictions[k] as number) > (iouPredictions[best] as number)) best = k;
+  for (let k = 1; k < iouPredictions.length; k++)
+    if ((iouPredictions[k] as number) > (iouPredictions[best] as number)) best = k;
   const iouConfidence = clamp01(iouPredictions[best] as number);
 
   const multimask = probabilities.length > 1 ? probabilities.slice(1) : probabilities;
@@ -49,7 +55,12 @@ export function computeInformativeness(probabilities: readonly Float32Array[], i
   let agreement = 0;
   for (let i = 0; i < multimask.length; i++)
     for (let j = i + 1; j < multimask.length; j++) {
-      agreement += thresholdedIou(multimask[i] as Float32Array, MID, multimask[j] as Float32Array, MID);
+      agreement += thresholdedIou(
+        multimask[i] as Float32Array,
+        MID,
+        multimask[j] as Float32Array,
+        MID,
+      );
       pairs++;
     }
   const multimaskDisagreement = pairs === 0 ? 0 : clamp01(1 - agreement / pairs);
@@ -57,6 +68,6 @@ export function computeInformativeness(probabilities: readonly Float32Array[], i
   const chosen = probabilities[best] as Float32Array;
   const thresholdInstability = clamp01(1 - thresholdedIou(chosen, HIGH, chosen, LOW));
 
-  const score = ((1 - iouConfidence) + multimaskDisagreement + thresholdInstability) / 3;
+  const score = (1 - iouConfidence + multimaskDisagreement + thresholdInstability) / 3;
   return { score, iouConfidence, multimaskDisagreement, thresholdInstability };
 }

@@ -16,9 +16,14 @@ export async function scoreImage(predictor: Predictor, image: GrayImage): Promis
   overview.iouPredictions.forEach((value, index) => {
     if (value > (overview.iouPredictions[best] as number)) best = index;
   });
-  const likely = maskBoundingBox(thresholdProbabilities(overview.fullResolution(best), image.width, image.height, 0.5));
+  const likely = maskBoundingBox(
+    thresholdProbabilities(overview.fullResolution(best), image.width, image.height, 0.5),
+  );
   // Nothing found, or the "object" is the whole image: the overview is the best view there is.
-  if (!likely || (likely.x1 - likely.x0) * (likely.y1 - likely.y0) >= 0.9 * image.width * image.height) {
+  if (
+    !likely ||
+    (likely.x1 - likely.x0) * (likely.y1 - likely.y0) >= 0.9 * image.width * image.height
+  ) {
     return computeInformativeness(overview.cropProbabilities, overview.iouPredictions);
   }
   const focused = await predictor.predictBox(image, likely);

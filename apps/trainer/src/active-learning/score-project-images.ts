@@ -23,15 +23,28 @@ export interface ScoreSummary {
 
 export async function scoreProjectImages(
   services: TrainerServices,
-  input: { projectId: string; model: ModelVersion; workDir: string; batchSize: number; signal?: AbortSignal },
+  input: {
+    projectId: string;
+    model: ModelVersion;
+    workDir: string;
+    batchSize: number;
+    signal?: AbortSignal;
+  },
 ): Promise<ScoreSummary> {
   const { db } = services;
   const tasks = await db.task.findMany({
     where: { projectId: input.projectId, status: { in: [...UNFINISHED] } },
-    select: { id: true, image: { select: { id: true, pixelsKey: true, width: true, height: true, fileName: true } } },
+    select: {
+      id: true,
+      image: { select: { id: true, pixelsKey: true, width: true, height: true, fileName: true } },
+    },
     orderBy: { createdAt: 'asc' },
   });
-  const files = await materializeModelFiles(services.artifacts, input.model, join(input.workDir, 'score-model'));
+  const files = await materializeModelFiles(
+    services.artifacts,
+    input.model,
+    join(input.workDir, 'score-model'),
+  );
   const predictor = await services.model.openPredictor(files);
   const failed: string[] = [];
   let scored = 0;
@@ -42,7 +55,11 @@ export async function scoreProjectImages(
       for (const task of tasks.slice(start, start + input.batchSize)) {
         try {
           const image = await loadImage(services.blobs, task.image);
-          batch.push({ taskId: task.id, imageId: task.image.id, score: await scoreImage(predictor, image) });
+          batch.push({
+            taskId: task.id,
+            imageId: task.image.id,
+            score: await scoreImage(predictor, image),
+          });
         } catch (error) {
           if (!(isTrainerError(error) && error.code === 'CORRUPT_IMAGE')) throw error;
           failed.push(describeFailure(error));
@@ -52,7 +69,12 @@ export async function scoreProjectImages(
         batch.flatMap(({ taskId, imageId, score }) => [
           db.activeLearningScore.upsert({
             where: { imageId_modelVersionId: { imageId, modelVersionId: input.model.id } },
-            create: { projectId: input.projectId, imageId, modelVersionId: input.model.id, ...score },
+            create: {
+              projectId: input.projectId,
+              imageId,
+              modelVersionId: input.model.id,
+              ...score,
+            },
             update: { ...score, computedAt: new Date() },
           }),
           db.task.update({ where: { id: taskId }, data: { priority: score.score } }),
@@ -64,7 +86,10 @@ export async function scoreProjectImages(
     await predictor.close();
   }
   if (failed.length > 0) {
-    throw new TrainerError('CORRUPT_IMAGE', `scored ${scored} images; ${failed.length} could not be read: ${failed.slice(0, 5).join('; ')}${failed.length > 5 ? ' ...' : ''}`);
+    throw new TrainerError(
+      'CORRUPT_IMAGE',
+      `scored ${scored} images; ${failed.length} could not be read: ${failed.slice(0, 5).join('; ')}${failed.length > 5 ? ' ...' : ''}`,
+    );
   }
   return { scored, failed };
 }

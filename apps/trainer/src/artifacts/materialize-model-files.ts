@@ -20,7 +20,11 @@ export interface ModelArtifactKeys {
   decoderSha256: string | null;
 }
 
-export async function materializeModelFiles(store: BlobStore, version: ModelArtifactKeys, dir: string): Promise<ExportedModelFiles> {
+export async function materializeModelFiles(
+  store: BlobStore,
+  version: ModelArtifactKeys,
+  dir: string,
+): Promise<ExportedModelFiles> {
   if (!version.manifestKey || !version.encoderKey || !version.decoderKey) {
     throw new TrainerError('NOT_FOUND', `model version ${version.id} has no stored ONNX files`);
   }

@@ -14,12 +14,25 @@ export interface JobResult {
 export async function runJobToCompletion(
   db: Db,
   jobId: string,
-  worker: { queue: JobQueue; handlers: JobHandlers; workerId: string; lockSeconds: number; pollIntervalMs: number; shutdown: AbortSignal; log: (line: string) => void },
+  worker: {
+    queue: JobQueue;
+    handlers: JobHandlers;
+    workerId: string;
+    lockSeconds: number;
+    pollIntervalMs: number;
+    shutdown: AbortSignal;
+    log: (line: string) => void;
+  },
 ): Promise<JobResult> {
   for (;;) {
-    const job = await db.job.findUniqueOrThrow({ where: { id: jobId }, select: { status: true, lastError: true } });
-    if (job.status === 'SUCCEEDED' || job.status === 'FAILED' || worker.shutdown.aborted) return job;
+    const job = await db.job.findUniqueOrThrow({
+      where: { id: jobId },
+      select: { status: true, lastError: true },
+    });
+    if (job.status === 'SUCCEEDED' || job.status === 'FAILED' || worker.shutdown.aborted)
+      return job;
     const outcome = await processNextJob(worker);
-    if (outcome.status === 'idle') await new Promise((done) => setTimeout(done, worker.pollIntervalMs));
+    if (outcome.status === 'idle')
+      await new Promise((done) => setTimeout(done, worker.pollIntervalMs));
   }
 }

@@ -19,6 +19,22 @@ export interface TrainerConfig {
 }
 
 export const TRAINER_CONFIGS: Record<TrainerConfig['name'], TrainerConfig> = {
-  product: { name: 'product', batchSize: 4, learningRate: 3e-4, freezeEncoder: false, pretrainEpochs: 2, pretrainMaxImages: 400, maxPseudoLabels: 200 },
-  tiny: { name: 'tiny', batchSize: 4, learningRate: 1e-3, freezeEncoder: false, pretrainEpochs: 1, pretrainMaxImages: 16, maxPseudoLabels: 16 },
+  product: {
+    name: 'product',
+    batchSize: 4,
+    learningRate: 3e-4,
+    freezeEncoder: false,
+    pretrainEpochs: 2,
+    pretrainMaxImages: 400,
+    maxPseudoLabels: 200,
+  },
+  tiny: {
+    name: 'tiny',
+    batchSize: 4,
+    learningRate: 1e-3,
+    freezeEncoder: false,
+    pretrainEpochs: 1,
+    pretrainMaxImages: 16,
+    maxPseudoLabels: 16,
+  },
 };

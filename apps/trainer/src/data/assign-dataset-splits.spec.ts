@@ -1,8 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { assignDatasetSplits, lesionSizeBucket, type LesionSizeBucket, type SplitCandidate } from './assign-dataset-splits';
+import {
+  assignDatasetSplits,
+  lesionSizeBucket,
+  type LesionSizeBucket,
+  type SplitCandidate,
+} from './assign-dataset-splits';
 
 function candidates(n: number, bucket: LesionSizeBucket, offset = 0): SplitCandidate[] {
-  return Array.from({ length: n }, (_, i) => ({ imageId: `${bucket}-${i + offset}`, bucket, firstAcceptedAt: new Date(1_000 * (i + offset)) }));
+  return Array.from({ length: n }, (_, i) => ({
+    imageId: `${bucket}-${i + offset}`,
+    bucket,
+    firstAcceptedAt: new Date(1_000 * (i + offset)),
+  }));
 }
 
 describe('lesionSizeBucket', () => {
@@ -16,10 +25,20 @@ describe('lesionSizeBucket', () => {
 
 describe('assignDatasetSplits', () => {
   it('holds out the fraction within every bucket', () => {
-    const pending = [...candidates(50, 'small'), ...candidates(30, 'medium'), ...candidates(20, 'large')];
+    const pending = [
+      ...candidates(50, 'small'),
+      ...candidates(30, 'medium'),
+      ...candidates(20, 'large'),
+    ];
     const splits = assignDatasetSplits([], pending, 0.2);
-    for (const [bucket, n] of [['small', 50], ['medium', 30], ['large', 20]] as const) {
-      const validation = pending.filter((c) => c.bucket === bucket && splits.get(c.imageId) === 'VALIDATION').length;
+    for (const [bucket, n] of [
+      ['small', 50],
+      ['medium', 30],
+      ['large', 20],
+    ] as const) {
+      const validation = pending.filter(
+        (c) => c.bucket === bucket && splits.get(c.imageId) === 'VALIDATION',
+      ).length;
       expect(validation).toBe(Math.round(n * 0.2));
     }
   });
@@ -36,7 +55,9 @@ describe('assignDatasetSplits', () => {
     const firstSplits = assignDatasetSplits([], first, 0.2);
     const assigned = first.map((c) => ({ bucket: c.bucket, split: firstSplits.get(c.imageId)! }));
     const next = assignDatasetSplits(assigned, candidates(10, 'medium', 10), 0.2);
-    const totalValidation = [...firstSplits.values(), ...next.values()].filter((s) => s === 'VALIDATION').length;
+    const totalValidation = [...firstSplits.values(), ...next.values()].filter(
+      (s) => s === 'VALIDATION',
+    ).length;
     expect(totalValidation).toBe(4);
     expect(next.size).toBe(10);
   });

@@ -49,7 +49,8 @@ export function assignDatasetSplits(
   pending: readonly SplitCandidate[],
   holdoutFraction: number,
 ): Map<string, DatasetSplitName> {
-  if (!(holdoutFraction >= 0 && holdoutFraction < 1)) throw new RangeError(`holdoutFraction must be in [0, 1), got ${holdoutFraction}`);
+  if (!(holdoutFraction >= 0 && holdoutFraction < 1))
+    throw new RangeError(`holdoutFraction must be in [0, 1), got ${holdoutFraction}`);
   const counts = new Map<LesionSizeBucket, { total: number; validation: number }>();
   const countsFor = (bucket: LesionSizeBucket) => {
     let entry = counts.get(bucket);
@@ -62,7 +63,9 @@ export function assignDatasetSplits(
     if (image.split === 'VALIDATION') entry.validation++;
   }
   const ordered = [...pending].sort(
-    (a, b) => a.firstAcceptedAt.getTime() - b.firstAcceptedAt.getTime() || tieBreak(a.imageId).localeCompare(tieBreak(b.imageId)),
+    (a, b) =>
+      a.firstAcceptedAt.getTime() - b.firstAcceptedAt.getTime() ||
+      tieBreak(a.imageId).localeCompare(tieBreak(b.imageId)),
   );
   const result = new Map<string, DatasetSplitName>();
   for (const image of ordered) {

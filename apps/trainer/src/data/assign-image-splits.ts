@@ -6,7 +6,13 @@
 import type { Db } from '@loupe/db';
 import { acceptedAnnotationWhere } from './accepted-annotation-filter';
 import { decodeAnnotationMask } from './decode-annotation-mask';
-import { assignDatasetSplits, lesionSizeBucket, type AssignedImage, type LesionSizeBucket, type SplitCandidate } from './assign-dataset-splits';
+import {
+  assignDatasetSplits,
+  lesionSizeBucket,
+  type AssignedImage,
+  type LesionSizeBucket,
+  type SplitCandidate,
+} from './assign-dataset-splits';
 
 interface ImageLabels {
   width: number;
@@ -16,17 +22,35 @@ interface ImageLabels {
   firstAcceptedAt: Date;
 }
 
-export async function assignImageSplits(db: Db, projectId: string, holdoutFraction: number): Promise<{ assigned: number }> {
+export async function assignImageSplits(
+  db: Db,
+  projectId: string,
+  holdoutFraction: number,
+): Promise<{ assigned: number }> {
   const annotations = await db.annotation.findMany({
     where: acceptedAnnotationWhere(projectId),
-    select: { id: true, imageId: true, width: true, height: true, finalRle: true, createdAt: true, image: { select: { width: true, height: true, split: true } } },
+    select: {
+      id: true,
+      imageId: true,
+      width: true,
+      height: true,
+      finalRle: true,
+      createdAt: true,
+      image: { select: { width: true, height: true, split: true } },
+    },
     orderBy: { createdAt: 'asc' },
   });
   const images = new Map<string, ImageLabels>();
   for (const annotation of annotations) {
     let entry = images.get(annotation.imageId);
     if (!entry) {
-      entry = { width: annotation.image.width, height: annotation.image.height, split: annotation.image.split, foreground: 0, firstAcceptedAt: annotation.createdAt };
+      entry = {
+        width: annotation.image.width,
+        height: annotation.image.height,
+        split: annotation.image.split,
+        foreground: 0,
+        firstAcceptedAt: annotation.createdAt,
+      };
       images.set(annotation.imageId, entry);
     }
     // The sum of object areas approximates their union; it only picks a size bucket.
@@ -44,7 +68,8 @@ export async function assignImageSplits(db: Db, projectId: string, holdoutFracti
   }
   const assigned: AssignedImage[] = [];
   const pending: SplitCandidate[] = [];
-  const bucketOf = (entry: ImageLabels): LesionSizeBucket => lesionSizeBucket(entry.foreground, entry.width * entry.height);
+  const bucketOf = (entry: ImageLabels): LesionSizeBucket =>
+    lesionSizeBucket(entry.foreground, entry.width * entry.height);
   // Buckets of already-split images are recomputed from the same labels; their split stays.
   for (const [imageId, entry] of images) {
     if (entry.split) assigned.push({ bucket: bucketOf(entry), split: entry.split });
@@ -56,7 +81,10 @@ export async function assignImageSplits(db: Db, projectId: string, holdoutFracti
   for (const split of ['TRAIN', 'VALIDATION'] as const) {
     const ids = [...splits].filter(([, s]) => s === split).map(([id]) => id);
     if (ids.length === 0) continue;
-    const result = await db.image.updateMany({ where: { id: { in: ids }, projectId, split: null }, data: { split } });
+    const result = await db.image.updateMany({
+      where: { id: { in: ids }, projectId, split: null },
+      data: { split },
+    });
     count += result.count;
   }
   return { assigned: count };

@@ -7,17 +7,33 @@ import { TrainerError } from '../errors';
 
 export function decodeAnnotationMask(
   bytes: Uint8Array,
-  expected: { annotationId: string; imageId: string; imageWidth: number; imageHeight: number; width: number; height: number },
+  expected: {
+    annotationId: string;
+    imageId: string;
+    imageWidth: number;
+    imageHeight: number;
+    width: number;
+    height: number;
+  },
 ): Mask {
   let mask: Mask;
   try {
     mask = decodeMaskBytes(bytes);
   } catch (error) {
     if (!isPromptError(error)) throw error;
-    throw new TrainerError('MASK_MISMATCH', `annotation ${expected.annotationId}: mask bytes are invalid (${error.message})`, { cause: error });
+    throw new TrainerError(
+      'MASK_MISMATCH',
+      `annotation ${expected.annotationId}: mask bytes are invalid (${error.message})`,
+      { cause: error },
+    );
   }
   const { imageWidth, imageHeight } = expected;
-  if (mask.width !== imageWidth || mask.height !== imageHeight || expected.width !== imageWidth || expected.height !== imageHeight) {
+  if (
+    mask.width !== imageWidth ||
+    mask.height !== imageHeight ||
+    expected.width !== imageWidth ||
+    expected.height !== imageHeight
+  ) {
     throw new TrainerError(
       'MASK_MISMATCH',
       `annotation ${expected.annotationId}: mask is ${mask.width}x${mask.height} (recorded ${expected.width}x${expected.height}) but image ${expected.imageId} is ${imageWidth}x${imageHeight}`,

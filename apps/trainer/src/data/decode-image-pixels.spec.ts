@@ -31,32 +31,55 @@ function pngFromGray(width: number, height: number, values: number[], sixteen = 
   header[8] = sixteen ? 16 : 8; // bit depth
   header[9] = 0; // colour type: grey
   const signature = Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]);
-  return new Uint8Array(Buffer.concat([signature, chunk('IHDR', header), chunk('IDAT', deflateSync(rows)), chunk('IEND', Buffer.alloc(0))]));
+  return new Uint8Array(
+    Buffer.concat([
+      signature,
+      chunk('IHDR', header),
+      chunk('IDAT', deflateSync(rows)),
+      chunk('IEND', Buffer.alloc(0)),
+    ]),
+  );
 }
 
 describe('decodeImagePixels', () => {
   it('decodes an 8-bit grey PNG to 0..1 luminance', async () => {
     const png = pngFromGray(3, 2, [0, 51, 102, 153, 204, 255]);
     const image = await decodeImagePixels(png, { width: 3, height: 2, label: 'img' });
-    expect(Array.from(image.pixels).map((v) => Math.round(v * 255))).toEqual([0, 51, 102, 153, 204, 255]);
+    expect(Array.from(image.pixels).map((v) => Math.round(v * 255))).toEqual([
+      0, 51, 102, 153, 204, 255,
+    ]);
   });
 
   it('decodes an RGB PNG to one plane of the right size', async () => {
-    const rgb = await sharp({ create: { width: 4, height: 5, channels: 3, background: { r: 255, g: 255, b: 255 } } }).png().toBuffer();
-    const image = await decodeImagePixels(new Uint8Array(rgb), { width: 4, height: 5, label: 'img' });
+    const rgb = await sharp({
+      create: { width: 4, height: 5, channels: 3, background: { r: 255, g: 255, b: 255 } },
+    })
+      .png()
+      .toBuffer();
+    const image = await decodeImagePixels(new Uint8Array(rgb), {
+      width: 4,
+      height: 5,
+      label: 'img',
+    });
     expect(image.pixels).toHaveLength(20);
     expect(image.pixels[0]).toBeCloseTo(1, 2);
   });
 
   it('names the image when the bytes are not an image', async () => {
-    const promise = decodeImagePixels(new Uint8Array([1, 2, 3, 4]), { width: 2, height: 2, label: 'image abc' });
+    const promise = decodeImagePixels(new Uint8Array([1, 2, 3, 4]), {
+      width: 2,
+      height: 2,
+      label: 'image abc',
+    });
     await expect(promise).rejects.toBeInstanceOf(TrainerError);
     await expect(promise).rejects.toThrow(/CORRUPT|image abc/);
   });
 
   it('rejects pixels whose size does not match the database', async () => {
     const png = pngFromGray(2, 2, [0, 0, 0, 0]);
-    await expect(decodeImagePixels(png, { width: 3, height: 2, label: 'img' })).rejects.toThrow(/decoded 2x2/);
+    await expect(decodeImagePixels(png, { width: 3, height: 2, label: 'img' })).rejects.toThrow(
+      /decoded 2x2/,
+    );
   });
 
   it('keeps 16-bit precision', async () => {

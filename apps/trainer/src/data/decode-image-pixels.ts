@@ -12,7 +12,10 @@ export interface GrayImage {
   pixels: Float32Array;
 }
 
-export async function decodeImagePixels(bytes: Uint8Array, expected: { width: number; height: number; label: string }): Promise<GrayImage> {
+export async function decodeImagePixels(
+  bytes: Uint8Array,
+  expected: { width: number; height: number; label: string },
+): Promise<GrayImage> {
   let raw: { data: Buffer; info: OutputInfo };
   let sixteenBit: boolean;
   try {
@@ -28,11 +31,18 @@ export async function decodeImagePixels(bytes: Uint8Array, expected: { width: nu
       .raw({ depth: sixteenBit ? 'ushort' : 'uchar' })
       .toBuffer({ resolveWithObject: true });
   } catch (error) {
-    throw new TrainerError('CORRUPT_IMAGE', `${expected.label}: pixels could not be decoded (${(error as Error).message})`, { cause: error });
+    throw new TrainerError(
+      'CORRUPT_IMAGE',
+      `${expected.label}: pixels could not be decoded (${(error as Error).message})`,
+      { cause: error },
+    );
   }
   const { width, height, channels } = raw.info;
   if (width !== expected.width || height !== expected.height) {
-    throw new TrainerError('CORRUPT_IMAGE', `${expected.label}: decoded ${width}x${height}, the database says ${expected.width}x${expected.height}`);
+    throw new TrainerError(
+      'CORRUPT_IMAGE',
+      `${expected.label}: decoded ${width}x${height}, the database says ${expected.width}x${expected.height}`,
+    );
   }
   const count = width * height;
   const pixels = new Float32Array(count);

@@ -20,7 +20,11 @@ export async function loadImage(blobs: BlobReader, image: ImageRef): Promise<Gra
     bytes = await blobs.get(image.pixelsKey);
   } catch (error) {
     if (isTrainerError(error)) throw error;
-    throw new TrainerError('CORRUPT_IMAGE', `${label}: pixels ${image.pixelsKey} could not be read (${describeFailure(error)})`, { cause: error });
+    throw new TrainerError(
+      'CORRUPT_IMAGE',
+      `${label}: pixels ${image.pixelsKey} could not be read (${describeFailure(error)})`,
+      { cause: error },
+    );
   }
   return decodeImagePixels(bytes, { width: image.width, height: image.height, label });
 }

@@ -19,7 +19,12 @@ async function projectWithMasks(count: number) {
   const samples = fixture.syntheticImages(count, 11);
   const tasks = [];
   for (const sample of samples) {
-    const { imageId, taskId } = await fixture.addImage(project.id, sample.image, sample.width, sample.height);
+    const { imageId, taskId } = await fixture.addImage(
+      project.id,
+      sample.image,
+      sample.width,
+      sample.height,
+    );
     await fixture.acceptMask(taskId, project.userId, sample.lesions[0] ?? sample.mask);
     tasks.push({ imageId, taskId });
   }
@@ -30,7 +35,10 @@ describe('assignImageSplits + loadLabeledSamples', () => {
   it('holds out a fixed 20 % and never returns a validation image for training', async () => {
     const { project } = await projectWithMasks(15);
     expect(await assignImageSplits(fixture.db, project.id, 0.2)).toEqual({ assigned: 15 });
-    const splits = await fixture.db.image.findMany({ where: { projectId: project.id }, select: { id: true, split: true } });
+    const splits = await fixture.db.image.findMany({
+      where: { projectId: project.id },
+      select: { id: true, split: true },
+    });
     const validationIds = new Set(splits.filter((s) => s.split === 'VALIDATION').map((s) => s.id));
     expect(validationIds.size).toBeGreaterThanOrEqual(2);
     expect(validationIds.size).toBeLessThanOrEqual(4);
@@ -44,15 +52,25 @@ describe('assignImageSplits + loadLabeledSamples', () => {
 
     // A second pass changes nothing: the split is decided once.
     expect(await assignImageSplits(fixture.db, project.id, 0.5)).toEqual({ assigned: 0 });
-    const again = await fixture.db.image.findMany({ where: { projectId: project.id }, select: { id: true, split: true } });
-    expect(again.sort((a, b) => a.id.localeCompare(b.id))).toEqual(splits.sort((a, b) => a.id.localeCompare(b.id)));
+    const again = await fixture.db.image.findMany({
+      where: { projectId: project.id },
+      select: { id: true, split: true },
+    });
+    expect(again.sort((a, b) => a.id.localeCompare(b.id))).toEqual(
+      splits.sort((a, b) => a.id.localeCompare(b.id)),
+    );
   });
 
   it('fails with MASK_MISMATCH naming the annotation when a mask does not fit its image', async () => {
     const { project, tasks } = await projectWithMasks(3);
     const wrong = encodeMaskBytes({ width: 7, height: 7, data: new Uint8Array(49).fill(1) });
-    const annotation = await fixture.db.annotation.findFirstOrThrow({ where: { taskId: tasks[0]?.taskId } });
-    await fixture.db.annotation.update({ where: { id: annotation.id }, data: { finalRle: wrong as Uint8Array<ArrayBuffer> } });
+    const annotation = await fixture.db.annotation.findFirstOrThrow({
+      where: { taskId: tasks[0]?.taskId },
+    });
+    await fixture.db.annotation.update({
+      where: { id: annotation.id },
+      data: { finalRle: wrong as Uint8Array<ArrayBuffer> },
+    });
     const error = await assignImageSplits(fixture.db, project.id, 0.2).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TrainerError);
     expect((error as TrainerError).code).toBe('MASK_MISMATCH');
@@ -62,9 +80,16 @@ describe('assignImageSplits + loadLabeledSamples', () => {
   it('fails with CORRUPT_IMAGE naming the image when its pixels are not an image', async () => {
     const { project, tasks } = await projectWithMasks(3);
     await assignImageSplits(fixture.db, project.id, 0.2);
-    const bad = await fixture.services.blobs.put(new TextEncoder().encode('not a png'), { ext: '.png' });
-    await fixture.db.image.update({ where: { id: tasks[1]?.imageId }, data: { pixelsKey: bad.key } });
-    const error = await loadLabeledSamples(fixture.db, fixture.services.blobs, project.id).catch((e: unknown) => e);
+    const bad = await fixture.services.blobs.put(new TextEncoder().encode('not a png'), {
+      ext: '.png',
+    });
+    await fixture.db.image.update({
+      where: { id: tasks[1]?.imageId },
+      data: { pixelsKey: bad.key },
+    });
+    const error = await loadLabeledSamples(fixture.db, fixture.services.blobs, project.id).catch(
+      (e: unknown) => e,
+    );
     expect((error as TrainerError).code).toBe('CORRUPT_IMAGE');
     expect((error as TrainerError).message).toContain(tasks[1]?.imageId);
   });

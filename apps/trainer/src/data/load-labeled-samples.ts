@@ -26,7 +26,11 @@ export interface LabeledDataset {
   validation: LabeledSample[];
 }
 
-export async function loadLabeledSamples(db: Db, blobs: BlobReader, projectId: string): Promise<LabeledDataset> {
+export async function loadLabeledSamples(
+  db: Db,
+  blobs: BlobReader,
+  projectId: string,
+): Promise<LabeledDataset> {
   const annotations = await db.annotation.findMany({
     where: { ...acceptedAnnotationWhere(projectId), image: { split: { not: null } } },
     select: {
@@ -35,7 +39,16 @@ export async function loadLabeledSamples(db: Db, blobs: BlobReader, projectId: s
       width: true,
       height: true,
       finalRle: true,
-      image: { select: { id: true, pixelsKey: true, width: true, height: true, fileName: true, split: true } },
+      image: {
+        select: {
+          id: true,
+          pixelsKey: true,
+          width: true,
+          height: true,
+          fileName: true,
+          split: true,
+        },
+      },
     },
     orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
   });
@@ -55,7 +68,14 @@ export async function loadLabeledSamples(db: Db, blobs: BlobReader, projectId: s
       image = await loadImage(blobs, annotation.image);
       images.set(annotation.imageId, image);
     }
-    const sample: LabeledSample = { imageId: annotation.imageId, sourceId: annotation.id, source: 'accepted', image, mask, weight: 1 };
+    const sample: LabeledSample = {
+      imageId: annotation.imageId,
+      sourceId: annotation.id,
+      source: 'accepted',
+      image,
+      mask,
+      weight: 1,
+    };
     (annotation.image.split === 'VALIDATION' ? dataset.validation : dataset.train).push(sample);
   }
   return dataset;

@@ -7,7 +7,12 @@ import type { BlobReader } from './blob-reader';
 import type { GrayImage } from './decode-image-pixels';
 import { loadImage } from './load-image';
 
-export async function loadUnlabeledPool(db: Db, blobs: BlobReader, projectId: string, limit: number): Promise<GrayImage[]> {
+export async function loadUnlabeledPool(
+  db: Db,
+  blobs: BlobReader,
+  projectId: string,
+  limit: number,
+): Promise<GrayImage[]> {
   const images = await db.image.findMany({
     where: { projectId, annotations: { none: { supersededAt: null } } },
     select: { id: true, pixelsKey: true, width: true, height: true, fileName: true },

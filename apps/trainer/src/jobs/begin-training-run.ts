@@ -33,12 +33,34 @@ export async function beginTrainingRun(
   if (payload.trainingRunId) {
     const existing = await db.trainingRun.findUnique({
       where: { id: payload.trainingRunId },
-      select: { id: true, projectId: true, status: true, epoch: true, step: true, checkpointKey: true, resultModelVersionId: true, lossHistory: true, attempts: true },
+      select: {
+        id: true,
+        projectId: true,
+        status: true,
+        epoch: true,
+        step: true,
+        checkpointKey: true,
+        resultModelVersionId: true,
+        lossHistory: true,
+        attempts: true,
+      },
     });
-    if (existing && existing.projectId === projectId && existing.status !== 'SUCCEEDED' && existing.status !== 'CANCELLED') {
+    if (
+      existing &&
+      existing.projectId === projectId &&
+      existing.status !== 'SUCCEEDED' &&
+      existing.status !== 'CANCELLED'
+    ) {
       const run = await db.trainingRun.update({
         where: { id: existing.id },
-        data: { status: 'RUNNING', attempts: { increment: 1 }, heartbeatAt: now, error: null, totalEpochs, finishedAt: null },
+        data: {
+          status: 'RUNNING',
+          attempts: { increment: 1 },
+          heartbeatAt: now,
+          error: null,
+          totalEpochs,
+          finishedAt: null,
+        },
         select: { attempts: true },
       });
       return {
@@ -52,7 +74,8 @@ export async function beginTrainingRun(
         resumed: true,
       };
     }
-    if (existing?.status === 'SUCCEEDED') throw new TrainerError('INVALID_JOB', `training run ${existing.id} already succeeded`);
+    if (existing?.status === 'SUCCEEDED')
+      throw new TrainerError('INVALID_JOB', `training run ${existing.id} already succeeded`);
   }
   const run = await db.trainingRun.create({
     data: {
@@ -68,6 +91,18 @@ export async function beginTrainingRun(
     },
     select: { id: true },
   });
-  await db.job.update({ where: { id: job.id }, data: { payload: { ...payload, trainingRunId: run.id } } });
-  return { id: run.id, epochsDone: 0, step: 0, checkpointKey: null, resultModelVersionId: null, lossHistory: [], attempts: 1, resumed: false };
+  await db.job.update({
+    where: { id: job.id },
+    data: { payload: { ...payload, trainingRunId: run.id } },
+  });
+  return {
+    id: run.id,
+    epochsDone: 0,
+    step: 0,
+    checkpointKey: null,
+    resultModelVersionId: null,
+    lossHistory: [],
+    attempts: 1,
+    resumed: false,
+  };
 }

@@ -51,7 +51,12 @@ function startWorker(name: string): { child: ChildProcess; output: string[] } {
   return { child, output };
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs: number, output: string[]): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | null | undefined | false>,
+  timeoutMs: number,
+  output: string[],
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const value = await probe();
@@ -63,14 +68,30 @@ async function waitFor<T>(what: string, probe: () => Promise<T | null | undefine
 
 describe('crash safety', () => {
   it('survives SIGKILL mid-run: nothing half-written becomes active, and the run resumes from its checkpoint', async () => {
-    const project = await seedLabeledProject(fixture, { masks: 14, seed: 41, project: { finetuneEpochs: 8 } });
-    const starter = await ensureStarterModel(fixture.db, fixture.services.artifacts, project.id, fixture.env.STARTER_MODEL_DIR);
-    const job = await enqueueJob(fixture.db, { projectId: project.id, type: 'finetune', payload: { trigger: 'manual' } });
+    const project = await seedLabeledProject(fixture, {
+      masks: 14,
+      seed: 41,
+      project: { finetuneEpochs: 8 },
+    });
+    const starter = await ensureStarterModel(
+      fixture.db,
+      fixture.services.artifacts,
+      project.id,
+      fixture.env.STARTER_MODEL_DIR,
+    );
+    const job = await enqueueJob(fixture.db, {
+      projectId: project.id,
+      type: 'finetune',
+      payload: { trigger: 'manual' },
+    });
 
     const first = startWorker('doomed-worker');
     const checkpointed = await waitFor(
       'the first epoch checkpoint',
-      () => fixture.db.trainingRun.findFirst({ where: { projectId: project.id, checkpointKey: { not: null }, status: 'RUNNING' } }),
+      () =>
+        fixture.db.trainingRun.findFirst({
+          where: { projectId: project.id, checkpointKey: { not: null }, status: 'RUNNING' },
+        }),
       90_000,
       first.output,
     );
@@ -79,14 +100,26 @@ describe('crash safety', () => {
 
     // Killed mid-run: the starter is still the only active model, no candidate exists, and every
     // stored version's files verify.
-    const afterKill = await fixture.db.trainingRun.findUniqueOrThrow({ where: { id: checkpointed.id } });
+    const afterKill = await fixture.db.trainingRun.findUniqueOrThrow({
+      where: { id: checkpointed.id },
+    });
     expect(afterKill.status).toBe('RUNNING');
     expect(afterKill.epoch).toBeGreaterThanOrEqual(1);
     expect(afterKill.epoch).toBeLessThan(8);
-    expect((await fixture.db.project.findUniqueOrThrow({ where: { id: project.id } })).activeModelVersionId).toBe(starter.id);
+    expect(
+      (await fixture.db.project.findUniqueOrThrow({ where: { id: project.id } }))
+        .activeModelVersionId,
+    ).toBe(starter.id);
     expect(await fixture.db.modelVersion.count({ where: { projectId: project.id } })).toBe(1);
-    expect(await fixture.services.artifacts.verify(afterKill.checkpointKey!, afterKill.checkpointKey!.split('/')[1]!.slice(0, 64))).toBe(true);
-    expect((await fixture.db.job.findUniqueOrThrow({ where: { id: job.id } })).lockedBy).toBe('doomed-worker');
+    expect(
+      await fixture.services.artifacts.verify(
+        afterKill.checkpointKey!,
+        afterKill.checkpointKey!.split('/')[1]!.slice(0, 64),
+      ),
+    ).toBe(true);
+    expect((await fixture.db.job.findUniqueOrThrow({ where: { id: job.id } })).lockedBy).toBe(
+      'doomed-worker',
+    );
 
     const second = startWorker('rescue-worker');
     const done = await waitFor(

@@ -17,8 +17,15 @@ export function createJobHandlers(services: TrainerServices): JobHandlers {
       await runTrainingJob(services, context, 'MAE_PRETRAIN');
     },
     evaluate: async (context) => {
-      const payload = parseJobPayload(evaluateJobPayloadSchema, context.job.payload, context.job.id);
-      await evaluateModelVersion(services, { projectId: requireProjectId(context.job), ...(payload.modelVersionId ? { modelVersionId: payload.modelVersionId } : {}) });
+      const payload = parseJobPayload(
+        evaluateJobPayloadSchema,
+        context.job.payload,
+        context.job.id,
+      );
+      await evaluateModelVersion(services, {
+        projectId: requireProjectId(context.job),
+        ...(payload.modelVersionId ? { modelVersionId: payload.modelVersionId } : {}),
+      });
     },
     score: async (context) => {
       await runScoreJob(services, context);

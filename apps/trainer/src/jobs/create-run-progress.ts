@@ -8,16 +8,31 @@ import { TrainingProgress, type LossPoint } from '../progress/training-progress'
 
 function asLossHistory(value: unknown): LossPoint[] {
   if (!Array.isArray(value)) return [];
-  return value.filter((point): point is LossPoint => typeof point === 'object' && point !== null && typeof (point as LossPoint).step === 'number' && typeof (point as LossPoint).loss === 'number');
+  return value.filter(
+    (point): point is LossPoint =>
+      typeof point === 'object' &&
+      point !== null &&
+      typeof (point as LossPoint).step === 'number' &&
+      typeof (point as LossPoint).loss === 'number',
+  );
 }
 
 export function createRunProgress(
   db: Db,
   runId: string,
-  options: { label: string; console: ConsoleOutput; intervalMs: number; startStep: number; previousHistory: unknown },
+  options: {
+    label: string;
+    console: ConsoleOutput;
+    intervalMs: number;
+    startStep: number;
+    previousHistory: unknown;
+  },
 ): { progress: TrainingProgress; console: ConsoleProgress } {
   const consoleProgress = new ConsoleProgress(options.console, options.label);
-  const history = options.startStep > 0 ? asLossHistory(options.previousHistory).filter((point) => point.step <= options.startStep) : [];
+  const history =
+    options.startStep > 0
+      ? asLossHistory(options.previousHistory).filter((point) => point.step <= options.startStep)
+      : [];
   const progress = new TrainingProgress(
     {
       async write(snapshot) {
@@ -37,7 +52,12 @@ export function createRunProgress(
       },
       show: (snapshot, latest) => consoleProgress.show(snapshot, latest),
     },
-    { intervalMs: options.intervalMs, startStep: options.startStep, history, elapsedBeforeSeconds: history.at(-1)?.t ?? 0 },
+    {
+      intervalMs: options.intervalMs,
+      startStep: options.startStep,
+      history,
+      elapsedBeforeSeconds: history.at(-1)?.t ?? 0,
+    },
   );
   return { progress, console: consoleProgress };
 }

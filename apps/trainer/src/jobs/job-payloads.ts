@@ -33,7 +33,9 @@ export const scoreJobPayloadSchema = z.object({
 export function parseJobPayload<T>(schema: z.ZodType<T>, payload: unknown, jobId: string): T {
   const result = schema.safeParse(payload ?? {});
   if (!result.success) {
-    const issues = result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
+    const issues = result.error.issues
+      .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
+      .join('; ');
     throw new TrainerError('INVALID_JOB', `job ${jobId} has an invalid payload: ${issues}`);
   }
   return result.data;

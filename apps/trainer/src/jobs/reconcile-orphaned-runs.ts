@@ -7,10 +7,16 @@
  */
 import type { Db } from '@loupe/db';
 
-export async function reconcileOrphanedRuns(db: Db, options: { staleAfterMs?: number; now?: Date } = {}): Promise<string[]> {
+export async function reconcileOrphanedRuns(
+  db: Db,
+  options: { staleAfterMs?: number; now?: Date } = {},
+): Promise<string[]> {
   const now = options.now ?? new Date();
   const staleBefore = new Date(now.getTime() - (options.staleAfterMs ?? 15 * 60_000));
-  const open = await db.trainingRun.findMany({ where: { status: { in: ['RUNNING', 'QUEUED'] } }, select: { id: true, heartbeatAt: true, createdAt: true } });
+  const open = await db.trainingRun.findMany({
+    where: { status: { in: ['RUNNING', 'QUEUED'] } },
+    select: { id: true, heartbeatAt: true, createdAt: true },
+  });
   const failed: string[] = [];
   for (const run of open) {
     const job = await db.job.findFirst({
@@ -20,7 +26,9 @@ export async function reconcileOrphanedRuns(db: Db, options: { staleAfterMs?: nu
     });
     const abandoned = !job && (run.heartbeatAt ?? run.createdAt) < staleBefore;
     if (job?.status !== 'FAILED' && !abandoned) continue;
-    const error = job ? (job.lastError ?? 'the job failed') : 'abandoned: no job refers to this run and its trainer stopped sending heartbeats';
+    const error = job
+      ? (job.lastError ?? 'the job failed')
+      : 'abandoned: no job refers to this run and its trainer stopped sending heartbeats';
     const updated = await db.trainingRun.updateMany({
       where: { id: run.id, status: { in: ['RUNNING', 'QUEUED'] } },
       data: { status: 'FAILED', error, finishedAt: now, etaSeconds: null },

@@ -5,15 +5,32 @@
  */
 import type { Db, Prisma } from '@loupe/db';
 
-export async function markRunSucceeded(db: Db, runId: string, metrics: Prisma.InputJsonValue): Promise<void> {
+export async function markRunSucceeded(
+  db: Db,
+  runId: string,
+  metrics: Prisma.InputJsonValue,
+): Promise<void> {
   const now = new Date();
   await db.trainingRun.update({
     where: { id: runId },
-    data: { status: 'SUCCEEDED', metrics, progress: 1, etaSeconds: 0, error: null, finishedAt: now, heartbeatAt: now },
+    data: {
+      status: 'SUCCEEDED',
+      metrics,
+      progress: 1,
+      etaSeconds: 0,
+      error: null,
+      finishedAt: now,
+      heartbeatAt: now,
+    },
   });
 }
 
-export async function recordRunFailure(db: Db, runId: string, reason: string, willRetry: boolean): Promise<void> {
+export async function recordRunFailure(
+  db: Db,
+  runId: string,
+  reason: string,
+  willRetry: boolean,
+): Promise<void> {
   const now = new Date();
   await db.trainingRun.update({
     where: { id: runId },

@@ -20,20 +20,34 @@ export async function evaluateModelVersion(
 ): Promise<{ modelVersionId: string; version: number; metrics: EvaluationMetrics }> {
   const { db } = services;
   const model = input.modelVersionId
-    ? await db.modelVersion.findFirst({ where: { id: input.modelVersionId, projectId: input.projectId } })
+    ? await db.modelVersion.findFirst({
+        where: { id: input.modelVersionId, projectId: input.projectId },
+      })
     : await getActiveModel(db, input.projectId);
-  if (!model) throw new TrainerError('NOT_FOUND', `project ${input.projectId} has no such model version`);
-  const project = await db.project.findUniqueOrThrow({ where: { id: input.projectId }, select: { holdoutFraction: true } });
+  if (!model)
+    throw new TrainerError('NOT_FOUND', `project ${input.projectId} has no such model version`);
+  const project = await db.project.findUniqueOrThrow({
+    where: { id: input.projectId },
+    select: { holdoutFraction: true },
+  });
   await assignImageSplits(db, input.projectId, project.holdoutFraction);
   const { validation } = await loadLabeledSamples(db, services.blobs, input.projectId);
-  if (validation.length === 0) throw new TrainerError('NO_VALIDATION_DATA', 'the project has no held-out masks yet');
+  if (validation.length === 0)
+    throw new TrainerError('NO_VALIDATION_DATA', 'the project has no held-out masks yet');
   const workDir = await mkdtemp(join(tmpdir(), 'loupe-eval-'));
   try {
     const files = await materializeModelFiles(services.artifacts, model, join(workDir, 'model'));
-    const metrics = await services.model.evaluate(files, validation.map((sample) => ({ ...sample, mask: removeSpecks(sample.mask) })));
+    const metrics = await services.model.evaluate(
+      files,
+      validation.map((sample) => ({ ...sample, mask: removeSpecks(sample.mask) })),
+    );
     await db.modelVersion.update({
       where: { id: model.id },
-      data: { metrics: metrics as unknown as Prisma.InputJsonValue, valDice: metrics.dice, valNoc90: metrics.noc90 },
+      data: {
+        metrics: metrics as unknown as Prisma.InputJsonValue,
+        valDice: metrics.dice,
+        valNoc90: metrics.noc90,
+      },
     });
     return { modelVersionId: model.id, version: model.version, metrics };
   } finally {

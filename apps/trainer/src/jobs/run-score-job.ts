@@ -12,17 +12,29 @@ import type { JobContext } from '../queue/process-next-job';
 import type { TrainerServices } from '../trainer-services';
 import { parseJobPayload, requireProjectId, scoreJobPayloadSchema } from './job-payloads';
 
-export async function runScoreJob(services: TrainerServices, context: JobContext): Promise<ScoreSummary> {
+export async function runScoreJob(
+  services: TrainerServices,
+  context: JobContext,
+): Promise<ScoreSummary> {
   const projectId = requireProjectId(context.job);
   const payload = parseJobPayload(scoreJobPayloadSchema, context.job.payload, context.job.id);
   const model = payload.modelVersionId
     ? await services.db.modelVersion.findFirst({ where: { id: payload.modelVersionId, projectId } })
     : await getActiveModel(services.db, projectId);
-  if (!model) throw new TrainerError('NOT_FOUND', `project ${projectId} has no model to score with`);
+  if (!model)
+    throw new TrainerError('NOT_FOUND', `project ${projectId} has no model to score with`);
   const workDir = await mkdtemp(join(tmpdir(), 'loupe-score-'));
   try {
-    const summary = await scoreProjectImages(services, { projectId, model, workDir, batchSize: services.env.TRAINER_SCORE_BATCH, signal: context.signal });
-    services.log(`scored ${summary.scored} images of project ${projectId} with model v${model.version}`);
+    const summary = await scoreProjectImages(services, {
+      projectId,
+      model,
+      workDir,
+      batchSize: services.env.TRAINER_SCORE_BATCH,
+      signal: context.signal,
+    });
+    services.log(
+      `scored ${summary.scored} images of project ${projectId} with model v${model.version}`,
+    );
     return summary;
   } finally {
     await rm(workDir, { recursive: true, force: true });

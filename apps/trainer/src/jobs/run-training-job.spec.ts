@@ -33,20 +33,39 @@ async function runJob(jobId: string): Promise<JobOutcome> {
 describe('fine-tuning job', () => {
   it('trains from the active model, registers a verified candidate, gates it on the held-out set and records progress', async () => {
     const project = await seedLabeledProject(fixture, { masks: 12, unlabeled: 3 });
-    const job = await enqueueJob(fixture.db, { projectId: project.id, type: 'finetune', payload: { trigger: 'manual' } });
+    const job = await enqueueJob(fixture.db, {
+      projectId: project.id,
+      type: 'finetune',
+      payload: { trigger: 'manual' },
+    });
     const outcome = await runJob(job.id);
     expect(outcome.status, outcome.status === 'failed' ? outcome.reason : '').toBe('succeeded');
 
-    const run = await fixture.db.trainingRun.findFirstOrThrow({ where: { projectId: project.id }, include: { resultModelVersion: true } });
-    expect(run).toMatchObject({ kind: 'FINETUNE', status: 'SUCCEEDED', trigger: 'manual', progress: 1, attempts: 1, totalEpochs: 2, epoch: 2 });
-    expect((await fixture.db.job.findUniqueOrThrow({ where: { id: job.id } })).payload).toMatchObject({ trainingRunId: run.id });
+    const run = await fixture.db.trainingRun.findFirstOrThrow({
+      where: { projectId: project.id },
+      include: { resultModelVersion: true },
+    });
+    expect(run).toMatchObject({
+      kind: 'FINETUNE',
+      status: 'SUCCEEDED',
+      trigger: 'manual',
+      progress: 1,
+      attempts: 1,
+      totalEpochs: 2,
+      epoch: 2,
+    });
+    expect(
+      (await fixture.db.job.findUniqueOrThrow({ where: { id: job.id } })).payload,
+    ).toMatchObject({ trainingRunId: run.id });
     expect(run.trainLabelCount + run.valLabelCount).toBe(12);
     expect(run.valLabelCount).toBeGreaterThanOrEqual(2);
     const history = run.lossHistory as { step: number; loss: number; epoch: number }[];
     expect(history.length).toBe(run.totalSteps);
     expect(history.every((p) => Number.isFinite(p.loss))).toBe(true);
     expect(run.checkpointKey).toMatch(/^[0-9a-f]{2}\/[0-9a-f]{64}\.safetensors$/);
-    expect(fixture.logs.some((line) => line.includes('starting from starter-checkpoint'))).toBe(true);
+    expect(fixture.logs.some((line) => line.includes('starting from starter-checkpoint'))).toBe(
+      true,
+    );
 
     const candidate = run.resultModelVersion!;
     expect(candidate.version).toBe(2);
@@ -61,12 +80,21 @@ describe('fine-tuning job', () => {
     }
 
     // Both models were evaluated on the same held-out masks; the outcome follows the gate.
-    const metrics = run.metrics as { candidate: { dice: number; noc90: number; objects: number }; active: { dice: number; noc90: number; objects: number }; promoted: boolean; reason: string };
+    const metrics = run.metrics as {
+      candidate: { dice: number; noc90: number; objects: number };
+      active: { dice: number; noc90: number; objects: number };
+      promoted: boolean;
+      reason: string;
+    };
     expect(metrics.candidate.objects).toBe(metrics.active.objects);
-    const shouldPromote = metrics.candidate.dice >= metrics.active.dice && metrics.candidate.noc90 - metrics.active.noc90 <= 0.5;
+    const shouldPromote =
+      metrics.candidate.dice >= metrics.active.dice &&
+      metrics.candidate.noc90 - metrics.active.noc90 <= 0.5;
     expect(metrics.promoted).toBe(shouldPromote);
     const projectRow = await fixture.db.project.findUniqueOrThrow({ where: { id: project.id } });
-    const scoreJobs = await fixture.db.job.count({ where: { projectId: project.id, type: 'score' } });
+    const scoreJobs = await fixture.db.job.count({
+      where: { projectId: project.id, type: 'score' },
+    });
     if (shouldPromote) {
       expect(projectRow.activeModelVersionId).toBe(candidate.id);
       expect(scoreJobs).toBe(1);
@@ -77,12 +105,18 @@ describe('fine-tuning job', () => {
       expect(kept.statusReason).toBe(metrics.reason);
       expect(scoreJobs).toBe(0);
     }
-    expect((await fixture.db.modelVersion.findUniqueOrThrow({ where: { id: candidate.id } })).valDice).toBeCloseTo(metrics.candidate.dice, 6);
+    expect(
+      (await fixture.db.modelVersion.findUniqueOrThrow({ where: { id: candidate.id } })).valDice,
+    ).toBeCloseTo(metrics.candidate.dice, 6);
   });
 
   it('runs MAE pretraining on the unlabeled pool, then fine-tunes and gates like a round', async () => {
     const project = await seedLabeledProject(fixture, { masks: 8, unlabeled: 6, seed: 9 });
-    const job = await enqueueJob(fixture.db, { projectId: project.id, type: 'pretrain', payload: { trigger: 'manual', epochs: 1 } });
+    const job = await enqueueJob(fixture.db, {
+      projectId: project.id,
+      type: 'pretrain',
+      payload: { trigger: 'manual', epochs: 1 },
+    });
     const outcome = await runJob(job.id);
     expect(outcome.status, outcome.status === 'failed' ? outcome.reason : '').toBe('succeeded');
     const run = await fixture.db.trainingRun.findFirstOrThrow({ where: { projectId: project.id } });
@@ -94,21 +128,39 @@ describe('fine-tuning job', () => {
 
   it('scores unlabeled images after a promotion and the queue serves the most informative first', async () => {
     const project = await seedLabeledProject(fixture, { masks: 0, unlabeled: 6, seed: 5 });
-    await ensureStarterModel(fixture.db, fixture.services.artifacts, project.id, fixture.env.STARTER_MODEL_DIR);
+    await ensureStarterModel(
+      fixture.db,
+      fixture.services.artifacts,
+      project.id,
+      fixture.env.STARTER_MODEL_DIR,
+    );
     const job = await enqueueJob(fixture.db, { projectId: project.id, type: 'score' });
     const outcome = await runJob(job.id);
     expect(outcome.status, outcome.status === 'failed' ? outcome.reason : '').toBe('succeeded');
-    const scores = await fixture.db.activeLearningScore.findMany({ where: { projectId: project.id } });
+    const scores = await fixture.db.activeLearningScore.findMany({
+      where: { projectId: project.id },
+    });
     expect(scores).toHaveLength(6);
     for (const score of scores) {
       expect(score.score).toBeGreaterThanOrEqual(0);
       expect(score.score).toBeLessThanOrEqual(1);
-      expect(score.score).toBeCloseTo((1 - score.iouConfidence + score.multimaskDisagreement + score.thresholdInstability) / 3, 6);
+      expect(score.score).toBeCloseTo(
+        (1 - score.iouConfidence + score.multimaskDisagreement + score.thresholdInstability) / 3,
+        6,
+      );
     }
-    const tasks = await fixture.db.task.findMany({ where: { projectId: project.id }, select: { id: true, imageId: true, priority: true } });
-    for (const task of tasks) expect(task.priority).toBeCloseTo(scores.find((s) => s.imageId === task.imageId)!.score, 6);
+    const tasks = await fixture.db.task.findMany({
+      where: { projectId: project.id },
+      select: { id: true, imageId: true, priority: true },
+    });
+    for (const task of tasks)
+      expect(task.priority).toBeCloseTo(scores.find((s) => s.imageId === task.imageId)!.score, 6);
     const top = [...tasks].sort((a, b) => b.priority - a.priority)[0]!;
-    const leased = await leaseNextTask(fixture.db, { projectId: project.id, userId: project.userId, leaseSeconds: 60 });
+    const leased = await leaseNextTask(fixture.db, {
+      projectId: project.id,
+      userId: project.userId,
+      leaseSeconds: 60,
+    });
     expect(leased?.id).toBe(top.id);
   });
 });

@@ -8,7 +8,13 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { enqueueJob, ensureStarterModel, getActiveModel, type ModelVersion, type Prisma } from '@loupe/db';
+import {
+  enqueueJob,
+  ensureStarterModel,
+  getActiveModel,
+  type ModelVersion,
+  type Prisma,
+} from '@loupe/db';
 import { TRAINER_CONFIGS } from '../config/trainer-config';
 import { assignImageSplits } from '../data/assign-image-splits';
 import { loadLabeledSamples } from '../data/load-labeled-samples';
@@ -30,14 +36,24 @@ export interface TrainingJobResult {
   reason: string;
 }
 
-export async function runTrainingJob(services: TrainerServices, context: JobContext, kind: 'FINETUNE' | 'MAE_PRETRAIN'): Promise<TrainingJobResult> {
+export async function runTrainingJob(
+  services: TrainerServices,
+  context: JobContext,
+  kind: 'FINETUNE' | 'MAE_PRETRAIN',
+): Promise<TrainingJobResult> {
   const { db, env } = services;
   const { job } = context;
   const payload = parseJobPayload(trainingJobPayloadSchema, job.payload, job.id);
   const projectId = requireProjectId(job);
   const project = await db.project.findUnique({
     where: { id: projectId },
-    select: { slug: true, finetuneEpochs: true, holdoutFraction: true, promotionMaxNoc90Regression: true, pseudoLabelMinConfidence: true },
+    select: {
+      slug: true,
+      finetuneEpochs: true,
+      holdoutFraction: true,
+      promotionMaxNoc90Regression: true,
+      pseudoLabelMinConfidence: true,
+    },
   });
   if (!project) throw new TrainerError('NOT_FOUND', `project ${projectId} does not exist`);
   const trainerConfig = TRAINER_CONFIGS[env.TRAINER_CONFIG];
@@ -48,8 +64,17 @@ export async function runTrainingJob(services: TrainerServices, context: JobCont
   await rm(workDir, { recursive: true, force: true });
   await mkdir(workDir, { recursive: true });
   try {
-    const activeAtStart = await ensureStarterModel(db, services.artifacts, projectId, env.STARTER_MODEL_DIR);
-    if (!run.resumed) await db.trainingRun.update({ where: { id: run.id }, data: { baseModelVersionId: activeAtStart.id } });
+    const activeAtStart = await ensureStarterModel(
+      db,
+      services.artifacts,
+      projectId,
+      env.STARTER_MODEL_DIR,
+    );
+    if (!run.resumed)
+      await db.trainingRun.update({
+        where: { id: run.id },
+        data: { baseModelVersionId: activeAtStart.id },
+      });
 
     await assignImageSplits(db, projectId, project.holdoutFraction);
     const labeled = await loadLabeledSamples(db, services.blobs, projectId);
@@ -61,16 +86,28 @@ export async function runTrainingJob(services: TrainerServices, context: JobCont
       workDir,
     });
     const train = [...labeled.train, ...pseudo.samples];
-    const pool = kind === 'MAE_PRETRAIN' ? await loadUnlabeledPool(db, services.blobs, projectId, trainerConfig.pretrainMaxImages) : [];
+    const pool =
+      kind === 'MAE_PRETRAIN'
+        ? await loadUnlabeledPool(db, services.blobs, projectId, trainerConfig.pretrainMaxImages)
+        : [];
     await db.trainingRun.update({
       where: { id: run.id },
-      data: { trainLabelCount: train.length, valLabelCount: labeled.validation.length, imageCount: new Set(train.map((s) => s.imageId)).size + pool.length },
+      data: {
+        trainLabelCount: train.length,
+        valLabelCount: labeled.validation.length,
+        imageCount: new Set(train.map((s) => s.imageId)).size + pool.length,
+      },
     });
     services.log(
       `run ${run.id} (${kind}): ${labeled.train.length} accepted + ${pseudo.used}/${pseudo.considered} pseudo-labels for training, ${labeled.validation.length} held out${pool.length ? `, ${pool.length} pool images` : ''}`,
     );
-    if (train.length === 0) throw new TrainerError('NO_TRAINING_DATA', 'no accepted masks in the training split yet');
-    if (labeled.validation.length === 0) throw new TrainerError('NO_VALIDATION_DATA', 'no held-out masks to evaluate a candidate on yet');
+    if (train.length === 0)
+      throw new TrainerError('NO_TRAINING_DATA', 'no accepted masks in the training split yet');
+    if (labeled.validation.length === 0)
+      throw new TrainerError(
+        'NO_VALIDATION_DATA',
+        'no held-out masks to evaluate a candidate on yet',
+      );
 
     let candidate: ModelVersion | null = null;
     if (run.resultModelVersionId) {
@@ -89,7 +126,9 @@ export async function runTrainingJob(services: TrainerServices, context: JobCont
       learningRate: trainerConfig.learningRate,
       signal: context.signal,
       workDir,
-      ...(kind === 'MAE_PRETRAIN' ? { pretrain: { images: pool, epochs: trainerConfig.pretrainEpochs } } : {}),
+      ...(kind === 'MAE_PRETRAIN'
+        ? { pretrain: { images: pool, epochs: trainerConfig.pretrainEpochs } }
+        : {}),
     });
 
     // Compare with whatever is active now (an admin may have rolled back meanwhile).
@@ -101,7 +140,8 @@ export async function runTrainingJob(services: TrainerServices, context: JobCont
       maxNoc90Regression: project.promotionMaxNoc90Regression,
       workDir,
     });
-    if (gate.promoted) await enqueueJob(db, { projectId, type: 'score', payload: { modelVersionId: candidate.id } });
+    if (gate.promoted)
+      await enqueueJob(db, { projectId, type: 'score', payload: { modelVersionId: candidate.id } });
     await markRunSucceeded(db, run.id, {
       candidate: { modelVersionId: candidate.id, version: candidate.version, ...gate.candidate },
       active: { modelVersionId: active.id, version: active.version, ...gate.active },

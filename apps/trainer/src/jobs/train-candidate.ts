@@ -31,7 +31,10 @@ export interface TrainCandidateInput {
   pretrain?: { images: TrainingSample['image'][]; epochs: number };
 }
 
-export async function trainCandidate(services: TrainerServices, input: TrainCandidateInput): Promise<ModelVersion> {
+export async function trainCandidate(
+  services: TrainerServices,
+  input: TrainCandidateInput,
+): Promise<ModelVersion> {
   const { db, artifacts, model: port, env } = services;
   const { run, active } = input;
   const seed = hashSeed(run.id);
@@ -47,7 +50,9 @@ export async function trainCandidate(services: TrainerServices, input: TrainCand
     },
     input.workDir,
   );
-  services.log(`run ${run.id}: starting from ${base.from}${run.epochsDone > 0 ? ` (epoch ${run.epochsDone}/${input.epochs} done)` : ''}`);
+  services.log(
+    `run ${run.id}: starting from ${base.from}${run.epochsDone > 0 ? ` (epoch ${run.epochsDone}/${input.epochs} done)` : ''}`,
+  );
   const model = base.model;
   try {
     const shouldStop = () => input.signal.aborted;
@@ -55,7 +60,10 @@ export async function trainCandidate(services: TrainerServices, input: TrainCand
       const file = join(input.workDir, `epoch-${phase}-${epoch}.safetensors`);
       await port.saveCheckpoint(model, file, { runId: run.id, epoch, phase });
       const stored = await artifacts.putFile(file, { ext: '.safetensors' });
-      await db.trainingRun.update({ where: { id: run.id }, data: { checkpointKey: stored.key, epoch: epoch + 1, heartbeatAt: new Date() } });
+      await db.trainingRun.update({
+        where: { id: run.id },
+        data: { checkpointKey: stored.key, epoch: epoch + 1, heartbeatAt: new Date() },
+      });
     };
 
     // Pretraining is not resumable mid-way in this version: a retry repeats it (it is short).
@@ -104,17 +112,28 @@ export async function trainCandidate(services: TrainerServices, input: TrainCand
         shouldStop,
       });
       bar.finish();
-      if (shouldStop()) throw input.signal.reason ?? new TrainerError('SHUTDOWN', 'training was stopped');
+      if (shouldStop())
+        throw input.signal.reason ?? new TrainerError('SHUTDOWN', 'training was stopped');
     }
 
     const exportDir = join(input.workDir, 'export');
     const files = await port.exportOnnx(model, exportDir, {
       version: `${input.projectSlug}-run-${run.id}`,
-      training: { runId: run.id, baseModelVersionId: active.id, trainLabelCount: input.samples.length, epochs: input.epochs },
+      training: {
+        runId: run.id,
+        baseModelVersionId: active.id,
+        trainLabelCount: input.samples.length,
+        epochs: input.epochs,
+      },
     });
     const exported = await verifyExportedModel(files);
     const checkpointPath = join(input.workDir, 'final.safetensors');
-    await port.saveCheckpoint(model, checkpointPath, { runId: run.id, final: true }, { weightsOnly: true });
+    await port.saveCheckpoint(
+      model,
+      checkpointPath,
+      { runId: run.id, final: true },
+      { weightsOnly: true },
+    );
     const candidate = await registerModelVersion(db, artifacts, {
       projectId: input.projectId,
       dir: files.dir,
@@ -129,10 +148,16 @@ export async function trainCandidate(services: TrainerServices, input: TrainCand
       await verifyStoredModel(services, candidate, exported);
     } catch (error) {
       // Never leave a candidate with bad files promotable.
-      await db.modelVersion.update({ where: { id: candidate.id }, data: { status: 'FAILED', statusReason: (error as Error).message } });
+      await db.modelVersion.update({
+        where: { id: candidate.id },
+        data: { status: 'FAILED', statusReason: (error as Error).message },
+      });
       throw error;
     }
-    await db.trainingRun.update({ where: { id: run.id }, data: { resultModelVersionId: candidate.id } });
+    await db.trainingRun.update({
+      where: { id: run.id },
+      data: { resultModelVersionId: candidate.id },
+    });
     return candidate;
   } finally {
     model.dispose();
@@ -140,9 +165,19 @@ export async function trainCandidate(services: TrainerServices, input: TrainCand
 }
 
 /** An artifact is used only once every stored file hashes to what the registry recorded. */
-async function verifyStoredModel(services: TrainerServices, version: ModelVersion, exported: { encoderSha256: string; decoderSha256: string }): Promise<void> {
-  if (version.encoderSha256 !== exported.encoderSha256 || version.decoderSha256 !== exported.decoderSha256) {
-    throw new TrainerError('ARTIFACT_CORRUPT', `model version ${version.version}: stored files differ from the export`);
+async function verifyStoredModel(
+  services: TrainerServices,
+  version: ModelVersion,
+  exported: { encoderSha256: string; decoderSha256: string },
+): Promise<void> {
+  if (
+    version.encoderSha256 !== exported.encoderSha256 ||
+    version.decoderSha256 !== exported.decoderSha256
+  ) {
+    throw new TrainerError(
+      'ARTIFACT_CORRUPT',
+      `model version ${version.version}: stored files differ from the export`,
+    );
   }
   const pairs: [string | null, string | null][] = [
     [version.manifestKey, version.manifestSha256],
@@ -151,7 +186,10 @@ async function verifyStoredModel(services: TrainerServices, version: ModelVersio
   ];
   for (const [key, sha] of pairs) {
     if (!key || !sha || !(await services.artifacts.verify(key, sha))) {
-      throw new TrainerError('ARTIFACT_CORRUPT', `model version ${version.version}: stored file ${key ?? '(none)'} failed verification`);
+      throw new TrainerError(
+        'ARTIFACT_CORRUPT',
+        `model version ${version.version}: stored file ${key ?? '(none)'} failed verification`,
+      );
     }
   }
 }

@@ -23,7 +23,16 @@ import {
 import { pasteProbabilities } from '@loupe/prompts';
 import { TrainerError } from '../errors';
 import type { TrainingStep } from '../progress/training-progress';
-import type { BoxPrediction, EvaluationMetrics, ExportedModelFiles, FineTuneRequest, ModelPort, Predictor, PretrainRequest, TrainableModel } from './model-port';
+import type {
+  BoxPrediction,
+  EvaluationMetrics,
+  ExportedModelFiles,
+  FineTuneRequest,
+  ModelPort,
+  Predictor,
+  PretrainRequest,
+  TrainableModel,
+} from './model-port';
 
 /** 'product' is the network browsers run (BASE_CONFIG); 'tiny' the test-sized one. */
 const CONFIG_FOR: Record<'product' | 'tiny', string> = { product: 'base', tiny: 'tiny' };
@@ -56,7 +65,8 @@ class LoadedSegmenter implements TrainableModel {
 }
 
 function unwrap(model: TrainableModel): LoadedSegmenter {
-  if (!(model instanceof LoadedSegmenter)) throw new TypeError('model was not created by this ModelPort');
+  if (!(model instanceof LoadedSegmenter))
+    throw new TypeError('model was not created by this ModelPort');
   return model;
 }
 
@@ -88,19 +98,27 @@ class ProgressChain {
 
 function asTrainerError(error: unknown): unknown {
   if (error instanceof NonFiniteLossError) {
-    return new TrainerError('NON_FINITE_LOSS', `training diverged: ${error.message}`, { cause: error });
+    return new TrainerError('NON_FINITE_LOSS', `training diverged: ${error.message}`, {
+      cause: error,
+    });
   }
   return error;
 }
 
-export async function createModelPort(options: { log?: (line: string) => void } = {}): Promise<ModelPort> {
+export async function createModelPort(
+  options: { log?: (line: string) => void } = {},
+): Promise<ModelPort> {
   await selectTrainingBackend(options.log ? { log: options.log } : {});
   return {
     configName: (trainerConfig) => CONFIG_FOR[trainerConfig],
 
     async createFresh(configName, seed) {
       const config = MODEL_CONFIGS[configName];
-      if (!config) throw new TrainerError('NOT_FOUND', `unknown model config "${configName}" (known: ${Object.keys(MODEL_CONFIGS).join(', ')})`);
+      if (!config)
+        throw new TrainerError(
+          'NOT_FOUND',
+          `unknown model config "${configName}" (known: ${Object.keys(MODEL_CONFIGS).join(', ')})`,
+        );
       return new LoadedSegmenter(createSegmenter(config, { seed }), null);
     },
 
@@ -110,7 +128,11 @@ export async function createModelPort(options: { log?: (line: string) => void } 
         loaded = await loadSegmenterFromCheckpoint(file);
       } catch (error) {
         if (error instanceof CheckpointMismatchError) {
-          throw new TrainerError('CHECKPOINT_MISMATCH', `the base model's checkpoint does not fit this network: ${error.message}`, { cause: error });
+          throw new TrainerError(
+            'CHECKPOINT_MISMATCH',
+            `the base model's checkpoint does not fit this network: ${error.message}`,
+            { cause: error },
+          );
         }
         throw error;
       }
@@ -126,14 +148,25 @@ export async function createModelPort(options: { log?: (line: string) => void } 
     async saveCheckpoint(model, file, metadata, saveOptions) {
       const loaded = unwrap(model);
       const optimizer = saveOptions?.weightsOnly ? null : loaded.optimizer;
-      await saveCheckpoint(file, { model: loaded.segmenter, optimizer, step: loaded.optimizer?.step ?? 0, ...(metadata ? { metadata } : {}) });
+      await saveCheckpoint(file, {
+        model: loaded.segmenter,
+        optimizer,
+        step: loaded.optimizer?.step ?? 0,
+        ...(metadata ? { metadata } : {}),
+      });
     },
 
     async fineTune(request: FineTuneRequest) {
       const loaded = unwrap(request.model);
       const remaining = request.epochs - request.startEpoch;
       if (remaining <= 0) return { steps: 0, finalLoss: Number.NaN };
-      const samples = request.samples.map((s) => ({ image: s.image.pixels, width: s.image.width, height: s.image.height, mask: s.mask, weight: s.weight }));
+      const samples = request.samples.map((s) => ({
+        image: s.image.pixels,
+        width: s.image.width,
+        height: s.image.height,
+        mask: s.mask,
+        weight: s.weight,
+      }));
       const batchSize = Math.max(1, Math.min(request.batchSize, samples.length));
       const stepsPerEpoch = Math.ceil(samples.length / batchSize);
       const stepOffset = request.startEpoch * stepsPerEpoch;
@@ -173,7 +206,8 @@ export async function createModelPort(options: { log?: (line: string) => void } 
             loaded.useOptimizer(used);
             await progress.drain();
             // Checkpoints fall on epoch boundaries (and at the end, which is one too).
-            if (step % stepsPerEpoch === 0) await request.onEpochEnd(request.startEpoch + step / stepsPerEpoch - 1);
+            if (step % stepsPerEpoch === 0)
+              await request.onEpochEnd(request.startEpoch + step / stepsPerEpoch - 1);
           },
         });
         loaded.useOptimizer(result.optimizer);
@@ -194,7 +228,11 @@ export async function createModelPort(options: { log?: (line: string) => void } 
       try {
         const result = await pretrainMae({
           model: loaded.segmenter,
-          images: request.images.map((image) => ({ pixels: image.pixels, width: image.width, height: image.height })),
+          images: request.images.map((image) => ({
+            pixels: image.pixels,
+            width: image.width,
+            height: image.height,
+          })),
           steps: totalSteps - request.startEpoch * stepsPerEpoch,
           batchSize,
           seed: request.seed,
@@ -203,7 +241,13 @@ export async function createModelPort(options: { log?: (line: string) => void } 
             finalLoss = p.loss;
             const step = request.startEpoch * stepsPerEpoch + p.step;
             progress.push(() =>
-              request.onProgress({ step, totalSteps, epoch: Math.min(request.epochs - 1, Math.floor((step - 1) / stepsPerEpoch)), totalEpochs: request.epochs, loss: p.loss }),
+              request.onProgress({
+                step,
+                totalSteps,
+                epoch: Math.min(request.epochs - 1, Math.floor((step - 1) / stepsPerEpoch)),
+                totalEpochs: request.epochs,
+                loss: p.loss,
+              }),
             );
           },
         });
@@ -216,29 +260,60 @@ export async function createModelPort(options: { log?: (line: string) => void } 
 
     async exportOnnx(model, outDir, exportOptions) {
       const result = await exportModel(unwrap(model).segmenter, outDir, exportOptions);
-      return { dir: outDir, manifestPath: result.files.manifest, encoderPath: result.files.encoder, decoderPath: result.files.decoder };
+      return {
+        dir: outDir,
+        manifestPath: result.files.manifest,
+        encoderPath: result.files.encoder,
+        decoderPath: result.files.decoder,
+      };
     },
 
     async evaluate(files: ExportedModelFiles, samples): Promise<EvaluationMetrics> {
       const summary = await evaluateOnnxModel({
         modelDir: files.dir,
-        samples: samples.map((s, index) => ({ image: { pixels: s.image.pixels, width: s.image.width, height: s.image.height, channels: 1 }, gtMask: s.mask, id: String(index) })),
+        samples: samples.map((s, index) => ({
+          image: {
+            pixels: s.image.pixels,
+            width: s.image.width,
+            height: s.image.height,
+            channels: 1,
+          },
+          gtMask: s.mask,
+          id: String(index),
+        })),
       });
-      return { dice: summary.dice, iou: summary.iou, noc85: summary.noc85, noc90: summary.noc90, nof90: summary.nof90, hd95: summary.hd95, objects: summary.objects };
+      return {
+        dice: summary.dice,
+        iou: summary.iou,
+        noc85: summary.noc85,
+        noc90: summary.noc90,
+        nof90: summary.nof90,
+        hd95: summary.hd95,
+        objects: summary.objects,
+      };
     },
 
     async openPredictor(files: ExportedModelFiles): Promise<Predictor> {
       const predictor = await OnnxPredictor.load(files.dir);
       return {
         async predictBox(image, box): Promise<BoxPrediction> {
-          const prediction = await predictor.predict({ pixels: image.pixels, width: image.width, height: image.height, channels: 1 }, box);
+          const prediction = await predictor.predict(
+            { pixels: image.pixels, width: image.width, height: image.height, channels: 1 },
+            box,
+          );
           return {
             cropProbabilities: prediction.lowResLogits.map(sigmoid),
             iouPredictions: prediction.iouPredictions,
             fullResolution: (index) =>
               index === 0
                 ? prediction.probabilities
-                : pasteProbabilities(prediction.lowResLogits[index] as Float32Array, prediction.maskSize, prediction.crop, image.width, image.height),
+                : pasteProbabilities(
+                    prediction.lowResLogits[index] as Float32Array,
+                    prediction.maskSize,
+                    prediction.crop,
+                    image.width,
+                    image.height,
+                  ),
           };
         },
         close: () => predictor.release(),

@@ -16,7 +16,12 @@ import type { ModelPort, TrainableModel } from './model-port';
 
 export interface BaseModelSource {
   runCheckpointKey: string | null;
-  active: { id: string; checkpointKey: string | null; manifestSha256: string | null; configName: string } | null;
+  active: {
+    id: string;
+    checkpointKey: string | null;
+    manifestSha256: string | null;
+    configName: string;
+  } | null;
   starterDir: string;
   fallbackConfigName: string;
   seed: number;
@@ -27,7 +32,12 @@ export interface LoadedBaseModel {
   from: 'run-checkpoint' | 'active-checkpoint' | 'starter-checkpoint' | 'fresh';
 }
 
-async function loadStored(port: ModelPort, store: BlobStore, key: string, workDir: string): Promise<TrainableModel> {
+async function loadStored(
+  port: ModelPort,
+  store: BlobStore,
+  key: string,
+  workDir: string,
+): Promise<TrainableModel> {
   // Verify the bytes before the model lib reads the file, then load from a private copy.
   const bytes = await readVerifiedArtifact(store, key);
   await mkdir(workDir, { recursive: true });
@@ -36,17 +46,35 @@ async function loadStored(port: ModelPort, store: BlobStore, key: string, workDi
   return port.loadCheckpoint(file);
 }
 
-async function starterCheckpointFor(active: NonNullable<BaseModelSource['active']>, starterDir: string): Promise<string | null> {
+async function starterCheckpointFor(
+  active: NonNullable<BaseModelSource['active']>,
+  starterDir: string,
+): Promise<string | null> {
   const manifest = join(starterDir, 'manifest.json');
   const checkpoint = join(starterDir, 'checkpoint.safetensors');
   if (!existsSync(manifest) || !existsSync(checkpoint) || !active.manifestSha256) return null;
-  const sha = createHash('sha256').update(await readFile(manifest)).digest('hex');
+  const sha = createHash('sha256')
+    .update(await readFile(manifest))
+    .digest('hex');
   return sha === active.manifestSha256 ? checkpoint : null;
 }
 
-export async function loadBaseModel(port: ModelPort, store: BlobStore, source: BaseModelSource, workDir: string): Promise<LoadedBaseModel> {
-  if (source.runCheckpointKey) return { model: await loadStored(port, store, source.runCheckpointKey, workDir), from: 'run-checkpoint' };
-  if (source.active?.checkpointKey) return { model: await loadStored(port, store, source.active.checkpointKey, workDir), from: 'active-checkpoint' };
+export async function loadBaseModel(
+  port: ModelPort,
+  store: BlobStore,
+  source: BaseModelSource,
+  workDir: string,
+): Promise<LoadedBaseModel> {
+  if (source.runCheckpointKey)
+    return {
+      model: await loadStored(port, store, source.runCheckpointKey, workDir),
+      from: 'run-checkpoint',
+    };
+  if (source.active?.checkpointKey)
+    return {
+      model: await loadStored(port, store, source.active.checkpointKey, workDir),
+      from: 'active-checkpoint',
+    };
   if (source.active) {
     const starter = await starterCheckpointFor(source.active, source.starterDir);
     if (starter) return { model: await port.loadCheckpoint(starter), from: 'starter-checkpoint' };

@@ -89,11 +89,23 @@ export interface ModelPort {
   /** Weights (and optimizer state, when saved mid-run) from a safetensors checkpoint file. */
   loadCheckpoint(file: string): Promise<TrainableModel>;
   /** With optimizer state (to resume a run) unless `weightsOnly` (a version's final weights). */
-  saveCheckpoint(model: TrainableModel, file: string, metadata?: Record<string, unknown>, options?: { weightsOnly?: boolean }): Promise<void>;
+  saveCheckpoint(
+    model: TrainableModel,
+    file: string,
+    metadata?: Record<string, unknown>,
+    options?: { weightsOnly?: boolean },
+  ): Promise<void>;
   fineTune(request: FineTuneRequest): Promise<{ steps: number; finalLoss: number }>;
   pretrainMae(request: PretrainRequest): Promise<{ steps: number; finalLoss: number }>;
-  exportOnnx(model: TrainableModel, outDir: string, options: { version: string; training?: Record<string, unknown> }): Promise<ExportedModelFiles>;
+  exportOnnx(
+    model: TrainableModel,
+    outDir: string,
+    options: { version: string; training?: Record<string, unknown> },
+  ): Promise<ExportedModelFiles>;
   /** Simulated-annotator evaluation of exported files on held-out samples. */
-  evaluate(files: ExportedModelFiles, samples: readonly TrainingSample[]): Promise<EvaluationMetrics>;
+  evaluate(
+    files: ExportedModelFiles,
+    samples: readonly TrainingSample[],
+  ): Promise<EvaluationMetrics>;
   openPredictor(files: ExportedModelFiles): Promise<Predictor>;
 }

@@ -18,17 +18,58 @@ afterAll(async () => {
 
 const mask = { width: 4, height: 4, data: new Uint8Array(16).fill(1) };
 
-async function projectWith(images: number, accepted: number, policy: { finetuneMinNewMasks?: number; pretrainMinNewImages?: number; autoTrain?: boolean } = {}) {
-  const user = await db.user.create({ data: { email: `u-${Math.random()}@x.test`, name: 'u', passwordHash: 'x' } });
-  const project = await db.project.create({ data: { slug: `p-${Math.random().toString(36).slice(2)}`, name: 'p', ...policy } });
+async function projectWith(
+  images: number,
+  accepted: number,
+  policy: { finetuneMinNewMasks?: number; pretrainMinNewImages?: number; autoTrain?: boolean } = {},
+) {
+  const user = await db.user.create({
+    data: { email: `u-${Math.random()}@x.test`, name: 'u', passwordHash: 'x' },
+  });
+  const project = await db.project.create({
+    data: { slug: `p-${Math.random().toString(36).slice(2)}`, name: 'p', ...policy },
+  });
   for (let i = 0; i < images; i++) {
     const image = await db.image.create({
-      data: { projectId: project.id, fileName: `${i}.png`, mimeType: 'image/png', width: 4, height: 4, channels: 1, bitDepth: 8, storageKey: 'k', pixelsKey: 'k', thumbnailKey: 'k', sizeBytes: 1, sha256: `${project.id}-${i}` },
+      data: {
+        projectId: project.id,
+        fileName: `${i}.png`,
+        mimeType: 'image/png',
+        width: 4,
+        height: 4,
+        channels: 1,
+        bitDepth: 8,
+        storageKey: 'k',
+        pixelsKey: 'k',
+        thumbnailKey: 'k',
+        sizeBytes: 1,
+        sha256: `${project.id}-${i}`,
+      },
     });
-    const task = await db.task.create({ data: { projectId: project.id, imageId: image.id, status: i < accepted ? 'SUBMITTED' : 'UNLABELED' } });
+    const task = await db.task.create({
+      data: {
+        projectId: project.id,
+        imageId: image.id,
+        status: i < accepted ? 'SUBMITTED' : 'UNLABELED',
+      },
+    });
     if (i < accepted) {
       await db.annotation.create({
-        data: { projectId: project.id, taskId: task.id, imageId: image.id, objectId: 'o', createdById: user.id, width: 4, height: 4, finalRle: encodeMaskBytes(mask) as Uint8Array<ArrayBuffer>, area: 16, bboxX0: 0, bboxY0: 0, bboxX1: 4, bboxY1: 4 },
+        data: {
+          projectId: project.id,
+          taskId: task.id,
+          imageId: image.id,
+          objectId: 'o',
+          createdById: user.id,
+          width: 4,
+          height: 4,
+          finalRle: encodeMaskBytes(mask) as Uint8Array<ArrayBuffer>,
+          area: 16,
+          bboxX0: 0,
+          bboxY0: 0,
+          bboxX1: 4,
+          bboxY1: 4,
+        },
       });
     }
   }
@@ -59,22 +100,30 @@ describe('applyTrainingPolicy', () => {
     const off = await projectWith(30, 30, { autoTrain: false, pretrainMinNewImages: 10 });
     const queued = await applyTrainingPolicy(db);
     expect(queued.filter((q) => q.projectId === unlabeledOnly)).toEqual([]);
-    expect(queued.filter((q) => q.projectId === grown).map((q) => q.type)).toEqual(['finetune', 'pretrain']);
+    expect(queued.filter((q) => q.projectId === grown).map((q) => q.type)).toEqual([
+      'finetune',
+      'pretrain',
+    ]);
     expect(queued.filter((q) => q.projectId === off)).toEqual([]);
   });
 
   it('queues a round once even when two trainers check at the same moment', async () => {
     const projectId = await projectWith(20, 20);
-    await Promise.all([applyTrainingPolicy(db, { projectId }), applyTrainingPolicy(db, { projectId }), applyTrainingPolicy(db, { projectId })]);
+    await Promise.all([
+      applyTrainingPolicy(db, { projectId }),
+      applyTrainingPolicy(db, { projectId }),
+      applyTrainingPolicy(db, { projectId }),
+    ]);
     expect(await db.job.count({ where: { projectId, type: 'finetune' } })).toBe(1);
   });
 });
 
-
 describe('applyTrainingPolicy scoring', () => {
   it('queues scoring once for a served model without scores', async () => {
     const projectId = await projectWith(3, 0);
-    const model = await db.modelVersion.create({ data: { projectId, version: 1, status: 'ACTIVE', configName: 'tiny', config: {} } });
+    const model = await db.modelVersion.create({
+      data: { projectId, version: 1, status: 'ACTIVE', configName: 'tiny', config: {} },
+    });
     await db.project.update({ where: { id: projectId }, data: { activeModelVersionId: model.id } });
     expect((await applyTrainingPolicy(db, { projectId })).map((q) => q.type)).toEqual(['score']);
     expect(await applyTrainingPolicy(db, { projectId })).toEqual([]);

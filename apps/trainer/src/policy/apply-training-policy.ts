@@ -14,7 +14,10 @@ export interface QueuedByPolicy {
   jobId: string;
 }
 
-export async function applyTrainingPolicy(db: Db, options: { projectId?: string } = {}): Promise<QueuedByPolicy[]> {
+export async function applyTrainingPolicy(
+  db: Db,
+  options: { projectId?: string } = {},
+): Promise<QueuedByPolicy[]> {
   const projects = await db.project.findMany({
     where: options.projectId ? { id: options.projectId } : {},
     select: { id: true, autoTrain: true, finetuneMinNewMasks: true, pretrainMinNewImages: true },
@@ -28,7 +31,11 @@ export async function applyTrainingPolicy(db: Db, options: { projectId?: string 
       const jobs = decideTrainingJobs(project, await countPolicyInputs(tx, project.id));
       const made: QueuedByPolicy[] = [];
       for (const type of jobs) {
-        const job = await enqueueJob(tx, { projectId: project.id, type, payload: type === 'score' ? {} : { trigger: 'auto' } });
+        const job = await enqueueJob(tx, {
+          projectId: project.id,
+          type,
+          payload: type === 'score' ? {} : { trigger: 'auto' },
+        });
         made.push({ projectId: project.id, type, jobId: job.id });
       }
       return made;

@@ -28,7 +28,8 @@ export function decideTrainingJobs(policy: TrainingPolicy, counts: PolicyCounts)
   // Priorities follow the served model whatever promoted it (a round, an admin, a rollback).
   if (counts.activeModelUnscored && !counts.pending.has('score')) jobs.push('score');
   if (!policy.autoTrain) return jobs;
-  if (!counts.pending.has('finetune') && counts.newAcceptedMasks >= policy.finetuneMinNewMasks) jobs.push('finetune');
+  if (!counts.pending.has('finetune') && counts.newAcceptedMasks >= policy.finetuneMinNewMasks)
+    jobs.push('finetune');
   // MAE pretraining ends in a fine-tuned, gated candidate, so it waits until there are labels to
   // fine-tune and validate on.
   if (

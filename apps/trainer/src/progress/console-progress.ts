@@ -21,7 +21,11 @@ function formatDuration(seconds: number | null): string {
   return h > 0 ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
 }
 
-export function formatProgressLine(label: string, snapshot: ProgressSnapshot, latest: LossPoint): string {
+export function formatProgressLine(
+  label: string,
+  snapshot: ProgressSnapshot,
+  latest: LossPoint,
+): string {
   const pct = (snapshot.progress * 100).toFixed(1).padStart(5);
   return `${label} epoch ${snapshot.epoch + 1}/${snapshot.totalEpochs} step ${snapshot.step}/${snapshot.totalSteps} ${pct}% loss ${latest.loss.toFixed(4)} eta ${formatDuration(snapshot.etaSeconds)}`;
 }
@@ -48,7 +52,11 @@ export class ConsoleProgress {
     }
     const now = (this.options.now ?? Date.now)();
     const epochEnded = snapshot.epoch !== this.lastEpoch && this.lastEpoch !== -1;
-    if (now - this.lastLineAt >= (this.options.lineIntervalMs ?? 10_000) || epochEnded || snapshot.step >= snapshot.totalSteps) {
+    if (
+      now - this.lastLineAt >= (this.options.lineIntervalMs ?? 10_000) ||
+      epochEnded ||
+      snapshot.step >= snapshot.totalSteps
+    ) {
       this.lastLineAt = now;
       this.out.write(`${line}\n`);
     }

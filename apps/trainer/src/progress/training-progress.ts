@@ -94,7 +94,12 @@ export class TrainingProgress {
   /** Records a step; resolves after the database write when one was due. */
   async record(step: TrainingStep): Promise<void> {
     const now = this.now();
-    const point: LossPoint = { step: step.step, epoch: step.epoch, loss: step.loss, t: (now - this.startedAt) / 1000 };
+    const point: LossPoint = {
+      step: step.step,
+      epoch: step.epoch,
+      loss: step.loss,
+      t: (now - this.startedAt) / 1000,
+    };
     if (step.dice !== undefined) point.dice = step.dice;
     if (step.bce !== undefined) point.bce = step.bce;
     if (step.iou !== undefined) point.iou = step.iou;
@@ -103,7 +108,11 @@ export class TrainingProgress {
     this.last = snapshot;
     this.sinks.show?.(snapshot, point);
     const epochChanged = step.epoch !== this.lastEpochWritten;
-    if (now - this.lastWriteAt >= this.options.intervalMs || epochChanged || step.step >= step.totalSteps) {
+    if (
+      now - this.lastWriteAt >= this.options.intervalMs ||
+      epochChanged ||
+      step.step >= step.totalSteps
+    ) {
       this.lastWriteAt = now;
       this.lastEpochWritten = step.epoch;
       await this.sinks.write(snapshot);
@@ -115,7 +124,8 @@ export class TrainingProgress {
     const stepsHere = step.step - origin.step;
     const secondsHere = (now - origin.at) / 1000;
     const remaining = Math.max(0, step.totalSteps - step.step);
-    const etaSeconds = stepsHere > 0 && secondsHere > 0 ? (secondsHere / stepsHere) * remaining : null;
+    const etaSeconds =
+      stepsHere > 0 && secondsHere > 0 ? (secondsHere / stepsHere) * remaining : null;
     return {
       step: step.step,
       totalSteps: step.totalSteps,

@@ -15,13 +15,23 @@ export interface PromotionDecision {
 
 const fmt = (value: number) => value.toFixed(4);
 
-export function decidePromotion(candidate: GateMetrics, active: GateMetrics | null, maxNoc90Regression: number): PromotionDecision {
+export function decidePromotion(
+  candidate: GateMetrics,
+  active: GateMetrics | null,
+  maxNoc90Regression: number,
+): PromotionDecision {
   if (!Number.isFinite(candidate.dice) || !Number.isFinite(candidate.noc90)) {
-    return { promote: false, reason: `candidate metrics are not finite (dice ${candidate.dice}, NoC@90 ${candidate.noc90})` };
+    return {
+      promote: false,
+      reason: `candidate metrics are not finite (dice ${candidate.dice}, NoC@90 ${candidate.noc90})`,
+    };
   }
   if (!active) return { promote: true, reason: 'no active model to compare with' };
   if (candidate.dice < active.dice) {
-    return { promote: false, reason: `validation Dice ${fmt(candidate.dice)} is below the active model's ${fmt(active.dice)}` };
+    return {
+      promote: false,
+      reason: `validation Dice ${fmt(candidate.dice)} is below the active model's ${fmt(active.dice)}`,
+    };
   }
   const regression = candidate.noc90 - active.noc90;
   if (regression > maxNoc90Regression) {

@@ -21,12 +21,29 @@ export interface GateOutcome {
 
 export async function evaluateAndGateCandidate(
   services: TrainerServices,
-  input: { active: ModelVersion; candidate: ModelVersion; validation: readonly TrainingSample[]; maxNoc90Regression: number; workDir: string },
+  input: {
+    active: ModelVersion;
+    candidate: ModelVersion;
+    validation: readonly TrainingSample[];
+    maxNoc90Regression: number;
+    workDir: string;
+  },
 ): Promise<GateOutcome> {
   const { db, artifacts, model } = services;
-  const activeFiles = await materializeModelFiles(artifacts, input.active, join(input.workDir, 'eval-active'));
-  const candidateFiles = await materializeModelFiles(artifacts, input.candidate, join(input.workDir, 'eval-candidate'));
-  const targets = input.validation.map((sample) => ({ ...sample, mask: removeSpecks(sample.mask) }));
+  const activeFiles = await materializeModelFiles(
+    artifacts,
+    input.active,
+    join(input.workDir, 'eval-active'),
+  );
+  const candidateFiles = await materializeModelFiles(
+    artifacts,
+    input.candidate,
+    join(input.workDir, 'eval-candidate'),
+  );
+  const targets = input.validation.map((sample) => ({
+    ...sample,
+    mask: removeSpecks(sample.mask),
+  }));
   const active = await model.evaluate(activeFiles, targets);
   const candidate = await model.evaluate(candidateFiles, targets);
   const decision = decidePromotion(candidate, active, input.maxNoc90Regression);
@@ -36,7 +53,10 @@ export async function evaluateAndGateCandidate(
   await db.modelVersion.update({
     where: { id: input.candidate.id },
     data: {
-      metrics: { ...candidate, comparedWith: { modelVersionId: input.active.id, ...active } } as unknown as Prisma.InputJsonValue,
+      metrics: {
+        ...candidate,
+        comparedWith: { modelVersionId: input.active.id, ...active },
+      } as unknown as Prisma.InputJsonValue,
       valDice: candidate.dice,
       valNoc90: candidate.noc90,
       statusReason: decision.promote ? null : decision.reason,

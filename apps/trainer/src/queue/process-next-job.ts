@@ -25,7 +25,10 @@ export interface ProcessNextJobOptions {
   log?: (line: string) => void;
 }
 
-export type JobOutcome = { status: 'idle' } | { status: 'succeeded'; job: QueuedJob } | { status: 'failed'; job: QueuedJob; reason: string; retry: boolean };
+export type JobOutcome =
+  | { status: 'idle' }
+  | { status: 'succeeded'; job: QueuedJob }
+  | { status: 'failed'; job: QueuedJob; reason: string; retry: boolean };
 
 export async function processNextJob(options: ProcessNextJobOptions): Promise<JobOutcome> {
   const { queue, handlers, workerId, lockSeconds } = options;
@@ -34,7 +37,8 @@ export async function processNextJob(options: ProcessNextJobOptions): Promise<Jo
   if (!job) return { status: 'idle' };
 
   const controller = new AbortController();
-  const onShutdown = () => controller.abort(new TrainerError('SHUTDOWN', 'the trainer is shutting down'));
+  const onShutdown = () =>
+    controller.abort(new TrainerError('SHUTDOWN', 'the trainer is shutting down'));
   if (options.shutdown?.aborted) onShutdown();
   options.shutdown?.addEventListener('abort', onShutdown, { once: true });
 
@@ -44,7 +48,10 @@ export async function processNextJob(options: ProcessNextJobOptions): Promise<Jo
     () => {
       queue.heartbeat(job.id, workerId, lockSeconds).then(
         (held) => {
-          if (!held) controller.abort(new TrainerError('LOST_LEASE', `job ${job.id} was claimed by another worker`));
+          if (!held)
+            controller.abort(
+              new TrainerError('LOST_LEASE', `job ${job.id} was claimed by another worker`),
+            );
         },
         (error: unknown) => {
           heartbeatFailure = error;
@@ -73,7 +80,8 @@ export async function processNextJob(options: ProcessNextJobOptions): Promise<Jo
     const retry = !(isTrainerError(error) && error.permanent);
     await queue.fail(job.id, workerId, reason, retry);
     log(`job ${job.id} (${job.type}) failed${retry ? '' : ' permanently'}: ${reason}`);
-    if (heartbeatFailure) log(`job ${job.id}: heartbeat also failed: ${describeFailure(heartbeatFailure)}`);
+    if (heartbeatFailure)
+      log(`job ${job.id}: heartbeat also failed: ${describeFailure(heartbeatFailure)}`);
     return { status: 'failed', job, reason, retry };
   } finally {
     clearInterval(heartbeat);

@@ -5,7 +5,9 @@
  */
 import { createTestDatabaseOn, testDatabaseKinds, type TestDatabase } from '@loupe/db/testing';
 
-export async function createSpecDatabase(options: { poolSize?: number } = {}): Promise<TestDatabase> {
+export async function createSpecDatabase(
+  options: { poolSize?: number } = {},
+): Promise<TestDatabase> {
   const kinds = await testDatabaseKinds();
   return createTestDatabaseOn(kinds.includes('postgres') ? 'postgres' : 'embedded', options);
 }

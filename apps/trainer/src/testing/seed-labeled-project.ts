@@ -14,10 +14,18 @@ export interface SeededProject {
 
 export async function seedLabeledProject(
   fixture: TrainerTestFixture,
-  options: { masks: number; unlabeled?: number; seed?: number; project?: Parameters<TrainerTestFixture['createProject']>[0] },
+  options: {
+    masks: number;
+    unlabeled?: number;
+    seed?: number;
+    project?: Parameters<TrainerTestFixture['createProject']>[0];
+  },
 ): Promise<SeededProject> {
   const project = await fixture.createProject(options.project);
-  const samples = fixture.syntheticImages(options.masks + (options.unlabeled ?? 0), options.seed ?? 3);
+  const samples = fixture.syntheticImages(
+    options.masks + (options.unlabeled ?? 0),
+    options.seed ?? 3,
+  );
   const labeled = [];
   const unlabeled = [];
   for (const [index, sample] of samples.entries()) {

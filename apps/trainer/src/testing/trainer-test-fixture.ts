@@ -27,9 +27,22 @@ export interface TrainerTestFixture {
   /** Log lines the services wrote. */
   logs: string[];
   root: string;
-  createProject(overrides?: Partial<{ slug: string; finetuneMinNewMasks: number; pretrainMinNewImages: number; finetuneEpochs: number; autoTrain: boolean }>): Promise<{ id: string; slug: string; userId: string }>;
+  createProject(
+    overrides?: Partial<{
+      slug: string;
+      finetuneMinNewMasks: number;
+      pretrainMinNewImages: number;
+      finetuneEpochs: number;
+      autoTrain: boolean;
+    }>,
+  ): Promise<{ id: string; slug: string; userId: string }>;
   /** Stores an image (8-bit gray PNG) and its task. */
-  addImage(projectId: string, pixels: Uint8Array, width: number, height: number): Promise<{ imageId: string; taskId: string }>;
+  addImage(
+    projectId: string,
+    pixels: Uint8Array,
+    width: number,
+    height: number,
+  ): Promise<{ imageId: string; taskId: string }>;
   /** Accepts one object's mask on a task the way the web does (lease, save, submit). */
   acceptMask(taskId: string, userId: string, mask: Mask, objectId?: string): Promise<string>;
   /** Synthetic FA images with exact lesion masks (tiny). */
@@ -37,7 +50,9 @@ export interface TrainerTestFixture {
   close(): Promise<void>;
 }
 
-export async function createTrainerTestFixture(options: { env?: Record<string, string>; model?: ModelPort } = {}): Promise<TrainerTestFixture> {
+export async function createTrainerTestFixture(
+  options: { env?: Record<string, string>; model?: ModelPort } = {},
+): Promise<TrainerTestFixture> {
   const database = await createSpecDatabase({ poolSize: 4 });
   const root = await mkdtemp(join(tmpdir(), 'loupe-trainer-test-'));
   const starterDir = await createTinyStarterModel(join(root, 'starter'));
@@ -78,15 +93,30 @@ export async function createTrainerTestFixture(options: { env?: Record<string, s
     root,
     async createProject(overrides = {}) {
       counter++;
-      const user = await db.user.create({ data: { email: `annotator${counter}-${Date.now()}@example.test`, name: 'Annotator', passwordHash: 'x' } });
-      const project = await db.project.create({
-        data: { slug: overrides.slug ?? `project-${counter}-${Date.now()}`, name: 'Spec project', finetuneEpochs: 2, ...overrides },
+      const user = await db.user.create({
+        data: {
+          email: `annotator${counter}-${Date.now()}@example.test`,
+          name: 'Annotator',
+          passwordHash: 'x',
+        },
       });
-      await db.membership.create({ data: { userId: user.id, projectId: project.id, role: 'ADMIN' } });
+      const project = await db.project.create({
+        data: {
+          slug: overrides.slug ?? `project-${counter}-${Date.now()}`,
+          name: 'Spec project',
+          finetuneEpochs: 2,
+          ...overrides,
+        },
+      });
+      await db.membership.create({
+        data: { userId: user.id, projectId: project.id, role: 'ADMIN' },
+      });
       return { id: project.id, slug: project.slug, userId: user.id };
     },
     async addImage(projectId, pixels, width, height) {
-      const png = await sharp(Buffer.from(pixels), { raw: { width, height, channels: 1 } }).png().toBuffer();
+      const png = await sharp(Buffer.from(pixels), { raw: { width, height, channels: 1 } })
+        .png()
+        .toBuffer();
       const stored = await services.blobs.put(png, { ext: '.png' });
       const image = await db.image.create({
         data: {
@@ -123,11 +153,20 @@ export async function createTrainerTestFixture(options: { env?: Record<string, s
         bboxX1: box.x1,
         bboxY1: box.y1,
       });
-      await db.task.update({ where: { id: taskId }, data: { status: 'SUBMITTED', leaseHolderId: null, leaseExpiresAt: null } });
+      await db.task.update({
+        where: { id: taskId },
+        data: { status: 'SUBMITTED', leaseHolderId: null, leaseExpiresAt: null },
+      });
       return saved.annotationId;
     },
     syntheticImages(count, seed, size = 48) {
-      return generateSyntheticFaDataset({ count, size, seed, lesions: [1, 2], radius: [4, size / 5] });
+      return generateSyntheticFaDataset({
+        count,
+        size,
+        seed,
+        lesions: [1, 2],
+        radius: [4, size / 5],
+      });
     },
     async close() {
       await database.close();

@@ -23,7 +23,13 @@ export interface PseudoLabelSummary {
 
 export async function loadPseudoLabeledSamples(
   services: Pick<TrainerServices, 'db' | 'blobs' | 'artifacts' | 'model'>,
-  input: { projectId: string; active: ModelVersion; minConfidence: number; limit: number; workDir: string },
+  input: {
+    projectId: string;
+    active: ModelVersion;
+    minConfidence: number;
+    limit: number;
+    workDir: string;
+  },
 ): Promise<PseudoLabelSummary> {
   const { db } = services;
   const weakLabels = await db.weakLabel.findMany({
@@ -59,22 +65,56 @@ export async function loadPseudoLabeledSamples(
       const image = await loadImage(services.blobs, label.image);
       let mask: Mask;
       let confidence: number;
-      if (label.pseudoModelVersionId === input.active.id && label.pseudoMaskRle && label.pseudoConfidence !== null) {
+      if (
+        label.pseudoModelVersionId === input.active.id &&
+        label.pseudoMaskRle &&
+        label.pseudoConfidence !== null
+      ) {
         mask = decodeMaskBytes(label.pseudoMaskRle);
         confidence = label.pseudoConfidence;
       } else {
-        predictor ??= await openActivePredictor(services.model, services, input.active, join(input.workDir, 'pseudo-model'));
-        const box = { x0: label.boxX0 as number, y0: label.boxY0 as number, x1: label.boxX1 as number, y1: label.boxY1 as number };
-        const pseudo = pseudoMaskFromPrediction(await predictor.predictBox(image, box), box, image.width, image.height);
+        predictor ??= await openActivePredictor(
+          services.model,
+          services,
+          input.active,
+          join(input.workDir, 'pseudo-model'),
+        );
+        const box = {
+          x0: label.boxX0 as number,
+          y0: label.boxY0 as number,
+          x1: label.boxX1 as number,
+          y1: label.boxY1 as number,
+        };
+        const pseudo = pseudoMaskFromPrediction(
+          await predictor.predictBox(image, box),
+          box,
+          image.width,
+          image.height,
+        );
         mask = pseudo.mask;
         confidence = pseudo.confidence;
         await db.weakLabel.update({
           where: { id: label.id },
-          data: { pseudoMaskRle: encodeMaskBytes(mask) as Uint8Array<ArrayBuffer>, pseudoConfidence: confidence, pseudoModelVersionId: input.active.id },
+          data: {
+            pseudoMaskRle: encodeMaskBytes(mask) as Uint8Array<ArrayBuffer>,
+            pseudoConfidence: confidence,
+            pseudoModelVersionId: input.active.id,
+          },
         });
       }
-      if (confidence >= input.minConfidence && mask.width === image.width && mask.height === image.height) {
-        samples.push({ imageId: label.image.id, sourceId: label.id, source: 'pseudo', image, mask, weight: confidence });
+      if (
+        confidence >= input.minConfidence &&
+        mask.width === image.width &&
+        mask.height === image.height
+      ) {
+        samples.push({
+          imageId: label.image.id,
+          sourceId: label.id,
+          source: 'pseudo',
+          image,
+          mask,
+          weight: confidence,
+        });
       }
     }
   } finally {

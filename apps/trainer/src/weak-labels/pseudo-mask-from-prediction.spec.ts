@@ -4,7 +4,11 @@ import { pseudoMaskFromPrediction } from './pseudo-mask-from-prediction';
 describe('pseudoMaskFromPrediction', () => {
   it('takes the most confident output and clips it to the box', () => {
     const full = [new Float32Array(16).fill(0.2), new Float32Array(16).fill(0.9)];
-    const prediction = { cropProbabilities: [], iouPredictions: [0.3, 0.85], fullResolution: (k: number) => full[k] as Float32Array };
+    const prediction = {
+      cropProbabilities: [],
+      iouPredictions: [0.3, 0.85],
+      fullResolution: (k: number) => full[k] as Float32Array,
+    };
     const result = pseudoMaskFromPrediction(prediction, { x0: 1, y0: 1, x1: 3, y1: 3 }, 4, 4);
     expect(result.outputIndex).toBe(1);
     expect(result.confidence).toBeCloseTo(0.85);
@@ -13,7 +17,21 @@ describe('pseudoMaskFromPrediction', () => {
 
   it('clamps a confidence outside 0..1 and treats NaN as no confidence', () => {
     const full = new Float32Array(4).fill(0.9);
-    expect(pseudoMaskFromPrediction({ cropProbabilities: [], iouPredictions: [1.2], fullResolution: () => full }, { x0: 0, y0: 0, x1: 2, y1: 2 }, 2, 2).confidence).toBe(1);
-    expect(pseudoMaskFromPrediction({ cropProbabilities: [], iouPredictions: [Number.NaN], fullResolution: () => full }, { x0: 0, y0: 0, x1: 2, y1: 2 }, 2, 2).confidence).toBe(0);
+    expect(
+      pseudoMaskFromPrediction(
+        { cropProbabilities: [], iouPredictions: [1.2], fullResolution: () => full },
+        { x0: 0, y0: 0, x1: 2, y1: 2 },
+        2,
+        2,
+      ).confidence,
+    ).toBe(1);
+    expect(
+      pseudoMaskFromPrediction(
+        { cropProbabilities: [], iouPredictions: [Number.NaN], fullResolution: () => full },
+        { x0: 0, y0: 0, x1: 2, y1: 2 },
+        2,
+        2,
+      ).confidence,
+    ).toBe(0);
   });
 });

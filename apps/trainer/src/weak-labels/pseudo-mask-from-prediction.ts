@@ -12,7 +12,12 @@ export interface PseudoMask {
   outputIndex: number;
 }
 
-export function pseudoMaskFromPrediction(prediction: BoxPrediction, box: Box, width: number, height: number): PseudoMask {
+export function pseudoMaskFromPrediction(
+  prediction: BoxPrediction,
+  box: Box,
+  width: number,
+  height: number,
+): PseudoMask {
   let best = 0;
   prediction.iouPredictions.forEach((value, index) => {
     if (value > (prediction.iouPredictions[best] as number)) best = index;
@@ -29,5 +34,9 @@ export function pseudoMaskFromPrediction(prediction: BoxPrediction, box: Box, wi
       if ((probabilities[i] as number) > 0.5) mask.data[i] = 1;
     }
   const raw = prediction.iouPredictions[best] as number;
-  return { mask, confidence: Number.isFinite(raw) ? Math.min(1, Math.max(0, raw)) : 0, outputIndex: best };
+  return {
+    mask,
+    confidence: Number.isFinite(raw) ? Math.min(1, Math.max(0, raw)) : 0,
+    outputIndex: best,
+  };
 }

@@ -14,7 +14,11 @@ interface UploadItem {
   message: string;
 }
 
-function uploadOne(projectId: string, file: File, onProgress: (fraction: number) => void): Promise<{ ok: boolean; message: string }> {
+function uploadOne(
+  projectId: string,
+  file: File,
+  onProgress: (fraction: number) => void,
+): Promise<{ ok: boolean; message: string }> {
   return new Promise((resolve) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', `/api/projects/${projectId}/images`);
@@ -40,13 +44,20 @@ function uploadOne(projectId: string, file: File, onProgress: (fraction: number)
   });
 }
 
-export function ImageUploader({ projectId, onUploaded }: { projectId: string; onUploaded: () => void }) {
+export function ImageUploader({
+  projectId,
+  onUploaded,
+}: {
+  projectId: string;
+  onUploaded: () => void;
+}) {
   const [items, setItems] = useState<UploadItem[]>([]);
   const [dragging, setDragging] = useState(false);
   const nextId = useRef(1);
   const input = useRef<HTMLInputElement>(null);
 
-  const update = (id: number, patch: Partial<UploadItem>) => setItems((all) => all.map((it) => (it.id === id ? { ...it, ...patch } : it)));
+  const update = (id: number, patch: Partial<UploadItem>) =>
+    setItems((all) => all.map((it) => (it.id === id ? { ...it, ...patch } : it)));
 
   const uploadFiles = useCallback(
     async (files: File[]) => {
@@ -62,8 +73,14 @@ export function ImageUploader({ projectId, onUploaded }: { projectId: string; on
       setItems((all) => [...queued.map(({ file: _file, ...it }) => it), ...all].slice(0, 50));
       for (const item of queued) {
         update(item.id, { state: 'uploading' });
-        const result = await uploadOne(projectId, item.file, (p) => update(item.id, { progress: p, state: p >= 1 ? 'processing' : 'uploading' }));
-        update(item.id, { progress: 1, state: result.ok ? 'done' : 'refused', message: result.message });
+        const result = await uploadOne(projectId, item.file, (p) =>
+          update(item.id, { progress: p, state: p >= 1 ? 'processing' : 'uploading' }),
+        );
+        update(item.id, {
+          progress: 1,
+          state: result.ok ? 'done' : 'refused',
+          message: result.message,
+        });
         if (result.ok) onUploaded();
       }
     },
@@ -91,7 +108,9 @@ export function ImageUploader({ projectId, onUploaded }: { projectId: string; on
         }`}
       >
         <p className="text-sm text-slate-200">Drop images here or click to choose</p>
-        <p className="mt-1 text-xs text-slate-500">PNG, JPEG, 8/16-bit TIFF, single-frame DICOM, NIfTI (.nii/.nii.gz) volumes</p>
+        <p className="mt-1 text-xs text-slate-500">
+          PNG, JPEG, 8/16-bit TIFF, single-frame DICOM, NIfTI (.nii/.nii.gz) volumes
+        </p>
         <input
           ref={input}
           type="file"
@@ -107,14 +126,22 @@ export function ImageUploader({ projectId, onUploaded }: { projectId: string; on
       {items.length > 0 && (
         <ul className="mt-3 space-y-1.5" data-testid="upload-list">
           {items.map((it) => (
-            <li key={it.id} className="rounded-md bg-slate-900 px-3 py-2 text-xs" data-state={it.state}>
+            <li
+              key={it.id}
+              className="rounded-md bg-slate-900 px-3 py-2 text-xs"
+              data-state={it.state}
+            >
               <div className="flex items-center justify-between gap-3">
                 <span className="max-w-[45%] shrink-0 truncate text-slate-200" title={it.name}>
                   {it.name}
                 </span>
                 <span
                   className={`min-w-0 text-right ${
-                    it.state === 'refused' ? 'text-red-300' : it.state === 'done' ? 'text-emerald-300' : 'text-slate-400'
+                    it.state === 'refused'
+                      ? 'text-red-300'
+                      : it.state === 'done'
+                        ? 'text-emerald-300'
+                        : 'text-slate-400'
                   }`}
                 >
                   {it.state === 'uploading'
@@ -128,7 +155,10 @@ export function ImageUploader({ projectId, onUploaded }: { projectId: string; on
               </div>
               {(it.state === 'uploading' || it.state === 'processing') && (
                 <div className="mt-1.5 h-1 overflow-hidden rounded bg-slate-800">
-                  <div className="h-full bg-sky-500 transition-all" style={{ width: `${Math.round(it.progress * 100)}%` }} />
+                  <div
+                    className="h-full bg-sky-500 transition-all"
+                    style={{ width: `${Math.round(it.progress * 100)}%` }}
+                  />
                 </div>
               )}
             </li>

@@ -29,14 +29,18 @@ export function MembersPanel({ projectId }: { projectId: string }) {
   }
   return (
     <details className="self-start rounded-xl border border-slate-800 bg-slate-900/40 p-4 text-sm">
-      <summary className="cursor-pointer text-slate-300 select-none">Members ({members.data?.length ?? '…'})</summary>
+      <summary className="cursor-pointer text-slate-300 select-none">
+        Members ({members.data?.length ?? '…'})
+      </summary>
       <ul className="mt-3 space-y-1">
         {members.data?.map((m) => (
           <li key={m.user.id} className="flex items-center justify-between text-xs">
             <span className="text-slate-200">
               {m.user.name} <span className="text-slate-500">{m.user.email}</span>
             </span>
-            <span className="rounded bg-slate-800 px-1.5 py-0.5 text-slate-300">{m.role.toLowerCase()}</span>
+            <span className="rounded bg-slate-800 px-1.5 py-0.5 text-slate-300">
+              {m.role.toLowerCase()}
+            </span>
           </li>
         ))}
       </ul>
@@ -49,14 +53,21 @@ export function MembersPanel({ projectId }: { projectId: string }) {
           placeholder="colleague@hospital.org"
           className="flex-1 rounded-md border border-slate-700 bg-slate-950 px-2 py-1 text-xs outline-none focus:border-sky-500"
         />
-        <select value={role} onChange={(e) => setRole(e.target.value as ProjectRole)} className="rounded-md border border-slate-700 bg-slate-950 px-2 py-1 text-xs">
+        <select
+          value={role}
+          onChange={(e) => setRole(e.target.value as ProjectRole)}
+          className="rounded-md border border-slate-700 bg-slate-950 px-2 py-1 text-xs"
+        >
           {PROJECT_ROLES.map((r) => (
             <option key={r} value={r}>
               {r.toLowerCase()}
             </option>
           ))}
         </select>
-        <button disabled={add.isPending} className="rounded-md bg-slate-100 px-3 py-1 text-xs font-medium text-slate-900 hover:bg-white">
+        <button
+          disabled={add.isPending}
+          className="rounded-md bg-slate-100 px-3 py-1 text-xs font-medium text-slate-900 hover:bg-white"
+        >
           Add
         </button>
       </form>

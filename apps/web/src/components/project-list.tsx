@@ -26,14 +26,24 @@ export function ProjectList({ canCreate }: { canCreate: boolean }) {
           const done = DONE_STATUSES.reduce((a, s) => a + (p.tasksByStatus[s] ?? 0), 0);
           const pct = total ? Math.round((100 * done) / total) : 0;
           return (
-            <li key={p.id} className="rounded-xl border border-slate-800 bg-slate-900/60 p-5 hover:border-slate-700">
+            <li
+              key={p.id}
+              className="rounded-xl border border-slate-800 bg-slate-900/60 p-5 hover:border-slate-700"
+            >
               <div className="flex items-start justify-between gap-3">
-                <Link href={`/projects/${p.id}`} className="text-base font-medium text-white hover:text-sky-300">
+                <Link
+                  href={`/projects/${p.id}`}
+                  className="text-base font-medium text-white hover:text-sky-300"
+                >
                   {p.name}
                 </Link>
-                <span className="rounded bg-slate-800 px-2 py-0.5 text-xs text-slate-300">{p.role.toLowerCase()}</span>
+                <span className="rounded bg-slate-800 px-2 py-0.5 text-xs text-slate-300">
+                  {p.role.toLowerCase()}
+                </span>
               </div>
-              {p.description && <p className="mt-1 line-clamp-2 text-sm text-slate-400">{p.description}</p>}
+              {p.description && (
+                <p className="mt-1 line-clamp-2 text-sm text-slate-400">{p.description}</p>
+              )}
               <div className="mt-4 h-1.5 overflow-hidden rounded bg-slate-800">
                 <div className="h-full bg-sky-500" style={{ width: `${pct}%` }} />
               </div>
@@ -50,7 +60,10 @@ export function ProjectList({ canCreate }: { canCreate: boolean }) {
                 >
                   Annotate
                 </Link>
-                <Link href={`/projects/${p.id}`} className="rounded-md border border-slate-700 px-3 py-1.5 text-sm hover:bg-slate-800">
+                <Link
+                  href={`/projects/${p.id}`}
+                  className="rounded-md border border-slate-700 px-3 py-1.5 text-sm hover:bg-slate-800"
+                >
                   Open
                 </Link>
               </div>
@@ -58,7 +71,9 @@ export function ProjectList({ canCreate }: { canCreate: boolean }) {
           );
         })}
       </ul>
-      {projects.data?.length === 0 && <p className="text-sm text-slate-500">You are not a member of any project yet.</p>}
+      {projects.data?.length === 0 && (
+        <p className="text-sm text-slate-500">You are not a member of any project yet.</p>
+      )}
       {canCreate && <CreateProjectForm />}
     </main>
   );
@@ -85,7 +100,10 @@ function CreateProjectForm() {
     create.mutate({ name, objectLabel, description: '' });
   }
   return (
-    <form onSubmit={submit} className="mt-10 flex flex-wrap items-end gap-3 rounded-xl border border-dashed border-slate-700 p-5">
+    <form
+      onSubmit={submit}
+      className="mt-10 flex flex-wrap items-end gap-3 rounded-xl border border-dashed border-slate-700 p-5"
+    >
       <label className="flex-1">
         <span className="mb-1 block text-xs text-slate-400">New project name</span>
         <input
@@ -104,7 +122,10 @@ function CreateProjectForm() {
           className="w-40 rounded-md border border-slate-700 bg-slate-950 px-3 py-2 text-sm outline-none focus:border-sky-500"
         />
       </label>
-      <button disabled={create.isPending} className="rounded-md bg-slate-100 px-4 py-2 text-sm font-medium text-slate-900 hover:bg-white">
+      <button
+        disabled={create.isPending}
+        className="rounded-md bg-slate-100 px-4 py-2 text-sm font-medium text-slate-900 hover:bg-white"
+      >
         Create project
       </button>
     </form>

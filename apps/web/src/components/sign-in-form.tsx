@@ -10,7 +10,9 @@ export function SignInForm() {
   const router = useRouter();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const signIn = useMutation(trpc.auth.signIn.mutationOptions({ onSuccess: () => router.replace('/projects') }));
+  const signIn = useMutation(
+    trpc.auth.signIn.mutationOptions({ onSuccess: () => router.replace('/projects') }),
+  );
 
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -18,7 +20,10 @@ export function SignInForm() {
   }
 
   return (
-    <form onSubmit={submit} className="space-y-4 rounded-xl border border-slate-800 bg-slate-900/80 p-6 shadow-2xl">
+    <form
+      onSubmit={submit}
+      className="space-y-4 rounded-xl border border-slate-800 bg-slate-900/80 p-6 shadow-2xl"
+    >
       <label className="block">
         <span className="mb-1 block text-xs font-medium text-slate-400">Email</span>
         <input

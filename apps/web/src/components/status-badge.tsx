@@ -10,7 +10,9 @@ const STATUS_STYLES: Record<string, string> = {
 
 export function StatusBadge({ status }: { status: string }) {
   return (
-    <span className={`rounded px-1.5 py-0.5 text-[10px] font-medium tracking-wide uppercase ${STATUS_STYLES[status] ?? 'bg-slate-800'}`}>
+    <span
+      className={`rounded px-1.5 py-0.5 text-[10px] font-medium tracking-wide uppercase ${STATUS_STYLES[status] ?? 'bg-slate-800'}`}
+    >
       {status.replace('_', ' ').toLowerCase()}
     </span>
   );

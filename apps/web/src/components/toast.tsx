@@ -1,6 +1,14 @@
 'use client';
 /** Error/info toasts: `const toast = useToast(); toast.error('...')`. Errors stay until dismissed. */
-import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from 'react';
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useMemo,
+  useRef,
+  useState,
+  type ReactNode,
+} from 'react';
 
 type ToastKind = 'error' | 'info' | 'success';
 interface Toast {
@@ -19,7 +27,10 @@ const ToastContext = createContext<ToastApi | null>(null);
 export function ToastProvider({ children }: { children: ReactNode }) {
   const [toasts, setToasts] = useState<Toast[]>([]);
   const nextId = useRef(1);
-  const dismiss = useCallback((id: number) => setToasts((all) => all.filter((t) => t.id !== id)), []);
+  const dismiss = useCallback(
+    (id: number) => setToasts((all) => all.filter((t) => t.id !== id)),
+    [],
+  );
   const push = useCallback(
     (kind: ToastKind, message: string) => {
       const id = nextId.current++;
@@ -29,13 +40,20 @@ export function ToastProvider({ children }: { children: ReactNode }) {
     [dismiss],
   );
   const api = useMemo<ToastApi>(
-    () => ({ error: (m) => push('error', m), info: (m) => push('info', m), success: (m) => push('success', m) }),
+    () => ({
+      error: (m) => push('error', m),
+      info: (m) => push('info', m),
+      success: (m) => push('success', m),
+    }),
     [push],
   );
   return (
     <ToastContext.Provider value={api}>
       {children}
-      <div className="pointer-events-none fixed top-24 left-1/2 z-50 flex w-[28rem] max-w-[90vw] -translate-x-1/2 flex-col gap-2" aria-live="polite">
+      <div
+        className="pointer-events-none fixed top-24 left-1/2 z-50 flex w-[28rem] max-w-[90vw] -translate-x-1/2 flex-col gap-2"
+        aria-live="polite"
+      >
         {toasts.map((t) => (
           <div
             key={t.id}
@@ -50,7 +68,11 @@ export function ToastProvider({ children }: { children: ReactNode }) {
             }`}
           >
             <span className="flex-1">{t.message}</span>
-            <button className="text-xs opacity-60 hover:opacity-100" onClick={() => dismiss(t.id)} aria-label="Dismiss">
+            <button
+              className="text-xs opacity-60 hover:opacity-100"
+              onClick={() => dismiss(t.id)}
+              aria-label="Dismiss"
+            >
               ✕
             </button>
           </div>

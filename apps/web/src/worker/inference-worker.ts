@@ -62,7 +62,12 @@ function forgetEmbeddings(predicate: (entry: CachedEmbedding) => boolean): void 
   }
 }
 
-function toImageLuminance(pixels: ArrayBuffer, width: number, height: number, bitDepth: number): Float32Array {
+function toImageLuminance(
+  pixels: ArrayBuffer,
+  width: number,
+  height: number,
+  bitDepth: number,
+): Float32Array {
   if (bitDepth === 16) {
     const samples = new Uint16Array(pixels);
     const out = new Float32Array(samples.length);
@@ -105,7 +110,13 @@ async function loadModel(requestId: number, model: ModelRef): Promise<void> {
       previousVersion,
     });
   } catch (error) {
-    post({ type: 'modelFailed', requestId, model, error: (error as Error).message, keptVersion: current?.version ?? null });
+    post({
+      type: 'modelFailed',
+      requestId,
+      model,
+      error: (error as Error).message,
+      keptVersion: current?.version ?? null,
+    });
   }
 }
 
@@ -118,12 +129,20 @@ async function predict(request: Extract<WorkerRequest, { type: 'predict' }>): Pr
     if (!img || img.imageId !== imageId) throw new Error('the image is not loaded in the worker');
     const t0 = performance.now();
     const first: ClickPrompt | undefined = clicks[0];
-    const cropBox: Box | null = box ?? (first ? clickCropBox(first, img.width, img.height, model.manifest.crop.minCropSize * 2) : null);
+    const cropBox: Box | null =
+      box ??
+      (first
+        ? clickCropBox(first, img.width, img.height, model.manifest.crop.minCropSize * 2)
+        : null);
     if (!cropBox) throw new Error('a prediction needs a box or at least one click');
     const cropKey = JSON.stringify(cropBox);
     let cached = embeddings.get(objectId);
     let encoderMs = 0;
-    const reused = !!cached && cached.modelVersionId === model.modelVersionId && cached.imageId === imageId && cached.cropKey === cropKey;
+    const reused =
+      !!cached &&
+      cached.modelVersionId === model.modelVersionId &&
+      cached.imageId === imageId &&
+      cached.cropKey === cropKey;
     if (!reused) {
       if (cached) disposeEmbedding(cached.embedding);
       const te = performance.now();
@@ -133,7 +152,13 @@ async function predict(request: Extract<WorkerRequest, { type: 'predict' }>): Pr
       embeddings.set(objectId, cached);
     }
     const td = performance.now();
-    const decoded = await model.decode((cached as CachedEmbedding).embedding, box, clicks, img.width, img.height);
+    const decoded = await model.decode(
+      (cached as CachedEmbedding).embedding,
+      box,
+      clicks,
+      img.width,
+      img.height,
+    );
     const decoderMs = performance.now() - td;
     const totalMs = performance.now() - t0;
     return {
@@ -147,20 +172,39 @@ async function predict(request: Extract<WorkerRequest, { type: 'predict' }>): Pr
       masks: decoded.masks,
       iouPredictions: decoded.iouPredictions,
       encoderReused: reused,
-      timings: { encoderMs, decoderMs, otherMs: Math.max(0, totalMs - encoderMs - decoderMs), totalMs },
+      timings: {
+        encoderMs,
+        decoderMs,
+        otherMs: Math.max(0, totalMs - encoderMs - decoderMs),
+        totalMs,
+      },
     };
   });
-  post({ type: 'prediction', result }, result.masks.map((m) => m.buffer as ArrayBuffer));
+  post(
+    { type: 'prediction', result },
+    result.masks.map((m) => m.buffer as ArrayBuffer),
+  );
 }
 
 self.onmessage = (event: MessageEvent<WorkerRequest>) => {
   const message = event.data;
   const fail = (requestId: number) => (error: unknown) =>
-    post({ type: 'error', requestId, error: error instanceof Error ? error.message : String(error) });
+    post({
+      type: 'error',
+      requestId,
+      error: error instanceof Error ? error.message : String(error),
+    });
   switch (message.type) {
     case 'init':
       runtime(message.preferWebGpu)
-        .then((rt) => post({ type: 'ready', backend: rt.backend, threads: rt.threads, crossOriginIsolated: self.crossOriginIsolated }))
+        .then((rt) =>
+          post({
+            type: 'ready',
+            backend: rt.backend,
+            threads: rt.threads,
+            crossOriginIsolated: self.crossOriginIsolated,
+          }),
+        )
         .catch(fail(0));
       break;
     case 'loadModel':
@@ -175,10 +219,17 @@ self.onmessage = (event: MessageEvent<WorkerRequest>) => {
             imageId: message.imageId,
             width: message.width,
             height: message.height,
-            luminance: toImageLuminance(message.pixels, message.width, message.height, message.bitDepth),
+            luminance: toImageLuminance(
+              message.pixels,
+              message.width,
+              message.height,
+              message.bitDepth,
+            ),
           };
         })
-        .then(() => post({ type: 'imageReady', requestId: message.requestId, imageId: message.imageId }))
+        .then(() =>
+          post({ type: 'imageReady', requestId: message.requestId, imageId: message.imageId }),
+        )
         .catch(fail(message.requestId));
       break;
     case 'predict':

@@ -28,23 +28,32 @@ async function download(url: string, fetchFile: FetchFile): Promise<Uint8Array> 
   } catch (error) {
     throw new ModelDownloadError(`could not download ${url}: ${(error as Error).message}`);
   }
-  if (!response.ok) throw new ModelDownloadError(`could not download ${url}: HTTP ${response.status}`);
+  if (!response.ok)
+    throw new ModelDownloadError(`could not download ${url}: HTTP ${response.status}`);
   return new Uint8Array(await response.arrayBuffer());
 }
 
 async function verify(bytes: Uint8Array, expected: string, what: string): Promise<void> {
   const actual = await sha256Hex(bytes);
-  if (actual !== expected) throw new ModelDownloadError(`${what} failed its integrity check (sha256 ${actual.slice(0, 12)}…, expected ${expected.slice(0, 12)}…)`);
+  if (actual !== expected)
+    throw new ModelDownloadError(
+      `${what} failed its integrity check (sha256 ${actual.slice(0, 12)}…, expected ${expected.slice(0, 12)}…)`,
+    );
 }
 
-export async function loadModelFiles(model: Pick<ModelRef, 'baseUrl' | 'manifestSha256'>, fetchFile: FetchFile = sameOriginFetch): Promise<ModelFiles> {
+export async function loadModelFiles(
+  model: Pick<ModelRef, 'baseUrl' | 'manifestSha256'>,
+  fetchFile: FetchFile = sameOriginFetch,
+): Promise<ModelFiles> {
   const manifestBytes = await download(`${model.baseUrl}/${MODEL_FILES.manifest}`, fetchFile);
   if (model.manifestSha256) await verify(manifestBytes, model.manifestSha256, MODEL_FILES.manifest);
   let manifest: ModelManifest;
   try {
     manifest = parseManifest(JSON.parse(new TextDecoder().decode(manifestBytes)));
   } catch (error) {
-    throw new ModelDownloadError(`${MODEL_FILES.manifest} is not a valid model manifest: ${(error as Error).message}`);
+    throw new ModelDownloadError(
+      `${MODEL_FILES.manifest} is not a valid model manifest: ${(error as Error).message}`,
+    );
   }
   const [encoder, decoder] = await Promise.all([
     download(`${model.baseUrl}/${MODEL_FILES.encoder}`, fetchFile),

@@ -36,12 +36,19 @@ export function ortThreadsFor(cores: number): number {
 
 export async function createOrtRuntime(preferWebGpu: boolean): Promise<OrtRuntime> {
   const webgpu = preferWebGpu && (await hasWebGpu());
-  const ort: Ort = webgpu ? await import('onnxruntime-web/webgpu') : await import('onnxruntime-web/wasm');
+  const ort: Ort = webgpu
+    ? await import('onnxruntime-web/webgpu')
+    : await import('onnxruntime-web/wasm');
   const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
   const threads = isolated ? ortThreadsFor(navigator.hardwareConcurrency || 1) : 1;
   ort.env.wasm.wasmPaths = `${self.location.origin}/ort/`;
   ort.env.wasm.numThreads = threads;
   ort.env.wasm.proxy = false; // already in a worker
   ort.env.logLevel = 'error';
-  return { ort, backend: webgpu ? 'webgpu' : 'wasm', threads, executionProviders: webgpu ? ['webgpu', 'wasm'] : ['wasm'] };
+  return {
+    ort,
+    backend: webgpu ? 'webgpu' : 'wasm',
+    threads,
+    executionProviders: webgpu ? ['webgpu', 'wasm'] : ['wasm'],
+  };
 }

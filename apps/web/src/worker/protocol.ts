@@ -18,7 +18,15 @@ export interface ModelRef {
 export type WorkerRequest =
   | { type: 'init'; preferWebGpu: boolean }
   | { type: 'loadModel'; requestId: number; model: ModelRef }
-  | { type: 'setImage'; requestId: number; imageId: string; width: number; height: number; bitDepth: number; pixels: ArrayBuffer }
+  | {
+      type: 'setImage';
+      requestId: number;
+      imageId: string;
+      width: number;
+      height: number;
+      bitDepth: number;
+      pixels: ArrayBuffer;
+    }
   | {
       type: 'predict';
       requestId: number;
@@ -56,8 +64,21 @@ export interface PredictionResult {
 export type WorkerResponse =
   | { type: 'ready'; backend: 'webgpu' | 'wasm'; threads: number; crossOriginIsolated: boolean }
   | { type: 'modelLoading'; requestId: number; model: ModelRef }
-  | { type: 'modelReady'; requestId: number; model: ModelRef; manifestVersion: string; loadMs: number; previousVersion: number | null }
-  | { type: 'modelFailed'; requestId: number; model: ModelRef; error: string; keptVersion: number | null }
+  | {
+      type: 'modelReady';
+      requestId: number;
+      model: ModelRef;
+      manifestVersion: string;
+      loadMs: number;
+      previousVersion: number | null;
+    }
+  | {
+      type: 'modelFailed';
+      requestId: number;
+      model: ModelRef;
+      error: string;
+      keptVersion: number | null;
+    }
   | { type: 'imageReady'; requestId: number; imageId: string }
   | { type: 'prediction'; result: PredictionResult }
   | { type: 'error'; requestId: number; error: string };

@@ -18,7 +18,8 @@ const H = 120;
 function syntheticImage(): Float32Array {
   const lum = new Float32Array(W * H);
   for (let y = 0; y < H; y++)
-    for (let x = 0; x < W; x++) lum[y * W + x] = 0.1 + 0.8 * Math.exp(-((x - 90) ** 2 + (y - 60) ** 2) / (2 * 12 ** 2));
+    for (let x = 0; x < W; x++)
+      lum[y * W + x] = 0.1 + 0.8 * Math.exp(-((x - 90) ** 2 + (y - 60) ** 2) / (2 * 12 ** 2));
   return lum;
 }
 
@@ -31,7 +32,12 @@ describe('Segmenter (onnxruntime-web wasm)', () => {
 
   beforeAll(async () => {
     ort.env.wasm.numThreads = 1;
-    segmenter = await Segmenter.create({ ort, backend: 'wasm', threads: 1, executionProviders: ['wasm'] }, { manifest, encoder, decoder }, 'mv1', 1);
+    segmenter = await Segmenter.create(
+      { ort, backend: 'wasm', threads: 1, executionProviders: ['wasm'] },
+      { manifest, encoder, decoder },
+      'mv1',
+      1,
+    );
   });
   afterAll(async () => {
     await segmenter?.release();
@@ -59,7 +65,14 @@ describe('Segmenter (onnxruntime-web wasm)', () => {
     expect(refLogits).toHaveLength(4);
     // Same single-mask output: thresholds may flip a handful of boundary pixels at most.
     const { pasteMaskLogits } = await import('@loupe/prompts');
-    const refMask = pasteMaskLogits(refLogits[0]!, manifest.maskSize, ref.crop, W, H, manifest.maskThreshold).data;
+    const refMask = pasteMaskLogits(
+      refLogits[0]!,
+      manifest.maskSize,
+      ref.crop,
+      W,
+      H,
+      manifest.maskThreshold,
+    ).data;
     let differing = 0;
     for (let i = 0; i < refMask.length; i++) if (refMask[i] !== web.masks[0]![i]) differing++;
     expect(differing).toBeLessThanOrEqual(5);

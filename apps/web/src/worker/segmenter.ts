@@ -11,7 +11,13 @@ import {
   preprocessCrop,
   type ModelManifest,
 } from '@loupe/model';
-import { pasteMaskLogits, promptsToModelInputs, type Box, type ClickPrompt, type CropTransform } from '@loupe/prompts';
+import {
+  pasteMaskLogits,
+  promptsToModelInputs,
+  type Box,
+  type ClickPrompt,
+  type CropTransform,
+} from '@loupe/prompts';
 import type { ModelFiles } from './load-model-files';
 import type { Ort, OrtRuntime } from './ort-runtime';
 
@@ -39,13 +45,25 @@ export class Segmenter {
     private readonly decoder: Session,
   ) {}
 
-  static async create(runtime: OrtRuntime, files: ModelFiles, modelVersionId: string, version: number): Promise<Segmenter> {
-    const options = { executionProviders: runtime.executionProviders, graphOptimizationLevel: 'all' as const };
+  static async create(
+    runtime: OrtRuntime,
+    files: ModelFiles,
+    modelVersionId: string,
+    version: number,
+  ): Promise<Segmenter> {
+    const options = {
+      executionProviders: runtime.executionProviders,
+      graphOptimizationLevel: 'all' as const,
+    };
     const encoder = await runtime.ort.InferenceSession.create(files.encoder, options);
     const decoder = await runtime.ort.InferenceSession.create(files.decoder, options);
     const missing = [
-      ...Object.values(ENCODER_INPUT).filter((n) => !encoder.inputNames.includes(n)).map((n) => `encoder input ${n}`),
-      ...Object.values(DECODER_INPUT).filter((n) => !decoder.inputNames.includes(n)).map((n) => `decoder input ${n}`),
+      ...Object.values(ENCODER_INPUT)
+        .filter((n) => !encoder.inputNames.includes(n))
+        .map((n) => `encoder input ${n}`),
+      ...Object.values(DECODER_INPUT)
+        .filter((n) => !decoder.inputNames.includes(n))
+        .map((n) => `decoder input ${n}`),
     ];
     if (missing.length) {
       await Promise.all([encoder.release(), decoder.release()]);
@@ -54,7 +72,12 @@ export class Segmenter {
     return new Segmenter(runtime, files.manifest, modelVersionId, version, encoder, decoder);
   }
 
-  async encode(luminance: Float32Array, width: number, height: number, cropBox: Box): Promise<CropEmbedding> {
+  async encode(
+    luminance: Float32Array,
+    width: number,
+    height: number,
+    cropBox: Box,
+  ): Promise<CropEmbedding> {
     const m = this.manifest;
     const { crop, input } = preprocessCrop(luminance, width, height, cropBox, {
       inputSize: m.inputSize,
@@ -63,14 +86,22 @@ export class Segmenter {
       eps: m.preprocessing.eps,
     });
     const s = m.inputSize;
-    const out = await this.encoder.run({ [ENCODER_INPUT.image]: new this.runtime.ort.Tensor('float32', input, [1, 1, s, s]) });
+    const out = await this.encoder.run({
+      [ENCODER_INPUT.image]: new this.runtime.ort.Tensor('float32', input, [1, 1, s, s]),
+    });
     const imageEmbedding = out[ENCODER_OUTPUT.imageEmbedding];
     const highResFeatures = out[ENCODER_OUTPUT.highResFeatures];
     if (!imageEmbedding || !highResFeatures) throw new Error('encoder returned no embeddings');
     return { crop, imageEmbedding, highResFeatures };
   }
 
-  async decode(embedding: CropEmbedding, box: Box | null, clicks: readonly ClickPrompt[], width: number, height: number): Promise<DecodedMasks> {
+  async decode(
+    embedding: CropEmbedding,
+    box: Box | null,
+    clicks: readonly ClickPrompt[],
+    width: number,
+    height: number,
+  ): Promise<DecodedMasks> {
     const { coords, labels, count } = promptsToModelInputs(box, clicks, embedding.crop);
     const { Tensor } = this.runtime.ort;
     const out = await this.decoder.run({
@@ -88,7 +119,14 @@ export class Segmenter {
     const plane = size * size;
     const masks: Uint8Array[] = [];
     for (let k = 0; k * plane < logits.length; k++) {
-      const mask = pasteMaskLogits(logits.subarray(k * plane, (k + 1) * plane), size, embedding.crop, width, height, this.manifest.maskThreshold);
+      const mask = pasteMaskLogits(
+        logits.subarray(k * plane, (k + 1) * plane),
+        size,
+        embedding.crop,
+        width,
+        height,
+        this.manifest.maskThreshold,
+      );
       masks.push(mask.data);
     }
     masksTensor.dispose();

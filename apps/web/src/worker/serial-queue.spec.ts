@@ -5,15 +5,17 @@ describe('SerialQueue', () => {
   it('runs jobs one at a time in submission order, even when a job fails', async () => {
     const queue = new SerialQueue();
     const log: string[] = [];
-    const job = (name: string, ms: number, fail = false) => () =>
-      new Promise<string>((resolve, reject) => {
-        log.push(`start ${name}`);
-        setTimeout(() => {
-          log.push(`end ${name}`);
-          if (fail) reject(new Error(name));
-          else resolve(name);
-        }, ms);
-      });
+    const job =
+      (name: string, ms: number, fail = false) =>
+      () =>
+        new Promise<string>((resolve, reject) => {
+          log.push(`start ${name}`);
+          setTimeout(() => {
+            log.push(`end ${name}`);
+            if (fail) reject(new Error(name));
+            else resolve(name);
+          }, ms);
+        });
     const a = queue.run(job('a', 20));
     const b = queue.run(job('b', 1, true));
     const c = queue.run(job('c', 5));

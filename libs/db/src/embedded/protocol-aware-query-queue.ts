@@ -33,7 +33,11 @@ export class ProtocolAwareQueryQueue {
 
   constructor(private readonly db: PGlite) {}
 
-  enqueue(handlerId: number, message: Uint8Array, onData: (data: Uint8Array) => void): Promise<number> {
+  enqueue(
+    handlerId: number,
+    message: Uint8Array,
+    onData: (data: Uint8Array) => void,
+  ): Promise<number> {
     return new Promise<number>((resolve, reject) => {
       this.queue.push({ handlerId, message, onData, resolve, reject });
       void this.processQueue();

@@ -66,7 +66,8 @@ export async function startEmbeddedDatabase(
     maxConnections: options.maxConnections ?? 64,
   });
   // Replace the per-message queue with one that keeps extended-query cycles together (see its docs).
-  (server as unknown as { queryQueue: ProtocolAwareQueryQueue }).queryQueue = new ProtocolAwareQueryQueue(db);
+  (server as unknown as { queryQueue: ProtocolAwareQueryQueue }).queryQueue =
+    new ProtocolAwareQueryQueue(db);
   try {
     await server.start();
   } catch (error) {

@@ -14,7 +14,9 @@ export default async function SignInPage() {
             <div className="h-5 w-5 rounded-full bg-sky-400/80" />
           </div>
           <h1 className="text-2xl font-semibold tracking-tight text-white">Loupe</h1>
-          <p className="mt-1 text-sm text-slate-400">Segmentation labeling that learns while you label</p>
+          <p className="mt-1 text-sm text-slate-400">
+            Segmentation labeling that learns while you label
+          </p>
         </div>
         <SignInForm />
       </div>

@@ -5,7 +5,13 @@
  * (leases, saves, statuses) live on the server; this component orchestrates.
  */
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { decodeMaskBytes, encodeMaskBytes, type Box, type BrushStroke, type Point } from '@loupe/prompts';
+import {
+  decodeMaskBytes,
+  encodeMaskBytes,
+  type Box,
+  type BrushStroke,
+  type Point,
+} from '@loupe/prompts';
 import type { inferRouterOutputs } from '@trpc/server';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
@@ -39,7 +45,12 @@ import { testHooks } from './loupe-test-hooks';
 import { ACTIVE_COLOR, OBJECT_COLORS } from './mask-overlay';
 import { useModelRuntime } from './use-model-runtime';
 import { ViewerCanvas, type Tool, type ViewerHandle } from './viewer-canvas';
-import { autoWindow, fullRangeWindow, renderWindowedCanvas, type WindowLevel } from './window-level';
+import {
+  autoWindow,
+  fullRangeWindow,
+  renderWindowedCanvas,
+  type WindowLevel,
+} from './window-level';
 
 type TaskView = NonNullable<inferRouterOutputs<AppRouter>['queue']['next']>;
 
@@ -55,8 +66,18 @@ const LEASE_RENEW_MS = 60_000;
 const IDLE_AFTER_MS = 60_000;
 const TOOLS: { tool: Tool; label: string; key: string; hint: string }[] = [
   { tool: 'box', label: 'Box', key: 'B', hint: 'Drag a box around the lesion' },
-  { tool: 'positive', label: 'Add', key: 'P', hint: 'Click to add a positive point (right-click: negative)' },
-  { tool: 'negative', label: 'Remove', key: 'N', hint: 'Click to add a negative point (right-click: positive)' },
+  {
+    tool: 'positive',
+    label: 'Add',
+    key: 'P',
+    hint: 'Click to add a positive point (right-click: negative)',
+  },
+  {
+    tool: 'negative',
+    label: 'Remove',
+    key: 'N',
+    hint: 'Click to add a negative point (right-click: positive)',
+  },
   { tool: 'brush', label: 'Brush', key: 'R', hint: 'Paint the mask' },
   { tool: 'eraser', label: 'Eraser', key: 'E', hint: 'Erase from the mask' },
   { tool: 'pan', label: 'Pan', key: 'H', hint: 'Drag to pan (or hold Space)' },
@@ -78,7 +99,9 @@ function maskPixelCount(mask: Uint8Array): number {
 async function fetchRawImage(imageId: string): Promise<LoadedImage> {
   const response = await fetch(`/api/images/${imageId}/raw`);
   if (!response.ok) {
-    const body = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
+    const body = (await response.json().catch(() => null)) as {
+      error?: { message?: string };
+    } | null;
     throw new Error(body?.error?.message ?? `could not load the image (HTTP ${response.status})`);
   }
   const width = Number(response.headers.get('X-Image-Width'));
@@ -86,7 +109,8 @@ async function fetchRawImage(imageId: string): Promise<LoadedImage> {
   const bitDepth = Number(response.headers.get('X-Image-Bit-Depth'));
   const buffer = await response.arrayBuffer();
   const samples = bitDepth === 16 ? new Uint16Array(buffer) : new Uint8Array(buffer);
-  if (samples.length !== width * height) throw new Error(`image data has ${samples.length} samples, expected ${width}x${height}`);
+  if (samples.length !== width * height)
+    throw new Error(`image data has ${samples.length} samples, expected ${width}x${height}`);
   return { id: imageId, width, height, bitDepth, samples };
 }
 
@@ -108,7 +132,13 @@ export function AnnotateWorkspace({ projectId }: { projectId: string }) {
   const [brushRadius, setBrushRadius] = useState(6);
   const [overlayOpacity, setOverlayOpacity] = useState(0.45);
   const [showMasks, setShowMasks] = useState(true);
-  const [latency, setLatency] = useState<{ proposalMs: number; encoderMs: number; decoderMs: number; kind: string; version: number } | null>(null);
+  const [latency, setLatency] = useState<{
+    proposalMs: number;
+    encoderMs: number;
+    decoderMs: number;
+    kind: string;
+    version: number;
+  } | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [leaseLost, setLeaseLost] = useState(false);
   const [flagging, setFlagging] = useState(false);
@@ -141,14 +171,23 @@ export function AnnotateWorkspace({ projectId }: { projectId: string }) {
   const model = useModelRuntime(
     projectId,
     (from, to) => {
-      if (from !== null && from !== to) toast.info(`Model updated: v${from} → v${to} (no reload needed)`);
+      if (from !== null && from !== to)
+        toast.info(`Model updated: v${from} → v${to} (no reload needed)`);
     },
     (message) => toast.error(message),
   );
   const currentModel = model.state.current;
 
   const record = useCallback(
-    (type: InteractionType, extra: { objectId?: string | null; payload?: Record<string, unknown>; latencyMs?: number; modelVersionId?: string | null } = {}) => {
+    (
+      type: InteractionType,
+      extra: {
+        objectId?: string | null;
+        payload?: Record<string, unknown>;
+        latencyMs?: number;
+        modelVersionId?: string | null;
+      } = {},
+    ) => {
       const t = taskRef.current;
       if (!t) return;
       recorder.record(t.id, { type, ...extra });
@@ -176,17 +215,23 @@ export function AnnotateWorkspace({ projectId }: { projectId: string }) {
       hooks.imageId = view.image.id;
       hooks.ready = false;
       const loaded = await fetchRawImage(view.image.id);
-      const existing = view.annotations.map((a) => loadedObject(a.objectId, decodeMaskBytes(base64ToBytes(a.finalRle)).data));
+      const existing = view.annotations.map((a) =>
+        loadedObject(a.objectId, decodeMaskBytes(base64ToBytes(a.finalRle)).data),
+      );
       setHistory(initialHistory(loaded.width, loaded.height, existing));
       setWindowLevel(loaded.bitDepth === 16 ? autoWindow(loaded.samples, 16) : fullRangeWindow(8));
       setImage(loaded);
       const copy = loaded.samples.slice().buffer as ArrayBuffer;
       const worker = model.clientRef.current;
-      if (worker) await worker.setImage(loaded.id, loaded.width, loaded.height, loaded.bitDepth, copy);
+      if (worker)
+        await worker.setImage(loaded.id, loaded.width, loaded.height, loaded.bitDepth, copy);
       setImageReady(true);
       hooks.ready = true;
       openedAt.current = Date.now();
-      recorder.record(view.id, { type: 'IMAGE_OPENED', payload: { width: loaded.width, height: loaded.height, bitDepth: loaded.bitDepth } });
+      recorder.record(view.id, {
+        type: 'IMAGE_OPENED',
+        payload: { width: loaded.width, height: loaded.height, bitDepth: loaded.bitDepth },
+      });
     },
     [model.clientRef, recorder],
   );
@@ -207,7 +252,8 @@ export function AnnotateWorkspace({ projectId }: { projectId: string }) {
     started.current = true;
     void (async () => {
       try {
-        if (requestedTaskId) await loadTask(await open.mutateAsync({ projectId, taskId: requestedTaskId }));
+        if (requestedTaskId)
+          await loadTask(await open.mutateAsync({ projectId, taskId: requestedTaskId }));
         else await loadTask(await next.mutateAsync({ projectId }));
       } catch (error) {
         toast.error(errorMessage(error));
@@ -236,7 +282,11 @@ export function AnnotateWorkspace({ projectId }: { projectId: string }) {
 
   // ---------------------------------------------------------------- model interaction
   /** A proposal waiting to be drawn: PROPOSAL_SHOWN is recorded from the frame that shows it. */
-  const pendingShown = useRef<{ result: PredictionResult; kind: 'box' | 'click'; t0: number } | null>(null);
+  const pendingShown = useRef<{
+    result: PredictionResult;
+    kind: 'box' | 'click';
+    t0: number;
+  } | null>(null);
   const onFrame = useCallback(() => {
     const pending = pendingShown.current;
     if (!pending) return;
@@ -264,7 +314,13 @@ export function AnnotateWorkspace({ projectId }: { projectId: string }) {
       proposalMs,
       encoderReused: result.encoderReused,
     };
-    setLatency({ proposalMs, encoderMs: result.timings.encoderMs, decoderMs: result.timings.decoderMs, kind, version: result.version });
+    setLatency({
+      proposalMs,
+      encoderMs: result.timings.encoderMs,
+      decoderMs: result.timings.decoderMs,
+      kind,
+      version: result.version,
+    });
     record('PROPOSAL_SHOWN', {
       objectId,
       latencyMs: proposalMs,
@@ -281,7 +337,13 @@ export function AnnotateWorkspace({ projectId }: { projectId: string }) {
   }, [record]);
 
   const predict = useCallback(
-    (objectId: string, box: Box | null, clicks: { x: number; y: number; positive: boolean }[], kind: 'box' | 'click', t0: number) => {
+    (
+      objectId: string,
+      box: Box | null,
+      clicks: { x: number; y: number; positive: boolean }[],
+      kind: 'box' | 'click',
+      t0: number,
+    ) => {
       const worker = model.clientRef.current;
       const img = image;
       if (!worker || !img) return;
@@ -316,7 +378,11 @@ export function AnnotateWorkspace({ projectId }: { projectId: string }) {
       setHistory((h) => commit(h, nextState));
       if (!object) return;
       statsRef.current.set(object.id, { clicks: 0, strokes: 0 });
-      record('BOX', { objectId: object.id, payload: { box }, modelVersionId: currentModel?.modelVersionId ?? null });
+      record('BOX', {
+        objectId: object.id,
+        payload: { box },
+        modelVersionId: currentModel?.modelVersionId ?? null,
+      });
       predict(object.id, box, [], 'box', t0);
     },
     [currentModel, predict, record],
@@ -331,7 +397,11 @@ export function AnnotateWorkspace({ projectId }: { projectId: string }) {
       if (!object) return;
       const stats = statsRef.current.get(object.id) ?? { clicks: 0, strokes: 0 };
       statsRef.current.set(object.id, { ...stats, clicks: stats.clicks + 1 });
-      record(positive ? 'POSITIVE_POINT' : 'NEGATIVE_POINT', { objectId: object.id, payload: { x: point.x, y: point.y }, modelVersionId: currentModel?.modelVersionId ?? null });
+      record(positive ? 'POSITIVE_POINT' : 'NEGATIVE_POINT', {
+        objectId: object.id,
+        payload: { x: point.x, y: point.y },
+        modelVersionId: currentModel?.modelVersionId ?? null,
+      });
       predict(object.id, object.box, object.clicks, 'click', t0);
     },
     [currentModel, predict, record],
@@ -386,8 +456,14 @@ export function AnnotateWorkspace({ projectId }: { projectId: string }) {
         taskId: t.id,
         objectId: object.id,
         expectedRevision: revisionRef.current,
-        finalRle: bytesToBase64(encodeMaskBytes({ width: img.width, height: img.height, data: object.mask })),
-        proposalRle: proposalMask ? bytesToBase64(encodeMaskBytes({ width: img.width, height: img.height, data: proposalMask })) : null,
+        finalRle: bytesToBase64(
+          encodeMaskBytes({ width: img.width, height: img.height, data: object.mask }),
+        ),
+        proposalRle: proposalMask
+          ? bytesToBase64(
+              encodeMaskBytes({ width: img.width, height: img.height, data: proposalMask }),
+            )
+          : null,
         modelVersionId: object.proposal?.modelVersionId ?? null,
         clicks: stats.clicks,
         brushStrokes: stats.strokes,
@@ -402,10 +478,19 @@ export function AnnotateWorkspace({ projectId }: { projectId: string }) {
       record('ACCEPT', {
         objectId: object.id,
         modelVersionId: object.proposal?.modelVersionId ?? null,
-        payload: { area: saved.area, editPixels: saved.editPixels, chosenOutput: object.chosenOutput, saveMs },
+        payload: {
+          area: saved.area,
+          editPixels: saved.editPixels,
+          chosenOutput: object.chosenOutput,
+          saveMs,
+        },
       });
       // Saved work is not undoable locally (the server has it); the history restarts here.
-      setHistory((h) => ({ past: [], present: markAccepted(h.present, object.id, object.mask as Uint8Array), future: [] }));
+      setHistory((h) => ({
+        past: [],
+        present: markAccepted(h.present, object.id, object.mask as Uint8Array),
+        future: [],
+      }));
       model.clientRef.current?.forgetObject(object.id);
       toast.success(`Object saved (${saved.area} px)`);
     } catch (error) {
@@ -422,12 +507,21 @@ export function AnnotateWorkspace({ projectId }: { projectId: string }) {
       setBusy(kind === 'submit' ? 'Submitting…' : kind === 'skip' ? 'Skipping…' : 'Flagging…');
       try {
         record(kind === 'submit' ? 'IMAGE_CLOSED' : kind === 'skip' ? 'SKIP' : 'FLAG', {
-          payload: { seconds: (Date.now() - openedAt.current) / 1000, ...(reason ? { reason } : {}) },
+          payload: {
+            seconds: (Date.now() - openedAt.current) / 1000,
+            ...(reason ? { reason } : {}),
+          },
         });
         await recorder.flush();
-        if (kind === 'submit') await client.tasks.submit.mutate({ projectId, taskId: t.id, expectedRevision: revisionRef.current });
+        if (kind === 'submit')
+          await client.tasks.submit.mutate({
+            projectId,
+            taskId: t.id,
+            expectedRevision: revisionRef.current,
+          });
         else if (kind === 'skip') await client.tasks.skip.mutate({ projectId, taskId: t.id });
-        else await client.tasks.flag.mutate({ projectId, taskId: t.id, reason: reason ?? 'flagged' });
+        else
+          await client.tasks.flag.mutate({ projectId, taskId: t.id, reason: reason ?? 'flagged' });
         if (requestedTaskId) router.replace(`/projects/${projectId}/annotate`);
         await loadNext();
       } catch (error) {
@@ -446,7 +540,11 @@ export function AnnotateWorkspace({ projectId }: { projectId: string }) {
     // Saved objects (also ones reopened for correction) are deleted on the server too.
     if (object.accepted || object.savedMask) {
       try {
-        const result = await client.annotations.remove.mutate({ projectId, taskId: t.id, objectId: object.id });
+        const result = await client.annotations.remove.mutate({
+          projectId,
+          taskId: t.id,
+          objectId: object.id,
+        });
         revisionRef.current = result.revision;
         setHistory((h) => ({ past: [], present: removeObject(h.present, object.id), future: [] }));
         record('REJECT', { objectId: object.id, payload: { deleted: true } });
@@ -525,7 +623,11 @@ export function AnnotateWorkspace({ projectId }: { projectId: string }) {
         const object = activeObject(historyRef.current.present);
         if (object?.proposal && index < object.proposal.masks.length) {
           setHistory((h) => commit(h, chooseOutput(h.present, index)));
-          record('MULTIMASK_SELECTED', { objectId: object.id, payload: { index }, modelVersionId: object.proposal.modelVersionId });
+          record('MULTIMASK_SELECTED', {
+            objectId: object.id,
+            payload: { index },
+            modelVersionId: object.proposal.modelVersionId,
+          });
         }
         return;
       }
@@ -575,14 +677,23 @@ export function AnnotateWorkspace({ projectId }: { projectId: string }) {
   const present = history.present;
   const active = activeObject(present);
   const acceptedCount = present.objects.filter((o) => o.accepted).length;
-  const modelLabel = currentModel ? `v${currentModel.version}` : model.state.loading ? `loading v${model.state.loading.version}…` : 'loading…';
+  const modelLabel = currentModel
+    ? `v${currentModel.version}`
+    : model.state.loading
+      ? `loading v${model.state.loading.version}…`
+      : 'loading…';
 
   if (queueEmpty) {
     return (
       <div className="flex h-full flex-col items-center justify-center gap-3 text-center">
         <p className="text-lg text-white">Nothing left to annotate</p>
-        <p className="text-sm text-slate-400">Every image is labeled, under review, or being annotated by someone else.</p>
-        <button onClick={() => void loadNext()} className="mt-2 rounded-md border border-slate-700 px-3 py-1.5 text-sm hover:bg-slate-800">
+        <p className="text-sm text-slate-400">
+          Every image is labeled, under review, or being annotated by someone else.
+        </p>
+        <button
+          onClick={() => void loadNext()}
+          className="mt-2 rounded-md border border-slate-700 px-3 py-1.5 text-sm hover:bg-slate-800"
+        >
           Check again
         </button>
       </div>
@@ -603,7 +714,10 @@ export function AnnotateWorkspace({ projectId }: { projectId: string }) {
             </span>
           )}
           {task?.status === 'IN_PROGRESS' && task.reviews[0]?.decision === 'SENT_BACK' && (
-            <span className="rounded bg-rose-900/60 px-2 py-0.5 text-xs text-rose-100" title={task.reviews[0].comment}>
+            <span
+              className="rounded bg-rose-900/60 px-2 py-0.5 text-xs text-rose-100"
+              title={task.reviews[0].comment}
+            >
               Sent back: {task.reviews[0].comment}
             </span>
           )}
@@ -617,7 +731,9 @@ export function AnnotateWorkspace({ projectId }: { projectId: string }) {
               aria-pressed={tool === t.tool}
               onClick={() => setTool(t.tool)}
               className={`flex items-center gap-1.5 rounded-md px-2.5 py-1 text-xs ${
-                tool === t.tool ? 'bg-sky-600 text-white shadow-inner' : 'text-slate-300 hover:bg-slate-800'
+                tool === t.tool
+                  ? 'bg-sky-600 text-white shadow-inner'
+                  : 'text-slate-300 hover:bg-slate-800'
               }`}
             >
               {t.label}
@@ -625,16 +741,30 @@ export function AnnotateWorkspace({ projectId }: { projectId: string }) {
             </button>
           ))}
           <span className="mx-1 h-5 w-px bg-slate-700" />
-          <button title="Undo (Ctrl+Z)" onClick={() => setHistory(undo)} disabled={!history.past.length} className="rounded-md px-2 py-1 text-xs text-slate-300 hover:bg-slate-800 disabled:opacity-30">
+          <button
+            title="Undo (Ctrl+Z)"
+            onClick={() => setHistory(undo)}
+            disabled={!history.past.length}
+            className="rounded-md px-2 py-1 text-xs text-slate-300 hover:bg-slate-800 disabled:opacity-30"
+          >
             ↶ Undo
           </button>
-          <button title="Redo (Ctrl+Shift+Z)" onClick={() => setHistory(redo)} disabled={!history.future.length} className="rounded-md px-2 py-1 text-xs text-slate-300 hover:bg-slate-800 disabled:opacity-30">
+          <button
+            title="Redo (Ctrl+Shift+Z)"
+            onClick={() => setHistory(redo)}
+            disabled={!history.future.length}
+            className="rounded-md px-2 py-1 text-xs text-slate-300 hover:bg-slate-800 disabled:opacity-30"
+          >
             ↷ Redo
           </button>
         </div>
         <div className="flex items-center gap-2 text-xs">
           {latency && (
-            <span className="font-mono text-slate-400" data-testid="latency" title="Time from your action to the mask on screen (encoder / decoder inside the worker)">
+            <span
+              className="font-mono text-slate-400"
+              data-testid="latency"
+              title="Time from your action to the mask on screen (encoder / decoder inside the worker)"
+            >
               {latency.kind} {Math.round(latency.proposalMs)} ms
               <span className="text-slate-600">
                 {' '}
@@ -645,14 +775,23 @@ export function AnnotateWorkspace({ projectId }: { projectId: string }) {
           <span
             data-testid="model-badge"
             data-model-version={currentModel?.version ?? ''}
-            title={model.state.failure ?? `${model.state.backend ?? '…'} backend, ${model.state.threads ?? '?'} thread(s)${model.state.live ? ', live updates on' : ''}`}
+            title={
+              model.state.failure ??
+              `${model.state.backend ?? '…'} backend, ${model.state.threads ?? '?'} thread(s)${model.state.live ? ', live updates on' : ''}`
+            }
             className={`flex items-center gap-1.5 rounded-full border px-2.5 py-0.5 ${
-              model.state.failure ? 'border-amber-500/60 text-amber-200' : 'border-slate-700 text-slate-200'
+              model.state.failure
+                ? 'border-amber-500/60 text-amber-200'
+                : 'border-slate-700 text-slate-200'
             }`}
           >
-            <span className={`h-1.5 w-1.5 rounded-full ${model.state.loading ? 'animate-pulse bg-amber-400' : currentModel ? 'bg-emerald-400' : 'bg-slate-500'}`} />
+            <span
+              className={`h-1.5 w-1.5 rounded-full ${model.state.loading ? 'animate-pulse bg-amber-400' : currentModel ? 'bg-emerald-400' : 'bg-slate-500'}`}
+            />
             model {modelLabel}
-            {model.state.loading && currentModel && <span className="text-amber-300">→ v{model.state.loading.version}</span>}
+            {model.state.loading && currentModel && (
+              <span className="text-amber-300">→ v{model.state.loading.version}</span>
+            )}
             <span className="text-slate-500">· {model.state.backend ?? '…'}</span>
           </span>
         </div>
@@ -661,7 +800,15 @@ export function AnnotateWorkspace({ projectId }: { projectId: string }) {
       {leaseLost && (
         <div className="bg-amber-900/70 px-4 py-1.5 text-xs text-amber-100">
           Your lease on this image lapsed; saves will be refused until you reopen it.{' '}
-          <button className="underline" onClick={() => task && void open.mutateAsync({ projectId, taskId: task.id }).then(loadTask, (e: unknown) => toast.error(errorMessage(e)))}>
+          <button
+            className="underline"
+            onClick={() =>
+              task &&
+              void open
+                .mutateAsync({ projectId, taskId: task.id })
+                .then(loadTask, (e: unknown) => toast.error(errorMessage(e)))
+            }
+          >
             Reopen
           </button>
         </div>
@@ -688,7 +835,9 @@ export function AnnotateWorkspace({ projectId }: { projectId: string }) {
               onFrame={onFrame}
             />
           ) : (
-            <div className="flex h-full items-center justify-center text-sm text-slate-500">Loading image…</div>
+            <div className="flex h-full items-center justify-center text-sm text-slate-500">
+              Loading image…
+            </div>
           )}
           {(!imageReady || !currentModel) && image && (
             <div className="pointer-events-none absolute top-3 left-1/2 -translate-x-1/2 rounded-full bg-slate-900/90 px-3 py-1 text-xs text-slate-300">
@@ -696,7 +845,9 @@ export function AnnotateWorkspace({ projectId }: { projectId: string }) {
             </div>
           )}
           {busy && (
-            <div className="pointer-events-none absolute top-3 right-3 rounded-full bg-slate-900/90 px-3 py-1 text-xs text-sky-200">{busy}</div>
+            <div className="pointer-events-none absolute top-3 right-3 rounded-full bg-slate-900/90 px-3 py-1 text-xs text-sky-200">
+              {busy}
+            </div>
           )}
         </div>
 
@@ -707,8 +858,13 @@ export function AnnotateWorkspace({ projectId }: { projectId: string }) {
             </h2>
             <ul className="space-y-1" data-testid="object-list">
               {present.objects.map((o, i) => {
-                const colorIndex = present.objects.slice(0, i).filter((x) => !(x.id === present.activeId && !x.accepted)).length;
-                const color = o.id === present.activeId && !o.accepted ? ACTIVE_COLOR : OBJECT_COLORS[colorIndex % OBJECT_COLORS.length]!;
+                const colorIndex = present.objects
+                  .slice(0, i)
+                  .filter((x) => !(x.id === present.activeId && !x.accepted)).length;
+                const color =
+                  o.id === present.activeId && !o.accepted
+                    ? ACTIVE_COLOR
+                    : OBJECT_COLORS[colorIndex % OBJECT_COLORS.length]!;
                 const area = o.mask ? maskPixelCount(o.mask) : 0;
                 return (
                   <li key={o.id}>
@@ -716,12 +872,21 @@ export function AnnotateWorkspace({ projectId }: { projectId: string }) {
                       onClick={() => setHistory((h) => patch(h, selectObject(h.present, o.id)))}
                       className={`flex w-full items-center gap-2 rounded-md px-2 py-1.5 text-left ${o.id === present.activeId ? 'bg-slate-800' : 'hover:bg-slate-800/60'}`}
                     >
-                      <span className="h-3 w-3 shrink-0 rounded-sm" style={{ background: `rgb(${color.join(',')})` }} />
+                      <span
+                        className="h-3 w-3 shrink-0 rounded-sm"
+                        style={{ background: `rgb(${color.join(',')})` }}
+                      />
                       <span className="flex-1 truncate text-slate-200">
                         {project.data?.objectLabel ?? 'object'} {i + 1}
                       </span>
-                      <span className="text-xs text-slate-500">{area ? `${area} px` : 'empty'}</span>
-                      <span className={`text-[10px] ${o.accepted ? 'text-emerald-300' : 'text-slate-500'}`}>{o.accepted ? 'saved' : 'draft'}</span>
+                      <span className="text-xs text-slate-500">
+                        {area ? `${area} px` : 'empty'}
+                      </span>
+                      <span
+                        className={`text-[10px] ${o.accepted ? 'text-emerald-300' : 'text-slate-500'}`}
+                      >
+                        {o.accepted ? 'saved' : 'draft'}
+                      </span>
                     </button>
                   </li>
                 );
@@ -731,7 +896,9 @@ export function AnnotateWorkspace({ projectId }: { projectId: string }) {
 
           {active?.proposal && !active.accepted && (
             <section>
-              <h2 className="mb-2 text-xs font-semibold tracking-wide text-slate-400 uppercase">Model proposals</h2>
+              <h2 className="mb-2 text-xs font-semibold tracking-wide text-slate-400 uppercase">
+                Model proposals
+              </h2>
               <div className="grid grid-cols-4 gap-1">
                 {active.proposal.masks.map((_, index) => (
                   <button
@@ -739,29 +906,52 @@ export function AnnotateWorkspace({ projectId }: { projectId: string }) {
                     data-testid={`multimask-${index + 1}`}
                     onClick={() => setHistory((h) => commit(h, chooseOutput(h.present, index)))}
                     className={`rounded-md border px-1 py-1.5 text-center text-xs ${
-                      active.chosenOutput === index ? 'border-sky-500 bg-sky-950 text-sky-100' : 'border-slate-700 text-slate-300 hover:bg-slate-800'
+                      active.chosenOutput === index
+                        ? 'border-sky-500 bg-sky-950 text-sky-100'
+                        : 'border-slate-700 text-slate-300 hover:bg-slate-800'
                     }`}
                     title={`Output ${index + 1}${index === 0 ? ' (single-mask)' : ''} — key ${index + 1}`}
                   >
                     <div className="font-medium">{index + 1}</div>
-                    <div className="text-[10px] text-slate-400">IoU {(active.proposal!.iouPredictions[index] ?? 0).toFixed(2)}</div>
+                    <div className="text-[10px] text-slate-400">
+                      IoU {(active.proposal!.iouPredictions[index] ?? 0).toFixed(2)}
+                    </div>
                   </button>
                 ))}
               </div>
-              <p className="mt-1 text-[11px] text-slate-500">from model v{active.proposal.version}</p>
+              <p className="mt-1 text-[11px] text-slate-500">
+                from model v{active.proposal.version}
+              </p>
             </section>
           )}
 
           <section className="space-y-2">
-            <h2 className="text-xs font-semibold tracking-wide text-slate-400 uppercase">Display</h2>
+            <h2 className="text-xs font-semibold tracking-wide text-slate-400 uppercase">
+              Display
+            </h2>
             <label className="flex items-center gap-2 text-xs text-slate-300">
               <span className="w-16">Opacity</span>
-              <input type="range" min={0} max={1} step={0.05} value={overlayOpacity} onChange={(e) => setOverlayOpacity(Number(e.target.value))} className="flex-1 accent-sky-500" />
+              <input
+                type="range"
+                min={0}
+                max={1}
+                step={0.05}
+                value={overlayOpacity}
+                onChange={(e) => setOverlayOpacity(Number(e.target.value))}
+                className="flex-1 accent-sky-500"
+              />
               <span className="w-8 text-right font-mono">{Math.round(overlayOpacity * 100)}</span>
             </label>
             <label className="flex items-center gap-2 text-xs text-slate-300">
               <span className="w-16">Brush</span>
-              <input type="range" min={1} max={60} value={brushRadius} onChange={(e) => setBrushRadius(Number(e.target.value))} className="flex-1 accent-sky-500" />
+              <input
+                type="range"
+                min={1}
+                max={60}
+                value={brushRadius}
+                onChange={(e) => setBrushRadius(Number(e.target.value))}
+                className="flex-1 accent-sky-500"
+              />
               <span className="w-8 text-right font-mono">{brushRadius}</span>
             </label>
             {image && (
@@ -773,7 +963,9 @@ export function AnnotateWorkspace({ projectId }: { projectId: string }) {
                     min={1}
                     max={image.bitDepth === 16 ? 65536 : 256}
                     value={windowLevel.width}
-                    onChange={(e) => setWindowLevel((w) => ({ ...w, width: Number(e.target.value) }))}
+                    onChange={(e) =>
+                      setWindowLevel((w) => ({ ...w, width: Number(e.target.value) }))
+                    }
                     className="flex-1 accent-sky-500"
                   />
                   <span className="w-12 text-right font-mono">{Math.round(windowLevel.width)}</span>
@@ -785,19 +977,32 @@ export function AnnotateWorkspace({ projectId }: { projectId: string }) {
                     min={0}
                     max={image.bitDepth === 16 ? 65535 : 255}
                     value={windowLevel.center}
-                    onChange={(e) => setWindowLevel((w) => ({ ...w, center: Number(e.target.value) }))}
+                    onChange={(e) =>
+                      setWindowLevel((w) => ({ ...w, center: Number(e.target.value) }))
+                    }
                     className="flex-1 accent-sky-500"
                   />
-                  <span className="w-12 text-right font-mono">{Math.round(windowLevel.center)}</span>
+                  <span className="w-12 text-right font-mono">
+                    {Math.round(windowLevel.center)}
+                  </span>
                 </label>
                 <div className="flex gap-1">
-                  <button onClick={() => setWindowLevel(autoWindow(image.samples, image.bitDepth))} className="rounded border border-slate-700 px-2 py-0.5 text-xs hover:bg-slate-800">
+                  <button
+                    onClick={() => setWindowLevel(autoWindow(image.samples, image.bitDepth))}
+                    className="rounded border border-slate-700 px-2 py-0.5 text-xs hover:bg-slate-800"
+                  >
                     Auto W/L
                   </button>
-                  <button onClick={() => setWindowLevel(fullRangeWindow(image.bitDepth))} className="rounded border border-slate-700 px-2 py-0.5 text-xs hover:bg-slate-800">
+                  <button
+                    onClick={() => setWindowLevel(fullRangeWindow(image.bitDepth))}
+                    className="rounded border border-slate-700 px-2 py-0.5 text-xs hover:bg-slate-800"
+                  >
                     Full range
                   </button>
-                  <button onClick={() => setShowMasks((v) => !v)} className="rounded border border-slate-700 px-2 py-0.5 text-xs hover:bg-slate-800">
+                  <button
+                    onClick={() => setShowMasks((v) => !v)}
+                    className="rounded border border-slate-700 px-2 py-0.5 text-xs hover:bg-slate-800"
+                  >
                     {showMasks ? 'Hide' : 'Show'} masks <span className="kbd">M</span>
                   </button>
                 </div>
@@ -823,10 +1028,19 @@ export function AnnotateWorkspace({ projectId }: { projectId: string }) {
               Submit image <span className="kbd">⇧Enter</span>
             </button>
             <div className="grid grid-cols-2 gap-2">
-              <button data-testid="skip" onClick={() => void finish('skip')} disabled={!!busy} className="flex items-center justify-between rounded-md border border-slate-700 px-3 py-1.5 text-slate-200 hover:bg-slate-800">
+              <button
+                data-testid="skip"
+                onClick={() => void finish('skip')}
+                disabled={!!busy}
+                className="flex items-center justify-between rounded-md border border-slate-700 px-3 py-1.5 text-slate-200 hover:bg-slate-800"
+              >
                 Skip <span className="kbd">S</span>
               </button>
-              <button onClick={() => setFlagging(true)} disabled={!!busy} className="flex items-center justify-between rounded-md border border-slate-700 px-3 py-1.5 text-slate-200 hover:bg-slate-800">
+              <button
+                onClick={() => setFlagging(true)}
+                disabled={!!busy}
+                className="flex items-center justify-between rounded-md border border-slate-700 px-3 py-1.5 text-slate-200 hover:bg-slate-800"
+              >
                 Flag <span className="kbd">F</span>
               </button>
             </div>
@@ -848,7 +1062,11 @@ export function AnnotateWorkspace({ projectId }: { projectId: string }) {
                   className="w-full rounded bg-slate-950 px-2 py-1 text-xs outline-none"
                 />
                 <div className="flex justify-end gap-1 text-xs">
-                  <button type="button" onClick={() => setFlagging(false)} className="px-2 py-0.5 text-slate-400">
+                  <button
+                    type="button"
+                    onClick={() => setFlagging(false)}
+                    className="px-2 py-0.5 text-slate-400"
+                  >
                     Cancel
                   </button>
                   <button type="submit" className="rounded bg-orange-600 px-2 py-0.5 text-white">

@@ -70,9 +70,15 @@ describe('annotation state', () => {
     let h = initialHistory(W, H);
     h = commit(h, setBox(h.present, { x0: 0, y0: 0, x1: 4, y1: 4 }));
     const obj = activeObject(h.present)!;
-    h = patch(h, applyProposal(h.present, obj.id, promptKey(obj.box, obj.clicks), proposal([0, 0, 0, 0])));
+    h = patch(
+      h,
+      applyProposal(h.present, obj.id, promptKey(obj.box, obj.clicks), proposal([0, 0, 0, 0])),
+    );
     expect(activeObject(h.present)!.mask).toBeNull();
-    h = commit(h, addStroke(h.present, { points: [{ x: 6.5, y: 4.5 }], radius: 0.6, mode: 'brush' }));
+    h = commit(
+      h,
+      addStroke(h.present, { points: [{ x: 6.5, y: 4.5 }], radius: 0.6, mode: 'brush' }),
+    );
     const mask = activeObject(h.present)!.mask!;
     expect(mask[4 * W + 6]).toBe(1);
     h = commit(h, chooseOutput(h.present, 1));
@@ -87,14 +93,22 @@ describe('annotation state', () => {
     expect(h.present.objects.filter((o) => o.accepted)).toHaveLength(1);
     h = commit(h, setBox(h.present, { x0: 2, y0: 2, x1: 6, y1: 5 }));
     expect(activeObject(h.present)!.id).not.toBe(first.id);
-    expect(h.present.objects.find((o) => o.id === first.id)!.box).toEqual({ x0: 0, y0: 0, x1: 4, y1: 4 });
+    expect(h.present.objects.find((o) => o.id === first.id)!.box).toEqual({
+      x0: 0,
+      y0: 0,
+      x1: 4,
+      y1: 4,
+    });
   });
 
   it('brushing a saved object reopens it for correction under the same id', () => {
     const saved = new Uint8Array(W * H).fill(1, 0, 10);
     let h = initialHistory(W, H, [loadedObject('kept', saved)]);
     h = commit(h, selectObject(h.present, 'kept'));
-    h = commit(h, addStroke(h.present, { points: [{ x: 0.5, y: 0.5 }], radius: 0.6, mode: 'eraser' }));
+    h = commit(
+      h,
+      addStroke(h.present, { points: [{ x: 0.5, y: 0.5 }], radius: 0.6, mode: 'eraser' }),
+    );
     const edited = activeObject(h.present)!;
     expect(edited.id).toBe('kept');
     expect(edited.accepted).toBe(false);

@@ -54,7 +54,9 @@ export function promptKey(box: Box | null, clicks: readonly ClickPrompt[]): stri
 
 export function newObjectId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(9));
-  return `o${Array.from(bytes, (b) => b.toString(36).padStart(2, '0')).join('').slice(0, 15)}`;
+  return `o${Array.from(bytes, (b) => b.toString(36).padStart(2, '0'))
+    .join('')
+    .slice(0, 15)}`;
 }
 
 export function emptyObject(id = newObjectId()): AnnotationObject {
@@ -74,9 +76,17 @@ export function emptyObject(id = newObjectId()): AnnotationObject {
   };
 }
 
-export function initialHistory(width: number, height: number, objects: AnnotationObject[] = []): History {
+export function initialHistory(
+  width: number,
+  height: number,
+  objects: AnnotationObject[] = [],
+): History {
   const draft = emptyObject();
-  return { past: [], present: { width, height, objects: [...objects, draft], activeId: draft.id }, future: [] };
+  return {
+    past: [],
+    present: { width, height, objects: [...objects, draft], activeId: draft.id },
+    future: [],
+  };
 }
 
 export function activeObject(state: AnnotationState): AnnotationObject | null {
@@ -84,23 +94,38 @@ export function activeObject(state: AnnotationState): AnnotationObject | null {
 }
 
 /** Recomputes the visible mask: the chosen proposal output, then every stroke in order. */
-export function composeMask(object: AnnotationObject, width: number, height: number): Uint8Array | null {
+export function composeMask(
+  object: AnnotationObject,
+  width: number,
+  height: number,
+): Uint8Array | null {
   let data: Uint8Array | null = object.proposal?.masks[object.chosenOutput] ?? object.baseMask;
   for (const stroke of object.strokes) {
-    data = paintStroke({ width, height, data: data ?? new Uint8Array(width * height) }, stroke).data;
+    data = paintStroke(
+      { width, height, data: data ?? new Uint8Array(width * height) },
+      stroke,
+    ).data;
   }
   if (!data) return null;
   for (let i = 0; i < data.length; i++) if (data[i]) return data;
   return null;
 }
 
-function updateObject(state: AnnotationState, id: string, change: (o: AnnotationObject) => AnnotationObject): AnnotationState {
+function updateObject(
+  state: AnnotationState,
+  id: string,
+  change: (o: AnnotationObject) => AnnotationObject,
+): AnnotationState {
   return { ...state, objects: state.objects.map((o) => (o.id === id ? change(o) : o)) };
 }
 
 export function commit(history: History, next: AnnotationState): History {
   if (next === history.present) return history;
-  return { past: [...history.past, history.present].slice(-HISTORY_LIMIT), present: next, future: [] };
+  return {
+    past: [...history.past, history.present].slice(-HISTORY_LIMIT),
+    present: next,
+    future: [],
+  };
 }
 
 /** Replaces the present without a new undo step (model results, save confirmations). */
@@ -111,13 +136,21 @@ export function patch(history: History, next: AnnotationState): History {
 export function undo(history: History): History {
   const previous = history.past[history.past.length - 1];
   if (!previous) return history;
-  return { past: history.past.slice(0, -1), present: previous, future: [history.present, ...history.future] };
+  return {
+    past: history.past.slice(0, -1),
+    present: previous,
+    future: [history.present, ...history.future],
+  };
 }
 
 export function redo(history: History): History {
   const next = history.future[0];
   if (!next) return history;
-  return { past: [...history.past, history.present], present: next, future: history.future.slice(1) };
+  return {
+    past: [...history.past, history.present],
+    present: next,
+    future: history.future.slice(1),
+  };
 }
 
 // ---------------------------------------------------------------- edits (each returns a new state)
@@ -129,7 +162,16 @@ export function setBox(state: AnnotationState, box: Box): AnnotationState {
     const fresh = { ...emptyObject(), box };
     return { ...state, objects: [...state.objects, fresh], activeId: fresh.id };
   }
-  return updateObject(state, current.id, (o) => ({ ...o, box, clicks: [], strokes: [], proposal: null, proposalFor: null, mask: null, chosenOutput: 0 }));
+  return updateObject(state, current.id, (o) => ({
+    ...o,
+    box,
+    clicks: [],
+    strokes: [],
+    proposal: null,
+    proposalFor: null,
+    mask: null,
+    chosenOutput: 0,
+  }));
 }
 
 export function addClick(state: AnnotationState, click: ClickPrompt): AnnotationState {
@@ -139,7 +181,11 @@ export function addClick(state: AnnotationState, click: ClickPrompt): Annotation
     return { ...state, objects: [...state.objects, fresh], activeId: fresh.id };
   }
   // Strokes were drawn on the old proposal; a refined proposal replaces them.
-  return updateObject(state, current.id, (o) => ({ ...o, clicks: [...o.clicks, click], strokes: [] }));
+  return updateObject(state, current.id, (o) => ({
+    ...o,
+    clicks: [...o.clicks, click],
+    strokes: [],
+  }));
 }
 
 /**
@@ -151,7 +197,16 @@ export function addStroke(state: AnnotationState, stroke: BrushStroke): Annotati
   const target: AnnotationObject = !current
     ? emptyObject()
     : current.accepted
-      ? { ...current, accepted: false, baseMask: current.mask, proposal: null, proposalFor: null, strokes: [], box: null, clicks: [] }
+      ? {
+          ...current,
+          accepted: false,
+          baseMask: current.mask,
+          proposal: null,
+          proposalFor: null,
+          strokes: [],
+          box: null,
+          clicks: [],
+        }
       : current;
   const withStroke = { ...target, strokes: [...target.strokes, stroke] };
   const updated = { ...withStroke, mask: composeMask(withStroke, state.width, state.height) };
@@ -161,7 +216,13 @@ export function addStroke(state: AnnotationState, stroke: BrushStroke): Annotati
 
 export function chooseOutput(state: AnnotationState, index: number): AnnotationState {
   const current = activeObject(state);
-  if (!current?.proposal || index < 0 || index >= current.proposal.masks.length || index === current.chosenOutput) return state;
+  if (
+    !current?.proposal ||
+    index < 0 ||
+    index >= current.proposal.masks.length ||
+    index === current.chosenOutput
+  )
+    return state;
   return updateObject(state, current.id, (o) => {
     const next = { ...o, chosenOutput: index };
     return { ...next, mask: composeMask(next, state.width, state.height) };
@@ -172,21 +233,37 @@ export function chooseOutput(state: AnnotationState, index: number): AnnotationS
 export function defaultOutput(iouPredictions: number[], clickCount: number): number {
   if (clickCount > 0 || iouPredictions.length < 2) return 0;
   let best = 1;
-  for (let i = 2; i < iouPredictions.length; i++) if ((iouPredictions[i] as number) > (iouPredictions[best] as number)) best = i;
+  for (let i = 2; i < iouPredictions.length; i++)
+    if ((iouPredictions[i] as number) > (iouPredictions[best] as number)) best = i;
   return best;
 }
 
 /** Applies a model result if the object still has the prompts it answers; otherwise returns state unchanged. */
-export function applyProposal(state: AnnotationState, objectId: string, forPrompts: string, proposal: ProposalSet): AnnotationState {
+export function applyProposal(
+  state: AnnotationState,
+  objectId: string,
+  forPrompts: string,
+  proposal: ProposalSet,
+): AnnotationState {
   const target = state.objects.find((o) => o.id === objectId);
-  if (!target || target.accepted || promptKey(target.box, target.clicks) !== forPrompts) return state;
+  if (!target || target.accepted || promptKey(target.box, target.clicks) !== forPrompts)
+    return state;
   return updateObject(state, objectId, (o) => {
-    const next = { ...o, proposal, proposalFor: forPrompts, chosenOutput: defaultOutput(proposal.iouPredictions, o.clicks.length) };
+    const next = {
+      ...o,
+      proposal,
+      proposalFor: forPrompts,
+      chosenOutput: defaultOutput(proposal.iouPredictions, o.clicks.length),
+    };
     return { ...next, mask: composeMask(next, state.width, state.height) };
   });
 }
 
-export function markAccepted(state: AnnotationState, objectId: string, savedMask: Uint8Array): AnnotationState {
+export function markAccepted(
+  state: AnnotationState,
+  objectId: string,
+  savedMask: Uint8Array,
+): AnnotationState {
   const accepted = updateObject(state, objectId, (o) => ({ ...o, accepted: true, savedMask }));
   // A fresh draft takes over so the next box starts a new object.
   const draft = emptyObject();
@@ -196,7 +273,11 @@ export function markAccepted(state: AnnotationState, objectId: string, savedMask
 export function removeObject(state: AnnotationState, objectId: string): AnnotationState {
   const objects = state.objects.filter((o) => o.id !== objectId);
   const draft = objects.find((o) => !o.accepted) ?? emptyObject();
-  return { ...state, objects: objects.includes(draft) ? objects : [...objects, draft], activeId: draft.id };
+  return {
+    ...state,
+    objects: objects.includes(draft) ? objects : [...objects, draft],
+    activeId: draft.id,
+  };
 }
 
 export function selectObject(state: AnnotationState, objectId: string): AnnotationState {

@@ -48,7 +48,8 @@ export class EventRecorder {
       const batch = this.buffer;
       this.buffer = [];
       const byTask = new Map<string, RecordedEvent[]>();
-      for (const { taskId, event } of batch) byTask.set(taskId, [...(byTask.get(taskId) ?? []), event]);
+      for (const { taskId, event } of batch)
+        byTask.set(taskId, [...(byTask.get(taskId) ?? []), event]);
       for (const [taskId, events] of byTask) {
         try {
           await this.send(taskId, events);

@@ -3,14 +3,25 @@
  * The worker script is built by scripts/build-worker.ts into /inference-worker.js.
  */
 import type { Box, ClickPrompt } from '@loupe/prompts';
-import type { ModelRef, PredictionResult, WorkerRequest, WorkerResponse } from '../../worker/protocol';
+import type {
+  ModelRef,
+  PredictionResult,
+  WorkerRequest,
+  WorkerResponse,
+} from '../../worker/protocol';
 
-export type ModelEvent = Extract<WorkerResponse, { type: 'ready' | 'modelLoading' | 'modelReady' | 'modelFailed' }>;
+export type ModelEvent = Extract<
+  WorkerResponse,
+  { type: 'ready' | 'modelLoading' | 'modelReady' | 'modelFailed' }
+>;
 
 export class InferenceClient {
   private readonly worker: Worker;
   private nextRequestId = 1;
-  private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  private readonly pending = new Map<
+    number,
+    { resolve: (value: unknown) => void; reject: (error: Error) => void }
+  >();
   private readonly listeners = new Set<(event: ModelEvent) => void>();
 
   constructor(url = '/inference-worker.js') {
@@ -36,14 +47,25 @@ export class InferenceClient {
     this.post({ type: 'loadModel', requestId: this.nextRequestId++, model });
   }
 
-  setImage(imageId: string, width: number, height: number, bitDepth: number, pixels: ArrayBuffer): Promise<void> {
+  setImage(
+    imageId: string,
+    width: number,
+    height: number,
+    bitDepth: number,
+    pixels: ArrayBuffer,
+  ): Promise<void> {
     const requestId = this.nextRequestId++;
     const done = this.expect<void>(requestId);
     this.post({ type: 'setImage', requestId, imageId, width, height, bitDepth, pixels }, [pixels]);
     return done;
   }
 
-  predict(imageId: string, objectId: string, box: Box | null, clicks: ClickPrompt[]): Promise<PredictionResult> {
+  predict(
+    imageId: string,
+    objectId: string,
+    box: Box | null,
+    clicks: ClickPrompt[],
+  ): Promise<PredictionResult> {
     const requestId = this.nextRequestId++;
     const done = this.expect<PredictionResult>(requestId);
     this.post({ type: 'predict', requestId, imageId, objectId, box, clicks });
@@ -61,7 +83,9 @@ export class InferenceClient {
   }
 
   private expect<T>(requestId: number): Promise<T> {
-    return new Promise<T>((resolve, reject) => this.pending.set(requestId, { resolve: resolve as (v: unknown) => void, reject }));
+    return new Promise<T>((resolve, reject) =>
+      this.pending.set(requestId, { resolve: resolve as (v: unknown) => void, reject }),
+    );
   }
 
   private post(message: WorkerRequest, transfer: Transferable[] = []): void {
@@ -86,7 +110,14 @@ export class InferenceClient {
         break;
       case 'error':
         if (message.requestId === 0) {
-          for (const l of this.listeners) l({ type: 'modelFailed', requestId: 0, model: { modelVersionId: '', version: 0, manifestSha256: null, baseUrl: '' }, error: message.error, keptVersion: null });
+          for (const l of this.listeners)
+            l({
+              type: 'modelFailed',
+              requestId: 0,
+              model: { modelVersionId: '', version: 0, manifestSha256: null, baseUrl: '' },
+              error: message.error,
+              keptVersion: null,
+            });
         }
         this.settle(message.requestId, undefined, message.error);
         break;

@@ -15,7 +15,12 @@ const cache = new WeakMap<Uint8Array, Map<string, HTMLCanvasElement>>();
  * Fill at full alpha plus a brighter 1-pixel boundary, so the drawn opacity controls the fill and
  * the outline stays readable at low opacity.
  */
-export function maskOverlayCanvas(mask: Uint8Array, width: number, height: number, color: [number, number, number]): HTMLCanvasElement {
+export function maskOverlayCanvas(
+  mask: Uint8Array,
+  width: number,
+  height: number,
+  color: [number, number, number],
+): HTMLCanvasElement {
   const key = color.join(',');
   const byColor = cache.get(mask) ?? new Map<string, HTMLCanvasElement>();
   const hit = byColor.get(key);
@@ -33,7 +38,14 @@ export function maskOverlayCanvas(mask: Uint8Array, width: number, height: numbe
       const i = y * width + x;
       if (!mask[i]) continue;
       const edge =
-        x === 0 || y === 0 || x === width - 1 || y === height - 1 || !mask[i - 1] || !mask[i + 1] || !mask[i - width] || !mask[i + width];
+        x === 0 ||
+        y === 0 ||
+        x === width - 1 ||
+        y === height - 1 ||
+        !mask[i - 1] ||
+        !mask[i + 1] ||
+        !mask[i - width] ||
+        !mask[i + width];
       const j = i * 4;
       out[j] = edge ? Math.min(255, r + 60) : r;
       out[j + 1] = edge ? Math.min(255, g + 60) : g;

@@ -21,7 +21,11 @@ export interface ModelRuntimeState {
   live: boolean;
 }
 
-export function useModelRuntime(projectId: string, onSwap: (from: number | null, to: number) => void, onFailure: (message: string) => void) {
+export function useModelRuntime(
+  projectId: string,
+  onSwap: (from: number | null, to: number) => void,
+  onFailure: (message: string) => void,
+) {
   const clientRef = useRef<InferenceClient | null>(null);
   const [state, setState] = useState<ModelRuntimeState>({
     backend: null,
@@ -46,10 +50,18 @@ export function useModelRuntime(projectId: string, onSwap: (from: number | null,
       if (event.type === 'ready') {
         hooks.backend = event.backend;
         hooks.threads = event.threads;
-        setState((s) => ({ ...s, backend: event.backend, threads: event.threads, crossOriginIsolated: event.crossOriginIsolated }));
+        setState((s) => ({
+          ...s,
+          backend: event.backend,
+          threads: event.threads,
+          crossOriginIsolated: event.crossOriginIsolated,
+        }));
       } else if (event.type === 'modelLoading') {
         hooks.modelStatus = `loading v${event.model.version}`;
-        setState((s) => ({ ...s, loading: { modelVersionId: event.model.modelVersionId, version: event.model.version } }));
+        setState((s) => ({
+          ...s,
+          loading: { modelVersionId: event.model.modelVersionId, version: event.model.version },
+        }));
       } else if (event.type === 'modelReady') {
         loaded = event.model.modelVersionId;
         hooks.modelVersionId = event.model.modelVersionId;
@@ -58,7 +70,11 @@ export function useModelRuntime(projectId: string, onSwap: (from: number | null,
         hooks.swaps.push({ from: event.previousVersion, to: event.model.version, at: Date.now() });
         setState((s) => ({
           ...s,
-          current: { modelVersionId: event.model.modelVersionId, version: event.model.version, manifestVersion: event.manifestVersion },
+          current: {
+            modelVersionId: event.model.modelVersionId,
+            version: event.model.version,
+            manifestVersion: event.manifestVersion,
+          },
           loading: null,
           failure: null,
         }));

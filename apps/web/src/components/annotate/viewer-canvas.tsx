@@ -41,268 +41,338 @@ interface View {
 }
 
 type Drag =
-  | { kind: 'box'; start: Point; current: Point; button: number; screenStart: { x: number; y: number } }
+  | {
+      kind: 'box';
+      start: Point;
+      current: Point;
+      button: number;
+      screenStart: { x: number; y: number };
+    }
   | { kind: 'pan'; lastX: number; lastY: number }
   | { kind: 'window'; lastX: number; lastY: number }
   | { kind: 'stroke'; points: Point[]; mode: 'brush' | 'eraser' };
 
-export const ViewerCanvas = forwardRef<ViewerHandle, ViewerProps>(function ViewerCanvas(props, ref) {
-  const { imageCanvas, width, height, objects, activeId, tool, brushRadius, overlayOpacity, showMasks } = props;
-  const container = useRef<HTMLDivElement>(null);
-  const canvas = useRef<HTMLCanvasElement>(null);
-  const view = useRef<View>({ zoom: 1, panX: 0, panY: 0 });
-  const drag = useRef<Drag | null>(null);
-  const pointer = useRef<Point | null>(null);
-  const spaceDown = useRef(false);
-  const frame = useRef<number | null>(null);
-  const [cursorInfo, setCursorInfo] = useState<string>('');
-  const [zoomPercent, setZoomPercent] = useState(100);
-  const propsRef = useRef(props);
-  propsRef.current = props;
+export const ViewerCanvas = forwardRef<ViewerHandle, ViewerProps>(
+  function ViewerCanvas(props, ref) {
+    const {
+      imageCanvas,
+      width,
+      height,
+      objects,
+      activeId,
+      tool,
+      brushRadius,
+      overlayOpacity,
+      showMasks,
+    } = props;
+    const container = useRef<HTMLDivElement>(null);
+    const canvas = useRef<HTMLCanvasElement>(null);
+    const view = useRef<View>({ zoom: 1, panX: 0, panY: 0 });
+    const drag = useRef<Drag | null>(null);
+    const pointer = useRef<Point | null>(null);
+    const spaceDown = useRef(false);
+    const frame = useRef<number | null>(null);
+    const [cursorInfo, setCursorInfo] = useState<string>('');
+    const [zoomPercent, setZoomPercent] = useState(100);
+    const propsRef = useRef(props);
+    propsRef.current = props;
 
-  const draw = useCallback(() => {
-    frame.current = null;
-    const el = canvas.current;
-    const box = container.current;
-    if (!el || !box) return;
-    const dpr = window.devicePixelRatio || 1;
-    const cssW = box.clientWidth;
-    const cssH = box.clientHeight;
-    if (el.width !== Math.round(cssW * dpr) || el.height !== Math.round(cssH * dpr)) {
-      el.width = Math.round(cssW * dpr);
-      el.height = Math.round(cssH * dpr);
-      el.style.width = `${cssW}px`;
-      el.style.height = `${cssH}px`;
-    }
-    const ctx = el.getContext('2d');
-    if (!ctx) return;
-    const p = propsRef.current;
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.fillStyle = '#020617';
-    ctx.fillRect(0, 0, el.width, el.height);
-    const { zoom, panX, panY } = view.current;
-    ctx.setTransform(zoom * dpr, 0, 0, zoom * dpr, panX * dpr, panY * dpr);
-    ctx.imageSmoothingEnabled = zoom < 2;
-    if (p.imageCanvas) ctx.drawImage(p.imageCanvas, 0, 0);
-    if (p.showMasks) {
-      ctx.imageSmoothingEnabled = false;
-      let colorIndex = 0;
-      for (const object of p.objects) {
-        const isActiveDraft = object.id === p.activeId && !object.accepted;
-        const color = isActiveDraft ? ACTIVE_COLOR : (OBJECT_COLORS[colorIndex++ % OBJECT_COLORS.length] as [number, number, number]);
-        if (!object.mask) continue;
-        ctx.globalAlpha = p.overlayOpacity;
-        ctx.drawImage(maskOverlayCanvas(object.mask, p.width, p.height, color), 0, 0);
-        ctx.globalAlpha = 1;
+    const draw = useCallback(() => {
+      frame.current = null;
+      const el = canvas.current;
+      const box = container.current;
+      if (!el || !box) return;
+      const dpr = window.devicePixelRatio || 1;
+      const cssW = box.clientWidth;
+      const cssH = box.clientHeight;
+      if (el.width !== Math.round(cssW * dpr) || el.height !== Math.round(cssH * dpr)) {
+        el.width = Math.round(cssW * dpr);
+        el.height = Math.round(cssH * dpr);
+        el.style.width = `${cssW}px`;
+        el.style.height = `${cssH}px`;
       }
-    }
-    const px = 1 / zoom; // one screen pixel in image units
-    const active = p.objects.find((o) => o.id === p.activeId);
-    if (active && !active.accepted) {
-      if (active.box) {
-        ctx.setLineDash([6 * px, 4 * px]);
-        ctx.strokeStyle = 'rgba(56,189,248,0.95)';
-        ctx.lineWidth = 1.5 * px;
-        ctx.strokeRect(active.box.x0, active.box.y0, active.box.x1 - active.box.x0, active.box.y1 - active.box.y0);
-        ctx.setLineDash([]);
-      }
-      for (const c of active.clicks) {
-        ctx.beginPath();
-        ctx.arc(c.x, c.y, 5 * px, 0, Math.PI * 2);
-        ctx.fillStyle = c.positive ? '#22c55e' : '#ef4444';
-        ctx.fill();
-        ctx.lineWidth = 1.5 * px;
-        ctx.strokeStyle = '#fff';
-        ctx.stroke();
-        ctx.beginPath();
-        ctx.moveTo(c.x - 2.5 * px, c.y);
-        ctx.lineTo(c.x + 2.5 * px, c.y);
-        if (c.positive) {
-          ctx.moveTo(c.x, c.y - 2.5 * px);
-          ctx.lineTo(c.x, c.y + 2.5 * px);
+      const ctx = el.getContext('2d');
+      if (!ctx) return;
+      const p = propsRef.current;
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.fillStyle = '#020617';
+      ctx.fillRect(0, 0, el.width, el.height);
+      const { zoom, panX, panY } = view.current;
+      ctx.setTransform(zoom * dpr, 0, 0, zoom * dpr, panX * dpr, panY * dpr);
+      ctx.imageSmoothingEnabled = zoom < 2;
+      if (p.imageCanvas) ctx.drawImage(p.imageCanvas, 0, 0);
+      if (p.showMasks) {
+        ctx.imageSmoothingEnabled = false;
+        let colorIndex = 0;
+        for (const object of p.objects) {
+          const isActiveDraft = object.id === p.activeId && !object.accepted;
+          const color = isActiveDraft
+            ? ACTIVE_COLOR
+            : (OBJECT_COLORS[colorIndex++ % OBJECT_COLORS.length] as [number, number, number]);
+          if (!object.mask) continue;
+          ctx.globalAlpha = p.overlayOpacity;
+          ctx.drawImage(maskOverlayCanvas(object.mask, p.width, p.height, color), 0, 0);
+          ctx.globalAlpha = 1;
         }
+      }
+      const px = 1 / zoom; // one screen pixel in image units
+      const active = p.objects.find((o) => o.id === p.activeId);
+      if (active && !active.accepted) {
+        if (active.box) {
+          ctx.setLineDash([6 * px, 4 * px]);
+          ctx.strokeStyle = 'rgba(56,189,248,0.95)';
+          ctx.lineWidth = 1.5 * px;
+          ctx.strokeRect(
+            active.box.x0,
+            active.box.y0,
+            active.box.x1 - active.box.x0,
+            active.box.y1 - active.box.y0,
+          );
+          ctx.setLineDash([]);
+        }
+        for (const c of active.clicks) {
+          ctx.beginPath();
+          ctx.arc(c.x, c.y, 5 * px, 0, Math.PI * 2);
+          ctx.fillStyle = c.positive ? '#22c55e' : '#ef4444';
+          ctx.fill();
+          ctx.lineWidth = 1.5 * px;
+          ctx.strokeStyle = '#fff';
+          ctx.stroke();
+          ctx.beginPath();
+          ctx.moveTo(c.x - 2.5 * px, c.y);
+          ctx.lineTo(c.x + 2.5 * px, c.y);
+          if (c.positive) {
+            ctx.moveTo(c.x, c.y - 2.5 * px);
+            ctx.lineTo(c.x, c.y + 2.5 * px);
+          }
+          ctx.stroke();
+        }
+      }
+      const d = drag.current;
+      if (d?.kind === 'box') {
+        ctx.strokeStyle = '#38bdf8';
+        ctx.lineWidth = 1.5 * px;
+        ctx.strokeRect(
+          Math.min(d.start.x, d.current.x),
+          Math.min(d.start.y, d.current.y),
+          Math.abs(d.current.x - d.start.x),
+          Math.abs(d.current.y - d.start.y),
+        );
+      }
+      if (d?.kind === 'stroke' && d.points.length) {
+        ctx.strokeStyle = d.mode === 'brush' ? 'rgba(56,189,248,0.6)' : 'rgba(239,68,68,0.6)';
+        ctx.lineWidth = p.brushRadius * 2;
+        ctx.lineCap = 'round';
+        ctx.lineJoin = 'round';
+        ctx.beginPath();
+        d.points.forEach((pt, i) => (i === 0 ? ctx.moveTo(pt.x, pt.y) : ctx.lineTo(pt.x, pt.y)));
+        if (d.points.length === 1) ctx.lineTo(d.points[0]!.x + 0.01, d.points[0]!.y);
         ctx.stroke();
       }
-    }
-    const d = drag.current;
-    if (d?.kind === 'box') {
-      ctx.strokeStyle = '#38bdf8';
-      ctx.lineWidth = 1.5 * px;
-      ctx.strokeRect(Math.min(d.start.x, d.current.x), Math.min(d.start.y, d.current.y), Math.abs(d.current.x - d.start.x), Math.abs(d.current.y - d.start.y));
-    }
-    if (d?.kind === 'stroke' && d.points.length) {
-      ctx.strokeStyle = d.mode === 'brush' ? 'rgba(56,189,248,0.6)' : 'rgba(239,68,68,0.6)';
-      ctx.lineWidth = p.brushRadius * 2;
-      ctx.lineCap = 'round';
-      ctx.lineJoin = 'round';
-      ctx.beginPath();
-      d.points.forEach((pt, i) => (i === 0 ? ctx.moveTo(pt.x, pt.y) : ctx.lineTo(pt.x, pt.y)));
-      if (d.points.length === 1) ctx.lineTo(d.points[0]!.x + 0.01, d.points[0]!.y);
-      ctx.stroke();
-    }
-    if ((p.tool === 'brush' || p.tool === 'eraser') && pointer.current) {
-      ctx.beginPath();
-      ctx.arc(pointer.current.x, pointer.current.y, p.brushRadius, 0, Math.PI * 2);
-      ctx.strokeStyle = p.tool === 'brush' ? '#38bdf8' : '#f87171';
-      ctx.lineWidth = 1 * px;
-      ctx.stroke();
-    }
-    p.onFrame?.();
-  }, []);
+      if ((p.tool === 'brush' || p.tool === 'eraser') && pointer.current) {
+        ctx.beginPath();
+        ctx.arc(pointer.current.x, pointer.current.y, p.brushRadius, 0, Math.PI * 2);
+        ctx.strokeStyle = p.tool === 'brush' ? '#38bdf8' : '#f87171';
+        ctx.lineWidth = 1 * px;
+        ctx.stroke();
+      }
+      p.onFrame?.();
+    }, []);
 
-  const requestDraw = useCallback(() => {
-    frame.current ??= requestAnimationFrame(draw);
-  }, [draw]);
+    const requestDraw = useCallback(() => {
+      frame.current ??= requestAnimationFrame(draw);
+    }, [draw]);
 
-  const fit = useCallback(() => {
-    const box = container.current;
-    if (!box || !width || !height) return;
-    const zoom = Math.min(box.clientWidth / width, box.clientHeight / height) * 0.94;
-    view.current = { zoom, panX: (box.clientWidth - width * zoom) / 2, panY: (box.clientHeight - height * zoom) / 2 };
-    setZoomPercent(Math.round(zoom * 100));
-    requestDraw();
-  }, [width, height, requestDraw]);
-
-  const zoomAt = useCallback(
-    (factor: number, sx: number, sy: number) => {
-      const v = view.current;
-      const zoom = Math.min(64, Math.max(0.05, v.zoom * factor));
-      const ix = (sx - v.panX) / v.zoom;
-      const iy = (sy - v.panY) / v.zoom;
-      view.current = { zoom, panX: sx - ix * zoom, panY: sy - iy * zoom };
+    const fit = useCallback(() => {
+      const box = container.current;
+      if (!box || !width || !height) return;
+      const zoom = Math.min(box.clientWidth / width, box.clientHeight / height) * 0.94;
+      view.current = {
+        zoom,
+        panX: (box.clientWidth - width * zoom) / 2,
+        panY: (box.clientHeight - height * zoom) / 2,
+      };
       setZoomPercent(Math.round(zoom * 100));
       requestDraw();
-    },
-    [requestDraw],
-  );
+    }, [width, height, requestDraw]);
 
-  useImperativeHandle(
-    ref,
-    () => ({
-      fit,
-      zoomBy: (factor: number) => {
-        const box = container.current;
-        if (box) zoomAt(factor, box.clientWidth / 2, box.clientHeight / 2);
+    const zoomAt = useCallback(
+      (factor: number, sx: number, sy: number) => {
+        const v = view.current;
+        const zoom = Math.min(64, Math.max(0.05, v.zoom * factor));
+        const ix = (sx - v.panX) / v.zoom;
+        const iy = (sy - v.panY) / v.zoom;
+        view.current = { zoom, panX: sx - ix * zoom, panY: sy - iy * zoom };
+        setZoomPercent(Math.round(zoom * 100));
+        requestDraw();
       },
-    }),
-    [fit, zoomAt],
-  );
+      [requestDraw],
+    );
 
-  useEffect(() => fit(), [fit, imageCanvas]);
-  useEffect(() => requestDraw(), [requestDraw, imageCanvas, objects, activeId, tool, brushRadius, overlayOpacity, showMasks]);
-  useEffect(() => {
-    const box = container.current;
-    if (!box) return;
-    const observer = new ResizeObserver(() => requestDraw());
-    observer.observe(box);
-    const keyDown = (e: KeyboardEvent) => {
-      if (e.code === 'Space' && !(e.target instanceof HTMLInputElement)) spaceDown.current = true;
-    };
-    const keyUp = (e: KeyboardEvent) => {
-      if (e.code === 'Space') spaceDown.current = false;
-    };
-    window.addEventListener('keydown', keyDown);
-    window.addEventListener('keyup', keyUp);
-    return () => {
-      observer.disconnect();
-      window.removeEventListener('keydown', keyDown);
-      window.removeEventListener('keyup', keyUp);
-    };
-  }, [requestDraw]);
+    useImperativeHandle(
+      ref,
+      () => ({
+        fit,
+        zoomBy: (factor: number) => {
+          const box = container.current;
+          if (box) zoomAt(factor, box.clientWidth / 2, box.clientHeight / 2);
+        },
+      }),
+      [fit, zoomAt],
+    );
 
-  function toImage(e: { clientX: number; clientY: number }): Point {
-    const rect = canvas.current!.getBoundingClientRect();
-    const v = view.current;
-    return { x: (e.clientX - rect.left - v.panX) / v.zoom, y: (e.clientY - rect.top - v.panY) / v.zoom };
-  }
-  const clampPoint = (p: Point): Point => ({ x: Math.min(width, Math.max(0, p.x)), y: Math.min(height, Math.max(0, p.y)) });
-  const inside = (p: Point) => p.x >= 0 && p.y >= 0 && p.x <= width && p.y <= height;
+    useEffect(() => fit(), [fit, imageCanvas]);
+    useEffect(
+      () => requestDraw(),
+      [requestDraw, imageCanvas, objects, activeId, tool, brushRadius, overlayOpacity, showMasks],
+    );
+    useEffect(() => {
+      const box = container.current;
+      if (!box) return;
+      const observer = new ResizeObserver(() => requestDraw());
+      observer.observe(box);
+      const keyDown = (e: KeyboardEvent) => {
+        if (e.code === 'Space' && !(e.target instanceof HTMLInputElement)) spaceDown.current = true;
+      };
+      const keyUp = (e: KeyboardEvent) => {
+        if (e.code === 'Space') spaceDown.current = false;
+      };
+      window.addEventListener('keydown', keyDown);
+      window.addEventListener('keyup', keyUp);
+      return () => {
+        observer.disconnect();
+        window.removeEventListener('keydown', keyDown);
+        window.removeEventListener('keyup', keyUp);
+      };
+    }, [requestDraw]);
 
-  function onPointerDown(e: React.PointerEvent<HTMLCanvasElement>) {
-    canvas.current!.setPointerCapture(e.pointerId);
-    const point = toImage(e);
-    if (e.button === 1 || spaceDown.current || tool === 'pan') {
-      drag.current = { kind: 'pan', lastX: e.clientX, lastY: e.clientY };
-      return;
+    function toImage(e: { clientX: number; clientY: number }): Point {
+      const rect = canvas.current!.getBoundingClientRect();
+      const v = view.current;
+      return {
+        x: (e.clientX - rect.left - v.panX) / v.zoom,
+        y: (e.clientY - rect.top - v.panY) / v.zoom,
+      };
     }
-    if (tool === 'window') {
-      drag.current = { kind: 'window', lastX: e.clientX, lastY: e.clientY };
-      return;
-    }
-    if (!inside(point)) return;
-    if (tool === 'box') {
-      drag.current = { kind: 'box', start: clampPoint(point), current: clampPoint(point), button: e.button, screenStart: { x: e.clientX, y: e.clientY } };
-    } else if (tool === 'positive' || tool === 'negative') {
-      const leftMeansPositive = tool === 'positive';
-      props.onClick(clampPoint(point), e.button === 2 ? !leftMeansPositive : leftMeansPositive);
-    } else if (tool === 'brush' || tool === 'eraser') {
-      drag.current = { kind: 'stroke', points: [clampPoint(point)], mode: tool };
-    }
-    requestDraw();
-  }
+    const clampPoint = (p: Point): Point => ({
+      x: Math.min(width, Math.max(0, p.x)),
+      y: Math.min(height, Math.max(0, p.y)),
+    });
+    const inside = (p: Point) => p.x >= 0 && p.y >= 0 && p.x <= width && p.y <= height;
 
-  function onPointerMove(e: React.PointerEvent<HTMLCanvasElement>) {
-    const point = toImage(e);
-    pointer.current = point;
-    const d = drag.current;
-    if (d?.kind === 'pan') {
-      view.current = { ...view.current, panX: view.current.panX + e.clientX - d.lastX, panY: view.current.panY + e.clientY - d.lastY };
-      d.lastX = e.clientX;
-      d.lastY = e.clientY;
-    } else if (d?.kind === 'window') {
-      props.onWindowDrag(e.clientX - d.lastX, e.clientY - d.lastY);
-      d.lastX = e.clientX;
-      d.lastY = e.clientY;
-    } else if (d?.kind === 'box') {
-      d.current = clampPoint(point);
-    } else if (d?.kind === 'stroke') {
-      const last = d.points[d.points.length - 1]!;
-      if (Math.hypot(point.x - last.x, point.y - last.y) >= Math.max(0.5, brushRadius / 4)) d.points.push(clampPoint(point));
+    function onPointerDown(e: React.PointerEvent<HTMLCanvasElement>) {
+      canvas.current!.setPointerCapture(e.pointerId);
+      const point = toImage(e);
+      if (e.button === 1 || spaceDown.current || tool === 'pan') {
+        drag.current = { kind: 'pan', lastX: e.clientX, lastY: e.clientY };
+        return;
+      }
+      if (tool === 'window') {
+        drag.current = { kind: 'window', lastX: e.clientX, lastY: e.clientY };
+        return;
+      }
+      if (!inside(point)) return;
+      if (tool === 'box') {
+        drag.current = {
+          kind: 'box',
+          start: clampPoint(point),
+          current: clampPoint(point),
+          button: e.button,
+          screenStart: { x: e.clientX, y: e.clientY },
+        };
+      } else if (tool === 'positive' || tool === 'negative') {
+        const leftMeansPositive = tool === 'positive';
+        props.onClick(clampPoint(point), e.button === 2 ? !leftMeansPositive : leftMeansPositive);
+      } else if (tool === 'brush' || tool === 'eraser') {
+        drag.current = { kind: 'stroke', points: [clampPoint(point)], mode: tool };
+      }
+      requestDraw();
     }
-    if (inside(point)) setCursorInfo(`${Math.floor(point.x)}, ${Math.floor(point.y)}`);
-    requestDraw();
-  }
 
-  function onPointerUp(e: React.PointerEvent<HTMLCanvasElement>) {
-    const d = drag.current;
-    drag.current = null;
-    if (d?.kind === 'box') {
-      const moved = Math.hypot(e.clientX - d.screenStart.x, e.clientY - d.screenStart.y);
-      const box = { x0: Math.min(d.start.x, d.current.x), y0: Math.min(d.start.y, d.current.y), x1: Math.max(d.start.x, d.current.x), y1: Math.max(d.start.y, d.current.y) };
-      if (moved > 4 && box.x1 - box.x0 >= 1 && box.y1 - box.y0 >= 1) props.onBox(box);
-      // A click (no drag) with the box tool refines: left adds a positive point, right a negative one.
-      else props.onClick(d.start, d.button !== 2);
-    } else if (d?.kind === 'stroke') {
-      props.onStroke({ points: d.points, radius: brushRadius, mode: d.mode });
+    function onPointerMove(e: React.PointerEvent<HTMLCanvasElement>) {
+      const point = toImage(e);
+      pointer.current = point;
+      const d = drag.current;
+      if (d?.kind === 'pan') {
+        view.current = {
+          ...view.current,
+          panX: view.current.panX + e.clientX - d.lastX,
+          panY: view.current.panY + e.clientY - d.lastY,
+        };
+        d.lastX = e.clientX;
+        d.lastY = e.clientY;
+      } else if (d?.kind === 'window') {
+        props.onWindowDrag(e.clientX - d.lastX, e.clientY - d.lastY);
+        d.lastX = e.clientX;
+        d.lastY = e.clientY;
+      } else if (d?.kind === 'box') {
+        d.current = clampPoint(point);
+      } else if (d?.kind === 'stroke') {
+        const last = d.points[d.points.length - 1]!;
+        if (Math.hypot(point.x - last.x, point.y - last.y) >= Math.max(0.5, brushRadius / 4))
+          d.points.push(clampPoint(point));
+      }
+      if (inside(point)) setCursorInfo(`${Math.floor(point.x)}, ${Math.floor(point.y)}`);
+      requestDraw();
     }
-    requestDraw();
-  }
 
-  const cursor = tool === 'pan' ? 'grab' : tool === 'window' ? 'ns-resize' : tool === 'brush' || tool === 'eraser' ? 'none' : 'crosshair';
+    function onPointerUp(e: React.PointerEvent<HTMLCanvasElement>) {
+      const d = drag.current;
+      drag.current = null;
+      if (d?.kind === 'box') {
+        const moved = Math.hypot(e.clientX - d.screenStart.x, e.clientY - d.screenStart.y);
+        const box = {
+          x0: Math.min(d.start.x, d.current.x),
+          y0: Math.min(d.start.y, d.current.y),
+          x1: Math.max(d.start.x, d.current.x),
+          y1: Math.max(d.start.y, d.current.y),
+        };
+        if (moved > 4 && box.x1 - box.x0 >= 1 && box.y1 - box.y0 >= 1) props.onBox(box);
+        // A click (no drag) with the box tool refines: left adds a positive point, right a negative one.
+        else props.onClick(d.start, d.button !== 2);
+      } else if (d?.kind === 'stroke') {
+        props.onStroke({ points: d.points, radius: brushRadius, mode: d.mode });
+      }
+      requestDraw();
+    }
 
-  return (
-    <div ref={container} className="relative h-full w-full overflow-hidden bg-slate-950" data-testid="viewer">
-      <canvas
-        ref={canvas}
-        data-testid="viewer-canvas"
-        className="absolute inset-0 touch-none select-none"
-        style={{ cursor }}
-        onPointerDown={onPointerDown}
-        onPointerMove={onPointerMove}
-        onPointerUp={onPointerUp}
-        onPointerLeave={() => {
-          pointer.current = null;
-          requestDraw();
-        }}
-        onContextMenu={(e) => e.preventDefault()}
-        onWheel={(e) => {
-          const rect = canvas.current!.getBoundingClientRect();
-          zoomAt(Math.exp(-e.deltaY * 0.0015), e.clientX - rect.left, e.clientY - rect.top);
-        }}
-      />
-      <div className="pointer-events-none absolute bottom-2 left-2 rounded bg-slate-900/80 px-2 py-0.5 font-mono text-[11px] text-slate-400">
-        {cursorInfo || '—'} · {zoomPercent}%
+    const cursor =
+      tool === 'pan'
+        ? 'grab'
+        : tool === 'window'
+          ? 'ns-resize'
+          : tool === 'brush' || tool === 'eraser'
+            ? 'none'
+            : 'crosshair';
+
+    return (
+      <div
+        ref={container}
+        className="relative h-full w-full overflow-hidden bg-slate-950"
+        data-testid="viewer"
+      >
+        <canvas
+          ref={canvas}
+          data-testid="viewer-canvas"
+          className="absolute inset-0 touch-none select-none"
+          style={{ cursor }}
+          onPointerDown={onPointerDown}
+          onPointerMove={onPointerMove}
+          onPointerUp={onPointerUp}
+          onPointerLeave={() => {
+            pointer.current = null;
+            requestDraw();
+          }}
+          onContextMenu={(e) => e.preventDefault()}
+          onWheel={(e) => {
+            const rect = canvas.current!.getBoundingClientRect();
+            zoomAt(Math.exp(-e.deltaY * 0.0015), e.clientX - rect.left, e.clientY - rect.top);
+          }}
+        />
+        <div className="pointer-events-none absolute bottom-2 left-2 rounded bg-slate-900/80 px-2 py-0.5 font-mono text-[11px] text-slate-400">
+          {cursorInfo || '—'} · {zoomPercent}%
+        </div>
       </div>
-    </div>
-  );
-});
+    );
+  },
+);

@@ -33,6 +33,8 @@ describe('window/level', () => {
   });
 
   it('refuses an output buffer of the wrong size', () => {
-    expect(() => renderWindowed(new Uint8Array(4), fullRangeWindow(8), new Uint8ClampedArray(4))).toThrow(/pixels/);
+    expect(() =>
+      renderWindowed(new Uint8Array(4), fullRangeWindow(8), new Uint8ClampedArray(4)),
+    ).toThrow(/pixels/);
   });
 });

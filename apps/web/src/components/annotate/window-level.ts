@@ -16,7 +16,8 @@ export function fullRangeWindow(bitDepth: number): WindowLevel {
 export function autoWindow(samples: Uint8Array | Uint16Array, bitDepth: number): WindowLevel {
   const bins = bitDepth === 16 ? 65536 : 256;
   const histogram = new Uint32Array(bins);
-  for (let i = 0; i < samples.length; i++) histogram[samples[i] as number] = (histogram[samples[i] as number] as number) + 1;
+  for (let i = 0; i < samples.length; i++)
+    histogram[samples[i] as number] = (histogram[samples[i] as number] as number) + 1;
   const lowCount = samples.length * 0.005;
   const highCount = samples.length * 0.995;
   let acc = 0;
@@ -35,8 +36,13 @@ export function autoWindow(samples: Uint8Array | Uint16Array, bitDepth: number):
 }
 
 /** Writes the windowed grey image into `out` (RGBA, e.g. ImageData.data). */
-export function renderWindowed(samples: Uint8Array | Uint16Array, window: WindowLevel, out: Uint8ClampedArray): void {
-  if (out.length !== samples.length * 4) throw new Error(`output has ${out.length / 4} pixels, samples ${samples.length}`);
+export function renderWindowed(
+  samples: Uint8Array | Uint16Array,
+  window: WindowLevel,
+  out: Uint8ClampedArray,
+): void {
+  if (out.length !== samples.length * 4)
+    throw new Error(`output has ${out.length / 4} pixels, samples ${samples.length}`);
   const lowest = window.center - window.width / 2;
   const scale = 255 / Math.max(1e-6, window.width);
   // A lookup table keeps the per-pixel work to one read (65536 entries for 16-bit).

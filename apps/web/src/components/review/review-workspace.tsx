@@ -33,7 +33,13 @@ function useRawImage(imageId: string | null): RawImage | null {
       const height = Number(response.headers.get('X-Image-Height'));
       const bitDepth = Number(response.headers.get('X-Image-Bit-Depth'));
       const buffer = await response.arrayBuffer();
-      if (!cancelled) setImage({ width, height, bitDepth, samples: bitDepth === 16 ? new Uint16Array(buffer) : new Uint8Array(buffer) });
+      if (!cancelled)
+        setImage({
+          width,
+          height,
+          bitDepth,
+          samples: bitDepth === 16 ? new Uint16Array(buffer) : new Uint8Array(buffer),
+        });
     });
     return () => {
       cancelled = true;
@@ -46,22 +52,33 @@ export function ReviewWorkspace({ projectId }: { projectId: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const toast = useToast();
-  const queue = useQuery(trpc.review.queue.queryOptions({ projectId }, { refetchInterval: 15_000 }));
+  const queue = useQuery(
+    trpc.review.queue.queryOptions({ projectId }, { refetchInterval: 15_000 }),
+  );
   const [selected, setSelected] = useState<string | null>(null);
   const [comment, setComment] = useState('');
   const [opacity, setOpacity] = useState(0.5);
   const viewer = useRef<ViewerHandle>(null);
   const taskId = selected ?? queue.data?.pending[0]?.id ?? null;
-  const task = useQuery({ ...trpc.review.task.queryOptions({ projectId, taskId: taskId ?? '' }), enabled: !!taskId });
+  const task = useQuery({
+    ...trpc.review.task.queryOptions({ projectId, taskId: taskId ?? '' }),
+    enabled: !!taskId,
+  });
   const image = useRawImage(task.data?.image.id ?? null);
 
   const objects = useMemo(
-    () => (task.data?.annotations ?? []).map((a) => loadedObject(a.objectId, decodeMaskBytes(base64ToBytes(a.finalRle)).data)),
+    () =>
+      (task.data?.annotations ?? []).map((a) =>
+        loadedObject(a.objectId, decodeMaskBytes(base64ToBytes(a.finalRle)).data),
+      ),
     [task.data],
   );
   const imageCanvas = useMemo(() => {
     if (!image) return null;
-    return renderWindowedCanvas(image, image.bitDepth === 16 ? autoWindow(image.samples, 16) : fullRangeWindow(8));
+    return renderWindowedCanvas(
+      image,
+      image.bitDepth === 16 ? autoWindow(image.samples, 16) : fullRangeWindow(8),
+    );
   }, [image]);
 
   const decide = useMutation(
@@ -80,7 +97,9 @@ export function ReviewWorkspace({ projectId }: { projectId: string }) {
   return (
     <div className="flex h-full min-h-0">
       <aside className="w-72 shrink-0 overflow-y-auto border-r border-slate-800 bg-slate-900/60 p-3 text-sm">
-        <h2 className="mb-2 text-xs font-semibold tracking-wide text-slate-400 uppercase">Waiting for review ({pending.length})</h2>
+        <h2 className="mb-2 text-xs font-semibold tracking-wide text-slate-400 uppercase">
+          Waiting for review ({pending.length})
+        </h2>
         <ul className="space-y-1" data-testid="review-queue">
           {pending.map((t) => (
             <li key={t.id}>
@@ -99,11 +118,16 @@ export function ReviewWorkspace({ projectId }: { projectId: string }) {
         </ul>
         {(queue.data?.decided.length ?? 0) > 0 && (
           <>
-            <h2 className="mt-5 mb-2 text-xs font-semibold tracking-wide text-slate-400 uppercase">Recently decided</h2>
+            <h2 className="mt-5 mb-2 text-xs font-semibold tracking-wide text-slate-400 uppercase">
+              Recently decided
+            </h2>
             <ul className="space-y-1">
               {queue.data!.decided.map((t) => (
                 <li key={t.id} className="flex items-center justify-between px-2 py-1 text-xs">
-                  <button className="truncate text-slate-300 hover:text-white" onClick={() => setSelected(t.id)}>
+                  <button
+                    className="truncate text-slate-300 hover:text-white"
+                    onClick={() => setSelected(t.id)}
+                  >
                     {t.image.fileName}
                   </button>
                   <StatusBadge status={t.status} />
@@ -132,7 +156,9 @@ export function ReviewWorkspace({ projectId }: { projectId: string }) {
             onWindowDrag={() => undefined}
           />
         ) : (
-          <div className="flex h-full items-center justify-center text-sm text-slate-500">{taskId ? 'Loading…' : 'Select a task'}</div>
+          <div className="flex h-full items-center justify-center text-sm text-slate-500">
+            {taskId ? 'Loading…' : 'Select a task'}
+          </div>
         )}
       </div>
       <aside className="flex w-80 shrink-0 flex-col gap-4 border-l border-slate-800 bg-slate-900/60 p-4 text-sm">
@@ -147,7 +173,12 @@ export function ReviewWorkspace({ projectId }: { projectId: string }) {
             <ul className="space-y-1 text-xs">
               {task.data.annotations.map((a, i) => (
                 <li key={a.id} className="flex items-center gap-2">
-                  <span className="h-3 w-3 rounded-sm" style={{ background: `rgb(${OBJECT_COLORS[i % OBJECT_COLORS.length]!.join(',')})` }} />
+                  <span
+                    className="h-3 w-3 rounded-sm"
+                    style={{
+                      background: `rgb(${OBJECT_COLORS[i % OBJECT_COLORS.length]!.join(',')})`,
+                    }}
+                  />
                   <span className="flex-1">
                     {a.label} {i + 1}
                   </span>
@@ -159,7 +190,15 @@ export function ReviewWorkspace({ projectId }: { projectId: string }) {
             </ul>
             <label className="flex items-center gap-2 text-xs text-slate-300">
               <span>Opacity</span>
-              <input type="range" min={0} max={1} step={0.05} value={opacity} onChange={(e) => setOpacity(Number(e.target.value))} className="flex-1 accent-sky-500" />
+              <input
+                type="range"
+                min={0}
+                max={1}
+                step={0.05}
+                value={opacity}
+                onChange={(e) => setOpacity(Number(e.target.value))}
+                className="flex-1 accent-sky-500"
+              />
             </label>
             {task.data.reviews.length > 0 && (
               <div className="space-y-1 text-xs text-slate-400">
@@ -182,7 +221,14 @@ export function ReviewWorkspace({ projectId }: { projectId: string }) {
                   <button
                     data-testid="review-send-back"
                     disabled={decide.isPending}
-                    onClick={() => decide.mutate({ projectId, taskId: task.data!.id, decision: 'SENT_BACK', comment })}
+                    onClick={() =>
+                      decide.mutate({
+                        projectId,
+                        taskId: task.data!.id,
+                        decision: 'SENT_BACK',
+                        comment,
+                      })
+                    }
                     className="rounded-md border border-rose-500/60 px-3 py-2 text-rose-100 hover:bg-rose-950"
                   >
                     Send back
@@ -190,7 +236,14 @@ export function ReviewWorkspace({ projectId }: { projectId: string }) {
                   <button
                     data-testid="review-approve"
                     disabled={decide.isPending}
-                    onClick={() => decide.mutate({ projectId, taskId: task.data!.id, decision: 'APPROVED', comment })}
+                    onClick={() =>
+                      decide.mutate({
+                        projectId,
+                        taskId: task.data!.id,
+                        decision: 'APPROVED',
+                        comment,
+                      })
+                    }
                     className="rounded-md bg-emerald-600 px-3 py-2 font-medium text-white hover:bg-emerald-500"
                   >
                     Approve

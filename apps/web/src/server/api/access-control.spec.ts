@@ -5,7 +5,11 @@
  */
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWebTestContext, type TestUserKey, type WebTestContext } from '../testing/web-test-context';
+import {
+  createWebTestContext,
+  type TestUserKey,
+  type WebTestContext,
+} from '../testing/web-test-context';
 import { appRouter } from './root';
 import type { Access } from './trpc';
 
@@ -17,15 +21,31 @@ const missingTask = (ctx: WebTestContext) => ({ projectId: ctx.projectId, taskId
 /** The access rule and a harmless input for every procedure. */
 const RULES: Record<string, { access: Access; input?: InputFor }> = {
   'auth.me': { access: 'public' },
-  'auth.signIn': { access: 'public', input: () => ({ email: 'nobody@test.local', password: 'wrong-password' }) },
+  'auth.signIn': {
+    access: 'public',
+    input: () => ({ email: 'nobody@test.local', password: 'wrong-password' }),
+  },
   'auth.signOut': { access: 'user' },
   'projects.list': { access: 'user' },
-  'projects.create': { access: 'siteAdmin', input: () => ({ name: `Access test ${Math.random()}` }) },
+  'projects.create': {
+    access: 'siteAdmin',
+    input: () => ({ name: `Access test ${Math.random()}` }),
+  },
   'projects.get': { access: 'ANNOTATOR', input: project },
   'projects.members': { access: 'ADMIN', input: project },
-  'projects.addMember': { access: 'ADMIN', input: (ctx) => ({ projectId: ctx.projectId, email: 'no-such-user@test.local', role: 'ANNOTATOR' }) },
+  'projects.addMember': {
+    access: 'ADMIN',
+    input: (ctx) => ({
+      projectId: ctx.projectId,
+      email: 'no-such-user@test.local',
+      role: 'ANNOTATOR',
+    }),
+  },
   'projects.trainingPolicy': { access: 'ADMIN', input: project },
-  'projects.updateTrainingPolicy': { access: 'ADMIN', input: (ctx) => ({ projectId: ctx.projectId, policy: { leaseSeconds: 900 } }) },
+  'projects.updateTrainingPolicy': {
+    access: 'ADMIN',
+    input: (ctx) => ({ projectId: ctx.projectId, policy: { leaseSeconds: 900 } }),
+  },
   'images.list': { access: 'ANNOTATOR', input: project },
   'queue.next': { access: 'ANNOTATOR', input: project },
   'queue.open': { access: 'ANNOTATOR', input: missingTask },
@@ -34,24 +54,49 @@ const RULES: Record<string, { access: Access; input?: InputFor }> = {
   'tasks.get': { access: 'ANNOTATOR', input: missingTask },
   'tasks.submit': { access: 'ANNOTATOR', input: missingTask },
   'tasks.skip': { access: 'ANNOTATOR', input: missingTask },
-  'tasks.flag': { access: 'ANNOTATOR', input: (ctx) => ({ ...missingTask(ctx), reason: 'blurry' }) },
+  'tasks.flag': {
+    access: 'ANNOTATOR',
+    input: (ctx) => ({ ...missingTask(ctx), reason: 'blurry' }),
+  },
   'annotations.save': {
     access: 'ANNOTATOR',
     input: (ctx) => ({ ...missingTask(ctx), objectId: 'obj1', finalRle: 'TAEBAQE=' }),
   },
-  'annotations.remove': { access: 'ANNOTATOR', input: (ctx) => ({ ...missingTask(ctx), objectId: 'obj1' }) },
+  'annotations.remove': {
+    access: 'ANNOTATOR',
+    input: (ctx) => ({ ...missingTask(ctx), objectId: 'obj1' }),
+  },
   'events.record': { access: 'ANNOTATOR', input: (ctx) => ({ ...missingTask(ctx), events: [] }) },
   'models.active': { access: 'ANNOTATOR', input: project },
   'review.queue': { access: 'REVIEWER', input: project },
   'review.task': { access: 'REVIEWER', input: missingTask },
-  'review.decide': { access: 'REVIEWER', input: (ctx) => ({ ...missingTask(ctx), decision: 'APPROVED' }) },
+  'review.decide': {
+    access: 'REVIEWER',
+    input: (ctx) => ({ ...missingTask(ctx), decision: 'APPROVED' }),
+  },
   'dashboard.get': { access: 'ADMIN', input: project },
-  'dashboard.startRound': { access: 'ADMIN', input: (ctx) => ({ projectId: ctx.projectId, kind: 'FINETUNE' }) },
-  'dashboard.promoteCandidate': { access: 'ADMIN', input: (ctx) => ({ projectId: ctx.projectId, modelVersionId: 'no-such-model' }) },
-  'dashboard.rollback': { access: 'ADMIN', input: (ctx) => ({ projectId: ctx.projectId, version: 999 }) },
+  'dashboard.startRound': {
+    access: 'ADMIN',
+    input: (ctx) => ({ projectId: ctx.projectId, kind: 'FINETUNE' }),
+  },
+  'dashboard.promoteCandidate': {
+    access: 'ADMIN',
+    input: (ctx) => ({ projectId: ctx.projectId, modelVersionId: 'no-such-model' }),
+  },
+  'dashboard.rollback': {
+    access: 'ADMIN',
+    input: (ctx) => ({ projectId: ctx.projectId, version: 999 }),
+  },
 };
 
-const CALLERS: (TestUserKey | null)[] = [null, 'stranger', 'annotator', 'reviewer', 'admin', 'siteAdmin'];
+const CALLERS: (TestUserKey | null)[] = [
+  null,
+  'stranger',
+  'annotator',
+  'reviewer',
+  'admin',
+  'siteAdmin',
+];
 
 function allowed(access: Access, caller: TestUserKey | null): boolean {
   switch (access) {
@@ -86,10 +131,18 @@ describe('access control', () => {
   it('has a rule for every procedure, matching the procedure builder it uses', () => {
     const paths = procedurePaths();
     const missing = paths.filter((p) => !RULES[p]);
-    expect(missing, `procedures without an access rule in this test: ${missing.join(', ')}`).toEqual([]);
+    expect(
+      missing,
+      `procedures without an access rule in this test: ${missing.join(', ')}`,
+    ).toEqual([]);
     expect(Object.keys(RULES).filter((p) => !paths.includes(p))).toEqual([]);
     for (const path of paths) {
-      const procedure = (appRouter._def.procedures as unknown as Record<string, { _def: { meta?: { access?: Access } } }>)[path]!;
+      const procedure = (
+        appRouter._def.procedures as unknown as Record<
+          string,
+          { _def: { meta?: { access?: Access } } }
+        >
+      )[path]!;
       expect(procedure._def.meta?.access, `${path} access`).toBe(RULES[path]!.access);
     }
   });
@@ -98,12 +151,15 @@ describe('access control', () => {
     it(`${path}: refuses exactly the callers its rule excludes`, async () => {
       const rule = RULES[path]!;
       for (const who of CALLERS) {
-        const target = path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], ctx.caller(who));
+        const target = path
+          .split('.')
+          .reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], ctx.caller(who));
         let outcome = 'ok';
         try {
           await (target as (input: unknown) => Promise<unknown>)(rule.input?.(ctx));
         } catch (error) {
-          outcome = error instanceof TRPCError ? error.code : `non-tRPC error: ${(error as Error).message}`;
+          outcome =
+            error instanceof TRPCError ? error.code : `non-tRPC error: ${(error as Error).message}`;
         }
         const refused = outcome === 'UNAUTHORIZED' || outcome === 'FORBIDDEN';
         const expectRefused = !allowed(rule.access, who);
@@ -112,7 +168,11 @@ describe('access control', () => {
           expect(outcome, `${path} as ${who ?? 'anonymous'}`).toBe('UNAUTHORIZED');
           continue;
         }
-        expect({ who: who ?? 'anonymous', refused, outcome }).toEqual({ who: who ?? 'anonymous', refused: expectRefused, outcome: expect.any(String) });
+        expect({ who: who ?? 'anonymous', refused, outcome }).toEqual({
+          who: who ?? 'anonymous',
+          refused: expectRefused,
+          outcome: expect.any(String),
+        });
         if (expectRefused) expect(outcome).toBe(who === null ? 'UNAUTHORIZED' : 'FORBIDDEN');
         else expect(outcome).not.toMatch(/^non-tRPC error|INTERNAL_SERVER_ERROR/);
       }

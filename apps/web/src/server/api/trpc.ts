@@ -29,7 +29,9 @@ const t = initTRPC
       // Errors that escaped the appErrors middleware (e.g. context creation) never show internals.
       const message =
         cause instanceof ZodError
-          ? cause.issues.map((issue) => `${issue.path.join('.') || 'input'}: ${issue.message}`).join('; ')
+          ? cause.issues
+              .map((issue) => `${issue.path.join('.') || 'input'}: ${issue.message}`)
+              .join('; ')
           : error.code === 'INTERNAL_SERVER_ERROR' && !(cause instanceof AppError)
             ? 'Internal error'
             : shape.message;
@@ -53,7 +55,12 @@ const appErrors = t.middleware(async ({ next }) => {
   if (!result.ok) {
     const original = result.error.cause;
     // Errors tRPC already classified (input validation, refusals) pass through unchanged.
-    if (result.error.code !== 'INTERNAL_SERVER_ERROR' || original === undefined || original instanceof TRPCError) return result;
+    if (
+      result.error.code !== 'INTERNAL_SERVER_ERROR' ||
+      original === undefined ||
+      original instanceof TRPCError
+    )
+      return result;
     const appError = toAppError(original);
     if (appError.code === 'INTERNAL') console.error('[loupe] internal error', original);
     throw new TRPCError({
@@ -85,10 +92,12 @@ export const authedProcedure = base.meta({ access: 'user' }).use(({ ctx, next })
 });
 
 /** Site administrators (they may create projects). */
-export const siteAdminProcedure = authedProcedure.meta({ access: 'siteAdmin' }).use(({ ctx, next }) => {
-  if (!ctx.user.isSiteAdmin) refuse('FORBIDDEN', 'Only site administrators can do this.');
-  return next();
-});
+export const siteAdminProcedure = authedProcedure
+  .meta({ access: 'siteAdmin' })
+  .use(({ ctx, next }) => {
+    if (!ctx.user.isSiteAdmin) refuse('FORBIDDEN', 'Only site administrators can do this.');
+    return next();
+  });
 
 export const projectInput = z.object({ projectId: z.string().min(1).max(64) });
 
@@ -104,7 +113,10 @@ export function projectProcedure(minRole: ProjectRole) {
       const role = await getMembershipRole(ctx.db, ctx.user.id, input.projectId);
       if (!role) refuse('FORBIDDEN', 'You are not a member of this project.');
       if (!roleAtLeast(role, minRole))
-        refuse('FORBIDDEN', `This needs the ${minRole.toLowerCase()} role in this project (you are ${role.toLowerCase()}).`);
+        refuse(
+          'FORBIDDEN',
+          `This needs the ${minRole.toLowerCase()} role in this project (you are ${role.toLowerCase()}).`,
+        );
       return next({ ctx: { ...ctx, projectId: input.projectId, role } });
     });
 }

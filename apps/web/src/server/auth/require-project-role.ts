@@ -15,6 +15,10 @@ export async function requireProjectRole(
   if (!user) throw new AppError('UNAUTHENTICATED', 'Sign in first.');
   const role = await getMembershipRole(getDb(), user.id, projectId);
   if (!role) throw new AppError('FORBIDDEN', 'You are not a member of this project.');
-  if (!roleAtLeast(role, minRole)) throw new AppError('FORBIDDEN', `This needs the ${minRole.toLowerCase()} role in this project.`);
+  if (!roleAtLeast(role, minRole))
+    throw new AppError(
+      'FORBIDDEN',
+      `This needs the ${minRole.toLowerCase()} role in this project.`,
+    );
   return { user, role };
 }

@@ -22,7 +22,12 @@ export class AppError extends Error {
   /** Optional machine-readable details (e.g. the offending field). */
   readonly details: Record<string, unknown> | undefined;
 
-  constructor(code: AppErrorCode, message: string, details?: Record<string, unknown>, options?: { cause?: unknown }) {
+  constructor(
+    code: AppErrorCode,
+    message: string,
+    details?: Record<string, unknown>,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.code = code;
     this.details = details;

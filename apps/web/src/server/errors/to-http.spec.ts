@@ -6,7 +6,10 @@ import { APP_ERROR_HTTP, errorResponse, toAppError } from './to-http';
 
 describe('error mapping', () => {
   it('maps library errors to AppError codes and HTTP statuses in one place', () => {
-    expect(toAppError(new PromptError('box.x1', 'outside the image'))).toMatchObject({ code: 'BAD_INPUT', details: { field: 'box.x1' } });
+    expect(toAppError(new PromptError('box.x1', 'outside the image'))).toMatchObject({
+      code: 'BAD_INPUT',
+      details: { field: 'box.x1' },
+    });
     expect(toAppError(new LeaseConflictError('held by someone else', 'u2')).code).toBe('CONFLICT');
     expect(toAppError(new DbError('LEASE_EXPIRED', 'expired')).code).toBe('LEASE_EXPIRED');
     expect(toAppError(Object.assign(new Error('unique'), { code: 'P2002' })).code).toBe('CONFLICT');
@@ -17,7 +20,9 @@ describe('error mapping', () => {
   it('route handler responses carry the code and message, never internals', async () => {
     const refused = errorResponse(new AppError('TOO_LARGE', 'File is too big.'));
     expect(refused.status).toBe(413);
-    expect(await refused.json()).toEqual({ error: { code: 'TOO_LARGE', message: 'File is too big.', details: null } });
+    expect(await refused.json()).toEqual({
+      error: { code: 'TOO_LARGE', message: 'File is too big.', details: null },
+    });
     const original = console.error;
     console.error = () => undefined;
     try {

@@ -23,7 +23,8 @@ export const APP_ERROR_HTTP: Record<AppErrorCode, { trpc: TRPC_ERROR_CODE_KEY; s
 /** Any thrown value -> AppError (unknown errors become INTERNAL, keeping the cause). */
 export function toAppError(error: unknown): AppError {
   if (isAppError(error)) return error;
-  if (isPromptError(error)) return new AppError('BAD_INPUT', error.message, { field: error.field }, { cause: error });
+  if (isPromptError(error))
+    return new AppError('BAD_INPUT', error.message, { field: error.field }, { cause: error });
   const fromDb = fromDbError(error);
   if (fromDb) return fromDb;
   return new AppError('INTERNAL', 'internal error', undefined, { cause: error });
@@ -32,9 +33,12 @@ export function toAppError(error: unknown): AppError {
 /** JSON error response for route handlers: `{ error: { code, message } }`. */
 export function errorResponse(error: unknown): Response {
   const appError = toAppError(error);
-  if (appError.code === 'INTERNAL') console.error('[loupe] internal error', appError.cause ?? appError);
+  if (appError.code === 'INTERNAL')
+    console.error('[loupe] internal error', appError.cause ?? appError);
   return Response.json(
-    { error: { code: appError.code, message: appError.message, details: appError.details ?? null } },
+    {
+      error: { code: appError.code, message: appError.message, details: appError.details ?? null },
+    },
     { status: APP_ERROR_HTTP[appError.code].status },
   );
 }

@@ -28,7 +28,9 @@ try {
       result.modelVersion ? `v${result.modelVersion}` : 'none'
     } (${Date.now() - started} ms)`,
   );
-  console.log(`[seed] sign in as ${DEMO_USERS.map((u) => u.email).join(', ')} with password "${env.LOUPE_DEMO_PASSWORD}"`);
+  console.log(
+    `[seed] sign in as ${DEMO_USERS.map((u) => u.email).join(', ')} with password "${env.LOUPE_DEMO_PASSWORD}"`,
+  );
 } finally {
   await db.$disconnect();
 }

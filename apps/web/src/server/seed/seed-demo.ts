@@ -37,7 +37,11 @@ export interface SeedResult {
   generator: 'synthetic-fa' | 'procedural' | 'existing';
 }
 
-type Generator = (options: { count: number; size?: number; seed?: number }) => { image: Uint8Array; width: number; height: number }[];
+type Generator = (options: {
+  count: number;
+  size?: number;
+  seed?: number;
+}) => { image: Uint8Array; width: number; height: number }[];
 
 /**
  * The model lib's synthetic FA generator. Loaded lazily: '@loupe/model/node' pulls in tfjs, which
@@ -48,17 +52,27 @@ async function loadSyntheticGenerator(log: (line: string) => void): Promise<Gene
     const { generateSyntheticFaDataset } = await import('@loupe/model/node');
     return generateSyntheticFaDataset;
   } catch (error) {
-    log(`[seed] @loupe/model/node unavailable (${(error as Error).message}); using procedural images`);
+    log(
+      `[seed] @loupe/model/node unavailable (${(error as Error).message}); using procedural images`,
+    );
     return null;
   }
 }
 
-export async function seedDemo(deps: { db: Db; stores: Stores }, options: SeedOptions): Promise<SeedResult> {
+export async function seedDemo(
+  deps: { db: Db; stores: Stores },
+  options: SeedOptions,
+): Promise<SeedResult> {
   const { db, stores } = deps;
   const log = options.log ?? (() => undefined);
   const users = [];
   for (const u of DEMO_USERS) {
-    const user = await upsertUser(db, { email: u.email, name: u.name, password: options.password, isSiteAdmin: u.isSiteAdmin });
+    const user = await upsertUser(db, {
+      email: u.email,
+      name: u.name,
+      password: options.password,
+      isSiteAdmin: u.isSiteAdmin,
+    });
     users.push({ ...user, role: u.role });
   }
   const project =
@@ -83,7 +97,9 @@ export async function seedDemo(deps: { db: Db; stores: Stores }, options: SeedOp
 
   let modelVersion: number | null = null;
   try {
-    modelVersion = (await ensureStarterModel(db, stores.artifacts, project.id, options.starterModelDir)).version;
+    modelVersion = (
+      await ensureStarterModel(db, stores.artifacts, project.id, options.starterModelDir)
+    ).version;
   } catch (error) {
     if (!isDbError(error) || error.code !== 'MISSING_FILE') throw error;
     log(`[seed] no starter model yet: ${error.message}`);
@@ -102,7 +118,9 @@ export async function seedDemo(deps: { db: Db; stores: Stores }, options: SeedOp
           height: options.imageSize,
         }));
     for (const [i, sample] of samples.entries()) {
-      const png = await sharp(sample.image, { raw: { width: sample.width, height: sample.height, channels: 1 } })
+      const png = await sharp(sample.image, {
+        raw: { width: sample.width, height: sample.height, channels: 1 },
+      })
         .toColourspace('b-w')
         .png()
         .toBuffer();
@@ -110,7 +128,12 @@ export async function seedDemo(deps: { db: Db; stores: Stores }, options: SeedOp
         // Earlier images first in the queue; active learning re-prioritises after the first model.
         await ingestImage(
           { db, blobs: stores.blobs },
-          { projectId: project.id, fileName: `fa-${String(i + 1).padStart(3, '0')}.png`, bytes: new Uint8Array(png), priority: -(i + 1) },
+          {
+            projectId: project.id,
+            fileName: `fa-${String(i + 1).padStart(3, '0')}.png`,
+            bytes: new Uint8Array(png),
+            priority: -(i + 1),
+          },
           options.limits,
         );
         imagesAdded++;
@@ -127,6 +150,7 @@ export async function seedDemo(deps: { db: Db; stores: Stores }, options: SeedOp
     imagesAdded,
     imageCount,
     modelVersion,
-    generator: existing >= options.imageCount ? 'existing' : generate ? 'synthetic-fa' : 'procedural',
+    generator:
+      existing >= options.imageCount ? 'existing' : generate ? 'synthetic-fa' : 'procedural',
   };
 }

@@ -10,12 +10,23 @@ export function tiff16(width: number, height: number, pixels: Uint16Array): Uint
   const dataOffset = 8;
   const dataBytes = width * height * 2;
   const ifdOffset = dataOffset + dataBytes;
-  entries.push([256, 4, width], [257, 4, height], [258, 3, 16], [259, 3, 1], [262, 3, 1], [273, 4, dataOffset], [277, 3, 1], [278, 4, height], [279, 4, dataBytes]);
+  entries.push(
+    [256, 4, width],
+    [257, 4, height],
+    [258, 3, 16],
+    [259, 3, 1],
+    [262, 3, 1],
+    [273, 4, dataOffset],
+    [277, 3, 1],
+    [278, 4, height],
+    [279, 4, dataBytes],
+  );
   const out = new Uint8Array(ifdOffset + 2 + entries.length * 12 + 4);
   const view = new DataView(out.buffer);
   out.set([0x49, 0x49, 0x2a, 0x00]);
   view.setUint32(4, ifdOffset, true);
-  for (let i = 0; i < pixels.length; i++) view.setUint16(dataOffset + i * 2, pixels[i] as number, true);
+  for (let i = 0; i < pixels.length; i++)
+    view.setUint16(dataOffset + i * 2, pixels[i] as number, true);
   view.setUint16(ifdOffset, entries.length, true);
   entries.forEach(([tag, type, value], i) => {
     const at = ifdOffset + 2 + i * 12;
@@ -69,7 +80,12 @@ export function dicom16(
   pixels: Uint16Array | Int16Array,
   options: { transferSyntax?: string; signed?: boolean; frames?: number } = {},
 ): Uint8Array {
-  const syntax = dicomElement(0x0002, 0x0010, 'UI', text(options.transferSyntax ?? '1.2.840.10008.1.2.1'));
+  const syntax = dicomElement(
+    0x0002,
+    0x0010,
+    'UI',
+    text(options.transferSyntax ?? '1.2.840.10008.1.2.1'),
+  );
   const meta = concat([dicomElement(0x0002, 0x0000, 'UL', ul(syntax.length)), syntax]);
   const pixelBytes = new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.byteLength);
   const dataset = concat([
@@ -90,7 +106,13 @@ export function dicom16(
 }
 
 /** NIfTI-1 single file (.nii), int16 voxels x-fastest, optionally gzipped (.nii.gz). */
-export function nifti16(x: number, y: number, z: number, voxels: Int16Array, options: { gzip?: boolean } = {}): Uint8Array {
+export function nifti16(
+  x: number,
+  y: number,
+  z: number,
+  voxels: Int16Array,
+  options: { gzip?: boolean } = {},
+): Uint8Array {
   const header = new Uint8Array(352);
   const view = new DataView(header.buffer);
   view.setInt32(0, 348, true);
@@ -101,7 +123,10 @@ export function nifti16(x: number, y: number, z: number, voxels: Int16Array, opt
   view.setFloat32(108, 352, true); // vox_offset
   view.setFloat32(112, 1, true); // scl_slope
   header.set([0x6e, 0x2b, 0x31, 0x00], 344); // "n+1\0"
-  const file = concat([header, new Uint8Array(voxels.buffer, voxels.byteOffset, voxels.byteLength)]);
+  const file = concat([
+    header,
+    new Uint8Array(voxels.buffer, voxels.byteOffset, voxels.byteLength),
+  ]);
   return options.gzip ? new Uint8Array(gzipSync(file)) : file;
 }
 

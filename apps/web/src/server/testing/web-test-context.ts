@@ -18,9 +18,21 @@ import type { ImageLimits } from '../services/images/decoded-image';
 import { upsertUser } from '../services/users/create-user';
 
 export const TEST_PASSWORD = 'correct horse battery';
-export const TEST_LIMITS: ImageLimits = { maxBytes: 8 * 1024 * 1024, maxSide: 2048, maxPixels: 4_000_000, maxSlices: 64 };
+export const TEST_LIMITS: ImageLimits = {
+  maxBytes: 8 * 1024 * 1024,
+  maxSide: 2048,
+  maxPixels: 4_000_000,
+  maxSlices: 64,
+};
 
-export const ROLES = ['admin', 'reviewer', 'annotator', 'annotator2', 'stranger', 'siteAdmin'] as const;
+export const ROLES = [
+  'admin',
+  'reviewer',
+  'annotator',
+  'annotator2',
+  'stranger',
+  'siteAdmin',
+] as const;
 export type TestUserKey = (typeof ROLES)[number];
 
 export interface WebTestContext {
@@ -44,15 +56,25 @@ export async function testPng(width: number, height: number, seed: number): Prom
       const d = Math.hypot(x - width / 2 - seed, y - height / 2);
       pixels[y * width + x] = d < Math.min(width, height) / 5 ? 220 : (x * 7 + y * 3 + seed) % 60;
     }
-  return new Uint8Array(await sharp(pixels, { raw: { width, height, channels: 1 } }).toColourspace('b-w').png().toBuffer());
+  return new Uint8Array(
+    await sharp(pixels, { raw: { width, height, channels: 1 } })
+      .toColourspace('b-w')
+      .png()
+      .toBuffer(),
+  );
 }
 
-export async function createWebTestContext(options: { images?: number } = {}): Promise<WebTestContext> {
+export async function createWebTestContext(
+  options: { images?: number } = {},
+): Promise<WebTestContext> {
   const kinds = await testDatabaseKinds();
   const database = await createTestDatabaseOn(kinds[0] ?? 'embedded', { poolSize: 8 });
   const db = database.db;
   const root = mkdtempSync(join(tmpdir(), 'loupe-web-test-'));
-  const stores: Stores = { blobs: createBlobStore(join(root, 'blobs')), artifacts: createBlobStore(join(root, 'artifacts')) };
+  const stores: Stores = {
+    blobs: createBlobStore(join(root, 'blobs')),
+    artifacts: createBlobStore(join(root, 'artifacts')),
+  };
 
   const users = {} as Record<TestUserKey, SessionUser>;
   for (const key of ROLES) {
@@ -61,20 +83,47 @@ export async function createWebTestContext(options: { images?: number } = {}): P
     const created =
       key === 'admin'
         ? await upsertUser(db, { email, name: key, password: TEST_PASSWORD, isSiteAdmin: true })
-        : await db.user.create({ data: { email, name: key, passwordHash: 'not-a-hash', isSiteAdmin: key === 'siteAdmin' }, select: { id: true, email: true } });
-    users[key] = { id: created.id, email, name: key, isSiteAdmin: key === 'admin' || key === 'siteAdmin' };
+        : await db.user.create({
+            data: {
+              email,
+              name: key,
+              passwordHash: 'not-a-hash',
+              isSiteAdmin: key === 'siteAdmin',
+            },
+            select: { id: true, email: true },
+          });
+    users[key] = {
+      id: created.id,
+      email,
+      name: key,
+      isSiteAdmin: key === 'admin' || key === 'siteAdmin',
+    };
   }
-  const project = await db.project.create({ data: { slug: 'test-project', name: 'Test project', objectLabel: 'leakage' }, select: { id: true } });
-  const other = await db.project.create({ data: { slug: 'other-project', name: 'Other project' }, select: { id: true } });
+  const project = await db.project.create({
+    data: { slug: 'test-project', name: 'Test project', objectLabel: 'leakage' },
+    select: { id: true },
+  });
+  const other = await db.project.create({
+    data: { slug: 'other-project', name: 'Other project' },
+    select: { id: true },
+  });
   const memberships: [TestUserKey, 'ADMIN' | 'REVIEWER' | 'ANNOTATOR'][] = [
     ['admin', 'ADMIN'],
     ['reviewer', 'REVIEWER'],
     ['annotator', 'ANNOTATOR'],
     ['annotator2', 'ANNOTATOR'],
   ];
-  await db.membership.createMany({ data: memberships.map(([key, role]) => ({ userId: users[key].id, projectId: project.id, role })) });
+  await db.membership.createMany({
+    data: memberships.map(([key, role]) => ({
+      userId: users[key].id,
+      projectId: project.id,
+      role,
+    })),
+  });
   // The stranger belongs to another project: membership elsewhere must not open this one.
-  await db.membership.create({ data: { userId: users.stranger.id, projectId: other.id, role: 'ADMIN' } });
+  await db.membership.create({
+    data: { userId: users.stranger.id, projectId: other.id, role: 'ADMIN' },
+  });
   await ensureStarterModel(db, stores.artifacts, project.id, env.starterModelDir);
   await ensureStarterModel(db, stores.artifacts, other.id, env.starterModelDir);
 
@@ -83,7 +132,12 @@ export async function createWebTestContext(options: { images?: number } = {}): P
   for (let i = 0; i < (options.images ?? 3); i++) {
     const result = await ingestImage(
       { db, blobs: stores.blobs },
-      { projectId: project.id, fileName: `img-${i}.png`, bytes: await testPng(64, 48, i), priority: 10 - i },
+      {
+        projectId: project.id,
+        fileName: `img-${i}.png`,
+        bytes: await testPng(64, 48, i),
+        priority: 10 - i,
+      },
       TEST_LIMITS,
     );
     imageIds.push(result.images[0]!.id);
@@ -99,7 +153,14 @@ export async function createWebTestContext(options: { images?: number } = {}): P
     otherProjectId: other.id,
     imageIds,
     taskIds,
-    caller: (as) => createCaller({ db, stores, user: as ? users[as] : null, sessionToken: null, setCookie: () => undefined }),
+    caller: (as) =>
+      createCaller({
+        db,
+        stores,
+        user: as ? users[as] : null,
+        sessionToken: null,
+        setCookie: () => undefined,
+      }),
     async close() {
       await database.close();
       rmSync(root, { recursive: true, force: true });

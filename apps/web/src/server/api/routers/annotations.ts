@@ -23,7 +23,12 @@ export const annotationsRouter = createTRPCRouter({
         modelVersionId: id.nullish(),
         clicks: z.number().int().min(0).max(10_000).default(0),
         brushStrokes: z.number().int().min(0).max(10_000).default(0),
-        activeSeconds: z.number().finite().min(0).max(24 * 3600).default(0),
+        activeSeconds: z
+          .number()
+          .finite()
+          .min(0)
+          .max(24 * 3600)
+          .default(0),
       }),
     )
     .mutation(({ ctx, input }) =>
@@ -37,5 +42,7 @@ export const annotationsRouter = createTRPCRouter({
     ),
   remove: annotatorProcedure
     .input(z.object({ taskId: id, objectId: z.string().min(1).max(64) }))
-    .mutation(({ ctx, input }) => deleteObject(ctx.db, { ...input, projectId: ctx.projectId, userId: ctx.user.id })),
+    .mutation(({ ctx, input }) =>
+      deleteObject(ctx.db, { ...input, projectId: ctx.projectId, userId: ctx.user.id }),
+    ),
 });

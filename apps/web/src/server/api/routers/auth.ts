@@ -10,7 +10,9 @@ export const authRouter = createTRPCRouter({
   me: publicProcedure.query(({ ctx }) => ctx.user),
 
   signIn: publicProcedure
-    .input(z.object({ email: z.string().trim().min(3).max(320), password: z.string().min(1).max(1024) }))
+    .input(
+      z.object({ email: z.string().trim().min(3).max(320), password: z.string().min(1).max(1024) }),
+    )
     .mutation(async ({ ctx, input }) => {
       const result = await signIn(ctx.db, input, env.LOUPE_SESSION_DAYS);
       ctx.setCookie(sessionCookie(result.token, result.expiresAt, env.LOUPE_SECURE_COOKIES));

@@ -6,7 +6,10 @@ import { z } from 'zod';
 import { loadDashboard } from '../../services/dashboard/load-dashboard';
 import { promoteCandidate } from '../../services/dashboard/promote-candidate';
 import { rollBackModel } from '../../services/dashboard/roll-back-model';
-import { startTrainingRound, TRAINING_ROUND_KINDS } from '../../services/dashboard/start-training-round';
+import {
+  startTrainingRound,
+  TRAINING_ROUND_KINDS,
+} from '../../services/dashboard/start-training-round';
 import { adminProcedure, createTRPCRouter } from '../trpc';
 
 export const dashboardRouter = createTRPCRouter({
@@ -18,13 +21,20 @@ export const dashboardRouter = createTRPCRouter({
       }),
     )
     .query(({ ctx, input }) =>
-      loadDashboard(ctx.db, ctx.projectId, { idleSeconds: input.idleSeconds, targetPoints: input.targetPoints }),
+      loadDashboard(ctx.db, ctx.projectId, {
+        idleSeconds: input.idleSeconds,
+        targetPoints: input.targetPoints,
+      }),
     ),
 
   startRound: adminProcedure
     .input(z.object({ kind: z.enum(TRAINING_ROUND_KINDS) }))
     .mutation(({ ctx, input }) =>
-      startTrainingRound(ctx.db, { projectId: ctx.projectId, kind: input.kind, requestedById: ctx.user.id }),
+      startTrainingRound(ctx.db, {
+        projectId: ctx.projectId,
+        kind: input.kind,
+        requestedById: ctx.user.id,
+      }),
     ),
 
   promoteCandidate: adminProcedure

@@ -2,7 +2,15 @@ import { z } from 'zod';
 import { listImages } from '../../services/images/list-images';
 import { annotatorProcedure, createTRPCRouter } from '../trpc';
 
-const TASK_STATUSES = ['UNLABELED', 'IN_PROGRESS', 'SUBMITTED', 'APPROVED', 'SENT_BACK', 'SKIPPED', 'FLAGGED'] as const;
+const TASK_STATUSES = [
+  'UNLABELED',
+  'IN_PROGRESS',
+  'SUBMITTED',
+  'APPROVED',
+  'SENT_BACK',
+  'SKIPPED',
+  'FLAGGED',
+] as const;
 
 export const imagesRouter = createTRPCRouter({
   list: annotatorProcedure

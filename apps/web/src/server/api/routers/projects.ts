@@ -8,7 +8,13 @@ import { getProject } from '../../services/projects/get-project';
 import { listMembers } from '../../services/projects/list-members';
 import { listProjects } from '../../services/projects/list-projects';
 import { getTrainingPolicy, updateTrainingPolicy } from '../../services/projects/training-policy';
-import { adminProcedure, annotatorProcedure, authedProcedure, createTRPCRouter, siteAdminProcedure } from '../trpc';
+import {
+  adminProcedure,
+  annotatorProcedure,
+  authedProcedure,
+  createTRPCRouter,
+  siteAdminProcedure,
+} from '../trpc';
 
 export const projectsRouter = createTRPCRouter({
   list: authedProcedure.query(({ ctx }) => listProjects(ctx.db, ctx.user.id)),
@@ -21,7 +27,9 @@ export const projectsRouter = createTRPCRouter({
         objectLabel: z.string().trim().min(1).max(60).default('lesion'),
       }),
     )
-    .mutation(({ ctx, input }) => createProject({ db: ctx.db, stores: ctx.stores }, ctx.user.id, input, env.starterModelDir)),
+    .mutation(({ ctx, input }) =>
+      createProject({ db: ctx.db, stores: ctx.stores }, ctx.user.id, input, env.starterModelDir),
+    ),
 
   get: annotatorProcedure.query(({ ctx }) => getProject(ctx.db, ctx.projectId)),
 

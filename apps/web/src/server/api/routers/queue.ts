@@ -9,8 +9,18 @@ const taskInput = z.object({ taskId: z.string().min(1).max(64) });
 
 export const queueRouter = createTRPCRouter({
   /** Lease the next image to annotate (null when the queue is empty). */
-  next: annotatorProcedure.mutation(({ ctx }) => leaseNextTaskForUser(ctx.db, ctx.projectId, ctx.user.id)),
-  open: annotatorProcedure.input(taskInput).mutation(({ ctx, input }) => openTask(ctx.db, ctx.projectId, input.taskId, ctx.user.id)),
-  renew: annotatorProcedure.input(taskInput).mutation(({ ctx, input }) => renewTaskLease(ctx.db, ctx.projectId, input.taskId, ctx.user.id)),
-  release: annotatorProcedure.input(taskInput).mutation(({ ctx, input }) => releaseTaskLease(ctx.db, ctx.projectId, input.taskId, ctx.user.id)),
+  next: annotatorProcedure.mutation(({ ctx }) =>
+    leaseNextTaskForUser(ctx.db, ctx.projectId, ctx.user.id),
+  ),
+  open: annotatorProcedure
+    .input(taskInput)
+    .mutation(({ ctx, input }) => openTask(ctx.db, ctx.projectId, input.taskId, ctx.user.id)),
+  renew: annotatorProcedure
+    .input(taskInput)
+    .mutation(({ ctx, input }) => renewTaskLease(ctx.db, ctx.projectId, input.taskId, ctx.user.id)),
+  release: annotatorProcedure
+    .input(taskInput)
+    .mutation(({ ctx, input }) =>
+      releaseTaskLease(ctx.db, ctx.projectId, input.taskId, ctx.user.id),
+    ),
 });

@@ -13,7 +13,10 @@ async function refusal(promise: Promise<unknown>): Promise<{ code: string; field
     await promise;
   } catch (error) {
     if (!(error instanceof TRPCError)) throw error;
-    const fields = error.cause instanceof ZodError ? error.cause.issues.map((issue) => issue.path.join('.')) : [];
+    const fields =
+      error.cause instanceof ZodError
+        ? error.cause.issues.map((issue) => issue.path.join('.'))
+        : [];
     return { code: error.code, fields };
   }
   throw new Error('expected the call to be refused');
@@ -31,12 +34,30 @@ describe('projects.trainingPolicy / updateTrainingPolicy', () => {
   it('reads the defaults, then saves a partial update and leaves the other settings alone', async () => {
     const admin = ctx.caller('admin');
     const before = await admin.projects.trainingPolicy({ projectId: ctx.projectId });
-    expect(before).toMatchObject({ autoTrain: true, finetuneMinNewMasks: 20, finetuneEpochs: 4, holdoutFraction: 0.2 });
+    expect(before).toMatchObject({
+      autoTrain: true,
+      finetuneMinNewMasks: 20,
+      finetuneEpochs: 4,
+      holdoutFraction: 0.2,
+    });
 
-    const after = await admin.projects.updateTrainingPolicy({ projectId: ctx.projectId, policy: { finetuneMinNewMasks: 5, holdoutFraction: 0.3, autoTrain: false } });
-    expect(after).toEqual({ ...before, finetuneMinNewMasks: 5, holdoutFraction: 0.3, autoTrain: false });
+    const after = await admin.projects.updateTrainingPolicy({
+      projectId: ctx.projectId,
+      policy: { finetuneMinNewMasks: 5, holdoutFraction: 0.3, autoTrain: false },
+    });
+    expect(after).toEqual({
+      ...before,
+      finetuneMinNewMasks: 5,
+      holdoutFraction: 0.3,
+      autoTrain: false,
+    });
     const stored = await ctx.db.project.findUniqueOrThrow({ where: { id: ctx.projectId } });
-    expect(stored).toMatchObject({ finetuneMinNewMasks: 5, holdoutFraction: 0.3, autoTrain: false, finetuneEpochs: before.finetuneEpochs });
+    expect(stored).toMatchObject({
+      finetuneMinNewMasks: 5,
+      holdoutFraction: 0.3,
+      autoTrain: false,
+      finetuneEpochs: before.finetuneEpochs,
+    });
     // The other project is untouched.
     const other = await ctx.db.project.findUniqueOrThrow({ where: { id: ctx.otherProjectId } });
     expect(other.finetuneMinNewMasks).toBe(20);
@@ -45,18 +66,41 @@ describe('projects.trainingPolicy / updateTrainingPolicy', () => {
   it('refuses out-of-range, fractional and empty updates, naming the field, and changes nothing', async () => {
     const admin = ctx.caller('admin');
     const before = await admin.projects.trainingPolicy({ projectId: ctx.projectId });
-    const update = (policy: Record<string, unknown>) => admin.projects.updateTrainingPolicy({ projectId: ctx.projectId, policy: policy as never });
-    expect(await refusal(update({ finetuneMinNewMasks: 0 }))).toEqual({ code: 'BAD_REQUEST', fields: ['policy.finetuneMinNewMasks'] });
-    expect(await refusal(update({ finetuneEpochs: 2.5 }))).toEqual({ code: 'BAD_REQUEST', fields: ['policy.finetuneEpochs'] });
-    expect(await refusal(update({ holdoutFraction: 0.9, leaseSeconds: 10 }))).toEqual({ code: 'BAD_REQUEST', fields: ['policy.holdoutFraction', 'policy.leaseSeconds'] });
+    const update = (policy: Record<string, unknown>) =>
+      admin.projects.updateTrainingPolicy({ projectId: ctx.projectId, policy: policy as never });
+    expect(await refusal(update({ finetuneMinNewMasks: 0 }))).toEqual({
+      code: 'BAD_REQUEST',
+      fields: ['policy.finetuneMinNewMasks'],
+    });
+    expect(await refusal(update({ finetuneEpochs: 2.5 }))).toEqual({
+      code: 'BAD_REQUEST',
+      fields: ['policy.finetuneEpochs'],
+    });
+    expect(await refusal(update({ holdoutFraction: 0.9, leaseSeconds: 10 }))).toEqual({
+      code: 'BAD_REQUEST',
+      fields: ['policy.holdoutFraction', 'policy.leaseSeconds'],
+    });
     expect((await refusal(update({}))).code).toBe('BAD_REQUEST');
     expect(await admin.projects.trainingPolicy({ projectId: ctx.projectId })).toEqual(before);
   });
 
   it('is for project admins only', async () => {
     for (const who of ['annotator', 'reviewer', 'stranger'] as const) {
-      expect((await refusal(ctx.caller(who).projects.updateTrainingPolicy({ projectId: ctx.projectId, policy: { finetuneEpochs: 9 } }))).code).toBe('FORBIDDEN');
+      expect(
+        (
+          await refusal(
+            ctx
+              .caller(who)
+              .projects.updateTrainingPolicy({
+                projectId: ctx.projectId,
+                policy: { finetuneEpochs: 9 },
+              }),
+          )
+        ).code,
+      ).toBe('FORBIDDEN');
     }
-    expect((await refusal(ctx.caller(null).projects.trainingPolicy({ projectId: ctx.projectId }))).code).toBe('UNAUTHORIZED');
+    expect(
+      (await refusal(ctx.caller(null).projects.trainingPolicy({ projectId: ctx.projectId }))).code,
+    ).toBe('UNAUTHORIZED');
   });
 });

@@ -5,7 +5,13 @@
  * and writes through libs/db saveAnnotation (live lease + revision check, one transaction).
  */
 import { saveAnnotation, type Db } from '@loupe/db';
-import { decodeMaskBytes, intersectionArea, maskArea, maskBoundingBox, type Mask } from '@loupe/prompts';
+import {
+  decodeMaskBytes,
+  intersectionArea,
+  maskArea,
+  maskBoundingBox,
+  type Mask,
+} from '@loupe/prompts';
 import { AppError } from '../../errors/app-error';
 import { assertServingModel } from '../models/check-serving-model';
 
@@ -26,11 +32,17 @@ export interface SaveObjectMaskInput {
 
 function decodeBase64Mask(base64: string, field: string): { mask: Mask; bytes: Uint8Array } {
   const bytes = new Uint8Array(Buffer.from(base64, 'base64'));
-  if (bytes.length === 0) throw new AppError('BAD_INPUT', `${field}: not base64 mask bytes.`, { field });
+  if (bytes.length === 0)
+    throw new AppError('BAD_INPUT', `${field}: not base64 mask bytes.`, { field });
   try {
     return { mask: decodeMaskBytes(bytes), bytes };
   } catch (error) {
-    throw new AppError('BAD_INPUT', `${field}: ${(error as Error).message}`, { field }, { cause: error });
+    throw new AppError(
+      'BAD_INPUT',
+      `${field}: ${(error as Error).message}`,
+      { field },
+      { cause: error },
+    );
   }
 }
 
@@ -59,23 +71,46 @@ export async function saveObjectMask(db: Db, input: SaveObjectMaskInput) {
 
   const final = decodeBase64Mask(input.finalRle, 'finalRle');
   if (final.mask.width !== width || final.mask.height !== height)
-    throw new AppError('BAD_INPUT', `finalRle: mask is ${final.mask.width}x${final.mask.height} but the image is ${width}x${height}.`, {
-      field: 'finalRle',
-    });
+    throw new AppError(
+      'BAD_INPUT',
+      `finalRle: mask is ${final.mask.width}x${final.mask.height} but the image is ${width}x${height}.`,
+      {
+        field: 'finalRle',
+      },
+    );
   const area = maskArea(final.mask);
-  if (area === 0) throw new AppError('BAD_INPUT', 'finalRle: the mask is empty; draw or accept a non-empty mask.', { field: 'finalRle' });
+  if (area === 0)
+    throw new AppError(
+      'BAD_INPUT',
+      'finalRle: the mask is empty; draw or accept a non-empty mask.',
+      { field: 'finalRle' },
+    );
   const proposal = input.proposalRle ? decodeBase64Mask(input.proposalRle, 'proposalRle') : null;
   if (proposal && (proposal.mask.width !== width || proposal.mask.height !== height))
-    throw new AppError('BAD_INPUT', `proposalRle: mask is ${proposal.mask.width}x${proposal.mask.height} but the image is ${width}x${height}.`, {
-      field: 'proposalRle',
-    });
+    throw new AppError(
+      'BAD_INPUT',
+      `proposalRle: mask is ${proposal.mask.width}x${proposal.mask.height} but the image is ${width}x${height}.`,
+      {
+        field: 'proposalRle',
+      },
+    );
   if (input.modelVersionId)
     assertServingModel(
-      task.modelVersion === null ? null : { version: task.modelVersion, status: task.modelStatus ?? '', retiredAt: task.modelRetiredAt },
+      task.modelVersion === null
+        ? null
+        : {
+            version: task.modelVersion,
+            status: task.modelStatus ?? '',
+            retiredAt: task.modelRetiredAt,
+          },
       input.modelVersionId,
     );
   if (proposal && !input.modelVersionId)
-    throw new AppError('BAD_INPUT', 'modelVersionId: a proposal must name the model version that made it.', { field: 'modelVersionId' });
+    throw new AppError(
+      'BAD_INPUT',
+      'modelVersionId: a proposal must name the model version that made it.',
+      { field: 'modelVersionId' },
+    );
 
   const box = maskBoundingBox(final.mask);
   if (!box) throw new AppError('BAD_INPUT', 'finalRle: the mask is empty.');

@@ -19,12 +19,27 @@ export async function signIn(
 ): Promise<SignInResult> {
   const found = await db.user.findUnique({
     where: { email: input.email.trim().toLowerCase() },
-    select: { id: true, email: true, name: true, isSiteAdmin: true, disabledAt: true, passwordHash: true },
+    select: {
+      id: true,
+      email: true,
+      name: true,
+      isSiteAdmin: true,
+      disabledAt: true,
+      passwordHash: true,
+    },
   });
   const passwordOk = found ? await verifyPassword(found.passwordHash, input.password) : false;
-  if (!found || !passwordOk || found.disabledAt) throw new AppError('UNAUTHENTICATED', 'Wrong email or password.');
+  if (!found || !passwordOk || found.disabledAt)
+    throw new AppError('UNAUTHENTICATED', 'Wrong email or password.');
   const token = createSessionToken();
   const expiresAt = new Date(Date.now() + sessionDays * 24 * 3600 * 1000);
-  await db.session.create({ data: { tokenHash: hashSessionToken(token), userId: found.id, expiresAt }, select: { id: true } });
-  return { user: { id: found.id, email: found.email, name: found.name, isSiteAdmin: found.isSiteAdmin }, token, expiresAt };
+  await db.session.create({
+    data: { tokenHash: hashSessionToken(token), userId: found.id, expiresAt },
+    select: { id: true },
+  });
+  return {
+    user: { id: found.id, email: found.email, name: found.name, isSiteAdmin: found.isSiteAdmin },
+    token,
+    expiresAt,
+  };
 }

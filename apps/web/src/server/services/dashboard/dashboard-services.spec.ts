@@ -66,7 +66,15 @@ describe('getMaskEfficiency', () => {
     expect(result.idleSeconds).toBe(60);
     expectStats(
       result.total,
-      stats({ masks: 5, seconds: 182, prompts: 6 / 5, corrections: 4 / 5, noEdit: 2 / 5, dice: 3.4 / 4, iou: 2.96 / 4 }),
+      stats({
+        masks: 5,
+        seconds: 182,
+        prompts: 6 / 5,
+        corrections: 4 / 5,
+        noEdit: 2 / 5,
+        dice: 3.4 / 4,
+        iou: 2.96 / 4,
+      }),
     );
   });
 
@@ -78,9 +86,42 @@ describe('getMaskEfficiency', () => {
       [SMALL.v2, 2],
     ]);
     const [manual, v1, v2] = byModelVersion;
-    expectStats(manual!, stats({ masks: 1, seconds: 55, prompts: 0, corrections: 2, noEdit: 0, dice: null, iou: null }));
-    expectStats(v1!, stats({ masks: 2, seconds: 107, prompts: 1.5, corrections: 1, noEdit: 0.5, dice: 0.9, iou: 0.8 }));
-    expectStats(v2!, stats({ masks: 2, seconds: 20, prompts: 1.5, corrections: 0, noEdit: 0.5, dice: 0.8, iou: 0.68 }));
+    expectStats(
+      manual!,
+      stats({
+        masks: 1,
+        seconds: 55,
+        prompts: 0,
+        corrections: 2,
+        noEdit: 0,
+        dice: null,
+        iou: null,
+      }),
+    );
+    expectStats(
+      v1!,
+      stats({
+        masks: 2,
+        seconds: 107,
+        prompts: 1.5,
+        corrections: 1,
+        noEdit: 0.5,
+        dice: 0.9,
+        iou: 0.8,
+      }),
+    );
+    expectStats(
+      v2!,
+      stats({
+        masks: 2,
+        seconds: 20,
+        prompts: 1.5,
+        corrections: 0,
+        noEdit: 0.5,
+        dice: 0.8,
+        iou: 0.68,
+      }),
+    );
   });
 
   it('buckets by accepted-label count', async () => {
@@ -92,11 +133,27 @@ describe('getMaskEfficiency', () => {
     ]);
     expectStats(
       result.byLabelCount[0]!,
-      stats({ masks: 3, seconds: 117, prompts: 1.5, corrections: 2 / 3, noEdit: 2 / 3, dice: 0.9, iou: 2.42 / 3 }),
+      stats({
+        masks: 3,
+        seconds: 117,
+        prompts: 1.5,
+        corrections: 2 / 3,
+        noEdit: 2 / 3,
+        dice: 0.9,
+        iou: 2.42 / 3,
+      }),
     );
     expectStats(
       result.byLabelCount[1]!,
-      stats({ masks: 2, seconds: 65, prompts: 0.75, corrections: 1, noEdit: 0, dice: 0.7, iou: 0.54 }),
+      stats({
+        masks: 2,
+        seconds: 65,
+        prompts: 0.75,
+        corrections: 1,
+        noEdit: 0,
+        dice: 0.7,
+        iou: 0.54,
+      }),
     );
   });
 
@@ -108,9 +165,20 @@ describe('getMaskEfficiency', () => {
     ]);
     expectStats(
       byAnnotator[0]!,
-      stats({ masks: 3, seconds: 118, prompts: 5 / 3, corrections: 2 / 3, noEdit: 1 / 3, dice: 0.8, iou: 1.96 / 3 }),
+      stats({
+        masks: 3,
+        seconds: 118,
+        prompts: 5 / 3,
+        corrections: 2 / 3,
+        noEdit: 1 / 3,
+        dice: 0.8,
+        iou: 1.96 / 3,
+      }),
     );
-    expectStats(byAnnotator[1]!, stats({ masks: 2, seconds: 64, prompts: 0.5, corrections: 1, noEdit: 0.5, dice: 1, iou: 1 }));
+    expectStats(
+      byAnnotator[1]!,
+      stats({ masks: 2, seconds: 64, prompts: 0.5, corrections: 1, noEdit: 0.5, dice: 1, iou: 1 }),
+    );
   });
 
   it('applies the idle cap', async () => {
@@ -133,7 +201,15 @@ describe('listModelVersions', () => {
   it('lists versions with activity, promotion label counts and lineage', async () => {
     const rows = await listModelVersions(testDb.db, SMALL.projectId);
     expect(
-      rows.map((r) => [r.version, r.status, r.isActive, r.labelsAtPromotion, r.parentVersion, r.producedByKind, r.trainLabelCount]),
+      rows.map((r) => [
+        r.version,
+        r.status,
+        r.isActive,
+        r.labelsAtPromotion,
+        r.parentVersion,
+        r.producedByKind,
+        r.trainLabelCount,
+      ]),
     ).toEqual([
       [1, 'RETIRED', false, 0, null, 'FINETUNE', 0],
       [2, 'ACTIVE', true, 2, 1, 'FINETUNE', 2],
@@ -160,7 +236,15 @@ describe('listPretrainMarkers', () => {
 describe('listTrainingRuns', () => {
   it('lists runs newest first with durations, results and downsampled loss', async () => {
     const rows = await listTrainingRuns(testDb.db, SMALL.projectId);
-    expect(rows.map((r) => r.id)).toEqual(['dash-r7', 'dash-r6', 'dash-r4', 'dash-r5', 'dash-r3', 'dash-r2', 'dash-r1']);
+    expect(rows.map((r) => r.id)).toEqual([
+      'dash-r7',
+      'dash-r6',
+      'dash-r4',
+      'dash-r5',
+      'dash-r3',
+      'dash-r2',
+      'dash-r1',
+    ]);
     const byId = new Map(rows.map((r) => [r.id, r]));
     const r3 = byId.get('dash-r3')!;
     expect(r3.durationSeconds).toBe(300);
@@ -173,7 +257,10 @@ describe('listTrainingRuns', () => {
     expect(r3.loss[1]).toEqual({ step: 4, loss: 0.25 });
     expect(r3.loss.at(-1)).toEqual({ step: 250, loss: 1 / 250 });
     const r4 = byId.get('dash-r4')!;
-    expect([r4.resultStatus, r4.resultStatusReason]).toEqual(['CANDIDATE', 'NoC@90 regressed by 1 click (gate allows 0.5)']);
+    expect([r4.resultStatus, r4.resultStatusReason]).toEqual([
+      'CANDIDATE',
+      'NoC@90 regressed by 1 click (gate allows 0.5)',
+    ]);
     // Malformed points: placed at their position when the step is not a number, dropped without a loss.
     expect(r4.lossPoints).toBe(12);
     expect(r4.loss.slice(-3)).toEqual([
@@ -186,12 +273,21 @@ describe('listTrainingRuns', () => {
     expect(r6.durationSeconds).toBeGreaterThanOrEqual(119);
     expect(r6.durationSeconds).toBeLessThan(600);
     const r7 = byId.get('dash-r7')!;
-    expect([r7.status, r7.error, r7.durationSeconds, r7.lossPoints, r7.loss]).toEqual(['FAILED', 'out of memory', null, 0, []]);
+    expect([r7.status, r7.error, r7.durationSeconds, r7.lossPoints, r7.loss]).toEqual([
+      'FAILED',
+      'out of memory',
+      null,
+      0,
+      [],
+    ]);
     expect(byId.get('dash-r1')!.kind).toBe('MAE_PRETRAIN');
   });
 
   it('honours the limit and point budget', async () => {
-    const rows = await listTrainingRuns(testDb.db, SMALL.projectId, { limit: 5, maxLossPoints: 10 });
+    const rows = await listTrainingRuns(testDb.db, SMALL.projectId, {
+      limit: 5,
+      maxLossPoints: 10,
+    });
     expect(rows).toHaveLength(5);
     const r3 = rows.find((r) => r.id === 'dash-r3')!;
     // k = 25: steps 1, 26, ..., 226, and the last point 250.
@@ -211,9 +307,14 @@ describe('queue', () => {
       SKIPPED: 1,
       FLAGGED: 0,
     });
-    expect([counts.labeled, counts.inProgress, counts.unlabeled, counts.skippedOrFlagged, counts.total, counts.liveLeases]).toEqual([
-      5, 1, 3, 1, 10, 2,
-    ]);
+    expect([
+      counts.labeled,
+      counts.inProgress,
+      counts.unlabeled,
+      counts.skippedOrFlagged,
+      counts.total,
+      counts.liveLeases,
+    ]).toEqual([5, 1, 3, 1, 10, 2]);
   });
 
   it('lists live lease holders only', async () => {
@@ -246,7 +347,9 @@ describe('loadDashboard', () => {
   it('joins annotator efficiency with review outcomes and times every part', async () => {
     const timings: Record<string, number> = {};
     const data = await loadDashboard(testDb.db, SMALL.projectId, {}, timings);
-    expect(data.annotators.map((a) => [a.name, a.masks, a.reviews, a.approved, a.sentBack])).toEqual([
+    expect(
+      data.annotators.map((a) => [a.name, a.masks, a.reviews, a.approved, a.sentBack]),
+    ).toEqual([
       ['Ann', 3, 3, 2, 1],
       ['Bob', 2, 1, 1, 0],
     ]);
@@ -258,16 +361,34 @@ describe('loadDashboard', () => {
     expect(data.queue.total).toBe(10);
     expect(data.leaseHolders).toHaveLength(1);
     expect(data.priorityQueue).toHaveLength(2);
-    expect(Object.keys(timings).sort()).toEqual(
-      ['leaseHolders', 'maskEfficiency', 'modelVersions', 'pretrainMarkers', 'priorityQueue', 'queueCounts', 'reviewOutcomes', 'trainingRuns'],
-    );
+    expect(Object.keys(timings).sort()).toEqual([
+      'leaseHolders',
+      'maskEfficiency',
+      'modelVersions',
+      'pretrainMarkers',
+      'priorityQueue',
+      'queueCounts',
+      'reviewOutcomes',
+      'trainingRuns',
+    ]);
   });
 });
 
 describe('seedDashboardBulk (the benchmark and e2e seed)', () => {
   it('seeds a consistent project the dashboard reads back, serially or side by side', async () => {
-    const seeded = await seedDashboardBulk(testDb.db, { events: 240, prefix: 'spec-bulk', annotators: 3, modelVersions: 4 });
-    expect([seeded.events, seeded.annotations, seeded.tasks, seeded.modelVersions, seeded.trainingRuns]).toEqual([240, 24, 44, 4, 8]);
+    const seeded = await seedDashboardBulk(testDb.db, {
+      events: 240,
+      prefix: 'spec-bulk',
+      annotators: 3,
+      modelVersions: 4,
+    });
+    expect([
+      seeded.events,
+      seeded.annotations,
+      seeded.tasks,
+      seeded.modelVersions,
+      seeded.trainingRuns,
+    ]).toEqual([240, 24, 44, 4, 8]);
     const data = await loadDashboard(testDb.db, seeded.projectId);
     expect(data.efficiency.total.masks).toBe(24);
     // Every session: 161 s scaled by (1.5 - i/24) plus jitter, with 120 s idle cut out and no gap above 60 s.
@@ -279,12 +400,21 @@ describe('seedDashboardBulk (the benchmark and e2e seed)', () => {
       [2, 8],
       [3, 8],
     ]);
-    expect(data.modelVersions.map((m) => m.status)).toEqual(['RETIRED', 'RETIRED', 'ACTIVE', 'CANDIDATE']);
+    expect(data.modelVersions.map((m) => m.status)).toEqual([
+      'RETIRED',
+      'RETIRED',
+      'ACTIVE',
+      'CANDIDATE',
+    ]);
     expect(data.queue.liveLeases).toBe(5);
     expect(data.annotators).toHaveLength(3);
     // Serial mode returns the same data (the running run's duration grows with the clock).
     const { trainingRuns, ...rest } = data;
-    const { trainingRuns: serialRuns, ...serialRest } = await loadDashboard(testDb.db, seeded.projectId, { serial: true });
+    const { trainingRuns: serialRuns, ...serialRest } = await loadDashboard(
+      testDb.db,
+      seeded.projectId,
+      { serial: true },
+    );
     expect(serialRest).toEqual(rest);
     expect(serialRuns.map((r) => r.id)).toEqual(trainingRuns.map((r) => r.id));
   });

@@ -186,7 +186,11 @@ export async function getMaskEfficiency(
         result.bucketSize = row.bucketSize ?? 1;
         break;
       case BY_MODEL_VERSION:
-        result.byModelVersion.push({ modelVersionId: row.modelVersionId, version: row.version, ...stats });
+        result.byModelVersion.push({
+          modelVersionId: row.modelVersionId,
+          version: row.version,
+          ...stats,
+        });
         break;
       case BY_LABEL_BUCKET:
         result.byLabelCount.push({

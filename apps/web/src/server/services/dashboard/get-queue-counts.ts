@@ -4,7 +4,15 @@
  */
 import type { Db } from '@loupe/db';
 
-export const TASK_STATUSES = ['UNLABELED', 'IN_PROGRESS', 'SUBMITTED', 'APPROVED', 'SENT_BACK', 'SKIPPED', 'FLAGGED'] as const;
+export const TASK_STATUSES = [
+  'UNLABELED',
+  'IN_PROGRESS',
+  'SUBMITTED',
+  'APPROVED',
+  'SENT_BACK',
+  'SKIPPED',
+  'FLAGGED',
+] as const;
 export type TaskStatusName = (typeof TASK_STATUSES)[number];
 
 export interface QueueCounts {
@@ -25,7 +33,10 @@ export async function getQueueCounts(db: Db, projectId: string): Promise<QueueCo
     FROM "Task" t
     WHERE t."projectId" = ${projectId}
     GROUP BY t.status`;
-  const byStatus = Object.fromEntries(TASK_STATUSES.map((s) => [s, 0])) as Record<TaskStatusName, number>;
+  const byStatus = Object.fromEntries(TASK_STATUSES.map((s) => [s, 0])) as Record<
+    TaskStatusName,
+    number
+  >;
   let liveLeases = 0;
   for (const row of rows) {
     byStatus[row.status] = row.tasks;

@@ -13,7 +13,11 @@ export interface PriorityQueueRow {
   priority: number;
 }
 
-export async function listPriorityQueue(db: Db, projectId: string, limit = 12): Promise<PriorityQueueRow[]> {
+export async function listPriorityQueue(
+  db: Db,
+  projectId: string,
+  limit = 12,
+): Promise<PriorityQueueRow[]> {
   return db.$queryRaw<PriorityQueueRow[]>`
     SELECT t.id AS "taskId", t."imageId", i."fileName", i.width, i.height, t.priority
     FROM "Task" t

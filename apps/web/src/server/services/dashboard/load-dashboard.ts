@@ -3,7 +3,11 @@
  * side on the pool. The benchmark (bench/parts/dashboard.ts) times exactly this function.
  */
 import type { Db } from '@loupe/db';
-import { getMaskEfficiency, type MaskEfficiency, type EfficiencyByAnnotator } from './get-mask-efficiency';
+import {
+  getMaskEfficiency,
+  type MaskEfficiency,
+  type EfficiencyByAnnotator,
+} from './get-mask-efficiency';
 import { listModelVersions, type ModelVersionRow } from './list-model-versions';
 import { listPretrainMarkers, type PretrainMarker } from './list-pretrain-markers';
 import { listTrainingRuns, type TrainingRunRow } from './list-training-runs';
@@ -65,19 +69,30 @@ export async function loadDashboard(
     previous = next;
     return next;
   };
-  const [efficiency, reviewOutcomes, modelVersions, pretrainMarkers, trainingRuns, queue, leaseHolders, priorityQueue] =
-    await Promise.all([
-      timed('maskEfficiency', () =>
-        getMaskEfficiency(db, projectId, { idleSeconds: options.idleSeconds, targetPoints: options.targetPoints }),
-      ),
-      timed('reviewOutcomes', () => getReviewOutcomes(db, projectId)),
-      timed('modelVersions', () => listModelVersions(db, projectId)),
-      timed('pretrainMarkers', () => listPretrainMarkers(db, projectId)),
-      timed('trainingRuns', () => listTrainingRuns(db, projectId)),
-      timed('queueCounts', () => getQueueCounts(db, projectId)),
-      timed('leaseHolders', () => listLeaseHolders(db, projectId)),
-      timed('priorityQueue', () => listPriorityQueue(db, projectId, options.priorityQueueSize)),
-    ]);
+  const [
+    efficiency,
+    reviewOutcomes,
+    modelVersions,
+    pretrainMarkers,
+    trainingRuns,
+    queue,
+    leaseHolders,
+    priorityQueue,
+  ] = await Promise.all([
+    timed('maskEfficiency', () =>
+      getMaskEfficiency(db, projectId, {
+        idleSeconds: options.idleSeconds,
+        targetPoints: options.targetPoints,
+      }),
+    ),
+    timed('reviewOutcomes', () => getReviewOutcomes(db, projectId)),
+    timed('modelVersions', () => listModelVersions(db, projectId)),
+    timed('pretrainMarkers', () => listPretrainMarkers(db, projectId)),
+    timed('trainingRuns', () => listTrainingRuns(db, projectId)),
+    timed('queueCounts', () => getQueueCounts(db, projectId)),
+    timed('leaseHolders', () => listLeaseHolders(db, projectId)),
+    timed('priorityQueue', () => listPriorityQueue(db, projectId, options.priorityQueueSize)),
+  ]);
   const outcomes = new Map(reviewOutcomes.map((row) => [row.userId, row]));
   const { byAnnotator, ...efficiencyRest } = efficiency;
   const annotators = byAnnotator.map((row): AnnotatorRow => {
@@ -90,5 +105,14 @@ export async function loadDashboard(
       sentBack: review?.sentBack ?? 0,
     };
   });
-  return { efficiency: efficiencyRest, annotators, modelVersions, pretrainMarkers, trainingRuns, queue, leaseHolders, priorityQueue };
+  return {
+    efficiency: efficiencyRest,
+    annotators,
+    modelVersions,
+    pretrainMarkers,
+    trainingRuns,
+    queue,
+    leaseHolders,
+    priorityQueue,
+  };
 }

@@ -17,7 +17,10 @@ export async function promoteCandidate(
   });
   if (!model) throw new AppError('NOT_FOUND', 'This project has no such model version.');
   if (model.status !== 'CANDIDATE') {
-    throw new AppError('CONFLICT', `Model version ${model.version} is ${model.status.toLowerCase()}, not a candidate.`);
+    throw new AppError(
+      'CONFLICT',
+      `Model version ${model.version} is ${model.status.toLowerCase()}, not a candidate.`,
+    );
   }
   const promoted = await promoteModelVersion(db, modelVersionId);
   return { modelVersionId: promoted.id, version: promoted.version };

@@ -16,7 +16,10 @@ export async function rollBackModel(
   });
   if (!model) throw new AppError('NOT_FOUND', `This project has no model version ${version}.`);
   if (model.status !== 'RETIRED' || model.promotedAt === null) {
-    throw new AppError('CONFLICT', `Model version ${version} was never served before (it is ${model.status.toLowerCase()}); promote candidates instead.`);
+    throw new AppError(
+      'CONFLICT',
+      `Model version ${version} was never served before (it is ${model.status.toLowerCase()}); promote candidates instead.`,
+    );
   }
   const active = await rollbackToVersion(db, projectId, version);
   return { modelVersionId: active.id, version: active.version };

@@ -15,19 +15,32 @@ export interface StartTrainingRoundInput {
   requestedById: string;
 }
 
-export async function startTrainingRound(db: Db, input: StartTrainingRoundInput): Promise<{ jobId: string }> {
+export async function startTrainingRound(
+  db: Db,
+  input: StartTrainingRoundInput,
+): Promise<{ jobId: string }> {
   return db.$transaction(async (tx) => {
     // Serialise requests for one project so two concurrent clicks cannot both pass the check.
-    const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Project" WHERE id = ${input.projectId} FOR UPDATE`;
+    const locked = await tx.$queryRaw<
+      { id: string }[]
+    >`SELECT id FROM "Project" WHERE id = ${input.projectId} FOR UPDATE`;
     if (locked.length === 0) throw new AppError('NOT_FOUND', 'This project does not exist.');
     const pending = await tx.job.findFirst({
-      where: { projectId: input.projectId, type: input.kind, status: { in: ['QUEUED', 'RUNNING'] } },
+      where: {
+        projectId: input.projectId,
+        type: input.kind,
+        status: { in: ['QUEUED', 'RUNNING'] },
+      },
       select: { id: true, status: true },
     });
     if (pending) {
-      throw new AppError('CONFLICT', `A ${input.kind} job is already ${pending.status.toLowerCase()} for this project.`, {
-        jobId: pending.id,
-      });
+      throw new AppError(
+        'CONFLICT',
+        `A ${input.kind} job is already ${pending.status.toLowerCase()} for this project.`,
+        {
+          jobId: pending.id,
+        },
+      );
     }
     const job = await enqueueJob(tx, {
       projectId: input.projectId,

@@ -16,9 +16,18 @@ function checkPromptGeometry(events: InteractionEventInput[], size: ImageSize): 
     const field = `events.${i}.payload`;
     const payload = event.payload;
     if (event.type === 'BOX') validateBox(payload['box'], size, `${field}.box`);
-    else if (event.type === 'POSITIVE_POINT' || event.type === 'NEGATIVE_POINT') validatePoint({ x: payload['x'], y: payload['y'] }, size, field);
+    else if (event.type === 'POSITIVE_POINT' || event.type === 'NEGATIVE_POINT')
+      validatePoint({ x: payload['x'], y: payload['y'] }, size, field);
     else if (event.type === 'BRUSH_STROKE' || event.type === 'ERASER_STROKE')
-      validateBrushStroke({ points: payload['points'], radius: payload['radius'], mode: event.type === 'BRUSH_STROKE' ? 'brush' : 'eraser' }, size, field);
+      validateBrushStroke(
+        {
+          points: payload['points'],
+          radius: payload['radius'],
+          mode: event.type === 'BRUSH_STROKE' ? 'brush' : 'eraser',
+        },
+        size,
+        field,
+      );
   });
 }
 
@@ -33,15 +42,24 @@ export async function recordEvents(
   });
   if (!task) throw new AppError('NOT_FOUND', 'Task not found in this project.');
   checkPromptGeometry(input.events, task.image);
-  const modelIds = [...new Set(input.events.flatMap((e) => (e.modelVersionId ? [e.modelVersionId] : [])))];
+  const modelIds = [
+    ...new Set(input.events.flatMap((e) => (e.modelVersionId ? [e.modelVersionId] : []))),
+  ];
   if (modelIds.length) {
-    const known = await db.modelVersion.findMany({ where: { id: { in: modelIds }, projectId: input.projectId }, select: { id: true } });
+    const known = await db.modelVersion.findMany({
+      where: { id: { in: modelIds }, projectId: input.projectId },
+      select: { id: true },
+    });
     const knownIds = new Set(known.map((m) => m.id));
     const unknown = modelIds.filter((id) => !knownIds.has(id));
     if (unknown.length)
-      throw new AppError('STALE_MODEL', `events name model version ${unknown.join(', ')}, which is not a model of this project.`, {
-        field: 'events.modelVersionId',
-      });
+      throw new AppError(
+        'STALE_MODEL',
+        `events name model version ${unknown.join(', ')}, which is not a model of this project.`,
+        {
+          field: 'events.modelVersionId',
+        },
+      );
   }
   const result = await db.interactionEvent.createMany({
     data: input.events.map((e) => ({

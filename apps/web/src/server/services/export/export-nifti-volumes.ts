@@ -6,14 +6,22 @@ import type { Db } from '@loupe/db';
 import { loadExportAnnotations } from './load-export-annotations';
 import { storedZip, type ZipEntry } from './stored-zip';
 
-export function niftiLabelVolume(width: number, height: number, depth: number, spacing: number[], labels: Uint8Array): Uint8Array {
+export function niftiLabelVolume(
+  width: number,
+  height: number,
+  depth: number,
+  spacing: number[],
+  labels: Uint8Array,
+): Uint8Array {
   const header = new Uint8Array(352);
   const view = new DataView(header.buffer);
   view.setInt32(0, 348, true);
   [3, width, height, depth, 1, 1, 1, 1].forEach((d, i) => view.setInt16(40 + i * 2, d, true));
   view.setInt16(70, 2, true); // DT_UINT8
   view.setInt16(72, 8, true);
-  [1, spacing[0] ?? 1, spacing[1] ?? 1, spacing[2] ?? 1, 1, 1, 1, 1].forEach((d, i) => view.setFloat32(76 + i * 4, d, true));
+  [1, spacing[0] ?? 1, spacing[1] ?? 1, spacing[2] ?? 1, 1, 1, 1, 1].forEach((d, i) =>
+    view.setFloat32(76 + i * 4, d, true),
+  );
   view.setFloat32(108, 352, true);
   view.setFloat32(112, 1, true);
   header[123] = 10; // xyzt_units: mm + s
@@ -24,7 +32,11 @@ export function niftiLabelVolume(width: number, height: number, depth: number, s
   return out;
 }
 
-export async function exportNiftiVolumes(db: Db, projectId: string, options: { approvedOnly?: boolean } = {}): Promise<Uint8Array> {
+export async function exportNiftiVolumes(
+  db: Db,
+  projectId: string,
+  options: { approvedOnly?: boolean } = {},
+): Promise<Uint8Array> {
   const volumes = await db.volume.findMany({
     where: { projectId },
     orderBy: { createdAt: 'asc' },
@@ -44,7 +56,10 @@ export async function exportNiftiVolumes(db: Db, projectId: string, options: { a
       });
     }
     const name = `${volume.name.replace(/\.nii(\.gz)?$/i, '').replace(/[^\w.-]/g, '_')}_labels.nii`;
-    entries.push({ name, bytes: niftiLabelVolume(volume.width, volume.height, volume.depth, volume.spacing, labels) });
+    entries.push({
+      name,
+      bytes: niftiLabelVolume(volume.width, volume.height, volume.depth, volume.spacing, labels),
+    });
   }
   return storedZip(entries);
 }

@@ -8,7 +8,11 @@ import * as nifti from 'nifti-reader-js';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nifti16 } from '../../testing/medical-formats';
-import { createWebTestContext, TEST_LIMITS, type WebTestContext } from '../../testing/web-test-context';
+import {
+  createWebTestContext,
+  TEST_LIMITS,
+  type WebTestContext,
+} from '../../testing/web-test-context';
 import { ingestImage } from '../images/ingest-image';
 import { exportCoco } from './export-coco';
 import { exportNiftiVolumes } from './export-nifti-volumes';
@@ -81,22 +85,39 @@ describe('exports', () => {
     const png = files.get(pngs[0]!)!;
     const meta = await sharp(png).metadata();
     expect([meta.width, meta.height, meta.channels]).toEqual([64, 48, 1]);
-    const { data } = await sharp(png).toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
+    const { data } = await sharp(png)
+      .toColourspace('b-w')
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     expect(data[10 * 64 + 10]).toBe(1);
     expect(data[30 * 64 + 35]).toBe(2);
     expect(data[0]).toBe(0);
-    const manifest = JSON.parse(new TextDecoder().decode(files.get('manifest.json')!)) as { images: { objects: unknown[] }[] };
+    const manifest = JSON.parse(new TextDecoder().decode(files.get('manifest.json')!)) as {
+      images: { objects: unknown[] }[];
+    };
     expect(manifest.images[0]!.objects).toHaveLength(2);
   });
 
   it('NIfTI label volumes keep each mask on its slice', async () => {
     const volume = await ingestImage(
       { db: ctx.db, blobs: ctx.stores.blobs },
-      { projectId: ctx.projectId, fileName: 'vol.nii', bytes: nifti16(16, 12, 3, Int16Array.from({ length: 16 * 12 * 3 }, (_, i) => i)) },
+      {
+        projectId: ctx.projectId,
+        fileName: 'vol.nii',
+        bytes: nifti16(
+          16,
+          12,
+          3,
+          Int16Array.from({ length: 16 * 12 * 3 }, (_, i) => i),
+        ),
+      },
       TEST_LIMITS,
     );
     const slice = volume.images[1]!;
-    await ctx.db.task.updateMany({ where: { projectId: ctx.projectId, id: { not: slice.taskId } }, data: { status: 'APPROVED', leaseHolderId: null } });
+    await ctx.db.task.updateMany({
+      where: { projectId: ctx.projectId, id: { not: slice.taskId } },
+      data: { status: 'APPROVED', leaseHolderId: null },
+    });
     const task = (await ctx.caller('annotator2').queue.next({ projectId: ctx.projectId }))!;
     expect(task.id).toBe(slice.taskId);
     await ctx.caller('annotator2').annotations.save({

@@ -9,14 +9,25 @@ export interface ExportImage {
   volumeId: string | null;
   sliceIndex: number | null;
   taskStatus: string | null;
-  objects: { id: string; objectId: string; label: string; mask: Mask; area: number; bbox: [number, number, number, number] }[];
+  objects: {
+    id: string;
+    objectId: string;
+    label: string;
+    mask: Mask;
+    area: number;
+    bbox: [number, number, number, number];
+  }[];
 }
 
 /**
  * Every image of the project with its current (not superseded) masks, decoded. `approvedOnly`
  * restricts to reviewer-approved tasks.
  */
-export async function loadExportAnnotations(db: Db, projectId: string, options: { approvedOnly?: boolean } = {}): Promise<ExportImage[]> {
+export async function loadExportAnnotations(
+  db: Db,
+  projectId: string,
+  options: { approvedOnly?: boolean } = {},
+): Promise<ExportImage[]> {
   const images = await db.image.findMany({
     where: { projectId, ...(options.approvedOnly ? { task: { status: 'APPROVED' } } : {}) },
     orderBy: [{ createdAt: 'asc' }, { sliceIndex: 'asc' }, { id: 'asc' }],
@@ -31,7 +42,17 @@ export async function loadExportAnnotations(db: Db, projectId: string, options: 
       annotations: {
         where: { supersededAt: null },
         orderBy: { createdAt: 'asc' },
-        select: { id: true, objectId: true, label: true, finalRle: true, area: true, bboxX0: true, bboxY0: true, bboxX1: true, bboxY1: true },
+        select: {
+          id: true,
+          objectId: true,
+          label: true,
+          finalRle: true,
+          area: true,
+          bboxX0: true,
+          bboxY0: true,
+          bboxX1: true,
+          bboxY1: true,
+        },
       },
     },
   });

@@ -29,7 +29,10 @@ function readVoxel(view: DataView, datatype: number, index: number, littleEndian
     case T.TYPE_FLOAT64:
       return view.getFloat64(index * 8, littleEndian);
     default:
-      throw new AppError('UNSUPPORTED_MEDIA', `NIfTI datatype ${datatype} is not supported (integer or float scalars only).`);
+      throw new AppError(
+        'UNSUPPORTED_MEDIA',
+        `NIfTI datatype ${datatype} is not supported (integer or float scalars only).`,
+      );
   }
 }
 
@@ -44,39 +47,67 @@ export function decodeNifti(bytes: Uint8Array, limits: ImageLimits): DecodedVolu
   if (nifti.isCompressed(buffer)) {
     const declared = gzipDeclaredSize(bytes);
     const maxInflated = Math.min(2 ** 31, limits.maxPixels * limits.maxSlices * 2);
-    if (declared > maxInflated) throw new AppError('TOO_LARGE', `Compressed volume inflates to ${declared} bytes; the limit is ${maxInflated}.`);
+    if (declared > maxInflated)
+      throw new AppError(
+        'TOO_LARGE',
+        `Compressed volume inflates to ${declared} bytes; the limit is ${maxInflated}.`,
+      );
     try {
       buffer = nifti.decompress(buffer) as ArrayBuffer;
     } catch (error) {
-      throw new AppError('BAD_INPUT', 'This gzip file is damaged or is not a NIfTI volume.', undefined, { cause: error });
+      throw new AppError(
+        'BAD_INPUT',
+        'This gzip file is damaged or is not a NIfTI volume.',
+        undefined,
+        { cause: error },
+      );
     }
   }
-  if (!nifti.isNIFTI(buffer)) throw new AppError('UNSUPPORTED_MEDIA', 'This gzip file does not contain a NIfTI volume.');
+  if (!nifti.isNIFTI(buffer))
+    throw new AppError('UNSUPPORTED_MEDIA', 'This gzip file does not contain a NIfTI volume.');
   let header: ReturnType<typeof nifti.readHeader>;
   let image: ArrayBuffer;
   try {
     header = nifti.readHeader(buffer);
     image = nifti.readImage(header, buffer);
   } catch (error) {
-    throw new AppError('BAD_INPUT', `Could not read this NIfTI volume: ${(error as Error).message}.`, undefined, { cause: error });
+    throw new AppError(
+      'BAD_INPUT',
+      `Could not read this NIfTI volume: ${(error as Error).message}.`,
+      undefined,
+      { cause: error },
+    );
   }
   const [, x = 0, y = 0, z = 1, t = 1] = header.dims;
   const depth = Math.max(1, z);
-  if (t > 1) throw new AppError('UNSUPPORTED_MEDIA', `4-D NIfTI (${t} time points) is not supported; upload one 3-D volume.`);
+  if (t > 1)
+    throw new AppError(
+      'UNSUPPORTED_MEDIA',
+      `4-D NIfTI (${t} time points) is not supported; upload one 3-D volume.`,
+    );
   checkDimensions(x, y, limits, 'NIfTI slice');
-  if (depth > limits.maxSlices) throw new AppError('TOO_LARGE', `Volume has ${depth} slices; the limit is ${limits.maxSlices}.`);
+  if (depth > limits.maxSlices)
+    throw new AppError(
+      'TOO_LARGE',
+      `Volume has ${depth} slices; the limit is ${limits.maxSlices}.`,
+    );
   const datatype = header.datatypeCode;
   const bytesPerVoxel = header.numBitsPerVoxel / 8;
   const voxels = x * y * depth;
   if (image.byteLength < voxels * bytesPerVoxel)
-    throw new AppError('BAD_INPUT', `NIfTI image data is truncated (${image.byteLength} bytes for ${x}x${y}x${depth}).`);
+    throw new AppError(
+      'BAD_INPUT',
+      `NIfTI image data is truncated (${image.byteLength} bytes for ${x}x${y}x${depth}).`,
+    );
   const view = new DataView(image);
   const planeSize = x * y;
   const spacing = header.pixDims.slice(1, 4).map((v) => (Number.isFinite(v) && v > 0 ? v : 1));
 
   if (datatype === T.TYPE_UINT8) {
     const all = new Uint8Array(image, 0, voxels);
-    const slices = Array.from({ length: depth }, (_, k) => all.slice(k * planeSize, (k + 1) * planeSize));
+    const slices = Array.from({ length: depth }, (_, k) =>
+      all.slice(k * planeSize, (k + 1) * planeSize),
+    );
     return { kind: 'volume', width: x, height: y, depth, bitDepth: 8, slices, spacing };
   }
   let min = Infinity;

@@ -25,18 +25,32 @@ export async function decodeRaster(
   try {
     meta = await sharp(bytes, { limitInputPixels: false }).metadata();
   } catch (error) {
-    throw new AppError('BAD_INPUT', `Could not read this ${label} file: ${(error as Error).message}.`, undefined, { cause: error });
+    throw new AppError(
+      'BAD_INPUT',
+      `Could not read this ${label} file: ${(error as Error).message}.`,
+      undefined,
+      { cause: error },
+    );
   }
   if (meta.format !== { PNG: 'png', JPEG: 'jpeg', TIFF: 'tiff' }[label])
-    throw new AppError('UNSUPPORTED_MEDIA', `File looks like ${label} but decodes as ${meta.format ?? 'unknown'}.`);
+    throw new AppError(
+      'UNSUPPORTED_MEDIA',
+      `File looks like ${label} but decodes as ${meta.format ?? 'unknown'}.`,
+    );
   const width = meta.width ?? 0;
   const height = meta.height ?? 0;
   checkDimensions(width, height, limits);
   if ((meta.pages ?? 1) > 1)
-    throw new AppError('UNSUPPORTED_MEDIA', `This ${label} has ${meta.pages} pages; upload each page as its own file.`);
+    throw new AppError(
+      'UNSUPPORTED_MEDIA',
+      `This ${label} has ${meta.pages} pages; upload each page as its own file.`,
+    );
   const sixteenBit = meta.depth === 'ushort' || meta.depth === 'short';
   try {
-    const { data, info } = await sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: 'error' })
+    const { data, info } = await sharp(bytes, {
+      limitInputPixels: limits.maxPixels,
+      failOn: 'error',
+    })
       .removeAlpha()
       .toColourspace(sixteenBit ? 'grey16' : 'b-w')
       .raw({ depth: sixteenBit ? 'ushort' : 'uchar' })
@@ -46,10 +60,22 @@ export async function decodeRaster(
     const pixels = sixteenBit
       ? new Uint16Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength))
       : new Uint8Array(data);
-    return { kind: 'image', width, height, channels: meta.channels ?? 1, bitDepth: sixteenBit ? 16 : 8, pixels };
+    return {
+      kind: 'image',
+      width,
+      height,
+      channels: meta.channels ?? 1,
+      bitDepth: sixteenBit ? 16 : 8,
+      pixels,
+    };
   } catch (error) {
-    throw new AppError('BAD_INPUT', `This ${label} file is damaged or truncated: ${(error as Error).message}.`, undefined, {
-      cause: error,
-    });
+    throw new AppError(
+      'BAD_INPUT',
+      `This ${label} file is damaged or truncated: ${(error as Error).message}.`,
+      undefined,
+      {
+        cause: error,
+      },
+    );
   }
 }

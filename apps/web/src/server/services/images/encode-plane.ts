@@ -4,7 +4,9 @@ import type { DecodedPlane } from './decoded-image';
 
 export const THUMBNAIL_SIDE = 256;
 
-export async function encodePlane(plane: DecodedPlane): Promise<{ pixelsPng: Uint8Array; thumbnailJpeg: Uint8Array }> {
+export async function encodePlane(
+  plane: DecodedPlane,
+): Promise<{ pixelsPng: Uint8Array; thumbnailJpeg: Uint8Array }> {
   const raw = { width: plane.width, height: plane.height, channels: 1 as const };
   const pixelsPng = await sharp(plane.pixels, { raw, limitInputPixels: false })
     .toColourspace(plane.bitDepth === 16 ? 'grey16' : 'b-w')

@@ -58,7 +58,10 @@ function cleanFileName(name: string): string {
   return base.replace(/[^\w.\- ()+]/g, '_').slice(0, 200) || 'image';
 }
 
-async function decode(bytes: Uint8Array, limits: ImageLimits): Promise<{ mimeType: string; decoded: DecodedImage | DecodedVolume }> {
+async function decode(
+  bytes: Uint8Array,
+  limits: ImageLimits,
+): Promise<{ mimeType: string; decoded: DecodedImage | DecodedVolume }> {
   const sniffed = sniffImageType(bytes);
   switch (sniffed) {
     case 'image/png':
@@ -86,7 +89,10 @@ export async function ingestImage(
   const { db, blobs } = deps;
   if (input.bytes.length === 0) throw new AppError('BAD_INPUT', 'The file is empty.');
   if (input.bytes.length > limits.maxBytes)
-    throw new AppError('TOO_LARGE', `File is ${input.bytes.length} bytes; the limit is ${limits.maxBytes}.`);
+    throw new AppError(
+      'TOO_LARGE',
+      `File is ${input.bytes.length} bytes; the limit is ${limits.maxBytes}.`,
+    );
   const fileName = cleanFileName(input.fileName);
   const sha256 = sha256Hex(input.bytes);
 
@@ -94,14 +100,23 @@ export async function ingestImage(
     where: { projectId: input.projectId, OR: [{ sha256 }, { volume: { sha256 } }] },
     select: { fileName: true },
   });
-  if (duplicate) throw new AppError('CONFLICT', `This file is already in the project (as ${duplicate.fileName}).`);
+  if (duplicate)
+    throw new AppError(
+      'CONFLICT',
+      `This file is already in the project (as ${duplicate.fileName}).`,
+    );
 
   const { mimeType, decoded } = await decode(input.bytes, limits);
   const storageKey = (await blobs.put(input.bytes, { ext: STORAGE_EXT[mimeType] ?? '' })).key;
   const planes = decoded.kind === 'image' ? [decoded.pixels] : decoded.slices;
   const encoded: { pixelsKey: string; thumbnailKey: string }[] = [];
   for (const pixels of planes) {
-    const { pixelsPng, thumbnailJpeg } = await encodePlane({ width: decoded.width, height: decoded.height, bitDepth: decoded.bitDepth, pixels });
+    const { pixelsPng, thumbnailJpeg } = await encodePlane({
+      width: decoded.width,
+      height: decoded.height,
+      bitDepth: decoded.bitDepth,
+      pixels,
+    });
     encoded.push({
       pixelsKey: (await blobs.put(pixelsPng, { ext: '.png' })).key,
       thumbnailKey: (await blobs.put(thumbnailJpeg, { ext: '.jpg' })).key,
@@ -109,54 +124,64 @@ export async function ingestImage(
   }
 
   const priority = input.priority ?? 0;
-  return db.$transaction(async (tx) => {
-    const volume =
-      decoded.kind === 'volume'
-        ? await tx.volume.create({
-            data: {
-              projectId: input.projectId,
-              name: fileName,
-              storageKey,
-              sha256,
-              sizeBytes: input.bytes.length,
-              width: decoded.width,
-              height: decoded.height,
-              depth: decoded.depth,
-              spacing: decoded.spacing,
-            },
-            select: { id: true },
-          })
-        : null;
-    const isSlice = volume !== null;
-    // Two statements whatever the slice count (createManyAndReturn), so big volumes commit quickly.
-    const created = await tx.image.createManyAndReturn({
-      data: encoded.map((keys, index) => ({
-        projectId: input.projectId,
-        fileName: isSlice ? `${fileName}#${String(index).padStart(3, '0')}` : fileName,
-        mimeType,
-        width: decoded.width,
-        height: decoded.height,
-        channels: decoded.kind === 'image' ? decoded.channels : 1,
-        bitDepth: decoded.bitDepth,
-        storageKey,
-        pixelsKey: keys.pixelsKey,
-        thumbnailKey: keys.thumbnailKey,
-        sizeBytes: input.bytes.length,
-        // Slices share the volume's bytes; their identity is (volume, index).
-        sha256: isSlice ? sha256Hex(`${sha256}:slice:${index}`) : sha256,
-        volumeId: volume?.id ?? null,
-        sliceIndex: isSlice ? index : null,
-      })),
-      select: { id: true, fileName: true, width: true, height: true, bitDepth: true, sliceIndex: true },
-    });
-    const tasks = await tx.task.createManyAndReturn({
-      data: created.map((image) => ({ projectId: input.projectId, imageId: image.id, priority })),
-      select: { id: true, imageId: true },
-    });
-    const taskByImage = new Map(tasks.map((t) => [t.imageId, t.id]));
-    const images: IngestedImage[] = created
-      .map((image) => ({ ...image, taskId: taskByImage.get(image.id) ?? '' }))
-      .sort((a, b) => (a.sliceIndex ?? 0) - (b.sliceIndex ?? 0));
-    return { mimeType, volumeId: volume?.id ?? null, images };
-  }, { timeout: 60_000 });
+  return db.$transaction(
+    async (tx) => {
+      const volume =
+        decoded.kind === 'volume'
+          ? await tx.volume.create({
+              data: {
+                projectId: input.projectId,
+                name: fileName,
+                storageKey,
+                sha256,
+                sizeBytes: input.bytes.length,
+                width: decoded.width,
+                height: decoded.height,
+                depth: decoded.depth,
+                spacing: decoded.spacing,
+              },
+              select: { id: true },
+            })
+          : null;
+      const isSlice = volume !== null;
+      // Two statements whatever the slice count (createManyAndReturn), so big volumes commit quickly.
+      const created = await tx.image.createManyAndReturn({
+        data: encoded.map((keys, index) => ({
+          projectId: input.projectId,
+          fileName: isSlice ? `${fileName}#${String(index).padStart(3, '0')}` : fileName,
+          mimeType,
+          width: decoded.width,
+          height: decoded.height,
+          channels: decoded.kind === 'image' ? decoded.channels : 1,
+          bitDepth: decoded.bitDepth,
+          storageKey,
+          pixelsKey: keys.pixelsKey,
+          thumbnailKey: keys.thumbnailKey,
+          sizeBytes: input.bytes.length,
+          // Slices share the volume's bytes; their identity is (volume, index).
+          sha256: isSlice ? sha256Hex(`${sha256}:slice:${index}`) : sha256,
+          volumeId: volume?.id ?? null,
+          sliceIndex: isSlice ? index : null,
+        })),
+        select: {
+          id: true,
+          fileName: true,
+          width: true,
+          height: true,
+          bitDepth: true,
+          sliceIndex: true,
+        },
+      });
+      const tasks = await tx.task.createManyAndReturn({
+        data: created.map((image) => ({ projectId: input.projectId, imageId: image.id, priority })),
+        select: { id: true, imageId: true },
+      });
+      const taskByImage = new Map(tasks.map((t) => [t.imageId, t.id]));
+      const images: IngestedImage[] = created
+        .map((image) => ({ ...image, taskId: taskByImage.get(image.id) ?? '' }))
+        .sort((a, b) => (a.sliceIndex ?? 0) - (b.sliceIndex ?? 0));
+      return { mimeType, volumeId: volume?.id ?? null, images };
+    },
+    { timeout: 60_000 },
+  );
 }

@@ -36,7 +36,8 @@ export async function readImageVariant(
   });
   if (!image) throw new AppError('NOT_FOUND', 'Image not found.');
   const meta = { width: image.width, height: image.height, bitDepth: image.bitDepth };
-  if (variant === 'thumbnail') return { ...meta, bytes: await deps.blobs.get(image.thumbnailKey), contentType: 'image/jpeg' };
+  if (variant === 'thumbnail')
+    return { ...meta, bytes: await deps.blobs.get(image.thumbnailKey), contentType: 'image/jpeg' };
   const png = await deps.blobs.get(image.pixelsKey);
   if (variant === 'pixels') return { ...meta, bytes: png, contentType: 'image/png' };
   const sixteen = image.bitDepth === 16;
@@ -44,5 +45,9 @@ export async function readImageVariant(
     .toColourspace(sixteen ? 'grey16' : 'b-w')
     .raw({ depth: sixteen ? 'ushort' : 'uchar' })
     .toBuffer();
-  return { ...meta, bytes: new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength), contentType: 'application/octet-stream' };
+  return {
+    ...meta,
+    bytes: new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength),
+    contentType: 'application/octet-stream',
+  };
 }

@@ -2,7 +2,13 @@
  * File type from content (magic bytes); the file name and the browser's Content-Type are ignored,
  * so a file cannot lie its way past the decoders.
  */
-export type SniffedType = 'image/png' | 'image/jpeg' | 'image/tiff' | 'application/dicom' | 'application/x-nifti' | 'application/x-nifti+gzip';
+export type SniffedType =
+  | 'image/png'
+  | 'image/jpeg'
+  | 'image/tiff'
+  | 'application/dicom'
+  | 'application/x-nifti'
+  | 'application/x-nifti+gzip';
 
 function startsWith(bytes: Uint8Array, signature: readonly number[], offset = 0): boolean {
   if (bytes.length < offset + signature.length) return false;
@@ -10,7 +16,10 @@ function startsWith(bytes: Uint8Array, signature: readonly number[], offset = 0)
 }
 
 function int32At(bytes: Uint8Array, offset: number, littleEndian: boolean): number {
-  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getInt32(offset, littleEndian);
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getInt32(
+    offset,
+    littleEndian,
+  );
 }
 
 /** NIfTI-1 (sizeof_hdr 348, magic "n+1"/"ni1") or NIfTI-2 (540, "n+2"), either byte order. */
@@ -18,13 +27,24 @@ function isNiftiHeader(bytes: Uint8Array): boolean {
   if (bytes.length >= 348) {
     const size = int32At(bytes, 0, true);
     const sizeBe = int32At(bytes, 0, false);
-    if ((size === 348 || sizeBe === 348) && bytes[344] === 0x6e && (bytes[345] === 0x2b || bytes[345] === 0x69) && bytes[346] === 0x31)
+    if (
+      (size === 348 || sizeBe === 348) &&
+      bytes[344] === 0x6e &&
+      (bytes[345] === 0x2b || bytes[345] === 0x69) &&
+      bytes[346] === 0x31
+    )
       return true;
   }
   if (bytes.length >= 540) {
     const size = int32At(bytes, 0, true);
     const sizeBe = int32At(bytes, 0, false);
-    if ((size === 540 || sizeBe === 540) && bytes[4] === 0x6e && bytes[5] === 0x2b && bytes[6] === 0x32) return true;
+    if (
+      (size === 540 || sizeBe === 540) &&
+      bytes[4] === 0x6e &&
+      bytes[5] === 0x2b &&
+      bytes[6] === 0x32
+    )
+      return true;
   }
   return false;
 }
@@ -32,7 +52,8 @@ function isNiftiHeader(bytes: Uint8Array): boolean {
 export function sniffImageType(bytes: Uint8Array): SniffedType | null {
   if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return 'image/png';
   if (startsWith(bytes, [0xff, 0xd8, 0xff])) return 'image/jpeg';
-  if (startsWith(bytes, [0x49, 0x49, 0x2a, 0x00]) || startsWith(bytes, [0x4d, 0x4d, 0x00, 0x2a])) return 'image/tiff';
+  if (startsWith(bytes, [0x49, 0x49, 0x2a, 0x00]) || startsWith(bytes, [0x4d, 0x4d, 0x00, 0x2a]))
+    return 'image/tiff';
   // DICOM Part 10: 128-byte preamble then "DICM".
   if (startsWith(bytes, [0x44, 0x49, 0x43, 0x4d], 128)) return 'application/dicom';
   if (isNiftiHeader(bytes)) return 'application/x-nifti';

@@ -30,7 +30,10 @@ export async function createProject(
 ): Promise<CreatedProject> {
   const { db } = deps;
   const base = slugify(input.name);
-  const taken = await db.project.findMany({ where: { slug: { startsWith: base } }, select: { slug: true } });
+  const taken = await db.project.findMany({
+    where: { slug: { startsWith: base } },
+    select: { slug: true },
+  });
   const takenSlugs = new Set(taken.map((p) => p.slug));
   let slug = base;
   for (let n = 2; takenSlugs.has(slug); n++) slug = `${base}-${n}`;

@@ -12,7 +12,11 @@ export function forgetMembershipRoles(db: Db): void {
 }
 
 /** The caller's role in a project, or null for non-members (and unknown projects). */
-export async function getMembershipRole(db: Db, userId: string, projectId: string): Promise<ProjectRole | null> {
+export async function getMembershipRole(
+  db: Db,
+  userId: string,
+  projectId: string,
+): Promise<ProjectRole | null> {
   let cache = recentRoles.get(db);
   if (!cache) recentRoles.set(db, (cache = new TtlCache(ROLE_CACHE_MS)));
   const key = `${userId}:${projectId}`;

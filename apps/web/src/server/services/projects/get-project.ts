@@ -13,7 +13,9 @@ export async function getProject(db: Db, projectId: string) {
       objectLabel: true,
       tagVocabulary: true,
       leaseSeconds: true,
-      activeModelVersion: { select: { id: true, version: true, configName: true, promotedAt: true, valDice: true } },
+      activeModelVersion: {
+        select: { id: true, version: true, configName: true, promotedAt: true, valDice: true },
+      },
     },
   });
   if (!project) throw new AppError('NOT_FOUND', 'Project not found.');

@@ -33,7 +33,11 @@ export async function listProjects(db: Db, userId: string): Promise<ProjectListI
   });
   const projectIds = memberships.map((m) => m.project.id);
   const counts = projectIds.length
-    ? await db.task.groupBy({ by: ['projectId', 'status'], where: { projectId: { in: projectIds } }, _count: { _all: true } })
+    ? await db.task.groupBy({
+        by: ['projectId', 'status'],
+        where: { projectId: { in: projectIds } },
+        _count: { _all: true },
+      })
     : [];
   return memberships.map(({ role, project }) => {
     const tasksByStatus: Record<string, number> = {};

@@ -1,5 +1,9 @@
 import type { Db } from '@loupe/db';
-import { TRAINING_POLICY_FIELDS, type TrainingPolicy, type TrainingPolicyUpdate } from '../../../lib/training-policy';
+import {
+  TRAINING_POLICY_FIELDS,
+  type TrainingPolicy,
+  type TrainingPolicyUpdate,
+} from '../../../lib/training-policy';
 import { AppError } from '../../errors/app-error';
 
 const POLICY_SELECT = {
@@ -17,7 +21,11 @@ export async function getTrainingPolicy(db: Db, projectId: string): Promise<Trai
  * Changes the given settings. The trainer reads the policy on every tick, so the next round
  * follows it; a round already running keeps the settings it started with.
  */
-export async function updateTrainingPolicy(db: Db, projectId: string, update: TrainingPolicyUpdate): Promise<TrainingPolicy> {
+export async function updateTrainingPolicy(
+  db: Db,
+  projectId: string,
+  update: TrainingPolicyUpdate,
+): Promise<TrainingPolicy> {
   const changed = await db.project.updateMany({ where: { id: projectId }, data: update });
   if (changed.count !== 1) throw new AppError('NOT_FOUND', 'Project not found.');
   return getTrainingPolicy(db, projectId);

@@ -5,8 +5,19 @@ import { getTaskView, type TaskView } from '../tasks/get-task-view';
  * "Next image": leases the highest-priority task nobody else holds (the user's own live lease
  * first, so a reload resumes), or null when the queue is empty.
  */
-export async function leaseNextTaskForUser(db: Db, projectId: string, userId: string): Promise<TaskView | null> {
-  const project = await db.project.findUnique({ where: { id: projectId }, select: { leaseSeconds: true } });
-  const leased = await leaseNextTask(db, { projectId, userId, leaseSeconds: project?.leaseSeconds ?? 900 });
+export async function leaseNextTaskForUser(
+  db: Db,
+  projectId: string,
+  userId: string,
+): Promise<TaskView | null> {
+  const project = await db.project.findUnique({
+    where: { id: projectId },
+    select: { leaseSeconds: true },
+  });
+  const leased = await leaseNextTask(db, {
+    projectId,
+    userId,
+    leaseSeconds: project?.leaseSeconds ?? 900,
+  });
   return leased ? getTaskView(db, projectId, leased.id) : null;
 }

@@ -10,7 +10,14 @@ type FinalStatus = 'SUBMITTED' | 'SKIPPED' | 'FLAGGED';
  */
 export async function finishLeasedTask(
   db: Db,
-  input: { projectId: string; taskId: string; userId: string; status: FinalStatus; flagReason?: string | null; expectedRevision?: number },
+  input: {
+    projectId: string;
+    taskId: string;
+    userId: string;
+    status: FinalStatus;
+    flagReason?: string | null;
+    expectedRevision?: number;
+  },
 ): Promise<{ status: FinalStatus; revision: number }> {
   const updated = await db.task.updateMany({
     where: {
@@ -36,8 +43,21 @@ export async function finishLeasedTask(
   if (!task) throw new AppError('NOT_FOUND', 'Task not found in this project.');
   if (updated.count === 1) return { status: input.status, revision: task.revision };
   if (task.leaseHolderId && task.leaseHolderId !== input.userId)
-    throw new AppError('CONFLICT', 'Someone else is working on this task now; your change was not applied.');
-  if (task.leaseHolderId === input.userId && input.expectedRevision !== undefined && task.revision !== input.expectedRevision)
-    throw new AppError('CONFLICT', `The task changed since you loaded it (revision ${task.revision}, you had ${input.expectedRevision}); reload it.`);
-  throw new AppError('LEASE_EXPIRED', 'Your lease on this task expired; open it again to continue.');
+    throw new AppError(
+      'CONFLICT',
+      'Someone else is working on this task now; your change was not applied.',
+    );
+  if (
+    task.leaseHolderId === input.userId &&
+    input.expectedRevision !== undefined &&
+    task.revision !== input.expectedRevision
+  )
+    throw new AppError(
+      'CONFLICT',
+      `The task changed since you loaded it (revision ${task.revision}, you had ${input.expectedRevision}); reload it.`,
+    );
+  throw new AppError(
+    'LEASE_EXPIRED',
+    'Your lease on this task expired; open it again to continue.',
+  );
 }

@@ -45,14 +45,23 @@ export async function getTaskView(db: Db, projectId: string, taskId: string) {
       reviews: {
         orderBy: { createdAt: 'desc' },
         take: 5,
-        select: { id: true, decision: true, comment: true, createdAt: true, reviewer: { select: { name: true } } },
+        select: {
+          id: true,
+          decision: true,
+          comment: true,
+          createdAt: true,
+          reviewer: { select: { name: true } },
+        },
       },
     },
   });
   if (!task) throw new AppError('NOT_FOUND', 'Task not found in this project.');
   return {
     ...task,
-    annotations: task.annotations.map(({ finalRle, ...a }) => ({ ...a, finalRle: Buffer.from(finalRle).toString('base64') })),
+    annotations: task.annotations.map(({ finalRle, ...a }) => ({
+      ...a,
+      finalRle: Buffer.from(finalRle).toString('base64'),
+    })),
   };
 }
 

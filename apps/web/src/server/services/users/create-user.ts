@@ -10,7 +10,10 @@ export interface CreateUserInput {
 }
 
 /** Creates a user, or updates name/password/admin flag if the email exists (the seed relies on this). */
-export async function upsertUser(db: Db, input: CreateUserInput): Promise<{ id: string; email: string }> {
+export async function upsertUser(
+  db: Db,
+  input: CreateUserInput,
+): Promise<{ id: string; email: string }> {
   if (input.password.length < MIN_PASSWORD_LENGTH)
     throw new AppError('BAD_INPUT', `Passwords need at least ${MIN_PASSWORD_LENGTH} characters.`);
   const email = input.email.trim().toLowerCase();

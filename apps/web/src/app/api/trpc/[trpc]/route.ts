@@ -19,7 +19,8 @@ function handler(req: Request) {
         setCookie: (cookie) => resHeaders.append('Set-Cookie', cookie),
       }),
     onError({ error, path }) {
-      if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`[loupe] tRPC ${path ?? '?'} failed`, error.cause ?? error);
+      if (error.code === 'INTERNAL_SERVER_ERROR')
+        console.error(`[loupe] tRPC ${path ?? '?'} failed`, error.cause ?? error);
     },
   });
 }

@@ -47,27 +47,28 @@ export async function seedDashboardBulk(db: Db, options: BulkSeedOptions): Promi
   // Session i starts at t0 + i * 5 min; clocks are fixed so reruns are identical.
   const t0 = new Date('2026-01-05T08:00:00Z');
 
-  await db.$transaction(async (tx) => {
-    await tx.$executeRaw`
+  await db.$transaction(
+    async (tx) => {
+      await tx.$executeRaw`
       INSERT INTO "User" (id, email, name, "passwordHash")
       SELECT u.id, u.id || '@bench.loupe', u.name, 'x'
       FROM (VALUES (${adminUserId}, 'Bench Admin'), (${reviewerUserId}, 'Bench Reviewer')) AS u(id, name)
       UNION ALL
       SELECT ${p} || '-annotator-' || g, ${p} || '-annotator-' || g || '@bench.loupe', 'Annotator ' || g, 'x'
       FROM generate_series(1, ${annotators}::int) AS g`;
-    await tx.$executeRaw`
+      await tx.$executeRaw`
       INSERT INTO "Project" (id, slug, name, "updatedAt")
       VALUES (${projectId}, ${projectId}, 'Bench retina leakage', now())`;
-    await tx.$executeRaw`
+      await tx.$executeRaw`
       INSERT INTO "Membership" ("userId", "projectId", role)
       SELECT ${adminUserId}, ${projectId}, 'ADMIN'::"ProjectRole"
       UNION ALL SELECT ${reviewerUserId}, ${projectId}, 'REVIEWER'::"ProjectRole"
       UNION ALL SELECT ${p} || '-annotator-' || g, ${projectId}, 'ANNOTATOR'::"ProjectRole"
       FROM generate_series(1, ${annotators}::int) AS g`;
 
-    // Model versions 1..V: each promoted when the first mask it served was made; the last is a
-    // candidate that failed the promotion gate, the one before it is active.
-    await tx.$executeRaw`
+      // Model versions 1..V: each promoted when the first mask it served was made; the last is a
+      // candidate that failed the promotion gate, the one before it is active.
+      await tx.$executeRaw`
       INSERT INTO "ModelVersion" (id, "projectId", version, status, "configName", config, metrics,
         "valDice", "valNoc90", "trainLabelCount", "statusReason", "createdAt", "promotedAt", "retiredAt")
       SELECT ${p} || '-mv-' || v, ${projectId}, v,
@@ -85,18 +86,18 @@ export async function seedDashboardBulk(db: Db, options: BulkSeedOptions): Promi
              THEN ${t0}::timestamp + ((v - 1) * ${perVersion}::int * interval '5 minutes') - interval '1 minute' END,
         CASE WHEN v < ${versions}::int - 1 THEN ${t0}::timestamp + (v * ${perVersion}::int * interval '5 minutes') END
       FROM generate_series(1, ${versions}::int) AS v`;
-    await tx.$executeRaw`
+      await tx.$executeRaw`
       UPDATE "Project" SET "activeModelVersionId" = ${p} || '-mv-' || GREATEST(1, ${versions}::int - 1)
       WHERE id = ${projectId}`;
 
-    // Images and tasks: `sessions` labeled ones, then `unlabeled` waiting in the priority queue.
-    await tx.$executeRaw`
+      // Images and tasks: `sessions` labeled ones, then `unlabeled` waiting in the priority queue.
+      await tx.$executeRaw`
       INSERT INTO "Image" (id, "projectId", "fileName", "mimeType", width, height, channels, "bitDepth",
         "storageKey", "pixelsKey", "thumbnailKey", "sizeBytes", sha256, "createdAt")
       SELECT ${p} || '-img-' || i, ${projectId}, 'fundus-' || lpad(i::text, 6, '0') || '.png', 'image/png',
         512, 512, 1, 8, 'blob-' || i, 'px-' || i, 'thumb-' || i, 1000, md5(${p} || i), ${t0}::timestamp
       FROM generate_series(1, ${sessions + unlabeled}::int) AS i`;
-    await tx.$executeRaw`
+      await tx.$executeRaw`
       INSERT INTO "Task" (id, "projectId", "imageId", status, priority, "leaseHolderId", "leaseExpiresAt", "updatedAt")
       SELECT ${p} || '-task-' || i, ${projectId}, ${p} || '-img-' || i,
         (CASE WHEN i > ${sessions}::int + 5 THEN 'UNLABELED'
@@ -111,8 +112,8 @@ export async function seedDashboardBulk(db: Db, options: BulkSeedOptions): Promi
         now()
       FROM generate_series(1, ${sessions + unlabeled}::int) AS i`;
 
-    // Ten events per session; `f` shrinks from 1.5 to 0.5 so later sessions are faster.
-    await tx.$executeRaw`
+      // Ten events per session; `f` shrinks from 1.5 to 0.5 so later sessions are faster.
+      await tx.$executeRaw`
       INSERT INTO "InteractionEvent" ("projectId", "taskId", "imageId", "userId", "objectId", type,
         "modelVersionId", "latencyMs", "clientTime")
       SELECT ${projectId}, ${p} || '-task-' || s.i, ${p} || '-img-' || s.i,
@@ -137,9 +138,9 @@ export async function seedDashboardBulk(db: Db, options: BulkSeedOptions): Promi
         ('IMAGE_CLOSED', 161, 4)
       ) AS e(type, offset_s, k)`;
 
-    // The share of masks accepted as proposed grows from 10% to 70% over the sessions.
-    const noEdit = Prisma.sql`((i * 104729) % ${sessions}::int) < ${sessions}::int * (0.1 + 0.6 * i / ${sessions}::float8)`;
-    await tx.$executeRaw`
+      // The share of masks accepted as proposed grows from 10% to 70% over the sessions.
+      const noEdit = Prisma.sql`((i * 104729) % ${sessions}::int) < ${sessions}::int * (0.1 + 0.6 * i / ${sessions}::float8)`;
+      await tx.$executeRaw`
       INSERT INTO "Annotation" (id, "projectId", "taskId", "imageId", "objectId", "createdById", width, height,
         "finalRle", "proposalRle", "modelVersionId", area, "bboxX0", "bboxY0", "bboxX1", "bboxY1", "editPixels",
         "proposalDice", "proposalIou", clicks, "brushStrokes", "activeSeconds", "acceptedWithoutEdit", "createdAt")
@@ -153,7 +154,7 @@ export async function seedDashboardBulk(db: Db, options: BulkSeedOptions): Promi
         ${t0}::timestamp + (i * interval '5 minutes') + (161 * (1.5 - i::float8 / ${sessions}::float8)) * interval '1 second'
       FROM generate_series(1, ${sessions}::int) AS i`;
 
-    await tx.$executeRaw`
+      await tx.$executeRaw`
       INSERT INTO "Review" (id, "taskId", "reviewerId", decision, "createdAt")
       SELECT ${p} || '-review-' || i, ${p} || '-task-' || i, ${reviewerUserId},
         (CASE WHEN i % 10 = 0 THEN 'SENT_BACK' ELSE 'APPROVED' END)::"ReviewDecision",
@@ -161,9 +162,9 @@ export async function seedDashboardBulk(db: Db, options: BulkSeedOptions): Promi
       FROM generate_series(1, ${sessions}::int) AS i
       WHERE i % 3 = 0 OR i % 10 = 0`;
 
-    // One fine-tune run per model version (the first after an MAE pretraining run), a second
-    // pretraining run mid-way, a failed run and a running one.
-    await tx.$executeRaw`
+      // One fine-tune run per model version (the first after an MAE pretraining run), a second
+      // pretraining run mid-way, a failed run and a running one.
+      await tx.$executeRaw`
       INSERT INTO "TrainingRun" (id, "projectId", kind, status, trigger, "baseModelVersionId", "resultModelVersionId",
         "trainLabelCount", "valLabelCount", "imageCount", step, "totalSteps", epoch, "totalEpochs", progress,
         "lossHistory", error, "createdAt", "startedAt", "finishedAt")
@@ -202,10 +203,14 @@ export async function seedDashboardBulk(db: Db, options: BulkSeedOptions): Promi
         (SELECT jsonb_agg(jsonb_build_object('step', st, 'epoch', 1 + (st - 1) / 100, 'loss', round((0.6 * exp(-st / 80.0) + 0.12)::numeric, 4)) ORDER BY st)
            FROM generate_series(1, 120) AS st),
         NULL, (now() AT TIME ZONE 'UTC') - interval '6 minutes', (now() AT TIME ZONE 'UTC') - interval '5 minutes', NULL`;
-  // 100,000 events take a few seconds on a busy machine; the default 5 s would abort the seed.
-  }, { timeout: 300_000, maxWait: 30_000 });
+      // 100,000 events take a few seconds on a busy machine; the default 5 s would abort the seed.
+    },
+    { timeout: 300_000, maxWait: 30_000 },
+  );
 
-  const counts = await db.$queryRaw<{ events: number; annotations: number; tasks: number; runs: number }[]>`
+  const counts = await db.$queryRaw<
+    { events: number; annotations: number; tasks: number; runs: number }[]
+  >`
     SELECT (SELECT count(*)::int FROM "InteractionEvent" WHERE "projectId" = ${projectId}) AS events,
            (SELECT count(*)::int FROM "Annotation" WHERE "projectId" = ${projectId}) AS annotations,
            (SELECT count(*)::int FROM "Task" WHERE "projectId" = ${projectId}) AS tasks,

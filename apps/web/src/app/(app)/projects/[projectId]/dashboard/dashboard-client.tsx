@@ -28,7 +28,17 @@ const CSV_TABLES = [
 
 const IDLE_CHOICES = [30, 60, 120, 300] as const;
 
-function Section({ title, subtitle, children, id }: { title: string; subtitle?: string; children: ReactNode; id: string }) {
+function Section({
+  title,
+  subtitle,
+  children,
+  id,
+}: {
+  title: string;
+  subtitle?: string;
+  children: ReactNode;
+  id: string;
+}) {
   return (
     <section className="mt-8" aria-labelledby={id}>
       <h2 id={id} className="text-base font-semibold text-white">
@@ -52,36 +62,44 @@ function Stat({ label, value, sub }: { label: string; value: string; sub?: strin
 
 function HelpText({ idleSeconds }: { idleSeconds: number }) {
   return (
-    <div className="mt-3 rounded-xl border border-slate-800 bg-slate-900/60 p-4 text-sm text-slate-300" data-testid="dashboard-help">
+    <div
+      className="mt-3 rounded-xl border border-slate-800 bg-slate-900/60 p-4 text-sm text-slate-300"
+      data-testid="dashboard-help"
+    >
       <h3 className="mb-2 font-medium text-white">How these figures are measured</h3>
       <ul className="list-disc space-y-1 pl-5 text-slate-400">
         <li>
-          <b className="text-slate-200">Active seconds</b>: a session is all interaction events of one annotator on one image (task),
-          in client-time order. Its active time is the sum of the gaps between consecutive events, each gap capped at{' '}
-          {idleSeconds} s; a gap that starts with an idle marker (IDLE_START) or with the image closed (IMAGE_CLOSED) counts
-          zero. The session&apos;s time is shared equally by the masks that annotator accepted on that image. Time on images
-          that ended without a mask (skipped, flagged) is not counted.
+          <b className="text-slate-200">Active seconds</b>: a session is all interaction events of
+          one annotator on one image (task), in client-time order. Its active time is the sum of the
+          gaps between consecutive events, each gap capped at {idleSeconds} s; a gap that starts
+          with an idle marker (IDLE_START) or with the image closed (IMAGE_CLOSED) counts zero. The
+          session&apos;s time is shared equally by the masks that annotator accepted on that image.
+          Time on images that ended without a mask (skipped, flagged) is not counted.
         </li>
         <li>
-          <b className="text-slate-200">Prompts</b> are boxes and positive/negative clicks; <b className="text-slate-200">corrections</b>{' '}
-          are brush and eraser strokes, per mask in the same way.
+          <b className="text-slate-200">Prompts</b> are boxes and positive/negative clicks;{' '}
+          <b className="text-slate-200">corrections</b> are brush and eraser strokes, per mask in
+          the same way.
         </li>
         <li>
-          <b className="text-slate-200">Accepted without edit</b>: the proposal was accepted as shown.{' '}
-          <b className="text-slate-200">Dice / IoU</b> compare the last proposal shown with the accepted mask (masks drawn
-          without a model proposal are left out).
+          <b className="text-slate-200">Accepted without edit</b>: the proposal was accepted as
+          shown. <b className="text-slate-200">Dice / IoU</b> compare the last proposal shown with
+          the accepted mask (masks drawn without a model proposal are left out).
         </li>
         <li>
-          <b className="text-slate-200">Masks per annotator-hour</b> = masks ÷ (their active seconds ÷ 3600).
+          <b className="text-slate-200">Masks per annotator-hour</b> = masks ÷ (their active seconds
+          ÷ 3600).
         </li>
         <li>
-          Only interactively made masks count (imported ones do not), including masks later superseded after review.
-          <b className="text-slate-200"> Accepted labels</b> numbers masks by acceptance time; dashed lines mark when each model
-          version was promoted.
+          Only interactively made masks count (imported ones do not), including masks later
+          superseded after review.
+          <b className="text-slate-200"> Accepted labels</b> numbers masks by acceptance time;
+          dashed lines mark when each model version was promoted.
         </li>
         <li>
-          <b className="text-slate-200">Learning curve</b>: validation Dice and NoC@90 (clicks needed to reach IoU 0.9) of each
-          model version on the held-out images, against the labels it was trained on; violet lines mark MAE pretraining runs.
+          <b className="text-slate-200">Learning curve</b>: validation Dice and NoC@90 (clicks
+          needed to reach IoU 0.9) of each model version on the held-out images, against the labels
+          it was trained on; violet lines mark MAE pretraining runs.
         </li>
       </ul>
     </div>
@@ -93,12 +111,23 @@ function Overview({ data }: { data: DashboardData }) {
   const active = data.modelVersions.find((m) => m.isActive);
   const candidates = data.modelVersions.filter((m) => m.status === 'CANDIDATE').length;
   return (
-    <div className="mt-6 grid grid-cols-2 gap-3 md:grid-cols-3 xl:grid-cols-6" data-testid="dashboard-overview">
-      <Stat label="accepted masks" value={fmtNumber(t.masks, 0)} sub={`${fmtNumber(t.activeSeconds / 3600)} active hours`} />
+    <div
+      className="mt-6 grid grid-cols-2 gap-3 md:grid-cols-3 xl:grid-cols-6"
+      data-testid="dashboard-overview"
+    >
+      <Stat
+        label="accepted masks"
+        value={fmtNumber(t.masks, 0)}
+        sub={`${fmtNumber(t.activeSeconds / 3600)} active hours`}
+      />
       <Stat label="seconds per mask" value={fmtNumber(t.secondsPerMask)} />
       <Stat label="masks per annotator-hour" value={fmtNumber(t.masksPerAnnotatorHour)} />
       <Stat label="accepted without edit" value={fmtPercent(t.acceptedWithoutEditShare)} />
-      <Stat label="proposal Dice" value={fmtNumber(t.meanProposalDice, 3)} sub={`IoU ${fmtNumber(t.meanProposalIou, 3)}`} />
+      <Stat
+        label="proposal Dice"
+        value={fmtNumber(t.meanProposalDice, 3)}
+        sub={`IoU ${fmtNumber(t.meanProposalIou, 3)}`}
+      />
       <Stat
         label="active model"
         value={active ? `v${active.version}` : '—'}
@@ -108,7 +137,13 @@ function Overview({ data }: { data: DashboardData }) {
   );
 }
 
-export function DashboardClient({ projectId, projectName }: { projectId: string; projectName: string }) {
+export function DashboardClient({
+  projectId,
+  projectName,
+}: {
+  projectId: string;
+  projectName: string;
+}) {
   const trpc = useTRPC();
   const [idleSeconds, setIdleSeconds] = useState<number>(60);
   const [showHelp, setShowHelp] = useState(false);
@@ -123,7 +158,10 @@ export function DashboardClient({ projectId, projectName }: { projectId: string;
       <div className="flex flex-wrap items-end justify-between gap-4">
         <div>
           <h1 className="text-xl font-semibold text-white">Dashboard · {projectName}</h1>
-          <p className="text-sm text-slate-400">Is the model saving annotator time? Label efficiency, learning curve, training and queue.</p>
+          <p className="text-sm text-slate-400">
+            Is the model saving annotator time? Label efficiency, learning curve, training and
+            queue.
+          </p>
         </div>
         <div className="flex flex-wrap items-center gap-3 text-sm">
           <label className="flex items-center gap-2 text-slate-400">
@@ -181,12 +219,20 @@ export function DashboardClient({ projectId, projectName }: { projectId: string;
           >
             <EfficiencyCharts data={data} />
           </Section>
-          <Section id="learning" title="Learning curve" subtitle="Validation Dice and NoC@90 of each model version against its training labels. Hollow dots: candidates not promoted; violet lines: MAE pretraining.">
+          <Section
+            id="learning"
+            title="Learning curve"
+            subtitle="Validation Dice and NoC@90 of each model version against its training labels. Hollow dots: candidates not promoted; violet lines: MAE pretraining."
+          >
             <div className="rounded-xl border border-slate-800 bg-slate-900/60 p-4">
               <LearningCurve data={data} />
             </div>
           </Section>
-          <Section id="training" title="Training" subtitle="When the trainer trains, its runs, their loss curves and outcomes; promote a candidate or roll back.">
+          <Section
+            id="training"
+            title="Training"
+            subtitle="When the trainer trains, its runs, their loss curves and outcomes; promote a candidate or roll back."
+          >
             <TrainingPanel projectId={projectId} data={data} />
           </Section>
           <Section id="queue" title="Queue">

@@ -28,7 +28,12 @@ export function fmtDuration(seconds: number | null | undefined): string {
 export function fmtDate(value: Date | string | null | undefined): string {
   if (!value) return DASH;
   const date = value instanceof Date ? value : new Date(value);
-  return date.toLocaleString('en-GB', { day: '2-digit', month: 'short', hour: '2-digit', minute: '2-digit' });
+  return date.toLocaleString('en-GB', {
+    day: '2-digit',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
 }
 
 /** Chart palette for the dark theme (Tailwind 400 shades). */
@@ -49,7 +54,12 @@ export const AXIS_PROPS = {
 } as const;
 
 export const TOOLTIP_PROPS = {
-  contentStyle: { background: '#0f172a', border: '1px solid #334155', borderRadius: 8, fontSize: 12 },
+  contentStyle: {
+    background: '#0f172a',
+    border: '1px solid #334155',
+    borderRadius: 8,
+    fontSize: 12,
+  },
   labelStyle: { color: '#e2e8f0' },
   itemStyle: { padding: 0 },
 } as const;

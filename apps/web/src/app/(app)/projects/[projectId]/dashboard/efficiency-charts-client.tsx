@@ -14,7 +14,14 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import { AXIS_PROPS, COLORS, TOOLTIP_PROPS, fmtNumber, fmtPercent, type DashboardData } from './dashboard-format';
+import {
+  AXIS_PROPS,
+  COLORS,
+  TOOLTIP_PROPS,
+  fmtNumber,
+  fmtPercent,
+  type DashboardData,
+} from './dashboard-format';
 
 type Stats = DashboardData['efficiency']['total'];
 type StatKey = Exclude<keyof Stats, 'masks' | 'activeSeconds'>;
@@ -83,16 +90,29 @@ export const EFFICIENCY_METRICS: Metric[] = [
 export function EfficiencyCharts({ data }: { data: DashboardData }) {
   const { byModelVersion, byLabelCount, total } = data.efficiency;
   if (total.masks === 0) {
-    return <p className="text-sm text-slate-400">No accepted masks yet: the charts appear after the first one.</p>;
+    return (
+      <p className="text-sm text-slate-400">
+        No accepted masks yet: the charts appear after the first one.
+      </p>
+    );
   }
-  const versionRows = byModelVersion.map((row) => ({ ...row, label: row.version === null ? 'no model' : `v${row.version}` }));
-  const promotions = data.modelVersions.filter((m) => m.promotedAt !== null && m.labelsAtPromotion !== null);
+  const versionRows = byModelVersion.map((row) => ({
+    ...row,
+    label: row.version === null ? 'no model' : `v${row.version}`,
+  }));
+  const promotions = data.modelVersions.filter(
+    (m) => m.promotedAt !== null && m.labelsAtPromotion !== null,
+  );
   const active = data.modelVersions.find((m) => m.isActive);
   const promotedLabels = new Set(promotions.map((m) => `v${m.version}`));
   return (
     <div className="grid gap-4">
       {EFFICIENCY_METRICS.map((metric) => (
-        <section key={metric.id} className="rounded-xl border border-slate-800 bg-slate-900/60 p-4" data-testid={`efficiency-${metric.id}`}>
+        <section
+          key={metric.id}
+          className="rounded-xl border border-slate-800 bg-slate-900/60 p-4"
+          data-testid={`efficiency-${metric.id}`}
+        >
           <header className="mb-2 flex items-baseline justify-between">
             <h3 className="text-sm font-medium text-white">{metric.title}</h3>
             <span className="text-xs text-slate-500">
@@ -107,8 +127,16 @@ export function EfficiencyCharts({ data }: { data: DashboardData }) {
                   <LineChart data={versionRows} margin={{ top: 14, right: 24, bottom: 0, left: 0 }}>
                     <CartesianGrid stroke={COLORS.grid} vertical={false} />
                     <XAxis dataKey="label" {...AXIS_PROPS} />
-                    <YAxis {...AXIS_PROPS} width={44} domain={metric.domain ?? ['auto', 'auto']} tickFormatter={(v: number) => metric.format(v)} />
-                    <Tooltip {...TOOLTIP_PROPS} formatter={(v) => metric.format(typeof v === 'number' ? v : null)} />
+                    <YAxis
+                      {...AXIS_PROPS}
+                      width={44}
+                      domain={metric.domain ?? ['auto', 'auto']}
+                      tickFormatter={(v: number) => metric.format(v)}
+                    />
+                    <Tooltip
+                      {...TOOLTIP_PROPS}
+                      formatter={(v) => metric.format(typeof v === 'number' ? v : null)}
+                    />
                     {versionRows
                       .filter((row) => promotedLabels.has(row.label))
                       .map((row) => (
@@ -117,11 +145,30 @@ export function EfficiencyCharts({ data }: { data: DashboardData }) {
                           x={row.label}
                           stroke={row.label === `v${active?.version}` ? COLORS.amber : '#475569'}
                           strokeDasharray="3 3"
-                          label={row.label === `v${active?.version}` ? { value: 'active', fill: COLORS.amber, fontSize: 10, position: 'top' } : undefined}
+                          label={
+                            row.label === `v${active?.version}`
+                              ? {
+                                  value: 'active',
+                                  fill: COLORS.amber,
+                                  fontSize: 10,
+                                  position: 'top',
+                                }
+                              : undefined
+                          }
                         />
                       ))}
                     {metric.series.map((s) => (
-                      <Line key={s.key} type="monotone" dataKey={s.key} name={s.name} stroke={s.color} strokeWidth={2} dot={{ r: 3 }} connectNulls isAnimationActive={false} />
+                      <Line
+                        key={s.key}
+                        type="monotone"
+                        dataKey={s.key}
+                        name={s.name}
+                        stroke={s.color}
+                        strokeWidth={2}
+                        dot={{ r: 3 }}
+                        connectNulls
+                        isAnimationActive={false}
+                      />
                     ))}
                     {metric.series.length > 1 && <Legend wrapperStyle={{ fontSize: 11 }} />}
                   </LineChart>
@@ -130,14 +177,29 @@ export function EfficiencyCharts({ data }: { data: DashboardData }) {
             </div>
             <div>
               <p className="mb-1 text-xs text-slate-400">
-                by accepted labels (buckets of {data.efficiency.bucketSize}; dashed = model promoted)
+                by accepted labels (buckets of {data.efficiency.bucketSize}; dashed = model
+                promoted)
               </p>
               <div className="h-48">
                 <ResponsiveContainer width="100%" height="100%">
-                  <LineChart data={byLabelCount} margin={{ top: 14, right: 12, bottom: 0, left: 0 }}>
+                  <LineChart
+                    data={byLabelCount}
+                    margin={{ top: 14, right: 12, bottom: 0, left: 0 }}
+                  >
                     <CartesianGrid stroke={COLORS.grid} vertical={false} />
-                    <XAxis dataKey="lastLabel" type="number" domain={[0, 'dataMax']} {...AXIS_PROPS} allowDecimals={false} />
-                    <YAxis {...AXIS_PROPS} width={44} domain={metric.domain ?? ['auto', 'auto']} tickFormatter={(v: number) => metric.format(v)} />
+                    <XAxis
+                      dataKey="lastLabel"
+                      type="number"
+                      domain={[0, 'dataMax']}
+                      {...AXIS_PROPS}
+                      allowDecimals={false}
+                    />
+                    <YAxis
+                      {...AXIS_PROPS}
+                      width={44}
+                      domain={metric.domain ?? ['auto', 'auto']}
+                      tickFormatter={(v: number) => metric.format(v)}
+                    />
                     <Tooltip
                       {...TOOLTIP_PROPS}
                       labelFormatter={(label) => `labels up to ${String(label)}`}
@@ -150,11 +212,26 @@ export function EfficiencyCharts({ data }: { data: DashboardData }) {
                         stroke={COLORS.amber}
                         strokeOpacity={0.6}
                         strokeDasharray="4 3"
-                        label={{ value: `v${m.version}`, fill: COLORS.amber, fontSize: 10, position: 'top' }}
+                        label={{
+                          value: `v${m.version}`,
+                          fill: COLORS.amber,
+                          fontSize: 10,
+                          position: 'top',
+                        }}
                       />
                     ))}
                     {metric.series.map((s) => (
-                      <Line key={s.key} type="monotone" dataKey={s.key} name={s.name} stroke={s.color} strokeWidth={2} dot={false} connectNulls isAnimationActive={false} />
+                      <Line
+                        key={s.key}
+                        type="monotone"
+                        dataKey={s.key}
+                        name={s.name}
+                        stroke={s.color}
+                        strokeWidth={2}
+                        dot={false}
+                        connectNulls
+                        isAnimationActive={false}
+                      />
                     ))}
                   </LineChart>
                 </ResponsiveContainer>

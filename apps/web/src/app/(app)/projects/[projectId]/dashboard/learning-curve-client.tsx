@@ -15,7 +15,13 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import { AXIS_PROPS, COLORS, TOOLTIP_PROPS, fmtNumber, type DashboardData } from './dashboard-format';
+import {
+  AXIS_PROPS,
+  COLORS,
+  TOOLTIP_PROPS,
+  fmtNumber,
+  type DashboardData,
+} from './dashboard-format';
 
 interface DotProps {
   cx?: number;
@@ -63,17 +69,32 @@ export function LearningCurve({ data }: { data: DashboardData }) {
             domain={[0, 'dataMax']}
             allowDecimals={false}
             {...AXIS_PROPS}
-            label={{ value: 'training labels', position: 'insideBottom', offset: -8, fill: COLORS.axis, fontSize: 11 }}
+            label={{
+              value: 'training labels',
+              position: 'insideBottom',
+              offset: -8,
+              fill: COLORS.axis,
+              fontSize: 11,
+            }}
           />
           <YAxis yAxisId="dice" domain={[0, 1]} width={40} {...AXIS_PROPS} />
-          <YAxis yAxisId="noc" orientation="right" width={36} {...AXIS_PROPS} allowDecimals={false} />
+          <YAxis
+            yAxisId="noc"
+            orientation="right"
+            width={36}
+            {...AXIS_PROPS}
+            allowDecimals={false}
+          />
           <Tooltip
             {...TOOLTIP_PROPS}
             labelFormatter={(_, payload) => {
               const row = payload?.[0]?.payload as (typeof points)[number] | undefined;
               return row ? `${row.label} · ${row.trainLabelCount} labels` : '';
             }}
-            formatter={(value, name) => [fmtNumber(typeof value === 'number' ? value : null, 3), name]}
+            formatter={(value, name) => [
+              fmtNumber(typeof value === 'number' ? value : null, 3),
+              name,
+            ]}
           />
           <Legend wrapperStyle={{ fontSize: 11 }} verticalAlign="top" height={24} />
           {data.pretrainMarkers.map((marker, i) => (
@@ -83,11 +104,36 @@ export function LearningCurve({ data }: { data: DashboardData }) {
               x={marker.trainLabelsAtRun}
               stroke={COLORS.violet}
               strokeDasharray="5 3"
-              label={{ value: i === 0 ? 'MAE pretrain' : 'MAE', fill: COLORS.violet, fontSize: 10, position: 'insideTopLeft' }}
+              label={{
+                value: i === 0 ? 'MAE pretrain' : 'MAE',
+                fill: COLORS.violet,
+                fontSize: 10,
+                position: 'insideTopLeft',
+              }}
             />
           ))}
-          <Line yAxisId="dice" type="monotone" dataKey="valDice" name="validation Dice" stroke={COLORS.emerald} strokeWidth={2} dot={versionDot(COLORS.emerald)} connectNulls isAnimationActive={false} />
-          <Line yAxisId="noc" type="monotone" dataKey="valNoc90" name="NoC@90 (clicks)" stroke={COLORS.rose} strokeWidth={2} dot={versionDot(COLORS.rose)} connectNulls isAnimationActive={false} />
+          <Line
+            yAxisId="dice"
+            type="monotone"
+            dataKey="valDice"
+            name="validation Dice"
+            stroke={COLORS.emerald}
+            strokeWidth={2}
+            dot={versionDot(COLORS.emerald)}
+            connectNulls
+            isAnimationActive={false}
+          />
+          <Line
+            yAxisId="noc"
+            type="monotone"
+            dataKey="valNoc90"
+            name="NoC@90 (clicks)"
+            stroke={COLORS.rose}
+            strokeWidth={2}
+            dot={versionDot(COLORS.rose)}
+            connectNulls
+            isAnimationActive={false}
+          />
         </ComposedChart>
       </ResponsiveContainer>
     </div>

@@ -11,7 +11,11 @@ import { DashboardClient } from './dashboard-client';
 
 export const dynamic = 'force-dynamic';
 
-export default async function DashboardPage({ params }: { params: Promise<{ projectId: string }> }) {
+export default async function DashboardPage({
+  params,
+}: {
+  params: Promise<{ projectId: string }>;
+}) {
   const { projectId } = await params;
   const user = await getCurrentUser();
   if (!user) redirect('/sign-in');
@@ -21,7 +25,9 @@ export default async function DashboardPage({ params }: { params: Promise<{ proj
     return (
       <main className="mx-auto max-w-xl p-8">
         <h1 className="text-lg font-semibold text-white">Admins only</h1>
-        <p className="mt-2 text-sm text-slate-400">The dashboard is for project administrators; you are {role.toLowerCase()} here.</p>
+        <p className="mt-2 text-sm text-slate-400">
+          The dashboard is for project administrators; you are {role.toLowerCase()} here.
+        </p>
       </main>
     );
   }

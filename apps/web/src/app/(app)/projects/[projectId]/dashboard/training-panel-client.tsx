@@ -28,15 +28,33 @@ const MODEL_STATUS_STYLE: Record<string, string> = {
 };
 
 function Badge({ text, styles }: { text: string; styles: Record<string, string> }) {
-  return <span className={`rounded px-1.5 py-0.5 text-[11px] font-medium ${styles[text] ?? 'bg-slate-800'}`}>{text.toLowerCase()}</span>;
+  return (
+    <span
+      className={`rounded px-1.5 py-0.5 text-[11px] font-medium ${styles[text] ?? 'bg-slate-800'}`}
+    >
+      {text.toLowerCase()}
+    </span>
+  );
 }
 
 function LossSparkline({ loss }: { loss: { step: number; loss: number }[] }) {
   if (loss.length < 2) return <span className="text-xs text-slate-500">—</span>;
   return (
-    <LineChart width={140} height={36} data={loss} margin={{ top: 2, right: 2, bottom: 2, left: 2 }}>
+    <LineChart
+      width={140}
+      height={36}
+      data={loss}
+      margin={{ top: 2, right: 2, bottom: 2, left: 2 }}
+    >
       <YAxis hide domain={['dataMin', 'dataMax']} />
-      <Line type="monotone" dataKey="loss" stroke={COLORS.sky} strokeWidth={1.5} dot={false} isAnimationActive={false} />
+      <Line
+        type="monotone"
+        dataKey="loss"
+        stroke={COLORS.sky}
+        strokeWidth={1.5}
+        dot={false}
+        isAnimationActive={false}
+      />
     </LineChart>
   );
 }
@@ -51,7 +69,9 @@ export function TrainingPanel({ projectId, data }: { projectId: string; data: Da
   const startRound = useMutation(
     trpc.dashboard.startRound.mutationOptions({
       onSuccess: (_, input) => {
-        toast.success(input.kind === 'pretrain' ? 'MAE pretraining queued.' : 'Fine-tuning round queued.');
+        toast.success(
+          input.kind === 'pretrain' ? 'MAE pretraining queued.' : 'Fine-tuning round queued.',
+        );
         void refresh();
       },
       onError,
@@ -97,7 +117,9 @@ export function TrainingPanel({ projectId, data }: { projectId: string; data: Da
         >
           Start MAE pretraining
         </button>
-        <span className="text-xs text-slate-500">The trainer picks the job up; progress appears below.</span>
+        <span className="text-xs text-slate-500">
+          The trainer picks the job up; progress appears below.
+        </span>
       </div>
 
       <div className="overflow-x-auto rounded-xl border border-slate-800">
@@ -117,9 +139,13 @@ export function TrainingPanel({ projectId, data }: { projectId: string; data: Da
             {data.trainingRuns.map((run) => (
               <tr key={run.id} className="align-middle">
                 <td className="px-3 py-2">
-                  <div className={run.kind === 'MAE_PRETRAIN' ? 'text-violet-300' : 'text-slate-200'}>
+                  <div
+                    className={run.kind === 'MAE_PRETRAIN' ? 'text-violet-300' : 'text-slate-200'}
+                  >
                     {run.kind === 'MAE_PRETRAIN' ? 'MAE pretraining' : 'fine-tune'}
-                    {run.baseVersion !== null && <span className="text-slate-500"> from v{run.baseVersion}</span>}
+                    {run.baseVersion !== null && (
+                      <span className="text-slate-500"> from v{run.baseVersion}</span>
+                    )}
                   </div>
                   <div className="text-xs text-slate-500">
                     {fmtDate(run.createdAt)} · {run.trigger}
@@ -131,30 +157,54 @@ export function TrainingPanel({ projectId, data }: { projectId: string; data: Da
                 </td>
                 <td className="px-3 py-2">
                   <div className="h-1.5 w-28 overflow-hidden rounded bg-slate-800">
-                    <div className="h-full bg-sky-500" style={{ width: `${Math.round(Math.min(1, Math.max(0, run.progress)) * 100)}%` }} />
+                    <div
+                      className="h-full bg-sky-500"
+                      style={{
+                        width: `${Math.round(Math.min(1, Math.max(0, run.progress)) * 100)}%`,
+                      }}
+                    />
                   </div>
                   <div className="mt-1 text-xs text-slate-500">
                     {Math.round(run.progress * 100)}% · epoch {run.epoch}/{run.totalEpochs}
-                    {run.status === 'RUNNING' && run.etaSeconds !== null ? ` · ${fmtDuration(run.etaSeconds)} left` : ''}
+                    {run.status === 'RUNNING' && run.etaSeconds !== null
+                      ? ` · ${fmtDuration(run.etaSeconds)} left`
+                      : ''}
                   </div>
                 </td>
                 <td className="px-3 py-2">
                   <LossSparkline loss={run.loss} />
-                  {run.loss.length > 0 && <div className="text-xs text-slate-500">last {fmtNumber(run.loss.at(-1)?.loss, 3)}</div>}
+                  {run.loss.length > 0 && (
+                    <div className="text-xs text-slate-500">
+                      last {fmtNumber(run.loss.at(-1)?.loss, 3)}
+                    </div>
+                  )}
                 </td>
                 <td className="px-3 py-2 text-xs text-slate-300">
-                  {run.kind === 'MAE_PRETRAIN' ? `${run.imageCount} images` : `${run.trainLabelCount} train / ${run.valLabelCount} val`}
+                  {run.kind === 'MAE_PRETRAIN'
+                    ? `${run.imageCount} images`
+                    : `${run.trainLabelCount} train / ${run.valLabelCount} val`}
                 </td>
-                <td className="px-3 py-2 text-xs text-slate-300">{fmtDuration(run.durationSeconds)}</td>
+                <td className="px-3 py-2 text-xs text-slate-300">
+                  {fmtDuration(run.durationSeconds)}
+                </td>
                 <td className="max-w-xs px-3 py-2 text-xs">
                   {run.resultVersion !== null && (
                     <div className="flex items-center gap-1.5">
                       <span className="text-slate-200">v{run.resultVersion}</span>
-                      {run.resultStatus && <Badge text={run.resultStatus} styles={MODEL_STATUS_STYLE} />}
-                      <span className="text-slate-500">Dice {fmtNumber(run.resultValDice, 3)} · NoC@90 {fmtNumber(run.resultValNoc90, 1)}</span>
+                      {run.resultStatus && (
+                        <Badge text={run.resultStatus} styles={MODEL_STATUS_STYLE} />
+                      )}
+                      <span className="text-slate-500">
+                        Dice {fmtNumber(run.resultValDice, 3)} · NoC@90{' '}
+                        {fmtNumber(run.resultValNoc90, 1)}
+                      </span>
                     </div>
                   )}
-                  {run.resultStatusReason && <div className="mt-0.5 text-amber-300">not promoted: {run.resultStatusReason}</div>}
+                  {run.resultStatusReason && (
+                    <div className="mt-0.5 text-amber-300">
+                      not promoted: {run.resultStatusReason}
+                    </div>
+                  )}
                   {run.error && <div className="mt-0.5 text-rose-300">{run.error}</div>}
                 </td>
               </tr>
@@ -192,8 +242,12 @@ export function TrainingPanel({ projectId, data }: { projectId: string; data: Da
                 <tr key={m.id}>
                   <td className="px-3 py-2 text-slate-200">
                     v{m.version}
-                    {m.parentVersion !== null && <span className="text-xs text-slate-500"> ← v{m.parentVersion}</span>}
-                    {m.statusReason && <div className="text-xs text-amber-300">{m.statusReason}</div>}
+                    {m.parentVersion !== null && (
+                      <span className="text-xs text-slate-500"> ← v{m.parentVersion}</span>
+                    )}
+                    {m.statusReason && (
+                      <div className="text-xs text-amber-300">{m.statusReason}</div>
+                    )}
                   </td>
                   <td className="px-3 py-2">
                     <Badge text={m.status} styles={MODEL_STATUS_STYLE} />
@@ -206,7 +260,11 @@ export function TrainingPanel({ projectId, data }: { projectId: string; data: Da
                     {(canPromote || canRollBack) &&
                       (confirming === key ? (
                         <span className="inline-flex items-center gap-2 text-xs">
-                          <span className="text-slate-400">{canPromote ? `Serve v${m.version} to everyone?` : `Roll back to v${m.version}?`}</span>
+                          <span className="text-slate-400">
+                            {canPromote
+                              ? `Serve v${m.version} to everyone?`
+                              : `Roll back to v${m.version}?`}
+                          </span>
                           <button
                             disabled={busy}
                             onClick={() =>
@@ -218,7 +276,10 @@ export function TrainingPanel({ projectId, data }: { projectId: string; data: Da
                           >
                             Confirm
                           </button>
-                          <button onClick={() => setConfirming(null)} className="rounded px-2 py-1 text-slate-400 hover:text-white">
+                          <button
+                            onClick={() => setConfirming(null)}
+                            className="rounded px-2 py-1 text-slate-400 hover:text-white"
+                          >
                             Cancel
                           </button>
                         </span>

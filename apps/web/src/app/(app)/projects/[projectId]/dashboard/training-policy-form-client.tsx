@@ -15,25 +15,46 @@ import {
   type TrainingPolicyUpdate,
 } from '../../../../../lib/training-policy';
 
-const FIELDS = Object.entries(TRAINING_POLICY_FIELDS) as Array<[TrainingPolicyField, (typeof TRAINING_POLICY_FIELDS)[TrainingPolicyField]]>;
+const FIELDS = Object.entries(TRAINING_POLICY_FIELDS) as Array<
+  [TrainingPolicyField, (typeof TRAINING_POLICY_FIELDS)[TrainingPolicyField]]
+>;
 
 type Draft = { autoTrain: boolean } & Record<TrainingPolicyField, string>;
 
 function toDraft(policy: TrainingPolicy): Draft {
-  return { autoTrain: policy.autoTrain, ...Object.fromEntries(FIELDS.map(([key]) => [key, String(policy[key])])) } as Draft;
+  return {
+    autoTrain: policy.autoTrain,
+    ...Object.fromEntries(FIELDS.map(([key]) => [key, String(policy[key])])),
+  } as Draft;
 }
 
 /** The changed settings, or the first field's problem. */
-function changes(draft: Draft, saved: TrainingPolicy): { update: TrainingPolicyUpdate } | { problem: string } {
-  const candidate = { autoTrain: draft.autoTrain, ...Object.fromEntries(FIELDS.map(([key]) => [key, draft[key].trim() === '' ? Number.NaN : Number(draft[key])])) };
+function changes(
+  draft: Draft,
+  saved: TrainingPolicy,
+): { update: TrainingPolicyUpdate } | { problem: string } {
+  const candidate = {
+    autoTrain: draft.autoTrain,
+    ...Object.fromEntries(
+      FIELDS.map(([key]) => [key, draft[key].trim() === '' ? Number.NaN : Number(draft[key])]),
+    ),
+  };
   const parsed = trainingPolicySchema.safeParse(candidate);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const key = issue?.path[0] as TrainingPolicyField | undefined;
     const field = key ? TRAINING_POLICY_FIELDS[key] : undefined;
-    return { problem: field ? `${field.label}: between ${field.min} and ${field.max}${field.integer ? ', whole numbers' : ''}.` : (issue?.message ?? 'Invalid value.') };
+    return {
+      problem: field
+        ? `${field.label}: between ${field.min} and ${field.max}${field.integer ? ', whole numbers' : ''}.`
+        : (issue?.message ?? 'Invalid value.'),
+    };
   }
-  const update = Object.fromEntries(Object.entries(parsed.data).filter(([key, value]) => saved[key as keyof TrainingPolicy] !== value));
+  const update = Object.fromEntries(
+    Object.entries(parsed.data).filter(
+      ([key, value]) => saved[key as keyof TrainingPolicy] !== value,
+    ),
+  );
   return { update };
 }
 
@@ -57,8 +78,14 @@ export function TrainingPolicyForm({ projectId }: { projectId: string }) {
     }),
   );
 
-  if (query.error) return <p className="text-sm text-rose-300">Could not load the training policy: {query.error.message}</p>;
-  if (!query.data || !draft) return <p className="text-sm text-slate-500">Loading the training policy…</p>;
+  if (query.error)
+    return (
+      <p className="text-sm text-rose-300">
+        Could not load the training policy: {query.error.message}
+      </p>
+    );
+  if (!query.data || !draft)
+    return <p className="text-sm text-slate-500">Loading the training policy…</p>;
   const result = changes(draft, query.data);
   const dirty = 'update' in result && Object.keys(result.update).length > 0;
 

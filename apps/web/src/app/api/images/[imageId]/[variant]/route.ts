@@ -13,14 +13,24 @@ import {
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
 
-export async function GET(req: Request, { params }: { params: Promise<{ imageId: string; variant: string }> }) {
+export async function GET(
+  req: Request,
+  { params }: { params: Promise<{ imageId: string; variant: string }> },
+) {
   try {
     const { imageId, variant } = await params;
     if (!(IMAGE_VARIANTS as readonly string[]).includes(variant))
-      throw new AppError('NOT_FOUND', `Unknown image variant "${variant}" (${IMAGE_VARIANTS.join(', ')}).`);
+      throw new AppError(
+        'NOT_FOUND',
+        `Unknown image variant "${variant}" (${IMAGE_VARIANTS.join(', ')}).`,
+      );
     const projectId = await findImageProject(getDb(), imageId);
     await requireProjectRole(req, projectId, 'ANNOTATOR');
-    const file = await readImageVariant({ db: getDb(), blobs: getBlobs() }, imageId, variant as ImageVariant);
+    const file = await readImageVariant(
+      { db: getDb(), blobs: getBlobs() },
+      imageId,
+      variant as ImageVariant,
+    );
     return new Response(file.bytes as Uint8Array<ArrayBuffer>, {
       headers: {
         'Content-Type': file.contentType,

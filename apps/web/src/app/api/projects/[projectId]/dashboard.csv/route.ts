@@ -7,7 +7,10 @@ import { requireProjectRole } from '../../../../../server/auth/require-project-r
 import { getDb } from '../../../../../server/db';
 import { AppError } from '../../../../../server/errors/app-error';
 import { errorResponse } from '../../../../../server/errors/to-http';
-import { DASHBOARD_CSV_TABLES, dashboardCsv } from '../../../../../server/services/dashboard/dashboard-csv';
+import {
+  DASHBOARD_CSV_TABLES,
+  dashboardCsv,
+} from '../../../../../server/services/dashboard/dashboard-csv';
 import { loadDashboard } from '../../../../../server/services/dashboard/load-dashboard';
 
 export const dynamic = 'force-dynamic';
@@ -25,7 +28,11 @@ export async function GET(req: Request, { params }: { params: Promise<{ projectI
     const url = new URL(req.url);
     const query = querySchema.safeParse(Object.fromEntries(url.searchParams));
     if (!query.success) {
-      throw new AppError('BAD_INPUT', `Ask for ?table= one of: ${DASHBOARD_CSV_TABLES.join(', ')}.`, { field: 'table' });
+      throw new AppError(
+        'BAD_INPUT',
+        `Ask for ?table= one of: ${DASHBOARD_CSV_TABLES.join(', ')}.`,
+        { field: 'table' },
+      );
     }
     const data = await loadDashboard(getDb(), projectId, { idleSeconds: query.data.idleSeconds });
     return new Response(dashboardCsv(data, query.data.table), {

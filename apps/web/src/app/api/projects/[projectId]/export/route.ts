@@ -18,14 +18,24 @@ export async function GET(req: Request, { params }: { params: Promise<{ projectI
     const format = url.searchParams.get('format') ?? 'coco';
     const approvedOnly = url.searchParams.get('approved') === '1';
     const stamp = new Date().toISOString().slice(0, 10);
-    const download = (name: string) => ({ 'Content-Disposition': `attachment; filename="${name}"`, 'Cache-Control': 'no-store' });
+    const download = (name: string) => ({
+      'Content-Disposition': `attachment; filename="${name}"`,
+      'Cache-Control': 'no-store',
+    });
     if (format === 'coco') {
       const coco = await exportCoco(getDb(), projectId, { approvedOnly });
-      return new Response(JSON.stringify(coco), { headers: { 'Content-Type': 'application/json', ...download(`loupe-${stamp}-coco.json`) } });
+      return new Response(JSON.stringify(coco), {
+        headers: { 'Content-Type': 'application/json', ...download(`loupe-${stamp}-coco.json`) },
+      });
     }
     if (format === 'png' || format === 'nifti') {
-      const zip = format === 'png' ? await exportPngMasks(getDb(), projectId, { approvedOnly }) : await exportNiftiVolumes(getDb(), projectId, { approvedOnly });
-      return new Response(zip as Uint8Array<ArrayBuffer>, { headers: { 'Content-Type': 'application/zip', ...download(`loupe-${stamp}-${format}.zip`) } });
+      const zip =
+        format === 'png'
+          ? await exportPngMasks(getDb(), projectId, { approvedOnly })
+          : await exportNiftiVolumes(getDb(), projectId, { approvedOnly });
+      return new Response(zip as Uint8Array<ArrayBuffer>, {
+        headers: { 'Content-Type': 'application/zip', ...download(`loupe-${stamp}-${format}.zip`) },
+      });
     }
     throw new AppError('BAD_INPUT', `Unknown export format "${format}" (coco, png, nifti).`);
   } catch (error) {

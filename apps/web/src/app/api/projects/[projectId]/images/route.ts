@@ -22,17 +22,27 @@ export async function POST(req: Request, { params }: { params: Promise<{ project
     const declared = Number(req.headers.get('content-length') ?? '0');
     // Multipart overhead is small; refuse obviously oversized bodies before reading them.
     if (declared > env.LOUPE_UPLOAD_MAX_BYTES + 64 * 1024)
-      throw new AppError('TOO_LARGE', `Upload is ${declared} bytes; the limit is ${env.LOUPE_UPLOAD_MAX_BYTES}.`);
+      throw new AppError(
+        'TOO_LARGE',
+        `Upload is ${declared} bytes; the limit is ${env.LOUPE_UPLOAD_MAX_BYTES}.`,
+      );
     let form: FormData;
     try {
       form = await req.formData();
     } catch (error) {
-      throw new AppError('BAD_INPUT', 'Expected a multipart form with a "file" field.', undefined, { cause: error });
+      throw new AppError('BAD_INPUT', 'Expected a multipart form with a "file" field.', undefined, {
+        cause: error,
+      });
     }
     const file = form.get('file');
-    if (!(file instanceof File)) throw new AppError('BAD_INPUT', 'Expected a multipart form with a "file" field.');
+    if (!(file instanceof File))
+      throw new AppError('BAD_INPUT', 'Expected a multipart form with a "file" field.');
     const bytes = new Uint8Array(await file.arrayBuffer());
-    const result = await ingestImage({ db: getDb(), blobs: getBlobs() }, { projectId, fileName: file.name, bytes }, uploadLimits());
+    const result = await ingestImage(
+      { db: getDb(), blobs: getBlobs() },
+      { projectId, fileName: file.name, bytes },
+      uploadLimits(),
+    );
     return Response.json(result, { status: 201 });
   } catch (error) {
     return errorResponse(error);

@@ -51,7 +51,11 @@ export async function GET(req: Request, { params }: { params: Promise<{ projectI
       try {
         unsubscribe = await onModelPromoted(databaseUrl(), (event) => {
           if (event.projectId !== projectId) return;
-          sendActiveModel().catch((error: unknown) => send(`event: problem\ndata: ${JSON.stringify({ message: (error as Error).message })}\n\n`));
+          sendActiveModel().catch((error: unknown) =>
+            send(
+              `event: problem\ndata: ${JSON.stringify({ message: (error as Error).message })}\n\n`,
+            ),
+          );
         });
         send('retry: 3000\n\n');
         await sendActiveModel();
