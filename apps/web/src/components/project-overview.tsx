@@ -62,13 +62,19 @@ export function ProjectOverview({ projectId }: { projectId: string }) {
               </Link>
               <div className="flex overflow-hidden rounded-md border border-slate-700 text-sm">
                 <span className="bg-slate-900 px-2 py-2 text-xs text-slate-400">Export</span>
-                {(['coco', 'png', 'nifti'] as const).map((format) => (
+                {(['coco', 'png', 'nifti', 'dicom-seg'] as const).map((format) => (
                   <a
                     key={format}
                     href={`/api/projects/${projectId}/export?format=${format}`}
                     className="px-2.5 py-2 hover:bg-slate-800"
                   >
-                    {format === 'coco' ? 'COCO' : format === 'png' ? 'PNG masks' : 'NIfTI'}
+                    {format === 'coco'
+                      ? 'COCO'
+                      : format === 'png'
+                        ? 'PNG masks'
+                        : format === 'nifti'
+                          ? 'NIfTI'
+                          : 'DICOM SEG'}
                   </a>
                 ))}
               </div>
@@ -77,6 +83,13 @@ export function ProjectOverview({ projectId }: { projectId: string }) {
         </div>
       </div>
 
+      {role === 'ADMIN' && (
+        <p className="mb-2 text-right text-xs">
+          <Link href={`/projects/${projectId}/pacs`} className="text-sky-300 hover:underline">
+            Import from a PACS (DICOMweb)…
+          </Link>
+        </p>
+      )}
       {role === 'ADMIN' && (
         <section className="mb-8 grid gap-4 lg:grid-cols-[2fr_1fr]">
           <ImageUploader projectId={projectId} onUploaded={refresh} />

@@ -14,6 +14,8 @@ declare module 'dcmjs' {
 
   export interface SegmentationDerivation {
     dataset: NaturalDataset;
+    setNumberOfFrames(count: number): void;
+    bitPackPixelData(): void;
     addSegmentFromLabelmap(
       segment: Record<string, unknown>,
       labelmaps: Uint8Array[],
@@ -38,6 +40,8 @@ declare module 'dcmjs' {
         time(): string;
       };
       DicomDict: new (meta: Record<string, unknown>) => DicomDictInstance;
+      /** A naturalized data set with `_meta` -> a Part 10 writer. */
+      datasetToDict(dataset: NaturalDataset): DicomDictInstance;
     };
     derivations: {
       Segmentation: new (
@@ -46,7 +50,7 @@ declare module 'dcmjs' {
       ) => SegmentationDerivation;
     };
     normalizers: {
-      Normalizer: { normalizeToDataset(datasets: NaturalDataset[]): NaturalDataset };
+      Normalizer: { normalizeToDataset(datasets: NaturalDataset[]): NaturalDataset | undefined };
     };
     log: { setLevel(level: string): void; disableAll?(): void };
   };
