@@ -84,13 +84,6 @@ export function ProjectOverview({ projectId }: { projectId: string }) {
       </div>
 
       {role === 'ADMIN' && (
-        <p className="mb-2 text-right text-xs">
-          <Link href={`/projects/${projectId}/pacs`} className="text-sky-300 hover:underline">
-            Import from a PACS (DICOMweb)…
-          </Link>
-        </p>
-      )}
-      {role === 'ADMIN' && (
         <section className="mb-8 grid gap-4 lg:grid-cols-[2fr_1fr]">
           <ImageUploader projectId={projectId} onUploaded={refresh} />
           <MembersPanel projectId={projectId} />
