@@ -219,7 +219,10 @@ export function AnnotateWorkspace({ projectId }: { projectId: string }) {
         loadedObject(a.objectId, decodeMaskBytes(base64ToBytes(a.finalRle)).data),
       );
       setHistory(initialHistory(loaded.width, loaded.height, existing));
-      setWindowLevel(loaded.bitDepth === 16 ? autoWindow(loaded.samples, 16) : fullRangeWindow(8));
+      setWindowLevel(
+        view.image.defaultWindow ??
+          (loaded.bitDepth === 16 ? autoWindow(loaded.samples, 16) : fullRangeWindow(8)),
+      );
       setImage(loaded);
       const copy = loaded.samples.slice().buffer as ArrayBuffer;
       const worker = model.clientRef.current;
