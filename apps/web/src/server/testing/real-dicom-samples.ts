@@ -24,6 +24,17 @@ function has(command: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
 }
 
+const ciRoot = () =>
+  typeof process.getuid === 'function' && process.getuid() === 0 && !!process.env['CI'];
+
+/** apt-get under one lock, so parallel test files never fight over dpkg. */
+export function aptGet(args: string, timeoutMs = 600_000): void {
+  spawnSync('sh', ['-c', `flock /tmp/loupe-apt.lock sh -c ${JSON.stringify(args)}`], {
+    stdio: 'ignore',
+    timeout: timeoutMs,
+  });
+}
+
 let pydicom: string | null | undefined;
 /** Folder of pydicom's test files, or null (with the reason in `sampleSkipReason`). */
 export function pydicomTestFiles(): string | null {
@@ -33,13 +44,19 @@ export function pydicomTestFiles(): string | null {
   if (!has('apt-get') || !has('dpkg')) return (pydicom = null);
   const work = mkdtempSync(join(tmpdir(), 'loupe-pydicom-'));
   try {
-    const download = spawnSync('apt-get', ['download', 'python3-pydicom'], {
-      cwd: work,
-      stdio: 'ignore',
-      timeout: 120_000,
-    });
+    const download = () =>
+      spawnSync('apt-get', ['download', 'python3-pydicom'], {
+        cwd: work,
+        stdio: 'ignore',
+        timeout: 120_000,
+      });
+    // A fresh machine may have no package lists yet: CI (root) updates them once.
+    if (download().status !== 0 && ciRoot()) {
+      aptGet('apt-get update -qq');
+      download();
+    }
     const deb = readdirSync(work).find((f) => f.endsWith('.deb'));
-    if (download.status !== 0 || !deb) return (pydicom = null);
+    if (!deb) return (pydicom = null);
     const extracted = join(work, 'x');
     execFileSync('dpkg', ['-x', join(work, deb), extracted]);
     mkdirSync(join(cacheDir), { recursive: true });
@@ -67,13 +84,8 @@ let dcmtk: boolean | undefined;
 export function hasDcmtk(): boolean {
   if (dcmtk !== undefined) return dcmtk;
   if (has('dcmdump') && has('dcmdjpeg')) return (dcmtk = true);
-  const root = typeof process.getuid === 'function' && process.getuid() === 0;
-  if (root && process.env['CI'] && has('apt-get')) {
-    spawnSync('sh', ['-c', 'apt-get update -qq && apt-get install -y -qq dcmtk'], {
-      stdio: 'ignore',
-      timeout: 300_000,
-    });
-  }
+  if (ciRoot() && has('apt-get'))
+    aptGet('command -v dcmdump || (apt-get update -qq && apt-get install -y -qq dcmtk)');
   return (dcmtk = has('dcmdump') && has('dcmdjpeg'));
 }
 

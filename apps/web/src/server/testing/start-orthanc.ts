@@ -4,11 +4,12 @@
  * Debian's `orthanc` + `orthanc-dicomweb`; where absent they are installed only as root under CI,
  * otherwise `startOrthanc` returns null and the tests skip with one line.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { aptGet } from './real-dicom-samples';
 
 const ORTHANC = '/usr/sbin/Orthanc';
 const PLUGIN_DIRS = ['/usr/share/orthanc/plugins', '/usr/lib/orthanc'];
@@ -56,13 +57,8 @@ export function freeLoopbackPort(): Promise<number> {
 
 export async function startOrthanc(): Promise<RunningOrthanc | null> {
   if ((!existsSync(ORTHANC) || !plugin()) && installable())
-    spawnSync(
-      'sh',
-      ['-c', 'apt-get update -qq && apt-get install -y -qq orthanc orthanc-dicomweb'],
-      {
-        stdio: 'ignore',
-        timeout: 600_000,
-      },
+    aptGet(
+      'test -x /usr/sbin/Orthanc && test -e /usr/share/orthanc/plugins/libOrthancDicomWeb.so || (apt-get update -qq && apt-get install -y -qq orthanc orthanc-dicomweb)',
     );
   const pluginPath = plugin();
   if (!existsSync(ORTHANC) || !pluginPath) return null;
