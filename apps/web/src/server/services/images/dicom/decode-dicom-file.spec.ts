@@ -4,7 +4,8 @@
  * (dcmdjpeg / dcmdrle / dcmdjpls / dcmconv) write Explicit VR Little Endian, whose raw samples
  * this test reads itself; and lossless files must equal their uncompressed originals exactly.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import dicomParser from 'dicom-parser';
@@ -183,6 +184,18 @@ describe.skipIf(!samples)('decodeDicomFile on real files', () => {
       expect(maxAbsDiff(realValues(a), realValues(b))).toBe(0);
     },
   );
+
+  it.skipIf(!dcmtk)('MONOCHROME1 is shown inverted while real values are kept', async () => {
+    // No MONOCHROME1 file in the set: dcmtk's dcmodify relabels a copy of the real MR.
+    const copy = join(work, 'mono1.dcm');
+    writeFileSync(copy, readFileSync(join(samples!, 'MR_small.dcm')));
+    execFileSync('dcmodify', ['-nb', '-m', '(0028,0004)=MONOCHROME1', copy]);
+    const inverted = await decodeDicomFile(new Uint8Array(readFileSync(copy)), LIMITS);
+    const plain = await decodeDicomFile(read(samples!, 'MR_small.dcm'), LIMITS);
+    expect(inverted.values.slope).toBe(-plain.values.slope);
+    expect(inverted.frames[0]![100]).toBe(65535 - plain.frames[0]![100]!);
+    expect(maxAbsDiff(realValues(inverted), realValues(plain))).toBe(0);
+  });
 
   it('CT is kept in Hounsfield units with the file VOI window as default', async () => {
     const ct = await decodeDicomFile(read(samples!, 'CT_small.dcm'), LIMITS);
