@@ -4,6 +4,7 @@
  * click, lets the annotator correct with brush/eraser, and saves accepted objects. Business rules
  * (leases, saves, statuses) live on the server; this component orchestrates.
  */
+import type { InteractionType, RawImage } from '@loupe/contracts';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import {
   decodeMaskBytes,
@@ -15,7 +16,6 @@ import {
 import type { inferRouterOutputs } from '@trpc/server';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { InteractionType } from '../../lib/interaction-types';
 import type { AppRouter } from '../../server/api/root';
 import type { PredictionResult } from '../../worker/protocol';
 import { errorMessage, useToast } from '../toast';
@@ -41,6 +41,7 @@ import {
 } from './annotation-state';
 import { base64ToBytes, bytesToBase64 } from './base64';
 import { EventRecorder } from './event-recorder';
+import { fetchRawImage } from './fetch-raw-image';
 import { testHooks } from './loupe-test-hooks';
 import { ACTIVE_COLOR, OBJECT_COLORS } from './mask-overlay';
 import { useModelRuntime } from './use-model-runtime';
@@ -54,13 +55,8 @@ import {
 
 type TaskView = NonNullable<inferRouterOutputs<AppRouter>['queue']['next']>;
 
-interface LoadedImage {
-  id: string;
-  width: number;
-  height: number;
-  bitDepth: number;
-  samples: Uint8Array | Uint16Array;
-}
+/** The task's image as the page holds it: its samples and its id. */
+type LoadedImage = RawImage & { id: string };
 
 const LEASE_RENEW_MS = 60_000;
 const IDLE_AFTER_MS = 60_000;
@@ -94,24 +90,6 @@ function maskPixelCount(mask: Uint8Array): number {
     areaCache.set(mask, area);
   }
   return area;
-}
-
-async function fetchRawImage(imageId: string): Promise<LoadedImage> {
-  const response = await fetch(`/api/images/${imageId}/raw`);
-  if (!response.ok) {
-    const body = (await response.json().catch(() => null)) as {
-      error?: { message?: string };
-    } | null;
-    throw new Error(body?.error?.message ?? `could not load the image (HTTP ${response.status})`);
-  }
-  const width = Number(response.headers.get('X-Image-Width'));
-  const height = Number(response.headers.get('X-Image-Height'));
-  const bitDepth = Number(response.headers.get('X-Image-Bit-Depth'));
-  const buffer = await response.arrayBuffer();
-  const samples = bitDepth === 16 ? new Uint16Array(buffer) : new Uint8Array(buffer);
-  if (samples.length !== width * height)
-    throw new Error(`image data has ${samples.length} samples, expected ${width}x${height}`);
-  return { id: imageId, width, height, bitDepth, samples };
 }
 
 export function AnnotateWorkspace({ projectId }: { projectId: string }) {
@@ -214,7 +192,7 @@ export function AnnotateWorkspace({ projectId }: { projectId: string }) {
       hooks.taskId = view.id;
       hooks.imageId = view.image.id;
       hooks.ready = false;
-      const loaded = await fetchRawImage(view.image.id);
+      const loaded: LoadedImage = { id: view.image.id, ...(await fetchRawImage(view.image.id)) };
       const existing = view.annotations.map((a) =>
         loadedObject(a.objectId, decodeMaskBytes(base64ToBytes(a.finalRle)).data),
       );
