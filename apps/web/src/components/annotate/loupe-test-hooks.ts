@@ -4,7 +4,7 @@
  */
 import type { LoupeTestHooks } from '@loupe/contracts';
 
-export function testHooks(): LoupeTestHooks {
+function testHooks(): LoupeTestHooks {
   window.__loupe ??= {
     ready: false,
     taskId: null,
