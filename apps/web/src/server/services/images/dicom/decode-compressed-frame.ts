@@ -20,7 +20,9 @@ export interface FrameLayout {
 /** Samples pixel-interleaved (RGBRGB...) for colour; signedness as stored. */
 export type FrameSamples = Uint8Array | Int8Array | Uint16Array | Int16Array;
 
-const silent = { print: () => undefined, printErr: () => undefined };
+// A fresh object per module: emscripten uses the object passed in as the module itself, so a
+// shared one would make the codecs register their bindings on top of each other.
+const silent = () => ({ print: () => undefined, printErr: () => undefined });
 const wasmCodecs = new Map<string, Promise<Record<string, new () => CornerstoneDecoder>>>();
 
 /** The codec module (instantiated once per process: emscripten bindings allow one instance). */
@@ -35,7 +37,7 @@ export function loadCodec(key: 'jpeg' | 'jpegls' | 'j2k' | 'htj2k') {
           : key === 'j2k'
             ? import('@cornerstonejs/codec-openjpeg/decodewasmjs')
             : import('@cornerstonejs/codec-openjph/wasmjs')
-    ).then((m) => m.default(silent));
+    ).then((m) => m.default(silent()));
     wasmCodecs.set(key, codec);
   }
   return codec;
