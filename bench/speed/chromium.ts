@@ -1,2 +1,2 @@
 /** The benches' Chromium: the one @loupe/web-harness picks (Debian's, else the npm-installed one). */
-export { BrowserUnavailableError, CHROMIUM_ARGS, launchChromium } from '@loupe/web-harness';
+export { BrowserUnavailableError, launchChromium } from '@loupe/web-harness';

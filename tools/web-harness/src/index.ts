@@ -7,7 +7,7 @@ export { ensureProductionBuild } from './ensure-production-build';
 export { startServer, type RunningServer } from './start-server';
 export { freePort } from './free-port';
 export { repoRoot, TEST_DIST_DIR } from './paths';
-export { launchChromium, CHROMIUM_ARGS } from './launch-chromium';
+export { launchChromium } from './launch-chromium';
 export {
   findChromium,
   SYSTEM_CHROMIUM,
