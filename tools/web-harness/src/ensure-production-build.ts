@@ -45,14 +45,9 @@ export async function ensureProductionBuild(log: (line: string) => void): Promis
   const workerLog = run('the inference worker build', [tsxCli, buildWorkerScript], process.env);
   for (const line of workerLog.split('\n').filter(Boolean)) log(line);
   const buildId = join(webRoot, TEST_DIST_DIR, 'BUILD_ID');
-  const sources = [
-    'apps/web/src',
-    'apps/web/next.config.ts',
-    'apps/web/package.json',
-    'libs/db/src',
-    'libs/model/src',
-    'libs/prompts/src',
-  ];
+  // The app and every lib (the app may import any of them; a new lib needs no edit here).
+  const libs = readdirSync(join(repoRoot, 'libs')).map((lib) => `libs/${lib}/src`);
+  const sources = ['apps/web/src', 'apps/web/next.config.ts', 'apps/web/package.json', ...libs];
   const newestSource = Math.max(...sources.map((s) => newestMtime(join(repoRoot, s))));
   if (existsSync(buildId) && statSync(buildId).mtimeMs > newestSource) {
     log('[web] reusing the production build in apps/web/.next/e2e');
