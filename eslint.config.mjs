@@ -2,6 +2,49 @@ import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
+/**
+ * Project boundaries (twenty-style), from the tags in each project.json. scope: shared (browser
+ * and Node), server, web. type: lib; app (web, trainer); tools (tools/*: the web harness); bench
+ * and e2e, the only projects that may use the tools and the web app's testing door.
+ */
+const depConstraints = [
+  // Shared libs run in browser and Node: no React, Next or database.
+  {
+    sourceTag: 'scope:shared',
+    onlyDependOnLibsWithTags: ['scope:shared'],
+    bannedExternalImports: [
+      'react',
+      'react-dom',
+      'next',
+      'next/*',
+      '@prisma/*',
+      'pg',
+      '@electric-sql/*',
+      '@trpc/*',
+    ],
+  },
+  { sourceTag: 'scope:server', onlyDependOnLibsWithTags: ['scope:shared', 'scope:server'] },
+  { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['scope:shared', 'scope:server'] },
+  { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
+  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
+  // The harness drives the app from outside (commands, HTTP, a browser): it imports no app or lib.
+  { sourceTag: 'type:tools', onlyDependOnLibsWithTags: [] },
+  { sourceTag: 'type:bench', onlyDependOnLibsWithTags: ['type:lib', 'type:tools'] },
+  { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:lib', 'type:tools'] },
+];
+
+/**
+ * `allow` lists import paths the rule lets through whatever the tags say. Nx forbids importing an
+ * app outright, so the web app's one public door for tests, `@loupe/web/testing`, is allowed in
+ * bench and tests/e2e only (the block below); everywhere else, and any deeper path into apps/web
+ * from anywhere, is still an error.
+ */
+function moduleBoundaries(allow) {
+  return ['error', { enforceBuildableLibDependency: false, allow, depConstraints }];
+}
+
+const WEB_TESTING_DOOR = '@loupe/web/testing';
+
 export default [
   {
     ignores: [
@@ -33,37 +76,14 @@ export default [
       '@typescript-eslint/ban-ts-comment': 'error',
       'no-console': 'off',
       // Project boundaries (twenty-style): tags in each project.json.
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: false,
-          allow: [],
-          depConstraints: [
-            // Shared libs run in browser and Node: no React, Next or database.
-            {
-              sourceTag: 'scope:shared',
-              onlyDependOnLibsWithTags: ['scope:shared'],
-              bannedExternalImports: [
-                'react',
-                'react-dom',
-                'next',
-                'next/*',
-                '@prisma/*',
-                'pg',
-                '@electric-sql/*',
-                '@trpc/*',
-              ],
-            },
-            {
-              sourceTag: 'scope:server',
-              onlyDependOnLibsWithTags: ['scope:shared', 'scope:server'],
-            },
-            { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['scope:shared', 'scope:server'] },
-            { sourceTag: 'type:lib', notDependOnLibsWithTags: ['type:app'] },
-          ],
-        },
-      ],
+      '@nx/enforce-module-boundaries': moduleBoundaries([]),
     },
+  },
+  {
+    // bench and the e2e tests may call the web app's services through its testing door only.
+    files: ['bench/**/*.ts', 'tests/e2e/**/*.ts'],
+    ignores: ['**/vitest.config.ts'],
+    rules: { '@nx/enforce-module-boundaries': moduleBoundaries([WEB_TESTING_DOOR]) },
   },
   {
     // libs/db is server-only: client components and the inference worker never import it.

@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { findChromium } from '@loupe/web-harness';
 import { writeReport } from './lib/report';
 import { TARGETS } from './lib/targets';
 import { PARTS, runPart, type BenchOptions, type PartName } from './run';
@@ -45,6 +46,10 @@ function expectedTargets(part: PartName) {
   );
 }
 
+/** Parts whose smoke run drives a Chromium; where the machine has none they skip, saying how to get one. */
+const NEEDS_CHROMIUM: PartName[] = ['speed'];
+const chromium = findChromium();
+
 /**
  * Why a part cannot be smoke-run, or null. A part opts in by taking `smoke: true` (its file
  * handles a `smoke` option); quick runs of the others take minutes, too long for `npm test`.
@@ -52,6 +57,7 @@ function expectedTargets(part: PartName) {
 function skipReason(part: PartName): string | null {
   const file = join(partsDir, `${part}.ts`);
   if (!existsSync(file)) return `bench/parts/${part}.ts does not exist yet`;
+  if (NEEDS_CHROMIUM.includes(part) && chromium.missing) return chromium.missing;
   if (!/\bsmoke\b/.test(readFileSync(file, 'utf8')))
     return `run${part[0]?.toUpperCase()}${part.slice(1)}Bench does not take { smoke: true } yet`;
   return null;

@@ -18,11 +18,8 @@ import pg from 'pg';
 import { z } from 'zod';
 import { applyMigrations, createDb, type Db } from '@loupe/db';
 import { createTestDatabaseOn } from '@loupe/db/testing';
-// The bench measures the web app's own services, so it imports them by path (no package of their own).
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { loadDashboard } from '../../apps/web/src/server/services/dashboard/load-dashboard';
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { seedDashboardBulk } from '../../apps/web/src/server/services/dashboard/testing/seed-dashboard-bulk';
+// The bench measures the web app's own services in-process, through the app's testing door.
+import { loadDashboard, seedDashboardBulk } from '@loupe/web/testing';
 import { summarize } from '../lib/percentiles';
 
 const benchEnv = z

@@ -54,8 +54,8 @@ import {
 } from '@loupe/model/node';
 import { maskArea, type Mask } from '@loupe/prompts';
 import sharp from 'sharp';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- accounts are made with the web app's own service (no sign-up page: an operator creates them)
-import { upsertUser } from '../../apps/web/src/server/services/users/create-user';
+// Accounts are made with the web app's own service (no sign-up page: an operator creates them).
+import { upsertUser } from '@loupe/web/testing';
 import { waitUntil } from '../lib/wait-until';
 import { annotateNextImage } from '../loop/scripted-annotator';
 import { SubscribedBrowser } from '../loop/subscribed-browser';

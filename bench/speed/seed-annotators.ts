@@ -5,10 +5,7 @@
  */
 import { ensureStarterModel, type BlobStore, type Db } from '@loupe/db';
 import sharp from 'sharp';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- the bench drives the web app's own server code (bench is tagged scope:server, the app scope:web; a benchmark must exercise the real code)
-import { ingestImage } from '../../apps/web/src/server/services/images/ingest-image';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- the bench drives the web app's own server code (bench is tagged scope:server, the app scope:web; a benchmark must exercise the real code)
-import { upsertUser } from '../../apps/web/src/server/services/users/create-user';
+import { ingestImage, upsertUser } from '@loupe/web/testing';
 
 export interface SeededProject {
   projectId: string;

@@ -6,10 +6,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { modelConfigSchema } from '@loupe/model';
-// Deep import on purpose: '@loupe/model/node' also pulls node:fs and onnxruntime-node, which do
-// not bundle for the browser; SegmenterModel itself is browser-safe (tfjs + the network code).
-// eslint-disable-next-line @nx/enforce-module-boundaries -- SegmenterModel is browser-safe but only exported from the Node entry, which does not bundle for the browser
-import { SegmenterModel } from '../../libs/model/src/segmenter-model';
+// Not '@loupe/model/node': it also pulls node:fs and onnxruntime-node, which do not bundle for the
+// browser.
+import { SegmenterModel } from '@loupe/model/tfjs';
 import type { LatencyRequest, LatencySamples, TfjsWeightsHeader } from './protocol';
 import { promptPoints, seededNormal } from './synthetic-input';
 

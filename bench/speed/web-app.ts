@@ -3,8 +3,7 @@
  * tests, built into apps/web/.next/e2e only when sources changed, so a developer's `next dev` is
  * untouched), served by `next start` in a child process against the bench's database and folders.
  */
-// eslint-disable-next-line @nx/enforce-module-boundaries -- build tooling of the app under measurement, not app code
-import { ensureProductionBuild, startServer } from '../../apps/web/scripts/production-build';
+import { ensureProductionBuild, startServer } from '@loupe/web-harness';
 
 export interface RunningWebApp {
   url: string;

@@ -5,7 +5,7 @@
  * full-page screenshot is saved to test-output/e2e/dashboard.png.
  *
  * Runs in the web-e2e project against the production server its global setup starts:
- *   npx vitest run --config apps/web/vitest.config.ts --project web-e2e tests/e2e/dashboard.e2e.spec.ts
+ *   npx vitest run --config tests/e2e/vitest.config.ts tests/e2e/dashboard.e2e.spec.ts
  * The seeded project and its users are removed afterwards (the server's database is shared).
  */
 import { randomBytes } from 'node:crypto';
@@ -19,11 +19,9 @@ import {
   createSessionToken,
   hashSessionToken,
   SESSION_COOKIE,
-} from '../../apps/web/src/server/auth/session-token';
-import {
   seedDashboardBulk,
   type BulkSeedResult,
-} from '../../apps/web/src/server/services/dashboard/testing/seed-dashboard-bulk';
+} from '@loupe/web/testing';
 import { launchChromium } from './support/chromium';
 import { repoRoot } from './support/e2e-server';
 

@@ -1,5 +1,5 @@
 /**
- * Global setup of the web-e2e vitest project: one production server for every e2e spec, on a
+ * Global setup of the e2e vitest project: one production server for every e2e spec, on a
  * fresh test database seeded with the demo users/project (3 synthetic images, starter model).
  * Specs read it with `inject('e2e')` (null when Chromium is missing: they skip) and, for specs
  * that take a server from the environment, E2E_BASE_URL / E2E_DATABASE_URL / E2E_BLOB_DIR.
@@ -10,9 +10,8 @@ import { join } from 'node:path';
 import { createBlobStore } from '@loupe/db';
 import { createTestDatabaseOn, testDatabaseKinds, type TestDatabase } from '@loupe/db/testing';
 import type { TestProject } from 'vitest/node';
-import { env as webEnv } from '../../../apps/web/src/env';
-import { seedDemo } from '../../../apps/web/src/server/seed/seed-demo';
-import { chromiumAvailable, CHROMIUM_PATH } from './chromium';
+import { seedDemo, webEnv } from '@loupe/web/testing';
+import { findChromium } from './chromium';
 import { ensureProductionBuild, freePort, startServer, type RunningServer } from './e2e-server';
 
 export interface E2eEnvironment {
@@ -36,10 +35,9 @@ let database: TestDatabase | null = null;
 let dataDir: string | null = null;
 
 export async function setup(project: TestProject): Promise<void> {
-  if (!chromiumAvailable()) {
-    console.log(
-      `[e2e] SKIPPED: ${CHROMIUM_PATH} not found (apt-get install -y chromium to run the browser tests)`,
-    );
+  const chromium = findChromium();
+  if (!chromium.location) {
+    console.log(`[e2e] SKIPPED: ${chromium.missing}`);
     project.provide('e2e', null);
     return;
   }
