@@ -10,15 +10,13 @@ import { createDb, type Db } from '@loupe/db';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
-  pydicomTestFiles,
-  SAMPLES_SKIP_REASON,
-} from '../../apps/web/src/server/testing/real-dicom-samples';
-import {
   ORTHANC_SKIP_REASON,
   orthancUpload,
+  pydicomTestFiles,
+  SAMPLES_SKIP_REASON,
   startOrthanc,
   type RunningOrthanc,
-} from '../../apps/web/src/server/testing/start-orthanc';
+} from '@loupe/web/testing';
 import { launchChromium } from './support/chromium';
 import { repoRoot } from './support/e2e-server';
 
