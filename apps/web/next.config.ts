@@ -33,6 +33,15 @@ const config: NextConfig = {
     'onnxruntime-node',
     '@tensorflow/tfjs',
     '@tensorflow/tfjs-backend-wasm',
+    // DICOM: the WebAssembly codecs find their .wasm next to their .js, so Node loads them as is.
+    'dcmjs',
+    'dicom-parser',
+    '@cornerstonejs/codec-libjpeg-turbo-8bit',
+    '@cornerstonejs/codec-charls',
+    '@cornerstonejs/codec-openjpeg',
+    '@cornerstonejs/codec-openjph',
+    '@cornerstonejs/dicom-codec',
+    'jpeg-lossless-decoder-js',
   ],
   // Typecheck and lint are their own Nx targets (tsc, eslint); repeating them in `next build`
   // only doubles build time on small machines.

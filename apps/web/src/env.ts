@@ -18,6 +18,12 @@ const envSchema = z.object({
     .int()
     .positive()
     .default(256 * 1024 * 1024),
+  /** One upload request of several files (a folder, a zip, a DICOM series): bytes in total. */
+  LOUPE_UPLOAD_BATCH_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1024 * 1024 * 1024),
   LOUPE_IMAGE_MAX_SIDE: z.coerce.number().int().positive().default(8192),
   LOUPE_IMAGE_MAX_PIXELS: z.coerce.number().int().positive().default(40_000_000),
   LOUPE_VOLUME_MAX_SLICES: z.coerce.number().int().positive().default(1024),

@@ -1,47 +1,104 @@
 'use client';
 /**
- * Drag-and-drop / file-picker upload. One XHR per file to POST /api/projects/[id]/images so each
- * file shows its own upload progress; refused files show the server's reason.
+ * Drag-and-drop / file-picker / folder upload. A single file is one XHR to
+ * POST /api/projects/[id]/images; several files, a dropped folder or a zip go as one batch (so the
+ * server can make one volume of a DICOM series), with progress per batch and per file (from the
+ * byte offsets of the multipart body) and one result line per stored or refused group.
  */
 import { useCallback, useRef, useState, type DragEvent } from 'react';
+
+interface Outcome {
+  files: string[];
+  ok: boolean;
+  message: string;
+}
 
 interface UploadItem {
   id: number;
   name: string;
   size: number;
   progress: number;
-  state: 'queued' | 'uploading' | 'processing' | 'done' | 'refused';
+  state: 'queued' | 'uploading' | 'processing' | 'done' | 'refused' | 'partial';
   message: string;
+  /** Batches: the files and how far each is sent, then the server's outcomes. */
+  files?: { name: string; size: number; sent: number }[];
+  outcomes?: Outcome[];
 }
 
-function uploadOne(
+type FourD = 'series' | 'sequence';
+/** Per-file progress is listed for small batches; larger ones show a count. */
+const LIST_FILES_UP_TO = 12;
+
+interface Named {
+  file: File;
+  /** Relative path for folder uploads, else the file name. */
+  name: string;
+}
+
+/** Files of a dropped folder (recursively), keeping their relative paths. */
+async function entryFiles(entry: FileSystemEntry, prefix = ''): Promise<Named[]> {
+  if (entry.isFile) {
+    const file = await new Promise<File>((resolve, reject) =>
+      (entry as FileSystemFileEntry).file(resolve, reject),
+    );
+    return [{ file, name: `${prefix}${entry.name}` }];
+  }
+  const reader = (entry as FileSystemDirectoryEntry).createReader();
+  const children: FileSystemEntry[] = [];
+  // readEntries returns at most ~100 entries per call.
+  for (;;) {
+    const batch = await new Promise<FileSystemEntry[]>((resolve, reject) =>
+      reader.readEntries(resolve, reject),
+    );
+    if (batch.length === 0) break;
+    children.push(...batch);
+  }
+  const nested = await Promise.all(children.map((c) => entryFiles(c, `${prefix}${entry.name}/`)));
+  return nested.flat();
+}
+
+/** DICOM (by "DICM" at byte 128, or a .dcm name) or a zip: sent together in one batch. */
+async function batchable(file: File): Promise<boolean> {
+  if (/\.(dcm|dicom|ima|zip)$/i.test(file.name)) return true;
+  const head = new Uint8Array(await file.slice(0, 132).arrayBuffer());
+  const text = String.fromCharCode(...head.subarray(128, 132));
+  return (
+    text === 'DICM' || (head[0] === 0x50 && head[1] === 0x4b && head[2] === 3 && head[3] === 4)
+  );
+}
+
+function post(
   projectId: string,
-  file: File,
-  onProgress: (fraction: number) => void,
-): Promise<{ ok: boolean; message: string }> {
+  files: Named[],
+  fourD: FourD,
+  onProgress: (loaded: number, total: number) => void,
+): Promise<{ status: number; body: Record<string, unknown> }> {
   return new Promise((resolve) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', `/api/projects/${projectId}/images`);
     xhr.upload.onprogress = (e) => {
-      if (e.lengthComputable) onProgress(e.loaded / e.total);
+      if (e.lengthComputable) onProgress(e.loaded, e.total);
     };
     xhr.onload = () => {
-      let body: { images?: unknown[]; error?: { message?: string } } = {};
+      let body: Record<string, unknown>;
       try {
-        body = JSON.parse(xhr.responseText) as typeof body;
+        body = JSON.parse(xhr.responseText) as Record<string, unknown>;
       } catch {
         body = { error: { message: `HTTP ${xhr.status}` } };
       }
-      if (xhr.status === 201) {
-        const n = body.images?.length ?? 0;
-        resolve({ ok: true, message: n > 1 ? `${n} slices added` : 'added' });
-      } else resolve({ ok: false, message: body.error?.message ?? `HTTP ${xhr.status}` });
+      resolve({ status: xhr.status, body });
     };
-    xhr.onerror = () => resolve({ ok: false, message: 'network error' });
+    xhr.onerror = () => resolve({ status: 0, body: { error: { message: 'network error' } } });
     const form = new FormData();
-    form.append('file', file);
+    form.append('fourD', fourD);
+    for (const f of files) form.append('file', f.file, f.name);
     xhr.send(form);
   });
+}
+
+function errorMessage(body: Record<string, unknown>, status: number): string {
+  const error = body['error'] as { message?: string } | undefined;
+  return error?.message ?? `HTTP ${status}`;
 }
 
 export function ImageUploader({
@@ -53,45 +110,150 @@ export function ImageUploader({
 }) {
   const [items, setItems] = useState<UploadItem[]>([]);
   const [dragging, setDragging] = useState(false);
+  const [fourD, setFourD] = useState<FourD>('series');
   const nextId = useRef(1);
   const input = useRef<HTMLInputElement>(null);
+  const folderInput = useRef<HTMLInputElement>(null);
 
   const update = (id: number, patch: Partial<UploadItem>) =>
     setItems((all) => all.map((it) => (it.id === id ? { ...it, ...patch } : it)));
 
-  const uploadFiles = useCallback(
-    async (files: File[]) => {
-      const queued = files.map((f) => ({
-        id: nextId.current++,
-        name: f.name,
-        size: f.size,
-        progress: 0,
-        state: 'queued' as const,
-        message: '',
-        file: f,
-      }));
-      setItems((all) => [...queued.map(({ file: _file, ...it }) => it), ...all].slice(0, 50));
-      for (const item of queued) {
-        update(item.id, { state: 'uploading' });
-        const result = await uploadOne(projectId, item.file, (p) =>
-          update(item.id, { progress: p, state: p >= 1 ? 'processing' : 'uploading' }),
-        );
-        update(item.id, {
+  const uploadSingle = useCallback(
+    async (f: Named) => {
+      const id = nextId.current++;
+      setItems((all) =>
+        [
+          {
+            id,
+            name: f.name,
+            size: f.file.size,
+            progress: 0,
+            state: 'uploading' as const,
+            message: '',
+          },
+          ...all,
+        ].slice(0, 50),
+      );
+      const { status, body } = await post(projectId, [f], fourD, (loaded, total) =>
+        update(id, {
+          progress: loaded / total,
+          state: loaded >= total ? 'processing' : 'uploading',
+        }),
+      );
+      if (status === 201) {
+        const volumes = (body['volumes'] as { depth: number }[] | undefined) ?? [];
+        const n = (body['images'] as unknown[] | undefined)?.length ?? 0;
+        const message =
+          volumes.length > 1
+            ? `${volumes.length} volumes, ${n} slices added`
+            : n > 1
+              ? `${n} slices added`
+              : 'added';
+        update(id, { progress: 1, state: 'done', message });
+        onUploaded();
+      } else if (status === 200 && Array.isArray(body['outcomes'])) {
+        // A zip: the server answers per group, like a batch.
+        const outcomes = body['outcomes'] as Outcome[];
+        const stored = outcomes.filter((o) => o.ok).length;
+        update(id, {
           progress: 1,
-          state: result.ok ? 'done' : 'refused',
-          message: result.message,
+          state: stored === outcomes.length ? 'done' : stored > 0 ? 'partial' : 'refused',
+          message: `${stored} of ${outcomes.length} groups stored`,
+          outcomes,
         });
-        if (result.ok) onUploaded();
-      }
+        if (stored > 0) onUploaded();
+      } else update(id, { progress: 1, state: 'refused', message: errorMessage(body, status) });
     },
-    [projectId, onUploaded],
+    [projectId, fourD, onUploaded],
   );
 
-  function onDrop(e: DragEvent) {
+  const uploadBatch = useCallback(
+    async (files: Named[], label: string) => {
+      const id = nextId.current++;
+      const size = files.reduce((n, f) => n + f.file.size, 0);
+      setItems((all) =>
+        [
+          {
+            id,
+            name: label,
+            size,
+            progress: 0,
+            state: 'uploading' as const,
+            message: '',
+            files: files.map((f) => ({ name: f.name, size: f.file.size, sent: 0 })),
+          },
+          ...all,
+        ].slice(0, 50),
+      );
+      const { status, body } = await post(projectId, files, fourD, (loaded, total) => {
+        // Parts go in order; multipart overhead is spread over the files by size.
+        const scale = size / Math.max(1, total);
+        let offset = 0;
+        const sent = files.map((f) => {
+          const done = Math.min(f.file.size, Math.max(0, loaded * scale - offset));
+          offset += f.file.size;
+          return { name: f.name, size: f.file.size, sent: done };
+        });
+        update(id, {
+          progress: loaded / total,
+          state: loaded >= total ? 'processing' : 'uploading',
+          files: sent,
+        });
+      });
+      const outcomes = body['outcomes'] as Outcome[] | undefined;
+      if (status === 200 && outcomes) {
+        const stored = outcomes.filter((o) => o.ok).length;
+        update(id, {
+          progress: 1,
+          state: stored === outcomes.length ? 'done' : stored > 0 ? 'partial' : 'refused',
+          message: `${stored} of ${outcomes.length} groups stored`,
+          outcomes,
+        });
+        if (stored > 0) onUploaded();
+      } else update(id, { progress: 1, state: 'refused', message: errorMessage(body, status) });
+    },
+    [projectId, fourD, onUploaded],
+  );
+
+  const uploadFiles = useCallback(
+    async (files: Named[], label?: string) => {
+      if (files.length === 0) return;
+      if (label) return uploadBatch(files, label);
+      // DICOM files and zips of one pick go together (a series is one volume); others one by one.
+      const grouped = await Promise.all(
+        files.map(async (f) => ({ f, batch: await batchable(f.file) })),
+      );
+      const batch = grouped.filter((g) => g.batch).map((g) => g.f);
+      if (batch.length === 1) await uploadSingle(batch[0]!);
+      else if (batch.length > 1) await uploadBatch(batch, `${batch.length} DICOM/zip files`);
+      for (const g of grouped) if (!g.batch) await uploadSingle(g.f);
+    },
+    [uploadSingle, uploadBatch],
+  );
+
+  async function onDrop(e: DragEvent) {
     e.preventDefault();
     setDragging(false);
-    void uploadFiles(Array.from(e.dataTransfer.files));
+    const entries = Array.from(e.dataTransfer.items)
+      .map((item) => item.webkitGetAsEntry?.())
+      .filter((entry): entry is FileSystemEntry => !!entry);
+    const folders = entries.filter((entry) => entry.isDirectory);
+    if (folders.length > 0) {
+      const files = (await Promise.all(entries.map((entry) => entryFiles(entry)))).flat();
+      await uploadFiles(files, `${folders.map((f) => f.name).join(', ')} (${files.length} files)`);
+      return;
+    }
+    await uploadFiles(Array.from(e.dataTransfer.files).map((file) => ({ file, name: file.name })));
   }
+
+  const stateColour = (state: UploadItem['state']) =>
+    state === 'refused'
+      ? 'text-red-300'
+      : state === 'done'
+        ? 'text-emerald-300'
+        : state === 'partial'
+          ? 'text-amber-300'
+          : 'text-slate-400';
 
   return (
     <div>
@@ -101,15 +263,18 @@ export function ImageUploader({
           setDragging(true);
         }}
         onDragLeave={() => setDragging(false)}
-        onDrop={onDrop}
+        onDrop={(e) => void onDrop(e)}
         onClick={() => input.current?.click()}
         className={`flex cursor-pointer flex-col items-center justify-center rounded-xl border-2 border-dashed px-6 py-8 text-center transition ${
           dragging ? 'border-sky-400 bg-sky-950/30' : 'border-slate-700 hover:border-slate-500'
         }`}
       >
-        <p className="text-sm text-slate-200">Drop images here or click to choose</p>
+        <p className="text-sm text-slate-200">
+          Drop images, folders or zips here, or click to choose
+        </p>
         <p className="mt-1 text-xs text-slate-500">
-          PNG, JPEG, 8/16-bit TIFF, single-frame DICOM, NIfTI (.nii/.nii.gz) volumes
+          PNG, JPEG, 8/16-bit TIFF, DICOM (files, series, multi-frame; any common transfer syntax),
+          NIfTI (.nii/.nii.gz, 3-D and 4-D). A DICOM series becomes one volume.
         </p>
         <input
           ref={input}
@@ -118,10 +283,52 @@ export function ImageUploader({
           data-testid="upload-input"
           className="hidden"
           onChange={(e) => {
-            void uploadFiles(Array.from(e.target.files ?? []));
+            const files = Array.from(e.target.files ?? []).map((file) => ({
+              file,
+              name: file.name,
+            }));
+            void uploadFiles(files);
             e.target.value = '';
           }}
         />
+        <input
+          ref={folderInput}
+          type="file"
+          multiple
+          data-testid="upload-folder-input"
+          className="hidden"
+          {...({ webkitdirectory: '' } as Record<string, string>)}
+          onChange={(e) => {
+            const files = Array.from(e.target.files ?? []).map((file) => ({
+              file,
+              name: file.webkitRelativePath || file.name,
+            }));
+            const folder = files[0]?.name.split('/')[0] ?? 'folder';
+            void uploadFiles(files, `${folder} (${files.length} files)`);
+            e.target.value = '';
+          }}
+        />
+      </div>
+      <div className="mt-2 flex flex-wrap items-center gap-3 text-xs text-slate-400">
+        <button
+          type="button"
+          className="rounded-md border border-slate-700 px-2 py-1 hover:border-slate-500"
+          onClick={() => folderInput.current?.click()}
+        >
+          Choose a folder…
+        </button>
+        <label className="flex items-center gap-1.5">
+          4-D NIfTI:
+          <select
+            value={fourD}
+            data-testid="upload-fourd"
+            onChange={(e) => setFourD(e.target.value as FourD)}
+            className="rounded bg-slate-900 px-1.5 py-1 text-slate-200"
+          >
+            <option value="series">one volume per time point</option>
+            <option value="sequence">frames as a sequence</option>
+          </select>
+        </label>
       </div>
       {items.length > 0 && (
         <ul className="mt-3 space-y-1.5" data-testid="upload-list">
@@ -135,15 +342,7 @@ export function ImageUploader({
                 <span className="max-w-[45%] shrink-0 truncate text-slate-200" title={it.name}>
                   {it.name}
                 </span>
-                <span
-                  className={`min-w-0 text-right ${
-                    it.state === 'refused'
-                      ? 'text-red-300'
-                      : it.state === 'done'
-                        ? 'text-emerald-300'
-                        : 'text-slate-400'
-                  }`}
-                >
+                <span className={`min-w-0 text-right ${stateColour(it.state)}`}>
                   {it.state === 'uploading'
                     ? `${Math.round(it.progress * 100)}%`
                     : it.state === 'processing'
@@ -160,6 +359,33 @@ export function ImageUploader({
                     style={{ width: `${Math.round(it.progress * 100)}%` }}
                   />
                 </div>
+              )}
+              {it.files && it.state === 'uploading' && (
+                <div className="mt-1.5 text-slate-500" data-testid="upload-files">
+                  {it.files.length <= LIST_FILES_UP_TO
+                    ? it.files.map((f) => (
+                        <div key={f.name} className="flex justify-between gap-2">
+                          <span className="truncate">{f.name}</span>
+                          <span>{Math.round((f.sent / Math.max(1, f.size)) * 100)}%</span>
+                        </div>
+                      ))
+                    : `${it.files.filter((f) => f.sent >= f.size).length} of ${it.files.length} files sent`}
+                </div>
+              )}
+              {it.outcomes && (
+                <ul className="mt-1.5 space-y-0.5" data-testid="upload-outcomes">
+                  {it.outcomes.map((o, k) => (
+                    <li key={k} className={o.ok ? 'text-emerald-300/90' : 'text-red-300'}>
+                      <span className="text-slate-400">
+                        {o.files.length > 1
+                          ? `${o.files[0]} + ${o.files.length - 1} more`
+                          : o.files[0]}
+                        :{' '}
+                      </span>
+                      {o.message}
+                    </li>
+                  ))}
+                </ul>
               )}
             </li>
           ))}

@@ -16,4 +16,5 @@ export const PROJECT_NAV_ITEMS: ProjectNavItem[] = [
   { label: 'Annotate', segment: 'annotate', minRole: 'ANNOTATOR' },
   { label: 'Review', segment: 'review', minRole: 'REVIEWER' },
   { label: 'Dashboard', segment: 'dashboard', minRole: 'ADMIN' },
+  { label: 'PACS', segment: 'pacs', minRole: 'ADMIN' },
 ];

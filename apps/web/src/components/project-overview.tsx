@@ -62,13 +62,19 @@ export function ProjectOverview({ projectId }: { projectId: string }) {
               </Link>
               <div className="flex overflow-hidden rounded-md border border-slate-700 text-sm">
                 <span className="bg-slate-900 px-2 py-2 text-xs text-slate-400">Export</span>
-                {(['coco', 'png', 'nifti'] as const).map((format) => (
+                {(['coco', 'png', 'nifti', 'dicom-seg'] as const).map((format) => (
                   <a
                     key={format}
                     href={`/api/projects/${projectId}/export?format=${format}`}
                     className="px-2.5 py-2 hover:bg-slate-800"
                   >
-                    {format === 'coco' ? 'COCO' : format === 'png' ? 'PNG masks' : 'NIfTI'}
+                    {format === 'coco'
+                      ? 'COCO'
+                      : format === 'png'
+                        ? 'PNG masks'
+                        : format === 'nifti'
+                          ? 'NIfTI'
+                          : 'DICOM SEG'}
                   </a>
                 ))}
               </div>

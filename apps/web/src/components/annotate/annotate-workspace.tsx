@@ -46,7 +46,7 @@ export function AnnotateWorkspace({ projectId }: { projectId: string }) {
     // Everything the page starts a task's image with; it is ready once the worker has it too.
     prepare: async ({ view, image }) => {
       editing.startTask(image, view.annotations);
-      display.resetWindow(image);
+      display.resetWindow(image, view.image.defaultWindow);
       await predictions.setImage(image);
     },
     onReady: ({ view, image }) => {

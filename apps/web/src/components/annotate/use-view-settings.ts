@@ -28,9 +28,11 @@ export function useViewSettings(image: LoadedImage | null) {
     [image, windowLevel],
   );
 
-  /** The window a newly opened image starts with. */
-  const resetWindow = useCallback((opened: LoadedImage) => {
-    setWindowLevel(opened.bitDepth === 16 ? autoWindow(opened.samples, 16) : fullRangeWindow(8));
+  /** The window a newly opened image starts with: the file's own (e.g. DICOM VOI), else auto. */
+  const resetWindow = useCallback((opened: LoadedImage, fileWindow?: WindowLevel | null) => {
+    setWindowLevel(
+      fileWindow ?? (opened.bitDepth === 16 ? autoWindow(opened.samples, 16) : fullRangeWindow(8)),
+    );
   }, []);
 
   /** W/L tool drag: horizontal = width, vertical = level. */

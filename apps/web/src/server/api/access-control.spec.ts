@@ -48,6 +48,32 @@ const RULES: Record<string, { access: Access; input?: InputFor }> = {
     input: (ctx) => ({ projectId: ctx.projectId, policy: { leaseSeconds: 900 } }),
   },
   'images.list': { access: 'ANNOTATOR', input: project },
+  // PACS: a closed loopback port, so admin calls fail fast with a clear BAD_REQUEST.
+  'pacs.connection': { access: 'ADMIN', input: project },
+  'pacs.saveConnection': {
+    access: 'ADMIN',
+    input: (ctx) => ({
+      projectId: ctx.projectId,
+      connection: { baseUrl: 'http://127.0.0.1:9/dicom-web', timeoutMs: 1000 },
+    }),
+  },
+  'pacs.testConnection': { access: 'ADMIN', input: project },
+  'pacs.search': {
+    access: 'ADMIN',
+    input: (ctx) => ({ projectId: ctx.projectId, query: { level: 'studies' } }),
+  },
+  'pacs.importSeries': {
+    access: 'ADMIN',
+    input: (ctx) => ({
+      projectId: ctx.projectId,
+      series: [{ studyInstanceUid: '1.2.3', seriesInstanceUid: '1.2.3.4' }],
+    }),
+  },
+  'pacs.segTargets': { access: 'ADMIN', input: project },
+  'pacs.sendSeg': {
+    access: 'ADMIN',
+    input: (ctx) => ({ projectId: ctx.projectId, target: { volumeId: 'no-such-volume' } }),
+  },
   'queue.next': { access: 'ANNOTATOR', input: project },
   'queue.open': { access: 'ANNOTATOR', input: missingTask },
   'queue.renew': { access: 'ANNOTATOR', input: missingTask },

@@ -8,6 +8,7 @@ import { dashboardRouter } from './routers/dashboard';
 import { eventsRouter } from './routers/events';
 import { imagesRouter } from './routers/images';
 import { modelsRouter } from './routers/models';
+import { pacsRouter } from './routers/pacs';
 import { projectsRouter } from './routers/projects';
 import { queueRouter } from './routers/queue';
 import { reviewRouter } from './routers/review';
@@ -25,6 +26,7 @@ export const appRouter = createTRPCRouter({
   models: modelsRouter,
   review: reviewRouter,
   dashboard: dashboardRouter,
+  pacs: pacsRouter,
 });
 
 export type AppRouter = typeof appRouter;

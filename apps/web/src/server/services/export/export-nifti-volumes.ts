@@ -1,35 +1,26 @@
 /**
- * For each NIfTI volume: a uint8 NIfTI-1 label volume (same x/y/z layout and spacing as the
- * upload; 0 = background, k = k-th object on that slice) in a zip.
+ * For each volume: a NIfTI-1 label volume in the source's geometry (its header, affine and
+ * qform/sform codes carried over; DICOM series get sform = qform = their patient affine) where one
+ * object keeps one value through the volume, and a JSON manifest of the labels; all in one zip
+ * with an index (manifest.json).
  */
 import type { Db } from '@loupe/db';
 import { loadExportAnnotations } from './load-export-annotations';
+import { niftiLabelHeader } from './nifti-label-header';
 import { storedZip, type ZipEntry } from './stored-zip';
+import { volumeLabelValues } from './volume-label-values';
 
-export function niftiLabelVolume(
-  width: number,
-  height: number,
-  depth: number,
-  spacing: number[],
-  labels: Uint8Array,
-): Uint8Array {
-  const header = new Uint8Array(352);
-  const view = new DataView(header.buffer);
-  view.setInt32(0, 348, true);
-  [3, width, height, depth, 1, 1, 1, 1].forEach((d, i) => view.setInt16(40 + i * 2, d, true));
-  view.setInt16(70, 2, true); // DT_UINT8
-  view.setInt16(72, 8, true);
-  [1, spacing[0] ?? 1, spacing[1] ?? 1, spacing[2] ?? 1, 1, 1, 1, 1].forEach((d, i) =>
-    view.setFloat32(76 + i * 4, d, true),
-  );
-  view.setFloat32(108, 352, true);
-  view.setFloat32(112, 1, true);
-  header[123] = 10; // xyzt_units: mm + s
-  header.set([0x6e, 0x2b, 0x31, 0x00], 344);
-  const out = new Uint8Array(352 + labels.length);
-  out.set(header);
-  out.set(labels, 352);
-  return out;
+function baseName(name: string, taken: Set<string>): string {
+  const stem =
+    name
+      .replace(/\.nii(\.gz)?$/i, '')
+      .replace(/\.dcm$/i, '')
+      .replace(/[^\w.-]+/g, '_')
+      .replace(/^_+|_+$/g, '') || 'volume';
+  let candidate = stem;
+  for (let n = 2; taken.has(candidate); n++) candidate = `${stem}_${n}`;
+  taken.add(candidate);
+  return candidate;
 }
 
 export async function exportNiftiVolumes(
@@ -40,26 +31,86 @@ export async function exportNiftiVolumes(
   const volumes = await db.volume.findMany({
     where: { projectId },
     orderBy: { createdAt: 'asc' },
-    select: { id: true, name: true, width: true, height: true, depth: true, spacing: true },
+    select: {
+      id: true,
+      name: true,
+      kind: true,
+      width: true,
+      height: true,
+      depth: true,
+      spacing: true,
+      affine: true,
+      affineSource: true,
+      niftiHeader: true,
+      sourceFormat: true,
+      seriesInstanceUid: true,
+      timeIndex: true,
+    },
   });
   const images = await loadExportAnnotations(db, projectId, options);
   const entries: ZipEntry[] = [];
+  const index = [];
+  const taken = new Set<string>();
   for (const volume of volumes) {
+    const slices = images.filter((i) => i.volumeId === volume.id && i.sliceIndex !== null);
+    const labels = volumeLabelValues(slices);
+    const maxValue = labels.size;
     const plane = volume.width * volume.height;
-    const labels = new Uint8Array(plane * volume.depth);
-    for (const image of images) {
-      if (image.volumeId !== volume.id || image.sliceIndex === null) continue;
-      image.objects.forEach((object, k) => {
+    const voxels =
+      maxValue > 255 ? new Uint16Array(plane * volume.depth) : new Uint8Array(plane * volume.depth);
+    for (const image of slices) {
+      const base = image.sliceIndex! * plane;
+      for (const object of image.objects) {
+        const value = labels.get(object.objectId)!.value;
         const data = object.mask.data;
-        const base = image.sliceIndex! * plane;
-        for (let i = 0; i < data.length; i++) if (data[i]) labels[base + i] = Math.min(255, k + 1);
-      });
+        for (let i = 0; i < data.length; i++) if (data[i]) voxels[base + i] = value;
+      }
     }
-    const name = `${volume.name.replace(/\.nii(\.gz)?$/i, '').replace(/[^\w.-]/g, '_')}_labels.nii`;
+    const header = niftiLabelHeader({
+      width: volume.width,
+      height: volume.height,
+      depth: volume.depth,
+      spacing: volume.spacing,
+      affine: volume.affine,
+      niftiHeader: (volume.niftiHeader as Record<string, unknown> | null) ?? null,
+      maxValue,
+      description: `Loupe labels of ${volume.name}`.slice(0, 79),
+    });
+    const name = baseName(volume.name, taken);
+    const body = new Uint8Array(voxels.buffer, voxels.byteOffset, voxels.byteLength);
+    const file = new Uint8Array(header.length + body.length);
+    file.set(header);
+    file.set(body, header.length);
+    entries.push({ name: `${name}_labels.nii`, bytes: file });
+    const manifest = {
+      volume: {
+        id: volume.id,
+        name: volume.name,
+        kind: volume.kind,
+        dims: [volume.width, volume.height, volume.depth],
+        spacing: volume.spacing,
+        affine: volume.affine,
+        affineSource: volume.affineSource,
+        sourceFormat: volume.sourceFormat,
+        seriesInstanceUid: volume.seriesInstanceUid,
+        timeIndex: volume.timeIndex,
+      },
+      labels: [...labels.values()].map((l) => ({ ...l, slices: [...new Set(l.slices)] })),
+    };
     entries.push({
-      name,
-      bytes: niftiLabelVolume(volume.width, volume.height, volume.depth, volume.spacing, labels),
+      name: `${name}_labels.json`,
+      bytes: new TextEncoder().encode(JSON.stringify(manifest, null, 2)),
+    });
+    index.push({
+      volume: volume.name,
+      labels: `${name}_labels.nii`,
+      manifest: `${name}_labels.json`,
+      objects: labels.size,
     });
   }
+  entries.push({
+    name: 'manifest.json',
+    bytes: new TextEncoder().encode(JSON.stringify({ volumes: index }, null, 2)),
+  });
   return storedZip(entries);
 }

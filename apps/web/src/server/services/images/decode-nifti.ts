@@ -1,12 +1,17 @@
 /**
- * NIfTI-1/2 volumes (.nii or .nii.gz) -> ordered axial slices. Integer and float data are
- * rescaled linearly from the volume's min..max to 16 bits (uint8 data stays 8-bit), so one
- * window/level applies to every slice.
+ * NIfTI-1/2 volumes (.nii or .nii.gz) -> ordered slices with the source geometry and intensity
+ * kept: the affine (sform, else qform, else pixdim, as nibabel chooses), the header fields the
+ * label export reproduces, and real units (scl_slope/scl_inter) as a value mapping. Integer data
+ * whose range fits 16 bits is stored exactly (offset by its minimum); wider and float data are
+ * quantized linearly to 16 bits (the mapping records the step). A 4-D file becomes one volume per
+ * time point or one sequence of frames, as the uploader chose. CIFTI and other non-image NIfTI
+ * (vector, matrix, point-set intents) are refused saying why.
  */
 import * as nifti from 'nifti-reader-js';
 import { AppError } from '../../errors/app-error';
 import { checkDimensions } from './check-dimensions';
 import type { DecodedVolume, ImageLimits } from './decoded-image';
+import { readNiftiGeometry } from './read-nifti-geometry';
 
 const T = nifti.NIFTI1;
 
@@ -42,7 +47,45 @@ function gzipDeclaredSize(bytes: Uint8Array): number {
   return new DataView(bytes.buffer, bytes.byteOffset + bytes.length - 4, 4).getUint32(0, true);
 }
 
-export function decodeNifti(bytes: Uint8Array, limits: ImageLimits): DecodedVolume {
+export type FourDMode = 'series' | 'sequence';
+
+/** Intent codes of NIfTI files that are not images (nifti1.h; CIFTI-2 uses 3000-3099). */
+const NON_IMAGE_INTENTS: Record<number, string> = {
+  1005: 'a symmetric matrix',
+  1006: 'a displacement vector field',
+  1007: 'a vector field',
+  1008: 'a point set',
+  1009: 'a triangle mesh',
+  1010: 'quaternions',
+  2003: 'an RGB vector image',
+  2004: 'an RGBA vector image',
+  2005: 'a shape',
+};
+
+function refuseNonImage(intent: number, dims: number[], extensionCodes: number[]): void {
+  if ((intent >= 3000 && intent <= 3099) || extensionCodes.includes(32))
+    throw new AppError(
+      'UNSUPPORTED_MEDIA',
+      `This is a CIFTI-2 file (NIfTI intent ${intent}): a matrix over brain surface vertices and voxels, not an image volume.`,
+    );
+  const what = NON_IMAGE_INTENTS[intent];
+  if (what)
+    throw new AppError(
+      'UNSUPPORTED_MEDIA',
+      `This NIfTI file holds ${what} (intent ${intent}), not an image volume.`,
+    );
+  if ((dims[5] ?? 1) > 1 || (dims[0] ?? 0) > 4)
+    throw new AppError(
+      'UNSUPPORTED_MEDIA',
+      `This NIfTI file has ${dims[0]} dimensions (${dims.slice(1, (dims[0] ?? 0) + 1).join('x')}); only 2-D, 3-D and 4-D scalar images are read.`,
+    );
+}
+
+export function decodeNifti(
+  bytes: Uint8Array,
+  limits: ImageLimits,
+  options: { fourD?: FourDMode } = {},
+): DecodedVolume[] {
   let buffer: ArrayBuffer = bytes.slice().buffer;
   if (nifti.isCompressed(buffer)) {
     const declared = gzipDeclaredSize(bytes);
@@ -78,38 +121,60 @@ export function decodeNifti(bytes: Uint8Array, limits: ImageLimits): DecodedVolu
       { cause: error },
     );
   }
-  const [, x = 0, y = 0, z = 1, t = 1] = header.dims;
-  const depth = Math.max(1, z);
-  if (t > 1)
-    throw new AppError(
-      'UNSUPPORTED_MEDIA',
-      `4-D NIfTI (${t} time points) is not supported; upload one 3-D volume.`,
-    );
+  const dims = header.dims;
+  const x = dims[1] ?? 0;
+  const y = Math.max(1, dims[2] ?? 1);
+  const z = (dims[0] ?? 0) >= 3 ? Math.max(1, dims[3] ?? 1) : 1;
+  const t = (dims[0] ?? 0) >= 4 ? Math.max(1, dims[4] ?? 1) : 1;
+  refuseNonImage(
+    header.intent_code,
+    dims,
+    (header.extensions ?? []).map((e) => e.ecode),
+  );
   checkDimensions(x, y, limits, 'NIfTI slice');
-  if (depth > limits.maxSlices)
+  const mode: FourDMode = options.fourD ?? 'series';
+  if (t > 1 && mode === 'sequence' && z > 1)
+    throw new AppError(
+      'BAD_INPUT',
+      `This 4-D NIfTI has ${z} slices at each of ${t} time points; "frames as a sequence" needs one slice per time point. Choose "one volume per time point".`,
+    );
+  if (z * t > limits.maxSlices)
     throw new AppError(
       'TOO_LARGE',
-      `Volume has ${depth} slices; the limit is ${limits.maxSlices}.`,
+      `Volume has ${z * t} slices (${z} x ${t} time points); the limit is ${limits.maxSlices}.`,
     );
   const datatype = header.datatypeCode;
+  if (
+    ![
+      T.TYPE_UINT8,
+      T.TYPE_INT8,
+      T.TYPE_INT16,
+      T.TYPE_UINT16,
+      T.TYPE_INT32,
+      T.TYPE_UINT32,
+      T.TYPE_FLOAT32,
+      T.TYPE_FLOAT64,
+    ].includes(datatype)
+  )
+    throw new AppError(
+      'UNSUPPORTED_MEDIA',
+      `NIfTI datatype ${datatype} is not supported (integer or float scalars only; RGB and complex data are not images Loupe reads).`,
+    );
   const bytesPerVoxel = header.numBitsPerVoxel / 8;
-  const voxels = x * y * depth;
+  const planeSize = x * y;
+  const voxels = planeSize * z * t;
   if (image.byteLength < voxels * bytesPerVoxel)
     throw new AppError(
       'BAD_INPUT',
-      `NIfTI image data is truncated (${image.byteLength} bytes for ${x}x${y}x${depth}).`,
+      `NIfTI image data is truncated (${image.byteLength} bytes for ${x}x${y}x${z}${t > 1 ? `x${t}` : ''}).`,
     );
   const view = new DataView(image);
-  const planeSize = x * y;
-  const spacing = header.pixDims.slice(1, 4).map((v) => (Number.isFinite(v) && v > 0 ? v : 1));
+  const geometry = readNiftiGeometry(buffer, header);
+  // scl_slope 0 means "no scaling" (nifti1.h).
+  const sclSlope =
+    Number.isFinite(header.scl_slope) && header.scl_slope !== 0 ? header.scl_slope : 1;
+  const sclInter = Number.isFinite(header.scl_inter) ? header.scl_inter : 0;
 
-  if (datatype === T.TYPE_UINT8) {
-    const all = new Uint8Array(image, 0, voxels);
-    const slices = Array.from({ length: depth }, (_, k) =>
-      all.slice(k * planeSize, (k + 1) * planeSize),
-    );
-    return { kind: 'volume', width: x, height: y, depth, bitDepth: 8, slices, spacing };
-  }
   let min = Infinity;
   let max = -Infinity;
   for (let i = 0; i < voxels; i++) {
@@ -118,15 +183,54 @@ export function decodeNifti(bytes: Uint8Array, limits: ImageLimits): DecodedVolu
     if (v < min) min = v;
     if (v > max) max = v;
   }
-  const range = max > min ? max - min : 1;
-  const slices: Uint16Array[] = [];
-  for (let k = 0; k < depth; k++) {
-    const plane = new Uint16Array(planeSize);
+  if (!Number.isFinite(min)) min = max = 0;
+  const integer = datatype !== T.TYPE_FLOAT32 && datatype !== T.TYPE_FLOAT64;
+  const eight = datatype === T.TYPE_UINT8;
+  // sample = (raw - offset) / step, exact (step 1) for integers whose range fits 16 bits.
+  const offset = eight ? 0 : min;
+  const range = max - min;
+  const step = eight || (integer && range <= 65535) ? 1 : range > 0 ? range / 65535 : 1;
+  const bitDepth: 8 | 16 = eight ? 8 : 16;
+  const values = { slope: sclSlope * step, intercept: sclSlope * offset + sclInter, unit: null };
+  const plane = (index: number) => {
+    const out = bitDepth === 8 ? new Uint8Array(planeSize) : new Uint16Array(planeSize);
+    const base = index * planeSize;
     for (let i = 0; i < planeSize; i++) {
-      const v = readVoxel(view, datatype, k * planeSize + i, header.littleEndian);
-      plane[i] = Number.isFinite(v) ? Math.round(((v - min) / range) * 65535) : 0;
+      const v = readVoxel(view, datatype, base + i, header.littleEndian);
+      out[i] = Number.isFinite(v) ? Math.round((v - offset) / step) : 0;
     }
-    slices.push(plane);
-  }
-  return { kind: 'volume', width: x, height: y, depth, bitDepth: 16, slices, spacing };
+    return out;
+  };
+  const base = {
+    kind: 'volume' as const,
+    width: x,
+    height: y,
+    bitDepth,
+    spacing: geometry.spacing,
+    values,
+    window: null,
+    niftiHeader: geometry.header,
+  };
+  if (t > 1 && mode === 'sequence')
+    return [
+      {
+        ...base,
+        volumeKind: 'SEQUENCE',
+        depth: t,
+        slices: Array.from({ length: t }, (_, k) => plane(k)),
+        affine: geometry.affine,
+        affineSource: geometry.affineSource,
+        sliceOrder: 'frame',
+      },
+    ];
+  return Array.from({ length: t }, (_, time) => ({
+    ...base,
+    volumeKind: 'VOLUME' as const,
+    depth: z,
+    slices: Array.from({ length: z }, (_, k) => plane(time * z + k)),
+    affine: geometry.affine,
+    affineSource: geometry.affineSource,
+    sliceOrder: 'nifti' as const,
+    ...(t > 1 ? { timeIndex: time } : {}),
+  }));
 }

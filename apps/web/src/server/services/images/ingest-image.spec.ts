@@ -148,13 +148,19 @@ describe('ingestImage', () => {
 
     const jpegDicom = await refused(
       'x.dcm',
-      dicom16(4, 4, new Uint16Array(16), { transferSyntax: '1.2.840.10008.1.2.4.50' }),
+      dicom16(4, 4, new Uint16Array(16), { transferSyntax: '1.2.840.10008.1.2.4.90' }),
     );
-    expect(jpegDicom.code).toBe('UNSUPPORTED_MEDIA');
-    expect(jpegDicom.message).toMatch(/transfer syntax/);
+    expect(jpegDicom.code).toBe('BAD_INPUT');
+    expect(jpegDicom.message).toMatch(/JPEG 2000 Lossless but the pixel data is not encapsulated/);
+    const unknownSyntax = await refused(
+      'odd.dcm',
+      dicom16(4, 4, new Uint16Array(16), { transferSyntax: '1.2.3.4.5' }),
+    );
+    expect(unknownSyntax.message).toMatch(/Unknown DICOM transfer syntax 1\.2\.3\.4\.5/);
 
-    const multiFrame = await refused('cine.dcm', dicom16(4, 4, new Uint16Array(16), { frames: 3 }));
-    expect(multiFrame.message).toMatch(/Multi-frame/);
+    // Three frames declared, one frame of pixel data present.
+    const short = await refused('cine.dcm', dicom16(4, 4, new Uint16Array(16), { frames: 3 }));
+    expect(short.message).toMatch(/shorter than declared: 32 bytes, but 3 frame\(s\)/);
 
     const fakeGzip = await refused(
       'fake.nii.gz',

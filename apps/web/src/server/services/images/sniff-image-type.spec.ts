@@ -17,6 +17,15 @@ describe('sniffImageType', () => {
     );
   });
 
+  it('finds DICM at 128 before a TIFF header in the preamble, and bare DICOM data sets', () => {
+    const dual = dicom16(2, 2, new Uint16Array(4));
+    dual.set([0x49, 0x49, 0x2a, 0x00, 8, 0, 0, 0]);
+    expect(sniffImageType(dual)).toBe('application/dicom');
+    expect(sniffImageType(dicom16(2, 2, new Uint16Array(4)).subarray(132 + 40))).toBe(
+      'application/dicom',
+    );
+  });
+
   it('returns null for anything else', () => {
     expect(sniffImageType(new Uint8Array())).toBeNull();
     expect(

@@ -52,14 +52,40 @@ function isNiftiHeader(bytes: Uint8Array): boolean {
 export function sniffImageType(bytes: Uint8Array): SniffedType | null {
   if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return 'image/png';
   if (startsWith(bytes, [0xff, 0xd8, 0xff])) return 'image/jpeg';
+  // DICOM Part 10: 128-byte preamble then "DICM". Checked before TIFF: the standard lets the
+  // preamble hold a TIFF header (dual-personality files such as pydicom's CT_small).
+  if (startsWith(bytes, [0x44, 0x49, 0x43, 0x4d], 128)) return 'application/dicom';
   if (startsWith(bytes, [0x49, 0x49, 0x2a, 0x00]) || startsWith(bytes, [0x4d, 0x4d, 0x00, 0x2a]))
     return 'image/tiff';
-  // DICOM Part 10: 128-byte preamble then "DICM".
-  if (startsWith(bytes, [0x44, 0x49, 0x43, 0x4d], 128)) return 'application/dicom';
   if (isNiftiHeader(bytes)) return 'application/x-nifti';
   // gzip: only NIfTI is accepted compressed; the decompressed header is checked by the decoder.
   if (startsWith(bytes, [0x1f, 0x8b, 0x08])) return 'application/x-nifti+gzip';
+  if (isBareDicomDataset(bytes)) return 'application/dicom';
   return null;
+}
+
+/**
+ * A DICOM data set without the Part 10 header: it starts at a group 0008..0028 element (little or
+ * big endian) with an explicit VR, or implicit with a plausible length. Checked last.
+ */
+function isBareDicomDataset(bytes: Uint8Array): boolean {
+  if (bytes.length < 16) return false;
+  const upper = (b: number | undefined) => b !== undefined && b >= 0x41 && b <= 0x5a;
+  const explicitVr = upper(bytes[4]) && upper(bytes[5]);
+  const groupLe = (bytes[0] as number) | ((bytes[1] as number) << 8);
+  const groupBe = ((bytes[0] as number) << 8) | (bytes[1] as number);
+  const plausible = (g: number) => g >= 0x0008 && g <= 0x0028 && g % 2 === 0;
+  if (plausible(groupLe)) {
+    if (explicitVr) return true;
+    const length = int32At(bytes, 4, true);
+    return length > 0 && length < 1024 && length % 2 === 0;
+  }
+  return plausible(groupBe) && explicitVr;
+}
+
+/** ZIP archives (local file header "PK\3\4", or an empty archive's end record). */
+export function isZip(bytes: Uint8Array): boolean {
+  return startsWith(bytes, [0x50, 0x4b, 0x03, 0x04]) || startsWith(bytes, [0x50, 0x4b, 0x05, 0x06]);
 }
 
 /** The first bytes as hex, for "this is not an image" messages. */

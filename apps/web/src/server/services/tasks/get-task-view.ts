@@ -1,5 +1,6 @@
 import type { Db } from '@loupe/db';
 import { AppError } from '../../errors/app-error';
+import { sampleWindow } from '../images/sample-window';
 
 /** Everything the annotate and review pages need about one task (masks as base64 RLE bytes). */
 export async function getTaskView(db: Db, projectId: string, taskId: string) {
@@ -23,6 +24,11 @@ export async function getTaskView(db: Db, projectId: string, taskId: string) {
           bitDepth: true,
           channels: true,
           sliceIndex: true,
+          valueSlope: true,
+          valueIntercept: true,
+          valueUnit: true,
+          windowCenter: true,
+          windowWidth: true,
           volume: { select: { id: true, name: true, depth: true } },
         },
       },
@@ -58,6 +64,8 @@ export async function getTaskView(db: Db, projectId: string, taskId: string) {
   if (!task) throw new AppError('NOT_FOUND', 'Task not found in this project.');
   return {
     ...task,
+    // The file's own window (e.g. DICOM VOI) as the viewer's default, in sample units.
+    image: { ...task.image, defaultWindow: sampleWindow(task.image) },
     annotations: task.annotations.map(({ finalRle, ...a }) => ({
       ...a,
       finalRle: Buffer.from(finalRle).toString('base64'),

@@ -1,9 +1,11 @@
-/** GET ?format=coco|png|nifti[&approved=1]: project export for reviewers and admins. */
+/** GET ?format=coco|png|nifti|dicom-seg[&approved=1]: project export for reviewers and admins. */
 import { requireProjectRole } from '../../../../../server/auth/require-project-role';
 import { getDb } from '../../../../../server/db';
 import { AppError } from '../../../../../server/errors/app-error';
 import { errorResponse } from '../../../../../server/errors/to-http';
+import { getBlobs } from '../../../../../server/blobs';
 import { exportCoco } from '../../../../../server/services/export/export-coco';
+import { exportDicomSegs } from '../../../../../server/services/export/export-dicom-segs';
 import { exportNiftiVolumes } from '../../../../../server/services/export/export-nifti-volumes';
 import { exportPngMasks } from '../../../../../server/services/export/export-png-masks';
 
@@ -28,16 +30,23 @@ export async function GET(req: Request, { params }: { params: Promise<{ projectI
         headers: { 'Content-Type': 'application/json', ...download(`loupe-${stamp}-coco.json`) },
       });
     }
-    if (format === 'png' || format === 'nifti') {
+    if (format === 'png' || format === 'nifti' || format === 'dicom-seg') {
       const zip =
         format === 'png'
           ? await exportPngMasks(getDb(), projectId, { approvedOnly })
-          : await exportNiftiVolumes(getDb(), projectId, { approvedOnly });
+          : format === 'nifti'
+            ? await exportNiftiVolumes(getDb(), projectId, { approvedOnly })
+            : await exportDicomSegs({ db: getDb(), blobs: getBlobs() }, projectId, {
+                approvedOnly,
+              });
       return new Response(zip as Uint8Array<ArrayBuffer>, {
         headers: { 'Content-Type': 'application/zip', ...download(`loupe-${stamp}-${format}.zip`) },
       });
     }
-    throw new AppError('BAD_INPUT', `Unknown export format "${format}" (coco, png, nifti).`);
+    throw new AppError(
+      'BAD_INPUT',
+      `Unknown export format "${format}" (coco, png, nifti, dicom-seg).`,
+    );
   } catch (error) {
     return errorResponse(error);
   }

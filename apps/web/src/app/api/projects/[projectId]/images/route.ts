@@ -1,8 +1,11 @@
 /**
- * POST one file (multipart field "file") to ingest into the project. The upload page sends one
- * XHR per file so it can show upload progress; the response lists the images created or the reason
- * the file was refused.
+ * POST files (multipart field "file", repeated) to ingest into the project. One plain file answers
+ * 201 with the images created (as before); several files, a zip or a folder's files answer 200
+ * with one outcome per group (a DICOM series becomes one volume), each with its reason when
+ * refused. Field "fourD" = series | sequence chooses how a 4-D NIfTI is split. The upload page
+ * sends one XHR per batch so it can show upload progress per file and per batch.
  */
+import { z } from 'zod';
 import { env } from '../../../../../env';
 import { requireProjectRole } from '../../../../../server/auth/require-project-role';
 import { getBlobs } from '../../../../../server/blobs';
@@ -10,10 +13,14 @@ import { getDb } from '../../../../../server/db';
 import { AppError } from '../../../../../server/errors/app-error';
 import { errorResponse } from '../../../../../server/errors/to-http';
 import { ingestImage } from '../../../../../server/services/images/ingest-image';
+import { ingestUpload } from '../../../../../server/services/images/ingest-upload';
+import { isZip } from '../../../../../server/services/images/sniff-image-type';
 import { uploadLimits } from '../../../../../server/services/images/upload-limits';
 
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
+
+const fourDSchema = z.enum(['series', 'sequence']).optional();
 
 export async function POST(req: Request, { params }: { params: Promise<{ projectId: string }> }) {
   try {
@@ -21,10 +28,10 @@ export async function POST(req: Request, { params }: { params: Promise<{ project
     await requireProjectRole(req, projectId, 'ADMIN');
     const declared = Number(req.headers.get('content-length') ?? '0');
     // Multipart overhead is small; refuse obviously oversized bodies before reading them.
-    if (declared > env.LOUPE_UPLOAD_MAX_BYTES + 64 * 1024)
+    if (declared > env.LOUPE_UPLOAD_BATCH_MAX_BYTES + 64 * 1024)
       throw new AppError(
         'TOO_LARGE',
-        `Upload is ${declared} bytes; the limit is ${env.LOUPE_UPLOAD_MAX_BYTES}.`,
+        `Upload is ${declared} bytes; the limit is ${env.LOUPE_UPLOAD_BATCH_MAX_BYTES} per request.`,
       );
     let form: FormData;
     try {
@@ -34,16 +41,37 @@ export async function POST(req: Request, { params }: { params: Promise<{ project
         cause: error,
       });
     }
-    const file = form.get('file');
-    if (!(file instanceof File))
+    const files = form.getAll('file').filter((f): f is File => f instanceof File);
+    if (files.length === 0)
       throw new AppError('BAD_INPUT', 'Expected a multipart form with a "file" field.');
-    const bytes = new Uint8Array(await file.arrayBuffer());
-    const result = await ingestImage(
-      { db: getDb(), blobs: getBlobs() },
-      { projectId, fileName: file.name, bytes },
+    const fourD = fourDSchema.safeParse(form.get('fourD') ?? undefined);
+    if (!fourD.success) throw new AppError('BAD_INPUT', 'fourD must be "series" or "sequence".');
+    const deps = { db: getDb(), blobs: getBlobs() };
+    const read = async (f: File) => ({
+      name: f.name,
+      bytes: new Uint8Array(await f.arrayBuffer()),
+    });
+    const first = await read(files[0]!);
+    if (files.length === 1 && !isZip(first.bytes)) {
+      const result = await ingestImage(
+        deps,
+        {
+          projectId,
+          fileName: first.name,
+          bytes: first.bytes,
+          ...(fourD.data ? { fourD: fourD.data } : {}),
+        },
+        uploadLimits(),
+      );
+      return Response.json(result, { status: 201 });
+    }
+    const all = [first, ...(await Promise.all(files.slice(1).map(read)))];
+    const result = await ingestUpload(
+      deps,
+      { projectId, files: all, ...(fourD.data ? { fourD: fourD.data } : {}) },
       uploadLimits(),
     );
-    return Response.json(result, { status: 201 });
+    return Response.json(result, { status: 200 });
   } catch (error) {
     return errorResponse(error);
   }

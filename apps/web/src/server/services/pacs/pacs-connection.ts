@@ -1,0 +1,74 @@
+/**
+ * A project's DICOMweb connection. `publicPacsConnection` is what any API returns (never the
+ * secret); `loadPacsConnection` is for the server's own requests.
+ */
+import type { Db } from '@loupe/db';
+import { z } from 'zod';
+import { AppError } from '../../errors/app-error';
+import type { DicomwebConnection } from './dicomweb-client';
+
+export const pacsConnectionInput = z.object({
+  baseUrl: z
+    .string()
+    .trim()
+    .url()
+    .max(500)
+    .refine((u) => /^https?:\/\//i.test(u), 'The DICOMweb URL must be http(s).'),
+  authType: z.enum(['none', 'basic', 'bearer']).default('none'),
+  username: z.string().max(200).nullish(),
+  /** Omitted: keep the stored secret; empty string: clear it. */
+  secret: z.string().max(2000).optional(),
+  timeoutMs: z.number().int().min(500).max(120_000).default(15_000),
+});
+export type PacsConnectionInput = z.infer<typeof pacsConnectionInput>;
+
+export interface PublicPacsConnection {
+  baseUrl: string;
+  authType: string;
+  username: string | null;
+  hasSecret: boolean;
+  timeoutMs: number;
+}
+
+export async function publicPacsConnection(
+  db: Db,
+  projectId: string,
+): Promise<PublicPacsConnection | null> {
+  const row = await db.pacsConnection.findUnique({
+    where: { projectId },
+    select: { baseUrl: true, authType: true, username: true, secret: true, timeoutMs: true },
+  });
+  if (!row) return null;
+  const { secret, ...rest } = row;
+  return { ...rest, hasSecret: !!secret };
+}
+
+export async function loadPacsConnection(db: Db, projectId: string): Promise<DicomwebConnection> {
+  const row = await db.pacsConnection.findUnique({
+    where: { projectId },
+    select: { baseUrl: true, authType: true, username: true, secret: true, timeoutMs: true },
+  });
+  if (!row) throw new AppError('BAD_INPUT', 'This project has no PACS connection; add one first.');
+  return { ...row, authType: row.authType as DicomwebConnection['authType'] };
+}
+
+export async function savePacsConnection(
+  db: Db,
+  projectId: string,
+  input: PacsConnectionInput,
+): Promise<PublicPacsConnection> {
+  const data = {
+    baseUrl: input.baseUrl.replace(/\/+$/, ''),
+    authType: input.authType,
+    username: input.username ?? null,
+    timeoutMs: input.timeoutMs,
+    ...(input.secret !== undefined ? { secret: input.secret || null } : {}),
+  };
+  await db.pacsConnection.upsert({
+    where: { projectId },
+    create: { projectId, ...data },
+    update: data,
+    select: { id: true },
+  });
+  return (await publicPacsConnection(db, projectId))!;
+}
