@@ -62,6 +62,15 @@ export { generateSyntheticFaDataset, drawLesions, placeLesions } from './data/sy
 export type { SyntheticFaSample, SyntheticFaOptions } from './data/synthetic-fa';
 export { loadDrivePseudoFa, driveDataDir } from './data/drive-pseudo-fa';
 export type { DrivePseudoFaOptions } from './data/drive-pseudo-fa';
+export {
+  loadMetaballLeakageFa,
+  metaballLeakageBackgrounds,
+  METABALL_LEAKAGE_SOURCE,
+} from './data/metaball-leakage-fa';
+export type { MetaballLeakageOptions, MetaballLeakageSplit } from './data/metaball-leakage-fa';
+export { EvaluationOnlyDataError, isEvaluationOnly } from './data/evaluation-only';
+export { loadLabeledFolder, writeLabeledFolder, LabeledFolderError } from './data/labeled-folder';
+export type { LabeledImage, LabeledFolderEntry } from './data/labeled-folder';
 export { writeGrayPng, readPngGray, readPngRgba, encodeGrayPng } from './data/png';
 export type { GrayImage } from './data/png';
 export { createRng } from './ops/seeded-random';
