@@ -67,7 +67,12 @@ export {
   metaballLeakageBackgrounds,
   METABALL_LEAKAGE_SOURCE,
 } from './data/metaball-leakage-fa';
-export type { MetaballLeakageOptions, MetaballLeakageSplit } from './data/metaball-leakage-fa';
+export type {
+  MetaballLeakageOptions,
+  MetaballLeakageSplit,
+  MetaballLeakageSample,
+  LesionPolarity,
+} from './data/metaball-leakage-fa';
 export { EvaluationOnlyDataError, isEvaluationOnly } from './data/evaluation-only';
 export { loadLabeledFolder, writeLabeledFolder, LabeledFolderError } from './data/labeled-folder';
 export type { LabeledImage, LabeledFolderEntry } from './data/labeled-folder';

@@ -48,11 +48,28 @@ function boxBlur(src: Float32Array, w: number, h: number, r: number, passes = 3)
   return a;
 }
 
-/** The pseudo-FA background of `images/<file>` in the DRIVE folder `dir` (with `fov/<file>` when present). */
-export async function loadDrivePseudoFaBackground(
+/** Loaded backgrounds by path (20 DRIVE images are ~30 MB): callers copy before drawing. */
+const cache = new Map<string, Promise<DrivePseudoFaBackground>>();
+
+/**
+ * The pseudo-FA background of `images/<file>` in the DRIVE folder `dir` (with `fov/<file>` when
+ * present), loaded once per process. Read-only: copy `base` before drawing on it.
+ */
+export function loadDrivePseudoFaBackground(
   dir: string,
   file: string,
 ): Promise<DrivePseudoFaBackground> {
+  const key = path.resolve(dir, 'images', file);
+  let loading = cache.get(key);
+  if (!loading) {
+    loading = readBackground(dir, file);
+    cache.set(key, loading);
+    loading.catch(() => cache.delete(key));
+  }
+  return loading;
+}
+
+async function readBackground(dir: string, file: string): Promise<DrivePseudoFaBackground> {
   const rgb = await readPngRgba(path.join(dir, 'images', file));
   const { width, height } = rgb;
   const fovFile = path.join(dir, 'fov', file);

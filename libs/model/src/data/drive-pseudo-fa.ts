@@ -10,10 +10,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRng } from '../ops/seeded-random';
-import {
-  loadDrivePseudoFaBackground,
-  type DrivePseudoFaBackground,
-} from './drive-pseudo-fa-background';
+import { loadDrivePseudoFaBackground } from './drive-pseudo-fa-background';
 import { drawLesions, placeLesions, type SyntheticFaSample } from './synthetic-fa';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -46,14 +43,9 @@ export async function loadDrivePseudoFa(
   const count = options.count ?? files.length;
   const rng = createRng(options.seed ?? 11);
   const out: SyntheticFaSample[] = [];
-  const backgrounds = new Map<string, DrivePseudoFaBackground>();
   for (let i = 0; i < count; i++) {
     const file = files[i % files.length] as string;
-    let bg = backgrounds.get(file);
-    if (!bg) {
-      bg = await loadDrivePseudoFaBackground(dir, file);
-      backgrounds.set(file, bg);
-    }
+    const bg = await loadDrivePseudoFaBackground(dir, file);
     const { width, height, fov } = bg;
     const img = bg.base.slice();
     const count =

@@ -4,7 +4,11 @@ import { connectedComponents, distanceTransform, maskBoundingBox, type Mask } fr
 import { beforeAll, describe, expect, it } from 'vitest';
 import { driveDataDir, loadDrivePseudoFa } from './drive-pseudo-fa';
 import { isEvaluationOnly } from './evaluation-only';
-import { loadMetaballLeakageFa, metaballLeakageBackgrounds } from './metaball-leakage-fa';
+import {
+  loadMetaballLeakageFa,
+  metaballLeakageBackgrounds,
+  type MetaballLeakageSample,
+} from './metaball-leakage-fa';
 import type { SyntheticFaSample } from './synthetic-fa';
 
 const hasDrive = existsSync(path.join(driveDataDir(), 'images'));
@@ -94,11 +98,11 @@ describe('loadMetaballLeakageFa', () => {
   });
 
   describe.skipIf(!hasDrive)('on DRIVE backgrounds', () => {
-    let evaluation: SyntheticFaSample[];
+    let evaluation: MetaballLeakageSample[];
     let training: SyntheticFaSample[];
     beforeAll(async () => {
-      evaluation = await loadMetaballLeakageFa({ split: 'evaluation', count: 10, seed: 3 });
-      training = await loadDrivePseudoFa({ count: 10, seed: 3 });
+      evaluation = await loadMetaballLeakageFa({ split: 'evaluation', count: 6, seed: 3 });
+      training = await loadDrivePseudoFa({ count: 6, seed: 3 });
     });
 
     it('is deterministic per (split, seed), and the splits never share an image', async () => {
@@ -131,7 +135,13 @@ describe('loadMetaballLeakageFa', () => {
           });
         }
         expect(Buffer.from(union).equals(Buffer.from(sample.mask.data))).toBe(true);
-        expect(connectedComponents(sample.mask, 8)).toHaveLength(sample.lesions.length);
+        // In the order evaluateOnnxModel finds the objects, so polarity[k] labels its object k.
+        const components = connectedComponents(sample.mask, 8);
+        expect(components).toHaveLength(sample.lesions.length);
+        components.forEach((c, k) =>
+          expect(Buffer.from(c.data).equals(Buffer.from(sample.lesions[k]?.data ?? []))).toBe(true),
+        );
+        expect(sample.polarity).toHaveLength(sample.lesions.length);
         // Inside DRIVE's circular field of view (centre ~(283, 292), radius ~270 px).
         sample.mask.data.forEach((v, i) => {
           if (v) expect(Math.hypot((i % 565) - 283, Math.floor(i / 565) - 292)).toBeLessThan(272);
@@ -142,9 +152,12 @@ describe('loadMetaballLeakageFa', () => {
     });
 
     it('differs from the training lesions in texture, edge and polarity', () => {
-      const ood = evaluation.flatMap((s) => s.lesions.map((l) => lesionStats(s, l)));
+      const ood = evaluation.flatMap((s) =>
+        s.lesions.map((l, k) => ({ ...lesionStats(s, l), polarity: s.polarity[k] })),
+      );
       const train = training.flatMap((s) => s.lesions.map((l) => lesionStats(s, l)));
-      const withCore = (xs: typeof ood) => xs.filter((x) => x.hasCore && x.contrast > 8);
+      const withCore = (xs: ReturnType<typeof lesionStats>[]) =>
+        xs.filter((x) => x.hasCore && x.contrast > 8);
       // Granular vs smooth interior.
       expect(median(withCore(ood).map((x) => x.cov))).toBeGreaterThan(
         2.5 * median(withCore(train).map((x) => x.cov)),
@@ -158,6 +171,10 @@ describe('loadMetaballLeakageFa', () => {
       expect(darker).toBeGreaterThan(ood.length * 0.15);
       expect(darker).toBeLessThan(ood.length * 0.6);
       expect(train.filter((x) => x.darker)).toHaveLength(0);
+      // The recorded polarity is what the pixels show.
+      expect(ood.filter((x) => (x.polarity === 'dark') === x.darker).length).toBeGreaterThan(
+        ood.length * 0.9,
+      );
     });
   });
 });

@@ -46,6 +46,14 @@ import type { SyntheticFaSample } from './synthetic-fa';
 
 export type MetaballLeakageSplit = 'evaluation' | 'domain';
 
+/** bright: hyperfluorescent (brighter than the background); dark: hypofluorescent. */
+export type LesionPolarity = 'bright' | 'dark';
+
+export interface MetaballLeakageSample extends SyntheticFaSample {
+  /** polarity[k] is lesions[k]'s (a component's first pixel decides where two lesions touch). */
+  polarity: LesionPolarity[];
+}
+
 export const METABALL_LEAKAGE_SOURCE =
   'the out-of-distribution evaluation set (metaball-leakage-fa)';
 
@@ -281,7 +289,7 @@ function drawImage(
   lesionRange: [number, number],
   areaRange: [number, number],
   minObjectArea: number,
-): SyntheticFaSample {
+): MetaballLeakageSample {
   const { width, height, fov } = bg;
   const n = width * height;
   const inFov = (x: number, y: number) =>
@@ -375,23 +383,31 @@ function drawImage(
       ? Math.max(0, Math.min(255, Math.round(((img[p] as number) + rng.normal() * 0.02) * 255)))
       : 0;
   const lesions: Mask[] = [];
+  const polarity: LesionPolarity[] = [];
   for (let k = 0; k < components; k++) {
     if (!keep[k]) continue;
     const data = new Uint8Array(n);
-    for (let i = 0; i < n; i++) if (labels[i] === k + 1) data[i] = 1;
+    let first = -1;
+    for (let i = 0; i < n; i++)
+      if (labels[i] === k + 1) {
+        data[i] = 1;
+        if (first < 0) first = i;
+      }
     lesions.push({ width, height, data });
+    polarity.push(groups[(owner[first] as number) - 1]?.bright === false ? 'dark' : 'bright');
   }
-  return { image, width, height, mask: union, lesions };
+  return { image, width, height, mask: union, lesions, polarity };
 }
 
 /**
  * `count` images of the split, cycling over its DRIVE backgrounds (randomly mirrored) with new
- * lesions each time; the same (split, count, seed) gives the same images. [] with one log line
+ * lesions each time; the same (split, count, seed) gives the same images. Lesions are in the order
+ * evaluateOnnxModel finds them (8-connected components, row-major by first pixel). [] with one log line
  * when the DRIVE folder is absent.
  */
 export async function loadMetaballLeakageFa(
   options: MetaballLeakageOptions,
-): Promise<SyntheticFaSample[]> {
+): Promise<MetaballLeakageSample[]> {
   const dir = options.dataDir ?? driveDataDir();
   const log = options.log ?? ((line: string) => console.log(line));
   if (!existsSync(path.join(dir, 'images'))) {
@@ -405,15 +421,10 @@ export async function loadMetaballLeakageFa(
     );
   const files = metaballLeakageBackgrounds(await readdir(path.join(dir, 'images')), options.split);
   const rng = createRng((Math.imul(options.seed ?? 1, 0x9e37_79b1) ^ salt) >>> 0);
-  const cache = new Map<string, DrivePseudoFaBackground>();
-  const out: SyntheticFaSample[] = [];
+  const out: MetaballLeakageSample[] = [];
   for (let i = 0; i < options.count; i++) {
     const file = files[i % files.length] as string;
-    let bg = cache.get(file);
-    if (!bg) {
-      bg = await loadDrivePseudoFaBackground(dir, file);
-      cache.set(file, bg);
-    }
+    const bg = await loadDrivePseudoFaBackground(dir, file);
     const background = rng.next() < 0.5 ? mirrored(bg) : bg;
     const draw = () =>
       drawImage(
