@@ -1,5 +1,5 @@
 /**
- * `npm run data:ood -- --out <dir> [--count 120] [--seed 1]`
+ * `npm run data:ood -- --out <dir> [--count 130] [--seed 1]`
  * Writes a labeled folder (images/*.png, masks/*.png, README.txt) of the out-of-distribution lesion
  * domain (metaball-leakage-fa, 'domain' split: its own DRIVE backgrounds and seed stream), so the
  * whole loop can be run on it: `npm run bench:loop -- --data <dir>`. The 'evaluation' split that
@@ -15,7 +15,7 @@ import { loadMetaballLeakageFa } from '../src/data/metaball-leakage-fa';
 import { numberArg, parseArgs } from './cli-args';
 
 const args = parseArgs(process.argv.slice(2));
-const usage = 'usage: npm run data:ood -- --out <dir> [--count 120] [--seed 1]';
+const usage = 'usage: npm run data:ood -- --out <dir> [--count 130] [--seed 1]';
 const out = args.get('out');
 if (!out || out === 'true') {
   console.error(`missing --out\n${usage}`);
@@ -32,7 +32,7 @@ if (existsSync(path.join(dir, 'images')) && (await readdir(path.join(dir, 'image
   console.error(`${dir}/images is not empty: choose a new folder (nothing was written)`);
   process.exit(2);
 }
-const count = numberArg(args, 'count', 120);
+const count = numberArg(args, 'count', 130);
 const seed = numberArg(args, 'seed', 1);
 if (!Number.isInteger(count) || count < 1) throw new Error(`--count must be a whole number >= 1`);
 const samples = await loadMetaballLeakageFa({ split: 'domain', count, seed });
