@@ -176,7 +176,7 @@ export async function runQualityBench(
     `Box prompt = tight box of each ground-truth object; clicks by the simulated annotator (max ${size.maxClicks}).`,
     `Size buckets by object area: small < 100 px, medium 100-999 px, large >= 1000 px.`,
     latest
-      ? `latest model: ${latest.version} (${latest.source}).`
+      ? `latest model: ${latest.version} (${latest.source}); if it is the loop bench's, it was fine-tuned on DRIVE pseudo-FA (all 20 backgrounds, the training lesion model) or on the folder given to --data, never on the OOD evaluation split.`
       : 'latest model: none found (BENCH_LATEST_MODEL unset, no trained model under .data): starter only.',
   ];
 
