@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { driveDataDir } from '../src/data/drive-pseudo-fa';
-import { writeLabeledFolder } from '../src/data/labeled-folder';
+import { writeLabeledFolder } from '../src/data/write-labeled-folder';
 import { loadMetaballLeakageFa } from '../src/data/metaball-leakage-fa';
 import { numberArg, parseArgs } from './cli-args';
 

@@ -74,8 +74,10 @@ export type {
   LesionPolarity,
 } from './data/metaball-leakage-fa';
 export { EvaluationOnlyDataError, isEvaluationOnly } from './data/evaluation-only';
-export { loadLabeledFolder, writeLabeledFolder, LabeledFolderError } from './data/labeled-folder';
-export type { LabeledImage, LabeledFolderEntry } from './data/labeled-folder';
+export { loadLabeledFolder, LabeledFolderError } from './data/labeled-folder';
+export type { LabeledImage } from './data/labeled-folder';
+export { writeLabeledFolder } from './data/write-labeled-folder';
+export type { LabeledFolderEntry } from './data/write-labeled-folder';
 export { writeGrayPng, readPngGray, readPngRgba, encodeGrayPng } from './data/png';
 export type { GrayImage } from './data/png';
 export { createRng } from './ops/seeded-random';

@@ -16,7 +16,7 @@ import {
   isEvaluationOnly,
   markEvaluationOnly,
 } from './evaluation-only';
-import { writeLabeledFolder } from './labeled-folder';
+import { writeLabeledFolder } from './write-labeled-folder';
 import { loadMetaballLeakageFa } from './metaball-leakage-fa';
 import { generateSyntheticFaDataset } from './synthetic-fa';
 

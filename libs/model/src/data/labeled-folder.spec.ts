@@ -4,7 +4,8 @@ import path from 'node:path';
 import { createMask } from '@loupe/prompts';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LabeledFolderError, loadLabeledFolder, writeLabeledFolder } from './labeled-folder';
+import { LabeledFolderError, loadLabeledFolder } from './labeled-folder';
+import { writeLabeledFolder } from './write-labeled-folder';
 import { encodeGrayPng } from './png';
 
 function square(width: number, height: number, boxes: Array<[number, number, number]>) {

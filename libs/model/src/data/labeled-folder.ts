@@ -6,11 +6,10 @@
  * Every problem in the folder is reported at once, in one LabeledFolderError; nothing is written.
  */
 import { existsSync, statSync } from 'node:fs';
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { connectedComponents, maskFromData, type Mask } from '@loupe/prompts';
-import { assertTrainable } from './evaluation-only';
-import { encodeGrayPng, readPngGray } from './png';
+import { readPngGray } from './png';
 
 export interface LabeledImage {
   /** File name, the same in images/ and masks/. */
@@ -37,7 +36,7 @@ function listed(names: string[]): string {
   return names.length > SHOWN ? `${shown} and ${names.length - SHOWN} more` : shown;
 }
 
-const isPng = (name: string) => name.toLowerCase().endsWith('.png');
+export const isPng = (name: string) => name.toLowerCase().endsWith('.png');
 
 /** Reads and checks a labeled folder; throws LabeledFolderError listing every problem found. */
 export async function loadLabeledFolder(dir: string): Promise<LabeledImage[]> {
@@ -121,51 +120,4 @@ export async function loadLabeledFolder(dir: string): Promise<LabeledImage[]> {
       `${root} is not a usable labeled folder (${LAYOUT}):\n- ${problems.join('\n- ')}`,
     );
   return out;
-}
-
-export interface LabeledFolderEntry {
-  name: string;
-  pixels: Uint8Array;
-  width: number;
-  height: number;
-  mask: Mask;
-}
-
-/**
- * Writes entries as a labeled folder (images/NAME.png 8-bit gray, masks/NAME.png 0/255). Refuses
- * evaluation-only images: a folder on disk could be uploaded into a project and trained on.
- */
-export async function writeLabeledFolder(
-  dir: string,
-  entries: LabeledFolderEntry[],
-): Promise<void> {
-  assertTrainable(
-    entries.map((e) => e.pixels),
-    'writeLabeledFolder',
-  );
-  const names = new Set<string>();
-  for (const e of entries) {
-    if (!isPng(e.name) || path.basename(e.name) !== e.name)
-      throw new LabeledFolderError(
-        `writeLabeledFolder: '${e.name}' must be a plain file name ending in .png`,
-      );
-    if (names.has(e.name)) throw new LabeledFolderError(`writeLabeledFolder: '${e.name}' twice`);
-    names.add(e.name);
-    if (
-      e.pixels.length !== e.width * e.height ||
-      e.mask.width !== e.width ||
-      e.mask.height !== e.height
-    )
-      throw new LabeledFolderError(
-        `writeLabeledFolder: ${e.name}: image ${e.width}x${e.height} with ${e.pixels.length} pixels, mask ${e.mask.width}x${e.mask.height}`,
-      );
-  }
-  await mkdir(path.join(dir, 'images'), { recursive: true });
-  await mkdir(path.join(dir, 'masks'), { recursive: true });
-  for (const e of entries) {
-    const mask = new Uint8Array(e.mask.data.length);
-    for (let i = 0; i < mask.length; i++) mask[i] = e.mask.data[i] ? 255 : 0;
-    await writeFile(path.join(dir, 'images', e.name), encodeGrayPng(e.pixels, e.width, e.height));
-    await writeFile(path.join(dir, 'masks', e.name), encodeGrayPng(mask, e.width, e.height));
-  }
 }
