@@ -63,6 +63,8 @@ export type ModelQuality = EvalSummary &
     version: string;
     images: number;
     bySize: Record<string, BoxMetrics>;
+    /** Mean IoU after 5 clicks (miouAtK[5]; issue #13: >= 0.90). */
+    miouAt5: number;
     /** ood only: the same figures for lesions brighter / darker than their background. */
     byPolarity?: Record<string, BoxMetrics>;
     seconds: number;
@@ -139,6 +141,7 @@ async function evaluate(
     // Overall figures are the model lib's own (the trainer's validation gate uses the same), all
     // of them: figures the lib adds to its summary reach this JSON without a change here.
     ...result.summary,
+    miouAt5: result.summary.miouAtK[Math.min(5, maxClicks)] ?? Number.NaN,
     bySize: bySize(result.perObject, maxClicks),
     ...(polarityOf ? { byPolarity: byLabel(result.perObject, maxClicks, polarityOf) } : {}),
     seconds: Math.round((performance.now() - started) / 100) / 10,
