@@ -4,6 +4,7 @@ const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
 /** Workspace libs resolve to their sources, as tsconfig.base.json paths do. */
 export const workspaceAliases = {
+  '@loupe/contracts': here('./libs/contracts/src/index.ts'),
   '@loupe/prompts': here('./libs/prompts/src/index.ts'),
   '@loupe/model/node': here('./libs/model/src/node.ts'),
   '@loupe/model': here('./libs/model/src/index.ts'),

@@ -19,7 +19,7 @@ const config: NextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
   outputFileTracingRoot: fileURLToPath(new URL('../../', import.meta.url)),
-  transpilePackages: ['@loupe/db', '@loupe/model', '@loupe/prompts'],
+  transpilePackages: ['@loupe/contracts', '@loupe/db', '@loupe/model', '@loupe/prompts'],
   serverExternalPackages: [
     'sharp',
     '@node-rs/argon2',

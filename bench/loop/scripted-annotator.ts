@@ -5,6 +5,7 @@
  * 0.9 (or a brush fix after `maxClicks`) -> accept (annotations.save) -> submit (tasks.submit),
  * with the page's interaction events (events.record) along the way.
  */
+import { decodeRawImage, type InteractionEventInput } from '@loupe/contracts';
 import {
   boxFromMask,
   dice,
@@ -14,9 +15,6 @@ import {
   type ClickPrompt,
   type Mask,
 } from '@loupe/prompts';
-import type { z } from 'zod';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- the events the annotator sends are typed by the server's own schema
-import type { interactionEventSchema } from '../../apps/web/src/server/services/events/interaction-event-schema';
 import type { TrpcSession } from '../speed/trpc-http';
 import type { SubscribedBrowser } from './subscribed-browser';
 
@@ -28,7 +26,7 @@ interface LeasedTask {
 }
 
 /** One interaction event as the page sends it to events.record. */
-type PageEvent = z.input<typeof interactionEventSchema>;
+type PageEvent = InteractionEventInput;
 
 export interface AnnotatedImage {
   taskId: string;
@@ -49,12 +47,13 @@ async function fetchPixels(session: TrpcSession, image: LeasedTask['image']): Pr
     throw new Error(
       `image ${image.id}: HTTP ${response.status} ${(await response.text()).slice(0, 200)}`,
     );
-  const bytes = new Uint8Array(await response.arrayBuffer());
-  if (image.bitDepth !== 8 || bytes.length !== image.width * image.height)
+  const raw = decodeRawImage(response.headers, await response.arrayBuffer());
+  const { samples } = raw;
+  if (!(samples instanceof Uint8Array) || raw.width !== image.width || raw.height !== image.height)
     throw new Error(
-      `image ${image.id}: expected ${image.width}x${image.height} 8-bit gray pixels, got ${bytes.length} bytes at ${image.bitDepth} bits`,
+      `image ${image.id}: expected ${image.width}x${image.height} 8-bit gray pixels, got ${raw.width}x${raw.height} at ${raw.bitDepth} bits`,
     );
-  return bytes;
+  return samples;
 }
 
 /**

@@ -5,22 +5,15 @@
  * ONNX files against the manifest) and swaps its predictor. Proposals run with onnxruntime-node on
  * the same ONNX files the page runs with onnxruntime-web.
  */
+import { decodeModelEvent, isModelEventName, type ModelRef } from '@loupe/contracts';
 import { OnnxPredictor } from '@loupe/model/node';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- the bench loads models with the browser worker's own loader (bench is tagged scope:server, the app scope:web)
 import { loadModelFiles } from '../../apps/web/src/worker/load-model-files';
 import { waitUntil } from '../lib/wait-until';
 import type { TrpcSession } from '../speed/trpc-http';
 
-/** What the stream announces (getActiveModelRef on the server). */
-export interface ServedModelRef {
-  modelVersionId: string;
-  version: number;
-  manifestSha256: string | null;
-  baseUrl: string;
-}
-
 export interface ServedModel {
-  ref: ServedModelRef;
+  ref: ModelRef;
   predictor: OnnxPredictor;
 }
 
@@ -80,9 +73,13 @@ export class SubscribedBrowser {
 
   private async read(body: ReadableStream<Uint8Array>): Promise<void> {
     for await (const { event, data } of readServerSentEvents(body)) {
-      if (event === 'problem') this.problem = new Error(`model-events: ${data}`);
-      if (event !== 'model') continue;
-      const ref = JSON.parse(data) as ServedModelRef;
+      if (!isModelEventName(event)) continue;
+      const decoded = decodeModelEvent(event, data);
+      if (decoded.event === 'problem') {
+        this.problem = new Error(`model-events: ${decoded.message}`);
+        continue;
+      }
+      const ref = decoded.model;
       if (ref.modelVersionId === this.current?.ref.modelVersionId) continue;
       this.loading = this.loading
         .then(() => this.load(ref))
@@ -94,7 +91,7 @@ export class SubscribedBrowser {
       this.problem = new Error('model-events: the server closed the stream');
   }
 
-  private async load(ref: ServedModelRef): Promise<void> {
+  private async load(ref: ModelRef): Promise<void> {
     const files = await loadModelFiles(ref, (url) => this.session.get(url));
     const predictor = await OnnxPredictor.create(files);
     const previous = this.current;

@@ -6,6 +6,7 @@
  * promoted through libs/db's registry while the page is open, a simulated annotator keeps drawing
  * boxes, and the time from the promotion to the first proposal from the new version is taken.
  */
+import type { LoupeTestHooks } from '@loupe/contracts';
 import { createBlobStore, createDb, promoteModelVersion, registerModelVersion } from '@loupe/db';
 import { createTestDatabaseOn } from '@loupe/db/testing';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -19,17 +20,6 @@ import { seedAnnotators } from './seed-annotators';
 import { startWebApp } from './web-app';
 
 const PASSWORD = 'bench-password-123';
-
-interface PageHooks {
-  ready: boolean;
-  backend: string | null;
-  threads: number | null;
-  modelStatus: string;
-  modelVersion: number | null;
-  latencies: { box: number[]; click: number[] };
-  lastPrediction: { version: number; encoderMs: number; decoderMs: number; kind: string } | null;
-  swaps: Array<{ from: number | null; to: number; at: number }>;
-}
 
 export interface AnnotateLatency {
   boxToProposal: { p50: number; p95: number; n: number };
@@ -46,21 +36,19 @@ export interface AnnotateLatency {
     | { error: string };
 }
 
-async function hooks(page: Page): Promise<PageHooks> {
-  return page.evaluate(() => (window as unknown as { __loupe: PageHooks }).__loupe);
+async function hooks(page: Page): Promise<LoupeTestHooks> {
+  return page.evaluate(() => window.__loupe!);
 }
 
 async function waitFor(
   page: Page,
-  predicate: (h: PageHooks) => boolean,
+  predicate: (h: LoupeTestHooks) => boolean,
   what: string,
   timeoutMs: number,
-): Promise<PageHooks> {
+): Promise<LoupeTestHooks> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const state = await page.evaluate(
-      () => (window as unknown as { __loupe?: PageHooks }).__loupe ?? null,
-    );
+    const state = await page.evaluate(() => window.__loupe ?? null);
     if (state && predicate(state)) return state;
     if (Date.now() > deadline)
       throw new Error(

@@ -23,6 +23,7 @@ import {
   registerModelVersion,
   type Db,
 } from '@loupe/db';
+import type { LoupeTestHooks } from '@loupe/contracts';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -47,24 +48,8 @@ async function uploadFixture(): Promise<Buffer> {
     .toBuffer();
 }
 
-interface Hooks {
-  ready: boolean;
-  taskId: string | null;
-  modelVersion: number | null;
-  predictions: number;
-  savedObjects: number;
-  lastPrediction: {
-    version: number;
-    modelVersionId: string;
-    kind: string;
-    proposalMs: number;
-    encoderMs: number;
-    decoderMs: number;
-    encoderReused: boolean;
-  } | null;
-}
-const hooks = (page: Page) =>
-  page.evaluate(() => (window as unknown as { __loupe: Hooks }).__loupe);
+/** The page's `window.__loupe` (typed by @loupe/contracts). */
+const hooks = (page: Page): Promise<LoupeTestHooks> => page.evaluate(() => window.__loupe!);
 
 /** Image point (continuous pixel coordinates) -> page coordinates, via the viewer's fit. */
 async function imageToPage(
@@ -167,7 +152,7 @@ describe.skipIf(!e2e)('annotate in the browser', () => {
     await page.goto(`${env.baseUrl}/projects/${env.projectId}/annotate`);
     await page.waitForFunction(
       () => {
-        const h = (window as unknown as { __loupe?: Hooks }).__loupe;
+        const h = window.__loupe;
         return !!h?.ready && !!h.modelVersion;
       },
       null,
@@ -181,11 +166,7 @@ describe.skipIf(!e2e)('annotate in the browser', () => {
     await page.mouse.down();
     await page.mouse.move(end.x, end.y, { steps: 6 });
     await page.mouse.up();
-    await page.waitForFunction(
-      () => (window as unknown as { __loupe: Hooks }).__loupe.predictions >= 1,
-      null,
-      { timeout: 60_000 },
-    );
+    await page.waitForFunction(() => window.__loupe!.predictions >= 1, null, { timeout: 60_000 });
     const afterBox = await hooks(page);
     expect(afterBox.lastPrediction).toMatchObject({
       kind: 'box',
@@ -196,11 +177,7 @@ describe.skipIf(!e2e)('annotate in the browser', () => {
 
     const click = await imageToPage(page, 110, 95, 200);
     await page.mouse.click(click.x, click.y);
-    await page.waitForFunction(
-      () => (window as unknown as { __loupe: Hooks }).__loupe.predictions >= 2,
-      null,
-      { timeout: 60_000 },
-    );
+    await page.waitForFunction(() => window.__loupe!.predictions >= 2, null, { timeout: 60_000 });
     const afterClick = await hooks(page);
     expect(afterClick.lastPrediction).toMatchObject({
       kind: 'click',
@@ -217,11 +194,7 @@ describe.skipIf(!e2e)('annotate in the browser', () => {
     await page.mouse.up();
     await page.screenshot({ path: join(outDir, 'annotate.png') });
     await page.keyboard.press('Enter');
-    await page.waitForFunction(
-      () => (window as unknown as { __loupe: Hooks }).__loupe.savedObjects >= 1,
-      null,
-      { timeout: 60_000 },
-    );
+    await page.waitForFunction(() => window.__loupe!.savedObjects >= 1, null, { timeout: 60_000 });
 
     const taskId = afterClick.taskId!;
     const annotation = await db.annotation.findFirstOrThrow({
@@ -296,21 +269,13 @@ describe.skipIf(!e2e)('annotate in the browser', () => {
     );
     expect(registered.version).toBe(2);
     await promoteModelVersion(db, registered.id);
-    await page.waitForFunction(
-      () => (window as unknown as { __loupe: Hooks }).__loupe.modelVersion === 2,
-      null,
-      { timeout: 60_000 },
-    );
+    await page.waitForFunction(() => window.__loupe!.modelVersion === 2, null, { timeout: 60_000 });
     await page.locator('[data-testid=model-badge][data-model-version="2"]').waitFor();
 
     await page.keyboard.press('b');
     const before = (await hooks(page)).predictions;
     await drawBox(page, [40, 40], [80, 90]);
-    await page.waitForFunction(
-      (n) => (window as unknown as { __loupe: Hooks }).__loupe.predictions > n,
-      before,
-      { timeout: 60_000 },
-    );
+    await page.waitForFunction((n) => window.__loupe!.predictions > n, before, { timeout: 60_000 });
     const after = await hooks(page);
     expect(after.lastPrediction).toMatchObject({ version: 2, kind: 'box' });
     expect(await page.evaluate(() => performance.getEntriesByType('navigation').length)).toBe(
@@ -349,11 +314,7 @@ describe.skipIf(!e2e)('annotate in the browser', () => {
     await page.keyboard.press('Escape');
     const before = (await hooks(page)).predictions;
     await drawBox(page, [120, 120], [170, 160]);
-    await page.waitForFunction(
-      (n) => (window as unknown as { __loupe: Hooks }).__loupe.predictions > n,
-      before,
-      { timeout: 60_000 },
-    );
+    await page.waitForFunction((n) => window.__loupe!.predictions > n, before, { timeout: 60_000 });
     expect((await hooks(page)).lastPrediction).toMatchObject({ version: 2 });
   });
 

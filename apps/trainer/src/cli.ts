@@ -17,7 +17,7 @@ import { createTrainerServices } from './create-trainer-services';
 import { loadTrainerEnv } from './env';
 import { TrainerError, describeFailure } from './errors';
 import { createJobHandlers } from './jobs/create-job-handlers';
-import { TRAINER_JOB_TYPES } from './jobs/job-payloads';
+import { JOB_KINDS } from '@loupe/contracts';
 import { evaluateModelVersion } from './jobs/run-evaluate-job';
 import { createDbJobQueue } from './queue/create-db-job-queue';
 
@@ -116,15 +116,20 @@ async function main(argv: string[]): Promise<number> {
       case 'finetune':
       case 'score': {
         const epochs = positiveInt(values.epochs, 'epochs');
-        const job = await enqueueJob(services.db, {
-          projectId: project.id,
-          type: command,
-          payload: command === 'score' ? {} : { trigger: 'cli', ...(epochs ? { epochs } : {}) },
-        });
+        const job = await enqueueJob(
+          services.db,
+          command === 'score'
+            ? { projectId: project.id, type: command }
+            : {
+                projectId: project.id,
+                type: command,
+                payload: { trigger: 'cli', ...(epochs ? { epochs } : {}) },
+              },
+        );
         console.log(`queued ${command} job ${job.id} for project ${project.slug}`);
         if (values['no-wait']) return 0;
         const result = await runJobToCompletion(services.db, job.id, {
-          queue: createDbJobQueue(services.db, TRAINER_JOB_TYPES),
+          queue: createDbJobQueue(services.db, JOB_KINDS),
           handlers: createJobHandlers(services),
           workerId: `${env.TRAINER_WORKER_ID}-cli`,
           lockSeconds: env.TRAINER_LOCK_SECONDS,

@@ -3,7 +3,7 @@
  * time and applies every project's training policy while idle. SIGTERM/SIGINT stop it after the
  * running job has checkpointed; a job cut short is retried (from its checkpoint) by the next worker.
  */
-import { TRAINER_JOB_TYPES } from './jobs/job-payloads';
+import { JOB_KINDS } from '@loupe/contracts';
 import { createJobHandlers } from './jobs/create-job-handlers';
 import { reconcileOrphanedRuns } from './jobs/reconcile-orphaned-runs';
 import { createTrainerServices } from './create-trainer-services';
@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   );
   try {
     await runWorkerLoop({
-      queue: createDbJobQueue(services.db, TRAINER_JOB_TYPES),
+      queue: createDbJobQueue(services.db, JOB_KINDS),
       handlers: createJobHandlers(services),
       workerId: env.TRAINER_WORKER_ID,
       lockSeconds: env.TRAINER_LOCK_SECONDS,

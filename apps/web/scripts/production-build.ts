@@ -51,6 +51,7 @@ export async function ensureProductionBuild(log: (line: string) => void): Promis
     'apps/web/src',
     'apps/web/next.config.ts',
     'apps/web/package.json',
+    'libs/contracts/src',
     'libs/db/src',
     'libs/model/src',
     'libs/prompts/src',

@@ -54,7 +54,6 @@ export { releaseLease } from './tasks/release-lease';
 export type { SaveAnnotationInput, SavedAnnotation } from './tasks/save-annotation';
 export { saveAnnotation } from './tasks/save-annotation';
 
-export type { ClaimedJob } from './jobs/claimed-job';
 export type { EnqueueJobInput } from './jobs/enqueue-job';
 export { enqueueJob } from './jobs/enqueue-job';
 export type { ClaimNextJobInput } from './jobs/claim-next-job';

@@ -3,10 +3,9 @@
  * into the job's payload on the first attempt, so the next worker to claim the job after a crash
  * finds the same run with its last checkpoint.
  */
+import type { ClaimedJob, TrainingJobPayload } from '@loupe/contracts';
 import type { Db } from '@loupe/db';
 import { TrainerError } from '../errors';
-import type { QueuedJob } from '../queue/job-queue';
-import type { TrainingJobPayload } from './job-payloads';
 
 export interface BegunRun {
   id: string;
@@ -23,7 +22,7 @@ export interface BegunRun {
 
 export async function beginTrainingRun(
   db: Db,
-  job: QueuedJob,
+  job: Pick<ClaimedJob, 'id'>,
   payload: TrainingJobPayload,
   kind: 'FINETUNE' | 'MAE_PRETRAIN',
   projectId: string,

@@ -1,14 +1,14 @@
 /**
- * The worker's job types and what runs each.
+ * The worker's job kinds and what runs each. Payloads arrive checked against @loupe/contracts.
  */
 import type { JobHandlers } from '../queue/process-next-job';
 import type { TrainerServices } from '../trainer-services';
-import { evaluateJobPayloadSchema, parseJobPayload, requireProjectId } from './job-payloads';
+import { requireProjectId } from './require-project-id';
 import { evaluateModelVersion } from './run-evaluate-job';
 import { runScoreJob } from './run-score-job';
 import { runTrainingJob } from './run-training-job';
 
-export function createJobHandlers(services: TrainerServices): JobHandlers {
+export function createJobHandlers(services: TrainerServices): Required<JobHandlers> {
   return {
     finetune: async (context) => {
       await runTrainingJob(services, context, 'FINETUNE');
@@ -16,15 +16,10 @@ export function createJobHandlers(services: TrainerServices): JobHandlers {
     pretrain: async (context) => {
       await runTrainingJob(services, context, 'MAE_PRETRAIN');
     },
-    evaluate: async (context) => {
-      const payload = parseJobPayload(
-        evaluateJobPayloadSchema,
-        context.job.payload,
-        context.job.id,
-      );
+    evaluate: async ({ job }) => {
       await evaluateModelVersion(services, {
-        projectId: requireProjectId(context.job),
-        ...(payload.modelVersionId ? { modelVersionId: payload.modelVersionId } : {}),
+        projectId: requireProjectId(job),
+        ...(job.payload.modelVersionId ? { modelVersionId: job.payload.modelVersionId } : {}),
       });
     },
     score: async (context) => {

@@ -10,14 +10,14 @@ import { scoreProjectImages, type ScoreSummary } from '../active-learning/score-
 import { TrainerError } from '../errors';
 import type { JobContext } from '../queue/process-next-job';
 import type { TrainerServices } from '../trainer-services';
-import { parseJobPayload, requireProjectId, scoreJobPayloadSchema } from './job-payloads';
+import { requireProjectId } from './require-project-id';
 
 export async function runScoreJob(
   services: TrainerServices,
-  context: JobContext,
+  context: JobContext<'score'>,
 ): Promise<ScoreSummary> {
   const projectId = requireProjectId(context.job);
-  const payload = parseJobPayload(scoreJobPayloadSchema, context.job.payload, context.job.id);
+  const { payload } = context.job;
   const model = payload.modelVersionId
     ? await services.db.modelVersion.findFirst({ where: { id: payload.modelVersionId, projectId } })
     : await getActiveModel(services.db, projectId);

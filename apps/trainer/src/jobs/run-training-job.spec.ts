@@ -5,7 +5,7 @@ import { processNextJob, type JobOutcome } from '../queue/process-next-job';
 import { seedLabeledProject } from '../testing/seed-labeled-project';
 import { createTrainerTestFixture, type TrainerTestFixture } from '../testing/trainer-test-fixture';
 import { createJobHandlers } from './create-job-handlers';
-import { TRAINER_JOB_TYPES } from './job-payloads';
+import { JOB_KINDS } from '@loupe/contracts';
 
 let fixture: TrainerTestFixture;
 
@@ -20,7 +20,7 @@ afterAll(async () => {
 async function runJob(jobId: string): Promise<JobOutcome> {
   for (let i = 0; i < 10; i++) {
     const outcome = await processNextJob({
-      queue: createDbJobQueue(fixture.db, TRAINER_JOB_TYPES),
+      queue: createDbJobQueue(fixture.db, JOB_KINDS),
       handlers: createJobHandlers(fixture.services),
       workerId: 'spec-worker',
       lockSeconds: 30,

@@ -15,6 +15,7 @@ import {
   type ModelVersion,
   type Prisma,
 } from '@loupe/db';
+import type { TrainingJobKind } from '@loupe/contracts';
 import { TRAINER_CONFIGS } from '../config/trainer-config';
 import { assignImageSplits } from '../data/assign-image-splits';
 import { loadLabeledSamples } from '../data/load-labeled-samples';
@@ -25,7 +26,7 @@ import type { JobContext } from '../queue/process-next-job';
 import type { TrainerServices } from '../trainer-services';
 import { loadPseudoLabeledSamples } from '../weak-labels/load-pseudo-labeled-samples';
 import { beginTrainingRun } from './begin-training-run';
-import { parseJobPayload, requireProjectId, trainingJobPayloadSchema } from './job-payloads';
+import { requireProjectId } from './require-project-id';
 import { markRunSucceeded, recordRunFailure } from './record-run-outcome';
 import { trainCandidate } from './train-candidate';
 
@@ -38,12 +39,12 @@ export interface TrainingJobResult {
 
 export async function runTrainingJob(
   services: TrainerServices,
-  context: JobContext,
+  context: JobContext<TrainingJobKind>,
   kind: 'FINETUNE' | 'MAE_PRETRAIN',
 ): Promise<TrainingJobResult> {
   const { db, env } = services;
   const { job } = context;
-  const payload = parseJobPayload(trainingJobPayloadSchema, job.payload, job.id);
+  const { payload } = job;
   const projectId = requireProjectId(job);
   const project = await db.project.findUnique({
     where: { id: projectId },

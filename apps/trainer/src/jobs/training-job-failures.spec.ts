@@ -21,7 +21,7 @@ import { processNextJob } from '../queue/process-next-job';
 import { seedLabeledProject } from '../testing/seed-labeled-project';
 import { createTrainerTestFixture, type TrainerTestFixture } from '../testing/trainer-test-fixture';
 import { createJobHandlers } from './create-job-handlers';
-import { TRAINER_JOB_TYPES } from './job-payloads';
+import { JOB_KINDS } from '@loupe/contracts';
 
 let fixture: TrainerTestFixture;
 
@@ -34,7 +34,7 @@ afterAll(async () => {
 
 function work(target: TrainerTestFixture = fixture) {
   return processNextJob({
-    queue: createDbJobQueue(target.db, TRAINER_JOB_TYPES),
+    queue: createDbJobQueue(target.db, JOB_KINDS),
     handlers: createJobHandlers(target.services),
     workerId: 'spec-worker',
     lockSeconds: 30,
@@ -137,11 +137,12 @@ describe('training job failures', () => {
       [healthy.id, 'score'],
     ] as const) {
       jobs.push(
-        await enqueueJob(fixture.db, {
-          projectId,
-          type,
-          payload: type === 'finetune' ? { trigger: 'manual' } : {},
-        }),
+        await enqueueJob(
+          fixture.db,
+          type === 'finetune'
+            ? { projectId, type, payload: { trigger: 'manual' } }
+            : { projectId, type },
+        ),
       );
       await new Promise((done) => setTimeout(done, 5)); // keep the queue order
     }

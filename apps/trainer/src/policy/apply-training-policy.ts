@@ -31,11 +31,12 @@ export async function applyTrainingPolicy(
       const jobs = decideTrainingJobs(project, await countPolicyInputs(tx, project.id));
       const made: QueuedByPolicy[] = [];
       for (const type of jobs) {
-        const job = await enqueueJob(tx, {
-          projectId: project.id,
-          type,
-          payload: type === 'score' ? {} : { trigger: 'auto' },
-        });
+        const job = await enqueueJob(
+          tx,
+          type === 'score'
+            ? { projectId: project.id, type }
+            : { projectId: project.id, type, payload: { trigger: 'auto' } },
+        );
         made.push({ projectId: project.id, type, jobId: job.id });
       }
       return made;

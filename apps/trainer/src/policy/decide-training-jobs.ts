@@ -2,7 +2,9 @@
  * The training policy as a pure decision: given a project's thresholds and what changed since the
  * last round, which jobs should be queued now. Manual requests bypass this (the web enqueues them).
  */
-export type PolicyJobType = 'finetune' | 'pretrain' | 'score';
+import type { JobKind } from '@loupe/contracts';
+
+export type PolicyJobType = Extract<JobKind, 'finetune' | 'pretrain' | 'score'>;
 
 export interface TrainingPolicy {
   autoTrain: boolean;

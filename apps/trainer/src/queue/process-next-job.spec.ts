@@ -1,7 +1,7 @@
 import { enqueueJob, type Db } from '@loupe/db';
 import type { TestDatabase } from '@loupe/db/testing';
 import { createSpecDatabase } from '../testing/create-spec-database';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { TrainerError } from '../errors';
 import { createDbJobQueue } from './create-db-job-queue';
 import { processNextJob, type JobHandlers } from './process-next-job';
@@ -16,6 +16,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await database?.close();
 });
+// Workers claim by kind across projects: every test starts from an empty queue.
+beforeEach(async () => {
+  await db.job.deleteMany();
+});
 
 async function newProject(): Promise<string> {
   const project = await db.project.create({
@@ -27,18 +31,17 @@ async function newProject(): Promise<string> {
 describe('processNextJob', () => {
   it('never gives one job to two workers', async () => {
     const projectId = await newProject();
-    const types = ['unit-a'];
-    for (let i = 0; i < 4; i++) await enqueueJob(db, { projectId, type: 'unit-a', payload: { i } });
+    for (let i = 0; i < 4; i++) await enqueueJob(db, { projectId, type: 'score' });
     const seen: string[] = [];
     const handlers: JobHandlers = {
-      'unit-a': async ({ job }) => {
+      score: async ({ job }) => {
         seen.push(job.id);
         await new Promise((done) => setTimeout(done, 30));
       },
     };
     const worker = (id: string) =>
       processNextJob({
-        queue: createDbJobQueue(db, types),
+        queue: createDbJobQueue(db, ['score']),
         handlers,
         workerId: id,
         lockSeconds: 30,
@@ -51,34 +54,26 @@ describe('processNextJob', () => {
 
   it('records a failure, retries a transient one and fails a permanent one at once, then goes on', async () => {
     const projectId = await newProject();
-    const types = ['unit-b'];
-    const transient = await enqueueJob(db, {
-      projectId,
-      type: 'unit-b',
-      payload: { kind: 'transient' },
-    });
+    const transient = await enqueueJob(db, { projectId, type: 'evaluate' });
     const permanent = await enqueueJob(db, {
       projectId,
-      type: 'unit-b',
-      payload: { kind: 'permanent' },
+      type: 'evaluate',
       runAfter: new Date(Date.now() + 1),
     });
     const healthy = await enqueueJob(db, {
       projectId,
-      type: 'unit-b',
-      payload: { kind: 'ok' },
+      type: 'evaluate',
       runAfter: new Date(Date.now() + 2),
     });
     await new Promise((done) => setTimeout(done, 10));
     const handlers: JobHandlers = {
-      'unit-b': async ({ job }) => {
-        const kind = (job.payload as { kind: string }).kind;
-        if (kind === 'transient') throw new Error('database hiccup');
-        if (kind === 'permanent')
+      evaluate: async ({ job }) => {
+        if (job.id === transient.id) throw new Error('database hiccup');
+        if (job.id === permanent.id)
           throw new TrainerError('CORRUPT_IMAGE', 'image x: pixels could not be decoded');
       },
     };
-    const queue = createDbJobQueue(db, types);
+    const queue = createDbJobQueue(db, ['evaluate']);
     const results = [];
     for (let i = 0; i < 3; i++)
       results.push(await processNextJob({ queue, handlers, workerId: 'w', lockSeconds: 30 }));
@@ -100,30 +95,73 @@ describe('processNextJob', () => {
     expect(byId.get(healthy.id)?.status).toBe('SUCCEEDED');
   });
 
-  it('fails a job type it has no handler for, with the reason', async () => {
+  it('hands the handler the payload checked and typed by its kind', async () => {
     const projectId = await newProject();
-    const job = await enqueueJob(db, { projectId, type: 'unit-c' });
+    await enqueueJob(db, { projectId, type: 'finetune', payload: { trigger: 'cli', epochs: 2 } });
+    const payloads: unknown[] = [];
     const outcome = await processNextJob({
-      queue: createDbJobQueue(db, ['unit-c']),
+      queue: createDbJobQueue(db, ['finetune']),
+      handlers: {
+        finetune: async ({ job }) => {
+          payloads.push(job.payload);
+          expect(job.payload.epochs).toBe(2);
+        },
+      },
+      workerId: 'w',
+      lockSeconds: 30,
+    });
+    expect(outcome.status).toBe('succeeded');
+    expect(payloads).toEqual([{ trigger: 'cli', epochs: 2 }]);
+  });
+
+  it('fails a job whose stored payload breaks its contract for good, naming the field, without running it', async () => {
+    const projectId = await newProject();
+    const job = await enqueueJob(db, { projectId, type: 'pretrain' });
+    // Written by something other than enqueueJob (an older version, a hand-edited row).
+    await db.job.update({ where: { id: job.id }, data: { payload: { epochs: 'ten' } } });
+    let ran = false;
+    const outcome = await processNextJob({
+      queue: createDbJobQueue(db, ['pretrain']),
+      handlers: {
+        pretrain: async () => {
+          ran = true;
+        },
+      },
+      workerId: 'w',
+      lockSeconds: 30,
+    });
+    expect(ran).toBe(false);
+    expect(outcome).toMatchObject({ status: 'failed', retry: false });
+    expect(await db.job.findUniqueOrThrow({ where: { id: job.id } })).toMatchObject({
+      status: 'FAILED',
+      lastError: `INVALID_JOB: job ${job.id} (pretrain) is malformed: payload.epochs: Invalid input: expected number, received string`,
+    });
+  });
+
+  it('fails a job kind it has no handler for, with the reason', async () => {
+    const projectId = await newProject();
+    const job = await enqueueJob(db, { projectId, type: 'score' });
+    const outcome = await processNextJob({
+      queue: createDbJobQueue(db, ['score']),
       handlers: {},
       workerId: 'w',
       lockSeconds: 30,
     });
     expect(outcome.status).toBe('failed');
     expect((await db.job.findUniqueOrThrow({ where: { id: job.id } })).lastError).toMatch(
-      /no handler for job type "unit-c"/,
+      /no handler for job type "score"/,
     );
   });
 
   it('stops a job whose lease was taken over and leaves the new owner alone', async () => {
     const projectId = await newProject();
-    const job = await enqueueJob(db, { projectId, type: 'unit-d' });
+    const job = await enqueueJob(db, { projectId, type: 'score' });
     const outcome = await processNextJob({
-      queue: createDbJobQueue(db, ['unit-d']),
+      queue: createDbJobQueue(db, ['score']),
       workerId: 'slow',
       lockSeconds: 1,
       handlers: {
-        'unit-d': async ({ signal }) => {
+        score: async ({ signal }) => {
           // Another worker takes the job over (as after a lapsed lease).
           await db.job.update({ where: { id: job.id }, data: { lockedBy: 'other' } });
           await new Promise<void>((done) =>

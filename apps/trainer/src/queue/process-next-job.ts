@@ -1,19 +1,31 @@
 /**
- * Claims one job, runs its handler under a heartbeat, and records the outcome. A handler that
- * throws fails the job with a recorded reason; the worker itself never dies of a job's error.
+ * Claims one job, checks its kind and payload against @loupe/contracts, runs its handler under a
+ * heartbeat, and records the outcome. A malformed job fails for good with the field named; a
+ * handler that throws fails the job with a recorded reason; the worker never dies of a job's error.
  */
+import {
+  isContractError,
+  parseClaimedJob,
+  type ClaimedJob,
+  type ClaimedJobRow,
+  type JobKind,
+} from '@loupe/contracts';
 import { TrainerError, describeFailure, isTrainerError } from '../errors';
-import type { JobQueue, QueuedJob } from './job-queue';
+import type { JobQueue } from './job-queue';
 
-export interface JobContext {
-  job: QueuedJob;
-  workerId: string;
-  /** Aborted when the worker shuts down or loses the job's lease: stop soon, keep a checkpoint. */
-  signal: AbortSignal;
-}
+/** What a handler gets: the job of its kind, checked (JobContext<'a' | 'b'> is either one). */
+export type JobContext<K extends JobKind = JobKind> = K extends JobKind
+  ? {
+      job: ClaimedJob<K>;
+      workerId: string;
+      /** Aborted when the worker shuts down or loses the job's lease: stop soon, keep a checkpoint. */
+      signal: AbortSignal;
+    }
+  : never;
 
-export type JobHandler = (context: JobContext) => Promise<void>;
-export type JobHandlers = Readonly<Record<string, JobHandler>>;
+export type JobHandler<K extends JobKind = JobKind> = (context: JobContext<K>) => Promise<void>;
+/** What runs each kind this worker takes (a kind without a handler fails with that reason). */
+export type JobHandlers = { readonly [K in JobKind]?: JobHandler<K> };
 
 export interface ProcessNextJobOptions {
   queue: JobQueue;
@@ -27,8 +39,27 @@ export interface ProcessNextJobOptions {
 
 export type JobOutcome =
   | { status: 'idle' }
-  | { status: 'succeeded'; job: QueuedJob }
-  | { status: 'failed'; job: QueuedJob; reason: string; retry: boolean };
+  | { status: 'succeeded'; job: ClaimedJobRow }
+  | { status: 'failed'; job: ClaimedJobRow; reason: string; retry: boolean };
+
+/** The job with its payload checked; a malformed one is a permanent INVALID_JOB failure. */
+function checkJob(row: ClaimedJobRow): ClaimedJob {
+  try {
+    return parseClaimedJob(row);
+  } catch (error) {
+    if (isContractError(error))
+      throw new TrainerError('INVALID_JOB', error.message, { cause: error });
+    throw error;
+  }
+}
+
+/** The handler of the job's kind; `handlers[k]` takes JobContext<k>, which the job is. */
+function handlerFor(
+  handlers: JobHandlers,
+  job: ClaimedJob,
+): ((context: JobContext) => Promise<void>) | undefined {
+  return handlers[job.type] as ((context: JobContext) => Promise<void>) | undefined;
+}
 
 export async function processNextJob(options: ProcessNextJobOptions): Promise<JobOutcome> {
   const { queue, handlers, workerId, lockSeconds } = options;
@@ -63,9 +94,10 @@ export async function processNextJob(options: ProcessNextJobOptions): Promise<Jo
 
   log(`job ${job.id} (${job.type}) claimed, attempt ${job.attempts}/${job.maxAttempts}`);
   try {
-    const handler = handlers[job.type];
+    const checked = checkJob(job);
+    const handler = handlerFor(handlers, checked);
     if (!handler) throw new TrainerError('INVALID_JOB', `no handler for job type "${job.type}"`);
-    await handler({ job, workerId, signal: controller.signal });
+    await handler({ job: checked, workerId, signal: controller.signal } as JobContext);
     if (controller.signal.aborted) throw controller.signal.reason;
     await queue.complete(job.id, workerId);
     log(`job ${job.id} (${job.type}) succeeded`);

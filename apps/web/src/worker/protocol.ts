@@ -3,17 +3,11 @@
  * server code. Every prediction reports the model version that produced it, so the page (and the
  * events it records) never mixes versions.
  */
+import type { ModelRef } from '@loupe/contracts';
 import type { Box, ClickPrompt } from '@loupe/prompts';
 
-export interface ModelRef {
-  modelVersionId: string;
-  /** Project-level version number (ModelVersion.version). */
-  version: number;
-  /** sha256 of manifest.json as registered; the worker checks the downloaded manifest against it. */
-  manifestSha256: string | null;
-  /** Base URL of the files: `${baseUrl}/manifest.json` etc. */
-  baseUrl: string;
-}
+// The model reference is the server's contract (@loupe/contracts); the worker takes it as is.
+export type { ModelRef };
 
 export type WorkerRequest =
   | { type: 'init'; preferWebGpu: boolean }

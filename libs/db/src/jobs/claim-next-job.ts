@@ -1,10 +1,10 @@
+import type { ClaimedJobRow, JobKind } from '@loupe/contracts';
 import type { DbOrTx } from '../client/db-types';
-import type { ClaimedJob } from './claimed-job';
 
 export interface ClaimNextJobInput {
   workerId: string;
   /** Job types this worker can run. */
-  types: readonly string[];
+  types: readonly JobKind[];
   /** The claim lapses after this long without a heartbeat (then another worker may reclaim it). */
   lockSeconds: number;
 }
@@ -13,11 +13,12 @@ export interface ClaimNextJobInput {
  * Claims the oldest runnable job of the given types: QUEUED and due, or RUNNING with a lapsed lock
  * (its worker died). FOR UPDATE SKIP LOCKED, so concurrent workers never get the same job.
  * A lapsed job that has used all its attempts is marked FAILED instead of being run again.
+ * The row comes back as stored: the claimer checks it with @loupe/contracts parseClaimedJob.
  */
 export async function claimNextJob(
   db: DbOrTx,
   input: ClaimNextJobInput,
-): Promise<ClaimedJob | null> {
+): Promise<ClaimedJobRow | null> {
   if (input.types.length === 0) return null;
   const types = [...input.types];
   await db.$executeRaw`
@@ -25,7 +26,7 @@ export async function claimNextJob(
     SET "status" = 'FAILED', "lockedBy" = NULL, "lockedUntil" = NULL, "updatedAt" = now(),
         "lastError" = coalesce("lastError" || ' / ', '') || 'worker ' || coalesce("lockedBy", '?') || ' stopped responding on the last attempt'
     WHERE "status" = 'RUNNING' AND "lockedUntil" < now() AND "attempts" >= "maxAttempts" AND "type" = ANY(${types}::text[])`;
-  const rows = await db.$queryRaw<ClaimedJob[]>`
+  const rows = await db.$queryRaw<ClaimedJobRow[]>`
     WITH next AS (
       SELECT j."id"
       FROM "Job" AS j

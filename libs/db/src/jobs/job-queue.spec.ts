@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ContractError } from '@loupe/contracts';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TestDatabase } from '../testing/create-test-database';
 import { createTestDatabaseOn, testDatabaseKinds } from '../testing/create-test-database';
 import { claimNextJob } from './claim-next-job';
@@ -17,11 +18,15 @@ describe.each(kinds)('job queue on %s', (kind) => {
   afterAll(async () => {
     await test?.close();
   });
+  // Claims are by kind across projects: every test starts from an empty queue.
+  beforeEach(async () => {
+    await test.db.job.deleteMany();
+  });
 
   it('3 concurrent claimers get 3 distinct jobs; a 4th finds none', async () => {
-    const type = `distinct-${kind}`;
+    const type = 'score';
     const jobs = await Promise.all(
-      [1, 2, 3].map((n) => enqueueJob(test.db, { projectId: null, type, payload: { n } })),
+      [1, 2, 3].map(() => enqueueJob(test.db, { projectId: null, type })),
     );
     const claims = await Promise.all(
       ['w1', 'w2', 'w3'].map((workerId) =>
@@ -37,7 +42,7 @@ describe.each(kinds)('job queue on %s', (kind) => {
   });
 
   it('reclaims a running job whose lock expired (crashed worker); the old worker loses it', async () => {
-    const type = `reclaim-${kind}`;
+    const type = 'evaluate';
     const job = await enqueueJob(test.db, { projectId: null, type });
     const first = await claimNextJob(test.db, { workerId: 'dead', types: [type], lockSeconds: 30 });
     expect(first?.id).toBe(job.id);
@@ -69,11 +74,11 @@ describe.each(kinds)('job queue on %s', (kind) => {
   });
 
   it('retries failures with backoff until attempts run out, and respects types and runAfter', async () => {
-    const type = `retry-${kind}`;
+    const type = 'finetune';
     const job = await enqueueJob(test.db, { projectId: null, type, maxAttempts: 2 });
     await enqueueJob(test.db, { projectId: null, type, runAfter: new Date(Date.now() + 60_000) });
     expect(
-      await claimNextJob(test.db, { workerId: 'w', types: ['something-else'], lockSeconds: 30 }),
+      await claimNextJob(test.db, { workerId: 'w', types: ['score'], lockSeconds: 30 }),
     ).toBeNull();
     await claimNextJob(test.db, { workerId: 'w', types: [type], lockSeconds: 30 });
     expect(
@@ -95,7 +100,7 @@ describe.each(kinds)('job queue on %s', (kind) => {
   });
 
   it('fails for good when retry is false, and marks a lapsed job with no attempts left FAILED', async () => {
-    const type = `final-${kind}`;
+    const type = 'pretrain';
     const job = await enqueueJob(test.db, { projectId: null, type });
     await claimNextJob(test.db, { workerId: 'w', types: [type], lockSeconds: 30 });
     expect(
@@ -114,5 +119,16 @@ describe.each(kinds)('job queue on %s', (kind) => {
     const row = await test.db.job.findUniqueOrThrow({ where: { id: lapsed.id } });
     expect(row.status).toBe('FAILED');
     expect(row.lastError).toContain('gone');
+  });
+
+  it("stores the payload as its kind's schema reads it, and refuses one that does not fit", async () => {
+    const job = await enqueueJob(test.db, { projectId: null, type: 'finetune' });
+    expect(job.payload).toEqual({ trigger: 'manual' });
+    const bad = { projectId: null, type: 'finetune', payload: { epochs: 'many' } };
+    await expect(enqueueJob(test.db, bad as never)).rejects.toThrow(ContractError);
+    await expect(enqueueJob(test.db, bad as never)).rejects.toThrow(
+      'job request is malformed: payload.epochs: Invalid input: expected number, received string',
+    );
+    expect(await test.db.job.count()).toBe(1);
   });
 });

@@ -2,16 +2,10 @@
  * Buffers interaction events and sends them in batches (every few seconds, when the buffer fills,
  * and before accept/submit) so recording never slows the annotator down.
  */
-import type { InteractionType } from '../../lib/interaction-types';
+import type { InteractionEventInput } from '@loupe/contracts';
 
-export interface RecordedEvent {
-  type: InteractionType;
-  objectId?: string | null;
-  payload?: Record<string, unknown>;
-  modelVersionId?: string | null;
-  latencyMs?: number | null;
-  clientTime: Date;
-}
+/** An event as events.record takes it (@loupe/contracts), stamped with the page's clock. */
+export type RecordedEvent = InteractionEventInput & { clientTime: Date };
 
 export type SendEvents = (taskId: string, events: RecordedEvent[]) => Promise<unknown>;
 

@@ -2,13 +2,9 @@
  * Page-side handle on the inference worker: promise per request, events for model state.
  * The worker script is built by scripts/build-worker.ts into /inference-worker.js.
  */
+import type { ModelRef } from '@loupe/contracts';
 import type { Box, ClickPrompt } from '@loupe/prompts';
-import type {
-  ModelRef,
-  PredictionResult,
-  WorkerRequest,
-  WorkerResponse,
-} from '../../worker/protocol';
+import type { PredictionResult, WorkerRequest, WorkerResponse } from '../../worker/protocol';
 
 export type ModelEvent = Extract<
   WorkerResponse,

@@ -1,42 +1,10 @@
 /**
- * `window.__loupe`: read-only state for end-to-end tests and the latency benchmark (model in use,
- * last prediction and its timings). Nothing in the app reads it.
+ * Writes `window.__loupe` (type: @loupe/contracts LoupeTestHooks), the read-only state end-to-end
+ * tests and the latency benchmark watch. Every write goes through this file; nothing reads it.
  */
-export interface LoupeTestHooks {
-  ready: boolean;
-  taskId: string | null;
-  imageId: string | null;
-  backend: string | null;
-  threads: number | null;
-  modelVersionId: string | null;
-  modelVersion: number | null;
-  modelStatus: string;
-  predictions: number;
-  lastPrediction: {
-    objectId: string;
-    modelVersionId: string;
-    version: number;
-    kind: 'box' | 'click';
-    encoderMs: number;
-    decoderMs: number;
-    workerMs: number;
-    /** From the user's action to the mask drawn on screen. */
-    proposalMs: number;
-    encoderReused: boolean;
-  } | null;
-  latencies: { box: number[]; click: number[]; save: number[] };
-  swaps: { from: number | null; to: number; at: number }[];
-  lastSaveMs: number | null;
-  savedObjects: number;
-}
+import type { LoupeTestHooks } from '@loupe/contracts';
 
-declare global {
-  interface Window {
-    __loupe?: LoupeTestHooks;
-  }
-}
-
-export function testHooks(): LoupeTestHooks {
+function testHooks(): LoupeTestHooks {
   window.__loupe ??= {
     ready: false,
     taskId: null,
@@ -54,4 +22,45 @@ export function testHooks(): LoupeTestHooks {
     savedObjects: 0,
   };
   return window.__loupe;
+}
+
+/** A task is opening: its image is not in the worker yet. */
+export function publishTaskOpening(taskId: string, imageId: string): void {
+  Object.assign(testHooks(), { taskId, imageId, ready: false });
+}
+
+/** The task's image is in the worker; prompts get proposals from now on. */
+export function publishImageReady(): void {
+  testHooks().ready = true;
+}
+
+/** A proposal reached the screen. */
+export function publishPrediction(prediction: NonNullable<LoupeTestHooks['lastPrediction']>): void {
+  const hooks = testHooks();
+  hooks.predictions += 1;
+  hooks.latencies[prediction.kind].push(prediction.proposalMs);
+  hooks.lastPrediction = prediction;
+}
+
+/** An object was saved, `saveMs` after the request left. */
+export function publishSave(saveMs: number): void {
+  const hooks = testHooks();
+  hooks.lastSaveMs = saveMs;
+  hooks.latencies.save.push(saveMs);
+  hooks.savedObjects += 1;
+}
+
+type ModelHooks = Pick<
+  LoupeTestHooks,
+  'backend' | 'threads' | 'modelStatus' | 'modelVersionId' | 'modelVersion'
+>;
+
+/** The worker's backend and the model it serves, as the model badge shows them. */
+export function publishModelState(state: Partial<ModelHooks>): void {
+  Object.assign(testHooks(), state);
+}
+
+/** The worker swapped models (null: the first one loaded). */
+export function publishSwap(from: number | null, to: number): void {
+  testHooks().swaps.push({ from, to, at: Date.now() });
 }

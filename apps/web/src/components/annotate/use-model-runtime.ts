@@ -4,10 +4,10 @@
  * and follows promotions pushed over SSE (`/api/projects/[id]/model-events`), hot-swapping in the
  * worker. Exposes the model state for the badge and test hooks.
  */
+import { decodeModelEvent, MODEL_EVENT_NAMES, type ModelEvent } from '@loupe/contracts';
 import { useEffect, useRef, useState } from 'react';
-import type { ModelRef } from '../../worker/protocol';
 import { InferenceClient } from './inference-client';
-import { testHooks } from './loupe-test-hooks';
+import { publishModelState, publishSwap } from './loupe-test-hooks';
 
 export interface ModelRuntimeState {
   backend: 'webgpu' | 'wasm' | null;
@@ -42,14 +42,12 @@ export function useModelRuntime(
   useEffect(() => {
     const client = new InferenceClient();
     clientRef.current = client;
-    const hooks = testHooks();
     // The newest model the server announced; the worker ignores older loads finishing late.
     let wanted: string | null = null;
     let loaded: string | null = null;
     const unsubscribe = client.onModelEvent((event) => {
       if (event.type === 'ready') {
-        hooks.backend = event.backend;
-        hooks.threads = event.threads;
+        publishModelState({ backend: event.backend, threads: event.threads });
         setState((s) => ({
           ...s,
           backend: event.backend,
@@ -57,17 +55,19 @@ export function useModelRuntime(
           crossOriginIsolated: event.crossOriginIsolated,
         }));
       } else if (event.type === 'modelLoading') {
-        hooks.modelStatus = `loading v${event.model.version}`;
+        publishModelState({ modelStatus: `loading v${event.model.version}` });
         setState((s) => ({
           ...s,
           loading: { modelVersionId: event.model.modelVersionId, version: event.model.version },
         }));
       } else if (event.type === 'modelReady') {
         loaded = event.model.modelVersionId;
-        hooks.modelVersionId = event.model.modelVersionId;
-        hooks.modelVersion = event.model.version;
-        hooks.modelStatus = 'ready';
-        hooks.swaps.push({ from: event.previousVersion, to: event.model.version, at: Date.now() });
+        publishModelState({
+          modelVersionId: event.model.modelVersionId,
+          modelVersion: event.model.version,
+          modelStatus: 'ready',
+        });
+        publishSwap(event.previousVersion, event.model.version);
         setState((s) => ({
           ...s,
           current: {
@@ -80,7 +80,7 @@ export function useModelRuntime(
         }));
         callbacks.current.onSwap(event.previousVersion, event.model.version);
       } else if (event.type === 'modelFailed') {
-        hooks.modelStatus = `failed: ${event.error}`;
+        publishModelState({ modelStatus: `failed: ${event.error}` });
         if (event.model.modelVersionId === wanted) wanted = loaded;
         const message =
           event.keptVersion !== null
@@ -95,16 +95,26 @@ export function useModelRuntime(
     const source = new EventSource(`/api/projects/${projectId}/model-events`);
     source.addEventListener('open', () => setState((s) => ({ ...s, live: true })));
     source.addEventListener('error', () => setState((s) => ({ ...s, live: false })));
-    source.addEventListener('model', (event) => {
-      const model = JSON.parse((event as MessageEvent<string>).data) as ModelRef;
-      if (model.modelVersionId === wanted) return;
-      wanted = model.modelVersionId;
-      client.loadModel(model);
-    });
-    source.addEventListener('problem', (event) => {
-      const { message } = JSON.parse((event as MessageEvent<string>).data) as { message: string };
-      callbacks.current.onFailure(`Live model updates unavailable: ${message}`);
-    });
+    const onStreamEvent = (event: ModelEvent) => {
+      if (event.event === 'problem') {
+        callbacks.current.onFailure(`Live model updates unavailable: ${event.message}`);
+        return;
+      }
+      if (event.model.modelVersionId === wanted) return;
+      wanted = event.model.modelVersionId;
+      client.loadModel(event.model);
+    };
+    for (const name of MODEL_EVENT_NAMES)
+      source.addEventListener(name, (message) => {
+        let event: ModelEvent;
+        try {
+          event = decodeModelEvent(name, (message as MessageEvent<string>).data);
+        } catch (error) {
+          callbacks.current.onFailure(`Live model updates: ${(error as Error).message}`);
+          return;
+        }
+        onStreamEvent(event);
+      });
     return () => {
       source.close();
       unsubscribe();

@@ -3,11 +3,13 @@
  * Review: submitted tasks with their accepted masks over the image; approve, or send back with a
  * comment (the task returns to the annotation queue).
  */
+import type { RawImage } from '@loupe/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { decodeMaskBytes } from '@loupe/prompts';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { loadedObject } from '../annotate/annotation-state';
 import { base64ToBytes } from '../annotate/base64';
+import { fetchRawImage } from '../annotate/fetch-raw-image';
 import { OBJECT_COLORS } from '../annotate/mask-overlay';
 import { ViewerCanvas, type ViewerHandle } from '../annotate/viewer-canvas';
 import { autoWindow, fullRangeWindow, renderWindowedCanvas } from '../annotate/window-level';
@@ -15,32 +17,22 @@ import { StatusBadge } from '../status-badge';
 import { errorMessage, useToast } from '../toast';
 import { useTRPC } from '../trpc';
 
-interface RawImage {
-  width: number;
-  height: number;
-  samples: Uint8Array | Uint16Array;
-  bitDepth: number;
-}
-
-function useRawImage(imageId: string | null): RawImage | null {
+/** The task's image, fetched once per image id; a failure is reported, not retried. */
+function useRawImage(imageId: string | null, onError: (message: string) => void): RawImage | null {
   const [image, setImage] = useState<RawImage | null>(null);
+  const report = useRef(onError);
+  report.current = onError;
   useEffect(() => {
     if (!imageId) return;
     let cancelled = false;
-    void fetch(`/api/images/${imageId}/raw`).then(async (response) => {
-      if (!response.ok || cancelled) return;
-      const width = Number(response.headers.get('X-Image-Width'));
-      const height = Number(response.headers.get('X-Image-Height'));
-      const bitDepth = Number(response.headers.get('X-Image-Bit-Depth'));
-      const buffer = await response.arrayBuffer();
-      if (!cancelled)
-        setImage({
-          width,
-          height,
-          bitDepth,
-          samples: bitDepth === 16 ? new Uint16Array(buffer) : new Uint8Array(buffer),
-        });
-    });
+    fetchRawImage(imageId).then(
+      (raw) => {
+        if (!cancelled) setImage(raw);
+      },
+      (error: unknown) => {
+        if (!cancelled) report.current(`Could not load the image: ${errorMessage(error)}`);
+      },
+    );
     return () => {
       cancelled = true;
     };
@@ -64,7 +56,7 @@ export function ReviewWorkspace({ projectId }: { projectId: string }) {
     ...trpc.review.task.queryOptions({ projectId, taskId: taskId ?? '' }),
     enabled: !!taskId,
   });
-  const image = useRawImage(task.data?.image.id ?? null);
+  const image = useRawImage(task.data?.image.id ?? null, toast.error);
 
   const objects = useMemo(
     () =>

@@ -3,6 +3,7 @@
  * project only), annotator, reviewer, project admin and a site admin who is not a member. The
  * table must name every procedure of the router, so a new procedure without a rule fails here.
  */
+import type { TrainingJobKind } from '@loupe/contracts';
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -77,7 +78,7 @@ const RULES: Record<string, { access: Access; input?: InputFor }> = {
   'dashboard.get': { access: 'ADMIN', input: project },
   'dashboard.startRound': {
     access: 'ADMIN',
-    input: (ctx) => ({ projectId: ctx.projectId, kind: 'FINETUNE' }),
+    input: (ctx) => ({ projectId: ctx.projectId, kind: 'finetune' satisfies TrainingJobKind }),
   },
   'dashboard.promoteCandidate': {
     access: 'ADMIN',

@@ -129,13 +129,11 @@ describe('annotate flow', () => {
     });
     expect(shown).toEqual({ latencyMs: 61.5, modelVersionId: activeModelId });
 
-    const submitted = await ctx
-      .caller('annotator')
-      .tasks.submit({
-        projectId: ctx.projectId,
-        taskId: task.id,
-        expectedRevision: saved.revision,
-      });
+    const submitted = await ctx.caller('annotator').tasks.submit({
+      projectId: ctx.projectId,
+      taskId: task.id,
+      expectedRevision: saved.revision,
+    });
     expect(submitted.status).toBe('SUBMITTED');
   });
 
@@ -192,13 +190,11 @@ describe('annotate flow', () => {
       payload: Record<string, unknown>,
       type: 'BOX' | 'POSITIVE_POINT' | 'BRUSH_STROKE',
     ) =>
-      ctx
-        .caller('annotator2')
-        .events.record({
-          projectId: ctx.projectId,
-          taskId: task.id,
-          events: [{ type, payload, clientTime: new Date() }],
-        });
+      ctx.caller('annotator2').events.record({
+        projectId: ctx.projectId,
+        taskId: task.id,
+        events: [{ type, payload, clientTime: new Date() }],
+      });
     expect(
       (await refusal(send({ box: { x0: 10, y0: 10, x1: 640, y1: 20 } }, 'BOX'))).message,
     ).toMatch(/events\.0\.payload\.box\.x1.*outside the image/);
@@ -232,37 +228,31 @@ describe('annotate flow', () => {
   it("refuses saves on an expired lease or someone else's lease, and never overwrites their work", async () => {
     const task = (await ctx.caller('annotator2').queue.next({ projectId: ctx.projectId }))!;
     const theirs = mask(2, 2, 12, 12);
-    await ctx
-      .caller('annotator2')
-      .annotations.save({
+    await ctx.caller('annotator2').annotations.save({
+      projectId: ctx.projectId,
+      taskId: task.id,
+      objectId: 'shared',
+      finalRle: b64(theirs),
+    });
+    // annotator tries to write the same object on a task annotator2 holds
+    const stolen = await refusal(
+      ctx.caller('annotator').annotations.save({
         projectId: ctx.projectId,
         taskId: task.id,
         objectId: 'shared',
-        finalRle: b64(theirs),
-      });
-    // annotator tries to write the same object on a task annotator2 holds
-    const stolen = await refusal(
-      ctx
-        .caller('annotator')
-        .annotations.save({
-          projectId: ctx.projectId,
-          taskId: task.id,
-          objectId: 'shared',
-          finalRle: b64(mask(0, 0, 64, 48)),
-        }),
+        finalRle: b64(mask(0, 0, 64, 48)),
+      }),
     );
     expect(stolen.code).toBe('CONFLICT');
     // a stale revision is refused too
     const stale = await refusal(
-      ctx
-        .caller('annotator2')
-        .annotations.save({
-          projectId: ctx.projectId,
-          taskId: task.id,
-          objectId: 'shared',
-          expectedRevision: 0,
-          finalRle: b64(mask(0, 0, 3, 3)),
-        }),
+      ctx.caller('annotator2').annotations.save({
+        projectId: ctx.projectId,
+        taskId: task.id,
+        objectId: 'shared',
+        expectedRevision: 0,
+        finalRle: b64(mask(0, 0, 3, 3)),
+      }),
     );
     expect(stale.code).toBe('CONFLICT');
     expect(stale.message).toMatch(/revision/);
@@ -272,14 +262,12 @@ describe('annotate flow', () => {
       data: { leaseExpiresAt: new Date(Date.now() - 1000) },
     });
     const expired = await refusal(
-      ctx
-        .caller('annotator2')
-        .annotations.save({
-          projectId: ctx.projectId,
-          taskId: task.id,
-          objectId: 'shared',
-          finalRle: b64(mask(0, 0, 3, 3)),
-        }),
+      ctx.caller('annotator2').annotations.save({
+        projectId: ctx.projectId,
+        taskId: task.id,
+        objectId: 'shared',
+        finalRle: b64(mask(0, 0, 3, 3)),
+      }),
     );
     expect(expired.code).toBe('CONFLICT');
     expect(expired.message).toMatch(/expired/);
@@ -342,14 +330,12 @@ describe('annotate flow', () => {
         .review.decide({ projectId: ctx.projectId, taskId, decision: 'SENT_BACK', comment: ' ' }),
     );
     expect(noComment.code).toBe('BAD_REQUEST');
-    await ctx
-      .caller('reviewer')
-      .review.decide({
-        projectId: ctx.projectId,
-        taskId,
-        decision: 'SENT_BACK',
-        comment: 'Include the faint rim',
-      });
+    await ctx.caller('reviewer').review.decide({
+      projectId: ctx.projectId,
+      taskId,
+      decision: 'SENT_BACK',
+      comment: 'Include the faint rim',
+    });
     const twice = await refusal(
       ctx.caller('admin').review.decide({ projectId: ctx.projectId, taskId, decision: 'APPROVED' }),
     );

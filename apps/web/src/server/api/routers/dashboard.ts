@@ -2,14 +2,12 @@
  * The project admin dashboard (issue 7): label efficiency, learning curve, training runs, queue
  * and annotators in one query, plus the training controls. Admin-only, every procedure.
  */
+import { TRAINING_JOB_KINDS } from '@loupe/contracts';
 import { z } from 'zod';
 import { loadDashboard } from '../../services/dashboard/load-dashboard';
 import { promoteCandidate } from '../../services/dashboard/promote-candidate';
 import { rollBackModel } from '../../services/dashboard/roll-back-model';
-import {
-  startTrainingRound,
-  TRAINING_ROUND_KINDS,
-} from '../../services/dashboard/start-training-round';
+import { startTrainingRound } from '../../services/dashboard/start-training-round';
 import { adminProcedure, createTRPCRouter } from '../trpc';
 
 export const dashboardRouter = createTRPCRouter({
@@ -28,7 +26,7 @@ export const dashboardRouter = createTRPCRouter({
     ),
 
   startRound: adminProcedure
-    .input(z.object({ kind: z.enum(TRAINING_ROUND_KINDS) }))
+    .input(z.object({ kind: z.enum(TRAINING_JOB_KINDS) }))
     .mutation(({ ctx, input }) =>
       startTrainingRound(ctx.db, {
         projectId: ctx.projectId,

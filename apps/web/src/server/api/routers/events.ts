@@ -1,8 +1,5 @@
+import { interactionEventSchema, MAX_EVENTS_PER_BATCH } from '@loupe/contracts';
 import { z } from 'zod';
-import {
-  interactionEventSchema,
-  MAX_EVENTS_PER_BATCH,
-} from '../../services/events/interaction-event-schema';
 import { recordEvents } from '../../services/events/record-events';
 import { annotatorProcedure, createTRPCRouter } from '../trpc';
 

@@ -89,12 +89,10 @@ describe('projects.trainingPolicy / updateTrainingPolicy', () => {
       expect(
         (
           await refusal(
-            ctx
-              .caller(who)
-              .projects.updateTrainingPolicy({
-                projectId: ctx.projectId,
-                policy: { finetuneEpochs: 9 },
-              }),
+            ctx.caller(who).projects.updateTrainingPolicy({
+              projectId: ctx.projectId,
+              policy: { finetuneEpochs: 9 },
+            }),
           )
         ).code,
       ).toBe('FORBIDDEN');

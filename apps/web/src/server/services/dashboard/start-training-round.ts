@@ -3,15 +3,13 @@
  * MAE pretraining followed by fine-tuning) with a manual trigger. Refused while a job of the same
  * kind is already queued or running for the project, so a double click does not train twice.
  */
+import type { TrainingJobKind } from '@loupe/contracts';
 import { enqueueJob, type Db } from '@loupe/db';
 import { AppError } from '../../errors/app-error';
 
-export const TRAINING_ROUND_KINDS = ['finetune', 'pretrain'] as const;
-export type TrainingRoundKind = (typeof TRAINING_ROUND_KINDS)[number];
-
 export interface StartTrainingRoundInput {
   projectId: string;
-  kind: TrainingRoundKind;
+  kind: TrainingJobKind;
   requestedById: string;
 }
 

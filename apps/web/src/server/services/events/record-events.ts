@@ -2,16 +2,16 @@
  * Stores a batch of interaction events (the page flushes every few seconds and on accept). One
  * createMany; each event is tied to the task's image and to a model version of this project.
  */
+import type { InteractionEvent } from '@loupe/contracts';
 import type { Db, Prisma } from '@loupe/db';
 import { validateBox, validateBrushStroke, validatePoint, type ImageSize } from '@loupe/prompts';
 import { AppError } from '../../errors/app-error';
-import type { InteractionEventInput } from './interaction-event-schema';
 
 /**
  * Prompt geometry in events must describe this image: boxes, points and strokes outside it (or
  * malformed) are refused with the offending field named (PromptError -> BAD_INPUT).
  */
-function checkPromptGeometry(events: InteractionEventInput[], size: ImageSize): void {
+function checkPromptGeometry(events: InteractionEvent[], size: ImageSize): void {
   events.forEach((event, i) => {
     const field = `events.${i}.payload`;
     const payload = event.payload;
@@ -33,7 +33,7 @@ function checkPromptGeometry(events: InteractionEventInput[], size: ImageSize): 
 
 export async function recordEvents(
   db: Db,
-  input: { projectId: string; taskId: string; userId: string; events: InteractionEventInput[] },
+  input: { projectId: string; taskId: string; userId: string; events: InteractionEvent[] },
 ): Promise<{ recorded: number }> {
   if (input.events.length === 0) return { recorded: 0 };
   const task = await db.task.findFirst({

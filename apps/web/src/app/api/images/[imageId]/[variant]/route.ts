@@ -1,3 +1,4 @@
+import { encodeRawImageHeaders } from '@loupe/contracts';
 import { requireProjectRole } from '../../../../../server/auth/require-project-role';
 import { getBlobs } from '../../../../../server/blobs';
 import { getDb } from '../../../../../server/db';
@@ -36,9 +37,7 @@ export async function GET(
         'Content-Type': file.contentType,
         // An image id's pixels never change; the browser may keep them (private: access-checked).
         'Cache-Control': 'private, max-age=31536000, immutable',
-        'X-Image-Width': String(file.width),
-        'X-Image-Height': String(file.height),
-        'X-Image-Bit-Depth': String(file.bitDepth),
+        ...encodeRawImageHeaders(file),
       },
     });
   } catch (error) {

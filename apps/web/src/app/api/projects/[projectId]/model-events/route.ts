@@ -1,8 +1,9 @@
 /**
  * Server-Sent Events: the project's active model now ("model" event on connect) and after every
  * promotion, so open annotate pages hot-swap without a reload. Comment heartbeats keep proxies
- * from closing the stream.
+ * from closing the stream. Every event is written by @loupe/contracts encodeModelEvent.
  */
+import { encodeModelEvent } from '@loupe/contracts';
 import { requireProjectRole } from '../../../../../server/auth/require-project-role';
 import { databaseUrl, getDb } from '../../../../../server/db';
 import { errorResponse } from '../../../../../server/errors/to-http';
@@ -32,7 +33,7 @@ export async function GET(req: Request, { params }: { params: Promise<{ projectI
       };
       const sendActiveModel = async () => {
         const model = await getActiveModelRef(getDb(), projectId);
-        if (model) send(`event: model\ndata: ${JSON.stringify(model)}\n\n`);
+        if (model) send(encodeModelEvent({ event: 'model', model }));
       };
       const heartbeat = setInterval(() => send(`: heartbeat ${Date.now()}\n\n`), HEARTBEAT_MS);
       let unsubscribe = () => {};
@@ -52,15 +53,13 @@ export async function GET(req: Request, { params }: { params: Promise<{ projectI
         unsubscribe = await onModelPromoted(databaseUrl(), (event) => {
           if (event.projectId !== projectId) return;
           sendActiveModel().catch((error: unknown) =>
-            send(
-              `event: problem\ndata: ${JSON.stringify({ message: (error as Error).message })}\n\n`,
-            ),
+            send(encodeModelEvent({ event: 'problem', message: (error as Error).message })),
           );
         });
         send('retry: 3000\n\n');
         await sendActiveModel();
       } catch (error) {
-        send(`event: problem\ndata: ${JSON.stringify({ message: (error as Error).message })}\n\n`);
+        send(encodeModelEvent({ event: 'problem', message: (error as Error).message }));
         cleanup();
       }
     },

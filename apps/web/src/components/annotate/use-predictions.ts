@@ -1,0 +1,142 @@
+'use client';
+/**
+ * The in-browser model for the page: the worker and its hot-swapped model (use-model-runtime.ts),
+ * the image the worker holds, and proposals for prompts. Every call into the inference client is
+ * here. A proposal's timing and its PROPOSAL_SHOWN event come from the frame that draws it.
+ */
+import type { Box, ClickPrompt } from '@loupe/prompts';
+import { useCallback, useRef, useState } from 'react';
+import type { PredictionResult } from '../../worker/protocol';
+import { errorMessage, useToast } from '../toast';
+import { activeObject, applyProposal, patch, promptKey } from './annotation-state';
+import { publishPrediction } from './loupe-test-hooks';
+import type { AnnotationHistory } from './use-annotation-history';
+import type { RecordEvent } from './use-interaction-events';
+import { useModelRuntime } from './use-model-runtime';
+import type { LoadedImage } from './use-task-session';
+
+export type PromptKind = 'box' | 'click';
+
+export interface ProposalLatency {
+  /** From the annotator's action to the frame that shows the mask. */
+  proposalMs: number;
+  encoderMs: number;
+  decoderMs: number;
+  kind: PromptKind;
+  version: number;
+}
+
+export function usePredictions(options: {
+  projectId: string;
+  /** The image prompts refer to (null while a task opens). */
+  image: LoadedImage | null;
+  store: AnnotationHistory;
+  record: RecordEvent;
+}) {
+  const { projectId, image, store, record } = options;
+  const { historyRef, setHistory } = store;
+  const toast = useToast();
+  const model = useModelRuntime(
+    projectId,
+    (from, to) => {
+      if (from !== null && from !== to)
+        toast.info(`Model updated: v${from} → v${to} (no reload needed)`);
+    },
+    (message) => toast.error(message),
+  );
+  const [latency, setLatency] = useState<ProposalLatency | null>(null);
+  /** A proposal waiting to be drawn: PROPOSAL_SHOWN is recorded from the frame that shows it. */
+  const pendingShown = useRef<{ result: PredictionResult; kind: PromptKind; t0: number } | null>(
+    null,
+  );
+
+  /** Hands the worker its own copy of the samples (the transfer empties the buffer sent). */
+  const setImage = useCallback(
+    async (loaded: LoadedImage) => {
+      const worker = model.clientRef.current;
+      if (!worker) return;
+      const copy = loaded.samples.slice().buffer as ArrayBuffer;
+      await worker.setImage(loaded.id, loaded.width, loaded.height, loaded.bitDepth, copy);
+    },
+    [model.clientRef],
+  );
+
+  /** Asks for a proposal; it lands in the history only if the object's prompts are unchanged. */
+  const predict = useCallback(
+    (objectId: string, box: Box | null, clicks: ClickPrompt[], kind: PromptKind, t0: number) => {
+      const worker = model.clientRef.current;
+      if (!worker || !image) return;
+      const key = promptKey(box, clicks);
+      worker
+        .predict(image.id, objectId, box, clicks)
+        .then((result) => {
+          setHistory((h) =>
+            patch(
+              h,
+              applyProposal(h.present, objectId, key, {
+                masks: result.masks,
+                iouPredictions: result.iouPredictions,
+                modelVersionId: result.modelVersionId,
+                version: result.version,
+              }),
+            ),
+          );
+          // Timed when the viewer draws the frame that shows this proposal (see onFrame).
+          pendingShown.current = { result, kind, t0 };
+        })
+        .catch((error: unknown) => toast.error(`Prediction failed: ${errorMessage(error)}`));
+    },
+    [image, model.clientRef, setHistory, toast],
+  );
+
+  /** The object was saved: the worker may drop its cached embedding. */
+  const forgetObject = useCallback(
+    (objectId: string) => model.clientRef.current?.forgetObject(objectId),
+    [model.clientRef],
+  );
+
+  /** The viewer drew a frame: if it shows the pending proposal, time it and record it. */
+  const onFrame = useCallback(() => {
+    const pending = pendingShown.current;
+    if (!pending) return;
+    const shown = activeObject(historyRef.current.present);
+    // Only once the drawn state holds this result (a stale result never shows; it is dropped).
+    if (shown?.proposal?.masks !== pending.result.masks) {
+      if (!shown || shown.id !== pending.result.objectId) pendingShown.current = null;
+      return;
+    }
+    pendingShown.current = null;
+    const { result, kind, t0 } = pending;
+    const proposalMs = performance.now() - t0;
+    const { encoderMs, decoderMs, totalMs: workerMs } = result.timings;
+    publishPrediction({
+      objectId: result.objectId,
+      modelVersionId: result.modelVersionId,
+      version: result.version,
+      kind,
+      encoderMs,
+      decoderMs,
+      workerMs,
+      proposalMs,
+      encoderReused: result.encoderReused,
+    });
+    setLatency({ proposalMs, encoderMs, decoderMs, kind, version: result.version });
+    record('PROPOSAL_SHOWN', {
+      objectId: result.objectId,
+      latencyMs: proposalMs,
+      modelVersionId: result.modelVersionId,
+      payload: {
+        kind,
+        encoderMs,
+        decoderMs,
+        workerMs,
+        encoderReused: result.encoderReused,
+        iouPredictions: result.iouPredictions,
+      },
+    });
+  }, [historyRef, record]);
+
+  return { runtime: model.state, latency, setImage, predict, forgetObject, onFrame };
+}
+
+export type Predictions = ReturnType<typeof usePredictions>;

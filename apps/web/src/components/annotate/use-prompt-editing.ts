@@ -1,0 +1,167 @@
+'use client';
+/**
+ * Edits of the page's objects: a box starts an object, clicks refine it (each asks the model for a
+ * proposal), brush and eraser strokes paint it; choosing a proposal output, selection, undo and
+ * redo. Edits are committed to the history and recorded; clicks and strokes are counted per object
+ * for the save. A task starts from its saved objects.
+ */
+import { decodeMaskBytes, type Box, type BrushStroke, type Point } from '@loupe/prompts';
+import { useCallback, useRef } from 'react';
+import {
+  activeObject,
+  addClick,
+  addStroke,
+  chooseOutput,
+  commit,
+  initialHistory,
+  loadedObject,
+  patch,
+  redo,
+  selectObject,
+  setBox,
+  undo,
+} from './annotation-state';
+import { base64ToBytes } from './base64';
+import type { AnnotationHistory } from './use-annotation-history';
+import type { RecordEvent } from './use-interaction-events';
+import type { Predictions } from './use-predictions';
+
+export interface ObjectEffort {
+  clicks: number;
+  strokes: number;
+}
+
+/** Where a command came from. Only keyboard choices and undo/redo have ever been recorded. */
+export type CommandSource = 'key' | 'button';
+
+export function usePromptEditing(options: {
+  store: AnnotationHistory;
+  record: RecordEvent;
+  predict: Predictions['predict'];
+  /** The model serving now (its id goes with the prompt events). */
+  modelVersionId: string | null;
+}) {
+  const { store, record, predict, modelVersionId } = options;
+  const { historyRef, setHistory } = store;
+  const effort = useRef(new Map<string, ObjectEffort>());
+  const effortOf = useCallback(
+    (objectId: string) => effort.current.get(objectId) ?? { clicks: 0, strokes: 0 },
+    [],
+  );
+  const count = (objectId: string, add: Partial<ObjectEffort>) => {
+    const now = effortOf(objectId);
+    effort.current.set(objectId, {
+      clicks: now.clicks + (add.clicks ?? 0),
+      strokes: now.strokes + (add.strokes ?? 0),
+    });
+  };
+
+  const onBox = useCallback(
+    (box: Box) => {
+      const t0 = performance.now();
+      const next = setBox(historyRef.current.present, box);
+      const object = activeObject(next);
+      setHistory((h) => commit(h, next));
+      if (!object) return;
+      effort.current.set(object.id, { clicks: 0, strokes: 0 });
+      record('BOX', { objectId: object.id, payload: { box }, modelVersionId });
+      predict(object.id, box, [], 'box', t0);
+    },
+    [historyRef, modelVersionId, predict, record, setHistory],
+  );
+
+  const onClick = useCallback(
+    (point: Point, positive: boolean) => {
+      const t0 = performance.now();
+      const next = addClick(historyRef.current.present, { x: point.x, y: point.y, positive });
+      const object = activeObject(next);
+      setHistory((h) => commit(h, next));
+      if (!object) return;
+      count(object.id, { clicks: 1 });
+      record(positive ? 'POSITIVE_POINT' : 'NEGATIVE_POINT', {
+        objectId: object.id,
+        payload: { x: point.x, y: point.y },
+        modelVersionId,
+      });
+      predict(object.id, object.box, object.clicks, 'click', t0);
+    },
+    [historyRef, modelVersionId, predict, record, setHistory],
+  );
+
+  const onStroke = useCallback(
+    (stroke: BrushStroke) => {
+      const next = addStroke(historyRef.current.present, stroke);
+      const object = activeObject(next);
+      setHistory((h) => commit(h, next));
+      if (!object) return;
+      count(object.id, { strokes: 1 });
+      record(stroke.mode === 'brush' ? 'BRUSH_STROKE' : 'ERASER_STROKE', {
+        objectId: object.id,
+        payload: { radius: stroke.radius, points: stroke.points.slice(0, 200) },
+      });
+    },
+    [historyRef, record, setHistory],
+  );
+
+  /** Shows decoder output `index` of the active object's proposal. */
+  const chooseProposal = useCallback(
+    (index: number, source: CommandSource) => {
+      const object = activeObject(historyRef.current.present);
+      if (!object?.proposal || index >= object.proposal.masks.length) return;
+      setHistory((h) => commit(h, chooseOutput(h.present, index)));
+      if (source === 'key')
+        record('MULTIMASK_SELECTED', {
+          objectId: object.id,
+          payload: { index },
+          modelVersionId: object.proposal.modelVersionId,
+        });
+    },
+    [historyRef, record, setHistory],
+  );
+
+  const undoEdit = useCallback(
+    (source: CommandSource) => {
+      setHistory(undo);
+      if (source === 'key') record('UNDO');
+    },
+    [record, setHistory],
+  );
+  const redoEdit = useCallback(
+    (source: CommandSource) => {
+      setHistory(redo);
+      if (source === 'key') record('REDO');
+    },
+    [record, setHistory],
+  );
+
+  const select = useCallback(
+    (objectId: string) => setHistory((h) => patch(h, selectObject(h.present, objectId))),
+    [setHistory],
+  );
+
+  /** A new task's image: its saved objects (open for correction), nothing counted yet. */
+  const startTask = useCallback(
+    (size: { width: number; height: number }, saved: { objectId: string; finalRle: string }[]) => {
+      effort.current = new Map();
+      const objects = saved.map((a) =>
+        loadedObject(a.objectId, decodeMaskBytes(base64ToBytes(a.finalRle)).data),
+      );
+      setHistory(initialHistory(size.width, size.height, objects));
+    },
+    [setHistory],
+  );
+
+  return {
+    onBox,
+    onClick,
+    onStroke,
+    chooseProposal,
+    undo: undoEdit,
+    redo: redoEdit,
+    select,
+    effortOf,
+    startTask,
+  };
+}
+
+export type PromptEditing = ReturnType<typeof usePromptEditing>;
