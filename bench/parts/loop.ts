@@ -18,17 +18,23 @@
  * clicks) -> accept -> submit. Every `masksPerRound` accepted masks the trainer's policy starts a
  * round; the next round begins once its outcome is known (and, when promoted, loaded by the page).
  *
- *   tsx bench/parts/loop.ts [--quick] [--rounds N] [--masks N] [--fresh-starter]
- *   npm run bench:loop [-- --quick]
+ *   tsx bench/parts/loop.ts [--quick] [--rounds N] [--masks N] [--fresh-starter] [--data DIR]
+ *   npm run bench:loop [-- --quick] [-- --data DIR]
  *
- * Figures per round: clicks per mask, share accepted without edit, proposal Dice, the model version
- * that served the round, and after the round's training the served model's validation Dice (the
- * project's held-out split, which grows each round) and its box Dice on a fixed test set.
+ * Figures per round: clicks per mask, annotator seconds per mask (as recorded), share accepted
+ * without edit, proposal Dice, the model version that served the round, and after the round's
+ * training the served model's validation Dice (the project's held-out split, which grows each
+ * round) and its box Dice on a fixed test set.
  * `timeToPromotedSeconds`: from the round-1 last accepted mask to the promoted model loaded by the
  * subscribed page (null when the gate kept the starter; `timeToGateDecisionSeconds` is then the
  * time to the decision, which is when a passing candidate would have been promoted).
  * Data: DRIVE pseudo-FA (real retinal backgrounds, a domain the synthetic-trained starter has not
  * seen) when ../shared/data is present, else synthetic FA; --quick always uses small synthetic images.
+ * `--data DIR`: a team's own labeled folder instead (images/*.png, masks/*.png with the same
+ * names, objects = connected components; loop/labeled-folder-data.ts): 20% of its images (at most
+ * 24, 12 with --quick) are the fixed test set, the rest the project's images; each image's
+ * largest object is the one the annotator labels, as with the built-in data. From the shipped
+ * starter unless --fresh-starter, so a team can estimate what Loupe saves on its data.
  * The smoke run (npm test, `smoke: true`) runs the same loop -- web app, HTTP annotator, trainer
  * process with its policy, gate and scoring, model-events subscription -- with the trainer's tiny
  * config (TRAINER_CONFIG=tiny, a fresh tiny starter), 2 rounds of 4 masks on 64 px synthetic images.
@@ -57,6 +63,7 @@ import sharp from 'sharp';
 // Accounts are made with the web app's own service (no sign-up page: an operator creates them).
 import { upsertUser } from '@loupe/web/testing';
 import { waitUntil } from '../lib/wait-until';
+import { folderLoopData } from '../loop/labeled-folder-data';
 import { annotateNextImage } from '../loop/scripted-annotator';
 import { SubscribedBrowser } from '../loop/subscribed-browser';
 import { startReadyChild } from '../speed/child-process';
@@ -73,6 +80,8 @@ export interface LoopBenchOptions {
   /** Tiny sizes for the smoke test (npm test): the trainer's tiny config and a fresh tiny starter,
    * 2 rounds of 4 masks on 64 px images. The figures show the loop works, not how well. */
   smoke?: boolean;
+  /** A labeled folder (images/, masks/) to run on instead of the built-in data. */
+  data?: string;
   /** Given by bench/run.ts; unused here. */
   resultsDir?: string;
 }
@@ -81,6 +90,9 @@ export interface LoopRound {
   round: number;
   masks: number;
   clicksPerMask: number;
+  /** Mean annotator time per saved mask as the product recorded it (Annotation.activeSeconds;
+   * the scripted annotator's time is modelled: 2 s per box, 1.5 s per click, 8 s per brush fix). */
+  activeSecondsPerMask: number | null;
   acceptedWithoutEditShare: number;
   /** Mean Dice of the box-only proposal against the object the annotator wanted. */
   proposalDice: number;
@@ -275,11 +287,26 @@ export async function runLoopBench(options: LoopBenchOptions): Promise<LoopBench
   // The smoke run swaps in the tiny network (seconds per round); the loop itself is unchanged.
   const smoke = options.smoke ?? false;
   const rounds = options.rounds ?? (smoke || quick ? 2 : 5);
-  const masksPerRound = options.masksPerRound ?? (smoke ? 4 : quick ? 10 : 20);
+  const requestedMasksPerRound = options.masksPerRound ?? (smoke ? 4 : quick ? 10 : 20);
+  const log = (line: string) => console.log(`[loop] ${line}`);
+  // A team's folder is read (and checked) before anything starts.
+  const dataArg: unknown = options.data;
+  if (dataArg === true || dataArg === '')
+    throw new Error('--data needs a folder: npm run bench:loop -- --data DIR');
+  const folder =
+    dataArg !== undefined
+      ? await folderLoopData({
+          dir: resolve(String(dataArg)),
+          rounds,
+          masksPerRound: requestedMasksPerRound,
+          maxTest: smoke || quick ? 12 : 24,
+          log,
+        })
+      : null;
+  const masksPerRound = folder?.masksPerRound ?? requestedMasksPerRound;
   const imageSize = smoke ? 64 : quick ? 128 : 256;
   const epochs = 4;
   const trainerConfig: LoopBenchResult['config']['trainerConfig'] = smoke ? 'tiny' : 'product';
-  const log = (line: string) => console.log(`[loop] ${line}`);
 
   const database = await openLoopDatabase();
   const root = await mkdtemp(join(tmpdir(), 'loupe-loop-bench-'));
@@ -312,19 +339,21 @@ export async function runLoopBench(options: LoopBenchOptions): Promise<LoopBench
       rounds * masksPerRound + (smoke ? masksPerRound : Math.max(20, masksPerRound * 2));
     const testCount = smoke ? 4 : quick ? 12 : 24;
     const drivePool =
-      quick || smoke
+      quick || smoke || folder
         ? []
         : await loadDrivePseudoFa({ count: poolCount, seed: 101, lesions: [1, 3], log });
     const driveTest =
       drivePool.length > 0
         ? await loadDrivePseudoFa({ count: testCount, seed: 202, lesions: [1, 3], log })
         : [];
-    const dataSource =
-      drivePool.length > 0
+    const dataSource = folder
+      ? folder.description
+      : drivePool.length > 0
         ? 'DRIVE pseudo-FA (565x584)'
         : `synthetic FA (${imageSize}x${imageSize})`;
-    const pool =
-      drivePool.length > 0
+    const pool = folder
+      ? folder.pool
+      : drivePool.length > 0
         ? drivePool
         : generateSyntheticFaDataset({
             count: poolCount,
@@ -332,8 +361,9 @@ export async function runLoopBench(options: LoopBenchOptions): Promise<LoopBench
             seed: 101,
             lesions: [1, 3],
           });
-    const testSet =
-      driveTest.length > 0
+    const testSet = folder
+      ? folder.testSet
+      : driveTest.length > 0
         ? driveTest
         : generateSyntheticFaDataset({
             count: testCount,
@@ -424,6 +454,7 @@ export async function runLoopBench(options: LoopBenchOptions): Promise<LoopBench
       let clicks = 0;
       let withoutEdit = 0;
       let proposalDiceSum = 0;
+      const taskIds: string[] = [];
       for (let i = 0; i < masksPerRound; i++) {
         const done = await annotateNextImage({
           session: annotator,
@@ -438,6 +469,7 @@ export async function runLoopBench(options: LoopBenchOptions): Promise<LoopBench
             `round ${round} changed models mid-round (v${served.ref.version} -> v${done.modelVersion})`,
           );
         clicks += done.clicks;
+        taskIds.push(done.taskId);
         withoutEdit += done.acceptedWithoutEdit ? 1 : 0;
         proposalDiceSum += done.proposalDice;
       }
@@ -500,6 +532,10 @@ export async function runLoopBench(options: LoopBenchOptions): Promise<LoopBench
       await browser.settle();
       const nowServed = browser.served();
       const testDice = nowServed ? await testDiceOf(nowServed.predictor, testSet) : null;
+      const effort = await db.annotation.aggregate({
+        where: { projectId: project.id, taskId: { in: taskIds }, supersededAt: null },
+        _avg: { activeSeconds: true },
+      });
       const trainSeconds =
         run.startedAt && run.finishedAt
           ? (run.finishedAt.getTime() - run.startedAt.getTime()) / 1000
@@ -508,6 +544,7 @@ export async function runLoopBench(options: LoopBenchOptions): Promise<LoopBench
         round,
         masks: masksPerRound,
         clicksPerMask: clicks / masksPerRound,
+        activeSecondsPerMask: effort._avg.activeSeconds,
         acceptedWithoutEditShare: withoutEdit / masksPerRound,
         proposalDice: proposalDiceSum / masksPerRound,
         modelVersion: served.ref.version,
@@ -631,9 +668,11 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   };
   const rounds = flag('--rounds');
   const masksPerRound = flag('--masks');
+  const dataAt = args.indexOf('--data');
   runLoopBench({
     quick: args.includes('--quick'),
     freshStarter: args.includes('--fresh-starter'),
+    ...(dataAt >= 0 && args[dataAt + 1] ? { data: args[dataAt + 1] } : {}),
     ...(rounds ? { rounds } : {}),
     ...(masksPerRound ? { masksPerRound } : {}),
   }).then(

@@ -1,11 +1,15 @@
 /**
- * MAE bench (issue #4): does MAE pretraining of the image encoder help when few masks are
- * labelled? For 25/50/100/200 masks, the same fine-tuning (seed, steps, learning rate) starts
- * once from the MAE-pretrained encoder and once from random init; box Dice on a held-out set
- * (tfjs weights, crop grid) is compared. Writes bench/results/mae.png.
+ * MAE bench. Two questions, two sets:
+ * - friendly set (issue #4, the top-level fields): does MAE pretraining of the image encoder help
+ *   when few masks are labelled? For 25/50/100/200 masks of synthetic FA, the same fine-tuning
+ *   (seed, steps, learning rate) starts once from the MAE-pretrained encoder and once from random
+ *   init; box Dice on a held-out set (tfjs weights, crop grid). Writes bench/results/mae.png.
+ * - new domain (issue #13.8, `ood`): a clinic's setting, from the starter: MAE on the unlabeled
+ *   images of the out-of-distribution lesion domain, then fine-tuning on 10/25/50 of its masks,
+ *   against the same without the MAE step, 3 seeds, mean and spread (mae/mae-on-new-domain.ts).
+ *   Writes bench/results/mae-ood.png. Skipped with one line when DRIVE is absent.
  *
- *   npx tsx bench/parts/mae.ts [--quick]     # --quick: 25/50 masks, shorter pretraining
- *   npm run bench:mae
+ *   npm run bench:mae [-- --quick] [-- --sets friendly|ood]   # both sets by default
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -24,7 +28,11 @@ import {
   selectTrainingBackend,
   type FineTuneSample,
 } from '@loupe/model/node';
+import { isMeasurementError, measured } from '../lib/measured';
 import { plotLines } from '../lib/plot';
+import { repoRoot } from '../lib/repo-root';
+import { plotMeanWithSpread } from '../lib/spread-lines';
+import { runMaeOnNewDomain, type NewDomainMaeSizes } from '../mae/mae-on-new-domain';
 
 const benchDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -40,6 +48,35 @@ export interface MaeRow {
  * path on the tiny network, small images and a handful of masks; its one label count stands in
  * for 50 in gainAt50, so the figure only shows the path works, not what MAE buys).
  */
+/** The new-domain (#13.8) sizes: product fine-tuning from the starter; smoke: tiny network, fresh. */
+function newDomainSizes(options: { quick?: boolean; smoke?: boolean }): NewDomainMaeSizes {
+  const common = { seeds: [1, 2, 3], learningRate: 3e-4 }; // apps/trainer's product learning rate
+  if (options.smoke)
+    return {
+      ...common,
+      config: TINY_CONFIG,
+      starterCheckpoint: null,
+      labelCounts: [4],
+      maeSteps: 2,
+      imageSteps: 8,
+      unlabeledImages: 2,
+      labelledImages: 2,
+      testImages: 1,
+    };
+  const quick = options.quick ?? false;
+  return {
+    ...common,
+    config: BASE_CONFIG,
+    starterCheckpoint: path.join(repoRoot, 'models', 'starter', 'checkpoint.safetensors'),
+    labelCounts: [10, 25, 50],
+    maeSteps: quick ? 30 : 150,
+    imageSteps: quick ? 120 : 400,
+    unlabeledImages: quick ? 48 : 200,
+    labelledImages: quick ? 24 : 40,
+    testImages: quick ? 8 : 24,
+  };
+}
+
 function sizes(options: { quick?: boolean; smoke?: boolean }) {
   if (options.smoke) {
     return {
@@ -67,12 +104,61 @@ function sizes(options: { quick?: boolean; smoke?: boolean }) {
 }
 
 export async function runMaeBench(
-  options: { quick?: boolean; smoke?: boolean; resultsDir?: string } = {},
+  options: { quick?: boolean; smoke?: boolean; resultsDir?: string; sets?: unknown } = {},
+): Promise<Record<string, unknown>> {
+  const sets = String(options.sets ?? 'friendly,ood').split(',');
+  const unknown = sets.filter((s) => s !== 'friendly' && s !== 'ood');
+  if (unknown.length > 0)
+    throw new Error(`--sets: unknown set ${unknown.join(', ')} (friendly, ood or both)`);
+  await selectTrainingBackend();
+  const log = (line: string) => console.log(`[bench:mae] ${line}`);
+  const resultsDir = options.resultsDir ?? path.join(benchDir, 'results');
+  await mkdir(resultsDir, { recursive: true });
+  const result: Record<string, unknown> = sets.includes('friendly')
+    ? await runFriendlySet(options, resultsDir, log)
+    : {};
+  const plots = result['plot'] ? ['mae.png'] : [];
+  if (sets.includes('ood')) {
+    const ood = await measured('mae/new domain', () =>
+      runMaeOnNewDomain(newDomainSizes(options), log),
+    );
+    result['ood'] = ood;
+    if (!isMeasurementError(ood)) {
+      try {
+        await plotMeanWithSpread({
+          title: `New domain (${ood.init.split(' (')[0]}): box Dice after fine-tuning, ${ood.seeds.length} seeds`,
+          xTitle: 'labelled masks of the new domain',
+          yTitle: 'test Dice (evaluation split)',
+          series: [
+            {
+              name: `MAE (${ood.unlabeledImages} unlabeled images) + fine-tuning`,
+              points: ood.rows.map((r) => ({ x: r.masks, values: r.maeDice })),
+            },
+            {
+              name: 'fine-tuning only',
+              points: ood.rows.map((r) => ({ x: r.masks, values: r.plainDice })),
+            },
+          ],
+          outFile: path.join(resultsDir, 'mae-ood.png'),
+        });
+        plots.push('mae-ood.png');
+      } catch (error) {
+        log(`plot not written: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  }
+  result['plots'] = plots;
+  return result;
+}
+
+/** The friendly-set rows (issue #4): MAE init vs random init on synthetic FA. */
+async function runFriendlySet(
+  options: { quick?: boolean; smoke?: boolean },
+  resultsDir: string,
+  log: (line: string) => void,
 ): Promise<Record<string, unknown>> {
   const size = sizes(options);
   const config = size.config;
-  await selectTrainingBackend();
-  const log = (line: string) => console.log(`[bench:mae] ${line}`);
   const labelCounts = size.labelCounts;
   const maeSteps = size.maeSteps;
   // Same number of image-steps for every run: small sets get more epochs.
@@ -147,8 +233,6 @@ export async function runMaeBench(
   }
   await rm(dir, { recursive: true, force: true });
 
-  const resultsDir = options.resultsDir ?? path.join(benchDir, 'results');
-  await mkdir(resultsDir, { recursive: true });
   let plot: string | null = null;
   try {
     plot = path.join(resultsDir, 'mae.png');
@@ -183,7 +267,11 @@ export async function runMaeBench(
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  runMaeBench({ quick: process.argv.includes('--quick') })
+  const setsAt = process.argv.indexOf('--sets');
+  runMaeBench({
+    quick: process.argv.includes('--quick'),
+    ...(setsAt > 0 ? { sets: process.argv[setsAt + 1] } : {}),
+  })
     .then((r) => console.log(JSON.stringify(r, null, 2)))
     .catch((e: unknown) => {
       console.error(e);

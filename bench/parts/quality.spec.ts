@@ -1,7 +1,7 @@
 import { evaluateOnnxModel, generateSyntheticFaDataset } from '@loupe/model/node';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bySize, summarizeObjects } from './quality';
+import { byLabel, bySize, summarizeObjects } from './quality';
 
 const starterDir = join(__dirname, '..', '..', 'models', 'starter');
 
@@ -30,6 +30,32 @@ describe('quality metrics by lesion size', () => {
     expect(buckets['medium']).toMatchObject({ objects: 2, nof90: 1, noc90: 10.5, hd95: 2 });
     expect(buckets['medium']?.dice).toBeCloseTo((100 + 999) / 2 / 10_000, 10);
     expect(buckets['large']).toMatchObject({ objects: 1, nof90: 1, noc90: 20 });
+  });
+
+  it('groups objects by a label (e.g. polarity) and leaves unlabelled objects out', () => {
+    const object = (image: string, index: number, dice: number) => ({
+      image,
+      object: index,
+      area: 50,
+      box: { x0: 0, y0: 0, x1: 1, y1: 1 },
+      dice,
+      iou: dice,
+      hd95: 1,
+      predictedIou: 0,
+      iouPerClick: [dice],
+      noc85: 20,
+      noc90: 20,
+    });
+    const labels: Record<string, string[]> = { a: ['dark', 'bright'], b: ['bright'] };
+    const groups = byLabel(
+      [object('a', 0, 0.1), object('a', 1, 0.9), object('b', 0, 0.7), object('c', 0, 0.5)],
+      20,
+      (o) => labels[o.image]?.[o.object],
+    );
+    expect(Object.keys(groups)).toEqual(['bright', 'dark']);
+    expect(groups['bright']?.objects).toBe(2);
+    expect(groups['bright']?.dice).toBeCloseTo(0.8, 10);
+    expect(groups['dark']).toMatchObject({ objects: 1, dice: 0.1, nof90: 1 });
   });
 
   it('agrees with evaluateOnnxModel over all objects (same definitions as the lib)', async () => {

@@ -62,6 +62,22 @@ export { generateSyntheticFaDataset, drawLesions, placeLesions } from './data/sy
 export type { SyntheticFaSample, SyntheticFaOptions } from './data/synthetic-fa';
 export { loadDrivePseudoFa, driveDataDir } from './data/drive-pseudo-fa';
 export type { DrivePseudoFaOptions } from './data/drive-pseudo-fa';
+export {
+  loadMetaballLeakageFa,
+  metaballLeakageBackgrounds,
+  METABALL_LEAKAGE_SOURCE,
+} from './data/metaball-leakage-fa';
+export type {
+  MetaballLeakageOptions,
+  MetaballLeakageSplit,
+  MetaballLeakageSample,
+  LesionPolarity,
+} from './data/metaball-leakage-fa';
+export { EvaluationOnlyDataError, isEvaluationOnly } from './data/evaluation-only';
+export { loadLabeledFolder, LabeledFolderError } from './data/labeled-folder';
+export type { LabeledImage } from './data/labeled-folder';
+export { writeLabeledFolder } from './data/write-labeled-folder';
+export type { LabeledFolderEntry } from './data/write-labeled-folder';
 export { writeGrayPng, readPngGray, readPngRgba, encodeGrayPng } from './data/png';
 export type { GrayImage } from './data/png';
 export { createRng } from './ops/seeded-random';

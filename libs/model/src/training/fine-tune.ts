@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { PROMPT_LABEL, nextClick } from '@loupe/prompts';
 import { deriveSizes } from '../config';
 import { saveCheckpoint } from '../checkpoint/checkpoint';
+import { assertTrainable } from '../data/evaluation-only';
 import type { ParamGroup } from '../modeling/param-spec';
 import { createRng, type Rng } from '../ops/seeded-random';
 import type { SegmenterModel } from '../segmenter-model';
@@ -142,6 +143,10 @@ export function learningRateAt(step: number, total: number, base: number, warmup
 export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult> {
   const { model, samples, epochs } = options;
   if (samples.length === 0) throw new Error('fineTune: no samples');
+  assertTrainable(
+    samples.map((s) => s.image),
+    'fineTune',
+  );
   const batchSize = Math.max(1, Math.min(options.batchSize ?? 4, samples.length));
   const rng = options.rng ?? createRng(options.seed ?? 1);
   const weights = { ...DEFAULT_LOSS_WEIGHTS, ...options.lossWeights };

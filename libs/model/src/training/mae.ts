@@ -9,6 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { deriveSizes, type ModelConfig } from '../config';
+import { assertTrainable } from '../data/evaluation-only';
 import { MAE_HEAD, maeHead, maeUnitSize } from '../modeling/mae-decoder';
 import { createRng, type Rng } from '../ops/seeded-random';
 import { preprocessCrop, toLuminance } from '../preprocess';
@@ -148,6 +149,10 @@ export async function pretrainMae(
   options: MaeOptions,
 ): Promise<{ lossHistory: number[]; steps: number }> {
   const { model } = options;
+  assertTrainable(
+    options.images.map((im) => im.pixels),
+    'pretrainMae',
+  );
   const rng = createRng(options.seed ?? 1);
   const batchSize = options.batchSize ?? 8;
   const maskRatio = options.maskRatio ?? 0.75;
