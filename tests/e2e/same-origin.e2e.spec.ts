@@ -4,8 +4,10 @@
  * upload into a project, sign anybody in or out, or call any mutation; every page carries a
  * nonce-based content security policy whose nonce is on Next's scripts, and nobody may frame it.
  * The annotate e2e (same server) proves the page, its worker and onnxruntime-web's wasm run
- * under these policies.
+ * under these policies. Route handlers give one answer for real and unknown ids (401 to anonymous
+ * callers) and refuse ids with NUL as bad input.
  */
+import { createDb } from '@loupe/db';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 
@@ -129,5 +131,43 @@ describe.skipIf(!e2e)('security headers', () => {
     expect(api.headers.get('content-security-policy')).toBe(
       "default-src 'none'; frame-ancestors 'none'",
     );
+  });
+});
+
+describe.skipIf(!e2e)('ids in route handlers', () => {
+  it('answers anonymous callers 401 for real and unknown ids alike, and NUL ids 400', async () => {
+    const db = createDb(e2e!.databaseUrl, { poolSize: 1 });
+    let imageId: string;
+    try {
+      imageId = (
+        await db.image.findFirstOrThrow({
+          where: { projectId: e2e!.projectId },
+          select: { id: true },
+        })
+      ).id;
+    } finally {
+      await db.$disconnect();
+    }
+    const base = e2e!.baseUrl;
+    const real = await fetch(`${base}/api/images/${imageId}/thumbnail`);
+    const unknown = await fetch(`${base}/api/images/no-such-image/thumbnail`);
+    expect([real.status, unknown.status]).toEqual([401, 401]);
+    expect(await real.text()).toBe(await unknown.text());
+
+    const signedIn = await mutation(
+      'auth.signIn',
+      { email: 'admin@loupe.local', password: e2e!.password },
+      { origin: base },
+    );
+    const cookie = (signedIn.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const nul = await fetch(`${base}/api/images/ab%00cd/thumbnail`, { headers: { cookie } });
+    expect(nul.status).toBe(400);
+    expect(((await nul.json()) as { error: { message: string } }).error.message).toContain(
+      'imageId contains a NUL character',
+    );
+    const missing = await fetch(`${base}/api/models/no-such-model/manifest.json`, {
+      headers: { cookie },
+    });
+    expect(missing.status).toBe(404);
   });
 });

@@ -31,6 +31,20 @@ function checkPromptGeometry(events: InteractionEvent[], size: ImageSize): void 
   });
 }
 
+/**
+ * A late batch (sent on pagehide, retried after a restart) may arrive after the caller released
+ * or submitted the task, even after someone else took it. The caller held it if the server
+ * already has events or a saved mask of theirs on it: the page's first batch (IMAGE_OPENED) is
+ * sent while the lease is held.
+ */
+async function heldEarlier(db: Db, taskId: string, userId: string): Promise<boolean> {
+  const [event, annotation] = await Promise.all([
+    db.interactionEvent.findFirst({ where: { taskId, userId }, select: { id: true } }),
+    db.annotation.findFirst({ where: { taskId, createdById: userId }, select: { id: true } }),
+  ]);
+  return event !== null || annotation !== null;
+}
+
 export async function recordEvents(
   db: Db,
   input: { projectId: string; taskId: string; userId: string; events: InteractionEvent[] },
@@ -38,9 +52,19 @@ export async function recordEvents(
   if (input.events.length === 0) return { recorded: 0 };
   const task = await db.task.findFirst({
     where: { id: input.taskId, projectId: input.projectId },
-    select: { imageId: true, image: { select: { width: true, height: true } } },
+    select: {
+      imageId: true,
+      leaseHolderId: true,
+      image: { select: { width: true, height: true } },
+    },
   });
   if (!task) throw new AppError('NOT_FOUND', 'Task not found in this project.');
+  if (task.leaseHolderId !== input.userId && !(await heldEarlier(db, input.taskId, input.userId)))
+    throw new AppError(
+      'FORBIDDEN',
+      'Events are recorded only for tasks you hold (or held): open the task first.',
+      { field: 'taskId' },
+    );
   checkPromptGeometry(input.events, task.image);
   const modelIds = [
     ...new Set(input.events.flatMap((e) => (e.modelVersionId ? [e.modelVersionId] : []))),
