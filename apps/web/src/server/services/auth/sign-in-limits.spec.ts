@@ -76,7 +76,7 @@ describe.each(kinds)('sign-in limits (%s)', (kind) => {
       { sessionDays: 1, limits: policy },
     ).catch((error: AppError) => error.message);
     expect(message).toMatch(/^Too many sign-in attempts for this account; try again in [78] s\.$/);
-    const stored = await ctx.db.signInLimit.findMany({
+    const stored = await ctx.db.rateLimit.findMany({
       where: { key: { contains: 'admin@test.local' } },
       select: { key: true, points: true },
       orderBy: { key: 'asc' },
@@ -130,7 +130,7 @@ describe.each(kinds)('sign-in limits (%s)', (kind) => {
     });
     expect(await attempt('wrong', address, email)).toBe('UNAUTHENTICATED');
     expect(await attempt(TEST_PASSWORD, address, email)).toBe('ok');
-    expect(await ctx.db.signInLimit.count({ where: { key: `attempts:account:${email}` } })).toBe(0);
+    expect(await ctx.db.rateLimit.count({ where: { key: `attempts:account:${email}` } })).toBe(0);
     expect(await attempt('wrong', address, email)).toBe('UNAUTHENTICATED');
     expect(await attempt('wrong', address, email)).toBe('UNAUTHENTICATED');
   });

@@ -1,5 +1,5 @@
 /**
- * Sign-in limits per account and per client address, kept in Postgres (the SignInLimit table,
+ * Sign-in limits per account and per client address, kept in Postgres (the RateLimit table,
  * through rate-limiter-flexible's RateLimiterPrisma) so every web server shares them.
  *
  * Every attempt is counted first, atomically in the database, so the calls of one batched tRPC
@@ -43,8 +43,8 @@ function limitersFor(db: Db, windowSeconds: number): Limiters {
   if (!byWindow) limitersByDb.set(db, (byWindow = new Map()));
   let limiters = byWindow.get(windowSeconds);
   if (!limiters) {
-    // tableName is the Prisma client's delegate name for the SignInLimit model.
-    const common = { storeClient: db, tableName: 'signInLimit' };
+    // tableName is the Prisma client's delegate name for the RateLimit model.
+    const common = { storeClient: db, tableName: 'rateLimit' };
     limiters = {
       // Never refuses by itself: it only counts (penalty), the gate decides.
       attempts: new RateLimiterPrisma({

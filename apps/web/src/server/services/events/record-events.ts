@@ -1,11 +1,13 @@
 /**
- * Stores a batch of interaction events (the page flushes every few seconds and on accept). One
- * createMany; each event is tied to the task's image and to a model version of this project.
+ * Stores a batch of interaction events (the page flushes every few seconds, on accept and when
+ * it is hidden, and retries until acknowledged). One createMany; each event is tied to the task's
+ * image and to a model version of this project, and stored once per client event id.
  */
 import type { InteractionEvent } from '@loupe/contracts';
 import type { Db, Prisma } from '@loupe/db';
 import { validateBox, validateBrushStroke, validatePoint, type ImageSize } from '@loupe/prompts';
 import { AppError } from '../../errors/app-error';
+import { limitEventBatches } from './limit-event-batches';
 
 /**
  * Prompt geometry in events must describe this image: boxes, points and strokes outside it (or
@@ -48,8 +50,9 @@ async function heldEarlier(db: Db, taskId: string, userId: string): Promise<bool
 export async function recordEvents(
   db: Db,
   input: { projectId: string; taskId: string; userId: string; events: InteractionEvent[] },
-): Promise<{ recorded: number }> {
-  if (input.events.length === 0) return { recorded: 0 };
+): Promise<{ recorded: number; duplicates: number }> {
+  if (input.events.length === 0) return { recorded: 0, duplicates: 0 };
+  await limitEventBatches(db, input.userId);
   const task = await db.task.findFirst({
     where: { id: input.taskId, projectId: input.projectId },
     select: {
@@ -85,8 +88,12 @@ export async function recordEvents(
         },
       );
   }
+  // A retried or replayed batch: events whose (user, clientEventId) is stored already are skipped
+  // by the unique index (ON CONFLICT DO NOTHING), so each is stored once however often it comes.
   const result = await db.interactionEvent.createMany({
+    skipDuplicates: true,
     data: input.events.map((e) => ({
+      clientEventId: e.clientEventId ?? null,
       projectId: input.projectId,
       taskId: input.taskId,
       imageId: task.imageId,
@@ -99,5 +106,5 @@ export async function recordEvents(
       clientTime: e.clientTime,
     })),
   });
-  return { recorded: result.count };
+  return { recorded: result.count, duplicates: input.events.length - result.count };
 }
