@@ -18,8 +18,9 @@ import {
   type ClickPrompt,
   type Mask,
 } from '@loupe/prompts';
-import type { ModelManifest } from '../contract';
-import { OnnxPredictor, type ImageInput } from '../inference/onnx-predictor';
+import { parseManifest, type ModelManifest } from '../contract';
+import { createNodePredictor, openModelDir } from '../inference/open-model-dir';
+import { disposeEmbedding, type ImageInput, type SamPredictor } from '../inference/sam-predictor';
 
 export interface EvalSample {
   image: ImageInput;
@@ -63,7 +64,7 @@ export interface EvalSummary {
 export interface EvaluateOptions {
   samples: EvalSample[];
   modelDir?: string;
-  predictor?: OnnxPredictor;
+  predictor?: SamPredictor;
   model?: { manifest: ModelManifest | unknown; encoder: Uint8Array; decoder: Uint8Array };
   maxClicks?: number;
   /** Skip components smaller than this many pixels (default 1: none skipped). */
@@ -79,9 +80,9 @@ export async function evaluateOnnxModel(
   const predictor =
     options.predictor ??
     (options.modelDir
-      ? await OnnxPredictor.load(options.modelDir)
+      ? await openModelDir(options.modelDir)
       : options.model
-        ? await OnnxPredictor.create(options.model)
+        ? await createNodePredictor({ ...options.model, manifest: parseManifest(options.model.manifest) })
         : null);
   if (!predictor)
     throw new Error(
@@ -99,11 +100,12 @@ export async function evaluateOnnxModel(
         const gt = components[k] as Mask;
         const box = maskBoundingBox(gt) as Box;
         const embedding = await predictor.embed(sample.image, box);
-        const first = await predictor.decode(embedding, box, []);
+        const first = await predictor.decode(embedding, { box });
         const predict = async (b: Box | null, clicks: ClickPrompt[]) =>
-          (clicks.length === 0 ? first : await predictor.decode(embedding, b, clicks))
+          (clicks.length === 0 ? first : await predictor.decode(embedding, { box: b, clicks }))
             .probabilities;
         const session = await runClickSession({ gt, box, predict, maxClicks, targetIou: 0.9 });
+        disposeEmbedding(embedding);
         const hd = hausdorff95(first.mask, gt);
         perObject.push({
           image: id,
