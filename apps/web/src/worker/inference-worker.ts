@@ -152,9 +152,7 @@ async function predict(request: Extract<WorkerRequest, { type: 'predict' }>): Pr
     const first: ClickPrompt | undefined = clicks[0];
     const cropBox: Box | null =
       box ??
-      (first
-        ? clickCropBox(first, img.width, img.height, manifest.crop.minCropSize * 2)
-        : null);
+      (first ? clickCropBox(first, img.width, img.height, manifest.crop.minCropSize * 2) : null);
     if (!cropBox) throw new Error('a prediction needs a box or at least one click');
     const cropKey = JSON.stringify(cropBox);
     let cached = embeddings.get(objectId);

@@ -82,7 +82,10 @@ export async function evaluateOnnxModel(
     (options.modelDir
       ? await openModelDir(options.modelDir)
       : options.model
-        ? await createNodePredictor({ ...options.model, manifest: parseManifest(options.model.manifest) })
+        ? await createNodePredictor({
+            ...options.model,
+            manifest: parseManifest(options.model.manifest),
+          })
         : null);
   if (!predictor)
     throw new Error(
