@@ -26,7 +26,6 @@ export {
 } from './inference/sam-predictor';
 export type {
   CropEmbedding,
-  DecodeRequest,
   DecoderOutput,
   ImageInput,
   OrtModule,

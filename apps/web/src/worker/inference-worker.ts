@@ -176,10 +176,11 @@ async function predict(request: Extract<WorkerRequest, { type: 'predict' }>): Pr
       embeddings.set(objectId, cached);
     }
     const td = performance.now();
-    const decoded = await model.predictor.decodeLogits((cached as CachedEmbedding).embedding, {
+    const decoded = await model.predictor.decodeLogits(
+      (cached as CachedEmbedding).embedding,
       box,
       clicks,
-    });
+    );
     const masks = pasteOutputMasks(decoded, manifest.maskThreshold);
     // As before the predictor moved to libs/model: pasting the masks counts as decoder time.
     const decoderMs = performance.now() - td;

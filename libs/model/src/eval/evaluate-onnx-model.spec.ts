@@ -29,7 +29,7 @@ describe('SamPredictor on a model directory and evaluateOnnxModel (tiny, untrain
     const image = { pixels: sample.image, width: 80, height: 80 };
     const box = { x0: 10, y0: 12, x1: 30, y1: 28 };
     const embedding = await predictor.embed(image, box);
-    const boxOnly = await predictor.decode(embedding, { box });
+    const boxOnly = await predictor.decode(embedding, box);
     expect(boxOnly.probabilities.length).toBe(80 * 80);
     expect(boxOnly.iouPredictions).toHaveLength(4);
     expect(boxOnly.lowResLogits).toHaveLength(4);
@@ -38,10 +38,7 @@ describe('SamPredictor on a model directory and evaluateOnnxModel (tiny, untrain
     );
     expect(pasteOutputProbabilities(boxOnly, 3)).toHaveLength(80 * 80);
     expect(() => pasteOutputProbabilities(boxOnly, 4)).toThrow(/output 4 does not exist/);
-    const clicked = await predictor.decode(embedding, {
-      box,
-      clicks: [{ x: 20, y: 20, positive: true }],
-    });
+    const clicked = await predictor.decode(embedding, box, [{ x: 20, y: 20, positive: true }]);
     expect(Array.from(clicked.probabilities)).not.toEqual(Array.from(boxOnly.probabilities));
     const again = await predictor.predict(image, box);
     expect(Array.from(again.probabilities)).toEqual(Array.from(boxOnly.probabilities));

@@ -20,7 +20,7 @@ import {
 } from '@loupe/prompts';
 import { parseManifest, type ModelManifest } from '../contract';
 import { createNodePredictor, openModelDir } from '../inference/open-model-dir';
-import { disposeEmbedding, type ImageInput, type SamPredictor } from '../inference/sam-predictor';
+import type { ImageInput, SamPredictor } from '../inference/sam-predictor';
 
 export interface EvalSample {
   image: ImageInput;
@@ -103,12 +103,11 @@ export async function evaluateOnnxModel(
         const gt = components[k] as Mask;
         const box = maskBoundingBox(gt) as Box;
         const embedding = await predictor.embed(sample.image, box);
-        const first = await predictor.decode(embedding, { box });
+        const first = await predictor.decode(embedding, box, []);
         const predict = async (b: Box | null, clicks: ClickPrompt[]) =>
-          (clicks.length === 0 ? first : await predictor.decode(embedding, { box: b, clicks }))
+          (clicks.length === 0 ? first : await predictor.decode(embedding, b, clicks))
             .probabilities;
         const session = await runClickSession({ gt, box, predict, maxClicks, targetIou: 0.9 });
-        disposeEmbedding(embedding);
         const hd = hausdorff95(first.mask, gt);
         perObject.push({
           image: id,

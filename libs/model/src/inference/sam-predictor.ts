@@ -57,13 +57,6 @@ export interface CropEmbedding {
   highResFeatures: OrtTensor;
 }
 
-/** The prompts of one decoder run. (SAM's previous-mask prompt will be a field here.) */
-export interface DecodeRequest {
-  /** Null for a click-started object (the crop came from the first click). */
-  box: Box | null;
-  clicks?: readonly ClickPrompt[];
-}
-
 /** The decoder's outputs over the crop, before anything is pasted to image pixels. */
 export interface DecoderOutput {
   crop: CropTransform;
@@ -332,13 +325,17 @@ export class SamPredictor {
     return { crop, imageWidth: width, imageHeight: height, ...enc };
   }
 
-  /** Decoder only: prompts on an existing crop embedding -> the outputs over the crop. */
-  async decodeLogits(embedding: CropEmbedding, request: DecodeRequest): Promise<DecoderOutput> {
-    const { coords, labels } = promptsToModelInputs(
-      request.box,
-      request.clicks ?? [],
-      embedding.crop,
-    );
+  /**
+   * Decoder only: box (null for a click-started object) + clicks on an existing crop embedding ->
+   * the outputs over the crop. Further prompts (SAM's previous mask) go in a trailing options
+   * argument, here and in decode().
+   */
+  async decodeLogits(
+    embedding: CropEmbedding,
+    box: Box | null,
+    clicks: readonly ClickPrompt[] = [],
+  ): Promise<DecoderOutput> {
+    const { coords, labels } = promptsToModelInputs(box, clicks, embedding.crop);
     const { masks, iouPredictions } = await this.runDecoder(embedding, coords, labels);
     const maskSize = this.manifest.maskSize;
     const plane = maskSize * maskSize;
@@ -356,8 +353,12 @@ export class SamPredictor {
   }
 
   /** decodeLogits() plus the single-mask output's full-resolution probabilities and mask. */
-  async decode(embedding: CropEmbedding, request: DecodeRequest): Promise<Prediction> {
-    const output = await this.decodeLogits(embedding, request);
+  async decode(
+    embedding: CropEmbedding,
+    box: Box | null,
+    clicks: readonly ClickPrompt[] = [],
+  ): Promise<Prediction> {
+    const output = await this.decodeLogits(embedding, box, clicks);
     const probabilities = pasteOutputProbabilities(output, 0);
     return {
       ...output,
@@ -374,7 +375,7 @@ export class SamPredictor {
   ): Promise<Prediction> {
     const embedding = await this.embed(image, box);
     try {
-      return await this.decode(embedding, { box, clicks });
+      return await this.decode(embedding, box, clicks);
     } finally {
       disposeEmbedding(embedding);
     }
@@ -387,7 +388,7 @@ export class SamPredictor {
     const box = { x0: side / 4, y0: side / 4, x1: (3 * side) / 4, y1: (3 * side) / 4 };
     const embedding = await this.embedLuminance(luminance, side, side, box);
     try {
-      await this.decodeLogits(embedding, { box });
+      await this.decodeLogits(embedding, box);
     } finally {
       disposeEmbedding(embedding);
     }
