@@ -23,6 +23,7 @@ export const authRouter = createTRPCRouter({
             accountAttempts: env.LOUPE_SIGNIN_ACCOUNT_ATTEMPTS,
             addressAttempts: env.LOUPE_SIGNIN_ADDRESS_ATTEMPTS,
             windowSeconds: env.LOUPE_SIGNIN_WINDOW_SECONDS,
+            baseDelaySeconds: 1,
             maxDelaySeconds: env.LOUPE_SIGNIN_MAX_DELAY_SECONDS,
           },
         },

@@ -4,7 +4,7 @@
  *
  * Every attempt is counted first, atomically in the database, so the calls of one batched tRPC
  * request count one by one. The first `free` attempts in a window go straight through; after that
- * the k-th extra attempt must wait 2^(k-1) s (capped) after the last one let through, and the
+ * the k-th extra attempt must wait base * 2^(k-1) s (capped) after the last one let through, and the
  * gate that enforces it is one database row per key, taken by one attempt at a time. A successful
  * sign-in clears the account's count and gives the address its attempt back.
  */
@@ -19,6 +19,8 @@ export interface SignInLimitPolicy {
   addressAttempts: number;
   /** How long an attempt counts (seconds). */
   windowSeconds: number;
+  /** Wait after the first extra attempt (seconds); it doubles with each further one. */
+  baseDelaySeconds: number;
   /** Longest delay between two attempts (seconds). */
   maxDelaySeconds: number;
 }
@@ -27,6 +29,7 @@ export const DEFAULT_SIGN_IN_LIMITS: SignInLimitPolicy = {
   accountAttempts: 5,
   addressAttempts: 30,
   windowSeconds: 3600,
+  baseDelaySeconds: 1,
   maxDelaySeconds: 900,
 };
 
@@ -85,7 +88,10 @@ export async function countSignInAttempt(
     const counted = await attempts.penalty(scope.key, 1);
     const extra = counted.consumedPoints - scope.free;
     if (extra <= 0) continue;
-    const delaySeconds = Math.min(2 ** (extra - 1), policy.maxDelaySeconds);
+    const delaySeconds = Math.min(
+      policy.baseDelaySeconds * 2 ** (extra - 1),
+      policy.maxDelaySeconds,
+    );
     try {
       await gate.consume(scope.key, 1, { customDuration: delaySeconds });
     } catch (refusal) {
