@@ -27,6 +27,12 @@ const envSchema = z.object({
   LOUPE_IMAGE_MAX_SIDE: z.coerce.number().int().positive().default(8192),
   LOUPE_IMAGE_MAX_PIXELS: z.coerce.number().int().positive().default(40_000_000),
   LOUPE_VOLUME_MAX_SLICES: z.coerce.number().int().positive().default(1024),
+  /** Voxel bytes one NIfTI volume may declare; a .nii.gz is never inflated past this. */
+  LOUPE_VOLUME_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1024 * 1024 * 1024),
   /** Demo password the seed gives its users (printed by `npm start`). */
   LOUPE_DEMO_PASSWORD: z.string().min(8).default('loupe-demo'),
   /** Sign-in limits: attempts per account / per client address in a window before delays start. */

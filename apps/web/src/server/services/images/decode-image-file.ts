@@ -47,7 +47,7 @@ export async function decodeImageFile(
     case 'application/x-nifti+gzip':
       return {
         mimeType: 'application/x-nifti',
-        items: decodeNifti(bytes, limits, options.fourD ? { fourD: options.fourD } : {}),
+        items: await decodeNifti(bytes, limits, options.fourD ? { fourD: options.fourD } : {}),
       };
     case null:
       throw new AppError(

@@ -16,9 +16,9 @@ function withHeader(edit: (view: DataView) => void): Uint8Array {
   return file;
 }
 
-const refusal = (bytes: Uint8Array) => {
+const refusal = async (bytes: Uint8Array) => {
   try {
-    decodeNifti(bytes, TEST_LIMITS);
+    await decodeNifti(bytes, TEST_LIMITS);
   } catch (error) {
     if (isAppError(error)) return error.message;
     throw error;
@@ -27,15 +27,15 @@ const refusal = (bytes: Uint8Array) => {
 };
 
 describe('decodeNifti', () => {
-  it('refuses CIFTI-2 and other non-image NIfTI, saying what they are', () => {
-    expect(refusal(withHeader((v) => v.setInt16(68, 3006, true)))).toMatch(
+  it('refuses CIFTI-2 and other non-image NIfTI, saying what they are', async () => {
+    expect(await refusal(withHeader((v) => v.setInt16(68, 3006, true)))).toMatch(
       /CIFTI-2 file \(NIfTI intent 3006\)/,
     );
-    expect(refusal(withHeader((v) => v.setInt16(68, 1007, true)))).toMatch(
+    expect(await refusal(withHeader((v) => v.setInt16(68, 1007, true)))).toMatch(
       /a vector field \(intent 1007\)/,
     );
     expect(
-      refusal(
+      await refusal(
         withHeader((v) => {
           v.setInt16(40, 5, true);
           v.setInt16(50, 3, true); // dim[5] = 3 components
@@ -44,8 +44,8 @@ describe('decodeNifti', () => {
     ).toMatch(/has 5 dimensions/);
   });
 
-  it('keeps int16 values exactly as a value mapping, with the pixdim affine when no qform/sform', () => {
-    const [volume] = decodeNifti(
+  it('keeps int16 values exactly as a value mapping, with the pixdim affine when no qform/sform', async () => {
+    const [volume] = await decodeNifti(
       withHeader(() => undefined),
       TEST_LIMITS,
     );
@@ -56,21 +56,24 @@ describe('decodeNifti', () => {
     expect(volume!.affine).toEqual([0.5, 0, 0, 0, 0, 0.5, 0, 0, 0, 0, 2, 0, 0, 0, 0, 1]);
   });
 
-  it('4-D: sequence mode needs one slice per time point', () => {
+  it('4-D: sequence mode needs one slice per time point', async () => {
     const file = withHeader((v) => {
       v.setInt16(40, 4, true);
       v.setInt16(46, 1, true); // z = 1
       v.setInt16(48, 2, true); // t = 2
     });
     expect(
-      decodeNifti(file, TEST_LIMITS, { fourD: 'sequence' }).map((v) => [v.volumeKind, v.depth]),
+      (await decodeNifti(file, TEST_LIMITS, { fourD: 'sequence' })).map((v) => [
+        v.volumeKind,
+        v.depth,
+      ]),
     ).toEqual([['SEQUENCE', 2]]);
     const deep = withHeader((v) => {
       v.setInt16(40, 4, true);
       v.setInt16(46, 1, true);
       v.setInt16(48, 2, true);
     });
-    expect(decodeNifti(deep, TEST_LIMITS).map((v) => [v.volumeKind, v.timeIndex])).toEqual([
+    expect((await decodeNifti(deep, TEST_LIMITS)).map((v) => [v.volumeKind, v.timeIndex])).toEqual([
       ['VOLUME', 0],
       ['VOLUME', 1],
     ]);

@@ -10,8 +10,13 @@
 import * as nifti from 'nifti-reader-js';
 import { AppError } from '../../errors/app-error';
 import { checkDimensions } from './check-dimensions';
+import { checkNiftiHeader, maxVolumeBytes, NIFTI_HEAD_BYTES } from './check-nifti-header';
 import type { DecodedVolume, ImageLimits } from './decoded-image';
+import { inflateCapped } from './inflate-capped';
 import { readNiftiGeometry } from './read-nifti-geometry';
+
+/** Room for the header and its extensions (vox_offset) on top of the voxel bytes. */
+const MAX_HEADER_AND_EXTENSIONS = 16 * 1024 * 1024;
 
 const T = nifti.NIFTI1;
 
@@ -39,12 +44,6 @@ function readVoxel(view: DataView, datatype: number, index: number, littleEndian
         `NIfTI datatype ${datatype} is not supported (integer or float scalars only).`,
       );
   }
-}
-
-/** The uncompressed size gzip records in its last 4 bytes (mod 2^32): checked before inflating. */
-function gzipDeclaredSize(bytes: Uint8Array): number {
-  if (bytes.length < 18) return 0;
-  return new DataView(bytes.buffer, bytes.byteOffset + bytes.length - 4, 4).getUint32(0, true);
 }
 
 export type FourDMode = 'series' | 'sequence';
@@ -81,38 +80,43 @@ function refuseNonImage(intent: number, dims: number[], extensionCodes: number[]
     );
 }
 
-export function decodeNifti(
+/**
+ * A .nii.gz is inflated off the request thread, its header checked on the first inflated bytes
+ * (too large -> refused before the rest is inflated), and never past the bytes the header needs.
+ */
+export async function decodeNifti(
   bytes: Uint8Array,
   limits: ImageLimits,
   options: { fourD?: FourDMode } = {},
-): DecodedVolume[] {
-  let buffer: ArrayBuffer = bytes.slice().buffer;
-  if (nifti.isCompressed(buffer)) {
-    const declared = gzipDeclaredSize(bytes);
-    const maxInflated = Math.min(2 ** 31, limits.maxPixels * limits.maxSlices * 2);
-    if (declared > maxInflated)
-      throw new AppError(
-        'TOO_LARGE',
-        `Compressed volume inflates to ${declared} bytes; the limit is ${maxInflated}.`,
-      );
-    try {
-      buffer = nifti.decompress(buffer) as ArrayBuffer;
-    } catch (error) {
-      throw new AppError(
-        'BAD_INPUT',
-        'This gzip file is damaged or is not a NIfTI volume.',
-        undefined,
-        { cause: error },
-      );
-    }
+): Promise<DecodedVolume[]> {
+  let buffer: ArrayBuffer;
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
+    const inflated = await inflateCapped(bytes, {
+      format: 'gzip',
+      cap: maxVolumeBytes(limits) + MAX_HEADER_AND_EXTENSIONS,
+      what: 'This gzip file',
+      headBytes: NIFTI_HEAD_BYTES,
+      inspect: (head) => checkNiftiHeader(head, limits),
+    });
+    // Whole-buffer views below need the bytes at offset 0 of their own buffer.
+    buffer =
+      inflated.bytes.byteOffset === 0 &&
+      inflated.bytes.byteLength === inflated.bytes.buffer.byteLength
+        ? (inflated.bytes.buffer as ArrayBuffer)
+        : inflated.bytes.slice().buffer;
+  } else {
+    checkNiftiHeader(bytes.subarray(0, NIFTI_HEAD_BYTES), limits);
+    buffer = bytes.slice().buffer;
   }
   if (!nifti.isNIFTI(buffer))
     throw new AppError('UNSUPPORTED_MEDIA', 'This gzip file does not contain a NIfTI volume.');
   let header: ReturnType<typeof nifti.readHeader>;
-  let image: ArrayBuffer;
+  let image: DataView;
   try {
     header = nifti.readHeader(buffer);
-    image = nifti.readImage(header, buffer);
+    // A view, not nifti.readImage's copy: the voxel data is read once, in place.
+    const start = Math.floor(header.vox_offset);
+    image = new DataView(buffer, start, Math.max(0, buffer.byteLength - start));
   } catch (error) {
     throw new AppError(
       'BAD_INPUT',
@@ -168,7 +172,7 @@ export function decodeNifti(
       'BAD_INPUT',
       `NIfTI image data is truncated (${image.byteLength} bytes for ${x}x${y}x${z}${t > 1 ? `x${t}` : ''}).`,
     );
-  const view = new DataView(image);
+  const view = image;
   const geometry = readNiftiGeometry(buffer, header);
   // scl_slope 0 means "no scaling" (nifti1.h).
   const sclSlope =

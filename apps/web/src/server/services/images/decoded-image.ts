@@ -90,4 +90,6 @@ export interface ImageLimits {
   maxSide: number;
   maxPixels: number;
   maxSlices: number;
+  /** Voxel bytes one NIfTI volume may declare (and so inflate to); see maxVolumeBytes. */
+  maxVolumeBytes?: number;
 }

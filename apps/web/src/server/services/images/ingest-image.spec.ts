@@ -3,6 +3,7 @@
  * and bit depth (16-bit values survive), volumes become ordered slices with one task each, and
  * refused files leave no rows behind.
  */
+import { gzipSync } from 'node:zlib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dicom16, nifti16, pngHeaderOnly, tiff16 } from '../../testing/medical-formats';
@@ -171,5 +172,16 @@ describe('ingestImage', () => {
     const dup = await refused('again.png', await testPng(40, 30, 1));
     expect(dup.code).toBe('CONFLICT');
     expect(dup.message).toMatch(/already in the project/);
+  });
+
+  it('refuses a 2 GiB .nii.gz bomb from its header, storing nothing', async () => {
+    // A NIfTI header declaring 2000x2000x64 int16, then 2 GiB of zeros in ~2 MB of gzip.
+    const head = nifti16(2000, 2000, 64, new Int16Array(0)).subarray(0, 352);
+    const zeros = gzipSync(Buffer.alloc(16 * 1024 * 1024), { level: 9 });
+    const bomb = new Uint8Array(Buffer.concat([gzipSync(head), ...Array(128).fill(zeros)]));
+    expect(bomb.length).toBeLessThan(TEST_LIMITS.maxBytes);
+    const error = await refused('bomb.nii.gz', bomb, { ...TEST_LIMITS, maxVolumeBytes: 64 << 20 });
+    expect(error.code).toBe('TOO_LARGE');
+    expect(error.message).toMatch(/NIfTI header declares 2000x2000x64 voxels/);
   });
 });

@@ -163,7 +163,7 @@ export async function ingestUpload(
   const outcomes: UploadOutcome[] = [];
   let files: UploadFile[];
   try {
-    files = expandUpload(input.files, limits);
+    files = await expandUpload(input.files, limits);
   } catch (error) {
     return {
       outcomes: [

@@ -9,5 +9,6 @@ export function uploadLimits(): ImageLimits & { maxBatchBytes: number } {
     maxSide: env.LOUPE_IMAGE_MAX_SIDE,
     maxPixels: env.LOUPE_IMAGE_MAX_PIXELS,
     maxSlices: env.LOUPE_VOLUME_MAX_SLICES,
+    maxVolumeBytes: env.LOUPE_VOLUME_MAX_BYTES,
   };
 }

@@ -43,9 +43,29 @@ export function guessBareTransferSyntax(bytes: Uint8Array): string | null {
   return null;
 }
 
+/**
+ * Most bytes a deflated data set may inflate to. dicom-parser's hook is synchronous, so the cap
+ * (zlib stops at it) is what bounds the memory and time a deflate bomb costs.
+ */
+export const DEFLATED_MAX_BYTES = 1024 * 1024 * 1024;
+
 /** dicom-parser's inflater hook: the deflated part follows the meta header, raw deflate. */
 function inflate(byteArray: Uint8Array, position: number): Uint8Array {
-  const inflated = inflateRawSync(byteArray.subarray(position));
+  let inflated: Buffer;
+  try {
+    inflated = inflateRawSync(byteArray.subarray(position), {
+      maxOutputLength: DEFLATED_MAX_BYTES,
+    });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
+      throw new AppError(
+        'TOO_LARGE',
+        `The deflated DICOM data set inflates to more than ${DEFLATED_MAX_BYTES} bytes, the limit.`,
+        undefined,
+        { cause: error },
+      );
+    throw error;
+  }
   const out = new Uint8Array(position + inflated.length);
   out.set(byteArray.subarray(0, position));
   out.set(inflated, position);
@@ -82,6 +102,7 @@ export function readDicomDataset(bytes: Uint8Array): DicomDataset {
       inflater: inflate,
     } as dicomParser.ParseDicomOptions);
   } catch (error) {
+    if (error instanceof AppError) throw error;
     throw new AppError(
       'BAD_INPUT',
       `Not a readable DICOM file: ${explainParserError(error)}.`,

@@ -16,6 +16,7 @@ import { ingestImage } from '../../../../../server/services/images/ingest-image'
 import { ingestUpload } from '../../../../../server/services/images/ingest-upload';
 import { isZip } from '../../../../../server/services/images/sniff-image-type';
 import { uploadLimits } from '../../../../../server/services/images/upload-limits';
+import { readCappedForm } from '../../../../../server/http/read-capped-form';
 import { storableParams } from '../../../../../server/http/storable-params';
 
 export const dynamic = 'force-dynamic';
@@ -27,21 +28,12 @@ export async function POST(req: Request, { params }: { params: Promise<{ project
   try {
     const { projectId } = await storableParams(params);
     await requireProjectRole(req, projectId, 'ADMIN');
-    const declared = Number(req.headers.get('content-length') ?? '0');
-    // Multipart overhead is small; refuse obviously oversized bodies before reading them.
-    if (declared > env.LOUPE_UPLOAD_BATCH_MAX_BYTES + 64 * 1024)
-      throw new AppError(
-        'TOO_LARGE',
-        `Upload is ${declared} bytes; the limit is ${env.LOUPE_UPLOAD_BATCH_MAX_BYTES} per request.`,
-      );
-    let form: FormData;
-    try {
-      form = await req.formData();
-    } catch (error) {
-      throw new AppError('BAD_INPUT', 'Expected a multipart form with a "file" field.', undefined, {
-        cause: error,
-      });
-    }
+    // Multipart overhead is small; the cap is counted as the body arrives, Content-Length or not.
+    const form = await readCappedForm(
+      req,
+      env.LOUPE_UPLOAD_BATCH_MAX_BYTES + 64 * 1024,
+      `${env.LOUPE_UPLOAD_BATCH_MAX_BYTES} bytes per request`,
+    );
     const files = form.getAll('file').filter((f): f is File => f instanceof File);
     if (files.length === 0)
       throw new AppError('BAD_INPUT', 'Expected a multipart form with a "file" field.');

@@ -1,0 +1,97 @@
+/**
+ * Upload bodies are capped while they stream: a chunked body (no Content-Length) over the cap is
+ * refused with TOO_LARGE once the cap is passed, not after the whole body has been read.
+ */
+import { describe, expect, it } from 'vitest';
+import { isAppError } from '../errors/app-error';
+import { readCappedForm } from './read-capped-form';
+
+const BOUNDARY = 'loupe-test-boundary';
+const encoder = new TextEncoder();
+
+/** A multipart body of one "file" part of `size` bytes, sent in 64 KiB chunks; counts pulls. */
+function chunkedUpload(size: number) {
+  const head = encoder.encode(
+    `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="big.nii"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+  );
+  const tail = encoder.encode(`\r\n--${BOUNDARY}--\r\n`);
+  const chunk = new Uint8Array(64 * 1024).fill(1);
+  let sent = 0;
+  let stage: 'head' | 'body' | 'tail' | 'done' = 'head';
+  const stats = { bytesPulled: 0 };
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      let next: Uint8Array | null = null;
+      if (stage === 'head') {
+        next = head;
+        stage = 'body';
+      } else if (stage === 'body') {
+        next = chunk.subarray(0, Math.min(chunk.length, size - sent));
+        sent += next.length;
+        if (sent >= size) stage = 'tail';
+      } else if (stage === 'tail') {
+        next = tail;
+        stage = 'done';
+      }
+      if (next) {
+        stats.bytesPulled += next.length;
+        controller.enqueue(next);
+      } else controller.close();
+    },
+  });
+  const request = new Request('http://localhost/api/projects/p/images', {
+    method: 'POST',
+    headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+    body,
+    duplex: 'half',
+  } as RequestInit & { duplex: 'half' });
+  return { request, stats };
+}
+
+describe('readCappedForm', () => {
+  it('reads a chunked body under the cap', async () => {
+    const { request } = chunkedUpload(200_000);
+    expect(request.headers.get('content-length')).toBeNull();
+    const form = await readCappedForm(request, 1024 * 1024, '1 MiB');
+    const file = form.get('file') as File;
+    expect(file.size).toBe(200_000);
+  });
+
+  it('refuses a chunked body over the cap as it streams, without reading the rest', async () => {
+    const { request, stats } = chunkedUpload(300 * 1024 * 1024);
+    const error = await readCappedForm(request, 1024 * 1024, '1048576 bytes per request').then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(isAppError(error) && error.code).toBe('TOO_LARGE');
+    expect((error as Error).message).toBe(
+      'Upload is over 1048576 bytes; the limit is 1048576 bytes per request. Nothing was stored.',
+    );
+    // Stream buffering may pull a few chunks ahead, never the 300 MB.
+    expect(stats.bytesPulled).toBeLessThan(2 * 1024 * 1024);
+  });
+
+  it('refuses a declared Content-Length over the cap before reading anything', async () => {
+    const { request } = chunkedUpload(10);
+    const declared = new Request(request, {
+      headers: {
+        'content-type': request.headers.get('content-type')!,
+        'content-length': String(5 * 1024 * 1024),
+      },
+    });
+    await expect(readCappedForm(declared, 1024 * 1024, '1 MiB')).rejects.toThrow(
+      'Upload is 5242880 bytes; the limit is 1 MiB. Nothing was stored.',
+    );
+    expect(declared.bodyUsed).toBe(false);
+  });
+
+  it('a body that is not multipart is bad input', async () => {
+    const request = new Request('http://localhost/x', {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: 'hello',
+    });
+    const error = await readCappedForm(request, 1024, '1 KiB').catch((e: unknown) => e);
+    expect(isAppError(error) && error.code).toBe('BAD_INPUT');
+  });
+});
