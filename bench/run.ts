@@ -50,6 +50,7 @@ export const PARTS = [
   'speed',
   'dashboard',
   'queue',
+  'scale',
 ] as const;
 export type PartName = (typeof PARTS)[number];
 

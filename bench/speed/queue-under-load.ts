@@ -90,7 +90,7 @@ async function annotate(
   thinkMs: (k: number) => number,
   out: AnnotatorTimings,
 ): Promise<void> {
-  let ahead: { taskId: string; image: Promise<ArrayBuffer> } | null = null;
+  let ahead = null as { taskId: string; image: Promise<ArrayBuffer> } | null;
   for (let k = 0; k < rounds; k++) {
     try {
       let t0 = performance.now();
@@ -107,7 +107,7 @@ async function annotate(
         out.imageFetchMs.push(performance.now() - t0);
       }
       t0 = performance.now();
-      const next = await session.mutation<TaskView | null>('queue.next', {
+      const next: TaskView | null = await session.mutation<TaskView | null>('queue.next', {
         projectId,
         excludeTaskId: view.id,
       });
