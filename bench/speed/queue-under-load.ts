@@ -82,7 +82,11 @@ interface AnnotatorTimings {
   failures: string[];
 }
 
-/** One annotator's loop, as the annotate page drives the server (lease-ahead included). */
+/**
+ * One annotator's loop, as the annotate page drives the server (lease-ahead included): think
+ * (annotating the image on screen; before the first lease, arriving at work, so 50 people do not
+ * all click at the same instant), save and submit it, then "next image".
+ */
 async function annotate(
   session: TrpcSession,
   projectId: string,
@@ -91,13 +95,35 @@ async function annotate(
   out: AnnotatorTimings,
 ): Promise<void> {
   let ahead = null as { taskId: string; image: Promise<ArrayBuffer> } | null;
+  let current = null as TaskView | null;
+  const finish = async (view: TaskView, k: number) => {
+    const saved = await session.mutation<{ revision: number }>('annotations.save', {
+      projectId,
+      taskId: view.id,
+      objectId: 'obj-1',
+      expectedRevision: view.revision,
+      finalRle: maskBase64(view.image.width, view.image.height, k),
+      clicks: 1,
+      brushStrokes: 0,
+      activeSeconds: 10,
+    });
+    await session.mutation('tasks.submit', {
+      projectId,
+      taskId: view.id,
+      expectedRevision: saved.revision,
+    });
+  };
   for (let k = 0; k < rounds; k++) {
     try {
+      await new Promise((resolve) => setTimeout(resolve, thinkMs(k)));
+      if (current) await finish(current, k);
+      current = null;
       let t0 = performance.now();
       const view = await session.mutation<TaskView | null>('queue.next', { projectId });
       out.nextMs.push(performance.now() - t0);
       if (!view) return;
       out.tasks.push(view.id);
+      current = view;
       if (ahead?.taskId === view.id) {
         await ahead.image;
         out.prefetchHits++;
@@ -118,26 +144,16 @@ async function annotate(
             image: session.get(`/api/images/${next.image.id}/raw`).then((r) => r.arrayBuffer()),
           }
         : null;
-      await new Promise((resolve) => setTimeout(resolve, thinkMs(k)));
-      const saved = await session.mutation<{ revision: number }>('annotations.save', {
-        projectId,
-        taskId: view.id,
-        objectId: 'obj-1',
-        expectedRevision: view.revision,
-        finalRle: maskBase64(view.image.width, view.image.height, k),
-        clicks: 1,
-        brushStrokes: 0,
-        activeSeconds: 10,
-      });
-      await session.mutation('tasks.submit', {
-        projectId,
-        taskId: view.id,
-        expectedRevision: saved.revision,
-      });
     } catch (error) {
       if (out.failures.length < 3)
         out.failures.push(error instanceof Error ? error.message : String(error));
     }
+  }
+  try {
+    if (current) await finish(current, rounds);
+  } catch (error) {
+    if (out.failures.length < 3)
+      out.failures.push(error instanceof Error ? error.message : String(error));
   }
 }
 

@@ -113,29 +113,32 @@ export function useTaskSession(options: TaskSessionOptions) {
     return fetchRawImage(imageId);
   }, []);
 
-  const load = useCallback(async (view: TaskView | null) => {
-    setImage(null);
-    setImageReady(false);
-    setLeaseLost(false);
-    if (!view) {
-      setTask(null);
-      setQueueEmpty(true);
-      return;
-    }
-    setQueueEmpty(false);
-    setTask(view);
-    revisionRef.current = view.revision;
-    publishTaskOpening(view.id, view.image.id);
-    const loaded: LoadedImage = { id: view.image.id, ...(await fetchImage(view.image.id)) };
-    setImage(loaded);
-    const opened = { view, image: loaded };
-    await callbacks.current.prepare(opened);
-    setImageReady(true);
-    publishImageReady();
-    openedAtRef.current = Date.now();
-    callbacks.current.onReady(opened);
-    leaseAhead(view.id);
-  }, [fetchImage, leaseAhead]);
+  const load = useCallback(
+    async (view: TaskView | null) => {
+      setImage(null);
+      setImageReady(false);
+      setLeaseLost(false);
+      if (!view) {
+        setTask(null);
+        setQueueEmpty(true);
+        return;
+      }
+      setQueueEmpty(false);
+      setTask(view);
+      revisionRef.current = view.revision;
+      publishTaskOpening(view.id, view.image.id);
+      const loaded: LoadedImage = { id: view.image.id, ...(await fetchImage(view.image.id)) };
+      setImage(loaded);
+      const opened = { view, image: loaded };
+      await callbacks.current.prepare(opened);
+      setImageReady(true);
+      publishImageReady();
+      openedAtRef.current = Date.now();
+      callbacks.current.onReady(opened);
+      leaseAhead(view.id);
+    },
+    [fetchImage, leaseAhead],
+  );
 
   const next = useMutation(trpc.queue.next.mutationOptions());
   const open = useMutation(trpc.queue.open.mutationOptions());
