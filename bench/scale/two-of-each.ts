@@ -104,29 +104,38 @@ interface TaskView {
   image: { width: number; height: number };
 }
 
-/** Every session leases a task through its server, then saves `saves` masks back to back. */
+/**
+ * Every session leases a task through its server (all at once), saves `saves` masks back to back,
+ * then submits it, so the next burst leases new tasks. `leased`: [task, annotator] per lease.
+ */
 async function saveBurst(
   sessions: TrpcSession[],
   projectId: string,
   saves: number,
   tag: string,
-): Promise<{ savesPerSecond: number; saved: number; failed: number; leased: string[] }> {
-  const leased: string[] = [];
+): Promise<{
+  savesPerSecond: number;
+  saved: number;
+  failed: number;
+  leased: Array<[string, number]>;
+}> {
+  const leased: Array<[string, number]> = [];
   const views = await Promise.all(
-    sessions.map(async (session) => {
+    sessions.map(async (session, a) => {
       const view = await session.mutation<TaskView | null>('queue.next', { projectId });
       if (!view) throw new Error('queue.next returned no task: the seed made too few images');
-      leased.push(view.id);
+      leased.push([view.id, a]);
       return view;
     }),
   );
+  const revisions = views.map((view) => view.revision);
   let saved = 0;
   let failed = 0;
   const started = performance.now();
   await Promise.all(
     sessions.map(async (session, a) => {
       const view = views[a] as TaskView;
-      let revision = view.revision;
+      let revision = revisions[a] as number;
       for (let k = 0; k < saves; k++) {
         try {
           const result = await session.mutation<{ revision: number }>('annotations.save', {
@@ -144,9 +153,19 @@ async function saveBurst(
           failed++;
         }
       }
+      revisions[a] = revision;
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+  await Promise.all(
+    sessions.map((session, a) =>
+      session.mutation('tasks.submit', {
+        projectId,
+        taskId: (views[a] as TaskView).id,
+        expectedRevision: revisions[a],
+      }),
+    ),
+  );
   return { savesPerSecond: round1(saved / seconds), saved, failed, leased };
 }
 
@@ -166,8 +185,10 @@ async function runJobs(
   const started = performance.now();
   const ids: string[] = [];
   for (let i = 0; i < count; i++) {
+    // In blocks (A, A, B, B): two workers then both meet jobs of both projects.
+    const block = Math.floor((i * projects.length) / count);
     const job = await enqueueJob(db, {
-      projectId: projects[i % projects.length] as string,
+      projectId: projects[block] as string,
       type: 'score',
       payload: {},
     });
@@ -203,7 +224,10 @@ async function newModelDir(): Promise<string> {
   return dir;
 }
 
-export async function measureTwoOfEach(options: ScaleOptions): Promise<Record<string, unknown>> {
+export async function measureTwoOfEach(
+  options: ScaleOptions,
+  log: (line: string) => void = console.log,
+): Promise<Record<string, unknown>> {
   const database = await createTestDatabaseOn('postgres', { poolSize: 1 });
   const dataDir = await mkdtemp(join(tmpdir(), 'loupe-bench-scale-'));
   const db = createDb(database.url, { poolSize: 4 });
@@ -247,6 +271,7 @@ export async function measureTwoOfEach(options: ScaleOptions): Promise<Record<st
     // Only the jobs the bench queues: the policy must not start training rounds meanwhile.
     await db.project.updateMany({ data: { autoTrain: false } });
 
+    log('[bench] scale: seeded three projects; starting two web servers');
     for (let i = 0; i < 2; i++) servers.push(await startWebApp({ env }));
     const sessions = await Promise.all(
       a.users.map(async (user) => {
@@ -259,11 +284,15 @@ export async function measureTwoOfEach(options: ScaleOptions): Promise<Record<st
     const spread = sessions.map((session, i) =>
       i % 2 === 0 ? session : session.at((servers[1] as RunningWebApp).url),
     );
+    log(`[bench] scale: ${sessions.length} annotators saving through one server, then both`);
     const oneServer = await saveBurst(sessions, a.projectId, options.savesPerAnnotator, 'one');
     const twoServers = await saveBurst(spread, a.projectId, options.savesPerAnnotator, 'two');
     const leased = [...oneServer.leased, ...twoServers.leased];
+    const holders = new Map<string, Set<number>>();
+    for (const [taskId, annotator] of leased)
+      holders.set(taskId, (holders.get(taskId) ?? new Set()).add(annotator));
     const tasks = await db.task.findMany({
-      where: { id: { in: leased } },
+      where: { id: { in: [...holders.keys()] } },
       select: { id: true, revision: true, _count: { select: { annotations: true } } },
     });
     const savesStored = await db.annotation.count({ where: { projectId: a.projectId } });
@@ -273,7 +302,7 @@ export async function measureTwoOfEach(options: ScaleOptions): Promise<Record<st
       oneServer: { savesPerSecond: oneServer.savesPerSecond, failed: oneServer.failed },
       twoServers: { savesPerSecond: twoServers.savesPerSecond, failed: twoServers.failed },
       speedup: round1((twoServers.savesPerSecond / oneServer.savesPerSecond) * 100) / 100,
-      tasksLeasedTwice: leased.length - new Set(leased).size,
+      tasksLeasedTwice: [...holders.values()].filter((h) => h.size > 1).length,
       savesStored,
       savesSucceeded: oneServer.saved + twoServers.saved,
       tasksWhoseRevisionIsNotTheirSaveCount: tasks.filter(
@@ -283,6 +312,7 @@ export async function measureTwoOfEach(options: ScaleOptions): Promise<Record<st
 
     // Trainers: one, then a second beside it, on the same queue.
     const trainerEnv = { ...env, TRAINER_POLL_INTERVAL_MS: '300', TRAINER_CONFIG: 'tiny' };
+    log(`[bench] scale: ${options.jobsPerPhase} score jobs with one trainer`);
     trainers.push(startTrainer('scale-trainer-1', trainerEnv));
     // Whatever the policy queued at start-up (scoring after the starters' promotion) runs first.
     await waitUntil(
@@ -293,21 +323,27 @@ export async function measureTwoOfEach(options: ScaleOptions): Promise<Record<st
           : null,
       300_000,
     );
+    // One job untimed first: a worker's first job pays its start-up (model runtime, files).
+    await runJobs(db, jobProjects.slice(0, 1), 1, 300_000);
     const oneTrainer = await runJobs(db, jobProjects, options.jobsPerPhase, 600_000);
+    log(`[bench] scale: ${options.jobsPerPhase} score jobs with two trainers`);
     trainers.push(startTrainer('scale-trainer-2', trainerEnv));
     await waitUntil(
       'the second trainer to start',
       () => (trainers[1]!.output.some((line) => line.includes('started')) ? true : null),
       120_000,
     );
+    // Two untimed jobs side by side, so the second worker is warm too.
+    await runJobs(db, jobProjects, 2, 300_000);
     const twoTrainers = await runJobs(db, jobProjects, options.jobsPerPhase, 600_000);
     const claims = trainers.map(claimsIn);
     const mine = [...oneTrainer.ids, ...twoTrainers.ids];
+    const allJobs = await db.job.findMany({ select: { id: true, projectId: true } });
     const jobRows = await db.job.findMany({
       where: { id: { in: mine } },
       select: { id: true, projectId: true, status: true, attempts: true },
     });
-    const projectOf = new Map(jobRows.map((j) => [j.id, j.projectId]));
+    const projectOf = new Map(allJobs.map((j) => [j.id, j.projectId]));
     const both = claims[0]!.filter((id) => claims[1]!.includes(id));
     const jobs = {
       kind: 'score',
@@ -327,6 +363,10 @@ export async function measureTwoOfEach(options: ScaleOptions): Promise<Record<st
               .size,
         ),
       },
+      /** Over the whole run (warm-ups included): jobs each trainer ran, per project. */
+      jobsByTrainerAndProject: claims.map((ids) =>
+        jobProjects.map((projectId) => ids.filter((id) => projectOf.get(id) === projectId).length),
+      ),
       speedup: round1((oneTrainer.seconds / twoTrainers.seconds) * 100) / 100,
       jobsClaimedByBoth: both.length,
       jobsNotSucceeded: jobRows.filter((j) => j.status !== 'SUCCEEDED').length,
@@ -334,6 +374,7 @@ export async function measureTwoOfEach(options: ScaleOptions): Promise<Record<st
     };
 
     // Hot swap: a page on each server, a promotion by the trainer CLI (its own process).
+    log('[bench] scale: a page on each server; promoting a new version with the trainer CLI');
     for (const server of servers) {
       const page = new SubscribedBrowser(sessions[0]!.at(server.url), a.projectId);
       await page.open();
