@@ -301,7 +301,7 @@ export async function measureTwoOfEach(
       savesPerAnnotator: options.savesPerAnnotator,
       oneServer: { savesPerSecond: oneServer.savesPerSecond, failed: oneServer.failed },
       twoServers: { savesPerSecond: twoServers.savesPerSecond, failed: twoServers.failed },
-      speedup: round1((twoServers.savesPerSecond / oneServer.savesPerSecond) * 100) / 100,
+      speedup: Math.round((twoServers.savesPerSecond / oneServer.savesPerSecond) * 100) / 100,
       tasksLeasedTwice: [...holders.values()].filter((h) => h.size > 1).length,
       savesStored,
       savesSucceeded: oneServer.saved + twoServers.saved,
@@ -367,7 +367,7 @@ export async function measureTwoOfEach(
       jobsByTrainerAndProject: claims.map((ids) =>
         jobProjects.map((projectId) => ids.filter((id) => projectOf.get(id) === projectId).length),
       ),
-      speedup: round1((oneTrainer.seconds / twoTrainers.seconds) * 100) / 100,
+      speedup: Math.round((oneTrainer.seconds / twoTrainers.seconds) * 100) / 100,
       jobsClaimedByBoth: both.length,
       jobsNotSucceeded: jobRows.filter((j) => j.status !== 'SUCCEEDED').length,
       jobsRetried: jobRows.filter((j) => j.attempts !== 1).length,
