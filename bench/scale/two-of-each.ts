@@ -305,8 +305,9 @@ export async function measureTwoOfEach(
       tasksLeasedTwice: [...holders.values()].filter((h) => h.size > 1).length,
       savesStored,
       savesSucceeded: oneServer.saved + twoServers.saved,
+      // Every save and the submit bump a task's revision once: revision = saves + 1.
       tasksWhoseRevisionIsNotTheirSaveCount: tasks.filter(
-        (t) => t.revision !== t._count.annotations,
+        (t) => t.revision !== t._count.annotations + 1,
       ).length,
     };
 
