@@ -23,6 +23,19 @@ export function at(result: unknown, path: string): number | undefined {
   return typeof node === 'number' && Number.isFinite(node) ? node : undefined;
 }
 
+/** p50 at the largest queue over p50 at the smallest, from statement.<db>.queue<N>.current. */
+function leaseGrowth(result: unknown, database: string): number | undefined {
+  const statement = (result as { statement?: Record<string, unknown> } | undefined)?.statement;
+  const sizes = statement?.[database];
+  if (!sizes || typeof sizes !== 'object') return undefined;
+  const keys = Object.keys(sizes)
+    .filter((k) => /^queue\d+$/.test(k))
+    .sort((a, b) => Number(a.slice(5)) - Number(b.slice(5)));
+  const small = at(sizes, `${keys[0]}.current.p50`);
+  const large = at(sizes, `${keys[keys.length - 1]}.current.p50`);
+  return keys.length >= 2 && small && large !== undefined ? large / small : undefined;
+}
+
 function sum(...values: Array<number | undefined>): number | undefined {
   return values.every((v) => v !== undefined)
     ? values.reduce<number>((a, v) => a + (v as number), 0)
@@ -245,6 +258,53 @@ export const TARGETS: Target[] = [
     read: (r) => at(r, 'loadMs.p50'),
     comparator: '<',
     value: 500,
+    unit: 'ms',
+  },
+  {
+    part: 'queue',
+    label: 'queue.next p99, 50 annotators working, real Postgres',
+    issue: '#18',
+    read: (r) => at(r, 'postgres.next.p99'),
+    comparator: '<=',
+    value: 100,
+    unit: 'ms',
+  },
+  {
+    part: 'queue',
+    label: 'queue.next p99, 50 annotators working, embedded database',
+    issue: '#18',
+    read: (r) => at(r, 'embedded.next.p99'),
+    comparator: '<=',
+    value: 250,
+    unit: 'ms',
+  },
+  {
+    part: 'queue',
+    label: 'lease statement p50, largest queue / smallest, Postgres',
+    issue: '#18',
+    read: (r) => leaseGrowth(r, 'postgres'),
+    comparator: '<=',
+    value: 2,
+    unit: 'x',
+  },
+  {
+    part: 'queue',
+    label: 'lease statement p50, largest queue / smallest, embedded',
+    issue: '#18',
+    read: (r) => leaseGrowth(r, 'embedded'),
+    comparator: '<=',
+    value: 2,
+    unit: 'x',
+  },
+  {
+    part: 'dashboard',
+    label: 'dashboard data with 100,000 events, embedded database p50',
+    issue: '#18',
+    read: (r) =>
+      at(r, 'embedded.loadMs.p50') ??
+      (r['database'] === 'embedded' ? at(r, 'loadMs.p50') : undefined),
+    comparator: '<=',
+    value: 300,
     unit: 'ms',
   },
 ];

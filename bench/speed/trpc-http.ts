@@ -20,6 +20,13 @@ export class TrpcSession {
 
   constructor(private readonly baseUrl: string) {}
 
+  /** The same signed-in session (its cookie) against another server of the same deployment. */
+  at(baseUrl: string): TrpcSession {
+    const other = new TrpcSession(baseUrl);
+    other.cookie = this.cookie;
+    return other;
+  }
+
   async mutation<T>(path: string, input: unknown): Promise<T> {
     const response = await fetch(`${this.baseUrl}/api/trpc/${path}`, {
       method: 'POST',

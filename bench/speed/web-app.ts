@@ -9,6 +9,8 @@ export interface RunningWebApp {
   url: string;
   /** The server log's last lines. */
   output(): string;
+  /** The server process (for its resident memory). */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -34,6 +36,7 @@ export async function startWebApp(options: {
   return {
     url: server.url,
     output: () => server.output().split('\n').filter(Boolean).slice(-60).join('\n'),
+    pid: server.pid,
     stop: () => server.stop(),
   };
 }

@@ -160,6 +160,26 @@ describe.skipIf(!e2e)('annotate in the browser', () => {
     );
     // The newest upload has the highest priority (seeded images are queued below it).
     expect(await page.locator('[data-testid=image-name]').innerText()).toBe('lesion.png');
+    // Lease-ahead: the task after this one is leased (and its image fetched) while this one is
+    // annotated, and the user holds exactly these two.
+    const me = await db.user.findUniqueOrThrow({
+      where: { email: 'admin@loupe.local' },
+      select: { id: true },
+    });
+    await expect
+      .poll(
+        () =>
+          db.task.count({
+            where: {
+              projectId: env.projectId,
+              status: 'IN_PROGRESS',
+              leaseHolderId: me.id,
+              leaseExpiresAt: { gt: new Date() },
+            },
+          }),
+        { timeout: 30_000 },
+      )
+      .toBe(2);
     const start = await imageToPage(page, 88, 72, 200);
     const end = await imageToPage(page, 134, 118, 200);
     await page.mouse.move(start.x, start.y);

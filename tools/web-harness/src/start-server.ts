@@ -7,6 +7,8 @@ export interface RunningServer {
   url: string;
   /** Everything the server printed (stdout and stderr). */
   output: () => string;
+  /** The `next start` process (its resident memory is a benchmark figure). */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -67,5 +69,5 @@ export async function startServer(
     }
     await new Promise((r) => setTimeout(r, 300));
   }
-  return { url, output: () => output, stop };
+  return { url, output: () => output, pid: child.pid, stop };
 }

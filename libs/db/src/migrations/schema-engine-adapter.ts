@@ -54,9 +54,39 @@ function markCharColumns(result: SqlResultSet): SqlResultSet {
   return result;
 }
 
+/** What PrismaPg's adapter holds: its pg pool and the error converter the engine understands. */
+interface PgAdapterInternals {
+  client?: { query(text: string): Promise<unknown> };
+  onError?(error: unknown): never;
+}
+
+/*
+ * @prisma/adapter-pg 7.10's executeScript splits a migration script on every ";" and runs the
+ * pieces one by one, which breaks any function or trigger body ($$ ... ; ... $$). Prisma's native
+ * engine sends the script whole; so do we: one simple-protocol query, which Postgres (and PGlite
+ * over its socket) runs as a multi-statement batch.
+ */
+function executeScriptWhole(target: object): ((script: string) => Promise<void>) | null {
+  const internals = target as PgAdapterInternals;
+  const client = internals.client;
+  if (!client || typeof client.query !== 'function') return null;
+  return async (script: string) => {
+    try {
+      await client.query(script);
+    } catch (error) {
+      if (internals.onError) internals.onError.call(target, error);
+      throw error;
+    }
+  };
+}
+
 function withCharColumns<T extends SqlDriverAdapter | Transaction>(queryable: T): T {
   return new Proxy(queryable, {
     get(target, property, receiver) {
+      if (property === 'executeScript') {
+        const whole = executeScriptWhole(target);
+        if (whole) return whole;
+      }
       if (property === 'queryRaw') {
         return async (query: SqlQuery) => markCharColumns(await target.queryRaw(query));
       }

@@ -93,6 +93,70 @@ describe.each(kinds)('leases and saves on %s', (kind) => {
     expect(first?.id).toBe(leased[0]?.id); // the caller's own live lease comes back first
   });
 
+  it('50 annotators working one queue at once: every task is served exactly once, never to two', async () => {
+    // Many equal priorities, so ties (createdAt, id) are exercised as well as the order.
+    const priorities = Array.from({ length: 150 }, (_, i) => (i % 3 === 0 ? 0 : (i % 7) / 7));
+    const { projectId, userIds } = await createProjectWithTasks(test.db, {
+      tasks: priorities.length,
+      users: 50,
+      priorities,
+    });
+    const servedTo = new Map<string, string[]>();
+    await Promise.all(
+      userIds.map(async (userId) => {
+        for (;;) {
+          const task = await leaseNextTask(test.db, { projectId, userId, leaseSeconds: 60 });
+          if (!task) return;
+          servedTo.set(task.id, [...(servedTo.get(task.id) ?? []), userId]);
+          // Submit as the service does: only the live lease holder may finish the task.
+          const finished = await test.db.task.updateMany({
+            where: { id: task.id, status: 'IN_PROGRESS', leaseHolderId: userId },
+            data: { status: 'SUBMITTED', leaseHolderId: null, leaseExpiresAt: null },
+          });
+          expect(finished.count).toBe(1);
+        }
+      }),
+    );
+    expect(servedTo.size).toBe(priorities.length);
+    for (const holders of servedTo.values()) expect(holders).toHaveLength(1);
+    expect(await test.db.task.count({ where: { projectId, status: 'SUBMITTED' } })).toBe(
+      priorities.length,
+    );
+  });
+
+  it('lease-ahead: excludeTaskId leases one task beyond the current one, never a third', async () => {
+    const { projectId, userIds } = await createProjectWithTasks(test.db, {
+      tasks: 4,
+      users: 2,
+      priorities: [0.9, 0.8, 0.7, 0.6],
+    });
+    const [alice, bob] = [userIds[0]!, userIds[1]!];
+    const lease = (userId: string, excludeTaskId?: string) =>
+      leaseNextTask(test.db, { projectId, userId, leaseSeconds: 60, excludeTaskId });
+    const current = (await lease(alice))!;
+    expect(current.priority).toBeCloseTo(0.9);
+    const ahead = (await lease(alice, current.id))!;
+    expect(ahead.id).not.toBe(current.id);
+    expect(ahead.priority).toBeCloseTo(0.8);
+    // Asking again (a reload, a second effect) returns the same task ahead: never a third lease.
+    expect((await lease(alice, current.id))?.id).toBe(ahead.id);
+    expect((await lease(alice, ahead.id))?.id).toBe(current.id);
+    expect(
+      await test.db.task.count({
+        where: { projectId, leaseHolderId: alice, leaseExpiresAt: { gt: new Date() } },
+      }),
+    ).toBe(2);
+    // Someone else gets neither of alice's tasks.
+    const other = (await lease(bob))!;
+    expect([current.id, ahead.id]).not.toContain(other.id);
+    // After submitting the current task, "next" serves the task leased ahead.
+    await test.db.task.update({
+      where: { id: current.id },
+      data: { status: 'SUBMITTED', leaseHolderId: null, leaseExpiresAt: null },
+    });
+    expect((await lease(alice))?.id).toBe(ahead.id);
+  });
+
   it('serves the highest priority task first and resumes an expired lease for others', async () => {
     const { projectId, userIds } = await createProjectWithTasks(test.db, {
       tasks: 3,

@@ -3,6 +3,16 @@
  * The task this page works on: leases the next one (or `?task=`), keeps the lease renewed, and
  * fetches its image. What the page does with an opened image (history, window, the model's copy)
  * is the caller's `prepare`; the image counts as ready once that is done.
+ *
+ * Lease-ahead: once an image is ready, the page leases the task after it (`queue.next` with
+ * `excludeTaskId` = the task on screen) and fetches that image's pixels and thumbnail while the
+ * current one is annotated, so "next image" does not wait for the network. The rule that keeps
+ * this from hoarding: a user holds at most two live leases in a project, the task on screen and
+ * one ahead. `queue.next` always serves the caller's own live lease first, so the lease-ahead call
+ * returns the existing ahead task when there is one (never a third), and the next `queue.next`
+ * after submit / skip / flag returns the ahead task itself. The ahead lease is renewed with the
+ * current one, released when the page goes away, and otherwise lapses after the project's lease
+ * time like any lease (a closed tab), when anyone may take it.
  */
 import type { RawImage } from '@loupe/contracts';
 import { useMutation } from '@tanstack/react-query';
@@ -24,6 +34,13 @@ export interface OpenedTask {
 }
 
 const LEASE_RENEW_MS = 60_000;
+
+/** The task leased ahead and its image, fetched while the current one is annotated. */
+interface AheadTask {
+  taskId: string;
+  imageId: string;
+  image: Promise<RawImage>;
+}
 
 export interface TaskSessionOptions {
   projectId: string;
@@ -54,29 +71,74 @@ export function useTaskSession(options: TaskSessionOptions) {
   const openedAtRef = useRef(0);
   const callbacks = useRef(options);
   callbacks.current = options;
+  const aheadRef = useRef<AheadTask | null>(null);
 
-  const load = useCallback(async (view: TaskView | null) => {
-    setImage(null);
-    setImageReady(false);
-    setLeaseLost(false);
-    if (!view) {
-      setTask(null);
-      setQueueEmpty(true);
-      return;
+  /** Leases the task after `currentTaskId` and starts fetching its image (best effort). */
+  const leaseAhead = useCallback(
+    (currentTaskId: string) => {
+      client.queue.next
+        .mutate({ projectId, excludeTaskId: currentTaskId })
+        .then((view) => {
+          if (!view) {
+            aheadRef.current = null;
+            return;
+          }
+          if (aheadRef.current?.taskId === view.id && aheadRef.current.imageId === view.image.id)
+            return;
+          const image = fetchRawImage(view.image.id);
+          // A failed prefetch only means the next image is fetched when it is opened.
+          image.catch(() => undefined);
+          void fetch(`/api/images/${view.image.id}/thumbnail`).catch(() => undefined);
+          aheadRef.current = { taskId: view.id, imageId: view.image.id, image };
+        })
+        .catch(() => {
+          // Without a lease ahead the next queue.next simply leases as before.
+          aheadRef.current = null;
+        });
+    },
+    [client, projectId],
+  );
+
+  /** The image's samples: the prefetched copy when this is the task leased ahead. */
+  const fetchImage = useCallback(async (imageId: string): Promise<RawImage> => {
+    const ahead = aheadRef.current;
+    if (ahead?.imageId === imageId) {
+      aheadRef.current = null;
+      try {
+        return await ahead.image;
+      } catch {
+        // The prefetch failed: fetch it now, and show that error if it fails again.
+      }
     }
-    setQueueEmpty(false);
-    setTask(view);
-    revisionRef.current = view.revision;
-    publishTaskOpening(view.id, view.image.id);
-    const loaded: LoadedImage = { id: view.image.id, ...(await fetchRawImage(view.image.id)) };
-    setImage(loaded);
-    const opened = { view, image: loaded };
-    await callbacks.current.prepare(opened);
-    setImageReady(true);
-    publishImageReady();
-    openedAtRef.current = Date.now();
-    callbacks.current.onReady(opened);
+    return fetchRawImage(imageId);
   }, []);
+
+  const load = useCallback(
+    async (view: TaskView | null) => {
+      setImage(null);
+      setImageReady(false);
+      setLeaseLost(false);
+      if (!view) {
+        setTask(null);
+        setQueueEmpty(true);
+        return;
+      }
+      setQueueEmpty(false);
+      setTask(view);
+      revisionRef.current = view.revision;
+      publishTaskOpening(view.id, view.image.id);
+      const loaded: LoadedImage = { id: view.image.id, ...(await fetchImage(view.image.id)) };
+      setImage(loaded);
+      const opened = { view, image: loaded };
+      await callbacks.current.prepare(opened);
+      setImageReady(true);
+      publishImageReady();
+      openedAtRef.current = Date.now();
+      callbacks.current.onReady(opened);
+      leaseAhead(view.id);
+    },
+    [fetchImage, leaseAhead],
+  );
 
   const next = useMutation(trpc.queue.next.mutationOptions());
   const open = useMutation(trpc.queue.open.mutationOptions());
@@ -120,7 +182,7 @@ export function useTaskSession(options: TaskSessionOptions) {
     })();
   }, []);
 
-  // Renew the lease while the page is open.
+  // Renew the lease while the page is open (and the lease ahead, which may quietly lapse).
   useEffect(() => {
     if (!task) return;
     const timer = setInterval(() => {
@@ -128,9 +190,25 @@ export function useTaskSession(options: TaskSessionOptions) {
         setLeaseLost(true);
         toast.error(errorMessage(error));
       });
+      const ahead = aheadRef.current;
+      if (ahead && ahead.taskId !== task.id)
+        client.queue.renew.mutate({ projectId, taskId: ahead.taskId }).catch(() => {
+          if (aheadRef.current === ahead) aheadRef.current = null;
+        });
     }, LEASE_RENEW_MS);
     return () => clearInterval(timer);
   }, [client, projectId, task, toast]);
+
+  // Leaving the page gives the lease ahead back (a closed tab's lapses on its own).
+  useEffect(
+    () => () => {
+      const ahead = aheadRef.current;
+      aheadRef.current = null;
+      if (ahead && ahead.taskId !== taskRef.current?.id)
+        client.queue.release.mutate({ projectId, taskId: ahead.taskId }).catch(() => undefined);
+    },
+    [client, projectId],
+  );
 
   return {
     task,

@@ -9,6 +9,7 @@ export { env as webEnv } from '../../env';
 export { createSessionToken, hashSessionToken, SESSION_COOKIE } from '../auth/session-token';
 export { seedDemo } from '../seed/seed-demo';
 export { loadDashboard } from '../services/dashboard/load-dashboard';
+export { getMaskEfficiency } from '../services/dashboard/get-mask-efficiency';
 export {
   seedDashboardBulk,
   type BulkSeedResult,

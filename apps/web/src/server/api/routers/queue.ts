@@ -8,10 +8,15 @@ import { annotatorProcedure, createTRPCRouter } from '../trpc';
 const taskInput = z.object({ taskId: z.string().min(1).max(64) });
 
 export const queueRouter = createTRPCRouter({
-  /** Lease the next image to annotate (null when the queue is empty). */
-  next: annotatorProcedure.mutation(({ ctx }) =>
-    leaseNextTaskForUser(ctx.db, ctx.projectId, ctx.user.id),
-  ),
+  /**
+   * Lease the next image to annotate (null when the queue is empty). `excludeTaskId`: the task on
+   * screen, for the page's lease-ahead (the caller's other live lease is served first).
+   */
+  next: annotatorProcedure
+    .input(z.object({ excludeTaskId: taskInput.shape.taskId.optional() }))
+    .mutation(({ ctx, input }) =>
+      leaseNextTaskForUser(ctx.db, ctx.projectId, ctx.user.id, input.excludeTaskId),
+    ),
   open: annotatorProcedure
     .input(taskInput)
     .mutation(({ ctx, input }) => openTask(ctx.db, ctx.projectId, input.taskId, ctx.user.id)),

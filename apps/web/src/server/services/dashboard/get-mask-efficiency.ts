@@ -15,11 +15,13 @@
  * - Accepted-label buckets: masks numbered 1, 2, ... by acceptance time; bucket k holds masks
  *   k*size+1 .. (k+1)*size, with size = ceil(masks / targetPoints).
  *
- * The session step needs the InteractionEvent index (projectId, taskId, userId, clientTime) to
- * read events in window order without sorting. Gaps use date_part (float8), not EXTRACT, which
+ * Sessions come from the InteractionSession rollup, which triggers on InteractionEvent keep
+ * current (recounting each touched session from its events), so a load reads one row per session,
+ * not every event; other gap caps scan the events, which needs the InteractionEvent index
+ * (projectId, taskId, userId, clientTime) to read them in window order without sorting. Gaps use date_part (float8), not EXTRACT, which
  * returns numeric since Postgres 14 and is several times slower over 100,000 rows.
  */
-import type { Db } from '@loupe/db';
+import { Prisma, type Db } from '@loupe/db';
 
 export interface EfficiencyStats {
   masks: number;
@@ -68,6 +70,49 @@ export interface MaskEfficiencyOptions {
   idleSeconds?: number;
   /** About how many points the accepted-label chart gets (default 30). */
   targetPoints?: number;
+  /**
+   * Where sessions come from: the InteractionSession rollup (default, when idleSeconds is the
+   * rollup's 60 s) or a full scan of the events ('events': any cap; the rollup's test compares).
+   */
+  source?: 'rollup' | 'events';
+}
+
+/** The gap cap the InteractionSession rollup is kept at (its migration's trigger function). */
+export const ROLLUP_IDLE_SECONDS = 60;
+
+/**
+ * Sessions (taskId, userId, active_seconds, prompts, corrections) from every event of the
+ * project: a window over the (projectId, taskId, userId, clientTime) index. The gap to the previous
+ * event is NULL (not counted) when that event began an idle period or closed the image, and for a
+ * session's first event.
+ */
+function sessionsFromEvents(projectId: string, idleSeconds: number): Prisma.Sql {
+  return Prisma.sql`ev AS (
+      SELECT e."taskId", e."userId", e.type,
+        date_part('epoch', e."clientTime" - LAG(
+          CASE WHEN e.type IN ('IDLE_START', 'IMAGE_CLOSED') THEN NULL ELSE e."clientTime" END
+        ) OVER w) AS gap
+      FROM "InteractionEvent" e
+      WHERE e."projectId" = ${projectId}
+      WINDOW w AS (PARTITION BY e."taskId", e."userId" ORDER BY e."clientTime")
+    ),
+    sessions AS (
+      SELECT "taskId", "userId",
+        COALESCE(SUM(LEAST(GREATEST(gap, 0), ${idleSeconds}::float8)), 0) AS active_seconds,
+        COUNT(*) FILTER (WHERE type IN ('BOX', 'POSITIVE_POINT', 'NEGATIVE_POINT')) AS prompts,
+        COUNT(*) FILTER (WHERE type IN ('BRUSH_STROKE', 'ERASER_STROKE')) AS corrections
+      FROM ev
+      GROUP BY "taskId", "userId"
+    )`;
+}
+
+/** The same sessions, one row each, as the InteractionEvent triggers keep them. */
+function sessionsFromRollup(projectId: string): Prisma.Sql {
+  return Prisma.sql`sessions AS (
+      SELECT s."taskId", s."userId", s."activeSeconds" AS active_seconds, s.prompts, s.corrections
+      FROM "InteractionSession" s
+      WHERE s."projectId" = ${projectId}
+    )`;
 }
 
 interface Row {
@@ -103,26 +148,12 @@ export async function getMaskEfficiency(
 ): Promise<MaskEfficiency> {
   const idleSeconds = options.idleSeconds ?? 60;
   const targetPoints = options.targetPoints ?? 30;
+  const sessions =
+    idleSeconds === ROLLUP_IDLE_SECONDS && options.source !== 'events'
+      ? sessionsFromRollup(projectId)
+      : sessionsFromEvents(projectId, idleSeconds);
   const rows = await db.$queryRaw<Row[]>`
-    WITH ev AS (
-      -- The gap to the previous event, NULL (not counted) when that event began an idle period
-      -- or closed the image, and for a session's first event.
-      SELECT e."taskId", e."userId", e.type,
-        date_part('epoch', e."clientTime" - LAG(
-          CASE WHEN e.type IN ('IDLE_START', 'IMAGE_CLOSED') THEN NULL ELSE e."clientTime" END
-        ) OVER w) AS gap
-      FROM "InteractionEvent" e
-      WHERE e."projectId" = ${projectId}
-      WINDOW w AS (PARTITION BY e."taskId", e."userId" ORDER BY e."clientTime")
-    ),
-    sessions AS (
-      SELECT "taskId", "userId",
-        COALESCE(SUM(LEAST(GREATEST(gap, 0), ${idleSeconds}::float8)), 0) AS active_seconds,
-        COUNT(*) FILTER (WHERE type IN ('BOX', 'POSITIVE_POINT', 'NEGATIVE_POINT')) AS prompts,
-        COUNT(*) FILTER (WHERE type IN ('BRUSH_STROKE', 'ERASER_STROKE')) AS corrections
-      FROM ev
-      GROUP BY "taskId", "userId"
-    ),
+    WITH ${sessions},
     masks AS (
       SELECT a."taskId", a."createdById", a."modelVersionId", a."acceptedWithoutEdit",
         a."proposalDice", a."proposalIou",

@@ -3,12 +3,14 @@ import { getTaskView, type TaskView } from '../tasks/get-task-view';
 
 /**
  * "Next image": leases the highest-priority task nobody else holds (the user's own live lease
- * first, so a reload resumes), or null when the queue is empty.
+ * first, so a reload resumes), or null when the queue is empty. With `excludeTaskId` (the task on
+ * the caller's screen) it is the page's lease-ahead: see use-task-session for the rule.
  */
 export async function leaseNextTaskForUser(
   db: Db,
   projectId: string,
   userId: string,
+  excludeTaskId?: string,
 ): Promise<TaskView | null> {
   const project = await db.project.findUnique({
     where: { id: projectId },
@@ -18,6 +20,7 @@ export async function leaseNextTaskForUser(
     projectId,
     userId,
     leaseSeconds: project?.leaseSeconds ?? 900,
+    ...(excludeTaskId ? { excludeTaskId } : {}),
   });
   return leased ? getTaskView(db, projectId, leased.id) : null;
 }

@@ -1,0 +1,61 @@
+/**
+ * Queue bench (issue 18, "next image under load"): `queue.next` p50/p99 for one annotator alone
+ * and with 50 annotators working at once (2-8 s think time, as the save benchmark), over HTTP
+ * against the real web app, on real Postgres and on the embedded database; the lease-ahead call,
+ * how often the next image was already prefetched, that no task was served twice, and the web
+ * server's resident memory meanwhile (bench/speed/queue-under-load.ts). Then the lease statement
+ * alone at two queue sizes, beside the statement it replaced (`statement`).
+ * Targets: p99 <= 100 ms on Postgres, <= 250 ms embedded.
+ *
+ *   npm run bench:queue [-- --quick]
+ */
+import { cpus, loadavg } from 'node:os';
+import type { BenchOptions } from '../run';
+import { measured } from '../lib/measured';
+import { measureLeaseStatement, measureQueueUnderLoad } from '../speed/queue-under-load';
+
+export interface QueueBenchOptions extends BenchOptions {
+  /** npm test: the statement comparison only, tiny (the HTTP run needs a production build). */
+  smoke?: boolean;
+}
+
+function sizes(options: QueueBenchOptions) {
+  if (options.smoke)
+    return { annotators: 0, rounds: 0, queueSize: 0, queueSizes: [200, 2_000], runs: 5 };
+  if (options.quick)
+    return { annotators: 50, rounds: 3, queueSize: 2_000, queueSizes: [1_000, 10_000], runs: 15 };
+  return { annotators: 50, rounds: 5, queueSize: 10_000, queueSizes: [1_000, 50_000], runs: 30 };
+}
+
+export async function runQueueBench(options: QueueBenchOptions): Promise<Record<string, unknown>> {
+  const size = sizes(options);
+  const result: Record<string, unknown> = {
+    loadAverageAtStart: Math.round((loadavg()[0] ?? 0) * 10) / 10,
+  };
+  if (size.annotators > 0) {
+    for (const database of ['postgres', 'embedded'] as const) {
+      result[database] = await measured(`queue/${database}`, () =>
+        measureQueueUnderLoad({
+          database,
+          annotators: size.annotators,
+          rounds: size.rounds,
+          queueSize: size.queueSize,
+        }),
+      );
+    }
+  }
+  const statement: Record<string, unknown> = {};
+  for (const database of ['postgres', 'embedded'] as const) {
+    statement[database] = await measured(`queue/statement ${database}`, () =>
+      measureLeaseStatement({ database, queueSizes: size.queueSizes, runs: size.runs }),
+    );
+  }
+  result['statement'] = statement;
+  result['loadAverageAtEnd'] = Math.round((loadavg()[0] ?? 0) * 10) / 10;
+  result['notes'] = [
+    `On a ${cpus().length}-core machine shared with other work (1-min load average ${String(result['loadAverageAtStart'])} at start, ${String(result['loadAverageAtEnd'])} at end): noisy upper bounds.`,
+    '<db>.next: queue.next round trips (HTTP, the real app under next start) as 50 annotators felt them while all worked at once, each as the annotate page does: next, image (unless prefetched), lease-ahead (next with excludeTaskId) + prefetch, 2-8 s think time, save, submit; the queue holds queueSize more tasks. <db>.alone: one annotator, nobody else working. tasksServedTwice must be 0. serverRssMiB: the next start process tree during the 50-annotator phase.',
+    'statement.<db>.queue<N>: the lease statement alone in-process (lease + release, N tasks, a tenth already submitted): current = walks the status index, LIMIT 1 per source; before = the statement it replaced (sorts every leasable task).',
+  ].join(' ');
+  return result;
+}

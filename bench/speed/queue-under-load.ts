@@ -1,0 +1,420 @@
+/**
+ * "Next image" under load (issue 18): the latency of `queue.next` as one annotator feels it, alone
+ * and while 50 signed-in annotators work at once, each as the annotate page does: lease the next
+ * task, show its image (fetched, unless it was prefetched), lease the task after it ahead and
+ * prefetch that image, think 2-8 s (the save benchmark's think time), save one mask, submit,
+ * repeat. The queue holds `queueSize` more tasks than the annotators reach, so a lease walks a big
+ * queue. The server is the real web app (production build, `next start`, its own process); its
+ * resident memory is sampled throughout. Real Postgres or the embedded database (PGlite in its
+ * own process).
+ *
+ * `measureLeaseStatement` times the lease statement itself in-process at two queue sizes, the
+ * current one beside the one it replaced (a full sort of every leasable task), to show that its
+ * cost does not grow with the queue.
+ */
+import { createBlobStore, createDb, leaseNextTask, Prisma, releaseLease, type Db } from '@loupe/db';
+import { createTestDatabaseOn } from '@loupe/db/testing';
+import { createMask, encodeMaskBytes } from '@loupe/prompts';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { summarize } from '../lib/percentiles';
+import { sampleRss } from '../lib/process-rss';
+import { THINK_TIME_MS } from './api-concurrency';
+import { startReadyChild } from './child-process';
+import { seedAnnotators } from './seed-annotators';
+import { TrpcSession } from './trpc-http';
+import { startWebApp, type RunningWebApp } from './web-app';
+
+const speedDir = new URL('.', import.meta.url).pathname;
+const PASSWORD = 'bench-password-123';
+
+const round1 = (value: number) => Math.round(value * 10) / 10;
+const figures = (values: number[]) => {
+  const s = summarize(values);
+  return { p50: round1(s.p50), p95: round1(s.p95), p99: round1(s.p99), n: s.n };
+};
+
+interface TaskView {
+  id: string;
+  revision: number;
+  image: { id: string; width: number; height: number };
+}
+
+/** `count` more tasks in the project, each on its own Image row sharing one ingested image's files. */
+async function addQueue(db: Db, projectId: string, count: number, prefix: string): Promise<void> {
+  if (count <= 0) return;
+  await db.$executeRaw`
+    INSERT INTO "Image" (id, "projectId", "fileName", "mimeType", width, height, channels, "bitDepth",
+      "storageKey", "pixelsKey", "thumbnailKey", "sizeBytes", sha256)
+    SELECT ${prefix} || g, src."projectId", 'queued-' || g || '.png', src."mimeType", src.width, src.height,
+      src.channels, src."bitDepth", src."storageKey", src."pixelsKey", src."thumbnailKey", src."sizeBytes",
+      md5(${prefix} || g)
+    FROM generate_series(1, ${count}::int) AS g,
+      (SELECT * FROM "Image" WHERE "projectId" = ${projectId} ORDER BY "createdAt" LIMIT 1) AS src`;
+  // Spread priorities, many equal (as scoring leaves them), so ties are walked too.
+  await db.$executeRaw`
+    INSERT INTO "Task" (id, "projectId", "imageId", status, priority, "updatedAt")
+    SELECT ${prefix} || 'task-' || g, ${projectId}, ${prefix} || g, 'UNLABELED'::"TaskStatus",
+      CASE WHEN g % 3 = 0 THEN 0 ELSE ((g * 7919) % 1000) / 1000.0 END, now()
+    FROM generate_series(1, ${count}::int) AS g`;
+}
+
+/** A lesion-like disc as libs/prompts mask bytes, base64 (what the annotate page sends). */
+function maskBase64(width: number, height: number, seed: number): string {
+  const mask = createMask(width, height);
+  const cx = width / 2 + (seed % 7) - 3;
+  const cy = height / 2 - (seed % 5) + 2;
+  const r = Math.min(width, height) / 6;
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++)
+      if ((x - cx) ** 2 + (y - cy) ** 2 < r * r) mask.data[y * width + x] = 1;
+  return Buffer.from(encodeMaskBytes(mask)).toString('base64');
+}
+
+interface AnnotatorTimings {
+  nextMs: number[];
+  leaseAheadMs: number[];
+  imageFetchMs: number[];
+  /** queue.next returned the task leased ahead, whose image was already fetched. */
+  prefetchHits: number;
+  tasks: string[];
+  failures: string[];
+}
+
+/**
+ * One annotator's loop, as the annotate page drives the server (lease-ahead included): think
+ * (annotating the image on screen; before the first lease, arriving at work, so 50 people do not
+ * all click at the same instant), save and submit it, then "next image".
+ */
+async function annotate(
+  session: TrpcSession,
+  projectId: string,
+  rounds: number,
+  thinkMs: (k: number) => number,
+  out: AnnotatorTimings,
+): Promise<void> {
+  let ahead = null as { taskId: string; image: Promise<ArrayBuffer> } | null;
+  let current = null as TaskView | null;
+  const finish = async (view: TaskView, k: number) => {
+    const saved = await session.mutation<{ revision: number }>('annotations.save', {
+      projectId,
+      taskId: view.id,
+      objectId: 'obj-1',
+      expectedRevision: view.revision,
+      finalRle: maskBase64(view.image.width, view.image.height, k),
+      clicks: 1,
+      brushStrokes: 0,
+      activeSeconds: 10,
+    });
+    await session.mutation('tasks.submit', {
+      projectId,
+      taskId: view.id,
+      expectedRevision: saved.revision,
+    });
+  };
+  for (let k = 0; k < rounds; k++) {
+    try {
+      await new Promise((resolve) => setTimeout(resolve, thinkMs(k)));
+      if (current) await finish(current, k);
+      current = null;
+      let t0 = performance.now();
+      const view = await session.mutation<TaskView | null>('queue.next', { projectId });
+      out.nextMs.push(performance.now() - t0);
+      if (!view) return;
+      out.tasks.push(view.id);
+      current = view;
+      if (ahead?.taskId === view.id) {
+        await ahead.image;
+        out.prefetchHits++;
+      } else {
+        t0 = performance.now();
+        await (await session.get(`/api/images/${view.image.id}/raw`)).arrayBuffer();
+        out.imageFetchMs.push(performance.now() - t0);
+      }
+      t0 = performance.now();
+      const next: TaskView | null = await session.mutation<TaskView | null>('queue.next', {
+        projectId,
+        excludeTaskId: view.id,
+      });
+      out.leaseAheadMs.push(performance.now() - t0);
+      ahead = next
+        ? {
+            taskId: next.id,
+            image: session.get(`/api/images/${next.image.id}/raw`).then((r) => r.arrayBuffer()),
+          }
+        : null;
+    } catch (error) {
+      if (out.failures.length < 3)
+        out.failures.push(error instanceof Error ? error.message : String(error));
+    }
+  }
+  try {
+    if (current) await finish(current, rounds);
+  } catch (error) {
+    if (out.failures.length < 3)
+      out.failures.push(error instanceof Error ? error.message : String(error));
+  }
+}
+
+const emptyTimings = (): AnnotatorTimings => ({
+  nextMs: [],
+  leaseAheadMs: [],
+  imageFetchMs: [],
+  prefetchHits: 0,
+  tasks: [],
+  failures: [],
+});
+
+export interface QueueLoadResult {
+  annotators: number;
+  rounds: number;
+  queueSize: number;
+  thinkTimeMs: [number, number];
+  /** One annotator alone, no think time. */
+  alone: { next: ReturnType<typeof figures> };
+  /** queue.next as each of the 50 working annotators felt it (the headline). */
+  next: ReturnType<typeof figures>;
+  leaseAhead: ReturnType<typeof figures>;
+  /** Image fetches the prefetch did not cover (the first task of each annotator). */
+  imageFetch: ReturnType<typeof figures>;
+  prefetchHitShare: number;
+  /** Tasks served during the run, and how many were served to two annotators (must be 0). */
+  tasksServed: number;
+  tasksServedTwice: number;
+  failures: string[];
+  /** The web server's resident memory (process tree) during the 50-annotator phase. */
+  serverRssMiB: { peakMiB: number; meanMiB: number; samples: number } | null;
+  server: string;
+}
+
+async function runLoad(
+  app: RunningWebApp,
+  projectId: string,
+  users: Array<{ email: string }>,
+  rounds: number,
+  queueSize: number,
+): Promise<Omit<QueueLoadResult, 'server'>> {
+  const sessions = await Promise.all(
+    users.map(async (user) => {
+      const session = new TrpcSession(app.url);
+      await session.signIn(user.email, PASSWORD);
+      return session;
+    }),
+  );
+  // Alone: the first annotator, no think time, nobody else working.
+  const alone = emptyTimings();
+  await annotate(sessions[0] as TrpcSession, projectId, 6, () => 0, alone);
+  // Everyone at once, with think time; memory sampled meanwhile.
+  const all = sessions.map(() => emptyTimings());
+  const rss = sampleRss(app.pid);
+  const [minThink, maxThink] = THINK_TIME_MS;
+  await Promise.all(
+    sessions.map((session, a) =>
+      annotate(
+        session,
+        projectId,
+        rounds,
+        (k) => minThink + ((a * 7919 + k * 104729) % (maxThink - minThink)),
+        all[a] as AnnotatorTimings,
+      ),
+    ),
+  );
+  const serverRssMiB = rss.stop();
+  const merged = all.reduce((acc, t) => ({
+    nextMs: [...acc.nextMs, ...t.nextMs],
+    leaseAheadMs: [...acc.leaseAheadMs, ...t.leaseAheadMs],
+    imageFetchMs: [...acc.imageFetchMs, ...t.imageFetchMs],
+    prefetchHits: acc.prefetchHits + t.prefetchHits,
+    tasks: [...acc.tasks, ...t.tasks],
+    failures: [...acc.failures, ...t.failures].slice(0, 5),
+  }));
+  if (merged.nextMs.length === 0)
+    throw new Error(`no lease succeeded: ${merged.failures.join(' | ')}`);
+  const served = [...alone.tasks, ...merged.tasks];
+  return {
+    annotators: sessions.length,
+    rounds,
+    queueSize,
+    thinkTimeMs: THINK_TIME_MS,
+    alone: { next: figures(alone.nextMs) },
+    next: figures(merged.nextMs),
+    leaseAhead: figures(merged.leaseAheadMs),
+    imageFetch: figures(merged.imageFetchMs),
+    prefetchHitShare: round1((100 * merged.prefetchHits) / Math.max(1, merged.tasks.length)) / 100,
+    tasksServed: served.length,
+    tasksServedTwice: served.length - new Set(served).size,
+    failures: [...alone.failures, ...merged.failures].slice(0, 5),
+    serverRssMiB,
+  };
+}
+
+async function withServer(
+  databaseUrl: string,
+  embedded: boolean,
+  options: { annotators: number; rounds: number; queueSize: number },
+): Promise<Omit<QueueLoadResult, 'server'>> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'loupe-bench-queue-'));
+  const db = createDb(databaseUrl, { poolSize: 2 });
+  let app: RunningWebApp | null = null;
+  try {
+    const seeded = await seedAnnotators({
+      db,
+      blobs: createBlobStore(join(dataDir, 'blobs')),
+      annotators: options.annotators,
+      password: PASSWORD,
+    });
+    await addQueue(db, seeded.projectId, options.queueSize, 'queue-');
+    await db.$executeRawUnsafe('ANALYZE');
+    app = await startWebApp({
+      env: {
+        DATABASE_URL: databaseUrl,
+        DATA_DIR: dataDir,
+        BLOB_DIR: join(dataDir, 'blobs'),
+        ARTIFACT_DIR: join(dataDir, 'artifacts'),
+        LOUPE_EMBEDDED_DB: embedded ? '1' : '0',
+      },
+    });
+    const server = app;
+    return await runLoad(
+      server,
+      seeded.projectId,
+      seeded.users,
+      options.rounds,
+      options.queueSize,
+    ).catch((error: unknown) => {
+      throw new Error(
+        `${error instanceof Error ? error.message : String(error)}\nserver log:\n${server.output()}`,
+        { cause: error },
+      );
+    });
+  } finally {
+    await app?.stop();
+    await db.$disconnect();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+export async function measureQueueUnderLoad(options: {
+  database: 'postgres' | 'embedded';
+  annotators: number;
+  rounds: number;
+  queueSize: number;
+}): Promise<QueueLoadResult> {
+  const server = 'apps/web production build under next start (separate process)';
+  if (options.database === 'postgres') {
+    const database = await createTestDatabaseOn('postgres', { poolSize: 1 });
+    try {
+      return { ...(await withServer(database.url, false, options)), server };
+    } finally {
+      await database.close();
+    }
+  }
+  const embedded = await startReadyChild<{ url: string }>({
+    name: 'embedded database',
+    script: join(speedDir, 'embedded-db-process.ts'),
+    env: {},
+    timeoutMs: 120_000,
+  });
+  try {
+    return {
+      ...(await withServer(embedded.ready.url, true, options)),
+      server: `${server}; PGlite in its own process`,
+    };
+  } finally {
+    await embedded.stop();
+  }
+}
+
+/**
+ * The statement this one replaced (before issue 18): every leasable task of the project sorted
+ * on each call. Kept here only to measure it beside the current one.
+ */
+async function legacyLeaseNext(db: Db, projectId: string, userId: string): Promise<string | null> {
+  const rows = await db.$queryRaw<{ id: string }[]>`
+    WITH candidate AS (
+      SELECT c."id"
+      FROM "Task" AS c
+      WHERE c."projectId" = ${projectId}
+        AND (
+          c."status" IN ('UNLABELED', 'SENT_BACK')
+          OR (c."status" = 'IN_PROGRESS'
+              AND (c."leaseHolderId" IS NULL OR c."leaseHolderId" = ${userId} OR c."leaseExpiresAt" <= now()))
+        )
+      ORDER BY (c."status" = 'IN_PROGRESS' AND c."leaseHolderId" = ${userId} AND c."leaseExpiresAt" > now()) DESC,
+               c."priority" DESC, c."createdAt" ASC, c."id" ASC
+      LIMIT 1
+      FOR UPDATE SKIP LOCKED
+    )
+    UPDATE "Task" AS t
+    SET "status" = 'IN_PROGRESS', "leaseHolderId" = ${userId},
+        "leaseExpiresAt" = now() + interval '60 seconds', "updatedAt" = now()
+    FROM candidate WHERE t."id" = candidate."id"
+    RETURNING t."id"`;
+  return rows[0]?.id ?? null;
+}
+
+/**
+ * The lease statement alone, in-process, at each queue size: lease then release (so the queue
+ * stays the same size), `runs` times, the current statement and the one it replaced alternately.
+ */
+export async function measureLeaseStatement(options: {
+  database: 'postgres' | 'embedded';
+  queueSizes: number[];
+  runs: number;
+}): Promise<
+  Record<string, { current: ReturnType<typeof figures>; before: ReturnType<typeof figures> }>
+> {
+  const database = await createTestDatabaseOn(options.database, { poolSize: 2 });
+  try {
+    const { db } = database;
+    const user = await db.user.create({
+      data: { email: 'lease-bench@loupe.local', name: 'Lease bench', passwordHash: 'x' },
+      select: { id: true },
+    });
+    const result: Record<
+      string,
+      { current: ReturnType<typeof figures>; before: ReturnType<typeof figures> }
+    > = {};
+    for (const size of options.queueSizes) {
+      const project = await db.project.create({
+        data: { slug: `lease-bench-${size}`, name: `Lease bench ${size}` },
+        select: { id: true },
+      });
+      await db.$executeRaw`
+        INSERT INTO "Image" (id, "projectId", "fileName", "mimeType", width, height, channels, "bitDepth",
+          "storageKey", "pixelsKey", "thumbnailKey", "sizeBytes", sha256)
+        SELECT ${project.id} || '-img-' || g, ${project.id}, 'i' || g || '.png', 'image/png', 64, 64, 1, 8,
+          'k', 'k', 'k', 10, md5(${project.id} || g)
+        FROM generate_series(1, ${size}::int) AS g`;
+      // A tenth already submitted (with high priorities, as served tasks keep theirs).
+      await db.$executeRaw`
+        INSERT INTO "Task" (id, "projectId", "imageId", status, priority, "updatedAt")
+        SELECT ${project.id} || '-task-' || g, ${project.id}, ${project.id} || '-img-' || g,
+          (CASE WHEN g % 10 = 0 THEN 'SUBMITTED' ELSE 'UNLABELED' END)::"TaskStatus",
+          CASE WHEN g % 10 = 0 THEN 2 WHEN g % 3 = 0 THEN 0 ELSE ((g * 7919) % 1000) / 1000.0 END, now()
+        FROM generate_series(1, ${size}::int) AS g`;
+      await db.$executeRaw(Prisma.sql`ANALYZE "Task"`);
+      const current: number[] = [];
+      const before: number[] = [];
+      for (let i = 0; i < options.runs + 2; i++) {
+        let t0 = performance.now();
+        const leased = await leaseNextTask(db, {
+          projectId: project.id,
+          userId: user.id,
+          leaseSeconds: 60,
+        });
+        if (i >= 2) current.push(performance.now() - t0);
+        if (leased) await releaseLease(db, { taskId: leased.id, userId: user.id });
+        t0 = performance.now();
+        const legacy = await legacyLeaseNext(db, project.id, user.id);
+        if (i >= 2) before.push(performance.now() - t0);
+        if (legacy) await releaseLease(db, { taskId: legacy, userId: user.id });
+      }
+      result[`queue${size}`] = { current: figures(current), before: figures(before) };
+    }
+    return result;
+  } finally {
+    await database.close();
+  }
+}
