@@ -38,8 +38,14 @@ export {
   predictWithOnnx,
   pasteOutputProbabilities,
   OnnxInputError,
+  clicksInsideCrop,
 } from './inference/onnx-predictor';
-export type { ImageInput, CropEmbedding, Prediction } from './inference/onnx-predictor';
+export type {
+  ImageInput,
+  CropEmbedding,
+  Prediction,
+  DecodeOptions,
+} from './inference/onnx-predictor';
 export { fineTune, learningRateAt } from './training/fine-tune';
 export type { FineTuneOptions, FineTuneProgress, FineTuneResult } from './training/fine-tune';
 export type { FineTuneSample } from './training/training-sample';
@@ -51,8 +57,15 @@ export type { MaeOptions, MaeImage, MaeProgress } from './training/mae';
 export { renderMaeReconstruction } from './training/mae-reconstruction';
 export { loadPretrainedEncoder } from './training/load-pretrained-encoder';
 export { quickValidate } from './training/quick-validate';
-export { evaluateOnnxModel } from './eval/evaluate-onnx-model';
+export {
+  evaluateOnnxModel,
+  clickCorrectness,
+  HARMFUL_CLICK_IOU_DROP,
+} from './eval/evaluate-onnx-model';
+export { maskGridCeiling, ellipseMask } from './eval/mask-grid-ceiling';
+export type { MaskGridCeiling } from './eval/mask-grid-ceiling';
 export type {
+  ClickCorrectness,
   EvalSample,
   EvalSummary,
   PerObjectResult,

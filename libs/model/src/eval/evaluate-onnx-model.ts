@@ -2,8 +2,12 @@
  * Evaluates an exported model (the ONNX files the browser runs, via onnxruntime-node): for every
  * connected component of each ground-truth mask, prompt with the component's tight box (encoder +
  * decoder), then let the simulated annotator (libs/prompts runClickSession) click until IoU 0.9 or
- * 20 clicks, reusing the crop embedding (decoder only). Used by `npm run eval` and by the trainer's
- * validation gate.
+ * 20 clicks, reusing the crop embedding (decoder only). Each click's decode gets the previous
+ * prediction's low-resolution logits as mask prompt, as the browser does (models without the mask
+ * inputs run without). Used by `npm run eval` and by the trainer's validation gate.
+ *
+ * Click correctness (#13): a click is honoured when its pixel ends inside (positive) / outside
+ * (negative) the mask shown right after it; a click is harmful when it lowers IoU by > 0.01.
  */
 import {
   connectedComponents,
@@ -41,6 +45,66 @@ export interface PerObjectResult {
   iouPerClick: number[];
   noc85: number;
   noc90: number;
+  /** Per click: its pixel ends on the side it asked for (runClickSession clickHonoured). */
+  clickHonoured: boolean[];
+  /** Per click: whether it was a positive click. */
+  clickPositive: boolean[];
+}
+
+/** Click correctness over all clicks of all sessions (#13: honoured >= 99 %, harmful <= 1 %). */
+export interface ClickCorrectness {
+  clicks: number;
+  positiveClicks: number;
+  negativeClicks: number;
+  /** Share of clicks whose pixel ends on the side they asked for. */
+  honouredShare: number;
+  /** Share of positive clicks whose pixel ends inside the mask. */
+  positiveHonouredShare: number;
+  /** Share of negative clicks whose pixel ends outside the mask. */
+  negativeHonouredShare: number;
+  /** Share of clicks after which IoU is lower by more than 0.01 than before the click. */
+  harmfulShare: number;
+  harmfulClicks: number;
+}
+
+/** Threshold of a harmful click: IoU lower by more than this after the click (#13). */
+export const HARMFUL_CLICK_IOU_DROP = 0.01;
+
+export function clickCorrectness(
+  objects: readonly Pick<PerObjectResult, 'iouPerClick' | 'clickHonoured' | 'clickPositive'>[],
+): ClickCorrectness {
+  let clicks = 0;
+  let positives = 0;
+  let honoured = 0;
+  let positiveHonoured = 0;
+  let negativeHonoured = 0;
+  let harmful = 0;
+  for (const o of objects) {
+    o.clickHonoured.forEach((ok, i) => {
+      clicks++;
+      const positive = o.clickPositive[i] === true;
+      if (positive) positives++;
+      if (ok) {
+        honoured++;
+        if (positive) positiveHonoured++;
+        else negativeHonoured++;
+      }
+      const before = o.iouPerClick[i] as number;
+      const after = o.iouPerClick[i + 1] as number;
+      if (after < before - HARMFUL_CLICK_IOU_DROP) harmful++;
+    });
+  }
+  const share = (a: number, b: number) => (b > 0 ? a / b : Number.NaN);
+  return {
+    clicks,
+    positiveClicks: positives,
+    negativeClicks: clicks - positives,
+    honouredShare: share(honoured, clicks),
+    positiveHonouredShare: share(positiveHonoured, positives),
+    negativeHonouredShare: share(negativeHonoured, clicks - positives),
+    harmfulShare: share(harmful, clicks),
+    harmfulClicks: harmful,
+  };
 }
 
 export interface EvalSummary {
@@ -58,6 +122,9 @@ export interface EvalSummary {
   maxClicks: number;
   /** mean IoU after k clicks, k = 0..maxClicks */
   miouAtK: number[];
+  /** Whether clicks were decoded with the previous logits as mask prompt (false: older model). */
+  maskPrompt: boolean;
+  clickCorrectness: ClickCorrectness;
 }
 
 export interface EvaluateOptions {
@@ -68,6 +135,8 @@ export interface EvaluateOptions {
   maxClicks?: number;
   /** Skip components smaller than this many pixels (default 1: none skipped). */
   minObjectArea?: number;
+  /** Feed the previous logits as mask prompt on every click (default true; as the browser does). */
+  maskPrompt?: boolean;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -88,6 +157,7 @@ export async function evaluateOnnxModel(
       'evaluateOnnxModel: give modelDir, predictor or model {manifest, encoder, decoder}',
     );
   const perObject: PerObjectResult[] = [];
+  const useMaskPrompt = (options.maskPrompt ?? true) && predictor.acceptsMaskPrompt;
   try {
     let imageIndex = 0;
     for (const sample of options.samples) {
@@ -100,9 +170,16 @@ export async function evaluateOnnxModel(
         const box = maskBoundingBox(gt) as Box;
         const embedding = await predictor.embed(sample.image, box);
         const first = await predictor.decode(embedding, box, []);
-        const predict = async (b: Box | null, clicks: ClickPrompt[]) =>
-          (clicks.length === 0 ? first : await predictor.decode(embedding, b, clicks))
-            .probabilities;
+        // The logits of the mask shown last: the next click's mask prompt.
+        let shown = first.lowResLogits[0] as Float32Array;
+        const predict = async (b: Box | null, clicks: ClickPrompt[]) => {
+          if (clicks.length === 0) return first.probabilities;
+          const next = await predictor.decode(embedding, b, clicks, {
+            maskInput: useMaskPrompt ? shown : null,
+          });
+          shown = next.lowResLogits[0] as Float32Array;
+          return next.probabilities;
+        };
         const session = await runClickSession({ gt, box, predict, maxClicks, targetIou: 0.9 });
         const hd = hausdorff95(first.mask, gt);
         perObject.push({
@@ -117,6 +194,8 @@ export async function evaluateOnnxModel(
           iouPerClick: session.iouPerClick,
           noc85: nocAt(session.iouPerClick, 0.85, maxClicks),
           noc90: nocAt(session.iouPerClick, 0.9, maxClicks),
+          clickHonoured: session.clickHonoured,
+          clickPositive: session.clicks.map((c) => c.positive),
         });
       }
       imageIndex++;
@@ -138,6 +217,8 @@ export async function evaluateOnnxModel(
     objects: perObject.length,
     maxClicks,
     miouAtK: sessions.miouAtK,
+    maskPrompt: useMaskPrompt,
+    clickCorrectness: clickCorrectness(perObject),
   };
   return { ...summary, summary, perObject };
 }

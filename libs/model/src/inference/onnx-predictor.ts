@@ -3,6 +3,13 @@
  * artifact the browser runs. Works with onnxruntime-node (default) or onnxruntime-web's module.
  * A new box -> crop -> encoder + decoder; clicks on that proposal reuse the crop's embedding
  * (decoder only). Inputs are checked against the manifest before running.
+ *
+ * Mask prompt: `decode` takes the object's previous low-resolution logits (`Prediction.lowResLogits`
+ * of the output that was shown, on the same crop embedding) and gives them to the decoder as
+ * mask_input with has_mask_input = 1. A model exported before the mask prompt existed has no such
+ * inputs: it runs without one (`usedMaskPrompt` false), as it always did.
+ * Clicks: a negative click outside the crop is already satisfied (the mask never leaves the crop)
+ * and is not given to the model; a positive one there cannot be, and is an OnnxInputError.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -18,9 +25,12 @@ import {
 import * as ortNode from 'onnxruntime-node';
 import {
   DECODER_INPUT,
+  DECODER_MASK_INPUT,
   DECODER_OUTPUT,
   ENCODER_INPUT,
   ENCODER_OUTPUT,
+  acceptsMaskPrompt,
+  maskInputShapes,
   parseManifest,
   type ModelManifest,
   type TensorSpec,
@@ -65,6 +75,16 @@ export interface Prediction {
   maskSize: number;
   imageWidth: number;
   imageHeight: number;
+  /** Whether the decoder was given a previous mask (false for models without the mask inputs). */
+  usedMaskPrompt: boolean;
+}
+
+export interface DecodeOptions {
+  /**
+   * The object's previous M x M logits on this crop (lowResLogits[i] of the output shown), or
+   * null for none. Ignored by models without a mask prompt.
+   */
+  maskInput?: Float32Array | null;
 }
 
 /** Full-resolution probabilities of output `index` (0 = single mask, 1..3 = multimask). */
@@ -94,12 +114,17 @@ function checkSpec(spec: TensorSpec, dims: readonly number[], where: string): vo
 }
 
 export class OnnxPredictor {
+  /** Whether the decoder takes mask_input / has_mask_input (models exported since #13). */
+  readonly acceptsMaskPrompt: boolean;
+
   private constructor(
     readonly manifest: ModelManifest,
     private readonly ort: OrtModule,
     private readonly encoder: Session,
     private readonly decoder: Session,
-  ) {}
+  ) {
+    this.acceptsMaskPrompt = acceptsMaskPrompt(decoder.inputNames);
+  }
 
   static async create(options: {
     manifest: ModelManifest | unknown;
@@ -116,6 +141,7 @@ export class OnnxPredictor {
       names: readonly string[],
       specs: TensorSpec[],
       which: string,
+      optional: readonly string[] = [],
     ) => {
       for (const name of names)
         if (!session.inputNames.includes(name))
@@ -123,13 +149,15 @@ export class OnnxPredictor {
             `${which}: the model has inputs [${session.inputNames.join(', ')}], missing '${name}'`,
           );
       for (const spec of specs)
-        if (!names.includes(spec.name))
+        if (!names.includes(spec.name) && !optional.includes(spec.name))
           throw new OnnxInputError(
             `${which}: manifest input '${spec.name}' is not in the contract`,
           );
     };
     check(encoder, Object.values(ENCODER_INPUT), manifest.encoder.inputs, 'encoder.onnx');
-    check(decoder, Object.values(DECODER_INPUT), manifest.decoder.inputs, 'decoder.onnx');
+    check(decoder, Object.values(DECODER_INPUT), manifest.decoder.inputs, 'decoder.onnx', [
+      ...Object.values(DECODER_MASK_INPUT),
+    ]);
     return new OnnxPredictor(manifest, ort, encoder, decoder);
   }
 
@@ -179,17 +207,34 @@ export class OnnxPredictor {
     return { imageEmbedding, highResFeatures };
   }
 
-  /** Decoder on embeddings + model-space points; returns raw outputs. */
+  /**
+   * Decoder on embeddings + model-space points (+ the previous M x M logits as mask prompt, for
+   * models that take one); returns raw outputs.
+   */
   async runDecoder(
     embedding: { imageEmbedding: OrtTensor; highResFeatures: OrtTensor },
     coords: Float32Array,
     labels: Float32Array,
-  ): Promise<{ masks: Float32Array; iouPredictions: Float32Array }> {
+    maskInput: Float32Array | null = null,
+  ): Promise<{ masks: Float32Array; iouPredictions: Float32Array; usedMaskPrompt: boolean }> {
     const n = labels.length;
     if (n < 1 || coords.length !== 2 * n)
       throw new OnnxInputError(
         `decoder inputs: ${coords.length / 2} point coords and ${n} labels (need the same N >= 1)`,
       );
+    const m = this.manifest.maskSize;
+    const shapes = maskInputShapes(m);
+    if (maskInput) {
+      if (maskInput.length !== m * m)
+        throw new OnnxInputError(
+          `decoder input '${DECODER_MASK_INPUT.maskInput}': ${maskInput.length} values, expected [${shapes.maskInput.join(', ')}] = ${m * m} (the previous low-resolution logits of this model)`,
+        );
+      const bad = maskInput.findIndex((v) => !Number.isFinite(v));
+      if (bad >= 0)
+        throw new OnnxInputError(
+          `decoder input '${DECODER_MASK_INPUT.maskInput}': value ${maskInput[bad]} at index ${bad} is not finite`,
+        );
+    }
     const specs = new Map(this.manifest.decoder.inputs.map((s) => [s.name, s]));
     checkSpec(
       specs.get(DECODER_INPUT.imageEmbedding) as TensorSpec,
@@ -201,19 +246,37 @@ export class OnnxPredictor {
       embedding.highResFeatures.dims,
       'decoder',
     );
-    const out = await this.decoder.run({
+    const feeds: Record<string, OrtTensor> = {
       [DECODER_INPUT.imageEmbedding]: embedding.imageEmbedding,
       [DECODER_INPUT.highResFeatures]: embedding.highResFeatures,
       [DECODER_INPUT.pointCoords]: new this.ort.Tensor('float32', coords, [1, n, 2]),
       [DECODER_INPUT.pointLabels]: new this.ort.Tensor('float32', labels, [1, n]),
-    });
+    };
+    const usedMaskPrompt = this.acceptsMaskPrompt && maskInput !== null;
+    if (this.acceptsMaskPrompt) {
+      feeds[DECODER_MASK_INPUT.maskInput] = new this.ort.Tensor(
+        'float32',
+        maskInput ?? new Float32Array(m * m),
+        shapes.maskInput,
+      );
+      feeds[DECODER_MASK_INPUT.hasMaskInput] = new this.ort.Tensor(
+        'float32',
+        Float32Array.of(usedMaskPrompt ? 1 : 0),
+        shapes.hasMaskInput,
+      );
+    }
+    const out = await this.decoder.run(feeds);
     const masks = out[DECODER_OUTPUT.masks];
     const iou = out[DECODER_OUTPUT.iouPredictions];
     if (!masks || !iou)
       throw new OnnxInputError(
         `decoder.onnx did not return ${DECODER_OUTPUT.masks} and ${DECODER_OUTPUT.iouPredictions}`,
       );
-    return { masks: masks.data as Float32Array, iouPredictions: iou.data as Float32Array };
+    return {
+      masks: masks.data as Float32Array,
+      iouPredictions: iou.data as Float32Array,
+      usedMaskPrompt,
+    };
   }
 
   /** Crop around the box, preprocess, run the encoder. Reuse the result for clicks on this proposal. */
@@ -238,14 +301,27 @@ export class OnnxPredictor {
     return { crop, imageWidth: width, imageHeight: height, ...enc };
   }
 
-  /** Decoder only: box (+ clicks) on an existing crop embedding -> full-resolution outputs. */
+  /**
+   * Decoder only: box (+ clicks, + the previous logits as mask prompt) on an existing crop
+   * embedding -> full-resolution outputs.
+   */
   async decode(
     embedding: CropEmbedding,
     box: Box | null,
     clicks: readonly ClickPrompt[] = [],
+    options: DecodeOptions = {},
   ): Promise<Prediction> {
-    const { coords, labels } = promptsToModelInputs(box, clicks, embedding.crop);
-    const { masks, iouPredictions } = await this.runDecoder(embedding, coords, labels);
+    const { coords, labels } = promptsToModelInputs(
+      box,
+      clicksInsideCrop(clicks, embedding.crop),
+      embedding.crop,
+    );
+    const { masks, iouPredictions, usedMaskPrompt } = await this.runDecoder(
+      embedding,
+      coords,
+      labels,
+      options.maskInput ?? null,
+    );
     const mSize = this.manifest.maskSize;
     const plane = mSize * mSize;
     const lowResLogits = Array.from({ length: masks.length / plane }, (_, i) =>
@@ -267,6 +343,7 @@ export class OnnxPredictor {
       maskSize: mSize,
       imageWidth: embedding.imageWidth,
       imageHeight: embedding.imageHeight,
+      usedMaskPrompt,
     };
   }
 
@@ -283,6 +360,31 @@ export class OnnxPredictor {
     await this.encoder.release();
     await this.decoder.release();
   }
+}
+
+/**
+ * The clicks the decoder gets: negative clicks outside the crop are dropped (the mask never
+ * reaches there, so they already hold); a positive click outside the crop cannot be honoured
+ * on this crop and is an error that says so.
+ */
+export function clicksInsideCrop(
+  clicks: readonly ClickPrompt[],
+  crop: CropTransform,
+): ClickPrompt[] {
+  // Non-finite coordinates stay in: promptsToModelInputs rejects them with a PromptError.
+  const outsideCrop = (c: ClickPrompt) =>
+    Number.isFinite(c.x) &&
+    Number.isFinite(c.y) &&
+    !(c.x >= crop.x0 && c.x <= crop.x0 + crop.size && c.y >= crop.y0 && c.y <= crop.y0 + crop.size);
+  const outside = clicks.findIndex((c) => c.positive && outsideCrop(c));
+  if (outside >= 0) {
+    const c = clicks[outside] as ClickPrompt;
+    throw new OnnxInputError(
+      `positive click ${outside} at (${c.x}, ${c.y}) is outside the model's crop ` +
+        `[${crop.x0}, ${crop.x0 + crop.size}] x [${crop.y0}, ${crop.y0 + crop.size}]; draw a box that covers it`,
+    );
+  }
+  return clicks.filter((c) => c.positive || !outsideCrop(c));
 }
 
 /** One-shot convenience: load a model directory and predict. */
