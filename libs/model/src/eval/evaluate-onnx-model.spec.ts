@@ -7,11 +7,8 @@ import { TINY_CONFIG } from '../config';
 import { createRng } from '../ops/seeded-random';
 import { generateSyntheticFaDataset } from '../data/synthetic-fa';
 import { exportModel } from '../export/export-model';
-import {
-  OnnxInputError,
-  OnnxPredictor,
-  pasteOutputProbabilities,
-} from '../inference/onnx-predictor';
+import { openModelDir } from '../inference/open-model-dir';
+import { OnnxInputError, pasteOutputProbabilities } from '../inference/sam-predictor';
 import { createSegmenter } from '../segmenter-model';
 import { useTrainingBackend } from '../test-setup';
 import { clickCorrectness, evaluateOnnxModel } from './evaluate-onnx-model';
@@ -20,7 +17,7 @@ import { ellipseMask, maskGridCeiling } from './mask-grid-ceiling';
 /** Exported before the mask prompt existed (no mask_input / has_mask_input). */
 const OLDER_MODEL = path.resolve(__dirname, '../../../../models/starter');
 
-describe('OnnxPredictor and evaluateOnnxModel (tiny, untrained)', () => {
+describe('SamPredictor on a model directory and evaluateOnnxModel (tiny, untrained)', () => {
   let dir: string;
   beforeAll(async () => {
     await useTrainingBackend();
@@ -43,13 +40,13 @@ describe('OnnxPredictor and evaluateOnnxModel (tiny, untrained)', () => {
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
   it('predicts full-resolution outputs for a box, and reuses the embedding for clicks', async () => {
-    const predictor = await OnnxPredictor.load(dir);
+    const predictor = await openModelDir(dir);
     const [sample] = generateSyntheticFaDataset({ count: 1, size: 80, seed: 1 });
     if (!sample) throw new Error('no sample');
     const image = { pixels: sample.image, width: 80, height: 80 };
     const box = { x0: 10, y0: 12, x1: 30, y1: 28 };
     const embedding = await predictor.embed(image, box);
-    const boxOnly = await predictor.decode(embedding, box);
+    const boxOnly = await predictor.decode(embedding, { box });
     expect(boxOnly.probabilities.length).toBe(80 * 80);
     expect(boxOnly.iouPredictions).toHaveLength(4);
     expect(boxOnly.lowResLogits).toHaveLength(4);
@@ -58,7 +55,10 @@ describe('OnnxPredictor and evaluateOnnxModel (tiny, untrained)', () => {
     );
     expect(pasteOutputProbabilities(boxOnly, 3)).toHaveLength(80 * 80);
     expect(() => pasteOutputProbabilities(boxOnly, 4)).toThrow(/output 4 does not exist/);
-    const clicked = await predictor.decode(embedding, box, [{ x: 20, y: 20, positive: true }]);
+    const clicked = await predictor.decode(embedding, {
+      box,
+      clicks: [{ x: 20, y: 20, positive: true }],
+    });
     expect(Array.from(clicked.probabilities)).not.toEqual(Array.from(boxOnly.probabilities));
     const again = await predictor.predict(image, box);
     expect(Array.from(again.probabilities)).toEqual(Array.from(boxOnly.probabilities));
@@ -66,7 +66,7 @@ describe('OnnxPredictor and evaluateOnnxModel (tiny, untrained)', () => {
   });
 
   it('names the expected shape when an input has the wrong size', async () => {
-    const predictor = await OnnxPredictor.load(dir);
+    const predictor = await openModelDir(dir);
     await expect(predictor.runEncoder(new Float32Array(10))).rejects.toThrow(
       /encoder input 'image': 10 values, expected 1x1x32x32/,
     );
@@ -78,17 +78,19 @@ describe('OnnxPredictor and evaluateOnnxModel (tiny, untrained)', () => {
   });
 
   it('feeds the previous logits as mask prompt and refuses a wrong shape or NaN', async () => {
-    const predictor = await OnnxPredictor.load(dir);
+    const predictor = await openModelDir(dir);
     expect(predictor.acceptsMaskPrompt).toBe(true);
     const [sample] = generateSyntheticFaDataset({ count: 1, size: 80, seed: 1 });
     if (!sample) throw new Error('no sample');
     const box = { x0: 10, y0: 12, x1: 30, y1: 28 };
     const embedding = await predictor.embed({ pixels: sample.image, width: 80, height: 80 }, box);
-    const first = await predictor.decode(embedding, box);
+    const first = await predictor.decode(embedding, { box });
     expect(first.usedMaskPrompt).toBe(false);
     const clicks = [{ x: 20, y: 20, positive: true }];
-    const plain = await predictor.decode(embedding, box, clicks);
-    const prompted = await predictor.decode(embedding, box, clicks, {
+    const plain = await predictor.decode(embedding, { box, clicks });
+    const prompted = await predictor.decode(embedding, {
+      box,
+      clicks,
       maskInput: first.lowResLogits[0] as Float32Array,
     });
     expect(prompted.usedMaskPrompt).toBe(true);
@@ -97,44 +99,46 @@ describe('OnnxPredictor and evaluateOnnxModel (tiny, untrained)', () => {
     );
     const m = predictor.manifest.maskSize;
     await expect(
-      predictor.decode(embedding, box, clicks, { maskInput: new Float32Array(m * m - 1) }),
+      predictor.decode(embedding, { box, clicks, maskInput: new Float32Array(m * m - 1) }),
     ).rejects.toThrow(/'mask_input': 255 values, expected \[1, 1, 16, 16\]/);
     const withNaN = new Float32Array(m * m);
     withNaN[5] = Number.NaN;
-    await expect(predictor.decode(embedding, box, clicks, { maskInput: withNaN })).rejects.toThrow(
+    await expect(predictor.decode(embedding, { box, clicks, maskInput: withNaN })).rejects.toThrow(
       /'mask_input': value NaN at index 5 is not finite/,
     );
     await predictor.release();
   });
 
   it('drops a negative click outside the crop and refuses a positive one there', async () => {
-    const predictor = await OnnxPredictor.load(dir);
+    const predictor = await openModelDir(dir);
     const [sample] = generateSyntheticFaDataset({ count: 1, size: 80, seed: 1 });
     if (!sample) throw new Error('no sample');
     const box = { x0: 10, y0: 12, x1: 30, y1: 28 };
     const embedding = await predictor.embed({ pixels: sample.image, width: 80, height: 80 }, box);
     const inside = { x: 20, y: 20, positive: true };
     const far = { x: 79, y: 79, positive: false };
-    const plain = await predictor.decode(embedding, box, [inside]);
-    const withFar = await predictor.decode(embedding, box, [inside, far]);
+    const plain = await predictor.decode(embedding, { box, clicks: [inside] });
+    const withFar = await predictor.decode(embedding, { box, clicks: [inside, far] });
     expect(Array.from(withFar.probabilities)).toEqual(Array.from(plain.probabilities));
     await expect(
-      predictor.decode(embedding, box, [inside, { ...far, positive: true }]),
+      predictor.decode(embedding, { box, clicks: [inside, { ...far, positive: true }] }),
     ).rejects.toThrow(/positive click 1 at \(79, 79\) is outside the model's crop/);
     await predictor.release();
   });
 
   it('runs a model exported before the mask prompt without one (older manifests)', async () => {
-    const predictor = await OnnxPredictor.load(OLDER_MODEL);
+    const predictor = await openModelDir(OLDER_MODEL);
     expect(predictor.acceptsMaskPrompt).toBe(false);
     const [sample] = generateSyntheticFaDataset({ count: 1, size: 160, seed: 1 });
     if (!sample) throw new Error('no sample');
     const box = { x0: 40, y0: 42, x1: 90, y1: 88 };
     const embedding = await predictor.embed({ pixels: sample.image, width: 160, height: 160 }, box);
-    const first = await predictor.decode(embedding, box);
+    const first = await predictor.decode(embedding, { box });
     const clicks = [{ x: 60, y: 60, positive: true }];
-    const plain = await predictor.decode(embedding, box, clicks);
-    const prompted = await predictor.decode(embedding, box, clicks, {
+    const plain = await predictor.decode(embedding, { box, clicks });
+    const prompted = await predictor.decode(embedding, {
+      box,
+      clicks,
       maskInput: first.lowResLogits[0] as Float32Array,
     });
     expect(prompted.usedMaskPrompt).toBe(false);
@@ -200,7 +204,7 @@ describe('OnnxPredictor and evaluateOnnxModel (tiny, untrained)', () => {
       path.join(copy, 'decoder.onnx'),
       Buffer.concat([await readFile(path.join(dir, 'decoder.onnx')), Buffer.from([0])]),
     );
-    await expect(OnnxPredictor.load(copy)).rejects.toThrow(/sha256/);
+    await expect(openModelDir(copy)).rejects.toThrow(/sha256/);
     await rm(copy, { recursive: true, force: true });
   });
 

@@ -22,8 +22,9 @@ import {
   type ClickPrompt,
   type Mask,
 } from '@loupe/prompts';
-import type { ModelManifest } from '../contract';
-import { OnnxPredictor, type ImageInput } from '../inference/onnx-predictor';
+import { parseManifest, type ModelManifest } from '../contract';
+import { createNodePredictor, openModelDir } from '../inference/open-model-dir';
+import { disposeEmbedding, type ImageInput, type SamPredictor } from '../inference/sam-predictor';
 
 export interface EvalSample {
   image: ImageInput;
@@ -130,7 +131,7 @@ export interface EvalSummary {
 export interface EvaluateOptions {
   samples: EvalSample[];
   modelDir?: string;
-  predictor?: OnnxPredictor;
+  predictor?: SamPredictor;
   model?: { manifest: ModelManifest | unknown; encoder: Uint8Array; decoder: Uint8Array };
   maxClicks?: number;
   /** Skip components smaller than this many pixels (default 1: none skipped). */
@@ -148,9 +149,12 @@ export async function evaluateOnnxModel(
   const predictor =
     options.predictor ??
     (options.modelDir
-      ? await OnnxPredictor.load(options.modelDir)
+      ? await openModelDir(options.modelDir)
       : options.model
-        ? await OnnxPredictor.create(options.model)
+        ? await createNodePredictor({
+            ...options.model,
+            manifest: parseManifest(options.model.manifest),
+          })
         : null);
   if (!predictor)
     throw new Error(
@@ -169,18 +173,21 @@ export async function evaluateOnnxModel(
         const gt = components[k] as Mask;
         const box = maskBoundingBox(gt) as Box;
         const embedding = await predictor.embed(sample.image, box);
-        const first = await predictor.decode(embedding, box, []);
+        const first = await predictor.decode(embedding, { box });
         // The logits of the mask shown last: the next click's mask prompt.
         let shown = first.lowResLogits[0] as Float32Array;
         const predict = async (b: Box | null, clicks: ClickPrompt[]) => {
           if (clicks.length === 0) return first.probabilities;
-          const next = await predictor.decode(embedding, b, clicks, {
+          const next = await predictor.decode(embedding, {
+            box: b,
+            clicks,
             maskInput: useMaskPrompt ? shown : null,
           });
           shown = next.lowResLogits[0] as Float32Array;
           return next.probabilities;
         };
         const session = await runClickSession({ gt, box, predict, maxClicks, targetIou: 0.9 });
+        disposeEmbedding(embedding);
         const hd = hausdorff95(first.mask, gt);
         perObject.push({
           image: id,
