@@ -127,7 +127,7 @@ export async function annotateNextImage(options: {
     { pixels, width: task.image.width, height: task.image.height, channels: 1 },
     box,
   );
-  const proposal = await predictor.decode(embedding, { box });
+  const proposal = await predictor.decode(embedding, box, []);
   record({
     type: 'PROPOSAL_SHOWN',
     objectId: OBJECT_ID,
@@ -148,7 +148,7 @@ export async function annotateNextImage(options: {
       const click = clicks.at(-1);
       if (!click) return proposal.probabilities;
       const started = performance.now();
-      const refined = await predictor.decode(embedding, { box: b, clicks, maskInput: shown });
+      const refined = await predictor.decode(embedding, b, clicks, { maskInput: shown });
       shown = refined.lowResLogits[0] ?? null;
       record({
         type: click.positive ? 'POSITIVE_POINT' : 'NEGATIVE_POINT',

@@ -26,7 +26,7 @@ export {
 } from './inference/sam-predictor';
 export type {
   CropEmbedding,
-  DecodeRequest,
+  DecodeOptions,
   DecoderOutput,
   ImageInput,
   OrtModule,

@@ -200,11 +200,7 @@ async function predict(request: Extract<WorkerRequest, { type: 'predict' }>): Pr
         ? (entry.last.logits[shownOutput] ?? null)
         : null;
     const td = performance.now();
-    const decoded = await model.predictor.decodeLogits(entry.embedding, {
-      box,
-      clicks,
-      maskInput,
-    });
+    const decoded = await model.predictor.decodeLogits(entry.embedding, box, clicks, { maskInput });
     entry.last = { box, clicks: clicks.slice(), logits: decoded.lowResLogits };
     const masks = pasteOutputMasks(decoded, manifest.maskThreshold);
     // As before the predictor moved to libs/model: pasting the masks counts as decoder time.

@@ -46,7 +46,7 @@ describe('SamPredictor on a model directory and evaluateOnnxModel (tiny, untrain
     const image = { pixels: sample.image, width: 80, height: 80 };
     const box = { x0: 10, y0: 12, x1: 30, y1: 28 };
     const embedding = await predictor.embed(image, box);
-    const boxOnly = await predictor.decode(embedding, { box });
+    const boxOnly = await predictor.decode(embedding, box);
     expect(boxOnly.probabilities.length).toBe(80 * 80);
     expect(boxOnly.iouPredictions).toHaveLength(4);
     expect(boxOnly.lowResLogits).toHaveLength(4);
@@ -55,10 +55,7 @@ describe('SamPredictor on a model directory and evaluateOnnxModel (tiny, untrain
     );
     expect(pasteOutputProbabilities(boxOnly, 3)).toHaveLength(80 * 80);
     expect(() => pasteOutputProbabilities(boxOnly, 4)).toThrow(/output 4 does not exist/);
-    const clicked = await predictor.decode(embedding, {
-      box,
-      clicks: [{ x: 20, y: 20, positive: true }],
-    });
+    const clicked = await predictor.decode(embedding, box, [{ x: 20, y: 20, positive: true }]);
     expect(Array.from(clicked.probabilities)).not.toEqual(Array.from(boxOnly.probabilities));
     const again = await predictor.predict(image, box);
     expect(Array.from(again.probabilities)).toEqual(Array.from(boxOnly.probabilities));
@@ -84,13 +81,11 @@ describe('SamPredictor on a model directory and evaluateOnnxModel (tiny, untrain
     if (!sample) throw new Error('no sample');
     const box = { x0: 10, y0: 12, x1: 30, y1: 28 };
     const embedding = await predictor.embed({ pixels: sample.image, width: 80, height: 80 }, box);
-    const first = await predictor.decode(embedding, { box });
+    const first = await predictor.decode(embedding, box);
     expect(first.usedMaskPrompt).toBe(false);
     const clicks = [{ x: 20, y: 20, positive: true }];
-    const plain = await predictor.decode(embedding, { box, clicks });
-    const prompted = await predictor.decode(embedding, {
-      box,
-      clicks,
+    const plain = await predictor.decode(embedding, box, clicks);
+    const prompted = await predictor.decode(embedding, box, clicks, {
       maskInput: first.lowResLogits[0] as Float32Array,
     });
     expect(prompted.usedMaskPrompt).toBe(true);
@@ -99,11 +94,11 @@ describe('SamPredictor on a model directory and evaluateOnnxModel (tiny, untrain
     );
     const m = predictor.manifest.maskSize;
     await expect(
-      predictor.decode(embedding, { box, clicks, maskInput: new Float32Array(m * m - 1) }),
+      predictor.decode(embedding, box, clicks, { maskInput: new Float32Array(m * m - 1) }),
     ).rejects.toThrow(/'mask_input': 255 values, expected \[1, 1, 16, 16\]/);
     const withNaN = new Float32Array(m * m);
     withNaN[5] = Number.NaN;
-    await expect(predictor.decode(embedding, { box, clicks, maskInput: withNaN })).rejects.toThrow(
+    await expect(predictor.decode(embedding, box, clicks, { maskInput: withNaN })).rejects.toThrow(
       /'mask_input': value NaN at index 5 is not finite/,
     );
     await predictor.release();
@@ -117,11 +112,11 @@ describe('SamPredictor on a model directory and evaluateOnnxModel (tiny, untrain
     const embedding = await predictor.embed({ pixels: sample.image, width: 80, height: 80 }, box);
     const inside = { x: 20, y: 20, positive: true };
     const far = { x: 79, y: 79, positive: false };
-    const plain = await predictor.decode(embedding, { box, clicks: [inside] });
-    const withFar = await predictor.decode(embedding, { box, clicks: [inside, far] });
+    const plain = await predictor.decode(embedding, box, [inside]);
+    const withFar = await predictor.decode(embedding, box, [inside, far]);
     expect(Array.from(withFar.probabilities)).toEqual(Array.from(plain.probabilities));
     await expect(
-      predictor.decode(embedding, { box, clicks: [inside, { ...far, positive: true }] }),
+      predictor.decode(embedding, box, [inside, { ...far, positive: true }]),
     ).rejects.toThrow(/positive click 1 at \(79, 79\) is outside the model's crop/);
     await predictor.release();
   });
@@ -133,12 +128,10 @@ describe('SamPredictor on a model directory and evaluateOnnxModel (tiny, untrain
     if (!sample) throw new Error('no sample');
     const box = { x0: 40, y0: 42, x1: 90, y1: 88 };
     const embedding = await predictor.embed({ pixels: sample.image, width: 160, height: 160 }, box);
-    const first = await predictor.decode(embedding, { box });
+    const first = await predictor.decode(embedding, box);
     const clicks = [{ x: 60, y: 60, positive: true }];
-    const plain = await predictor.decode(embedding, { box, clicks });
-    const prompted = await predictor.decode(embedding, {
-      box,
-      clicks,
+    const plain = await predictor.decode(embedding, box, clicks);
+    const prompted = await predictor.decode(embedding, box, clicks, {
       maskInput: first.lowResLogits[0] as Float32Array,
     });
     expect(prompted.usedMaskPrompt).toBe(false);

@@ -24,7 +24,7 @@ import {
 } from '@loupe/prompts';
 import { parseManifest, type ModelManifest } from '../contract';
 import { createNodePredictor, openModelDir } from '../inference/open-model-dir';
-import { disposeEmbedding, type ImageInput, type SamPredictor } from '../inference/sam-predictor';
+import type { ImageInput, SamPredictor } from '../inference/sam-predictor';
 
 export interface EvalSample {
   image: ImageInput;
@@ -173,21 +173,18 @@ export async function evaluateOnnxModel(
         const gt = components[k] as Mask;
         const box = maskBoundingBox(gt) as Box;
         const embedding = await predictor.embed(sample.image, box);
-        const first = await predictor.decode(embedding, { box });
+        const first = await predictor.decode(embedding, box, []);
         // The logits of the mask shown last: the next click's mask prompt.
         let shown = first.lowResLogits[0] as Float32Array;
         const predict = async (b: Box | null, clicks: ClickPrompt[]) => {
           if (clicks.length === 0) return first.probabilities;
-          const next = await predictor.decode(embedding, {
-            box: b,
-            clicks,
+          const next = await predictor.decode(embedding, b, clicks, {
             maskInput: useMaskPrompt ? shown : null,
           });
           shown = next.lowResLogits[0] as Float32Array;
           return next.probabilities;
         };
         const session = await runClickSession({ gt, box, predict, maxClicks, targetIou: 0.9 });
-        disposeEmbedding(embedding);
         const hd = hausdorff95(first.mask, gt);
         perObject.push({
           image: id,

@@ -67,7 +67,7 @@ describe('SamPredictor (onnxruntime-web wasm and onnxruntime-node, starter model
     const box = { x0: 70, y0: 40, x1: 112, y1: 82 };
     const clicks = [{ x: 90, y: 60, positive: true }];
     const embedding = await web.embedLuminance(lum, W, H, box);
-    const webOutput = await web.decodeLogits(embedding, { box, clicks });
+    const webOutput = await web.decodeLogits(embedding, box, clicks);
     disposeEmbedding(embedding);
     const webMasks = pasteOutputMasks(webOutput, manifest.maskThreshold);
     expect(webMasks).toHaveLength(4);
@@ -76,7 +76,7 @@ describe('SamPredictor (onnxruntime-web wasm and onnxruntime-node, starter model
 
     const reference = await SamPredictor.create({ ort: ortNode, manifest, encoder, decoder });
     const refEmbedding = await reference.embedLuminance(lum, W, H, box);
-    const ref = await reference.decode(refEmbedding, { box, clicks });
+    const ref = await reference.decode(refEmbedding, box, clicks);
     await reference.release();
     expect(ref.lowResLogits).toHaveLength(4);
     expect(ref.crop).toEqual(webOutput.crop);

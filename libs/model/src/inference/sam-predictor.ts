@@ -7,7 +7,7 @@
  * before anything runs. A new box -> crop -> preprocess -> encoder (embed); prompts on that crop
  * reuse the embedding (decode: decoder only).
  *
- * Mask prompt (SAM's, #13): a DecodeRequest may carry the object's previous M x M logits (the
+ * Mask prompt (SAM's, #13): decode options may carry the object's previous M x M logits (the
  * lowResLogits of the output shown, on the same crop embedding); the decoder gets them as
  * mask_input with has_mask_input = 1. A model exported before the mask prompt existed has no such
  * inputs and runs without one (`usedMaskPrompt` false), as it always did.
@@ -67,11 +67,8 @@ export interface CropEmbedding {
   highResFeatures: OrtTensor;
 }
 
-/** The prompts of one decoder run. */
-export interface DecodeRequest {
-  /** Null for a click-started object (the crop came from the first click). */
-  box: Box | null;
-  clicks?: readonly ClickPrompt[];
+/** Prompts of a decoder run beyond the box and clicks. */
+export interface DecodeOptions {
   /**
    * SAM's mask prompt: the object's previous M x M logits on this crop (lowResLogits[i] of the
    * output shown), or null/absent for none. Ignored by models without a mask prompt.
@@ -388,18 +385,26 @@ export class SamPredictor {
     return { crop, imageWidth: width, imageHeight: height, ...enc };
   }
 
-  /** Decoder only: prompts on an existing crop embedding -> the outputs over the crop. */
-  async decodeLogits(embedding: CropEmbedding, request: DecodeRequest): Promise<DecoderOutput> {
+  /**
+   * Decoder only: box (null for a click-started object) + clicks (+ options.maskInput, SAM's
+   * previous-mask prompt) on an existing crop embedding -> the outputs over the crop.
+   */
+  async decodeLogits(
+    embedding: CropEmbedding,
+    box: Box | null,
+    clicks: readonly ClickPrompt[] = [],
+    options: DecodeOptions = {},
+  ): Promise<DecoderOutput> {
     const { coords, labels } = promptsToModelInputs(
-      request.box,
-      clicksInsideCrop(request.clicks ?? [], embedding.crop),
+      box,
+      clicksInsideCrop(clicks, embedding.crop),
       embedding.crop,
     );
     const { masks, iouPredictions, usedMaskPrompt } = await this.runDecoder(
       embedding,
       coords,
       labels,
-      request.maskInput ?? null,
+      options.maskInput ?? null,
     );
     const maskSize = this.manifest.maskSize;
     const plane = maskSize * maskSize;
@@ -418,8 +423,13 @@ export class SamPredictor {
   }
 
   /** decodeLogits() plus the single-mask output's full-resolution probabilities and mask. */
-  async decode(embedding: CropEmbedding, request: DecodeRequest): Promise<Prediction> {
-    const output = await this.decodeLogits(embedding, request);
+  async decode(
+    embedding: CropEmbedding,
+    box: Box | null,
+    clicks: readonly ClickPrompt[] = [],
+    options: DecodeOptions = {},
+  ): Promise<Prediction> {
+    const output = await this.decodeLogits(embedding, box, clicks, options);
     const probabilities = pasteOutputProbabilities(output, 0);
     return {
       ...output,
@@ -436,7 +446,7 @@ export class SamPredictor {
   ): Promise<Prediction> {
     const embedding = await this.embed(image, box);
     try {
-      return await this.decode(embedding, { box, clicks });
+      return await this.decode(embedding, box, clicks);
     } finally {
       disposeEmbedding(embedding);
     }
@@ -449,7 +459,7 @@ export class SamPredictor {
     const box = { x0: side / 4, y0: side / 4, x1: (3 * side) / 4, y1: (3 * side) / 4 };
     const embedding = await this.embedLuminance(luminance, side, side, box);
     try {
-      await this.decodeLogits(embedding, { box });
+      await this.decodeLogits(embedding, box);
     } finally {
       disposeEmbedding(embedding);
     }
