@@ -21,6 +21,7 @@ describe('quality metrics by lesion size', () => {
       noc90: reaches90 ? 1 : 20,
       clickHonoured: [true],
       clickPositive: [true],
+      clickHonouredByModel: [false],
     });
     const buckets = bySize(
       [object(99, true), object(100, false), object(999, true), object(1000, false)],
@@ -63,6 +64,7 @@ describe('quality metrics by lesion size', () => {
       noc90: 20,
       clickHonoured: [],
       clickPositive: [],
+      clickHonouredByModel: [],
     });
     const labels: Record<string, string[]> = { a: ['dark', 'bright'], b: ['bright'] };
     const groups = byLabel(

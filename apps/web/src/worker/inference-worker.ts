@@ -21,7 +21,7 @@ import {
   toLuminance,
   type CropEmbedding,
 } from '@loupe/model';
-import type { Box, ClickPrompt } from '@loupe/prompts';
+import { forceClicks, type Box, type ClickPrompt } from '@loupe/prompts';
 import { clickCropBox } from './click-crop-box';
 import { createOrtRuntime, type OrtRuntime } from './ort-runtime';
 import type { ModelRef, PredictionResult, WorkerRequest, WorkerResponse } from './protocol';
@@ -202,7 +202,10 @@ async function predict(request: Extract<WorkerRequest, { type: 'predict' }>): Pr
     const td = performance.now();
     const decoded = await model.predictor.decodeLogits(entry.embedding, box, clicks, { maskInput });
     entry.last = { box, clicks: clicks.slice(), logits: decoded.lowResLogits };
-    const masks = pasteOutputMasks(decoded, manifest.maskThreshold);
+    // Every click holds at its own pixel (libs/prompts forceClicks, as SamPredictor.decode does).
+    const masks = pasteOutputMasks(decoded, manifest.maskThreshold).map((m) =>
+      forceClicks(m, img.width, img.height, clicks),
+    );
     // As before the predictor moved to libs/model: pasting the masks counts as decoder time.
     const decoderMs = performance.now() - td;
     const totalMs = performance.now() - t0;

@@ -227,5 +227,10 @@ describe('SamPredictor on a model directory and evaluateOnnxModel (tiny, untrain
     const c = result.summary.clickCorrectness;
     expect(c.clicks).toBe(result.perObject.reduce((n, o) => n + o.clickHonoured.length, 0));
     expect(c.positiveClicks + c.negativeClicks).toBe(c.clicks);
+    // The forceClicks post-step makes every click hold at its pixel; the model's own share is
+    // reported beside it, over the same clicks.
+    if (c.clicks > 0) expect(c.honouredShare).toBe(1);
+    expect(result.summary.modelClickCorrectness.clicks).toBe(c.clicks);
+    expect(result.summary.clickForceRadius).toBeGreaterThan(0);
   });
 });

@@ -10,7 +10,10 @@
  * (negative) the mask shown right after it; a click is harmful when it lowers IoU by > 0.01.
  */
 import {
+  CLICK_FORCE_RADIUS,
+  CLICK_PRED_THRESHOLD,
   connectedComponents,
+  forceClicks,
   dice,
   hausdorff95,
   iou,
@@ -50,6 +53,8 @@ export interface PerObjectResult {
   clickHonoured: boolean[];
   /** Per click: whether it was a positive click. */
   clickPositive: boolean[];
+  /** Per click: its pixel on the asked side in the model's own output (before forceClicks). */
+  clickHonouredByModel: boolean[];
 }
 
 /** Click correctness over all clicks of all sessions (#13: honoured >= 99 %, harmful <= 1 %). */
@@ -125,7 +130,12 @@ export interface EvalSummary {
   miouAtK: number[];
   /** Whether clicks were decoded with the previous logits as mask prompt (false: older model). */
   maskPrompt: boolean;
+  /** Of the masks shown (after the forceClicks post-step, as the browser shows them). */
   clickCorrectness: ClickCorrectness;
+  /** The same for the model's own output, before forceClicks (harmfulShare: of shown masks). */
+  modelClickCorrectness: ClickCorrectness;
+  /** Radius (image px) of forceClicks; 0 = none. */
+  clickForceRadius: number;
 }
 
 export interface EvaluateOptions {
@@ -138,6 +148,8 @@ export interface EvaluateOptions {
   minObjectArea?: number;
   /** Feed the previous logits as mask prompt on every click (default true; as the browser does). */
   maskPrompt?: boolean;
+  /** forceClicks radius (default CLICK_FORCE_RADIUS, as the browser; 0: the model's own masks). */
+  clickRadius?: number;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -162,6 +174,7 @@ export async function evaluateOnnxModel(
     );
   const perObject: PerObjectResult[] = [];
   const useMaskPrompt = (options.maskPrompt ?? true) && predictor.acceptsMaskPrompt;
+  const clickRadius = options.clickRadius ?? CLICK_FORCE_RADIUS;
   try {
     let imageIndex = 0;
     for (const sample of options.samples) {
@@ -176,13 +189,21 @@ export async function evaluateOnnxModel(
         const first = await predictor.decode(embedding, box, []);
         // The logits of the mask shown last: the next click's mask prompt.
         let shown = first.lowResLogits[0] as Float32Array;
+        // Whether the model alone (before the forceClicks post-step) honoured each click.
+        const honouredByModel: boolean[] = [];
         const predict = async (b: Box | null, clicks: ClickPrompt[]) => {
           if (clicks.length === 0) return first.probabilities;
           const next = await predictor.decode(embedding, b, clicks, {
             maskInput: useMaskPrompt ? shown : null,
+            clickRadius: 0,
           });
           shown = next.lowResLogits[0] as Float32Array;
-          return next.probabilities;
+          const click = clicks[clicks.length - 1] as ClickPrompt;
+          const at = Math.floor(click.y) * gt.width + Math.floor(click.x);
+          honouredByModel.push(
+            (next.probabilities[at] as number) > CLICK_PRED_THRESHOLD === click.positive,
+          );
+          return forceClicks(next.probabilities, gt.width, gt.height, clicks, clickRadius);
         };
         const session = await runClickSession({ gt, box, predict, maxClicks, targetIou: 0.9 });
         const hd = hausdorff95(first.mask, gt);
@@ -199,6 +220,7 @@ export async function evaluateOnnxModel(
           noc85: nocAt(session.iouPerClick, 0.85, maxClicks),
           noc90: nocAt(session.iouPerClick, 0.9, maxClicks),
           clickHonoured: session.clickHonoured,
+          clickHonouredByModel: honouredByModel,
           clickPositive: session.clicks.map((c) => c.positive),
         });
       }
@@ -223,6 +245,10 @@ export async function evaluateOnnxModel(
     miouAtK: sessions.miouAtK,
     maskPrompt: useMaskPrompt,
     clickCorrectness: clickCorrectness(perObject),
+    modelClickCorrectness: clickCorrectness(
+      perObject.map((o) => ({ ...o, clickHonoured: o.clickHonouredByModel })),
+    ),
+    clickForceRadius: clickRadius,
   };
   return { ...summary, summary, perObject };
 }

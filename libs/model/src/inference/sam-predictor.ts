@@ -12,8 +12,12 @@
  * mask_input with has_mask_input = 1. A model exported before the mask prompt existed has no such
  * inputs and runs without one (`usedMaskPrompt` false), as it always did.
  * Clicks outside the crop: negative ones are dropped, positive ones refused (clicksInsideCrop).
+ * decode() forces the pixels around each click to the click's side (forceClicks, #13's documented
+ * post-step: the model alone often leaves a clicked pixel unchanged); decodeLogits() is raw.
  */
 import {
+  CLICK_FORCE_RADIUS,
+  forceClicks,
   pasteMaskLogits,
   pasteProbabilities,
   promptsToModelInputs,
@@ -74,6 +78,12 @@ export interface DecodeOptions {
    * output shown), or null/absent for none. Ignored by models without a mask prompt.
    */
   maskInput?: Float32Array | null;
+  /**
+   * decode(): pixels within this radius (image px) of each click are forced to the click's side
+   * (libs/prompts forceClicks; the model alone often leaves a clicked pixel unchanged). Default
+   * CLICK_FORCE_RADIUS; 0 gives the model's own output. decodeLogits() never forces.
+   */
+  clickRadius?: number;
 }
 
 /** The decoder's outputs over the crop, before anything is pasted to image pixels. */
@@ -430,7 +440,13 @@ export class SamPredictor {
     options: DecodeOptions = {},
   ): Promise<Prediction> {
     const output = await this.decodeLogits(embedding, box, clicks, options);
-    const probabilities = pasteOutputProbabilities(output, 0);
+    const probabilities = forceClicks(
+      pasteOutputProbabilities(output, 0),
+      output.imageWidth,
+      output.imageHeight,
+      clicks,
+      options.clickRadius ?? CLICK_FORCE_RADIUS,
+    );
     return {
       ...output,
       probabilities,
