@@ -53,6 +53,11 @@ export const proposalShownPayloadSchema = z
 export type ProposalShownPayload = z.input<typeof proposalShownPayloadSchema>;
 
 const eventObjectSchema = z.object({
+  /**
+   * The page's id for this event (a UUID, made when it was recorded). Retries and replays of a
+   * batch carry the same ids, and the server stores each (user, clientEventId) once.
+   */
+  clientEventId: z.string().uuid().nullish(),
   type: z.enum(INTERACTION_TYPES),
   objectId: z.string().min(1).max(64).nullish(),
   payload: z
