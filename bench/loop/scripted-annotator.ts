@@ -5,7 +5,11 @@
  * 0.9 (or a brush fix after `maxClicks`) -> accept (annotations.save) -> submit (tasks.submit),
  * with the page's interaction events (events.record) along the way.
  */
-import { decodeRawImage, type InteractionEventInput } from '@loupe/contracts';
+import {
+  decodeRawImage,
+  type InteractionEventInput,
+  type ProposalShownPayload,
+} from '@loupe/contracts';
 import {
   boxFromMask,
   dice,
@@ -129,7 +133,11 @@ export async function annotateNextImage(options: {
     objectId: OBJECT_ID,
     modelVersionId,
     latencyMs: performance.now() - t0,
+    payload: { kind: 'box', maskPrompt: false } satisfies ProposalShownPayload,
   });
+  // As the page: each click's decode gets the logits of the mask shown before it (SAM's mask
+  // prompt; the single-mask output, which the clicker scores).
+  let shown = proposal.lowResLogits[0] ?? null;
 
   const session_ = await runClickSession({
     gt,
@@ -140,7 +148,8 @@ export async function annotateNextImage(options: {
       const click = clicks.at(-1);
       if (!click) return proposal.probabilities;
       const started = performance.now();
-      const refined = await predictor.decode(embedding, b, clicks);
+      const refined = await predictor.decode(embedding, b, clicks, { maskInput: shown });
+      shown = refined.lowResLogits[0] ?? null;
       record({
         type: click.positive ? 'POSITIVE_POINT' : 'NEGATIVE_POINT',
         objectId: OBJECT_ID,

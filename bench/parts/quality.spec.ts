@@ -1,7 +1,7 @@
 import { evaluateOnnxModel, generateSyntheticFaDataset } from '@loupe/model/node';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { byLabel, bySize, summarizeObjects } from './quality';
+import { byLabel, bySize, CEILING_AREAS, shapeCeiling, summarizeObjects } from './quality';
 
 const starterDir = join(__dirname, '..', '..', 'models', 'starter');
 
@@ -19,6 +19,9 @@ describe('quality metrics by lesion size', () => {
       iouPerClick: reaches90 ? [0.5, 0.95] : [0.5, 0.6],
       noc85: reaches90 ? 1 : 20,
       noc90: reaches90 ? 1 : 20,
+      clickHonoured: [true],
+      clickPositive: [true],
+      clickHonouredByModel: [false],
     });
     const buckets = bySize(
       [object(99, true), object(100, false), object(999, true), object(1000, false)],
@@ -30,6 +33,20 @@ describe('quality metrics by lesion size', () => {
     expect(buckets['medium']).toMatchObject({ objects: 2, nof90: 1, noc90: 10.5, hd95: 2 });
     expect(buckets['medium']?.dice).toBeCloseTo((100 + 999) / 2 / 10_000, 10);
     expect(buckets['large']).toMatchObject({ objects: 1, nof90: 1, noc90: 20 });
+  });
+
+  it('reports the mask grid ceiling for every test area and shape, finer grids higher', () => {
+    const geometry = {
+      inputSize: 128,
+      maskSize: 64,
+      crop: { contextMargin: 0.5, minCropSize: 48 },
+    };
+    const fine = shapeCeiling(geometry);
+    expect(fine.rows).toHaveLength(CEILING_AREAS.length * 2);
+    expect(fine.minCoverageIou).toBe(Math.min(...fine.rows.map((r) => r.coverageIou)));
+    expect(fine.minCoverageIou).toBeGreaterThan(0.9);
+    const coarse = shapeCeiling({ ...geometry, maskSize: 16 });
+    expect(coarse.minCoverageIou).toBeLessThan(fine.minCoverageIou);
   });
 
   it('groups objects by a label (e.g. polarity) and leaves unlabelled objects out', () => {
@@ -45,6 +62,9 @@ describe('quality metrics by lesion size', () => {
       iouPerClick: [dice],
       noc85: 20,
       noc90: 20,
+      clickHonoured: [],
+      clickPositive: [],
+      clickHonouredByModel: [],
     });
     const labels: Record<string, string[]> = { a: ['dark', 'bright'], b: ['bright'] };
     const groups = byLabel(

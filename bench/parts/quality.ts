@@ -10,16 +10,23 @@
  *   vessels    the real DRIVE vessel masks: vessels inside a box.
  * Dice / IoU / HD95 of the box-only proposal, NoC@85/90 and NoF@90 of the simulated annotator,
  * the mIoU-per-click curve (miouAtK, 0..maxClicks; plotted in quality-clicks.png) and whatever
- * else the model lib's evaluation summary reports, overall and per lesion size bucket.
+ * else the model lib's evaluation summary reports (click correctness: clicks honoured / harmful,
+ * #13), overall and per lesion size bucket.
+ * ceiling: the IoU that the model's mask grid allows (model lib maskGridCeiling: ground truth
+ * through the M x M logit grid of its crop and pasted back) for ellipses of 40..40,000 px and for
+ * every object of each lesion set.
  *
  *   npm run bench:quality [-- --quick]
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MODEL_FILES, parseManifest } from '@loupe/model';
+import { connectedComponents } from '@loupe/prompts';
 import {
+  ellipseMask,
   evaluateOnnxModel,
   generateSyntheticFaDataset,
+  maskGridCeiling,
   loadDrivePseudoFa,
   loadMetaballLeakageFa,
 } from '@loupe/model/node';
@@ -236,12 +243,18 @@ export async function runQualityBench(
   };
 
   const result: Record<string, unknown> = {};
+  const ceiling: Record<string, unknown> = {
+    shapes: await measured('quality/ceiling shapes', async () => shapeCeiling(starterManifest)),
+  };
   for (const [name, load] of Object.entries(datasets)) {
     const samples = await measured(`quality/${name} data`, load);
     if (isMeasurementError(samples)) {
       result[name] = samples;
       continue;
     }
+    ceiling[name] = await measured(`quality/ceiling ${name}`, async () =>
+      datasetCeiling(starterManifest, samples),
+    );
     const section: Record<string, Measured<ModelQuality>> = {};
     for (const model of models)
       section[model.key] = await measured(`quality/${name}/${model.key}`, () =>
@@ -255,6 +268,8 @@ export async function runQualityBench(
       );
     result[name] = section;
   }
+
+  result['ceiling'] = ceiling;
 
   if (!options.smoke) {
     const bars = qualityBars(result);
@@ -282,6 +297,50 @@ export async function runQualityBench(
   }
   result['notes'] = notes.join(' ');
   return result;
+}
+
+type Geometry = Parameters<typeof maskGridCeiling>[1];
+
+/** Areas (px) and aspect ratios of the ceiling's test ellipses (#13: 40 .. 40,000 px). */
+export const CEILING_AREAS = [40, 100, 400, 1000, 4000, 10_000, 40_000];
+export const CEILING_ASPECTS = [1, 3];
+
+/** The grid ceiling for ellipses of each area and aspect, and the lowest of them. */
+export function shapeCeiling(geometry: Geometry) {
+  const rows = CEILING_ASPECTS.flatMap((aspect) =>
+    CEILING_AREAS.map((area) => ({
+      aspect,
+      ...maskGridCeiling(ellipseMask(area, aspect, 600), geometry),
+    })),
+  );
+  return {
+    maskSize: geometry.maskSize,
+    rows,
+    minCoverageIou: Math.min(...rows.map((r) => r.coverageIou)),
+    minTargetIou: Math.min(...rows.map((r) => r.targetIou)),
+  };
+}
+
+/** The grid ceiling over every object (connected component) of a lesion set, per size bucket. */
+export function datasetCeiling(geometry: Geometry, samples: EvalSamples) {
+  const objects = samples.flatMap((s) =>
+    connectedComponents(s.gtMask, 8).map((gt) => maskGridCeiling(gt, geometry)),
+  );
+  const stats = (xs: ReturnType<typeof maskGridCeiling>[]) => ({
+    objects: xs.length,
+    meanCoverageIou: mean(xs.map((x) => x.coverageIou)),
+    minCoverageIou: Math.min(...xs.map((x) => x.coverageIou)),
+    meanTargetIou: mean(xs.map((x) => x.targetIou)),
+    minTargetIou: Math.min(...xs.map((x) => x.targetIou)),
+  });
+  const out: Record<string, unknown> = { ...stats(objects) };
+  let lower = 0;
+  for (const bucket of SIZE_BUCKETS) {
+    const inBucket = objects.filter((o) => o.area >= lower && o.area < bucket.maxArea);
+    if (inBucket.length > 0) out[bucket.name] = stats(inBucket);
+    lower = bucket.maxArea;
+  }
+  return out;
 }
 
 const DATASETS = ['synthetic', 'drive', 'ood', 'vessels'] as const;

@@ -49,8 +49,9 @@ export async function measureTfjsLatency(request: LatencyRequest): Promise<Laten
   const byName = new Map(header.tensors.map((t) => [t.name, t]));
   const model = new SegmenterModel(config, (spec) => {
     const entry = byName.get(spec.name);
-    // The MAE pre-training head never runs at inference; checkpoints may leave it out.
-    if (!entry && spec.group === 'mae')
+    // The MAE pre-training head never runs at inference; checkpoints may leave it out, and
+    // older ones lack the (optional) mask-prompt weights, which a timing run may leave at zero.
+    if (!entry && (spec.group === 'mae' || spec.optional))
       return new Float32Array(spec.shape.reduce((a, b) => a * b, 1));
     if (!entry) throw new Error(`tfjs weights: missing parameter ${spec.name}`);
     return data.subarray(entry.offset, entry.offset + entry.length);

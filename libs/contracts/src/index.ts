@@ -29,10 +29,16 @@ export {
   MODEL_EVENT_NAMES,
 } from './model-event';
 
-export type { InteractionEvent, InteractionEventInput, InteractionType } from './interaction-event';
+export type {
+  InteractionEvent,
+  InteractionEventInput,
+  InteractionType,
+  ProposalShownPayload,
+} from './interaction-event';
 export {
   INTERACTION_TYPES,
   interactionEventSchema,
+  proposalShownPayloadSchema,
   MAX_EVENTS_PER_BATCH,
 } from './interaction-event';
 

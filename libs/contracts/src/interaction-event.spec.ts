@@ -38,4 +38,24 @@ describe('interaction events', () => {
     ).toThrow('event is malformed: payload: payload must serialise to at most 8000 characters');
     expect(() => parse({ type: 'ACCEPT', latencyMs: -1, clientTime: now })).toThrow(/latencyMs: /);
   });
+
+  it('checks what a PROPOSAL_SHOWN payload says, e.g. whether a mask prompt was used', () => {
+    const now = new Date();
+    const shown = parse({
+      type: 'PROPOSAL_SHOWN',
+      payload: { kind: 'click', maskPrompt: true, decoderMs: 3 },
+      clientTime: now,
+    });
+    expect(shown.payload).toEqual({ kind: 'click', maskPrompt: true, decoderMs: 3 });
+    expect(parse({ type: 'PROPOSAL_SHOWN', clientTime: now }).payload).toEqual({});
+    expect(() =>
+      parse({ type: 'PROPOSAL_SHOWN', payload: { maskPrompt: 'yes' }, clientTime: now }),
+    ).toThrow(/^event is malformed: payload\.maskPrompt: /);
+    // Other types keep a free-form payload.
+    expect(parse({ type: 'TAG', payload: { maskPrompt: 'yes' }, clientTime: now }).payload).toEqual(
+      {
+        maskPrompt: 'yes',
+      },
+    );
+  });
 });

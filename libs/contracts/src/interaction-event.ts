@@ -34,7 +34,25 @@ const MAX_CLOCK_SKEW_MS = 24 * 3600 * 1000;
 
 export const MAX_EVENTS_PER_BATCH = 500;
 
-export const interactionEventSchema = z.object({
+/**
+ * What a PROPOSAL_SHOWN event says about the proposal (every field optional: older clients sent
+ * less). `maskPrompt`: the decoder was given the object's previous mask (SAM's mask prompt, #13);
+ * false for a new box, after an undo, or with a model exported before the mask prompt existed.
+ */
+export const proposalShownPayloadSchema = z
+  .object({
+    kind: z.enum(['box', 'click']).optional(),
+    maskPrompt: z.boolean().optional(),
+    encoderMs: z.number().finite().min(0).optional(),
+    decoderMs: z.number().finite().min(0).optional(),
+    workerMs: z.number().finite().min(0).optional(),
+    encoderReused: z.boolean().optional(),
+    iouPredictions: z.array(z.number()).optional(),
+  })
+  .passthrough();
+export type ProposalShownPayload = z.input<typeof proposalShownPayloadSchema>;
+
+const eventObjectSchema = z.object({
   /**
    * The page's id for this event (a UUID, made when it was recorded). Retries and replays of a
    * batch carry the same ids, and the server stores each (user, clientEventId) once.
@@ -58,6 +76,18 @@ export const interactionEventSchema = z.object({
       (d) => Math.abs(d.getTime() - Date.now()) <= MAX_CLOCK_SKEW_MS,
       'clientTime is more than a day away from the server clock',
     ),
+});
+
+export const interactionEventSchema = eventObjectSchema.superRefine((event, ctx) => {
+  if (event.type !== 'PROPOSAL_SHOWN') return;
+  const payload = proposalShownPayloadSchema.safeParse(event.payload);
+  if (!payload.success)
+    for (const issue of payload.error.issues)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['payload', ...issue.path],
+        message: issue.message,
+      });
 });
 
 /** An event as a client sends it. */

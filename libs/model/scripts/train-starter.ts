@@ -4,6 +4,8 @@
  * models/starter/ (manifest + ONNX + weights checkpoint) and evaluates it on a held-out set.
  * Flags: --out <dir> --mae-steps N --epochs N --images N --unlabeled N --seed N --config base|tiny
  *        --init <checkpoint> (start from these weights) --lr <rate>
+ *        --freeze-encoder (fine-tune the prompt encoder and mask decoder only, e.g. to teach an
+ *        --init model the mask prompt at a fraction of the cost)
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -114,6 +116,7 @@ const result = await fineTune({
   batchSize: 4,
   seed,
   learningRate: numberArg(args, 'lr', 1e-3),
+  freeze: { imageEncoder: args.has('freeze-encoder') },
   onProgress: (p) => {
     if (p.step % 25 === 0 || p.step === p.totalSteps)
       log(
@@ -163,6 +166,7 @@ await exportModel(model, outDir, {
     maeSteps,
     fineTuneEpochs: epochs,
     initFrom: initFrom ?? null,
+    freezeEncoder: args.has('freeze-encoder'),
     fineTuneSteps: result.steps,
     finalLoss: result.lossHistory.at(-1) ?? null,
     heldOut: summary,

@@ -100,6 +100,8 @@ export interface DerivedSizes {
   maskDim: number;
   maskSize: number;
   numMaskTokens: number;
+  /** Channels of the mask-downscaling stack's hidden layers (SAM's mask_in_chans // 4, mask_in_chans). */
+  maskInChannels: [number, number];
 }
 
 export class ModelConfigError extends Error {
@@ -126,5 +128,6 @@ export function deriveSizes(config: ModelConfig): DerivedSizes {
     maskDim: config.decoderDim / 8,
     maskSize: grid2 * 4,
     numMaskTokens: config.numMultimaskOutputs + 1,
+    maskInChannels: [4, 16],
   };
 }

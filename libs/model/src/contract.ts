@@ -30,6 +30,29 @@ export const DECODER_INPUT = {
   /** 1 x N float32 with SAM's codes: -1 padding, 0 negative, 1 positive, 2/3 box corners. */
   pointLabels: 'point_labels',
 } as const;
+
+/**
+ * decoder.onnx's mask prompt, named as in SAM's ONNX export. Models exported before it existed
+ * lack these two inputs; readers check `acceptsMaskPrompt` and run those without a mask prompt
+ * (they keep working until the next promotion replaces them).
+ */
+export const DECODER_MASK_INPUT = {
+  /** 1 x 1 x M x M float32: the object's previous low-resolution logits (DECODER_OUTPUT.masks,
+   * the output that was shown) over the same crop; zeros when hasMaskInput is 0. */
+  maskInput: 'mask_input',
+  /** 1 float32: 1 when maskInput holds a previous mask, 0 for none (the no-mask embedding). */
+  hasMaskInput: 'has_mask_input',
+} as const;
+
+/** Shapes of the mask-prompt inputs for a model with M x M mask logits. */
+export function maskInputShapes(maskSize: number): { maskInput: number[]; hasMaskInput: number[] } {
+  return { maskInput: [1, 1, maskSize, maskSize], hasMaskInput: [1] };
+}
+
+/** Whether a decoder (its input names, from the session or the manifest) takes a mask prompt. */
+export function acceptsMaskPrompt(decoderInputNames: readonly string[]): boolean {
+  return Object.values(DECODER_MASK_INPUT).every((n) => decoderInputNames.includes(n));
+}
 export const DECODER_OUTPUT = {
   /** 1 x 4 x M x M mask logits (M = manifest.maskSize) over the crop; index 0 is the
    * single-mask output, 1..3 the multimask outputs. */

@@ -26,12 +26,14 @@ export {
 } from './inference/sam-predictor';
 export type {
   CropEmbedding,
+  DecodeOptions,
   DecoderOutput,
   ImageInput,
   OrtModule,
   Prediction,
   SessionOptions,
 } from './inference/sam-predictor';
+export { clicksInsideCrop, ClickOutsideCropError } from './inference/clicks-inside-crop';
 export { loadModelFiles, ModelDownloadError } from './inference/load-model-files';
 export type { FetchFile, ModelFiles, ModelLocation } from './inference/load-model-files';
 export { sha256Hex } from './inference/sha256-hex';

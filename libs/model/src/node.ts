@@ -51,8 +51,15 @@ export type { MaeOptions, MaeImage, MaeProgress } from './training/mae';
 export { renderMaeReconstruction } from './training/mae-reconstruction';
 export { loadPretrainedEncoder } from './training/load-pretrained-encoder';
 export { quickValidate } from './training/quick-validate';
-export { evaluateOnnxModel } from './eval/evaluate-onnx-model';
+export {
+  evaluateOnnxModel,
+  clickCorrectness,
+  HARMFUL_CLICK_IOU_DROP,
+} from './eval/evaluate-onnx-model';
+export { maskGridCeiling, ellipseMask } from './eval/mask-grid-ceiling';
+export type { MaskGridCeiling } from './eval/mask-grid-ceiling';
 export type {
+  ClickCorrectness,
   EvalSample,
   EvalSummary,
   PerObjectResult,

@@ -20,15 +20,24 @@ export class SegmenterModel {
   readonly id: string;
   private disposed = false;
 
+  /**
+   * `initial` gives each parameter's values; `earlier(name)` reads a parameter created before it
+   * (for `copyOf` inits).
+   */
   constructor(
     readonly config: ModelConfig,
-    initial: (spec: ParamSpec) => Float32Array,
+    initial: (spec: ParamSpec, earlier: (name: string) => Float32Array) => Float32Array,
   ) {
     this.network = new SamSegmenter(config);
     this.specs = this.network.paramSpecs();
     this.id = `segmenter${instanceCounter++}`;
+    const earlier = (name: string) => {
+      const v = this.variables.get(name);
+      if (!v) throw new Error(`parameter ${name} is not created yet`);
+      return v.dataSync() as Float32Array;
+    };
     for (const spec of this.specs) {
-      const data = initial(spec);
+      const data = initial(spec, earlier);
       const size = spec.shape.reduce((a, b) => a * b, 1);
       if (data.length !== size)
         throw new Error(
@@ -80,10 +89,17 @@ export class SegmenterModel {
   }
 }
 
-export function initialValue(spec: ParamSpec, rng: ReturnType<typeof createRng>): Float32Array {
+export function initialValue(
+  spec: ParamSpec,
+  rng: ReturnType<typeof createRng>,
+  earlier: (name: string) => Float32Array,
+): Float32Array {
   const size = spec.shape.reduce((a, b) => a * b, 1);
   const out = new Float32Array(size);
   switch (spec.init.kind) {
+    case 'copyOf':
+      out.set(earlier(spec.init.name));
+      break;
     case 'zeros':
       break;
     case 'ones':
@@ -108,5 +124,5 @@ export function createSegmenter(
 ): SegmenterModel {
   const parsed = modelConfigSchema.parse(config);
   const rng = createRng(options.seed ?? 1);
-  return new SegmenterModel(parsed, (spec) => initialValue(spec, rng));
+  return new SegmenterModel(parsed, (spec, earlier) => initialValue(spec, rng, earlier));
 }

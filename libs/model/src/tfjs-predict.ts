@@ -1,5 +1,6 @@
 /** Inference with the tfjs weights (parity tests, training-time validation). */
 import * as tf from '@tensorflow/tfjs';
+import { deriveSizes } from './config';
 import type { SegmenterModel } from './segmenter-model';
 
 export interface TfjsPrediction {
@@ -11,15 +12,20 @@ export interface TfjsPrediction {
   highResFeatures: Float32Array;
 }
 
-/** image [B*S*S] preprocessed; coords [B*N*2]; labels [B*N]. */
+/**
+ * image [B*S*S] preprocessed; coords [B*N*2]; labels [B*N]; optional mask prompt: maskInput
+ * [B*M*M] previous logits, hasMaskInput [B] 0/1.
+ */
 export function predictWithTfjs(
   model: SegmenterModel,
   image: Float32Array,
   batch: number,
   coords: Float32Array,
   labels: Float32Array,
+  mask?: { maskInput: Float32Array; hasMaskInput: Float32Array },
 ): TfjsPrediction {
   const s = model.config.inputSize;
+  const m = deriveSizes(model.config).maskSize;
   const n = labels.length / batch;
   return tf.tidy(() => {
     const enc = model.network.encodeImage(model.ops, tf.tensor4d(image, [batch, 1, s, s]));
@@ -29,6 +35,10 @@ export function predictWithTfjs(
       enc.highResFeatures,
       tf.tensor3d(coords, [batch, n, 2]),
       tf.tensor2d(labels, [batch, n]),
+      mask && {
+        maskInput: tf.tensor4d(mask.maskInput, [batch, 1, m, m]),
+        hasMaskInput: tf.tensor1d(mask.hasMaskInput),
+      },
     );
     return {
       masks: dec.masks.dataSync() as Float32Array,

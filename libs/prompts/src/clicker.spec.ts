@@ -161,6 +161,7 @@ describe('runClickSession', () => {
     expect(r.clicks.every((c) => !c.positive)).toBe(true);
     for (let k = 1; k < r.iouPerClick.length; k++)
       expect(r.iouPerClick[k]).toBeGreaterThan(r.iouPerClick[k - 1] as number);
+    expect(r.clickHonoured).toEqual(r.clicks.map(() => true));
   });
 
   it('stops after maxClicks', async () => {
@@ -173,6 +174,9 @@ describe('runClickSession', () => {
     });
     expect(r.clicks).toHaveLength(3);
     expect(r.iouPerClick).toHaveLength(4);
+    // An empty prediction ignores every (positive) click: none is honoured.
+    expect(r.clicks.every((c) => c.positive)).toBe(true);
+    expect(r.clickHonoured).toEqual([false, false, false]);
   });
 
   it('rejects probabilities of the wrong size', async () => {

@@ -114,6 +114,8 @@ export interface ClickSessionResult {
   /** Index 0 = box only, k = after k clicks. */
   iouPerClick: number[];
   clicks: ClickPrompt[];
+  /** Per click: the clicked pixel is inside (positive) / outside (negative) the mask right after it. */
+  clickHonoured: boolean[];
   finalMask: Mask;
 }
 
@@ -144,13 +146,16 @@ export async function runClickSession(options: ClickSessionOptions): Promise<Cli
   };
   let pred = await run();
   const iouPerClick = [iou(gt, pred)];
+  const clickHonoured: boolean[] = [];
   while ((iouPerClick[iouPerClick.length - 1] as number) < target && clicks.length < maxClicks) {
     const click = nextClick(gt, pred, clicked);
     if (!click) break;
     clicks.push(click);
-    clicked.data[Math.floor(click.y) * w + Math.floor(click.x)] = 1;
+    const at = Math.floor(click.y) * w + Math.floor(click.x);
+    clicked.data[at] = 1;
     pred = await run();
     iouPerClick.push(iou(gt, pred));
+    clickHonoured.push((pred.data[at] === 1) === click.positive);
   }
-  return { iouPerClick, clicks, finalMask: pred };
+  return { iouPerClick, clicks, clickHonoured, finalMask: pred };
 }

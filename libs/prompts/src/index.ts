@@ -110,3 +110,4 @@ export type { DistanceTransformOptions } from './distance-transform';
 export { distanceTransform, squaredDistanceTransform } from './distance-transform';
 export type { PredictFn, ClickSessionOptions, ClickSessionResult } from './clicker';
 export { nextClick, runClickSession, CLICK_PRED_THRESHOLD } from './clicker';
+export { forceClicks, CLICK_FORCE_RADIUS } from './force-clicks';

@@ -4,7 +4,10 @@
  *
  * - setImage: keeps the image as luminance 0..1 for cropping.
  * - predict: a new box (or a first click) runs encoder + decoder; more clicks on the same object
- *   reuse the crop embedding (decoder only). Results carry the model version and timings.
+ *   reuse the crop embedding (decoder only), and the logits of the proposal shown before the click
+ *   are the decoder's mask prompt (SAM's) when the prompts add one click to that proposal's (not
+ *   after an undo or a new box). Results carry the model version, whether a mask prompt was used,
+ *   and timings.
  * - loadModel: download + sha256 check + session creation + warm-up, then swap. Everything that
  *   runs a session goes through one SerialQueue, and each prediction captures the current model
  *   when it starts, so no prediction ever mixes versions and none fails because of a swap. If the
@@ -18,7 +21,7 @@ import {
   toLuminance,
   type CropEmbedding,
 } from '@loupe/model';
-import type { Box, ClickPrompt } from '@loupe/prompts';
+import { forceClicks, type Box, type ClickPrompt } from '@loupe/prompts';
 import { clickCropBox } from './click-crop-box';
 import { createOrtRuntime, type OrtRuntime } from './ort-runtime';
 import type { ModelRef, PredictionResult, WorkerRequest, WorkerResponse } from './protocol';
@@ -46,6 +49,21 @@ interface CachedEmbedding {
   /** JSON of the box (or crop box for click-started objects) the crop was computed from. */
   cropKey: string;
   embedding: CropEmbedding;
+  /** The last decode on this crop: its prompts and every output's M x M logits. */
+  last: { box: Box | null; clicks: ClickPrompt[]; logits: Float32Array[] } | null;
+}
+
+/** The new prompts are the previous ones plus one click (so the previous mask is what it corrects). */
+function addsOneClick(
+  last: { box: Box | null; clicks: readonly ClickPrompt[] },
+  box: Box | null,
+  clicks: readonly ClickPrompt[],
+): boolean {
+  return (
+    JSON.stringify(last.box) === JSON.stringify(box) &&
+    clicks.length === last.clicks.length + 1 &&
+    JSON.stringify(clicks.slice(0, -1)) === JSON.stringify(last.clicks)
+  );
 }
 
 const queue = new SerialQueue();
@@ -142,6 +160,7 @@ async function loadModel(requestId: number, model: ModelRef): Promise<void> {
 
 async function predict(request: Extract<WorkerRequest, { type: 'predict' }>): Promise<void> {
   const { requestId, imageId, objectId, box, clicks } = request;
+  const shownOutput = request.shownOutput ?? 0;
   const result = await queue.run(async (): Promise<PredictionResult> => {
     const model = current;
     if (!model) throw new Error('no model loaded yet');
@@ -172,16 +191,21 @@ async function predict(request: Extract<WorkerRequest, { type: 'predict' }>): Pr
         cropBox,
       );
       encoderMs = performance.now() - te;
-      cached = { modelVersionId: model.modelVersionId, imageId, cropKey, embedding };
+      cached = { modelVersionId: model.modelVersionId, imageId, cropKey, embedding, last: null };
       embeddings.set(objectId, cached);
     }
+    const entry = cached as CachedEmbedding;
+    const maskInput =
+      entry.last && addsOneClick(entry.last, box, clicks)
+        ? (entry.last.logits[shownOutput] ?? null)
+        : null;
     const td = performance.now();
-    const decoded = await model.predictor.decodeLogits(
-      (cached as CachedEmbedding).embedding,
-      box,
-      clicks,
+    const decoded = await model.predictor.decodeLogits(entry.embedding, box, clicks, { maskInput });
+    entry.last = { box, clicks: clicks.slice(), logits: decoded.lowResLogits };
+    // Every click holds at its own pixel (libs/prompts forceClicks, as SamPredictor.decode does).
+    const masks = pasteOutputMasks(decoded, manifest.maskThreshold).map((m) =>
+      forceClicks(m, img.width, img.height, clicks),
     );
-    const masks = pasteOutputMasks(decoded, manifest.maskThreshold);
     // As before the predictor moved to libs/model: pasting the masks counts as decoder time.
     const decoderMs = performance.now() - td;
     const totalMs = performance.now() - t0;
@@ -196,6 +220,7 @@ async function predict(request: Extract<WorkerRequest, { type: 'predict' }>): Pr
       masks,
       iouPredictions: decoded.iouPredictions,
       encoderReused: reused,
+      maskPrompt: decoded.usedMaskPrompt,
       timings: {
         encoderMs,
         decoderMs,

@@ -28,6 +28,11 @@ export type WorkerRequest =
       objectId: string;
       box: Box | null;
       clicks: ClickPrompt[];
+      /**
+       * Output (0..3) of the object's current proposal that the page shows, or null. When these
+       * prompts add one click to that proposal's, its logits are the decoder's mask prompt.
+       */
+      shownOutput?: number | null;
     }
   | { type: 'forgetObject'; objectId: string };
 
@@ -52,6 +57,9 @@ export interface PredictionResult {
   masks: Uint8Array[];
   iouPredictions: number[];
   encoderReused: boolean;
+  /** The decoder got the object's previous mask as prompt (false for a new box, after an undo,
+   * or with a model exported before the mask prompt). */
+  maskPrompt: boolean;
   timings: PredictionTimings;
 }
 

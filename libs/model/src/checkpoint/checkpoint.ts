@@ -8,7 +8,8 @@ import * as tf from '@tensorflow/tfjs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { modelConfigSchema, type ModelConfig } from '../config';
-import { SegmenterModel } from '../segmenter-model';
+import { createRng } from '../ops/seeded-random';
+import { SegmenterModel, initialValue } from '../segmenter-model';
 import type { AdamState, AdamW } from '../training/adam';
 import { decodeSafetensors, encodeSafetensors, type NamedTensor } from './safetensors';
 
@@ -114,9 +115,16 @@ export function assignWeights(
   const source = options.source ?? 'checkpoint';
   let assigned = 0;
   const problems: string[] = [];
+  const copies: { to: string; from: string }[] = [];
   for (const spec of model.specs) {
     if (options.only && !options.only(spec.name)) continue;
     const w = weights.get(spec.name);
+    // Added after the checkpoint was written: keeps its declared init (a copy re-taken from the
+    // checkpoint's source parameter below).
+    if (!w && spec.optional) {
+      if (spec.init.kind === 'copyOf') copies.push({ to: spec.name, from: spec.init.name });
+      continue;
+    }
     if (!w) {
       problems.push(`missing ${spec.name}`);
       continue;
@@ -136,6 +144,10 @@ export function assignWeights(
     throw new CheckpointMismatchError(
       `${source} does not fit the model: ${problems.slice(0, 8).join('; ')}${problems.length > 8 ? ` (+${problems.length - 8} more)` : ''}`,
     );
+  for (const { to, from } of copies) {
+    const value = model.variables.get(from);
+    if (value) model.variables.get(to)?.assign(value);
+  }
   return assigned;
 }
 
@@ -155,8 +167,12 @@ export async function loadSegmenterFromCheckpoint(
         `${file} was trained with another config (checkpoint vs expected): ${diff.join('; ')}`,
       );
   }
-  const model = new SegmenterModel(checkpoint.config, (spec) => {
+  // Parameters added after the checkpoint was written start from their declared init (a fixed
+  // seed, so loading is deterministic).
+  const rng = createRng(1);
+  const model = new SegmenterModel(checkpoint.config, (spec, earlier) => {
     const w = checkpoint.weights.get(spec.name);
+    if (!w && spec.optional) return initialValue(spec, rng, earlier);
     if (!w) throw new CheckpointMismatchError(`${file}: missing parameter ${spec.name}`);
     if (w.shape.join('x') !== spec.shape.join('x'))
       throw new CheckpointMismatchError(

@@ -2,14 +2,20 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
 import { TINY_CONFIG } from '../config';
+import { createRng } from '../ops/seeded-random';
 import { generateSyntheticFaDataset } from '../data/synthetic-fa';
 import { exportModel } from '../export/export-model';
 import { openModelDir } from '../inference/open-model-dir';
 import { OnnxInputError, pasteOutputProbabilities } from '../inference/sam-predictor';
 import { createSegmenter } from '../segmenter-model';
 import { useTrainingBackend } from '../test-setup';
-import { evaluateOnnxModel } from './evaluate-onnx-model';
+import { clickCorrectness, evaluateOnnxModel } from './evaluate-onnx-model';
+import { ellipseMask, maskGridCeiling } from './mask-grid-ceiling';
+
+/** Exported before the mask prompt existed (no mask_input / has_mask_input). */
+const OLDER_MODEL = path.resolve(__dirname, '../../../../models/starter');
 
 describe('SamPredictor on a model directory and evaluateOnnxModel (tiny, untrained)', () => {
   let dir: string;
@@ -17,6 +23,17 @@ describe('SamPredictor on a model directory and evaluateOnnxModel (tiny, untrain
     await useTrainingBackend();
     dir = await mkdtemp(path.join(tmpdir(), 'loupe-eval-'));
     const model = createSegmenter(TINY_CONFIG, { seed: 2 });
+    // A live mask-downscaling stack (it starts as a no-op), so the mask prompt changes masks.
+    const rng = createRng(9);
+    for (const spec of model.specs.filter((p) => p.name.includes('mask_downscaling'))) {
+      const size = spec.shape.reduce((a, b) => a * b, 1);
+      const values = tf.tensor(
+        Float32Array.from({ length: size }, () => rng.normal() * 0.5),
+        spec.shape,
+      );
+      model.variables.get(spec.name)?.assign(values);
+      values.dispose();
+    }
     await exportModel(model, dir, { version: 'eval-test' });
     model.dispose();
   });
@@ -57,6 +74,120 @@ describe('SamPredictor on a model directory and evaluateOnnxModel (tiny, untrain
     await predictor.release();
   });
 
+  it('feeds the previous logits as mask prompt and refuses a wrong shape or NaN', async () => {
+    const predictor = await openModelDir(dir);
+    expect(predictor.acceptsMaskPrompt).toBe(true);
+    const [sample] = generateSyntheticFaDataset({ count: 1, size: 80, seed: 1 });
+    if (!sample) throw new Error('no sample');
+    const box = { x0: 10, y0: 12, x1: 30, y1: 28 };
+    const embedding = await predictor.embed({ pixels: sample.image, width: 80, height: 80 }, box);
+    const first = await predictor.decode(embedding, box);
+    expect(first.usedMaskPrompt).toBe(false);
+    const clicks = [{ x: 20, y: 20, positive: true }];
+    const plain = await predictor.decode(embedding, box, clicks);
+    const prompted = await predictor.decode(embedding, box, clicks, {
+      maskInput: first.lowResLogits[0] as Float32Array,
+    });
+    expect(prompted.usedMaskPrompt).toBe(true);
+    expect(Array.from(prompted.lowResLogits[0] as Float32Array)).not.toEqual(
+      Array.from(plain.lowResLogits[0] as Float32Array),
+    );
+    const m = predictor.manifest.maskSize;
+    await expect(
+      predictor.decode(embedding, box, clicks, { maskInput: new Float32Array(m * m - 1) }),
+    ).rejects.toThrow(/'mask_input': 255 values, expected \[1, 1, 16, 16\]/);
+    const withNaN = new Float32Array(m * m);
+    withNaN[5] = Number.NaN;
+    await expect(predictor.decode(embedding, box, clicks, { maskInput: withNaN })).rejects.toThrow(
+      /'mask_input': value NaN at index 5 is not finite/,
+    );
+    await predictor.release();
+  });
+
+  it('drops a negative click outside the crop and refuses a positive one there', async () => {
+    const predictor = await openModelDir(dir);
+    const [sample] = generateSyntheticFaDataset({ count: 1, size: 80, seed: 1 });
+    if (!sample) throw new Error('no sample');
+    const box = { x0: 10, y0: 12, x1: 30, y1: 28 };
+    const embedding = await predictor.embed({ pixels: sample.image, width: 80, height: 80 }, box);
+    const inside = { x: 20, y: 20, positive: true };
+    const far = { x: 79, y: 79, positive: false };
+    const plain = await predictor.decode(embedding, box, [inside]);
+    const withFar = await predictor.decode(embedding, box, [inside, far]);
+    expect(Array.from(withFar.probabilities)).toEqual(Array.from(plain.probabilities));
+    await expect(
+      predictor.decode(embedding, box, [inside, { ...far, positive: true }]),
+    ).rejects.toThrow(/positive click 1 at \(79, 79\) is outside the model's crop/);
+    await predictor.release();
+  });
+
+  it('runs a model exported before the mask prompt without one (older manifests)', async () => {
+    const predictor = await openModelDir(OLDER_MODEL);
+    expect(predictor.acceptsMaskPrompt).toBe(false);
+    const [sample] = generateSyntheticFaDataset({ count: 1, size: 160, seed: 1 });
+    if (!sample) throw new Error('no sample');
+    const box = { x0: 40, y0: 42, x1: 90, y1: 88 };
+    const embedding = await predictor.embed({ pixels: sample.image, width: 160, height: 160 }, box);
+    const first = await predictor.decode(embedding, box);
+    const clicks = [{ x: 60, y: 60, positive: true }];
+    const plain = await predictor.decode(embedding, box, clicks);
+    const prompted = await predictor.decode(embedding, box, clicks, {
+      maskInput: first.lowResLogits[0] as Float32Array,
+    });
+    expect(prompted.usedMaskPrompt).toBe(false);
+    expect(Array.from(prompted.probabilities)).toEqual(Array.from(plain.probabilities));
+    const result = await evaluateOnnxModel({
+      predictor,
+      samples: [{ image: { pixels: sample.image, width: 160, height: 160 }, gtMask: sample.mask }],
+      maxClicks: 2,
+    });
+    expect(result.summary.maskPrompt).toBe(false);
+    expect(result.summary.objects).toBeGreaterThan(0);
+    await predictor.release();
+  });
+
+  it('counts honoured and harmful clicks', () => {
+    const c = clickCorrectness([
+      {
+        iouPerClick: [0.5, 0.7, 0.68, 0.9],
+        clickHonoured: [true, false, true],
+        clickPositive: [true, true, false],
+      },
+      { iouPerClick: [0.8, 0.795], clickHonoured: [true], clickPositive: [false] },
+    ]);
+    expect(c).toEqual({
+      clicks: 4,
+      positiveClicks: 2,
+      negativeClicks: 2,
+      honouredShare: 0.75,
+      positiveHonouredShare: 0.5,
+      negativeHonouredShare: 1,
+      harmfulShare: 0.25,
+      harmfulClicks: 1,
+    });
+  });
+
+  it('measures the mask grid ceiling from 40 to 40,000 px', () => {
+    const geometry = {
+      inputSize: 128,
+      maskSize: 64,
+      crop: { contextMargin: 0.5, minCropSize: 48 },
+    };
+    for (const area of [40, 400, 4000, 40000]) {
+      const gt = ellipseMask(area, 2, 512);
+      const ceiling = maskGridCeiling(gt, geometry);
+      expect(Math.abs(ceiling.area - area) / area).toBeLessThan(0.1);
+      expect(ceiling.coverageIou).toBeGreaterThan(0.9);
+      expect(ceiling.coverageIou).toBeLessThanOrEqual(1);
+      expect(ceiling.targetIou).toBeGreaterThan(0.8);
+    }
+    // A coarser grid loses more: the ceiling is a property of the grid, not a constant.
+    const coarse = maskGridCeiling(ellipseMask(40, 2, 512), { ...geometry, maskSize: 4 });
+    expect(coarse.coverageIou).toBeLessThan(
+      maskGridCeiling(ellipseMask(40, 2, 512), geometry).coverageIou,
+    );
+  });
+
   it('refuses files whose sha256 does not match the manifest', async () => {
     const copy = await mkdtemp(path.join(tmpdir(), 'loupe-eval-bad-'));
     const { readFile } = await import('node:fs/promises');
@@ -90,6 +221,16 @@ describe('SamPredictor on a model directory and evaluateOnnxModel (tiny, untrain
     for (const o of result.perObject) {
       expect(o.iouPerClick[0]).toBeCloseTo(o.iou, 1);
       expect(o.iouPerClick.length).toBeLessThanOrEqual(4);
+      expect(o.clickHonoured).toHaveLength(o.iouPerClick.length - 1);
     }
+    expect(result.summary.maskPrompt).toBe(true);
+    const c = result.summary.clickCorrectness;
+    expect(c.clicks).toBe(result.perObject.reduce((n, o) => n + o.clickHonoured.length, 0));
+    expect(c.positiveClicks + c.negativeClicks).toBe(c.clicks);
+    // The forceClicks post-step makes every click hold at its pixel; the model's own share is
+    // reported beside it, over the same clicks.
+    if (c.clicks > 0) expect(c.honouredShare).toBe(1);
+    expect(result.summary.modelClickCorrectness.clicks).toBe(c.clicks);
+    expect(result.summary.clickForceRadius).toBeGreaterThan(0);
   });
 });

@@ -2,11 +2,18 @@
  * Evaluates an exported model (the ONNX files the browser runs, via onnxruntime-node): for every
  * connected component of each ground-truth mask, prompt with the component's tight box (encoder +
  * decoder), then let the simulated annotator (libs/prompts runClickSession) click until IoU 0.9 or
- * 20 clicks, reusing the crop embedding (decoder only). Used by `npm run eval` and by the trainer's
- * validation gate.
+ * 20 clicks, reusing the crop embedding (decoder only). Each click's decode gets the previous
+ * prediction's low-resolution logits as mask prompt, as the browser does (models without the mask
+ * inputs run without). Used by `npm run eval` and by the trainer's validation gate.
+ *
+ * Click correctness (#13): a click is honoured when its pixel ends inside (positive) / outside
+ * (negative) the mask shown right after it; a click is harmful when it lowers IoU by > 0.01.
  */
 import {
+  CLICK_FORCE_RADIUS,
+  CLICK_PRED_THRESHOLD,
   connectedComponents,
+  forceClicks,
   dice,
   hausdorff95,
   iou,
@@ -42,6 +49,68 @@ export interface PerObjectResult {
   iouPerClick: number[];
   noc85: number;
   noc90: number;
+  /** Per click: its pixel ends on the side it asked for (runClickSession clickHonoured). */
+  clickHonoured: boolean[];
+  /** Per click: whether it was a positive click. */
+  clickPositive: boolean[];
+  /** Per click: its pixel on the asked side in the model's own output (before forceClicks). */
+  clickHonouredByModel: boolean[];
+}
+
+/** Click correctness over all clicks of all sessions (#13: honoured >= 99 %, harmful <= 1 %). */
+export interface ClickCorrectness {
+  clicks: number;
+  positiveClicks: number;
+  negativeClicks: number;
+  /** Share of clicks whose pixel ends on the side they asked for. */
+  honouredShare: number;
+  /** Share of positive clicks whose pixel ends inside the mask. */
+  positiveHonouredShare: number;
+  /** Share of negative clicks whose pixel ends outside the mask. */
+  negativeHonouredShare: number;
+  /** Share of clicks after which IoU is lower by more than 0.01 than before the click. */
+  harmfulShare: number;
+  harmfulClicks: number;
+}
+
+/** Threshold of a harmful click: IoU lower by more than this after the click (#13). */
+export const HARMFUL_CLICK_IOU_DROP = 0.01;
+
+export function clickCorrectness(
+  objects: readonly Pick<PerObjectResult, 'iouPerClick' | 'clickHonoured' | 'clickPositive'>[],
+): ClickCorrectness {
+  let clicks = 0;
+  let positives = 0;
+  let honoured = 0;
+  let positiveHonoured = 0;
+  let negativeHonoured = 0;
+  let harmful = 0;
+  for (const o of objects) {
+    o.clickHonoured.forEach((ok, i) => {
+      clicks++;
+      const positive = o.clickPositive[i] === true;
+      if (positive) positives++;
+      if (ok) {
+        honoured++;
+        if (positive) positiveHonoured++;
+        else negativeHonoured++;
+      }
+      const before = o.iouPerClick[i] as number;
+      const after = o.iouPerClick[i + 1] as number;
+      if (after < before - HARMFUL_CLICK_IOU_DROP) harmful++;
+    });
+  }
+  const share = (a: number, b: number) => (b > 0 ? a / b : Number.NaN);
+  return {
+    clicks,
+    positiveClicks: positives,
+    negativeClicks: clicks - positives,
+    honouredShare: share(honoured, clicks),
+    positiveHonouredShare: share(positiveHonoured, positives),
+    negativeHonouredShare: share(negativeHonoured, clicks - positives),
+    harmfulShare: share(harmful, clicks),
+    harmfulClicks: harmful,
+  };
 }
 
 export interface EvalSummary {
@@ -59,6 +128,14 @@ export interface EvalSummary {
   maxClicks: number;
   /** mean IoU after k clicks, k = 0..maxClicks */
   miouAtK: number[];
+  /** Whether clicks were decoded with the previous logits as mask prompt (false: older model). */
+  maskPrompt: boolean;
+  /** Of the masks shown (after the forceClicks post-step, as the browser shows them). */
+  clickCorrectness: ClickCorrectness;
+  /** The same for the model's own output, before forceClicks (harmfulShare: of shown masks). */
+  modelClickCorrectness: ClickCorrectness;
+  /** Radius (image px) of forceClicks; 0 = none. */
+  clickForceRadius: number;
 }
 
 export interface EvaluateOptions {
@@ -69,6 +146,10 @@ export interface EvaluateOptions {
   maxClicks?: number;
   /** Skip components smaller than this many pixels (default 1: none skipped). */
   minObjectArea?: number;
+  /** Feed the previous logits as mask prompt on every click (default true; as the browser does). */
+  maskPrompt?: boolean;
+  /** forceClicks radius (default CLICK_FORCE_RADIUS, as the browser; 0: the model's own masks). */
+  clickRadius?: number;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -92,6 +173,8 @@ export async function evaluateOnnxModel(
       'evaluateOnnxModel: give modelDir, predictor or model {manifest, encoder, decoder}',
     );
   const perObject: PerObjectResult[] = [];
+  const useMaskPrompt = (options.maskPrompt ?? true) && predictor.acceptsMaskPrompt;
+  const clickRadius = options.clickRadius ?? CLICK_FORCE_RADIUS;
   try {
     let imageIndex = 0;
     for (const sample of options.samples) {
@@ -104,9 +187,24 @@ export async function evaluateOnnxModel(
         const box = maskBoundingBox(gt) as Box;
         const embedding = await predictor.embed(sample.image, box);
         const first = await predictor.decode(embedding, box, []);
-        const predict = async (b: Box | null, clicks: ClickPrompt[]) =>
-          (clicks.length === 0 ? first : await predictor.decode(embedding, b, clicks))
-            .probabilities;
+        // The logits of the mask shown last: the next click's mask prompt.
+        let shown = first.lowResLogits[0] as Float32Array;
+        // Whether the model alone (before the forceClicks post-step) honoured each click.
+        const honouredByModel: boolean[] = [];
+        const predict = async (b: Box | null, clicks: ClickPrompt[]) => {
+          if (clicks.length === 0) return first.probabilities;
+          const next = await predictor.decode(embedding, b, clicks, {
+            maskInput: useMaskPrompt ? shown : null,
+            clickRadius: 0,
+          });
+          shown = next.lowResLogits[0] as Float32Array;
+          const click = clicks[clicks.length - 1] as ClickPrompt;
+          const at = Math.floor(click.y) * gt.width + Math.floor(click.x);
+          honouredByModel.push(
+            (next.probabilities[at] as number) > CLICK_PRED_THRESHOLD === click.positive,
+          );
+          return forceClicks(next.probabilities, gt.width, gt.height, clicks, clickRadius);
+        };
         const session = await runClickSession({ gt, box, predict, maxClicks, targetIou: 0.9 });
         const hd = hausdorff95(first.mask, gt);
         perObject.push({
@@ -121,6 +219,9 @@ export async function evaluateOnnxModel(
           iouPerClick: session.iouPerClick,
           noc85: nocAt(session.iouPerClick, 0.85, maxClicks),
           noc90: nocAt(session.iouPerClick, 0.9, maxClicks),
+          clickHonoured: session.clickHonoured,
+          clickHonouredByModel: honouredByModel,
+          clickPositive: session.clicks.map((c) => c.positive),
         });
       }
       imageIndex++;
@@ -142,6 +243,12 @@ export async function evaluateOnnxModel(
     objects: perObject.length,
     maxClicks,
     miouAtK: sessions.miouAtK,
+    maskPrompt: useMaskPrompt,
+    clickCorrectness: clickCorrectness(perObject),
+    modelClickCorrectness: clickCorrectness(
+      perObject.map((o) => ({ ...o, clickHonoured: o.clickHonouredByModel })),
+    ),
+    clickForceRadius: clickRadius,
   };
   return { ...summary, summary, perObject };
 }

@@ -5,9 +5,11 @@
 import onnxProto from 'onnx-proto';
 import {
   DECODER_INPUT,
+  DECODER_MASK_INPUT,
   DECODER_OUTPUT,
   ENCODER_INPUT,
   ENCODER_OUTPUT,
+  maskInputShapes,
   type TensorSpec,
 } from '../contract';
 import { deriveSizes, type ModelConfig } from '../config';
@@ -106,6 +108,16 @@ export function decoderSpecs(config: ModelConfig): { inputs: TensorSpec[]; outpu
       },
       { name: DECODER_INPUT.pointCoords, shape: [1, NUM_POINTS_AXIS, 2], dtype: 'float32' },
       { name: DECODER_INPUT.pointLabels, shape: [1, NUM_POINTS_AXIS], dtype: 'float32' },
+      {
+        name: DECODER_MASK_INPUT.maskInput,
+        shape: maskInputShapes(maskSize).maskInput,
+        dtype: 'float32',
+      },
+      {
+        name: DECODER_MASK_INPUT.hasMaskInput,
+        shape: maskInputShapes(maskSize).hasMaskInput,
+        dtype: 'float32',
+      },
     ],
     outputs: [
       {
@@ -132,13 +144,15 @@ export function buildDecoderGraph(config: ModelConfig, weights: WeightLookup): B
   const network = new SamSegmenter(config);
   const builder = new OnnxGraphBuilder(weights);
   const { inputs, outputs } = decoderSpecs(config);
-  const [emb, hr, coords, labels] = inputs.map(asInput) as [
+  const [emb, hr, coords, labels, maskInput, hasMaskInput] = inputs.map(asInput) as [
+    OnnxValue,
+    OnnxValue,
     OnnxValue,
     OnnxValue,
     OnnxValue,
     OnnxValue,
   ];
-  const out = network.decode(builder, emb, hr, coords, labels);
+  const out = network.decode(builder, emb, hr, coords, labels, { maskInput, hasMaskInput });
   builder.output(out.masks, DECODER_OUTPUT.masks);
   builder.output(out.iouPredictions, DECODER_OUTPUT.iouPredictions);
   return serialise('loupe_mask_decoder', builder, inputs, outputs);

@@ -70,8 +70,15 @@ export function countForwardFlops(
     network.encodeImage(ops, asValue(enc.inputs[0] as (typeof enc.inputs)[number])),
   );
   const decoder = count((ops) => {
-    const [e, h, c, l] = dec.inputs.map(asValue) as [OnnxValue, OnnxValue, OnnxValue, OnnxValue];
-    network.decode(ops, e, h, c, l);
+    const [e, h, c, l, maskInput, hasMaskInput] = dec.inputs.map(asValue) as OnnxValue[] as [
+      OnnxValue,
+      OnnxValue,
+      OnnxValue,
+      OnnxValue,
+      OnnxValue,
+      OnnxValue,
+    ];
+    network.decode(ops, e, h, c, l, { maskInput, hasMaskInput });
   });
   return { encoder, decoder, total: encoder + decoder };
 }

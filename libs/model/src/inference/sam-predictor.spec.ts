@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pasteMaskLogits } from '@loupe/prompts';
+import { forceClicks, pasteMaskLogits } from '@loupe/prompts';
 import * as ortNode from 'onnxruntime-node';
 import * as ortWeb from 'onnxruntime-web';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -93,8 +93,11 @@ describe('SamPredictor (onnxruntime-web wasm and onnxruntime-node, starter model
     for (let i = 0; i < refMask.length; i++) if (refMask[i] !== webMasks[0]![i]) differing++;
     expect(differing).toBeLessThanOrEqual(5);
     webOutput.iouPredictions.forEach((v, i) => expect(v).toBeCloseTo(ref.iouPredictions[i]!, 3));
-    // decode() adds the single-mask output's probabilities pasted to image pixels.
-    expect(Array.from(ref.probabilities)).toEqual(Array.from(pasteOutputProbabilities(ref, 0)));
+    // decode() adds the single-mask output's probabilities pasted to image pixels, with the
+    // pixels around each click forced to its side (forceClicks); clickRadius 0 leaves them as is.
+    const forced = forceClicks(pasteOutputProbabilities(ref, 0), W, H, clicks);
+    expect(Array.from(ref.probabilities)).toEqual(Array.from(forced));
+    expect(ref.probabilities[60 * W + 90]).toBe(1);
   });
 
   it('scales 16-bit samples like 8-bit ones: the same picture gives the same prediction', async () => {

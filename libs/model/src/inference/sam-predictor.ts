@@ -6,8 +6,18 @@
  * create() checks both sessions against the contract (contract.ts names) and the manifest (shapes)
  * before anything runs. A new box -> crop -> preprocess -> encoder (embed); prompts on that crop
  * reuse the embedding (decode: decoder only).
+ *
+ * Mask prompt (SAM's, #13): decode options may carry the object's previous M x M logits (the
+ * lowResLogits of the output shown, on the same crop embedding); the decoder gets them as
+ * mask_input with has_mask_input = 1. A model exported before the mask prompt existed has no such
+ * inputs and runs without one (`usedMaskPrompt` false), as it always did.
+ * Clicks outside the crop: negative ones are dropped, positive ones refused (clicksInsideCrop).
+ * decode() forces the pixels around each click to the click's side (forceClicks, #13's documented
+ * post-step: the model alone often leaves a clicked pixel unchanged); decodeLogits() is raw.
  */
 import {
+  CLICK_FORCE_RADIUS,
+  forceClicks,
   pasteMaskLogits,
   pasteProbabilities,
   promptsToModelInputs,
@@ -20,14 +30,18 @@ import {
 import type * as OrtWeb from 'onnxruntime-web';
 import {
   DECODER_INPUT,
+  DECODER_MASK_INPUT,
   DECODER_OUTPUT,
   ENCODER_INPUT,
   ENCODER_OUTPUT,
+  acceptsMaskPrompt,
+  maskInputShapes,
   parseManifest,
   type ModelManifest,
   type TensorSpec,
 } from '../contract';
 import { preprocessCrop, toLuminance, type PixelSamples } from '../preprocess';
+import { clicksInsideCrop } from './clicks-inside-crop';
 
 /** The part of the onnxruntime API used here: onnxruntime-web's and onnxruntime-node's modules both fit. */
 export type OrtModule = Pick<typeof OrtWeb, 'InferenceSession' | 'Tensor'>;
@@ -57,6 +71,21 @@ export interface CropEmbedding {
   highResFeatures: OrtTensor;
 }
 
+/** Prompts of a decoder run beyond the box and clicks. */
+export interface DecodeOptions {
+  /**
+   * SAM's mask prompt: the object's previous M x M logits on this crop (lowResLogits[i] of the
+   * output shown), or null/absent for none. Ignored by models without a mask prompt.
+   */
+  maskInput?: Float32Array | null;
+  /**
+   * decode(): pixels within this radius (image px) of each click are forced to the click's side
+   * (libs/prompts forceClicks; the model alone often leaves a clicked pixel unchanged). Default
+   * CLICK_FORCE_RADIUS; 0 gives the model's own output. decodeLogits() never forces.
+   */
+  clickRadius?: number;
+}
+
 /** The decoder's outputs over the crop, before anything is pasted to image pixels. */
 export interface DecoderOutput {
   crop: CropTransform;
@@ -67,6 +96,8 @@ export interface DecoderOutput {
   maskSize: number;
   imageWidth: number;
   imageHeight: number;
+  /** Whether the decoder was given a previous mask (false for models without the mask inputs). */
+  usedMaskPrompt: boolean;
 }
 
 export interface Prediction extends DecoderOutput {
@@ -166,12 +197,17 @@ function sessionProblems(
 }
 
 export class SamPredictor {
+  /** Whether the decoder takes mask_input / has_mask_input (models exported since #13). */
+  readonly acceptsMaskPrompt: boolean;
+
   private constructor(
     readonly manifest: ModelManifest,
     private readonly ort: OrtModule,
     private readonly encoder: Session,
     private readonly decoder: Session,
-  ) {}
+  ) {
+    this.acceptsMaskPrompt = acceptsMaskPrompt(decoder.inputNames);
+  }
 
   /**
    * Creates both sessions from the model bytes and checks them against the contract and the
@@ -218,7 +254,10 @@ export class SamPredictor {
         'decoder.onnx',
         'input',
         decoder.inputMetadata,
-        Object.values(DECODER_INPUT),
+        // The mask prompt's inputs are required only of models whose manifest lists them.
+        acceptsMaskPrompt(manifest.decoder.inputs.map((i) => i.name))
+          ? [...Object.values(DECODER_INPUT), ...Object.values(DECODER_MASK_INPUT)]
+          : Object.values(DECODER_INPUT),
         manifest.decoder.inputs,
       ),
       ...sessionProblems(
@@ -259,17 +298,34 @@ export class SamPredictor {
     return { imageEmbedding, highResFeatures };
   }
 
-  /** Decoder on embeddings + model-space points; returns the raw outputs (1 x K x M x M, 1 x K). */
+  /**
+   * Decoder on embeddings + model-space points (+ the previous M x M logits as mask prompt, for
+   * models that take one); returns the raw outputs (1 x K x M x M, 1 x K).
+   */
   async runDecoder(
     embedding: { imageEmbedding: OrtTensor; highResFeatures: OrtTensor },
     coords: Float32Array,
     labels: Float32Array,
-  ): Promise<{ masks: Float32Array; iouPredictions: Float32Array }> {
+    maskInput: Float32Array | null = null,
+  ): Promise<{ masks: Float32Array; iouPredictions: Float32Array; usedMaskPrompt: boolean }> {
     const n = labels.length;
     if (n < 1 || coords.length !== 2 * n)
       throw new OnnxInputError(
         `decoder inputs: ${coords.length / 2} point coords and ${n} labels (need the same N >= 1)`,
       );
+    const m = this.manifest.maskSize;
+    const shapes = maskInputShapes(m);
+    if (maskInput) {
+      if (maskInput.length !== m * m)
+        throw new OnnxInputError(
+          `decoder input '${DECODER_MASK_INPUT.maskInput}': ${maskInput.length} values, expected [${shapes.maskInput.join(', ')}] = ${m * m} (the previous low-resolution logits of this model)`,
+        );
+      const bad = maskInput.findIndex((v) => !Number.isFinite(v));
+      if (bad >= 0)
+        throw new OnnxInputError(
+          `decoder input '${DECODER_MASK_INPUT.maskInput}': value ${maskInput[bad]} at index ${bad} is not finite`,
+        );
+    }
     const specs = new Map(this.manifest.decoder.inputs.map((s) => [s.name, s]));
     checkSpec(
       specs.get(DECODER_INPUT.imageEmbedding) as TensorSpec,
@@ -282,12 +338,26 @@ export class SamPredictor {
       'decoder',
     );
     const { Tensor } = this.ort;
-    const out = await this.decoder.run({
+    const feeds: Record<string, OrtTensor> = {
       [DECODER_INPUT.imageEmbedding]: embedding.imageEmbedding,
       [DECODER_INPUT.highResFeatures]: embedding.highResFeatures,
       [DECODER_INPUT.pointCoords]: new Tensor('float32', coords, [1, n, 2]),
       [DECODER_INPUT.pointLabels]: new Tensor('float32', labels, [1, n]),
-    });
+    };
+    const usedMaskPrompt = this.acceptsMaskPrompt && maskInput !== null;
+    if (this.acceptsMaskPrompt) {
+      feeds[DECODER_MASK_INPUT.maskInput] = new Tensor(
+        'float32',
+        maskInput ?? new Float32Array(m * m),
+        shapes.maskInput,
+      );
+      feeds[DECODER_MASK_INPUT.hasMaskInput] = new Tensor(
+        'float32',
+        Float32Array.of(usedMaskPrompt ? 1 : 0),
+        shapes.hasMaskInput,
+      );
+    }
+    const out = await this.decoder.run(feeds);
     const masksTensor = out[DECODER_OUTPUT.masks];
     const iouTensor = out[DECODER_OUTPUT.iouPredictions];
     if (!masksTensor || !iouTensor)
@@ -299,7 +369,7 @@ export class SamPredictor {
     const iouPredictions = (await iouTensor.getData()) as Float32Array;
     masksTensor.dispose();
     iouTensor.dispose();
-    return { masks, iouPredictions };
+    return { masks, iouPredictions, usedMaskPrompt };
   }
 
   /** Crop around the box, preprocess, run the encoder. Reuse the result for prompts on this crop. */
@@ -326,17 +396,26 @@ export class SamPredictor {
   }
 
   /**
-   * Decoder only: box (null for a click-started object) + clicks on an existing crop embedding ->
-   * the outputs over the crop. Further prompts (SAM's previous mask) go in a trailing options
-   * argument, here and in decode().
+   * Decoder only: box (null for a click-started object) + clicks (+ options.maskInput, SAM's
+   * previous-mask prompt) on an existing crop embedding -> the outputs over the crop.
    */
   async decodeLogits(
     embedding: CropEmbedding,
     box: Box | null,
     clicks: readonly ClickPrompt[] = [],
+    options: DecodeOptions = {},
   ): Promise<DecoderOutput> {
-    const { coords, labels } = promptsToModelInputs(box, clicks, embedding.crop);
-    const { masks, iouPredictions } = await this.runDecoder(embedding, coords, labels);
+    const { coords, labels } = promptsToModelInputs(
+      box,
+      clicksInsideCrop(clicks, embedding.crop),
+      embedding.crop,
+    );
+    const { masks, iouPredictions, usedMaskPrompt } = await this.runDecoder(
+      embedding,
+      coords,
+      labels,
+      options.maskInput ?? null,
+    );
     const maskSize = this.manifest.maskSize;
     const plane = maskSize * maskSize;
     const lowResLogits = Array.from({ length: masks.length / plane }, (_, i) =>
@@ -349,6 +428,7 @@ export class SamPredictor {
       maskSize,
       imageWidth: embedding.imageWidth,
       imageHeight: embedding.imageHeight,
+      usedMaskPrompt,
     };
   }
 
@@ -357,9 +437,16 @@ export class SamPredictor {
     embedding: CropEmbedding,
     box: Box | null,
     clicks: readonly ClickPrompt[] = [],
+    options: DecodeOptions = {},
   ): Promise<Prediction> {
-    const output = await this.decodeLogits(embedding, box, clicks);
-    const probabilities = pasteOutputProbabilities(output, 0);
+    const output = await this.decodeLogits(embedding, box, clicks, options);
+    const probabilities = forceClicks(
+      pasteOutputProbabilities(output, 0),
+      output.imageWidth,
+      output.imageHeight,
+      clicks,
+      options.clickRadius ?? CLICK_FORCE_RADIUS,
+    );
     return {
       ...output,
       probabilities,

@@ -58,16 +58,20 @@ export class MaskDecoder {
 
   /**
    * imageEmbedding [B, D, G2, G2], highResFeatures [B, D/4, G1, G1],
-   * sparse prompt embeddings [B, N, D].
+   * sparse prompt embeddings [B, N, D], dense prompt embedding [B, G2*G2, D] or [D] (added to
+   * the image embedding; PromptEncoder.denseEmbedding).
    */
-  forward<T>(ops: Ops<T>, imageEmbedding: T, highResFeatures: T, sparse: T): MaskDecoderOutput<T> {
+  forward<T>(
+    ops: Ops<T>,
+    imageEmbedding: T,
+    highResFeatures: T,
+    sparse: T,
+    dense: T,
+  ): MaskDecoderOutput<T> {
     const { grid1, grid2, highResDim, maskDim, numMaskTokens, maskSize } = deriveSizes(this.config);
     const b = staticDim(ops, imageEmbedding, 0);
     const tokens = ops.prependTokens(sparse, ops.param(`${this.name}.output_tokens`));
-    const image = ops.add(
-      nchwToTokens(ops, imageEmbedding),
-      this.parts.promptEncoder.noMaskEmbedding(ops),
-    );
+    const image = ops.add(nchwToTokens(ops, imageEmbedding), dense);
     const imagePe = this.parts.promptEncoder.imagePositionEncoding(ops, grid2);
     const { queries, keys } = this.parts.transformer.forward(ops, image, imagePe, tokens);
 

@@ -3,7 +3,9 @@ export type ParamInit =
   | { kind: 'lecun' } // normal(0, 1/fan_in): keeps activations ~unit variance through linears
   | { kind: 'zeros' }
   | { kind: 'ones' }
-  | { kind: 'normal'; std: number };
+  | { kind: 'normal'; std: number }
+  /** A copy of another (earlier declared) parameter's initial value. */
+  | { kind: 'copyOf'; name: string };
 
 export interface ParamSpec {
   name: string;
@@ -13,6 +15,11 @@ export interface ParamSpec {
   trainable: boolean;
   /** Which part of the model owns it, for freezing: 'imageEncoder' | 'promptEncoder' | 'maskDecoder' | 'mae'. */
   group: ParamGroup;
+  /**
+   * Added after checkpoints were first written: a checkpoint without it gets the declared init,
+   * which is chosen so the network computes exactly what it did before the parameter existed.
+   */
+  optional?: boolean;
 }
 
 export type ParamGroup = 'imageEncoder' | 'promptEncoder' | 'maskDecoder' | 'mae';

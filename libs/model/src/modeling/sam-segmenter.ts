@@ -34,13 +34,17 @@ export class SamSegmenter {
     });
   }
 
-  /** Weights of the segmenter plus the MAE head (training only, never exported). */
+  /**
+   * Weights of the segmenter plus the MAE head (training only, never exported). The mask
+   * downscaling stack comes last so that a seed initialises every older weight as before.
+   */
   paramSpecs(): ParamSpec[] {
     return [
       ...this.imageEncoder.paramSpecs(),
       ...this.promptEncoder.paramSpecs(),
       ...this.maskDecoder.paramSpecs(),
       ...maeHeadSpecs(this.config),
+      ...this.promptEncoder.maskDownscalingSpecs(),
     ];
   }
 
@@ -49,15 +53,21 @@ export class SamSegmenter {
     return this.imageEncoder.forward(ops, image);
   }
 
-  /** Embeddings + points (coords [B, N, 2] in input pixels, labels [B, N]) -> masks + IoU. */
+  /**
+   * Embeddings + points (coords [B, N, 2] in input pixels, labels [B, N]) + optional mask prompt
+   * (maskInput [B, 1, M, M] previous logits, hasMaskInput [B] 0/1) -> masks + IoU. Without `mask`
+   * the no-mask embedding is used, as with hasMaskInput = 0.
+   */
   decode<T>(
     ops: Ops<T>,
     imageEmbedding: T,
     highResFeatures: T,
     pointCoords: T,
     pointLabels: T,
+    mask?: { maskInput: T; hasMaskInput: T },
   ): MaskDecoderOutput<T> {
     const sparse = this.promptEncoder.embedPoints(ops, pointCoords, pointLabels);
-    return this.maskDecoder.forward(ops, imageEmbedding, highResFeatures, sparse);
+    const dense = this.promptEncoder.denseEmbedding(ops, mask);
+    return this.maskDecoder.forward(ops, imageEmbedding, highResFeatures, sparse, dense);
   }
 }

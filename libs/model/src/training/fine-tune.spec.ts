@@ -72,6 +72,35 @@ describe('fineTune (tiny config)', () => {
     model.dispose();
   });
 
+  it('iterative rounds train the mask-downscaling stack; box-only steps leave it alone', async () => {
+    const conv3 = 'prompt_encoder.mask_downscaling.conv3.w';
+    const boxOnly = createSegmenter(TINY_CONFIG, { seed: 1 });
+    const data = samples(2, 12).slice(0, 2);
+    (
+      await fineTune({
+        model: boxOnly,
+        samples: data,
+        epochs: 2,
+        batchSize: 2,
+        clickProbability: 0,
+      })
+    ).optimizer.dispose();
+    expect(boxOnly.weight(conv3).data.every((v) => v === 0)).toBe(true);
+    boxOnly.dispose();
+    const iterative = createSegmenter(TINY_CONFIG, { seed: 1 });
+    const result = await fineTune({
+      model: iterative,
+      samples: data,
+      epochs: 2,
+      batchSize: 2,
+      maxClickRounds: 8,
+      gradientClickRounds: 1,
+    });
+    result.optimizer.dispose();
+    expect(iterative.weight(conv3).data.some((v) => v !== 0)).toBe(true);
+    iterative.dispose();
+  });
+
   it('adds a positive click inside a missed region and keeps earlier prompts', () => {
     const m = 8;
     const target = new Float32Array(m * m);

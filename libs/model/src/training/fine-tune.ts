@@ -1,7 +1,13 @@
 /**
- * Fine-tuning the segmenter on accepted masks, SAM-style: each step prompts with a jittered box,
- * then adds one corrective click sampled from the error region of that first prediction (as SAM
- * samples clicks from errors) and supervises both predictions. Losses in losses.ts.
+ * Fine-tuning the segmenter on accepted masks with SAM's / RITM's iterative prompting: each step
+ * prompts with a jittered box, then runs 1..maxClickRounds (K, default 8) rounds, each adding one
+ * click from the error region of the previous prediction (where the simulated annotator clicks:
+ * the interior of the largest error region, positive for a miss) with the previous logits as mask
+ * prompt, then one round with the mask prompt alone (no new click). As in RITM, only the last
+ * `gradientClickRounds` click rounds (default 2) carry a loss and a gradient; the earlier ones only
+ * run forward to produce the next click and mask (cheap: the decoder, no backward pass). The box
+ * round and the mask-only round always carry a loss. The previous logits enter as data (a copy),
+ * so no gradient flows through them (SAM's stop-gradient). Losses in losses.ts.
  * Freezing: the image encoder and/or prompt encoder can be kept fixed (decoder-only rounds).
  * A non-finite loss stops the run before the weights change (NonFiniteLossError).
  */
@@ -39,10 +45,17 @@ export interface FineTuneOptions {
   warmupSteps?: number;
   freeze?: { imageEncoder?: boolean; promptEncoder?: boolean };
   lossWeights?: Partial<LossWeights>;
-  /** Probability of the corrective-click pass per step (default 0.5). */
+  /** Probability that a step runs the click rounds after the box (default 1). */
   clickProbability?: number;
-  /** Corrective clicks in a click step: 1..maxClickRounds, each from the previous error (default 3). */
+  /** K: a click step runs 1..K click rounds (uniform), each from the previous error (default 8). */
   maxClickRounds?: number;
+  /** How many of the last click rounds carry a loss and gradient (default 2; Infinity: all, as SAM). */
+  gradientClickRounds?: number;
+  /** After the click rounds, one more round with the mask prompt and no new click (default true). */
+  maskOnlyRound?: boolean;
+  /** Share of clicks placed where the simulated annotator clicks; the rest uniformly over the
+   * error pixels, as SAM samples them (default 0.8). */
+  annotatorClickShare?: number;
   /** Box jitter as a fraction of the longer side (default 0.1). */
   boxJitter?: number;
   /** Continue with an existing optimizer (resume); otherwise a fresh AdamW. */
@@ -73,8 +86,9 @@ function shuffled<T>(items: T[], rng: Rng): T[] {
 
 /**
  * Adds one corrective click per example from the error region of its latest prediction (mask
- * grid): half the time where the simulated annotator would click (libs/prompts nextClick: the
- * interior of the largest error region), otherwise uniformly over the error pixels (SAM).
+ * grid): with probability `annotatorShare` where the simulated annotator would click (libs/prompts
+ * nextClick: the interior of the largest error region), otherwise uniformly over the error pixels
+ * (SAM).
  * Examples with no error get a padding point so the batch keeps one shape.
  */
 export function addCorrectionClicks(
@@ -85,6 +99,7 @@ export function addCorrectionClicks(
   maskSize: number,
   inputSize: number,
   rng: Rng,
+  annotatorShare = 0.5,
 ): { coords: Float32Array; labels: Float32Array; n: number } {
   const b = examples.length;
   const n = previous.n + 1;
@@ -112,7 +127,7 @@ export function addCorrectionClicks(
     let y: number;
     let positive: boolean;
     const annotator =
-      rng.next() < 0.5
+      rng.next() < annotatorShare
         ? nextClick(
             { width: maskSize, height: maskSize, data: gt },
             { width: maskSize, height: maskSize, data: pred },
@@ -132,6 +147,19 @@ export function addCorrectionClicks(
     labels[at] = positive ? PROMPT_LABEL.positive : PROMPT_LABEL.negative;
   });
   return { coords, labels, n };
+}
+
+/** Output 0 (the single-mask output, the one shown) of each example: the next mask prompt [B*M*M]. */
+export function shownLogits(
+  masks: Float32Array,
+  b: number,
+  k: number,
+  plane: number,
+): Float32Array {
+  const out = new Float32Array(b * plane);
+  for (let i = 0; i < b; i++)
+    out.set(masks.subarray(i * k * plane, i * k * plane + plane), i * plane);
+  return out;
 }
 
 export function learningRateAt(step: number, total: number, base: number, warmup: number): number {
@@ -163,8 +191,12 @@ export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult
   const { maskSize } = deriveSizes(model.config);
   const s = model.config.inputSize;
   const k = deriveSizes(model.config).numMaskTokens;
-  const clickProbability = options.clickProbability ?? 0.5;
-  const maxClickRounds = Math.max(1, options.maxClickRounds ?? 3);
+  const clickProbability = options.clickProbability ?? 1;
+  const maxClickRounds = Math.max(1, options.maxClickRounds ?? 8);
+  const gradientClickRounds = Math.max(1, options.gradientClickRounds ?? 2);
+  const maskOnlyRound = options.maskOnlyRound ?? true;
+  const annotatorShare = options.annotatorClickShare ?? 0.8;
+  const plane = maskSize * maskSize;
   const lossHistory: number[] = [];
   let lastCheckpoint: number | null = null;
   /** Once onCheckpoint has seen the optimizer, the caller may hold it: never dispose it then. */
@@ -213,7 +245,6 @@ export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult
           coords.set(e.coords, i * 4);
           labels.set(e.labels, i * 2);
         });
-        // Half the steps (by default) add 1..maxClickRounds corrective clicks.
         const clickRounds = rng.next() < clickProbability ? 1 + rng.int(maxClickRounds) : 0;
         let partValues = { dice: 0, bce: 0, iou: 0 };
         const lossValue = tf.tidy(() => {
@@ -231,35 +262,57 @@ export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult
             );
             const l1 = segmenterLoss(first.masks, first.iouPredictions, t, target, w, weights);
             let total = l1.total;
-            // Corrective clicks, each from the error of the previous prediction (SAM's iterative prompting).
+            // Corrective clicks, each from the error of the previous prediction, with that
+            // prediction's logits as mask prompt (SAM's iterative prompting).
             let prompts: { coords: Float32Array; labels: Float32Array; n: number } = {
               coords,
               labels,
               n: 2,
             };
-            let latest = first.masks;
+            let latest = first.masks.dataSync() as Float32Array;
+            const decodeWithMask = () =>
+              model.network.decode(
+                model.ops,
+                enc.imageEmbedding,
+                enc.highResFeatures,
+                tf.tensor3d(prompts.coords, [b, prompts.n, 2]),
+                tf.tensor2d(prompts.labels, [b, prompts.n]),
+                {
+                  maskInput: tf.tensor4d(shownLogits(latest, b, k, plane), [
+                    b,
+                    1,
+                    maskSize,
+                    maskSize,
+                  ]),
+                  hasMaskInput: tf.ones([b]),
+                },
+              );
             for (let round = 0; round < clickRounds; round++) {
               prompts = addCorrectionClicks(
-                latest.dataSync() as Float32Array,
+                latest,
                 batch,
                 prompts,
                 k,
                 maskSize,
                 s,
                 rng,
+                annotatorShare,
               );
-              const next = model.network.decode(
-                model.ops,
-                enc.imageEmbedding,
-                enc.highResFeatures,
-                tf.tensor3d(prompts.coords, [b, prompts.n, 2]),
-                tf.tensor2d(prompts.labels, [b, prompts.n]),
-              );
+              const next = decodeWithMask();
+              // Earlier rounds only make the next click and mask: no loss, so no backward pass.
+              if (round >= clickRounds - gradientClickRounds)
+                total = tf.add(
+                  total,
+                  segmenterLoss(next.masks, next.iouPredictions, t, target, w, weights).total,
+                );
+              latest = next.masks.dataSync() as Float32Array;
+            }
+            if (clickRounds > 0 && maskOnlyRound) {
+              const refined = decodeWithMask();
               total = tf.add(
                 total,
-                segmenterLoss(next.masks, next.iouPredictions, t, target, w, weights).total,
+                segmenterLoss(refined.masks, refined.iouPredictions, t, target, w, weights).total,
               );
-              latest = next.masks;
             }
             partValues = {
               dice: l1.parts.dice.dataSync()[0] as number,

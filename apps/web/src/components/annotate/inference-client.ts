@@ -61,10 +61,11 @@ export class InferenceClient {
     objectId: string,
     box: Box | null,
     clicks: ClickPrompt[],
+    shownOutput: number | null = null,
   ): Promise<PredictionResult> {
     const requestId = this.nextRequestId++;
     const done = this.expect<PredictionResult>(requestId);
-    this.post({ type: 'predict', requestId, imageId, objectId, box, clicks });
+    this.post({ type: 'predict', requestId, imageId, objectId, box, clicks, shownOutput });
     return done;
   }
 

@@ -4,6 +4,7 @@
  * the image the worker holds, and proposals for prompts. Every call into the inference client is
  * here. A proposal's timing and its PROPOSAL_SHOWN event come from the frame that draws it.
  */
+import type { ProposalShownPayload } from '@loupe/contracts';
 import type { Box, ClickPrompt } from '@loupe/prompts';
 import { useCallback, useRef, useState } from 'react';
 import type { PredictionResult } from '../../worker/protocol';
@@ -61,14 +62,25 @@ export function usePredictions(options: {
     [model.clientRef],
   );
 
-  /** Asks for a proposal; it lands in the history only if the object's prompts are unchanged. */
+  /**
+   * Asks for a proposal; it lands in the history only if the object's prompts are unchanged.
+   * `shownOutput`: the output of the proposal on screen before these prompts (the worker uses its
+   * logits as the mask prompt when the prompts add one click to it).
+   */
   const predict = useCallback(
-    (objectId: string, box: Box | null, clicks: ClickPrompt[], kind: PromptKind, t0: number) => {
+    (
+      objectId: string,
+      box: Box | null,
+      clicks: ClickPrompt[],
+      kind: PromptKind,
+      t0: number,
+      shownOutput: number | null = null,
+    ) => {
       const worker = model.clientRef.current;
       if (!worker || !image) return;
       const key = promptKey(box, clicks);
       worker
-        .predict(image.id, objectId, box, clicks)
+        .predict(image.id, objectId, box, clicks, shownOutput)
         .then((result) => {
           setHistory((h) =>
             patch(
@@ -127,12 +139,13 @@ export function usePredictions(options: {
       modelVersionId: result.modelVersionId,
       payload: {
         kind,
+        maskPrompt: result.maskPrompt,
         encoderMs,
         decoderMs,
         workerMs,
         encoderReused: result.encoderReused,
         iouPredictions: result.iouPredictions,
-      },
+      } satisfies ProposalShownPayload,
     });
   }, [historyRef, record]);
 

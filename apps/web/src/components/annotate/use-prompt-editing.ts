@@ -73,6 +73,8 @@ export function usePromptEditing(options: {
   const onClick = useCallback(
     (point: Point, positive: boolean) => {
       const t0 = performance.now();
+      const before = activeObject(historyRef.current.present);
+      const shownOutput = before?.proposal ? before.chosenOutput : null;
       const next = addClick(historyRef.current.present, { x: point.x, y: point.y, positive });
       const object = activeObject(next);
       setHistory((h) => commit(h, next));
@@ -83,7 +85,7 @@ export function usePromptEditing(options: {
         payload: { x: point.x, y: point.y },
         modelVersionId,
       });
-      predict(object.id, object.box, object.clicks, 'click', t0);
+      predict(object.id, object.box, object.clicks, 'click', t0, shownOutput);
     },
     [historyRef, modelVersionId, predict, record, setHistory],
   );
