@@ -110,3 +110,14 @@ export type { DistanceTransformOptions } from './distance-transform';
 export { distanceTransform, squaredDistanceTransform } from './distance-transform';
 export type { PredictFn, ClickSessionOptions, ClickSessionResult } from './clicker';
 export { nextClick, runClickSession, CLICK_PRED_THRESHOLD } from './clicker';
+export type {
+  SliceOrigin,
+  SliceMask,
+  SlicePrediction,
+  PredictSlice,
+  PropagationThresholds,
+  PropagateOptions,
+  PropagationResult,
+  StopReason,
+} from './propagate-volume';
+export { propagateVolume, dilatedBox, DEFAULT_PROPAGATION } from './propagate-volume';
