@@ -115,9 +115,15 @@ export type {
   SliceMask,
   SlicePrediction,
   PredictSlice,
+  SlicePrompt,
   PropagationThresholds,
   PropagateOptions,
   PropagationResult,
   StopReason,
 } from './propagate-volume';
-export { propagateVolume, dilatedBox, DEFAULT_PROPAGATION } from './propagate-volume';
+export {
+  propagateVolume,
+  dilatedBox,
+  interiorPoint,
+  DEFAULT_PROPAGATION,
+} from './propagate-volume';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Box } from './schemas';
-import { dilatedBox, propagateVolume, type SliceMask } from './propagate-volume';
+import { dilatedBox, interiorPoint, propagateVolume, type SliceMask } from './propagate-volume';
 
 const W = 40;
 const H = 30;
@@ -19,7 +19,7 @@ function truth(slice: number): Uint8Array {
 
 /** A stand-in model: the true mask clipped to the prompt box (so a box in the wrong place fails). */
 function boxedTruth(calls: number[]) {
-  return async (slice: number, box: Box) => {
+  return async (slice: number, { box }: { box: Box }) => {
     calls.push(slice);
     const mask = truth(slice);
     for (let y = 0; y < H; y++)
@@ -48,18 +48,37 @@ describe('dilatedBox', () => {
   });
 });
 
+describe('interiorPoint', () => {
+  it('is the deepest pixel of the largest part', () => {
+    const mask = truth(6); // disc of radius 5 centred at (18, 15)
+    mask[0] = 1; // a one-pixel speck elsewhere
+    expect(interiorPoint({ width: W, height: H, data: mask })).toEqual({
+      x: 17.5,
+      y: 14.5,
+      positive: true,
+    });
+    expect(interiorPoint({ width: W, height: H, data: new Uint8Array(W * H) })).toBeNull();
+  });
+});
+
 describe('propagateVolume', () => {
   it('follows the object both ways from the seed and stops where it ends', async () => {
     const calls: number[] = [];
+    const prompts: { slice: number; click: unknown }[] = [];
+    const model = boxedTruth(calls);
     const result = await propagateVolume({
       width: W,
       height: H,
       depth: DEPTH,
       from: 6,
       masks: seeded([[6, { mask: truth(6), origin: 'prompted' }]]),
-      predict: boxedTruth(calls),
+      predict: (slice, prompt) => {
+        prompts.push({ slice, click: prompt.clicks[0] });
+        return model(slice, prompt);
+      },
     });
     expect([...result.masks.keys()].sort((a, b) => a - b)).toEqual([3, 4, 5, 7, 8, 9]);
+    expect(prompts[0]).toEqual({ slice: 7, click: { x: 17.5, y: 14.5, positive: true } });
     for (const [slice, mask] of result.masks) expect(mask).toEqual(truth(slice));
     // Forward first, and one look past each end.
     expect(calls).toEqual([7, 8, 9, 10, 5, 4, 3, 2]);
@@ -132,9 +151,9 @@ describe('propagateVolume', () => {
       depth: DEPTH,
       from: 6,
       masks: seeded([[6, { mask: truth(6), origin: 'prompted' }]]),
-      predict: async (slice, box) => {
+      predict: async (slice, prompt) => {
         if (slice === 8) controller.abort();
-        return boxedTruth([])(slice, box);
+        return boxedTruth([])(slice, prompt);
       },
       signal: controller.signal,
       onProgress: ({ done }) => progress.push(done),

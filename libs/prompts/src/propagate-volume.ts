@@ -1,14 +1,16 @@
 /**
  * Slice-to-slice propagation of one object through a volume (SAM2's medical recipe: a scan is a
  * video). From a seed slice the loop walks forward, then backward; each slice is prompted with the
- * previous slice's mask as a dilated box (and the mask itself, for models with a mask prompt). It
+ * previous slice's mask as a slightly dilated box plus a positive click on its deepest interior
+ * point (and the mask itself, for models with a mask prompt). It
  * stops where the object ends (predicted IoU or area below a threshold, or the mask jumping away)
  * and never overwrites a slice the annotator prompted or edited: the walk stops there, because that
  * slice is itself the start of its own propagation. Pure: the model is the caller's `predict`.
  */
+import { squaredDistanceTransform } from './distance-transform';
 import type { Mask } from './mask';
 import { intersectionArea, maskArea, maskBoundingBox } from './mask-ops';
-import type { Box } from './schemas';
+import type { Box, ClickPrompt } from './schemas';
 
 /** How a slice's mask came to be: the annotator's prompt, propagation, or a correction. */
 export type SliceOrigin = 'prompted' | 'propagated' | 'edited';
@@ -25,8 +27,18 @@ export interface SlicePrediction {
   iou: number;
 }
 
-/** Runs the model on `slice` with `box`, the previous slice's mask beside it. */
-export type PredictSlice = (slice: number, box: Box, previous: Mask) => Promise<SlicePrediction>;
+export interface SlicePrompt {
+  box: Box;
+  /** A positive click inside the previous mask (empty when `interiorClick` is off). */
+  clicks: ClickPrompt[];
+}
+
+/** Runs the model on `slice` with `prompt`, the previous slice's mask beside it. */
+export type PredictSlice = (
+  slice: number,
+  prompt: SlicePrompt,
+  previous: Mask,
+) => Promise<SlicePrediction>;
 
 export interface PropagationThresholds {
   /** Stop when the predicted IoU falls below this (default 0.5). */
@@ -35,24 +47,30 @@ export interface PropagationThresholds {
   minArea: number;
   /** Stop when the mask shrinks below this share of the previous slice's (default 0.2). */
   minAreaRatio: number;
-  /** Stop when the mask grows past this multiple of the previous slice's (default 3). */
+  /**
+   * Stop when the mask grows past this multiple of the previous slice's (default 1.3): a
+   * box-prompted model that fills its box grows slice after slice once the object has ended.
+   */
   maxAreaRatio: number;
   /** Stop when less than this share of the new mask overlaps the previous one (default 0.2). */
   minOverlap: number;
-  /** The box is the previous mask's box grown by this share of its side per side (default 0.15)... */
+  /** The box is the previous mask's box grown by this share of its side per side (default 0.08)... */
   dilateFraction: number;
-  /** ...and at least this many pixels (default 3). */
+  /** ...and at least this many pixels (default 2). */
   dilateMinPx: number;
+  /** Add a positive click on the previous mask's deepest point (default true). */
+  interiorClick: boolean;
 }
 
 export const DEFAULT_PROPAGATION: PropagationThresholds = {
   minIou: 0.5,
   minArea: 6,
   minAreaRatio: 0.2,
-  maxAreaRatio: 3,
+  maxAreaRatio: 1.3,
   minOverlap: 0.2,
-  dilateFraction: 0.15,
-  dilateMinPx: 3,
+  dilateFraction: 0.08,
+  dilateMinPx: 2,
+  interiorClick: true,
 };
 
 export interface PropagateOptions {
@@ -105,6 +123,25 @@ export function dilatedBox(
   };
 }
 
+/**
+ * The mask pixel farthest from its border (the centre of its largest part), as a positive click
+ * in continuous pixel coordinates; null for an empty mask.
+ */
+export function interiorPoint(mask: Mask): ClickPrompt | null {
+  const distance = squaredDistanceTransform(mask.data, mask.width, mask.height, {
+    zeroBorder: true,
+  });
+  let best = -1;
+  let bestDistance = 0;
+  for (let i = 0; i < distance.length; i++)
+    if (mask.data[i] && (distance[i] as number) > bestDistance) {
+      best = i;
+      bestDistance = distance[i] as number;
+    }
+  if (best < 0) return null;
+  return { x: (best % mask.width) + 0.5, y: Math.floor(best / mask.width) + 0.5, positive: true };
+}
+
 function stopFor(
   next: Mask,
   iou: number,
@@ -154,7 +191,8 @@ export async function propagateVolume(options: PropagateOptions): Promise<Propag
       }
       const box = dilatedBox(previous, t.dilateFraction, t.dilateMinPx);
       if (!box) break;
-      const predicted = await predict(k, box, previous);
+      const click = t.interiorClick ? interiorPoint(previous) : null;
+      const predicted = await predict(k, { box, clicks: click ? [click] : [] }, previous);
       result.predictions += 1;
       if (signal?.aborted) {
         reason = 'cancelled';

@@ -242,12 +242,12 @@ export function useVolumeEditing(options: {
         masks: sliceMasks(object),
         signal: controller.signal,
         onProgress: setProgress,
-        predict: async (k, box) => {
+        predict: async (k, prompt) => {
           const image: LoadedImage = await volume.sliceImage(k);
           // Its own object key: the worker caches one crop embedding per key.
-          const out = await predictOn(image, `${object.id}-propagation`, box, []);
+          const out = await predictOn(image, `${object.id}-propagation`, prompt.box, prompt.clicks);
           modelVersionId = out.modelVersionId;
-          const chosen = defaultOutput(out.iouPredictions, 0);
+          const chosen = defaultOutput(out.iouPredictions, prompt.clicks.length);
           return {
             mask: out.masks[chosen] ?? new Uint8Array(state.width * state.height),
             iou: out.iouPredictions[chosen] ?? 0,
