@@ -9,9 +9,9 @@
  *
  * The simulated annotator: a tight box on the slice where the lesion is largest, Propagate, then
  * while some slice's Dice is below SLICE_ACCEPT_DICE (worst first, at most MAX_CORRECTIONS): a
- * corrective box on that slice (or erasing it, where the lesion is absent) and Propagate again
- * from there. Each box, erase and Propagate press counts as one action. Box per slice: a tight box
- * on every slice the lesion covers, one action each.
+ * corrective box on that slice (or erasing it, where the lesion is absent), from which the page
+ * re-propagates by itself. Each box, erase and Propagate press counts as one action. Box per slice:
+ * a tight box on every slice the lesion covers, one action each.
  *
  *   npm run bench:volume [-- --quick]
  */
@@ -193,9 +193,10 @@ async function boxAndPropagate(
     const truth = lesion.masks[worst]!;
     if (truth.some((v) => v === 1)) {
       const box = boxFromMask({ width, height, data: truth });
+      // The page re-propagates from a corrected slice by itself: one action.
       slices.set(worst, { mask: (await predict(worst, box)).mask, origin: 'edited' });
       await propagate(worst);
-      actions += 2;
+      actions += 1;
     } else {
       // The lesion is not on this slice: erase what propagation put there (an empty edited slice
       // also stops later runs from coming back).
@@ -340,7 +341,7 @@ export async function runVolumeBench(
         `Synthetic volumes: generateSyntheticVolumes(${size.volumes}, { size: ${size.size}, depth: ${size.depth}, seed: ${SEED} }); textured background only (stacked real backgrounds not yet).`,
         'Model: models/starter, run by onnxruntime-web wasm with 1 thread in Node (the browser runtime; headless Chromium timing not yet).',
         'Each slice is prompted with the previous mask as a dilated box plus a positive click on its deepest point; no mask-logit prompt (the decoder on main has no mask input).',
-        `Actions: every box, erase and Propagate press is one; box per slice is one box per slice the lesion covers. A slice is accepted without edit if propagation made it and it was never corrected; corrections go worst slice first while any slice has Dice < ${SLICE_ACCEPT_DICE} (at most ${MAX_CORRECTIONS}).`,
+        `Actions: every box, erase and Propagate press is one (a corrective box re-propagates by itself, as on the page); box per slice is one box per slice the lesion covers. A slice is accepted without edit if propagation made it and it was never corrected; corrections go worst slice first while any slice has Dice < ${SLICE_ACCEPT_DICE} (at most ${MAX_CORRECTIONS}).`,
       ],
     };
   } finally {

@@ -64,8 +64,8 @@ export function PropagationPanel(props: {
         </p>
       )}
       <p className="text-[11px] text-slate-500">
-        Slices you boxed, clicked or painted are never overwritten; a correction re-propagates from
-        its slice.
+        Slices you boxed, clicked or painted are never overwritten; a box or click correcting a
+        propagated slice re-propagates from there.
       </p>
     </section>
   );

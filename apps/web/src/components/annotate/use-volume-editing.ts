@@ -3,7 +3,8 @@
  * Edits of the volume page's objects (volume-state.ts) with an undo stack: a box or clicks on the
  * slice on screen ask the worker for a mask there, strokes paint it; Propagate carries the active
  * object through the volume (propagateVolume from libs/prompts, each slice run by the worker),
- * with progress and cancel; accept saves the object on every slice it covers (volumes.saveObject).
+ * with progress and cancel, and again from a slice whose propagated mask is corrected with a box or
+ * clicks; accept saves the object on every slice it covers (volumes.saveObject).
  * Events go to the slice task they happened on.
  */
 import {
@@ -78,6 +79,8 @@ export function useVolumeEditing(options: {
   const [progress, setProgress] = useState<PropagationProgress | null>(null);
   const [lastRun, setLastRun] = useState<PropagationSummary | null>(null);
   const abortRef = useRef<AbortController | null>(null);
+  /** The newest propagate (a correction calls it from inside promptSlice). */
+  const propagateRef = useRef<((fromSlice?: number) => Promise<void>) | null>(null);
 
   const commitState = useCallback((next: VolumeState) => {
     setStack((s) =>
@@ -123,9 +126,12 @@ export function useVolumeEditing(options: {
         const mask = result.masks[chosen] ?? result.masks[0];
         const state = stateRef.current;
         if (!mask || !state) return;
+        const before = state.objects.find((o) => o.id === objectId)?.slices.get(k);
         commitState(
           setPromptResult(state, objectId, k, { box, clicks }, mask, result.modelVersionId),
         );
+        // A correction of a propagated slice re-propagates from there (never over annotated slices).
+        if (before && before.origin !== 'prompted') void propagateRef.current?.(k);
         const proposalMs = performance.now() - t0;
         const { encoderMs, decoderMs, totalMs: workerMs } = result.timings;
         publishPrediction({
@@ -218,75 +224,85 @@ export function useVolumeEditing(options: {
    * Propagates the active object from the slice on screen (if it has a mask there), else from the
    * slice where it is largest. Slices the annotator prompted or edited are never overwritten.
    */
-  const propagate = useCallback(async () => {
-    const state = stateRef.current;
-    const view = volume.view;
-    const object = state ? activeVolumeObject(state) : null;
-    if (!state || !view || !object || progress || busy) return;
-    const from = object.slices.has(volume.sliceIndex) ? volume.sliceIndex : largestSlice(object);
-    if (from === null) {
-      toast.info('Draw a box on a slice first, then propagate.');
-      return;
-    }
-    const controller = new AbortController();
-    abortRef.current = controller;
-    setProgress({ done: 0, total: view.depth, slice: from });
-    const started = performance.now();
-    let modelVersionId: string | null = null;
-    try {
-      const result = await propagateVolume({
-        width: state.width,
-        height: state.height,
-        depth: state.depth,
-        from,
-        masks: sliceMasks(object),
-        signal: controller.signal,
-        onProgress: setProgress,
-        predict: async (k, prompt) => {
-          const image: LoadedImage = await volume.sliceImage(k);
-          // Its own object key: the worker caches one crop embedding per key.
-          const out = await predictOn(image, `${object.id}-propagation`, prompt.box, prompt.clicks);
-          modelVersionId = out.modelVersionId;
-          const chosen = defaultOutput(out.iouPredictions, prompt.clicks.length);
-          return {
-            mask: out.masks[chosen] ?? new Uint8Array(state.width * state.height),
-            iou: out.iouPredictions[chosen] ?? 0,
-          };
-        },
-      });
-      const latest = stateRef.current ?? state;
-      commitState(
-        applyPropagation(latest, object.id, from, result.masks, result.cleared, modelVersionId),
-      );
-      const ms = performance.now() - started;
-      setLastRun({
-        from,
-        slices: result.masks.size,
-        cleared: result.cleared.length,
-        stops: result.stops,
-        ms,
-      });
-      recordFor(view.slices[from]?.taskId ?? '', 'PROPOSAL_SHOWN', {
-        objectId: object.id,
-        latencyMs: ms,
-        modelVersionId,
-        payload: {
-          kind: 'propagation',
+  const propagate = useCallback(
+    async (fromSlice?: number) => {
+      const state = stateRef.current;
+      const view = volume.view;
+      const object = state ? activeVolumeObject(state) : null;
+      if (!state || !view || !object || progress || busy) return;
+      const here = fromSlice ?? volume.sliceIndex;
+      const from = object.slices.has(here) ? here : largestSlice(object);
+      if (from === null) {
+        toast.info('Draw a box on a slice first, then propagate.');
+        return;
+      }
+      const controller = new AbortController();
+      abortRef.current = controller;
+      setProgress({ done: 0, total: view.depth, slice: from });
+      const started = performance.now();
+      let modelVersionId: string | null = null;
+      try {
+        const result = await propagateVolume({
+          width: state.width,
+          height: state.height,
+          depth: state.depth,
           from,
-          slices: [...result.masks.keys()],
-          cleared: result.cleared,
+          masks: sliceMasks(object),
+          signal: controller.signal,
+          onProgress: setProgress,
+          predict: async (k, prompt) => {
+            const image: LoadedImage = await volume.sliceImage(k);
+            // Its own object key: the worker caches one crop embedding per key.
+            const out = await predictOn(
+              image,
+              `${object.id}-propagation`,
+              prompt.box,
+              prompt.clicks,
+            );
+            modelVersionId = out.modelVersionId;
+            const chosen = defaultOutput(out.iouPredictions, prompt.clicks.length);
+            return {
+              mask: out.masks[chosen] ?? new Uint8Array(state.width * state.height),
+              iou: out.iouPredictions[chosen] ?? 0,
+            };
+          },
+        });
+        const latest = stateRef.current ?? state;
+        commitState(
+          applyPropagation(latest, object.id, from, result.masks, result.cleared, modelVersionId),
+        );
+        const ms = performance.now() - started;
+        setLastRun({
+          from,
+          slices: result.masks.size,
+          cleared: result.cleared.length,
           stops: result.stops,
-          predictions: result.predictions,
-        },
-      });
-    } catch (error) {
-      toast.error(`Propagation failed: ${errorMessage(error)}`);
-    } finally {
-      abortRef.current = null;
-      setProgress(null);
-    }
-  }, [busy, commitState, predictOn, progress, recordFor, toast, volume]);
+          ms,
+        });
+        recordFor(view.slices[from]?.taskId ?? '', 'PROPOSAL_SHOWN', {
+          objectId: object.id,
+          latencyMs: ms,
+          modelVersionId,
+          payload: {
+            kind: 'propagation',
+            from,
+            slices: [...result.masks.keys()],
+            cleared: result.cleared,
+            stops: result.stops,
+            predictions: result.predictions,
+          },
+        });
+      } catch (error) {
+        toast.error(`Propagation failed: ${errorMessage(error)}`);
+      } finally {
+        abortRef.current = null;
+        setProgress(null);
+      }
+    },
+    [busy, commitState, predictOn, progress, recordFor, toast, volume],
+  );
 
+  propagateRef.current = propagate;
   const cancelPropagation = useCallback(() => abortRef.current?.abort(), []);
 
   /** Saves the active object on every slice it covers. */
