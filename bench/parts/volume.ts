@@ -19,8 +19,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   generateSyntheticVolumes,
-  OnnxPredictor,
+  openModelDir,
   pasteOutputProbabilities,
+  type SamPredictor,
   type SyntheticVolume,
   type VolumeLesion,
 } from '@loupe/model/node';
@@ -41,8 +42,6 @@ export const SLICE_ACCEPT_DICE = 0.8;
 const MAX_CORRECTIONS = 8;
 /** Never used to train the starter (train:starter uses seeds 1001-1003). */
 const SEED = 4_401;
-
-type Ort = NonNullable<Parameters<typeof OnnxPredictor.load>[1]>['ort'];
 
 interface VolumeBenchOptions {
   quick?: boolean;
@@ -100,7 +99,7 @@ function volumeDice(lesion: VolumeLesion, predicted: ReadonlyMap<number, Uint8Ar
 const mean = (xs: readonly number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
 const round = (x: number, digits = 3) => Math.round(x * 10 ** digits) / 10 ** digits;
 
-function slicePredictor(predictor: OnnxPredictor, volume: SyntheticVolume) {
+function slicePredictor(predictor: SamPredictor, volume: SyntheticVolume) {
   const { width, height } = volume;
   let runs = 0;
   let ms = 0;
@@ -219,7 +218,7 @@ async function boxAndPropagate(
 }
 
 /** Propagation through every slice of a lesion spanning the whole volume: the speed figure. */
-async function propagationTime(predictor: OnnxPredictor, size: number, depth: number) {
+async function propagationTime(predictor: SamPredictor, size: number, depth: number) {
   const [tube] = generateSyntheticVolumes(1, {
     size,
     depth: depth + 8,
@@ -266,8 +265,8 @@ export async function runVolumeBench(
   const size = sizes(options);
   const modelDir = join(repoRoot, 'models', 'starter');
   ortWebModule.env.wasm.numThreads = 1;
-  // onnxruntime-web's module has the same InferenceSession/Tensor API as onnxruntime-node.
-  const predictor = await OnnxPredictor.load(modelDir, { ort: ortWebModule as unknown as Ort });
+  // The browser's runtime (onnxruntime-web, wasm) in Node.
+  const predictor = await openModelDir(modelDir, { ort: ortWebModule });
   try {
     const volumes = generateSyntheticVolumes(size.volumes, {
       size: size.size,
