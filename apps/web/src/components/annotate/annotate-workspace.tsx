@@ -14,6 +14,7 @@ import { annotateKeyBindings } from './annotate-key-bindings';
 import { AnnotateToolbar } from './annotate-toolbar';
 import { activeObject } from './annotation-state';
 import { DisplayPanel } from './display-panel';
+import { EventSyncStatus } from './event-sync-status';
 import { LeaseLostBanner } from './lease-lost-banner';
 import { ModelStatus } from './model-status';
 import { ObjectListPanel } from './object-list-panel';
@@ -139,6 +140,7 @@ export function AnnotateWorkspace({ projectId }: { projectId: string }) {
         onUndo={() => editing.undo('button')}
         onRedo={() => editing.redo('button')}
       >
+        <EventSyncStatus status={events.status} />
         <ModelStatus runtime={predictions.runtime} latency={predictions.latency} />
       </AnnotateToolbar>
       {session.leaseLost && <LeaseLostBanner onReopen={session.reopen} />}

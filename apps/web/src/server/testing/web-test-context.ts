@@ -7,7 +7,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createBlobStore, ensureStarterModel, type Db } from '@loupe/db';
-import { createTestDatabaseOn, testDatabaseKinds, type TestDatabase } from '@loupe/db/testing';
+import {
+  createTestDatabaseOn,
+  testDatabaseKinds,
+  type TestDatabase,
+  type TestDatabaseKind,
+} from '@loupe/db/testing';
 import sharp from 'sharp';
 import { env } from '../../env';
 import { createCaller } from '../api/root';
@@ -44,7 +49,8 @@ export interface WebTestContext {
   otherProjectId: string;
   imageIds: string[];
   taskIds: string[];
-  caller(as: TestUserKey | null): ReturnType<typeof createCaller>;
+  /** tRPC caller acting as a user (null: anonymous), from a client address (default 192.0.2.1). */
+  caller(as: TestUserKey | null, clientAddress?: string): ReturnType<typeof createCaller>;
   close(): Promise<void>;
 }
 
@@ -64,11 +70,12 @@ export async function testPng(width: number, height: number, seed: number): Prom
   );
 }
 
+/** `kind`: the database to run on (default: local Postgres when it answers, else embedded). */
 export async function createWebTestContext(
-  options: { images?: number } = {},
+  options: { images?: number; kind?: TestDatabaseKind } = {},
 ): Promise<WebTestContext> {
-  const kinds = await testDatabaseKinds();
-  const database = await createTestDatabaseOn(kinds[0] ?? 'embedded', { poolSize: 8 });
+  const kind = options.kind ?? (await testDatabaseKinds())[0] ?? 'embedded';
+  const database = await createTestDatabaseOn(kind, { poolSize: 8 });
   const db = database.db;
   const root = mkdtempSync(join(tmpdir(), 'loupe-web-test-'));
   const stores: Stores = {
@@ -153,12 +160,13 @@ export async function createWebTestContext(
     otherProjectId: other.id,
     imageIds,
     taskIds,
-    caller: (as) =>
+    caller: (as, clientAddress = '192.0.2.1') =>
       createCaller({
         db,
         stores,
         user: as ? users[as] : null,
         sessionToken: null,
+        clientAddress,
         setCookie: () => undefined,
       }),
     async close() {
