@@ -13,6 +13,7 @@ import { useTRPCClient } from '../trpc';
 import { AnnotateToolbar } from './annotate-toolbar';
 import { base64ToBytes } from './base64';
 import { DisplayPanel } from './display-panel';
+import { EventSyncStatus } from './event-sync-status';
 import { LeaseLostBanner } from './lease-lost-banner';
 import { ModelStatus } from './model-status';
 import { ObjectListPanel } from './object-list-panel';
@@ -185,6 +186,7 @@ export function VolumeWorkspace(props: {
             {view.name} · {view.depth} slices
           </span>
         )}
+        <EventSyncStatus status={events.status} />
         <ModelStatus runtime={predictions.runtime} latency={predictions.latency} />
       </AnnotateToolbar>
       {volume.leaseLost && <LeaseLostBanner onReopen={() => window.location.reload()} />}
