@@ -51,6 +51,7 @@ export const PARTS = [
   'dashboard',
   'queue',
   'scale',
+  'volume',
 ] as const;
 export type PartName = (typeof PARTS)[number];
 

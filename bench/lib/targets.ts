@@ -344,6 +344,42 @@ export const TARGETS: Target[] = [
     value: 300,
     unit: 'ms',
   },
+  {
+    part: 'volume',
+    label: 'volume Dice, one box + propagation (synthetic 3-D)',
+    issue: '#14',
+    read: (r) => at(r, 'volumeDice.oneBoxPropagation'),
+    comparator: '>=',
+    value: 0.85,
+    unit: '',
+  },
+  {
+    part: 'volume',
+    label: 'slices accepted without edit',
+    issue: '#14',
+    read: (r) => at(r, 'slicesWithoutEditShare'),
+    comparator: '>=',
+    value: 0.5,
+    unit: '',
+  },
+  {
+    part: 'volume',
+    label: 'annotator actions per volume vs a box on every slice',
+    issue: '#14',
+    read: (r) => at(r, 'actionsPerVolume.ratio'),
+    comparator: '<=',
+    value: 0.25,
+    unit: '',
+  },
+  {
+    part: 'volume',
+    label: 'propagation over 64 slices, 1 thread (ort-web wasm in Node for now)',
+    issue: '#14',
+    read: (r) => at(r, 'propagation64.per64SlicesMs'),
+    comparator: '<=',
+    value: 2000,
+    unit: 'ms',
+  },
 ];
 
 export function meets(value: number, comparator: Target['comparator'], target: number): boolean {

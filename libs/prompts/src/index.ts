@@ -111,3 +111,20 @@ export { distanceTransform, squaredDistanceTransform } from './distance-transfor
 export type { PredictFn, ClickSessionOptions, ClickSessionResult } from './clicker';
 export { nextClick, runClickSession, CLICK_PRED_THRESHOLD } from './clicker';
 export { forceClicks, CLICK_FORCE_RADIUS } from './force-clicks';
+export type {
+  SliceOrigin,
+  SliceMask,
+  SlicePrediction,
+  PredictSlice,
+  SlicePrompt,
+  PropagationThresholds,
+  PropagateOptions,
+  PropagationResult,
+  StopReason,
+} from './propagate-volume';
+export {
+  propagateVolume,
+  dilatedBox,
+  interiorPoint,
+  DEFAULT_PROPAGATION,
+} from './propagate-volume';

@@ -30,6 +30,9 @@ export interface SaveAnnotationInput {
   brushStrokes?: number;
   activeSeconds?: number;
   acceptedWithoutEdit?: boolean;
+  /** Volume slices: prompted | propagated | edited (schema.prisma Annotation.sliceOrigin). */
+  sliceOrigin?: string | null;
+  propagatedFrom?: number | null;
 }
 
 export interface SavedAnnotation {
@@ -66,7 +69,7 @@ export async function saveAnnotation(
       "id", "projectId", "taskId", "imageId", "objectId", "label", "createdById", "source",
       "width", "height", "finalRle", "proposalRle", "modelVersionId", "area",
       "bboxX0", "bboxY0", "bboxX1", "bboxY1", "editPixels", "proposalDice", "proposalIou",
-      "clicks", "brushStrokes", "activeSeconds", "acceptedWithoutEdit"
+      "clicks", "brushStrokes", "activeSeconds", "acceptedWithoutEdit", "sliceOrigin", "propagatedFrom"
     )
     SELECT
       ${randomUUID()}, bumped."projectId", ${input.taskId}, bumped."imageId", ${input.objectId},
@@ -76,7 +79,8 @@ export async function saveAnnotation(
       ${input.area}::int, ${input.bboxX0}::int, ${input.bboxY0}::int, ${input.bboxX1}::int, ${input.bboxY1}::int,
       ${input.editPixels ?? 0}::int, ${input.proposalDice ?? null}::float8, ${input.proposalIou ?? null}::float8,
       ${input.clicks ?? 0}::int, ${input.brushStrokes ?? 0}::int, ${input.activeSeconds ?? 0}::float8,
-      ${input.acceptedWithoutEdit ?? false}::boolean
+      ${input.acceptedWithoutEdit ?? false}::boolean, ${input.sliceOrigin ?? null}::text,
+      ${input.propagatedFrom ?? null}::int
     FROM bumped
     ON CONFLICT ("taskId", "objectId") DO UPDATE SET
       "label" = EXCLUDED."label", "createdById" = EXCLUDED."createdById", "source" = EXCLUDED."source",
@@ -87,6 +91,7 @@ export async function saveAnnotation(
       "proposalDice" = EXCLUDED."proposalDice", "proposalIou" = EXCLUDED."proposalIou",
       "clicks" = EXCLUDED."clicks", "brushStrokes" = EXCLUDED."brushStrokes",
       "activeSeconds" = EXCLUDED."activeSeconds", "acceptedWithoutEdit" = EXCLUDED."acceptedWithoutEdit",
+      "sliceOrigin" = EXCLUDED."sliceOrigin", "propagatedFrom" = EXCLUDED."propagatedFrom",
       "supersededAt" = NULL
     RETURNING "id", (SELECT "revision" FROM bumped) AS "revision"`;
   const row = saved[0];

@@ -3,6 +3,8 @@
  * The annotate page: composes the task session (lease, image), the in-browser model
  * (predictions), prompt editing, saves, events and keys, and lays out the viewer and panels.
  * Business rules (leases, saves, statuses) live on the server; each concern has its own hook.
+ * A task whose image is a volume slice opens the volume mode (volume-workspace.tsx) instead, which
+ * shares this page's worker and events.
  */
 import { useQuery } from '@tanstack/react-query';
 import { useSearchParams } from 'next/navigation';
@@ -31,6 +33,7 @@ import { useTaskSession } from './use-task-session';
 import { useViewSettings } from './use-view-settings';
 import { ViewerCanvas, type ViewerHandle } from './viewer-canvas';
 import { ViewerStatus } from './viewer-status';
+import { VolumeWorkspace } from './volume-workspace';
 
 export function AnnotateWorkspace({ projectId }: { projectId: string }) {
   const trpc = useTRPC();
@@ -46,11 +49,14 @@ export function AnnotateWorkspace({ projectId }: { projectId: string }) {
     requestedTaskId,
     // Everything the page starts a task's image with; it is ready once the worker has it too.
     prepare: async ({ view, image }) => {
+      // A volume slice: the volume mode takes over (it opens the whole volume itself).
+      if (view.image.volume) return;
       editing.startTask(image, view.annotations);
       display.resetWindow(image, view.image.defaultWindow);
       await predictions.setImage(image);
     },
     onReady: ({ view, image }) => {
+      if (view.image.volume) return;
       const { width, height, bitDepth } = image;
       events.recordFor(view.id, 'IMAGE_OPENED', { payload: { width, height, bitDepth } });
     },
@@ -81,29 +87,43 @@ export function AnnotateWorkspace({ projectId }: { projectId: string }) {
     setBusy,
   });
   const finish = useFinishTask({ projectId, session, events, busy, setBusy });
+  const volumeMode = !!session.task?.image.volume;
+  // Also in the volume mode: its idle events go to the slice task it opened with.
   useIdleTracking(events.record);
-  useKeyMap(
-    annotateKeyBindings({
-      undo: () => editing.undo('key'),
-      redo: () => editing.redo('key'),
-      accept: () => void accept(),
-      submit: () => void finish('submit'),
-      skip: () => void finish('skip'),
-      openFlag: () => setFlagging(true),
-      closeFlag: () => setFlagging(false),
-      setTool: display.setTool,
-      chooseProposal: (index) => editing.chooseProposal(index, 'key'),
-      toggleMasks: display.toggleMasks,
-      brushSmaller: display.brushSmaller,
-      brushLarger: display.brushLarger,
-      zoomIn: () => viewer.current?.zoomBy(1.25),
-      zoomOut: () => viewer.current?.zoomBy(0.8),
-      fit: () => viewer.current?.fit(),
-      discard: () => void discard(),
-    }),
-  );
+  const bindings = annotateKeyBindings({
+    undo: () => editing.undo('key'),
+    redo: () => editing.redo('key'),
+    accept: () => void accept(),
+    submit: () => void finish('submit'),
+    skip: () => void finish('skip'),
+    openFlag: () => setFlagging(true),
+    closeFlag: () => setFlagging(false),
+    setTool: display.setTool,
+    chooseProposal: (index) => editing.chooseProposal(index, 'key'),
+    toggleMasks: display.toggleMasks,
+    brushSmaller: display.brushSmaller,
+    brushLarger: display.brushLarger,
+    zoomIn: () => viewer.current?.zoomBy(1.25),
+    zoomOut: () => viewer.current?.zoomBy(0.8),
+    fit: () => viewer.current?.fit(),
+    discard: () => void discard(),
+  });
+  // The volume mode brings its own keys.
+  useKeyMap(volumeMode ? [] : bindings);
 
   if (session.queueEmpty) return <QueueEmpty onCheckAgain={() => void session.loadNext()} />;
+  if (volumeMode && session.task)
+    return (
+      <VolumeWorkspace
+        key={session.task.id}
+        projectId={projectId}
+        task={session.task}
+        objectLabel={project.data?.objectLabel ?? 'object'}
+        predictions={predictions}
+        events={events}
+        onDone={session.moveOn}
+      />
+    );
 
   const { history } = store;
   const present = history.present;

@@ -51,15 +51,34 @@ export function usePredictions(options: {
     null,
   );
 
+  /** The image the worker holds (the volume page moves it from slice to slice). */
+  const workerImage = useRef<string | null>(null);
+
   /** Hands the worker its own copy of the samples (the transfer empties the buffer sent). */
   const setImage = useCallback(
     async (loaded: LoadedImage) => {
       const worker = model.clientRef.current;
       if (!worker) return;
       const copy = loaded.samples.slice().buffer as ArrayBuffer;
+      workerImage.current = null;
       await worker.setImage(loaded.id, loaded.width, loaded.height, loaded.bitDepth, copy);
+      workerImage.current = loaded.id;
     },
     [model.clientRef],
+  );
+
+  /**
+   * The volume page's call: puts `loaded` in the worker unless it is there already, and returns the
+   * worker's masks as they are (the caller owns what happens to them; no history, no events).
+   */
+  const predictOn = useCallback(
+    async (loaded: LoadedImage, objectId: string, box: Box | null, clicks: ClickPrompt[]) => {
+      const worker = model.clientRef.current;
+      if (!worker) throw new Error('the model is not loaded yet');
+      if (workerImage.current !== loaded.id) await setImage(loaded);
+      return worker.predict(loaded.id, objectId, box, clicks);
+    },
+    [model.clientRef, setImage],
   );
 
   /**
@@ -149,7 +168,7 @@ export function usePredictions(options: {
     });
   }, [historyRef, record]);
 
-  return { runtime: model.state, latency, setImage, predict, forgetObject, onFrame };
+  return { runtime: model.state, latency, setImage, predict, predictOn, forgetObject, onFrame };
 }
 
 export type Predictions = ReturnType<typeof usePredictions>;

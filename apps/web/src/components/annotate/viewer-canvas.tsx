@@ -1,6 +1,6 @@
 'use client';
 /**
- * The image viewer: zoom (wheel, +/-, 0 = fit), pan (space/middle-drag or the pan tool),
+ * The image viewer: zoom (wheel, or Ctrl + wheel where the wheel scrolls slices; +/-, 0 = fit), pan (space/middle-drag or the pan tool),
  * window/level drag, and the drawing tools. Everything is reported in continuous image pixel
  * coordinates (pixel k covers [k, k+1)), the convention libs/prompts uses.
  */
@@ -32,6 +32,8 @@ interface ViewerProps {
   onWindowDrag: (dx: number, dy: number) => void;
   /** Called after every frame is drawn (the annotate page times proposals to the frame that shows them). */
   onFrame?: () => void;
+  /** Volume page: the plain wheel scrolls slices (+1 = next) and Ctrl/Cmd + wheel zooms. */
+  onWheelSlice?: (step: 1 | -1) => void;
 }
 
 interface View {
@@ -365,6 +367,11 @@ export const ViewerCanvas = forwardRef<ViewerHandle, ViewerProps>(
           }}
           onContextMenu={(e) => e.preventDefault()}
           onWheel={(e) => {
+            const onWheelSlice = propsRef.current.onWheelSlice;
+            if (onWheelSlice && !e.ctrlKey && !e.metaKey) {
+              if (e.deltaY !== 0) onWheelSlice(e.deltaY > 0 ? 1 : -1);
+              return;
+            }
             const rect = canvas.current!.getBoundingClientRect();
             zoomAt(Math.exp(-e.deltaY * 0.0015), e.clientX - rect.left, e.clientY - rect.top);
           }}

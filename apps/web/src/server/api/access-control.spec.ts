@@ -93,6 +93,28 @@ const RULES: Record<string, { access: Access; input?: InputFor }> = {
     access: 'ANNOTATOR',
     input: (ctx) => ({ ...missingTask(ctx), objectId: 'obj1' }),
   },
+  'volumes.open': { access: 'ANNOTATOR', input: missingTask },
+  'volumes.renew': {
+    access: 'ANNOTATOR',
+    input: (ctx) => ({ ...project(ctx), volumeId: 'no-such-volume' }),
+  },
+  'volumes.saveObject': {
+    access: 'ANNOTATOR',
+    input: (ctx) => ({
+      ...project(ctx),
+      volumeId: 'no-such-volume',
+      objectId: 'obj1',
+      slices: [{ sliceIndex: 0, finalRle: 'TAEBAQE=', origin: 'prompted' }],
+    }),
+  },
+  'volumes.removeObject': {
+    access: 'ANNOTATOR',
+    input: (ctx) => ({ ...project(ctx), volumeId: 'no-such-volume', objectId: 'obj1' }),
+  },
+  'volumes.finish': {
+    access: 'ANNOTATOR',
+    input: (ctx) => ({ ...project(ctx), volumeId: 'no-such-volume', status: 'SKIPPED' }),
+  },
   'events.record': { access: 'ANNOTATOR', input: (ctx) => ({ ...missingTask(ctx), events: [] }) },
   'models.active': { access: 'ANNOTATOR', input: project },
   'review.queue': { access: 'REVIEWER', input: project },

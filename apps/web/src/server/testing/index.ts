@@ -3,7 +3,7 @@
  * the one door into the app they may use (eslint.config.mjs allows it for bench and tests/e2e
  * only). Accounts (there is no sign-up page), the demo seed, image ingest, the dashboard query and
  * its bulk seed, session tokens for signing a browser in, and real DICOM samples / a real Orthanc
- * for the DICOM and PACS tests. Everything else goes over HTTP.
+ * for the DICOM and PACS tests, and small NIfTI files for the volume test. Everything else goes over HTTP.
  */
 export { env as webEnv } from '../../env';
 export { createSessionToken, hashSessionToken, SESSION_COOKIE } from '../auth/session-token';
@@ -16,6 +16,7 @@ export {
 } from '../services/dashboard/testing/seed-dashboard-bulk';
 export { ingestImage } from '../services/images/ingest-image';
 export { upsertUser } from '../services/users/create-user';
+export { nifti16 } from './medical-formats';
 export { pydicomTestFiles, SAMPLES_SKIP_REASON } from './real-dicom-samples';
 export {
   ORTHANC_SKIP_REASON,

@@ -28,6 +28,9 @@ export interface SaveObjectMaskInput {
   clicks: number;
   brushStrokes: number;
   activeSeconds: number;
+  /** Volume slices: how the mask came to be (prompted | propagated | edited). */
+  sliceOrigin?: 'prompted' | 'propagated' | 'edited' | null;
+  propagatedFrom?: number | null;
 }
 
 function decodeBase64Mask(base64: string, field: string): { mask: Mask; bytes: Uint8Array } {
@@ -141,6 +144,8 @@ export async function saveObjectMask(db: Db, input: SaveObjectMaskInput) {
     brushStrokes: input.brushStrokes,
     activeSeconds: input.activeSeconds,
     acceptedWithoutEdit: proposal !== null && editPixels === 0 && input.brushStrokes === 0,
+    sliceOrigin: input.sliceOrigin ?? null,
+    propagatedFrom: input.propagatedFrom ?? null,
   });
   return { ...saved, area, editPixels };
 }

@@ -1,0 +1,426 @@
+'use client';
+/**
+ * Edits of the volume page's objects (volume-state.ts) with an undo stack: a box or clicks on the
+ * slice on screen ask the worker for a mask there, strokes paint it; Propagate carries the active
+ * object through the volume (propagateVolume from libs/prompts, each slice run by the worker),
+ * with progress and cancel, and again from a slice whose propagated mask is corrected with a box or
+ * clicks; accept saves the object on every slice it covers (volumes.saveObject).
+ * Events go to the slice task they happened on.
+ */
+import {
+  dilatedBox,
+  encodeMaskBytes,
+  propagateVolume,
+  type Box,
+  type BrushStroke,
+  type Point,
+  type PropagationResult,
+} from '@loupe/prompts';
+import { useCallback, useRef, useState } from 'react';
+import { errorMessage, useToast } from '../toast';
+import { useTRPCClient } from '../trpc';
+import { defaultOutput } from './annotation-state';
+import { bytesToBase64 } from './base64';
+import { publishPrediction, publishSave } from './loupe-test-hooks';
+import type { EventDetails } from './use-interaction-events';
+import type { Predictions } from './use-predictions';
+import type { LoadedImage } from './use-task-session';
+import type { VolumeSession } from './use-volume-session';
+import {
+  activeVolumeObject,
+  applyPropagation,
+  largestSlice,
+  markVolumeObjectAccepted,
+  objectForNewBox,
+  paintSlice,
+  removeVolumeObject,
+  selectVolumeObject,
+  setPromptResult,
+  sliceMasks,
+  type VolumeState,
+} from './volume-state';
+import type { InteractionType } from '@loupe/contracts';
+
+const UNDO_LIMIT = 100;
+
+export interface PropagationProgress {
+  done: number;
+  total: number;
+  slice: number;
+}
+
+export interface PropagationSummary {
+  from: number;
+  slices: number;
+  cleared: number;
+  stops: PropagationResult['stops'];
+  ms: number;
+}
+
+export function useVolumeEditing(options: {
+  projectId: string;
+  volume: VolumeSession;
+  predictOn: Predictions['predictOn'];
+  recordFor: (taskId: string, type: InteractionType, details?: EventDetails) => void;
+  flush: () => Promise<void>;
+  busy: string | null;
+  setBusy: (busy: string | null) => void;
+}) {
+  const { projectId, volume, predictOn, recordFor, flush, busy, setBusy } = options;
+  const client = useTRPCClient();
+  const toast = useToast();
+  const [stack, setStack] = useState<{
+    past: VolumeState[];
+    present: VolumeState | null;
+    future: VolumeState[];
+  }>({ past: [], present: null, future: [] });
+  const stateRef = useRef<VolumeState | null>(null);
+  stateRef.current = stack.present;
+  const [progress, setProgress] = useState<PropagationProgress | null>(null);
+  const [lastRun, setLastRun] = useState<PropagationSummary | null>(null);
+  const abortRef = useRef<AbortController | null>(null);
+  /** The newest propagate (a correction calls it from inside promptSlice). */
+  const propagateRef = useRef<((fromSlice?: number) => Promise<void>) | null>(null);
+
+  const commitState = useCallback((next: VolumeState) => {
+    setStack((s) =>
+      s.present === next
+        ? s
+        : {
+            past: s.present ? [...s.past, s.present].slice(-UNDO_LIMIT) : s.past,
+            present: next,
+            future: [],
+          },
+    );
+    stateRef.current = next;
+  }, []);
+  /** Replaces the present without an undo step (a freshly opened volume, a save). */
+  const resetState = useCallback((next: VolumeState) => {
+    setStack({ past: [], present: next, future: [] });
+    stateRef.current = next;
+  }, []);
+
+  const record = useCallback(
+    (type: InteractionType, details?: EventDetails) => {
+      const slice = volume.slice;
+      if (slice) recordFor(slice.taskId, type, details);
+    },
+    [recordFor, volume.slice],
+  );
+
+  /** Runs the model on the slice on screen and stores the chosen output there. */
+  const promptSlice = useCallback(
+    async (
+      objectId: string,
+      box: Box | null,
+      clicks: { x: number; y: number; positive: boolean }[],
+      kind: 'box' | 'click',
+    ) => {
+      const image = volume.image;
+      const k = volume.sliceIndex;
+      if (!image || !volume.sliceShown) return;
+      const t0 = performance.now();
+      try {
+        const result = await predictOn(image, objectId, box, clicks);
+        const chosen = defaultOutput(result.iouPredictions, clicks.length);
+        const mask = result.masks[chosen] ?? result.masks[0];
+        const state = stateRef.current;
+        if (!mask || !state) return;
+        const before = state.objects.find((o) => o.id === objectId)?.slices.get(k);
+        commitState(
+          setPromptResult(state, objectId, k, { box, clicks }, mask, result.modelVersionId),
+        );
+        // A correction of a propagated slice re-propagates from there (never over annotated slices).
+        if (before && before.origin !== 'prompted') void propagateRef.current?.(k);
+        const proposalMs = performance.now() - t0;
+        const { encoderMs, decoderMs, totalMs: workerMs } = result.timings;
+        publishPrediction({
+          objectId,
+          modelVersionId: result.modelVersionId,
+          version: result.version,
+          kind,
+          encoderMs,
+          decoderMs,
+          workerMs,
+          proposalMs,
+          encoderReused: result.encoderReused,
+        });
+        record('PROPOSAL_SHOWN', {
+          objectId,
+          latencyMs: proposalMs,
+          modelVersionId: result.modelVersionId,
+          payload: {
+            kind,
+            slice: k,
+            encoderMs,
+            decoderMs,
+            workerMs,
+            iouPredictions: result.iouPredictions,
+          },
+        });
+      } catch (error) {
+        toast.error(`Prediction failed: ${errorMessage(error)}`);
+      }
+    },
+    [commitState, predictOn, record, toast, volume.image, volume.sliceIndex, volume.sliceShown],
+  );
+
+  const onBox = useCallback(
+    (box: Box) => {
+      const state = stateRef.current;
+      if (!state || progress) return;
+      const { state: next, objectId } = objectForNewBox(state);
+      if (next !== state) commitState(next);
+      record('BOX', { objectId, payload: { box, slice: volume.sliceIndex } });
+      void promptSlice(objectId, box, [], 'box');
+    },
+    [commitState, progress, promptSlice, record, volume.sliceIndex],
+  );
+
+  /** A click refines the active object on this slice (a correction when the slice was propagated). */
+  const onClick = useCallback(
+    (point: Point, positive: boolean) => {
+      const state = stateRef.current;
+      if (!state || progress) return;
+      const target = objectForNewBox(state);
+      const objectId = target.objectId;
+      const active = target.state.objects.find((o) => o.id === objectId);
+      const existing = active?.slices.get(volume.sliceIndex);
+      const box =
+        existing?.box ??
+        (existing
+          ? dilatedBox({ width: state.width, height: state.height, data: existing.mask })
+          : null);
+      const clicks = [...(existing?.clicks ?? []), { x: point.x, y: point.y, positive }];
+      if (target.state !== state) commitState(target.state);
+      record(positive ? 'POSITIVE_POINT' : 'NEGATIVE_POINT', {
+        objectId,
+        payload: { x: point.x, y: point.y, slice: volume.sliceIndex },
+      });
+      void promptSlice(objectId, box, clicks, 'click');
+    },
+    [commitState, progress, promptSlice, record, volume.sliceIndex],
+  );
+
+  const onStroke = useCallback(
+    (stroke: BrushStroke) => {
+      const state = stateRef.current;
+      if (!state || progress || !volume.sliceShown) return;
+      const next = paintSlice(state, volume.sliceIndex, stroke);
+      commitState(next);
+      record(stroke.mode === 'brush' ? 'BRUSH_STROKE' : 'ERASER_STROKE', {
+        objectId: next.activeId,
+        payload: {
+          radius: stroke.radius,
+          slice: volume.sliceIndex,
+          points: stroke.points.slice(0, 200),
+        },
+      });
+    },
+    [commitState, progress, record, volume.sliceIndex, volume.sliceShown],
+  );
+
+  /**
+   * Propagates the active object from the slice on screen (if it has a mask there), else from the
+   * slice where it is largest. Slices the annotator prompted or edited are never overwritten.
+   */
+  const propagate = useCallback(
+    async (fromSlice?: number) => {
+      const state = stateRef.current;
+      const view = volume.view;
+      const object = state ? activeVolumeObject(state) : null;
+      if (!state || !view || !object || progress || busy) return;
+      const here = fromSlice ?? volume.sliceIndex;
+      const from = object.slices.has(here) ? here : largestSlice(object);
+      if (from === null) {
+        toast.info('Draw a box on a slice first, then propagate.');
+        return;
+      }
+      const controller = new AbortController();
+      abortRef.current = controller;
+      setProgress({ done: 0, total: view.depth, slice: from });
+      const started = performance.now();
+      let modelVersionId: string | null = null;
+      try {
+        const result = await propagateVolume({
+          width: state.width,
+          height: state.height,
+          depth: state.depth,
+          from,
+          masks: sliceMasks(object),
+          signal: controller.signal,
+          onProgress: setProgress,
+          predict: async (k, prompt) => {
+            const image: LoadedImage = await volume.sliceImage(k);
+            // Its own object key: the worker caches one crop embedding per key.
+            const out = await predictOn(
+              image,
+              `${object.id}-propagation`,
+              prompt.box,
+              prompt.clicks,
+            );
+            modelVersionId = out.modelVersionId;
+            const chosen = defaultOutput(out.iouPredictions, prompt.clicks.length);
+            return {
+              mask: out.masks[chosen] ?? new Uint8Array(state.width * state.height),
+              iou: out.iouPredictions[chosen] ?? 0,
+            };
+          },
+        });
+        const latest = stateRef.current ?? state;
+        commitState(
+          applyPropagation(latest, object.id, from, result.masks, result.cleared, modelVersionId),
+        );
+        const ms = performance.now() - started;
+        setLastRun({
+          from,
+          slices: result.masks.size,
+          cleared: result.cleared.length,
+          stops: result.stops,
+          ms,
+        });
+        recordFor(view.slices[from]?.taskId ?? '', 'PROPOSAL_SHOWN', {
+          objectId: object.id,
+          latencyMs: ms,
+          modelVersionId,
+          payload: {
+            kind: 'propagation',
+            from,
+            slices: [...result.masks.keys()],
+            cleared: result.cleared,
+            stops: result.stops,
+            predictions: result.predictions,
+          },
+        });
+      } catch (error) {
+        toast.error(`Propagation failed: ${errorMessage(error)}`);
+      } finally {
+        abortRef.current = null;
+        setProgress(null);
+      }
+    },
+    [busy, commitState, predictOn, progress, recordFor, toast, volume],
+  );
+
+  propagateRef.current = propagate;
+  const cancelPropagation = useCallback(() => abortRef.current?.abort(), []);
+
+  /** Saves the active object on every slice it covers. */
+  const accept = useCallback(async () => {
+    const state = stateRef.current;
+    const view = volume.view;
+    const object = state ? activeVolumeObject(state) : null;
+    if (!state || !view || busy || progress) return;
+    if (!object || object.accepted || object.slices.size === 0) {
+      toast.info('Nothing to accept yet: draw a box on a slice, then propagate.');
+      return;
+    }
+    const { width, height } = state;
+    const encode = (data: Uint8Array) => bytesToBase64(encodeMaskBytes({ width, height, data }));
+    setBusy('Saving…');
+    await flush();
+    const started = performance.now();
+    try {
+      const slices = [...object.slices].map(([sliceIndex, s]) => ({
+        sliceIndex,
+        finalRle: encode(s.mask),
+        proposalRle: s.proposal ? encode(s.proposal) : null,
+        origin: s.origin,
+        propagatedFrom: s.propagatedFrom,
+        clicks: s.clicks.length,
+        brushStrokes: s.strokes,
+      }));
+      const saved = await client.volumes.saveObject.mutate({
+        projectId,
+        volumeId: view.id,
+        objectId: object.id,
+        modelVersionId: object.modelVersionId,
+        activeSeconds: (Date.now() - object.startedAt) / 1000,
+        slices,
+      });
+      const saveMs = performance.now() - started;
+      publishSave(saveMs);
+      record('ACCEPT', {
+        objectId: object.id,
+        modelVersionId: object.modelVersionId,
+        payload: { ...saved, saveMs, volume: true },
+      });
+      resetState(markVolumeObjectAccepted(stateRef.current ?? state, object.id));
+      toast.success(`Object saved on ${saved.slices} slices (${saved.area} px)`);
+    } catch (error) {
+      toast.error(errorMessage(error));
+    } finally {
+      setBusy(null);
+    }
+  }, [busy, client, flush, progress, projectId, record, resetState, setBusy, toast, volume.view]);
+
+  /** Deletes the active object (on the server too, from every slice, if it was saved). */
+  const discard = useCallback(async () => {
+    const state = stateRef.current;
+    const view = volume.view;
+    const object = state ? activeVolumeObject(state) : null;
+    if (!state || !view || !object || progress) return;
+    try {
+      if (object.accepted)
+        await client.volumes.removeObject.mutate({
+          projectId,
+          volumeId: view.id,
+          objectId: object.id,
+        });
+      commitState(removeVolumeObject(state, object.id));
+      record('REJECT', { objectId: object.id, payload: { deleted: object.accepted } });
+    } catch (error) {
+      toast.error(errorMessage(error));
+    }
+  }, [client, commitState, progress, projectId, record, toast, volume.view]);
+
+  const undo = useCallback(() => {
+    if (progress) return;
+    setStack((s) => {
+      const previous = s.past[s.past.length - 1];
+      if (!previous || !s.present) return s;
+      stateRef.current = previous;
+      return { past: s.past.slice(0, -1), present: previous, future: [s.present, ...s.future] };
+    });
+    record('UNDO');
+  }, [progress, record]);
+  const redo = useCallback(() => {
+    if (progress) return;
+    setStack((s) => {
+      const next = s.future[0];
+      if (!next || !s.present) return s;
+      stateRef.current = next;
+      return { past: [...s.past, s.present], present: next, future: s.future.slice(1) };
+    });
+    record('REDO');
+  }, [progress, record]);
+
+  const select = useCallback((objectId: string) => {
+    const state = stateRef.current;
+    if (!state) return;
+    const next = selectVolumeObject(state, objectId);
+    stateRef.current = next;
+    setStack((s) => ({ ...s, present: next }));
+  }, []);
+
+  return {
+    state: stack.present,
+    canUndo: stack.past.length > 0,
+    canRedo: stack.future.length > 0,
+    resetState,
+    onBox,
+    onClick,
+    onStroke,
+    propagate,
+    cancelPropagation,
+    progress,
+    lastRun,
+    accept,
+    discard,
+    undo,
+    redo,
+    select,
+  };
+}
+
+export type VolumeEditing = ReturnType<typeof useVolumeEditing>;

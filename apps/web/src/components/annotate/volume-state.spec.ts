@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import {
+  activeVolumeObject,
+  applyPropagation,
+  initialVolumeState,
+  largestSlice,
+  loadedVolumeObjects,
+  markVolumeObjectAccepted,
+  objectExtent,
+  objectForNewBox,
+  objectsOnSlice,
+  paintSlice,
+  setPromptResult,
+} from './volume-state';
+
+const size = { width: 4, height: 3, depth: 6 };
+const mask = (...on: number[]) => {
+  const m = new Uint8Array(12);
+  for (const i of on) m[i] = 1;
+  return m;
+};
+const box = { x0: 0, y0: 0, x1: 2, y1: 2 };
+
+describe('volume state', () => {
+  it('a box prompts a slice; propagation fills others but never a prompted or edited one', () => {
+    let state = initialVolumeState(size);
+    const { state: s1, objectId } = objectForNewBox(state);
+    state = setPromptResult(s1, objectId, 2, { box, clicks: [] }, mask(0, 1), 'm1');
+    state = setPromptResult(state, objectId, 4, { box, clicks: [] }, mask(5), 'm1');
+    state = applyPropagation(
+      state,
+      objectId,
+      2,
+      new Map([
+        [1, mask(0)],
+        [3, mask(1)],
+        [4, mask(9)], // the annotator prompted slice 4: kept
+      ]),
+      [],
+      'm1',
+    );
+    const object = activeVolumeObject(state)!;
+    expect([...object.slices.keys()].sort()).toEqual([1, 2, 3, 4]);
+    expect(object.slices.get(4)?.mask).toEqual(mask(5));
+    expect(object.slices.get(3)).toMatchObject({ origin: 'propagated', propagatedFrom: 2 });
+    expect(objectExtent(object)).toEqual({ first: 1, last: 4 });
+    expect(largestSlice(object)).toBe(2);
+
+    // A click on a propagated slice is a correction; a stroke there too.
+    state = setPromptResult(
+      state,
+      objectId,
+      3,
+      { box, clicks: [{ x: 1, y: 1, positive: true }] },
+      mask(1, 2),
+      'm1',
+    );
+    expect(activeVolumeObject(state)!.slices.get(3)).toMatchObject({
+      origin: 'edited',
+      propagatedFrom: 2,
+    });
+    state = paintSlice(state, 1, { mode: 'eraser', radius: 5, points: [{ x: 0.5, y: 0.5 }] });
+    // Erasing everything there removes the slice from the object.
+    expect(activeVolumeObject(state)!.slices.has(1)).toBe(false);
+
+    // A re-propagation that ends earlier clears stale propagated slices only.
+    state = applyPropagation(state, objectId, 2, new Map(), [3, 4], 'm1');
+    expect([...activeVolumeObject(state)!.slices.keys()].sort()).toEqual([2, 3, 4]);
+  });
+
+  it('shows each slice its objects and starts a new object after accepting', () => {
+    let state = initialVolumeState(size);
+    const { state: s1, objectId } = objectForNewBox(state);
+    state = setPromptResult(s1, objectId, 2, { box, clicks: [] }, mask(0), 'm1');
+    state = markVolumeObjectAccepted(state, objectId);
+    expect(objectsOnSlice(state, 2).map((o) => [o.id === objectId, o.accepted])).toEqual([
+      [true, true],
+      [false, false], // the fresh draft is always shown
+    ]);
+    expect(objectsOnSlice(state, 0).some((o) => o.id === objectId)).toBe(false);
+    const next = objectForNewBox(state);
+    expect(next.objectId).not.toBe(objectId);
+    expect(next.state).toBe(state); // the draft was already active
+  });
+
+  it('loads saved slices under their object ids with their origins', () => {
+    const objects = loadedVolumeObjects([
+      {
+        objectId: 'a',
+        sliceIndex: 1,
+        mask: mask(0),
+        sliceOrigin: 'propagated',
+        propagatedFrom: 2,
+        modelVersionId: 'm',
+      },
+      {
+        objectId: 'a',
+        sliceIndex: 2,
+        mask: mask(0, 1),
+        sliceOrigin: 'prompted',
+        propagatedFrom: null,
+        modelVersionId: 'm',
+      },
+      {
+        objectId: 'b',
+        sliceIndex: 5,
+        mask: mask(3),
+        sliceOrigin: null,
+        propagatedFrom: null,
+        modelVersionId: null,
+      },
+    ]);
+    expect(objects.map((o) => [o.id, [...o.slices.keys()], o.accepted])).toEqual([
+      ['a', [1, 2], true],
+      ['b', [5], true],
+    ]);
+    expect(objects[0]!.slices.get(1)?.origin).toBe('propagated');
+  });
+});

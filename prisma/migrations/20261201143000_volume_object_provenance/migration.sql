@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Annotation" ADD COLUMN     "propagatedFrom" INTEGER,
+ADD COLUMN     "sliceOrigin" TEXT;

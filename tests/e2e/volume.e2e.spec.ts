@@ -1,0 +1,209 @@
+/**
+ * A volume end to end in Chromium against the production build: upload a NIfTI, open one of its
+ * slices (the volume mode), scroll with keys and the wheel, box the object on one slice, propagate
+ * it through the volume in the browser worker, correct one slice with the brush, accept the
+ * object, export the project's NIfTI labels and compare them voxel for voxel with what was saved.
+ * Screenshot: test-output/e2e/volume.png.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { createDb, type Db } from '@loupe/db';
+import { decodeMaskBytes } from '@loupe/prompts';
+import { nifti16 } from '@loupe/web/testing';
+import { unzipSync } from 'fflate';
+import * as nifti from 'nifti-reader-js';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { launchChromium } from './support/chromium';
+import { repoRoot } from './support/e2e-server';
+
+const e2e = inject('e2e');
+const outDir = join(repoRoot, 'test-output', 'e2e');
+const SIZE = 96;
+const DEPTH = 12;
+
+/** A bright disc on slices 2..9 that grows, then shrinks, drifting right; a dim textured field. */
+function phantom(): Uint8Array {
+  const voxels = new Int16Array(SIZE * SIZE * DEPTH);
+  for (let k = 0; k < DEPTH; k++) {
+    const radius = k >= 2 && k <= 9 ? 7 + 6 * Math.sin((Math.PI * (k - 1.5)) / 9) : 0;
+    const cx = 44 + k;
+    for (let y = 0; y < SIZE; y++)
+      for (let x = 0; x < SIZE; x++) {
+        const d = Math.hypot(x + 0.5 - cx, y + 0.5 - 48);
+        const inside = radius > 0 ? 1 / (1 + Math.exp((d - radius) / 1.2)) : 0;
+        voxels[k * SIZE * SIZE + y * SIZE + x] = Math.round(
+          80 + 700 * inside + ((x * 7 + y * 13) % 23),
+        );
+      }
+  }
+  return nifti16(SIZE, SIZE, DEPTH, voxels);
+}
+
+async function imageToPage(page: Page, x: number, y: number) {
+  const box = (await page.locator('[data-testid=viewer-canvas]').boundingBox())!;
+  const zoom = Math.min(box.width / SIZE, box.height / SIZE) * 0.94;
+  return {
+    x: box.x + (box.width - SIZE * zoom) / 2 + x * zoom,
+    y: box.y + (box.height - SIZE * zoom) / 2 + y * zoom,
+  };
+}
+
+const sliceText = (page: Page) => page.locator('[data-testid=slice-index]').innerText();
+
+describe.skipIf(!e2e)('a volume in the browser', () => {
+  let browser: Browser;
+  let page: Page;
+  let db: Db;
+  const env = e2e!;
+
+  beforeAll(async () => {
+    mkdirSync(outDir, { recursive: true });
+    db = createDb(env.databaseUrl, { poolSize: 2 });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.on('pageerror', (error) => console.log(`[browser] ${error.message}`));
+    await page.goto(`${env.baseUrl}/sign-in`);
+    await page.fill('input[name=email]', 'admin@loupe.local');
+    await page.fill('input[name=password]', env.password);
+    await page.click('button[type=submit]');
+    await page.waitForURL('**/projects');
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await db?.$disconnect();
+  });
+
+  it('upload, scroll, box, propagate, correct, accept, export: the voxels read back', async () => {
+    await page.goto(`${env.baseUrl}/projects/${env.projectId}`);
+    await page.locator('[data-testid=upload-input]').setInputFiles([
+      {
+        name: 'phantom.nii',
+        mimeType: 'application/octet-stream',
+        buffer: Buffer.from(phantom()),
+      },
+    ]);
+    await page
+      .locator('[data-testid=upload-list] li[data-state=done]')
+      .last()
+      .waitFor({ timeout: 60_000 });
+    const volume = await db.volume.findFirstOrThrow({
+      where: { projectId: env.projectId, name: { startsWith: 'phantom' } },
+      select: {
+        id: true,
+        depth: true,
+        slices: { orderBy: { sliceIndex: 'asc' }, select: { task: { select: { id: true } } } },
+      },
+    });
+    expect(volume.depth).toBe(DEPTH);
+
+    // Open slice 6 (index 5): the volume mode, with the model loaded.
+    await page.goto(
+      `${env.baseUrl}/projects/${env.projectId}/annotate?task=${volume.slices[5]!.task!.id}`,
+    );
+    await page.locator('[data-mode=volume]').waitFor({ timeout: 60_000 });
+    await page.waitForFunction(() => !!window.__loupe?.modelVersion, null, { timeout: 120_000 });
+    await page.locator('[data-testid=viewer-canvas]').waitFor();
+    expect(await sliceText(page)).toBe(`6 / ${DEPTH}`);
+    await page.keyboard.press('ArrowDown');
+    expect(await sliceText(page)).toBe(`7 / ${DEPTH}`);
+    await page.keyboard.press('End');
+    expect(await sliceText(page)).toBe(`${DEPTH} / ${DEPTH}`);
+    await page.keyboard.press('Home');
+    expect(await sliceText(page)).toBe(`1 / ${DEPTH}`);
+    await page.keyboard.press('PageDown');
+    expect(await sliceText(page)).toBe(`2 / ${DEPTH}`);
+    const centre = await imageToPage(page, 48, 48);
+    await page.mouse.move(centre.x, centre.y);
+    for (let i = 0; i < 4; i++) {
+      await page.mouse.wheel(0, 120);
+      await page.waitForTimeout(50);
+    }
+    expect(await sliceText(page)).toBe(`6 / ${DEPTH}`);
+    expect(await page.locator('[data-testid=slice-position]').innerText()).toMatch(/mm$/);
+
+    // Box the disc on slice index 5 (centre x = 49.5, radius about 13).
+    await page.waitForFunction(() => !!window.__loupe?.ready, null, { timeout: 60_000 });
+    const start = await imageToPage(page, 34, 33);
+    const end = await imageToPage(page, 65, 63);
+    await page.mouse.move(start.x, start.y);
+    await page.mouse.down();
+    await page.mouse.move(end.x, end.y, { steps: 6 });
+    await page.mouse.up();
+    await page.waitForFunction(() => window.__loupe!.predictions >= 1, null, { timeout: 60_000 });
+
+    await page.keyboard.press('Shift+P');
+    const summary = page.locator('[data-testid=propagation-summary]');
+    await summary.waitFor({ timeout: 120_000 });
+    expect(await summary.innerText()).toMatch(/From slice 6: \d+ slices/);
+    const strip = page.locator('[data-testid=extent-strip] rect');
+    expect(await strip.count()).toBeGreaterThan(2);
+
+    // Correct slice 7 with the brush (a stroke makes it "edited").
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('r');
+    const a = await imageToPage(page, 50, 34);
+    const b = await imageToPage(page, 56, 34);
+    await page.mouse.move(a.x, a.y);
+    await page.mouse.down();
+    await page.mouse.move(b.x, b.y, { steps: 3 });
+    await page.mouse.up();
+
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => window.__loupe!.savedObjects >= 1, null, { timeout: 60_000 });
+    await page.screenshot({ path: join(outDir, 'volume.png') });
+
+    const saved = await db.annotation.findMany({
+      where: { projectId: env.projectId, image: { volumeId: volume.id } },
+      select: {
+        objectId: true,
+        finalRle: true,
+        sliceOrigin: true,
+        modelVersionId: true,
+        image: { select: { sliceIndex: true } },
+      },
+    });
+    expect(new Set(saved.map((s) => s.objectId)).size).toBe(1);
+    const origins = new Map(saved.map((s) => [s.image.sliceIndex, s.sliceOrigin]));
+    expect(origins.get(5)).toBe('prompted');
+    expect(origins.get(6)).toBe('edited');
+    expect([...origins.values()].filter((o) => o === 'propagated').length).toBeGreaterThan(0);
+    expect(saved.every((s) => s.modelVersionId)).toBe(true);
+
+    // The project's NIfTI export holds exactly the saved voxels.
+    const response = await page.request.get(
+      `${env.baseUrl}/api/projects/${env.projectId}/export?format=nifti`,
+    );
+    expect(response.status()).toBe(200);
+    const files = unzipSync(new Uint8Array(await response.body()));
+    const name = Object.keys(files).find(
+      (n) => n.startsWith('phantom') && n.endsWith('_labels.nii'),
+    );
+    expect(name).toBeDefined();
+    const buffer = files[name!]!.slice().buffer;
+    const header = nifti.readHeader(buffer);
+    expect(header.dims.slice(0, 4)).toEqual([3, SIZE, SIZE, DEPTH]);
+    const labels = new Uint8Array(nifti.readImage(header, buffer));
+    const expected = new Uint8Array(SIZE * SIZE * DEPTH);
+    for (const s of saved) {
+      const mask = decodeMaskBytes(new Uint8Array(s.finalRle));
+      mask.data.forEach((v, i) => {
+        if (v) expected[(s.image.sliceIndex ?? 0) * SIZE * SIZE + i] = 1;
+      });
+    }
+    expect(labels.reduce((n, v) => n + (v ? 1 : 0), 0)).toBeGreaterThan(100);
+    expect(Array.from(labels, (v) => (v ? 1 : 0))).toEqual(Array.from(expected));
+
+    // Submitting hands every slice task of the volume to review.
+    await page.keyboard.press('Shift+Enter');
+    const submitted = async () =>
+      (
+        await db.task.findMany({
+          where: { image: { volumeId: volume.id } },
+          select: { status: true },
+        })
+      ).every((t) => t.status === 'SUBMITTED');
+    for (let i = 0; i < 120 && !(await submitted()); i++) await page.waitForTimeout(250);
+    expect(await submitted()).toBe(true);
+  });
+});
