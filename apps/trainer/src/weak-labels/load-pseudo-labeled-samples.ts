@@ -2,7 +2,10 @@
  * Weak labels (boxes accepted without a corrected mask) as extra training samples: the active
  * model turns each box into a pseudo-mask, stored on the WeakLabel with its confidence (reused
  * while the same model is active). Only pseudo-masks at or above the project's confidence
- * threshold are used, weighted by that confidence. Images held out for validation are skipped.
+ * threshold are used, weighted by that confidence. Images held out for validation are skipped,
+ * and so are images with an accepted human mask (the human mask is the label there: a pseudo-mask
+ * never overwrites or counts as one) and superseded boxes. Each stored pseudo-mask records its
+ * provenance: source BOX, the model version that made it, its confidence and when.
  */
 import { join } from 'node:path';
 import type { ModelVersion } from '@loupe/db';
@@ -19,7 +22,11 @@ export interface PseudoLabelSummary {
   /** Weak labels considered, and how many were confident enough to use. */
   considered: number;
   used: number;
+  /** `used`, by provenance (the training run's label mix). */
+  usedBySource: { BOX: number; TAG: number; SELF_TRAINING: number };
 }
+
+const noneUsed = () => ({ BOX: 0, TAG: 0, SELF_TRAINING: 0 });
 
 export async function loadPseudoLabeledSamples(
   services: Pick<TrainerServices, 'db' | 'blobs' | 'artifacts' | 'model'>,
@@ -56,7 +63,8 @@ export async function loadPseudoLabeledSamples(
     orderBy: { createdAt: 'desc' },
     take: input.limit,
   });
-  if (weakLabels.length === 0) return { samples: [], considered: 0, used: 0 };
+  if (weakLabels.length === 0)
+    return { samples: [], considered: 0, used: 0, usedBySource: noneUsed() };
 
   let predictor: Predictor | null = null;
   const samples: LabeledSample[] = [];
@@ -98,7 +106,9 @@ export async function loadPseudoLabeledSamples(
           data: {
             pseudoMaskRle: encodeMaskBytes(mask) as Uint8Array<ArrayBuffer>,
             pseudoConfidence: confidence,
+            pseudoSource: 'BOX',
             pseudoModelVersionId: input.active.id,
+            pseudoMadeAt: new Date(),
           },
         });
       }
@@ -120,7 +130,12 @@ export async function loadPseudoLabeledSamples(
   } finally {
     await predictor?.close();
   }
-  return { samples, considered: weakLabels.length, used: samples.length };
+  return {
+    samples,
+    considered: weakLabels.length,
+    used: samples.length,
+    usedBySource: { ...noneUsed(), BOX: samples.length },
+  };
 }
 
 async function openActivePredictor(

@@ -7,6 +7,11 @@ export interface LeaseNextTaskInput {
   projectId: string;
   userId: string;
   leaseSeconds: number;
+  /**
+   * Never this task: the page that preloads the next image asks while it still holds the current
+   * one (which would otherwise come first, as the user's own live lease).
+   */
+  excludeTaskId?: string | null;
 }
 
 /**
@@ -24,6 +29,7 @@ export async function leaseNextTask(
       SELECT c."id"
       FROM "Task" AS c
       WHERE c."projectId" = ${input.projectId}
+        AND c."id" <> ${input.excludeTaskId ?? ''}
         AND (
           c."status" IN ('UNLABELED', 'SENT_BACK')
           OR (c."status" = 'IN_PROGRESS'

@@ -12,6 +12,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AppRouter } from '../../server/api/root';
 import { errorMessage, useToast } from '../toast';
 import { useTRPC, useTRPCClient } from '../trpc';
+import { annotateHref, type AnnotateMode } from './annotate-modes';
 import { fetchRawImage } from './fetch-raw-image';
 import { publishImageReady, publishTaskOpening } from './loupe-test-hooks';
 
@@ -33,6 +34,13 @@ export interface TaskSessionOptions {
   prepare: (opened: OpenedTask) => Promise<void>;
   /** The image is ready for prompts. */
   onReady: (opened: OpenedTask) => void;
+  /**
+   * Lease and fetch the next task while this one is open, so moving on shows it at once (tag mode:
+   * an image a second). The preloaded lease is renewed with the current one.
+   */
+  preloadNext?: boolean;
+  /** The page's label mode (kept in the address when a `?task=` link is left behind). */
+  mode?: AnnotateMode;
 }
 
 export function useTaskSession(options: TaskSessionOptions) {
@@ -54,29 +62,52 @@ export function useTaskSession(options: TaskSessionOptions) {
   const openedAtRef = useRef(0);
   const callbacks = useRef(options);
   callbacks.current = options;
+  /** The next task, leased and fetched ahead (preloadNext); null once used or when none is left. */
+  const preloaded = useRef<Promise<OpenedTask | null> | null>(null);
+  const preloadedId = useRef<string | null>(null);
 
-  const load = useCallback(async (view: TaskView | null) => {
-    setImage(null);
-    setImageReady(false);
-    setLeaseLost(false);
-    if (!view) {
-      setTask(null);
-      setQueueEmpty(true);
-      return;
-    }
-    setQueueEmpty(false);
-    setTask(view);
-    revisionRef.current = view.revision;
-    publishTaskOpening(view.id, view.image.id);
-    const loaded: LoadedImage = { id: view.image.id, ...(await fetchRawImage(view.image.id)) };
-    setImage(loaded);
-    const opened = { view, image: loaded };
-    await callbacks.current.prepare(opened);
-    setImageReady(true);
-    publishImageReady();
-    openedAtRef.current = Date.now();
-    callbacks.current.onReady(opened);
-  }, []);
+  const preloadAfter = useCallback(
+    (currentId: string) => {
+      preloadedId.current = null;
+      preloaded.current = (async () => {
+        const view = await client.queue.next.mutate({ projectId, excludeTaskId: currentId });
+        if (!view) return null;
+        preloadedId.current = view.id;
+        return { view, image: { id: view.image.id, ...(await fetchRawImage(view.image.id)) } };
+      })().catch(() => null); // moving on then leases the next task the ordinary way
+    },
+    [client, projectId],
+  );
+
+  const load = useCallback(
+    async (view: TaskView | null, fetched?: LoadedImage) => {
+      setImage(null);
+      setImageReady(false);
+      setLeaseLost(false);
+      if (!view) {
+        setTask(null);
+        setQueueEmpty(true);
+        return;
+      }
+      setQueueEmpty(false);
+      setTask(view);
+      revisionRef.current = view.revision;
+      publishTaskOpening(view.id, view.image.id);
+      const loaded: LoadedImage = fetched ?? {
+        id: view.image.id,
+        ...(await fetchRawImage(view.image.id)),
+      };
+      setImage(loaded);
+      const opened = { view, image: loaded };
+      await callbacks.current.prepare(opened);
+      setImageReady(true);
+      publishImageReady();
+      openedAtRef.current = Date.now();
+      callbacks.current.onReady(opened);
+      if (callbacks.current.preloadNext) preloadAfter(view.id);
+    },
+    [preloadAfter],
+  );
 
   const next = useMutation(trpc.queue.next.mutationOptions());
   const open = useMutation(trpc.queue.open.mutationOptions());
@@ -90,9 +121,14 @@ export function useTaskSession(options: TaskSessionOptions) {
 
   /** After a submit, skip or flag: on to the next task (leaving a `?task=` link behind). */
   const moveOn = useCallback(async () => {
-    if (requestedTaskId) router.replace(`/projects/${projectId}/annotate`);
-    await loadNext();
-  }, [loadNext, projectId, requestedTaskId, router]);
+    if (requestedTaskId) router.replace(annotateHref(projectId, callbacks.current.mode ?? 'mask'));
+    const ahead = preloaded.current;
+    preloaded.current = null;
+    preloadedId.current = null;
+    const opened = ahead ? await ahead : null;
+    if (opened) await load(opened.view, opened.image);
+    else await loadNext();
+  }, [load, loadNext, projectId, requestedTaskId, router]);
 
   /** Takes the lease again after it lapsed, and reloads the task from the server. */
   const reopen = useCallback(() => {
@@ -115,12 +151,13 @@ export function useTaskSession(options: TaskSessionOptions) {
         else await load(await next.mutateAsync({ projectId }));
       } catch (error) {
         toast.error(errorMessage(error));
-        if (requestedTaskId) router.replace(`/projects/${projectId}/annotate`);
+        if (requestedTaskId)
+          router.replace(annotateHref(projectId, callbacks.current.mode ?? 'mask'));
       }
     })();
   }, []);
 
-  // Renew the lease while the page is open.
+  // Renew the lease while the page is open (and the preloaded task's, which is not shown yet).
   useEffect(() => {
     if (!task) return;
     const timer = setInterval(() => {
@@ -128,6 +165,12 @@ export function useTaskSession(options: TaskSessionOptions) {
         setLeaseLost(true);
         toast.error(errorMessage(error));
       });
+      const ahead = preloadedId.current;
+      if (ahead)
+        client.queue.renew.mutate({ projectId, taskId: ahead }).catch(() => {
+          preloaded.current = null; // lost: moving on leases the next task the ordinary way
+          preloadedId.current = null;
+        });
     }, LEASE_RENEW_MS);
     return () => clearInterval(timer);
   }, [client, projectId, task, toast]);

@@ -13,6 +13,7 @@ import { projectsRouter } from './routers/projects';
 import { queueRouter } from './routers/queue';
 import { reviewRouter } from './routers/review';
 import { tasksRouter } from './routers/tasks';
+import { weakLabelsRouter } from './routers/weak-labels';
 import { createCallerFactory, createTRPCRouter } from './trpc';
 
 export const appRouter = createTRPCRouter({
@@ -27,6 +28,7 @@ export const appRouter = createTRPCRouter({
   review: reviewRouter,
   dashboard: dashboardRouter,
   pacs: pacsRouter,
+  weakLabels: weakLabelsRouter,
 });
 
 export type AppRouter = typeof appRouter;

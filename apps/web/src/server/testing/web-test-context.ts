@@ -7,7 +7,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createBlobStore, ensureStarterModel, type Db } from '@loupe/db';
-import { createTestDatabaseOn, testDatabaseKinds, type TestDatabase } from '@loupe/db/testing';
+import {
+  createTestDatabaseOn,
+  testDatabaseKinds,
+  type TestDatabase,
+  type TestDatabaseKind,
+} from '@loupe/db/testing';
 import sharp from 'sharp';
 import { env } from '../../env';
 import { createCaller } from '../api/root';
@@ -65,10 +70,11 @@ export async function testPng(width: number, height: number, seed: number): Prom
 }
 
 export async function createWebTestContext(
-  options: { images?: number } = {},
+  /** kind: which database (default: local Postgres when it answers, else the embedded one). */
+  options: { images?: number; kind?: TestDatabaseKind } = {},
 ): Promise<WebTestContext> {
-  const kinds = await testDatabaseKinds();
-  const database = await createTestDatabaseOn(kinds[0] ?? 'embedded', { poolSize: 8 });
+  const kind = options.kind ?? (await testDatabaseKinds())[0] ?? 'embedded';
+  const database = await createTestDatabaseOn(kind, { poolSize: 8 });
   const db = database.db;
   const root = mkdtempSync(join(tmpdir(), 'loupe-web-test-'));
   const stores: Stores = {

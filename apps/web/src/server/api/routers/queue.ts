@@ -9,9 +9,11 @@ const taskInput = z.object({ taskId: z.string().min(1).max(64) });
 
 export const queueRouter = createTRPCRouter({
   /** Lease the next image to annotate (null when the queue is empty). */
-  next: annotatorProcedure.mutation(({ ctx }) =>
-    leaseNextTaskForUser(ctx.db, ctx.projectId, ctx.user.id),
-  ),
+  next: annotatorProcedure
+    .input(z.object({ excludeTaskId: z.string().min(1).max(64).nullish() }))
+    .mutation(({ ctx, input }) =>
+      leaseNextTaskForUser(ctx.db, ctx.projectId, ctx.user.id, input.excludeTaskId ?? null),
+    ),
   open: annotatorProcedure
     .input(taskInput)
     .mutation(({ ctx, input }) => openTask(ctx.db, ctx.projectId, input.taskId, ctx.user.id)),

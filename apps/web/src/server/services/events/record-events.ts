@@ -2,7 +2,7 @@
  * Stores a batch of interaction events (the page flushes every few seconds and on accept). One
  * createMany; each event is tied to the task's image and to a model version of this project.
  */
-import type { InteractionEvent } from '@loupe/contracts';
+import { projectTags, type InteractionEvent } from '@loupe/contracts';
 import type { Db, Prisma } from '@loupe/db';
 import { validateBox, validateBrushStroke, validatePoint, type ImageSize } from '@loupe/prompts';
 import { AppError } from '../../errors/app-error';
@@ -31,6 +31,26 @@ function checkPromptGeometry(events: InteractionEvent[], size: ImageSize): void 
   });
 }
 
+/** TAG events name the tags applied (`payload.tags`); each must be one of this project's tags. */
+function checkTagEvents(events: InteractionEvent[], allowed: readonly string[]): void {
+  events.forEach((event, i) => {
+    if (event.type !== 'TAG') return;
+    const tags = event.payload['tags'];
+    const field = `events.${i}.payload.tags`;
+    if (!Array.isArray(tags) || tags.length === 0 || tags.some((t) => typeof t !== 'string'))
+      throw new AppError('BAD_INPUT', `${field}: a TAG event names the tags applied (strings).`, {
+        field,
+      });
+    const unknown = (tags as string[]).filter((t) => !allowed.includes(t));
+    if (unknown.length)
+      throw new AppError(
+        'BAD_INPUT',
+        `${field}: ${unknown.join(', ')} is not a tag of this project (its tags: ${allowed.join(', ')}).`,
+        { field },
+      );
+  });
+}
+
 export async function recordEvents(
   db: Db,
   input: { projectId: string; taskId: string; userId: string; events: InteractionEvent[] },
@@ -38,10 +58,15 @@ export async function recordEvents(
   if (input.events.length === 0) return { recorded: 0 };
   const task = await db.task.findFirst({
     where: { id: input.taskId, projectId: input.projectId },
-    select: { imageId: true, image: { select: { width: true, height: true } } },
+    select: {
+      imageId: true,
+      image: { select: { width: true, height: true } },
+      project: { select: { tagVocabulary: true } },
+    },
   });
   if (!task) throw new AppError('NOT_FOUND', 'Task not found in this project.');
   checkPromptGeometry(input.events, task.image);
+  checkTagEvents(input.events, projectTags(task.project.tagVocabulary));
   const modelIds = [
     ...new Set(input.events.flatMap((e) => (e.modelVersionId ? [e.modelVersionId] : []))),
   ];
