@@ -9,6 +9,7 @@ import { useSearchParams } from 'next/navigation';
 import { useRef, useState } from 'react';
 import { useTRPC } from '../trpc';
 import { annotateKeyBindings } from './annotate-key-bindings';
+import { AnnotateModeSwitch } from './annotate-mode-switch';
 import { AnnotateToolbar } from './annotate-toolbar';
 import { activeObject } from './annotation-state';
 import { DisplayPanel } from './display-panel';
@@ -119,6 +120,7 @@ export function AnnotateWorkspace({ projectId }: { projectId: string }) {
         onUndo={() => editing.undo('button')}
         onRedo={() => editing.redo('button')}
       >
+        <AnnotateModeSwitch projectId={projectId} mode="mask" />
         <ModelStatus runtime={predictions.runtime} latency={predictions.latency} />
       </AnnotateToolbar>
       {session.leaseLost && <LeaseLostBanner onReopen={session.reopen} />}

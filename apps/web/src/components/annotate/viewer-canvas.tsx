@@ -232,7 +232,17 @@ export const ViewerCanvas = forwardRef<ViewerHandle, ViewerProps>(
     useEffect(() => fit(), [fit, imageCanvas]);
     useEffect(
       () => requestDraw(),
-      [requestDraw, imageCanvas, objects, activeId, tool, brushRadius, overlayOpacity, showMasks],
+      [
+        requestDraw,
+        imageCanvas,
+        objects,
+        activeId,
+        tool,
+        brushRadius,
+        overlayOpacity,
+        showMasks,
+        props.boxes,
+      ],
     );
     useEffect(() => {
       const box = container.current;
