@@ -47,7 +47,11 @@ export async function loadPseudoLabeledSamples(
       boxY0: { not: null },
       boxX1: { not: null },
       boxY1: { not: null },
-      image: { OR: [{ split: null }, { split: 'TRAIN' }] },
+      supersededAt: null,
+      image: {
+        OR: [{ split: null }, { split: 'TRAIN' }],
+        annotations: { none: { supersededAt: null } },
+      },
     },
     select: {
       id: true,
