@@ -5,6 +5,8 @@
  */
 import { fmtDate, fmtNumber, type DashboardData } from './dashboard-format';
 
+const images = (n: number) => `${n} image${n === 1 ? '' : 's'}`;
+
 function Figure({ label, value, sub }: { label: string; value: string; sub?: string }) {
   return (
     <div>
@@ -25,12 +27,12 @@ export function LabelMixPanel({ data }: { data: DashboardData }) {
           <Figure
             label="human masks"
             value={fmtNumber(mix.humanMasks, 0)}
-            sub={`${mix.humanMaskImages} images`}
+            sub={images(mix.humanMaskImages)}
           />
           <Figure
             label="boxes (weak)"
             value={fmtNumber(mix.boxes, 0)}
-            sub={`${mix.boxImages} images · median ${fmtNumber(mix.medianSecondsPerBoxedImage)} s each`}
+            sub={`${images(mix.boxImages)} · median ${fmtNumber(mix.medianSecondsPerBoxedImage)} s each`}
           />
           <Figure
             label="tagged images"
