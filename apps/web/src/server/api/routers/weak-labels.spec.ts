@@ -283,6 +283,43 @@ describe.each(kinds)('weak labels (%s)', (kind) => {
     expect(conflict.code).toBe('CONFLICT');
     expect(conflict.message).toMatch(/already has 1 accepted mask/);
     expect(await labelsOf(masked.id)).toEqual([]);
+    await annotator.tasks.submit({ projectId: ctx.projectId, taskId: masked.id });
+  });
+
+  it('reports a pseudo-mask against the human mask saved on its image later (never as one)', async () => {
+    const annotator = ctx.caller('annotator');
+    const task = (await annotator.queue.next({ projectId: ctx.projectId }))!;
+    await annotator.weakLabels.saveBoxes({
+      projectId: ctx.projectId,
+      taskId: task.id,
+      boxes: [{ x0: 1, y0: 1, x1: 9, y1: 11 }],
+    });
+    // What the trainer stores (apps/trainer weak-labels): an 8x8 pseudo-mask with its provenance.
+    await ctx.db.weakLabel.updateMany({
+      where: { taskId: task.id },
+      data: {
+        pseudoMaskRle: new Uint8Array(Buffer.from(maskB64(1, 1, 9, 9), 'base64')),
+        pseudoConfidence: 0.9,
+        pseudoSource: 'BOX',
+        pseudoMadeAt: new Date(),
+      },
+    });
+    const before = await ctx.caller('admin').dashboard.get({ projectId: ctx.projectId });
+    expect(before.labelMix.pseudoMaskDice).toEqual([]);
+    expect(before.labelMix.pseudoMasks).toEqual([{ source: 'BOX', count: 1, meanConfidence: 0.9 }]);
+    await annotator.queue.open({ projectId: ctx.projectId, taskId: task.id });
+    await annotator.annotations.save({
+      projectId: ctx.projectId,
+      taskId: task.id,
+      objectId: 'obj1',
+      finalRle: maskB64(1, 1, 9, 11), // 80 px, of which the 64-px pseudo-mask covers 64
+    });
+    const after = await ctx.caller('admin').dashboard.get({ projectId: ctx.projectId });
+    expect(after.labelMix.pseudoMaskDice).toHaveLength(1);
+    expect(after.labelMix.pseudoMaskDice[0]!.source).toBe('BOX');
+    expect(after.labelMix.pseudoMaskDice[0]!.meanDice).toBeCloseTo((2 * 64) / (64 + 80), 6);
+    expect(after.labelMix.humanMasks).toBe(before.labelMix.humanMasks + 1);
+    await annotator.tasks.submit({ projectId: ctx.projectId, taskId: task.id });
   });
 
   it('refuses weak labels without a live lease', async () => {

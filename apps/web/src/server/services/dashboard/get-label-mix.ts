@@ -2,9 +2,11 @@
  * The project's label mix: human masks beside the weak labels of the fast label modes (boxes,
  * image tags), the pseudo-masks made from them by source, and what a tagged / boxed image cost
  * (median seconds the image was open, from the TAG and IMAGE_CLOSED events those modes record).
- * Only live labels count (superseded ones are history). Pseudo-masks never count as human masks.
+ * Only live labels count (superseded ones are history). Pseudo-masks never count as human masks;
+ * where a human mask of the same object exists later, their Dice against it is reported.
  */
 import type { Db } from '@loupe/db';
+import { getPseudoMaskDice, type PseudoMaskDice } from './get-pseudo-mask-dice';
 
 export interface LabelMix {
   humanMasks: number;
@@ -18,10 +20,12 @@ export interface LabelMix {
   pseudoMasks: { source: string; count: number; meanConfidence: number | null }[];
   medianSecondsPerTaggedImage: number | null;
   medianSecondsPerBoxedImage: number | null;
+  /** Pseudo-masks against the human mask of the same object, where one exists later. */
+  pseudoMaskDice: PseudoMaskDice[];
 }
 
 export async function getLabelMix(db: Db, projectId: string): Promise<LabelMix> {
-  const [human, weak, tags, pseudo, seconds] = await Promise.all([
+  const [human, weak, tags, pseudo, seconds, pseudoMaskDice] = await Promise.all([
     db.$queryRaw<{ masks: number; images: number }[]>`
       SELECT COUNT(*)::int AS masks, COUNT(DISTINCT a."imageId")::int AS images
       FROM "Annotation" a WHERE a."projectId" = ${projectId} AND a."supersededAt" IS NULL`,
@@ -52,6 +56,7 @@ export async function getLabelMix(db: Db, projectId: string): Promise<LabelMix> 
       FROM "InteractionEvent" e
       WHERE e."projectId" = ${projectId} AND e.type IN ('TAG', 'IMAGE_CLOSED')
         AND jsonb_typeof(e.payload->'seconds') = 'number'`,
+    getPseudoMaskDice(db, projectId),
   ]);
   return {
     humanMasks: human[0]?.masks ?? 0,
@@ -63,5 +68,6 @@ export async function getLabelMix(db: Db, projectId: string): Promise<LabelMix> 
     pseudoMasks: pseudo,
     medianSecondsPerTaggedImage: seconds[0]?.tagged ?? null,
     medianSecondsPerBoxedImage: seconds[0]?.boxed ?? null,
+    pseudoMaskDice,
   };
 }

@@ -57,6 +57,14 @@ export function LabelMixPanel({ data }: { data: DashboardData }) {
             }
           />
         </div>
+        {mix.pseudoMaskDice.length > 0 && (
+          <p className="mt-3 text-xs text-slate-300" data-testid="pseudo-mask-dice">
+            Pseudo-mask Dice vs the later human mask:{' '}
+            {mix.pseudoMaskDice
+              .map((d) => `${d.source.toLowerCase()} ${fmtNumber(d.meanDice, 3)} (${d.compared})`)
+              .join(' · ')}
+          </p>
+        )}
         {mix.tags.length > 0 && (
           <ul className="mt-3 flex flex-wrap gap-1.5 text-xs" data-testid="label-mix-tags">
             {mix.tags.map((t) => (
