@@ -41,7 +41,16 @@ export function parseFlags(args: readonly string[]): Record<string, unknown> {
 type PartRunner = (options: BenchOptions) => Promise<Record<string, unknown>>;
 
 /** Each part lives in bench/parts/<part>.ts and exports run<Part>Bench. */
-export const PARTS = ['prompts', 'model', 'quality', 'mae', 'loop', 'speed', 'dashboard'] as const;
+export const PARTS = [
+  'prompts',
+  'model',
+  'quality',
+  'mae',
+  'loop',
+  'speed',
+  'dashboard',
+  'weak',
+] as const;
 export type PartName = (typeof PARTS)[number];
 
 async function loadPart(part: PartName): Promise<PartRunner> {

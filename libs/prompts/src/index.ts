@@ -110,3 +110,5 @@ export type { DistanceTransformOptions } from './distance-transform';
 export { distanceTransform, squaredDistanceTransform } from './distance-transform';
 export type { PredictFn, ClickSessionOptions, ClickSessionResult } from './clicker';
 export { nextClick, runClickSession, CLICK_PRED_THRESHOLD } from './clicker';
+export type { BoxOutputs, PseudoMask } from './pseudo-mask-from-box';
+export { pseudoMaskFromBox } from './pseudo-mask-from-box';

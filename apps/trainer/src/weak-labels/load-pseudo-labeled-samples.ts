@@ -9,13 +9,12 @@
  */
 import { join } from 'node:path';
 import type { ModelVersion } from '@loupe/db';
-import { decodeMaskBytes, encodeMaskBytes, type Mask } from '@loupe/prompts';
+import { decodeMaskBytes, encodeMaskBytes, pseudoMaskFromBox, type Mask } from '@loupe/prompts';
 import { materializeModelFiles } from '../artifacts/materialize-model-files';
 import type { LabeledSample } from '../data/load-labeled-samples';
 import { loadImage } from '../data/load-image';
 import type { ModelPort, Predictor } from '../model/model-port';
 import type { TrainerServices } from '../trainer-services';
-import { pseudoMaskFromPrediction } from './pseudo-mask-from-prediction';
 
 export interface PseudoLabelSummary {
   samples: LabeledSample[];
@@ -97,7 +96,7 @@ export async function loadPseudoLabeledSamples(
           x1: label.boxX1 as number,
           y1: label.boxY1 as number,
         };
-        const pseudo = pseudoMaskFromPrediction(
+        const pseudo = pseudoMaskFromBox(
           await predictor.predictBox(image, box),
           box,
           image.width,
