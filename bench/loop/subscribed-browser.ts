@@ -1,20 +1,20 @@
 /**
  * The annotate page's model handling, in Node, over HTTP: subscribed to the project's
  * model-events stream (Server-Sent Events, what the page's EventSource reads), it downloads every
- * announced version with the browser worker's own loader (manifest sha256 against the registry,
- * ONNX files against the manifest) and swaps its predictor. Proposals run with onnxruntime-node on
- * the same ONNX files the page runs with onnxruntime-web.
+ * announced version with the browser worker's own loader (libs/model loadModelFiles: manifest
+ * sha256 against the registry, ONNX files against the manifest) and swaps its predictor: the
+ * worker's SamPredictor, on onnxruntime-node over the same ONNX files the page runs with
+ * onnxruntime-web.
  */
 import { decodeModelEvent, isModelEventName, type ModelRef } from '@loupe/contracts';
-import { OnnxPredictor } from '@loupe/model/node';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- the bench loads models with the browser worker's own loader (bench is tagged scope:server, the app scope:web)
-import { loadModelFiles } from '../../apps/web/src/worker/load-model-files';
+import { loadModelFiles, type SamPredictor } from '@loupe/model';
+import { createNodePredictor } from '@loupe/model/node';
 import { waitUntil } from '../lib/wait-until';
 import type { TrpcSession } from '../speed/trpc-http';
 
 export interface ServedModel {
   ref: ModelRef;
-  predictor: OnnxPredictor;
+  predictor: SamPredictor;
 }
 
 /** Splits a text/event-stream into its events (name + joined data lines). */
@@ -93,7 +93,7 @@ export class SubscribedBrowser {
 
   private async load(ref: ModelRef): Promise<void> {
     const files = await loadModelFiles(ref, (url) => this.session.get(url));
-    const predictor = await OnnxPredictor.create(files);
+    const predictor = await createNodePredictor(files);
     const previous = this.current;
     this.current = { ref, predictor };
     this.swaps.push({ modelVersionId: ref.modelVersionId, at: performance.now() });

@@ -46,7 +46,13 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createBlobStore, createDb, type BlobStore, type Db, type ModelVersion } from '@loupe/db';
 import { createTestDatabaseOn, testDatabaseKinds } from '@loupe/db/testing';
-import { BASE_CONFIG, MODEL_FILES, TINY_CONFIG, type ModelConfig } from '@loupe/model';
+import {
+  BASE_CONFIG,
+  MODEL_FILES,
+  TINY_CONFIG,
+  type ModelConfig,
+  type SamPredictor,
+} from '@loupe/model';
 import {
   createSegmenter,
   evaluateOnnxModel,
@@ -55,7 +61,6 @@ import {
   loadDrivePseudoFa,
   loadSegmenterFromCheckpoint,
   saveCheckpoint,
-  type OnnxPredictor,
   type SyntheticFaSample,
 } from '@loupe/model/node';
 import { maskArea, type Mask } from '@loupe/prompts';
@@ -198,7 +203,7 @@ function largestLesion(sample: SyntheticFaSample): Mask {
   return best;
 }
 
-async function testDiceOf(predictor: OnnxPredictor, testSet: SyntheticFaSample[]): Promise<number> {
+async function testDiceOf(predictor: SamPredictor, testSet: SyntheticFaSample[]): Promise<number> {
   const summary = await evaluateOnnxModel({
     predictor,
     samples: testSet.map((s, i) => ({

@@ -7,7 +7,6 @@
  *   npx tsx bench/parts/model.ts [--quick]     # prints the JSON
  *   npm run bench:model                        # via bench/run.ts
  */
-import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,40 +15,33 @@ import * as ortNodeModule from 'onnxruntime-node';
 import * as ortWebModule from 'onnxruntime-web';
 import {
   BASE_CONFIG,
-  MODEL_FILES,
-  OnnxPredictor,
+  SamPredictor,
   countForwardFlops,
   createSegmenter,
   fineTune,
   generateSyntheticFaDataset,
-  parseManifest,
   preprocessCrop,
+  readModelDir,
   selectTrainingBackend,
   toLuminance,
+  type OrtModule,
 } from '@loupe/model/node';
 import { summarize } from '../lib/percentiles';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const starterDir = path.join(repoRoot, 'models/starter');
 
-type Ort = Parameters<typeof OnnxPredictor.create>[0]['ort'];
 /** Wall-clock percentiles and min; cpuP50 = process CPU ms (equals latency on an idle core for 1-thread wasm). */
 type Timing = ReturnType<typeof summarize> & { min: number; cpuP50?: number };
 const timing = (values: number[]): Timing => ({ ...summarize(values), min: Math.min(...values) });
 
 async function inferenceLatency(
-  ort: Ort,
+  ort: OrtModule,
   runs: number,
 ): Promise<{ encoder: Timing; decoder: Timing; boxToMask: Timing }> {
-  const manifest = parseManifest(
-    JSON.parse(await readFile(path.join(starterDir, MODEL_FILES.manifest), 'utf8')),
-  );
-  const predictor = await OnnxPredictor.create({
-    manifest,
-    encoder: new Uint8Array(await readFile(path.join(starterDir, manifest.encoder.file))),
-    decoder: new Uint8Array(await readFile(path.join(starterDir, manifest.decoder.file))),
-    ...(ort ? { ort } : {}),
-  });
+  const files = await readModelDir(starterDir);
+  const { manifest } = files;
+  const predictor = await SamPredictor.create({ ort, ...files });
   const [sample] = generateSyntheticFaDataset({ count: 1, size: 512, seed: 3 });
   if (!sample) throw new Error('no sample');
   const lum = toLuminance(sample.image, sample.width, sample.height);
@@ -186,7 +178,7 @@ export async function runModelBench(
   const runs = size.inferenceRuns;
   const ortNode = await inferenceLatency(ortNodeModule, runs);
   ortWebModule.env.wasm.numThreads = 1;
-  const ortWeb = await inferenceLatency(ortWebModule as unknown as Ort, runs);
+  const ortWeb = await inferenceLatency(ortWebModule, runs);
   // Training does ~3x the forward FLOPs (forward + two backward matmuls), plus the decoder's second
   // (click) pass half of the time; counted as 3x forward, so the rate is a lower bound.
   const achievedTraining = (3 * flops.total) / (full / 1000) / 1e9;

@@ -12,6 +12,7 @@
  */
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
+import { ortThreadsFor } from '@loupe/model';
 import type { BenchOptions } from '../run';
 import { plotGroupedBars, type Bar } from '../lib/bar-chart';
 import { isMeasurementError, measured, type Measured } from '../lib/measured';
@@ -25,8 +26,6 @@ import {
 import { measureAnnotateLatency } from '../speed/annotate-latency';
 import { repoRoot } from '../lib/repo-root';
 import { measureTrainingThroughput } from '../speed/training-throughput';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- measure at the thread count the app itself picks
-import { ortThreadsFor } from '../../apps/web/src/worker/ort-runtime';
 
 export interface SpeedBenchOptions extends BenchOptions {
   /** Tiny sizes for the smoke test: a few iterations, the ort-web 1-thread config only. */
@@ -66,7 +65,7 @@ function sizes(options: SpeedBenchOptions) {
   };
 }
 
-/** Threads the app's inference worker uses here (apps/web ort-runtime: min(4, cores)); 1 or 2 are measured. */
+/** Threads the app's inference worker uses here (libs/model ortThreadsFor: min(4, cores - 1)); 1 or 2 are measured. */
 export const APP_THREADS = Math.min(2, ortThreadsFor(cpus().length));
 
 function engineLabel(key: string): string {

@@ -1,14 +1,9 @@
 /**
- * Worker: encoder and decoder latency of an exported model with onnxruntime-web (wasm). Runs in a
- * dedicated worker like the app's inference worker, so the page's main thread is not involved.
+ * Worker: encoder and decoder latency of an exported model with onnxruntime-web (wasm), through
+ * the app's own predictor (libs/model SamPredictor, sessions checked against the contract). Runs
+ * in a dedicated worker like the app's inference worker, so the page's main thread is not involved.
  */
-import {
-  DECODER_INPUT,
-  DECODER_OUTPUT,
-  ENCODER_INPUT,
-  ENCODER_OUTPUT,
-  parseManifest,
-} from '@loupe/model';
+import { parseManifest, SamPredictor } from '@loupe/model';
 import * as ort from 'onnxruntime-web/wasm';
 import type { LatencyRequest, LatencySamples, WorkerReply } from './protocol';
 import { promptPoints, seededNormal } from './synthetic-input';
@@ -31,56 +26,41 @@ async function measure(request: LatencyRequest): Promise<LatencySamples> {
   ort.env.logLevel = 'error';
 
   const loadStart = performance.now();
-  const [encoderBytes, decoderBytes] = await Promise.all([
+  const [encoder, decoder] = await Promise.all([
     fetchBytes(`${request.modelBase}/${manifest.encoder.file}`),
     fetchBytes(`${request.modelBase}/${manifest.decoder.file}`),
   ]);
-  const options: ort.InferenceSession.SessionOptions = { executionProviders: ['wasm'] };
-  const encoder = await ort.InferenceSession.create(encoderBytes, options);
-  const decoder = await ort.InferenceSession.create(decoderBytes, options);
+  const predictor = await SamPredictor.create({
+    ort,
+    manifest,
+    encoder,
+    decoder,
+    sessionOptions: { executionProviders: ['wasm'] },
+  });
   const loadMs = performance.now() - loadStart;
 
   const s = manifest.inputSize;
-  const image = new ort.Tensor('float32', seededNormal(s * s, 7), [1, 1, s, s]);
-  const runEncoder = async () => {
-    const out = await encoder.run({ [ENCODER_INPUT.image]: image });
-    const imageEmbedding = out[ENCODER_OUTPUT.imageEmbedding];
-    const highResFeatures = out[ENCODER_OUTPUT.highResFeatures];
-    if (!imageEmbedding || !highResFeatures) throw new Error('encoder.onnx returned no embeddings');
-    return { imageEmbedding, highResFeatures };
-  };
+  const image = seededNormal(s * s, 7);
   const { coords, labels } = promptPoints(s, request.clicks);
-  const n = labels.length;
-  const pointCoords = new ort.Tensor('float32', coords, [1, n, 2]);
-  const pointLabels = new ort.Tensor('float32', labels, [1, n]);
 
   const encoderMs: number[] = [];
-  let embedding = await runEncoder();
+  let embedding = await predictor.runEncoder(image);
   for (let i = 0; i < request.warmup + request.iterations; i++) {
     const t0 = performance.now();
-    embedding = await runEncoder();
+    embedding = await predictor.runEncoder(image);
     if (i >= request.warmup) encoderMs.push(performance.now() - t0);
   }
   const decoderMs: number[] = [];
   let maskLogitMaxAbs = 0;
+  const plane = manifest.maskSize * manifest.maskSize;
   for (let i = 0; i < request.warmup + request.iterations; i++) {
     const t0 = performance.now();
-    const out = await decoder.run({
-      [DECODER_INPUT.imageEmbedding]: embedding.imageEmbedding,
-      [DECODER_INPUT.highResFeatures]: embedding.highResFeatures,
-      [DECODER_INPUT.pointCoords]: pointCoords,
-      [DECODER_INPUT.pointLabels]: pointLabels,
-    });
+    const { masks } = await predictor.runDecoder(embedding, coords, labels);
     if (i >= request.warmup) decoderMs.push(performance.now() - t0);
-    const masks = out[DECODER_OUTPUT.masks];
-    if (!masks) throw new Error('decoder.onnx returned no masks');
-    const plane = manifest.maskSize * manifest.maskSize;
-    const data = masks.data as Float32Array;
     for (let j = 0; j < plane; j++)
-      maskLogitMaxAbs = Math.max(maskLogitMaxAbs, Math.abs(data[j] as number));
+      maskLogitMaxAbs = Math.max(maskLogitMaxAbs, Math.abs(masks[j] as number));
   }
-  await encoder.release();
-  await decoder.release();
+  await predictor.release();
   return {
     engine: 'ort-web',
     threadsRequested: request.threads,

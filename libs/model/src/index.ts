@@ -1,10 +1,11 @@
 /**
- * @loupe/model (browser-safe): the model contract, pre-processing and config types. Nothing here
- * imports tfjs or node:*; training, export and ONNX evaluation live in '@loupe/model/node'.
+ * @loupe/model (browser-safe): the model contract, pre-processing, config types and the one
+ * predictor (SamPredictor, onnxruntime passed in). Nothing here imports tfjs, onnxruntime-node or
+ * node:*; training, export, model directories and ONNX evaluation live in '@loupe/model/node'.
  */
 export * from './contract';
 export { PREPROCESSING, toLuminance, normalizeCrop, preprocessCrop } from './preprocess';
-export type { CropGeometry } from './preprocess';
+export type { CropGeometry, PixelSamples } from './preprocess';
 export {
   BASE_CONFIG,
   TINY_CONFIG,
@@ -16,3 +17,22 @@ export {
 export type { ModelConfig, DerivedSizes } from './config';
 export { manifestGeometry } from './manifest-for-config';
 export { MODEL_FILES } from './model-files';
+export {
+  SamPredictor,
+  OnnxInputError,
+  disposeEmbedding,
+  pasteOutputMasks,
+  pasteOutputProbabilities,
+} from './inference/sam-predictor';
+export type {
+  CropEmbedding,
+  DecoderOutput,
+  ImageInput,
+  OrtModule,
+  Prediction,
+  SessionOptions,
+} from './inference/sam-predictor';
+export { loadModelFiles, ModelDownloadError } from './inference/load-model-files';
+export type { FetchFile, ModelFiles, ModelLocation } from './inference/load-model-files';
+export { sha256Hex } from './inference/sha256-hex';
+export { ortThreadsFor } from './inference/ort-threads';

@@ -1,6 +1,7 @@
 /**
  * @loupe/model/node: training (fine-tuning, MAE), losses, ONNX export, checkpoints, ONNX
- * evaluation, synthetic data and backend selection. Node only (tfjs, onnxruntime-node, node:fs).
+ * evaluation, model directories (openModelDir: SamPredictor on onnxruntime-node), synthetic data and
+ * backend selection. Node only (tfjs, onnxruntime-node, node:fs).
  */
 export * from './index';
 export { selectTrainingBackend } from './backend';
@@ -34,12 +35,11 @@ export type { SaveCheckpointInput, LoadedCheckpoint } from './checkpoint/checkpo
 export { AdamW } from './training/adam';
 export type { AdamOptions, AdamState } from './training/adam';
 export {
-  OnnxPredictor,
+  createNodePredictor,
+  openModelDir,
   predictWithOnnx,
-  pasteOutputProbabilities,
-  OnnxInputError,
-} from './inference/onnx-predictor';
-export type { ImageInput, CropEmbedding, Prediction } from './inference/onnx-predictor';
+  readModelDir,
+} from './inference/open-model-dir';
 export { fineTune, learningRateAt } from './training/fine-tune';
 export type { FineTuneOptions, FineTuneProgress, FineTuneResult } from './training/fine-tune';
 export type { FineTuneSample } from './training/training-sample';

@@ -11,6 +11,18 @@ describe('pre-processing', () => {
     expect(() => toLuminance(Uint8Array.of(1, 2, 3), 2, 1, 1)).toThrow(/expected 2 values/);
   });
 
+  it('scales 16-bit samples by 65535 and 8-bit ones by 255', () => {
+    expect(Array.from(toLuminance(Uint16Array.of(0, 65535, 257 * 51), 3, 1))).toEqual([
+      0,
+      1,
+      expect.closeTo(0.2, 6),
+    ]);
+    expect(Array.from(toLuminance(Uint16Array.of(65535, 0, 0, 0), 1, 1, 4))).toEqual([
+      expect.closeTo(0.299, 5),
+    ]);
+    expect(Array.from(toLuminance(Float32Array.of(0.25), 1, 1))).toEqual([0.25]);
+  });
+
   it('z-scores the crop and keeps a flat crop finite', () => {
     const z = normalizeCrop(Float32Array.of(1, 2, 3, 4));
     const mean = z.reduce((a, b) => a + b) / 4;

@@ -12,12 +12,17 @@ export const PREPROCESSING = {
   resize: 'bilinear',
 } as const;
 
+/** Image samples: 8-bit (Uint8Array, Uint8ClampedArray), 16-bit (Uint16Array) or luminance 0..1. */
+export type PixelSamples = Uint8Array | Uint8ClampedArray | Uint16Array | Float32Array;
+
 /**
- * Luminance in 0..1 from 8-bit gray (channels = 1), gray+alpha (2), RGB (3) or RGBA (4) pixels,
- * or from a Float32Array already in 0..1 (channels = 1).
+ * THE pixel scaling: luminance in 0..1 from gray (channels = 1), gray+alpha (2), RGB (3) or RGBA
+ * (4) samples; 8-bit samples are divided by 255, 16-bit ones by 65535, a Float32Array is taken as
+ * already in 0..1. The trainer (decoded PNGs) and the browser worker (raw image samples) both
+ * start here.
  */
 export function toLuminance(
-  pixels: Uint8Array | Uint8ClampedArray | Float32Array,
+  pixels: PixelSamples,
   width: number,
   height: number,
   channels: 1 | 2 | 3 | 4 = 1,
@@ -28,15 +33,15 @@ export function toLuminance(
       `pixels: expected ${n * channels} values for ${width}x${height}x${channels}, got ${pixels.length}`,
     );
   const out = new Float32Array(n);
-  const scale = pixels instanceof Float32Array ? 1 : 1 / 255;
+  const max = pixels instanceof Float32Array ? 1 : pixels instanceof Uint16Array ? 65535 : 255;
   if (channels <= 2) {
-    for (let i = 0; i < n; i++) out[i] = (pixels[i * channels] as number) * scale;
+    for (let i = 0; i < n; i++) out[i] = (pixels[i * channels] as number) / max;
   } else {
     for (let i = 0; i < n; i++) {
       const r = pixels[i * channels] as number;
       const g = pixels[i * channels + 1] as number;
       const b = pixels[i * channels + 2] as number;
-      out[i] = (0.299 * r + 0.587 * g + 0.114 * b) * scale;
+      out[i] = (0.299 * r + 0.587 * g + 0.114 * b) / max;
     }
   }
   return out;

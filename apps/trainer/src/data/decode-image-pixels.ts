@@ -2,6 +2,7 @@
  * Decodes an image's stored pixels (Image.pixelsKey: PNG, 8- or 16-bit, grey or colour) into
  * one luminance plane in 0..1, which is what the model's preprocessing starts from.
  */
+import { toLuminance } from '@loupe/model';
 import sharp, { type OutputInfo } from 'sharp';
 import { TrainerError } from '../errors';
 
@@ -44,13 +45,10 @@ export async function decodeImagePixels(
       `${expected.label}: decoded ${width}x${height}, the database says ${expected.width}x${expected.height}`,
     );
   }
-  const count = width * height;
-  const pixels = new Float32Array(count);
-  if (sixteenBit) {
-    const values = new Uint16Array(raw.data.buffer, raw.data.byteOffset, raw.data.byteLength / 2);
-    for (let i = 0; i < count; i++) pixels[i] = (values[i * channels] as number) / 65535;
-  } else {
-    for (let i = 0; i < count; i++) pixels[i] = (raw.data[i * channels] as number) / 255;
-  }
+  // One plane of samples; the scaling to 0..1 is the model's own (libs/model toLuminance).
+  const samples = sixteenBit
+    ? new Uint16Array(raw.data.buffer, raw.data.byteOffset, raw.data.byteLength / 2)
+    : new Uint8Array(raw.data.buffer, raw.data.byteOffset, raw.data.byteLength);
+  const pixels = toLuminance(samples, width, height, channels as 1 | 2 | 3 | 4);
   return { width, height, pixels };
 }

@@ -9,12 +9,12 @@ import {
   CheckpointMismatchError,
   MODEL_CONFIGS,
   NonFiniteLossError,
-  OnnxPredictor,
   createSegmenter,
   evaluateOnnxModel,
   exportModel,
   fineTune,
   loadSegmenterFromCheckpoint,
+  openModelDir,
   pretrainMae,
   saveCheckpoint,
   selectTrainingBackend,
@@ -294,7 +294,7 @@ export async function createModelPort(
     },
 
     async openPredictor(files: ExportedModelFiles): Promise<Predictor> {
-      const predictor = await OnnxPredictor.load(files.dir);
+      const predictor = await openModelDir(files.dir);
       return {
         async predictBox(image, box): Promise<BoxPrediction> {
           const prediction = await predictor.predict(

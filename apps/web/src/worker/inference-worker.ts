@@ -10,13 +10,18 @@
  *   when it starts, so no prediction ever mixes versions and none fails because of a swap. If the
  *   new model cannot be loaded, the current one stays and the page is told why.
  */
-import { toLuminance } from '@loupe/model';
+import {
+  disposeEmbedding,
+  loadModelFiles,
+  pasteOutputMasks,
+  SamPredictor,
+  toLuminance,
+  type CropEmbedding,
+} from '@loupe/model';
 import type { Box, ClickPrompt } from '@loupe/prompts';
 import { clickCropBox } from './click-crop-box';
-import { loadModelFiles } from './load-model-files';
 import { createOrtRuntime, type OrtRuntime } from './ort-runtime';
 import type { ModelRef, PredictionResult, WorkerRequest, WorkerResponse } from './protocol';
-import { disposeEmbedding, Segmenter, type CropEmbedding } from './segmenter';
 import { SerialQueue } from './serial-queue';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -26,6 +31,13 @@ interface LoadedImage {
   width: number;
   height: number;
   luminance: Float32Array;
+}
+
+/** One loaded model version: libs/model's predictor and the registry's ids for it. */
+interface LoadedModel {
+  predictor: SamPredictor;
+  modelVersionId: string;
+  version: number;
 }
 
 interface CachedEmbedding {
@@ -38,7 +50,7 @@ interface CachedEmbedding {
 
 const queue = new SerialQueue();
 let runtimePromise: Promise<OrtRuntime> | null = null;
-let current: Segmenter | null = null;
+let current: LoadedModel | null = null;
 let image: LoadedImage | null = null;
 const embeddings = new Map<string, CachedEmbedding>();
 /** Newest requested model; an older load finishing later must not swap over it. */
@@ -62,19 +74,15 @@ function forgetEmbeddings(predicate: (entry: CachedEmbedding) => boolean): void 
   }
 }
 
+/** The raw image's samples (one plane, 8- or 16-bit) as luminance 0..1: libs/model's scaling. */
 function toImageLuminance(
   pixels: ArrayBuffer,
   width: number,
   height: number,
   bitDepth: number,
 ): Float32Array {
-  if (bitDepth === 16) {
-    const samples = new Uint16Array(pixels);
-    const out = new Float32Array(samples.length);
-    for (let i = 0; i < samples.length; i++) out[i] = (samples[i] as number) / 65535;
-    return out;
-  }
-  return toLuminance(new Uint8Array(pixels), width, height, 1);
+  const samples = bitDepth === 16 ? new Uint16Array(pixels) : new Uint8Array(pixels);
+  return toLuminance(samples, width, height, 1);
 }
 
 async function loadModel(requestId: number, model: ModelRef): Promise<void> {
@@ -85,12 +93,24 @@ async function loadModel(requestId: number, model: ModelRef): Promise<void> {
     const rt = await runtime();
     const files = await loadModelFiles(model);
     const next = await queue.run(async () => {
-      const segmenter = await Segmenter.create(rt, files, model.modelVersionId, model.version);
-      await segmenter.warmUp();
-      return segmenter;
+      const predictor = await SamPredictor.create({
+        ort: rt.ort,
+        ...files,
+        sessionOptions: {
+          executionProviders: rt.executionProviders,
+          graphOptimizationLevel: 'all',
+        },
+      });
+      await predictor.warmUp();
+      const loaded: LoadedModel = {
+        predictor,
+        modelVersionId: model.modelVersionId,
+        version: model.version,
+      };
+      return loaded;
     });
     if (requestId < newestModelRequest) {
-      await queue.run(() => next.release());
+      await queue.run(() => next.predictor.release());
       return;
     }
     // The swap itself runs in the queue: between two predictions, never during one.
@@ -98,7 +118,7 @@ async function loadModel(requestId: number, model: ModelRef): Promise<void> {
       const previous = current;
       current = next;
       forgetEmbeddings((entry) => entry.modelVersionId !== next.modelVersionId);
-      if (previous && previous !== next) await previous.release();
+      if (previous && previous !== next) await previous.predictor.release();
       return previous?.version ?? null;
     });
     post({
@@ -125,15 +145,14 @@ async function predict(request: Extract<WorkerRequest, { type: 'predict' }>): Pr
   const result = await queue.run(async (): Promise<PredictionResult> => {
     const model = current;
     if (!model) throw new Error('no model loaded yet');
+    const { manifest } = model.predictor;
     const img = image;
     if (!img || img.imageId !== imageId) throw new Error('the image is not loaded in the worker');
     const t0 = performance.now();
     const first: ClickPrompt | undefined = clicks[0];
     const cropBox: Box | null =
       box ??
-      (first
-        ? clickCropBox(first, img.width, img.height, model.manifest.crop.minCropSize * 2)
-        : null);
+      (first ? clickCropBox(first, img.width, img.height, manifest.crop.minCropSize * 2) : null);
     if (!cropBox) throw new Error('a prediction needs a box or at least one click');
     const cropKey = JSON.stringify(cropBox);
     let cached = embeddings.get(objectId);
@@ -146,19 +165,24 @@ async function predict(request: Extract<WorkerRequest, { type: 'predict' }>): Pr
     if (!reused) {
       if (cached) disposeEmbedding(cached.embedding);
       const te = performance.now();
-      const embedding = await model.encode(img.luminance, img.width, img.height, cropBox);
+      const embedding = await model.predictor.embedLuminance(
+        img.luminance,
+        img.width,
+        img.height,
+        cropBox,
+      );
       encoderMs = performance.now() - te;
       cached = { modelVersionId: model.modelVersionId, imageId, cropKey, embedding };
       embeddings.set(objectId, cached);
     }
     const td = performance.now();
-    const decoded = await model.decode(
+    const decoded = await model.predictor.decodeLogits(
       (cached as CachedEmbedding).embedding,
       box,
       clicks,
-      img.width,
-      img.height,
     );
+    const masks = pasteOutputMasks(decoded, manifest.maskThreshold);
+    // As before the predictor moved to libs/model: pasting the masks counts as decoder time.
     const decoderMs = performance.now() - td;
     const totalMs = performance.now() - t0;
     return {
@@ -169,7 +193,7 @@ async function predict(request: Extract<WorkerRequest, { type: 'predict' }>): Pr
       version: model.version,
       width: img.width,
       height: img.height,
-      masks: decoded.masks,
+      masks,
       iouPredictions: decoded.iouPredictions,
       encoderReused: reused,
       timings: {

@@ -2,8 +2,10 @@
  * Backend choice in one place: WebGPU when the browser has an adapter, wasm otherwise.
  * onnxruntime-web's wasm files are served from /ort/ (copied there by scripts/build-worker.ts);
  * `numThreads` must be set before the first session is created, and threads need a
- * cross-origin isolated page (COOP/COEP headers, see next.config.ts).
+ * cross-origin isolated page (COOP/COEP headers, see next.config.ts); the count is libs/model's
+ * ortThreadsFor.
  */
+import { ortThreadsFor } from '@loupe/model';
 import type * as OrtNamespace from 'onnxruntime-web';
 
 export type Ort = typeof OrtNamespace;
@@ -24,14 +26,6 @@ async function hasWebGpu(): Promise<boolean> {
   } catch {
     return false; // no usable adapter: fall back to wasm
   }
-}
-
-/**
- * wasm threads for a machine with `cores` logical cores: one core stays with the page (drawing,
- * events). On 2 cores, 2 threads measured slower than 1 (encoder p50 46 vs 20 ms, bench:speed).
- */
-export function ortThreadsFor(cores: number): number {
-  return Math.max(1, Math.min(4, cores - 1));
 }
 
 export async function createOrtRuntime(preferWebGpu: boolean): Promise<OrtRuntime> {

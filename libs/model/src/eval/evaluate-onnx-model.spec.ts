@@ -5,16 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TINY_CONFIG } from '../config';
 import { generateSyntheticFaDataset } from '../data/synthetic-fa';
 import { exportModel } from '../export/export-model';
-import {
-  OnnxInputError,
-  OnnxPredictor,
-  pasteOutputProbabilities,
-} from '../inference/onnx-predictor';
+import { openModelDir } from '../inference/open-model-dir';
+import { OnnxInputError, pasteOutputProbabilities } from '../inference/sam-predictor';
 import { createSegmenter } from '../segmenter-model';
 import { useTrainingBackend } from '../test-setup';
 import { evaluateOnnxModel } from './evaluate-onnx-model';
 
-describe('OnnxPredictor and evaluateOnnxModel (tiny, untrained)', () => {
+describe('SamPredictor on a model directory and evaluateOnnxModel (tiny, untrained)', () => {
   let dir: string;
   beforeAll(async () => {
     await useTrainingBackend();
@@ -26,7 +23,7 @@ describe('OnnxPredictor and evaluateOnnxModel (tiny, untrained)', () => {
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
   it('predicts full-resolution outputs for a box, and reuses the embedding for clicks', async () => {
-    const predictor = await OnnxPredictor.load(dir);
+    const predictor = await openModelDir(dir);
     const [sample] = generateSyntheticFaDataset({ count: 1, size: 80, seed: 1 });
     if (!sample) throw new Error('no sample');
     const image = { pixels: sample.image, width: 80, height: 80 };
@@ -49,7 +46,7 @@ describe('OnnxPredictor and evaluateOnnxModel (tiny, untrained)', () => {
   });
 
   it('names the expected shape when an input has the wrong size', async () => {
-    const predictor = await OnnxPredictor.load(dir);
+    const predictor = await openModelDir(dir);
     await expect(predictor.runEncoder(new Float32Array(10))).rejects.toThrow(
       /encoder input 'image': 10 values, expected 1x1x32x32/,
     );
@@ -69,7 +66,7 @@ describe('OnnxPredictor and evaluateOnnxModel (tiny, untrained)', () => {
       path.join(copy, 'decoder.onnx'),
       Buffer.concat([await readFile(path.join(dir, 'decoder.onnx')), Buffer.from([0])]),
     );
-    await expect(OnnxPredictor.load(copy)).rejects.toThrow(/sha256/);
+    await expect(openModelDir(copy)).rejects.toThrow(/sha256/);
     await rm(copy, { recursive: true, force: true });
   });
 

@@ -18,8 +18,9 @@ import {
   type ClickPrompt,
   type Mask,
 } from '@loupe/prompts';
-import type { ModelManifest } from '../contract';
-import { OnnxPredictor, type ImageInput } from '../inference/onnx-predictor';
+import { parseManifest, type ModelManifest } from '../contract';
+import { createNodePredictor, openModelDir } from '../inference/open-model-dir';
+import type { ImageInput, SamPredictor } from '../inference/sam-predictor';
 
 export interface EvalSample {
   image: ImageInput;
@@ -63,7 +64,7 @@ export interface EvalSummary {
 export interface EvaluateOptions {
   samples: EvalSample[];
   modelDir?: string;
-  predictor?: OnnxPredictor;
+  predictor?: SamPredictor;
   model?: { manifest: ModelManifest | unknown; encoder: Uint8Array; decoder: Uint8Array };
   maxClicks?: number;
   /** Skip components smaller than this many pixels (default 1: none skipped). */
@@ -79,9 +80,12 @@ export async function evaluateOnnxModel(
   const predictor =
     options.predictor ??
     (options.modelDir
-      ? await OnnxPredictor.load(options.modelDir)
+      ? await openModelDir(options.modelDir)
       : options.model
-        ? await OnnxPredictor.create(options.model)
+        ? await createNodePredictor({
+            ...options.model,
+            manifest: parseManifest(options.model.manifest),
+          })
         : null);
   if (!predictor)
     throw new Error(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ortThreadsFor } from './ort-runtime';
+import { ortThreadsFor } from './ort-threads';
 
 describe('ortThreadsFor', () => {
   it('leaves one core to the page and caps at 4 threads', () => {

@@ -1,15 +1,18 @@
 /**
  * Downloads a model version's manifest and ONNX files and checks every sha256 (the manifest's
  * against the registry, the files' against the manifest) before anything is handed to onnxruntime.
+ * Browser-safe (fetch, WebCrypto): the inference worker and the loop bench's subscribed browser
+ * load models with it.
  */
-import { MODEL_FILES, parseManifest, type ModelManifest } from '@loupe/model';
-import type { ModelRef } from './protocol';
+import { parseManifest, type ModelManifest } from '../contract';
+import { MODEL_FILES } from '../model-files';
 import { sha256Hex } from './sha256-hex';
 
 export class ModelDownloadError extends Error {
   override name = 'ModelDownloadError';
 }
 
+/** A model version's manifest and ONNX bytes, verified: what SamPredictor.create takes. */
 export interface ModelFiles {
   manifest: ModelManifest;
   encoder: Uint8Array;
@@ -41,8 +44,16 @@ async function verify(bytes: Uint8Array, expected: string, what: string): Promis
     );
 }
 
+/** Where a model's files are served; a ModelRef (@loupe/contracts) fits. */
+export interface ModelLocation {
+  /** `${baseUrl}/manifest.json` etc. */
+  baseUrl: string;
+  /** sha256 of manifest.json as registered; null: not checked. */
+  manifestSha256: string | null;
+}
+
 export async function loadModelFiles(
-  model: Pick<ModelRef, 'baseUrl' | 'manifestSha256'>,
+  model: ModelLocation,
   fetchFile: FetchFile = sameOriginFetch,
 ): Promise<ModelFiles> {
   const manifestBytes = await download(`${model.baseUrl}/${MODEL_FILES.manifest}`, fetchFile);

@@ -1,0 +1,400 @@
+/**
+ * SamPredictor: THE way an exported model (encoder.onnx + decoder.onnx + manifest) is run, in the
+ * browser's inference worker (onnxruntime-web) and in Node (onnxruntime-node: the trainer's gate,
+ * eval, benches). Browser-safe: the onnxruntime module is passed in, only its types are imported.
+ *
+ * create() checks both sessions against the contract (contract.ts names) and the manifest (shapes)
+ * before anything runs. A new box -> crop -> preprocess -> encoder (embed); prompts on that crop
+ * reuse the embedding (decode: decoder only).
+ */
+import {
+  pasteMaskLogits,
+  pasteProbabilities,
+  promptsToModelInputs,
+  thresholdProbabilities,
+  type Box,
+  type ClickPrompt,
+  type CropTransform,
+  type Mask,
+} from '@loupe/prompts';
+import type * as OrtWeb from 'onnxruntime-web';
+import {
+  DECODER_INPUT,
+  DECODER_OUTPUT,
+  ENCODER_INPUT,
+  ENCODER_OUTPUT,
+  parseManifest,
+  type ModelManifest,
+  type TensorSpec,
+} from '../contract';
+import { preprocessCrop, toLuminance, type PixelSamples } from '../preprocess';
+
+/** The part of the onnxruntime API used here: onnxruntime-web's and onnxruntime-node's modules both fit. */
+export type OrtModule = Pick<typeof OrtWeb, 'InferenceSession' | 'Tensor'>;
+type Session = OrtWeb.InferenceSession;
+type OrtTensor = OrtWeb.Tensor;
+export type SessionOptions = OrtWeb.InferenceSession.SessionOptions;
+
+/** Bad model files or bad inputs: the message names what was expected. */
+export class OnnxInputError extends Error {
+  override name = 'OnnxInputError';
+}
+
+export interface ImageInput {
+  /** 8-bit or 16-bit gray/RGB/RGBA samples, or luminance 0..1 as Float32Array (channels 1). */
+  pixels: PixelSamples;
+  width: number;
+  height: number;
+  channels?: 1 | 2 | 3 | 4;
+}
+
+/** The encoder's output for one crop; reused for every prompt on it. Dispose when done. */
+export interface CropEmbedding {
+  crop: CropTransform;
+  imageWidth: number;
+  imageHeight: number;
+  imageEmbedding: OrtTensor;
+  highResFeatures: OrtTensor;
+}
+
+/** The decoder's outputs over the crop, before anything is pasted to image pixels. */
+export interface DecoderOutput {
+  crop: CropTransform;
+  /** Predicted IoU per output, index 0 = single-mask, 1..3 = multimask. */
+  iouPredictions: number[];
+  /** M x M logits per output over the crop. */
+  lowResLogits: Float32Array[];
+  maskSize: number;
+  imageWidth: number;
+  imageHeight: number;
+}
+
+export interface Prediction extends DecoderOutput {
+  /** Full-resolution probabilities of the single-mask output (index 0). */
+  probabilities: Float32Array;
+  /** probabilities > 0.5. */
+  mask: Mask;
+}
+
+/** Full-resolution probabilities of output `index` (0 = single mask, 1..3 = multimask). */
+export function pasteOutputProbabilities(output: DecoderOutput, index: number): Float32Array {
+  return pasteProbabilities(
+    outputLogits(output, index),
+    output.maskSize,
+    output.crop,
+    output.imageWidth,
+    output.imageHeight,
+  );
+}
+
+/** One full-resolution 0/1 mask per output, logits > threshold (the manifest's maskThreshold). */
+export function pasteOutputMasks(output: DecoderOutput, threshold: number): Uint8Array[] {
+  return output.lowResLogits.map(
+    (logits) =>
+      pasteMaskLogits(
+        logits,
+        output.maskSize,
+        output.crop,
+        output.imageWidth,
+        output.imageHeight,
+        threshold,
+      ).data,
+  );
+}
+
+function outputLogits(output: DecoderOutput, index: number): Float32Array {
+  const logits = output.lowResLogits[index];
+  if (!logits)
+    throw new OnnxInputError(
+      `output ${index} does not exist (the model has ${output.lowResLogits.length})`,
+    );
+  return logits;
+}
+
+export function disposeEmbedding(embedding: CropEmbedding): void {
+  embedding.imageEmbedding.dispose();
+  embedding.highResFeatures.dispose();
+}
+
+function sameShape(expected: TensorSpec['shape'], dims: readonly (number | string)[]): boolean {
+  // A string (symbolic axis) on either side matches any size.
+  return (
+    expected.length === dims.length &&
+    expected.every((d, i) => typeof d === 'string' || typeof dims[i] === 'string' || d === dims[i])
+  );
+}
+
+function checkSpec(spec: TensorSpec, dims: readonly number[], where: string): void {
+  if (!sameShape(spec.shape, dims))
+    throw new OnnxInputError(
+      `${where} input '${spec.name}': shape [${dims.join(', ')}] does not match the expected [${spec.shape.join(', ')}]`,
+    );
+}
+
+/**
+ * One side of a session (its inputs or outputs) against the contract's names and the manifest's
+ * specs. Returns the problems found, empty when the session fits.
+ */
+function sessionProblems(
+  which: string,
+  side: 'input' | 'output',
+  metadata: readonly OrtWeb.InferenceSession.ValueMetadata[],
+  contractNames: readonly string[],
+  specs: readonly TensorSpec[],
+): string[] {
+  const problems: string[] = [];
+  const names = metadata.map((m) => m.name);
+  for (const name of contractNames)
+    if (!names.includes(name))
+      problems.push(`${which}: the model has ${side}s [${names.join(', ')}], missing '${name}'`);
+  for (const spec of specs) {
+    if (!contractNames.includes(spec.name)) {
+      problems.push(`${which}: manifest ${side} '${spec.name}' is not in the contract`);
+      continue;
+    }
+    const meta = metadata.find((m) => m.name === spec.name);
+    // Models without shape information (empty shape) are checked when they run.
+    if (!meta?.isTensor || meta.shape.length === 0) continue;
+    if (meta.type !== spec.dtype)
+      problems.push(`${which}: ${side} '${spec.name}' is ${meta.type}, expected ${spec.dtype}`);
+    if (!sameShape(spec.shape, meta.shape))
+      problems.push(
+        `${which}: ${side} '${spec.name}' has shape [${meta.shape.join(', ')}], the manifest says [${spec.shape.join(', ')}]`,
+      );
+  }
+  return problems;
+}
+
+export class SamPredictor {
+  private constructor(
+    readonly manifest: ModelManifest,
+    private readonly ort: OrtModule,
+    private readonly encoder: Session,
+    private readonly decoder: Session,
+  ) {}
+
+  /**
+   * Creates both sessions from the model bytes and checks them against the contract and the
+   * manifest; on a mismatch the sessions are released and an OnnxInputError lists every problem.
+   */
+  static async create(options: {
+    ort: OrtModule;
+    manifest: ModelManifest | unknown;
+    encoder: Uint8Array;
+    decoder: Uint8Array;
+    /** e.g. the browser's execution providers; onnxruntime's defaults otherwise. */
+    sessionOptions?: SessionOptions;
+  }): Promise<SamPredictor> {
+    const manifest = parseManifest(options.manifest);
+    const { ort, sessionOptions } = options;
+    const open = (bytes: Uint8Array) =>
+      sessionOptions
+        ? ort.InferenceSession.create(bytes, sessionOptions)
+        : ort.InferenceSession.create(bytes);
+    const encoder = await open(options.encoder);
+    let decoder: Session;
+    try {
+      decoder = await open(options.decoder);
+    } catch (error) {
+      await encoder.release();
+      throw error;
+    }
+    const problems = [
+      ...sessionProblems(
+        'encoder.onnx',
+        'input',
+        encoder.inputMetadata,
+        Object.values(ENCODER_INPUT),
+        manifest.encoder.inputs,
+      ),
+      ...sessionProblems(
+        'encoder.onnx',
+        'output',
+        encoder.outputMetadata,
+        Object.values(ENCODER_OUTPUT),
+        manifest.encoder.outputs,
+      ),
+      ...sessionProblems(
+        'decoder.onnx',
+        'input',
+        decoder.inputMetadata,
+        Object.values(DECODER_INPUT),
+        manifest.decoder.inputs,
+      ),
+      ...sessionProblems(
+        'decoder.onnx',
+        'output',
+        decoder.outputMetadata,
+        Object.values(DECODER_OUTPUT),
+        manifest.decoder.outputs,
+      ),
+    ];
+    if (problems.length > 0) {
+      await Promise.all([encoder.release(), decoder.release()]);
+      throw new OnnxInputError(`model does not match the contract: ${problems.join('; ')}`);
+    }
+    return new SamPredictor(manifest, ort, encoder, decoder);
+  }
+
+  /** Encoder on a preprocessed S x S crop (benchmarks; parity). */
+  async runEncoder(
+    input: Float32Array,
+  ): Promise<{ imageEmbedding: OrtTensor; highResFeatures: OrtTensor }> {
+    const s = this.manifest.inputSize;
+    const spec = this.manifest.encoder.inputs[0] as TensorSpec;
+    if (input.length !== s * s)
+      throw new OnnxInputError(
+        `encoder input '${ENCODER_INPUT.image}': ${input.length} values, expected 1x1x${s}x${s} = ${s * s}`,
+      );
+    checkSpec(spec, [1, 1, s, s], 'encoder');
+    const out = await this.encoder.run({
+      [ENCODER_INPUT.image]: new this.ort.Tensor('float32', input, [1, 1, s, s]),
+    });
+    const imageEmbedding = out[ENCODER_OUTPUT.imageEmbedding];
+    const highResFeatures = out[ENCODER_OUTPUT.highResFeatures];
+    if (!imageEmbedding || !highResFeatures)
+      throw new OnnxInputError(
+        `encoder.onnx did not return ${ENCODER_OUTPUT.imageEmbedding} and ${ENCODER_OUTPUT.highResFeatures}`,
+      );
+    return { imageEmbedding, highResFeatures };
+  }
+
+  /** Decoder on embeddings + model-space points; returns the raw outputs (1 x K x M x M, 1 x K). */
+  async runDecoder(
+    embedding: { imageEmbedding: OrtTensor; highResFeatures: OrtTensor },
+    coords: Float32Array,
+    labels: Float32Array,
+  ): Promise<{ masks: Float32Array; iouPredictions: Float32Array }> {
+    const n = labels.length;
+    if (n < 1 || coords.length !== 2 * n)
+      throw new OnnxInputError(
+        `decoder inputs: ${coords.length / 2} point coords and ${n} labels (need the same N >= 1)`,
+      );
+    const specs = new Map(this.manifest.decoder.inputs.map((s) => [s.name, s]));
+    checkSpec(
+      specs.get(DECODER_INPUT.imageEmbedding) as TensorSpec,
+      embedding.imageEmbedding.dims,
+      'decoder',
+    );
+    checkSpec(
+      specs.get(DECODER_INPUT.highResFeatures) as TensorSpec,
+      embedding.highResFeatures.dims,
+      'decoder',
+    );
+    const { Tensor } = this.ort;
+    const out = await this.decoder.run({
+      [DECODER_INPUT.imageEmbedding]: embedding.imageEmbedding,
+      [DECODER_INPUT.highResFeatures]: embedding.highResFeatures,
+      [DECODER_INPUT.pointCoords]: new Tensor('float32', coords, [1, n, 2]),
+      [DECODER_INPUT.pointLabels]: new Tensor('float32', labels, [1, n]),
+    });
+    const masksTensor = out[DECODER_OUTPUT.masks];
+    const iouTensor = out[DECODER_OUTPUT.iouPredictions];
+    if (!masksTensor || !iouTensor)
+      throw new OnnxInputError(
+        `decoder.onnx did not return ${DECODER_OUTPUT.masks} and ${DECODER_OUTPUT.iouPredictions}`,
+      );
+    // getData: the outputs may live on the GPU (WebGPU); copied out, then the tensors can go.
+    const masks = (await masksTensor.getData()) as Float32Array;
+    const iouPredictions = (await iouTensor.getData()) as Float32Array;
+    masksTensor.dispose();
+    iouTensor.dispose();
+    return { masks, iouPredictions };
+  }
+
+  /** Crop around the box, preprocess, run the encoder. Reuse the result for prompts on this crop. */
+  async embed(image: ImageInput, box: Box): Promise<CropEmbedding> {
+    const lum = toLuminance(image.pixels, image.width, image.height, image.channels ?? 1);
+    return this.embedLuminance(lum, image.width, image.height, box);
+  }
+
+  /** embed() for an image already in luminance 0..1 (what the worker keeps per image). */
+  async embedLuminance(
+    luminance: Float32Array,
+    width: number,
+    height: number,
+    box: Box,
+  ): Promise<CropEmbedding> {
+    const m = this.manifest;
+    const { crop, input } = preprocessCrop(luminance, width, height, box, {
+      inputSize: m.inputSize,
+      ...m.crop,
+      eps: m.preprocessing.eps,
+    });
+    const enc = await this.runEncoder(input);
+    return { crop, imageWidth: width, imageHeight: height, ...enc };
+  }
+
+  /**
+   * Decoder only: box (null for a click-started object) + clicks on an existing crop embedding ->
+   * the outputs over the crop. Further prompts (SAM's previous mask) go in a trailing options
+   * argument, here and in decode().
+   */
+  async decodeLogits(
+    embedding: CropEmbedding,
+    box: Box | null,
+    clicks: readonly ClickPrompt[] = [],
+  ): Promise<DecoderOutput> {
+    const { coords, labels } = promptsToModelInputs(box, clicks, embedding.crop);
+    const { masks, iouPredictions } = await this.runDecoder(embedding, coords, labels);
+    const maskSize = this.manifest.maskSize;
+    const plane = maskSize * maskSize;
+    const lowResLogits = Array.from({ length: masks.length / plane }, (_, i) =>
+      masks.slice(i * plane, (i + 1) * plane),
+    );
+    return {
+      crop: embedding.crop,
+      iouPredictions: Array.from(iouPredictions),
+      lowResLogits,
+      maskSize,
+      imageWidth: embedding.imageWidth,
+      imageHeight: embedding.imageHeight,
+    };
+  }
+
+  /** decodeLogits() plus the single-mask output's full-resolution probabilities and mask. */
+  async decode(
+    embedding: CropEmbedding,
+    box: Box | null,
+    clicks: readonly ClickPrompt[] = [],
+  ): Promise<Prediction> {
+    const output = await this.decodeLogits(embedding, box, clicks);
+    const probabilities = pasteOutputProbabilities(output, 0);
+    return {
+      ...output,
+      probabilities,
+      mask: thresholdProbabilities(probabilities, output.imageWidth, output.imageHeight, 0.5),
+    };
+  }
+
+  /** Box (+ clicks) on an image: encoder + decoder. */
+  async predict(
+    image: ImageInput,
+    box: Box,
+    clicks: readonly ClickPrompt[] = [],
+  ): Promise<Prediction> {
+    const embedding = await this.embed(image, box);
+    try {
+      return await this.decode(embedding, box, clicks);
+    } finally {
+      disposeEmbedding(embedding);
+    }
+  }
+
+  /** One encoder + decoder run on a blank image, so the first real prompt pays no warm-up. */
+  async warmUp(): Promise<void> {
+    const side = Math.max(this.manifest.inputSize, 64);
+    const luminance = new Float32Array(side * side).fill(0.5);
+    const box = { x0: side / 4, y0: side / 4, x1: (3 * side) / 4, y1: (3 * side) / 4 };
+    const embedding = await this.embedLuminance(luminance, side, side, box);
+    try {
+      await this.decodeLogits(embedding, box);
+    } finally {
+      disposeEmbedding(embedding);
+    }
+  }
+
+  async release(): Promise<void> {
+    await Promise.all([this.encoder.release(), this.decoder.release()]);
+  }
+}
