@@ -2,7 +2,7 @@
  * Weak-label bench (issue #15, minimal slice): how good the pseudo-masks the trainer makes from
  * boxes alone are. For every lesion of the held-out synthetic FA set (the quality bench's seed,
  * which no training run uses): its tight box prompts the model (the ONNX files the browser and the
- * trainer run, on onnxruntime-node), the pseudo-mask is exactly the trainer's rule
+ * trainer run, through SamPredictor on onnxruntime-node), the pseudo-mask is exactly the trainer's rule
  * (libs/prompts pseudoMaskFromBox: most confident output, kept inside the box), and its Dice with
  * the lesion's true mask is measured, overall and for the pseudo-masks at or above the default
  * training confidence threshold (Project.pseudoLabelMinConfidence, 0.8) that training would use.
@@ -12,8 +12,8 @@
  */
 import { join } from 'node:path';
 import {
-  OnnxPredictor,
   generateSyntheticFaDataset,
+  openModelDir,
   pasteOutputProbabilities,
 } from '@loupe/model/node';
 import { dice, maskBoundingBox, pseudoMaskFromBox } from '@loupe/prompts';
@@ -58,7 +58,7 @@ async function measureModel(
   images: ReturnType<typeof generateSyntheticFaDataset>,
 ): Promise<BoxPseudoMaskQuality> {
   const started = performance.now();
-  const predictor = await OnnxPredictor.load(modelDir);
+  const predictor = await openModelDir(modelDir);
   const dices: number[] = [];
   const confidences: number[] = [];
   try {
