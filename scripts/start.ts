@@ -1,7 +1,9 @@
 /**
  * `npm start`: database (embedded PGlite under DATA_DIR unless DATABASE_URL is set), migrations,
- * demo seed, then the web app and the trainer, with prefixed output. Ctrl-C / SIGTERM stops
- * everything; if any long-lived process dies, the rest are stopped and we exit non-zero.
+ * demo seed, then the web app and the trainer, with prefixed output. A web app or trainer that
+ * dies is restarted with backoff (scripts/start/supervise.ts); if the embedded database dies,
+ * everything stops and we exit non-zero. Ctrl-C / SIGTERM stops every process we started (whole
+ * process groups, SIGKILL for what lingers) within STOP_DEADLINE_MS.
  */
 import { fileURLToPath } from 'node:url';
 import {
@@ -19,6 +21,7 @@ import {
 import { missingEntryPoints, SEED_ENTRY, TRAINER_ENTRY } from './start/check-entry-points';
 import type { ManagedChild } from './start/managed-child';
 import { spawnManaged } from './start/managed-child';
+import { supervise, type SupervisedChild } from './start/supervise';
 import { WEB_BUILD_INPUTS, webBuildIsStale } from './start/web-build-is-stale';
 import { waitForHttp } from './start/wait-for-http';
 import { formatPrefix } from './start/prefix-lines';
@@ -32,21 +35,34 @@ class StartError extends Error {}
 class ShuttingDown extends Error {}
 
 const running: ManagedChild[] = [];
+const supervised: SupervisedChild[] = [];
 let shuttingDown = false;
+
+/** Everything is gone this long after Ctrl-C, open browser streams or not. */
+const STOP_DEADLINE_MS = 10_000;
 
 async function stopAll(): Promise<void> {
   // Web and trainer first, so they close their connections before the database goes away.
   const db = running.find((child) => child.name === 'db');
-  await Promise.all(running.filter((child) => child !== db).map((child) => child.stop()));
-  await db?.stop();
+  await Promise.all([
+    ...supervised.map((child) => child.stop(5_000)),
+    ...running.filter((child) => child !== db).map((child) => child.stop(5_000)),
+  ]);
+  await db?.stop(3_000);
 }
 
 async function shutdown(reason: string, exitCode: number): Promise<never> {
   if (!shuttingDown) {
     shuttingDown = true;
-    if (running.length > 0) {
+    if (running.length > 0 || supervised.length > 0) {
       say(reason);
+      // Each child gets SIGKILL before its grace ends; this only guards against a hang here.
+      const deadline = setTimeout(() => {
+        say('processes still running after 10 s; exiting anyway');
+        process.exit(exitCode);
+      }, STOP_DEADLINE_MS);
       await stopAll();
+      clearTimeout(deadline);
     }
   }
   process.exit(exitCode);
@@ -149,21 +165,33 @@ async function main(): Promise<void> {
     await runToCompletion('build', 'npm', ['run', 'build', '-w', '@loupe/web'], childrenEnv);
   }
   if (shuttingDown) throw new ShuttingDown();
-  const web = spawnManaged({
-    name: 'web',
-    command: 'npm',
-    args: ['run', env.LOUPE_DEV ? 'dev' : 'start', '-w', '@loupe/web'],
-    cwd: rootDir,
-    env: childrenEnv,
-  });
-  const trainer = spawnManaged({
-    name: 'trainer',
-    command: process.execPath,
-    args: [...tsx, TRAINER_ENTRY],
-    cwd: rootDir,
-    env: childrenEnv,
-  });
-  running.push(web, trainer);
+  supervised.push(
+    supervise({
+      name: 'web',
+      say,
+      spawn: () =>
+        spawnManaged({
+          name: 'web',
+          command: 'npm',
+          args: ['run', env.LOUPE_DEV ? 'dev' : 'start', '-w', '@loupe/web'],
+          cwd: rootDir,
+          env: childrenEnv,
+        }),
+    }),
+    supervise({
+      name: 'trainer',
+      say,
+      spawn: () =>
+        spawnManaged({
+          name: 'trainer',
+          command: process.execPath,
+          args: [...tsx, TRAINER_ENTRY],
+          cwd: rootDir,
+          env: childrenEnv,
+        }),
+    }),
+  );
+  // Without its database nothing can work: stop everything.
   for (const child of running) {
     void child.exited.then((code) => {
       if (!shuttingDown)

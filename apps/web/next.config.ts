@@ -12,6 +12,29 @@ const crossOriginIsolation = [
   { key: 'Cross-Origin-Resource-Policy', value: 'same-origin' },
 ];
 
+/**
+ * On every response: nobody may frame us (old browsers read X-Frame-Options, new ones the CSP's
+ * frame-ancestors, which src/middleware.ts sets on pages and API answers), and no MIME sniffing.
+ */
+const framingAndSniffing = [
+  { key: 'X-Frame-Options', value: 'DENY' },
+  { key: 'X-Content-Type-Options', value: 'nosniff' },
+  { key: 'Referrer-Policy', value: 'same-origin' },
+];
+
+/**
+ * The inference worker and onnxruntime-web's scripts (public/): a worker runs under the policy its
+ * own script was served with. Same-origin code and WebAssembly only. (Pages: src/middleware.ts.)
+ */
+const WORKER_CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "worker-src 'self' blob:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
 const config: NextConfig = {
   // The e2e tests build into their own folder so they never clobber a developer's `next dev`.
   // (Build tooling, not app code: the app's environment is read in src/env.ts.)
@@ -76,7 +99,16 @@ const config: NextConfig = {
   },
   async headers() {
     return [
-      { source: '/:path*', headers: crossOriginIsolation },
+      { source: '/:path*', headers: [...crossOriginIsolation, ...framingAndSniffing] },
+      // A worker runs under the policy its own script was served with (middleware skips these).
+      {
+        source: '/inference-worker.js',
+        headers: [{ key: 'Content-Security-Policy', value: WORKER_CONTENT_SECURITY_POLICY }],
+      },
+      {
+        source: '/ort/:file*',
+        headers: [{ key: 'Content-Security-Policy', value: WORKER_CONTENT_SECURITY_POLICY }],
+      },
       // The worker and ort wasm are rebuilt by predev/prebuild; revalidate rather than cache forever.
       { source: '/ort/:file*', headers: [{ key: 'Cache-Control', value: 'public, max-age=3600' }] },
     ];

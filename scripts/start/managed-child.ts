@@ -7,8 +7,10 @@ export interface ManagedChild {
   process: ChildProcess;
   /** Resolves with the exit code (signal deaths count as 1). */
   exited: Promise<number>;
-  /** SIGTERM to the child's whole process group, SIGKILL after graceMs. */
+  /** SIGTERM to the child's whole process group, SIGKILL after graceMs; resolves once the group is gone. */
   stop(graceMs?: number): Promise<number>;
+  /** Whether any process of the child's group still runs (the child itself may have exited). */
+  groupAlive(): boolean;
 }
 
 export interface SpawnManagedOptions {
@@ -43,25 +45,35 @@ export function spawnManaged(options: SpawnManagedOptions): ManagedChild {
     child.once('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
   });
   let stopping: Promise<number> | undefined;
-  const signalGroup = (signal: NodeJS.Signals) => {
-    if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  // The group outlives the direct child: `npm run start` exits on SIGTERM while next-server,
+  // held open by a browser's event stream, keeps running. So signal and watch the group itself.
+  const signalGroup = (signal: NodeJS.Signals | 0): boolean => {
+    if (child.pid === undefined) return false;
     try {
       process.kill(-child.pid, signal);
+      return true;
     } catch {
-      // The group is already gone.
+      return false; // the group is gone
     }
   };
   return {
     name: options.name,
     process: child,
     exited,
+    groupAlive: () => signalGroup(0),
     stop(graceMs = 10_000) {
       stopping ??= (async () => {
         signalGroup('SIGTERM');
-        const timer = setTimeout(() => signalGroup('SIGKILL'), graceMs);
-        const code = await exited;
-        clearTimeout(timer);
-        return code;
+        const deadline = Date.now() + graceMs;
+        let killed = false;
+        while (signalGroup(0)) {
+          if (!killed && Date.now() >= deadline) {
+            signalGroup('SIGKILL');
+            killed = true;
+          }
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        return exited;
       })();
       return stopping;
     },

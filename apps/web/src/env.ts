@@ -29,9 +29,14 @@ const envSchema = z.object({
   LOUPE_VOLUME_MAX_SLICES: z.coerce.number().int().positive().default(1024),
   /** Demo password the seed gives its users (printed by `npm start`). */
   LOUPE_DEMO_PASSWORD: z.string().min(8).default('loupe-demo'),
-  /** Cookies get `Secure` only when served over https. */
+  /** Sign-in limits: attempts per account / per client address in a window before delays start. */
+  LOUPE_SIGNIN_ACCOUNT_ATTEMPTS: z.coerce.number().int().positive().default(5),
+  LOUPE_SIGNIN_ADDRESS_ATTEMPTS: z.coerce.number().int().positive().default(30),
+  LOUPE_SIGNIN_WINDOW_SECONDS: z.coerce.number().int().positive().default(3600),
+  LOUPE_SIGNIN_MAX_DELAY_SECONDS: z.coerce.number().int().positive().default(900),
   /** Folder of the starter model every new project is served first (default <repo>/models/starter). */
   STARTER_MODEL_DIR: z.string().min(1).optional(),
+  /** Cookies get `Secure` only when served over https. */
   LOUPE_SECURE_COOKIES: z
     .enum(['true', 'false'])
     .default('false')

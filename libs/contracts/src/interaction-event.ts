@@ -35,6 +35,11 @@ const MAX_CLOCK_SKEW_MS = 24 * 3600 * 1000;
 export const MAX_EVENTS_PER_BATCH = 500;
 
 export const interactionEventSchema = z.object({
+  /**
+   * The page's id for this event (a UUID, made when it was recorded). Retries and replays of a
+   * batch carry the same ids, and the server stores each (user, clientEventId) once.
+   */
+  clientEventId: z.string().uuid().nullish(),
   type: z.enum(INTERACTION_TYPES),
   objectId: z.string().min(1).max(64).nullish(),
   payload: z

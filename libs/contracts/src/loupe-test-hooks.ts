@@ -32,6 +32,10 @@ export interface LoupeTestHooks {
   swaps: { from: number | null; to: number; at: number }[];
   lastSaveMs: number | null;
   savedObjects: number;
+  /** Client ids of every interaction event this page recorded, in order. */
+  recordedEventIds: string[];
+  /** Events recorded and not yet acknowledged by the server (kept in IndexedDB meanwhile). */
+  pendingEvents: number;
 }
 
 declare global {

@@ -13,6 +13,7 @@ import { AnnotateModeSwitch } from './annotate-mode-switch';
 import { AnnotateToolbar } from './annotate-toolbar';
 import { activeObject } from './annotation-state';
 import { DisplayPanel } from './display-panel';
+import { EventSyncStatus } from './event-sync-status';
 import { LeaseLostBanner } from './lease-lost-banner';
 import { ModelStatus } from './model-status';
 import { ObjectListPanel } from './object-list-panel';
@@ -121,6 +122,7 @@ export function AnnotateWorkspace({ projectId }: { projectId: string }) {
         onRedo={() => editing.redo('button')}
       >
         <AnnotateModeSwitch projectId={projectId} mode="mask" />
+        <EventSyncStatus status={events.status} />
         <ModelStatus runtime={predictions.runtime} latency={predictions.latency} />
       </AnnotateToolbar>
       {session.leaseLost && <LeaseLostBanner onReopen={session.reopen} />}

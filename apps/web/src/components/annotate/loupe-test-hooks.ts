@@ -20,6 +20,8 @@ function testHooks(): LoupeTestHooks {
     swaps: [],
     lastSaveMs: null,
     savedObjects: 0,
+    recordedEventIds: [],
+    pendingEvents: 0,
   };
   return window.__loupe;
 }
@@ -40,6 +42,16 @@ export function publishPrediction(prediction: NonNullable<LoupeTestHooks['lastPr
   hooks.predictions += 1;
   hooks.latencies[prediction.kind].push(prediction.proposalMs);
   hooks.lastPrediction = prediction;
+}
+
+/** An interaction event was recorded (its client id). */
+export function publishEventRecorded(clientEventId: string): void {
+  testHooks().recordedEventIds.push(clientEventId);
+}
+
+/** Events recorded and not yet acknowledged by the server. */
+export function publishEventsPending(pending: number): void {
+  testHooks().pendingEvents = pending;
 }
 
 /** An object was saved, `saveMs` after the request left. */

@@ -6,6 +6,7 @@ import type { Db } from '@loupe/db';
 import type { Stores } from '../blobs';
 import { getSessionUser, type SessionUser } from '../services/auth/get-session-user';
 import { readSessionToken } from '../auth/session-token';
+import { clientAddress } from '../http/client-address';
 
 export interface Context {
   db: Db;
@@ -13,6 +14,8 @@ export interface Context {
   user: SessionUser | null;
   /** The raw session token (for sign-out). */
   sessionToken: string | null;
+  /** Where the request came from, for per-address limits (server/http/client-address.ts). */
+  clientAddress: string;
   setCookie: (cookie: string) => void;
 }
 
@@ -24,5 +27,12 @@ export async function createContext(opts: {
 }): Promise<Context> {
   const sessionToken = readSessionToken(opts.headers.get('cookie'));
   const user = sessionToken ? await getSessionUser(opts.db, sessionToken) : null;
-  return { db: opts.db, stores: opts.stores, user, sessionToken, setCookie: opts.setCookie };
+  return {
+    db: opts.db,
+    stores: opts.stores,
+    user,
+    sessionToken,
+    clientAddress: clientAddress(opts.headers),
+    setCookie: opts.setCookie,
+  };
 }

@@ -11,6 +11,7 @@ import type { Context } from './context';
 import { APP_ERROR_HTTP, toAppError } from '../errors/to-http';
 import { AppError } from '../errors/app-error';
 import { getMembershipRole } from '../services/projects/get-membership-role';
+import { findUnsafeText, unsafeTextMessage } from '../http/find-unsafe-text';
 
 export type Access = 'public' | 'user' | 'siteAdmin' | ProjectRole;
 export interface Meta {
@@ -75,7 +76,20 @@ const appErrors = t.middleware(async ({ next }) => {
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-const base = t.procedure.use(appErrors);
+/**
+ * Refuses input the database cannot store (NUL, invalid UTF-8) as bad input, for every procedure
+ * and before any query: ids, the sign-in email, event payloads alike.
+ */
+const storableText = t.middleware(async ({ getRawInput, next }) => {
+  const found = findUnsafeText(await getRawInput());
+  if (found) {
+    const appError = new AppError('BAD_INPUT', unsafeTextMessage(found), { field: found.path });
+    throw new TRPCError({ code: 'BAD_REQUEST', message: appError.message, cause: appError });
+  }
+  return next();
+});
+
+const base = t.procedure.use(appErrors).use(storableText);
 
 function refuse(code: 'UNAUTHENTICATED' | 'FORBIDDEN', message: string): never {
   const appError = new AppError(code, message);

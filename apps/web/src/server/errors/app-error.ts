@@ -12,6 +12,7 @@ export const APP_ERROR_CODES = [
   'STALE_MODEL',
   'UNSUPPORTED_MEDIA',
   'TOO_LARGE',
+  'RATE_LIMITED',
   'INTERNAL',
 ] as const;
 export type AppErrorCode = (typeof APP_ERROR_CODES)[number];

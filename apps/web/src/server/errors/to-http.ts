@@ -17,6 +17,7 @@ export const APP_ERROR_HTTP: Record<AppErrorCode, { trpc: TRPC_ERROR_CODE_KEY; s
   STALE_MODEL: { trpc: 'PRECONDITION_FAILED', status: 412 },
   UNSUPPORTED_MEDIA: { trpc: 'UNSUPPORTED_MEDIA_TYPE', status: 415 },
   TOO_LARGE: { trpc: 'PAYLOAD_TOO_LARGE', status: 413 },
+  RATE_LIMITED: { trpc: 'TOO_MANY_REQUESTS', status: 429 },
   INTERNAL: { trpc: 'INTERNAL_SERVER_ERROR', status: 500 },
 };
 

@@ -49,7 +49,8 @@ export interface WebTestContext {
   otherProjectId: string;
   imageIds: string[];
   taskIds: string[];
-  caller(as: TestUserKey | null): ReturnType<typeof createCaller>;
+  /** tRPC caller acting as a user (null: anonymous), from a client address (default 192.0.2.1). */
+  caller(as: TestUserKey | null, clientAddress?: string): ReturnType<typeof createCaller>;
   close(): Promise<void>;
 }
 
@@ -69,8 +70,8 @@ export async function testPng(width: number, height: number, seed: number): Prom
   );
 }
 
+/** `kind`: the database to run on (default: local Postgres when it answers, else embedded). */
 export async function createWebTestContext(
-  /** kind: which database (default: local Postgres when it answers, else the embedded one). */
   options: { images?: number; kind?: TestDatabaseKind } = {},
 ): Promise<WebTestContext> {
   const kind = options.kind ?? (await testDatabaseKinds())[0] ?? 'embedded';
@@ -159,12 +160,13 @@ export async function createWebTestContext(
     otherProjectId: other.id,
     imageIds,
     taskIds,
-    caller: (as) =>
+    caller: (as, clientAddress = '192.0.2.1') =>
       createCaller({
         db,
         stores,
         user: as ? users[as] : null,
         sessionToken: null,
+        clientAddress,
         setCookie: () => undefined,
       }),
     async close() {

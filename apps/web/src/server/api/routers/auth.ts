@@ -14,7 +14,20 @@ export const authRouter = createTRPCRouter({
       z.object({ email: z.string().trim().min(3).max(320), password: z.string().min(1).max(1024) }),
     )
     .mutation(async ({ ctx, input }) => {
-      const result = await signIn(ctx.db, input, env.LOUPE_SESSION_DAYS);
+      const result = await signIn(
+        ctx.db,
+        { ...input, clientAddress: ctx.clientAddress },
+        {
+          sessionDays: env.LOUPE_SESSION_DAYS,
+          limits: {
+            accountAttempts: env.LOUPE_SIGNIN_ACCOUNT_ATTEMPTS,
+            addressAttempts: env.LOUPE_SIGNIN_ADDRESS_ATTEMPTS,
+            windowSeconds: env.LOUPE_SIGNIN_WINDOW_SECONDS,
+            baseDelaySeconds: 1,
+            maxDelaySeconds: env.LOUPE_SIGNIN_MAX_DELAY_SECONDS,
+          },
+        },
+      );
       ctx.setCookie(sessionCookie(result.token, result.expiresAt, env.LOUPE_SECURE_COOKIES));
       return result.user;
     }),

@@ -56,6 +56,7 @@ function caller(user: SessionUser | null) {
     },
     user,
     sessionToken: null,
+    clientAddress: '192.0.2.1',
     setCookie: () => undefined,
   };
   return createCaller(ctx);

@@ -1,8 +1,9 @@
 import type { Db } from '@loupe/db';
 import { AppError } from '../../errors/app-error';
-import { verifyPassword } from '../../auth/password';
+import { dummyPasswordHash, verifyPassword } from '../../auth/password';
 import { createSessionToken, hashSessionToken } from '../../auth/session-token';
 import type { SessionUser } from './get-session-user';
+import { clearSignInAttempts, countSignInAttempt, type SignInLimitPolicy } from './sign-in-limits';
 
 export interface SignInResult {
   user: SessionUser;
@@ -11,14 +12,21 @@ export interface SignInResult {
   expiresAt: Date;
 }
 
-/** Checks email + password and opens a database session. The same message for unknown email and wrong password. */
+/**
+ * Checks email + password and opens a database session. Limited per account and per client
+ * address (sign-in-limits.ts); the same message and the same argon2 work for an unknown email
+ * and a wrong password.
+ */
 export async function signIn(
   db: Db,
-  input: { email: string; password: string },
-  sessionDays: number,
+  input: { email: string; password: string; clientAddress: string },
+  options: { sessionDays: number; limits: SignInLimitPolicy },
 ): Promise<SignInResult> {
+  const email = input.email.trim().toLowerCase();
+  const keys = { account: email, address: input.clientAddress };
+  await countSignInAttempt(db, keys, options.limits);
   const found = await db.user.findUnique({
-    where: { email: input.email.trim().toLowerCase() },
+    where: { email },
     select: {
       id: true,
       email: true,
@@ -28,11 +36,15 @@ export async function signIn(
       passwordHash: true,
     },
   });
-  const passwordOk = found ? await verifyPassword(found.passwordHash, input.password) : false;
+  const passwordOk = await verifyPassword(
+    found?.passwordHash ?? (await dummyPasswordHash()),
+    input.password,
+  );
   if (!found || !passwordOk || found.disabledAt)
     throw new AppError('UNAUTHENTICATED', 'Wrong email or password.');
+  await clearSignInAttempts(db, keys, options.limits);
   const token = createSessionToken();
-  const expiresAt = new Date(Date.now() + sessionDays * 24 * 3600 * 1000);
+  const expiresAt = new Date(Date.now() + options.sessionDays * 24 * 3600 * 1000);
   await db.session.create({
     data: { tokenHash: hashSessionToken(token), userId: found.id, expiresAt },
     select: { id: true },

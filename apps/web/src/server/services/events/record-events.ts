@@ -1,11 +1,13 @@
 /**
- * Stores a batch of interaction events (the page flushes every few seconds and on accept). One
- * createMany; each event is tied to the task's image and to a model version of this project.
+ * Stores a batch of interaction events (the page flushes every few seconds, on accept and when
+ * it is hidden, and retries until acknowledged). One createMany; each event is tied to the task's
+ * image and to a model version of this project, and stored once per client event id.
  */
 import { projectTags, type InteractionEvent } from '@loupe/contracts';
 import type { Db, Prisma } from '@loupe/db';
 import { validateBox, validateBrushStroke, validatePoint, type ImageSize } from '@loupe/prompts';
 import { AppError } from '../../errors/app-error';
+import { limitEventBatches } from './limit-event-batches';
 
 /**
  * Prompt geometry in events must describe this image: boxes, points and strokes outside it (or
@@ -51,20 +53,44 @@ function checkTagEvents(events: InteractionEvent[], allowed: readonly string[]):
   });
 }
 
+/**
+ * A late batch (sent on pagehide, retried after a restart) may arrive after the caller released
+ * or submitted the task, even after someone else took it. The caller held it if the server
+ * already has events, a saved mask or weak labels of theirs on it: the page's first batch
+ * (IMAGE_OPENED) is sent while the lease is held.
+ */
+async function heldEarlier(db: Db, taskId: string, userId: string): Promise<boolean> {
+  const [event, annotation, weakLabel] = await Promise.all([
+    db.interactionEvent.findFirst({ where: { taskId, userId }, select: { id: true } }),
+    db.annotation.findFirst({ where: { taskId, createdById: userId }, select: { id: true } }),
+    // Tag mode saves an image's tags before its buffered events go out (tagging must not wait).
+    db.weakLabel.findFirst({ where: { taskId, createdById: userId }, select: { id: true } }),
+  ]);
+  return event !== null || annotation !== null || weakLabel !== null;
+}
+
 export async function recordEvents(
   db: Db,
   input: { projectId: string; taskId: string; userId: string; events: InteractionEvent[] },
-): Promise<{ recorded: number }> {
-  if (input.events.length === 0) return { recorded: 0 };
+): Promise<{ recorded: number; duplicates: number }> {
+  if (input.events.length === 0) return { recorded: 0, duplicates: 0 };
+  await limitEventBatches(db, input.userId);
   const task = await db.task.findFirst({
     where: { id: input.taskId, projectId: input.projectId },
     select: {
       imageId: true,
+      leaseHolderId: true,
       image: { select: { width: true, height: true } },
       project: { select: { tagVocabulary: true } },
     },
   });
   if (!task) throw new AppError('NOT_FOUND', 'Task not found in this project.');
+  if (task.leaseHolderId !== input.userId && !(await heldEarlier(db, input.taskId, input.userId)))
+    throw new AppError(
+      'FORBIDDEN',
+      'Events are recorded only for tasks you hold (or held): open the task first.',
+      { field: 'taskId' },
+    );
   checkPromptGeometry(input.events, task.image);
   checkTagEvents(input.events, projectTags(task.project.tagVocabulary));
   const modelIds = [
@@ -86,8 +112,12 @@ export async function recordEvents(
         },
       );
   }
+  // A retried or replayed batch: events whose (user, clientEventId) is stored already are skipped
+  // by the unique index (ON CONFLICT DO NOTHING), so each is stored once however often it comes.
   const result = await db.interactionEvent.createMany({
+    skipDuplicates: true,
     data: input.events.map((e) => ({
+      clientEventId: e.clientEventId ?? null,
       projectId: input.projectId,
       taskId: input.taskId,
       imageId: task.imageId,
@@ -100,5 +130,5 @@ export async function recordEvents(
       clientTime: e.clientTime,
     })),
   });
-  return { recorded: result.count };
+  return { recorded: result.count, duplicates: input.events.length - result.count };
 }

@@ -1,5 +1,8 @@
 import { encodeRawImageHeaders } from '@loupe/contracts';
-import { requireProjectRole } from '../../../../../server/auth/require-project-role';
+import {
+  requireProjectRole,
+  requireSignedIn,
+} from '../../../../../server/auth/require-project-role';
 import { getBlobs } from '../../../../../server/blobs';
 import { getDb } from '../../../../../server/db';
 import { AppError } from '../../../../../server/errors/app-error';
@@ -10,6 +13,7 @@ import {
   readImageVariant,
   type ImageVariant,
 } from '../../../../../server/services/images/read-image-variant';
+import { storableParams } from '../../../../../server/http/storable-params';
 
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
@@ -19,14 +23,18 @@ export async function GET(
   { params }: { params: Promise<{ imageId: string; variant: string }> },
 ) {
   try {
-    const { imageId, variant } = await params;
+    const { imageId, variant } = await storableParams(params);
+    // Anonymous callers learn nothing about which ids exist; strangers get the unknown id's 404.
+    await requireSignedIn(req);
     if (!(IMAGE_VARIANTS as readonly string[]).includes(variant))
       throw new AppError(
         'NOT_FOUND',
         `Unknown image variant "${variant}" (${IMAGE_VARIANTS.join(', ')}).`,
       );
     const projectId = await findImageProject(getDb(), imageId);
-    await requireProjectRole(req, projectId, 'ANNOTATOR');
+    await requireProjectRole(req, projectId, 'ANNOTATOR', {
+      notMember: new AppError('NOT_FOUND', 'Image not found.'),
+    });
     const file = await readImageVariant(
       { db: getDb(), blobs: getBlobs() },
       imageId,

@@ -2,7 +2,7 @@
  * Model files for the browser worker. A model version's files never change, so they are cached
  * immutably by URL (the version id is in the path); the worker still checks every sha256.
  */
-import { requireProjectRole } from '../../../../../server/auth/require-project-role';
+import { requireProjectRole, requireSignedIn } from '../../../../../server/auth/require-project-role';
 import { getStores } from '../../../../../server/blobs';
 import { getDb } from '../../../../../server/db';
 import { AppError } from '../../../../../server/errors/app-error';
@@ -13,17 +13,22 @@ import {
   SERVED_MODEL_FILES,
   type ServedModelFile,
 } from '../../../../../server/services/models/read-model-file';
+import { storableParams } from '../../../../../server/http/storable-params';
 
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
 
 export async function GET(req: Request, { params }: { params: Promise<{ modelVersionId: string; file: string }> }) {
   try {
-    const { modelVersionId, file } = await params;
+    const { modelVersionId, file } = await storableParams(params);
+    // Anonymous callers learn nothing about which ids exist; strangers get the unknown id's 404.
+    await requireSignedIn(req);
     if (!(SERVED_MODEL_FILES as readonly string[]).includes(file))
       throw new AppError('NOT_FOUND', `Unknown model file "${file}" (${SERVED_MODEL_FILES.join(', ')}).`);
     const projectId = await findModelProject(getDb(), modelVersionId);
-    await requireProjectRole(req, projectId, 'ANNOTATOR');
+    await requireProjectRole(req, projectId, 'ANNOTATOR', {
+      notMember: new AppError('NOT_FOUND', 'Model version not found.'),
+    });
     const { artifacts } = getStores();
     const result = await readModelFile({ db: getDb(), artifacts }, modelVersionId, file as ServedModelFile);
     const headers: Record<string, string> = {

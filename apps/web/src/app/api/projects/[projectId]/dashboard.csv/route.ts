@@ -12,6 +12,7 @@ import {
   dashboardCsv,
 } from '../../../../../server/services/dashboard/dashboard-csv';
 import { loadDashboard } from '../../../../../server/services/dashboard/load-dashboard';
+import { storableParams } from '../../../../../server/http/storable-params';
 
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
@@ -23,7 +24,7 @@ const querySchema = z.object({
 
 export async function GET(req: Request, { params }: { params: Promise<{ projectId: string }> }) {
   try {
-    const { projectId } = await params;
+    const { projectId } = await storableParams(params);
     await requireProjectRole(req, projectId, 'ADMIN');
     const url = new URL(req.url);
     const query = querySchema.safeParse(Object.fromEntries(url.searchParams));

@@ -8,13 +8,14 @@ import { exportCoco } from '../../../../../server/services/export/export-coco';
 import { exportDicomSegs } from '../../../../../server/services/export/export-dicom-segs';
 import { exportNiftiVolumes } from '../../../../../server/services/export/export-nifti-volumes';
 import { exportPngMasks } from '../../../../../server/services/export/export-png-masks';
+import { storableParams } from '../../../../../server/http/storable-params';
 
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
 
 export async function GET(req: Request, { params }: { params: Promise<{ projectId: string }> }) {
   try {
-    const { projectId } = await params;
+    const { projectId } = await storableParams(params);
     await requireProjectRole(req, projectId, 'REVIEWER');
     const url = new URL(req.url);
     const format = url.searchParams.get('format') ?? 'coco';

@@ -16,6 +16,7 @@ import { ingestImage } from '../../../../../server/services/images/ingest-image'
 import { ingestUpload } from '../../../../../server/services/images/ingest-upload';
 import { isZip } from '../../../../../server/services/images/sniff-image-type';
 import { uploadLimits } from '../../../../../server/services/images/upload-limits';
+import { storableParams } from '../../../../../server/http/storable-params';
 
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
@@ -24,7 +25,7 @@ const fourDSchema = z.enum(['series', 'sequence']).optional();
 
 export async function POST(req: Request, { params }: { params: Promise<{ projectId: string }> }) {
   try {
-    const { projectId } = await params;
+    const { projectId } = await storableParams(params);
     await requireProjectRole(req, projectId, 'ADMIN');
     const declared = Number(req.headers.get('content-length') ?? '0');
     // Multipart overhead is small; refuse obviously oversized bodies before reading them.

@@ -9,6 +9,7 @@ import { databaseUrl, getDb } from '../../../../../server/db';
 import { errorResponse } from '../../../../../server/errors/to-http';
 import { getActiveModelRef } from '../../../../../server/services/models/get-active-model-ref';
 import { onModelPromoted } from '../../../../../server/services/models/model-promotion-hub';
+import { storableParams } from '../../../../../server/http/storable-params';
 
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
@@ -18,7 +19,7 @@ const HEARTBEAT_MS = 15_000;
 export async function GET(req: Request, { params }: { params: Promise<{ projectId: string }> }) {
   let projectId: string;
   try {
-    projectId = (await params).projectId;
+    projectId = (await storableParams(params)).projectId;
     await requireProjectRole(req, projectId, 'ANNOTATOR');
   } catch (error) {
     return errorResponse(error);
