@@ -52,6 +52,7 @@ export const PARTS = [
   'queue',
   'scale',
   'volume',
+  'weak',
 ] as const;
 export type PartName = (typeof PARTS)[number];
 

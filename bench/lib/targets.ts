@@ -353,6 +353,16 @@ export const TARGETS: Target[] = [
     value: 0.85,
     unit: '',
   },
+  // Issue #15: pseudo-masks from boxes alone (the trainer's rule), on the held-out synthetic set.
+  {
+    part: 'weak',
+    label: 'pseudo-mask Dice from boxes alone, synthetic held-out (starter model)',
+    issue: '#15',
+    read: (r) => at(r, 'synthetic.starter.dice'),
+    comparator: '>=',
+    value: 0.85,
+    unit: '',
+  },
   {
     part: 'volume',
     label: 'slices accepted without edit',

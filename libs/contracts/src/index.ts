@@ -51,3 +51,13 @@ export {
 } from './raw-image';
 
 export type { LoupeTestHooks } from './loupe-test-hooks';
+
+export {
+  ABSENT_TAG,
+  MAX_PROJECT_TAGS,
+  PRESENCE_TAGS,
+  PRESENT_TAG,
+  projectTagListSchema,
+  projectTags,
+  projectTagSchema,
+} from './image-tags';

@@ -128,3 +128,5 @@ export {
   interiorPoint,
   DEFAULT_PROPAGATION,
 } from './propagate-volume';
+export type { BoxOutputs, PseudoMask } from './pseudo-mask-from-box';
+export { pseudoMaskFromBox } from './pseudo-mask-from-box';

@@ -59,6 +59,13 @@ describe('fine-tuning job', () => {
     ).toMatchObject({ trainingRunId: run.id });
     expect(run.trainLabelCount + run.valLabelCount).toBe(12);
     expect(run.valLabelCount).toBeGreaterThanOrEqual(2);
+    // The round's label mix: human masks only here (no weak labels in this project).
+    expect(run).toMatchObject({
+      humanMaskCount: run.trainLabelCount,
+      pseudoBoxCount: 0,
+      pseudoTagCount: 0,
+      pseudoSelfTrainingCount: 0,
+    });
     const history = run.lossHistory as { step: number; loss: number; epoch: number }[];
     expect(history.length).toBe(run.totalSteps);
     expect(history.every((p) => Number.isFinite(p.loss))).toBe(true);

@@ -95,6 +95,10 @@ export async function runTrainingJob(
       where: { id: run.id },
       data: {
         trainLabelCount: train.length,
+        humanMaskCount: labeled.train.length,
+        pseudoBoxCount: pseudo.usedBySource.BOX,
+        pseudoTagCount: pseudo.usedBySource.TAG,
+        pseudoSelfTrainingCount: pseudo.usedBySource.SELF_TRAINING,
         valLabelCount: labeled.validation.length,
         imageCount: new Set(train.map((s) => s.imageId)).size + pool.length,
       },
@@ -148,7 +152,11 @@ export async function runTrainingJob(
       active: { modelVersionId: active.id, version: active.version, ...gate.active },
       promoted: gate.promoted,
       reason: gate.decision.reason,
-      pseudoLabels: { considered: pseudo.considered, used: pseudo.used },
+      pseudoLabels: {
+        considered: pseudo.considered,
+        used: pseudo.used,
+        usedBySource: pseudo.usedBySource,
+      },
     } as unknown as Prisma.InputJsonValue);
     return { runId: run.id, candidate, promoted: gate.promoted, reason: gate.decision.reason };
   } catch (error) {

@@ -56,11 +56,18 @@ describe('loadPseudoLabeledSamples', () => {
       expect(sample.mask.width).toBe(sample.image.width);
     }
     const stored = await fixture.db.weakLabel.findMany({ where: { projectId: project.id } });
+    // Provenance: source, model version, confidence and when, on every stored pseudo-mask.
     expect(
       stored.every(
-        (label) => label.pseudoMaskRle !== null && label.pseudoModelVersionId === active.id,
+        (label) =>
+          label.pseudoMaskRle !== null &&
+          label.pseudoModelVersionId === active.id &&
+          label.pseudoSource === 'BOX' &&
+          label.pseudoConfidence !== null &&
+          label.pseudoMadeAt instanceof Date,
       ),
     ).toBe(true);
+    expect(all.usedBySource).toEqual({ BOX: 4, TAG: 0, SELF_TRAINING: 0 });
 
     // Above every confidence: nothing is used; the stored pseudo-masks are reused, not recomputed.
     const none = await loadPseudoLabeledSamples(fixture.services, {
@@ -74,6 +81,56 @@ describe('loadPseudoLabeledSamples', () => {
       minConfidence: threshold,
     });
     expect(some.used).toBe(all.samples.filter((s) => s.weight >= threshold).length);
+  });
+
+  it('skips boxes on images with a human mask (it is the label there) and superseded boxes', async () => {
+    const project = await fixture.createProject();
+    const active = await ensureStarterModel(
+      fixture.db,
+      fixture.services.artifacts,
+      project.id,
+      fixture.env.STARTER_MODEL_DIR,
+    );
+    const samples = fixture.syntheticImages(3, 23);
+    const ids = [];
+    for (const sample of samples) {
+      const added = await fixture.addImage(project.id, sample.image, sample.width, sample.height);
+      ids.push(added);
+      const box = maskBoundingBox(sample.lesions[0] ?? sample.mask) as Box;
+      await fixture.db.weakLabel.create({
+        data: {
+          projectId: project.id,
+          imageId: added.imageId,
+          taskId: added.taskId,
+          kind: 'BOX',
+          boxX0: box.x0,
+          boxY0: box.y0,
+          boxX1: box.x1,
+          boxY1: box.y1,
+          createdById: project.userId,
+        },
+      });
+    }
+    await fixture.acceptMask(ids[0]!.taskId, project.userId, samples[0]!.mask);
+    await fixture.db.weakLabel.updateMany({
+      where: { imageId: ids[1]!.imageId },
+      data: { supersededAt: new Date() },
+    });
+    const result = await loadPseudoLabeledSamples(fixture.services, {
+      projectId: project.id,
+      active,
+      minConfidence: 0,
+      limit: 10,
+      workDir: `${fixture.root}/pseudo3`,
+    });
+    expect(result.considered).toBe(1);
+    expect(result.samples.map((s) => s.imageId)).toEqual([ids[2]!.imageId]);
+    // The human-masked image's box got no pseudo-mask, and no Annotation was written for any box.
+    const masked = await fixture.db.weakLabel.findFirstOrThrow({
+      where: { imageId: ids[0]!.imageId },
+    });
+    expect(masked.pseudoMaskRle).toBeNull();
+    expect(await fixture.db.annotation.count({ where: { projectId: project.id } })).toBe(1);
   });
 
   it('never uses a weak label on a validation image', async () => {

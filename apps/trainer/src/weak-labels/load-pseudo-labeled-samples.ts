@@ -2,24 +2,30 @@
  * Weak labels (boxes accepted without a corrected mask) as extra training samples: the active
  * model turns each box into a pseudo-mask, stored on the WeakLabel with its confidence (reused
  * while the same model is active). Only pseudo-masks at or above the project's confidence
- * threshold are used, weighted by that confidence. Images held out for validation are skipped.
+ * threshold are used, weighted by that confidence. Images held out for validation are skipped,
+ * and so are images with an accepted human mask (the human mask is the label there: a pseudo-mask
+ * never overwrites or counts as one) and superseded boxes. Each stored pseudo-mask records its
+ * provenance: source BOX, the model version that made it, its confidence and when.
  */
 import { join } from 'node:path';
 import type { ModelVersion } from '@loupe/db';
-import { decodeMaskBytes, encodeMaskBytes, type Mask } from '@loupe/prompts';
+import { decodeMaskBytes, encodeMaskBytes, pseudoMaskFromBox, type Mask } from '@loupe/prompts';
 import { materializeModelFiles } from '../artifacts/materialize-model-files';
 import type { LabeledSample } from '../data/load-labeled-samples';
 import { loadImage } from '../data/load-image';
 import type { ModelPort, Predictor } from '../model/model-port';
 import type { TrainerServices } from '../trainer-services';
-import { pseudoMaskFromPrediction } from './pseudo-mask-from-prediction';
 
 export interface PseudoLabelSummary {
   samples: LabeledSample[];
   /** Weak labels considered, and how many were confident enough to use. */
   considered: number;
   used: number;
+  /** `used`, by provenance (the training run's label mix). */
+  usedBySource: { BOX: number; TAG: number; SELF_TRAINING: number };
 }
+
+const noneUsed = () => ({ BOX: 0, TAG: 0, SELF_TRAINING: 0 });
 
 export async function loadPseudoLabeledSamples(
   services: Pick<TrainerServices, 'db' | 'blobs' | 'artifacts' | 'model'>,
@@ -40,7 +46,11 @@ export async function loadPseudoLabeledSamples(
       boxY0: { not: null },
       boxX1: { not: null },
       boxY1: { not: null },
-      image: { OR: [{ split: null }, { split: 'TRAIN' }] },
+      supersededAt: null,
+      image: {
+        OR: [{ split: null }, { split: 'TRAIN' }],
+        annotations: { none: { supersededAt: null } },
+      },
     },
     select: {
       id: true,
@@ -56,7 +66,8 @@ export async function loadPseudoLabeledSamples(
     orderBy: { createdAt: 'desc' },
     take: input.limit,
   });
-  if (weakLabels.length === 0) return { samples: [], considered: 0, used: 0 };
+  if (weakLabels.length === 0)
+    return { samples: [], considered: 0, used: 0, usedBySource: noneUsed() };
 
   let predictor: Predictor | null = null;
   const samples: LabeledSample[] = [];
@@ -85,7 +96,7 @@ export async function loadPseudoLabeledSamples(
           x1: label.boxX1 as number,
           y1: label.boxY1 as number,
         };
-        const pseudo = pseudoMaskFromPrediction(
+        const pseudo = pseudoMaskFromBox(
           await predictor.predictBox(image, box),
           box,
           image.width,
@@ -98,7 +109,9 @@ export async function loadPseudoLabeledSamples(
           data: {
             pseudoMaskRle: encodeMaskBytes(mask) as Uint8Array<ArrayBuffer>,
             pseudoConfidence: confidence,
+            pseudoSource: 'BOX',
             pseudoModelVersionId: input.active.id,
+            pseudoMadeAt: new Date(),
           },
         });
       }
@@ -120,7 +133,12 @@ export async function loadPseudoLabeledSamples(
   } finally {
     await predictor?.close();
   }
-  return { samples, considered: weakLabels.length, used: samples.length };
+  return {
+    samples,
+    considered: weakLabels.length,
+    used: samples.length,
+    usedBySource: { ...noneUsed(), BOX: samples.length },
+  };
 }
 
 async function openActivePredictor(

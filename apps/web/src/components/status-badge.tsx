@@ -6,6 +6,7 @@ const STATUS_STYLES: Record<string, string> = {
   SENT_BACK: 'bg-rose-900/60 text-rose-200',
   SKIPPED: 'bg-slate-700 text-slate-300',
   FLAGGED: 'bg-orange-900/60 text-orange-200',
+  WEAK_LABELED: 'bg-violet-900/60 text-violet-200',
 };
 
 export function StatusBadge({ status }: { status: string }) {
@@ -13,7 +14,7 @@ export function StatusBadge({ status }: { status: string }) {
     <span
       className={`rounded px-1.5 py-0.5 text-[10px] font-medium tracking-wide uppercase ${STATUS_STYLES[status] ?? 'bg-slate-800'}`}
     >
-      {status.replace('_', ' ').toLowerCase()}
+      {status.replaceAll('_', ' ').toLowerCase()}
     </span>
   );
 }

@@ -12,7 +12,7 @@ export interface LeaseNextTaskInput {
    * after it. The caller's other live lease, if any, is still served first, so a user never holds
    * more than the task on screen plus one leased ahead.
    */
-  excludeTaskId?: string;
+  excludeTaskId?: string | null;
 }
 
 /**

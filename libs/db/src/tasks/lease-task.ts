@@ -13,8 +13,9 @@ export interface LeaseTaskInput {
 /**
  * Takes (or renews) the lease on one task. A single conditional UPDATE: when many callers race,
  * Postgres re-checks the condition after each row lock, so exactly one wins; the others get a
- * LeaseConflictError naming the holder. Leasable: UNLABELED, SENT_BACK, or IN_PROGRESS whose lease
- * is free, expired, or already this user's.
+ * LeaseConflictError naming the holder. Leasable: UNLABELED, SENT_BACK, WEAK_LABELED (opened by
+ * link to add masks to a tagged or boxed image; the queue never serves it), or IN_PROGRESS whose
+ * lease is free, expired, or already this user's.
  */
 export async function leaseTask(db: DbOrTx, input: LeaseTaskInput): Promise<LeasedTask> {
   const rows = await db.$queryRaw<LeasedTask[]>`
@@ -25,7 +26,7 @@ export async function leaseTask(db: DbOrTx, input: LeaseTaskInput): Promise<Leas
         "updatedAt" = now()
     WHERE t."id" = ${input.taskId}
       AND (
-        t."status" IN ('UNLABELED', 'SENT_BACK')
+        t."status" IN ('UNLABELED', 'SENT_BACK', 'WEAK_LABELED')
         OR (t."status" = 'IN_PROGRESS'
             AND (t."leaseHolderId" IS NULL OR t."leaseHolderId" = ${input.userId} OR t."leaseExpiresAt" <= now()))
       )

@@ -11,6 +11,7 @@ import { useSearchParams } from 'next/navigation';
 import { useRef, useState } from 'react';
 import { useTRPC } from '../trpc';
 import { annotateKeyBindings } from './annotate-key-bindings';
+import { AnnotateModeSwitch } from './annotate-mode-switch';
 import { AnnotateToolbar } from './annotate-toolbar';
 import { activeObject } from './annotation-state';
 import { DisplayPanel } from './display-panel';
@@ -140,6 +141,7 @@ export function AnnotateWorkspace({ projectId }: { projectId: string }) {
         onUndo={() => editing.undo('button')}
         onRedo={() => editing.redo('button')}
       >
+        <AnnotateModeSwitch projectId={projectId} mode="mask" />
         <EventSyncStatus status={events.status} />
         <ModelStatus runtime={predictions.runtime} latency={predictions.latency} />
       </AnnotateToolbar>

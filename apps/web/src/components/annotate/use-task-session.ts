@@ -22,6 +22,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AppRouter } from '../../server/api/root';
 import { errorMessage, useToast } from '../toast';
 import { useTRPC, useTRPCClient } from '../trpc';
+import { annotateHref, type AnnotateMode } from './annotate-modes';
 import { fetchRawImage } from './fetch-raw-image';
 import { publishImageReady, publishTaskOpening } from './loupe-test-hooks';
 
@@ -50,6 +51,8 @@ export interface TaskSessionOptions {
   prepare: (opened: OpenedTask) => Promise<void>;
   /** The image is ready for prompts. */
   onReady: (opened: OpenedTask) => void;
+  /** The page's label mode (kept in the address when a `?task=` link is left behind). */
+  mode?: AnnotateMode;
 }
 
 export function useTaskSession(options: TaskSessionOptions) {
@@ -152,7 +155,7 @@ export function useTaskSession(options: TaskSessionOptions) {
 
   /** After a submit, skip or flag: on to the next task (leaving a `?task=` link behind). */
   const moveOn = useCallback(async () => {
-    if (requestedTaskId) router.replace(`/projects/${projectId}/annotate`);
+    if (requestedTaskId) router.replace(annotateHref(projectId, callbacks.current.mode ?? 'mask'));
     await loadNext();
   }, [loadNext, projectId, requestedTaskId, router]);
 
@@ -177,7 +180,8 @@ export function useTaskSession(options: TaskSessionOptions) {
         else await load(await next.mutateAsync({ projectId }));
       } catch (error) {
         toast.error(errorMessage(error));
-        if (requestedTaskId) router.replace(`/projects/${projectId}/annotate`);
+        if (requestedTaskId)
+          router.replace(annotateHref(projectId, callbacks.current.mode ?? 'mask'));
       }
     })();
   }, []);

@@ -26,6 +26,8 @@ interface ViewerProps {
   brushRadius: number;
   overlayOpacity: number;
   showMasks: boolean;
+  /** Boxes drawn as they are (box-only mode's weak labels), besides the objects. */
+  boxes?: readonly Box[];
   onBox: (box: Box) => void;
   onClick: (point: Point, positive: boolean) => void;
   onStroke: (stroke: BrushStroke) => void;
@@ -118,6 +120,12 @@ export const ViewerCanvas = forwardRef<ViewerHandle, ViewerProps>(
         }
       }
       const px = 1 / zoom; // one screen pixel in image units
+      p.boxes?.forEach((b, i) => {
+        const color = OBJECT_COLORS[i % OBJECT_COLORS.length] as [number, number, number];
+        ctx.strokeStyle = `rgb(${color.join(',')})`;
+        ctx.lineWidth = 2 * px;
+        ctx.strokeRect(b.x0, b.y0, b.x1 - b.x0, b.y1 - b.y0);
+      });
       const active = p.objects.find((o) => o.id === p.activeId);
       if (active && !active.accepted) {
         if (active.box) {
@@ -226,7 +234,17 @@ export const ViewerCanvas = forwardRef<ViewerHandle, ViewerProps>(
     useEffect(() => fit(), [fit, imageCanvas]);
     useEffect(
       () => requestDraw(),
-      [requestDraw, imageCanvas, objects, activeId, tool, brushRadius, overlayOpacity, showMasks],
+      [
+        requestDraw,
+        imageCanvas,
+        objects,
+        activeId,
+        tool,
+        brushRadius,
+        overlayOpacity,
+        showMasks,
+        props.boxes,
+      ],
     );
     useEffect(() => {
       const box = container.current;

@@ -47,6 +47,7 @@ const RULES: Record<string, { access: Access; input?: InputFor }> = {
     access: 'ADMIN',
     input: (ctx) => ({ projectId: ctx.projectId, policy: { leaseSeconds: 900 } }),
   },
+  'projects.updateTags': { access: 'ADMIN', input: (ctx) => ({ ...project(ctx), tags: [] }) },
   'images.list': { access: 'ANNOTATOR', input: project },
   // PACS: a closed loopback port, so admin calls fail fast with a clear BAD_REQUEST.
   'pacs.connection': { access: 'ADMIN', input: project },
@@ -117,6 +118,14 @@ const RULES: Record<string, { access: Access; input?: InputFor }> = {
   },
   'events.record': { access: 'ANNOTATOR', input: (ctx) => ({ ...missingTask(ctx), events: [] }) },
   'models.active': { access: 'ANNOTATOR', input: project },
+  'weakLabels.applyTags': {
+    access: 'ANNOTATOR',
+    input: (ctx) => ({ ...missingTask(ctx), tags: ['present'] }),
+  },
+  'weakLabels.saveBoxes': {
+    access: 'ANNOTATOR',
+    input: (ctx) => ({ ...missingTask(ctx), boxes: [{ x0: 1, y0: 1, x1: 5, y1: 5 }] }),
+  },
   'review.queue': { access: 'REVIEWER', input: project },
   'review.task': { access: 'REVIEWER', input: missingTask },
   'review.decide': {

@@ -14,6 +14,7 @@ import { queueRouter } from './routers/queue';
 import { reviewRouter } from './routers/review';
 import { tasksRouter } from './routers/tasks';
 import { volumesRouter } from './routers/volumes';
+import { weakLabelsRouter } from './routers/weak-labels';
 import { createCallerFactory, createTRPCRouter } from './trpc';
 
 export const appRouter = createTRPCRouter({
@@ -29,6 +30,7 @@ export const appRouter = createTRPCRouter({
   dashboard: dashboardRouter,
   pacs: pacsRouter,
   volumes: volumesRouter,
+  weakLabels: weakLabelsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -10,6 +10,7 @@ const TASK_STATUSES = [
   'SENT_BACK',
   'SKIPPED',
   'FLAGGED',
+  'WEAK_LABELED',
 ] as const;
 
 export const imagesRouter = createTRPCRouter({

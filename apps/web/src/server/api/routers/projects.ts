@@ -7,6 +7,7 @@ import { createProject } from '../../services/projects/create-project';
 import { getProject } from '../../services/projects/get-project';
 import { listMembers } from '../../services/projects/list-members';
 import { listProjects } from '../../services/projects/list-projects';
+import { updateProjectTags } from '../../services/projects/update-project-tags';
 import { getTrainingPolicy, updateTrainingPolicy } from '../../services/projects/training-policy';
 import {
   adminProcedure,
@@ -38,6 +39,11 @@ export const projectsRouter = createTRPCRouter({
   addMember: adminProcedure
     .input(z.object({ email: z.string().trim().min(3).max(320), role: z.enum(PROJECT_ROLES) }))
     .mutation(({ ctx, input }) => addMember(ctx.db, ctx.projectId, input)),
+
+  /** The project's own image tags (tag mode), besides the built-in 'present' and 'absent'. */
+  updateTags: adminProcedure
+    .input(z.object({ tags: z.array(z.string().max(60)).max(40) }))
+    .mutation(({ ctx, input }) => updateProjectTags(ctx.db, ctx.projectId, input.tags)),
 
   /** When and how the trainer trains this project (the trainer reads it on every tick). */
   trainingPolicy: adminProcedure.query(({ ctx }) => getTrainingPolicy(ctx.db, ctx.projectId)),

@@ -13,9 +13,9 @@ export const queueRouter = createTRPCRouter({
    * screen, for the page's lease-ahead (the caller's other live lease is served first).
    */
   next: annotatorProcedure
-    .input(z.object({ excludeTaskId: taskInput.shape.taskId.optional() }))
+    .input(z.object({ excludeTaskId: taskInput.shape.taskId.nullish() }))
     .mutation(({ ctx, input }) =>
-      leaseNextTaskForUser(ctx.db, ctx.projectId, ctx.user.id, input.excludeTaskId),
+      leaseNextTaskForUser(ctx.db, ctx.projectId, ctx.user.id, input.excludeTaskId ?? undefined),
     ),
   open: annotatorProcedure
     .input(taskInput)

@@ -2,7 +2,8 @@
  * Saves one accepted object: the mask and the model's proposal arrive as libs/prompts mask bytes
  * (run-length). The server decodes them (malformed bytes are refused), checks they match the
  * image, computes area, bounding box and edit statistics itself, checks the serving model version,
- * and writes through libs/db saveAnnotation (live lease + revision check, one transaction).
+ * and writes through libs/db saveAnnotation (live lease + revision check, one transaction). An
+ * 'absent' tag on the image is superseded afterwards: the human mask wins.
  */
 import { saveAnnotation, type Db } from '@loupe/db';
 import {
@@ -14,6 +15,7 @@ import {
 } from '@loupe/prompts';
 import { AppError } from '../../errors/app-error';
 import { assertServingModel } from '../models/check-serving-model';
+import { supersedeAbsentTag } from '../weak-labels/supersede-absent-tag';
 
 export interface SaveObjectMaskInput {
   projectId: string;
@@ -50,6 +52,7 @@ function decodeBase64Mask(base64: string, field: string): { mask: Mask; bytes: U
 }
 
 interface SaveContextRow {
+  imageId: string;
   width: number;
   height: number;
   objectLabel: string;
@@ -61,7 +64,7 @@ interface SaveContextRow {
 export async function saveObjectMask(db: Db, input: SaveObjectMaskInput) {
   // One round trip for everything the checks need: saves are the hot path under load.
   const rows = await db.$queryRaw<SaveContextRow[]>`
-    SELECT i."width", i."height", p."objectLabel",
+    SELECT i."id" AS "imageId", i."width", i."height", p."objectLabel",
            m."version" AS "modelVersion", m."status"::text AS "modelStatus", m."retiredAt" AS "modelRetiredAt"
     FROM "Task" AS t
     JOIN "Image" AS i ON i."id" = t."imageId"
@@ -147,5 +150,7 @@ export async function saveObjectMask(db: Db, input: SaveObjectMaskInput) {
     sliceOrigin: input.sliceOrigin ?? null,
     propagatedFrom: input.propagatedFrom ?? null,
   });
+  // The human mask wins over an earlier 'absent' tag on the image (documented in apply-image-tags).
+  await supersedeAbsentTag(db, task.imageId);
   return { ...saved, area, editPixels };
 }

@@ -127,6 +127,10 @@ export function dashboardCsv(data: DashboardData, table: DashboardCsvTable): str
           { header: 'last_loss', value: (r) => r.loss.at(-1)?.loss },
           { header: 'not_promoted_reason', value: (r) => r.resultStatusReason },
           { header: 'error', value: (r) => r.error },
+          { header: 'human_masks', value: (r) => r.humanMaskCount },
+          { header: 'pseudo_box', value: (r) => r.pseudoBoxCount },
+          { header: 'pseudo_tag', value: (r) => r.pseudoTagCount },
+          { header: 'pseudo_self_training', value: (r) => r.pseudoSelfTrainingCount },
         ],
         data.trainingRuns,
       );

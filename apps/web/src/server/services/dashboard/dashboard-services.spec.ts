@@ -306,15 +306,17 @@ describe('queue', () => {
       SENT_BACK: 0,
       SKIPPED: 1,
       FLAGGED: 0,
+      WEAK_LABELED: 0,
     });
     expect([
       counts.labeled,
       counts.inProgress,
       counts.unlabeled,
+      counts.weaklyLabeled,
       counts.skippedOrFlagged,
       counts.total,
       counts.liveLeases,
-    ]).toEqual([5, 1, 3, 1, 10, 2]);
+    ]).toEqual([5, 1, 3, 0, 1, 10, 2]);
   });
 
   it('lists live lease holders only', async () => {
@@ -362,6 +364,7 @@ describe('loadDashboard', () => {
     expect(data.leaseHolders).toHaveLength(1);
     expect(data.priorityQueue).toHaveLength(2);
     expect(Object.keys(timings).sort()).toEqual([
+      'labelMix',
       'leaseHolders',
       'maskEfficiency',
       'modelVersions',

@@ -1,6 +1,7 @@
 /**
  * Task counts by status for one project, and the dashboard's three buckets: labeled (submitted or
- * approved), in progress (leased or sent back for rework), unlabeled; skipped and flagged apart.
+ * approved), in progress (leased or sent back for rework), unlabeled; weakly labeled (tag or
+ * box-only mode, no human mask), skipped and flagged apart.
  */
 import type { Db } from '@loupe/db';
 
@@ -12,6 +13,7 @@ export const TASK_STATUSES = [
   'SENT_BACK',
   'SKIPPED',
   'FLAGGED',
+  'WEAK_LABELED',
 ] as const;
 export type TaskStatusName = (typeof TASK_STATUSES)[number];
 
@@ -20,6 +22,8 @@ export interface QueueCounts {
   labeled: number;
   inProgress: number;
   unlabeled: number;
+  /** Tagged or boxed in a fast label mode (weak labels only). */
+  weaklyLabeled: number;
   skippedOrFlagged: number;
   total: number;
   /** Tasks whose lease has not expired. */
@@ -47,6 +51,7 @@ export async function getQueueCounts(db: Db, projectId: string): Promise<QueueCo
     labeled: byStatus.SUBMITTED + byStatus.APPROVED,
     inProgress: byStatus.IN_PROGRESS + byStatus.SENT_BACK,
     unlabeled: byStatus.UNLABELED,
+    weaklyLabeled: byStatus.WEAK_LABELED,
     skippedOrFlagged: byStatus.SKIPPED + byStatus.FLAGGED,
     total: rows.reduce((sum, row) => sum + row.tasks, 0),
     liveLeases,

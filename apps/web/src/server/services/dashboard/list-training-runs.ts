@@ -26,6 +26,11 @@ export interface TrainingRunRow {
   totalEpochs: number;
   etaSeconds: number | null;
   trainLabelCount: number;
+  /** The label mix of trainLabelCount: human masks and pseudo-masks by source. */
+  humanMaskCount: number;
+  pseudoBoxCount: number;
+  pseudoTagCount: number;
+  pseudoSelfTrainingCount: number;
   valLabelCount: number;
   imageCount: number;
   error: string | null;
@@ -68,7 +73,8 @@ export async function listTrainingRuns(
     )
     SELECT r.id, r.kind::text AS kind, r.status::text AS status, r.trigger, u.name AS "requestedByName",
       r.progress, r.step, r."totalSteps", r.epoch, r."totalEpochs", r."etaSeconds",
-      r."trainLabelCount", r."valLabelCount", r."imageCount", r.error,
+      r."trainLabelCount", r."humanMaskCount", r."pseudoBoxCount", r."pseudoTagCount",
+      r."pseudoSelfTrainingCount", r."valLabelCount", r."imageCount", r.error,
       r."createdAt", r."startedAt", r."finishedAt",
       EXTRACT(EPOCH FROM COALESCE(r."finishedAt", (now() AT TIME ZONE 'UTC')) - r."startedAt")::float8 AS "durationSeconds",
       base.version AS "baseVersion",

@@ -15,6 +15,7 @@ import { getQueueCounts, type QueueCounts } from './get-queue-counts';
 import { listLeaseHolders, type LeaseHolderRow } from './list-lease-holders';
 import { listPriorityQueue, type PriorityQueueRow } from './list-priority-queue';
 import { getReviewOutcomes } from './get-review-outcomes';
+import { getLabelMix, type LabelMix } from './get-label-mix';
 
 export interface AnnotatorRow extends EfficiencyByAnnotator {
   /** Share of masks changed after the proposal (1 - accepted-without-edit share). */
@@ -33,6 +34,7 @@ export interface DashboardData {
   queue: QueueCounts;
   leaseHolders: LeaseHolderRow[];
   priorityQueue: PriorityQueueRow[];
+  labelMix: LabelMix;
 }
 
 export interface LoadDashboardOptions {
@@ -78,6 +80,7 @@ export async function loadDashboard(
     queue,
     leaseHolders,
     priorityQueue,
+    labelMix,
   ] = await Promise.all([
     timed('maskEfficiency', () =>
       getMaskEfficiency(db, projectId, {
@@ -92,6 +95,7 @@ export async function loadDashboard(
     timed('queueCounts', () => getQueueCounts(db, projectId)),
     timed('leaseHolders', () => listLeaseHolders(db, projectId)),
     timed('priorityQueue', () => listPriorityQueue(db, projectId, options.priorityQueueSize)),
+    timed('labelMix', () => getLabelMix(db, projectId)),
   ]);
   const outcomes = new Map(reviewOutcomes.map((row) => [row.userId, row]));
   const { byAnnotator, ...efficiencyRest } = efficiency;
@@ -114,5 +118,6 @@ export async function loadDashboard(
     queue,
     leaseHolders,
     priorityQueue,
+    labelMix,
   };
 }

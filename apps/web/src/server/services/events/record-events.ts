@@ -3,7 +3,7 @@
  * it is hidden, and retries until acknowledged). One createMany; each event is tied to the task's
  * image and to a model version of this project, and stored once per client event id.
  */
-import type { InteractionEvent } from '@loupe/contracts';
+import { projectTags, type InteractionEvent } from '@loupe/contracts';
 import type { Db, Prisma } from '@loupe/db';
 import { validateBox, validateBrushStroke, validatePoint, type ImageSize } from '@loupe/prompts';
 import { AppError } from '../../errors/app-error';
@@ -33,18 +33,40 @@ function checkPromptGeometry(events: InteractionEvent[], size: ImageSize): void 
   });
 }
 
+/** TAG events name the tags applied (`payload.tags`); each must be one of this project's tags. */
+function checkTagEvents(events: InteractionEvent[], allowed: readonly string[]): void {
+  events.forEach((event, i) => {
+    if (event.type !== 'TAG') return;
+    const tags = event.payload['tags'];
+    const field = `events.${i}.payload.tags`;
+    if (!Array.isArray(tags) || tags.length === 0 || tags.some((t) => typeof t !== 'string'))
+      throw new AppError('BAD_INPUT', `${field}: a TAG event names the tags applied (strings).`, {
+        field,
+      });
+    const unknown = (tags as string[]).filter((t) => !allowed.includes(t));
+    if (unknown.length)
+      throw new AppError(
+        'BAD_INPUT',
+        `${field}: ${unknown.join(', ')} is not a tag of this project (its tags: ${allowed.join(', ')}).`,
+        { field },
+      );
+  });
+}
+
 /**
  * A late batch (sent on pagehide, retried after a restart) may arrive after the caller released
  * or submitted the task, even after someone else took it. The caller held it if the server
- * already has events or a saved mask of theirs on it: the page's first batch (IMAGE_OPENED) is
- * sent while the lease is held.
+ * already has events, a saved mask or weak labels of theirs on it: the page's first batch
+ * (IMAGE_OPENED) is sent while the lease is held.
  */
 async function heldEarlier(db: Db, taskId: string, userId: string): Promise<boolean> {
-  const [event, annotation] = await Promise.all([
+  const [event, annotation, weakLabel] = await Promise.all([
     db.interactionEvent.findFirst({ where: { taskId, userId }, select: { id: true } }),
     db.annotation.findFirst({ where: { taskId, createdById: userId }, select: { id: true } }),
+    // Tag mode saves an image's tags before its buffered events go out (tagging must not wait).
+    db.weakLabel.findFirst({ where: { taskId, createdById: userId }, select: { id: true } }),
   ]);
-  return event !== null || annotation !== null;
+  return event !== null || annotation !== null || weakLabel !== null;
 }
 
 export async function recordEvents(
@@ -59,6 +81,7 @@ export async function recordEvents(
       imageId: true,
       leaseHolderId: true,
       image: { select: { width: true, height: true } },
+      project: { select: { tagVocabulary: true } },
     },
   });
   if (!task) throw new AppError('NOT_FOUND', 'Task not found in this project.');
@@ -69,6 +92,7 @@ export async function recordEvents(
       { field: 'taskId' },
     );
   checkPromptGeometry(input.events, task.image);
+  checkTagEvents(input.events, projectTags(task.project.tagVocabulary));
   const modelIds = [
     ...new Set(input.events.flatMap((e) => (e.modelVersionId ? [e.modelVersionId] : []))),
   ];

@@ -10,7 +10,7 @@ export async function leaseNextTaskForUser(
   db: Db,
   projectId: string,
   userId: string,
-  excludeTaskId?: string,
+  excludeTaskId?: string | null,
 ): Promise<TaskView | null> {
   const project = await db.project.findUnique({
     where: { id: projectId },

@@ -1,15 +1,16 @@
-import type { Db } from '@loupe/db';
+import type { DbOrTx } from '@loupe/db';
 import { AppError } from '../../errors/app-error';
 
-type FinalStatus = 'SUBMITTED' | 'SKIPPED' | 'FLAGGED';
+type FinalStatus = 'SUBMITTED' | 'SKIPPED' | 'FLAGGED' | 'WEAK_LABELED';
 
 /**
  * Moves a task the caller holds a live lease on to a final status and releases the lease, in one
  * conditional UPDATE. Refused (nothing changes) when the lease expired or belongs to someone else,
- * or when `expectedRevision` is stale.
+ * or when `expectedRevision` is stale. Takes a transaction client too, so a caller can write the
+ * labels that finish the task (weak labels) in the same transaction.
  */
 export async function finishLeasedTask(
-  db: Db,
+  db: DbOrTx,
   input: {
     projectId: string;
     taskId: string;

@@ -10,7 +10,9 @@ import { useTRPC } from '../../../../../components/trpc';
 import { AnnotatorsTable } from './annotators-table-client';
 import { fmtNumber, fmtPercent, type DashboardData } from './dashboard-format';
 import { EfficiencyCharts } from './efficiency-charts-client';
+import { LabelMixPanel } from './label-mix-panel-client';
 import { LearningCurve } from './learning-curve-client';
+import { ProjectTagsForm } from './project-tags-form-client';
 import { QueuePanel } from './queue-panel-client';
 import { TrainingPanel } from './training-panel-client';
 
@@ -234,6 +236,16 @@ export function DashboardClient({
             subtitle="When the trainer trains, its runs, their loss curves and outcomes; promote a candidate or roll back."
           >
             <TrainingPanel projectId={projectId} data={data} />
+          </Section>
+          <Section
+            id="label-mix"
+            title="Label mix"
+            subtitle="Human masks and the weak labels of tag and box-only mode, and what each training round trained on."
+          >
+            <LabelMixPanel data={data} />
+            <div className="mt-4 max-w-md">
+              <ProjectTagsForm projectId={projectId} />
+            </div>
           </Section>
           <Section id="queue" title="Queue">
             <QueuePanel data={data} />

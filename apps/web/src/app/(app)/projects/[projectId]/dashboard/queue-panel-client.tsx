@@ -1,10 +1,16 @@
 'use client';
-/** Queue: labeled / in progress / unlabeled, who holds leases, and the next images to be served. */
+/** Queue: labeled / in progress / weakly labeled / unlabeled, who holds leases, and the next images to be served. */
 import { fmtDate, fmtNumber, type DashboardData } from './dashboard-format';
 
 const BUCKETS = [
   { key: 'labeled', label: 'labeled', color: 'bg-emerald-500', hint: 'submitted or approved' },
   { key: 'inProgress', label: 'in progress', color: 'bg-sky-500', hint: 'leased or sent back' },
+  {
+    key: 'weaklyLabeled',
+    label: 'weak labels only',
+    color: 'bg-violet-500',
+    hint: 'tagged or boxed, no mask',
+  },
   { key: 'unlabeled', label: 'unlabeled', color: 'bg-slate-500', hint: 'waiting in the queue' },
   { key: 'skippedOrFlagged', label: 'skipped / flagged', color: 'bg-amber-500', hint: 'set aside' },
 ] as const;

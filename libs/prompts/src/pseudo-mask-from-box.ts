@@ -1,9 +1,17 @@
 /**
- * A weak label (a box accepted without a corrected mask) becomes a pseudo-mask: the model's most
- * confident output for that box, kept inside the box (a box is drawn tight around its object).
+ * A weak label (a box drawn without a mask) becomes a pseudo-mask: the model's most confident
+ * output for that box, kept inside the box (a box is drawn tight around its object). Shared by the
+ * trainer (weak-label training samples) and bench:weak (their Dice on held-out data).
  */
-import { createMask, type Box, type Mask } from '@loupe/prompts';
-import type { BoxPrediction } from '../model/model-port';
+import { createMask, type Mask } from './mask';
+import type { Box } from './schemas';
+
+/** A box prediction as far as this needs it: the IoU head per output, full-size probabilities. */
+export interface BoxOutputs {
+  iouPredictions: readonly number[];
+  /** Full-resolution 0..1 probabilities of output k (image width x height). */
+  fullResolution(index: number): Float32Array;
+}
 
 export interface PseudoMask {
   mask: Mask;
@@ -12,8 +20,8 @@ export interface PseudoMask {
   outputIndex: number;
 }
 
-export function pseudoMaskFromPrediction(
-  prediction: BoxPrediction,
+export function pseudoMaskFromBox(
+  prediction: BoxOutputs,
   box: Box,
   width: number,
   height: number,
