@@ -206,22 +206,30 @@ describe.each(kinds)('weak labels (%s)', (kind) => {
     );
     const foreignTask = foreign.images[0]!.taskId;
     await ctx.caller('stranger').queue.next({ projectId: ctx.otherProjectId });
+    // Thunks: each call starts only when awaited, so no refusal is left unhandled meanwhile.
     for (const call of [
-      ctx
-        .caller('annotator')
-        .weakLabels.applyTags({ projectId: ctx.projectId, taskId: foreignTask, tags: ['present'] }),
-      ctx.caller('annotator').weakLabels.saveBoxes({
-        projectId: ctx.projectId,
-        taskId: foreignTask,
-        boxes: [{ x0: 1, y0: 1, x1: 9, y1: 9 }],
-      }),
-      ctx.caller('stranger').weakLabels.applyTags({
-        projectId: ctx.otherProjectId,
-        taskId: ctx.taskIds[7]!,
-        tags: ['present'],
-      }),
+      () =>
+        ctx
+          .caller('annotator')
+          .weakLabels.applyTags({
+            projectId: ctx.projectId,
+            taskId: foreignTask,
+            tags: ['present'],
+          }),
+      () =>
+        ctx.caller('annotator').weakLabels.saveBoxes({
+          projectId: ctx.projectId,
+          taskId: foreignTask,
+          boxes: [{ x0: 1, y0: 1, x1: 9, y1: 9 }],
+        }),
+      () =>
+        ctx.caller('stranger').weakLabels.applyTags({
+          projectId: ctx.otherProjectId,
+          taskId: ctx.taskIds[7]!,
+          tags: ['present'],
+        }),
     ]) {
-      const r = await refusal(call);
+      const r = await refusal(call());
       expect(r.code).toBe('NOT_FOUND');
     }
     expect(await ctx.db.weakLabel.count({ where: { projectId: ctx.otherProjectId } })).toBe(0);
