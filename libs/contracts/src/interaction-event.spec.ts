@@ -48,6 +48,14 @@ describe('interaction events', () => {
     });
     expect(shown.payload).toEqual({ kind: 'click', maskPrompt: true, decoderMs: 3 });
     expect(parse({ type: 'PROPOSAL_SHOWN', clientTime: now }).payload).toEqual({});
+    // The volume mode's propagation runs (one event per run, with the slices it filled).
+    const propagated = { kind: 'propagation', from: 5, slices: [4, 6] };
+    expect(parse({ type: 'PROPOSAL_SHOWN', payload: propagated, clientTime: now }).payload).toEqual(
+      propagated,
+    );
+    expect(() =>
+      parse({ type: 'PROPOSAL_SHOWN', payload: { kind: 'guess' }, clientTime: now }),
+    ).toThrow(/^event is malformed: payload\.kind: /);
     expect(() =>
       parse({ type: 'PROPOSAL_SHOWN', payload: { maskPrompt: 'yes' }, clientTime: now }),
     ).toThrow(/^event is malformed: payload\.maskPrompt: /);

@@ -41,7 +41,8 @@ export const MAX_EVENTS_PER_BATCH = 500;
  */
 export const proposalShownPayloadSchema = z
   .object({
-    kind: z.enum(['box', 'click']).optional(),
+    // 'propagation': the volume mode's propagated slices (one event per propagation run).
+    kind: z.enum(['box', 'click', 'propagation']).optional(),
     maskPrompt: z.boolean().optional(),
     encoderMs: z.number().finite().min(0).optional(),
     decoderMs: z.number().finite().min(0).optional(),
