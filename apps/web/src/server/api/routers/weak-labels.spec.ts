@@ -209,13 +209,11 @@ describe.each(kinds)('weak labels (%s)', (kind) => {
     // Thunks: each call starts only when awaited, so no refusal is left unhandled meanwhile.
     for (const call of [
       () =>
-        ctx
-          .caller('annotator')
-          .weakLabels.applyTags({
-            projectId: ctx.projectId,
-            taskId: foreignTask,
-            tags: ['present'],
-          }),
+        ctx.caller('annotator').weakLabels.applyTags({
+          projectId: ctx.projectId,
+          taskId: foreignTask,
+          tags: ['present'],
+        }),
       () =>
         ctx.caller('annotator').weakLabels.saveBoxes({
           projectId: ctx.projectId,
