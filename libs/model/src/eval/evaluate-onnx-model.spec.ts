@@ -14,9 +14,6 @@ import { useTrainingBackend } from '../test-setup';
 import { clickCorrectness, evaluateOnnxModel } from './evaluate-onnx-model';
 import { ellipseMask, maskGridCeiling } from './mask-grid-ceiling';
 
-/** Exported before the mask prompt existed (no mask_input / has_mask_input). */
-const OLDER_MODEL = path.resolve(__dirname, '../../../../models/starter');
-
 describe('SamPredictor on a model directory and evaluateOnnxModel (tiny, untrained)', () => {
   let dir: string;
   beforeAll(async () => {
@@ -122,7 +119,21 @@ describe('SamPredictor on a model directory and evaluateOnnxModel (tiny, untrain
   });
 
   it('runs a model exported before the mask prompt without one (older manifests)', async () => {
-    const predictor = await openModelDir(OLDER_MODEL);
+    // As models were exported before the mask prompt: no mask_input / has_mask_input.
+    const olderDir = path.join(dir, 'older');
+    const model = createSegmenter(TINY_CONFIG, { seed: 3 });
+    const { manifest } = await exportModel(model, olderDir, {
+      version: 'before-mask-prompt',
+      maskPrompt: false,
+    });
+    model.dispose();
+    expect(manifest.decoder.inputs.map((spec) => spec.name)).toEqual([
+      'image_embedding',
+      'high_res_features',
+      'point_coords',
+      'point_labels',
+    ]);
+    const predictor = await openModelDir(olderDir);
     expect(predictor.acceptsMaskPrompt).toBe(false);
     const [sample] = generateSyntheticFaDataset({ count: 1, size: 160, seed: 1 });
     if (!sample) throw new Error('no sample');

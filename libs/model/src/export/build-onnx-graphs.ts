@@ -92,33 +92,47 @@ export function encoderSpecs(config: ModelConfig): { inputs: TensorSpec[]; outpu
   };
 }
 
-export function decoderSpecs(config: ModelConfig): { inputs: TensorSpec[]; outputs: TensorSpec[] } {
+export interface DecoderGraphOptions {
+  /**
+   * false: the decoder as exported before the mask prompt existed (no mask_input /
+   * has_mask_input, always the no-mask embedding), so tests can check older models still load.
+   */
+  maskPrompt?: boolean;
+}
+
+export function decoderSpecs(
+  config: ModelConfig,
+  options: DecoderGraphOptions = {},
+): { inputs: TensorSpec[]; outputs: TensorSpec[] } {
   const { grid1, grid2, highResDim, maskSize, numMaskTokens } = deriveSizes(config);
+  const promptInputs: TensorSpec[] = [
+    {
+      name: DECODER_INPUT.imageEmbedding,
+      shape: [1, config.decoderDim, grid2, grid2],
+      dtype: 'float32',
+    },
+    {
+      name: DECODER_INPUT.highResFeatures,
+      shape: [1, highResDim, grid1, grid1],
+      dtype: 'float32',
+    },
+    { name: DECODER_INPUT.pointCoords, shape: [1, NUM_POINTS_AXIS, 2], dtype: 'float32' },
+    { name: DECODER_INPUT.pointLabels, shape: [1, NUM_POINTS_AXIS], dtype: 'float32' },
+  ];
+  const maskInputs: TensorSpec[] = [
+    {
+      name: DECODER_MASK_INPUT.maskInput,
+      shape: maskInputShapes(maskSize).maskInput,
+      dtype: 'float32',
+    },
+    {
+      name: DECODER_MASK_INPUT.hasMaskInput,
+      shape: maskInputShapes(maskSize).hasMaskInput,
+      dtype: 'float32',
+    },
+  ];
   return {
-    inputs: [
-      {
-        name: DECODER_INPUT.imageEmbedding,
-        shape: [1, config.decoderDim, grid2, grid2],
-        dtype: 'float32',
-      },
-      {
-        name: DECODER_INPUT.highResFeatures,
-        shape: [1, highResDim, grid1, grid1],
-        dtype: 'float32',
-      },
-      { name: DECODER_INPUT.pointCoords, shape: [1, NUM_POINTS_AXIS, 2], dtype: 'float32' },
-      { name: DECODER_INPUT.pointLabels, shape: [1, NUM_POINTS_AXIS], dtype: 'float32' },
-      {
-        name: DECODER_MASK_INPUT.maskInput,
-        shape: maskInputShapes(maskSize).maskInput,
-        dtype: 'float32',
-      },
-      {
-        name: DECODER_MASK_INPUT.hasMaskInput,
-        shape: maskInputShapes(maskSize).hasMaskInput,
-        dtype: 'float32',
-      },
-    ],
+    inputs: options.maskPrompt === false ? promptInputs : [...promptInputs, ...maskInputs],
     outputs: [
       {
         name: DECODER_OUTPUT.masks,
@@ -140,19 +154,24 @@ export function buildEncoderGraph(config: ModelConfig, weights: WeightLookup): B
   return serialise('loupe_image_encoder', builder, inputs, outputs);
 }
 
-export function buildDecoderGraph(config: ModelConfig, weights: WeightLookup): BuiltGraph {
+export function buildDecoderGraph(
+  config: ModelConfig,
+  weights: WeightLookup,
+  options: DecoderGraphOptions = {},
+): BuiltGraph {
   const network = new SamSegmenter(config);
   const builder = new OnnxGraphBuilder(weights);
-  const { inputs, outputs } = decoderSpecs(config);
+  const { inputs, outputs } = decoderSpecs(config, options);
   const [emb, hr, coords, labels, maskInput, hasMaskInput] = inputs.map(asInput) as [
     OnnxValue,
     OnnxValue,
     OnnxValue,
     OnnxValue,
-    OnnxValue,
-    OnnxValue,
+    OnnxValue | undefined,
+    OnnxValue | undefined,
   ];
-  const out = network.decode(builder, emb, hr, coords, labels, { maskInput, hasMaskInput });
+  const mask = maskInput && hasMaskInput ? { maskInput, hasMaskInput } : undefined;
+  const out = network.decode(builder, emb, hr, coords, labels, mask);
   builder.output(out.masks, DECODER_OUTPUT.masks);
   builder.output(out.iouPredictions, DECODER_OUTPUT.iouPredictions);
   return serialise('loupe_mask_decoder', builder, inputs, outputs);

@@ -9,9 +9,13 @@ import { MODEL_FORMAT, parseManifest, type ModelManifest } from '../contract';
 import { manifestGeometry } from '../manifest-for-config';
 import { MODEL_FILES } from '../model-files';
 import type { SegmenterModel } from '../segmenter-model';
-import { buildDecoderGraph, buildEncoderGraph } from './build-onnx-graphs';
+import {
+  buildDecoderGraph,
+  buildEncoderGraph,
+  type DecoderGraphOptions,
+} from './build-onnx-graphs';
 
-export interface ExportOptions {
+export interface ExportOptions extends DecoderGraphOptions {
   version: string;
   training?: Record<string, unknown>;
 }
@@ -36,7 +40,7 @@ export async function exportModel(
 ): Promise<ExportResult> {
   const weights = (name: string) => model.weight(name);
   const encoder = buildEncoderGraph(model.config, weights);
-  const decoder = buildDecoderGraph(model.config, weights);
+  const decoder = buildDecoderGraph(model.config, weights, { maskPrompt: options.maskPrompt });
   const manifest = parseManifest({
     format: MODEL_FORMAT,
     version: options.version,

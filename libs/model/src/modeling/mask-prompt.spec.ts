@@ -1,7 +1,7 @@
 /**
- * The mask prompt on a checkpoint written before the mask-downscaling stack existed (the committed
- * starter without those weights): it loads, and gives exactly the masks it gave before, whether
- * has_mask_input is 0 or 1.
+ * The mask prompt on a checkpoint written before the mask-downscaling stack existed (made here by
+ * dropping those weights from the committed starter's checkpoint): it loads, and gives exactly the
+ * masks it gave before, whether has_mask_input is 0 or 1.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
