@@ -1,3 +1,5 @@
+import type { FineTuneLevers } from '../model/model-port';
+
 /**
  * Training sizes per TRAINER_CONFIG. 'product' trains the network browsers run; 'tiny' is the
  * test-sized network and data so the trainer's whole spec suite runs in a few minutes.
@@ -11,6 +13,8 @@ export interface TrainerConfig {
   learningRate: number;
   /** Train only the mask decoder during fine-tuning (cheaper; keeps MAE features). */
   freezeEncoder: boolean;
+  /** Lower encoder rate, EMA weights, replay: what keeps a round of a few masks from forgetting. */
+  fineTuneLevers: FineTuneLevers;
   /** MAE pretraining: epochs and the most pool images one run uses (most recent first). */
   pretrainEpochs: number;
   pretrainMaxImages: number;
@@ -24,6 +28,7 @@ export const TRAINER_CONFIGS: Record<TrainerConfig['name'], TrainerConfig> = {
     batchSize: 4,
     learningRate: 3e-4,
     freezeEncoder: false,
+    fineTuneLevers: {},
     pretrainEpochs: 2,
     pretrainMaxImages: 400,
     maxPseudoLabels: 200,
@@ -33,6 +38,7 @@ export const TRAINER_CONFIGS: Record<TrainerConfig['name'], TrainerConfig> = {
     batchSize: 4,
     learningRate: 1e-3,
     freezeEncoder: false,
+    fineTuneLevers: {},
     pretrainEpochs: 1,
     pretrainMaxImages: 16,
     maxPseudoLabels: 16,

@@ -127,6 +127,7 @@ export async function runTrainingJob(
       samples: train,
       epochs,
       freezeEncoder: trainerConfig.freezeEncoder,
+      levers: trainerConfig.fineTuneLevers,
       batchSize: trainerConfig.batchSize,
       learningRate: trainerConfig.learningRate,
       signal: context.signal,

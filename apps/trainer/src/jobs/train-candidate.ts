@@ -10,7 +10,7 @@ import { registerModelVersion } from '@loupe/db';
 import { verifyExportedModel } from '../artifacts/verify-exported-model';
 import { TrainerError } from '../errors';
 import { loadBaseModel } from '../model/load-base-model';
-import type { TrainingSample } from '../model/model-port';
+import type { FineTuneLevers, TrainingSample } from '../model/model-port';
 import type { TrainerServices } from '../trainer-services';
 import type { BegunRun } from './begin-training-run';
 import { createRunProgress } from './create-run-progress';
@@ -23,6 +23,7 @@ export interface TrainCandidateInput {
   samples: TrainingSample[];
   epochs: number;
   freezeEncoder: boolean;
+  levers?: FineTuneLevers;
   batchSize: number;
   learningRate: number;
   signal: AbortSignal;
@@ -104,6 +105,7 @@ export async function trainCandidate(
         epochs: input.epochs,
         startEpoch: run.epochsDone,
         freezeEncoder: input.freezeEncoder,
+        ...(input.levers ? { levers: input.levers } : {}),
         batchSize: input.batchSize,
         learningRate: input.learningRate,
         seed,
@@ -124,6 +126,7 @@ export async function trainCandidate(
         baseModelVersionId: active.id,
         trainLabelCount: input.samples.length,
         epochs: input.epochs,
+        ...(input.levers ? { fineTuneLevers: input.levers } : {}),
       },
     });
     const exported = await verifyExportedModel(files);

@@ -13,6 +13,7 @@ import {
   evaluateOnnxModel,
   exportModel,
   fineTune,
+  generateSyntheticFaDataset,
   loadSegmenterFromCheckpoint,
   openModelDir,
   pretrainMae,
@@ -27,6 +28,7 @@ import type {
   BoxPrediction,
   EvaluationMetrics,
   ExportedModelFiles,
+  FineTuneLevers,
   FineTuneRequest,
   ModelPort,
   Predictor,
@@ -36,6 +38,27 @@ import type {
 
 /** 'product' is the network browsers run (BASE_CONFIG); 'tiny' the test-sized one. */
 const CONFIG_FOR: Record<'product' | 'tiny', string> = { product: 'base', tiny: 'tiny' };
+
+/**
+ * The starter's own training data for replay: train:starter's labelled set (seed 1 -> 1001),
+ * one sample per lesion. Made once per process and size.
+ */
+const replayCache = new Map<number, ReturnType<typeof starterReplaySamples>>();
+function starterReplaySamples(images: number) {
+  return generateSyntheticFaDataset({ count: images, size: 256, seed: 1001 }).flatMap((d) =>
+    d.lesions.map((mask) => ({ image: d.image, width: d.width, height: d.height, mask })),
+  );
+}
+function replayOptions(levers: FineTuneLevers | undefined) {
+  const replay = levers?.replay;
+  if (!replay || replay.perBatch <= 0 || replay.images <= 0) return {};
+  let samples = replayCache.get(replay.images);
+  if (!samples) {
+    samples = starterReplaySamples(replay.images);
+    replayCache.set(replay.images, samples);
+  }
+  return { replay: { samples, perBatch: replay.perBatch } };
+}
 
 class LoadedSegmenter implements TrainableModel {
   constructor(
@@ -186,6 +209,11 @@ export async function createModelPort(
           seed: request.seed + request.startEpoch,
           ...(optimizer ? { optimizer } : {}),
           freeze: { imageEncoder: request.freezeEncoder },
+          ...(request.levers?.encoderLearningRateScale !== undefined
+            ? { encoderLearningRateScale: request.levers.encoderLearningRateScale }
+            : {}),
+          ...(request.levers?.emaDecay !== undefined ? { emaDecay: request.levers.emaDecay } : {}),
+          ...replayOptions(request.levers),
           shouldStop: () => request.shouldStop() || progress.failure !== null,
           onProgress: (p) => {
             finalLoss = p.loss;

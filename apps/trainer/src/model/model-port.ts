@@ -21,6 +21,15 @@ export interface TrainingSample {
   weight: number;
 }
 
+export interface FineTuneLevers {
+  /** The image encoder's learning rate as a fraction of the decoder's. */
+  encoderLearningRateScale?: number;
+  /** Exponential moving average of the weights from the base model's (decay per step). */
+  emaDecay?: number;
+  /** Mix the starter's own synthetic training data into every batch. */
+  replay?: { images: number; perBatch: number };
+}
+
 export interface FineTuneRequest {
   model: TrainableModel;
   samples: TrainingSample[];
@@ -29,6 +38,8 @@ export interface FineTuneRequest {
   startEpoch: number;
   /** Train the mask decoder only (the encoder keeps its MAE features). */
   freezeEncoder: boolean;
+  /** Against forgetting when a round has few new masks (TrainerConfig.fineTuneLevers). */
+  levers?: FineTuneLevers;
   batchSize: number;
   learningRate: number;
   seed: number;

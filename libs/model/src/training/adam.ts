@@ -30,11 +30,15 @@ export class AdamW {
     this.options = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0.01, ...options };
   }
 
-  /** Applies one update; `learningRate` overrides the configured rate (schedules). */
+  /**
+   * Applies one update; `learningRate` overrides the configured rate (schedules). `rateScale`
+   * multiplies it per variable (e.g. a slower image encoder); absent names keep the full rate.
+   */
   apply(
     variables: Map<string, tf.Variable>,
     grads: Record<string, tf.Tensor>,
     learningRate = this.options.learningRate,
+    rateScale?: ReadonlyMap<string, number>,
   ): void {
     this.step += 1;
     const { beta1, beta2, epsilon, weightDecay } = this.options;
@@ -62,7 +66,8 @@ export class AdamW {
           variable.rank >= 2 && weightDecay > 0
             ? tf.mul(variable, weightDecay)
             : tf.zerosLike(variable);
-        variable.assign(tf.sub(variable, tf.mul(tf.add(update, decay), learningRate)));
+        const rate = learningRate * (rateScale?.get(name) ?? 1);
+        variable.assign(tf.sub(variable, tf.mul(tf.add(update, decay), rate)));
         mm.assign(mNew);
         vv.assign(vNew);
       });

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCheckpoint } from '../checkpoint/checkpoint';
 import { TINY_CONFIG } from '../config';
+import { EvaluationOnlyDataError, markEvaluationOnly } from '../data/evaluation-only';
 import { generateSyntheticFaDataset } from '../data/synthetic-fa';
 import { createSegmenter } from '../segmenter-model';
 import { useTrainingBackend } from '../test-setup';
@@ -146,6 +147,68 @@ describe('fineTune (tiny config)', () => {
     expect(Array.from(model.weight(encoderWeight).data)).toEqual(Array.from(before));
     expect(Array.from(model.weight(decoderWeight).data)).not.toEqual(Array.from(decoderBefore));
     model.dispose();
+  });
+
+  /** One box-only step from the same weights and seed; returns how far two weights moved. */
+  async function oneStep(extra: Partial<Parameters<typeof fineTune>[0]>) {
+    const model = createSegmenter(TINY_CONFIG, { seed: 1 });
+    const names = ['image_encoder.trunk.patch_embed.w', 'mask_decoder.iou_head.0.w'];
+    const before = names.map((n) => model.weight(n).data.slice());
+    const result = await fineTune({
+      model,
+      samples: samples(1, 6).slice(0, 2),
+      epochs: 1,
+      batchSize: 2,
+      seed: 3,
+      learningRate: 1e-3,
+      clickProbability: 0,
+      ...extra,
+    });
+    result.optimizer.dispose();
+    const after = names.map((n) => model.weight(n).data.slice());
+    model.dispose();
+    return { before, after };
+  }
+
+  it('encoderLearningRateScale moves the image encoder by that fraction, the decoder fully', async () => {
+    const full = await oneStep({});
+    const slow = await oneStep({ encoderLearningRateScale: 0.1 });
+    const delta = (run: typeof full, w: number) =>
+      Array.from(run.after[w] as Float32Array, (v, i) => v - (run.before[w] as Float32Array)[i]!);
+    const encFull = delta(full, 0);
+    const encSlow = delta(slow, 0);
+    expect(encFull.some((d) => Math.abs(d) > 1e-6)).toBe(true);
+    encSlow.forEach((d, i) => expect(d).toBeCloseTo(0.1 * encFull[i]!, 6));
+    expect(delta(slow, 1)).toEqual(delta(full, 1));
+  });
+
+  it('emaDecay ends at decay * start + (1 - decay) * trained after one step, and frees its copies', async () => {
+    const plain = await oneStep({});
+    const before = tf.memory().numTensors;
+    const averaged = await oneStep({ emaDecay: 0.75 });
+    expect(tf.memory().numTensors).toBe(before);
+    for (const w of [0, 1]) {
+      const start = plain.before[w] as Float32Array;
+      const trained = plain.after[w] as Float32Array;
+      const got = averaged.after[w] as Float32Array;
+      expect(Array.from(averaged.before[w] as Float32Array)).toEqual(Array.from(start));
+      got.forEach((v, i) => expect(v).toBeCloseTo(0.75 * start[i]! + 0.25 * trained[i]!, 6));
+    }
+    await expect(oneStep({ emaDecay: 1 })).rejects.toThrow(/emaDecay must be in \[0, 1\)/);
+  });
+
+  it('replay mixes earlier samples into every batch and refuses evaluation-only images', async () => {
+    const plain = await oneStep({});
+    const earlier = samples(2, 21);
+    const replayed = await oneStep({ replay: { samples: earlier, perBatch: 2 } });
+    expect(Array.from(replayed.after[1] as Float32Array)).not.toEqual(
+      Array.from(plain.after[1] as Float32Array),
+    );
+    const held = samples(1, 22);
+    markEvaluationOnly(held[0]!.image, 'a test evaluation set');
+    await expect(oneStep({ replay: { samples: held, perBatch: 1 } })).rejects.toThrow(
+      EvaluationOnlyDataError,
+    );
   });
 
   it('a NaN loss throws NonFiniteLossError and keeps the last good checkpoint', async () => {

@@ -8,7 +8,11 @@
  * run forward to produce the next click and mask (cheap: the decoder, no backward pass). The box
  * round and the mask-only round always carry a loss. The previous logits enter as data (a copy),
  * so no gradient flows through them (SAM's stop-gradient). Losses in losses.ts.
- * Freezing: the image encoder and/or prompt encoder can be kept fixed (decoder-only rounds).
+ * Freezing: the image encoder and/or prompt encoder can be kept fixed (decoder-only rounds), or
+ * the image encoder trained at a fraction of the rate. Against forgetting on a few new masks:
+ * replay (each batch also carries earlier training samples) and an exponential moving average of
+ * the weights that starts at the initial weights (so a short run ends between them and the tuned
+ * ones).
  * A non-finite loss stops the run before the weights change (NonFiniteLossError).
  */
 import * as tf from '@tensorflow/tfjs';
@@ -44,6 +48,16 @@ export interface FineTuneOptions {
   /** Warmup steps, then cosine decay to 10 % (default: 5 % of the steps). */
   warmupSteps?: number;
   freeze?: { imageEncoder?: boolean; promptEncoder?: boolean };
+  /** The image encoder's learning rate as a fraction of the others' (default 1). */
+  encoderLearningRateScale?: number;
+  /** Earlier training data mixed into every batch: `perBatch` samples drawn at random. */
+  replay?: { samples: FineTuneSample[]; perBatch: number };
+  /**
+   * Decay of an exponential moving average of the trained weights, started at the initial
+   * weights and copied into the model at the end (default: none). No bias correction on purpose:
+   * with few steps the result stays near the initial weights.
+   */
+  emaDecay?: number;
   lossWeights?: Partial<LossWeights>;
   /** Probability that a step runs the click rounds after the box (default 1). */
   clickProbability?: number;
@@ -185,6 +199,35 @@ export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult
   const varList = [...variables.values()];
   const nameOf = new Map([...variables].map(([name, v]) => [v.name, name]));
   const optimizer = options.optimizer ?? new AdamW({ learningRate: options.learningRate ?? 1e-3 });
+  const encoderScale = options.encoderLearningRateScale ?? 1;
+  if (!(encoderScale >= 0)) throw new Error('fineTune: encoderLearningRateScale must be >= 0');
+  const rateScale =
+    encoderScale === 1
+      ? undefined
+      : new Map(
+          model.specs.filter((p) => p.group === 'imageEncoder').map((p) => [p.name, encoderScale]),
+        );
+  const replaySamples = options.replay?.samples ?? [];
+  assertTrainable(
+    replaySamples.map((s) => s.image),
+    'fineTune replay',
+  );
+  const replayPerBatch = replaySamples.length > 0 ? (options.replay?.perBatch ?? 0) : 0;
+  const emaDecay = options.emaDecay;
+  if (emaDecay !== undefined && !(emaDecay >= 0 && emaDecay < 1))
+    throw new Error('fineTune: emaDecay must be in [0, 1)');
+  const ema =
+    emaDecay === undefined
+      ? null
+      : new Map(
+          [...variables].map(([name, v]) => [name, tf.tidy(() => tf.variable(v.clone(), false))]),
+        );
+  let emaApplied = false;
+  const applyEma = () => {
+    if (!ema || emaApplied) return;
+    for (const [name, shadow] of ema) variables.get(name)?.assign(shadow);
+    emaApplied = true;
+  };
   const stepsPerEpoch = Math.ceil(samples.length / batchSize);
   const totalSteps = stepsPerEpoch * epochs;
   const warmup = options.warmupSteps ?? Math.max(1, Math.round(totalSteps * 0.05));
@@ -228,7 +271,11 @@ export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult
           break outer;
         }
         const t0 = performance.now();
-        const batch = order.slice(start, start + batchSize).map((sample) =>
+        const replayed = Array.from(
+          { length: replayPerBatch },
+          () => replaySamples[rng.int(replaySamples.length)] as FineTuneSample,
+        );
+        const batch = [...order.slice(start, start + batchSize), ...replayed].map((sample) =>
           prepareExample(sample, model.config, rng, {
             jitter: options.boxJitter ?? 0.1,
             flip: true,
@@ -330,7 +377,13 @@ export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult
               variables,
               named,
               learningRateAt(step, totalSteps, optimizer.options.learningRate, warmup),
+              rateScale,
             );
+            if (ema && emaDecay !== undefined)
+              for (const [name, shadow] of ema) {
+                const v = variables.get(name) as tf.Variable;
+                shadow.assign(tf.add(tf.mul(shadow, emaDecay), tf.mul(v, 1 - emaDecay)));
+              }
           }
           return loss;
         });
@@ -346,16 +399,21 @@ export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult
           parts: partValues,
           msPerImage: (performance.now() - t0) / b,
         });
+        // The last checkpoint holds what the run hands back (the averaged weights).
+        if (step === totalSteps) applyEma();
         if (options.checkpointEvery && step % options.checkpointEvery === 0) await checkpoint();
         // Let timers and I/O run between steps (progress output, shouldStop signals).
         await new Promise((r) => setImmediate(r));
       }
     }
+    if (!stopped) applyEma();
     if (options.checkpointEvery && lastCheckpoint !== step) await checkpoint();
   } catch (error) {
     // An optimizer we created is ours to free; a caller's optimizer stays usable for a retry.
     if (!options.optimizer && !handedOut) optimizer.dispose();
     throw error;
+  } finally {
+    if (ema) for (const shadow of ema.values()) shadow.dispose();
   }
   return { lossHistory, steps: step, stopped, optimizer };
 }
