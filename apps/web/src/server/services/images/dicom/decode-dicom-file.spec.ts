@@ -272,6 +272,21 @@ describe.skipIf(!samples)('decodeDicomFile on real files', () => {
     },
   );
 
+  it.each([
+    ['JPGExtended.dcm', /could not be decoded \(jpeg\).*Not a JPEG file/],
+    ['SC_rgb_rle_16bit.dcm', /could not be decoded \(rle\).*RLE/],
+  ])('a corrupt fragment of %s is refused with the codec reason', async (file, reason) => {
+    const bytes = read(samples!, file);
+    const fragment = dicomParser.parseDicom(bytes).elements['x7fe00010']!.fragments![0]!;
+    const corrupt = bytes.slice();
+    corrupt.fill(0x5a, fragment.position, fragment.position + 64);
+    const error = await decodeDicomFile(corrupt, LIMITS).catch((e: unknown) => e);
+    expect(isAppError(error)).toBe(true);
+    expect((error as Error).message).toMatch(reason);
+    // The WebAssembly decoder is still usable after the failure.
+    expect((await decodeDicomFile(bytes, LIMITS)).frames).toHaveLength(1);
+  });
+
   it('pixel data shorter than declared names both sizes', async () => {
     const bytes = read(samples!, 'MR_small.dcm');
     const error = await decodeDicomFile(bytes.subarray(0, bytes.length - 100), LIMITS).catch(
