@@ -6,7 +6,7 @@
  * Arms: base (plain), encX (encoder learning-rate scale X), replayN (N of the starter's synthetic
  * training samples in every batch), emaD (EMA weights, decay D).
  *
- *   npx tsx bench/loop/fine-tune-levers.ts <checkpoint> [arms, e.g. base,enc0.1,replay2,ema0.9] [masks]
+ *   npx tsx bench/loop/fine-tune-levers.ts <checkpoint> [arms, e.g. base,enc0.1,replay2,ema0.9] [masks] [seed]
  */
 import {
   fineTune,
@@ -22,6 +22,7 @@ import { maskArea } from '@loupe/prompts';
 const ckpt = process.argv[2]!;
 const arms = (process.argv[3] ?? 'base,enc0.1,replay2,ema0.9').split(',');
 const nTrain = Number(process.argv[4] ?? 16);
+const seed = Number(process.argv[5] ?? 5);
 await selectTrainingBackend();
 const largest = (s: SyntheticFaSample) => {
   let best = s.lesions[0] ?? s.mask;
@@ -49,7 +50,7 @@ for (const arm of arms) {
     samples: train,
     epochs: 4,
     batchSize: 4,
-    seed: 5,
+    seed,
     learningRate: 3e-4,
     ...(enc !== undefined ? { encoderLearningRateScale: enc } : {}),
     ...(replay ? { replay: { samples: synth, perBatch: replay } } : {}),

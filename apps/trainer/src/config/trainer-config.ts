@@ -28,7 +28,9 @@ export const TRAINER_CONFIGS: Record<TrainerConfig['name'], TrainerConfig> = {
     batchSize: 4,
     learningRate: 3e-4,
     freezeEncoder: false,
-    fineTuneLevers: {},
+    // bench/loop/fine-tune-levers.ts, 16 DRIVE pseudo-FA masks from the starter, 3 seeds: EMA 0.9
+    // gave the best mean held-out box Dice (0.9636 vs 0.9617 plain, base 0.9624) at no extra cost.
+    fineTuneLevers: { emaDecay: 0.9 },
     pretrainEpochs: 2,
     pretrainMaxImages: 400,
     maxPseudoLabels: 200,
