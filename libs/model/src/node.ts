@@ -95,3 +95,13 @@ export { writeGrayPng, readPngGray, readPngRgba, encodeGrayPng } from './data/pn
 export type { GrayImage } from './data/png';
 export { createRng } from './ops/seeded-random';
 export { countForwardFlops } from './export/count-flops';
+export { DEFAULT_TAGS_TO_MASKS, pseudoMaskFromTag, trainTagClassifier } from './weak/tags-to-masks';
+export type {
+  TagClassifier,
+  TagPseudoMask,
+  TaggedImage,
+  TagsToMasksOptions,
+} from './weak/tags-to-masks';
+export { ClassificationHeadError } from './weak/classification-head';
+export type { ClassificationHeadWeights } from './weak/classification-head';
+export { SubClassExplorationError } from './weak/sub-class-exploration';
