@@ -111,6 +111,25 @@ export const TARGETS: Target[] = [
     value: 0.85,
     unit: '',
   },
+  // Issue #15: pseudo-masks from image-level tags alone (WeakMedSAM pipeline, starter encoder).
+  {
+    part: 'weak',
+    label: 'pseudo-mask Dice from tags alone, synthetic held-out (starter model)',
+    issue: '#15',
+    read: (r) => at(r, 'tags.synthetic.dice'),
+    comparator: '>=',
+    value: 0.6,
+    unit: '',
+  },
+  {
+    part: 'weak',
+    label: 'pseudo-mask Dice from tags alone, DRIVE pseudo-FA held-out (starter model)',
+    issue: '#15',
+    read: (r) => at(r, 'tags.drive.dice'),
+    comparator: '>=',
+    value: 0.6,
+    unit: '',
+  },
   {
     part: 'quality',
     label: 'box Dice, DRIVE pseudo-FA (starter model)',
