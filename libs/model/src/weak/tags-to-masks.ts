@@ -74,7 +74,7 @@ export const DEFAULT_TAGS_TO_MASKS: TagsToMasksOptions = {
   subClasses: 3,
   headEpochs: 60,
   poolingSharpness: 4,
-  features: 'both',
+  features: 'embedding',
   headHidden: 32,
   promptWithBox: true,
   promptBoxSides: [12, 24, 48, 96],
