@@ -7,7 +7,7 @@
  * stride = S / G2 image pixels.
  */
 import { sampleCropBilinear } from '@loupe/prompts';
-import { PREPROCESSING } from '../preprocess';
+import { PREPROCESSING, normalizeCrop } from '../preprocess';
 import type { SamPredictor } from '../inference/sam-predictor';
 
 /** Features on a grid over the image: data[(y * width + x) * channels + c] (H x W x C). */
@@ -34,12 +34,16 @@ export type TileEncoder = Pick<SamPredictor, 'runEncoder' | 'manifest'>;
  */
 export type FeatureSource = 'embedding' | 'highRes' | 'both';
 
+/** 'image-robust': median/MAD of the whole image (default); 'per-crop': THE model preprocessing. */
+export type FeatureNormalization = 'image-robust' | 'per-crop';
+
 export async function encodeFeatureGrid(
   encoder: TileEncoder,
   luminance: Float32Array,
   imageWidth: number,
   imageHeight: number,
   source: FeatureSource = 'both',
+  normalization: FeatureNormalization = 'image-robust',
 ): Promise<FeatureGrid> {
   if (luminance.length !== imageWidth * imageHeight)
     throw new FeatureGridError(
@@ -56,7 +60,8 @@ export async function encodeFeatureGrid(
     for (let tx = 0; tx < tilesX; tx++) {
       const crop = { x0: tx * tile, y0: ty * tile, size: tile, inputSize: tile, scale: 1 };
       const input = sampleCropBilinear(luminance, imageWidth, imageHeight, crop);
-      for (let i = 0; i < input.length; i++) input[i] = ((input[i] as number) - mean) / std;
+      if (normalization === 'per-crop') normalizeCrop(input);
+      else for (let i = 0; i < input.length; i++) input[i] = ((input[i] as number) - mean) / std;
       const { imageEmbedding, highResFeatures } = await encoder.runEncoder(input);
       try {
         const [, dEmb, gEmb] = imageEmbedding.dims as [number, number, number, number];

@@ -31,6 +31,7 @@ import {
   encodeFeatureGrid,
   meanFeature,
   type FeatureGrid,
+  type FeatureNormalization,
   type FeatureSource,
 } from './feature-grid';
 import { minePromptedMasks, promptAffinity, randomWalkRefine } from './prompt-affinity-mining';
@@ -47,6 +48,8 @@ export interface TagsToMasksOptions {
   /** Sub-classes of 'present' (SCE's K). */
   subClasses: number;
   headEpochs: number;
+  /** How each tile is z-scored before the encoder (feature-grid.ts). */
+  featureNormalization: FeatureNormalization;
   /** Hidden units of the head; 0 = linear (classic CAM). */
   headHidden: number;
   /** Encoder output the head sees (feature-grid.ts). */
@@ -75,6 +78,7 @@ export const DEFAULT_TAGS_TO_MASKS: TagsToMasksOptions = {
   headEpochs: 60,
   poolingSharpness: 4,
   features: 'embedding',
+  featureNormalization: 'image-robust',
   headHidden: 32,
   promptWithBox: true,
   promptBoxSides: [12, 24, 48, 96],
@@ -101,9 +105,10 @@ function gridOf(
   encoder: Encoder,
   image: Omit<TaggedImage, 'present'>,
   source: FeatureSource,
+  normalization: FeatureNormalization,
 ): Promise<FeatureGrid> {
   const lum = toLuminance(image.pixels, image.width, image.height, 1);
-  return encodeFeatureGrid(encoder, lum, image.width, image.height, source);
+  return encodeFeatureGrid(encoder, lum, image.width, image.height, source, normalization);
 }
 
 export async function trainTagClassifier(
@@ -112,7 +117,8 @@ export async function trainTagClassifier(
   options: TagsToMasksOptions = DEFAULT_TAGS_TO_MASKS,
 ): Promise<TagClassifier> {
   const grids: FeatureGrid[] = [];
-  for (const image of images) grids.push(await gridOf(encoder, image, options.features));
+  for (const image of images)
+    grids.push(await gridOf(encoder, image, options.features, options.featureNormalization));
   const positives = grids.filter((_, i) => (images[i] as TaggedImage).present);
   const clusters = exploreSubClasses(positives.map(meanFeature), {
     subClasses: options.subClasses,
@@ -186,7 +192,14 @@ export async function pseudoMaskFromTag(
 ): Promise<TagPseudoMask> {
   const { width, height } = image;
   const luminance = toLuminance(image.pixels, width, height, 1);
-  const grid = await encodeFeatureGrid(predictor, luminance, width, height, options.features);
+  const grid = await encodeFeatureGrid(
+    predictor,
+    luminance,
+    width,
+    height,
+    options.features,
+    options.featureNormalization,
+  );
   const probability = presentProbability(classifier.head, grid);
   const cam = classActivationMap(classifier.head, grid);
   const peaks = activationPeaks(cam, {
