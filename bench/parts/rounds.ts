@@ -81,7 +81,8 @@ function sizes(options: { quick?: boolean; smoke?: boolean }) {
         masks: 120,
         newMasks: 12,
         heldOut: 48,
-        baseEpochs: 2,
+        // A round continues from a model trained to near convergence, not from an early one.
+        baseEpochs: 8,
         roundEpochs: 2,
         seeds: [1],
         scheduleDivisor: 8,
@@ -98,7 +99,7 @@ function sizes(options: { quick?: boolean; smoke?: boolean }) {
       masks: 1000,
       newMasks: 50,
       heldOut: 200,
-      baseEpochs: 4,
+      baseEpochs: 12,
       roundEpochs: 4,
       seeds: [1, 2, 3],
       scheduleDivisor: 2,
