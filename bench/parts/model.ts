@@ -172,7 +172,10 @@ export async function runModelBench(
   const flops = countForwardFlops(BASE_CONFIG);
   const peakGflops = measurePeakGflops();
   // The machine's own yardstick (numpy/OpenBLAS, all cores), not the backend being measured.
-  const blasMatmulPeak = measureBlasMatmulPeak({ n: 2048, repeats: options.smoke ? 2 : 5 });
+  const blasMatmulPeak = measureBlasMatmulPeak({
+    n: options.smoke ? 1024 : 2048,
+    repeats: options.smoke ? 2 : 5,
+  });
   const loadBefore = os.loadavg()[0];
   // Decoder-only first: the full run then starts with the wasm kernels warm.
   const decoderSpeed = await trainingSpeed(size.trainingSteps, true);
