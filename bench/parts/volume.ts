@@ -218,7 +218,12 @@ async function boxAndPropagate(
   const covered = new Set<number>();
   lesion.masks.forEach((m, k) => m.some((v) => v === 1) && covered.add(k));
   for (const [k, s] of slices) if (s.mask.some((v) => v === 1)) covered.add(k);
-  const untouched = [...covered].filter((k) => slices.get(k)?.origin === 'propagated').length;
+  // Accepted without edit: propagation made it, it was never corrected, and it is good enough to
+  // accept (once the corrections run out, bad propagated slices are left: those do not count).
+  const untouched = [...covered].filter((k) => {
+    const s = slices.get(k);
+    return s?.origin === 'propagated' && sliceDice(s.mask, lesion.masks[k]) >= SLICE_ACCEPT_DICE;
+  }).length;
   return {
     oneBoxDice,
     correctedDice: volumeDice(lesion, predicted()),
@@ -368,7 +373,7 @@ export async function runVolumeBench(
         'Model: models/starter, run by onnxruntime-web wasm with 1 thread in Node (the browser runtime); propagation64Chromium is the same loop in headless Chromium.',
         "Each slice is prompted as promptVariant says (DEFAULT_PROPAGATION, the page's): the previous mask's box shrunk (dilateFraction < 0) or grown, optionally a positive click on its deepest point, and for models with a mask prompt the previous slice's logits resampled into the new crop (libs/prompts resampleLogits). The other variants are measured on the same volumes.",
         'models/starter was exported before the mask prompt: it takes no mask_input (modelTakesMaskPrompt false), so the logits variants are not run for it.',
-        `Actions: every box, erase and Propagate press is one (a corrective box re-propagates by itself, as on the page); box per slice is one box per slice the lesion covers. A slice is accepted without edit if propagation made it and it was never corrected; corrections go worst slice first while any slice has Dice < ${SLICE_ACCEPT_DICE} (at most ${MAX_CORRECTIONS}).`,
+        `Actions: every box, erase and Propagate press is one (a corrective box re-propagates by itself, as on the page); box per slice is one box per slice the lesion covers. A slice is accepted without edit if propagation made it, it was never corrected and its Dice is at least ${SLICE_ACCEPT_DICE} (a bad propagated slice left once the corrections run out is not accepted); corrections go worst slice first while any slice has Dice < ${SLICE_ACCEPT_DICE} (at most ${MAX_CORRECTIONS}).`,
       ],
     };
   } finally {
