@@ -383,8 +383,8 @@ export const TARGETS: Target[] = [
   },
   {
     part: 'volume',
-    label:
-      'propagation over 64 slices, headless Chromium, 1 thread (Node ort-web where no Chromium)',
+    // Node's ort-web figure where the run had no Chromium.
+    label: 'propagation over 64 slices, headless Chromium, 1 thread',
     issue: '#14',
     read: (r) =>
       at(r, 'propagation64Chromium.per64SlicesMs') ?? at(r, 'propagation64.per64SlicesMs'),
