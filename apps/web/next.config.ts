@@ -65,6 +65,7 @@ const config: NextConfig = {
     '@cornerstonejs/codec-openjph',
     '@cornerstonejs/dicom-codec',
     'jpeg-lossless-decoder-js',
+    'dcmjs-codecs',
   ],
   // Typecheck and lint are their own Nx targets (tsc, eslint); repeating them in `next build`
   // only doubles build time on small machines.
