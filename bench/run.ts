@@ -53,6 +53,7 @@ export const PARTS = [
   'scale',
   'volume',
   'weak',
+  'rounds',
 ] as const;
 export type PartName = (typeof PARTS)[number];
 

@@ -46,6 +46,8 @@ const SMOKE_TIMEOUT_MS: Partial<Record<PartName, number>> = {
   loop: 300_000,
   // Four datasets on real DRIVE backgrounds (decoded from PNG and blurred on first use).
   quality: 90_000,
+  // Three small training runs of the tiny network (base, round on everything, bounded round).
+  rounds: 120_000,
 };
 
 function expectedTargets(part: PartName) {

@@ -67,12 +67,6 @@ export type {
 } from './eval/evaluate-onnx-model';
 export { generateSyntheticFaDataset, drawLesions, placeLesions } from './data/synthetic-fa';
 export type { SyntheticFaSample, SyntheticFaOptions } from './data/synthetic-fa';
-export { generateSyntheticVolumes } from './data/synthetic-volume';
-export type {
-  SyntheticVolume,
-  SyntheticVolumeOptions,
-  VolumeLesion,
-} from './data/synthetic-volume';
 export { loadDrivePseudoFa, driveDataDir } from './data/drive-pseudo-fa';
 export type { DrivePseudoFaOptions } from './data/drive-pseudo-fa';
 export {

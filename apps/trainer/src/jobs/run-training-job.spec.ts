@@ -66,6 +66,16 @@ describe('fine-tuning job', () => {
       pseudoTagCount: 0,
       pseudoSelfTrainingCount: 0,
     });
+    // The round's sample is recorded: a first round (starter base) has only new masks, all used.
+    expect(run).toMatchObject({ newMaskCount: run.trainLabelCount, replayMaskCount: 0 });
+    expect(run.sampleSchedule).toMatchObject({
+      newSince: null,
+      accepted: run.trainLabelCount,
+      newUsed: run.trainLabelCount,
+      replayUsed: 0,
+      trainedOnAll: true,
+      schedule: { draw: 'uniform-without-replacement' },
+    });
     const history = run.lossHistory as { step: number; loss: number; epoch: number }[];
     expect(history.length).toBe(run.totalSteps);
     expect(history.every((p) => Number.isFinite(p.loss))).toBe(true);
