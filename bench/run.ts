@@ -53,6 +53,7 @@ export const PARTS = [
   'scale',
   'volume',
   'weak',
+  'faults',
 ] as const;
 export type PartName = (typeof PARTS)[number];
 

@@ -65,6 +65,8 @@ const config: NextConfig = {
     '@cornerstonejs/codec-openjph',
     '@cornerstonejs/dicom-codec',
     'jpeg-lossless-decoder-js',
+    // The upload decode pool: piscina starts its own worker script from its package folder.
+    'piscina',
   ],
   // Typecheck and lint are their own Nx targets (tsc, eslint); repeating them in `next build`
   // only doubles build time on small machines.

@@ -52,6 +52,8 @@ export async function POST(req: Request, { params }: { params: Promise<{ project
           projectId,
           fileName: first.name,
           bytes: first.bytes,
+          // Read from the request for this call only: moved to the decode thread, not copied.
+          bytesOwned: true,
           ...(fourD.data ? { fourD: fourD.data } : {}),
         },
         uploadLimits(),
@@ -61,7 +63,7 @@ export async function POST(req: Request, { params }: { params: Promise<{ project
     const all = [first, ...(await Promise.all(files.slice(1).map(read)))];
     const result = await ingestUpload(
       deps,
-      { projectId, files: all, ...(fourD.data ? { fourD: fourD.data } : {}) },
+      { projectId, files: all, bytesOwned: true, ...(fourD.data ? { fourD: fourD.data } : {}) },
       uploadLimits(),
     );
     return Response.json(result, { status: 200 });
