@@ -338,7 +338,7 @@ export async function runFaultsBench(options: BenchOptions): Promise<Record<stri
     const serverErrors = server
       .output()
       .split('\n')
-      .filter((line) => /internal error|unhandled|FATAL/i.test(line))
+      .filter((line) => /internal error|unhandled|FATAL|body exceeded/i.test(line))
       .slice(0, 4)
       .map((line) => line.slice(0, 300));
     return {

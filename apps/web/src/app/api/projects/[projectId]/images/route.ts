@@ -16,6 +16,8 @@ import { ingestImage } from '../../../../../server/services/images/ingest-image'
 import { ingestUpload } from '../../../../../server/services/images/ingest-upload';
 import { isZip } from '../../../../../server/services/images/sniff-image-type';
 import { uploadLimits } from '../../../../../server/services/images/upload-limits';
+import { checkRequestOrigin } from '../../../../../server/http/check-request-origin';
+import { API_CONTENT_SECURITY_POLICY } from '../../../../../server/http/content-security-policy';
 import { readCappedForm } from '../../../../../server/http/read-capped-form';
 import { storableParams } from '../../../../../server/http/storable-params';
 
@@ -24,7 +26,29 @@ export const runtime = 'nodejs';
 
 const fourDSchema = z.enum(['series', 'sequence']).optional();
 
-export async function POST(req: Request, { params }: { params: Promise<{ projectId: string }> }) {
+/** What src/middleware.ts does for every other route (it skips this one; see its matcher). */
+function refuseOtherOrigins(req: Request): Response | null {
+  const verdict = checkRequestOrigin(req);
+  if (verdict.ok) return null;
+  return Response.json(
+    { error: { code: 'FORBIDDEN', message: verdict.reason, details: { check: 'origin' } } },
+    { status: 403 },
+  );
+}
+
+export async function POST(
+  req: Request,
+  context: { params: Promise<{ projectId: string }> },
+): Promise<Response> {
+  const response = refuseOtherOrigins(req) ?? (await ingest(req, context));
+  response.headers.set('Content-Security-Policy', API_CONTENT_SECURITY_POLICY);
+  return response;
+}
+
+async function ingest(
+  req: Request,
+  { params }: { params: Promise<{ projectId: string }> },
+): Promise<Response> {
   try {
     const { projectId } = await storableParams(params);
     await requireProjectRole(req, projectId, 'ADMIN');
