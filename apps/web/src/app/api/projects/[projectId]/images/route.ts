@@ -58,17 +58,12 @@ async function ingest(
       env.LOUPE_UPLOAD_BATCH_MAX_BYTES + 64 * 1024,
       `${env.LOUPE_UPLOAD_BATCH_MAX_BYTES} bytes per request`,
     );
-    const files = form.getAll('file').filter((f): f is File => f instanceof File);
-    if (files.length === 0)
-      throw new AppError('BAD_INPUT', 'Expected a multipart form with a "file" field.');
-    const fourD = fourDSchema.safeParse(form.get('fourD') ?? undefined);
+    const files = form.files;
+    const first = files[0];
+    if (!first) throw new AppError('BAD_INPUT', 'Expected a multipart form with a "file" field.');
+    const fourD = fourDSchema.safeParse(form.fields.get('fourD') ?? undefined);
     if (!fourD.success) throw new AppError('BAD_INPUT', 'fourD must be "series" or "sequence".');
     const deps = { db: getDb(), blobs: getBlobs() };
-    const read = async (f: File) => ({
-      name: f.name,
-      bytes: new Uint8Array(await f.arrayBuffer()),
-    });
-    const first = await read(files[0]!);
     if (files.length === 1 && !isZip(first.bytes)) {
       const result = await ingestImage(
         deps,
@@ -84,10 +79,9 @@ async function ingest(
       );
       return Response.json(result, { status: 201 });
     }
-    const all = [first, ...(await Promise.all(files.slice(1).map(read)))];
     const result = await ingestUpload(
       deps,
-      { projectId, files: all, bytesOwned: true, ...(fourD.data ? { fourD: fourD.data } : {}) },
+      { projectId, files, bytesOwned: true, ...(fourD.data ? { fourD: fourD.data } : {}) },
       uploadLimits(),
     );
     return Response.json(result, { status: 200 });
