@@ -65,6 +65,7 @@ const config: NextConfig = {
     '@cornerstonejs/codec-openjph',
     '@cornerstonejs/dicom-codec',
     'jpeg-lossless-decoder-js',
+    'dcmjs-codecs',
     // The upload decode pool: piscina starts its own worker script from its package folder.
     'piscina',
   ],

@@ -29,6 +29,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchChromium } from './support/chromium';
 import { repoRoot } from './support/e2e-server';
+import { signInAsAdmin } from './support/sign-in';
 
 const e2e = inject('e2e');
 const outDir = join(repoRoot, 'test-output', 'e2e');
@@ -118,11 +119,7 @@ describe.skipIf(!e2e)('annotate in the browser', () => {
   });
 
   it('signs in and uploads: good files are added, lying files are refused with a reason', async () => {
-    await page.goto(`${env.baseUrl}/sign-in`);
-    await page.fill('input[name=email]', 'admin@loupe.local');
-    await page.fill('input[name=password]', env.password);
-    await page.click('button[type=submit]');
-    await page.waitForURL('**/projects');
+    await signInAsAdmin(page, env);
     await page.goto(`${env.baseUrl}/projects/${env.projectId}`);
     await page.locator('[data-testid=upload-input]').setInputFiles([
       { name: 'lesion.png', mimeType: 'image/png', buffer: await uploadFixture() },

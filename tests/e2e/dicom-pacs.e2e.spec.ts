@@ -19,6 +19,7 @@ import {
 } from '@loupe/web/testing';
 import { launchChromium } from './support/chromium';
 import { repoRoot } from './support/e2e-server';
+import { signInAsAdmin } from './support/sign-in';
 
 const e2e = inject('e2e');
 const outDir = join(repoRoot, 'test-output', 'e2e');
@@ -38,11 +39,7 @@ describe.skipIf(!e2e || !samples)('DICOM upload and PACS in the browser', () => 
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('pageerror', (error) => console.log(`[browser] ${error.message}`));
-    await page.goto(`${env.baseUrl}/sign-in`);
-    await page.fill('input[name=email]', 'admin@loupe.local');
-    await page.fill('input[name=password]', env.password);
-    await page.click('button[type=submit]');
-    await page.waitForURL('**/projects');
+    await signInAsAdmin(page, env);
   });
   afterAll(async () => {
     await browser?.close();

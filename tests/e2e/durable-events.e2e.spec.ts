@@ -7,28 +7,19 @@
  * Runs its own server (it must stop and restart it on the same port, so the same origin and
  * IndexedDB) on its own database, beside the shared one of the other e2e specs.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createBlobStore } from '@loupe/db';
-import { createTestDatabaseOn, testDatabaseKinds, type TestDatabase } from '@loupe/db/testing';
-import {
-  createSessionToken,
-  hashSessionToken,
-  SESSION_COOKIE,
-  seedDemo,
-  webEnv,
-} from '@loupe/web/testing';
+import type { TestDatabase } from '@loupe/db/testing';
+import { createSessionToken, hashSessionToken, SESSION_COOKIE } from '@loupe/web/testing';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchChromium } from './support/chromium';
 import { freePort, startServer, type RunningServer } from './support/e2e-server';
+import { seedE2eProject, type SeededE2eProject } from './support/seed-e2e-project';
 
 const e2e = inject('e2e');
 const IMAGE_SIZE = 256;
 
+let seeded: SeededE2eProject | null = null;
 let database: TestDatabase;
-let dataDir: string;
 let serverEnv: Record<string, string>;
 let port: number;
 let server: RunningServer | null = null;
@@ -39,33 +30,14 @@ let baseUrl: string;
 
 beforeAll(async () => {
   if (!e2e) return;
-  const kinds = await testDatabaseKinds();
-  database = await createTestDatabaseOn(kinds[0] ?? 'embedded', { poolSize: 4 });
-  dataDir = mkdtempSync(join(tmpdir(), 'loupe-e2e-events-'));
-  const blobDir = join(dataDir, 'blobs');
-  const artifactDir = join(dataDir, 'artifacts');
-  const password = 'loupe-e2e-password';
-  const seeded = await seedDemo(
-    {
-      db: database.db,
-      stores: { blobs: createBlobStore(blobDir), artifacts: createBlobStore(artifactDir) },
-    },
-    {
-      password,
-      imageCount: 2,
-      imageSize: IMAGE_SIZE,
-      starterModelDir: webEnv.starterModelDir,
-      limits: { maxBytes: 32 * 1024 * 1024, maxSide: 4096, maxPixels: 16_000_000, maxSlices: 256 },
-    },
-  );
+  seeded = await seedE2eProject({
+    imageCount: 2,
+    imageSize: IMAGE_SIZE,
+    dirPrefix: 'loupe-e2e-events-',
+  });
+  database = seeded.database;
   projectId = seeded.projectId;
-  serverEnv = {
-    DATABASE_URL: database.url,
-    DATA_DIR: dataDir,
-    BLOB_DIR: blobDir,
-    ARTIFACT_DIR: artifactDir,
-    LOUPE_DEMO_PASSWORD: password,
-  };
+  serverEnv = seeded.serverEnv;
   port = await freePort();
   server = await startServer(serverEnv, port);
   baseUrl = server.url;
@@ -98,8 +70,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.stop();
-  await database?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await seeded?.dispose();
 });
 
 async function openAnnotate(): Promise<Page> {

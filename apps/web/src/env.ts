@@ -48,6 +48,11 @@ const envSchema = z.object({
   LOUPE_SIGNIN_ADDRESS_ATTEMPTS: z.coerce.number().int().positive().default(30),
   LOUPE_SIGNIN_WINDOW_SECONDS: z.coerce.number().int().positive().default(3600),
   LOUPE_SIGNIN_MAX_DELAY_SECONDS: z.coerce.number().int().positive().default(900),
+  /**
+   * Key that encrypts stored secrets (PACS passwords): 32 bytes as 64 hex characters or base64.
+   * Unset: a key generated on first use and kept in DATA_DIR/secret.key.
+   */
+  LOUPE_SECRET_KEY: z.string().min(1).optional(),
   /** Folder of the starter model every new project is served first (default <repo>/models/starter). */
   STARTER_MODEL_DIR: z.string().min(1).optional(),
   /** Cookies get `Secure` only when served over https. */

@@ -4,15 +4,10 @@
  * Specs read it with `inject('e2e')` (null when Chromium is missing: they skip) and, for specs
  * that take a server from the environment, E2E_BASE_URL / E2E_DATABASE_URL / E2E_BLOB_DIR.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createBlobStore } from '@loupe/db';
-import { createTestDatabaseOn, testDatabaseKinds, type TestDatabase } from '@loupe/db/testing';
 import type { TestProject } from 'vitest/node';
-import { seedDemo, webEnv } from '@loupe/web/testing';
 import { findChromium } from './chromium';
 import { ensureProductionBuild, freePort, startServer, type RunningServer } from './e2e-server';
+import { seedE2eProject, type SeededE2eProject } from './seed-e2e-project';
 
 export interface E2eEnvironment {
   baseUrl: string;
@@ -31,8 +26,7 @@ declare module 'vitest' {
 }
 
 let server: RunningServer | null = null;
-let database: TestDatabase | null = null;
-let dataDir: string | null = null;
+let seeded: SeededE2eProject | null = null;
 
 export async function setup(project: TestProject): Promise<void> {
   const chromium = findChromium();
@@ -44,55 +38,27 @@ export async function setup(project: TestProject): Promise<void> {
   const log = (line: string) => console.log(line);
   const started = Date.now();
   await ensureProductionBuild(log);
-  const kinds = await testDatabaseKinds();
-  database = await createTestDatabaseOn(kinds[0] ?? 'embedded', { poolSize: 4 });
-  dataDir = mkdtempSync(join(tmpdir(), 'loupe-e2e-'));
-  const blobDir = join(dataDir, 'blobs');
-  const artifactDir = join(dataDir, 'artifacts');
-  const password = 'loupe-e2e-password';
-  const seeded = await seedDemo(
-    {
-      db: database.db,
-      stores: { blobs: createBlobStore(blobDir), artifacts: createBlobStore(artifactDir) },
-    },
-    {
-      password,
-      imageCount: 3,
-      imageSize: 256,
-      starterModelDir: webEnv.starterModelDir,
-      limits: { maxBytes: 32 * 1024 * 1024, maxSide: 4096, maxPixels: 16_000_000, maxSlices: 256 },
-    },
-  );
-  server = await startServer(
-    {
-      DATABASE_URL: database.url,
-      DATA_DIR: dataDir,
-      BLOB_DIR: blobDir,
-      ARTIFACT_DIR: artifactDir,
-      LOUPE_DEMO_PASSWORD: password,
-    },
-    await freePort(),
-  );
+  seeded = await seedE2eProject({ imageCount: 3, imageSize: 256, dirPrefix: 'loupe-e2e-' });
+  server = await startServer(seeded.serverEnv, await freePort());
   const environment: E2eEnvironment = {
     baseUrl: server.url,
-    databaseUrl: database.url,
-    dataDir,
-    blobDir,
-    artifactDir,
+    databaseUrl: seeded.database.url,
+    dataDir: seeded.dataDir,
+    blobDir: seeded.blobDir,
+    artifactDir: seeded.artifactDir,
     projectId: seeded.projectId,
-    password,
+    password: seeded.password,
   };
   project.provide('e2e', environment);
   process.env['E2E_BASE_URL'] = environment.baseUrl;
   process.env['E2E_DATABASE_URL'] = environment.databaseUrl;
   process.env['E2E_BLOB_DIR'] = environment.blobDir;
   log(
-    `[e2e] server ${server.url} ready (${database.kind} database) in ${Math.round((Date.now() - started) / 1000)} s`,
+    `[e2e] server ${server.url} ready (${seeded.database.kind} database) in ${Math.round((Date.now() - started) / 1000)} s`,
   );
 }
 
 export async function teardown(): Promise<void> {
   await server?.stop();
-  await database?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await seeded?.dispose();
 }

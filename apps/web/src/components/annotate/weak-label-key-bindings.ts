@@ -5,7 +5,7 @@
  */
 import type { KeyBinding } from './use-key-map';
 
-interface ViewKeyActions {
+export interface ViewKeyActions {
   skip(): void;
   zoomIn(): void;
   zoomOut(): void;

@@ -1,10 +1,13 @@
 /**
  * A project's DICOMweb connection. `publicPacsConnection` is what any API returns (never the
- * secret); `loadPacsConnection` is for the server's own requests.
+ * secret); `loadPacsConnection` is for the server's own requests. The secret is stored encrypted
+ * (../../secrets/secret-box.ts); rows saved before that still read as plain text.
  */
 import type { Db } from '@loupe/db';
 import { z } from 'zod';
 import { AppError } from '../../errors/app-error';
+import { isSealed, openSecret, sealSecret } from '../../secrets/secret-box';
+import { serverSecretKey } from '../../secrets/server-secret-key';
 import type { DicomwebConnection } from './dicomweb-client';
 
 export const pacsConnectionInput = z.object({
@@ -49,7 +52,11 @@ export async function loadPacsConnection(db: Db, projectId: string): Promise<Dic
     select: { baseUrl: true, authType: true, username: true, secret: true, timeoutMs: true },
   });
   if (!row) throw new AppError('BAD_INPUT', 'This project has no PACS connection; add one first.');
-  return { ...row, authType: row.authType as DicomwebConnection['authType'] };
+  return {
+    ...row,
+    secret: row.secret ? openSecret(row.secret, serverSecretKey()) : row.secret,
+    authType: row.authType as DicomwebConnection['authType'],
+  };
 }
 
 export async function savePacsConnection(
@@ -57,12 +64,25 @@ export async function savePacsConnection(
   projectId: string,
   input: PacsConnectionInput,
 ): Promise<PublicPacsConnection> {
+  let secret: { secret: string | null } | null = null;
+  // Encrypted at rest with the server's key; never returned to a browser.
+  if (input.secret !== undefined)
+    secret = { secret: input.secret ? sealSecret(input.secret, serverSecretKey()) : null };
+  else {
+    // A secret kept from before encryption is sealed now.
+    const stored = await db.pacsConnection.findUnique({
+      where: { projectId },
+      select: { secret: true },
+    });
+    if (stored?.secret && !isSealed(stored.secret))
+      secret = { secret: sealSecret(stored.secret, serverSecretKey()) };
+  }
   const data = {
     baseUrl: input.baseUrl.replace(/\/+$/, ''),
     authType: input.authType,
     username: input.username ?? null,
     timeoutMs: input.timeoutMs,
-    ...(input.secret !== undefined ? { secret: input.secret || null } : {}),
+    ...secret,
   };
   await db.pacsConnection.upsert({
     where: { projectId },

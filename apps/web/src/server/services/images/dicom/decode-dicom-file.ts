@@ -21,15 +21,10 @@ import {
   storedValues,
   valueMapping,
 } from './frame-to-plane';
+import { paletteToLuma, readPaletteLut } from './palette-color';
 import { readDicomDataset } from './read-dicom-dataset';
 import { readDicomHeader, type DicomHeader } from './read-dicom-header';
-import {
-  codecFor,
-  EXPLICIT_BIG,
-  TRANSFER_SYNTAXES,
-  transferSyntaxName,
-  TWELVE_BIT_JPEG,
-} from './transfer-syntaxes';
+import { codecFor, EXPLICIT_BIG, TRANSFER_SYNTAXES, transferSyntaxName } from './transfer-syntaxes';
 
 export interface DecodedDicom {
   kind: 'dicom';
@@ -66,13 +61,19 @@ function checkSupported(header: DicomHeader, limits: ImageLimits): void {
       'UNSUPPORTED_MEDIA',
       `DICOM ${known.name}: ${known.refusal ?? 'not supported'}.`,
     );
-  if (known.codec === 'jpeg' && header.bitsStored > 8)
+  if (known.codec === 'jpeg' && header.bitsStored > 12)
     throw new AppError(
-      'UNSUPPORTED_MEDIA',
-      `DICOM ${known.name} with ${header.bitsStored}-bit samples: ${TWELVE_BIT_JPEG}.`,
+      'BAD_INPUT',
+      `DICOM ${known.name} with ${header.bitsStored}-bit samples: JPEG processes 1, 2 and 4 carry 8 or 12 bits.`,
     );
-  if (header.photometric === 'PALETTE COLOR')
-    throw new AppError('UNSUPPORTED_MEDIA', 'DICOM PALETTE COLOR images are not supported.');
+  if (
+    header.photometric === 'PALETTE COLOR' &&
+    (header.samplesPerPixel !== 1 || header.bitsAllocated > 16 || header.bitsAllocated === 1)
+  )
+    throw new AppError(
+      'BAD_INPUT',
+      `DICOM PALETTE COLOR needs one 8- or 16-bit sample per pixel; this one has ${header.samplesPerPixel} of ${header.bitsAllocated} bits.`,
+    );
   if (header.samplesPerPixel !== 1 && header.samplesPerPixel !== 3)
     throw new AppError(
       'UNSUPPORTED_MEDIA',
@@ -239,9 +240,15 @@ export async function decodeDicomFile(
     columns: header.columns,
     bitsAllocated: header.bitsAllocated,
     samplesPerPixel: header.samplesPerPixel,
+    bitsStored: header.bitsStored,
     signed: header.signed,
     planarConfiguration: header.planarConfiguration,
+    photometric: header.photometric,
   };
+  const palette =
+    header.photometric === 'PALETTE COLOR'
+      ? readPaletteLut(ds, header.signed, transferSyntax === EXPLICIT_BIG)
+      : null;
 
   // Stored values of every frame first (monochrome), so wide data gets one mapping for all frames.
   const colour = header.samplesPerPixel === 3;
@@ -273,7 +280,9 @@ export async function decodeDicomFile(
     if (colour) {
       // The JPEG-family codecs return RGB whatever YBR the header names.
       const photometric =
-        encapsulated && codec !== 'rle' && codec !== 'jpegls' ? 'RGB' : header.photometric;
+        encapsulated && codec !== 'rle' && codec !== 'jpegls' && codec !== 'jpegxl'
+          ? 'RGB'
+          : header.photometric;
       frames.push(
         colourToLuma(
           samples,
@@ -282,11 +291,14 @@ export async function decodeDicomFile(
           !encapsulated || codec === 'rle' ? header.planarConfiguration === 1 : false,
         ),
       );
-    } else mono.push(storedValues(samples, header));
+    } else if (palette) frames.push(paletteToLuma(storedValues(samples, header), palette));
+    else mono.push(storedValues(samples, header));
   }
 
-  if (colour) {
-    const bitDepth = header.bitsAllocated > 8 ? 16 : 8;
+  if (colour || palette) {
+    const bitDepth = palette ? palette.bits : header.bitsAllocated > 8 ? 16 : 8;
+    // 32-bit colour is kept as 16-bit luma: real = 65537 * sample (65535 * 65537 = 2^32 - 1).
+    const slope = header.bitsAllocated === 32 && !palette ? 65537 : 1;
     return {
       kind: 'dicom',
       header,
@@ -295,7 +307,7 @@ export async function decodeDicomFile(
       bitDepth,
       channels: 3,
       frames,
-      values: { slope: 1, intercept: 0, unit: null },
+      values: { slope, intercept: 0, unit: null },
       window: null,
     };
   }

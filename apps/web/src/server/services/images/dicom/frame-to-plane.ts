@@ -20,7 +20,8 @@ export function storedValues(samples: FrameSamples, header: DicomHeader): Int32A
     if (v < 0) v += 2 ** header.bitsAllocated; // the raw bit pattern
     v = bits >= 32 ? v : v % (mask + 1);
     if (header.signed && v >= signBit) v -= 2 * signBit;
-    out[i] = v;
+    // Unsigned 32-bit values above 2^31 do not fit Int32 (as nativeFrame32 clamps them).
+    out[i] = v > 0x7fffffff ? 0x7fffffff : v;
   }
   return out;
 }
@@ -34,15 +35,18 @@ export function colourToLuma(
 ): Uint8Array | Uint16Array {
   const count = header.rows * header.columns;
   const out = header.bitsAllocated > 8 ? new Uint16Array(count) : new Uint8Array(count);
+  // 32-bit samples become 16-bit luma (2^32 - 1 -> 65535); the value mapping's slope undoes it.
+  const scale = header.bitsAllocated === 32 ? 1 / 65537 : 1;
   const at = (pixel: number, channel: number) =>
-    Number(planar ? samples[channel * count + pixel] : samples[pixel * 3 + channel]) || 0;
+    (Number(planar ? samples[channel * count + pixel] : samples[pixel * 3 + channel]) || 0) * scale;
   if (photometric === 'YBR_FULL_422' && !planar) {
     // Two pixels share one Cb/Cr: Y1 Y2 Cb Cr. Luma is Y.
-    for (let i = 0; i < count; i++) out[i] = Number(samples[Math.floor(i / 2) * 4 + (i % 2)]) || 0;
+    for (let i = 0; i < count; i++)
+      out[i] = Math.round((Number(samples[Math.floor(i / 2) * 4 + (i % 2)]) || 0) * scale);
     return out;
   }
   if (photometric.startsWith('YBR_FULL')) {
-    for (let i = 0; i < count; i++) out[i] = at(i, 0);
+    for (let i = 0; i < count; i++) out[i] = Math.round(at(i, 0));
     return out;
   }
   if (photometric !== 'RGB')

@@ -1,5 +1,6 @@
 /** DICOM transfer syntaxes Loupe reads, their names and the decoder each needs. */
-export type CodecKey = 'native' | 'jpeg' | 'jpeg-lossless' | 'jpegls' | 'j2k' | 'htj2k' | 'rle';
+export type CodecKey =
+  'native' | 'jpeg' | 'jpeg-lossless' | 'jpegls' | 'j2k' | 'htj2k' | 'rle' | 'jpegxl';
 
 interface TransferSyntax {
   name: string;
@@ -12,9 +13,6 @@ export const IMPLICIT_LITTLE = '1.2.840.10008.1.2';
 export const EXPLICIT_LITTLE = '1.2.840.10008.1.2.1';
 export const DEFLATED = '1.2.840.10008.1.2.1.99';
 export const EXPLICIT_BIG = '1.2.840.10008.1.2.2';
-
-const TWELVE_BIT_JPEG =
-  'no maintained decoder for 12-bit JPEG runs in Node here (the cornerstone libjpeg-turbo build is 8-bit only; @cornerstonejs/dicom-codec has no 12-bit decoder)';
 
 export const TRANSFER_SYNTAXES: Record<string, TransferSyntax> = {
   [IMPLICIT_LITTLE]: { name: 'Implicit VR Little Endian', codec: 'native' },
@@ -43,15 +41,10 @@ export const TRANSFER_SYNTAXES: Record<string, TransferSyntax> = {
     codec: null,
     refusal: 'video transfer syntaxes are not decoded; export the frames as images',
   },
-  '1.2.840.10008.1.2.4.110': {
-    name: 'JPEG XL Lossless',
-    codec: null,
-    refusal: 'JPEG XL is not supported',
-  },
-  '1.2.840.10008.1.2.4.112': { name: 'JPEG XL', codec: null, refusal: 'JPEG XL is not supported' },
+  '1.2.840.10008.1.2.4.110': { name: 'JPEG XL Lossless', codec: 'jpegxl' },
+  '1.2.840.10008.1.2.4.111': { name: 'JPEG XL JPEG Recompression', codec: 'jpegxl' },
+  '1.2.840.10008.1.2.4.112': { name: 'JPEG XL', codec: 'jpegxl' },
 };
-
-export { TWELVE_BIT_JPEG };
 
 export function codecFor(uid: string): CodecKey | null {
   return TRANSFER_SYNTAXES[uid]?.codec ?? null;
