@@ -54,6 +54,7 @@ export const PARTS = [
   'volume',
   'weak',
   'rounds',
+  'faults',
 ] as const;
 export type PartName = (typeof PARTS)[number];
 

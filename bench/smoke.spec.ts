@@ -68,6 +68,8 @@ const chromium = findChromium();
 /** Parts with no smoke run at all, and why. */
 const NO_SMOKE: Partial<Record<PartName, string>> = {
   scale: 'it runs two web servers and two trainers for minutes (npm run bench:scale)',
+  faults:
+    'it sends gigabyte gzip bombs to the production build for minutes (npm run bench:faults); the refusals themselves are apps/web specs',
 };
 
 function skipReason(part: PartName): string | null {
