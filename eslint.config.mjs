@@ -35,15 +35,16 @@ const depConstraints = [
 
 /**
  * `allow` lists import paths the rule lets through whatever the tags say. Nx forbids importing an
- * app outright, so the web app's one public door for tests, `@loupe/web/testing`, is allowed in
- * bench and tests/e2e only (the block below); everywhere else, and any deeper path into apps/web
- * from anywhere, is still an error.
+ * app outright, so the web app's one public door for tests, `@loupe/web/testing`, and the
+ * trainer's, `@loupe/trainer/testing`, are allowed in bench and tests/e2e only (the block below);
+ * everywhere else, and any deeper path into apps/* from anywhere, is still an error.
  */
 function moduleBoundaries(allow) {
   return ['error', { enforceBuildableLibDependency: false, allow, depConstraints }];
 }
 
 const WEB_TESTING_DOOR = '@loupe/web/testing';
+const TRAINER_TESTING_DOOR = '@loupe/trainer/testing';
 
 export default [
   {
@@ -80,10 +81,12 @@ export default [
     },
   },
   {
-    // bench and the e2e tests may call the web app's services through its testing door only.
+    // bench and the e2e tests may call the apps' services through their testing doors only.
     files: ['bench/**/*.ts', 'tests/e2e/**/*.ts'],
     ignores: ['**/vitest.config.ts'],
-    rules: { '@nx/enforce-module-boundaries': moduleBoundaries([WEB_TESTING_DOOR]) },
+    rules: {
+      '@nx/enforce-module-boundaries': moduleBoundaries([WEB_TESTING_DOOR, TRAINER_TESTING_DOOR]),
+    },
   },
   {
     // libs/db is server-only: client components and the inference worker never import it.

@@ -12,5 +12,6 @@ export const workspaceAliases = {
   '@loupe/db/testing': here('./libs/db/src/testing/index.ts'),
   '@loupe/db': here('./libs/db/src/index.ts'),
   '@loupe/web/testing': here('./apps/web/src/server/testing/index.ts'),
+  '@loupe/trainer/testing': here('./apps/trainer/src/testing/index.ts'),
   '@loupe/web-harness': here('./tools/web-harness/src/index.ts'),
 };

@@ -53,6 +53,8 @@ export const PARTS = [
   'scale',
   'volume',
   'weak',
+  'rounds',
+  'faults',
 ] as const;
 export type PartName = (typeof PARTS)[number];
 

@@ -46,6 +46,8 @@ const SMOKE_TIMEOUT_MS: Partial<Record<PartName, number>> = {
   loop: 300_000,
   // Four datasets on real DRIVE backgrounds (decoded from PNG and blurred on first use).
   quality: 90_000,
+  // Three small training runs of the tiny network (base, round on everything, bounded round).
+  rounds: 120_000,
 };
 
 function expectedTargets(part: PartName) {
@@ -66,6 +68,8 @@ const chromium = findChromium();
 /** Parts with no smoke run at all, and why. */
 const NO_SMOKE: Partial<Record<PartName, string>> = {
   scale: 'it runs two web servers and two trainers for minutes (npm run bench:scale)',
+  faults:
+    'it sends gigabyte gzip bombs to the production build for minutes (npm run bench:faults); the refusals themselves are apps/web specs',
 };
 
 function skipReason(part: PartName): string | null {

@@ -66,6 +66,8 @@ const config: NextConfig = {
     '@cornerstonejs/dicom-codec',
     'jpeg-lossless-decoder-js',
     'dcmjs-codecs',
+    // The upload decode pool: piscina starts its own worker script from its package folder.
+    'piscina',
   ],
   // Typecheck and lint are their own Nx targets (tsc, eslint); repeating them in `next build`
   // only doubles build time on small machines.

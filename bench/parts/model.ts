@@ -26,6 +26,7 @@ import {
   toLuminance,
   type OrtModule,
 } from '@loupe/model/node';
+import { measureBlasMatmulPeak } from '../lib/measure-blas-matmul-peak';
 import { summarize } from '../lib/percentiles';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -170,6 +171,11 @@ export async function runModelBench(
   probe.dispose();
   const flops = countForwardFlops(BASE_CONFIG);
   const peakGflops = measurePeakGflops();
+  // The machine's own yardstick (numpy/OpenBLAS, all cores), not the backend being measured.
+  const blasMatmulPeak = measureBlasMatmulPeak({
+    n: options.smoke ? 1024 : 2048,
+    repeats: options.smoke ? 2 : 5,
+  });
   const loadBefore = os.loadavg()[0];
   // Decoder-only first: the full run then starts with the wasm kernels warm.
   const decoderSpeed = await trainingSpeed(size.trainingSteps, true);
@@ -182,6 +188,10 @@ export async function runModelBench(
   // Training does ~3x the forward FLOPs (forward + two backward matmuls), plus the decoder's second
   // (click) pass half of the time; counted as 3x forward, so the rate is a lower bound.
   const achievedTraining = (3 * flops.total) / (full / 1000) / 1e9;
+  // The same count over process CPU time per image: what the step costs on an idle core.
+  const achievedTrainingCpu = (3 * flops.total) / (fullSpeed.cpuP50 / 1000) / 1e9;
+  const ratio = (achieved: number, peak: number | null) =>
+    peak === null ? null : Math.round((achieved / peak) * 10000) / 10000;
   const achievedOrtWeb = flops.total / ((ortWeb.encoder.p50 + ortWeb.decoder.p50) / 1000) / 1e9;
   return {
     config: BASE_CONFIG.name,
@@ -205,10 +215,16 @@ export async function runModelBench(
     achievedGflops: achievedTraining,
     achievedGflopsOrtWeb: achievedOrtWeb,
     peakGflops,
+    blasMatmulPeak,
+    achievedGflopsCpu: achievedTrainingCpu,
+    achievedVsBlasPeak: {
+      wall: ratio(achievedTraining, blasMatmulPeak.gflops),
+      cpu: ratio(achievedTrainingCpu, blasMatmulPeak.cpuGflops),
+    },
     // The machine is shared: p50 under load is what a busy box gives, min what an idle one can.
     loadAverage1m: { before: loadBefore, after: os.loadavg()[0], cores: os.cpus().length },
     notes:
-      'ms; ortWeb = onnxruntime-web wasm, 1 thread, in Node; peak = tfjs-wasm 256^3 matmul; achieved = training (3x forward FLOPs / ms per image)',
+      'ms; ortWeb = onnxruntime-web wasm, 1 thread, in Node; peak = tfjs-wasm 256^3 matmul; achieved = training (3x forward FLOPs / ms per image); blasMatmulPeak = numpy (OpenBLAS) fp32 2048^3 matmul on all cores in a python3 child, same run (gflops: best wall-clock repeat, cpuGflops: from process CPU time over the threads); achievedVsBlasPeak.wall = achievedGflops / blasMatmulPeak.gflops, .cpu = achievedGflopsCpu (CPU ms per image) / blasMatmulPeak.cpuGflops',
     targets: {
       newBoxMs: '<= 50 (ortWeb encoder + decoder p50)',
       clickMs: '<= 10 (ortWeb decoder p50)',

@@ -2,10 +2,11 @@
  * Volume bench (#14): one box + propagation through a 3-D volume vs a box on every slice, on
  * synthetic volumes (libs/model generateSyntheticVolumes: lesions that appear, grow, drift, split
  * and vanish), with the starter model run by onnxruntime-web's wasm backend on 1 thread (the
- * browser's runtime) in Node, not yet in headless Chromium. The propagation is the page's own loop
- * (libs/prompts propagateVolume, the same thresholds), prompting each slice with the previous
- * slice's mask as a dilated box and an interior click (no mask prompt yet: the decoder on main has
- * no mask input).
+ * browser's runtime) in Node; the 64-slice timing also in headless Chromium. The propagation is the
+ * page's own loop (libs/prompts propagateVolume, the same thresholds), run per slice as the page's
+ * worker does (bench/speed/volume-propagation-loop.ts), for each prompt variant in
+ * PROPAGATION_VARIANTS (the previous mask's box shrunk or grown, a click, the previous slice's
+ * logits as mask prompt for models that take one).
  *
  * The simulated annotator: a tight box on the slice where the lesion is largest, Propagate, then
  * while some slice's Dice is below SLICE_ACCEPT_DICE (worst first, at most MAX_CORRECTIONS): a
@@ -20,8 +21,6 @@ import { fileURLToPath } from 'node:url';
 import {
   generateSyntheticVolumes,
   openModelDir,
-  pasteOutputProbabilities,
-  type SamPredictor,
   type SyntheticVolume,
   type VolumeLesion,
 } from '@loupe/model/node';
@@ -29,13 +28,45 @@ import {
   boxFromMask,
   DEFAULT_PROPAGATION,
   propagateVolume,
-  thresholdProbabilities,
   type Box,
-  type ClickPrompt,
+  type MaskLogits,
+  type PropagationThresholds,
   type SliceMask,
 } from '@loupe/prompts';
 import * as ortWebModule from 'onnxruntime-web';
 import { repoRoot } from '../lib/repo-root';
+import { measureBrowserPropagation } from '../speed/browser-propagation';
+import { propagationTime, slicePredictor } from '../speed/volume-propagation-loop';
+
+/**
+ * How each slice is prompted, measured side by side. The logits variants run only for models with
+ * a mask prompt (for others they would repeat box / box+click).
+ */
+const SHRUNK_BOX = {
+  dilateFraction: DEFAULT_PROPAGATION.dilateFraction,
+  dilateMinPx: DEFAULT_PROPAGATION.dilateMinPx,
+};
+/** The box the page used before: grown 8 % (at least 2 px) per side. */
+const GROWN_BOX = { dilateFraction: 0.08, dilateMinPx: 2 };
+const PROPAGATION_VARIANTS: { name: string; thresholds: Partial<PropagationThresholds> }[] = [
+  {
+    name: 'logits+shrunk-box',
+    thresholds: { ...SHRUNK_BOX, maskPrompt: true, interiorClick: false },
+  },
+  {
+    name: 'logits+grown-box',
+    thresholds: { ...GROWN_BOX, maskPrompt: true, interiorClick: false },
+  },
+  { name: 'shrunk-box', thresholds: { ...SHRUNK_BOX, maskPrompt: false, interiorClick: false } },
+  { name: 'grown-box', thresholds: { ...GROWN_BOX, maskPrompt: false, interiorClick: false } },
+  { name: 'grown-box+click', thresholds: { ...GROWN_BOX, maskPrompt: false, interiorClick: true } },
+];
+/** The page's prompting (DEFAULT_PROPAGATION) on this model: its figures are the headline ones. */
+function defaultVariant(acceptsMaskPrompt: boolean): string {
+  const logits = DEFAULT_PROPAGATION.maskPrompt && acceptsMaskPrompt ? 'logits+' : '';
+  const box = DEFAULT_PROPAGATION.dilateFraction < 0 ? 'shrunk-box' : 'grown-box';
+  return `${logits}${box}${DEFAULT_PROPAGATION.interiorClick ? '+click' : ''}`;
+}
 
 /** A slice counts as acceptable without an edit at this Dice with the truth or better. */
 export const SLICE_ACCEPT_DICE = 0.8;
@@ -52,17 +83,6 @@ function sizes(options: VolumeBenchOptions) {
   if (options.smoke) return { volumes: 1, size: 96, depth: 16 };
   if (options.quick) return { volumes: 4, size: 128, depth: 64 };
   return { volumes: 12, size: 128, depth: 64 };
-}
-
-/**
- * The annotate page's rule (annotation-state defaultOutput): a box alone takes the multimask
- * output with the highest predicted IoU, a box with clicks the single-mask output.
- */
-function chosenOutput(iou: readonly number[], clicks: number): number {
-  if (clicks > 0 || iou.length < 2) return 0;
-  let best = 1;
-  for (let i = 2; i < iou.length; i++) if ((iou[i] as number) > (iou[best] as number)) best = i;
-  return best;
 }
 
 function sliceDice(a: Uint8Array | undefined, b: Uint8Array | undefined): number {
@@ -99,27 +119,6 @@ function volumeDice(lesion: VolumeLesion, predicted: ReadonlyMap<number, Uint8Ar
 const mean = (xs: readonly number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
 const round = (x: number, digits = 3) => Math.round(x * 10 ** digits) / 10 ** digits;
 
-function slicePredictor(predictor: SamPredictor, volume: SyntheticVolume) {
-  const { width, height } = volume;
-  let runs = 0;
-  let ms = 0;
-  const predict = async (k: number, box: Box, clicks: readonly ClickPrompt[] = []) => {
-    const t0 = performance.now();
-    const prediction = await predictor.predict(
-      { pixels: volume.slices[k]!, width, height, channels: 1 },
-      box,
-      clicks,
-    );
-    const index = chosenOutput(prediction.iouPredictions, clicks.length);
-    const probabilities = pasteOutputProbabilities(prediction, index);
-    const mask = thresholdProbabilities(probabilities, width, height, 0.5).data;
-    ms += performance.now() - t0;
-    runs += 1;
-    return { mask, iou: prediction.iouPredictions[index] ?? 0 };
-  };
-  return { predict, stats: () => ({ runs, ms }) };
-}
-
 /** The lesion's slice with the most pixels (where the annotator boxes it). */
 function largestTruthSlice(lesion: VolumeLesion): number {
   let best = lesion.first;
@@ -148,9 +147,12 @@ async function boxAndPropagate(
   predict: ReturnType<typeof slicePredictor>['predict'],
   lesion: VolumeLesion,
   volume: SyntheticVolume,
+  thresholds: Partial<PropagationThresholds>,
 ) {
   const { width, height, depth } = volume;
   const slices = new Map<number, SliceMask>();
+  // The logits of each prompted slice's prediction: the first mask prompt from there.
+  const promptedLogits = new Map<number, MaskLogits | null>();
   const propagate = async (from: number) => {
     const result = await propagateVolume({
       width,
@@ -158,10 +160,18 @@ async function boxAndPropagate(
       depth,
       from,
       masks: slices,
-      predict: (k, prompt) => predict(k, prompt.box, prompt.clicks),
+      seedLogits: promptedLogits.get(from) ?? null,
+      thresholds,
+      predict: (k, prompt) => predict(k, prompt.box, prompt.clicks, prompt.maskInput),
     });
     for (const [k, mask] of result.masks) slices.set(k, { mask, origin: 'propagated' });
     for (const k of result.cleared) slices.delete(k);
+    return result.stops;
+  };
+  const prompt = async (k: number, box: Box, origin: 'prompted' | 'edited') => {
+    const prediction = await predict(k, box);
+    slices.set(k, { mask: prediction.mask, origin });
+    promptedLogits.set(k, prediction.logits ?? null);
   };
   const predicted = () =>
     new Map(
@@ -172,8 +182,10 @@ async function boxAndPropagate(
 
   const seed = largestTruthSlice(lesion);
   const seedBox = boxFromMask({ width, height, data: lesion.masks[seed]! });
-  slices.set(seed, { mask: (await predict(seed, seedBox)).mask, origin: 'prompted' });
-  await propagate(seed);
+  await prompt(seed, seedBox, 'prompted');
+  const firstStops = (await propagate(seed))
+    .map((stop) => `${stop.direction > 0 ? '+' : '-'}${stop.reason}@${stop.slice}`)
+    .join(' ');
   let actions = 2; // the box, then Propagate
   const oneBoxDice = volumeDice(lesion, predicted());
 
@@ -193,7 +205,7 @@ async function boxAndPropagate(
     if (truth.some((v) => v === 1)) {
       const box = boxFromMask({ width, height, data: truth });
       // The page re-propagates from a corrected slice by itself: one action.
-      slices.set(worst, { mask: (await predict(worst, box)).mask, origin: 'edited' });
+      await prompt(worst, box, 'edited');
       await propagate(worst);
       actions += 1;
     } else {
@@ -206,7 +218,12 @@ async function boxAndPropagate(
   const covered = new Set<number>();
   lesion.masks.forEach((m, k) => m.some((v) => v === 1) && covered.add(k));
   for (const [k, s] of slices) if (s.mask.some((v) => v === 1)) covered.add(k);
-  const untouched = [...covered].filter((k) => slices.get(k)?.origin === 'propagated').length;
+  // Accepted without edit: propagation made it, it was never corrected, and it is good enough to
+  // accept (once the corrections run out, bad propagated slices are left: those do not count).
+  const untouched = [...covered].filter((k) => {
+    const s = slices.get(k);
+    return s?.origin === 'propagated' && sliceDice(s.mask, lesion.masks[k]) >= SLICE_ACCEPT_DICE;
+  }).length;
   return {
     oneBoxDice,
     correctedDice: volumeDice(lesion, predicted()),
@@ -214,48 +231,7 @@ async function boxAndPropagate(
     corrections,
     coveredSlices: covered.size,
     slicesWithoutEdit: untouched,
-  };
-}
-
-/** Propagation through every slice of a lesion spanning the whole volume: the speed figure. */
-async function propagationTime(predictor: SamPredictor, size: number, depth: number) {
-  const [tube] = generateSyntheticVolumes(1, {
-    size,
-    depth: depth + 8,
-    lesions: [1, 1],
-    span: [depth + 8, depth + 8],
-    splitChance: 0,
-    radius: [size / 8, size / 8],
-    seed: SEED + 1,
-  });
-  const volume = tube!;
-  const lesion = volume.lesions[0]!;
-  // The `depth` slices in the middle of the tube, where the lesion is big enough to follow.
-  const start = Math.max(lesion.first, Math.floor((volume.depth - depth) / 2));
-  const { predict } = slicePredictor(predictor, volume);
-  const seedMask = (
-    await predict(start, boxFromMask({ width: size, height: size, data: lesion.masks[start]! }))
-  ).mask;
-  const t0 = performance.now();
-  const result = await propagateVolume({
-    width: size,
-    height: size,
-    depth: start + depth,
-    from: start,
-    masks: new Map([[start, { mask: seedMask, origin: 'prompted' }]]),
-    predict: (k, prompt) => predict(k, prompt.box, prompt.clicks),
-    directions: [1],
-    // Follow every slice: this measures speed, not where the lesion ends.
-    thresholds: { minIou: -1, minArea: 1, minAreaRatio: 0, maxAreaRatio: Infinity, minOverlap: 0 },
-  });
-  const ms = performance.now() - t0;
-  const slices = result.predictions + 1;
-  return {
-    slices,
-    propagationMs: round(ms, 1),
-    msPerSlice: round(ms / Math.max(1, result.predictions), 2),
-    // The seed slice's own prediction is the box the annotator drew; 64 slices = seed + 63 steps.
-    per64SlicesMs: round((ms / Math.max(1, result.predictions)) * 63, 1),
+    firstStops,
   };
 }
 
@@ -273,74 +249,131 @@ export async function runVolumeBench(
       depth: size.depth,
       seed: SEED,
     });
-    const perLesion: Record<string, number | string>[] = [];
-    const perVolume: { propagationActions: number; boxPerSliceActions: number }[] = [];
+    // Without a mask prompt in the model, the logits variants would repeat the others.
+    const variants = PROPAGATION_VARIANTS.filter(
+      (variant) => predictor.acceptsMaskPrompt || !variant.thresholds.maskPrompt,
+    );
+    const perVariant = new Map(
+      variants.map((variant) => [variant.name, [] as Record<string, number | string>[]]),
+    );
+    const actionsPerVariant = new Map(variants.map((variant) => [variant.name, [] as number[]]));
+    const boxActionsPerVolume: number[] = [];
+    let maskPrompts = 0;
     let predictionMs = 0;
     let predictionRuns = 0;
     for (const [v, volume] of volumes.entries()) {
       const model = slicePredictor(predictor, volume);
-      let propagationActions = 0;
-      let boxActions = 0;
-      for (const [l, lesion] of volume.lesions.entries()) {
-        const baseline = await boxPerSlice(model.predict, lesion, volume);
-        const ours = await boxAndPropagate(model.predict, lesion, volume);
-        propagationActions += ours.actions;
-        boxActions += baseline.actions;
-        perLesion.push({
-          volume: v,
-          lesion: l,
-          slices: lesion.last - lesion.first + 1,
-          split: lesion.splitAt === null ? 'no' : 'yes',
-          boxPerSliceDice: round(baseline.dice),
-          oneBoxPropagationDice: round(ours.oneBoxDice),
-          afterCorrectionsDice: round(ours.correctedDice),
-          corrections: ours.corrections,
-          actions: ours.actions,
-          boxPerSliceActions: baseline.actions,
-          coveredSlices: ours.coveredSlices,
-          slicesWithoutEdit: ours.slicesWithoutEdit,
-        });
+      const baselines = [];
+      for (const lesion of volume.lesions)
+        baselines.push(await boxPerSlice(model.predict, lesion, volume));
+      boxActionsPerVolume.push(baselines.reduce((n, b) => n + b.actions, 0));
+      for (const variant of variants) {
+        let actions = 0;
+        for (const [l, lesion] of volume.lesions.entries()) {
+          const baseline = baselines[l]!;
+          const ours = await boxAndPropagate(model.predict, lesion, volume, variant.thresholds);
+          actions += ours.actions;
+          perVariant.get(variant.name)!.push({
+            volume: v,
+            lesion: l,
+            slices: lesion.last - lesion.first + 1,
+            split: lesion.splitAt === null ? 'no' : 'yes',
+            boxPerSliceDice: round(baseline.dice),
+            oneBoxPropagationDice: round(ours.oneBoxDice),
+            afterCorrectionsDice: round(ours.correctedDice),
+            corrections: ours.corrections,
+            actions: ours.actions,
+            boxPerSliceActions: baseline.actions,
+            coveredSlices: ours.coveredSlices,
+            slicesWithoutEdit: ours.slicesWithoutEdit,
+            firstStops: ours.firstStops,
+          });
+        }
+        actionsPerVariant.get(variant.name)!.push(actions);
       }
-      perVolume.push({ propagationActions, boxPerSliceActions: boxActions });
       const stats = model.stats();
-      predictionMs += stats.ms;
+      predictionMs += stats.ms.total;
       predictionRuns += stats.runs;
+      maskPrompts += stats.maskPrompts;
     }
-    const pick = (key: string) => perLesion.map((r) => r[key] as number);
-    const covered = pick('coveredSlices').reduce((a, b) => a + b, 0);
-    const withoutEdit = pick('slicesWithoutEdit').reduce((a, b) => a + b, 0);
-    const actions = mean(perVolume.map((p) => p.propagationActions));
-    const boxActions = mean(perVolume.map((p) => p.boxPerSliceActions));
-    const speed = await propagationTime(predictor, size.size, Math.min(64, size.depth));
+    const boxActions = mean(boxActionsPerVolume);
+    const summarize = (name: string) => {
+      const rows = perVariant.get(name)!;
+      const pick = (key: string) => rows.map((r) => r[key] as number);
+      const covered = pick('coveredSlices').reduce((a, b) => a + b, 0);
+      const withoutEdit = pick('slicesWithoutEdit').reduce((a, b) => a + b, 0);
+      const actions = mean(actionsPerVariant.get(name)!);
+      return {
+        volumeDice: {
+          oneBoxPropagation: round(mean(pick('oneBoxPropagationDice'))),
+          boxPerSlice: round(mean(pick('boxPerSliceDice'))),
+          afterCorrections: round(mean(pick('afterCorrectionsDice'))),
+        },
+        slicesWithoutEditShare: round(withoutEdit / Math.max(1, covered)),
+        actionsPerVolume: {
+          propagation: round(actions, 2),
+          boxPerSlice: round(boxActions, 2),
+          ratio: round(actions / Math.max(1, boxActions)),
+        },
+      };
+    };
+    const headlineVariant = defaultVariant(predictor.acceptsMaskPrompt);
+    const headline = summarize(headlineVariant);
+    const speed = await propagationTime(
+      predictor,
+      size.size,
+      Math.min(64, size.depth),
+      SEED + 1,
+      () => {
+        const usage = process.cpuUsage();
+        return (usage.user + usage.system) / 1000;
+      },
+    );
+    // The same loop in headless Chromium (the target's runtime); an error is recorded, not fatal.
+    let speedInChromium: Record<string, unknown>;
+    try {
+      speedInChromium = {
+        ...(await measureBrowserPropagation({
+          modelDir,
+          size: size.size,
+          depth: Math.min(64, size.depth),
+          seed: SEED + 1,
+        })),
+      };
+    } catch (error) {
+      speedInChromium = { error: error instanceof Error ? error.message : String(error) };
+    }
     return {
       model: 'starter',
       runtime: 'onnxruntime-web (wasm, 1 thread) in Node',
       volumes: size.volumes,
-      lesions: perLesion.length,
+      lesions: perVariant.get(headlineVariant)!.length,
       size: size.size,
       depth: size.depth,
       sliceAcceptDice: SLICE_ACCEPT_DICE,
       maxCorrections: MAX_CORRECTIONS,
       thresholds: DEFAULT_PROPAGATION,
-      volumeDice: {
-        oneBoxPropagation: round(mean(pick('oneBoxPropagationDice'))),
-        boxPerSlice: round(mean(pick('boxPerSliceDice'))),
-        afterCorrections: round(mean(pick('afterCorrectionsDice'))),
-      },
-      slicesWithoutEditShare: round(withoutEdit / Math.max(1, covered)),
-      actionsPerVolume: {
-        propagation: round(actions, 2),
-        boxPerSlice: round(boxActions, 2),
-        ratio: round(actions / Math.max(1, boxActions)),
-      },
+      promptVariant: headlineVariant,
+      modelTakesMaskPrompt: predictor.acceptsMaskPrompt,
+      maskPromptsGiven: maskPrompts,
+      ...headline,
       meanPredictionMs: round(predictionMs / Math.max(1, predictionRuns), 2),
       propagation64: speed,
-      perLesion,
+      propagation64Chromium: speedInChromium,
+      // Each prompt variant measured on the same volumes; the headline figures are promptVariant's.
+      variants: Object.fromEntries(
+        variants.map((variant) => [
+          variant.name,
+          { thresholds: variant.thresholds, ...summarize(variant.name) },
+        ]),
+      ),
+      perLesion: perVariant.get(headlineVariant),
       notes: [
         `Synthetic volumes: generateSyntheticVolumes(${size.volumes}, { size: ${size.size}, depth: ${size.depth}, seed: ${SEED} }); textured background only (stacked real backgrounds not yet).`,
-        'Model: models/starter, run by onnxruntime-web wasm with 1 thread in Node (the browser runtime; headless Chromium timing not yet).',
-        'Each slice is prompted with the previous mask as a dilated box plus a positive click on its deepest point; no mask-logit prompt (the decoder on main has no mask input).',
-        `Actions: every box, erase and Propagate press is one (a corrective box re-propagates by itself, as on the page); box per slice is one box per slice the lesion covers. A slice is accepted without edit if propagation made it and it was never corrected; corrections go worst slice first while any slice has Dice < ${SLICE_ACCEPT_DICE} (at most ${MAX_CORRECTIONS}).`,
+        'Model: models/starter, run by onnxruntime-web wasm with 1 thread in Node (the browser runtime); propagation64Chromium is the same loop in headless Chromium.',
+        "Each slice is prompted as promptVariant says (DEFAULT_PROPAGATION, the page's): the previous mask's box shrunk (dilateFraction < 0) or grown, optionally a positive click on its deepest point, and for models with a mask prompt the previous slice's logits resampled into the new crop (libs/prompts resampleLogits). The other variants are measured on the same volumes.",
+        'models/starter was exported before the mask prompt: it takes no mask_input (modelTakesMaskPrompt false), so the logits variants are not run for it.',
+        `Actions: every box, erase and Propagate press is one (a corrective box re-propagates by itself, as on the page); box per slice is one box per slice the lesion covers. A slice is accepted without edit if propagation made it, it was never corrected and its Dice is at least ${SLICE_ACCEPT_DICE} (a bad propagated slice left once the corrections run out is not accepted); corrections go worst slice first while any slice has Dice < ${SLICE_ACCEPT_DICE} (at most ${MAX_CORRECTIONS}).`,
       ],
     };
   } finally {

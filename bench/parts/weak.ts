@@ -12,15 +12,22 @@
  */
 import { join } from 'node:path';
 import {
+  DEFAULT_TAGS_TO_MASKS,
   generateSyntheticFaDataset,
+  loadDrivePseudoFa,
   openModelDir,
   pasteOutputProbabilities,
+  pseudoMaskFromTag,
+  selectTrainingBackend,
+  trainTagClassifier,
+  type SyntheticFaSample,
+  type TaggedImage,
 } from '@loupe/model/node';
 import { dice, maskBoundingBox, pseudoMaskFromBox } from '@loupe/prompts';
 import type { BenchOptions } from '../run';
 import { findLatestModel } from '../lib/latest-model';
 import { repoRoot } from '../lib/repo-root';
-import { HELD_OUT_SYNTHETIC_SEED } from './quality';
+import { DRIVE_DIR, HELD_OUT_SYNTHETIC_SEED } from './quality';
 
 export interface WeakBenchOptions extends BenchOptions {
   smoke?: boolean;
@@ -105,23 +112,179 @@ async function measureModel(
   };
 }
 
+/** Seeds of the tagged training images (never the held-out seed, nor train:starter's 1001-1003). */
+const TAG_TRAIN_SEEDS = { present: 1501, absent: 1502 } as const;
+
+export interface TagPseudoMaskQuality {
+  version: string;
+  /** Tagged images the classification head learned from. */
+  trainImages: { present: number; absent: number };
+  /** Held-out images tagged 'present': each one's pseudo-mask against its true lesion union. */
+  images: number;
+  dice: number;
+  medianDice: number;
+  meanConfidence: number;
+  /** Head's P(present) on held-out images tagged present / absent (how well it learned the tag). */
+  presentProbability: { present: number; absent: number };
+  /** Pseudo-masks that found no object (no CAM peak prompted the segmenter, or an empty result). */
+  emptyShare: number;
+  confident: { minConfidence: number; share: number; dice: number | null };
+  headFinalLoss: number;
+  subClassSizes: number[];
+  seconds: number;
+}
+
+const tagged = (samples: SyntheticFaSample[], present: boolean): TaggedImage[] =>
+  samples.map((s) => ({ pixels: s.image, width: s.width, height: s.height, present }));
+
+function maskDice(a: Uint8Array, b: Uint8Array): number {
+  let inter = 0;
+  let sa = 0;
+  let sb = 0;
+  for (let i = 0; i < a.length; i++) {
+    inter += a[i] && b[i] ? 1 : 0;
+    sa += a[i] ? 1 : 0;
+    sb += b[i] ? 1 : 0;
+  }
+  return sa + sb === 0 ? 1 : (2 * inter) / (sa + sb);
+}
+
+/** Trains the tag classifier on tagged images, then measures pseudo-masks of held-out ones. */
+async function measureTags(
+  modelDir: string,
+  version: string,
+  data: {
+    train: TaggedImage[];
+    heldOutPresent: SyntheticFaSample[];
+    heldOutAbsent: SyntheticFaSample[];
+  },
+): Promise<TagPseudoMaskQuality> {
+  const started = performance.now();
+  const predictor = await openModelDir(modelDir);
+  try {
+    const classifier = await trainTagClassifier(predictor, data.train);
+    const dices: number[] = [];
+    const confidences: number[] = [];
+    const presentP: number[] = [];
+    let empty = 0;
+    for (const sample of data.heldOutPresent) {
+      const pseudo = await pseudoMaskFromTag(predictor, classifier, {
+        pixels: sample.image,
+        width: sample.width,
+        height: sample.height,
+      });
+      dices.push(maskDice(pseudo.mask, sample.mask.data));
+      confidences.push(pseudo.confidence);
+      presentP.push(pseudo.presentProbability);
+      if (!pseudo.mask.some((v) => v)) empty++;
+    }
+    const absentP: number[] = [];
+    for (const sample of data.heldOutAbsent) {
+      const pseudo = await pseudoMaskFromTag(predictor, classifier, {
+        pixels: sample.image,
+        width: sample.width,
+        height: sample.height,
+      });
+      absentP.push(pseudo.presentProbability);
+    }
+    const confident = dices.filter((_, i) => (confidences[i] as number) >= DEFAULT_MIN_CONFIDENCE);
+    return {
+      version,
+      trainImages: {
+        present: data.train.filter((t) => t.present).length,
+        absent: data.train.filter((t) => !t.present).length,
+      },
+      images: dices.length,
+      dice: mean(dices),
+      medianDice: median(dices),
+      meanConfidence: mean(confidences),
+      presentProbability: { present: mean(presentP), absent: mean(absentP) },
+      emptyShare: dices.length ? empty / dices.length : 0,
+      confident: {
+        minConfidence: DEFAULT_MIN_CONFIDENCE,
+        share: dices.length ? confident.length / dices.length : 0,
+        dice: confident.length ? mean(confident) : null,
+      },
+      headFinalLoss: classifier.finalLoss,
+      subClassSizes: classifier.subClassSizes,
+      seconds: (performance.now() - started) / 1000,
+    };
+  } finally {
+    await predictor.release();
+  }
+}
+
+async function tagBenches(
+  options: WeakBenchOptions,
+  starterDir: string,
+): Promise<Record<string, unknown>> {
+  await selectTrainingBackend({ log: () => undefined });
+  const n = options.smoke
+    ? { train: 4, test: 2, driveTrain: 2, driveTest: 1 }
+    : options.quick
+      ? { train: 24, test: 12, driveTrain: 8, driveTest: 6 }
+      : { train: 64, test: 48, driveTrain: 10, driveTest: 10 };
+  const synthetic = (count: number, seed: number, lesions?: [number, number]) =>
+    generateSyntheticFaDataset({ count, size: 256, seed, ...(lesions ? { lesions } : {}) });
+  const out: Record<string, unknown> = {
+    synthetic: await measureTags(starterDir, 'starter', {
+      train: [
+        ...tagged(synthetic(n.train, TAG_TRAIN_SEEDS.present), true),
+        ...tagged(synthetic(n.train, TAG_TRAIN_SEEDS.absent, [0, 0]), false),
+      ],
+      heldOutPresent: synthetic(n.test, HELD_OUT_SYNTHETIC_SEED),
+      heldOutAbsent: synthetic(Math.ceil(n.test / 2), HELD_OUT_SYNTHETIC_SEED + 1, [0, 0]),
+    }),
+  };
+  // DRIVE pseudo-FA: the head learns on the first DRIVE photographs, is measured on the last ones
+  // (held-out backgrounds as well as held-out lesions).
+  const load = (seed: number, lesions?: [number, number]) =>
+    loadDrivePseudoFa({
+      seed,
+      dataDir: DRIVE_DIR,
+      log: () => undefined,
+      ...(lesions ? { lesions } : {}),
+    });
+  const drivePresent = await load(TAG_TRAIN_SEEDS.present);
+  if (drivePresent.length === 0) out.drive = { skipped: `DRIVE not found at ${DRIVE_DIR}` };
+  else {
+    const driveAbsent = await load(TAG_TRAIN_SEEDS.absent, [0, 0]);
+    const heldPresent = await load(HELD_OUT_SYNTHETIC_SEED);
+    const heldAbsent = await load(HELD_OUT_SYNTHETIC_SEED + 1, [0, 0]);
+    const last = drivePresent.length - n.driveTest;
+    out.drive = await measureTags(starterDir, 'starter', {
+      train: [
+        ...tagged(drivePresent.slice(0, n.driveTrain), true),
+        ...tagged(driveAbsent.slice(0, n.driveTrain), false),
+      ],
+      heldOutPresent: heldPresent.slice(last),
+      heldOutAbsent: heldAbsent.slice(last, last + Math.ceil(n.driveTest / 2)),
+    });
+  }
+  return out;
+}
+
 export async function runWeakBench(options: WeakBenchOptions): Promise<Record<string, unknown>> {
   const count = options.smoke ? 3 : options.quick ? 12 : 48;
   const images = generateSyntheticFaDataset({ count, size: 256, seed: HELD_OUT_SYNTHETIC_SEED });
   const starterDir = join(repoRoot, 'models', 'starter');
   const starter = await measureModel(starterDir, 'starter', images);
   const latest = options.smoke ? null : await findLatestModel({ repoRoot, starterDir });
+  const tags = await tagBenches(options, starterDir);
   return {
     synthetic: {
       images: count,
       starter,
       ...(latest ? { latest: await measureModel(latest.dir, latest.version, images) } : {}),
     },
+    tags,
     notes: [
       `synthetic: ${count} held-out images from generateSyntheticFaDataset with seed ${HELD_OUT_SYNTHETIC_SEED} (the quality bench's; training uses other seeds); every lesion is one object.`,
       "Box = tight box of the true lesion mask; pseudo-mask = libs/prompts pseudoMaskFromBox (the trainer's rule: the output with the highest predicted IoU, thresholded at 0.5, clipped to the box).",
       `confident: pseudo-masks with confidence >= ${DEFAULT_MIN_CONFIDENCE} (the default training threshold), which training weights by their confidence.`,
-      'Not measured yet (issue #15): pseudo-masks from tags alone, and models trained on boxes / tags / mixes at equal annotator time.',
+      `tags: pseudo-masks from image-level tags alone (WeakMedSAM; libs/model/src/weak): the starter model's encoder features of tagged training images (seeds ${TAG_TRAIN_SEEDS.present} present / ${TAG_TRAIN_SEEDS.absent} absent, lesions [0, 0]) train a classification head with ${DEFAULT_TAGS_TO_MASKS.subClasses} k-means sub-classes; on held-out images tagged present, CAM peaks prompt the segmenter (the peak as positive point plus boxes of ${DEFAULT_TAGS_TO_MASKS.promptBoxSides.join('/')} px around it, the best-fitting answer kept), the prompted masks give the affinity of a random walk over the CAM, and the prompted objects whose strongest refined activation is >= ${DEFAULT_TAGS_TO_MASKS.maskThreshold} x the best one's form the pseudo-mask, compared with the true lesion union (Dice per image, mean).`,
+      'tags.drive: DRIVE pseudo-FA (real DRIVE backgrounds, synthetic leakage); the head trains on the first photographs and is measured on the last ones (held-out backgrounds and lesions).',
+      'Not measured yet (issue #15): models trained on masks / boxes / tags / mixes at equal annotator time.',
     ],
   };
 }

@@ -1,8 +1,16 @@
 /**
  * The speed harness page: `window.runLatency(request)` starts a fresh worker for the request's
  * engine, waits for its samples and terminates it. Playwright calls it once per configuration.
+ * `window.runPropagation(request)` does the same for the volume bench's propagation timing.
  */
-import type { LatencyRequest, LatencySamples, WorkerReply } from './protocol';
+import type {
+  LatencyRequest,
+  LatencySamples,
+  PropagationReply,
+  PropagationRequest,
+  PropagationTiming,
+  WorkerReply,
+} from './protocol';
 import { measureTfjsLatency } from './tfjs-latency';
 
 const workerScript: Record<LatencyRequest['engine'], string> = {
@@ -28,5 +36,23 @@ function runLatency(request: LatencyRequest): Promise<LatencySamples> {
   });
 }
 
+/** The volume bench's propagation timing, in a fresh worker (ort-propagation-worker.ts). */
+function runPropagation(request: PropagationRequest): Promise<PropagationTiming> {
+  const worker = new Worker('/ort-propagation-worker.js', { type: 'module' });
+  return new Promise<PropagationTiming>((resolve, reject) => {
+    worker.onmessage = (event: MessageEvent<PropagationReply>) => {
+      worker.terminate();
+      if (event.data.ok) resolve(event.data.timing);
+      else reject(new Error(`propagation worker: ${event.data.error}`));
+    };
+    worker.onerror = (event) => {
+      worker.terminate();
+      reject(new Error(`propagation worker failed to start: ${event.message}`));
+    };
+    worker.postMessage(request);
+  });
+}
+
 (globalThis as { runLatency?: typeof runLatency }).runLatency = runLatency;
+(globalThis as { runPropagation?: typeof runPropagation }).runPropagation = runPropagation;
 document.body.dataset['ready'] = 'true';

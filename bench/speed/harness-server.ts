@@ -50,6 +50,7 @@ async function bundle(outdir: string): Promise<void> {
     entryPoints: {
       'harness-page': join(speedDir, 'harness-page.ts'),
       'ort-latency-worker': join(speedDir, 'ort-latency-worker.ts'),
+      'ort-propagation-worker': join(speedDir, 'ort-propagation-worker.ts'),
       'tfjs-latency-worker': join(speedDir, 'tfjs-latency-worker.ts'),
     },
     outdir,

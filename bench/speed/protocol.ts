@@ -44,3 +44,26 @@ export interface TfjsWeightsHeader {
   config: unknown;
   tensors: Array<{ name: string; shape: number[]; offset: number; length: number }>;
 }
+
+/** The volume bench's propagation timing in a worker (bench/speed/ort-propagation-worker.ts). */
+export interface PropagationRequest {
+  modelBase: string;
+  threads: number;
+  size: number;
+  depth: number;
+  seed: number;
+}
+
+export interface PropagationTiming {
+  threadsUsed: number;
+  crossOriginIsolated: boolean;
+  loadMs: number;
+  slices: number;
+  propagationMs: number;
+  msPerSlice: number;
+  per64SlicesMs: number;
+  perSliceMs: { encoder: number; decoder: number; paste: number; loop: number };
+}
+
+export type PropagationReply =
+  { ok: true; timing: PropagationTiming } | { ok: false; error: string };

@@ -70,6 +70,20 @@ export class TrpcSession {
     });
   }
 
+  /** A POST whose body is streamed (chunked, no Content-Length) carrying the session cookie. */
+  postStream(
+    path: string,
+    body: ReadableStream<Uint8Array>,
+    contentType: string,
+  ): Promise<Response> {
+    return fetch(`${this.baseUrl}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': contentType, ...(this.cookie ? { cookie: this.cookie } : {}) },
+      body,
+      duplex: 'half',
+    } as RequestInit);
+  }
+
   signIn(email: string, password: string): Promise<unknown> {
     return this.mutation('auth.signIn', { email, password });
   }

@@ -5,6 +5,7 @@
  */
 import { readDbEnv, type DbEnv } from '@loupe/db';
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -33,6 +34,13 @@ const envSchema = z.object({
     .int()
     .positive()
     .default(1024 * 1024 * 1024),
+  /** Threads that decode uploads off the request thread (default: one core left for requests, at most 2). */
+  LOUPE_DECODE_THREADS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(16)
+    .default(Math.min(2, Math.max(1, availableParallelism() - 1))),
   /** Demo password the seed gives its users (printed by `npm start`). */
   LOUPE_DEMO_PASSWORD: z.string().min(8).default('loupe-demo'),
   /** Sign-in limits: attempts per account / per client address in a window before delays start. */

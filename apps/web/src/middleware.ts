@@ -39,6 +39,10 @@ export function middleware(request: NextRequest): NextResponse {
 }
 
 export const config = {
-  // Everything but build assets and public/ files (the worker, ort's runtime).
-  matcher: ['/((?!_next/static|_next/image|favicon\\.ico|inference-worker\\.js|ort/).*)'],
+  // Everything but build assets, public/ files (the worker, ort's runtime) and the upload route:
+  // Next copies the body of every request a middleware sees and cuts it at 10 MB, so uploads
+  // would arrive truncated. The upload route checks the origin and sets the policy itself.
+  matcher: [
+    '/((?!_next/static|_next/image|favicon\\.ico|inference-worker\\.js|ort/|api/projects/[^/]+/images$).*)',
+  ],
 };

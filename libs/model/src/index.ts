@@ -38,3 +38,10 @@ export { loadModelFiles, ModelDownloadError } from './inference/load-model-files
 export type { FetchFile, ModelFiles, ModelLocation } from './inference/load-model-files';
 export { sha256Hex } from './inference/sha256-hex';
 export { ortThreadsFor } from './inference/ort-threads';
+// Pure (no node:*): the volume bench also generates its volumes inside headless Chromium.
+export { generateSyntheticVolumes } from './data/synthetic-volume';
+export type {
+  SyntheticVolume,
+  SyntheticVolumeOptions,
+  VolumeLesion,
+} from './data/synthetic-volume';

@@ -67,12 +67,6 @@ export type {
 } from './eval/evaluate-onnx-model';
 export { generateSyntheticFaDataset, drawLesions, placeLesions } from './data/synthetic-fa';
 export type { SyntheticFaSample, SyntheticFaOptions } from './data/synthetic-fa';
-export { generateSyntheticVolumes } from './data/synthetic-volume';
-export type {
-  SyntheticVolume,
-  SyntheticVolumeOptions,
-  VolumeLesion,
-} from './data/synthetic-volume';
 export { loadDrivePseudoFa, driveDataDir } from './data/drive-pseudo-fa';
 export type { DrivePseudoFaOptions } from './data/drive-pseudo-fa';
 export {
@@ -95,3 +89,13 @@ export { writeGrayPng, readPngGray, readPngRgba, encodeGrayPng } from './data/pn
 export type { GrayImage } from './data/png';
 export { createRng } from './ops/seeded-random';
 export { countForwardFlops } from './export/count-flops';
+export { DEFAULT_TAGS_TO_MASKS, pseudoMaskFromTag, trainTagClassifier } from './weak/tags-to-masks';
+export type {
+  TagClassifier,
+  TagPseudoMask,
+  TaggedImage,
+  TagsToMasksOptions,
+} from './weak/tags-to-masks';
+export { ClassificationHeadError } from './weak/classification-head';
+export type { ClassificationHeadWeights } from './weak/classification-head';
+export { SubClassExplorationError } from './weak/sub-class-exploration';

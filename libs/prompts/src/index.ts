@@ -91,6 +91,7 @@ export {
   pasteProbabilities,
   thresholdProbabilities,
 } from './sample';
+export { resampleLogits } from './resample-logits';
 export { dice, iou, hausdorff95, maskBoundary, percentile } from './metrics';
 export type { SessionIous, SessionSummary } from './interactive-metrics';
 export {
@@ -118,6 +119,7 @@ export type {
   PredictSlice,
   SlicePrompt,
   PropagationThresholds,
+  MaskLogits,
   PropagateOptions,
   PropagationResult,
   StopReason,

@@ -46,6 +46,21 @@ describe('dilatedBox', () => {
     });
     expect(dilatedBox({ width: W, height: H, data: new Uint8Array(W * H) })).toBeNull();
   });
+
+  it('shrinks for a negative fraction, by at most -minPx, never to nothing', () => {
+    const disc = { width: W, height: H, data: truth(6) }; // box x 13..23, y 10..20
+    expect(dilatedBox(disc, -0.1, -1)).toEqual({ x0: 14, y0: 11, x1: 22, y1: 19 });
+    // 4 % of 10 px rounds to no shrink.
+    expect(dilatedBox(disc, -0.04, -1)).toEqual({ x0: 13, y0: 10, x1: 23, y1: 20 });
+    const speck = new Uint8Array(W * H);
+    speck[5 * W + 5] = 1;
+    expect(dilatedBox({ width: W, height: H, data: speck }, -0.5, -3)).toEqual({
+      x0: 5,
+      y0: 5,
+      x1: 6,
+      y1: 6,
+    });
+  });
 });
 
 describe('interiorPoint', () => {
@@ -72,6 +87,8 @@ describe('propagateVolume', () => {
       depth: DEPTH,
       from: 6,
       masks: seeded([[6, { mask: truth(6), origin: 'prompted' }]]),
+      // The stand-in clips to the box: a grown box keeps the whole disc.
+      thresholds: { interiorClick: true, dilateFraction: 0.08, dilateMinPx: 2 },
       predict: (slice, prompt) => {
         prompts.push({ slice, click: prompt.clicks[0] });
         return model(slice, prompt);
@@ -161,6 +178,45 @@ describe('propagateVolume', () => {
     expect([...result.masks.keys()]).toEqual([7]);
     expect(result.stops.map((s) => s.reason)).toEqual(['cancelled', 'cancelled']);
     expect(progress[0]).toBe(1);
+  });
+
+  it("gives each slice the previous slice's logits as mask prompt, starting from the seed's", async () => {
+    const crop = { x0: 0, y0: 0, size: W, inputSize: 16, scale: 16 / W };
+    const logitsOf = (slice: number) => ({
+      values: new Float32Array(4).fill(slice),
+      maskSize: 2,
+      crop,
+    });
+    const given: [number, number | null][] = [];
+    const run = (thresholds: { maskPrompt: boolean }) =>
+      propagateVolume({
+        width: W,
+        height: H,
+        depth: DEPTH,
+        from: 6,
+        masks: seeded([[6, { mask: truth(6), origin: 'prompted' }]]),
+        seedLogits: logitsOf(6),
+        thresholds,
+        predict: async (slice, prompt) => {
+          given.push([slice, prompt.maskInput ? (prompt.maskInput.values[0] as number) : null]);
+          // Slice 4 has no logits (e.g. a model run that returns none): slice 3 gets no prompt.
+          return { mask: truth(slice), iou: 0.9, logits: slice === 4 ? null : logitsOf(slice) };
+        },
+      });
+    await run({ maskPrompt: true });
+    expect(given).toEqual([
+      [7, 6],
+      [8, 7],
+      [9, 8],
+      [10, 9],
+      [5, 6],
+      [4, 5],
+      [3, null],
+      [2, 3],
+    ]);
+    given.length = 0;
+    await run({ maskPrompt: false });
+    expect(given.every(([, logits]) => logits === null)).toBe(true);
   });
 
   it('refuses a seed slice without a mask', async () => {

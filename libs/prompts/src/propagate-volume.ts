@@ -1,13 +1,14 @@
 /**
  * Slice-to-slice propagation of one object through a volume (SAM2's medical recipe: a scan is a
  * video). From a seed slice the loop walks forward, then backward; each slice is prompted with the
- * previous slice's mask as a slightly dilated box plus a positive click on its deepest interior
- * point (and the mask itself, for models with a mask prompt). It
- * stops where the object ends (predicted IoU or area below a threshold, or the mask jumping away)
+ * previous slice's mask as a slightly dilated box, optionally a positive click on its deepest
+ * interior point, and the previous slice's M x M logits as SAM's mask prompt (`maskInput`, in the
+ * previous slice's crop: the caller moves them into the new crop with resampleLogits). It stops where the object ends (predicted IoU or area below a threshold, or the mask jumping away)
  * and never overwrites a slice the annotator prompted or edited: the walk stops there, because that
  * slice is itself the start of its own propagation. Pure: the model is the caller's `predict`.
  */
 import { squaredDistanceTransform } from './distance-transform';
+import type { CropTransform } from './crop';
 import type { Mask } from './mask';
 import { intersectionArea, maskArea, maskBoundingBox } from './mask-ops';
 import type { Box, ClickPrompt } from './schemas';
@@ -20,17 +21,31 @@ export interface SliceMask {
   origin: SliceOrigin;
 }
 
+/** A decoder output's M x M low-resolution logits and the crop they cover. */
+export interface MaskLogits {
+  values: Float32Array;
+  maskSize: number;
+  crop: CropTransform;
+}
+
 export interface SlicePrediction {
   /** 0/1 mask at full slice resolution. */
   mask: Uint8Array;
   /** The model's predicted IoU for that mask. */
   iou: number;
+  /** The logits of that mask, for the next slice's mask prompt (absent: the next gets none). */
+  logits?: MaskLogits | null;
 }
 
 export interface SlicePrompt {
   box: Box;
   /** A positive click inside the previous mask (empty when `interiorClick` is off). */
   clicks: ClickPrompt[];
+  /**
+   * The previous slice's logits in the previous slice's crop (null when `maskPrompt` is off or
+   * the previous slice has none, e.g. a painted one). Resample them into this slice's crop.
+   */
+  maskInput: MaskLogits | null;
 }
 
 /** Runs the model on `slice` with `prompt`, the previous slice's mask beside it. */
@@ -54,23 +69,34 @@ export interface PropagationThresholds {
   maxAreaRatio: number;
   /** Stop when less than this share of the new mask overlaps the previous one (default 0.2). */
   minOverlap: number;
-  /** The box is the previous mask's box grown by this share of its side per side (default 0.08)... */
+  /**
+   * The box is the previous mask's box grown by round(this share of its side) per side (default
+   * -0.04: a negative share shrinks it, here by one pixel once a side reaches 13 px)...
+   */
   dilateFraction: number;
-  /** ...and at least this many pixels (default 2). */
+  /** ...by at least this many pixels; a negative value caps the shrink at -this (default -1). */
   dilateMinPx: number;
-  /** Add a positive click on the previous mask's deepest point (default true). */
+  /** Add a positive click on the previous mask's deepest point (default false). */
   interiorClick: boolean;
+  /** Give the previous slice's logits as mask prompt (default true; models without one ignore it). */
+  maskPrompt: boolean;
 }
 
+/**
+ * Measured by bench:volume (bench/results/volume.json `variants`): a box prompt makes the starter
+ * fill the box, so a grown box ratchets the mask outward slice after slice while the lesion
+ * shrinks; a box shrunk by one pixel per side and no click followed the lesion best.
+ */
 export const DEFAULT_PROPAGATION: PropagationThresholds = {
   minIou: 0.5,
   minArea: 6,
   minAreaRatio: 0.2,
   maxAreaRatio: 1.3,
   minOverlap: 0.2,
-  dilateFraction: 0.08,
-  dilateMinPx: 2,
-  interiorClick: true,
+  dilateFraction: -0.04,
+  dilateMinPx: -1,
+  interiorClick: false,
+  maskPrompt: true,
 };
 
 export interface PropagateOptions {
@@ -81,6 +107,8 @@ export interface PropagateOptions {
   from: number;
   /** The object's masks so far, by slice index. */
   masks: ReadonlyMap<number, SliceMask>;
+  /** The logits of the mask on `from` (e.g. its prompted prediction), for the first mask prompt. */
+  seedLogits?: MaskLogits | null;
   predict: PredictSlice;
   thresholds?: Partial<PropagationThresholds>;
   /** Only one way (default both: forward first). */
@@ -104,7 +132,10 @@ export interface PropagationResult {
   predictions: number;
 }
 
-/** The mask's box grown on every side, clamped to the image; null for an empty mask. */
+/**
+ * The mask's box grown on every side (shrunk for a negative fraction, never past its centre),
+ * clamped to the image; null for an empty mask.
+ */
 export function dilatedBox(
   mask: Mask,
   fraction = DEFAULT_PROPAGATION.dilateFraction,
@@ -112,7 +143,9 @@ export function dilatedBox(
 ): Box | null {
   const box = maskBoundingBox(mask);
   if (!box) return null;
-  const grow = (side: number) => Math.max(minPx, Math.round(side * fraction));
+  // A shrink keeps at least one pixel of the box on each axis.
+  const grow = (side: number) =>
+    Math.max(Math.max(minPx, Math.round(side * fraction)), -Math.floor((side - 1) / 2));
   const gx = grow(box.x1 - box.x0);
   const gy = grow(box.y1 - box.y0);
   return {
@@ -176,6 +209,7 @@ export async function propagateVolume(options: PropagateOptions): Promise<Propag
 
   for (const direction of directions) {
     let previous: Mask = { width, height, data: seed.mask };
+    let previousLogits = options.seedLogits ?? null;
     let previousArea = maskArea(previous);
     let k = from + direction;
     let reason: StopReason = 'edge';
@@ -192,7 +226,11 @@ export async function propagateVolume(options: PropagateOptions): Promise<Propag
       const box = dilatedBox(previous, t.dilateFraction, t.dilateMinPx);
       if (!box) break;
       const click = t.interiorClick ? interiorPoint(previous) : null;
-      const predicted = await predict(k, { box, clicks: click ? [click] : [] }, previous);
+      const predicted = await predict(
+        k,
+        { box, clicks: click ? [click] : [], maskInput: t.maskPrompt ? previousLogits : null },
+        previous,
+      );
       result.predictions += 1;
       if (signal?.aborted) {
         reason = 'cancelled';
@@ -209,6 +247,7 @@ export async function propagateVolume(options: PropagateOptions): Promise<Propag
       result.masks.set(k, predicted.mask);
       previous = next;
       previousArea = maskArea(next);
+      previousLogits = predicted.logits ?? null;
     }
     result.stops.push({ direction, reason, slice: k });
     // The object ends here now: older propagated masks beyond it (up to the next slice the

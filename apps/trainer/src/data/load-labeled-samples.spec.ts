@@ -93,4 +93,31 @@ describe('assignImageSplits + loadLabeledSamples', () => {
     expect((error as TrainerError).code).toBe('CORRUPT_IMAGE');
     expect((error as TrainerError).message).toContain(tasks[1]?.imageId);
   });
+
+  it('reads pixels only for the training masks selectTrain keeps', async () => {
+    const { project } = await projectWithMasks(8);
+    await assignImageSplits(fixture.db, project.id, 0.2);
+    const all = await loadLabeledSamples(fixture.db, fixture.services.blobs, project.id);
+    const [kept, dropped] = all.train;
+    // A dropped mask's image is unreadable: loading it would fail with CORRUPT_IMAGE.
+    const bad = await fixture.services.blobs.put(new TextEncoder().encode('not a png'), {
+      ext: '.png',
+    });
+    await fixture.db.image.update({
+      where: { id: dropped!.imageId },
+      data: { pixelsKey: bad.key },
+    });
+    const seen: string[] = [];
+    const data = await loadLabeledSamples(fixture.db, fixture.services.blobs, project.id, {
+      selectTrain: (rows) => {
+        seen.push(...rows.map((r) => r.sourceId));
+        expect(rows.every((r) => r.createdAt instanceof Date)).toBe(true);
+        return rows.filter((r) => r.sourceId === kept!.sourceId);
+      },
+    });
+    expect(seen).toEqual(all.train.map((s) => s.sourceId));
+    expect(data.train.map((s) => s.sourceId)).toEqual([kept!.sourceId]);
+    expect(data.trainAvailable).toBe(all.train.length);
+    expect(data.validation.map((s) => s.sourceId)).toEqual(all.validation.map((s) => s.sourceId));
+  });
 });

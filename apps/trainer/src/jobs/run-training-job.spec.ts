@@ -66,6 +66,16 @@ describe('fine-tuning job', () => {
       pseudoTagCount: 0,
       pseudoSelfTrainingCount: 0,
     });
+    // The round's sample is recorded: a first round (starter base) has only new masks, all used.
+    expect(run).toMatchObject({ newMaskCount: run.trainLabelCount, replayMaskCount: 0 });
+    expect(run.sampleSchedule).toMatchObject({
+      newSince: null,
+      accepted: run.trainLabelCount,
+      newUsed: run.trainLabelCount,
+      replayUsed: 0,
+      trainedOnAll: true,
+      schedule: { draw: 'uniform-without-replacement' },
+    });
     const history = run.lossHistory as { step: number; loss: number; epoch: number }[];
     expect(history.length).toBe(run.totalSteps);
     expect(history.every((p) => Number.isFinite(p.loss))).toBe(true);
@@ -115,6 +125,40 @@ describe('fine-tuning job', () => {
     expect(
       (await fixture.db.modelVersion.findUniqueOrThrow({ where: { id: candidate.id } })).valDice,
     ).toBeCloseTo(metrics.candidate.dice, 6);
+  });
+
+  it("trains on 'absent' tags as empty masks, counted as tag pseudo-labels, never as human masks", async () => {
+    const project = await seedLabeledProject(fixture, { masks: 8, unlabeled: 2 });
+    for (const { imageId, taskId } of project.unlabeled)
+      await fixture.db.weakLabel.create({
+        data: {
+          projectId: project.id,
+          imageId,
+          taskId,
+          kind: 'IMAGE_TAG',
+          tag: 'absent',
+          createdById: project.userId,
+        },
+      });
+    const job = await enqueueJob(fixture.db, {
+      projectId: project.id,
+      type: 'finetune',
+      payload: { trigger: 'manual' },
+    });
+    const outcome = await runJob(job.id);
+    expect(outcome.status, outcome.status === 'failed' ? outcome.reason : '').toBe('succeeded');
+    const run = await fixture.db.trainingRun.findFirstOrThrow({ where: { projectId: project.id } });
+    // Tagged images may have been drawn into the validation split; those are never trained on.
+    const trainTagged = await fixture.db.image.count({
+      where: {
+        id: { in: project.unlabeled.map((u) => u.imageId) },
+        OR: [{ split: null }, { split: 'TRAIN' }],
+      },
+    });
+    expect(run.pseudoTagCount).toBe(trainTagged);
+    expect(run.humanMaskCount + run.valLabelCount).toBe(8);
+    expect(run.trainLabelCount).toBe(run.humanMaskCount + trainTagged);
+    expect(await fixture.db.annotation.count({ where: { projectId: project.id } })).toBe(8);
   });
 
   it('runs MAE pretraining on the unlabeled pool, then fine-tunes and gates like a round', async () => {

@@ -26,8 +26,14 @@ import type { JobContext } from '../queue/process-next-job';
 import type { TrainerServices } from '../trainer-services';
 import { loadPseudoLabeledSamples } from '../weak-labels/load-pseudo-labeled-samples';
 import { beginTrainingRun } from './begin-training-run';
+import {
+  DEFAULT_REPLAY_SCHEDULE,
+  planRoundSamples,
+  type RoundSamplePlanRecord,
+} from '../policy/plan-round-samples';
 import { requireProjectId } from './require-project-id';
 import { markRunSucceeded, recordRunFailure } from './record-run-outcome';
+import { runSeed } from './run-seed';
 import { trainCandidate } from './train-candidate';
 
 export interface TrainingJobResult {
@@ -78,7 +84,24 @@ export async function runTrainingJob(
       });
 
     await assignImageSplits(db, projectId, project.holdoutFraction);
-    const labeled = await loadLabeledSamples(db, services.blobs, projectId);
+    // New masks are those the base model's own round could not have seen.
+    const baseRun = await db.trainingRun.findUnique({
+      where: { resultModelVersionId: activeAtStart.id },
+      select: { createdAt: true },
+    });
+    const planned: { record?: RoundSamplePlanRecord } = {};
+    const labeled = await loadLabeledSamples(db, services.blobs, projectId, {
+      selectTrain: (rows) => {
+        const plan = planRoundSamples(rows, {
+          newSince: baseRun?.createdAt ?? null,
+          seed: runSeed(run.id),
+          schedule: DEFAULT_REPLAY_SCHEDULE,
+        });
+        planned.record = plan.record;
+        return plan.selected;
+      },
+    });
+    const sample = planned.record;
     const pseudo = await loadPseudoLabeledSamples(services, {
       projectId,
       active: activeAtStart,
@@ -96,6 +119,9 @@ export async function runTrainingJob(
       data: {
         trainLabelCount: train.length,
         humanMaskCount: labeled.train.length,
+        newMaskCount: sample?.newUsed ?? labeled.train.length,
+        replayMaskCount: sample?.replayUsed ?? 0,
+        ...(sample ? { sampleSchedule: sample as unknown as Prisma.InputJsonValue } : {}),
         pseudoBoxCount: pseudo.usedBySource.BOX,
         pseudoTagCount: pseudo.usedBySource.TAG,
         pseudoSelfTrainingCount: pseudo.usedBySource.SELF_TRAINING,
@@ -104,7 +130,7 @@ export async function runTrainingJob(
       },
     });
     services.log(
-      `run ${run.id} (${kind}): ${labeled.train.length} accepted + ${pseudo.used}/${pseudo.considered} pseudo-labels for training, ${labeled.validation.length} held out${pool.length ? `, ${pool.length} pool images` : ''}`,
+      `run ${run.id} (${kind}): ${labeled.train.length} accepted (${sample ? `${sample.newUsed}/${sample.newAvailable} new + ${sample.replayUsed}/${sample.earlierAvailable} replayed` : 'all'}) + ${pseudo.used}/${pseudo.considered} pseudo-labels for training, ${labeled.validation.length} held out${pool.length ? `, ${pool.length} pool images` : ''}`,
     );
     if (train.length === 0)
       throw new TrainerError('NO_TRAINING_DATA', 'no accepted masks in the training split yet');

@@ -14,6 +14,7 @@ import type { FineTuneLevers, TrainingSample } from '../model/model-port';
 import type { TrainerServices } from '../trainer-services';
 import type { BegunRun } from './begin-training-run';
 import { createRunProgress } from './create-run-progress';
+import { runSeed } from './run-seed';
 
 export interface TrainCandidateInput {
   projectId: string;
@@ -38,7 +39,7 @@ export async function trainCandidate(
 ): Promise<ModelVersion> {
   const { db, artifacts, model: port, env } = services;
   const { run, active } = input;
-  const seed = hashSeed(run.id);
+  const seed = runSeed(run.id);
   const base = await loadBaseModel(
     port,
     artifacts,
@@ -195,11 +196,4 @@ async function verifyStoredModel(
       );
     }
   }
-}
-
-/** A stable 31-bit seed per run, so a resumed run shuffles the same way. */
-function hashSeed(text: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
-  return (h >>> 0) % 2147483647;
 }

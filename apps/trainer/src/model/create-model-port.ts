@@ -17,8 +17,11 @@ import {
   loadSegmenterFromCheckpoint,
   openModelDir,
   pretrainMae,
+  pseudoMaskFromTag,
   saveCheckpoint,
   selectTrainingBackend,
+  trainTagClassifier,
+  DEFAULT_TAGS_TO_MASKS,
   type SegmenterModel,
 } from '@loupe/model/node';
 import { pasteProbabilities } from '@loupe/prompts';
@@ -33,6 +36,8 @@ import type {
   ModelPort,
   Predictor,
   PretrainRequest,
+  TagPseudoMask,
+  TagPseudoMaskRequest,
   TrainableModel,
 } from './model-port';
 
@@ -347,5 +352,33 @@ export async function createModelPort(
         close: () => predictor.release(),
       };
     },
+
+    async tagPseudoMasks(request: TagPseudoMaskRequest): Promise<TagPseudoMask[]> {
+      await selectTrainingBackend();
+      const options = { ...DEFAULT_TAGS_TO_MASKS, seed: request.seed };
+      const predictor = await openModelDir(request.files.dir);
+      try {
+        const classifier = await trainTagClassifier(
+          predictor,
+          request.training.map((t) => ({ ...gray(t.image), present: t.present })),
+          options,
+        );
+        const out: TagPseudoMask[] = [];
+        for (const image of request.targets) {
+          const pseudo = await pseudoMaskFromTag(predictor, classifier, gray(image), options);
+          out.push({
+            mask: { width: pseudo.width, height: pseudo.height, data: pseudo.mask },
+            confidence: pseudo.confidence,
+          });
+        }
+        return out;
+      } finally {
+        await predictor.release();
+      }
+    },
   };
+}
+
+function gray(image: { pixels: Float32Array; width: number; height: number }) {
+  return { pixels: image.pixels, width: image.width, height: image.height };
 }

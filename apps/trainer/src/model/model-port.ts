@@ -88,6 +88,23 @@ export interface BoxPrediction {
   fullResolution(outputIndex: number): Float32Array;
 }
 
+/** Tags to masks (WeakMedSAM, libs/model weak/): a tag classifier, then pseudo-masks. */
+export interface TagPseudoMaskRequest {
+  files: ExportedModelFiles;
+  /** Images tagged 'present' or 'absent' the classification head learns from. */
+  training: { image: GrayImage; present: boolean }[];
+  /** Images tagged 'present' to make pseudo-masks for. */
+  targets: GrayImage[];
+  seed: number;
+}
+
+export interface TagPseudoMask {
+  /** Union of the objects found, image width x height. */
+  mask: Mask;
+  /** P(present) x the prompted masks' predicted IoU (0..1). */
+  confidence: number;
+}
+
 export interface Predictor {
   predictBox(image: GrayImage, box: Box): Promise<BoxPrediction>;
   close(): Promise<void>;
@@ -119,4 +136,5 @@ export interface ModelPort {
     samples: readonly TrainingSample[],
   ): Promise<EvaluationMetrics>;
   openPredictor(files: ExportedModelFiles): Promise<Predictor>;
+  tagPseudoMasks(request: TagPseudoMaskRequest): Promise<TagPseudoMask[]>;
 }

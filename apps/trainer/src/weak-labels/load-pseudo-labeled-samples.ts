@@ -1,5 +1,7 @@
 /**
- * Weak labels (boxes accepted without a corrected mask) as extra training samples: the active
+ * Weak labels as extra training samples: image tags (load-tag-pseudo-labeled-samples.ts: 'absent'
+ * = empty-mask sample, 'present' = tags-to-masks pseudo-masks) and boxes. Boxes (accepted
+ * without a corrected mask): the active
  * model turns each box into a pseudo-mask, stored on the WeakLabel with its confidence (reused
  * while the same model is active). Only pseudo-masks at or above the project's confidence
  * threshold are used, weighted by that confidence. Images held out for validation are skipped,
@@ -15,6 +17,7 @@ import type { LabeledSample } from '../data/load-labeled-samples';
 import { loadImage } from '../data/load-image';
 import type { ModelPort, Predictor } from '../model/model-port';
 import type { TrainerServices } from '../trainer-services';
+import { loadTagPseudoLabeledSamples } from './load-tag-pseudo-labeled-samples';
 
 export interface PseudoLabelSummary {
   samples: LabeledSample[];
@@ -27,15 +30,31 @@ export interface PseudoLabelSummary {
 
 const noneUsed = () => ({ BOX: 0, TAG: 0, SELF_TRAINING: 0 });
 
+type PseudoInput = {
+  projectId: string;
+  active: ModelVersion;
+  minConfidence: number;
+  limit: number;
+  workDir: string;
+};
+
 export async function loadPseudoLabeledSamples(
+  services: Pick<TrainerServices, 'db' | 'blobs' | 'artifacts' | 'model' | 'log'>,
+  input: PseudoInput,
+): Promise<PseudoLabelSummary> {
+  const boxes = await loadBoxPseudoLabeledSamples(services, input);
+  const tags = await loadTagPseudoLabeledSamples(services, input);
+  return {
+    samples: [...boxes.samples, ...tags.samples],
+    considered: boxes.considered + tags.considered,
+    used: boxes.used + tags.used,
+    usedBySource: { ...boxes.usedBySource, TAG: tags.used },
+  };
+}
+
+async function loadBoxPseudoLabeledSamples(
   services: Pick<TrainerServices, 'db' | 'blobs' | 'artifacts' | 'model'>,
-  input: {
-    projectId: string;
-    active: ModelVersion;
-    minConfidence: number;
-    limit: number;
-    workDir: string;
-  },
+  input: PseudoInput,
 ): Promise<PseudoLabelSummary> {
   const { db } = services;
   const weakLabels = await db.weakLabel.findMany({

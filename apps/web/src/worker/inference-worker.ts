@@ -6,8 +6,9 @@
  * - predict: a new box (or a first click) runs encoder + decoder; more clicks on the same object
  *   reuse the crop embedding (decoder only), and the logits of the proposal shown before the click
  *   are the decoder's mask prompt (SAM's) when the prompts add one click to that proposal's (not
- *   after an undo or a new box). Results carry the model version, whether a mask prompt was used,
- *   and timings.
+ *   after an undo or a new box). Propagation instead gives the previous slice's logits, moved into
+ *   this crop. Results carry every output's logits, the model version, whether a mask prompt was
+ *   used, and timings.
  * - loadModel: download + sha256 check + session creation + warm-up, then swap. Everything that
  *   runs a session goes through one SerialQueue, and each prediction captures the current model
  *   when it starts, so no prediction ever mixes versions and none fails because of a swap. If the
@@ -21,7 +22,7 @@ import {
   toLuminance,
   type CropEmbedding,
 } from '@loupe/model';
-import { forceClicks, type Box, type ClickPrompt } from '@loupe/prompts';
+import { forceClicks, resampleLogits, type Box, type ClickPrompt } from '@loupe/prompts';
 import { clickCropBox } from './click-crop-box';
 import { createOrtRuntime, type OrtRuntime } from './ort-runtime';
 import type { ModelRef, PredictionResult, WorkerRequest, WorkerResponse } from './protocol';
@@ -195,8 +196,15 @@ async function predict(request: Extract<WorkerRequest, { type: 'predict' }>): Pr
       embeddings.set(objectId, cached);
     }
     const entry = cached as CachedEmbedding;
-    const maskInput =
-      entry.last && addsOneClick(entry.last, box, clicks)
+    const previousSlice = request.maskPrompt;
+    const maskInput = previousSlice
+      ? resampleLogits(
+          previousSlice.values,
+          previousSlice.maskSize,
+          previousSlice.crop,
+          entry.embedding.crop,
+        )
+      : entry.last && addsOneClick(entry.last, box, clicks)
         ? (entry.last.logits[shownOutput] ?? null)
         : null;
     const td = performance.now();
@@ -218,6 +226,10 @@ async function predict(request: Extract<WorkerRequest, { type: 'predict' }>): Pr
       width: img.width,
       height: img.height,
       masks,
+      // Copies: the cached entry keeps its own for the next click's mask prompt.
+      lowResLogits: decoded.lowResLogits.map((l) => l.slice()),
+      maskSize: decoded.maskSize,
+      crop: decoded.crop,
       iouPredictions: decoded.iouPredictions,
       encoderReused: reused,
       maskPrompt: decoded.usedMaskPrompt,
@@ -231,7 +243,7 @@ async function predict(request: Extract<WorkerRequest, { type: 'predict' }>): Pr
   });
   post(
     { type: 'prediction', result },
-    result.masks.map((m) => m.buffer as ArrayBuffer),
+    [...result.masks, ...result.lowResLogits].map((m) => m.buffer as ArrayBuffer),
   );
 }
 

@@ -4,7 +4,7 @@
  * events it records) never mixes versions.
  */
 import type { ModelRef } from '@loupe/contracts';
-import type { Box, ClickPrompt } from '@loupe/prompts';
+import type { Box, ClickPrompt, CropTransform, MaskLogits } from '@loupe/prompts';
 
 // The model reference is the server's contract (@loupe/contracts); the worker takes it as is.
 export type { ModelRef };
@@ -33,6 +33,11 @@ export type WorkerRequest =
        * prompts add one click to that proposal's, its logits are the decoder's mask prompt.
        */
       shownOutput?: number | null;
+      /**
+       * Propagation: the previous slice's logits in that slice's crop. The worker moves them into
+       * this prediction's crop (libs/prompts resampleLogits) as the decoder's mask prompt.
+       */
+      maskPrompt?: MaskLogits | null;
     }
   | { type: 'forgetObject'; objectId: string };
 
@@ -55,6 +60,10 @@ export interface PredictionResult {
   height: number;
   /** One full-resolution 0/1 mask per decoder output: 0 = single-mask, 1..3 = multimask. */
   masks: Uint8Array[];
+  /** Each output's M x M logits over `crop` (propagation's next mask prompt). */
+  lowResLogits: Float32Array[];
+  maskSize: number;
+  crop: CropTransform;
   iouPredictions: number[];
   encoderReused: boolean;
   /** The decoder got the object's previous mask as prompt (false for a new box, after an undo,

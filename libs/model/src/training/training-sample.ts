@@ -21,7 +21,10 @@ export interface FineTuneSample {
   image: Float32Array | Uint8Array;
   width: number;
   height: number;
-  /** The object to segment (one object per sample). */
+  /**
+   * The object to segment (one object per sample). An empty mask is a negative sample (an image
+   * tagged 'absent'): a box drawn somewhere in the image, and the target says nothing is there.
+   */
   mask: Mask;
   /** Loss weight (pseudo-label confidence); default 1. */
   weight?: number;
@@ -65,6 +68,33 @@ export function targetOnCrop(mask: Mask, crop: CropTransform, maskSize: number):
   return sampled;
 }
 
+/**
+ * Box of a negative sample: a square of 8-30 % of the shorter image side at a random place (the
+ * image centre, a quarter of the side, without an rng), as an annotator would box a false alarm.
+ */
+export function emptySampleBox(width: number, height: number, rng: Rng | null): Box {
+  const shorter = Math.min(width, height);
+  const side = Math.max(2, Math.round((rng ? rng.range(0.08, 0.3) : 0.25) * shorter));
+  const x0 = rng ? rng.range(0, width - side) : (width - side) / 2;
+  const y0 = rng ? rng.range(0, height - side) : (height - side) / 2;
+  return { x0, y0, x1: x0 + side, y1: y0 + side };
+}
+
+function hasPixels(mask: Mask): boolean {
+  for (const v of mask.data) if (v) return true;
+  return false;
+}
+
+function sampleBox(sample: FineTuneSample, rng: Rng | null, jitter: number): Box {
+  if (!hasPixels(sample.mask)) return emptySampleBox(sample.width, sample.height, rng);
+  const tight = boxFromMask(sample.mask);
+  const side = Math.max(tight.x1 - tight.x0, tight.y1 - tight.y0);
+  const jitterPx = rng ? Math.min(20, Math.round(jitter * side)) : 0;
+  return jitterPx > 0 && rng
+    ? boxFromMask(sample.mask, { jitterPx, rng: () => rng.next() })
+    : tight;
+}
+
 export function prepareExample(
   sample: FineTuneSample,
   config: ModelConfig,
@@ -72,11 +102,7 @@ export function prepareExample(
   options: { jitter?: number; flip?: boolean } = {},
 ): PreparedExample {
   const { maskSize } = deriveSizes(config);
-  const tight = boxFromMask(sample.mask);
-  const side = Math.max(tight.x1 - tight.x0, tight.y1 - tight.y0);
-  const jitterPx = rng ? Math.min(20, Math.round((options.jitter ?? 0.1) * side)) : 0;
-  const box =
-    jitterPx > 0 && rng ? boxFromMask(sample.mask, { jitterPx, rng: () => rng.next() }) : tight;
+  const box = sampleBox(sample, rng, options.jitter ?? 0.1);
   const { crop, input } = preprocessCrop(luminanceOf(sample), sample.width, sample.height, box, {
     inputSize: config.inputSize,
     contextMargin: config.contextMargin,

@@ -3,7 +3,7 @@
  * The worker script is built by scripts/build-worker.ts into /inference-worker.js.
  */
 import type { ModelRef } from '@loupe/contracts';
-import type { Box, ClickPrompt } from '@loupe/prompts';
+import type { Box, ClickPrompt, MaskLogits } from '@loupe/prompts';
 import type { PredictionResult, WorkerRequest, WorkerResponse } from '../../worker/protocol';
 
 export type ModelEvent = Extract<
@@ -62,10 +62,20 @@ export class InferenceClient {
     box: Box | null,
     clicks: ClickPrompt[],
     shownOutput: number | null = null,
+    maskPrompt: MaskLogits | null = null,
   ): Promise<PredictionResult> {
     const requestId = this.nextRequestId++;
     const done = this.expect<PredictionResult>(requestId);
-    this.post({ type: 'predict', requestId, imageId, objectId, box, clicks, shownOutput });
+    this.post({
+      type: 'predict',
+      requestId,
+      imageId,
+      objectId,
+      box,
+      clicks,
+      shownOutput,
+      maskPrompt,
+    });
     return done;
   }
 

@@ -5,7 +5,7 @@
  * here. A proposal's timing and its PROPOSAL_SHOWN event come from the frame that draws it.
  */
 import type { ProposalShownPayload } from '@loupe/contracts';
-import type { Box, ClickPrompt } from '@loupe/prompts';
+import type { Box, ClickPrompt, MaskLogits } from '@loupe/prompts';
 import { useCallback, useRef, useState } from 'react';
 import type { PredictionResult } from '../../worker/protocol';
 import { errorMessage, useToast } from '../toast';
@@ -70,13 +70,20 @@ export function usePredictions(options: {
   /**
    * The volume page's call: puts `loaded` in the worker unless it is there already, and returns the
    * worker's masks as they are (the caller owns what happens to them; no history, no events).
+   * `maskPrompt`: propagation's previous-slice logits (in their own crop).
    */
   const predictOn = useCallback(
-    async (loaded: LoadedImage, objectId: string, box: Box | null, clicks: ClickPrompt[]) => {
+    async (
+      loaded: LoadedImage,
+      objectId: string,
+      box: Box | null,
+      clicks: ClickPrompt[],
+      maskPrompt: MaskLogits | null = null,
+    ) => {
       const worker = model.clientRef.current;
       if (!worker) throw new Error('the model is not loaded yet');
       if (workerImage.current !== loaded.id) await setImage(loaded);
-      return worker.predict(loaded.id, objectId, box, clicks);
+      return worker.predict(loaded.id, objectId, box, clicks, null, maskPrompt);
     },
     [model.clientRef, setImage],
   );

@@ -13,6 +13,7 @@ import {
   propagateVolume,
   type Box,
   type BrushStroke,
+  type MaskLogits,
   type Point,
   type PropagationResult,
 } from '@loupe/prompts';
@@ -42,6 +43,15 @@ import {
 import type { InteractionType } from '@loupe/contracts';
 
 const UNDO_LIMIT = 100;
+
+/** Output `index`'s logits and crop from a worker result (propagation's next mask prompt). */
+function outputLogits(
+  result: { lowResLogits: Float32Array[]; maskSize: number; crop: MaskLogits['crop'] },
+  index: number,
+): MaskLogits | null {
+  const values = result.lowResLogits[index];
+  return values ? { values, maskSize: result.maskSize, crop: result.crop } : null;
+}
 
 export interface PropagationProgress {
   done: number;
@@ -79,6 +89,25 @@ export function useVolumeEditing(options: {
   const [progress, setProgress] = useState<PropagationProgress | null>(null);
   const [lastRun, setLastRun] = useState<PropagationSummary | null>(null);
   const abortRef = useRef<AbortController | null>(null);
+  /**
+   * The logits of the model output behind each slice's mask, by `${objectId}:${slice}`, with that
+   * mask: propagation's mask prompt from there, valid while the slice still holds that very mask
+   * (a stroke or another prediction replaces it).
+   */
+  const logitsRef = useRef(new Map<string, { mask: Uint8Array; logits: MaskLogits }>());
+  const keepLogits = useCallback(
+    (objectId: string, k: number, mask: Uint8Array, logits: MaskLogits | null) => {
+      const key = `${objectId}:${k}`;
+      if (logits) logitsRef.current.set(key, { mask, logits });
+      else logitsRef.current.delete(key);
+    },
+    [],
+  );
+  const logitsOf = useCallback((objectId: string, k: number, mask: Uint8Array | undefined) => {
+    const kept = logitsRef.current.get(`${objectId}:${k}`);
+    return kept && kept.mask === mask ? kept.logits : null;
+  }, []);
+
   /** The newest propagate (a correction calls it from inside promptSlice). */
   const propagateRef = useRef<((fromSlice?: number) => Promise<void>) | null>(null);
 
@@ -127,6 +156,7 @@ export function useVolumeEditing(options: {
         const state = stateRef.current;
         if (!mask || !state) return;
         const before = state.objects.find((o) => o.id === objectId)?.slices.get(k);
+        keepLogits(objectId, k, mask, outputLogits(result, chosen));
         commitState(
           setPromptResult(state, objectId, k, { box, clicks }, mask, result.modelVersionId),
         );
@@ -162,7 +192,16 @@ export function useVolumeEditing(options: {
         toast.error(`Prediction failed: ${errorMessage(error)}`);
       }
     },
-    [commitState, predictOn, record, toast, volume.image, volume.sliceIndex, volume.sliceShown],
+    [
+      commitState,
+      keepLogits,
+      predictOn,
+      record,
+      toast,
+      volume.image,
+      volume.sliceIndex,
+      volume.sliceShown,
+    ],
   );
 
   const onBox = useCallback(
@@ -189,7 +228,8 @@ export function useVolumeEditing(options: {
       const box =
         existing?.box ??
         (existing
-          ? dilatedBox({ width: state.width, height: state.height, data: existing.mask })
+          ? // Grown, not propagation's shrunk box: the click may add to the mask.
+            dilatedBox({ width: state.width, height: state.height, data: existing.mask }, 0.08, 2)
           : null);
       const clicks = [...(existing?.clicks ?? []), { x: point.x, y: point.y, positive }];
       if (target.state !== state) commitState(target.state);
@@ -248,6 +288,7 @@ export function useVolumeEditing(options: {
           depth: state.depth,
           from,
           masks: sliceMasks(object),
+          seedLogits: logitsOf(object.id, from, object.slices.get(from)?.mask),
           signal: controller.signal,
           onProgress: setProgress,
           predict: async (k, prompt) => {
@@ -258,13 +299,14 @@ export function useVolumeEditing(options: {
               `${object.id}-propagation`,
               prompt.box,
               prompt.clicks,
+              prompt.maskInput,
             );
             modelVersionId = out.modelVersionId;
             const chosen = defaultOutput(out.iouPredictions, prompt.clicks.length);
-            return {
-              mask: out.masks[chosen] ?? new Uint8Array(state.width * state.height),
-              iou: out.iouPredictions[chosen] ?? 0,
-            };
+            const mask = out.masks[chosen] ?? new Uint8Array(state.width * state.height);
+            const logits = outputLogits(out, chosen);
+            keepLogits(object.id, k, mask, logits);
+            return { mask, iou: out.iouPredictions[chosen] ?? 0, logits };
           },
         });
         const latest = stateRef.current ?? state;
@@ -299,7 +341,7 @@ export function useVolumeEditing(options: {
         setProgress(null);
       }
     },
-    [busy, commitState, predictOn, progress, recordFor, toast, volume],
+    [busy, commitState, keepLogits, logitsOf, predictOn, progress, recordFor, toast, volume],
   );
 
   propagateRef.current = propagate;

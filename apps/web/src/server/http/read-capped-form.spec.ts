@@ -53,8 +53,8 @@ describe('readCappedForm', () => {
     const { request } = chunkedUpload(200_000);
     expect(request.headers.get('content-length')).toBeNull();
     const form = await readCappedForm(request, 1024 * 1024, '1 MiB');
-    const file = form.get('file') as File;
-    expect(file.size).toBe(200_000);
+    expect(form.files.map((f) => [f.name, f.bytes.length])).toEqual([['big.nii', 200_000]]);
+    expect(form.files[0]!.bytes.every((b) => b === 1)).toBe(true);
   });
 
   it('refuses a chunked body over the cap as it streams, without reading the rest', async () => {
@@ -83,6 +83,33 @@ describe('readCappedForm', () => {
       'Upload is 5242880 bytes; the limit is 1 MiB. Nothing was stored.',
     );
     expect(declared.bodyUsed).toBe(false);
+  });
+
+  it('reads several files and fields in order', async () => {
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(70_000).fill(3)]), 'a.dcm');
+    form.append('fourD', 'sequence');
+    form.append('file', new Blob([new Uint8Array([1, 2, 3])]), 'b.dcm');
+    const request = new Request('http://localhost/x', { method: 'POST', body: form });
+    const read = await readCappedForm(request, 1024 * 1024, '1 MiB');
+    expect(read.files.map((f) => [f.name, f.bytes.length])).toEqual([
+      ['a.dcm', 70_000],
+      ['b.dcm', 3],
+    ]);
+    expect(read.fields.get('fourD')).toBe('sequence');
+  });
+
+  it('a multipart body cut short is bad input, not a 500', async () => {
+    const body = encoder.encode(
+      `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="x.png"\r\n\r\nabc`,
+    );
+    const request = new Request('http://localhost/x', {
+      method: 'POST',
+      headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+      body,
+    });
+    const error = await readCappedForm(request, 1024, '1 KiB').catch((e: unknown) => e);
+    expect(isAppError(error) && error.code).toBe('BAD_INPUT');
   });
 
   it('a body that is not multipart is bad input', async () => {

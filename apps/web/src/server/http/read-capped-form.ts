@@ -1,48 +1,87 @@
 /**
  * A request's multipart form, read with a byte cap counted as the body arrives: a declared
  * Content-Length over the cap is refused before reading, and a body without one (chunked) is cut
- * off at the cap with TOO_LARGE instead of being buffered whole first.
+ * off at the cap with TOO_LARGE instead of being buffered whole first. Parsed as a stream
+ * (@fastify/busboy), a chunk at a time as it arrives: a whole-body parse of a large upload
+ * (Request.formData) holds the request thread for seconds.
  */
+import Busboy from '@fastify/busboy';
 import { AppError } from '../errors/app-error';
+
+export interface UploadForm {
+  /** The "file" parts in order, each as its own buffer (safe to hand to the decode pool). */
+  files: Array<{ name: string; bytes: Uint8Array }>;
+  /** The other fields (the last value of each). */
+  fields: Map<string, string>;
+}
+
+const NOT_MULTIPART = 'Expected a multipart form with a "file" field.';
 
 export async function readCappedForm(
   req: Request,
   maxBytes: number,
   limitText: string,
-): Promise<FormData> {
+): Promise<UploadForm> {
   const declared = Number(req.headers.get('content-length') ?? '');
   const tooLarge = (size: string) =>
     new AppError('TOO_LARGE', `Upload is ${size}; the limit is ${limitText}. Nothing was stored.`);
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(`${declared} bytes`);
-  if (!req.body) throw new AppError('BAD_INPUT', 'Expected a multipart form with a "file" field.');
-  let received = 0;
-  let overLimit = false;
-  const counted = req.body.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
-        received += chunk.byteLength;
-        if (received > maxBytes) {
-          overLimit = true;
-          controller.error(tooLarge(`over ${maxBytes} bytes`));
-          return;
-        }
-        controller.enqueue(chunk);
-      },
-    }),
-  );
-  const headers = new Headers(req.headers);
-  headers.delete('content-length');
+  const contentType = req.headers.get('content-type') ?? '';
+  if (!req.body || !/^multipart\/form-data\b/i.test(contentType))
+    throw new AppError('BAD_INPUT', NOT_MULTIPART);
+  let parser: ReturnType<typeof Busboy>;
   try {
-    return await new Request(req.url, {
-      method: 'POST',
-      headers,
-      body: counted,
-      duplex: 'half',
-    } as RequestInit & { duplex: 'half' }).formData();
+    parser = Busboy({ headers: { 'content-type': contentType } });
   } catch (error) {
-    if (overLimit) throw tooLarge(`over ${maxBytes} bytes`);
-    throw new AppError('BAD_INPUT', 'Expected a multipart form with a "file" field.', undefined, {
-      cause: error,
-    });
+    throw new AppError('BAD_INPUT', NOT_MULTIPART, undefined, { cause: error });
   }
+  const form: UploadForm = { files: [], fields: new Map() };
+  const parsed = new Promise<void>((resolve, reject) => {
+    const fail = (error: unknown) =>
+      reject(new AppError('BAD_INPUT', NOT_MULTIPART, undefined, { cause: error }));
+    const pending: Promise<void>[] = [];
+    parser.on('file', (field, stream, filename) => {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      // A part cut short (the body ended inside it) errors on the part's own stream.
+      stream.on('error', fail);
+      pending.push(
+        new Promise((done) =>
+          stream.on('end', () => {
+            if (field === 'file') {
+              const whole = Buffer.concat(chunks);
+              form.files.push({
+                name: filename,
+                bytes: new Uint8Array(whole.buffer, whole.byteOffset, whole.byteLength),
+              });
+            }
+            done();
+          }),
+        ),
+      );
+    });
+    parser.on('field', (field, value) => form.fields.set(field, value));
+    parser.on('finish', () => void Promise.all(pending).then(() => resolve()));
+    parser.on('error', fail);
+  });
+  // Keep the rejection handled while the body is still being fed.
+  parsed.catch(() => undefined);
+  const reader = req.body.getReader();
+  let received = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      received += value.byteLength;
+      if (received > maxBytes) throw tooLarge(`over ${maxBytes} bytes`);
+      if (!parser.write(value)) await new Promise((resolve) => parser.once('drain', resolve));
+    }
+    parser.end();
+  } catch (error) {
+    await reader.cancel().catch(() => undefined);
+    parser.destroy();
+    throw error;
+  }
+  await parsed;
+  return form;
 }

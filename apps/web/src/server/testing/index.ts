@@ -15,6 +15,8 @@ export {
   type BulkSeedResult,
 } from '../services/dashboard/testing/seed-dashboard-bulk';
 export { ingestImage } from '../services/images/ingest-image';
+export { ingestUpload } from '../services/images/ingest-upload';
+export { closeDecodePool } from '../services/images/decode-pool';
 export { upsertUser } from '../services/users/create-user';
 export { nifti16 } from './medical-formats';
 export { pydicomTestFiles, SAMPLES_SKIP_REASON } from './real-dicom-samples';

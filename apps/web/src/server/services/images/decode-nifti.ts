@@ -106,7 +106,13 @@ export async function decodeNifti(
         : inflated.bytes.slice().buffer;
   } else {
     checkNiftiHeader(bytes.subarray(0, NIFTI_HEAD_BYTES), limits);
-    buffer = bytes.slice().buffer;
+    // Read in place when the bytes are their own buffer (the decode worker's are): no second copy.
+    buffer =
+      bytes.byteOffset === 0 &&
+      bytes.byteLength === bytes.buffer.byteLength &&
+      bytes.buffer instanceof ArrayBuffer
+        ? bytes.buffer
+        : bytes.slice().buffer;
   }
   if (!nifti.isNIFTI(buffer))
     throw new AppError('UNSUPPORTED_MEDIA', 'This gzip file does not contain a NIfTI volume.');

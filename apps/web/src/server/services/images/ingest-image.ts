@@ -9,7 +9,8 @@ import type { Db } from '@loupe/db';
 import type { BlobStore } from '../../blobs';
 import { AppError } from '../../errors/app-error';
 import type { ImageLimits } from './decoded-image';
-import { decodeImageFile, type DecodeOptions } from './decode-image-file';
+import type { DecodeOptions } from './decode-image-file';
+import { decodeImageFileOffThread, sha256OffThread } from './decode-pool';
 import {
   persistDecoded,
   sha256Hex,
@@ -27,6 +28,11 @@ export interface IngestInput {
   priority?: number;
   /** 4-D NIfTI: one volume per time point (default) or the frames as a sequence. */
   fourD?: DecodeOptions['fourD'];
+  /**
+   * The caller hands the bytes over: they move to the decode thread without a copy and the
+   * caller's view is emptied (the upload route; never bytes a caller reads again).
+   */
+  bytesOwned?: boolean;
 }
 
 export interface IngestResult {
@@ -80,17 +86,24 @@ export async function ingestImage(
       `File is ${input.bytes.length} bytes; the limit is ${limits.maxBytes}.`,
     );
   const fileName = cleanFileName(input.fileName);
-  const sha256 = sha256Hex(input.bytes);
+  const hashed = await sha256OffThread(input.bytes, input.bytesOwned ?? false);
+  const sha256 = hashed.value;
   const duplicate = await findDuplicate(db, input.projectId, sha256);
   if (duplicate)
     throw new AppError('CONFLICT', `This file is already in the project (as ${duplicate}).`);
 
-  const { mimeType, items } = await decodeImageFile(input.bytes, limits, {
-    name: fileName,
-    ...(input.fourD ? { fourD: input.fourD } : {}),
-  });
-  const storageKey = (await blobs.put(input.bytes, { ext: STORAGE_EXT[mimeType] ?? '' })).key;
-  const source = { storageKey, sha256, sizeBytes: input.bytes.length, name: fileName };
+  // Hashing moved (or copied) the bytes once; from here on they are ours to move.
+  const {
+    value: { mimeType, items },
+    bytes,
+  } = await decodeImageFileOffThread(
+    hashed.bytes,
+    limits,
+    { name: fileName, ...(input.fourD ? { fourD: input.fourD } : {}) },
+    hashed.bytes !== input.bytes || (input.bytesOwned ?? false),
+  );
+  const storageKey = (await blobs.put(bytes, { ext: STORAGE_EXT[mimeType] ?? '' })).key;
+  const source = { storageKey, sha256, sizeBytes: bytes.length, name: fileName };
   const result = await persistDecoded(
     deps,
     input.projectId,

@@ -10,7 +10,8 @@ import type { BlobStore } from '../../blobs';
 import { AppError, isAppError, type AppErrorCode } from '../../errors/app-error';
 import type { DecodedImage, DecodedVolume, ImageLimits } from './decoded-image';
 import type { DecodeOptions } from './decode-image-file';
-import { decodeDicomFile, readDicomFileHeader, type DecodedDicom } from './dicom/decode-dicom-file';
+import { decodeDicomFileOffThread, sha256OffThread } from './decode-pool';
+import { readDicomFileHeader, type DecodedDicom } from './dicom/decode-dicom-file';
 import { dicomSeriesToVolume, dicomToImage, dicomToSequence } from './dicom/dicom-to-decoded';
 import { describeError } from './dicom/describe-error';
 import { planDicomSeries, type DicomEntry, type DicomPlan } from './dicom/plan-dicom-series';
@@ -39,6 +40,8 @@ export interface IngestUploadInput {
   files: UploadFile[];
   fourD?: DecodeOptions['fourD'];
   priority?: number;
+  /** The caller hands the files' bytes over (see IngestInput.bytesOwned). */
+  bytesOwned?: boolean;
 }
 
 function failure(files: string[], error: unknown): UploadOutcome {
@@ -67,24 +70,33 @@ async function storeDicomPlan(
   plan: DicomPlan,
   files: UploadFile[],
   limits: ImageLimits,
+  owned: (file: UploadFile) => boolean,
 ): Promise<UploadOutcome> {
   const names = plan.files.map((i) => files[i]!.name);
   const sources = new Map<number, SourceFile>();
   for (const i of plan.files) {
-    const bytes = files[i]!.bytes;
-    const sha256 = sha256Hex(bytes);
+    const hashed = await sha256OffThread(files[i]!.bytes, owned(files[i]!));
+    files[i] = { name: files[i]!.name, bytes: hashed.bytes };
+    const sha256 = hashed.value;
     const duplicate = await findDuplicate(deps.db, input.projectId, sha256);
     if (duplicate)
       throw new AppError(
         'CONFLICT',
         `${files[i]!.name} is already in the project (as ${duplicate}).`,
       );
-    sources.set(i, { storageKey: '', sha256, sizeBytes: bytes.length, name: files[i]!.name });
+    sources.set(i, {
+      storageKey: '',
+      sha256,
+      sizeBytes: hashed.bytes.length,
+      name: files[i]!.name,
+    });
   }
   const decoded = new Map<number, DecodedDicom>();
   for (const i of plan.files) {
     try {
-      decoded.set(i, await decodeDicomFile(files[i]!.bytes, limits));
+      const moved = await decodeDicomFileOffThread(files[i]!.bytes, limits, owned(files[i]!));
+      files[i] = { name: files[i]!.name, bytes: moved.bytes };
+      decoded.set(i, moved.value);
     } catch (error) {
       const reason = isAppError(error) ? error.message : describeError(error);
       throw new AppError(
@@ -174,6 +186,8 @@ export async function ingestUpload(
       ],
     };
   }
+  // Zip entries (and files whose bytes were moved back from a worker) are ours to move.
+  const owned = (file: UploadFile) => input.bytesOwned === true || !input.files.includes(file);
   const dicom: DicomEntry[] = [];
   for (const [index, file] of files.entries()) {
     if (file.bytes.length === 0) {
@@ -209,6 +223,7 @@ export async function ingestUpload(
           projectId: input.projectId,
           fileName: file.name,
           bytes: file.bytes,
+          bytesOwned: owned(file),
           ...(input.fourD ? { fourD: input.fourD } : {}),
           ...(input.priority !== undefined ? { priority: input.priority } : {}),
         },
@@ -235,7 +250,7 @@ export async function ingestUpload(
     });
   for (const plan of plans) {
     try {
-      outcomes.push(await storeDicomPlan(deps, input, plan, files, limits));
+      outcomes.push(await storeDicomPlan(deps, input, plan, files, limits, owned));
     } catch (error) {
       outcomes.push(
         failure(

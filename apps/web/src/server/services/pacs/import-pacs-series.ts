@@ -62,6 +62,7 @@ export async function importPacsSeries(
           name: `${seriesInstanceUid}/${String(i + 1).padStart(4, '0')}.dcm`,
           bytes,
         })),
+        bytesOwned: true,
       },
       limits,
     );

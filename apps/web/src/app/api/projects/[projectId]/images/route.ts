@@ -16,6 +16,8 @@ import { ingestImage } from '../../../../../server/services/images/ingest-image'
 import { ingestUpload } from '../../../../../server/services/images/ingest-upload';
 import { isZip } from '../../../../../server/services/images/sniff-image-type';
 import { uploadLimits } from '../../../../../server/services/images/upload-limits';
+import { checkRequestOrigin } from '../../../../../server/http/check-request-origin';
+import { API_CONTENT_SECURITY_POLICY } from '../../../../../server/http/content-security-policy';
 import { readCappedForm } from '../../../../../server/http/read-capped-form';
 import { storableParams } from '../../../../../server/http/storable-params';
 
@@ -24,7 +26,29 @@ export const runtime = 'nodejs';
 
 const fourDSchema = z.enum(['series', 'sequence']).optional();
 
-export async function POST(req: Request, { params }: { params: Promise<{ projectId: string }> }) {
+/** What src/middleware.ts does for every other route (it skips this one; see its matcher). */
+function refuseOtherOrigins(req: Request): Response | null {
+  const verdict = checkRequestOrigin(req);
+  if (verdict.ok) return null;
+  return Response.json(
+    { error: { code: 'FORBIDDEN', message: verdict.reason, details: { check: 'origin' } } },
+    { status: 403 },
+  );
+}
+
+export async function POST(
+  req: Request,
+  context: { params: Promise<{ projectId: string }> },
+): Promise<Response> {
+  const response = refuseOtherOrigins(req) ?? (await ingest(req, context));
+  response.headers.set('Content-Security-Policy', API_CONTENT_SECURITY_POLICY);
+  return response;
+}
+
+async function ingest(
+  req: Request,
+  { params }: { params: Promise<{ projectId: string }> },
+): Promise<Response> {
   try {
     const { projectId } = await storableParams(params);
     await requireProjectRole(req, projectId, 'ADMIN');
@@ -34,17 +58,12 @@ export async function POST(req: Request, { params }: { params: Promise<{ project
       env.LOUPE_UPLOAD_BATCH_MAX_BYTES + 64 * 1024,
       `${env.LOUPE_UPLOAD_BATCH_MAX_BYTES} bytes per request`,
     );
-    const files = form.getAll('file').filter((f): f is File => f instanceof File);
-    if (files.length === 0)
-      throw new AppError('BAD_INPUT', 'Expected a multipart form with a "file" field.');
-    const fourD = fourDSchema.safeParse(form.get('fourD') ?? undefined);
+    const files = form.files;
+    const first = files[0];
+    if (!first) throw new AppError('BAD_INPUT', 'Expected a multipart form with a "file" field.');
+    const fourD = fourDSchema.safeParse(form.fields.get('fourD') ?? undefined);
     if (!fourD.success) throw new AppError('BAD_INPUT', 'fourD must be "series" or "sequence".');
     const deps = { db: getDb(), blobs: getBlobs() };
-    const read = async (f: File) => ({
-      name: f.name,
-      bytes: new Uint8Array(await f.arrayBuffer()),
-    });
-    const first = await read(files[0]!);
     if (files.length === 1 && !isZip(first.bytes)) {
       const result = await ingestImage(
         deps,
@@ -52,16 +71,17 @@ export async function POST(req: Request, { params }: { params: Promise<{ project
           projectId,
           fileName: first.name,
           bytes: first.bytes,
+          // Read from the request for this call only: moved to the decode thread, not copied.
+          bytesOwned: true,
           ...(fourD.data ? { fourD: fourD.data } : {}),
         },
         uploadLimits(),
       );
       return Response.json(result, { status: 201 });
     }
-    const all = [first, ...(await Promise.all(files.slice(1).map(read)))];
     const result = await ingestUpload(
       deps,
-      { projectId, files: all, ...(fourD.data ? { fourD: fourD.data } : {}) },
+      { projectId, files, bytesOwned: true, ...(fourD.data ? { fourD: fourD.data } : {}) },
       uploadLimits(),
     );
     return Response.json(result, { status: 200 });

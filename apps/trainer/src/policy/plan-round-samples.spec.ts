@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import {
+  DEFAULT_REPLAY_SCHEDULE,
+  planRoundSamples,
+  type ReplaySchedule,
+} from './plan-round-samples';
+
+const day = (n: number) => new Date(Date.UTC(2026, 0, 1 + n));
+/** `count` masks, one per minute from day 0. */
+function masks(count: number) {
+  return Array.from({ length: count }, (_, i) => ({
+    sourceId: `m${i}`,
+    createdAt: new Date(day(0).getTime() + i * 60_000),
+  }));
+}
+const minute = (i: number) => new Date(day(0).getTime() + i * 60_000);
+
+describe('planRoundSamples', () => {
+  it('trains on every mask while the project fits in one round', () => {
+    const all = masks(400);
+    const plan = planRoundSamples(all, { newSince: minute(349), seed: 7 });
+    expect(plan.selected).toHaveLength(400);
+    expect(plan.record).toMatchObject({
+      trainedOnAll: true,
+      newAvailable: 50,
+      earlierAvailable: 350,
+      newUsed: 50,
+      replayUsed: 350,
+    });
+  });
+
+  it('takes every new mask plus a bounded replay of earlier ones on a large project', () => {
+    const all = masks(5000);
+    const plan = planRoundSamples(all, { newSince: minute(4939), seed: 7 });
+    const ids = new Set(plan.selected.map((s) => s.sourceId));
+    // The 60 new masks (m4940..m4999) are all in, and the replay is the schedule's minimum.
+    for (let i = 4940; i < 5000; i++) expect(ids.has(`m${i}`)).toBe(true);
+    expect(plan.newCount).toBe(60);
+    expect(plan.replayCount).toBe(DEFAULT_REPLAY_SCHEDULE.minReplayMasks);
+    expect(ids.size).toBe(plan.selected.length);
+    expect(plan.record.trainedOnAll).toBe(false);
+    expect(plan.record.newSince).toBe(minute(4939).toISOString());
+  });
+
+  it('replays in proportion to the new masks up to the cap, and samples down a flood of new ones', () => {
+    const all = masks(5000);
+    const some = planRoundSamples(all, { newSince: minute(4849), seed: 1 });
+    expect(some.newCount).toBe(150);
+    expect(some.replayCount).toBe(150);
+    const flood = planRoundSamples(all, { newSince: null, seed: 1 });
+    expect(flood.newCount).toBe(DEFAULT_REPLAY_SCHEDULE.maxNewMasks);
+    expect(flood.replayCount).toBe(DEFAULT_REPLAY_SCHEDULE.maxReplayMasks);
+    expect(flood.selected.length).toBeLessThanOrEqual(400);
+  });
+
+  it('draws the same sample from the same seed and another from another seed', () => {
+    const all = masks(3000);
+    const ids = (seed: number) =>
+      planRoundSamples(all, { newSince: minute(2899), seed }).selected.map((s) => s.sourceId);
+    expect(ids(42)).toEqual(ids(42));
+    expect(ids(42)).not.toEqual(ids(43));
+  });
+
+  it('spreads the replay over the whole history (uniform, not the latest)', () => {
+    const all = masks(5000);
+    const plan = planRoundSamples(all, { newSince: minute(4899), seed: 3 });
+    const replayIndices = plan.selected
+      .slice(plan.newCount)
+      .map((s) => Number(s.sourceId.slice(1)));
+    expect(Math.min(...replayIndices)).toBeLessThan(1000);
+    expect(Math.max(...replayIndices)).toBeGreaterThan(3900);
+    expect(replayIndices.every((i) => i < 4900)).toBe(true);
+  });
+
+  it('refuses a schedule whose bounds contradict each other', () => {
+    const bad: ReplaySchedule = { ...DEFAULT_REPLAY_SCHEDULE, minReplayMasks: 300 };
+    expect(() => planRoundSamples(masks(10), { newSince: null, seed: 1, schedule: bad })).toThrow(
+      /minReplayMasks \(300\) exceeds maxReplayMasks \(200\)/,
+    );
+  });
+});

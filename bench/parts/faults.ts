@@ -1,0 +1,397 @@
+/**
+ * Faults bench (issue #17, items 4 and 7): the hostile upload set (bench/faults/hostile-uploads.ts)
+ * sent to the real web app (production build under `next start`, real Postgres) by an admin while
+ * annotators keep saving masks. Measured: the annotators' save latency before and during the set
+ * (p50/p99, the longest single request), the server's resident memory (baseline, peak, and after
+ * the set once the decode threads have gone idle), and counts: bad inputs tried, refused (or, for
+ * the lying trailer, stored) as a correct server does, saves acknowledged vs rows stored, uploads
+ * acknowledged vs images stored (items lost: goal 0).
+ *
+ *   npm run bench:faults [-- --quick]
+ */
+import { createBlobStore, createDb, type Db } from '@loupe/db';
+import { createTestDatabaseOn } from '@loupe/db/testing';
+import { createMask, encodeMaskBytes } from '@loupe/prompts';
+import { upsertUser } from '@loupe/web/testing';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BenchOptions } from '../run';
+import { hostileUploads, type HostileUpload } from '../faults/hostile-uploads';
+import { summarize } from '../lib/percentiles';
+import { processTreeRssMiB, sampleRss } from '../lib/process-rss';
+import { repoRoot } from '../lib/repo-root';
+import { seedAnnotators } from '../speed/seed-annotators';
+import { TrpcSession } from '../speed/trpc-http';
+import { startWebApp, type RunningWebApp } from '../speed/web-app';
+
+const MiB = 1024 * 1024;
+const PASSWORD = 'bench-password-123';
+/** Targets (issue #17): other requests' p99, the longest stall, memory back near its baseline. */
+export const FAULT_TARGETS = { p99Ms: 200, stallMs: 1000, rssBackMiB: 100 };
+
+function sizes(options: BenchOptions) {
+  if (options.quick)
+    return { annotators: 3, bombMiB: 1024, honestSlices: 160, baselineSeconds: 5, settleS: 40 };
+  return { annotators: 6, bombMiB: 2048, honestSlices: 480, baselineSeconds: 10, settleS: 60 };
+}
+
+/** The server's limits for the run: defaults, but a request cap a stream can pass in seconds. */
+const SERVER_LIMITS = {
+  LOUPE_UPLOAD_MAX_BYTES: 256 * MiB,
+  LOUPE_UPLOAD_BATCH_MAX_BYTES: 320 * MiB,
+  LOUPE_VOLUME_MAX_BYTES: 1024 * MiB,
+};
+
+function maskBase64(size: number, seed: number): string {
+  const mask = createMask(size, size);
+  const r = size / 6 + (seed % 5);
+  for (let y = 0; y < size; y++)
+    for (let x = 0; x < size; x++)
+      if ((x - size / 2) ** 2 + (y - size / 2 - (seed % 7)) ** 2 < r * r)
+        mask.data[y * size + x] = 1;
+  return Buffer.from(encodeMaskBytes(mask)).toString('base64');
+}
+
+interface SaveLoad {
+  /** Save round trips (ms) of acknowledged saves. */
+  timings: number[];
+  acked: Array<{ taskId: string; objectId: string }>;
+  failed: number;
+  failures: string[];
+}
+
+/** Each annotator saves a new object every `pauseMs` until stopped. */
+function startSaving(
+  annotators: Array<{ session: TrpcSession; taskId: string }>,
+  projectId: string,
+  imageSize: number,
+  prefix: string,
+  pauseMs = 100,
+): { stop(): Promise<SaveLoad> } {
+  const load: SaveLoad = { timings: [], acked: [], failed: 0, failures: [] };
+  let running = true;
+  const loops = annotators.map(async ({ session, taskId }, a) => {
+    for (let k = 0; running; k++) {
+      const objectId = `${prefix}-${a}-${k}`;
+      const t0 = performance.now();
+      try {
+        await session.mutation('annotations.save', {
+          projectId,
+          taskId,
+          objectId,
+          finalRle: maskBase64(imageSize, a * 101 + k),
+          proposalRle: null,
+          modelVersionId: null,
+          clicks: 1,
+          brushStrokes: 0,
+          activeSeconds: 3,
+        });
+        load.timings.push(performance.now() - t0);
+        load.acked.push({ taskId, objectId });
+      } catch (error) {
+        load.failed++;
+        if (load.failures.length < 3)
+          load.failures.push(error instanceof Error ? error.message.slice(0, 200) : String(error));
+      }
+      await new Promise((resolve) => setTimeout(resolve, pauseMs));
+    }
+  });
+  return {
+    async stop() {
+      running = false;
+      await Promise.all(loops);
+      return load;
+    },
+  };
+}
+
+interface UploadOutcome {
+  name: string;
+  what: string;
+  bad: boolean;
+  status: number;
+  code: string | null;
+  expectedStatus: number;
+  expectedCode: string | null;
+  correct: boolean;
+  ms: number;
+  /** Images the server acknowledged creating. */
+  imagesAcked: number;
+  message: string;
+}
+
+/** A multipart body of `totalBytes` streamed in 1 MiB chunks, with no Content-Length. */
+function chunkedMultipart(totalBytes: number): {
+  stream: ReadableStream<Uint8Array>;
+  type: string;
+} {
+  const boundary = 'loupe-faults-boundary';
+  const head = new TextEncoder().encode(
+    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.nii"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+  );
+  const chunk = new Uint8Array(MiB).fill(7);
+  let sent = 0;
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(head);
+    },
+    pull(controller) {
+      if (sent >= totalBytes) {
+        controller.enqueue(new TextEncoder().encode(`\r\n--${boundary}--\r\n`));
+        controller.close();
+        return;
+      }
+      sent += chunk.length;
+      controller.enqueue(chunk);
+    },
+  });
+  return { stream, type: `multipart/form-data; boundary=${boundary}` };
+}
+
+async function send(
+  admin: TrpcSession,
+  projectId: string,
+  upload: HostileUpload,
+): Promise<UploadOutcome> {
+  const path = `/api/projects/${projectId}/images`;
+  const t0 = performance.now();
+  let response: Response;
+  if (upload.body.kind === 'chunked') {
+    const { stream, type } = chunkedMultipart(upload.body.totalBytes);
+    response = await admin.postStream(path, stream, type).catch((error: unknown) => {
+      // The server may answer 413 and close before the body is sent; fetch then fails the upload.
+      const cause = (error as { cause?: { code?: string } }).cause;
+      return new Response(
+        JSON.stringify({ error: { code: `network:${cause?.code ?? 'error'}` } }),
+        {
+          status: 599,
+        },
+      );
+    });
+  } else {
+    const form = new FormData();
+    for (const file of upload.body.files)
+      form.append('file', new Blob([file.bytes as Uint8Array<ArrayBuffer>]), file.name);
+    response = await admin.postForm(path, form);
+  }
+  const text = await response.text();
+  const ms = performance.now() - t0;
+  let json: Record<string, unknown> = {};
+  try {
+    json = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    // not JSON (a proxy error page): the status says enough
+  }
+  const error = json['error'] as { code?: string; message?: string } | undefined;
+  const outcomes = json['outcomes'] as
+    Array<{ ok: boolean; code?: string; message: string; imageIds?: string[] }> | undefined;
+  const images = json['images'] as unknown[] | undefined;
+  const code = error?.code ?? outcomes?.find((o) => !o.ok)?.code ?? null;
+  const expectedCode = upload.expect.code ?? upload.expect.outcomeCode ?? null;
+  const correct =
+    response.status === upload.expect.status &&
+    (expectedCode === null
+      ? !error && !(outcomes ?? []).some((o) => !o.ok)
+      : code === expectedCode);
+  return {
+    name: upload.name,
+    what: upload.what,
+    bad: upload.bad,
+    status: response.status,
+    code,
+    expectedStatus: upload.expect.status,
+    expectedCode,
+    correct,
+    ms: Math.round(ms),
+    imagesAcked:
+      (images?.length ?? 0) +
+      (outcomes ?? []).reduce((n, o) => n + (o.ok ? (o.imageIds?.length ?? 0) : 0), 0),
+    message: (error?.message ?? outcomes?.map((o) => o.message).join('; ') ?? '').slice(0, 160),
+  };
+}
+
+function latency(load: SaveLoad) {
+  const stats = summarize(load.timings);
+  const max = load.timings.length ? Math.max(...load.timings) : Number.NaN;
+  return {
+    p50Ms: Math.round(stats.p50 * 10) / 10,
+    p95Ms: Math.round(stats.p95 * 10) / 10,
+    p99Ms: Math.round(stats.p99 * 10) / 10,
+    maxMs: Math.round(max),
+    n: stats.n,
+    stallsOver1s: load.timings.filter((t) => t > 1000).length,
+    failed: load.failed,
+  };
+}
+
+async function countRows(db: Db, projectId: string, acked: SaveLoad['acked']): Promise<number> {
+  const rows = await db.annotation.findMany({
+    where: { projectId, objectId: { in: acked.map((a) => a.objectId) } },
+    select: { taskId: true, objectId: true },
+  });
+  const stored = new Set(rows.map((r) => `${r.taskId}/${r.objectId}`));
+  return acked.filter((a) => stored.has(`${a.taskId}/${a.objectId}`)).length;
+}
+
+export async function runFaultsBench(options: BenchOptions): Promise<Record<string, unknown>> {
+  const size = sizes(options);
+  const loadAtStart = loadavg()[0] ?? 0;
+  const database = await createTestDatabaseOn('postgres', { poolSize: 1 });
+  const dataDir = await mkdtemp(join(tmpdir(), 'loupe-bench-faults-'));
+  const db = createDb(database.url, { poolSize: 2 });
+  let app: RunningWebApp | null = null;
+  try {
+    const seeded = await seedAnnotators({
+      db,
+      blobs: createBlobStore(join(dataDir, 'blobs')),
+      artifacts: createBlobStore(join(dataDir, 'artifacts')),
+      annotators: size.annotators,
+      password: PASSWORD,
+      starterModelDir: join(repoRoot, 'models', 'starter'),
+    });
+    const adminEmail = 'bench-faults-admin@loupe.local';
+    const adminUser = await upsertUser(db, {
+      email: adminEmail,
+      name: 'Faults admin',
+      password: PASSWORD,
+    });
+    await db.membership.create({
+      data: { userId: adminUser.id, projectId: seeded.projectId, role: 'ADMIN' },
+    });
+    const imagesBefore = await db.image.count({ where: { projectId: seeded.projectId } });
+    const env: Record<string, string> = {
+      DATABASE_URL: database.url,
+      DATA_DIR: dataDir,
+      BLOB_DIR: join(dataDir, 'blobs'),
+      ARTIFACT_DIR: join(dataDir, 'artifacts'),
+      LOUPE_EMBEDDED_DB: '0',
+      ...Object.fromEntries(Object.entries(SERVER_LIMITS).map(([k, v]) => [k, String(v)])),
+    };
+    app = await startWebApp({ env, timeoutMs: 120_000 });
+    const server = app;
+    const admin = new TrpcSession(server.url);
+    await admin.signIn(adminEmail, PASSWORD);
+    const annotators = await Promise.all(
+      seeded.users.map(async (user) => {
+        const session = new TrpcSession(server.url);
+        await session.signIn(user.email, PASSWORD);
+        const task = await session.mutation<{ id?: string; taskId?: string } | null>('queue.next', {
+          projectId: seeded.projectId,
+        });
+        const taskId = task?.id ?? task?.taskId;
+        if (!taskId) throw new Error('queue.next returned no task');
+        return { session, taskId };
+      }),
+    );
+    const uploads = await hostileUploads({
+      bombMiB: size.bombMiB,
+      honestSlices: size.honestSlices,
+      batchMaxBytes: SERVER_LIMITS.LOUPE_UPLOAD_BATCH_MAX_BYTES,
+    });
+
+    // Baseline: the same save load with no upload running (after a warm-up of every route).
+    const warm = startSaving(annotators, seeded.projectId, seeded.imageSize, 'warm');
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    await warm.stop();
+    const baselineLoad = startSaving(annotators, seeded.projectId, seeded.imageSize, 'base');
+    await new Promise((resolve) => setTimeout(resolve, size.baselineSeconds * 1000));
+    const baseline = await baselineLoad.stop();
+    const rssBaseline = processTreeRssMiB(server.pid);
+
+    // The hostile set, one upload after another, while the annotators keep saving.
+    const rss = sampleRss(server.pid, 250);
+    const during = startSaving(annotators, seeded.projectId, seeded.imageSize, 'hostile');
+    const setStarted = performance.now();
+    const outcomes: UploadOutcome[] = [];
+    for (const upload of uploads) {
+      outcomes.push(await send(admin, seeded.projectId, upload));
+      console.log(
+        `[bench] faults: ${upload.name} -> ${outcomes.at(-1)?.status} ${outcomes.at(-1)?.code ?? ''} in ${outcomes.at(-1)?.ms} ms`,
+      );
+    }
+    const setSeconds = (performance.now() - setStarted) / 1000;
+    const hostile = await during.stop();
+    const rssDuring = rss.stop();
+
+    // Memory afterwards: sampled until back within the target of the baseline (or settleS passed).
+    const settleStarted = performance.now();
+    let rssAfter = processTreeRssMiB(server.pid);
+    while (
+      rssBaseline !== null &&
+      rssAfter !== null &&
+      rssAfter - rssBaseline > FAULT_TARGETS.rssBackMiB &&
+      performance.now() - settleStarted < size.settleS * 1000
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      rssAfter = processTreeRssMiB(server.pid);
+    }
+    const settleSeconds = (performance.now() - settleStarted) / 1000;
+
+    const acked = [...baseline.acked, ...hostile.acked];
+    const savesStored = await countRows(db, seeded.projectId, acked);
+    const imagesStored =
+      (await db.image.count({ where: { projectId: seeded.projectId } })) - imagesBefore;
+    const imagesAcked = outcomes.reduce((n, o) => n + o.imagesAcked, 0);
+    const bad = outcomes.filter((o) => o.bad);
+    const loadAtEnd = loadavg()[0] ?? 0;
+    const serverErrors = server
+      .output()
+      .split('\n')
+      .filter((line) => /internal error|unhandled|FATAL|body exceeded/i.test(line))
+      .slice(0, 4)
+      .map((line) => line.slice(0, 300));
+    return {
+      notes:
+        'Annotators save a mask every 100 ms each (real tRPC saves, real Postgres) while an admin ' +
+        'uploads the hostile set one file after another to the production build under next start. ' +
+        '"during" is every save sent while the set was being uploaded; stalls are saves over 1 s. ' +
+        'RSS is the server process tree (decode threads included); "after" is sampled until it is ' +
+        `within ${FAULT_TARGETS.rssBackMiB} MiB of the baseline or ${size.settleS} s passed.`,
+      config: {
+        annotators: annotators.length,
+        bombMiB: size.bombMiB,
+        honestVolumeMiB: size.honestSlices / 2,
+        serverLimits: SERVER_LIMITS,
+        cores: cpus().length,
+        loadAverage1m: {
+          start: Math.round(loadAtStart * 10) / 10,
+          end: Math.round(loadAtEnd * 10) / 10,
+        },
+      },
+      baseline: latency(baseline),
+      during: latency(hostile),
+      hostileSetSeconds: Math.round(setSeconds * 10) / 10,
+      rss: {
+        baselineMiB: rssBaseline,
+        peakMiB: rssDuring?.peakMiB ?? null,
+        afterMiB: rssAfter,
+        aboveBaselineAfterMiB:
+          rssAfter !== null && rssBaseline !== null
+            ? Math.round((rssAfter - rssBaseline) * 10) / 10
+            : null,
+        settleSeconds: Math.round(settleSeconds * 10) / 10,
+      },
+      counts: {
+        badInputsTried: bad.length,
+        refusedCorrectly: bad.filter((o) => o.correct).length,
+        wrongAnswers: outcomes.filter((o) => !o.correct).length,
+        savesAcked: acked.length,
+        savesStored,
+        imagesAcked,
+        imagesStored,
+        itemsLost: acked.length - savesStored + Math.max(0, imagesAcked - imagesStored),
+        extraImages: Math.max(0, imagesStored - imagesAcked),
+        saveFailures: baseline.failed + hostile.failed,
+      },
+      uploads: outcomes,
+      ...(hostile.failures.length ? { saveFailureMessages: hostile.failures } : {}),
+      ...(serverErrors.length ? { serverErrors } : {}),
+    };
+  } finally {
+    await app?.stop();
+    await db.$disconnect();
+    await database.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,366 @@
+/**
+ * Rounds bench (issue 18, "bounded rounds"): what a fine-tuning round costs as a project grows,
+ * with the trainer's own replay schedule (apps/trainer policy/plan-round-samples.ts, through
+ * @loupe/trainer/testing), and what bounding costs in held-out Dice.
+ *
+ * - roundSteps: optimizer steps per round at 200 / 1,000 / 5,000 accepted training masks, for a
+ *   few sizes of "new since the base model's round" (and a base with no round: the starter),
+ *   bounded vs training on everything; the reference is the 200-mask round.
+ * - secondsPerStep: measured fine-tuning steps of the product network (BASE_CONFIG, batch 4,
+ *   the trainer's fine-tuning code; the tiny one in the smoke run), so roundSeconds = steps x s/step (a round's time is its steps;
+ *   data loading reads only the selected masks' pixels).
+ * - dice: a synthetic project, a base model trained on all but the newest masks, then one round
+ *   trained on everything vs the bounded sample, from the same base and seed; box-prompt Dice on
+ *   held-out images (quickValidate, tfjs weights). The schedule's mask counts are divided so that
+ *   a project small enough to train here still gets a bounded round (dice.schedule says how).
+ *
+ *   npm run bench:rounds [-- --quick]
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  BASE_CONFIG,
+  TINY_CONFIG,
+  createSegmenter,
+  fineTune,
+  generateSyntheticFaDataset,
+  loadSegmenterFromCheckpoint,
+  quickValidate,
+  saveCheckpoint,
+  selectTrainingBackend,
+  type FineTuneSample,
+  type ModelConfig,
+  type SegmenterModel,
+} from '@loupe/model/node';
+import {
+  DEFAULT_REPLAY_SCHEDULE,
+  planRoundSamples,
+  type ReplaySchedule,
+} from '@loupe/trainer/testing';
+import { summarize } from '../lib/percentiles';
+
+const BATCH = 4;
+const EPOCHS = 4; // Project.finetuneEpochs default
+const REFERENCE_MASKS = 200;
+const MINUTE = 60_000;
+
+/**
+ * Dice comparisons scale the trainer's schedule down by `scheduleDivisor` (mask counts only, same
+ * draw) so that a project this machine can train several times still gets a bounded round.
+ */
+function sizes(options: { quick?: boolean; smoke?: boolean }) {
+  if (options.smoke)
+    return {
+      projectMasks: [200, 1000],
+      newPerRound: [20],
+      stepConfig: TINY_CONFIG,
+      timedSteps: 2,
+      dice: {
+        config: TINY_CONFIG,
+        imageSize: 48,
+        masks: 40,
+        newMasks: 8,
+        heldOut: 8,
+        baseEpochs: 1,
+        roundEpochs: 1,
+        seeds: [1],
+        scheduleDivisor: 25,
+      },
+    };
+  if (options.quick)
+    return {
+      projectMasks: [200, 1000, 5000],
+      newPerRound: [20, 100, 200],
+      stepConfig: BASE_CONFIG,
+      timedSteps: 4,
+      dice: {
+        config: TINY_CONFIG,
+        imageSize: 48,
+        masks: 120,
+        newMasks: 12,
+        heldOut: 48,
+        // A round continues from a model trained to near convergence, not from an early one.
+        baseEpochs: 8,
+        roundEpochs: 2,
+        seeds: [1],
+        scheduleDivisor: 8,
+      },
+    };
+  return {
+    projectMasks: [200, 1000, 2000, 5000],
+    newPerRound: [20, 100, 200],
+    stepConfig: BASE_CONFIG,
+    timedSteps: 10,
+    dice: {
+      config: TINY_CONFIG,
+      imageSize: 48,
+      masks: 1000,
+      newMasks: 50,
+      heldOut: 200,
+      baseEpochs: 12,
+      roundEpochs: 4,
+      seeds: [1, 2, 3],
+      scheduleDivisor: 2,
+    },
+  };
+}
+
+function scaledSchedule(divisor: number): ReplaySchedule {
+  const d = (n: number) => Math.max(1, Math.round(n / divisor));
+  const s = DEFAULT_REPLAY_SCHEDULE;
+  return {
+    ...s,
+    minReplayMasks: d(s.minReplayMasks),
+    maxReplayMasks: d(s.maxReplayMasks),
+    maxNewMasks: d(s.maxNewMasks),
+  };
+}
+
+/** `count` accepted masks, one a minute: the row the trainer's schedule sees. */
+function acceptedRows(count: number) {
+  return Array.from({ length: count }, (_, i) => ({
+    sourceId: `mask-${i}`,
+    createdAt: new Date(Date.UTC(2026, 0, 1) + i * MINUTE),
+  }));
+}
+
+const stepsFor = (masks: number) => Math.ceil(masks / BATCH) * EPOCHS;
+
+function roundSteps(projectMasks: number[], newPerRound: number[]) {
+  const referenceSteps = stepsFor(REFERENCE_MASKS);
+  const rows: Record<string, unknown>[] = [];
+  for (const total of projectMasks) {
+    const all = acceptedRows(total);
+    const cases: { newMasks: number | 'all (starter base)'; newSince: Date | null }[] = [
+      ...newPerRound
+        .filter((n) => n <= total)
+        .map((n) => ({ newMasks: n, newSince: all[total - n - 1]?.createdAt ?? null })),
+      { newMasks: 'all (starter base)', newSince: null },
+    ];
+    for (const c of cases) {
+      const plan = planRoundSamples(all, { newSince: c.newSince, seed: 1 });
+      const steps = stepsFor(plan.selected.length);
+      rows.push({
+        acceptedMasks: total,
+        newMasks: c.newMasks,
+        trainedMasks: plan.selected.length,
+        newUsed: plan.newCount,
+        replayUsed: plan.replayCount,
+        steps,
+        stepsTrainingEverything: stepsFor(total),
+        vsReferenceRound: Math.round((steps / referenceSteps) * 1000) / 1000,
+      });
+    }
+  }
+  return {
+    referenceMasks: REFERENCE_MASKS,
+    referenceSteps,
+    epochs: EPOCHS,
+    batchSize: BATCH,
+    rows,
+  };
+}
+
+/** ms per optimizer step (batch 4) of the network's fine-tuning, wall and process CPU. */
+async function secondsPerStep(config: ModelConfig, steps: number) {
+  const data = generateSyntheticFaDataset({ count: 8, size: 256, seed: 5 });
+  const samples: FineTuneSample[] = data.flatMap((d) =>
+    d.lesions.map((mask) => ({ image: d.image, width: d.width, height: d.height, mask })),
+  );
+  const model = createSegmenter(config, { seed: 1 });
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  let last = performance.now();
+  let lastCpu = process.cpuUsage();
+  const result = await fineTune({
+    model,
+    samples: samples.slice(0, BATCH * (steps + 1)),
+    epochs: 1,
+    batchSize: BATCH,
+    onProgress: () => {
+      const now = performance.now();
+      const c = process.cpuUsage(lastCpu);
+      wall.push(now - last);
+      cpu.push((c.user + c.system) / 1000);
+      last = now;
+      lastCpu = process.cpuUsage();
+    },
+  });
+  result.optimizer.dispose();
+  model.dispose();
+  // The first step pays kernel warm-up.
+  return {
+    config: config.name,
+    batchSize: BATCH,
+    timedSteps: wall.length - 1,
+    wallMsPerStep: summarize(wall.slice(1)).p50,
+    cpuMsPerStep: summarize(cpu.slice(1)).p50,
+  };
+}
+
+function syntheticMasks(count: number, imageSize: number, seed: number): FineTuneSample[] {
+  const out: FineTuneSample[] = [];
+  // At least one lesion per image, so `count` images always hold `count` masks.
+  const images = generateSyntheticFaDataset({
+    count,
+    size: imageSize,
+    seed,
+    lesions: [1, 4],
+    radius: [3, imageSize / 6],
+  });
+  for (const d of images)
+    for (const mask of d.lesions) {
+      if (out.length < count) out.push({ image: d.image, width: d.width, height: d.height, mask });
+    }
+  return out;
+}
+
+async function train(
+  model: SegmenterModel,
+  samples: FineTuneSample[],
+  epochs: number,
+  seed: number,
+) {
+  const t = performance.now();
+  const result = await fineTune({
+    model,
+    samples,
+    epochs,
+    batchSize: BATCH,
+    seed,
+    learningRate: 1e-3,
+  });
+  result.optimizer.dispose();
+  return { steps: result.steps, seconds: (performance.now() - t) / 1000 };
+}
+
+async function diceComparison(spec: {
+  config: ModelConfig;
+  imageSize: number;
+  masks: number;
+  newMasks: number;
+  heldOut: number;
+  baseEpochs: number;
+  roundEpochs: number;
+  seeds: number[];
+  scheduleDivisor: number;
+}) {
+  const schedule = scaledSchedule(spec.scheduleDivisor);
+  const project = syntheticMasks(spec.masks, spec.imageSize, 11);
+  const heldOut = syntheticMasks(spec.heldOut, spec.imageSize, 97);
+  const rows = project.map((sample, i) => ({
+    sourceId: String(i),
+    createdAt: new Date(Date.UTC(2026, 0, 1) + i * MINUTE),
+    sample,
+  }));
+  const baseMasks = spec.masks - spec.newMasks;
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'loupe-rounds-'));
+  try {
+    // The base model: its own round(s) trained on every mask accepted before the new ones.
+    const base = createSegmenter(spec.config, { seed: 3 });
+    const baseTraining = await train(base, project.slice(0, baseMasks), spec.baseEpochs, 5);
+    const baseDice = quickValidate(base, heldOut).dice;
+    const checkpoint = path.join(dir, 'base.safetensors');
+    await saveCheckpoint(checkpoint, { model: base });
+    base.dispose();
+
+    const arm = async (samples: FineTuneSample[], seed: number) => {
+      const { model } = await loadSegmenterFromCheckpoint(checkpoint);
+      try {
+        const run = await train(model, samples, spec.roundEpochs, seed);
+        return { masks: samples.length, ...run, heldOutDice: quickValidate(model, heldOut).dice };
+      } finally {
+        model.dispose();
+      }
+    };
+    const perSeed = [];
+    for (const seed of spec.seeds) {
+      const plan = planRoundSamples(rows, {
+        newSince: rows[baseMasks - 1]?.createdAt ?? null,
+        seed,
+        schedule,
+      });
+      const everything = await arm(project, seed);
+      const bounded = await arm(
+        plan.selected.map((r) => r.sample),
+        seed,
+      );
+      perSeed.push({
+        seed,
+        everything,
+        bounded: { ...bounded, newUsed: plan.newCount, replayUsed: plan.replayCount },
+        diceDifference: bounded.heldOutDice - everything.heldOutDice,
+      });
+    }
+    const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+    return {
+      config: spec.config.name,
+      imageSize: spec.imageSize,
+      acceptedMasks: spec.masks,
+      newMasks: spec.newMasks,
+      heldOutMasks: spec.heldOut,
+      roundEpochs: spec.roundEpochs,
+      schedule,
+      scheduleDivisor: spec.scheduleDivisor,
+      base: { masks: baseMasks, epochs: spec.baseEpochs, ...baseTraining, heldOutDice: baseDice },
+      perSeed,
+      everythingHeldOutDice: mean(perSeed.map((r) => r.everything.heldOutDice)),
+      boundedHeldOutDice: mean(perSeed.map((r) => r.bounded.heldOutDice)),
+      diceDifference: mean(perSeed.map((r) => r.diceDifference)),
+      stepRatio: mean(perSeed.map((r) => r.bounded.steps / r.everything.steps)),
+    };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+export async function runRoundsBench(
+  options: { quick?: boolean; smoke?: boolean } = {},
+): Promise<Record<string, unknown>> {
+  const size = sizes(options);
+  const backend = await selectTrainingBackend();
+  const loadBefore = os.loadavg()[0] ?? 0;
+  const steps = roundSteps(size.projectMasks, size.newPerRound);
+  const perStep = await secondsPerStep(size.stepConfig, size.timedSteps);
+  const roundSeconds = steps.rows.map((row) => ({
+    acceptedMasks: row.acceptedMasks,
+    newMasks: row.newMasks,
+    wallSeconds: ((row.steps as number) * perStep.wallMsPerStep) / 1000,
+    cpuSeconds: ((row.steps as number) * perStep.cpuMsPerStep) / 1000,
+    wallSecondsTrainingEverything:
+      ((row.stepsTrainingEverything as number) * perStep.wallMsPerStep) / 1000,
+  }));
+  const worstRatioAt5000 = Math.max(
+    ...steps.rows
+      .filter((r) => r.acceptedMasks === Math.max(...size.projectMasks))
+      .map((r) => r.vsReferenceRound as number),
+  );
+  const dice = await diceComparison(size.dice);
+  const loadAfter = os.loadavg()[0] ?? 0;
+  return {
+    backend: backend.name,
+    schedule: DEFAULT_REPLAY_SCHEDULE,
+    roundSteps: steps,
+    secondsPerStep: perStep,
+    roundSeconds,
+    largestProjectWorstRoundVsReference: worstRatioAt5000,
+    dice,
+    loadAverage1m: { before: loadBefore, after: loadAfter, cores: os.cpus().length },
+    notes: `roundSteps: the trainer's replay schedule (planRoundSamples) on ${size.projectMasks.join(' / ')} accepted training-split masks, one accepted a minute, the base model's round having started just before the newest ${size.newPerRound.join(' / ')} (or no base round: the starter); steps = ceil(masks / ${BATCH}) x ${EPOCHS} epochs; the reference is the ${REFERENCE_MASKS}-mask round (all ${REFERENCE_MASKS} masks, as before and now). secondsPerStep: measured fine-tuning steps of the ${size.stepConfig.name} network (batch ${BATCH}, click rounds as the trainer runs them) on this machine, p50 after one warm-up step; roundSeconds = steps x that (training only; pseudo-labels, export and the gate are outside it). dice: ${size.dice.config.name} network at ${size.dice.imageSize} px synthetic images (not the product network: what this run can afford), base trained ${size.dice.baseEpochs} epochs on the first ${size.dice.masks - size.dice.newMasks} masks, then one round of ${size.dice.roundEpochs} epochs from that base on all ${size.dice.masks} vs on the bounded sample drawn by the trainer's schedule with its mask counts divided by ${size.dice.scheduleDivisor} (dice.schedule), same seed per pair, seeds ${size.dice.seeds.join(', ')}; heldOutDice = box-prompt Dice (quickValidate, tfjs weights) on ${size.dice.heldOut} masks of other images; diceDifference = mean over seeds of bounded - everything. Load average ${loadBefore.toFixed(1)} -> ${loadAfter.toFixed(1)} on ${os.cpus().length} cores.`,
+    targets: {
+      largestProjectWorstRoundVsReference: '<= 2 (round at 5,000 masks vs the 200-mask round)',
+      diceDifference: '>= -0.005',
+    },
+  };
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  runRoundsBench({ quick: process.argv.includes('--quick') })
+    .then((r) => console.log(JSON.stringify(r, null, 2)))
+    .catch((e: unknown) => {
+      console.error(e);
+      process.exit(1);
+    });
+}
