@@ -32,7 +32,8 @@ import { usePredictions } from './use-predictions';
 import { usePromptEditing } from './use-prompt-editing';
 import { useTaskSession } from './use-task-session';
 import { useViewSettings } from './use-view-settings';
-import { ViewerCanvas, type ViewerHandle } from './viewer-canvas';
+import { MaskViewer } from './mask-viewer';
+import type { ViewerHandle } from './viewer-canvas';
 import { ViewerStatus } from './viewer-status';
 import { VolumeWorkspace } from './volume-workspace';
 
@@ -149,29 +150,15 @@ export function AnnotateWorkspace({ projectId }: { projectId: string }) {
 
       <div className="flex min-h-0 flex-1">
         <div className="relative min-w-0 flex-1">
-          {image ? (
-            <ViewerCanvas
-              ref={viewer}
-              imageCanvas={display.imageCanvas}
-              width={image.width}
-              height={image.height}
-              objects={present.objects}
-              activeId={present.activeId}
-              tool={display.tool}
-              brushRadius={display.brushRadius}
-              overlayOpacity={display.overlayOpacity}
-              showMasks={display.showMasks}
-              onBox={editing.onBox}
-              onClick={editing.onClick}
-              onStroke={editing.onStroke}
-              onWindowDrag={display.onWindowDrag}
-              onFrame={predictions.onFrame}
-            />
-          ) : (
-            <div className="flex h-full items-center justify-center text-sm text-slate-500">
-              Loading image…
-            </div>
-          )}
+          <MaskViewer
+            ref={viewer}
+            image={image}
+            state={present}
+            display={display}
+            editing={editing}
+            loadingText="Loading image…"
+            onFrame={predictions.onFrame}
+          />
           <ViewerStatus
             hasImage={!!image}
             modelReady={!!currentModel}

@@ -27,7 +27,8 @@ import type { TaskView } from './use-task-session';
 import { useViewSettings } from './use-view-settings';
 import { useVolumeEditing } from './use-volume-editing';
 import { useVolumeSession } from './use-volume-session';
-import { ViewerCanvas, type ViewerHandle } from './viewer-canvas';
+import { MaskViewer } from './mask-viewer';
+import type { ViewerHandle } from './viewer-canvas';
 import { ViewerStatus } from './viewer-status';
 import { volumeKeyBindings } from './volume-key-bindings';
 import {
@@ -193,29 +194,15 @@ export function VolumeWorkspace(props: {
 
       <div className="flex min-h-0 flex-1">
         <div className="relative min-w-0 flex-1">
-          {image && sliceState ? (
-            <ViewerCanvas
-              ref={viewer}
-              imageCanvas={display.imageCanvas}
-              width={image.width}
-              height={image.height}
-              objects={sliceState.objects}
-              activeId={sliceState.activeId}
-              tool={display.tool}
-              brushRadius={display.brushRadius}
-              overlayOpacity={display.overlayOpacity}
-              showMasks={display.showMasks}
-              onBox={editing.onBox}
-              onClick={editing.onClick}
-              onStroke={editing.onStroke}
-              onWindowDrag={display.onWindowDrag}
-              onWheelSlice={volume.step}
-            />
-          ) : (
-            <div className="flex h-full items-center justify-center text-sm text-slate-500">
-              Opening volume…
-            </div>
-          )}
+          <MaskViewer
+            ref={viewer}
+            image={image}
+            state={sliceState}
+            display={display}
+            editing={editing}
+            loadingText="Opening volume…"
+            onWheelSlice={volume.step}
+          />
           <ViewerStatus
             hasImage={!!image}
             modelReady={!!predictions.runtime.current}
