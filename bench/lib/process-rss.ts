@@ -25,28 +25,35 @@ function rssKiB(pid: number): number {
   }
 }
 
-export function processTreeRssMiB(rootPid: number | undefined): number | null {
-  if (rootPid === undefined) return null;
+/** The process and all its descendants (the root alone where /proc is not there). */
+export function processTreePids(rootPid: number): number[] {
   let pids: number[];
   try {
     pids = readdirSync('/proc')
       .filter((name) => /^\d+$/.test(name))
       .map(Number);
   } catch {
-    return null;
+    return [rootPid];
   }
   const children = new Map<number, number[]>();
   for (const pid of pids) {
     const parent = parentOf(pid);
     if (parent !== null) children.set(parent, [...(children.get(parent) ?? []), pid]);
   }
-  let total = 0;
+  const tree: number[] = [];
   const stack = [rootPid];
   while (stack.length) {
     const pid = stack.pop() as number;
-    total += rssKiB(pid);
+    tree.push(pid);
     stack.push(...(children.get(pid) ?? []));
   }
+  return tree;
+}
+
+export function processTreeRssMiB(rootPid: number | undefined): number | null {
+  if (rootPid === undefined) return null;
+  let total = 0;
+  for (const pid of processTreePids(rootPid)) total += rssKiB(pid);
   return total > 0 ? Math.round((total / 1024) * 10) / 10 : null;
 }
 

@@ -19,10 +19,10 @@ import { join } from 'node:path';
 import type { BenchOptions } from '../run';
 import { hostileUploads, type HostileUpload } from '../faults/hostile-uploads';
 import { summarize } from '../lib/percentiles';
-import { processTreeRssMiB, sampleRss } from '../lib/process-rss';
+import { processTreePids, processTreeRssMiB, sampleRss } from '../lib/process-rss';
 import { repoRoot } from '../lib/repo-root';
 import { seedAnnotators } from '../speed/seed-annotators';
-import { TrpcSession } from '../speed/trpc-http';
+import { TrpcHttpError, TrpcSession } from '../speed/trpc-http';
 import { startWebApp, type RunningWebApp } from '../speed/web-app';
 
 const MiB = 1024 * 1024;
@@ -32,8 +32,22 @@ export const FAULT_TARGETS = { p99Ms: 200, stallMs: 1000, rssBackMiB: 100 };
 
 function sizes(options: BenchOptions) {
   if (options.quick)
-    return { annotators: 3, bombMiB: 1024, honestSlices: 160, baselineSeconds: 5, settleS: 40 };
-  return { annotators: 6, bombMiB: 2048, honestSlices: 480, baselineSeconds: 10, settleS: 60 };
+    return {
+      annotators: 3,
+      bombMiB: 1024,
+      honestSlices: 160,
+      baselineSeconds: 5,
+      settleS: 40,
+      afterRestartSeconds: 5,
+    };
+  return {
+    annotators: 6,
+    bombMiB: 2048,
+    honestSlices: 480,
+    baselineSeconds: 10,
+    settleS: 60,
+    afterRestartSeconds: 10,
+  };
 }
 
 /** The server's limits for the run: defaults, but a request cap a stream can pass in seconds. */
@@ -56,9 +70,22 @@ function maskBase64(size: number, seed: number): string {
 interface SaveLoad {
   /** Save round trips (ms) of acknowledged saves. */
   timings: number[];
-  acked: Array<{ taskId: string; objectId: string }>;
+  /** Acknowledged saves, with when each was sent and answered (performance.now()). */
+  acked: Array<{ taskId: string; objectId: string; sentAt: number; ackedAt: number }>;
   failed: number;
   failures: string[];
+  /** Failed attempts by kind: `http:<status>` or `network:<code>` (refused, reset, ...). */
+  failureKinds: Record<string, number>;
+  /** Save requests sent and not yet answered, right now. */
+  inFlight: number;
+}
+
+/** What went wrong with a save, in a word the report can count. */
+function failureKind(error: unknown): string {
+  if (error instanceof TrpcHttpError) return `http:${error.status}`;
+  const cause = (error as { cause?: { code?: string } } | null)?.cause;
+  if (cause?.code) return `network:${cause.code}`;
+  return error instanceof Error ? `error:${error.name}` : 'error:unknown';
 }
 
 /** Each annotator saves a new object every `pauseMs` until stopped. */
@@ -68,13 +95,21 @@ function startSaving(
   imageSize: number,
   prefix: string,
   pauseMs = 100,
-): { stop(): Promise<SaveLoad> } {
-  const load: SaveLoad = { timings: [], acked: [], failed: 0, failures: [] };
+): { stop(): Promise<SaveLoad>; inFlight(): number } {
+  const load: SaveLoad = {
+    timings: [],
+    acked: [],
+    failed: 0,
+    failures: [],
+    failureKinds: {},
+    inFlight: 0,
+  };
   let running = true;
   const loops = annotators.map(async ({ session, taskId }, a) => {
     for (let k = 0; running; k++) {
       const objectId = `${prefix}-${a}-${k}`;
       const t0 = performance.now();
+      load.inFlight++;
       try {
         await session.mutation('annotations.save', {
           projectId,
@@ -87,17 +122,23 @@ function startSaving(
           brushStrokes: 0,
           activeSeconds: 3,
         });
-        load.timings.push(performance.now() - t0);
-        load.acked.push({ taskId, objectId });
+        const ackedAt = performance.now();
+        load.timings.push(ackedAt - t0);
+        load.acked.push({ taskId, objectId, sentAt: t0, ackedAt });
       } catch (error) {
         load.failed++;
+        const kind = failureKind(error);
+        load.failureKinds[kind] = (load.failureKinds[kind] ?? 0) + 1;
         if (load.failures.length < 3)
           load.failures.push(error instanceof Error ? error.message.slice(0, 200) : String(error));
+      } finally {
+        load.inFlight--;
       }
       await new Promise((resolve) => setTimeout(resolve, pauseMs));
     }
   });
   return {
+    inFlight: () => load.inFlight,
     async stop() {
       running = false;
       await Promise.all(loops);
@@ -234,6 +275,98 @@ async function countRows(db: Db, projectId: string, acked: SaveLoad['acked']): P
   return acked.filter((a) => stored.has(`${a.taskId}/${a.objectId}`)).length;
 }
 
+/** Waits (up to `timeoutMs`) until the process is gone: exited and reaped. */
+async function waitForExit(pid: number, timeoutMs = 10_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return true;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return false;
+}
+
+/**
+ * Issue #17 item 7: while the annotators save, `next start` (its whole process tree) is SIGKILLed
+ * at a random point and started again on the same port; the annotators keep their sessions and
+ * their save loops (attempts fail while it is down). Goal: every acknowledged save stored, once.
+ */
+async function killServerMidSave(options: {
+  server: RunningWebApp;
+  env: Record<string, string>;
+  annotators: Array<{ session: TrpcSession; taskId: string }>;
+  projectId: string;
+  imageSize: number;
+  db: Db;
+  afterRestartSeconds: number;
+}): Promise<{ server: RunningWebApp; result: Record<string, unknown> }> {
+  const { server, projectId, db } = options;
+  if (server.pid === undefined) throw new Error('the web server has no pid to kill');
+  const port = Number(new URL(server.url).port);
+  const load = startSaving(options.annotators, projectId, options.imageSize, 'kill');
+  const killAfterMs = Math.round(1000 + Math.random() * 2000);
+  await new Promise((resolve) => setTimeout(resolve, killAfterMs));
+  const savesInFlightAtKill = load.inFlight();
+  const tree = processTreePids(server.pid);
+  const killedAt = performance.now();
+  for (const pid of tree) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  let restarted: RunningWebApp;
+  try {
+    if (!(await waitForExit(server.pid))) throw new Error('next start outlived SIGKILL');
+    restarted = await startWebApp({ env: options.env, port, timeoutMs: 120_000 });
+  } catch (error) {
+    await load.stop();
+    throw error;
+  }
+  const restartSeconds = (performance.now() - killedAt) / 1000;
+  await new Promise((resolve) => setTimeout(resolve, options.afterRestartSeconds * 1000));
+  const saves = await load.stop();
+
+  const rows = await db.annotation.findMany({
+    where: { projectId, objectId: { startsWith: 'kill-' } },
+    select: { taskId: true, objectId: true },
+  });
+  const rowKeys = rows.map((r) => `${r.taskId}/${r.objectId}`);
+  const stored = new Set(rowKeys);
+  const ackedKeys = new Set(saves.acked.map((a) => `${a.taskId}/${a.objectId}`));
+  const savesStored = [...ackedKeys].filter((key) => stored.has(key)).length;
+  const firstAckAfterKill = Math.min(
+    ...saves.acked.filter((a) => a.sentAt > killedAt).map((a) => a.ackedAt),
+  );
+  return {
+    server: restarted,
+    result: {
+      killAfterMs,
+      processesKilled: tree.length,
+      savesInFlightAtKill,
+      restartSeconds: Math.round(restartSeconds * 10) / 10,
+      savesUnavailableSeconds: Number.isFinite(firstAckAfterKill)
+        ? Math.round((firstAckAfterKill - killedAt) / 100) / 10
+        : null,
+      savesAttempted: saves.acked.length + saves.failed,
+      savesAcked: saves.acked.length,
+      savesAckedBeforeKill: saves.acked.filter((a) => a.ackedAt < killedAt).length,
+      savesAckedAfterRestart: saves.acked.filter((a) => a.sentAt > killedAt).length,
+      savesStored,
+      itemsLost: ackedKeys.size - savesStored,
+      storedNotAcked: [...stored].filter((key) => !ackedKeys.has(key)).length,
+      duplicateRows: rowKeys.length - stored.size,
+      failedAttempts: saves.failed,
+      failedByKind: saves.failureKinds,
+      ...(saves.failures.length ? { failureMessages: saves.failures } : {}),
+    },
+  };
+}
+
 export async function runFaultsBench(options: BenchOptions): Promise<Record<string, unknown>> {
   const size = sizes(options);
   const loadAtStart = loadavg()[0] ?? 0;
@@ -328,6 +461,17 @@ export async function runFaultsBench(options: BenchOptions): Promise<Record<stri
     }
     const settleSeconds = (performance.now() - settleStarted) / 1000;
 
+    const killed = await killServerMidSave({
+      server,
+      env,
+      annotators,
+      projectId: seeded.projectId,
+      imageSize: seeded.imageSize,
+      db,
+      afterRestartSeconds: size.afterRestartSeconds,
+    });
+    app = killed.server;
+
     const acked = [...baseline.acked, ...hostile.acked];
     const savesStored = await countRows(db, seeded.projectId, acked);
     const imagesStored =
@@ -347,7 +491,12 @@ export async function runFaultsBench(options: BenchOptions): Promise<Record<stri
         'uploads the hostile set one file after another to the production build under next start. ' +
         '"during" is every save sent while the set was being uploaded; stalls are saves over 1 s. ' +
         'RSS is the server process tree (decode threads included); "after" is sampled until it is ' +
-        `within ${FAULT_TARGETS.rssBackMiB} MiB of the baseline or ${size.settleS} s passed.`,
+        `within ${FAULT_TARGETS.rssBackMiB} MiB of the baseline or ${size.settleS} s passed. ` +
+        'serverKill: the annotators keep saving while next start (its process tree) is SIGKILLed ' +
+        `at a random point and restarted on the same port, then saving ${size.afterRestartSeconds} s ` +
+        'more; itemsLost counts acknowledged saves missing from the database (goal 0), ' +
+        'storedNotAcked saves committed whose answer died with the server (the client saw an error), ' +
+        'duplicateRows objects stored twice (goal 0).',
       config: {
         annotators: annotators.length,
         bombMiB: size.bombMiB,
@@ -384,6 +533,7 @@ export async function runFaultsBench(options: BenchOptions): Promise<Record<stri
         extraImages: Math.max(0, imagesStored - imagesAcked),
         saveFailures: baseline.failed + hostile.failed,
       },
+      serverKill: killed.result,
       uploads: outcomes,
       ...(hostile.failures.length ? { saveFailureMessages: hostile.failures } : {}),
       ...(serverErrors.length ? { serverErrors } : {}),

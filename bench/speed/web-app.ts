@@ -18,9 +18,13 @@ export interface RunningWebApp {
 // and the worker bundle is not rewritten under a server that is still serving it.
 let build: Promise<void> | null = null;
 
-/** `next start` on a free 127.0.0.1 port with the given env; resolves once it answers HTTP. */
+/**
+ * `next start` on 127.0.0.1 (a free port, or `port`: a restart where clients keep their URL) with
+ * the given env; resolves once it answers HTTP.
+ */
 export async function startWebApp(options: {
   env: Record<string, string>;
+  port?: number;
   timeoutMs?: number;
   log?: (line: string) => void;
 }): Promise<RunningWebApp> {
@@ -32,7 +36,7 @@ export async function startWebApp(options: {
     },
   );
   await build;
-  const server = await startServer(options.env, undefined, options.timeoutMs ?? 60_000);
+  const server = await startServer(options.env, options.port, options.timeoutMs ?? 60_000);
   return {
     url: server.url,
     output: () => server.output().split('\n').filter(Boolean).slice(-60).join('\n'),
