@@ -120,4 +120,71 @@ describe('assignImageSplits + loadLabeledSamples', () => {
     expect(data.trainAvailable).toBe(all.train.length);
     expect(data.validation.map((s) => s.sourceId)).toEqual(all.validation.map((s) => s.sourceId));
   });
+  it("gives a volume slice the same object's mask on the adjacent slice of the same volume", async () => {
+    const project = await fixture.createProject();
+    const volume = (n: number) =>
+      fixture.db.volume.create({
+        data: {
+          projectId: project.id,
+          name: `vol-${n}`,
+          storageKey: `vol-${n}.nii`,
+          sha256: `vol-${n}-${project.id}`,
+          sizeBytes: 1,
+          width: 48,
+          height: 48,
+          depth: 8,
+        },
+      });
+    const [first, second] = [await volume(1), await volume(2)];
+    // [volume, slice, object, split]; null volume: a 2-D image.
+    const layout = [
+      [first.id, 0, 'a', 'TRAIN'],
+      [first.id, 1, 'a', 'TRAIN'],
+      [first.id, 2, 'a', 'TRAIN'],
+      [first.id, 3, 'b', 'TRAIN'],
+      [first.id, 4, 'a', 'VALIDATION'],
+      [first.id, 5, 'a', 'TRAIN'],
+      [second.id, 4, 'b', 'TRAIN'],
+      [null, null, 'a', 'TRAIN'],
+    ] as const;
+    const images = fixture.syntheticImages(layout.length, 21);
+    const masks = new Map<string, Uint8Array>();
+    const rows: { sourceId: string; slice: number | null }[] = [];
+    for (const [i, [volumeId, sliceIndex, objectId, split]] of layout.entries()) {
+      const sample = images[i]!;
+      const { imageId, taskId } = await fixture.addImage(
+        project.id,
+        sample.image,
+        sample.width,
+        sample.height,
+      );
+      await fixture.db.image.update({
+        where: { id: imageId },
+        data: { volumeId, sliceIndex, split },
+      });
+      const mask = sample.lesions[0] ?? sample.mask;
+      const id = await fixture.acceptMask(taskId, project.userId, mask, objectId);
+      masks.set(id, mask.data);
+      rows.push({ sourceId: id, slice: sliceIndex });
+    }
+    // Slice 1 was propagated from slice 2: that side comes first.
+    await fixture.db.annotation.update({
+      where: { id: rows[1]!.sourceId },
+      data: { sliceOrigin: 'propagated', propagatedFrom: 2 },
+    });
+    const data = await loadLabeledSamples(fixture.db, fixture.services.blobs, project.id);
+    const neighbour = new Map(data.train.map((s) => [s.sourceId, s.neighbourMask]));
+    const expected = [1, 2, 1, null, null, null, null, null];
+    for (const [i, row] of rows.entries()) {
+      if (layout[i]![3] === 'VALIDATION') continue;
+      const want = expected[i];
+      const got = neighbour.get(row.sourceId);
+      if (want === null || want === undefined) expect(got, `row ${i}`).toBeUndefined();
+      else expect(got?.data, `row ${i}`).toEqual(masks.get(rows[want]!.sourceId));
+    }
+    expect(data.train).toHaveLength(7);
+    // Slice 5's only neighbour is a validation slice: no validation mask reaches training.
+    expect(data.validation.map((s) => s.sourceId)).toEqual([rows[4]!.sourceId]);
+    expect(data.validation[0]?.neighbourMask).toBeUndefined();
+  });
 });

@@ -3,6 +3,9 @@
  * validation set (Image.split). Images without a split yet are not used: assign splits first.
  * `selectTrain` picks the training masks from their rows before any pixels are read (a bounded
  * round reads only the masks it trains on).
+ * A training mask on a volume slice carries the same object's accepted mask on an adjacent slice
+ * (`neighbourMask`), so fine-tuning also trains propagation; neighbours come from training-split
+ * slices only, so no validation mask reaches training.
  */
 import type { Db } from '@loupe/db';
 import type { Mask } from '@loupe/prompts';
@@ -21,6 +24,8 @@ export interface LabeledSample {
   mask: Mask;
   /** Loss weight: 1 for accepted masks, the model's confidence for pseudo-masks. */
   weight: number;
+  /** Volume slices: the same object's accepted mask on slice k-1 or k+1 (training set only). */
+  neighbourMask?: Mask;
 }
 
 export interface LabeledDataset {
@@ -52,6 +57,8 @@ export async function loadLabeledSamples(
     select: {
       id: true,
       imageId: true,
+      objectId: true,
+      propagatedFrom: true,
       createdAt: true,
       width: true,
       height: true,
@@ -64,6 +71,8 @@ export async function loadLabeledSamples(
           height: true,
           fileName: true,
           split: true,
+          volumeId: true,
+          sliceIndex: true,
         },
       },
     },
@@ -82,17 +91,11 @@ export async function loadLabeledSamples(
           return annotation;
         })
     : trainRows;
+  const neighbourOf = adjacentSliceFinder(trainRows);
   const images = new Map<string, GrayImage>();
   const dataset: LabeledDataset = { train: [], validation: [], trainAvailable: trainRows.length };
   for (const annotation of [...selectedTrain, ...validationRows]) {
-    const mask = decodeAnnotationMask(annotation.finalRle, {
-      annotationId: annotation.id,
-      imageId: annotation.imageId,
-      imageWidth: annotation.image.width,
-      imageHeight: annotation.image.height,
-      width: annotation.width,
-      height: annotation.height,
-    });
+    const mask = decodeMask(annotation);
     let image = images.get(annotation.imageId);
     if (!image) {
       image = await loadImage(blobs, annotation.image);
@@ -106,7 +109,64 @@ export async function loadLabeledSamples(
       mask,
       weight: 1,
     };
+    const neighbour = annotation.image.split === 'VALIDATION' ? null : neighbourOf(annotation);
+    if (neighbour) sample.neighbourMask = decodeMask(neighbour);
     (annotation.image.split === 'VALIDATION' ? dataset.validation : dataset.train).push(sample);
   }
   return dataset;
+}
+
+interface MaskRow {
+  id: string;
+  imageId: string;
+  width: number;
+  height: number;
+  finalRle: Uint8Array;
+  image: { width: number; height: number };
+}
+
+function decodeMask(row: MaskRow): Mask {
+  return decodeAnnotationMask(row.finalRle, {
+    annotationId: row.id,
+    imageId: row.imageId,
+    imageWidth: row.image.width,
+    imageHeight: row.image.height,
+    width: row.width,
+    height: row.height,
+  });
+}
+
+interface SliceRow {
+  objectId: string;
+  propagatedFrom: number | null;
+  image: { volumeId: string | null; sliceIndex: number | null };
+}
+
+/**
+ * The accepted mask of the same object on slice k-1 or k+1 of the same volume, among `rows`:
+ * first the side the slice was propagated from (that is the prompt it was accepted from), else
+ * k-1, then k+1. Null for 2-D images and slices with no neighbour.
+ */
+export function adjacentSliceFinder<T extends SliceRow>(rows: readonly T[]): (row: T) => T | null {
+  const key = (volumeId: string, objectId: string, slice: number) =>
+    JSON.stringify([volumeId, objectId, slice]);
+  const bySlice = new Map<string, T>();
+  for (const row of rows) {
+    const { volumeId, sliceIndex } = row.image;
+    if (volumeId !== null && sliceIndex !== null)
+      bySlice.set(key(volumeId, row.objectId, sliceIndex), row);
+  }
+  return (row) => {
+    const { volumeId, sliceIndex: k } = row.image;
+    if (volumeId === null || k === null) return null;
+    const towardSource =
+      row.propagatedFrom !== null && row.propagatedFrom !== k
+        ? Math.sign(row.propagatedFrom - k)
+        : -1;
+    for (const step of [towardSource, -towardSource]) {
+      const neighbour = bySlice.get(key(volumeId, row.objectId, k + step));
+      if (neighbour) return neighbour;
+    }
+    return null;
+  };
 }

@@ -194,6 +194,7 @@ export async function createModelPort(
         height: s.image.height,
         mask: s.mask,
         weight: s.weight,
+        ...(s.neighbourMask ? { neighbourMask: s.neighbourMask } : {}),
       }));
       const batchSize = Math.max(1, Math.min(request.batchSize, samples.length));
       const stepsPerEpoch = Math.ceil(samples.length / batchSize);

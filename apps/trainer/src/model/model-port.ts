@@ -19,6 +19,8 @@ export interface TrainingSample {
   mask: Mask;
   /** Per-sample loss weight (1 for accepted masks, confidence for pseudo-masks). */
   weight: number;
+  /** Volume slices: the object's accepted mask on an adjacent slice (a propagation round). */
+  neighbourMask?: Mask;
 }
 
 export interface FineTuneLevers {

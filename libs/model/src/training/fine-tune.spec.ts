@@ -255,4 +255,53 @@ describe('fineTune (tiny config)', () => {
     await expect(loadCheckpoint(path.join(dir, 'never.safetensors'))).rejects.toThrow();
     model.dispose();
   });
+  it('trains the propagation round from an adjacent slice mask; without one, nothing changes', async () => {
+    const conv3 = 'prompt_encoder.mask_downscaling.conv3.w';
+    const plain = samples(2, 12).slice(0, 2);
+    // The adjacent slice: the same lesion moved by one pixel.
+    const withNeighbour = plain.map((s) => {
+      const data = new Uint8Array(s.mask.data.length);
+      for (let y = 0; y < s.height; y++)
+        for (let x = 1; x < s.width; x++)
+          data[y * s.width + x] = s.mask.data[y * s.width + x - 1] as number;
+      return { ...s, neighbourMask: { width: s.width, height: s.height, data } };
+    });
+    const run = async (data: FineTuneSample[], extra: { propagationRound?: boolean } = {}) => {
+      const model = createSegmenter(TINY_CONFIG, { seed: 1 });
+      const maskInputs: number[] = [];
+      type Decode = (...args: unknown[]) => unknown;
+      const network = model.network as unknown as { decode: Decode };
+      const decode = network.decode.bind(network);
+      network.decode = (...args) => {
+        const mask = args[5] as { maskInput: tf.Tensor } | undefined;
+        if (mask) maskInputs.push(tf.max(tf.abs(mask.maskInput)).dataSync()[0] as number);
+        return decode(...args);
+      };
+      const result = await fineTune({
+        model,
+        samples: data,
+        epochs: 2,
+        batchSize: 2,
+        seed: 3,
+        clickProbability: 0,
+        ...extra,
+      });
+      result.optimizer.dispose();
+      const conv3Moved = model.weight(conv3).data.some((v) => v !== 0);
+      model.dispose();
+      return { losses: result.lossHistory, maskInputs, conv3Moved };
+    };
+    const propagated = await run(withNeighbour);
+    // Box-only steps: the only mask prompt is the neighbour's, so it reaches and trains the mask path.
+    expect(propagated.maskInputs.length).toBe(propagated.losses.length);
+    expect(Math.min(...propagated.maskInputs)).toBeGreaterThan(1);
+    expect(propagated.conv3Moved).toBe(true);
+    expect(propagated.losses.every(Number.isFinite)).toBe(true);
+    const without = await run(plain);
+    expect(without.maskInputs).toEqual([]);
+    expect(without.conv3Moved).toBe(false);
+    expect(propagated.losses).not.toEqual(without.losses);
+    // The round draws no random numbers: switched off, a neighbour changes nothing.
+    expect((await run(withNeighbour, { propagationRound: false })).losses).toEqual(without.losses);
+  });
 });

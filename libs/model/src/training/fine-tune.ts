@@ -13,6 +13,10 @@
  * replay (each batch also carries earlier training samples) and an exponential moving average of
  * the weights that starts at the initial weights (so a short run ends between them and the tuned
  * ones).
+ * Volume slices with an adjacent slice's accepted mask (FineTuneSample.neighbourMask) add a
+ * propagation round: prompted as propagateVolume prompts the next slice (the neighbour's shrunk
+ * box, the neighbour's mask as mask prompt, in a crop around that box, so a second encoder pass),
+ * with this slice's mask as target. Samples without a neighbour train exactly as before.
  * A non-finite loss stops the run before the weights change (NonFiniteLossError).
  */
 import * as tf from '@tensorflow/tfjs';
@@ -26,7 +30,13 @@ import type { SegmenterModel } from '../segmenter-model';
 import { AdamW } from './adam';
 import { DEFAULT_LOSS_WEIGHTS, segmenterLoss, type LossWeights } from './losses';
 import { NonFiniteLossError } from './non-finite-loss-error';
-import { prepareExample, type FineTuneSample, type PreparedExample } from './training-sample';
+import {
+  prepareExample,
+  preparePropagationExample,
+  type FineTuneSample,
+  type PreparedExample,
+  type PropagationExample,
+} from './training-sample';
 
 export interface FineTuneProgress {
   step: number;
@@ -67,6 +77,8 @@ export interface FineTuneOptions {
   gradientClickRounds?: number;
   /** After the click rounds, one more round with the mask prompt and no new click (default true). */
   maskOnlyRound?: boolean;
+  /** For samples with a `neighbourMask`, the propagation round (default true). */
+  propagationRound?: boolean;
   /** Share of clicks placed where the simulated annotator clicks; the rest uniformly over the
    * error pixels, as SAM samples them (default 0.8). */
   annotatorClickShare?: number;
@@ -176,6 +188,50 @@ export function shownLogits(
   return out;
 }
 
+/** The propagation round's loss: its own crops (an encoder pass), box + neighbour-mask prompt. */
+function propagationLoss(
+  model: SegmenterModel,
+  examples: PropagationExample[],
+  weights: LossWeights,
+): tf.Tensor {
+  const { maskSize } = deriveSizes(model.config);
+  const s = model.config.inputSize;
+  const plane = maskSize * maskSize;
+  const b = examples.length;
+  const input = new Float32Array(b * s * s);
+  const target = new Float32Array(b * plane);
+  const maskInput = new Float32Array(b * plane);
+  const coords = new Float32Array(b * 4);
+  const labels = new Float32Array(b * 2);
+  examples.forEach((e, i) => {
+    input.set(e.input, i * s * s);
+    target.set(e.target, i * plane);
+    maskInput.set(e.maskInput, i * plane);
+    coords.set(e.coords, i * 4);
+    labels.set(e.labels, i * 2);
+  });
+  const enc = model.network.encodeImage(model.ops, tf.tensor4d(input, [b, 1, s, s]));
+  const out = model.network.decode(
+    model.ops,
+    enc.imageEmbedding,
+    enc.highResFeatures,
+    tf.tensor3d(coords, [b, 2, 2]),
+    tf.tensor2d(labels, [b, 2]),
+    {
+      maskInput: tf.tensor4d(maskInput, [b, 1, maskSize, maskSize]),
+      hasMaskInput: tf.ones([b]),
+    },
+  );
+  return segmenterLoss(
+    out.masks,
+    out.iouPredictions,
+    tf.tensor2d(target, [b, plane]),
+    target,
+    tf.tensor1d(examples.map((e) => e.weight)),
+    weights,
+  ).total;
+}
+
 export function learningRateAt(step: number, total: number, base: number, warmup: number): number {
   if (step < warmup) return (base * (step + 1)) / warmup;
   const t = (step - warmup) / Math.max(1, total - warmup);
@@ -238,6 +294,7 @@ export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult
   const maxClickRounds = Math.max(1, options.maxClickRounds ?? 8);
   const gradientClickRounds = Math.max(1, options.gradientClickRounds ?? 2);
   const maskOnlyRound = options.maskOnlyRound ?? true;
+  const propagationRound = options.propagationRound ?? true;
   const annotatorShare = options.annotatorClickShare ?? 0.8;
   const plane = maskSize * maskSize;
   const lossHistory: number[] = [];
@@ -275,12 +332,18 @@ export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult
           { length: replayPerBatch },
           () => replaySamples[rng.int(replaySamples.length)] as FineTuneSample,
         );
-        const batch = [...order.slice(start, start + batchSize), ...replayed].map((sample) =>
+        const batchSamples = [...order.slice(start, start + batchSize), ...replayed];
+        const batch = batchSamples.map((sample) =>
           prepareExample(sample, model.config, rng, {
             jitter: options.boxJitter ?? 0.1,
             flip: true,
           }),
         );
+        const propagation = propagationRound
+          ? batchSamples
+              .map((sample) => preparePropagationExample(sample, model.config))
+              .filter((e): e is PropagationExample => e !== null)
+          : [];
         const b = batch.length;
         const input = new Float32Array(b * s * s);
         const target = new Float32Array(b * maskSize * maskSize);
@@ -361,6 +424,8 @@ export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult
                 segmenterLoss(refined.masks, refined.iouPredictions, t, target, w, weights).total,
               );
             }
+            if (propagation.length > 0)
+              total = tf.add(total, propagationLoss(model, propagation, weights));
             partValues = {
               dice: l1.parts.dice.dataSync()[0] as number,
               bce: l1.parts.bce.dataSync()[0] as number,

@@ -5,6 +5,7 @@
  */
 import {
   boxFromMask,
+  dilatedBox,
   promptsToModelInputs,
   sampleCropBilinear,
   type Box,
@@ -28,6 +29,11 @@ export interface FineTuneSample {
   mask: Mask;
   /** Loss weight (pseudo-label confidence); default 1. */
   weight?: number;
+  /**
+   * Volume slices only: the same object's accepted mask on an adjacent slice (same size as the
+   * image). Fine-tuning then also trains the propagation step from it to this slice.
+   */
+  neighbourMask?: Mask;
 }
 
 export interface PreparedExample {
@@ -41,6 +47,26 @@ export interface PreparedExample {
   box: Box;
   weight: number;
 }
+
+/** A propagation round's example: prompted as propagateVolume prompts the next slice. */
+export interface PropagationExample {
+  input: Float32Array;
+  /** M*M, 0/1: this slice's mask. */
+  target: Float32Array;
+  coords: Float32Array;
+  labels: Float32Array;
+  /** M*M mask-prompt logits: the neighbour's mask in this crop. */
+  maskInput: Float32Array;
+  crop: CropTransform;
+  box: Box;
+  weight: number;
+}
+
+/**
+ * Logit magnitude of an accepted neighbour mask as a mask prompt: a painted or accepted mask has
+ * no model logits, so its pixels become confident logits (sigmoid(10) ~ 0.99995).
+ */
+export const NEIGHBOUR_MASK_LOGIT = 10;
 
 const luminanceCache = new WeakMap<object, Float32Array>();
 
@@ -124,6 +150,60 @@ export function prepareExample(
     if (rng.next() < 0.5) flipExample(example, config.inputSize, maskSize, 'y');
   }
   return example;
+}
+
+/** A mask on the crop's M x M grid as mask-prompt logits: bilinear coverage p -> (2p - 1) * logit. */
+export function maskPromptLogits(
+  mask: Mask,
+  crop: CropTransform,
+  maskSize: number,
+  logit = NEIGHBOUR_MASK_LOGIT,
+): Float32Array {
+  const sampled = sampleCropBilinear(mask.data, mask.width, mask.height, {
+    ...crop,
+    inputSize: maskSize,
+    scale: maskSize / crop.size,
+  });
+  for (let i = 0; i < sampled.length; i++)
+    sampled[i] = (2 * Math.min(1, Math.max(0, sampled[i] as number)) - 1) * logit;
+  return sampled;
+}
+
+/**
+ * The propagation round of a volume slice (null without a non-empty neighbour mask): the box is
+ * the neighbour's box shrunk/grown as propagateVolume's defaults do, the crop is cut around it,
+ * the mask prompt is the neighbour's mask in that crop, the target this slice's mask. No rng, so
+ * samples without a neighbour draw exactly as before; no jitter or flip (propagation has none).
+ */
+export function preparePropagationExample(
+  sample: FineTuneSample,
+  config: ModelConfig,
+): PropagationExample | null {
+  const neighbour = sample.neighbourMask;
+  if (!neighbour) return null;
+  if (neighbour.width !== sample.width || neighbour.height !== sample.height)
+    throw new Error(
+      `neighbourMask is ${neighbour.width}x${neighbour.height}, the image ${sample.width}x${sample.height}`,
+    );
+  const box = dilatedBox(neighbour);
+  if (!box) return null;
+  const { maskSize } = deriveSizes(config);
+  const { crop, input } = preprocessCrop(luminanceOf(sample), sample.width, sample.height, box, {
+    inputSize: config.inputSize,
+    contextMargin: config.contextMargin,
+    minCropSize: config.minCropSize,
+  });
+  const { coords, labels } = promptsToModelInputs(box, [], crop);
+  return {
+    input,
+    target: targetOnCrop(sample.mask, crop, maskSize),
+    coords,
+    labels,
+    maskInput: maskPromptLogits(neighbour, crop, maskSize),
+    crop,
+    box,
+    weight: sample.weight ?? 1,
+  };
 }
 
 /** Mirror augmentation of input, target and prompts together (box corners stay top-left/bottom-right). */
