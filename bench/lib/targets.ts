@@ -475,6 +475,24 @@ export const TARGETS: Target[] = [
     value: 0,
     unit: '',
   },
+  {
+    part: 'faults',
+    label: 'acknowledged saves lost when next start is SIGKILLed mid-save',
+    issue: '#17',
+    read: (r) => at(r, 'serverKill.itemsLost'),
+    comparator: '<=',
+    value: 0,
+    unit: '',
+  },
+  {
+    part: 'faults',
+    label: 'saves stored twice across the SIGKILL and restart',
+    issue: '#17',
+    read: (r) => at(r, 'serverKill.duplicateRows'),
+    comparator: '<=',
+    value: 0,
+    unit: '',
+  },
 ];
 
 export function meets(value: number, comparator: Target['comparator'], target: number): boolean {
