@@ -281,7 +281,7 @@ export const TARGETS: Target[] = [
   },
   {
     part: 'loop',
-    label: 'validation Dice, round 5 minus round 1',
+    label: 'validation Dice, last round minus round 1',
     issue: '#5',
     read: (r) => at(r, 'valDiceChange'),
     comparator: '>',
