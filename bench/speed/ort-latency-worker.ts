@@ -3,41 +3,16 @@
  * the app's own predictor (libs/model SamPredictor, sessions checked against the contract). Runs
  * in a dedicated worker like the app's inference worker, so the page's main thread is not involved.
  */
-import { parseManifest, SamPredictor } from '@loupe/model';
-import * as ort from 'onnxruntime-web/wasm';
+import { openOrtWebPredictor, ortWebThreadsUsed } from './open-ort-web-predictor';
 import type { LatencyRequest, LatencySamples, WorkerReply } from './protocol';
 import { promptPoints, seededNormal } from './synthetic-input';
 
-async function fetchBytes(url: string): Promise<Uint8Array> {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`GET ${url}: HTTP ${response.status}`);
-  return new Uint8Array(await response.arrayBuffer());
-}
-
 async function measure(request: LatencyRequest): Promise<LatencySamples> {
-  const manifestResponse = await fetch(`${request.modelBase}/manifest.json`);
-  if (!manifestResponse.ok)
-    throw new Error(`GET ${request.modelBase}/manifest.json: HTTP ${manifestResponse.status}`);
-  const manifest = parseManifest(await manifestResponse.json());
-  // Must be set before the first session: the wasm module starts its thread pool once.
-  ort.env.wasm.wasmPaths = `${self.location.origin}/ort/`;
-  ort.env.wasm.numThreads = request.threads;
-  ort.env.wasm.proxy = false;
-  ort.env.logLevel = 'error';
-
-  const loadStart = performance.now();
-  const [encoder, decoder] = await Promise.all([
-    fetchBytes(`${request.modelBase}/${manifest.encoder.file}`),
-    fetchBytes(`${request.modelBase}/${manifest.decoder.file}`),
-  ]);
-  const predictor = await SamPredictor.create({
-    ort,
-    manifest,
-    encoder,
-    decoder,
+  const { predictor, manifest, loadMs } = await openOrtWebPredictor({
+    modelBase: request.modelBase,
+    threads: request.threads,
     sessionOptions: { executionProviders: ['wasm'] },
   });
-  const loadMs = performance.now() - loadStart;
 
   const s = manifest.inputSize;
   const image = seededNormal(s * s, 7);
@@ -64,7 +39,7 @@ async function measure(request: LatencyRequest): Promise<LatencySamples> {
   return {
     engine: 'ort-web',
     threadsRequested: request.threads,
-    threadsUsed: ort.env.wasm.numThreads ?? 1,
+    threadsUsed: ortWebThreadsUsed(),
     crossOriginIsolated: self.crossOriginIsolated,
     loadMs,
     encoderMs,

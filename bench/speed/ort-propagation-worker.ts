@@ -3,45 +3,21 @@
  * propagateVolume through SamPredictor) with onnxruntime-web wasm in headless Chromium, after a
  * warm-up, so the figure is the browser's and not Node's.
  */
-import { parseManifest, SamPredictor } from '@loupe/model';
-import * as ort from 'onnxruntime-web/wasm';
 import type { PropagationReply, PropagationRequest, PropagationTiming } from './protocol';
+import { openOrtWebPredictor, ortWebThreadsUsed } from './open-ort-web-predictor';
 import { propagationTime } from './volume-propagation-loop';
 
-async function fetchBytes(url: string): Promise<Uint8Array> {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`GET ${url}: HTTP ${response.status}`);
-  return new Uint8Array(await response.arrayBuffer());
-}
-
 async function measure(request: PropagationRequest): Promise<PropagationTiming> {
-  const manifestResponse = await fetch(`${request.modelBase}/manifest.json`);
-  if (!manifestResponse.ok)
-    throw new Error(`GET ${request.modelBase}/manifest.json: HTTP ${manifestResponse.status}`);
-  const manifest = parseManifest(await manifestResponse.json());
-  ort.env.wasm.wasmPaths = `${self.location.origin}/ort/`;
-  ort.env.wasm.numThreads = request.threads;
-  ort.env.wasm.proxy = false;
-  ort.env.logLevel = 'error';
-  const loadStart = performance.now();
-  const [encoder, decoder] = await Promise.all([
-    fetchBytes(`${request.modelBase}/${manifest.encoder.file}`),
-    fetchBytes(`${request.modelBase}/${manifest.decoder.file}`),
-  ]);
-  // As the app's worker opens it (apps/web/src/worker/inference-worker.ts).
-  const predictor = await SamPredictor.create({
-    ort,
-    manifest,
-    encoder,
-    decoder,
+  const { predictor, loadMs } = await openOrtWebPredictor({
+    modelBase: request.modelBase,
+    threads: request.threads,
     sessionOptions: { executionProviders: ['wasm'], graphOptimizationLevel: 'all' },
+    warmUp: true,
   });
-  await predictor.warmUp();
-  const loadMs = performance.now() - loadStart;
   try {
     const timing = await propagationTime(predictor, request.size, request.depth, request.seed);
     return {
-      threadsUsed: ort.env.wasm.numThreads ?? 1,
+      threadsUsed: ortWebThreadsUsed(),
       crossOriginIsolated: self.crossOriginIsolated,
       loadMs,
       slices: timing.slices,
