@@ -112,6 +112,12 @@ export { distanceTransform, squaredDistanceTransform } from './distance-transfor
 export type { PredictFn, ClickSessionOptions, ClickSessionResult } from './clicker';
 export { nextClick, runClickSession, CLICK_PRED_THRESHOLD } from './clicker';
 export { forceClicks, CLICK_FORCE_RADIUS } from './force-clicks';
+export type { ProgressiveMergeOptions, ProgressiveMergeResult } from './progressive-merge';
+export {
+  progressiveMerge,
+  mergeLogitsInRegion,
+  PROGRESSIVE_MERGE_SEED_RADIUS,
+} from './progressive-merge';
 export type {
   SliceOrigin,
   SliceMask,
