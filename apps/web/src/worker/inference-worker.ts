@@ -6,7 +6,8 @@
  * - predict: a new box (or a first click) runs encoder + decoder; more clicks on the same object
  *   reuse the crop embedding (decoder only), and the logits of the proposal shown before the click
  *   are the decoder's mask prompt (SAM's) when the prompts add one click to that proposal's (not
- *   after an undo or a new box). Propagation instead gives the previous slice's logits, moved into
+ *   after an undo or a new box), and the new mask is merged into it around the click (libs/model
+ *   SamPredictor.decodeClick, the click path eval and the trainer's gate measure). Propagation instead gives the previous slice's logits, moved into
  *   this crop. Results carry every output's logits, the model version, whether a mask prompt was
  *   used, and timings.
  * - loadModel: download + sha256 check + session creation + warm-up, then swap. Everything that
@@ -21,8 +22,16 @@ import {
   SamPredictor,
   toLuminance,
   type CropEmbedding,
+  type DecoderOutput,
+  type ShownMask,
 } from '@loupe/model';
-import { forceClicks, resampleLogits, type Box, type ClickPrompt } from '@loupe/prompts';
+import {
+  forceClicks,
+  pasteProbabilities,
+  resampleLogits,
+  type Box,
+  type ClickPrompt,
+} from '@loupe/prompts';
 import { clickCropBox } from './click-crop-box';
 import { createOrtRuntime, type OrtRuntime } from './ort-runtime';
 import type { ModelRef, PredictionResult, WorkerRequest, WorkerResponse } from './protocol';
@@ -50,8 +59,37 @@ interface CachedEmbedding {
   /** JSON of the box (or crop box for click-started objects) the crop was computed from. */
   cropKey: string;
   embedding: CropEmbedding;
-  /** The last decode on this crop: its prompts and every output's M x M logits. */
-  last: { box: Box | null; clicks: ClickPrompt[]; logits: Float32Array[] } | null;
+  /**
+   * The last decode on this crop: its prompts, every output's M x M logits, and output 0 as shown
+   * (merged logits + probabilities; null after a propagation decode).
+   */
+  last: {
+    box: Box | null;
+    clicks: ClickPrompt[];
+    logits: Float32Array[];
+    shown: ShownMask | null;
+  } | null;
+}
+
+/** The mask the page showed (output `index` of the last decode), for the next click to correct. */
+function shownMask(
+  entry: CachedEmbedding,
+  index: number,
+  width: number,
+  height: number,
+): ShownMask | null {
+  const last = entry.last;
+  if (!last) return null;
+  if (index === 0 && last.shown) return last.shown;
+  const logits = last.logits[index];
+  if (!logits) return null;
+  const probabilities = forceClicks(
+    pasteProbabilities(logits, Math.sqrt(logits.length), entry.embedding.crop, width, height),
+    width,
+    height,
+    last.clicks,
+  );
+  return { logits, probabilities };
 }
 
 /** The new prompts are the previous ones plus one click (so the previous mask is what it corrects). */
@@ -197,23 +235,44 @@ async function predict(request: Extract<WorkerRequest, { type: 'predict' }>): Pr
     }
     const entry = cached as CachedEmbedding;
     const previousSlice = request.maskPrompt;
-    const maskInput = previousSlice
-      ? resampleLogits(
-          previousSlice.values,
-          previousSlice.maskSize,
-          previousSlice.crop,
-          entry.embedding.crop,
-        )
-      : entry.last && addsOneClick(entry.last, box, clicks)
-        ? (entry.last.logits[shownOutput] ?? null)
-        : null;
     const td = performance.now();
-    const decoded = await model.predictor.decodeLogits(entry.embedding, box, clicks, { maskInput });
-    entry.last = { box, clicks: clicks.slice(), logits: decoded.lowResLogits };
-    // Every click holds at its own pixel (libs/prompts forceClicks, as SamPredictor.decode does).
-    const masks = pasteOutputMasks(decoded, manifest.maskThreshold).map((m) =>
-      forceClicks(m, img.width, img.height, clicks),
-    );
+    let decoded: DecoderOutput;
+    let masks: Uint8Array[];
+    if (previousSlice) {
+      // Propagation: the previous slice's logits, moved into this crop, as mask prompt.
+      const maskInput = resampleLogits(
+        previousSlice.values,
+        previousSlice.maskSize,
+        previousSlice.crop,
+        entry.embedding.crop,
+      );
+      decoded = await model.predictor.decodeLogits(entry.embedding, box, clicks, { maskInput });
+      // Every click holds at its own pixel (libs/prompts forceClicks, as SamPredictor.decode does).
+      masks = pasteOutputMasks(decoded, manifest.maskThreshold).map((m) =>
+        forceClicks(m, img.width, img.height, clicks),
+      );
+      entry.last = { box, clicks: clicks.slice(), logits: decoded.lowResLogits, shown: null };
+    } else {
+      // A click on the proposal shown: libs/model's click path (SamPredictor.decodeClick: mask
+      // prompt, progressive merge around the click, forced clicks), as eval and the gate run it.
+      const previous =
+        entry.last && addsOneClick(entry.last, box, clicks)
+          ? shownMask(entry, shownOutput, img.width, img.height)
+          : null;
+      const clicked = await model.predictor.decodeClick(entry.embedding, box, clicks, previous);
+      decoded = clicked;
+      masks = pasteOutputMasks(clicked, manifest.maskThreshold).map((m) =>
+        forceClicks(m, img.width, img.height, clicks),
+      );
+      // Output 0 is the click's merged mask (its logits are lowResLogits[0]).
+      masks[0] = clicked.mask.data;
+      entry.last = {
+        box,
+        clicks: clicks.slice(),
+        logits: clicked.lowResLogits,
+        shown: clicked.shown,
+      };
+    }
     // As before the predictor moved to libs/model: pasting the masks counts as decoder time.
     const decoderMs = performance.now() - td;
     const totalMs = performance.now() - t0;
