@@ -159,7 +159,22 @@ async function loadModel(requestId: number, model: ModelRef): Promise<void> {
   }
 }
 
+/** Wall-clock ms shared by the page and the worker (their performance.now() origins differ). */
+function epochNow(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+/** A user-timing span (shows in a Chromium trace as blink.user_timing). */
+function measureSpan(name: string, start: number, end = performance.now()): void {
+  try {
+    performance.measure(name, { start, end });
+  } catch {
+    // performance.measure is informational only.
+  }
+}
+
 async function predict(request: Extract<WorkerRequest, { type: 'predict' }>): Promise<void> {
+  const receivedAt = epochNow();
   const { requestId, imageId, objectId, box, clicks } = request;
   const shownOutput = request.shownOutput ?? 0;
   const result = await queue.run(async (): Promise<PredictionResult> => {
@@ -192,6 +207,7 @@ async function predict(request: Extract<WorkerRequest, { type: 'predict' }>): Pr
         cropBox,
       );
       encoderMs = performance.now() - te;
+      measureSpan('loupe.worker.encoder', te);
       cached = { modelVersionId: model.modelVersionId, imageId, cropKey, embedding, last: null };
       embeddings.set(objectId, cached);
     }
@@ -209,6 +225,8 @@ async function predict(request: Extract<WorkerRequest, { type: 'predict' }>): Pr
         : null;
     const td = performance.now();
     const decoded = await model.predictor.decodeLogits(entry.embedding, box, clicks, { maskInput });
+    const tp = performance.now();
+    measureSpan('loupe.worker.decoder', td, tp);
     entry.last = { box, clicks: clicks.slice(), logits: decoded.lowResLogits };
     // Every click holds at its own pixel (libs/prompts forceClicks, as SamPredictor.decode does).
     const masks = pasteOutputMasks(decoded, manifest.maskThreshold).map((m) =>
@@ -216,6 +234,8 @@ async function predict(request: Extract<WorkerRequest, { type: 'predict' }>): Pr
     );
     // As before the predictor moved to libs/model: pasting the masks counts as decoder time.
     const decoderMs = performance.now() - td;
+    const pasteMs = performance.now() - tp;
+    measureSpan('loupe.worker.paste', tp);
     const totalMs = performance.now() - t0;
     return {
       requestId,
@@ -238,9 +258,13 @@ async function predict(request: Extract<WorkerRequest, { type: 'predict' }>): Pr
         decoderMs,
         otherMs: Math.max(0, totalMs - encoderMs - decoderMs),
         totalMs,
+        pasteMs,
+        receivedAt,
+        postedAt: 0,
       },
     };
   });
+  result.timings.postedAt = epochNow();
   post(
     { type: 'prediction', result },
     [...result.masks, ...result.lowResLogits].map((m) => m.buffer as ArrayBuffer),

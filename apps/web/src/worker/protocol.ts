@@ -48,6 +48,12 @@ export interface PredictionTimings {
   /** Crop + preprocessing + pasting the masks back. */
   otherMs: number;
   totalMs: number;
+  /** Of decoderMs: pasting the masks into image pixels and forcing the clicks. */
+  pasteMs?: number;
+  /** Epoch ms (performance.timeOrigin + now, shared with the page): the worker got the request. */
+  receivedAt?: number;
+  /** Epoch ms: the worker posted the result. */
+  postedAt?: number;
 }
 
 export interface PredictionResult {
@@ -70,6 +76,8 @@ export interface PredictionResult {
    * or with a model exported before the mask prompt). */
   maskPrompt: boolean;
   timings: PredictionTimings;
+  /** Page side: performance.now() when the page received this result (set by InferenceClient). */
+  receivedAt?: number;
 }
 
 export type WorkerResponse =

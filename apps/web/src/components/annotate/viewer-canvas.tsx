@@ -11,6 +11,12 @@ import { ACTIVE_COLOR, maskOverlayCanvas, OBJECT_COLORS } from './mask-overlay';
 
 export type Tool = 'box' | 'positive' | 'negative' | 'brush' | 'eraser' | 'pan' | 'window';
 
+/** A frame the viewer drew: when drawing started and whether inside an animation frame. */
+export interface DrawnFrame {
+  startedAt: number;
+  inAnimationFrame: boolean;
+}
+
 export interface ViewerHandle {
   fit(): void;
   zoomBy(factor: number): void;
@@ -33,7 +39,7 @@ interface ViewerProps {
   onStroke: (stroke: BrushStroke) => void;
   onWindowDrag: (dx: number, dy: number) => void;
   /** Called after every frame is drawn (the annotate page times proposals to the frame that shows them). */
-  onFrame?: () => void;
+  onFrame?: (frame: DrawnFrame) => void;
   /** Volume page: the plain wheel scrolls slices (+1 = next) and Ctrl/Cmd + wheel zooms. */
   onWheelSlice?: (step: 1 | -1) => void;
 }
@@ -81,7 +87,8 @@ export const ViewerCanvas = forwardRef<ViewerHandle, ViewerProps>(
     const propsRef = useRef(props);
     propsRef.current = props;
 
-    const draw = useCallback(() => {
+    const draw = useCallback((inAnimationFrame = false) => {
+      const startedAt = performance.now();
       frame.current = null;
       const el = canvas.current;
       const box = container.current;
@@ -186,11 +193,11 @@ export const ViewerCanvas = forwardRef<ViewerHandle, ViewerProps>(
         ctx.lineWidth = 1 * px;
         ctx.stroke();
       }
-      p.onFrame?.();
+      p.onFrame?.({ startedAt, inAnimationFrame });
     }, []);
 
     const requestDraw = useCallback(() => {
-      frame.current ??= requestAnimationFrame(draw);
+      frame.current ??= requestAnimationFrame(() => draw(true));
     }, [draw]);
 
     const fit = useCallback(() => {
