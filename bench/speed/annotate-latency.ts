@@ -271,52 +271,57 @@ export async function measureAnnotateLatency(options: {
     }
 
     let hotSwap: AnnotateLatency['hotSwap'] = null;
-    if (options.hotSwap !== false) try {
-      const dir = await swapModelDir();
-      const db = createDb(database.url, { poolSize: 2 });
+    if (options.hotSwap !== false)
       try {
-        const version = await registerModelVersion(db, artifacts, {
-          projectId: seeded.projectId,
-          dir,
-          status: 'CANDIDATE',
-          configName: 'starter',
-        });
-        const promotedAt = Date.now();
-        await promoteModelVersion(db, version.id);
-        let boxes = 0;
-        let state = await hooks(page);
-        const deadline = promotedAt + 60_000;
-        // A busy annotator: a new box whenever the last proposal is on screen.
-        while (state.lastPrediction?.version !== version.version) {
-          if (Date.now() > deadline)
-            throw new Error(
-              `no proposal from v${version.version} within 60 s of promotion (model status: ${state.modelStatus})`,
+        const dir = await swapModelDir();
+        const db = createDb(database.url, { poolSize: 2 });
+        try {
+          const version = await registerModelVersion(db, artifacts, {
+            projectId: seeded.projectId,
+            dir,
+            status: 'CANDIDATE',
+            configName: 'starter',
+          });
+          const promotedAt = Date.now();
+          await promoteModelVersion(db, version.id);
+          let boxes = 0;
+          let state = await hooks(page);
+          const deadline = promotedAt + 60_000;
+          // A busy annotator: a new box whenever the last proposal is on screen.
+          while (state.lastPrediction?.version !== version.version) {
+            if (Date.now() > deadline)
+              throw new Error(
+                `no proposal from v${version.version} within 60 s of promotion (model status: ${state.modelStatus})`,
+              );
+            const before = state.latencies.box.length;
+            await drawBox(page, (boxes % 5) - 2);
+            boxes++;
+            state = await waitFor(
+              page,
+              (h) => h.latencies.box.length > before,
+              'proposal after promotion',
+              30_000,
             );
-          const before = state.latencies.box.length;
-          await drawBox(page, (boxes % 5) - 2);
-          boxes++;
-          state = await waitFor(
-            page,
-            (h) => h.latencies.box.length > before,
-            'proposal after promotion',
-            30_000,
-          );
+          }
+          const firstNewProposalAt = Date.now();
+          const swap = state.swaps.find((s) => s.to === version.version);
+          hotSwap = {
+            hotSwapMs: firstNewProposalAt - promotedAt,
+            modelReadyMs: swap ? swap.at - promotedAt : Number.NaN,
+            boxesDrawnMeanwhile: boxes,
+          };
+        } finally {
+          await db.$disconnect();
+          await rm(dir, { recursive: true, force: true });
         }
-        const firstNewProposalAt = Date.now();
-        const swap = state.swaps.find((s) => s.to === version.version);
-        hotSwap = {
-          hotSwapMs: firstNewProposalAt - promotedAt,
-          modelReadyMs: swap ? swap.at - promotedAt : Number.NaN,
-          boxesDrawnMeanwhile: boxes,
-        };
-      } finally {
-        await db.$disconnect();
-        await rm(dir, { recursive: true, force: true });
+      } catch (error) {
+        hotSwap = { error: error instanceof Error ? error.message : String(error) };
       }
-    } catch (error) {
-      hotSwap = { error: error instanceof Error ? error.message : String(error) };
-    }
-    const figure = (f: ReturnType<typeof summarize>): Figure => ({ p50: f.p50, p95: f.p95, n: f.n });
+    const figure = (f: ReturnType<typeof summarize>): Figure => ({
+      p50: f.p50,
+      p95: f.p95,
+      n: f.n,
+    });
     return {
       image: options.image ?? { width: 384, height: 384, bitDepth: 8 },
       boxToProposal: figure(box),

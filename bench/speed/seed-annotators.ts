@@ -35,7 +35,8 @@ export interface BenchImageSpec {
 async function benchImageOf(index: number, spec: BenchImageSpec): Promise<Uint8Array> {
   const { width, height } = spec;
   const max = spec.bitDepth === 16 ? 65535 : 255;
-  const pixels = spec.bitDepth === 16 ? new Uint16Array(width * height) : new Uint8Array(width * height);
+  const pixels =
+    spec.bitDepth === 16 ? new Uint16Array(width * height) : new Uint8Array(width * height);
   const radius = Math.min(width, height) / 5;
   for (let y = 0; y < height; y++)
     for (let x = 0; x < width; x++) {

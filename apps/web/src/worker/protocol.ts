@@ -66,6 +66,8 @@ export interface PredictionResult {
   height: number;
   /** One full-resolution 0/1 mask per decoder output: 0 = single-mask, 1..3 = multimask. */
   masks: Uint8Array[];
+  /** Each mask's bounding box in image pixels (x1/y1 exclusive), null when empty. */
+  maskBounds?: (Box | null)[];
   /** Each output's M x M logits over `crop` (propagation's next mask prompt). */
   lowResLogits: Float32Array[];
   maskSize: number;

@@ -9,7 +9,8 @@ import type { Box, ClickPrompt, MaskLogits } from '@loupe/prompts';
 import { useCallback, useRef, useState } from 'react';
 import type { PredictionResult } from '../../worker/protocol';
 import { errorMessage, useToast } from '../toast';
-import { activeObject, applyProposal, patch, promptKey } from './annotation-state';
+import { applyProposal, patch, promptKey, type AnnotationState } from './annotation-state';
+import { setMaskBounds } from './mask-bounds';
 import { publishPrediction, publishProposalFrame } from './loupe-test-hooks';
 import type { AnnotationHistory } from './use-annotation-history';
 import type { RecordEvent } from './use-interaction-events';
@@ -43,8 +44,13 @@ export function usePredictions(options: {
   image: LoadedImage | null;
   store: AnnotationHistory;
   record: RecordEvent;
+  /**
+   * Draws a state at once (the viewer's drawNow): a proposal is drawn when it arrives, not after
+   * React has rendered it and a frame has been waited for.
+   */
+  showNow?: (state: AnnotationState) => void;
 }) {
-  const { projectId, image, store, record } = options;
+  const { projectId, image, store, record, showNow } = options;
   const { historyRef, setHistory } = store;
   const toast = useToast();
   const model = useModelRuntime(
@@ -123,6 +129,12 @@ export function usePredictions(options: {
       worker
         .predict(image.id, objectId, box, clicks, shownOutput)
         .then((result) => {
+          // The worker found each mask's bounds within its crop: nothing walks the whole image.
+          result.masks.forEach((mask, i) => {
+            const bounds = result.maskBounds?.[i];
+            if (bounds !== undefined) setMaskBounds(mask, bounds);
+          });
+          const before = historyRef.current.present;
           setHistory((h) =>
             patch(
               h,
@@ -136,10 +148,13 @@ export function usePredictions(options: {
           );
           // Timed when the viewer draws the frame that shows this proposal (see onFrame).
           pendingShown.current = { result, kind, t0, requestedAt };
+          // setHistory updated the ref already: draw it now (React renders it after).
+          const after = historyRef.current.present;
+          if (showNow && after !== before) showNow(after);
         })
         .catch((error: unknown) => toast.error(`Prediction failed: ${errorMessage(error)}`));
     },
-    [image, model.clientRef, setHistory, toast],
+    [historyRef, image, model.clientRef, setHistory, showNow, toast],
   );
 
   /** The object was saved: the worker may drop its cached embedding. */
@@ -149,72 +164,75 @@ export function usePredictions(options: {
   );
 
   /** The viewer drew a frame: if it shows the pending proposal, time it and record it. */
-  const onFrame = useCallback((frame: DrawnFrame) => {
-    const pending = pendingShown.current;
-    if (!pending) return;
-    const shown = activeObject(historyRef.current.present);
-    // Only once the drawn state holds this result (a stale result never shows; it is dropped).
-    if (shown?.proposal?.masks !== pending.result.masks) {
-      if (!shown || shown.id !== pending.result.objectId) pendingShown.current = null;
-      return;
-    }
-    pendingShown.current = null;
-    const { result, kind, t0, requestedAt } = pending;
-    const drawnAt = performance.now();
-    const proposalMs = drawnAt - t0;
-    const { encoderMs, decoderMs, totalMs: workerMs } = result.timings;
-    measureSpan(`loupe.${kind}`, t0, drawnAt);
-    const receivedAt = result.receivedAt ?? drawnAt;
-    const pasteMs = result.timings.pasteMs ?? 0;
-    const epoch = (t: number) => performance.timeOrigin + t;
-    const breakdown: ProposalBreakdown = {
-      kind,
-      proposalMs,
-      frameMs: null,
-      beforePostMs: requestedAt - t0,
-      requestMessageMs: (result.timings.receivedAt ?? epoch(requestedAt)) - epoch(requestedAt),
-      workerMs,
-      encoderMs,
-      modelDecoderMs: decoderMs - pasteMs,
-      pasteMs,
-      resultMessageMs: epoch(receivedAt) - (result.timings.postedAt ?? epoch(receivedAt)),
-      beforeDrawMs: frame.startedAt - receivedAt,
-      drawMs: drawnAt - frame.startedAt,
-    };
-    if (frame.inAnimationFrame) publishProposalFrame({ ...breakdown, frameMs: proposalMs });
-    else
-      requestAnimationFrame(() => {
-        const frameAt = performance.now();
-        measureSpan(`loupe.${kind}.frame`, t0, frameAt);
-        publishProposalFrame({ ...breakdown, frameMs: frameAt - t0 });
-      });
-    publishPrediction({
-      objectId: result.objectId,
-      modelVersionId: result.modelVersionId,
-      version: result.version,
-      kind,
-      encoderMs,
-      decoderMs,
-      workerMs,
-      proposalMs,
-      encoderReused: result.encoderReused,
-    });
-    setLatency({ proposalMs, encoderMs, decoderMs, kind, version: result.version });
-    record('PROPOSAL_SHOWN', {
-      objectId: result.objectId,
-      latencyMs: proposalMs,
-      modelVersionId: result.modelVersionId,
-      payload: {
+  const onFrame = useCallback(
+    (frame: DrawnFrame) => {
+      const pending = pendingShown.current;
+      if (!pending) return;
+      const shown = frame.active;
+      // Only once the drawn state holds this result (a stale result never shows; it is dropped).
+      if (shown?.proposal?.masks !== pending.result.masks) {
+        if (!shown || shown.id !== pending.result.objectId) pendingShown.current = null;
+        return;
+      }
+      pendingShown.current = null;
+      const { result, kind, t0, requestedAt } = pending;
+      const drawnAt = performance.now();
+      const proposalMs = drawnAt - t0;
+      const { encoderMs, decoderMs, totalMs: workerMs } = result.timings;
+      measureSpan(`loupe.${kind}`, t0, drawnAt);
+      const receivedAt = result.receivedAt ?? drawnAt;
+      const pasteMs = result.timings.pasteMs ?? 0;
+      const epoch = (t: number) => performance.timeOrigin + t;
+      const breakdown: ProposalBreakdown = {
         kind,
-        maskPrompt: result.maskPrompt,
+        proposalMs,
+        frameMs: null,
+        beforePostMs: requestedAt - t0,
+        requestMessageMs: (result.timings.receivedAt ?? epoch(requestedAt)) - epoch(requestedAt),
+        workerMs,
+        encoderMs,
+        modelDecoderMs: decoderMs - pasteMs,
+        pasteMs,
+        resultMessageMs: epoch(receivedAt) - (result.timings.postedAt ?? epoch(receivedAt)),
+        beforeDrawMs: frame.startedAt - receivedAt,
+        drawMs: drawnAt - frame.startedAt,
+      };
+      if (frame.inAnimationFrame) publishProposalFrame({ ...breakdown, frameMs: proposalMs });
+      else
+        requestAnimationFrame(() => {
+          const frameAt = performance.now();
+          measureSpan(`loupe.${kind}.frame`, t0, frameAt);
+          publishProposalFrame({ ...breakdown, frameMs: frameAt - t0 });
+        });
+      publishPrediction({
+        objectId: result.objectId,
+        modelVersionId: result.modelVersionId,
+        version: result.version,
+        kind,
         encoderMs,
         decoderMs,
         workerMs,
+        proposalMs,
         encoderReused: result.encoderReused,
-        iouPredictions: result.iouPredictions,
-      } satisfies ProposalShownPayload,
-    });
-  }, [historyRef, record]);
+      });
+      setLatency({ proposalMs, encoderMs, decoderMs, kind, version: result.version });
+      record('PROPOSAL_SHOWN', {
+        objectId: result.objectId,
+        latencyMs: proposalMs,
+        modelVersionId: result.modelVersionId,
+        payload: {
+          kind,
+          maskPrompt: result.maskPrompt,
+          encoderMs,
+          decoderMs,
+          workerMs,
+          encoderReused: result.encoderReused,
+          iouPredictions: result.iouPredictions,
+        } satisfies ProposalShownPayload,
+      });
+    },
+    [record],
+  );
 
   return { runtime: model.state, latency, setImage, predict, predictOn, forgetObject, onFrame };
 }
