@@ -89,6 +89,22 @@ function engineLabel(key: string): string {
     .replace(/(\d)Threads?$/, '$1 thread(s)');
 }
 
+/** What the annotate page's figures mean (notes). */
+export const ANNOTATE_NOTE =
+  "browser.boxToProposal/clickToMask: the real annotate page (production build, next start, Postgres), as the page records them from the pointer action to the mask drawn into the on-screen canvas; *NextFrame: to the start of the first animation frame after that (the frame that shows it; the same as the first when the page draws inside an animation frame, as it did before issue 18). browser.annotatePage.breakdownP50: the median of each part (ProposalBreakdown in libs/contracts); .trace: a Chromium trace (CDP Tracing) of more box + click pairs, per thread busy time and devtools events per interaction, and the page's performance.measure spans; .save: accepting an object (Enter) from the request to the answer, RLE encoding included. browser.annotateWide: the same on a 3900x3072 16-bit PNG.";
+
+/** The sentence notes had for the annotate page before issue 18 (it drew inside an animation frame). */
+const OLD_ANNOTATE_NOTE =
+  'browser.boxToProposal/clickToMask: the real annotate page (production build, next start, Postgres), as the page records them from the pointer action to the frame that paints the mask.';
+
+/** Notes of a carried-over result with the annotate page's sentence made current. */
+export function withAnnotateNote(notes: unknown): string {
+  const text = typeof notes === 'string' ? notes : '';
+  if (text.includes(ANNOTATE_NOTE)) return text;
+  if (text.includes(OLD_ANNOTATE_NOTE)) return text.replace(OLD_ANNOTATE_NOTE, ANNOTATE_NOTE);
+  return `${text} ${ANNOTATE_NOTE}`.trim();
+}
+
 /** The wide-field image of issue 18: ultra-widefield angiography size, 16-bit. */
 export const WIDE_IMAGE = { width: 3900, height: 3072, bitDepth: 16 } as const;
 
@@ -172,6 +188,7 @@ async function runAnnotateOnly(options: SpeedBenchOptions): Promise<Record<strin
   await annotateSection(size, browser, result);
   result['browser'] = browser;
   const previousOnly = previous.result?.['annotateOnly'] as { carriedFrom?: unknown } | undefined;
+  result['notes'] = withAnnotateNote(previous.result?.['notes']);
   result['annotateOnly'] = {
     note: 'Only the annotate page was measured in this run (--annotate-only): browser.boxToProposal, clickToMask, *NextFrame, annotatePage, annotateWide, hotSwap(Ms). Every other field is carried over from the run in carriedFrom.',
     carriedFrom: previousOnly?.carriedFrom ?? previous.environment ?? null,
@@ -192,7 +209,7 @@ export async function runSpeedBench(options: SpeedBenchOptions): Promise<Record<
     `Timings on a ${cpus().length}-core machine shared with other work (1-min load average at start ${result['loadAverageAtStart']}, at end: see loadAverageAtEnd): treat them as noisy upper bounds.`,
     'browser.encoder/decoder: onnxruntime-web wasm in a Web Worker of a cross-origin isolated page, at the thread count the app uses here; browser.engines has every engine side by side on the same fixed input (tfjs-wasm runs the same network with the checkpoint weights).',
     'tfjs-wasm loads its threaded SIMD build here but its XNNPACK pool uses at most half the logical cores (1 on this 2-core machine; tensorflow/tfjs#4972, #4995), so its 2-thread row runs on 1 thread (see its notes).',
-    "browser.boxToProposal/clickToMask: the real annotate page (production build, next start, Postgres), as the page records them from the pointer action to the mask drawn into the on-screen canvas; *NextFrame: to the start of the first animation frame after that (the frame that shows it; the same as the first when the page draws inside an animation frame, as it did before issue 18). browser.annotatePage.breakdownP50: the median of each part (ProposalBreakdown in libs/contracts); .trace: a Chromium trace (CDP Tracing) of more box + click pairs, per thread busy time and devtools events per interaction, and the page's performance.measure spans; .save: accepting an object (Enter) from the request to the answer, RLE encoding included. browser.annotateWide: the same on a 3900x3072 16-bit PNG.",
+    ANNOTATE_NOTE,
     'hotSwapMs: a model version is registered and promoted (libs/db registry) while the page is open and a simulated annotator draws a box whenever the last proposal is on screen; time from the promotion to the first proposal made by the new version (hotSwap.modelReadyMs: to the worker reporting it loaded).',
     'api.<db>: 50 signed-in sessions (real web app under next start, its own process) save masks through tRPC over HTTP; p50/p95/p99: all 50 working at once with a 2-8 s think time before each save (several times real labelling load); .burst: no think time, each sends its next save when the last returns (a throughput stress: its latency is mostly queueing); .singleAnnotatorP50: one annotator alone.',
   ];
