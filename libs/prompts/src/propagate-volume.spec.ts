@@ -371,6 +371,67 @@ describe('propagateVolume', () => {
     expect(blind.stops.map((s) => s.reason)).toEqual(['edge', 'edge']);
   });
 
+  it('keeps propagated masks between a stop and a slice the annotator made further on', async () => {
+    // A walk from an edited slice stops at once (the model loses the object); slices 8 and 9 were
+    // propagated from the annotated slice 10, which lies ahead: they stay. Behind the seed, toward
+    // the edge of the volume, the stale slice 1 goes.
+    const masks = seeded([
+      [6, { mask: truth(6), origin: 'edited' }],
+      [8, { mask: truth(8), origin: 'propagated' }],
+      [9, { mask: truth(9), origin: 'propagated' }],
+      [10, { mask: truth(9), origin: 'prompted' }],
+      [1, { mask: truth(4), origin: 'propagated' }],
+    ]);
+    const result = await propagateVolume({
+      width: W,
+      height: H,
+      depth: DEPTH,
+      from: 6,
+      masks,
+      predict: async () => ({ mask: new Uint8Array(W * H), iou: 0.9 }),
+    });
+    expect(result.stops.map((s) => s.reason)).toEqual(['too-small', 'too-small']);
+    expect(result.cleared).toEqual([1]);
+    // An erased (empty) edited slice ahead is where the object ends: up to it, masks are stale.
+    masks.set(10, { mask: new Uint8Array(W * H), origin: 'edited' });
+    const erased = await propagateVolume({
+      width: W,
+      height: H,
+      depth: DEPTH,
+      from: 6,
+      masks,
+      predict: async () => ({ mask: new Uint8Array(W * H), iou: 0.9 }),
+    });
+    expect(erased.cleared.sort((a, b) => a - b)).toEqual([1, 8, 9]);
+  });
+
+  it("compares contrast with the clearest slice the annotator made, not only the seed's", async () => {
+    const disc = truth(6);
+    // The seed (slice 6, an edit on a faint slice) has contrast 40; the prompted slice 2 has 150.
+    const image = (slice: number) => ({
+      pixels: Uint8Array.from(disc, (v) => (v ? (slice === 2 ? 200 : 90) : 50)),
+      width: W,
+      height: H,
+      channels: 1,
+    });
+    const result = await propagateVolume({
+      width: W,
+      height: H,
+      depth: DEPTH,
+      from: 6,
+      masks: seeded([
+        [6, { mask: disc, origin: 'edited' }],
+        [2, { mask: disc, origin: 'prompted' }],
+      ]),
+      predict: async () => ({ mask: disc.slice(), iou: 0.95 }),
+      image,
+      directions: [1],
+    });
+    expect(result.seedContrast).toBeCloseTo(150, 6);
+    // Slice 7 stands out by 40 only: 0.27 of the memory, so the walk stops there.
+    expect(result.stops[0]).toEqual({ direction: 1, reason: 'faded', slice: 7 });
+  });
+
   it('refuses a seed slice without a mask', async () => {
     await expect(
       propagateVolume({

@@ -169,7 +169,10 @@ export interface PropagationResult {
   stops: { direction: 1 | -1; reason: StopReason; slice: number }[];
   /** Model runs made. */
   predictions: number;
-  /** The seed slice's mask contrast the contrast stop compares with (null: rule off). */
+  /**
+   * The contrast the contrast stop compares with (null: rule off): the seed slice's mask contrast,
+   * or a stronger one of another slice the annotator made.
+   */
   seedContrast: number | null;
 }
 
@@ -247,8 +250,15 @@ export function motionBox(
   const clampX = (v: number) => Math.max(0, Math.min(previous.width, Math.round(v)));
   const clampY = (v: number) => Math.max(0, Math.min(previous.height, Math.round(v)));
   const out = { x0: clampX(x0), y0: clampY(y0), x1: clampX(x1), y1: clampY(y1) };
-  if (out.x1 <= out.x0) ((out.x1 = Math.min(previous.width, out.x0 + 1)), (out.x0 = out.x1 - 1));
-  if (out.y1 <= out.y0) ((out.y1 = Math.min(previous.height, out.y0 + 1)), (out.y0 = out.y1 - 1));
+  // Rounding may close it: keep one pixel, inside the image.
+  if (out.x1 <= out.x0) {
+    out.x1 = Math.min(previous.width, out.x0 + 1);
+    out.x0 = out.x1 - 1;
+  }
+  if (out.y1 <= out.y0) {
+    out.y1 = Math.min(previous.height, out.y0 + 1);
+    out.y0 = out.y1 - 1;
+  }
   return out;
 }
 
@@ -288,11 +298,20 @@ export async function propagateVolume(options: PropagateOptions): Promise<Propag
   };
   const contrastOf = async (slice: number, mask: Mask) =>
     maskContrast(await options.image!(slice), mask, t.contrastRingPx, t.contrastGapPx);
-  // The contrast stop compares with the seed's; off without pixels, or for a seed that does not
-  // stand out at all (|contrast| under one grey level).
+  // The contrast stop compares with the object's memory: the strongest contrast among the slices
+  // the annotator made (the seed and any prompted or edited one), so that a walk from a correction
+  // on a faint end slice still knows how the object looked at its clearest. Off without pixels, or
+  // for an object that does not stand out at all (|contrast| under one grey level).
   if (options.image && t.minContrastRatio > -Infinity) {
-    const c = await contrastOf(from, { width, height, data: seed.mask });
-    result.seedContrast = Math.abs(c) >= 1 ? c : null;
+    let reference = await contrastOf(from, { width, height, data: seed.mask });
+    for (const [k, slice] of masks) {
+      if (k === from || slice.origin === 'propagated' || slice.mask.length !== width * height)
+        continue;
+      const c = await contrastOf(k, { width, height, data: slice.mask });
+      // Same sign as the seed's (a bright or a dark object), and stronger.
+      if (c * reference > 0 && Math.abs(c) > Math.abs(reference)) reference = c;
+    }
+    result.seedContrast = Math.abs(reference) >= 1 ? reference : null;
   }
   // The most slices that could still come: for progress only.
   let total = directions.reduce((n, d) => n + (d === 1 ? depth - 1 - from : from), 0);
@@ -348,14 +367,23 @@ export async function propagateVolume(options: PropagateOptions): Promise<Propag
       previousLogits = predicted.logits ?? null;
     }
     result.stops.push({ direction, reason, slice: k });
-    // The object ends here now: older propagated masks beyond it (up to the next slice the
-    // annotator made) are stale. A cancelled run leaves them alone.
+    // The object ends here now: older propagated masks beyond it, up to the edge of the volume,
+    // are stale. Not when a slice the annotator made lies ahead: the object goes on to there, and
+    // those masks came from that slice (a walk from a correction on a faint end slice towards the
+    // object's middle stops early, and must not wipe what the seed's walk found). A cancelled run
+    // leaves them alone.
     if (reason !== 'cancelled' && reason !== 'annotated') {
+      const stale: number[] = [];
+      let annotatedAhead = false;
       for (let j = k; j >= 0 && j < depth; j += direction) {
         const old = masks.get(j);
-        if (old && old.origin !== 'propagated') break;
-        if (old) result.cleared.push(j);
+        if (old && old.origin !== 'propagated') {
+          annotatedAhead = old.mask.some((v) => v === 1);
+          break;
+        }
+        if (old) stale.push(j);
       }
+      if (!annotatedAhead) result.cleared.push(...stale);
     }
     // Progress: the slices this direction did not reach are no longer to come.
     total =
