@@ -133,8 +133,11 @@ export type {
 export {
   propagateVolume,
   dilatedBox,
+  motionBox,
   interiorPoint,
   DEFAULT_PROPAGATION,
 } from './propagate-volume';
+export type { GreyImage } from './mask-contrast';
+export { maskContrast } from './mask-contrast';
 export type { BoxOutputs, PseudoMask } from './pseudo-mask-from-box';
 export { pseudoMaskFromBox } from './pseudo-mask-from-box';
