@@ -7,6 +7,7 @@
  */
 import Busboy from '@fastify/busboy';
 import { AppError } from '../errors/app-error';
+import { createByteCollector } from './byte-collector';
 
 export interface UploadForm {
   /** The "file" parts in order, each as its own buffer (safe to hand to the decode pool). */
@@ -41,20 +42,21 @@ export async function readCappedForm(
       reject(new AppError('BAD_INPUT', NOT_MULTIPART, undefined, { cause: error }));
     const pending: Promise<void>[] = [];
     parser.on('file', (field, stream, filename) => {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      if (field !== 'file') {
+        stream.resume();
+        return;
+      }
+      // Copied into our own blocks as it arrives: the chunks are never kept (byte-collector.ts).
+      const bytes = createByteCollector();
+      // Its place in the form is where it started, whatever order the parts finish in.
+      const at = form.files.push({ name: filename, bytes: new Uint8Array(0) }) - 1;
+      stream.on('data', (chunk: Buffer) => bytes.push(chunk));
       // A part cut short (the body ended inside it) errors on the part's own stream.
       stream.on('error', fail);
       pending.push(
         new Promise((done) =>
           stream.on('end', () => {
-            if (field === 'file') {
-              const whole = Buffer.concat(chunks);
-              form.files.push({
-                name: filename,
-                bytes: new Uint8Array(whole.buffer, whole.byteOffset, whole.byteLength),
-              });
-            }
+            form.files[at] = { name: filename, bytes: bytes.finish() };
             done();
           }),
         ),
