@@ -14,8 +14,11 @@ export interface ByteCollector {
   push(chunk: Uint8Array): void;
   /** Bytes pushed so far. */
   readonly size: number;
-  /** The bytes, as a view of a whole ArrayBuffer of their own (movable to a worker thread). */
-  finish(): Uint8Array;
+  /**
+   * The bytes, as a view of a whole ArrayBuffer of their own (movable to a worker thread), copied
+   * a block at a time with a turn of the event loop between blocks.
+   */
+  finish(): Promise<Uint8Array>;
 }
 
 export function createByteCollector(): ByteCollector {
@@ -43,14 +46,17 @@ export function createByteCollector(): ByteCollector {
         size += n;
       }
     },
-    finish() {
+    async finish() {
       // allocUnsafeSlow: never a slice of Node's shared pool, so the buffer can be transferred.
       const out = Buffer.allocUnsafeSlow(size);
-      let at = 0;
-      for (const b of full) at += b.copy(out, at);
-      if (block) block.copy(out, at, 0, used);
-      full.length = 0;
+      const last = block;
       block = null;
+      let at = 0;
+      for (const b of full.splice(0)) {
+        at += b.copy(out, at);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      if (last) last.copy(out, at, 0, used);
       return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
     },
   };

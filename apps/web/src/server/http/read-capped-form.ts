@@ -18,6 +18,9 @@ export interface UploadForm {
 
 const NOT_MULTIPART = 'Expected a multipart form with a "file" field.';
 
+/** Body bytes read between turns of the event loop given to other requests. */
+const YIELD_EVERY_BYTES = 1024 * 1024;
+
 export async function readCappedForm(
   req: Request,
   maxBytes: number,
@@ -56,8 +59,16 @@ export async function readCappedForm(
       pending.push(
         new Promise((done) =>
           stream.on('end', () => {
-            form.files[at] = { name: filename, bytes: bytes.finish() };
-            done();
+            void bytes.finish().then(
+              (whole) => {
+                form.files[at] = { name: filename, bytes: whole };
+                done();
+              },
+              (error: unknown) => {
+                fail(error);
+                done();
+              },
+            );
           }),
         ),
       );
@@ -70,6 +81,7 @@ export async function readCappedForm(
   parsed.catch(() => undefined);
   const reader = req.body.getReader();
   let received = 0;
+  let sinceYield = 0;
   try {
     for (;;) {
       const { done, value } = await reader.read();
@@ -77,6 +89,13 @@ export async function readCappedForm(
       received += value.byteLength;
       if (received > maxBytes) throw tooLarge(`over ${maxBytes} bytes`);
       if (!parser.write(value)) await new Promise((resolve) => parser.once('drain', resolve));
+      // Buffered chunks resolve read() at once (microtasks): without a turn of the event loop
+      // now and then, a fast upload would keep every other request waiting until it ends.
+      sinceYield += value.byteLength;
+      if (sinceYield >= YIELD_EVERY_BYTES) {
+        sinceYield = 0;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
     }
     parser.end();
   } catch (error) {
