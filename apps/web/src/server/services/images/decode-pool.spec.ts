@@ -4,6 +4,8 @@
  * move instead of being copied, and the thread count stays within LOUPE_DECODE_THREADS.
  */
 import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { getPriority } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { env } from '../../../env';
@@ -151,4 +153,18 @@ describe('decode pool', () => {
     expect(most).toBeGreaterThan(0);
     expect(most).toBeLessThanOrEqual(env.LOUPE_DECODE_THREADS);
   });
+
+  it.runIf(process.platform === 'linux')(
+    'decodes on threads that run at a lower priority than the calling thread',
+    async () => {
+      await decodeImageFileOffThread(volume(32, 32, 4), TEST_LIMITS);
+      expect(decodeThreadCount()).toBeGreaterThan(0);
+      // /proc/self/task/<tid>/stat: the 19th field is the thread's nice value.
+      const niceValues = readdirSync('/proc/self/task').map((tid) => {
+        const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+      });
+      expect(Math.max(...niceValues)).toBeGreaterThan(getPriority(0));
+    },
+  );
 });
