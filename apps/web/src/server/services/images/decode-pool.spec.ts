@@ -18,9 +18,10 @@ import {
   decodeDicomFileOffThread,
   decodeImageFileOffThread,
   decodeThreadCount,
+  readDicomFileHeaderOffThread,
   sha256OffThread,
 } from './decode-pool';
-import { decodeDicomFile } from './dicom/decode-dicom-file';
+import { decodeDicomFile, readDicomFileHeader } from './dicom/decode-dicom-file';
 
 const MiB = 1024 * 1024;
 
@@ -120,6 +121,21 @@ describe('decode pool', () => {
     const pooled = await longestGap(() => decodeImageFileOffThread(bytes, limits));
     expect(inline.gap).toBeGreaterThan(inline.total * 0.5);
     expect(pooled.gap).toBeLessThan(inline.gap / 2);
+  });
+
+  it('reads a DICOM header off the thread as inline reading does', async () => {
+    const bytes = dicom16(
+      48,
+      40,
+      new Uint16Array(48 * 40).map((_, i) => i % 4000),
+    );
+    const inline = readDicomFileHeader(bytes);
+    const pooled = await readDicomFileHeaderOffThread(bytes);
+    expect(pooled.value).toEqual(inline);
+    expect(pooled.bytes).toEqual(bytes);
+    expect(await outcome(readDicomFileHeaderOffThread(new Uint8Array(200)))).toBe(
+      await outcome(Promise.resolve().then(() => readDicomFileHeader(new Uint8Array(200)))),
+    );
   });
 
   it('moves handed-over bytes (no copy) and leaves the caller its bytes otherwise', async () => {
