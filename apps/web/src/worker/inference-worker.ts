@@ -21,16 +21,20 @@ import {
   pasteOutputMasks,
   SamPredictor,
   toLuminance,
+  type ClickPrediction,
   type CropEmbedding,
   type DecoderOutput,
   type ShownMask,
 } from '@loupe/model';
 import {
+  CLICK_FORCE_RADIUS,
   forceClicks,
+  maskBoundsWithin,
   pasteProbabilities,
   resampleLogits,
   type Box,
   type ClickPrompt,
+  type CropTransform,
 } from '@loupe/prompts';
 import { clickCropBox } from './click-crop-box';
 import { createOrtRuntime, type OrtRuntime } from './ort-runtime';
@@ -197,7 +201,42 @@ async function loadModel(requestId: number, model: ModelRef): Promise<void> {
   }
 }
 
+/**
+ * Where a pasted mask can be non-zero: the crop (pasting writes only pixels whose centre is in it)
+ * plus a pixel, and the disc each positive click forces.
+ */
+function pastedRegion(crop: CropTransform, clicks: readonly ClickPrompt[]): Box {
+  let x0 = Math.floor(crop.x0) - 1;
+  let y0 = Math.floor(crop.y0) - 1;
+  let x1 = Math.ceil(crop.x0 + crop.size) + 1;
+  let y1 = Math.ceil(crop.y0 + crop.size) + 1;
+  const r = CLICK_FORCE_RADIUS + 1;
+  for (const c of clicks) {
+    if (!c.positive || !Number.isFinite(c.x) || !Number.isFinite(c.y)) continue;
+    x0 = Math.min(x0, Math.floor(c.x - r));
+    y0 = Math.min(y0, Math.floor(c.y - r));
+    x1 = Math.max(x1, Math.ceil(c.x + r));
+    y1 = Math.max(y1, Math.ceil(c.y + r));
+  }
+  return { x0, y0, x1, y1 };
+}
+
+/** Wall-clock ms shared by the page and the worker (their performance.now() origins differ). */
+function epochNow(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+/** A user-timing span (shows in a Chromium trace as blink.user_timing). */
+function measureSpan(name: string, start: number, end = performance.now()): void {
+  try {
+    performance.measure(name, { start, end });
+  } catch {
+    // performance.measure is informational only.
+  }
+}
+
 async function predict(request: Extract<WorkerRequest, { type: 'predict' }>): Promise<void> {
+  const receivedAt = epochNow();
   const { requestId, imageId, objectId, box, clicks } = request;
   const shownOutput = request.shownOutput ?? 0;
   const result = await queue.run(async (): Promise<PredictionResult> => {
@@ -230,6 +269,7 @@ async function predict(request: Extract<WorkerRequest, { type: 'predict' }>): Pr
         cropBox,
       );
       encoderMs = performance.now() - te;
+      measureSpan('loupe.worker.encoder', te);
       cached = { modelVersionId: model.modelVersionId, imageId, cropKey, embedding, last: null };
       embeddings.set(objectId, cached);
     }
@@ -237,7 +277,8 @@ async function predict(request: Extract<WorkerRequest, { type: 'predict' }>): Pr
     const previousSlice = request.maskPrompt;
     const td = performance.now();
     let decoded: DecoderOutput;
-    let masks: Uint8Array[];
+    // A click's result: output 0 is the click's merged mask (its logits are lowResLogits[0]).
+    let clicked: ClickPrediction | null = null;
     if (previousSlice) {
       // Propagation: the previous slice's logits, moved into this crop, as mask prompt.
       const maskInput = resampleLogits(
@@ -247,25 +288,16 @@ async function predict(request: Extract<WorkerRequest, { type: 'predict' }>): Pr
         entry.embedding.crop,
       );
       decoded = await model.predictor.decodeLogits(entry.embedding, box, clicks, { maskInput });
-      // Every click holds at its own pixel (libs/prompts forceClicks, as SamPredictor.decode does).
-      masks = pasteOutputMasks(decoded, manifest.maskThreshold).map((m) =>
-        forceClicks(m, img.width, img.height, clicks),
-      );
       entry.last = { box, clicks: clicks.slice(), logits: decoded.lowResLogits, shown: null };
     } else {
-      // A click on the proposal shown: libs/model's click path (SamPredictor.decodeClick: mask
-      // prompt, progressive merge around the click, forced clicks), as eval and the gate run it.
+      // A box, or a click on the proposal shown: libs/model's click path (SamPredictor.decodeClick:
+      // mask prompt, progressive merge around the click, forced clicks), as eval and the gate run it.
       const previous =
         entry.last && addsOneClick(entry.last, box, clicks)
           ? shownMask(entry, shownOutput, img.width, img.height)
           : null;
-      const clicked = await model.predictor.decodeClick(entry.embedding, box, clicks, previous);
+      clicked = await model.predictor.decodeClick(entry.embedding, box, clicks, previous);
       decoded = clicked;
-      masks = pasteOutputMasks(clicked, manifest.maskThreshold).map((m) =>
-        forceClicks(m, img.width, img.height, clicks),
-      );
-      // Output 0 is the click's merged mask (its logits are lowResLogits[0]).
-      masks[0] = clicked.mask.data;
       entry.last = {
         box,
         clicks: clicks.slice(),
@@ -273,8 +305,19 @@ async function predict(request: Extract<WorkerRequest, { type: 'predict' }>): Pr
         shown: clicked.shown,
       };
     }
+    const tp = performance.now();
+    measureSpan('loupe.worker.decoder', td, tp);
+    // Every click holds at its own pixel (libs/prompts forceClicks, as SamPredictor.decode does).
+    const masks = pasteOutputMasks(decoded, manifest.maskThreshold).map((m) =>
+      forceClicks(m, img.width, img.height, clicks),
+    );
+    if (clicked) masks[0] = clicked.mask.data;
     // As before the predictor moved to libs/model: pasting the masks counts as decoder time.
+    const region = pastedRegion(decoded.crop, clicks);
+    const maskBounds = masks.map((m) => maskBoundsWithin(m, img.width, img.height, region));
     const decoderMs = performance.now() - td;
+    const pasteMs = performance.now() - tp;
+    measureSpan('loupe.worker.paste', tp);
     const totalMs = performance.now() - t0;
     return {
       requestId,
@@ -285,6 +328,7 @@ async function predict(request: Extract<WorkerRequest, { type: 'predict' }>): Pr
       width: img.width,
       height: img.height,
       masks,
+      maskBounds,
       // Copies: the cached entry keeps its own for the next click's mask prompt.
       lowResLogits: decoded.lowResLogits.map((l) => l.slice()),
       maskSize: decoded.maskSize,
@@ -297,9 +341,13 @@ async function predict(request: Extract<WorkerRequest, { type: 'predict' }>): Pr
         decoderMs,
         otherMs: Math.max(0, totalMs - encoderMs - decoderMs),
         totalMs,
+        pasteMs,
+        receivedAt,
+        postedAt: 0,
       },
     };
   });
+  result.timings.postedAt = epochNow();
   post(
     { type: 'prediction', result },
     [...result.masks, ...result.lowResLogits].map((m) => m.buffer as ArrayBuffer),
