@@ -444,6 +444,18 @@ export const TARGETS: Target[] = [
   },
   {
     part: 'volume',
+    // The cold propagation again, once V8 has tiered up onnxruntime's wasm.
+    label: 'propagation over 64 slices, headless Chromium, 1 thread: cold, run again',
+    issue: '#14',
+    read: (r) =>
+      at(r, 'propagation64Chromium.repeat.per64SlicesMs') ??
+      at(r, 'propagation64.repeat.per64SlicesMs'),
+    comparator: '<=',
+    value: 2000,
+    unit: 'ms',
+  },
+  {
+    part: 'volume',
     label: 'propagation over 64 slices, headless Chromium, 1 thread: slices encoded ahead (warm)',
     issue: '#14',
     read: (r) =>

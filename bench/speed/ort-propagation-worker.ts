@@ -44,6 +44,7 @@ async function measure(request: PropagationRequest): Promise<PropagationTiming> 
       perSliceMs: timing.perSliceMs,
       per64SlicesCpuMs: timing.per64SlicesCpuMs,
       volumeDice: timing.volumeDice,
+      repeat: timing.repeat,
       warm: timing.warm,
     };
   } finally {

@@ -67,6 +67,8 @@ export interface PropagationTiming {
   per64SlicesCpuMs?: number | null;
   /** The same after encoding the slices ahead (volume-propagation-loop.ts propagationTime). */
   warm?: Record<string, unknown>;
+  /** The cold propagation run a second time (V8's wasm tier-up done). */
+  repeat?: Record<string, unknown>;
   volumeDice?: number;
 }
 
