@@ -15,7 +15,7 @@ import { summarize } from '../lib/percentiles';
 import { withBenchDatabase, withSeededWebApp } from './bench-web-app';
 import { repoRoot } from '../lib/repo-root';
 import { seedAnnotators, type SeededProject } from './seed-annotators';
-import { TrpcSession } from './trpc-http';
+import { signInEach, type TrpcSession } from './trpc-http';
 
 const PASSWORD = 'bench-password-123';
 
@@ -68,13 +68,7 @@ async function runLoad(
   pacedSaves: number,
 ): Promise<Omit<ApiLatency, 'server'>> {
   // Sign-in (argon2) and leasing happen before the timed phase, like annotators already at work.
-  const sessions = await Promise.all(
-    seeded.users.map(async (user) => {
-      const session = new TrpcSession(baseUrl);
-      await session.signIn(user.email, PASSWORD);
-      return session;
-    }),
-  );
+  const sessions = await signInEach(baseUrl, seeded.users, PASSWORD);
   const leaseMs: number[] = [];
   const tasks = await Promise.all(
     sessions.map(async (session) => {

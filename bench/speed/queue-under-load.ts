@@ -20,7 +20,7 @@ import { sampleRss } from '../lib/process-rss';
 import { THINK_TIME_MS } from './api-concurrency';
 import { withBenchDatabase, withSeededWebApp } from './bench-web-app';
 import { seedAnnotators } from './seed-annotators';
-import { TrpcSession } from './trpc-http';
+import { signInEach, type TrpcSession } from './trpc-http';
 import type { RunningWebApp } from './web-app';
 
 const PASSWORD = 'bench-password-123';
@@ -191,13 +191,7 @@ async function runLoad(
   rounds: number,
   queueSize: number,
 ): Promise<Omit<QueueLoadResult, 'server'>> {
-  const sessions = await Promise.all(
-    users.map(async (user) => {
-      const session = new TrpcSession(app.url);
-      await session.signIn(user.email, PASSWORD);
-      return session;
-    }),
-  );
+  const sessions = await signInEach(app.url, users, PASSWORD);
   // Alone: the first annotator, no think time, nobody else working.
   const alone = emptyTimings();
   await annotate(sessions[0] as TrpcSession, projectId, 6, () => 0, alone);
