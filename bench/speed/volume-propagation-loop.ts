@@ -245,6 +245,8 @@ export async function propagationTime(
         masks: new Map([[start, { mask: prompted.mask, origin: 'prompted' }]]),
         seedLogits: prompted.logits ?? null,
         predict: (k, prompt) => model.predict(k, prompt.box, prompt.clicks, prompt.maskInput),
+        // The contrast stop's work is timed too (its threshold never stops the walk here).
+        image: (k) => ({ pixels: volume.slices[k]!, width: size, height: size, channels: 1 }),
         directions: [1],
         // Follow every slice: this measures speed, not where the lesion ends.
         thresholds: {
@@ -253,6 +255,7 @@ export async function propagationTime(
           minAreaRatio: 0,
           maxAreaRatio: Infinity,
           minOverlap: 0,
+          minContrastRatio: -1e9,
         },
       });
       const ms = performance.now() - t0;

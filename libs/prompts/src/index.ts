@@ -53,9 +53,14 @@ export {
   decodeCocoSegmentation,
   encodeCocoSegmentation,
 } from './rle';
+export type { MaskRuns } from './mask-bytes';
 export {
   encodeMaskBytes,
   decodeMaskBytes,
+  decodeMaskRuns,
+  runsArea,
+  runsBoundingBox,
+  runsIntersectionArea,
   MASK_BYTES_MAGIC,
   MASK_BYTES_VERSION,
 } from './mask-bytes';
@@ -66,6 +71,7 @@ export {
   maskArea,
   intersectionArea,
   maskBoundingBox,
+  maskBoundsWithin,
   labelComponents,
   connectedComponents,
   largestComponent,
@@ -127,8 +133,11 @@ export type {
 export {
   propagateVolume,
   dilatedBox,
+  motionBox,
   interiorPoint,
   DEFAULT_PROPAGATION,
 } from './propagate-volume';
+export type { GreyImage } from './mask-contrast';
+export { maskContrast } from './mask-contrast';
 export type { BoxOutputs, PseudoMask } from './pseudo-mask-from-box';
 export { pseudoMaskFromBox } from './pseudo-mask-from-box';

@@ -22,7 +22,15 @@ import {
   toLuminance,
   type CropEmbedding,
 } from '@loupe/model';
-import { forceClicks, resampleLogits, type Box, type ClickPrompt } from '@loupe/prompts';
+import {
+  CLICK_FORCE_RADIUS,
+  forceClicks,
+  maskBoundsWithin,
+  resampleLogits,
+  type Box,
+  type ClickPrompt,
+  type CropTransform,
+} from '@loupe/prompts';
 import { clickCropBox } from './click-crop-box';
 import { createOrtRuntime, type OrtRuntime } from './ort-runtime';
 import type { ModelRef, PredictionResult, WorkerRequest, WorkerResponse } from './protocol';
@@ -159,7 +167,42 @@ async function loadModel(requestId: number, model: ModelRef): Promise<void> {
   }
 }
 
+/**
+ * Where a pasted mask can be non-zero: the crop (pasting writes only pixels whose centre is in it)
+ * plus a pixel, and the disc each positive click forces.
+ */
+function pastedRegion(crop: CropTransform, clicks: readonly ClickPrompt[]): Box {
+  let x0 = Math.floor(crop.x0) - 1;
+  let y0 = Math.floor(crop.y0) - 1;
+  let x1 = Math.ceil(crop.x0 + crop.size) + 1;
+  let y1 = Math.ceil(crop.y0 + crop.size) + 1;
+  const r = CLICK_FORCE_RADIUS + 1;
+  for (const c of clicks) {
+    if (!c.positive || !Number.isFinite(c.x) || !Number.isFinite(c.y)) continue;
+    x0 = Math.min(x0, Math.floor(c.x - r));
+    y0 = Math.min(y0, Math.floor(c.y - r));
+    x1 = Math.max(x1, Math.ceil(c.x + r));
+    y1 = Math.max(y1, Math.ceil(c.y + r));
+  }
+  return { x0, y0, x1, y1 };
+}
+
+/** Wall-clock ms shared by the page and the worker (their performance.now() origins differ). */
+function epochNow(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+/** A user-timing span (shows in a Chromium trace as blink.user_timing). */
+function measureSpan(name: string, start: number, end = performance.now()): void {
+  try {
+    performance.measure(name, { start, end });
+  } catch {
+    // performance.measure is informational only.
+  }
+}
+
 async function predict(request: Extract<WorkerRequest, { type: 'predict' }>): Promise<void> {
+  const receivedAt = epochNow();
   const { requestId, imageId, objectId, box, clicks } = request;
   const shownOutput = request.shownOutput ?? 0;
   const result = await queue.run(async (): Promise<PredictionResult> => {
@@ -192,6 +235,7 @@ async function predict(request: Extract<WorkerRequest, { type: 'predict' }>): Pr
         cropBox,
       );
       encoderMs = performance.now() - te;
+      measureSpan('loupe.worker.encoder', te);
       cached = { modelVersionId: model.modelVersionId, imageId, cropKey, embedding, last: null };
       embeddings.set(objectId, cached);
     }
@@ -209,13 +253,19 @@ async function predict(request: Extract<WorkerRequest, { type: 'predict' }>): Pr
         : null;
     const td = performance.now();
     const decoded = await model.predictor.decodeLogits(entry.embedding, box, clicks, { maskInput });
+    const tp = performance.now();
+    measureSpan('loupe.worker.decoder', td, tp);
     entry.last = { box, clicks: clicks.slice(), logits: decoded.lowResLogits };
     // Every click holds at its own pixel (libs/prompts forceClicks, as SamPredictor.decode does).
     const masks = pasteOutputMasks(decoded, manifest.maskThreshold).map((m) =>
       forceClicks(m, img.width, img.height, clicks),
     );
     // As before the predictor moved to libs/model: pasting the masks counts as decoder time.
+    const region = pastedRegion(decoded.crop, clicks);
+    const maskBounds = masks.map((m) => maskBoundsWithin(m, img.width, img.height, region));
     const decoderMs = performance.now() - td;
+    const pasteMs = performance.now() - tp;
+    measureSpan('loupe.worker.paste', tp);
     const totalMs = performance.now() - t0;
     return {
       requestId,
@@ -226,6 +276,7 @@ async function predict(request: Extract<WorkerRequest, { type: 'predict' }>): Pr
       width: img.width,
       height: img.height,
       masks,
+      maskBounds,
       // Copies: the cached entry keeps its own for the next click's mask prompt.
       lowResLogits: decoded.lowResLogits.map((l) => l.slice()),
       maskSize: decoded.maskSize,
@@ -238,9 +289,13 @@ async function predict(request: Extract<WorkerRequest, { type: 'predict' }>): Pr
         decoderMs,
         otherMs: Math.max(0, totalMs - encoderMs - decoderMs),
         totalMs,
+        pasteMs,
+        receivedAt,
+        postedAt: 0,
       },
     };
   });
+  result.timings.postedAt = epochNow();
   post(
     { type: 'prediction', result },
     [...result.masks, ...result.lowResLogits].map((m) => m.buffer as ArrayBuffer),

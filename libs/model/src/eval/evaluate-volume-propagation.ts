@@ -1,9 +1,10 @@
 /**
  * Propagation quality on held-out volumes (#14 item 5, the promotion gate): for each object, one
  * tight box on the scored slice where its truth is largest, the annotate page's propagation
- * through the volume (libs/prompts propagateVolume with DEFAULT_PROPAGATION, forward then
- * backward, each slice prompted from the previous one as the page's worker does), then the volume
- * Dice of the propagated object with its truth over the scored slices. Browser-safe: the model is
+ * through the volume (libs/prompts propagateVolume with DEFAULT_PROPAGATION and the slice pixels
+ * for its contrast stop, forward then backward, each slice prompted from the previous one as the
+ * page's worker does), then the volume Dice of the propagated object with its truth over the
+ * scored slices. Browser-safe: the model is
  * a SamPredictor the caller opened.
  *
  * Scored slices are the caller's (the trainer: every slice of the volume outside the training
@@ -148,6 +149,8 @@ export async function evaluateVolumePropagation(
         masks: new Map([[seed, { mask: prompted.mask, origin: 'prompted' }]]),
         seedLogits: prompted.logits ?? null,
         predict: (k, prompt) => predict(k, prompt.box, prompt.clicks, prompt.maskInput),
+        // The slice pixels, for the page's contrast stop (where the object fades out).
+        image: (k) => ({ pixels: volume.slices[k]!, width, height, channels: 1 }),
         ...(options.thresholds ? { thresholds: options.thresholds } : {}),
       });
       const predicted = new Map(result.masks).set(seed, prompted.mask);
