@@ -591,6 +591,24 @@ export const TARGETS: Target[] = [
     value: 0,
     unit: '',
   },
+  {
+    part: 'faults',
+    label: 'acknowledged saves lost when Postgres crashes and restarts mid-save',
+    issue: '#17',
+    read: (r) => at(r, 'postgresRestart.itemsLost'),
+    comparator: '<=',
+    value: 0,
+    unit: '',
+  },
+  {
+    part: 'faults',
+    label: 'saves stored twice across the Postgres crash and restart',
+    issue: '#17',
+    read: (r) => at(r, 'postgresRestart.duplicateRows'),
+    comparator: '<=',
+    value: 0,
+    unit: '',
+  },
 ];
 
 export function meets(value: number, comparator: Target['comparator'], target: number): boolean {
