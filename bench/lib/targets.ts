@@ -494,6 +494,41 @@ export const TARGETS: Target[] = [
     unit: 'ms',
   },
   {
+    part: 'volume',
+    // The cold figure's CPU time (Chromium's processes, from /proc): what a loaded machine's wall
+    // time hides.
+    label: 'propagation over 64 slices, headless Chromium, 1 thread: CPU time (cold)',
+    issue: '#14',
+    read: (r) =>
+      at(r, 'propagation64Chromium.per64SlicesCpuMs') ?? at(r, 'propagation64.per64SlicesCpuMs'),
+    comparator: '<=',
+    value: 2000,
+    unit: 'ms',
+  },
+  {
+    part: 'volume',
+    // The cold propagation again, once V8 has tiered up onnxruntime's wasm.
+    label: 'propagation over 64 slices, headless Chromium, 1 thread: cold, run again',
+    issue: '#14',
+    read: (r) =>
+      at(r, 'propagation64Chromium.repeat.per64SlicesMs') ??
+      at(r, 'propagation64.repeat.per64SlicesMs'),
+    comparator: '<=',
+    value: 2000,
+    unit: 'ms',
+  },
+  {
+    part: 'volume',
+    label: 'propagation over 64 slices, headless Chromium, 1 thread: slices encoded ahead (warm)',
+    issue: '#14',
+    read: (r) =>
+      at(r, 'propagation64Chromium.warm.per64SlicesMs') ??
+      at(r, 'propagation64.warm.per64SlicesMs'),
+    comparator: '<=',
+    value: 2000,
+    unit: 'ms',
+  },
+  {
     part: 'faults',
     label: 'other requests p99 while the hostile uploads run',
     issue: '#17',
