@@ -23,6 +23,8 @@ export {
   disposeEmbedding,
   pasteOutputMasks,
   pasteOutputProbabilities,
+  CLICK_MERGE_SKIP_FIRST,
+  CLICK_MASK_PROMPT_SOURCE,
 } from './inference/sam-predictor';
 export type {
   CropEmbedding,

@@ -77,13 +77,80 @@ describe('progressiveMerge', () => {
     const next = plane([10, 10, 20, 20], [20, 14, 40, 17]);
     const click = { x: 21.5, y: 15.5, positive: true };
     const r = progressiveMerge(previous, next, W, H, click);
-    expect(r.windowRadius).toBe(2 * 2 + 2);
-    expect(on(r.probabilities, 27, 15)).toBe(true); // 6 px from the click
-    expect(on(r.probabilities, 28, 15)).toBe(false);
+    expect(r.windowRadius).toBe(3 * 2 + 4);
+    expect(on(r.probabilities, 31, 15)).toBe(true); // 10 px from the click
+    expect(on(r.probabilities, 32, 15)).toBe(false);
+    const tight = progressiveMerge(previous, next, W, H, click, {
+      windowScale: 2,
+      windowMargin: 2,
+    });
+    expect(tight.windowRadius).toBe(6);
+    expect(on(tight.probabilities, 27, 15)).toBe(true);
+    expect(on(tight.probabilities, 28, 15)).toBe(false);
     expect(on(r.probabilities, 39, 15)).toBe(false);
     const unbounded = progressiveMerge(previous, next, W, H, click, { windowScale: Infinity });
     expect(unbounded.regionArea).toBe(20 * 3);
     expect(unbounded.windowRadius).toBe(Infinity);
+  });
+
+  it('widens the window by windowAreaScale * sqrt(previous foreground area)', () => {
+    const previous = plane([10, 10, 20, 20]); // 100 px: sqrt = 10
+    const next = plane([10, 10, 20, 20], [20, 14, 40, 17]);
+    const click = { x: 21.5, y: 15.5, positive: true };
+    const r = progressiveMerge(previous, next, W, H, click, { windowAreaScale: 0.5 });
+    expect(r.windowRadius).toBe(3 * 2 + 4 + 0.5 * 10);
+    expect(on(r.probabilities, 36, 15)).toBe(true); // 15 px from the click
+    expect(on(r.probabilities, 37, 15)).toBe(false);
+  });
+
+  it('takes the whole new mask when it agrees with the previous one outside the window', () => {
+    const previous = plane([10, 10, 20, 20], [30, 2, 36, 8]);
+    // A positive click 2 px right of the square: the model grows the square there and also pulls
+    // the square's right edge in near the click (against the click's direction, not taken by the
+    // directional merge), while the far square stays as it was.
+    const next = plane([10, 10, 18, 20], [18, 10, 20, 13], [20, 14, 23, 17], [30, 2, 36, 8]);
+    const click = { x: 21.5, y: 15.5, positive: true };
+    const directional = progressiveMerge(previous, next, W, H, click);
+    expect(directional.acceptedWhole).toBe(false);
+    expect(on(directional.probabilities, 18, 18)).toBe(true); // shrink refused
+    const r = progressiveMerge(previous, next, W, H, click, { acceptAgreement: 0.9 });
+    expect(r.windowRadius).toBe(10);
+    expect(r.outsideAgreement).toBeGreaterThanOrEqual(0.9);
+    expect(r.acceptedWhole).toBe(true);
+    expect(Array.from(r.probabilities)).toEqual(Array.from(next));
+    expect(r.regionArea).toBe(W * H);
+    expect(r.region.every((v) => v === 1)).toBe(true);
+  });
+
+  it('keeps the directional merge when the new mask redraws the object outside the window', () => {
+    const previous = plane([10, 10, 20, 20], [30, 2, 36, 8]);
+    // The growth at the click comes with the far square dropped: outside the window they disagree.
+    const next = plane([10, 10, 20, 20], [20, 14, 23, 17]);
+    const click = { x: 21.5, y: 15.5, positive: true };
+    const r = progressiveMerge(previous, next, W, H, click, { acceptAgreement: 0.9 });
+    // Outside the window both keep the square's far part; only the previous mask has the far square.
+    expect(r.outsideAgreement).toBeLessThan(0.9);
+    expect(r.outsideAgreement).toBeGreaterThan(0);
+    expect(r.acceptedWhole).toBe(false);
+    expect(on(r.probabilities, 33, 5)).toBe(true); // the far square kept
+    expect(on(r.probabilities, 22, 15)).toBe(true); // the growth taken
+  });
+
+  it('never takes the whole mask when the model changed nothing near the click', () => {
+    const previous = plane([10, 10, 20, 20]);
+    const next = plane([10, 10, 20, 20], [36, 26, 38, 28]);
+    const r = progressiveMerge(
+      previous,
+      next,
+      W,
+      H,
+      { x: 25.5, y: 15.5, positive: true },
+      {
+        acceptAgreement: 0,
+      },
+    );
+    expect(r.acceptedWhole).toBe(false);
+    expect(Array.from(r.probabilities)).toEqual(Array.from(previous));
   });
 
   it('refuses planes of the wrong size and non-finite clicks', () => {

@@ -80,7 +80,9 @@ describe('SamPredictor on a model directory and evaluateOnnxModel (tiny, untrain
     ] as const) {
       const at = Math.floor(y) * 80 + Math.floor(x);
       const click = { x, y, positive: !on(shown.probabilities, at) };
-      const merged = await predictor.decodeClick(embedding, box, [click], shown);
+      const merged = await predictor.decodeClick(embedding, box, [click], shown, {
+        unmergedClicks: 0,
+      });
       const raw = await predictor.decodeClick(embedding, box, [click], shown, { merge: false });
       // merge: false is the model's own output with the click forced, as decode() gives it.
       const own = await predictor.decode(embedding, box, [click], { maskInput: shown.logits });
@@ -107,6 +109,75 @@ describe('SamPredictor on a model directory and evaluateOnnxModel (tiny, untrain
         probabilities: new Float32Array(10),
       }),
     ).rejects.toThrow(/previous mask: 10 probabilities, expected the image's 80x80/);
+    disposeEmbedding(embedding);
+    await predictor.release();
+  });
+
+  it('decodeClick tuning: unmerged first clicks, the mask prompt source and merge options', async () => {
+    const predictor = await openModelDir(dir);
+    const [sample] = generateSyntheticFaDataset({ count: 1, size: 80, seed: 1 });
+    if (!sample) throw new Error('no sample');
+    const box = { x0: 10, y0: 12, x1: 30, y1: 28 };
+    const embedding = await predictor.embed({ pixels: sample.image, width: 80, height: 80 }, box);
+    const first = await predictor.decode(embedding, box);
+    const shown = { logits: first.lowResLogits[0]!, probabilities: first.probabilities };
+    const on = (p: Float32Array, i: number) => p[i]! > 0.5;
+    const clickAt = (x: number, y: number) => ({
+      x,
+      y,
+      positive: !on(shown.probabilities, Math.floor(y) * 80 + Math.floor(x)),
+    });
+    const c1 = clickAt(20.5, 20.5);
+    const c2 = clickAt(12.5, 14.5);
+    // The first click unmerged is the model's own output (forced), as merge: false gives it ...
+    const raw = await predictor.decodeClick(embedding, box, [c1], shown, { merge: false });
+    const skipped = await predictor.decodeClick(embedding, box, [c1], shown, { unmergedClicks: 1 });
+    expect(Array.from(skipped.probabilities)).toEqual(Array.from(raw.probabilities));
+    expect(skipped.mergedArea).toBeNull();
+    // ... and the second is merged again, as it is with the default.
+    const second = await predictor.decodeClick(embedding, box, [c1, c2], skipped.shown, {
+      unmergedClicks: 1,
+    });
+    const secondDefault = await predictor.decodeClick(embedding, box, [c1, c2], skipped.shown, {
+      unmergedClicks: 0,
+    });
+    expect(second.mergedArea).not.toBeNull();
+    expect(Array.from(second.probabilities)).toEqual(Array.from(secondDefault.probabilities));
+
+    // maskPromptSource 'model': the same mask shown, the model's own logits as next mask prompt.
+    const merged = await predictor.decodeClick(embedding, box, [c1], shown, { unmergedClicks: 0 });
+    const ownPrompt = await predictor.decodeClick(embedding, box, [c1], shown, {
+      unmergedClicks: 0,
+      maskPromptSource: 'model',
+    });
+    const own = await predictor.decodeLogits(embedding, box, [c1], { maskInput: shown.logits });
+    expect(Array.from(ownPrompt.probabilities)).toEqual(Array.from(merged.probabilities));
+    expect(Array.from(ownPrompt.shown.logits)).toEqual(Array.from(own.lowResLogits[0]!));
+    expect(Array.from(merged.shown.logits)).toEqual(Array.from(merged.lowResLogits[0]!));
+
+    // Merge options reach progressiveMerge: without a window the region can only grow, and
+    // acceptAgreement 0 takes the whole output whenever the model changed the mask at the click.
+    let accepted = 0;
+    for (const c of [c1, c2, clickAt(28.5, 26.5)]) {
+      const windowed = await predictor.decodeClick(embedding, box, [c], shown, {
+        unmergedClicks: 0,
+      });
+      const open = await predictor.decodeClick(embedding, box, [c], shown, {
+        unmergedClicks: 0,
+        mergeOptions: { windowScale: Infinity },
+      });
+      expect(open.mergedArea!).toBeGreaterThanOrEqual(windowed.mergedArea!);
+      const whole = await predictor.decodeClick(embedding, box, [c], shown, {
+        unmergedClicks: 0,
+        mergeOptions: { acceptAgreement: 0 },
+      });
+      const unmerged = await predictor.decodeClick(embedding, box, [c], shown, { merge: false });
+      if (whole.mergedArea === 80 * 80) {
+        expect(Array.from(whole.probabilities)).toEqual(Array.from(unmerged.probabilities));
+        accepted++;
+      } else expect(whole.mergedArea).toBe(windowed.mergedArea);
+    }
+    expect(accepted).toBeGreaterThan(0);
     disposeEmbedding(embedding);
     await predictor.release();
   });

@@ -27,7 +27,7 @@ import {
 } from '@loupe/prompts';
 import { parseManifest, type ModelManifest } from '../contract';
 import { createNodePredictor, openModelDir } from '../inference/open-model-dir';
-import type { ImageInput, SamPredictor, ShownMask } from '../inference/sam-predictor';
+import type { ClickOptions, ImageInput, SamPredictor, ShownMask } from '../inference/sam-predictor';
 
 export interface EvalSample {
   image: ImageInput;
@@ -154,6 +154,8 @@ export interface EvaluateOptions {
   clickRadius?: number;
   /** FocalClick's progressive merge of each click (default true, as the browser; false: off). */
   progressiveMerge?: boolean;
+  /** decodeClick's merge tuning (window, whole-mask acceptance, ...); default: the browser's. */
+  clickOptions?: Pick<ClickOptions, 'mergeOptions' | 'unmergedClicks' | 'maskPromptSource'>;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -204,6 +206,7 @@ export async function evaluateOnnxModel(
           // THE click path (SamPredictor.decodeClick), as the browser worker runs it.
           const next = await predictor.decodeClick(embedding, b, clicks, shown, {
             maskPrompt: useMaskPrompt,
+            ...options.clickOptions,
             merge: useMerge,
             clickRadius,
           });
