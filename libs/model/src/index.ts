@@ -25,6 +25,7 @@ export {
   pasteOutputProbabilities,
   CLICK_MERGE_SKIP_FIRST,
   CLICK_MASK_PROMPT_SOURCE,
+  CLICK_FORCE_LARGE,
 } from './inference/sam-predictor';
 export type {
   CropEmbedding,

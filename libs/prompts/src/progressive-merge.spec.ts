@@ -77,16 +77,16 @@ describe('progressiveMerge', () => {
     const next = plane([10, 10, 20, 20], [20, 14, 40, 17]);
     const click = { x: 21.5, y: 15.5, positive: true };
     const r = progressiveMerge(previous, next, W, H, click);
-    expect(r.windowRadius).toBe(3 * 2 + 4);
-    expect(on(r.probabilities, 31, 15)).toBe(true); // 10 px from the click
-    expect(on(r.probabilities, 32, 15)).toBe(false);
-    const tight = progressiveMerge(previous, next, W, H, click, {
-      windowScale: 2,
-      windowMargin: 2,
+    expect(r.windowRadius).toBe(2 * 2 + 2);
+    expect(on(r.probabilities, 27, 15)).toBe(true); // 6 px from the click
+    expect(on(r.probabilities, 28, 15)).toBe(false);
+    const loose = progressiveMerge(previous, next, W, H, click, {
+      windowScale: 3,
+      windowMargin: 4,
     });
-    expect(tight.windowRadius).toBe(6);
-    expect(on(tight.probabilities, 27, 15)).toBe(true);
-    expect(on(tight.probabilities, 28, 15)).toBe(false);
+    expect(loose.windowRadius).toBe(10);
+    expect(on(loose.probabilities, 31, 15)).toBe(true);
+    expect(on(loose.probabilities, 32, 15)).toBe(false);
     expect(on(r.probabilities, 39, 15)).toBe(false);
     const unbounded = progressiveMerge(previous, next, W, H, click, { windowScale: Infinity });
     expect(unbounded.regionArea).toBe(20 * 3);
@@ -98,9 +98,9 @@ describe('progressiveMerge', () => {
     const next = plane([10, 10, 20, 20], [20, 14, 40, 17]);
     const click = { x: 21.5, y: 15.5, positive: true };
     const r = progressiveMerge(previous, next, W, H, click, { windowAreaScale: 0.5 });
-    expect(r.windowRadius).toBe(3 * 2 + 4 + 0.5 * 10);
-    expect(on(r.probabilities, 36, 15)).toBe(true); // 15 px from the click
-    expect(on(r.probabilities, 37, 15)).toBe(false);
+    expect(r.windowRadius).toBe(2 * 2 + 2 + 0.5 * 10);
+    expect(on(r.probabilities, 32, 15)).toBe(true); // 11 px from the click
+    expect(on(r.probabilities, 33, 15)).toBe(false);
   });
 
   it('takes the whole new mask when it agrees with the previous one outside the window', () => {
@@ -114,7 +114,7 @@ describe('progressiveMerge', () => {
     expect(directional.acceptedWhole).toBe(false);
     expect(on(directional.probabilities, 18, 18)).toBe(true); // shrink refused
     const r = progressiveMerge(previous, next, W, H, click, { acceptAgreement: 0.9 });
-    expect(r.windowRadius).toBe(10);
+    expect(r.windowRadius).toBe(6);
     expect(r.outsideAgreement).toBeGreaterThanOrEqual(0.9);
     expect(r.acceptedWhole).toBe(true);
     expect(Array.from(r.probabilities)).toEqual(Array.from(next));

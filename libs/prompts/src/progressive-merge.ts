@@ -10,7 +10,7 @@
  * focus region of FocalClick): pixels farther from the click than windowScale * d + windowMargin,
  * with d the distance from the click to the nearest pixel the previous mask has on the other side
  * (the edge the click is correcting from), are left as they were. A click 3 px outside the mask
- * can so add some pixels around it, not flood a neighbouring structure.
+ * can so add a few pixels around it, not flood a neighbouring structure.
  */
 import type { CropTransform } from './crop';
 import { PromptError } from './errors';
@@ -21,11 +21,10 @@ import type { ClickPrompt } from './schemas';
 export const PROGRESSIVE_MERGE_SEED_RADIUS = 2;
 /**
  * Window radius = scale * (distance from the click to the previous mask's edge) + margin (px).
- * 3d + 4 (was 2d + 2): over the starter's training seeds (synthetic 1001/1002, DRIVE pseudo-FA
- * 11) the lowest mean NoC@90 with no more than 1% harmful clicks, with decodeClick's first click
- * unmerged (#13).
+ * Looser windows (3d + 4, or an object-size term) added harmful clicks on the starter's training
+ * seeds for no NoC@90 gain (#13).
  */
-export const PROGRESSIVE_MERGE_WINDOW = { scale: 3, margin: 4 } as const;
+export const PROGRESSIVE_MERGE_WINDOW = { scale: 2, margin: 2 } as const;
 
 export interface ProgressiveMergeOptions {
   /** Probability above which a pixel is foreground (default 0.5: logit 0, the mask shown). */

@@ -9,6 +9,7 @@ import { generateSyntheticFaDataset } from '../data/synthetic-fa';
 import { exportModel } from '../export/export-model';
 import { openModelDir } from '../inference/open-model-dir';
 import {
+  CLICK_FORCE_LARGE,
   disposeEmbedding,
   OnnxInputError,
   pasteOutputProbabilities,
@@ -82,8 +83,12 @@ describe('SamPredictor on a model directory and evaluateOnnxModel (tiny, untrain
       const click = { x, y, positive: !on(shown.probabilities, at) };
       const merged = await predictor.decodeClick(embedding, box, [click], shown, {
         unmergedClicks: 0,
+        largeObjectForce: null, // the click's own pixel forced only (tested below)
       });
-      const raw = await predictor.decodeClick(embedding, box, [click], shown, { merge: false });
+      const raw = await predictor.decodeClick(embedding, box, [click], shown, {
+        merge: false,
+        largeObjectForce: null,
+      });
       // merge: false is the model's own output with the click forced, as decode() gives it.
       const own = await predictor.decode(embedding, box, [click], { maskInput: shown.logits });
       expect(Array.from(raw.probabilities)).toEqual(Array.from(own.probabilities));
@@ -143,6 +148,38 @@ describe('SamPredictor on a model directory and evaluateOnnxModel (tiny, untrain
     });
     expect(second.mergedArea).not.toBeNull();
     expect(Array.from(second.probabilities)).toEqual(Array.from(secondDefault.probabilities));
+
+    // largeObjectForce: the wider disc only on an object whose shown mask is large enough, and
+    // never over an explicit clickRadius.
+    const shownArea = Array.from(shown.probabilities).filter((p) => p > 0.5).length;
+    expect(shownArea).toBeGreaterThan(0);
+    const wide = await predictor.decodeClick(embedding, box, [c1], shown, { clickRadius: 2.5 });
+    const narrow = await predictor.decodeClick(embedding, box, [c1], shown, { clickRadius: 0.75 });
+    expect(Array.from(wide.probabilities)).not.toEqual(Array.from(narrow.probabilities));
+    const large = (minArea: number, extra = {}) =>
+      predictor.decodeClick(embedding, box, [c1], shown, {
+        largeObjectForce: { minArea, radius: 2.5 },
+        ...extra,
+      });
+    expect(Array.from((await large(shownArea)).probabilities)).toEqual(
+      Array.from(wide.probabilities),
+    );
+    expect(Array.from((await large(shownArea + 1)).probabilities)).toEqual(
+      Array.from(narrow.probabilities),
+    );
+    expect(Array.from((await large(1, { clickRadius: 0.75 })).probabilities)).toEqual(
+      Array.from(narrow.probabilities),
+    );
+
+    // By default (CLICK_FORCE_LARGE) the disc follows the shown mask's area.
+    const byDefault = await predictor.decodeClick(embedding, box, [c1], shown);
+    const expected = await predictor.decodeClick(embedding, box, [c1], shown, {
+      clickRadius:
+        CLICK_FORCE_LARGE && shownArea >= CLICK_FORCE_LARGE.minArea
+          ? CLICK_FORCE_LARGE.radius
+          : 0.75,
+    });
+    expect(Array.from(byDefault.probabilities)).toEqual(Array.from(expected.probabilities));
 
     // maskPromptSource 'model': the same mask shown, the model's own logits as next mask prompt.
     const merged = await predictor.decodeClick(embedding, box, [c1], shown, { unmergedClicks: 0 });
@@ -366,5 +403,6 @@ describe('SamPredictor on a model directory and evaluateOnnxModel (tiny, untrain
     if (c.clicks > 0) expect(c.honouredShare).toBe(1);
     expect(result.summary.modelClickCorrectness.clicks).toBe(c.clicks);
     expect(result.summary.clickForceRadius).toBeGreaterThan(0);
+    expect(result.summary.clickForceLarge).toEqual(CLICK_FORCE_LARGE);
   });
 });

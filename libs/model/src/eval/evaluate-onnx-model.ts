@@ -27,7 +27,13 @@ import {
 } from '@loupe/prompts';
 import { parseManifest, type ModelManifest } from '../contract';
 import { createNodePredictor, openModelDir } from '../inference/open-model-dir';
-import type { ClickOptions, ImageInput, SamPredictor, ShownMask } from '../inference/sam-predictor';
+import {
+  CLICK_FORCE_LARGE,
+  type ClickOptions,
+  type ImageInput,
+  type SamPredictor,
+  type ShownMask,
+} from '../inference/sam-predictor';
 
 export interface EvalSample {
   image: ImageInput;
@@ -136,6 +142,8 @@ export interface EvalSummary {
   modelClickCorrectness: ClickCorrectness;
   /** Radius (image px) of forceClicks; 0 = none. */
   clickForceRadius: number;
+  /** The wider forcing on large objects' clicks (decodeClick's largeObjectForce; null: none). */
+  clickForceLarge: { minArea: number; radius: number } | null;
   /** Whether each click's output was merged into the mask shown (SamPredictor.decodeClick). */
   progressiveMerge: boolean;
 }
@@ -155,7 +163,10 @@ export interface EvaluateOptions {
   /** FocalClick's progressive merge of each click (default true, as the browser; false: off). */
   progressiveMerge?: boolean;
   /** decodeClick's merge tuning (window, whole-mask acceptance, ...); default: the browser's. */
-  clickOptions?: Pick<ClickOptions, 'mergeOptions' | 'unmergedClicks' | 'maskPromptSource'>;
+  clickOptions?: Pick<
+    ClickOptions,
+    'mergeOptions' | 'unmergedClicks' | 'maskPromptSource' | 'largeObjectForce'
+  >;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -208,7 +219,7 @@ export async function evaluateOnnxModel(
             maskPrompt: useMaskPrompt,
             ...options.clickOptions,
             merge: useMerge,
-            clickRadius,
+            clickRadius: options.clickRadius,
           });
           shown = next.shown;
           honouredByModel.push(next.modelHonoured === true);
@@ -258,6 +269,12 @@ export async function evaluateOnnxModel(
       perObject.map((o) => ({ ...o, clickHonoured: o.clickHonouredByModel })),
     ),
     clickForceRadius: clickRadius,
+    clickForceLarge:
+      options.clickRadius !== undefined
+        ? null
+        : options.clickOptions?.largeObjectForce === undefined
+          ? CLICK_FORCE_LARGE
+          : options.clickOptions.largeObjectForce,
     progressiveMerge: useMerge,
   };
   return { ...summary, summary, perObject };
