@@ -71,7 +71,7 @@ import { waitUntil } from '../lib/wait-until';
 import { folderLoopData } from '../loop/labeled-folder-data';
 import { annotateNextImage } from '../loop/scripted-annotator';
 import { SubscribedBrowser } from '../loop/subscribed-browser';
-import { startReadyChild } from '../speed/child-process';
+import { startEmbeddedDatabaseProcess } from '../speed/bench-web-app';
 import { TrpcSession } from '../speed/trpc-http';
 import { startWebApp, type RunningWebApp } from '../speed/web-app';
 
@@ -230,15 +230,10 @@ async function openLoopDatabase(): Promise<LoopDatabase> {
     return { url: database.url, db: database.db, kind: 'postgres', close: () => database.close() };
   }
   // Its own process, as `npm start` runs it: PGlite in this one would stall while the annotator predicts.
-  const embedded = await startReadyChild<{ url: string }>({
-    name: 'embedded database',
-    script: join(repoRoot, 'bench/speed/embedded-db-process.ts'),
-    env: {},
-    timeoutMs: 120_000,
-  });
-  const db = createDb(embedded.ready.url, { poolSize: 4 });
+  const embedded = await startEmbeddedDatabaseProcess();
+  const db = createDb(embedded.url, { poolSize: 4 });
   return {
-    url: embedded.ready.url,
+    url: embedded.url,
     db,
     kind: 'embedded',
     close: async () => {

@@ -23,7 +23,7 @@ import { SubscribedBrowser } from '../loop/subscribed-browser';
 import { repoRoot } from '../lib/repo-root';
 import { waitUntil } from '../lib/wait-until';
 import { seedAnnotators } from '../speed/seed-annotators';
-import { TrpcSession } from '../speed/trpc-http';
+import { signInEach, type TrpcSession } from '../speed/trpc-http';
 import { startWebApp, type RunningWebApp } from '../speed/web-app';
 
 const PASSWORD = 'bench-password-123';
@@ -273,13 +273,7 @@ export async function measureTwoOfEach(
 
     log('[bench] scale: seeded three projects; starting two web servers');
     for (let i = 0; i < 2; i++) servers.push(await startWebApp({ env }));
-    const sessions = await Promise.all(
-      a.users.map(async (user) => {
-        const session = new TrpcSession((servers[0] as RunningWebApp).url);
-        await session.signIn(user.email, PASSWORD);
-        return session;
-      }),
-    );
+    const sessions = await signInEach((servers[0] as RunningWebApp).url, a.users, PASSWORD);
     // The same signed-in users, half of them through the second server (one session, any server).
     const spread = sessions.map((session, i) =>
       i % 2 === 0 ? session : session.at((servers[1] as RunningWebApp).url),

@@ -9,20 +9,14 @@
  * its event loop; the database is real Postgres (a fresh loupe_test_* database) or the embedded
  * database (PGlite in its own process, as `npm start` runs it).
  */
-import { createBlobStore, createDb } from '@loupe/db';
-import { createTestDatabaseOn } from '@loupe/db/testing';
 import { createMask, encodeMaskBytes } from '@loupe/prompts';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { summarize } from '../lib/percentiles';
-import { startReadyChild } from './child-process';
+import { withBenchDatabase, withSeededWebApp } from './bench-web-app';
 import { repoRoot } from '../lib/repo-root';
 import { seedAnnotators, type SeededProject } from './seed-annotators';
-import { TrpcSession } from './trpc-http';
-import { startWebApp, type RunningWebApp } from './web-app';
+import { signInEach, type TrpcSession } from './trpc-http';
 
-const speedDir = new URL('.', import.meta.url).pathname;
 const PASSWORD = 'bench-password-123';
 
 export interface LatencyFigures {
@@ -74,13 +68,7 @@ async function runLoad(
   pacedSaves: number,
 ): Promise<Omit<ApiLatency, 'server'>> {
   // Sign-in (argon2) and leasing happen before the timed phase, like annotators already at work.
-  const sessions = await Promise.all(
-    seeded.users.map(async (user) => {
-      const session = new TrpcSession(baseUrl);
-      await session.signIn(user.email, PASSWORD);
-      return session;
-    }),
-  );
+  const sessions = await signInEach(baseUrl, seeded.users, PASSWORD);
   const leaseMs: number[] = [];
   const tasks = await Promise.all(
     sessions.map(async (session) => {
@@ -203,54 +191,36 @@ async function runLoad(
   };
 }
 
-async function withServer<T>(
+async function withServer<T extends object>(
   databaseUrl: string,
   embedded: boolean,
   annotators: number,
   run: (seeded: SeededProject & { url: string }) => Promise<T>,
-): Promise<T> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'loupe-bench-api-'));
-  const db = createDb(databaseUrl, { poolSize: 2 });
-  let app: RunningWebApp | null = null;
-  try {
-    const seeded = await seedAnnotators({
-      db,
-      blobs: createBlobStore(join(dataDir, 'blobs')),
-      artifacts: createBlobStore(join(dataDir, 'artifacts')),
-      annotators,
-      password: PASSWORD,
-      starterModelDir: join(repoRoot, 'models', 'starter'),
-    });
-    // As `npm start` runs the web app (libs/db childEnv): default pool size, production mode.
-    app = await startWebApp({
-      env: {
-        DATABASE_URL: databaseUrl,
-        DATA_DIR: dataDir,
-        BLOB_DIR: join(dataDir, 'blobs'),
-        ARTIFACT_DIR: join(dataDir, 'artifacts'),
-        LOUPE_EMBEDDED_DB: embedded ? '1' : '0',
-      },
-    });
-    const server = app;
-    const result = await run({ ...seeded, url: server.url }).catch((error: unknown) => {
-      // The server's own log says why a request failed (HTTP 500 carries no detail).
-      throw new Error(
-        `${error instanceof Error ? error.message : String(error)}\nserver log:\n${server.output()}`,
-        { cause: error },
-      );
-    });
-    const serverErrors = server
-      .output()
-      .split('\n')
-      .filter((line) => /error|invalid/i.test(line) && !line.trimStart().startsWith('at '))
-      .slice(0, 4)
-      .map((line) => line.slice(0, 300));
-    return serverErrors.length ? { ...result, serverErrors } : result;
-  } finally {
-    await app?.stop();
-    await db.$disconnect();
-    await rm(dataDir, { recursive: true, force: true });
-  }
+): Promise<T & { serverErrors?: string[] }> {
+  return withSeededWebApp({
+    databaseUrl,
+    embedded,
+    tmpPrefix: 'loupe-bench-api-',
+    seed: ({ db, blobs, artifacts }) =>
+      seedAnnotators({
+        db,
+        blobs,
+        artifacts,
+        annotators,
+        password: PASSWORD,
+        starterModelDir: join(repoRoot, 'models', 'starter'),
+      }),
+    run: async (seeded, server) => {
+      const result = await run({ ...seeded, url: server.url });
+      const serverErrors = server
+        .output()
+        .split('\n')
+        .filter((line) => /error|invalid/i.test(line) && !line.trimStart().startsWith('at '))
+        .slice(0, 4)
+        .map((line) => line.slice(0, 300));
+      return serverErrors.length ? { ...result, serverErrors } : result;
+    },
+  });
 }
 
 export async function measureApiLatency(options: {
@@ -259,34 +229,9 @@ export async function measureApiLatency(options: {
   savesPerAnnotator: number;
   pacedSavesPerAnnotator: number;
 }): Promise<ApiLatency> {
-  const server = 'apps/web production build under next start (separate process)';
-  if (options.database === 'postgres') {
-    const database = await createTestDatabaseOn('postgres', { poolSize: 1 });
-    try {
-      return {
-        ...(await withServer(database.url, false, options.annotators, (seeded) =>
-          runLoad(seeded.url, seeded, options.savesPerAnnotator, options.pacedSavesPerAnnotator),
-        )),
-        server,
-      };
-    } finally {
-      await database.close();
-    }
-  }
-  const embedded = await startReadyChild<{ url: string }>({
-    name: 'embedded database',
-    script: join(speedDir, 'embedded-db-process.ts'),
-    env: {},
-    timeoutMs: 120_000,
-  });
-  try {
-    return {
-      ...(await withServer(embedded.ready.url, true, options.annotators, (seeded) =>
-        runLoad(seeded.url, seeded, options.savesPerAnnotator, options.pacedSavesPerAnnotator),
-      )),
-      server: `${server}; PGlite in its own process`,
-    };
-  } finally {
-    await embedded.stop();
-  }
+  return withBenchDatabase(options.database, (databaseUrl, embedded) =>
+    withServer(databaseUrl, embedded, options.annotators, (seeded) =>
+      runLoad(seeded.url, seeded, options.savesPerAnnotator, options.pacedSavesPerAnnotator),
+    ),
+  );
 }

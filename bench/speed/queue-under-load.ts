@@ -12,21 +12,17 @@
  * current one beside the one it replaced (a full sort of every leasable task), to show that its
  * cost does not grow with the queue.
  */
-import { createBlobStore, createDb, leaseNextTask, Prisma, releaseLease, type Db } from '@loupe/db';
+import { leaseNextTask, Prisma, releaseLease, type Db } from '@loupe/db';
 import { createTestDatabaseOn } from '@loupe/db/testing';
 import { createMask, encodeMaskBytes } from '@loupe/prompts';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { summarize } from '../lib/percentiles';
 import { sampleRss } from '../lib/process-rss';
 import { THINK_TIME_MS } from './api-concurrency';
-import { startReadyChild } from './child-process';
+import { withBenchDatabase, withSeededWebApp } from './bench-web-app';
 import { seedAnnotators } from './seed-annotators';
-import { TrpcSession } from './trpc-http';
-import { startWebApp, type RunningWebApp } from './web-app';
+import { signInEach, type TrpcSession } from './trpc-http';
+import type { RunningWebApp } from './web-app';
 
-const speedDir = new URL('.', import.meta.url).pathname;
 const PASSWORD = 'bench-password-123';
 
 const round1 = (value: number) => Math.round(value * 10) / 10;
@@ -195,13 +191,7 @@ async function runLoad(
   rounds: number,
   queueSize: number,
 ): Promise<Omit<QueueLoadResult, 'server'>> {
-  const sessions = await Promise.all(
-    users.map(async (user) => {
-      const session = new TrpcSession(app.url);
-      await session.signIn(user.email, PASSWORD);
-      return session;
-    }),
-  );
+  const sessions = await signInEach(app.url, users, PASSWORD);
   // Alone: the first annotator, no think time, nobody else working.
   const alone = emptyTimings();
   await annotate(sessions[0] as TrpcSession, projectId, 6, () => 0, alone);
@@ -249,50 +239,29 @@ async function runLoad(
   };
 }
 
-async function withServer(
+function withServer(
   databaseUrl: string,
   embedded: boolean,
   options: { annotators: number; rounds: number; queueSize: number },
 ): Promise<Omit<QueueLoadResult, 'server'>> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'loupe-bench-queue-'));
-  const db = createDb(databaseUrl, { poolSize: 2 });
-  let app: RunningWebApp | null = null;
-  try {
-    const seeded = await seedAnnotators({
-      db,
-      blobs: createBlobStore(join(dataDir, 'blobs')),
-      annotators: options.annotators,
-      password: PASSWORD,
-    });
-    await addQueue(db, seeded.projectId, options.queueSize, 'queue-');
-    await db.$executeRawUnsafe('ANALYZE');
-    app = await startWebApp({
-      env: {
-        DATABASE_URL: databaseUrl,
-        DATA_DIR: dataDir,
-        BLOB_DIR: join(dataDir, 'blobs'),
-        ARTIFACT_DIR: join(dataDir, 'artifacts'),
-        LOUPE_EMBEDDED_DB: embedded ? '1' : '0',
-      },
-    });
-    const server = app;
-    return await runLoad(
-      server,
-      seeded.projectId,
-      seeded.users,
-      options.rounds,
-      options.queueSize,
-    ).catch((error: unknown) => {
-      throw new Error(
-        `${error instanceof Error ? error.message : String(error)}\nserver log:\n${server.output()}`,
-        { cause: error },
-      );
-    });
-  } finally {
-    await app?.stop();
-    await db.$disconnect();
-    await rm(dataDir, { recursive: true, force: true });
-  }
+  return withSeededWebApp({
+    databaseUrl,
+    embedded,
+    tmpPrefix: 'loupe-bench-queue-',
+    seed: async ({ db, blobs }) => {
+      const seeded = await seedAnnotators({
+        db,
+        blobs,
+        annotators: options.annotators,
+        password: PASSWORD,
+      });
+      await addQueue(db, seeded.projectId, options.queueSize, 'queue-');
+      await db.$executeRawUnsafe('ANALYZE');
+      return seeded;
+    },
+    run: (seeded, server) =>
+      runLoad(server, seeded.projectId, seeded.users, options.rounds, options.queueSize),
+  });
 }
 
 export async function measureQueueUnderLoad(options: {
@@ -301,29 +270,9 @@ export async function measureQueueUnderLoad(options: {
   rounds: number;
   queueSize: number;
 }): Promise<QueueLoadResult> {
-  const server = 'apps/web production build under next start (separate process)';
-  if (options.database === 'postgres') {
-    const database = await createTestDatabaseOn('postgres', { poolSize: 1 });
-    try {
-      return { ...(await withServer(database.url, false, options)), server };
-    } finally {
-      await database.close();
-    }
-  }
-  const embedded = await startReadyChild<{ url: string }>({
-    name: 'embedded database',
-    script: join(speedDir, 'embedded-db-process.ts'),
-    env: {},
-    timeoutMs: 120_000,
-  });
-  try {
-    return {
-      ...(await withServer(embedded.ready.url, true, options)),
-      server: `${server}; PGlite in its own process`,
-    };
-  } finally {
-    await embedded.stop();
-  }
+  return withBenchDatabase(options.database, (databaseUrl, embedded) =>
+    withServer(databaseUrl, embedded, options),
+  );
 }
 
 /**

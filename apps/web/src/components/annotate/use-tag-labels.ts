@@ -6,10 +6,10 @@
  */
 import { ABSENT_TAG, PRESENT_TAG } from '@loupe/contracts';
 import { useCallback, useState } from 'react';
-import { errorMessage, useToast } from '../toast';
 import { useTRPCClient } from '../trpc';
 import type { InteractionEvents } from './use-interaction-events';
 import type { TaskSession } from './use-task-session';
+import { useWeakLabelSave } from './use-weak-label-save';
 
 export function useTagLabels(options: {
   projectId: string;
@@ -20,7 +20,7 @@ export function useTagLabels(options: {
 }) {
   const { projectId, session, events, busy, setBusy } = options;
   const client = useTRPCClient();
-  const toast = useToast();
+  const saveLabels = useWeakLabelSave({ session, busy, setBusy });
   const [toggled, setToggled] = useState<string[]>([]);
   const [taggedCount, setTaggedCount] = useState(0);
   const [lastTags, setLastTags] = useState<string[] | null>(null);
@@ -31,30 +31,23 @@ export function useTagLabels(options: {
 
   const save = useCallback(
     async (tags: string[]) => {
-      const task = session.taskRef.current;
-      if (!task || busy || !session.imageReady || tags.length === 0) return;
-      setBusy('Saving tags…');
-      try {
+      if (!session.imageReady || tags.length === 0) return;
+      await saveLabels('Saving tags…', async (taskId) => {
         const seconds = (Date.now() - session.openedAtRef.current) / 1000;
         // Buffered, not awaited: tagging must not wait on the event batch.
         events.record('TAG', { payload: { tags, seconds } });
         await client.weakLabels.applyTags.mutate({
           projectId,
-          taskId: task.id,
+          taskId,
           tags,
           expectedRevision: session.revisionRef.current,
         });
         setTaggedCount((n) => n + 1);
         setLastTags(tags);
         setToggled([]);
-        await session.moveOn();
-      } catch (error) {
-        toast.error(errorMessage(error));
-      } finally {
-        setBusy(null);
-      }
+      });
     },
-    [busy, client, events, projectId, session, setBusy, toast],
+    [client, events, projectId, saveLabels, session],
   );
 
   /** A tag key: presence tags save the image now; the others toggle. */

@@ -6,10 +6,10 @@
  */
 import type { Box } from '@loupe/prompts';
 import { useCallback, useState } from 'react';
-import { errorMessage, useToast } from '../toast';
 import { useTRPCClient } from '../trpc';
 import type { InteractionEvents } from './use-interaction-events';
 import type { TaskSession } from './use-task-session';
+import { useWeakLabelSave } from './use-weak-label-save';
 
 export function useWeakBoxes(options: {
   projectId: string;
@@ -20,7 +20,7 @@ export function useWeakBoxes(options: {
 }) {
   const { projectId, session, events, busy, setBusy } = options;
   const client = useTRPCClient();
-  const toast = useToast();
+  const saveLabels = useWeakLabelSave({ session, busy, setBusy });
   const [boxes, setBoxes] = useState<Box[]>([]);
   const [savedImages, setSavedImages] = useState(0);
 
@@ -45,10 +45,8 @@ export function useWeakBoxes(options: {
   const reset = useCallback(() => setBoxes([]), []);
 
   const save = useCallback(async () => {
-    const task = session.taskRef.current;
-    if (!task || busy || boxes.length === 0) return;
-    setBusy('Saving boxes…');
-    try {
+    if (boxes.length === 0) return;
+    await saveLabels('Saving boxes…', async (taskId) => {
       events.record('IMAGE_CLOSED', {
         payload: {
           seconds: (Date.now() - session.openedAtRef.current) / 1000,
@@ -59,18 +57,13 @@ export function useWeakBoxes(options: {
       await events.flush();
       await client.weakLabels.saveBoxes.mutate({
         projectId,
-        taskId: task.id,
+        taskId,
         boxes,
         expectedRevision: session.revisionRef.current,
       });
       setSavedImages((n) => n + 1);
-      await session.moveOn();
-    } catch (error) {
-      toast.error(errorMessage(error));
-    } finally {
-      setBusy(null);
-    }
-  }, [boxes, busy, client, events, projectId, session, setBusy, toast]);
+    });
+  }, [boxes, client, events, projectId, saveLabels, session]);
 
   return { boxes, savedImages, add, removeLast, reset, save: () => void save() };
 }
