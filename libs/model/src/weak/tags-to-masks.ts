@@ -377,11 +377,15 @@ async function candidatePseudoMask(
   const scores = mined.features.map((f) =>
     candidateScore(classifier.candidates as CandidateClassifier, f),
   );
-  const kept = mined.prompted.filter((_, i) => (scores[i] as number) >= options.candidateMinScore);
-  const keptScores = scores.filter((s) => s >= options.candidateMinScore);
+  // The tag says a lesion is there: the most lesion-like candidate is kept even below the
+  // threshold (its low score lowers the confidence instead).
+  const top = Math.max(0, ...scores);
+  const keep = scores.map((s) => s >= options.candidateMinScore || (s === top && top > 0));
+  const kept = mined.prompted.filter((_, i) => keep[i]);
+  const keptScores = scores.filter((_, i) => keep[i]);
   const mask = new Uint8Array(width * height);
   mined.pixels.forEach((px, i) => {
-    if ((scores[i] as number) >= options.candidateMinScore) for (const p of px) mask[p] = 1;
+    if (keep[i]) for (const p of px) mask[p] = 1;
   });
   const probability = Math.max(0, ...scores);
   const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
