@@ -146,7 +146,10 @@ export interface TagClassifier {
   subClassSizes: number[];
   /** Cell features of the images tagged 'absent' (negative-bank.ts); null with fewer than 2. */
   negativeBank: NegativeBank | null;
-  /** Classifier of prompted masks ('candidates' activation only). */
+  /**
+   * Classifier of prompted masks ('candidates' activation only; absent when the images of one
+   * tag gave no candidate, and the head's CAM is used instead).
+   */
   candidates?: CandidateClassifier;
 }
 
@@ -207,6 +210,11 @@ export async function trainTagClassifier(
     const mined = await minedFor(encoder, image, options);
     bags.push({ features: mined.features, present: image.present });
   }
+  // No candidate in the images of one tag (flat images): the head's CAM answers instead.
+  const trainable =
+    bags.some((b) => b.present && b.features.length) &&
+    bags.some((b) => !b.present && b.features.length);
+  if (!trainable) return { head: weights, finalLoss, subClassSizes, negativeBank };
   const candidates = trainCandidateClassifier(bags);
   return { head: weights, finalLoss, subClassSizes, negativeBank, candidates };
 }
@@ -507,7 +515,7 @@ export async function pseudoMaskFromTag(
     minDistance: 2 * cam.stride,
     maxPeaks: options.maxPeaks,
   });
-  if (options.activation === 'candidates')
+  if (options.activation === 'candidates' && classifier.candidates)
     return candidatePseudoMask(predictor, classifier, image, grid, options);
   const prompted = await minePromptedMasks(peaks, (peak) =>
     promptAtPeak(predictor, luminance, width, height, peak, options, regionMap),
