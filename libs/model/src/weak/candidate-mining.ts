@@ -103,23 +103,6 @@ export function describeCandidate(
   ]);
 }
 
-function overlap(a: Int32Array, b: Int32Array): number {
-  let i = 0;
-  let j = 0;
-  let inter = 0;
-  while (i < a.length && j < b.length) {
-    const x = a[i] as number;
-    const y = b[j] as number;
-    if (x === y) {
-      inter++;
-      i++;
-      j++;
-    } else if (x < y) i++;
-    else j++;
-  }
-  return inter / (a.length + b.length - inter);
-}
-
 /** Separable Gaussian blur of a W x H map (edges clamped). */
 function blur(values: Float32Array, width: number, height: number, sigma: number): Float32Array {
   const r = Math.max(1, Math.ceil(2.5 * sigma));
