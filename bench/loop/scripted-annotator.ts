@@ -10,6 +10,7 @@ import {
   type InteractionEventInput,
   type ProposalShownPayload,
 } from '@loupe/contracts';
+import type { ShownMask } from '@loupe/model';
 import {
   boxFromMask,
   dice,
@@ -135,9 +136,13 @@ export async function annotateNextImage(options: {
     latencyMs: performance.now() - t0,
     payload: { kind: 'box', maskPrompt: false } satisfies ProposalShownPayload,
   });
-  // As the page: each click's decode gets the logits of the mask shown before it (SAM's mask
-  // prompt; the single-mask output, which the clicker scores).
-  let shown = proposal.lowResLogits[0] ?? null;
+  // As the page: each click goes through the model lib's click path (SamPredictor.decodeClick:
+  // the mask shown before it as mask prompt, merged around the click; the single-mask output,
+  // which the clicker scores).
+  let shown: ShownMask = {
+    logits: proposal.lowResLogits[0] as Float32Array,
+    probabilities: proposal.probabilities,
+  };
 
   const session_ = await runClickSession({
     gt,
@@ -148,8 +153,8 @@ export async function annotateNextImage(options: {
       const click = clicks.at(-1);
       if (!click) return proposal.probabilities;
       const started = performance.now();
-      const refined = await predictor.decode(embedding, b, clicks, { maskInput: shown });
-      shown = refined.lowResLogits[0] ?? null;
+      const refined = await predictor.decodeClick(embedding, b, clicks, shown);
+      shown = refined.shown;
       record({
         type: click.positive ? 'POSITIVE_POINT' : 'NEGATIVE_POINT',
         objectId: OBJECT_ID,

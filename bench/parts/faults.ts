@@ -18,6 +18,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchOptions } from '../run';
 import { hostileUploads, type HostileUpload } from '../faults/hostile-uploads';
+import { startThrowawayPostgres, type ThrowawayPostgres } from '../faults/throwaway-postgres';
 import { summarize } from '../lib/percentiles';
 import { processTreePids, processTreeRssMiB, sampleRss } from '../lib/process-rss';
 import { repoRoot } from '../lib/repo-root';
@@ -331,17 +332,6 @@ async function killServerMidSave(options: {
   await new Promise((resolve) => setTimeout(resolve, options.afterRestartSeconds * 1000));
   const saves = await load.stop();
 
-  const rows = await db.annotation.findMany({
-    where: { projectId, objectId: { startsWith: 'kill-' } },
-    select: { taskId: true, objectId: true },
-  });
-  const rowKeys = rows.map((r) => `${r.taskId}/${r.objectId}`);
-  const stored = new Set(rowKeys);
-  const ackedKeys = new Set(saves.acked.map((a) => `${a.taskId}/${a.objectId}`));
-  const savesStored = [...ackedKeys].filter((key) => stored.has(key)).length;
-  const firstAckAfterKill = Math.min(
-    ...saves.acked.filter((a) => a.sentAt > killedAt).map((a) => a.ackedAt),
-  );
   return {
     server: restarted,
     result: {
@@ -349,28 +339,111 @@ async function killServerMidSave(options: {
       processesKilled: tree.length,
       savesInFlightAtKill,
       restartSeconds: Math.round(restartSeconds * 10) / 10,
-      savesUnavailableSeconds: Number.isFinite(firstAckAfterKill)
-        ? Math.round((firstAckAfterKill - killedAt) / 100) / 10
-        : null,
-      savesAttempted: saves.acked.length + saves.failed,
-      savesAcked: saves.acked.length,
-      savesAckedBeforeKill: saves.acked.filter((a) => a.ackedAt < killedAt).length,
-      savesAckedAfterRestart: saves.acked.filter((a) => a.sentAt > killedAt).length,
-      savesStored,
-      itemsLost: ackedKeys.size - savesStored,
-      storedNotAcked: [...stored].filter((key) => !ackedKeys.has(key)).length,
-      duplicateRows: rowKeys.length - stored.size,
-      failedAttempts: saves.failed,
-      failedByKind: saves.failureKinds,
-      ...(saves.failures.length ? { failureMessages: saves.failures } : {}),
+      ...(await accountSaves(db, projectId, 'kill-', saves, killedAt)),
     },
+  };
+}
+
+/**
+ * A fault case's saves against the rows stored: acknowledged saves missing (itemsLost, goal 0),
+ * rows whose answer never reached the client (storedNotAcked), objects stored twice (goal 0).
+ * The query is retried: the bench's own connections may have died with the fault.
+ */
+async function accountSaves(
+  db: Db,
+  projectId: string,
+  prefix: string,
+  saves: SaveLoad,
+  faultAt: number,
+): Promise<Record<string, unknown>> {
+  let rows: Array<{ taskId: string; objectId: string }> = [];
+  for (let attempt = 1; ; attempt++) {
+    try {
+      rows = await db.annotation.findMany({
+        where: { projectId, objectId: { startsWith: prefix } },
+        select: { taskId: true, objectId: true },
+      });
+      break;
+    } catch (error) {
+      if (attempt >= 5) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
+  const rowKeys = rows.map((r) => `${r.taskId}/${r.objectId}`);
+  const stored = new Set(rowKeys);
+  const ackedKeys = new Set(saves.acked.map((a) => `${a.taskId}/${a.objectId}`));
+  const savesStored = [...ackedKeys].filter((key) => stored.has(key)).length;
+  const firstAckAfterFault = Math.min(
+    ...saves.acked.filter((a) => a.sentAt > faultAt).map((a) => a.ackedAt),
+  );
+  return {
+    savesUnavailableSeconds: Number.isFinite(firstAckAfterFault)
+      ? Math.round((firstAckAfterFault - faultAt) / 100) / 10
+      : null,
+    savesAttempted: saves.acked.length + saves.failed,
+    savesAcked: saves.acked.length,
+    savesAckedBeforeKill: saves.acked.filter((a) => a.ackedAt < faultAt).length,
+    savesAckedAfterRestart: saves.acked.filter((a) => a.sentAt > faultAt).length,
+    savesStored,
+    itemsLost: ackedKeys.size - savesStored,
+    storedNotAcked: [...stored].filter((key) => !ackedKeys.has(key)).length,
+    duplicateRows: rowKeys.length - stored.size,
+    failedAttempts: saves.failed,
+    failedByKind: saves.failureKinds,
+    ...(saves.failures.length ? { failureMessages: saves.failures } : {}),
+  };
+}
+
+/**
+ * Issue #17 item 7: while the annotators save, the database (the bench's own cluster) crashes
+ * at a random point (immediate stop: no checkpoint), stays down `downMs`, and is started again
+ * (WAL crash recovery); the web server is left running. Goal: every acknowledged save stored,
+ * once, and saves acknowledged again after the restart without restarting the web server.
+ */
+async function restartPostgresMidSave(options: {
+  cluster: ThrowawayPostgres;
+  annotators: Array<{ session: TrpcSession; taskId: string }>;
+  projectId: string;
+  imageSize: number;
+  db: Db;
+  downMs: number;
+  afterRestartSeconds: number;
+}): Promise<Record<string, unknown>> {
+  const load = startSaving(options.annotators, options.projectId, options.imageSize, 'pgcrash');
+  const crashAfterMs = Math.round(1000 + Math.random() * 2000);
+  await new Promise((resolve) => setTimeout(resolve, crashAfterMs));
+  const savesInFlightAtCrash = load.inFlight();
+  const crashedAt = performance.now();
+  let downSeconds: number;
+  try {
+    ({ downSeconds } = await options.cluster.crashAndRestart(options.downMs));
+  } catch (error) {
+    await load.stop();
+    throw error;
+  }
+  await new Promise((resolve) => setTimeout(resolve, options.afterRestartSeconds * 1000));
+  const saves = await load.stop();
+  return {
+    crashAfterMs,
+    savesInFlightAtCrash,
+    databaseDownSeconds: downSeconds,
+    ...(await accountSaves(options.db, options.projectId, 'pgcrash-', saves, crashedAt)),
   };
 }
 
 export async function runFaultsBench(options: BenchOptions): Promise<Record<string, unknown>> {
   const size = sizes(options);
   const loadAtStart = loadavg()[0] ?? 0;
-  const database = await createTestDatabaseOn('postgres', { poolSize: 1 });
+  // The bench's own cluster, so the database can be crashed mid-save (else the local server).
+  const cluster = await startThrowawayPostgres();
+  const ownCluster = 'url' in cluster ? cluster : null;
+  if (ownCluster) process.env['TEST_DATABASE_URL'] = ownCluster.url;
+  const database = await createTestDatabaseOn('postgres', { poolSize: 1 }).catch(
+    async (error: unknown) => {
+      await ownCluster?.stop();
+      throw error;
+    },
+  );
   const dataDir = await mkdtemp(join(tmpdir(), 'loupe-bench-faults-'));
   const db = createDb(database.url, { poolSize: 2 });
   let app: RunningWebApp | null = null;
@@ -472,6 +545,18 @@ export async function runFaultsBench(options: BenchOptions): Promise<Record<stri
     });
     app = killed.server;
 
+    const postgresRestart = ownCluster
+      ? await restartPostgresMidSave({
+          cluster: ownCluster,
+          annotators,
+          projectId: seeded.projectId,
+          imageSize: seeded.imageSize,
+          db,
+          downMs: 3000,
+          afterRestartSeconds: size.afterRestartSeconds,
+        })
+      : { skipped: (cluster as { unavailable: string }).unavailable };
+
     const acked = [...baseline.acked, ...hostile.acked];
     const savesStored = await countRows(db, seeded.projectId, acked);
     const imagesStored =
@@ -496,7 +581,10 @@ export async function runFaultsBench(options: BenchOptions): Promise<Record<stri
         `at a random point and restarted on the same port, then saving ${size.afterRestartSeconds} s ` +
         'more; itemsLost counts acknowledged saves missing from the database (goal 0), ' +
         'storedNotAcked saves committed whose answer died with the server (the client saw an error), ' +
-        'duplicateRows objects stored twice (goal 0).',
+        'duplicateRows objects stored twice (goal 0). postgresRestart: the bench runs on a Postgres ' +
+        'cluster of its own (initdb/pg_ctl); while the annotators save, it is crashed (pg_ctl stop ' +
+        '-m immediate) at a random point, kept down 3 s and started again (WAL recovery), the web ' +
+        'server left running; the same counts.',
       config: {
         annotators: annotators.length,
         bombMiB: size.bombMiB,
@@ -534,6 +622,7 @@ export async function runFaultsBench(options: BenchOptions): Promise<Record<stri
         saveFailures: baseline.failed + hostile.failed,
       },
       serverKill: killed.result,
+      postgresRestart,
       uploads: outcomes,
       ...(hostile.failures.length ? { saveFailureMessages: hostile.failures } : {}),
       ...(serverErrors.length ? { serverErrors } : {}),
@@ -542,6 +631,7 @@ export async function runFaultsBench(options: BenchOptions): Promise<Record<stri
     await app?.stop();
     await db.$disconnect();
     await database.close();
+    await ownCluster?.stop();
     await rm(dataDir, { recursive: true, force: true });
   }
 }

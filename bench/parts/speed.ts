@@ -8,8 +8,16 @@
  * - api: save-mask latency under 50 concurrent signed-in annotators, Postgres and embedded.
  * Each sub-measurement is independent: a failure is recorded as { error } and the rest runs.
  *
- *   npm run bench:speed [-- --quick]
+ * - annotate page on a wide-field image (3900x3072, 16-bit PNG) too, with the save of an object,
+ *   the latency split by ProposalBreakdown, and a Chromium trace summary of both images.
+ *
+ *   npm run bench:speed [-- --quick] [-- --annotate-only]
+ *
+ * --annotate-only measures the annotate page alone and keeps every other section of the last
+ * bench/results/speed.json as it was (result.annotateOnly says so and where they came from);
+ * with --keep-as-before the annotate figures it replaces are kept in result.annotateBefore.
  */
+import { readFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { ortThreadsFor } from '@loupe/model';
@@ -43,6 +51,8 @@ function sizes(options: SpeedBenchOptions) {
       pacedSaves: 1,
       trainingSteps: 0,
       annotateTrials: 0,
+      annotateSaves: 0,
+      traceTrials: 0,
     };
   if (options.quick)
     return {
@@ -53,6 +63,8 @@ function sizes(options: SpeedBenchOptions) {
       pacedSaves: 2,
       trainingSteps: 3,
       annotateTrials: 8,
+      annotateSaves: 6,
+      traceTrials: 4,
     };
   return {
     warmup: 5,
@@ -62,6 +74,8 @@ function sizes(options: SpeedBenchOptions) {
     pacedSaves: 4,
     trainingSteps: 6,
     annotateTrials: 30,
+    annotateSaves: 20,
+    traceTrials: 8,
   };
 }
 
@@ -75,7 +89,118 @@ function engineLabel(key: string): string {
     .replace(/(\d)Threads?$/, '$1 thread(s)');
 }
 
+/** What the annotate page's figures mean (notes). */
+export const ANNOTATE_NOTE =
+  "browser.boxToProposal/clickToMask: the real annotate page (production build, next start, Postgres), as the page records them from the pointer action to the mask drawn into the on-screen canvas; *NextFrame: to the start of the first animation frame after that (the frame that shows it; the same as the first when the page draws inside an animation frame, as it did before issue 18). browser.annotatePage.breakdownP50: the median of each part (ProposalBreakdown in libs/contracts); .trace: a Chromium trace (CDP Tracing) of more box + click pairs, per thread busy time and devtools events per interaction, and the page's performance.measure spans; .save: accepting an object (Enter) from the request to the answer, RLE encoding included. browser.annotateWide: the same on a 3900x3072 16-bit PNG.";
+
+/** The sentence notes had for the annotate page before issue 18 (it drew inside an animation frame). */
+const OLD_ANNOTATE_NOTE =
+  'browser.boxToProposal/clickToMask: the real annotate page (production build, next start, Postgres), as the page records them from the pointer action to the frame that paints the mask.';
+
+/** Notes of a carried-over result with the annotate page's sentence made current. */
+export function withAnnotateNote(notes: unknown): string {
+  const text = typeof notes === 'string' ? notes : '';
+  if (text.includes(ANNOTATE_NOTE)) return text;
+  if (text.includes(OLD_ANNOTATE_NOTE)) return text.replace(OLD_ANNOTATE_NOTE, ANNOTATE_NOTE);
+  return `${text} ${ANNOTATE_NOTE}`.trim();
+}
+
+/** The wide-field image of issue 18: ultra-widefield angiography size, 16-bit. */
+export const WIDE_IMAGE = { width: 3900, height: 3072, bitDepth: 16 } as const;
+
+/** The annotate page's figures, as browser.* fields (demo image) and browser.annotateWide. */
+async function annotateSection(
+  size: ReturnType<typeof sizes>,
+  browser: Record<string, unknown>,
+  result: Record<string, unknown>,
+): Promise<void> {
+  const annotate = await measured('speed/annotate page + hot-swap', () =>
+    measureAnnotateLatency({
+      trials: size.annotateTrials,
+      saves: size.annotateSaves,
+      traceTrials: size.traceTrials,
+    }),
+  );
+  if (isMeasurementError(annotate)) {
+    browser['annotatePage'] = annotate;
+    result['hotSwapMs'] = { error: annotate.error };
+  } else {
+    browser['boxToProposal'] = annotate.boxToProposal;
+    browser['clickToMask'] = annotate.clickToMask;
+    browser['boxToProposalNextFrame'] = annotate.boxToProposalNextFrame;
+    browser['clickToMaskNextFrame'] = annotate.clickToMaskNextFrame;
+    browser['annotatePage'] = {
+      backend: annotate.backend,
+      threads: annotate.threads,
+      image: annotate.image,
+      breakdownP50: annotate.breakdownP50,
+      save: annotate.save,
+      pageReadyMs: annotate.pageReadyMs,
+      pageHeapMB: annotate.pageHeapMB,
+      trace: annotate.trace,
+    };
+    const swap = annotate.hotSwap;
+    result['hotSwapMs'] = swap === null ? null : 'error' in swap ? swap : swap.hotSwapMs;
+    result['hotSwap'] = annotate.hotSwap;
+  }
+  browser['annotateWide'] = await measured('speed/annotate page, 3900x3072 16-bit', () =>
+    measureAnnotateLatency({
+      trials: size.annotateTrials,
+      image: WIDE_IMAGE,
+      saves: size.annotateSaves,
+      traceTrials: size.traceTrials,
+      hotSwap: false,
+    }),
+  );
+}
+
+/** --annotate-only: the annotate page's figures over the last full result. */
+async function runAnnotateOnly(options: SpeedBenchOptions): Promise<Record<string, unknown>> {
+  const size = sizes(options);
+  const previousFile = join(options.resultsDir, 'speed.json');
+  const previous = JSON.parse(await readFile(previousFile, 'utf8')) as {
+    environment?: Record<string, unknown>;
+    result?: Record<string, unknown>;
+  };
+  const result: Record<string, unknown> = { ...previous.result };
+  const browser: Record<string, unknown> = {
+    ...((previous.result?.['browser'] as Record<string, unknown> | undefined) ?? {}),
+  };
+  const annotateLoadAtStart = Math.round((loadavg()[0] ?? 0) * 10) / 10;
+  if (options['keepAsBefore']) {
+    // --keep-as-before: the annotate figures being replaced stay, as the "before" of a change.
+    const keys = [
+      'boxToProposal',
+      'clickToMask',
+      'boxToProposalNextFrame',
+      'clickToMaskNextFrame',
+      'annotatePage',
+      'annotateWide',
+    ];
+    const previousOnly = previous.result?.['annotateOnly'] as Record<string, unknown> | undefined;
+    result['annotateBefore'] = {
+      environment: previous.environment ?? null,
+      loadAverageAtStart: previousOnly?.['loadAverageAtStart'] ?? null,
+      loadAverageAtEnd: previousOnly?.['loadAverageAtEnd'] ?? null,
+      browser: Object.fromEntries(keys.map((k) => [k, browser[k] ?? null])),
+    };
+  }
+  await annotateSection(size, browser, result);
+  result['browser'] = browser;
+  const previousOnly = previous.result?.['annotateOnly'] as { carriedFrom?: unknown } | undefined;
+  result['notes'] = withAnnotateNote(previous.result?.['notes']);
+  result['annotateOnly'] = {
+    note: 'Only the annotate page was measured in this run (--annotate-only): browser.boxToProposal, clickToMask, *NextFrame, annotatePage, annotateWide, hotSwap(Ms). Every other field is carried over from the run in carriedFrom.',
+    carriedFrom: previousOnly?.carriedFrom ?? previous.environment ?? null,
+    loadAverageAtStart: annotateLoadAtStart,
+    loadAverageAtEnd: Math.round((loadavg()[0] ?? 0) * 10) / 10,
+    quick: options.quick,
+  };
+  return result;
+}
+
 export async function runSpeedBench(options: SpeedBenchOptions): Promise<Record<string, unknown>> {
+  if (options['annotateOnly'] && !options.smoke) return runAnnotateOnly(options);
   const size = sizes(options);
   const starterDir = join(repoRoot, 'models', 'starter');
   const result: Record<string, unknown> = {};
@@ -84,7 +209,7 @@ export async function runSpeedBench(options: SpeedBenchOptions): Promise<Record<
     `Timings on a ${cpus().length}-core machine shared with other work (1-min load average at start ${result['loadAverageAtStart']}, at end: see loadAverageAtEnd): treat them as noisy upper bounds.`,
     'browser.encoder/decoder: onnxruntime-web wasm in a Web Worker of a cross-origin isolated page, at the thread count the app uses here; browser.engines has every engine side by side on the same fixed input (tfjs-wasm runs the same network with the checkpoint weights).',
     'tfjs-wasm loads its threaded SIMD build here but its XNNPACK pool uses at most half the logical cores (1 on this 2-core machine; tensorflow/tfjs#4972, #4995), so its 2-thread row runs on 1 thread (see its notes).',
-    'browser.boxToProposal/clickToMask: the real annotate page (production build, next start, Postgres), as the page records them from the pointer action to the frame that paints the mask.',
+    ANNOTATE_NOTE,
     'hotSwapMs: a model version is registered and promoted (libs/db registry) while the page is open and a simulated annotator draws a box whenever the last proposal is on screen; time from the promotion to the first proposal made by the new version (hotSwap.modelReadyMs: to the worker reporting it loaded).',
     'api.<db>: 50 signed-in sessions (real web app under next start, its own process) save masks through tRPC over HTTP; p50/p95/p99: all 50 working at once with a 2-8 s think time before each save (several times real labelling load); .burst: no think time, each sends its next save when the last returns (a throughput stress: its latency is mostly queueing); .singleAnnotatorP50: one annotator alone.',
   ];
@@ -103,23 +228,7 @@ export async function runSpeedBench(options: SpeedBenchOptions): Promise<Record<
   const browser = browserSection(latency);
   result['browser'] = browser;
 
-  if (!options.smoke) {
-    const annotate = await measured('speed/annotate page + hot-swap', () =>
-      measureAnnotateLatency({ trials: size.annotateTrials }),
-    );
-    if (isMeasurementError(annotate)) {
-      browser['annotatePage'] = annotate;
-      result['hotSwapMs'] = { error: annotate.error };
-    } else {
-      browser['boxToProposal'] = annotate.boxToProposal;
-      browser['clickToMask'] = annotate.clickToMask;
-      browser['annotatePage'] = { backend: annotate.backend, threads: annotate.threads };
-      result['hotSwapMs'] = isMeasurementError(annotate.hotSwap)
-        ? annotate.hotSwap
-        : annotate.hotSwap.hotSwapMs;
-      result['hotSwap'] = annotate.hotSwap;
-    }
-  }
+  if (!options.smoke) await annotateSection(size, browser, result);
 
   if (!options.smoke) {
     result['training'] = await measured('speed/training', () =>

@@ -6,7 +6,9 @@
  * page's own loop (libs/prompts propagateVolume, the same thresholds), run per slice as the page's
  * worker does (bench/speed/volume-propagation-loop.ts), for each prompt variant in
  * PROPAGATION_VARIANTS (the previous mask's box shrunk or grown, a click, the previous slice's
- * logits as mask prompt for models that take one).
+ * logits as mask prompt for models that take one). Each walk gets the slices' pixels, as the page
+ * gives them, for the contrast stop (DEFAULT_PROPAGATION.minContrastRatio, picked on tuning seed
+ * 4402 by bench/loop/volume-tune.ts, never on this bench's seed).
  *
  * The simulated annotator: a tight box on the slice where the lesion is largest, Propagate, then
  * while some slice's Dice is below SLICE_ACCEPT_DICE (worst first, at most MAX_CORRECTIONS): a
@@ -77,6 +79,14 @@ const SEED = 4_401;
 interface VolumeBenchOptions {
   quick?: boolean;
   smoke?: boolean;
+  /**
+   * Tuning only (bench/loop/volume-tune.ts): other volumes than the evaluation seed, other prompt
+   * variants than PROPAGATION_VARIANTS, and no speed runs. The bench itself never sets these.
+   */
+  tuning?: {
+    seed: number;
+    variants: { name: string; thresholds: Partial<PropagationThresholds> }[];
+  };
 }
 
 function sizes(options: VolumeBenchOptions) {
@@ -162,6 +172,7 @@ async function boxAndPropagate(
       masks: slices,
       seedLogits: promptedLogits.get(from) ?? null,
       thresholds,
+      image: (k) => ({ pixels: volume.slices[k]!, width, height, channels: 1 }),
       predict: (k, prompt) => predict(k, prompt.box, prompt.clicks, prompt.maskInput),
     });
     for (const [k, mask] of result.masks) slices.set(k, { mask, origin: 'propagated' });
@@ -247,10 +258,10 @@ export async function runVolumeBench(
     const volumes = generateSyntheticVolumes(size.volumes, {
       size: size.size,
       depth: size.depth,
-      seed: SEED,
+      seed: options.tuning?.seed ?? SEED,
     });
     // Without a mask prompt in the model, the logits variants would repeat the others.
-    const variants = PROPAGATION_VARIANTS.filter(
+    const variants = (options.tuning?.variants ?? PROPAGATION_VARIANTS).filter(
       (variant) => predictor.acceptsMaskPrompt || !variant.thresholds.maskPrompt,
     );
     const perVariant = new Map(
@@ -317,6 +328,20 @@ export async function runVolumeBench(
         },
       };
     };
+    if (options.tuning)
+      return {
+        seed: options.tuning.seed,
+        variants: Object.fromEntries(
+          variants.map((variant) => [
+            variant.name,
+            {
+              thresholds: variant.thresholds,
+              ...summarize(variant.name),
+              firstStops: perVariant.get(variant.name)!.map((r) => r.firstStops),
+            },
+          ]),
+        ),
+      };
     const headlineVariant = defaultVariant(predictor.acceptsMaskPrompt);
     const headline = summarize(headlineVariant);
     const speed = await propagationTime(
@@ -372,6 +397,8 @@ export async function runVolumeBench(
         `Synthetic volumes: generateSyntheticVolumes(${size.volumes}, { size: ${size.size}, depth: ${size.depth}, seed: ${SEED} }); textured background only (stacked real backgrounds not yet).`,
         'Model: models/starter, run by onnxruntime-web wasm with 1 thread in Node (the browser runtime); propagation64Chromium is the same loop in headless Chromium.',
         "Each slice is prompted as promptVariant says (DEFAULT_PROPAGATION, the page's): the previous mask's box shrunk (dilateFraction < 0) or grown, optionally a positive click on its deepest point, and for models with a mask prompt the previous slice's logits resampled into the new crop (libs/prompts resampleLogits). The other variants are measured on the same volumes.",
+        "propagation64 / propagation64Chromium are cold: each slice is encoded when the loop reaches it (the page today). Their `warm` block is the same 64 slices after the worker encoded them ahead in the seed box's crop (encodeAheadMs, spent while the annotator looks at the seed slice, not in the warm figure); a slice whose own crop moved past ENCODE_AHEAD_TOLERANCE is encoded again (encodedAheadUsed counts the others); volumeDice of the cold and warm tube against its truth shows what the reused crops cost. `repeat` is the cold propagation run again right after: in Chromium the first one after loading is slower and costs more CPU, because V8 is still tiering up onnxruntime\'s wasm (its optimizing compile runs in the renderer; with --js-flags=--no-liftoff, eager optimized code, the first run was as fast as the repeat, measured once by hand). per64SlicesCpuMs: CPU time (Node: this process; Chromium: its processes, from /proc), which a loaded machine inflates far less than the wall time. perSliceMs splits encoder into encoderPreprocess (crop + resize + z-score) and encoderRun, decoder into decoderResample (previous logits into this crop) and decoderRun.",
+        "Stop rule: a slice whose mask contrast (mean inside minus a ring 3-9 px outside) falls below minContrastRatio of the clearest annotated slice's ends the walk ('faded'); the starter's IoU head stays as confident past a lesion's end as inside it (bench/loop/volume-trace.ts), so it cannot tell. minContrastRatio was picked on tuning volumes (seed 4402), not on this seed.",
         'models/starter was exported before the mask prompt: it takes no mask_input (modelTakesMaskPrompt false), so the logits variants are not run for it.',
         `Actions: every box, erase and Propagate press is one (a corrective box re-propagates by itself, as on the page); box per slice is one box per slice the lesion covers. A slice is accepted without edit if propagation made it, it was never corrected and its Dice is at least ${SLICE_ACCEPT_DICE} (a bad propagated slice left once the corrections run out is not accepted); corrections go worst slice first while any slice has Dice < ${SLICE_ACCEPT_DICE} (at most ${MAX_CORRECTIONS}).`,
       ],

@@ -6,7 +6,7 @@
  * promoted through libs/db's registry while the page is open, a simulated annotator keeps drawing
  * boxes, and the time from the promotion to the first proposal from the new version is taken.
  */
-import type { LoupeTestHooks } from '@loupe/contracts';
+import type { LoupeTestHooks, ProposalBreakdown } from '@loupe/contracts';
 import { createBlobStore, createDb, promoteModelVersion, registerModelVersion } from '@loupe/db';
 import { createTestDatabaseOn } from '@loupe/db/testing';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -16,14 +16,33 @@ import type { Page } from 'playwright-core';
 import { summarize } from '../lib/percentiles';
 import { launchChromium } from './chromium';
 import { repoRoot } from '../lib/repo-root';
-import { seedAnnotators } from './seed-annotators';
+import { seedAnnotators, type BenchImageSpec } from './seed-annotators';
+import { summarizeTrace, TRACE_CATEGORIES, type TraceSummary } from './trace-summary';
 import { startWebApp } from './web-app';
 
 const PASSWORD = 'bench-password-123';
 
+type Figure = { p50: number; p95: number; n: number };
+
 export interface AnnotateLatency {
-  boxToProposal: { p50: number; p95: number; n: number };
-  clickToMask: { p50: number; p95: number; n: number };
+  /** The image annotated: width x height, bit depth. */
+  image: BenchImageSpec;
+  /** Action -> mask in the on-screen canvas (the page's latencies). */
+  boxToProposal: Figure;
+  clickToMask: Figure;
+  /** Action -> start of the first animation frame after that (the frame that shows it). */
+  boxToProposalNextFrame: Figure;
+  clickToMaskNextFrame: Figure;
+  /** Median of each part of the latency (ProposalBreakdown), per prompt kind. */
+  breakdownP50: { box: Record<string, number>; click: Record<string, number> };
+  /** Accepting an object (Enter): save request -> server's answer, RLE encoding included. */
+  save: { p50: number; p95: number; p99: number; n: number } | null;
+  /** Sign-in page left -> annotate page ready (image + model in the worker). */
+  pageReadyMs: number;
+  /** The page's JS heap after the trials (performance.memory), MB. */
+  pageHeapMB: number | null;
+  /** Chromium trace of `traceTrials` more box + click pairs (after the timed ones). */
+  trace: TraceSummary | { error: string } | null;
   backend: string;
   threads: number;
   hotSwap:
@@ -33,7 +52,8 @@ export interface AnnotateLatency {
         modelReadyMs: number;
         boxesDrawnMeanwhile: number;
       }
-    | { error: string };
+    | { error: string }
+    | null;
 }
 
 async function hooks(page: Page): Promise<LoupeTestHooks> {
@@ -98,8 +118,29 @@ async function swapModelDir(): Promise<string> {
   return dir;
 }
 
+/** Median of each numeric breakdown field over the proposals of one kind. */
+function breakdownMedians(list: ProposalBreakdown[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  const keys = Object.keys(list[0] ?? {}).filter((k) => k !== 'kind');
+  for (const key of keys) {
+    const values = list
+      .map((b) => (b as unknown as Record<string, number | null>)[key])
+      .filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+    if (values.length) out[key] = Math.round(summarize(values).p50 * 100) / 100;
+  }
+  return out;
+}
+
 export async function measureAnnotateLatency(options: {
   trials: number;
+  /** The image to annotate; default the 384 x 384 8-bit demo-like image. */
+  image?: BenchImageSpec;
+  /** Objects accepted (Enter) after the timed trials, for the save figure; 0 = none. */
+  saves?: number;
+  /** Box + click pairs traced with Chromium tracing after the timed trials; 0 = no trace. */
+  traceTrials?: number;
+  /** Measure the hot swap (default true). */
+  hotSwap?: boolean;
   log?: (line: string) => void;
 }): Promise<AnnotateLatency> {
   const log = options.log ?? console.log;
@@ -114,6 +155,7 @@ export async function measureAnnotateLatency(options: {
     annotators: 1,
     password: PASSWORD,
     imageSize: 384,
+    ...(options.image ? { image: options.image, extraImages: 0 } : {}),
     starterModelDir: join(repoRoot, 'models', 'starter'),
   });
   const app = await startWebApp({
@@ -134,6 +176,7 @@ export async function measureAnnotateLatency(options: {
     await page.locator('input[name="password"]').fill(PASSWORD);
     await page.locator('button[type="submit"]').click();
     await page.waitForURL(/\/projects/, { timeout: 30_000 });
+    const openedAt = Date.now();
     await page.goto(`${app.url}/projects/${seeded.projectId}/annotate`);
     const ready = await waitFor(
       page,
@@ -141,6 +184,7 @@ export async function measureAnnotateLatency(options: {
       'image and model ready',
       90_000,
     );
+    const pageReadyMs = Date.now() - openedAt;
     // One untimed box and click first: the worker's first run pays wasm compilation.
     await drawBox(page, 0);
     await waitFor(page, (h) => h.latencies.box.length >= 1, 'first proposal', 60_000);
@@ -152,59 +196,143 @@ export async function measureAnnotateLatency(options: {
       await clickInside(page, (i % 3) - 1);
       await waitFor(page, (h) => h.latencies.click.length >= i + 2, `refinement ${i + 1}`, 30_000);
     }
-    const measuredHooks = await hooks(page);
+    // The frame figures land one animation frame after the canvas ones.
+    const measuredHooks = await waitFor(
+      page,
+      (h) =>
+        h.frameLatencies.box.length >= options.trials + 1 &&
+        h.frameLatencies.click.length >= options.trials + 1,
+      'frame timings',
+      10_000,
+    );
     const box = summarize(measuredHooks.latencies.box.slice(1));
     const click = summarize(measuredHooks.latencies.click.slice(1));
+    const boxFrame = summarize(measuredHooks.frameLatencies.box.slice(1));
+    const clickFrame = summarize(measuredHooks.frameLatencies.click.slice(1));
+    const timed = measuredHooks.breakdowns.slice(2);
+    const breakdownP50 = {
+      box: breakdownMedians(timed.filter((b) => b.kind === 'box')),
+      click: breakdownMedians(timed.filter((b) => b.kind === 'click')),
+    };
+    const pageHeapMB = await page.evaluate(() => {
+      const memory = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory;
+      return memory ? Math.round(memory.usedJSHeapSize / 1e5) / 10 : null;
+    });
 
-    let hotSwap: AnnotateLatency['hotSwap'];
-    try {
-      const dir = await swapModelDir();
-      const db = createDb(database.url, { poolSize: 2 });
+    let trace: AnnotateLatency['trace'] = null;
+    if (options.traceTrials) {
       try {
-        const version = await registerModelVersion(db, artifacts, {
-          projectId: seeded.projectId,
-          dir,
-          status: 'CANDIDATE',
-          configName: 'starter',
-        });
-        const promotedAt = Date.now();
-        await promoteModelVersion(db, version.id);
-        let boxes = 0;
-        let state = await hooks(page);
-        const deadline = promotedAt + 60_000;
-        // A busy annotator: a new box whenever the last proposal is on screen.
-        while (state.lastPrediction?.version !== version.version) {
-          if (Date.now() > deadline)
-            throw new Error(
-              `no proposal from v${version.version} within 60 s of promotion (model status: ${state.modelStatus})`,
-            );
-          const before = state.latencies.box.length;
-          await drawBox(page, (boxes % 5) - 2);
-          boxes++;
-          state = await waitFor(
+        await browser.startTracing(page, { categories: TRACE_CATEGORIES });
+        const before = await hooks(page);
+        for (let i = 0; i < options.traceTrials; i++) {
+          await drawBox(page, (i % 5) - 2);
+          await waitFor(
             page,
-            (h) => h.latencies.box.length > before,
-            'proposal after promotion',
+            (h) => h.latencies.box.length >= before.latencies.box.length + i + 1,
+            `traced proposal ${i + 1}`,
+            30_000,
+          );
+          await clickInside(page, (i % 3) - 1);
+          await waitFor(
+            page,
+            (h) => h.frameLatencies.click.length >= before.frameLatencies.click.length + i + 1,
+            `traced refinement ${i + 1}`,
             30_000,
           );
         }
-        const firstNewProposalAt = Date.now();
-        const swap = state.swaps.find((s) => s.to === version.version);
-        hotSwap = {
-          hotSwapMs: firstNewProposalAt - promotedAt,
-          modelReadyMs: swap ? swap.at - promotedAt : Number.NaN,
-          boxesDrawnMeanwhile: boxes,
-        };
-      } finally {
-        await db.$disconnect();
-        await rm(dir, { recursive: true, force: true });
+        const buffer = await browser.stopTracing();
+        trace = summarizeTrace(JSON.parse(buffer.toString('utf8')), options.traceTrials * 2);
+      } catch (error) {
+        trace = { error: error instanceof Error ? error.message : String(error) };
       }
-    } catch (error) {
-      hotSwap = { error: error instanceof Error ? error.message : String(error) };
     }
+
+    let save: AnnotateLatency['save'] = null;
+    if (options.saves) {
+      for (let i = 0; i < options.saves; i++) {
+        const before = await hooks(page);
+        await drawBox(page, (i % 5) - 2);
+        await waitFor(
+          page,
+          (h) => h.latencies.box.length > before.latencies.box.length,
+          `proposal to save ${i + 1}`,
+          30_000,
+        );
+        await page.keyboard.press('Enter');
+        await waitFor(
+          page,
+          (h) => h.latencies.save.length > before.latencies.save.length,
+          `save ${i + 1}`,
+          30_000,
+        );
+      }
+      const saved = await hooks(page);
+      save = summarize(saved.latencies.save.slice(-options.saves));
+    }
+
+    let hotSwap: AnnotateLatency['hotSwap'] = null;
+    if (options.hotSwap !== false)
+      try {
+        const dir = await swapModelDir();
+        const db = createDb(database.url, { poolSize: 2 });
+        try {
+          const version = await registerModelVersion(db, artifacts, {
+            projectId: seeded.projectId,
+            dir,
+            status: 'CANDIDATE',
+            configName: 'starter',
+          });
+          const promotedAt = Date.now();
+          await promoteModelVersion(db, version.id);
+          let boxes = 0;
+          let state = await hooks(page);
+          const deadline = promotedAt + 60_000;
+          // A busy annotator: a new box whenever the last proposal is on screen.
+          while (state.lastPrediction?.version !== version.version) {
+            if (Date.now() > deadline)
+              throw new Error(
+                `no proposal from v${version.version} within 60 s of promotion (model status: ${state.modelStatus})`,
+              );
+            const before = state.latencies.box.length;
+            await drawBox(page, (boxes % 5) - 2);
+            boxes++;
+            state = await waitFor(
+              page,
+              (h) => h.latencies.box.length > before,
+              'proposal after promotion',
+              30_000,
+            );
+          }
+          const firstNewProposalAt = Date.now();
+          const swap = state.swaps.find((s) => s.to === version.version);
+          hotSwap = {
+            hotSwapMs: firstNewProposalAt - promotedAt,
+            modelReadyMs: swap ? swap.at - promotedAt : Number.NaN,
+            boxesDrawnMeanwhile: boxes,
+          };
+        } finally {
+          await db.$disconnect();
+          await rm(dir, { recursive: true, force: true });
+        }
+      } catch (error) {
+        hotSwap = { error: error instanceof Error ? error.message : String(error) };
+      }
+    const figure = (f: ReturnType<typeof summarize>): Figure => ({
+      p50: f.p50,
+      p95: f.p95,
+      n: f.n,
+    });
     return {
-      boxToProposal: { p50: box.p50, p95: box.p95, n: box.n },
-      clickToMask: { p50: click.p50, p95: click.p95, n: click.n },
+      image: options.image ?? { width: 384, height: 384, bitDepth: 8 },
+      boxToProposal: figure(box),
+      clickToMask: figure(click),
+      boxToProposalNextFrame: figure(boxFrame),
+      clickToMaskNextFrame: figure(clickFrame),
+      breakdownP50,
+      save,
+      pageReadyMs,
+      pageHeapMB,
+      trace,
       backend: ready.backend ?? 'unknown',
       threads: ready.threads ?? 0,
       hotSwap,

@@ -62,8 +62,35 @@ export interface PropagationTiming {
   propagationMs: number;
   msPerSlice: number;
   per64SlicesMs: number;
-  perSliceMs: { encoder: number; decoder: number; paste: number; loop: number };
+  perSliceMs: PropagationSliceMs;
+  /** CPU time of the Chromium processes for 64 slices (read by the bench from /proc; Linux). */
+  per64SlicesCpuMs?: number | null;
+  /** The same after encoding the slices ahead (volume-propagation-loop.ts propagationTime). */
+  warm?: Record<string, unknown>;
+  /** The cold propagation run a second time (V8's wasm tier-up done). */
+  repeat?: Record<string, unknown>;
+  volumeDice?: number;
+}
+
+export interface PropagationSliceMs {
+  encoder: number;
+  decoder: number;
+  paste: number;
+  loop: number;
+  encoderPreprocess?: number;
+  encoderRun?: number;
+  decoderResample?: number;
+  decoderRun?: number;
+}
+
+/**
+ * Worker -> page `{ cpu: id }` asks for the Chromium processes' CPU time (the page asks the bench
+ * through an exposed function); page -> worker `{ cpu: id, ms }` answers.
+ */
+export interface CpuQuery {
+  cpu: number;
+  ms?: number | null;
 }
 
 export type PropagationReply =
-  { ok: true; timing: PropagationTiming } | { ok: false; error: string };
+  { ok: true; timing: PropagationTiming } | { ok: false; error: string } | CpuQuery;

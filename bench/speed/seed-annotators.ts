@@ -15,11 +15,46 @@ export interface SeededProject {
 }
 
 const IMAGE_LIMITS = {
-  maxBytes: 16 * 1024 * 1024,
+  maxBytes: 64 * 1024 * 1024,
   maxSide: 4096,
   maxPixels: 16_000_000,
   maxSlices: 16,
 };
+
+/** A bench image that is not the small square default: e.g. 3900x3072 16-bit (wide-field). */
+export interface BenchImageSpec {
+  width: number;
+  height: number;
+  bitDepth: 8 | 16;
+}
+
+/**
+ * A distinct width x height 16-bit (or 8-bit) PNG: dark noisy background, a bright disc in the
+ * middle (where the benches draw their boxes), a few vessel-like lines.
+ */
+async function benchImageOf(index: number, spec: BenchImageSpec): Promise<Uint8Array> {
+  const { width, height } = spec;
+  const max = spec.bitDepth === 16 ? 65535 : 255;
+  const pixels =
+    spec.bitDepth === 16 ? new Uint16Array(width * height) : new Uint8Array(width * height);
+  const radius = Math.min(width, height) / 5;
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) {
+      const d = Math.hypot(x - width / 2, y - height / 2);
+      const vessel = Math.abs(((x * 3 + y * 2 + index * 17) % 211) - 105) < 3;
+      const value =
+        d < radius ? 0.78 : vessel ? 0.45 : 0.12 + ((x * 7 + y * 13 + index * 31) % 40) / 255;
+      pixels[y * width + x] = Math.round(value * max);
+    }
+  pixels[0] = index % 256;
+  pixels[1] = Math.floor(index / 256) % 256;
+  return new Uint8Array(
+    await sharp(pixels, { raw: { width, height, channels: 1 }, limitInputPixels: false })
+      .toColourspace(spec.bitDepth === 16 ? 'grey16' : 'b-w')
+      .png({ compressionLevel: 6 })
+      .toBuffer(),
+  );
+}
 
 /** A distinct gray image per index (ingest deduplicates identical files). */
 async function benchImage(index: number, size: number): Promise<Uint8Array> {
@@ -45,6 +80,8 @@ export async function seedAnnotators(options: {
   annotators: number;
   password: string;
   imageSize?: number;
+  /** Instead of imageSize x imageSize 8-bit: images of this size and depth. */
+  image?: BenchImageSpec;
   extraImages?: number;
   starterModelDir?: string;
 }): Promise<SeededProject> {
@@ -77,7 +114,13 @@ export async function seedAnnotators(options: {
   for (let i = 0; i < options.annotators + (options.extraImages ?? 2); i++) {
     await ingestImage(
       { db, blobs: options.blobs },
-      { projectId: project.id, fileName: `bench-${i}.png`, bytes: await benchImage(i, imageSize) },
+      {
+        projectId: project.id,
+        fileName: `bench-${i}.png`,
+        bytes: options.image
+          ? await benchImageOf(i, options.image)
+          : await benchImage(i, imageSize),
+      },
       IMAGE_LIMITS,
     );
   }

@@ -3,6 +3,7 @@
  * tests, built into apps/web/.next/e2e only when sources changed, so a developer's `next dev` is
  * untouched), served by `next start` in a child process against the bench's database and folders.
  */
+import { withServerMallocEnv } from '@loupe/db';
 import { ensureProductionBuild, startServer } from '@loupe/web-harness';
 
 export interface RunningWebApp {
@@ -17,6 +18,14 @@ export interface RunningWebApp {
 // Checked (and built when stale) once per process: every measurement of a run uses the same build,
 // and the worker bundle is not rewritten under a server that is still serving it.
 let build: Promise<void> | null = null;
+
+function inheritedEnv(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(process.env).filter(
+      (entry): entry is [string, string] => entry[1] !== undefined,
+    ),
+  );
+}
 
 /**
  * `next start` on 127.0.0.1 (a free port, or `port`: a restart where clients keep their URL) with
@@ -36,7 +45,12 @@ export async function startWebApp(options: {
     },
   );
   await build;
-  const server = await startServer(options.env, options.port, options.timeoutMs ?? 60_000);
+  // The malloc settings `npm start` gives the server (libs/db childEnv): memory as deployed.
+  const server = await startServer(
+    withServerMallocEnv({ ...inheritedEnv(), ...options.env }),
+    options.port,
+    options.timeoutMs ?? 60_000,
+  );
   return {
     url: server.url,
     output: () => server.output().split('\n').filter(Boolean).slice(-60).join('\n'),

@@ -29,6 +29,13 @@ export interface LoupeTestHooks {
     encoderReused: boolean;
   } | null;
   latencies: { box: number[]; click: number[]; save: number[] };
+  /**
+   * From the user's action to the start of the first animation frame after the mask is in the
+   * on-screen canvas (when the mask is drawn inside an animation frame: that frame, = latencies).
+   */
+  frameLatencies: { box: number[]; click: number[] };
+  /** Per proposal shown (newest last, at most 1,000): where its milliseconds went. */
+  breakdowns: ProposalBreakdown[];
   swaps: { from: number | null; to: number; at: number }[];
   lastSaveMs: number | null;
   savedObjects: number;
@@ -36,6 +43,32 @@ export interface LoupeTestHooks {
   recordedEventIds: string[];
   /** Events recorded and not yet acknowledged by the server (kept in IndexedDB meanwhile). */
   pendingEvents: number;
+}
+
+/** One proposal's latency, split at the points the page and the worker can time. */
+export interface ProposalBreakdown {
+  kind: 'box' | 'click';
+  /** Action -> mask in the on-screen canvas (= latencies[kind]). */
+  proposalMs: number;
+  /** Action -> start of the frame that shows it (= frameLatencies[kind]). */
+  frameMs: number | null;
+  /** Page, action -> request posted to the worker (state update, event recording). */
+  beforePostMs: number;
+  /** Request posted -> worker starts on it (messaging, a busy worker). */
+  requestMessageMs: number;
+  /** Worker, request -> result posted (encoderMs + modelDecoderMs + pasteMs + the rest). */
+  workerMs: number;
+  encoderMs: number;
+  /** The decoder session run alone. */
+  modelDecoderMs: number;
+  /** Pasting the crop's masks into image pixels, forcing the clicks. */
+  pasteMs: number;
+  /** Result posted -> the page receives it. */
+  resultMessageMs: number;
+  /** Page, result received -> drawing starts (state, React render, waiting for a frame). */
+  beforeDrawMs: number;
+  /** Drawing the frame (overlays built for new masks included). */
+  drawMs: number;
 }
 
 declare global {

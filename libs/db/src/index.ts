@@ -17,6 +17,7 @@ export { DbError, LeaseConflictError, StaleRevisionError, isDbError } from './er
 
 export type { DbEnv } from './config/db-env';
 export { readDbEnv, embeddedDataDir, childEnv, DbEnvError } from './config/db-env';
+export { SERVER_MALLOC_ENV, withServerMallocEnv } from './config/server-malloc-env';
 
 export type { EmbeddedDatabase, EmbeddedDatabaseOptions } from './embedded/start-embedded-database';
 export { startEmbeddedDatabase } from './embedded/start-embedded-database';

@@ -4,6 +4,7 @@
  */
 export type { DbEnv } from './config/db-env';
 export { readDbEnv, embeddedDataDir, childEnv, DbEnvError } from './config/db-env';
+export { SERVER_MALLOC_ENV, withServerMallocEnv } from './config/server-malloc-env';
 export type { DbErrorCode } from './errors/db-error';
 export { DbError, isDbError } from './errors/db-error';
 export { assertDatabaseReachable } from './client/assert-database-reachable';

@@ -31,6 +31,9 @@ export type {
   ImageInput,
   OrtModule,
   Prediction,
+  ClickOptions,
+  ClickPrediction,
+  ShownMask,
   SessionOptions,
 } from './inference/sam-predictor';
 export { clicksInsideCrop, ClickOutsideCropError } from './inference/clicks-inside-crop';

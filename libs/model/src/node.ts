@@ -57,6 +57,13 @@ export {
   HARMFUL_CLICK_IOU_DROP,
 } from './eval/evaluate-onnx-model';
 export { maskGridCeiling, ellipseMask } from './eval/mask-grid-ceiling';
+export { evaluateVolumePropagation } from './eval/evaluate-volume-propagation';
+export type {
+  PropagationObjectResult,
+  PropagationSummary,
+  PropagationVolume,
+  PropagationVolumeObject,
+} from './eval/evaluate-volume-propagation';
 export type { MaskGridCeiling } from './eval/mask-grid-ceiling';
 export type {
   ClickCorrectness,

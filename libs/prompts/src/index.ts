@@ -53,9 +53,14 @@ export {
   decodeCocoSegmentation,
   encodeCocoSegmentation,
 } from './rle';
+export type { MaskRuns } from './mask-bytes';
 export {
   encodeMaskBytes,
   decodeMaskBytes,
+  decodeMaskRuns,
+  runsArea,
+  runsBoundingBox,
+  runsIntersectionArea,
   MASK_BYTES_MAGIC,
   MASK_BYTES_VERSION,
 } from './mask-bytes';
@@ -66,6 +71,7 @@ export {
   maskArea,
   intersectionArea,
   maskBoundingBox,
+  maskBoundsWithin,
   labelComponents,
   connectedComponents,
   largestComponent,
@@ -112,6 +118,12 @@ export { distanceTransform, squaredDistanceTransform } from './distance-transfor
 export type { PredictFn, ClickSessionOptions, ClickSessionResult } from './clicker';
 export { nextClick, runClickSession, CLICK_PRED_THRESHOLD } from './clicker';
 export { forceClicks, CLICK_FORCE_RADIUS } from './force-clicks';
+export type { ProgressiveMergeOptions, ProgressiveMergeResult } from './progressive-merge';
+export {
+  progressiveMerge,
+  mergeLogitsInRegion,
+  PROGRESSIVE_MERGE_SEED_RADIUS,
+} from './progressive-merge';
 export type {
   SliceOrigin,
   SliceMask,
@@ -127,8 +139,11 @@ export type {
 export {
   propagateVolume,
   dilatedBox,
+  motionBox,
   interiorPoint,
   DEFAULT_PROPAGATION,
 } from './propagate-volume';
+export type { GreyImage } from './mask-contrast';
+export { maskContrast } from './mask-contrast';
 export type { BoxOutputs, PseudoMask } from './pseudo-mask-from-box';
 export { pseudoMaskFromBox } from './pseudo-mask-from-box';

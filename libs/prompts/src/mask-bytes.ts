@@ -6,24 +6,60 @@
  * (possibly 0), alternating 0/1. Decoding checks every field and that runs sum to width*height.
  */
 import { PromptError } from './errors';
+import type { Box } from './schemas';
 import type { Mask } from './mask';
 import { assertMaskSize } from './mask';
 
 export const MASK_BYTES_MAGIC = 0x4c;
 export const MASK_BYTES_VERSION = 1;
 
-export function encodeMaskBytes(mask: Mask): Uint8Array {
+/**
+ * `within`: a rectangle (integer pixel bounds, x1/y1 exclusive) outside which the caller knows the
+ * mask is 0, e.g. its bounding box; only pixels inside it are read, so a small object on a large
+ * image encodes in time proportional to its box. The bytes are the same as without it.
+ */
+export function encodeMaskBytes(mask: Mask, within?: Box | null): Uint8Array {
   const { width: w, height: h, data } = mask;
   assertMaskSize(mask, w, h);
   const n = w * h;
   const runs: number[] = [];
   let cur = 0;
   let start = 0;
-  for (let i = 0; i < n; i++) {
-    if ((data[i] ? 1 : 0) !== cur) {
-      runs.push(i - start);
-      start = i;
-      cur ^= 1;
+  if (within === undefined) {
+    for (let i = 0; i < n; i++) {
+      if ((data[i] ? 1 : 0) !== cur) {
+        runs.push(i - start);
+        start = i;
+        cur ^= 1;
+      }
+    }
+  } else if (within !== null) {
+    const x0 = Math.max(0, Math.floor(within.x0));
+    const x1 = Math.min(w, Math.ceil(within.x1));
+    const y0 = Math.max(0, Math.floor(within.y0));
+    const y1 = Math.min(h, Math.ceil(within.y1));
+    // Pixels between the end of one row's span and the start of the next are 0.
+    let spanEnd = 0;
+    for (let y = y0; y < y1 && x0 < x1; y++) {
+      const a = y * w + x0;
+      const b = y * w + x1;
+      if (cur === 1 && a !== spanEnd) {
+        runs.push(spanEnd - start);
+        start = spanEnd;
+        cur = 0;
+      }
+      for (let i = a; i < b; i++) {
+        if ((data[i] ? 1 : 0) !== cur) {
+          runs.push(i - start);
+          start = i;
+          cur ^= 1;
+        }
+      }
+      spanEnd = b;
+    }
+    if (cur === 1 && spanEnd < n) {
+      runs.push(spanEnd - start);
+      start = spanEnd;
     }
   }
   runs.push(n - start);
@@ -45,7 +81,18 @@ export function encodeMaskBytes(mask: Mask): Uint8Array {
   return out.slice(0, p);
 }
 
-export function decodeMaskBytes(bytes: Uint8Array): Mask {
+/** A mask as its runs (row-major, alternating 0/1, starting with a background run), no pixels. */
+export interface MaskRuns {
+  width: number;
+  height: number;
+  runs: Float64Array;
+}
+
+/**
+ * The runs of mask bytes, checked exactly as decodeMaskBytes checks them (same errors), without
+ * materialising the width x height pixels: what the server needs for area, box and overlap.
+ */
+export function decodeMaskRuns(bytes: Uint8Array): MaskRuns {
   if (!(bytes instanceof Uint8Array)) throw new PromptError('bytes', 'must be a Uint8Array');
   if (bytes.length < 2 || bytes[0] !== MASK_BYTES_MAGIC)
     throw new PromptError('bytes', 'not a Loupe mask (bad magic byte)');
@@ -83,13 +130,88 @@ export function decodeMaskBytes(bytes: Uint8Array): Mask {
     pos += r;
   }
   if (pos !== n) throw new PromptError('bytes', `runs cover ${pos} of ${n} pixels`);
-  const data = new Uint8Array(n);
-  pos = 0;
-  for (let k = 0; k < nRuns; k++) {
+  if (p !== bytes.length) throw new PromptError('bytes', `${bytes.length - p} trailing bytes`);
+  return { width: w, height: h, runs };
+}
+
+export function decodeMaskBytes(bytes: Uint8Array): Mask {
+  const { width: w, height: h, runs } = decodeMaskRuns(bytes);
+  const data = new Uint8Array(w * h);
+  let pos = 0;
+  for (let k = 0; k < runs.length; k++) {
     const r = runs[k] as number;
     if (k & 1) data.fill(1, pos, pos + r);
     pos += r;
   }
-  if (p !== bytes.length) throw new PromptError('bytes', `${bytes.length - p} trailing bytes`);
   return { width: w, height: h, data };
+}
+
+/** Foreground pixels of a run-length mask. */
+export function runsArea(mask: MaskRuns): number {
+  let area = 0;
+  for (let k = 1; k < mask.runs.length; k += 2) area += mask.runs[k] as number;
+  return area;
+}
+
+/** Bounding box (x1/y1 exclusive) of a run-length mask's foreground, or null when empty. */
+export function runsBoundingBox(mask: MaskRuns): Box | null {
+  const { width: w, runs } = mask;
+  let x0 = Number.POSITIVE_INFINITY;
+  let y0 = Number.POSITIVE_INFINITY;
+  let x1 = -1;
+  let y1 = -1;
+  let pos = 0;
+  for (let k = 0; k < runs.length; k++) {
+    const r = runs[k] as number;
+    if (k & 1 && r > 0) {
+      const first = pos;
+      const last = pos + r - 1;
+      const fy = Math.floor(first / w);
+      const ly = Math.floor(last / w);
+      const fx = first - fy * w;
+      const lx = last - ly * w;
+      if (fy < y0) y0 = fy;
+      if (ly > y1) y1 = ly;
+      if (ly > fy) {
+        // A run over a row break reaches both ends of a row.
+        x0 = 0;
+        x1 = w - 1;
+      } else {
+        if (fx < x0) x0 = fx;
+        if (lx > x1) x1 = lx;
+      }
+    }
+    pos += r;
+  }
+  if (x1 < 0) return null;
+  return { x0, y0, x1: x1 + 1, y1: y1 + 1 };
+}
+
+/** Pixels in the foreground of both run-length masks (same size). */
+export function runsIntersectionArea(a: MaskRuns, b: MaskRuns): number {
+  if (a.width !== b.width || a.height !== b.height)
+    throw new PromptError('mask', `sizes differ: ${a.width}x${a.height} vs ${b.width}x${b.height}`);
+  let i = 0;
+  let j = 0;
+  let aStart = 0;
+  let bStart = 0;
+  let overlap = 0;
+  const ra = a.runs;
+  const rb = b.runs;
+  // Walk both run lists; each step ends at the nearer run end.
+  while (i < ra.length && j < rb.length) {
+    const aEnd = aStart + (ra[i] as number);
+    const bEnd = bStart + (rb[j] as number);
+    const end = Math.min(aEnd, bEnd);
+    if (i & 1 && j & 1) overlap += Math.max(0, end - Math.max(aStart, bStart));
+    if (aEnd === end) {
+      aStart = aEnd;
+      i++;
+    }
+    if (bEnd === end) {
+      bStart = bEnd;
+      j++;
+    }
+  }
+  return overlap;
 }

@@ -42,6 +42,43 @@ export function intersectionArea(a: Mask, b: Mask): number {
   return n;
 }
 
+/**
+ * Bounding box (x1/y1 exclusive) of the mask's non-zero pixels, searching only `region` (integer
+ * pixel bounds): the caller knows the mask is 0 outside it (e.g. a crop the mask was pasted in).
+ * Only the region's pixels are read (a native scan per row): the cost follows the region, not
+ * the image. Masks are 0/1 (Mask).
+ */
+export function maskBoundsWithin(
+  data: Uint8Array,
+  width: number,
+  height: number,
+  region: Box,
+): Box | null {
+  if (data.length !== width * height)
+    throw new PromptError('data', `length ${data.length} does not match ${width}x${height}`);
+  const rx0 = Math.max(0, Math.floor(region.x0));
+  const rx1 = Math.min(width, Math.ceil(region.x1));
+  const ry0 = Math.max(0, Math.floor(region.y0));
+  const ry1 = Math.min(height, Math.ceil(region.y1));
+  let x0 = width;
+  let y0 = -1;
+  let x1 = -1;
+  let y1 = -1;
+  for (let y = ry0; y < ry1 && rx0 < rx1; y++) {
+    // Masks are 0/1 (Mask): indexOf is a native scan.
+    const row = data.subarray(y * width + rx0, y * width + rx1);
+    const first = row.indexOf(1);
+    if (first < 0) continue;
+    const last = row.lastIndexOf(1);
+    if (y0 < 0) y0 = y;
+    y1 = y;
+    if (rx0 + first < x0) x0 = rx0 + first;
+    if (rx0 + last > x1) x1 = rx0 + last;
+  }
+  if (y0 < 0) return null;
+  return { x0, y0, x1: x1 + 1, y1: y1 + 1 };
+}
+
 /** Tight box in continuous image coordinates: {x0: minCol, y0: minRow, x1: maxCol+1, y1: maxRow+1}; null if empty. */
 export function maskBoundingBox(mask: Mask): Box | null {
   const { width: w, height: h, data } = mask;

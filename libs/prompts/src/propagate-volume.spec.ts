@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Box } from './schemas';
-import { dilatedBox, interiorPoint, propagateVolume, type SliceMask } from './propagate-volume';
+import {
+  dilatedBox,
+  interiorPoint,
+  motionBox,
+  propagateVolume,
+  type SliceMask,
+} from './propagate-volume';
 
 const W = 40;
 const H = 30;
@@ -60,6 +66,80 @@ describe('dilatedBox', () => {
       x1: 6,
       y1: 6,
     });
+  });
+});
+
+describe('motionBox', () => {
+  const square = (x0: number, y0: number, side: number) => {
+    const data = new Uint8Array(W * H);
+    for (let y = y0; y < y0 + side; y++) for (let x = x0; x < x0 + side; x++) data[y * W + x] = 1;
+    return { width: W, height: H, data };
+  };
+  const still = { dilateFraction: 0, dilateMinPx: 0, maxMomentumStep: 0.25 };
+
+  it('moves each edge on by its last step times the momentum', () => {
+    // The mask shrank by 2 px per side (a 16 px square at 10 became a 12 px square at 12).
+    const before = { x0: 10, y0: 10, x1: 26, y1: 26 };
+    const shrinking = square(12, 12, 12);
+    expect(motionBox(shrinking, before, { ...still, boxMomentum: 1 })).toEqual({
+      x0: 14,
+      y0: 14,
+      x1: 22,
+      y1: 22,
+    });
+    expect(motionBox(shrinking, before, { ...still, boxMomentum: 0.5 })).toEqual({
+      x0: 13,
+      y0: 13,
+      x1: 23,
+      y1: 23,
+    });
+    // Off, or no slice before: the previous mask's box as dilatedBox gives it.
+    expect(motionBox(shrinking, before, { ...still, boxMomentum: 0 })).toEqual({
+      x0: 12,
+      y0: 12,
+      x1: 24,
+      y1: 24,
+    });
+    expect(motionBox(shrinking, null, { ...still, boxMomentum: 1 })).toEqual({
+      x0: 12,
+      y0: 12,
+      x1: 24,
+      y1: 24,
+    });
+  });
+
+  it('caps the step at a share of the side, follows a drift, never inverts or leaves the image', () => {
+    // A 20 px jump of a 12 px mask: the step is capped at 25 % of 12 = 3 px.
+    const jumped = square(22, 12, 12);
+    expect(
+      motionBox(jumped, { x0: 2, y0: 12, x1: 14, y1: 24 }, { ...still, boxMomentum: 1 }),
+    ).toEqual({ x0: 25, y0: 12, x1: 37, y1: 24 });
+    // A speck that shrank hard collapses to one pixel, not to nothing.
+    const speck = square(15, 15, 2);
+    const tiny = motionBox(
+      speck,
+      { x0: 5, y0: 5, x1: 27, y1: 27 },
+      {
+        ...still,
+        boxMomentum: 1,
+        maxMomentumStep: 10,
+      },
+    )!;
+    expect(tiny.x1 - tiny.x0).toBe(1);
+    expect(tiny.y1 - tiny.y0).toBe(1);
+    // At the border the moved box stays inside the image.
+    const corner = square(W - 6, 0, 6);
+    const out = motionBox(
+      corner,
+      { x0: W - 12, y0: 0, x1: W - 6, y1: 6 },
+      {
+        ...still,
+        boxMomentum: 1,
+        maxMomentumStep: 2,
+      },
+    )!;
+    expect(out.x1).toBeLessThanOrEqual(W);
+    expect(out.x0).toBeGreaterThanOrEqual(0);
   });
 });
 
@@ -217,6 +297,139 @@ describe('propagateVolume', () => {
     given.length = 0;
     await run({ maskPrompt: false });
     expect(given.every(([, logits]) => logits === null)).toBe(true);
+  });
+
+  it('with box momentum, lets go of a model that fills its box once the object has ended', async () => {
+    // A box filler: the mask is the prompt box itself, whatever the slice shows. Without motion
+    // memory it keeps the seed's box to the edge of the volume; with it, the box keeps shrinking
+    // at the pace of the first step and collapses.
+    const filler = async (_slice: number, { box }: { box: Box }) => {
+      const mask = new Uint8Array(W * H);
+      for (let y = box.y0; y < box.y1; y++)
+        for (let x = box.x0; x < box.x1; x++) mask[y * W + x] = 1;
+      return { mask, iou: 0.9 };
+    };
+    const run = (boxMomentum: number) =>
+      propagateVolume({
+        width: W,
+        height: H,
+        depth: DEPTH,
+        from: 2,
+        masks: seeded([[2, { mask: truth(6), origin: 'prompted' }]]),
+        // The box shrinks by one pixel a side a slice; momentum carries that on.
+        thresholds: { dilateFraction: -0.1, dilateMinPx: -1, boxMomentum, maxMomentumStep: 0.5 },
+        predict: filler,
+        directions: [1],
+      });
+    const without = await run(0);
+    expect(without.stops[0]?.reason).toBe('edge');
+    expect(without.masks.size).toBe(DEPTH - 3);
+    const withMomentum = await run(1);
+    expect(withMomentum.masks.size).toBeLessThan(4);
+    expect(['too-small', 'shrank']).toContain(withMomentum.stops[0]?.reason);
+  });
+
+  it('stops where the object fades out of the image although the model stays confident', async () => {
+    // The model keeps predicting the disc on every slice with a high IoU (as the starter does past
+    // a lesion's end); the image shows it bright on slices 3..9 only, and faint on 8..9.
+    const disc = truth(6);
+    const image = (slice: number) => {
+      const level = slice >= 3 && slice <= 7 ? 200 : slice <= 9 && slice >= 3 ? 150 : 60;
+      const drift = truth(slice);
+      return {
+        pixels: Uint8Array.from(drift, (v, i) => (v || disc[i] ? level : 50)),
+        width: W,
+        height: H,
+        channels: 1,
+      };
+    };
+    const run = (withImage: boolean, minContrastRatio?: number) =>
+      propagateVolume({
+        width: W,
+        height: H,
+        depth: DEPTH,
+        from: 6,
+        masks: seeded([[6, { mask: disc, origin: 'prompted' }]]),
+        predict: async () => ({ mask: disc.slice(), iou: 0.95 }),
+        image: withImage ? image : undefined,
+        thresholds: minContrastRatio === undefined ? {} : { minContrastRatio },
+      });
+    const stopped = await run(true);
+    // Seed contrast 150; slices 8..9 have 100 (ratio 0.67 < 0.8), off the object 10.
+    expect(stopped.seedContrast).toBeCloseTo(150, 6);
+    expect([...stopped.masks.keys()].sort((a, b) => a - b)).toEqual([3, 4, 5, 7]);
+    expect(stopped.stops).toEqual([
+      { direction: 1, reason: 'faded', slice: 8 },
+      { direction: -1, reason: 'faded', slice: 2 },
+    ]);
+    // A lower threshold keeps the faint slices; without pixels the rule is off.
+    expect([...(await run(true, 0.5)).masks.keys()].sort((a, b) => a - b)).toEqual([
+      3, 4, 5, 7, 8, 9,
+    ]);
+    const blind = await run(false);
+    expect(blind.seedContrast).toBeNull();
+    expect(blind.stops.map((s) => s.reason)).toEqual(['edge', 'edge']);
+  });
+
+  it('keeps propagated masks between a stop and a slice the annotator made further on', async () => {
+    // A walk from an edited slice stops at once (the model loses the object); slices 8 and 9 were
+    // propagated from the annotated slice 10, which lies ahead: they stay. Behind the seed, toward
+    // the edge of the volume, the stale slice 1 goes.
+    const masks = seeded([
+      [6, { mask: truth(6), origin: 'edited' }],
+      [8, { mask: truth(8), origin: 'propagated' }],
+      [9, { mask: truth(9), origin: 'propagated' }],
+      [10, { mask: truth(9), origin: 'prompted' }],
+      [1, { mask: truth(4), origin: 'propagated' }],
+    ]);
+    const result = await propagateVolume({
+      width: W,
+      height: H,
+      depth: DEPTH,
+      from: 6,
+      masks,
+      predict: async () => ({ mask: new Uint8Array(W * H), iou: 0.9 }),
+    });
+    expect(result.stops.map((s) => s.reason)).toEqual(['too-small', 'too-small']);
+    expect(result.cleared).toEqual([1]);
+    // An erased (empty) edited slice ahead is where the object ends: up to it, masks are stale.
+    masks.set(10, { mask: new Uint8Array(W * H), origin: 'edited' });
+    const erased = await propagateVolume({
+      width: W,
+      height: H,
+      depth: DEPTH,
+      from: 6,
+      masks,
+      predict: async () => ({ mask: new Uint8Array(W * H), iou: 0.9 }),
+    });
+    expect(erased.cleared.sort((a, b) => a - b)).toEqual([1, 8, 9]);
+  });
+
+  it("compares contrast with the clearest slice the annotator made, not only the seed's", async () => {
+    const disc = truth(6);
+    // The seed (slice 6, an edit on a faint slice) has contrast 40; the prompted slice 2 has 150.
+    const image = (slice: number) => ({
+      pixels: Uint8Array.from(disc, (v) => (v ? (slice === 2 ? 200 : 90) : 50)),
+      width: W,
+      height: H,
+      channels: 1,
+    });
+    const result = await propagateVolume({
+      width: W,
+      height: H,
+      depth: DEPTH,
+      from: 6,
+      masks: seeded([
+        [6, { mask: disc, origin: 'edited' }],
+        [2, { mask: disc, origin: 'prompted' }],
+      ]),
+      predict: async () => ({ mask: disc.slice(), iou: 0.95 }),
+      image,
+      directions: [1],
+    });
+    expect(result.seedContrast).toBeCloseTo(150, 6);
+    // Slice 7 stands out by 40 only: 0.27 of the memory, so the walk stops there.
+    expect(result.stops[0]).toEqual({ direction: 1, reason: 'faded', slice: 7 });
   });
 
   it('refuses a seed slice without a mask', async () => {

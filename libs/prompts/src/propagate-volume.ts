@@ -10,6 +10,7 @@
 import { squaredDistanceTransform } from './distance-transform';
 import type { CropTransform } from './crop';
 import type { Mask } from './mask';
+import { maskContrast, type GreyImage } from './mask-contrast';
 import { intersectionArea, maskArea, maskBoundingBox } from './mask-ops';
 import type { Box, ClickPrompt } from './schemas';
 
@@ -76,6 +77,26 @@ export interface PropagationThresholds {
   dilateFraction: number;
   /** ...by at least this many pixels; a negative value caps the shrink at -this (default -1). */
   dilateMinPx: number;
+  /**
+   * Motion memory (in the spirit of SAMURAI's motion-aware SAM2 memory): each edge of the box also
+   * moves by this share of how far that edge of the mask moved between the last two slices (default
+   * 0: off). A box-prompted model fills its box, so without it the box lags one pixel a slice
+   * behind an object that shrinks towards its end, and never lets go of the texture where it was;
+   * with it the box keeps shrinking at the object's pace and collapses past the end ('too-small').
+   */
+  boxMomentum: number;
+  /** Each edge's motion step is capped at this share of the box side, at least 1 px (default 0.25). */
+  maxMomentumStep: number;
+  /**
+   * Stop where the object ends by how it stands out (needs `image`): when a slice's mask contrast
+   * (maskContrast: mean inside minus the ring `contrastGapPx`..`contrastGapPx + contrastRingPx`
+   * outside) falls below this share of the seed slice's (default 0.8; -Infinity: off). Past the
+   * end a box-prompted model keeps a confident mask on whatever lies in its box, but that does not
+   * stand out like the object did. Picked on tuning volumes (bench/loop/volume-tune.ts, seed 4402).
+   */
+  minContrastRatio: number;
+  contrastRingPx: number;
+  contrastGapPx: number;
   /** Add a positive click on the previous mask's deepest point (default false). */
   interiorClick: boolean;
   /** Give the previous slice's logits as mask prompt (default true; models without one ignore it). */
@@ -95,6 +116,11 @@ export const DEFAULT_PROPAGATION: PropagationThresholds = {
   minOverlap: 0.2,
   dilateFraction: -0.04,
   dilateMinPx: -1,
+  boxMomentum: 0,
+  maxMomentumStep: 0.25,
+  minContrastRatio: 0.8,
+  contrastRingPx: 6,
+  contrastGapPx: 3,
   interiorClick: false,
   maskPrompt: true,
 };
@@ -110,6 +136,11 @@ export interface PropagateOptions {
   /** The logits of the mask on `from` (e.g. its prompted prediction), for the first mask prompt. */
   seedLogits?: MaskLogits | null;
   predict: PredictSlice;
+  /**
+   * The slice's pixels, for the contrast stop (minContrastRatio); without it that rule is off.
+   * Called for the seed slice and each predicted one.
+   */
+  image?: (slice: number) => GreyImage | Promise<GreyImage>;
   thresholds?: Partial<PropagationThresholds>;
   /** Only one way (default both: forward first). */
   directions?: ReadonlyArray<1 | -1>;
@@ -119,7 +150,15 @@ export interface PropagateOptions {
 }
 
 export type StopReason =
-  'edge' | 'annotated' | 'low-iou' | 'too-small' | 'shrank' | 'grew' | 'jumped' | 'cancelled';
+  | 'edge'
+  | 'annotated'
+  | 'low-iou'
+  | 'too-small'
+  | 'shrank'
+  | 'grew'
+  | 'jumped'
+  | 'faded'
+  | 'cancelled';
 
 export interface PropagationResult {
   /** New propagated masks, by slice. */
@@ -130,6 +169,11 @@ export interface PropagationResult {
   stops: { direction: 1 | -1; reason: StopReason; slice: number }[];
   /** Model runs made. */
   predictions: number;
+  /**
+   * The contrast the contrast stop compares with (null: rule off): the seed slice's mask contrast,
+   * or a stronger one of another slice the annotator made.
+   */
+  seedContrast: number | null;
 }
 
 /**
@@ -175,6 +219,49 @@ export function interiorPoint(mask: Mask): ClickPrompt | null {
   return { x: (best % mask.width) + 0.5, y: Math.floor(best / mask.width) + 0.5, positive: true };
 }
 
+/**
+ * The box for the next slice: the previous mask's box (dilated as `dilatedBox`), each edge moved on
+ * by `momentum` times its last step (the previous mask's tight box minus the one before it), the
+ * step capped at `maxStep` of the side (at least 1 px). Never inverted, clamped to the image; null
+ * for an empty mask.
+ */
+export function motionBox(
+  previous: Mask,
+  before: Box | null,
+  t: Pick<
+    PropagationThresholds,
+    'dilateFraction' | 'dilateMinPx' | 'boxMomentum' | 'maxMomentumStep'
+  >,
+): Box | null {
+  const box = dilatedBox(previous, t.dilateFraction, t.dilateMinPx);
+  if (!box || !before || t.boxMomentum === 0) return box;
+  const tight = maskBoundingBox(previous)!;
+  const capX = Math.max(1, (tight.x1 - tight.x0) * t.maxMomentumStep);
+  const capY = Math.max(1, (tight.y1 - tight.y0) * t.maxMomentumStep);
+  const step = (now: number, then: number, cap: number) =>
+    Math.max(-cap, Math.min(cap, t.boxMomentum * (now - then)));
+  let x0 = box.x0 + step(tight.x0, before.x0, capX);
+  let x1 = box.x1 + step(tight.x1, before.x1, capX);
+  let y0 = box.y0 + step(tight.y0, before.y0, capY);
+  let y1 = box.y1 + step(tight.y1, before.y1, capY);
+  // Never inverted: a box shrunk past its centre keeps one pixel there.
+  if (x1 - x0 < 1) [x0, x1] = [(x0 + x1) / 2 - 0.5, (x0 + x1) / 2 + 0.5];
+  if (y1 - y0 < 1) [y0, y1] = [(y0 + y1) / 2 - 0.5, (y0 + y1) / 2 + 0.5];
+  const clampX = (v: number) => Math.max(0, Math.min(previous.width, Math.round(v)));
+  const clampY = (v: number) => Math.max(0, Math.min(previous.height, Math.round(v)));
+  const out = { x0: clampX(x0), y0: clampY(y0), x1: clampX(x1), y1: clampY(y1) };
+  // Rounding may close it: keep one pixel, inside the image.
+  if (out.x1 <= out.x0) {
+    out.x1 = Math.min(previous.width, out.x0 + 1);
+    out.x0 = out.x1 - 1;
+  }
+  if (out.y1 <= out.y0) {
+    out.y1 = Math.min(previous.height, out.y0 + 1);
+    out.y0 = out.y1 - 1;
+  }
+  return out;
+}
+
 function stopFor(
   next: Mask,
   iou: number,
@@ -202,7 +289,30 @@ export async function propagateVolume(options: PropagateOptions): Promise<Propag
   if (!seed || seed.mask.length !== width * height)
     throw new Error(`slice ${from} has no mask of ${width}x${height} to propagate from`);
   const directions = options.directions ?? [1, -1];
-  const result: PropagationResult = { masks: new Map(), cleared: [], stops: [], predictions: 0 };
+  const result: PropagationResult = {
+    masks: new Map(),
+    cleared: [],
+    stops: [],
+    predictions: 0,
+    seedContrast: null,
+  };
+  const contrastOf = async (slice: number, mask: Mask) =>
+    maskContrast(await options.image!(slice), mask, t.contrastRingPx, t.contrastGapPx);
+  // The contrast stop compares with the object's memory: the strongest contrast among the slices
+  // the annotator made (the seed and any prompted or edited one), so that a walk from a correction
+  // on a faint end slice still knows how the object looked at its clearest. Off without pixels, or
+  // for an object that does not stand out at all (|contrast| under one grey level).
+  if (options.image && t.minContrastRatio > -Infinity) {
+    let reference = await contrastOf(from, { width, height, data: seed.mask });
+    for (const [k, slice] of masks) {
+      if (k === from || slice.origin === 'propagated' || slice.mask.length !== width * height)
+        continue;
+      const c = await contrastOf(k, { width, height, data: slice.mask });
+      // Same sign as the seed's (a bright or a dark object), and stronger.
+      if (c * reference > 0 && Math.abs(c) > Math.abs(reference)) reference = c;
+    }
+    result.seedContrast = Math.abs(reference) >= 1 ? reference : null;
+  }
   // The most slices that could still come: for progress only.
   let total = directions.reduce((n, d) => n + (d === 1 ? depth - 1 - from : from), 0);
   let done = 0;
@@ -211,6 +321,8 @@ export async function propagateVolume(options: PropagateOptions): Promise<Propag
     let previous: Mask = { width, height, data: seed.mask };
     let previousLogits = options.seedLogits ?? null;
     let previousArea = maskArea(previous);
+    // The tight box of the mask before `previous` (the motion memory), none yet.
+    let beforeBox: Box | null = null;
     let k = from + direction;
     let reason: StopReason = 'edge';
     for (; k >= 0 && k < depth; k += direction) {
@@ -223,7 +335,7 @@ export async function propagateVolume(options: PropagateOptions): Promise<Propag
         reason = 'annotated';
         break;
       }
-      const box = dilatedBox(previous, t.dilateFraction, t.dilateMinPx);
+      const box = motionBox(previous, beforeBox, t);
       if (!box) break;
       const click = t.interiorClick ? interiorPoint(previous) : null;
       const predicted = await predict(
@@ -237,7 +349,11 @@ export async function propagateVolume(options: PropagateOptions): Promise<Propag
         break;
       }
       const next: Mask = { width, height, data: predicted.mask };
-      const stop = stopFor(next, predicted.iou, previous, previousArea, t);
+      let stop = stopFor(next, predicted.iou, previous, previousArea, t);
+      if (!stop && result.seedContrast !== null) {
+        const ratio = (await contrastOf(k, next)) / result.seedContrast;
+        if (ratio < t.minContrastRatio) stop = 'faded';
+      }
       done += 1;
       onProgress?.({ done, total, slice: k });
       if (stop) {
@@ -245,19 +361,29 @@ export async function propagateVolume(options: PropagateOptions): Promise<Propag
         break;
       }
       result.masks.set(k, predicted.mask);
+      beforeBox = maskBoundingBox(previous);
       previous = next;
       previousArea = maskArea(next);
       previousLogits = predicted.logits ?? null;
     }
     result.stops.push({ direction, reason, slice: k });
-    // The object ends here now: older propagated masks beyond it (up to the next slice the
-    // annotator made) are stale. A cancelled run leaves them alone.
+    // The object ends here now: older propagated masks beyond it, up to the edge of the volume,
+    // are stale. Not when a slice the annotator made lies ahead: the object goes on to there, and
+    // those masks came from that slice (a walk from a correction on a faint end slice towards the
+    // object's middle stops early, and must not wipe what the seed's walk found). A cancelled run
+    // leaves them alone.
     if (reason !== 'cancelled' && reason !== 'annotated') {
+      const stale: number[] = [];
+      let annotatedAhead = false;
       for (let j = k; j >= 0 && j < depth; j += direction) {
         const old = masks.get(j);
-        if (old && old.origin !== 'propagated') break;
-        if (old) result.cleared.push(j);
+        if (old && old.origin !== 'propagated') {
+          annotatedAhead = old.mask.some((v) => v === 1);
+          break;
+        }
+        if (old) stale.push(j);
       }
+      if (!annotatedAhead) result.cleared.push(...stale);
     }
     // Progress: the slices this direction did not reach are no longer to come.
     total =

@@ -163,6 +163,10 @@ function pasteInto(
     a1[t] = Math.min(M - 1, Math.max(0, f + 1));
     aw[t] = u - f;
   }
+  if (mode === 'mask' && threshold === 0) {
+    pasteMaskByCells(logits, M, crop, k, yStart, yEnd, xStart, nx, imageWidth, out, a0, a1, aw);
+    return;
+  }
   for (let y = yStart; y <= yEnd; y++) {
     const v = (y + 0.5 - crop.y0) * k - 0.5;
     const g = Math.floor(v);
@@ -181,6 +185,84 @@ function pasteInto(
         if (l > threshold) out[row + xStart + t] = 1;
       } else out[row + xStart + t] = 1 / (1 + Math.exp(-l));
     }
+  }
+}
+
+/**
+ * pasteInto's mask mode at threshold 0, with the same result pixel for pixel: a pixel samples the
+ * 2 x 2 logits of one cell, with weights >= 0 that cannot all vanish (one of w and 1 - w is at
+ * least 1/2, and the column weights are float32, so no product underflows). So when all four are
+ * <= 0 the sample is <= 0 (pixel 0) and when all four are > 0 it is > 0 (pixel 1), with no
+ * arithmetic; only pixels of cells that straddle 0 (the mask's outline) are interpolated. Pixels
+ * that sample the same two logit columns form a span, and spans of 1s are filled at once.
+ */
+function pasteMaskByCells(
+  logits: Float32Array,
+  M: number,
+  crop: CropTransform,
+  k: number,
+  yStart: number,
+  yEnd: number,
+  xStart: number,
+  nx: number,
+  imageWidth: number,
+  out: Uint8Array | Float32Array,
+  a0: Int32Array,
+  a1: Int32Array,
+  aw: Float32Array,
+): void {
+  // cell[j * M + i]: logits at rows j, j + 1 and columns i, i + 1 (clamped): 0 all <= 0,
+  // 2 all > 0, 1 mixed. Every pixel's 2 x 2 samples lie in the cell of its lower row and column.
+  const cell = new Uint8Array(M * M);
+  for (let j = 0; j < M; j++) {
+    const j1 = Math.min(M - 1, j + 1);
+    for (let i = 0; i < M; i++) {
+      const i1 = Math.min(M - 1, i + 1);
+      const p = logits[j * M + i] as number;
+      const q = logits[j * M + i1] as number;
+      const r = logits[j1 * M + i] as number;
+      const s = logits[j1 * M + i1] as number;
+      cell[j * M + i] =
+        p > 0 && q > 0 && r > 0 && s > 0 ? 2 : p <= 0 && q <= 0 && r <= 0 && s <= 0 ? 0 : 1;
+    }
+  }
+  // Spans of consecutive pixels that sample the same two columns.
+  const spans: number[] = [];
+  for (let t = 0; t < nx; t++)
+    if (t === 0 || a0[t] !== a0[t - 1] || a1[t] !== a1[t - 1]) spans.push(t);
+  spans.push(nx);
+  const nSpans = spans.length - 1;
+  for (let y = yStart; y <= yEnd; y++) {
+    const v = (y + 0.5 - crop.y0) * k - 0.5;
+    const g = Math.floor(v);
+    const r0 = Math.min(M - 1, Math.max(0, g)) * M;
+    const r1 = Math.min(M - 1, Math.max(0, g + 1)) * M;
+    const wy = v - g;
+    const row = y * imageWidth + xStart;
+    let fillFrom = -1;
+    for (let s = 0; s < nSpans; s++) {
+      const ts = spans[s] as number;
+      const te = spans[s + 1] as number;
+      const a = a0[ts] as number;
+      const state = cell[r0 + a] as number;
+      if (state === 2) {
+        if (fillFrom < 0) fillFrom = ts;
+        continue;
+      }
+      if (fillFrom >= 0) {
+        out.fill(1, row + fillFrom, row + ts);
+        fillFrom = -1;
+      }
+      if (state === 0) continue;
+      const b = a1[ts] as number;
+      for (let t = ts; t < te; t++) {
+        const wx = aw[t] as number;
+        const top = (logits[r0 + a] as number) * (1 - wx) + (logits[r0 + b] as number) * wx;
+        const bot = (logits[r1 + a] as number) * (1 - wx) + (logits[r1 + b] as number) * wx;
+        if (top * (1 - wy) + bot * wy > 0) out[row + t] = 1;
+      }
+    }
+    if (fillFrom >= 0) out.fill(1, row + fillFrom, row + nx);
   }
 }
 

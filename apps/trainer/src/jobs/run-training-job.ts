@@ -20,6 +20,7 @@ import { TRAINER_CONFIGS } from '../config/trainer-config';
 import { assignImageSplits } from '../data/assign-image-splits';
 import { loadLabeledSamples } from '../data/load-labeled-samples';
 import { loadUnlabeledPool } from '../data/load-unlabeled-pool';
+import { loadValidationVolumes } from '../data/load-validation-volumes';
 import { TrainerError, describeFailure, isTrainerError } from '../errors';
 import { evaluateAndGateCandidate } from '../promotion/evaluate-and-gate-candidate';
 import type { JobContext } from '../queue/process-next-job';
@@ -165,10 +166,12 @@ export async function runTrainingJob(
 
     // Compare with whatever is active now (an admin may have rolled back meanwhile).
     const active = (await getActiveModel(db, projectId)) ?? activeAtStart;
+    const validationVolumes = await loadValidationVolumes(db, services.blobs, projectId);
     const gate = await evaluateAndGateCandidate(services, {
       active,
       candidate,
       validation: labeled.validation,
+      validationVolumes,
       maxNoc90Regression: project.promotionMaxNoc90Regression,
       workDir,
     });

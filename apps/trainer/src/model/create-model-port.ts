@@ -11,6 +11,7 @@ import {
   NonFiniteLossError,
   createSegmenter,
   evaluateOnnxModel,
+  evaluateVolumePropagation,
   exportModel,
   fineTune,
   generateSyntheticFaDataset,
@@ -36,6 +37,7 @@ import type {
   ModelPort,
   Predictor,
   PretrainRequest,
+  PropagationMetrics,
   TagPseudoMask,
   TagPseudoMaskRequest,
   TrainableModel,
@@ -325,6 +327,23 @@ export async function createModelPort(
         hd95: summary.hd95,
         objects: summary.objects,
       };
+    },
+
+    async evaluatePropagation(files, volumes): Promise<PropagationMetrics> {
+      const predictor = await openModelDir(files.dir);
+      try {
+        const summary = await evaluateVolumePropagation(
+          predictor,
+          volumes.map((v) => ({ ...v, slices: v.slices.map((s) => s.pixels) })),
+        );
+        return {
+          volumeDice: summary.volumeDice,
+          objects: summary.objects,
+          volumes: summary.volumes,
+        };
+      } finally {
+        await predictor.release();
+      }
     },
 
     async openPredictor(files: ExportedModelFiles): Promise<Predictor> {

@@ -71,6 +71,26 @@ export interface EvaluationMetrics {
   nof90: number;
   hd95?: number;
   objects: number;
+  /** Propagation on held-out volumes (the gate adds it where the project has some). */
+  propagation?: PropagationMetrics;
+}
+
+/** Propagation quality on held-out volumes (#14 item 5): mean per-object volume Dice. */
+export interface PropagationMetrics {
+  /** Null when no object had a held-out slice to score. */
+  volumeDice: number | null;
+  objects: number;
+  volumes: number;
+}
+
+/** One held-out volume for evaluatePropagation (data/load-validation-volumes.ts). */
+export interface PropagationVolumeSample {
+  id: string;
+  width: number;
+  height: number;
+  slices: readonly GrayImage[];
+  scored: ReadonlySet<number>;
+  objects: readonly { id: string; masks: ReadonlyMap<number, Uint8Array> }[];
 }
 
 /** ONNX files of one model version on local disk (manifest.json, encoder.onnx, decoder.onnx). */
@@ -137,6 +157,14 @@ export interface ModelPort {
     files: ExportedModelFiles,
     samples: readonly TrainingSample[],
   ): Promise<EvaluationMetrics>;
+  /**
+   * One box on each held-out object's largest scored slice, the page's propagation through the
+   * volume, volume Dice over the scored slices.
+   */
+  evaluatePropagation(
+    files: ExportedModelFiles,
+    volumes: readonly PropagationVolumeSample[],
+  ): Promise<PropagationMetrics>;
   openPredictor(files: ExportedModelFiles): Promise<Predictor>;
   tagPseudoMasks(request: TagPseudoMaskRequest): Promise<TagPseudoMask[]>;
 }

@@ -3,12 +3,18 @@
  * promotes the candidate only if it passes the gate (decide-promotion.ts). Promotion is the db
  * lib's single transaction, which also notifies web servers so open browsers hot-swap. A candidate
  * that does not pass stays CANDIDATE with the reason recorded.
+ * Where the project has held-out volumes (data/load-validation-volumes.ts), both models are also
+ * measured propagating through them (`propagation` on each side's metrics), and the gate uses it.
  */
 import { join } from 'node:path';
 import { promoteModelVersion, type ModelVersion, type Prisma } from '@loupe/db';
 import { materializeModelFiles } from '../artifacts/materialize-model-files';
 import { removeSpecks } from '../data/remove-specks';
-import type { EvaluationMetrics, TrainingSample } from '../model/model-port';
+import type {
+  EvaluationMetrics,
+  PropagationVolumeSample,
+  TrainingSample,
+} from '../model/model-port';
 import type { TrainerServices } from '../trainer-services';
 import { decidePromotion, type PromotionDecision } from './decide-promotion';
 
@@ -25,6 +31,8 @@ export async function evaluateAndGateCandidate(
     active: ModelVersion;
     candidate: ModelVersion;
     validation: readonly TrainingSample[];
+    /** Held-out volumes (none: the gate is the 2-D one). */
+    validationVolumes?: readonly PropagationVolumeSample[];
     maxNoc90Regression: number;
     workDir: string;
   },
@@ -44,11 +52,20 @@ export async function evaluateAndGateCandidate(
     ...sample,
     mask: removeSpecks(sample.mask),
   }));
-  const active = await model.evaluate(activeFiles, targets);
-  const candidate = await model.evaluate(candidateFiles, targets);
+  const active: EvaluationMetrics = await model.evaluate(activeFiles, targets);
+  const candidate: EvaluationMetrics = await model.evaluate(candidateFiles, targets);
+  const volumes = input.validationVolumes ?? [];
+  if (volumes.length > 0) {
+    active.propagation = await model.evaluatePropagation(activeFiles, volumes);
+    candidate.propagation = await model.evaluatePropagation(candidateFiles, volumes);
+  }
   const decision = decidePromotion(candidate, active, input.maxNoc90Regression);
+  const propagationLog = (m: EvaluationMetrics) =>
+    m.propagation?.volumeDice != null
+      ? ` propagation ${m.propagation.volumeDice.toFixed(4)} (${m.propagation.objects} objects)`
+      : '';
   services.log(
-    `candidate v${input.candidate.version}: Dice ${candidate.dice.toFixed(4)} NoC@90 ${candidate.noc90.toFixed(2)} vs active v${input.active.version}: Dice ${active.dice.toFixed(4)} NoC@90 ${active.noc90.toFixed(2)} -> ${decision.promote ? 'promote' : 'keep'} (${decision.reason})`,
+    `candidate v${input.candidate.version}: Dice ${candidate.dice.toFixed(4)} NoC@90 ${candidate.noc90.toFixed(2)}${propagationLog(candidate)} vs active v${input.active.version}: Dice ${active.dice.toFixed(4)} NoC@90 ${active.noc90.toFixed(2)}${propagationLog(active)} -> ${decision.promote ? 'promote' : 'keep'} (${decision.reason})`,
   );
   await db.modelVersion.update({
     where: { id: input.candidate.id },

@@ -6,7 +6,8 @@
  * - predict: a new box (or a first click) runs encoder + decoder; more clicks on the same object
  *   reuse the crop embedding (decoder only), and the logits of the proposal shown before the click
  *   are the decoder's mask prompt (SAM's) when the prompts add one click to that proposal's (not
- *   after an undo or a new box). Propagation instead gives the previous slice's logits, moved into
+ *   after an undo or a new box), and the new mask is merged into it around the click (libs/model
+ *   SamPredictor.decodeClick, the click path eval and the trainer's gate measure). Propagation instead gives the previous slice's logits, moved into
  *   this crop. Results carry every output's logits, the model version, whether a mask prompt was
  *   used, and timings.
  * - loadModel: download + sha256 check + session creation + warm-up, then swap. Everything that
@@ -20,9 +21,21 @@ import {
   pasteOutputMasks,
   SamPredictor,
   toLuminance,
+  type ClickPrediction,
   type CropEmbedding,
+  type DecoderOutput,
+  type ShownMask,
 } from '@loupe/model';
-import { forceClicks, resampleLogits, type Box, type ClickPrompt } from '@loupe/prompts';
+import {
+  CLICK_FORCE_RADIUS,
+  forceClicks,
+  maskBoundsWithin,
+  pasteProbabilities,
+  resampleLogits,
+  type Box,
+  type ClickPrompt,
+  type CropTransform,
+} from '@loupe/prompts';
 import { clickCropBox } from './click-crop-box';
 import { createOrtRuntime, type OrtRuntime } from './ort-runtime';
 import type { ModelRef, PredictionResult, WorkerRequest, WorkerResponse } from './protocol';
@@ -50,8 +63,37 @@ interface CachedEmbedding {
   /** JSON of the box (or crop box for click-started objects) the crop was computed from. */
   cropKey: string;
   embedding: CropEmbedding;
-  /** The last decode on this crop: its prompts and every output's M x M logits. */
-  last: { box: Box | null; clicks: ClickPrompt[]; logits: Float32Array[] } | null;
+  /**
+   * The last decode on this crop: its prompts, every output's M x M logits, and output 0 as shown
+   * (merged logits + probabilities; null after a propagation decode).
+   */
+  last: {
+    box: Box | null;
+    clicks: ClickPrompt[];
+    logits: Float32Array[];
+    shown: ShownMask | null;
+  } | null;
+}
+
+/** The mask the page showed (output `index` of the last decode), for the next click to correct. */
+function shownMask(
+  entry: CachedEmbedding,
+  index: number,
+  width: number,
+  height: number,
+): ShownMask | null {
+  const last = entry.last;
+  if (!last) return null;
+  if (index === 0 && last.shown) return last.shown;
+  const logits = last.logits[index];
+  if (!logits) return null;
+  const probabilities = forceClicks(
+    pasteProbabilities(logits, Math.sqrt(logits.length), entry.embedding.crop, width, height),
+    width,
+    height,
+    last.clicks,
+  );
+  return { logits, probabilities };
 }
 
 /** The new prompts are the previous ones plus one click (so the previous mask is what it corrects). */
@@ -159,7 +201,42 @@ async function loadModel(requestId: number, model: ModelRef): Promise<void> {
   }
 }
 
+/**
+ * Where a pasted mask can be non-zero: the crop (pasting writes only pixels whose centre is in it)
+ * plus a pixel, and the disc each positive click forces.
+ */
+function pastedRegion(crop: CropTransform, clicks: readonly ClickPrompt[]): Box {
+  let x0 = Math.floor(crop.x0) - 1;
+  let y0 = Math.floor(crop.y0) - 1;
+  let x1 = Math.ceil(crop.x0 + crop.size) + 1;
+  let y1 = Math.ceil(crop.y0 + crop.size) + 1;
+  const r = CLICK_FORCE_RADIUS + 1;
+  for (const c of clicks) {
+    if (!c.positive || !Number.isFinite(c.x) || !Number.isFinite(c.y)) continue;
+    x0 = Math.min(x0, Math.floor(c.x - r));
+    y0 = Math.min(y0, Math.floor(c.y - r));
+    x1 = Math.max(x1, Math.ceil(c.x + r));
+    y1 = Math.max(y1, Math.ceil(c.y + r));
+  }
+  return { x0, y0, x1, y1 };
+}
+
+/** Wall-clock ms shared by the page and the worker (their performance.now() origins differ). */
+function epochNow(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+/** A user-timing span (shows in a Chromium trace as blink.user_timing). */
+function measureSpan(name: string, start: number, end = performance.now()): void {
+  try {
+    performance.measure(name, { start, end });
+  } catch {
+    // performance.measure is informational only.
+  }
+}
+
 async function predict(request: Extract<WorkerRequest, { type: 'predict' }>): Promise<void> {
+  const receivedAt = epochNow();
   const { requestId, imageId, objectId, box, clicks } = request;
   const shownOutput = request.shownOutput ?? 0;
   const result = await queue.run(async (): Promise<PredictionResult> => {
@@ -192,30 +269,55 @@ async function predict(request: Extract<WorkerRequest, { type: 'predict' }>): Pr
         cropBox,
       );
       encoderMs = performance.now() - te;
+      measureSpan('loupe.worker.encoder', te);
       cached = { modelVersionId: model.modelVersionId, imageId, cropKey, embedding, last: null };
       embeddings.set(objectId, cached);
     }
     const entry = cached as CachedEmbedding;
     const previousSlice = request.maskPrompt;
-    const maskInput = previousSlice
-      ? resampleLogits(
-          previousSlice.values,
-          previousSlice.maskSize,
-          previousSlice.crop,
-          entry.embedding.crop,
-        )
-      : entry.last && addsOneClick(entry.last, box, clicks)
-        ? (entry.last.logits[shownOutput] ?? null)
-        : null;
     const td = performance.now();
-    const decoded = await model.predictor.decodeLogits(entry.embedding, box, clicks, { maskInput });
-    entry.last = { box, clicks: clicks.slice(), logits: decoded.lowResLogits };
+    let decoded: DecoderOutput;
+    // A click's result: output 0 is the click's merged mask (its logits are lowResLogits[0]).
+    let clicked: ClickPrediction | null = null;
+    if (previousSlice) {
+      // Propagation: the previous slice's logits, moved into this crop, as mask prompt.
+      const maskInput = resampleLogits(
+        previousSlice.values,
+        previousSlice.maskSize,
+        previousSlice.crop,
+        entry.embedding.crop,
+      );
+      decoded = await model.predictor.decodeLogits(entry.embedding, box, clicks, { maskInput });
+      entry.last = { box, clicks: clicks.slice(), logits: decoded.lowResLogits, shown: null };
+    } else {
+      // A box, or a click on the proposal shown: libs/model's click path (SamPredictor.decodeClick:
+      // mask prompt, progressive merge around the click, forced clicks), as eval and the gate run it.
+      const previous =
+        entry.last && addsOneClick(entry.last, box, clicks)
+          ? shownMask(entry, shownOutput, img.width, img.height)
+          : null;
+      clicked = await model.predictor.decodeClick(entry.embedding, box, clicks, previous);
+      decoded = clicked;
+      entry.last = {
+        box,
+        clicks: clicks.slice(),
+        logits: clicked.lowResLogits,
+        shown: clicked.shown,
+      };
+    }
+    const tp = performance.now();
+    measureSpan('loupe.worker.decoder', td, tp);
     // Every click holds at its own pixel (libs/prompts forceClicks, as SamPredictor.decode does).
     const masks = pasteOutputMasks(decoded, manifest.maskThreshold).map((m) =>
       forceClicks(m, img.width, img.height, clicks),
     );
+    if (clicked) masks[0] = clicked.mask.data;
     // As before the predictor moved to libs/model: pasting the masks counts as decoder time.
+    const region = pastedRegion(decoded.crop, clicks);
+    const maskBounds = masks.map((m) => maskBoundsWithin(m, img.width, img.height, region));
     const decoderMs = performance.now() - td;
+    const pasteMs = performance.now() - tp;
+    measureSpan('loupe.worker.paste', tp);
     const totalMs = performance.now() - t0;
     return {
       requestId,
@@ -226,6 +328,7 @@ async function predict(request: Extract<WorkerRequest, { type: 'predict' }>): Pr
       width: img.width,
       height: img.height,
       masks,
+      maskBounds,
       // Copies: the cached entry keeps its own for the next click's mask prompt.
       lowResLogits: decoded.lowResLogits.map((l) => l.slice()),
       maskSize: decoded.maskSize,
@@ -238,9 +341,13 @@ async function predict(request: Extract<WorkerRequest, { type: 'predict' }>): Pr
         decoderMs,
         otherMs: Math.max(0, totalMs - encoderMs - decoderMs),
         totalMs,
+        pasteMs,
+        receivedAt,
+        postedAt: 0,
       },
     };
   });
+  result.timings.postedAt = epochNow();
   post(
     { type: 'prediction', result },
     [...result.masks, ...result.lowResLogits].map((m) => m.buffer as ArrayBuffer),

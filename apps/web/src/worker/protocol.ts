@@ -48,6 +48,12 @@ export interface PredictionTimings {
   /** Crop + preprocessing + pasting the masks back. */
   otherMs: number;
   totalMs: number;
+  /** Of decoderMs: pasting the masks into image pixels and forcing the clicks. */
+  pasteMs?: number;
+  /** Epoch ms (performance.timeOrigin + now, shared with the page): the worker got the request. */
+  receivedAt?: number;
+  /** Epoch ms: the worker posted the result. */
+  postedAt?: number;
 }
 
 export interface PredictionResult {
@@ -60,6 +66,8 @@ export interface PredictionResult {
   height: number;
   /** One full-resolution 0/1 mask per decoder output: 0 = single-mask, 1..3 = multimask. */
   masks: Uint8Array[];
+  /** Each mask's bounding box in image pixels (x1/y1 exclusive), null when empty. */
+  maskBounds?: (Box | null)[];
   /** Each output's M x M logits over `crop` (propagation's next mask prompt). */
   lowResLogits: Float32Array[];
   maskSize: number;
@@ -70,6 +78,8 @@ export interface PredictionResult {
    * or with a model exported before the mask prompt). */
   maskPrompt: boolean;
   timings: PredictionTimings;
+  /** Page side: performance.now() when the page received this result (set by InferenceClient). */
+  receivedAt?: number;
 }
 
 export type WorkerResponse =

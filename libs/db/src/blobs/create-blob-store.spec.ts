@@ -27,6 +27,16 @@ describe('createBlobStore', () => {
     expect(await store.verify(stored.key, '0'.repeat(64))).toBe(false);
   });
 
+  it('keys a blob of several hash slices by the sha256 of all its bytes', async () => {
+    // 5 MiB + 3 bytes: hashed a 1 MiB slice at a time, the last slice short.
+    const large = new Uint8Array(5 * 1024 * 1024 + 3).map((_, i) => (i * 7 + (i >> 20)) % 256);
+    const whole = createHash('sha256').update(large).digest('hex');
+    const stored = await store.put(large, { ext: '.nii' });
+    expect(stored.sha256).toBe(whole);
+    expect(stored.key).toBe(`${whole.slice(0, 2)}/${whole}.nii`);
+    expect(await store.verify(stored.key, whole)).toBe(true);
+  });
+
   it('is idempotent, leaves no temporaries, and notices corruption', async () => {
     const [a, b] = await Promise.all([
       store.put(bytes, { ext: '.png' }),

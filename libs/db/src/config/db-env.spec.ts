@@ -51,4 +51,12 @@ describe('readDbEnv', () => {
       BLOB_DIR: '/repo/.data/blobs',
     });
   });
+
+  it('gives children the malloc settings, unless the environment already sets them', () => {
+    const env = readDbEnv({}, '/repo');
+    const child = childEnv(env, 'postgresql://x@127.0.0.1:1/db', false, { PATH: '/bin' });
+    expect(child).toMatchObject({ MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072' });
+    const tuned = childEnv(env, 'postgresql://x@127.0.0.1:1/db', false, { MALLOC_ARENA_MAX: '4' });
+    expect(tuned.MALLOC_ARENA_MAX).toBe('4');
+  });
 });

@@ -5,6 +5,7 @@
  */
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
+import { withServerMallocEnv } from './server-malloc-env';
 
 const port = z.coerce.number().int().min(0).max(65_535);
 const flag = z
@@ -84,7 +85,8 @@ export function embeddedDataDir(env: Pick<DbEnv, 'DATA_DIR'>): string {
 
 /**
  * The environment every child of `npm start` gets: the parent's (PATH, NODE_OPTIONS, ...) with the
- * validated, absolute values filled in, so web, trainer and seed agree on every folder and URL.
+ * validated, absolute values filled in, so web, trainer and seed agree on every folder and URL,
+ * and the malloc settings that let a server give freed memory back (server-malloc-env.ts).
  */
 export function childEnv(
   env: DbEnv,
@@ -96,7 +98,7 @@ export function childEnv(
     Object.entries(source).filter((entry): entry is [string, string] => entry[1] !== undefined),
   );
   return {
-    ...inherited,
+    ...withServerMallocEnv(inherited),
     DATABASE_URL: databaseUrl,
     DATA_DIR: env.DATA_DIR,
     ARTIFACT_DIR: env.ARTIFACT_DIR,

@@ -8,7 +8,11 @@ import { createRng } from '../ops/seeded-random';
 import { generateSyntheticFaDataset } from '../data/synthetic-fa';
 import { exportModel } from '../export/export-model';
 import { openModelDir } from '../inference/open-model-dir';
-import { OnnxInputError, pasteOutputProbabilities } from '../inference/sam-predictor';
+import {
+  disposeEmbedding,
+  OnnxInputError,
+  pasteOutputProbabilities,
+} from '../inference/sam-predictor';
 import { createSegmenter } from '../segmenter-model';
 import { useTrainingBackend } from '../test-setup';
 import { clickCorrectness, evaluateOnnxModel } from './evaluate-onnx-model';
@@ -56,6 +60,54 @@ describe('SamPredictor on a model directory and evaluateOnnxModel (tiny, untrain
     expect(Array.from(clicked.probabilities)).not.toEqual(Array.from(boxOnly.probabilities));
     const again = await predictor.predict(image, box);
     expect(Array.from(again.probabilities)).toEqual(Array.from(boxOnly.probabilities));
+    await predictor.release();
+  });
+
+  it('decodeClick changes the mask shown only where the model changed it near the click', async () => {
+    const predictor = await openModelDir(dir);
+    const [sample] = generateSyntheticFaDataset({ count: 1, size: 80, seed: 1 });
+    if (!sample) throw new Error('no sample');
+    const box = { x0: 10, y0: 12, x1: 30, y1: 28 };
+    const embedding = await predictor.embed({ pixels: sample.image, width: 80, height: 80 }, box);
+    const first = await predictor.decode(embedding, box);
+    const shown = { logits: first.lowResLogits[0]!, probabilities: first.probabilities };
+    const on = (p: Float32Array, i: number) => p[i]! > 0.5;
+    let checked = 0;
+    for (const [x, y] of [
+      [20.5, 20.5],
+      [12.5, 14.5],
+      [28.5, 26.5],
+    ] as const) {
+      const at = Math.floor(y) * 80 + Math.floor(x);
+      const click = { x, y, positive: !on(shown.probabilities, at) };
+      const merged = await predictor.decodeClick(embedding, box, [click], shown);
+      const raw = await predictor.decodeClick(embedding, box, [click], shown, { merge: false });
+      // merge: false is the model's own output with the click forced, as decode() gives it.
+      const own = await predictor.decode(embedding, box, [click], { maskInput: shown.logits });
+      expect(Array.from(raw.probabilities)).toEqual(Array.from(own.probabilities));
+      expect(raw.mergedArea).toBeNull();
+      expect(merged.mask.data[at]).toBe(click.positive ? 1 : 0);
+      expect(merged.mergedArea).toBeLessThanOrEqual(merged.changedArea!);
+      // Every pixel the click changed (but its own) changed in the model's output too, in the
+      // click's direction; the other outputs are the model's own.
+      for (let i = 0; i < 80 * 80; i++) {
+        if (i === at || on(merged.probabilities, i) === on(shown.probabilities, i)) continue;
+        expect(on(merged.probabilities, i)).toBe(click.positive);
+        expect(merged.probabilities[i]).toBe(pasteOutputProbabilities(own, 0)[i]);
+        checked++;
+      }
+      expect(merged.shown.logits).toBe(merged.lowResLogits[0]);
+      expect(merged.shown.probabilities).toBe(merged.probabilities);
+      expect(merged.lowResLogits.slice(1)).toEqual(own.lowResLogits.slice(1));
+    }
+    expect(checked).toBeGreaterThan(0);
+    await expect(
+      predictor.decodeClick(embedding, box, [{ x: 20, y: 20, positive: true }], {
+        logits: shown.logits,
+        probabilities: new Float32Array(10),
+      }),
+    ).rejects.toThrow(/previous mask: 10 probabilities, expected the image's 80x80/);
+    disposeEmbedding(embedding);
     await predictor.release();
   });
 

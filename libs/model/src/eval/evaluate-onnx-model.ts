@@ -4,16 +4,16 @@
  * decoder), then let the simulated annotator (libs/prompts runClickSession) click until IoU 0.9 or
  * 20 clicks, reusing the crop embedding (decoder only). Each click's decode gets the previous
  * prediction's low-resolution logits as mask prompt, as the browser does (models without the mask
- * inputs run without). Used by `npm run eval` and by the trainer's validation gate.
+ * inputs run without), and is merged into the mask shown only around the click (FocalClick's
+ * progressive merge), all through SamPredictor.decodeClick, the browser worker's click path.
+ * Used by `npm run eval` and by the trainer's validation gate.
  *
  * Click correctness (#13): a click is honoured when its pixel ends inside (positive) / outside
  * (negative) the mask shown right after it; a click is harmful when it lowers IoU by > 0.01.
  */
 import {
   CLICK_FORCE_RADIUS,
-  CLICK_PRED_THRESHOLD,
   connectedComponents,
-  forceClicks,
   dice,
   hausdorff95,
   iou,
@@ -27,7 +27,7 @@ import {
 } from '@loupe/prompts';
 import { parseManifest, type ModelManifest } from '../contract';
 import { createNodePredictor, openModelDir } from '../inference/open-model-dir';
-import type { ImageInput, SamPredictor } from '../inference/sam-predictor';
+import type { ImageInput, SamPredictor, ShownMask } from '../inference/sam-predictor';
 
 export interface EvalSample {
   image: ImageInput;
@@ -53,7 +53,7 @@ export interface PerObjectResult {
   clickHonoured: boolean[];
   /** Per click: whether it was a positive click. */
   clickPositive: boolean[];
-  /** Per click: its pixel on the asked side in the model's own output (before forceClicks). */
+  /** Per click: its pixel on the asked side in the model's own output (before merge, forceClicks). */
   clickHonouredByModel: boolean[];
 }
 
@@ -136,6 +136,8 @@ export interface EvalSummary {
   modelClickCorrectness: ClickCorrectness;
   /** Radius (image px) of forceClicks; 0 = none. */
   clickForceRadius: number;
+  /** Whether each click's output was merged into the mask shown (SamPredictor.decodeClick). */
+  progressiveMerge: boolean;
 }
 
 export interface EvaluateOptions {
@@ -150,6 +152,8 @@ export interface EvaluateOptions {
   maskPrompt?: boolean;
   /** forceClicks radius (default CLICK_FORCE_RADIUS, as the browser; 0: the model's own masks). */
   clickRadius?: number;
+  /** FocalClick's progressive merge of each click (default true, as the browser; false: off). */
+  progressiveMerge?: boolean;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -175,6 +179,7 @@ export async function evaluateOnnxModel(
   const perObject: PerObjectResult[] = [];
   const useMaskPrompt = (options.maskPrompt ?? true) && predictor.acceptsMaskPrompt;
   const clickRadius = options.clickRadius ?? CLICK_FORCE_RADIUS;
+  const useMerge = options.progressiveMerge ?? true;
   try {
     let imageIndex = 0;
     for (const sample of options.samples) {
@@ -187,23 +192,24 @@ export async function evaluateOnnxModel(
         const box = maskBoundingBox(gt) as Box;
         const embedding = await predictor.embed(sample.image, box);
         const first = await predictor.decode(embedding, box, []);
-        // The logits of the mask shown last: the next click's mask prompt.
-        let shown = first.lowResLogits[0] as Float32Array;
-        // Whether the model alone (before the forceClicks post-step) honoured each click.
+        // The mask shown last (logits + probabilities): what the next click corrects.
+        let shown: ShownMask = {
+          logits: first.lowResLogits[0] as Float32Array,
+          probabilities: first.probabilities,
+        };
+        // Whether the model alone (before merge and forceClicks) honoured each click.
         const honouredByModel: boolean[] = [];
         const predict = async (b: Box | null, clicks: ClickPrompt[]) => {
           if (clicks.length === 0) return first.probabilities;
-          const next = await predictor.decode(embedding, b, clicks, {
-            maskInput: useMaskPrompt ? shown : null,
-            clickRadius: 0,
+          // THE click path (SamPredictor.decodeClick), as the browser worker runs it.
+          const next = await predictor.decodeClick(embedding, b, clicks, shown, {
+            maskPrompt: useMaskPrompt,
+            merge: useMerge,
+            clickRadius,
           });
-          shown = next.lowResLogits[0] as Float32Array;
-          const click = clicks[clicks.length - 1] as ClickPrompt;
-          const at = Math.floor(click.y) * gt.width + Math.floor(click.x);
-          honouredByModel.push(
-            (next.probabilities[at] as number) > CLICK_PRED_THRESHOLD === click.positive,
-          );
-          return forceClicks(next.probabilities, gt.width, gt.height, clicks, clickRadius);
+          shown = next.shown;
+          honouredByModel.push(next.modelHonoured === true);
+          return next.probabilities;
         };
         const session = await runClickSession({ gt, box, predict, maxClicks, targetIou: 0.9 });
         const hd = hausdorff95(first.mask, gt);
@@ -249,6 +255,7 @@ export async function evaluateOnnxModel(
       perObject.map((o) => ({ ...o, clickHonoured: o.clickHonouredByModel })),
     ),
     clickForceRadius: clickRadius,
+    progressiveMerge: useMerge,
   };
   return { ...summary, summary, perObject };
 }

@@ -14,11 +14,16 @@
  * Clicks outside the crop: negative ones are dropped, positive ones refused (clicksInsideCrop).
  * decode() forces the pixels around each click to the click's side (forceClicks, #13's documented
  * post-step: the model alone often leaves a clicked pixel unchanged); decodeLogits() is raw.
+ * decodeClick() is THE corrective-click path (browser worker, eval, the trainer's gate, the loop's
+ * scripted annotator): mask prompt from the mask shown, then FocalClick's progressive merge
+ * (libs/prompts progressiveMerge) so the click changes the mask only around itself, then forceClicks.
  */
 import {
   CLICK_FORCE_RADIUS,
   forceClicks,
+  mergeLogitsInRegion,
   pasteMaskLogits,
+  progressiveMerge,
   pasteProbabilities,
   promptsToModelInputs,
   thresholdProbabilities,
@@ -105,6 +110,35 @@ export interface Prediction extends DecoderOutput {
   probabilities: Float32Array;
   /** probabilities > 0.5. */
   mask: Mask;
+}
+
+/** The mask on screen before a click: what decodeClick() builds on and returns for the next one. */
+export interface ShownMask {
+  /** M x M logits over the embedding's crop: the next decode's mask prompt. */
+  logits: Float32Array;
+  /** Full-resolution probabilities (imageWidth x imageHeight) of the mask shown. */
+  probabilities: Float32Array;
+}
+
+export interface ClickOptions extends Pick<DecodeOptions, 'clickRadius'> {
+  /** Feed previous.logits as mask prompt (default true; ignored by models without one). */
+  maskPrompt?: boolean;
+  /** Progressive merge into the previous mask (default true; false: the model's output as is). */
+  merge?: boolean;
+}
+
+export interface ClickPrediction extends Prediction {
+  /**
+   * The mask after this click, to pass to the next decodeClick(); `probabilities`/`mask` are its
+   * full-resolution form and lowResLogits[0] its logits (the other outputs stay the model's own).
+   */
+  shown: ShownMask;
+  /** The last click's pixel on its side in the model's own output, before merge and forcing. */
+  modelHonoured: boolean | null;
+  /** Pixels the merge took from the model's new output (null: no previous mask, no merge). */
+  mergedArea: number | null;
+  /** Pixels where the model's new output differed from the mask shown (null: no merge). */
+  changedArea: number | null;
 }
 
 /** Full-resolution probabilities of output `index` (0 = single mask, 1..3 = multimask). */
@@ -451,6 +485,76 @@ export class SamPredictor {
       ...output,
       probabilities,
       mask: thresholdProbabilities(probabilities, output.imageWidth, output.imageHeight, 0.5),
+    };
+  }
+
+  /**
+   * A corrective click (the last of `clicks`) on the mask shown (`previous`; null for the first
+   * prediction of an object, e.g. a click-started one): the decoder gets previous.logits as mask
+   * prompt, its single-mask output is merged into previous.probabilities only in the changed
+   * region connected to the click (progressiveMerge; the mask prompt follows the same merge), and
+   * every click is forced at its pixel. Without `previous` or clicks this is decode().
+   */
+  async decodeClick(
+    embedding: CropEmbedding,
+    box: Box | null,
+    clicks: readonly ClickPrompt[],
+    previous: ShownMask | null,
+    options: ClickOptions = {},
+  ): Promise<ClickPrediction> {
+    const click = clicks[clicks.length - 1];
+    const radius = options.clickRadius ?? CLICK_FORCE_RADIUS;
+    const maskInput = options.maskPrompt === false ? null : (previous?.logits ?? null);
+    const honouredByModel = (p: Float32Array): boolean | null => {
+      if (!click) return null;
+      const x = Math.floor(click.x);
+      const y = Math.floor(click.y);
+      if (x < 0 || y < 0 || x >= embedding.imageWidth || y >= embedding.imageHeight) return null;
+      return (p[y * embedding.imageWidth + x] as number) > 0.5 === click.positive;
+    };
+    if (!previous || !click || options.merge === false) {
+      const output = await this.decodeLogits(embedding, box, clicks, { maskInput });
+      const own = pasteOutputProbabilities(output, 0);
+      const modelHonoured = honouredByModel(own);
+      const probabilities = forceClicks(own, output.imageWidth, output.imageHeight, clicks, radius);
+      const logits = outputLogits(output, 0);
+      return {
+        ...output,
+        probabilities,
+        mask: thresholdProbabilities(probabilities, output.imageWidth, output.imageHeight, 0.5),
+        shown: { logits, probabilities },
+        modelHonoured,
+        mergedArea: null,
+        changedArea: null,
+      };
+    }
+    const { imageWidth: w, imageHeight: h } = embedding;
+    if (previous.probabilities.length !== w * h)
+      throw new OnnxInputError(
+        `previous mask: ${previous.probabilities.length} probabilities, expected the image's ${w}x${h} = ${w * h}`,
+      );
+    const output = await this.decodeLogits(embedding, box, clicks, { maskInput });
+    const own = pasteOutputProbabilities(output, 0);
+    const merge = progressiveMerge(previous.probabilities, own, w, h, click);
+    const logits = mergeLogitsInRegion(
+      previous.logits,
+      outputLogits(output, 0),
+      output.maskSize,
+      output.crop,
+      merge.region,
+      w,
+      h,
+    );
+    const probabilities = forceClicks(merge.probabilities, w, h, clicks, radius);
+    return {
+      ...output,
+      lowResLogits: [logits, ...output.lowResLogits.slice(1)],
+      probabilities,
+      mask: thresholdProbabilities(probabilities, w, h, 0.5),
+      shown: { logits, probabilities },
+      modelHonoured: honouredByModel(own),
+      mergedArea: merge.regionArea,
+      changedArea: merge.changedArea,
     };
   }
 

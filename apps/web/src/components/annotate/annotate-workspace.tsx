@@ -8,12 +8,12 @@
  */
 import { useQuery } from '@tanstack/react-query';
 import { useSearchParams } from 'next/navigation';
-import { useRef, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { useTRPC } from '../trpc';
 import { annotateKeyBindings } from './annotate-key-bindings';
 import { AnnotateModeSwitch } from './annotate-mode-switch';
 import { AnnotateToolbar } from './annotate-toolbar';
-import { activeObject } from './annotation-state';
+import { activeObject, type AnnotationState } from './annotation-state';
 import { DisplayPanel } from './display-panel';
 import { EventSyncStatus } from './event-sync-status';
 import { LeaseLostBanner } from './lease-lost-banner';
@@ -46,6 +46,7 @@ export function AnnotateWorkspace({ projectId }: { projectId: string }) {
   const [flagging, setFlagging] = useState(false);
 
   const store = useAnnotationHistory();
+  const showNow = useCallback((state: AnnotationState) => viewer.current?.drawNow(state), []);
   const session = useTaskSession({
     projectId,
     requestedTaskId,
@@ -70,6 +71,7 @@ export function AnnotateWorkspace({ projectId }: { projectId: string }) {
     image: session.image,
     store,
     record: events.record,
+    showNow,
   });
   const currentModel = predictions.runtime.current;
   const editing = usePromptEditing({

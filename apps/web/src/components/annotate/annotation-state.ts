@@ -4,6 +4,7 @@
  * a click also undoes the proposal it produced). Masks are never mutated in place.
  */
 import { paintStroke, type Box, type BrushStroke, type ClickPrompt } from '@loupe/prompts';
+import { maskBounds } from './mask-bounds';
 
 export interface ProposalSet {
   /** One full-resolution 0/1 mask per decoder output (0 = single-mask, 1..3 = multimask). */
@@ -107,8 +108,8 @@ export function composeMask(
     ).data;
   }
   if (!data) return null;
-  for (let i = 0; i < data.length; i++) if (data[i]) return data;
-  return null;
+  // Proposals come with their bounds (mask-bounds.ts): no walk over the image for them.
+  return maskBounds(data, width, height) ? data : null;
 }
 
 function updateObject(

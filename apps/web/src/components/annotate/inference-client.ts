@@ -110,6 +110,7 @@ export class InferenceClient {
   private handle(message: WorkerResponse): void {
     switch (message.type) {
       case 'prediction':
+        message.result.receivedAt = performance.now();
         this.settle(message.result.requestId, message.result);
         break;
       case 'imageReady':

@@ -2,7 +2,7 @@
  * Writes `window.__loupe` (type: @loupe/contracts LoupeTestHooks), the read-only state end-to-end
  * tests and the latency benchmark watch. Every write goes through this file; nothing reads it.
  */
-import type { LoupeTestHooks } from '@loupe/contracts';
+import type { LoupeTestHooks, ProposalBreakdown } from '@loupe/contracts';
 
 function testHooks(): LoupeTestHooks {
   window.__loupe ??= {
@@ -17,6 +17,8 @@ function testHooks(): LoupeTestHooks {
     predictions: 0,
     lastPrediction: null,
     latencies: { box: [], click: [], save: [] },
+    frameLatencies: { box: [], click: [] },
+    breakdowns: [],
     swaps: [],
     lastSaveMs: null,
     savedObjects: 0,
@@ -42,6 +44,14 @@ export function publishPrediction(prediction: NonNullable<LoupeTestHooks['lastPr
   hooks.predictions += 1;
   hooks.latencies[prediction.kind].push(prediction.proposalMs);
   hooks.lastPrediction = prediction;
+}
+
+/** The frame after a proposal reached the canvas started; `breakdown` says where its time went. */
+export function publishProposalFrame(breakdown: ProposalBreakdown): void {
+  const hooks = testHooks();
+  if (breakdown.frameMs !== null) hooks.frameLatencies[breakdown.kind].push(breakdown.frameMs);
+  hooks.breakdowns.push(breakdown);
+  if (hooks.breakdowns.length > 1000) hooks.breakdowns.splice(0, hooks.breakdowns.length - 1000);
 }
 
 /** An interaction event was recorded (its client id). */

@@ -8,7 +8,7 @@ import type { BrushStroke, Box, Point } from '@loupe/prompts';
 import { forwardRef } from 'react';
 import type { AnnotationObject } from './annotation-state';
 import type { ViewSettings } from './use-view-settings';
-import { ViewerCanvas, type ViewerHandle } from './viewer-canvas';
+import { ViewerCanvas, type DrawnFrame, type ViewerHandle } from './viewer-canvas';
 
 export interface MaskEditingHandlers {
   onBox: (box: Box) => void;
@@ -24,7 +24,7 @@ export const MaskViewer = forwardRef<
     display: ViewSettings;
     editing: MaskEditingHandlers;
     loadingText: string;
-    onFrame?: () => void;
+    onFrame?: (frame: DrawnFrame) => void;
     onWheelSlice?: (step: 1 | -1) => void;
   }
 >(function MaskViewer({ image, state, display, editing, loadingText, ...rest }, ref) {

@@ -10,6 +10,7 @@ const REASONS: Record<string, string> = {
   shrank: 'object ended',
   grew: 'mask ran away',
   jumped: 'mask jumped',
+  faded: 'object faded out',
   cancelled: 'cancelled',
 };
 

@@ -11,6 +11,7 @@ import { errorMessage, useToast } from '../toast';
 import { useTRPC, useTRPCClient } from '../trpc';
 import { activeObject, commit, markAccepted, removeObject } from './annotation-state';
 import { bytesToBase64 } from './base64';
+import { maskBounds } from './mask-bounds';
 import { publishSave } from './loupe-test-hooks';
 import type { AnnotationHistory } from './use-annotation-history';
 import type { InteractionEvents } from './use-interaction-events';
@@ -58,9 +59,20 @@ export function useObjectActions(options: {
         taskId: task.id,
         objectId: object.id,
         expectedRevision: revisionRef.current,
-        finalRle: bytesToBase64(encodeMaskBytes({ width, height, data: object.mask })),
+        // Run-length encoded over each mask's bounding box only (same bytes as a full scan).
+        finalRle: bytesToBase64(
+          encodeMaskBytes(
+            { width, height, data: object.mask },
+            maskBounds(object.mask, width, height),
+          ),
+        ),
         proposalRle: proposalMask
-          ? bytesToBase64(encodeMaskBytes({ width, height, data: proposalMask }))
+          ? bytesToBase64(
+              encodeMaskBytes(
+                { width, height, data: proposalMask },
+                maskBounds(proposalMask, width, height),
+              ),
+            )
           : null,
         modelVersionId: object.proposal?.modelVersionId ?? null,
         clicks: effort.clicks,

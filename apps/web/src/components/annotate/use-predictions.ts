@@ -4,17 +4,28 @@
  * the image the worker holds, and proposals for prompts. Every call into the inference client is
  * here. A proposal's timing and its PROPOSAL_SHOWN event come from the frame that draws it.
  */
-import type { ProposalShownPayload } from '@loupe/contracts';
+import type { ProposalBreakdown, ProposalShownPayload } from '@loupe/contracts';
 import type { Box, ClickPrompt, MaskLogits } from '@loupe/prompts';
 import { useCallback, useRef, useState } from 'react';
 import type { PredictionResult } from '../../worker/protocol';
 import { errorMessage, useToast } from '../toast';
-import { activeObject, applyProposal, patch, promptKey } from './annotation-state';
-import { publishPrediction } from './loupe-test-hooks';
+import { applyProposal, patch, promptKey, type AnnotationState } from './annotation-state';
+import { setMaskBounds } from './mask-bounds';
+import { publishPrediction, publishProposalFrame } from './loupe-test-hooks';
 import type { AnnotationHistory } from './use-annotation-history';
 import type { RecordEvent } from './use-interaction-events';
 import { useModelRuntime } from './use-model-runtime';
 import type { LoadedImage } from './use-task-session';
+import type { DrawnFrame } from './viewer-canvas';
+
+/** A user-timing span (shows in a Chromium trace as blink.user_timing). */
+export function measureSpan(name: string, start: number, end = performance.now()): void {
+  try {
+    performance.measure(name, { start, end });
+  } catch {
+    // performance.measure is informational only.
+  }
+}
 
 export type PromptKind = 'box' | 'click';
 
@@ -33,8 +44,13 @@ export function usePredictions(options: {
   image: LoadedImage | null;
   store: AnnotationHistory;
   record: RecordEvent;
+  /**
+   * Draws a state at once (the viewer's drawNow): a proposal is drawn when it arrives, not after
+   * React has rendered it and a frame has been waited for.
+   */
+  showNow?: (state: AnnotationState) => void;
 }) {
-  const { projectId, image, store, record } = options;
+  const { projectId, image, store, record, showNow } = options;
   const { historyRef, setHistory } = store;
   const toast = useToast();
   const model = useModelRuntime(
@@ -47,9 +63,13 @@ export function usePredictions(options: {
   );
   const [latency, setLatency] = useState<ProposalLatency | null>(null);
   /** A proposal waiting to be drawn: PROPOSAL_SHOWN is recorded from the frame that shows it. */
-  const pendingShown = useRef<{ result: PredictionResult; kind: PromptKind; t0: number } | null>(
-    null,
-  );
+  const pendingShown = useRef<{
+    result: PredictionResult;
+    kind: PromptKind;
+    t0: number;
+    /** performance.now() when the request was posted to the worker. */
+    requestedAt: number;
+  } | null>(null);
 
   /** The image the worker holds (the volume page moves it from slice to slice). */
   const workerImage = useRef<string | null>(null);
@@ -105,9 +125,16 @@ export function usePredictions(options: {
       const worker = model.clientRef.current;
       if (!worker || !image) return;
       const key = promptKey(box, clicks);
+      const requestedAt = performance.now();
       worker
         .predict(image.id, objectId, box, clicks, shownOutput)
         .then((result) => {
+          // The worker found each mask's bounds within its crop: nothing walks the whole image.
+          result.masks.forEach((mask, i) => {
+            const bounds = result.maskBounds?.[i];
+            if (bounds !== undefined) setMaskBounds(mask, bounds);
+          });
+          const before = historyRef.current.present;
           setHistory((h) =>
             patch(
               h,
@@ -120,11 +147,14 @@ export function usePredictions(options: {
             ),
           );
           // Timed when the viewer draws the frame that shows this proposal (see onFrame).
-          pendingShown.current = { result, kind, t0 };
+          pendingShown.current = { result, kind, t0, requestedAt };
+          // setHistory updated the ref already: draw it now (React renders it after).
+          const after = historyRef.current.present;
+          if (showNow && after !== before) showNow(after);
         })
         .catch((error: unknown) => toast.error(`Prediction failed: ${errorMessage(error)}`));
     },
-    [image, model.clientRef, setHistory, toast],
+    [historyRef, image, model.clientRef, setHistory, showNow, toast],
   );
 
   /** The object was saved: the worker may drop its cached embedding. */
@@ -134,46 +164,75 @@ export function usePredictions(options: {
   );
 
   /** The viewer drew a frame: if it shows the pending proposal, time it and record it. */
-  const onFrame = useCallback(() => {
-    const pending = pendingShown.current;
-    if (!pending) return;
-    const shown = activeObject(historyRef.current.present);
-    // Only once the drawn state holds this result (a stale result never shows; it is dropped).
-    if (shown?.proposal?.masks !== pending.result.masks) {
-      if (!shown || shown.id !== pending.result.objectId) pendingShown.current = null;
-      return;
-    }
-    pendingShown.current = null;
-    const { result, kind, t0 } = pending;
-    const proposalMs = performance.now() - t0;
-    const { encoderMs, decoderMs, totalMs: workerMs } = result.timings;
-    publishPrediction({
-      objectId: result.objectId,
-      modelVersionId: result.modelVersionId,
-      version: result.version,
-      kind,
-      encoderMs,
-      decoderMs,
-      workerMs,
-      proposalMs,
-      encoderReused: result.encoderReused,
-    });
-    setLatency({ proposalMs, encoderMs, decoderMs, kind, version: result.version });
-    record('PROPOSAL_SHOWN', {
-      objectId: result.objectId,
-      latencyMs: proposalMs,
-      modelVersionId: result.modelVersionId,
-      payload: {
+  const onFrame = useCallback(
+    (frame: DrawnFrame) => {
+      const pending = pendingShown.current;
+      if (!pending) return;
+      const shown = frame.active;
+      // Only once the drawn state holds this result (a stale result never shows; it is dropped).
+      if (shown?.proposal?.masks !== pending.result.masks) {
+        if (!shown || shown.id !== pending.result.objectId) pendingShown.current = null;
+        return;
+      }
+      pendingShown.current = null;
+      const { result, kind, t0, requestedAt } = pending;
+      const drawnAt = performance.now();
+      const proposalMs = drawnAt - t0;
+      const { encoderMs, decoderMs, totalMs: workerMs } = result.timings;
+      measureSpan(`loupe.${kind}`, t0, drawnAt);
+      const receivedAt = result.receivedAt ?? drawnAt;
+      const pasteMs = result.timings.pasteMs ?? 0;
+      const epoch = (t: number) => performance.timeOrigin + t;
+      const breakdown: ProposalBreakdown = {
         kind,
-        maskPrompt: result.maskPrompt,
+        proposalMs,
+        frameMs: null,
+        beforePostMs: requestedAt - t0,
+        requestMessageMs: (result.timings.receivedAt ?? epoch(requestedAt)) - epoch(requestedAt),
+        workerMs,
+        encoderMs,
+        modelDecoderMs: decoderMs - pasteMs,
+        pasteMs,
+        resultMessageMs: epoch(receivedAt) - (result.timings.postedAt ?? epoch(receivedAt)),
+        beforeDrawMs: frame.startedAt - receivedAt,
+        drawMs: drawnAt - frame.startedAt,
+      };
+      if (frame.inAnimationFrame) publishProposalFrame({ ...breakdown, frameMs: proposalMs });
+      else
+        requestAnimationFrame(() => {
+          const frameAt = performance.now();
+          measureSpan(`loupe.${kind}.frame`, t0, frameAt);
+          publishProposalFrame({ ...breakdown, frameMs: frameAt - t0 });
+        });
+      publishPrediction({
+        objectId: result.objectId,
+        modelVersionId: result.modelVersionId,
+        version: result.version,
+        kind,
         encoderMs,
         decoderMs,
         workerMs,
+        proposalMs,
         encoderReused: result.encoderReused,
-        iouPredictions: result.iouPredictions,
-      } satisfies ProposalShownPayload,
-    });
-  }, [historyRef, record]);
+      });
+      setLatency({ proposalMs, encoderMs, decoderMs, kind, version: result.version });
+      record('PROPOSAL_SHOWN', {
+        objectId: result.objectId,
+        latencyMs: proposalMs,
+        modelVersionId: result.modelVersionId,
+        payload: {
+          kind,
+          maskPrompt: result.maskPrompt,
+          encoderMs,
+          decoderMs,
+          workerMs,
+          encoderReused: result.encoderReused,
+          iouPredictions: result.iouPredictions,
+        } satisfies ProposalShownPayload,
+      });
+    },
+    [record],
+  );
 
   return { runtime: model.state, latency, setImage, predict, predictOn, forgetObject, onFrame };
 }

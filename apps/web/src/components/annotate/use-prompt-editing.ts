@@ -64,8 +64,9 @@ export function usePromptEditing(options: {
       setHistory((h) => commit(h, next));
       if (!object) return;
       effort.current.set(object.id, { clicks: 0, strokes: 0 });
-      record('BOX', { objectId: object.id, payload: { box }, modelVersionId });
+      // The request leaves first; the event is recorded while the worker runs.
       predict(object.id, box, [], 'box', t0);
+      record('BOX', { objectId: object.id, payload: { box }, modelVersionId });
     },
     [historyRef, modelVersionId, predict, record, setHistory],
   );
@@ -80,12 +81,13 @@ export function usePromptEditing(options: {
       setHistory((h) => commit(h, next));
       if (!object) return;
       count(object.id, { clicks: 1 });
+      // The request leaves first; the event is recorded while the worker runs.
+      predict(object.id, object.box, object.clicks, 'click', t0, shownOutput);
       record(positive ? 'POSITIVE_POINT' : 'NEGATIVE_POINT', {
         objectId: object.id,
         payload: { x: point.x, y: point.y },
         modelVersionId,
       });
-      predict(object.id, object.box, object.clicks, 'click', t0, shownOutput);
     },
     [historyRef, modelVersionId, predict, record, setHistory],
   );

@@ -291,6 +291,11 @@ export function useVolumeEditing(options: {
           seedLogits: logitsOf(object.id, from, object.slices.get(from)?.mask),
           signal: controller.signal,
           onProgress: setProgress,
+          // The contrast stop (DEFAULT_PROPAGATION.minContrastRatio) reads each slice's pixels.
+          image: async (k) => {
+            const image: LoadedImage = await volume.sliceImage(k);
+            return { pixels: image.samples, width: image.width, height: image.height, channels: 1 };
+          },
           predict: async (k, prompt) => {
             const image: LoadedImage = await volume.sliceImage(k);
             // Its own object key: the worker caches one crop embedding per key.

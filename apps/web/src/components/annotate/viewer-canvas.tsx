@@ -11,9 +11,22 @@ import { ACTIVE_COLOR, maskOverlayCanvas, OBJECT_COLORS } from './mask-overlay';
 
 export type Tool = 'box' | 'positive' | 'negative' | 'brush' | 'eraser' | 'pan' | 'window';
 
+/** A frame the viewer drew: when drawing started and whether inside an animation frame. */
+export interface DrawnFrame {
+  startedAt: number;
+  inAnimationFrame: boolean;
+  /** The active object as drawn. */
+  active: AnnotationObject | null;
+}
+
 export interface ViewerHandle {
   fit(): void;
   zoomBy(factor: number): void;
+  /**
+   * Draws these objects at once (a worker result, before React renders it): the mask is in the
+   * canvas when this returns, and the browser shows it at its next frame.
+   */
+  drawNow(state: { objects: AnnotationObject[]; activeId: string | null }): void;
 }
 
 interface ViewerProps {
@@ -33,7 +46,7 @@ interface ViewerProps {
   onStroke: (stroke: BrushStroke) => void;
   onWindowDrag: (dx: number, dy: number) => void;
   /** Called after every frame is drawn (the annotate page times proposals to the frame that shows them). */
-  onFrame?: () => void;
+  onFrame?: (frame: DrawnFrame) => void;
   /** Volume page: the plain wheel scrolls slices (+1 = next) and Ctrl/Cmd + wheel zooms. */
   onWheelSlice?: (step: 1 | -1) => void;
 }
@@ -71,6 +84,17 @@ export const ViewerCanvas = forwardRef<ViewerHandle, ViewerProps>(
     } = props;
     const container = useRef<HTMLDivElement>(null);
     const canvas = useRef<HTMLCanvasElement>(null);
+    const baseCanvas = useRef<HTMLCanvasElement>(null);
+    /** What the image layer shows now (redrawn only when this changes). */
+    const baseDrawn = useRef<{ key: string; image: HTMLCanvasElement | null }>({
+      key: '',
+      image: null,
+    });
+    const objectsNow = useRef<{
+      objects: AnnotationObject[];
+      activeId: string | null;
+      propsObjects: AnnotationObject[];
+    } | null>(null);
     const view = useRef<View>({ zoom: 1, panX: 0, panY: 0 });
     const drag = useRef<Drag | null>(null);
     const pointer = useRef<Point | null>(null);
@@ -81,41 +105,71 @@ export const ViewerCanvas = forwardRef<ViewerHandle, ViewerProps>(
     const propsRef = useRef(props);
     propsRef.current = props;
 
-    const draw = useCallback(() => {
-      frame.current = null;
-      const el = canvas.current;
-      const box = container.current;
-      if (!el || !box) return;
-      const dpr = window.devicePixelRatio || 1;
-      const cssW = box.clientWidth;
-      const cssH = box.clientHeight;
-      if (el.width !== Math.round(cssW * dpr) || el.height !== Math.round(cssH * dpr)) {
-        el.width = Math.round(cssW * dpr);
-        el.height = Math.round(cssH * dpr);
+    /** Sizes a layer to the container (device pixels); returns its 2-D context. */
+    const sizeLayer = (el: HTMLCanvasElement, cssW: number, cssH: number, dpr: number) => {
+      const w = Math.round(cssW * dpr);
+      const h = Math.round(cssH * dpr);
+      if (el.width !== w || el.height !== h) {
+        el.width = w;
+        el.height = h;
         el.style.width = `${cssW}px`;
         el.style.height = `${cssH}px`;
       }
-      const ctx = el.getContext('2d');
-      if (!ctx) return;
+      return el.getContext('2d');
+    };
+
+    /**
+     * Two layers: the image (redrawn when the view, the size or the image changes) and, above it,
+     * the masks, boxes and clicks (every frame; each mask is a canvas of its bounding box).
+     * `objectsNow`: draw these objects now, before React has rendered them (a worker result).
+     */
+    const draw = useCallback((inAnimationFrame = false) => {
+      const startedAt = performance.now();
+      frame.current = null;
+      const el = canvas.current;
+      const baseEl = baseCanvas.current;
+      const box = container.current;
+      if (!el || !baseEl || !box) return;
+      const dpr = window.devicePixelRatio || 1;
+      const cssW = box.clientWidth;
+      const cssH = box.clientHeight;
       const p = propsRef.current;
-      ctx.setTransform(1, 0, 0, 1, 0, 0);
-      ctx.fillStyle = '#020617';
-      ctx.fillRect(0, 0, el.width, el.height);
       const { zoom, panX, panY } = view.current;
+      const baseKey = `${cssW}x${cssH}@${dpr}:${zoom},${panX},${panY}`;
+      if (baseDrawn.current.key !== baseKey || baseDrawn.current.image !== p.imageCanvas) {
+        const base = sizeLayer(baseEl, cssW, cssH, dpr);
+        if (!base) return;
+        base.setTransform(1, 0, 0, 1, 0, 0);
+        base.fillStyle = '#020617';
+        base.fillRect(0, 0, baseEl.width, baseEl.height);
+        base.setTransform(zoom * dpr, 0, 0, zoom * dpr, panX * dpr, panY * dpr);
+        base.imageSmoothingEnabled = zoom < 2;
+        if (p.imageCanvas) base.drawImage(p.imageCanvas, 0, 0);
+        baseDrawn.current = { key: baseKey, image: p.imageCanvas };
+      }
+      const ctx = sizeLayer(el, cssW, cssH, dpr);
+      if (!ctx) return;
+      // Objects handed over before React rendered them, until React's props catch up.
+      const now = objectsNow.current;
+      if (now && now.propsObjects !== p.objects) objectsNow.current = null;
+      const objects = objectsNow.current?.objects ?? p.objects;
+      const activeId = objectsNow.current ? objectsNow.current.activeId : p.activeId;
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.clearRect(0, 0, el.width, el.height);
       ctx.setTransform(zoom * dpr, 0, 0, zoom * dpr, panX * dpr, panY * dpr);
-      ctx.imageSmoothingEnabled = zoom < 2;
-      if (p.imageCanvas) ctx.drawImage(p.imageCanvas, 0, 0);
       if (p.showMasks) {
         ctx.imageSmoothingEnabled = false;
         let colorIndex = 0;
-        for (const object of p.objects) {
-          const isActiveDraft = object.id === p.activeId && !object.accepted;
+        for (const object of objects) {
+          const isActiveDraft = object.id === activeId && !object.accepted;
           const color = isActiveDraft
             ? ACTIVE_COLOR
             : (OBJECT_COLORS[colorIndex++ % OBJECT_COLORS.length] as [number, number, number]);
           if (!object.mask) continue;
+          const overlay = maskOverlayCanvas(object.mask, p.width, p.height, color);
+          if (!overlay) continue;
           ctx.globalAlpha = p.overlayOpacity;
-          ctx.drawImage(maskOverlayCanvas(object.mask, p.width, p.height, color), 0, 0);
+          ctx.drawImage(overlay.canvas, overlay.x, overlay.y);
           ctx.globalAlpha = 1;
         }
       }
@@ -126,7 +180,7 @@ export const ViewerCanvas = forwardRef<ViewerHandle, ViewerProps>(
         ctx.lineWidth = 2 * px;
         ctx.strokeRect(b.x0, b.y0, b.x1 - b.x0, b.y1 - b.y0);
       });
-      const active = p.objects.find((o) => o.id === p.activeId);
+      const active = objects.find((o) => o.id === activeId) ?? null;
       if (active && !active.accepted) {
         if (active.box) {
           ctx.setLineDash([6 * px, 4 * px]);
@@ -186,11 +240,11 @@ export const ViewerCanvas = forwardRef<ViewerHandle, ViewerProps>(
         ctx.lineWidth = 1 * px;
         ctx.stroke();
       }
-      p.onFrame?.();
+      p.onFrame?.({ startedAt, inAnimationFrame, active });
     }, []);
 
     const requestDraw = useCallback(() => {
-      frame.current ??= requestAnimationFrame(draw);
+      frame.current ??= requestAnimationFrame(() => draw(true));
     }, [draw]);
 
     const fit = useCallback(() => {
@@ -227,8 +281,16 @@ export const ViewerCanvas = forwardRef<ViewerHandle, ViewerProps>(
           const box = container.current;
           if (box) zoomAt(factor, box.clientWidth / 2, box.clientHeight / 2);
         },
+        drawNow: (state) => {
+          objectsNow.current = { ...state, propsObjects: propsRef.current.objects };
+          if (frame.current !== null) {
+            cancelAnimationFrame(frame.current);
+            frame.current = null;
+          }
+          draw(false);
+        },
       }),
-      [fit, zoomAt],
+      [fit, zoomAt, draw],
     );
 
     useEffect(() => fit(), [fit, imageCanvas]);
@@ -371,6 +433,11 @@ export const ViewerCanvas = forwardRef<ViewerHandle, ViewerProps>(
         className="relative h-full w-full overflow-hidden bg-slate-950"
         data-testid="viewer"
       >
+        <canvas
+          ref={baseCanvas}
+          data-testid="viewer-image-layer"
+          className="pointer-events-none absolute inset-0"
+        />
         <canvas
           ref={canvas}
           data-testid="viewer-canvas"

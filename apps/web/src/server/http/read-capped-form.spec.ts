@@ -57,6 +57,23 @@ describe('readCappedForm', () => {
     expect(form.files[0]!.bytes.every((b) => b === 1)).toBe(true);
   });
 
+  it('gives other requests turns of the event loop while a fast body streams in', async () => {
+    // Every chunk is available at once, so without yielding read() never leaves microtasks.
+    const { request } = chunkedUpload(16 * 1024 * 1024);
+    let turns = 0;
+    let ticking = true;
+    const tick = () => {
+      turns++;
+      if (ticking) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const form = await readCappedForm(request, 32 * 1024 * 1024, '32 MiB');
+    ticking = false;
+    expect(form.files[0]!.bytes.length).toBe(16 * 1024 * 1024);
+    // One turn per MiB read at least.
+    expect(turns).toBeGreaterThanOrEqual(16);
+  });
+
   it('refuses a chunked body over the cap as it streams, without reading the rest', async () => {
     const { request, stats } = chunkedUpload(300 * 1024 * 1024);
     const error = await readCappedForm(request, 1024 * 1024, '1048576 bytes per request').then(

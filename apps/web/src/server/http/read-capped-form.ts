@@ -7,6 +7,7 @@
  */
 import Busboy from '@fastify/busboy';
 import { AppError } from '../errors/app-error';
+import { createByteCollector } from './byte-collector';
 
 export interface UploadForm {
   /** The "file" parts in order, each as its own buffer (safe to hand to the decode pool). */
@@ -16,6 +17,9 @@ export interface UploadForm {
 }
 
 const NOT_MULTIPART = 'Expected a multipart form with a "file" field.';
+
+/** Body bytes read between turns of the event loop given to other requests. */
+const YIELD_EVERY_BYTES = 1024 * 1024;
 
 export async function readCappedForm(
   req: Request,
@@ -41,21 +45,30 @@ export async function readCappedForm(
       reject(new AppError('BAD_INPUT', NOT_MULTIPART, undefined, { cause: error }));
     const pending: Promise<void>[] = [];
     parser.on('file', (field, stream, filename) => {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      if (field !== 'file') {
+        stream.resume();
+        return;
+      }
+      // Copied into our own blocks as it arrives: the chunks are never kept (byte-collector.ts).
+      const bytes = createByteCollector();
+      // Its place in the form is where it started, whatever order the parts finish in.
+      const at = form.files.push({ name: filename, bytes: new Uint8Array(0) }) - 1;
+      stream.on('data', (chunk: Buffer) => bytes.push(chunk));
       // A part cut short (the body ended inside it) errors on the part's own stream.
       stream.on('error', fail);
       pending.push(
         new Promise((done) =>
           stream.on('end', () => {
-            if (field === 'file') {
-              const whole = Buffer.concat(chunks);
-              form.files.push({
-                name: filename,
-                bytes: new Uint8Array(whole.buffer, whole.byteOffset, whole.byteLength),
-              });
-            }
-            done();
+            void bytes.finish().then(
+              (whole) => {
+                form.files[at] = { name: filename, bytes: whole };
+                done();
+              },
+              (error: unknown) => {
+                fail(error);
+                done();
+              },
+            );
           }),
         ),
       );
@@ -68,6 +81,7 @@ export async function readCappedForm(
   parsed.catch(() => undefined);
   const reader = req.body.getReader();
   let received = 0;
+  let sinceYield = 0;
   try {
     for (;;) {
       const { done, value } = await reader.read();
@@ -75,6 +89,13 @@ export async function readCappedForm(
       received += value.byteLength;
       if (received > maxBytes) throw tooLarge(`over ${maxBytes} bytes`);
       if (!parser.write(value)) await new Promise((resolve) => parser.once('drain', resolve));
+      // Buffered chunks resolve read() at once (microtasks): without a turn of the event loop
+      // now and then, a fast upload would keep every other request waiting until it ends.
+      sinceYield += value.byteLength;
+      if (sinceYield >= YIELD_EVERY_BYTES) {
+        sinceYield = 0;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
     }
     parser.end();
   } catch (error) {

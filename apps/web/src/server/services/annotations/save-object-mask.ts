@@ -1,17 +1,18 @@
 /**
  * Saves one accepted object: the mask and the model's proposal arrive as libs/prompts mask bytes
  * (run-length). The server decodes them (malformed bytes are refused), checks they match the
- * image, computes area, bounding box and edit statistics itself, checks the serving model version,
+ * image, computes area, bounding box and edit statistics itself (on the runs: the cost follows
+ * the mask's outline, not the image's pixels), checks the serving model version,
  * and writes through libs/db saveAnnotation (live lease + revision check, one transaction). An
  * 'absent' tag on the image is superseded afterwards: the human mask wins.
  */
 import { saveAnnotation, type Db } from '@loupe/db';
 import {
-  decodeMaskBytes,
-  intersectionArea,
-  maskArea,
-  maskBoundingBox,
-  type Mask,
+  decodeMaskRuns,
+  runsArea,
+  runsBoundingBox,
+  runsIntersectionArea,
+  type MaskRuns,
 } from '@loupe/prompts';
 import { AppError } from '../../errors/app-error';
 import { assertServingModel } from '../models/check-serving-model';
@@ -35,12 +36,12 @@ export interface SaveObjectMaskInput {
   propagatedFrom?: number | null;
 }
 
-function decodeBase64Mask(base64: string, field: string): { mask: Mask; bytes: Uint8Array } {
+function decodeBase64Mask(base64: string, field: string): { mask: MaskRuns; bytes: Uint8Array } {
   const bytes = new Uint8Array(Buffer.from(base64, 'base64'));
   if (bytes.length === 0)
     throw new AppError('BAD_INPUT', `${field}: not base64 mask bytes.`, { field });
   try {
-    return { mask: decodeMaskBytes(bytes), bytes };
+    return { mask: decodeMaskRuns(bytes), bytes };
   } catch (error) {
     throw new AppError(
       'BAD_INPUT',
@@ -84,7 +85,7 @@ export async function saveObjectMask(db: Db, input: SaveObjectMaskInput) {
         field: 'finalRle',
       },
     );
-  const area = maskArea(final.mask);
+  const area = runsArea(final.mask);
   if (area === 0)
     throw new AppError(
       'BAD_INPUT',
@@ -118,11 +119,11 @@ export async function saveObjectMask(db: Db, input: SaveObjectMaskInput) {
       { field: 'modelVersionId' },
     );
 
-  const box = maskBoundingBox(final.mask);
+  const box = runsBoundingBox(final.mask);
   if (!box) throw new AppError('BAD_INPUT', 'finalRle: the mask is empty.');
   // One pass each for the proposal's area and the overlap; dice, IoU and edits follow from them.
-  const proposalArea = proposal ? maskArea(proposal.mask) : 0;
-  const overlap = proposal ? intersectionArea(proposal.mask, final.mask) : 0;
+  const proposalArea = proposal ? runsArea(proposal.mask) : 0;
+  const overlap = proposal ? runsIntersectionArea(proposal.mask, final.mask) : 0;
   const editPixels = proposal ? proposalArea + area - 2 * overlap : 0;
   const saved = await saveAnnotation(db, {
     taskId: input.taskId,

@@ -4,7 +4,7 @@
  * slice index, and an object keeps one value on every slice of its volume.
  */
 import type { Db } from '@loupe/db';
-import sharp from 'sharp';
+import sharp from '../images/configured-sharp';
 import { loadExportAnnotations, type ExportImage } from './load-export-annotations';
 import { storedZip, type ZipEntry } from './stored-zip';
 import { volumeLabelValues } from './volume-label-values';

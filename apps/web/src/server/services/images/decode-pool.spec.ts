@@ -4,6 +4,8 @@
  * move instead of being copied, and the thread count stays within LOUPE_DECODE_THREADS.
  */
 import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { getPriority } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { env } from '../../../env';
@@ -16,9 +18,10 @@ import {
   decodeDicomFileOffThread,
   decodeImageFileOffThread,
   decodeThreadCount,
+  readDicomFileHeaderOffThread,
   sha256OffThread,
 } from './decode-pool';
-import { decodeDicomFile } from './dicom/decode-dicom-file';
+import { decodeDicomFile, readDicomFileHeader } from './dicom/decode-dicom-file';
 
 const MiB = 1024 * 1024;
 
@@ -120,6 +123,21 @@ describe('decode pool', () => {
     expect(pooled.gap).toBeLessThan(inline.gap / 2);
   });
 
+  it('reads a DICOM header off the thread as inline reading does', async () => {
+    const bytes = dicom16(
+      48,
+      40,
+      new Uint16Array(48 * 40).map((_, i) => i % 4000),
+    );
+    const inline = readDicomFileHeader(bytes);
+    const pooled = await readDicomFileHeaderOffThread(bytes);
+    expect(pooled.value).toEqual(inline);
+    expect(pooled.bytes).toEqual(bytes);
+    expect(await outcome(readDicomFileHeaderOffThread(new Uint8Array(200)))).toBe(
+      await outcome(Promise.resolve().then(() => readDicomFileHeader(new Uint8Array(200)))),
+    );
+  });
+
   it('moves handed-over bytes (no copy) and leaves the caller its bytes otherwise', async () => {
     const bytes = volume(256, 256, 40); // 5 MiB: hashed on a worker, not inline
     const digest = createHash('sha256').update(bytes).digest('hex');
@@ -151,4 +169,18 @@ describe('decode pool', () => {
     expect(most).toBeGreaterThan(0);
     expect(most).toBeLessThanOrEqual(env.LOUPE_DECODE_THREADS);
   });
+
+  it.runIf(process.platform === 'linux')(
+    'decodes on threads that run at a lower priority than the calling thread',
+    async () => {
+      await decodeImageFileOffThread(volume(32, 32, 4), TEST_LIMITS);
+      expect(decodeThreadCount()).toBeGreaterThan(0);
+      // /proc/self/task/<tid>/stat: the 19th field is the thread's nice value.
+      const niceValues = readdirSync('/proc/self/task').map((tid) => {
+        const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+      });
+      expect(Math.max(...niceValues)).toBeGreaterThan(getPriority(0));
+    },
+  );
 });

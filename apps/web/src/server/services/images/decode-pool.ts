@@ -15,6 +15,7 @@ import type { ImageLimits } from './decoded-image';
 import type { DecodedFile, DecodeOptions } from './decode-image-file';
 import type { DecodeTask, DecodeTaskResult, DecodeTaskValue } from './decode-task';
 import type { DecodedDicom } from './dicom/decode-dicom-file';
+import type { DicomHeader } from './dicom/read-dicom-header';
 
 /**
  * Beside this file in the source tree. Under `next build`, webpack replaces import.meta.url with
@@ -107,4 +108,12 @@ export function decodeDicomFileOffThread(
   owned = false,
 ): Promise<Moved<DecodedDicom>> {
   return runTask({ kind: 'dicom', bytes, limits: { ...limits } }, owned);
+}
+
+/** A DICOM file's header (a deflated data set is inflated to read it, up to its cap). */
+export function readDicomFileHeaderOffThread(
+  bytes: Uint8Array,
+  owned = false,
+): Promise<Moved<DicomHeader>> {
+  return runTask({ kind: 'dicomHeader', bytes }, owned);
 }

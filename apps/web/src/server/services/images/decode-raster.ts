@@ -1,5 +1,6 @@
 /** PNG, JPEG and (8/16-bit) TIFF via sharp/libvips, converted to one luminance channel. */
-import sharp, { type Metadata } from 'sharp';
+import type { Metadata } from 'sharp';
+import sharp from './configured-sharp';
 import { AppError } from '../../errors/app-error';
 import { checkDimensions } from './check-dimensions';
 import type { DecodedImage, ImageLimits } from './decoded-image';

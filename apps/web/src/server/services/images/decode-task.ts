@@ -7,18 +7,21 @@ import { createHash } from 'node:crypto';
 import { isAppError, type AppErrorCode } from '../../errors/app-error';
 import type { ImageLimits } from './decoded-image';
 import { decodeImageFile, type DecodedFile, type DecodeOptions } from './decode-image-file';
-import { decodeDicomFile, type DecodedDicom } from './dicom/decode-dicom-file';
+import { decodeDicomFile, readDicomFileHeader, type DecodedDicom } from './dicom/decode-dicom-file';
+import type { DicomHeader } from './dicom/read-dicom-header';
 import { describeError } from './dicom/describe-error';
 
 export type DecodeTask =
   | { kind: 'sha256'; bytes: Uint8Array }
   | { kind: 'file'; bytes: Uint8Array; limits: ImageLimits; options: DecodeOptions }
-  | { kind: 'dicom'; bytes: Uint8Array; limits: ImageLimits };
+  | { kind: 'dicom'; bytes: Uint8Array; limits: ImageLimits }
+  | { kind: 'dicomHeader'; bytes: Uint8Array };
 
 export interface DecodeTaskValue {
   sha256: string;
   file: DecodedFile;
   dicom: DecodedDicom;
+  dicomHeader: DicomHeader;
 }
 
 export type DecodeTaskError =
@@ -38,6 +41,8 @@ async function run(task: DecodeTask): Promise<DecodeTaskValue[DecodeTask['kind']
       return decodeImageFile(task.bytes, task.limits, task.options);
     case 'dicom':
       return decodeDicomFile(task.bytes, task.limits);
+    case 'dicomHeader':
+      return readDicomFileHeader(task.bytes);
   }
 }
 

@@ -1,5 +1,5 @@
 /** A luminance plane -> the stored pixels PNG (8/16-bit grey) and a small JPEG thumbnail. */
-import sharp from 'sharp';
+import sharp from './configured-sharp';
 import type { DecodedPlane } from './decoded-image';
 
 export const THUMBNAIL_SIDE = 256;

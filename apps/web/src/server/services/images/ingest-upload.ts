@@ -10,8 +10,12 @@ import type { BlobStore } from '../../blobs';
 import { AppError, isAppError, type AppErrorCode } from '../../errors/app-error';
 import type { DecodedImage, DecodedVolume, ImageLimits } from './decoded-image';
 import type { DecodeOptions } from './decode-image-file';
-import { decodeDicomFileOffThread, sha256OffThread } from './decode-pool';
-import { readDicomFileHeader, type DecodedDicom } from './dicom/decode-dicom-file';
+import {
+  decodeDicomFileOffThread,
+  readDicomFileHeaderOffThread,
+  sha256OffThread,
+} from './decode-pool';
+import type { DecodedDicom } from './dicom/decode-dicom-file';
 import { dicomSeriesToVolume, dicomToImage, dicomToSequence } from './dicom/dicom-to-decoded';
 import { describeError } from './dicom/describe-error';
 import { planDicomSeries, type DicomEntry, type DicomPlan } from './dicom/plan-dicom-series';
@@ -210,7 +214,10 @@ export async function ingestUpload(
     }
     if (sniffImageType(file.bytes) === 'application/dicom') {
       try {
-        dicom.push({ index, name: file.name, header: readDicomFileHeader(file.bytes) });
+        // Off the request thread: a deflated data set is inflated to read its header.
+        const read = await readDicomFileHeaderOffThread(file.bytes, owned(file));
+        files[index] = { name: file.name, bytes: read.bytes };
+        dicom.push({ index, name: file.name, header: read.value });
       } catch (error) {
         outcomes.push(failure([file.name], error));
       }

@@ -3,7 +3,7 @@
  * little-endian 8/16-bit luminance samples (browsers cannot read 16-bit PNG samples, and the
  * viewer's window/level and the model need them).
  */
-import sharp from 'sharp';
+import sharp from './configured-sharp';
 import type { Db } from '@loupe/db';
 import type { BlobStore } from '../../blobs';
 import { AppError } from '../../errors/app-error';

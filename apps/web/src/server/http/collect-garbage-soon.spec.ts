@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { collectGarbageSoon, garbageCollections } from './collect-garbage-soon';
+
+const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('collectGarbageSoon', () => {
+  it('frees unreachable buffers once calls stop, in one collection for a burst', async () => {
+    const before = garbageCollections();
+    let owner: { bytes: Buffer } | null = { bytes: Buffer.alloc(64 * 1024 * 1024, 1) };
+    const ref = new WeakRef(owner);
+    owner = null;
+    collectGarbageSoon(40);
+    await wait(10);
+    collectGarbageSoon(40);
+    await wait(10);
+    collectGarbageSoon(40);
+    // Still within the quiet time of the last call: nothing collected yet.
+    expect(garbageCollections()).toBe(before);
+    await wait(150);
+    expect(garbageCollections()).toBe(before + 1);
+    expect(ref.deref()).toBeUndefined();
+  });
+});

@@ -1,0 +1,46 @@
+/**
+ * Picks propagation settings on tuning volumes, never on the volume bench's evaluation seed (4401,
+ * bench/parts/volume.ts SEED): runs the volume bench's simulated annotator for each candidate on
+ * generateSyntheticVolumes(4, { seed }) (default seed 4402) and prints its figures.
+ *
+ *   npx tsx bench/loop/volume-tune.ts [--seed 4402] [--only name,name]
+ */
+import { DEFAULT_PROPAGATION, type PropagationThresholds } from '@loupe/prompts';
+import { runVolumeBench } from '../parts/volume';
+
+const OFF = { minContrastRatio: -Infinity, boxMomentum: 0 };
+const CANDIDATES: { name: string; thresholds: Partial<PropagationThresholds> }[] = [
+  { name: 'before', thresholds: { ...DEFAULT_PROPAGATION, ...OFF } },
+  { name: 'momentum-1', thresholds: { ...DEFAULT_PROPAGATION, ...OFF, boxMomentum: 1 } },
+  {
+    name: 'faded-0.75',
+    thresholds: { ...DEFAULT_PROPAGATION, minContrastRatio: 0.75, boxMomentum: 0 },
+  },
+  {
+    name: 'faded-0.8',
+    thresholds: { ...DEFAULT_PROPAGATION, minContrastRatio: 0.8, boxMomentum: 0 },
+  },
+  {
+    name: 'faded-0.85',
+    thresholds: { ...DEFAULT_PROPAGATION, minContrastRatio: 0.85, boxMomentum: 0 },
+  },
+  { name: 'faded-0.8+memory', thresholds: { ...DEFAULT_PROPAGATION, minContrastRatio: 0.8 } },
+  {
+    name: 'faded-0.8+momentum-1',
+    thresholds: { ...DEFAULT_PROPAGATION, minContrastRatio: 0.8, boxMomentum: 1 },
+  },
+];
+
+const i = process.argv.indexOf('--seed');
+const seed = i > 0 ? Number(process.argv[i + 1]) : 4_402;
+if (seed === 4_401) throw new Error('4401 is the evaluation seed: tune on another');
+const j = process.argv.indexOf('--only');
+const only = j > 0 ? new Set(process.argv[j + 1]!.split(',')) : null;
+const variants = CANDIDATES.filter((c) => !only || only.has(c.name));
+
+runVolumeBench({ quick: true, tuning: { seed, variants } })
+  .then((r) => console.log(JSON.stringify(r, null, 2)))
+  .catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });

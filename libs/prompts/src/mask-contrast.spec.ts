@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { maskContrast } from './mask-contrast';
+
+const W = 30;
+const H = 20;
+
+function disc(cx: number, cy: number, r: number): Uint8Array {
+  const out = new Uint8Array(W * H);
+  for (let y = 0; y < H; y++)
+    for (let x = 0; x < W; x++)
+      if ((x + 0.5 - cx) ** 2 + (y + 0.5 - cy) ** 2 < r * r) out[y * W + x] = 1;
+  return out;
+}
+
+describe('maskContrast', () => {
+  it('is the mean inside minus the mean of the ring past the gap', () => {
+    const mask = disc(15, 10, 4);
+    // 200 inside the disc, 120 on the first pixel around it (the soft edge: skipped), 50 beyond.
+    const near = disc(15, 10, 5.5);
+    const pixels = new Uint8Array(W * H).map((_, i) => (mask[i] ? 200 : near[i] ? 120 : 50));
+    const image = { pixels, width: W, height: H, channels: 1 };
+    expect(maskContrast(image, { width: W, height: H, data: mask }, 3, 2)).toBeCloseTo(150, 6);
+    // Without the gap the soft edge pulls the ring up and the contrast down.
+    expect(maskContrast(image, { width: W, height: H, data: mask }, 3, 0)).toBeLessThan(140);
+    // A dark object: negative.
+    const dark = pixels.map((v) => 255 - v);
+    expect(
+      maskContrast({ ...image, pixels: dark }, { width: W, height: H, data: mask }, 3, 2),
+    ).toBeCloseTo(-150, 6);
+  });
+
+  it('averages interleaved channels, and is 0 for an empty mask; refuses a size mismatch', () => {
+    const mask = disc(15, 10, 4);
+    const rgb = new Uint8Array(W * H * 3);
+    for (let i = 0; i < W * H; i++) rgb.set(mask[i] ? [90, 120, 150] : [0, 30, 60], i * 3);
+    const image = { pixels: rgb, width: W, height: H, channels: 3 };
+    expect(maskContrast(image, { width: W, height: H, data: mask })).toBeCloseTo(90, 6);
+    expect(maskContrast(image, { width: W, height: H, data: new Uint8Array(W * H) })).toBe(0);
+    expect(() =>
+      maskContrast(image, { width: W, height: 10, data: new Uint8Array(W * 10) }),
+    ).toThrow(/does not match/);
+  });
+});

@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import { PromptError } from './errors';
+import { distanceToOtherSide, mergeLogitsInRegion, progressiveMerge } from './progressive-merge';
+
+const W = 40;
+const H = 30;
+
+/** Probabilities 0.9 inside the rectangles [x0, x1) x [y0, y1), 0.1 elsewhere. */
+function plane(...rects: [number, number, number, number][]): Float32Array {
+  const p = new Float32Array(W * H).fill(0.1);
+  for (const [x0, y0, x1, y1] of rects)
+    for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) p[y * W + x] = 0.9;
+  return p;
+}
+
+const on = (p: Float32Array, x: number, y: number) => (p[y * W + x] as number) > 0.5;
+
+describe('progressiveMerge', () => {
+  it("takes a positive click's growth next to the click, not the changes elsewhere", () => {
+    const previous = plane([10, 10, 20, 20], [30, 2, 36, 8]);
+    // The model grows the square to the right (where the click is), adds a far blob and drops the
+    // far square: only the growth is the click's.
+    const next = plane([10, 10, 26, 20], [2, 24, 8, 28]);
+    const r = progressiveMerge(previous, next, W, H, { x: 23.5, y: 15.5, positive: true });
+    expect(on(r.probabilities, 24, 15)).toBe(true);
+    expect(on(r.probabilities, 4, 26)).toBe(false); // far addition refused
+    expect(on(r.probabilities, 33, 5)).toBe(true); // far removal refused
+    expect(r.regionArea).toBe(6 * 10);
+    expect(r.changedArea).toBe(6 * 10 + 6 * 4 + 6 * 6);
+    // Inside the region the new values themselves, outside the previous ones.
+    for (let i = 0; i < W * H; i++)
+      expect(r.probabilities[i]).toBe(r.region[i] ? next[i] : previous[i]);
+  });
+
+  it('removes only the part a negative click cut off that touches the click', () => {
+    const previous = plane([5, 5, 35, 25]);
+    // The model cuts a notch at the click and, separately, a hole far from it.
+    const next = previous.slice();
+    for (let y = 5; y < 12; y++) for (let x = 28; x < 35; x++) next[y * W + x] = 0.2;
+    for (let y = 18; y < 22; y++) for (let x = 8; x < 12; x++) next[y * W + x] = 0.2;
+    const r = progressiveMerge(previous, next, W, H, { x: 31.5, y: 7.5, positive: false });
+    expect(on(r.probabilities, 31, 7)).toBe(false);
+    expect(on(r.probabilities, 34, 11)).toBe(false);
+    expect(on(r.probabilities, 10, 20)).toBe(true);
+    expect(r.regionArea).toBe(7 * 7);
+  });
+
+  it("ignores changes against the click's direction, even at the click", () => {
+    const previous = plane([10, 10, 20, 20]);
+    const next = plane([10, 10, 14, 20]); // a positive click at (16, 15) and the model shrinks
+    const r = progressiveMerge(previous, next, W, H, { x: 16.5, y: 15.5, positive: true });
+    expect(r.regionArea).toBe(0);
+    expect(Array.from(r.probabilities)).toEqual(Array.from(previous));
+    expect(r.probabilities).not.toBe(previous);
+  });
+
+  it('leaves the previous mask as it was when the model changed nothing near the click', () => {
+    const previous = plane([10, 10, 20, 20]);
+    const next = plane([10, 10, 20, 20], [30, 20, 38, 28]);
+    const r = progressiveMerge(previous, next, W, H, { x: 25.5, y: 15.5, positive: true });
+    expect(r.regionArea).toBe(0);
+    expect(r.changedArea).toBe(64);
+    expect(Array.from(r.probabilities)).toEqual(Array.from(previous));
+  });
+
+  it('seeds from changed pixels within seedRadius of the click, not beyond', () => {
+    const previous = plane();
+    const next = plane([20, 10, 24, 14]);
+    const click = { x: 17.5, y: 12.5, positive: true }; // 3 px left of the new blob's edge pixel centres
+    expect(progressiveMerge(previous, next, W, H, click, { seedRadius: 2 }).regionArea).toBe(0);
+    expect(progressiveMerge(previous, next, W, H, click, { seedRadius: 3 }).regionArea).toBe(16);
+  });
+
+  it("keeps the region inside a window scaled to the click's distance from the mask edge", () => {
+    const previous = plane([10, 10, 20, 20]);
+    // The model answers a click 2 px right of the square with a strip to the image's right edge.
+    const next = plane([10, 10, 20, 20], [20, 14, 40, 17]);
+    const click = { x: 21.5, y: 15.5, positive: true };
+    const r = progressiveMerge(previous, next, W, H, click);
+    expect(r.windowRadius).toBe(2 * 2 + 2);
+    expect(on(r.probabilities, 27, 15)).toBe(true); // 6 px from the click
+    expect(on(r.probabilities, 28, 15)).toBe(false);
+    expect(on(r.probabilities, 39, 15)).toBe(false);
+    const unbounded = progressiveMerge(previous, next, W, H, click, { windowScale: Infinity });
+    expect(unbounded.regionArea).toBe(20 * 3);
+    expect(unbounded.windowRadius).toBe(Infinity);
+  });
+
+  it('refuses planes of the wrong size and non-finite clicks', () => {
+    const p = plane();
+    expect(() =>
+      progressiveMerge(p, new Float32Array(10), W, H, { x: 1, y: 1, positive: true }),
+    ).toThrow(PromptError);
+    expect(() => progressiveMerge(p, p, W, H, { x: Number.NaN, y: 1, positive: true })).toThrow(
+      /finite/,
+    );
+  });
+});
+
+describe('distanceToOtherSide', () => {
+  it('is the distance to the nearest pixel centre on the other side of the threshold', () => {
+    const p = plane([10, 10, 20, 20]);
+    expect(distanceToOtherSide(p, W, H, { x: 23.5, y: 15.5 })).toBe(4);
+    expect(distanceToOtherSide(p, W, H, { x: 12.5, y: 15.5 })).toBe(3); // inside: to x = 9
+    expect(distanceToOtherSide(p, W, H, { x: 23.5, y: 23.5 })).toBeCloseTo(Math.hypot(4, 4), 6);
+    expect(distanceToOtherSide(plane(), W, H, { x: 5, y: 5 })).toBe(Infinity);
+  });
+});
+
+describe('mergeLogitsInRegion', () => {
+  it('takes the new logit in the cells whose centre lies on a region pixel', () => {
+    const m = 4;
+    // A 4 x 4 grid over an 8 px crop starting at (2, 2): each cell covers 2 x 2 image px.
+    const crop = { x0: 2, y0: 2, size: 8, inputSize: 8, scale: 1 };
+    const previous = new Float32Array(m * m).fill(-5);
+    const next = Float32Array.from({ length: m * m }, (_, i) => i);
+    const region = new Uint8Array(W * H);
+    // Cell (col 1, row 2) has its centre at image (2 + 3, 2 + 5) = pixel (5, 7).
+    region[7 * W + 5] = 1;
+    // A region pixel that is not a cell centre changes nothing.
+    region[2 * W + 2] = 1;
+    const out = mergeLogitsInRegion(previous, next, m, crop, region, W, H);
+    expect(out[2 * m + 1]).toBe(next[2 * m + 1]);
+    expect(Array.from(out).filter((v) => v !== -5)).toEqual([next[2 * m + 1]]);
+    expect(() => mergeLogitsInRegion(previous, next, m, crop, new Uint8Array(3), W, H)).toThrow(
+      PromptError,
+    );
+  });
+});

@@ -1,0 +1,193 @@
+/**
+ * Progressive merge (FocalClick, Chen et al. 2022, section 3.3): a corrective click should change
+ * the mask where the annotator clicked, not somewhere else. After a click the model's new mask is
+ * accepted only in the region it changed in the click's direction (pixels added for a positive
+ * click, removed for a negative one) that is connected to the click; everywhere else the mask
+ * shown before the click is kept. A model that redraws the whole object on every click (the
+ * mask prompt drifting, a far-away edge moving) can then no longer undo earlier corrections.
+ *
+ * The region is also kept inside a window around the click scaled to the error it corrects (the
+ * focus region of FocalClick): pixels farther from the click than windowScale * d + windowMargin,
+ * with d the distance from the click to the nearest pixel the previous mask has on the other side
+ * (the edge the click is correcting from), are left as they were. A click 3 px outside the mask
+ * can so add a few pixels around it, not flood a neighbouring structure.
+ */
+import type { CropTransform } from './crop';
+import { PromptError } from './errors';
+import { labelComponents } from './mask-ops';
+import type { ClickPrompt } from './schemas';
+
+/** Changed pixels within this distance (image px) of the click seed the merged region. */
+export const PROGRESSIVE_MERGE_SEED_RADIUS = 2;
+/** Window radius = scale * (distance from the click to the previous mask's edge) + margin (px). */
+export const PROGRESSIVE_MERGE_WINDOW = { scale: 2, margin: 2 } as const;
+
+export interface ProgressiveMergeOptions {
+  /** Probability above which a pixel is foreground (default 0.5: logit 0, the mask shown). */
+  threshold?: number;
+  /** Changed pixels whose centre is within this radius of the click seed the region. */
+  seedRadius?: number;
+  /** Window of the region: scale * d + margin px around the click; scale Infinity: no window. */
+  windowScale?: number;
+  windowMargin?: number;
+}
+
+export interface ProgressiveMergeResult {
+  /** `previous` outside the region, `next` inside it (a new array). */
+  probabilities: Float32Array;
+  /** 1 where the new prediction was taken (0/1, width x height). */
+  region: Uint8Array;
+  /** Pixels taken from `next`. */
+  regionArea: number;
+  /** Pixels where `next` differs from `previous` (either direction, anywhere). */
+  changedArea: number;
+  /** Radius (px) of the window around the click (Infinity: none, e.g. an empty previous mask). */
+  windowRadius: number;
+}
+
+/**
+ * Distance from the click to the nearest pixel centre whose `plane > threshold` differs from the
+ * click pixel's (Infinity when there is none), by square rings around the click.
+ */
+export function distanceToOtherSide(
+  plane: Float32Array,
+  width: number,
+  height: number,
+  click: { x: number; y: number },
+  threshold = 0.5,
+): number {
+  const cx = Math.min(width - 1, Math.max(0, Math.floor(click.x)));
+  const cy = Math.min(height - 1, Math.max(0, Math.floor(click.y)));
+  const side = (plane[cy * width + cx] as number) > threshold;
+  let best = Infinity;
+  const maxRing = Math.max(cx, cy, width - 1 - cx, height - 1 - cy);
+  const visit = (x: number, y: number) => {
+    if (x < 0 || y < 0 || x >= width || y >= height) return;
+    if ((plane[y * width + x] as number) > threshold === side) return;
+    const d = Math.hypot(x + 0.5 - click.x, y + 0.5 - click.y);
+    if (d < best) best = d;
+  };
+  // A pixel on ring r (Chebyshev distance r from the click pixel) is at least r - 1 away.
+  for (let r = 0; r <= maxRing && r - 1 <= best; r++) {
+    if (r === 0) {
+      visit(cx, cy);
+      continue;
+    }
+    for (let x = cx - r; x <= cx + r; x++) {
+      visit(x, cy - r);
+      visit(x, cy + r);
+    }
+    for (let y = cy - r + 1; y <= cy + r - 1; y++) {
+      visit(cx - r, y);
+      visit(cx + r, y);
+    }
+  }
+  return best;
+}
+
+/**
+ * `previous` and `next` are full-resolution probabilities (width x height) of the mask shown
+ * before the click and the model's prediction after it. The region is the union of the
+ * 8-connected components of directionally changed pixels that have a pixel within seedRadius of
+ * the click; it is empty (the previous mask comes back unchanged) when the model did not change
+ * the mask near the click.
+ */
+export function progressiveMerge(
+  previous: Float32Array,
+  next: Float32Array,
+  width: number,
+  height: number,
+  click: ClickPrompt,
+  options: ProgressiveMergeOptions = {},
+): ProgressiveMergeResult {
+  const n = width * height;
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0)
+    throw new PromptError('size', `must be positive integers, got ${width}x${height}`);
+  if (previous.length !== n || next.length !== n)
+    throw new PromptError(
+      'probabilities',
+      `previous (${previous.length}) and next (${next.length}) must both be ${width}x${height} = ${n}`,
+    );
+  if (!Number.isFinite(click.x) || !Number.isFinite(click.y))
+    throw new PromptError('click', `must have finite x/y, got (${click.x}, ${click.y})`);
+  const threshold = options.threshold ?? 0.5;
+  const radius = options.seedRadius ?? PROGRESSIVE_MERGE_SEED_RADIUS;
+  const directional = new Uint8Array(n);
+  let changedArea = 0;
+  for (let i = 0; i < n; i++) {
+    const before = (previous[i] as number) > threshold;
+    const after = (next[i] as number) > threshold;
+    if (before === after) continue;
+    changedArea++;
+    if (after === click.positive) directional[i] = 1;
+  }
+  const { labels } = labelComponents({ width, height, data: directional }, 8);
+  const seeds = new Set<number>();
+  const r2 = radius * radius;
+  const x0 = Math.max(0, Math.floor(click.x - radius));
+  const x1 = Math.min(width - 1, Math.floor(click.x + radius));
+  const y0 = Math.max(0, Math.floor(click.y - radius));
+  const y1 = Math.min(height - 1, Math.floor(click.y + radius));
+  for (let y = y0; y <= y1; y++)
+    for (let x = x0; x <= x1; x++) {
+      const dx = x + 0.5 - click.x;
+      const dy = y + 0.5 - click.y;
+      const label = labels[y * width + x] as number;
+      if (label > 0 && dx * dx + dy * dy <= r2) seeds.add(label);
+    }
+  const scale = options.windowScale ?? PROGRESSIVE_MERGE_WINDOW.scale;
+  const margin = options.windowMargin ?? PROGRESSIVE_MERGE_WINDOW.margin;
+  const windowRadius =
+    seeds.size > 0 && Number.isFinite(scale)
+      ? scale * distanceToOtherSide(previous, width, height, click, threshold) + margin
+      : Infinity;
+  const w2 = windowRadius * windowRadius;
+  const probabilities = previous.slice();
+  const region = new Uint8Array(n);
+  let regionArea = 0;
+  if (seeds.size > 0)
+    for (let i = 0; i < n; i++) {
+      if (!seeds.has(labels[i] as number)) continue;
+      const y = (i / width) | 0;
+      const dx = i - y * width + 0.5 - click.x;
+      const dy = y + 0.5 - click.y;
+      if (dx * dx + dy * dy > w2) continue;
+      region[i] = 1;
+      regionArea++;
+      probabilities[i] = next[i] as number;
+    }
+  return { probabilities, region, regionArea, changedArea, windowRadius };
+}
+
+/**
+ * The mask prompt that matches a merged mask: M x M logits over `crop` taking `next` in the cells
+ * whose centre falls on a region pixel and `previous` elsewhere (cells outside the image keep
+ * `previous`). Both logit planes must be over the same crop.
+ */
+export function mergeLogitsInRegion(
+  previous: Float32Array,
+  next: Float32Array,
+  maskSize: number,
+  crop: CropTransform,
+  region: Uint8Array,
+  width: number,
+  height: number,
+): Float32Array {
+  const m = maskSize;
+  if (previous.length !== m * m || next.length !== m * m)
+    throw new PromptError('logits', `previous and next must both be maskSize^2 = ${m * m}`);
+  if (region.length !== width * height)
+    throw new PromptError('region', `length ${region.length} is not ${width}x${height}`);
+  const out = previous.slice();
+  const cell = crop.size / m;
+  for (let j = 0; j < m; j++) {
+    const y = Math.floor(crop.y0 + (j + 0.5) * cell);
+    if (y < 0 || y >= height) continue;
+    for (let i = 0; i < m; i++) {
+      const x = Math.floor(crop.x0 + (i + 0.5) * cell);
+      if (x < 0 || x >= width) continue;
+      if (region[y * width + x]) out[j * m + i] = next[j * m + i] as number;
+    }
+  }
+  return out;
+}
