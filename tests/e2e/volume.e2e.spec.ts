@@ -128,8 +128,9 @@ describe.skipIf(!e2e)('a volume in the browser', () => {
     await page.mouse.move(end.x, end.y, { steps: 6 });
     await page.mouse.up();
     await page.waitForFunction(() => window.__loupe!.predictions >= 1, null, { timeout: 60_000 });
-    // Resting on the boxed slice, the worker encodes the slices propagation visits first.
-    await page.waitForFunction(() => (window.__loupe!.encodedAhead ?? 0) >= 2, null, {
+    // Resting on the boxed slice, the worker encodes the slices around it in the crop propagation
+    // will ask for (forward first, then backward): all the other DEPTH - 1 here.
+    await page.waitForFunction((n) => (window.__loupe!.encodedAhead ?? 0) >= n, DEPTH - 1, {
       timeout: 60_000,
     });
 
