@@ -1,0 +1,14 @@
+/**
+ * Next calls register() once when the server starts. On the Node.js runtime it warms the decode
+ * pool's first thread (server/services/images/decode-pool.ts), so the first upload does not wait
+ * seconds for a thread to load its decoders. NEXT_RUNTIME is Next's own, set per runtime at build
+ * time (the one process.env read outside env.ts, as Next's instrumentation contract has it).
+ */
+export async function register(): Promise<void> {
+  if (process.env['NEXT_RUNTIME'] !== 'nodejs') return;
+  const { warmDecodePool } = await import('./server/services/images/decode-pool');
+  // Not awaited: the server answers requests meanwhile; a decode that comes first just waits.
+  warmDecodePool().catch((error: unknown) =>
+    console.error('[loupe] decode pool warm-up failed', error),
+  );
+}
