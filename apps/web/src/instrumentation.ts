@@ -5,10 +5,13 @@
  * time (the one process.env read outside env.ts, as Next's instrumentation contract has it).
  */
 export async function register(): Promise<void> {
-  if (process.env['NEXT_RUNTIME'] !== 'nodejs') return;
-  const { warmDecodePool } = await import('./server/services/images/decode-pool');
-  // Not awaited: the server answers requests meanwhile; a decode that comes first just waits.
-  warmDecodePool().catch((error: unknown) =>
-    console.error('[loupe] decode pool warm-up failed', error),
-  );
+  // The literal `process.env.NEXT_RUNTIME` check around the import is what lets Next drop the
+  // decode pool (and the database client behind it) from the edge build.
+  if (process.env.NEXT_RUNTIME === 'nodejs') {
+    const { warmDecodePool } = await import('./server/services/images/decode-pool');
+    // Not awaited: the server answers requests meanwhile; a decode that comes first just waits.
+    warmDecodePool().catch((error: unknown) =>
+      console.error('[loupe] decode pool warm-up failed', error),
+    );
+  }
 }
