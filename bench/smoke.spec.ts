@@ -48,6 +48,8 @@ const SMOKE_TIMEOUT_MS: Partial<Record<PartName, number>> = {
   quality: 90_000,
   // Three small training runs of the tiny network (base, round on everything, bounded round).
   rounds: 120_000,
+  // Tag heads on two datasets, then five labelling strategies each fine-tuning the starter.
+  weak: 150_000,
 };
 
 function expectedTargets(part: PartName) {

@@ -454,6 +454,17 @@ export const TARGETS: Target[] = [
     value: 0.85,
     unit: '',
   },
+  // Issue #15: at equal modelled annotator time, the best mix (or weak-only strategy) against
+  // masks only, held-out box Dice of the fine-tuned starter, in Dice points.
+  {
+    part: 'weak',
+    label: 'best mix vs masks only, held-out Dice at 10 annotator-minutes (points)',
+    issue: '#15',
+    read: (r) => at(r, 'budget.comparison.gainPoints'),
+    comparator: '>=',
+    value: 3,
+    unit: '',
+  },
   // Issue #15: pseudo-masks from boxes alone (the trainer's rule), on the held-out synthetic set.
   {
     part: 'weak',

@@ -28,6 +28,8 @@ import type { BenchOptions } from '../run';
 import { findLatestModel } from '../lib/latest-model';
 import { repoRoot } from '../lib/repo-root';
 import { DRIVE_DIR, HELD_OUT_SYNTHETIC_SEED } from './quality';
+import { runWeakBudgetBench } from './weak-budget';
+import { ANNOTATOR_SECONDS } from './weak-budget-plan';
 
 export interface WeakBenchOptions extends BenchOptions {
   smoke?: boolean;
@@ -131,6 +133,12 @@ export interface TagPseudoMaskQuality {
   confident: { minConfidence: number; share: number; dice: number | null };
   headFinalLoss: number;
   subClassSizes: number[];
+  /** What marks the lesions (TagsToMasksOptions.activation). */
+  activation: string;
+  /** 'candidates': final MIL loss of the prompted-mask classifier (null otherwise). */
+  candidateFinalLoss: number | null;
+  /** Held-out images whose pseudo-mask overlaps the lesions at all (a lesion found). */
+  foundShare: number;
   seconds: number;
 }
 
@@ -167,6 +175,7 @@ async function measureTags(
     const confidences: number[] = [];
     const presentP: number[] = [];
     let empty = 0;
+    let found = 0;
     for (const sample of data.heldOutPresent) {
       const pseudo = await pseudoMaskFromTag(predictor, classifier, {
         pixels: sample.image,
@@ -174,6 +183,7 @@ async function measureTags(
         height: sample.height,
       });
       dices.push(maskDice(pseudo.mask, sample.mask.data));
+      if (pseudo.mask.some((v, i) => v && sample.mask.data[i])) found++;
       confidences.push(pseudo.confidence);
       presentP.push(pseudo.presentProbability);
       if (!pseudo.mask.some((v) => v)) empty++;
@@ -207,6 +217,9 @@ async function measureTags(
       },
       headFinalLoss: classifier.finalLoss,
       subClassSizes: classifier.subClassSizes,
+      activation: DEFAULT_TAGS_TO_MASKS.activation,
+      candidateFinalLoss: classifier.candidates?.finalLoss ?? null,
+      foundShare: dices.length ? found / dices.length : 0,
       seconds: (performance.now() - started) / 1000,
     };
   } finally {
@@ -271,6 +284,15 @@ export async function runWeakBench(options: WeakBenchOptions): Promise<Record<st
   const starter = await measureModel(starterDir, 'starter', images);
   const latest = options.smoke ? null : await findLatestModel({ repoRoot, starterDir });
   const tags = await tagBenches(options, starterDir);
+  const budget = await runWeakBudgetBench({
+    ...(options.quick ? { quick: true } : {}),
+    ...(options.smoke ? { smoke: true } : {}),
+    resultsDir: options.resultsDir,
+    starterDir,
+    heldOutSeed: HELD_OUT_SYNTHETIC_SEED,
+    minConfidence: DEFAULT_MIN_CONFIDENCE,
+    tagOptions: DEFAULT_TAGS_TO_MASKS,
+  });
   return {
     synthetic: {
       images: count,
@@ -278,13 +300,15 @@ export async function runWeakBench(options: WeakBenchOptions): Promise<Record<st
       ...(latest ? { latest: await measureModel(latest.dir, latest.version, images) } : {}),
     },
     tags,
+    budget,
+    plots: budget.plots,
     notes: [
       `synthetic: ${count} held-out images from generateSyntheticFaDataset with seed ${HELD_OUT_SYNTHETIC_SEED} (the quality bench's; training uses other seeds); every lesion is one object.`,
       "Box = tight box of the true lesion mask; pseudo-mask = libs/prompts pseudoMaskFromBox (the trainer's rule: the output with the highest predicted IoU, thresholded at 0.5, clipped to the box).",
       `confident: pseudo-masks with confidence >= ${DEFAULT_MIN_CONFIDENCE} (the default training threshold), which training weights by their confidence.`,
-      `tags: pseudo-masks from image-level tags alone (WeakMedSAM; libs/model/src/weak): the starter model's encoder features of tagged training images (seeds ${TAG_TRAIN_SEEDS.present} present / ${TAG_TRAIN_SEEDS.absent} absent, lesions [0, 0]) train a classification head with ${DEFAULT_TAGS_TO_MASKS.subClasses} k-means sub-classes; on held-out images tagged present, CAM peaks prompt the segmenter (the peak as positive point plus boxes of ${DEFAULT_TAGS_TO_MASKS.promptBoxSides.join('/')} px around it, the best-fitting answer kept), the prompted masks give the affinity of a random walk over the CAM, and the prompted objects whose strongest refined activation is >= ${DEFAULT_TAGS_TO_MASKS.maskThreshold} x the best one's form the pseudo-mask, compared with the true lesion union (Dice per image, mean).`,
+      `tags: pseudo-masks from image-level tags alone (WeakMedSAM; libs/model/src/weak), activation '${DEFAULT_TAGS_TO_MASKS.activation}': tagged training images (seeds ${TAG_TRAIN_SEEDS.present} present / ${TAG_TRAIN_SEEDS.absent} absent, lesions [0, 0]); the starter encoder's feature grids train the classification head (${DEFAULT_TAGS_TO_MASKS.subClasses} k-means sub-classes; headFinalLoss and subClassSizes are its). With 'candidates' (the default since the #15 diagnosis: the head's CAM peaks and a nearest-neighbour novelty against absent images' encoder cells fell on vessels and the optic disc, almost never on a lesion), up to ${DEFAULT_TAGS_TO_MASKS.maxPeaks} bright-blob peaks per image (difference of Gaussians on the robust z-scored image) prompt the segmenter (the peak as positive point plus boxes of ${DEFAULT_TAGS_TO_MASKS.promptBoxSides.join('/')} px around it, the best-fitting answer kept), a logistic classifier of the prompted masks' descriptors (size, brightness, ring contrast, flatness, box fill, elongation, predicted IoU) learns from the tags by multiple-instance learning (absent images: every candidate negative; present: the best one positive), and held-out images tagged present keep the candidates with lesion probability >= ${DEFAULT_TAGS_TO_MASKS.candidateMinScore}; presentProbability is then the best candidate's. The pseudo-mask is compared with the true lesion union (Dice per image, mean).`,
       'tags.drive: DRIVE pseudo-FA (real DRIVE backgrounds, synthetic leakage); the head trains on the first photographs and is measured on the last ones (held-out backgrounds and lesions).',
-      'Not measured yet (issue #15): models trained on masks / boxes / tags / mixes at equal annotator time.',
+      `budget: models trained on masks / boxes / tags / mixes at equal modelled annotator time (tag ${ANNOTATOR_SECONDS.tag} s, box ${ANNOTATOR_SECONDS.box} s, mask = box + the simulated annotator's clicks to IoU 0.9 with the starter x ${ANNOTATOR_SECONDS.click} s; an image with no lesion costs a tag): a pool of synthetic FA images (seed 1601, 0-4 lesions) labelled in order until the budget is spent, the labels fine-tune the starter (same steps for every strategy, EMA 0.9, lr 3e-4), held-out box Dice (tfjs, crop grid) on the held-out synthetic seed. Box pseudo-masks below the training threshold are dropped; tag pseudo-masks are kept at any confidence > 0, weighted by it. poolExhausted: the pool ran out before the budget (tags are that cheap).`,
     ],
   };
 }

@@ -17,6 +17,8 @@ import {
 import {
   boxFromMask,
   computeCrop,
+  cropFits,
+  ENCODE_AHEAD_TOLERANCE,
   forceClicks,
   propagateVolume,
   resampleLogits,
@@ -41,23 +43,9 @@ export function chosenOutput(iou: readonly number[], clicks: number): number {
   return best;
 }
 
-/**
- * Encode-ahead (the warm figure): a slice embedded ahead of time in another box's crop is used for
- * a prediction whose own crop (computeCrop of its box) is within these tolerances of it: the side
- * within 25 %, the centre within 1/8 of the side. Otherwise the slice is encoded again (cold).
- */
-export const ENCODE_AHEAD_TOLERANCE = { size: 0.25, centre: 0.125 };
-
-export function cropFits(cached: CropTransform, wanted: CropTransform): boolean {
-  const dc = Math.max(
-    Math.abs(cached.x0 + cached.size / 2 - (wanted.x0 + wanted.size / 2)),
-    Math.abs(cached.y0 + cached.size / 2 - (wanted.y0 + wanted.size / 2)),
-  );
-  return (
-    Math.abs(wanted.size / cached.size - 1) <= ENCODE_AHEAD_TOLERANCE.size &&
-    dc <= ENCODE_AHEAD_TOLERANCE.centre * cached.size
-  );
-}
+// Encode-ahead's rule (cropFits, ENCODE_AHEAD_TOLERANCE) lives in libs/prompts: the page's worker
+// uses the same one.
+export { cropFits, ENCODE_AHEAD_TOLERANCE };
 
 /**
  * One slice through the model, as the page's worker does it: crop + encoder around the box, the

@@ -128,11 +128,24 @@ describe.skipIf(!e2e)('a volume in the browser', () => {
     await page.mouse.move(end.x, end.y, { steps: 6 });
     await page.mouse.up();
     await page.waitForFunction(() => window.__loupe!.predictions >= 1, null, { timeout: 60_000 });
+    // Resting on the boxed slice, the worker encodes the slices around it in the crop propagation
+    // will ask for (forward first, then backward): all the other DEPTH - 1 here.
+    await page.waitForFunction((n) => (window.__loupe!.encodedAhead ?? 0) >= n, DEPTH - 1, {
+      timeout: 60_000,
+    });
 
     await page.keyboard.press('Shift+P');
     const summary = page.locator('[data-testid=propagation-summary]');
     await summary.waitFor({ timeout: 120_000 });
     expect(await summary.innerText()).toMatch(/From slice 6: \d+ slices/);
+    // The loop ran in the worker and started warm: slices encoded ahead were used.
+    const first = (await page.evaluate(() => window.__loupe!.propagations ?? []))[0]!;
+    console.log(`[volume] propagation (page timing) ${JSON.stringify(first)}`);
+    expect(first.from).toBe(5);
+    expect(first.predictions).toBeGreaterThan(0);
+    expect(first.embeddingsReused).toBeGreaterThan(0);
+    expect(first.embeddingsReused + first.embeddingsEncoded).toBe(first.predictions);
+    expect(first.workerMs).toBeLessThanOrEqual(first.pageMs);
     const strip = page.locator('[data-testid=extent-strip] rect');
     expect(await strip.count()).toBeGreaterThan(2);
 
@@ -145,6 +158,19 @@ describe.skipIf(!e2e)('a volume in the browser', () => {
     await page.mouse.down();
     await page.mouse.move(b.x, b.y, { steps: 3 });
     await page.mouse.up();
+
+    // Propagate again from the boxed slice: the edited slice 7 stops the forward walk (it is never
+    // overwritten), the backward walk finds its slices' embeddings in the worker from the first run.
+    await page.keyboard.press('ArrowUp');
+    expect(await sliceText(page)).toBe(`6 / ${DEPTH}`);
+    await page.keyboard.press('Shift+P');
+    await page.waitForFunction(() => (window.__loupe!.propagations ?? []).length >= 2, null, {
+      timeout: 120_000,
+    });
+    const again = (await page.evaluate(() => window.__loupe!.propagations!))[1]!;
+    console.log(`[volume] re-propagation (page timing) ${JSON.stringify(again)}`);
+    expect(again.from).toBe(5);
+    if (again.predictions > 0) expect(again.embeddingsReused).toBeGreaterThan(0);
 
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => window.__loupe!.savedObjects >= 1, null, { timeout: 60_000 });

@@ -50,7 +50,7 @@ export {
   RAW_IMAGE_HEADERS,
 } from './raw-image';
 
-export type { LoupeTestHooks, ProposalBreakdown } from './loupe-test-hooks';
+export type { LoupeTestHooks, PagePropagationTiming, ProposalBreakdown } from './loupe-test-hooks';
 
 export {
   ABSENT_TAG,

@@ -43,6 +43,31 @@ export interface LoupeTestHooks {
   recordedEventIds: string[];
   /** Events recorded and not yet acknowledged by the server (kept in IndexedDB meanwhile). */
   pendingEvents: number;
+  /** The volume page's propagations (newest last): from Propagate to the masks in the state. */
+  propagations?: PagePropagationTiming[];
+  /** Volume slices the worker encoded ahead so far (the page counts its encodedAhead messages). */
+  encodedAhead?: number;
+}
+
+/** One Propagate on the volume page, timed on the page and in the worker. */
+export interface PagePropagationTiming {
+  from: number;
+  /** Model runs (slices predicted). */
+  predictions: number;
+  /** New propagated slices. */
+  slices: number;
+  /** Page: Propagate pressed -> the result in the page's state. */
+  pageMs: number;
+  /** Worker: the loop itself (propagateVolume), of pageMs. */
+  workerMs: number;
+  encoderMs: number;
+  decoderMs: number;
+  /** Worker time spent waiting for slices the page had to send. */
+  waitSliceMs: number;
+  /** Slices whose crop embedding was already in the worker (encoded ahead or by a run before). */
+  embeddingsReused: number;
+  embeddingsEncoded: number;
+  cancelled: boolean;
 }
 
 /** One proposal's latency, split at the points the page and the worker can time. */

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   boxToModelPoints,
   computeCrop,
+  cropFits,
   fullImageCrop,
   imageToModel,
   modelToImage,
@@ -146,5 +147,22 @@ describe('promptsToModelInputs', () => {
         crop,
       ),
     ).toThrow(/clicks.1.x/);
+  });
+});
+
+describe('cropFits', () => {
+  const crop = (x0: number, y0: number, size: number) => ({
+    x0,
+    y0,
+    size,
+    inputSize: 128,
+    scale: 128 / size,
+  });
+  it('takes a crop within a quarter of the side in size and an eighth in centre', () => {
+    expect(cropFits(crop(0, 0, 100), crop(0, 0, 100))).toBe(true);
+    expect(cropFits(crop(0, 0, 100), crop(-10, -10, 120))).toBe(true);
+    expect(cropFits(crop(0, 0, 100), crop(12, 0, 100))).toBe(true);
+    expect(cropFits(crop(0, 0, 100), crop(13, 0, 100))).toBe(false);
+    expect(cropFits(crop(0, 0, 100), crop(-15, -15, 130))).toBe(false);
   });
 });

@@ -160,3 +160,23 @@ export function promptsToModelInputs(
   }
   return { coords, labels, count: n };
 }
+
+/**
+ * Encode-ahead: a slice embedded ahead of time in another box's crop serves a prediction whose
+ * own crop (computeCrop of its box) is within these tolerances of it: the side within 25 %, the
+ * centre within 1/8 of the side. Otherwise the slice is encoded again (cold). The volume bench's
+ * warm figure and the page's worker use the same rule.
+ */
+export const ENCODE_AHEAD_TOLERANCE = { size: 0.25, centre: 0.125 };
+
+/** Whether an embedding of crop `cached` may stand in for one of crop `wanted` (see above). */
+export function cropFits(cached: CropTransform, wanted: CropTransform): boolean {
+  const dc = Math.max(
+    Math.abs(cached.x0 + cached.size / 2 - (wanted.x0 + wanted.size / 2)),
+    Math.abs(cached.y0 + cached.size / 2 - (wanted.y0 + wanted.size / 2)),
+  );
+  return (
+    Math.abs(wanted.size / cached.size - 1) <= ENCODE_AHEAD_TOLERANCE.size &&
+    dc <= ENCODE_AHEAD_TOLERANCE.centre * cached.size
+  );
+}

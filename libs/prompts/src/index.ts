@@ -89,6 +89,8 @@ export {
   boxToImage,
   boxToModelPoints,
   promptsToModelInputs,
+  cropFits,
+  ENCODE_AHEAD_TOLERANCE,
 } from './crop';
 export {
   sampleCropBilinear,

@@ -14,6 +14,13 @@
  *   runs a session goes through one SerialQueue, and each prediction captures the current model
  *   when it starts, so no prediction ever mixes versions and none fails because of a swap. If the
  *   new model cannot be loaded, the current one stays and the page is told why.
+ * - propagate (the volume page): the whole propagation loop runs here, libs/prompts
+ *   propagateVolume (the one the bench and the gate run, contrast stop included), asking the page
+ *   for slices it does not hold (needSlice/putSlice), with progress messages and cancel; only the
+ *   chosen output's mask per slice goes back, cropped to its bounding box.
+ * - encodeAhead: while nothing else runs, slices around the annotator's seed are encoded in the
+ *   crop propagation will ask for, into an EmbeddingCache (slice image + crop, bounded in bytes),
+ *   so Propagate starts warm.
  */
 import {
   disposeEmbedding,
@@ -28,17 +35,31 @@ import {
 } from '@loupe/model';
 import {
   CLICK_FORCE_RADIUS,
+  computeCrop,
   forceClicks,
   maskBoundsWithin,
+  pasteMaskLogits,
   pasteProbabilities,
+  propagateVolume,
   resampleLogits,
   type Box,
   type ClickPrompt,
   type CropTransform,
+  type MaskLogits,
+  type SliceMask,
 } from '@loupe/prompts';
+import { defaultOutput } from '../components/annotate/annotation-state';
 import { clickCropBox } from './click-crop-box';
+import { EmbeddingCache } from './embedding-cache';
+import { maskToRegion } from './mask-region';
 import { createOrtRuntime, type OrtRuntime } from './ort-runtime';
-import type { ModelRef, PredictionResult, WorkerRequest, WorkerResponse } from './protocol';
+import type {
+  ModelRef,
+  PredictionResult,
+  WorkerPropagationResult,
+  WorkerRequest,
+  WorkerResponse,
+} from './protocol';
 import { SerialQueue } from './serial-queue';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -179,6 +200,8 @@ async function loadModel(requestId: number, model: ModelRef): Promise<void> {
       const previous = current;
       current = next;
       forgetEmbeddings((entry) => entry.modelVersionId !== next.modelVersionId);
+      sliceEmbeddings.forget((modelVersionId) => modelVersionId !== next.modelVersionId);
+      propagatedLogits.clear();
       if (previous && previous !== next) await previous.predictor.release();
       return previous?.version ?? null;
     });
@@ -190,6 +213,8 @@ async function loadModel(requestId: number, model: ModelRef): Promise<void> {
       loadMs: performance.now() - started,
       previousVersion,
     });
+    // Slices waiting to be encoded ahead for the new model (or for the first one).
+    void runAhead();
   } catch (error) {
     post({
       type: 'modelFailed',
@@ -354,6 +379,329 @@ async function predict(request: Extract<WorkerRequest, { type: 'predict' }>): Pr
   );
 }
 
+// ---- Volumes: slices, encode-ahead, propagation ----------------------------------------------
+
+interface WorkerSlice {
+  imageId: string;
+  width: number;
+  height: number;
+  /** The raw samples (the contrast stop reads them, as the page's loop did). */
+  samples: Uint8Array | Uint16Array;
+  luminance: Float32Array | null;
+}
+
+/** Slices held at most (the page's SliceCache keeps 96 too); the oldest go first. */
+const SLICE_BUDGET = 96;
+/** Crop embeddings of volume slices held at most, in bytes (about 250 of the starter model). */
+const EMBEDDING_BUDGET_BYTES = 32 * 1024 * 1024;
+/** Slices encoded ahead each way from the seed at most. */
+const AHEAD_SLICES = 48;
+/** Logits of propagated slices kept (the next Propagate from such a slice uses them). */
+const LOGITS_BUDGET = 512;
+
+let volumeId: string | null = null;
+const slices = new Map<number, WorkerSlice>();
+const sliceWaiters = new Map<
+  number,
+  { resolve: (s: WorkerSlice) => void; reject: (e: Error) => void }[]
+>();
+const tensorBytes = (t: { dims: readonly number[] }) => 4 * t.dims.reduce((n, d) => n * d, 1);
+const sliceEmbeddings = new EmbeddingCache<CropEmbedding>(
+  EMBEDDING_BUDGET_BYTES,
+  disposeEmbedding,
+  (e) => tensorBytes(e.imageEmbedding) + tensorBytes(e.highResFeatures),
+);
+/** By `${objectId}:${slice}`: the chosen output's logits of the worker's last propagation there. */
+const propagatedLogits = new Map<string, MaskLogits>();
+const propagations = new Map<number, AbortController>();
+/** Predictions and propagations queued or running: encode-ahead waits for none. */
+let foreground = 0;
+let aheadPlan: { volumeId: string; box: Box; order: number[] } | null = null;
+let aheadRunning = false;
+
+/** Lets messages in (a cancel) between two slices: a macrotask, unlike an awaited promise. */
+const yieldChannel = new MessageChannel();
+const yieldWaiters: (() => void)[] = [];
+yieldChannel.port1.onmessage = () => yieldWaiters.shift()?.();
+function yieldToMessages(): Promise<void> {
+  return new Promise((resolve) => {
+    yieldWaiters.push(resolve);
+    yieldChannel.port2.postMessage(0);
+  });
+}
+
+function useVolume(id: string): void {
+  if (volumeId === id) return;
+  volumeId = id;
+  slices.clear();
+  for (const waiters of sliceWaiters.values())
+    for (const w of waiters) w.reject(new Error('another volume was opened'));
+  sliceWaiters.clear();
+  aheadPlan = null;
+  propagatedLogits.clear();
+}
+
+function putSlice(message: Extract<WorkerRequest, { type: 'putSlice' }>): void {
+  if (message.volumeId !== volumeId) return;
+  const slice: WorkerSlice = {
+    imageId: message.imageId,
+    width: message.width,
+    height: message.height,
+    samples:
+      message.bitDepth === 16 ? new Uint16Array(message.pixels) : new Uint8Array(message.pixels),
+    luminance: null,
+  };
+  slices.delete(message.slice);
+  slices.set(message.slice, slice);
+  for (const k of slices.keys()) {
+    if (slices.size <= SLICE_BUDGET) break;
+    slices.delete(k);
+  }
+  const waiters = sliceWaiters.get(message.slice) ?? [];
+  sliceWaiters.delete(message.slice);
+  for (const w of waiters) w.resolve(slice);
+}
+
+function sliceFailed(message: Extract<WorkerRequest, { type: 'sliceFailed' }>): void {
+  if (message.volumeId !== volumeId) return;
+  const waiters = sliceWaiters.get(message.slice) ?? [];
+  sliceWaiters.delete(message.slice);
+  for (const w of waiters) w.reject(new Error(`slice ${message.slice}: ${message.error}`));
+}
+
+/** Slice k of the open volume, asked of the page when the worker does not hold it. */
+function sliceOf(k: number): Promise<WorkerSlice> {
+  const held = slices.get(k);
+  if (held) return Promise.resolve(held);
+  if (!volumeId) return Promise.reject(new Error('no volume is open in the worker'));
+  return new Promise((resolve, reject) => {
+    const waiters = sliceWaiters.get(k);
+    if (waiters) waiters.push({ resolve, reject });
+    else {
+      sliceWaiters.set(k, [{ resolve, reject }]);
+      post({ type: 'needSlice', volumeId: volumeId as string, slice: k });
+    }
+  });
+}
+
+function luminanceOf(slice: WorkerSlice): Float32Array {
+  slice.luminance ??= toLuminance(slice.samples, slice.width, slice.height, 1);
+  return slice.luminance;
+}
+
+function cropGeometry(model: LoadedModel) {
+  const { manifest } = model.predictor;
+  return { inputSize: manifest.inputSize, ...manifest.crop, eps: manifest.preprocessing.eps };
+}
+
+/** Forward from the seed first, then backward (propagateVolume's order), AHEAD_SLICES each way. */
+function aheadOrder(from: number, depth: number): number[] {
+  const order: number[] = [];
+  for (let k = from + 1; k < depth && k <= from + AHEAD_SLICES; k++) order.push(k);
+  for (let k = from - 1; k >= 0 && k >= from - AHEAD_SLICES; k--) order.push(k);
+  return order;
+}
+
+/** Encodes the plan's slices one by one while no prediction or propagation waits. */
+async function runAhead(): Promise<void> {
+  if (aheadRunning) return;
+  aheadRunning = true;
+  try {
+    while (aheadPlan && foreground === 0 && current) {
+      const plan = aheadPlan;
+      const k = plan.order.shift();
+      if (k === undefined) {
+        aheadPlan = null;
+        break;
+      }
+      let slice: WorkerSlice;
+      try {
+        slice = await sliceOf(k);
+      } catch {
+        continue;
+      }
+      if (aheadPlan !== plan || foreground > 0) {
+        if (aheadPlan === plan) plan.order.unshift(k);
+        continue;
+      }
+      await queue.run(async () => {
+        const model = current;
+        if (!model || aheadPlan !== plan || plan.volumeId !== volumeId) return;
+        const wanted = computeCrop(plan.box, slice, cropGeometry(model));
+        if (sliceEmbeddings.find(model.modelVersionId, slice.imageId, wanted)) return;
+        const t0 = performance.now();
+        const embedding = await model.predictor.embedLuminance(
+          luminanceOf(slice),
+          slice.width,
+          slice.height,
+          plan.box,
+        );
+        sliceEmbeddings.put(model.modelVersionId, slice.imageId, embedding);
+        const ms = performance.now() - t0;
+        measureSpan('loupe.worker.encodeAhead', t0);
+        post({
+          type: 'encodedAhead',
+          volumeId: plan.volumeId,
+          slice: k,
+          cached: sliceEmbeddings.size,
+          ms,
+        });
+      });
+      await yieldToMessages();
+    }
+  } finally {
+    aheadRunning = false;
+  }
+}
+
+/** Counts a prediction or propagation as foreground work; encode-ahead resumes after the last. */
+async function inForeground<T>(job: () => Promise<T>): Promise<T> {
+  foreground += 1;
+  try {
+    return await job();
+  } finally {
+    foreground -= 1;
+    if (foreground === 0) void runAhead();
+  }
+}
+
+async function propagate(request: Extract<WorkerRequest, { type: 'propagate' }>): Promise<void> {
+  const { requestId, objectId, width, height, depth, from } = request;
+  const controller = new AbortController();
+  propagations.set(requestId, controller);
+  try {
+    useVolume(request.volumeId);
+    const result = await queue.run(async (): Promise<WorkerPropagationResult> => {
+      const model = current;
+      if (!model) throw new Error('no model loaded yet');
+      const { manifest } = model.predictor;
+      const geometry = cropGeometry(model);
+      const t0 = performance.now();
+      let encoderMs = 0;
+      let decoderMs = 0;
+      let waitSliceMs = 0;
+      let reused = 0;
+      let encoded = 0;
+      const slice = async (k: number) => {
+        const tw = performance.now();
+        const s = await sliceOf(k);
+        waitSliceMs += performance.now() - tw;
+        if (s.width !== width || s.height !== height)
+          throw new Error(`slice ${k} is ${s.width}x${s.height}, the volume ${width}x${height}`);
+        return s;
+      };
+      const masks = new Map<number, SliceMask>(
+        request.slices.map((s) => [s.slice, { mask: s.mask, origin: s.origin }]),
+      );
+      const seedLogits =
+        request.seedLogits ??
+        (request.seedFromWorker ? (propagatedLogits.get(`${objectId}:${from}`) ?? null) : null);
+      const found = await propagateVolume({
+        width,
+        height,
+        depth,
+        from,
+        masks,
+        seedLogits,
+        signal: controller.signal,
+        onProgress: (p) => post({ type: 'propagationProgress', requestId, ...p }),
+        // The contrast stop (DEFAULT_PROPAGATION.minContrastRatio) reads each slice's samples.
+        image: async (k) => {
+          const s = await slice(k);
+          return { pixels: s.samples, width, height, channels: 1 };
+        },
+        predict: async (k, prompt) => {
+          // A cancel posted by the page gets in here, between two slices.
+          await yieldToMessages();
+          const s = await slice(k);
+          const te = performance.now();
+          const wanted = computeCrop(prompt.box, s, geometry);
+          let embedding = sliceEmbeddings.find(model.modelVersionId, s.imageId, wanted);
+          if (embedding) reused += 1;
+          else {
+            embedding = await model.predictor.embedLuminance(
+              luminanceOf(s),
+              width,
+              height,
+              prompt.box,
+            );
+            // Kept: a re-propagation after a correction runs over these slices again.
+            sliceEmbeddings.put(model.modelVersionId, s.imageId, embedding);
+            encoded += 1;
+            measureSpan('loupe.worker.encoder', te);
+          }
+          const td = performance.now();
+          encoderMs += td - te;
+          const maskInput = prompt.maskInput
+            ? resampleLogits(
+                prompt.maskInput.values,
+                prompt.maskInput.maskSize,
+                prompt.maskInput.crop,
+                embedding.crop,
+              )
+            : null;
+          const decoded = await model.predictor.decodeLogits(embedding, prompt.box, prompt.clicks, {
+            maskInput,
+          });
+          // The page's output choice (a box alone: the multimask output with the best IoU).
+          const chosen = defaultOutput(decoded.iouPredictions, prompt.clicks.length);
+          const values = decoded.lowResLogits[chosen] as Float32Array;
+          const mask = forceClicks(
+            pasteMaskLogits(
+              values,
+              decoded.maskSize,
+              decoded.crop,
+              width,
+              height,
+              manifest.maskThreshold,
+            ).data,
+            width,
+            height,
+            prompt.clicks,
+          );
+          const logits: MaskLogits = { values, maskSize: decoded.maskSize, crop: decoded.crop };
+          const key = `${objectId}:${k}`;
+          propagatedLogits.delete(key);
+          propagatedLogits.set(key, logits);
+          for (const old of propagatedLogits.keys()) {
+            if (propagatedLogits.size <= LOGITS_BUDGET) break;
+            propagatedLogits.delete(old);
+          }
+          decoderMs += performance.now() - td;
+          measureSpan('loupe.worker.decoder', td);
+          return { mask, iou: decoded.iouPredictions[chosen] ?? 0, logits };
+        },
+      });
+      measureSpan('loupe.worker.propagate', t0);
+      return {
+        requestId,
+        objectId,
+        modelVersionId: model.modelVersionId,
+        version: model.version,
+        width,
+        height,
+        masks: [...found.masks].map(([k, mask]) => ({
+          slice: k,
+          region: maskToRegion(mask, width, height),
+        })),
+        cleared: found.cleared,
+        stops: found.stops,
+        predictions: found.predictions,
+        seedContrast: found.seedContrast,
+        embeddingsReused: reused,
+        embeddingsEncoded: encoded,
+        timings: { totalMs: performance.now() - t0, encoderMs, decoderMs, waitSliceMs },
+      };
+    });
+    post(
+      { type: 'propagated', result },
+      result.masks.map((m) => m.region.data.buffer as ArrayBuffer),
+    );
+  } finally {
+    propagations.delete(requestId);
+  }
+}
+
 self.onmessage = (event: MessageEvent<WorkerRequest>) => {
   const message = event.data;
   const fail = (requestId: number) => (error: unknown) =>
@@ -401,7 +749,29 @@ self.onmessage = (event: MessageEvent<WorkerRequest>) => {
         .catch(fail(message.requestId));
       break;
     case 'predict':
-      predict(message).catch(fail(message.requestId));
+      inForeground(() => predict(message)).catch(fail(message.requestId));
+      break;
+    case 'putSlice':
+      putSlice(message);
+      break;
+    case 'sliceFailed':
+      sliceFailed(message);
+      break;
+    case 'encodeAhead':
+      useVolume(message.volumeId);
+      aheadPlan = {
+        volumeId: message.volumeId,
+        box: message.box,
+        order: aheadOrder(message.from, message.depth),
+      };
+      void runAhead();
+      break;
+    case 'propagate':
+      aheadPlan = null;
+      inForeground(() => propagate(message)).catch(fail(message.requestId));
+      break;
+    case 'cancelPropagation':
+      propagations.get(message.requestId)?.abort();
       break;
     case 'forgetObject':
       void queue.run(async () => {

@@ -4,7 +4,15 @@
  * events it records) never mixes versions.
  */
 import type { ModelRef } from '@loupe/contracts';
-import type { Box, ClickPrompt, CropTransform, MaskLogits } from '@loupe/prompts';
+import type {
+  Box,
+  ClickPrompt,
+  CropTransform,
+  MaskLogits,
+  SliceOrigin,
+  StopReason,
+} from '@loupe/prompts';
+import type { MaskRegion } from './mask-region';
 
 // The model reference is the server's contract (@loupe/contracts); the worker takes it as is.
 export type { ModelRef };
@@ -39,7 +47,67 @@ export type WorkerRequest =
        */
       maskPrompt?: MaskLogits | null;
     }
-  | { type: 'forgetObject'; objectId: string };
+  | { type: 'forgetObject'; objectId: string }
+  /** A volume slice's samples, sent when the worker asks for it (needSlice). */
+  | {
+      type: 'putSlice';
+      volumeId: string;
+      slice: number;
+      imageId: string;
+      width: number;
+      height: number;
+      bitDepth: number;
+      pixels: ArrayBuffer;
+    }
+  /** The page could not fetch a slice the worker asked for. */
+  | { type: 'sliceFailed'; volumeId: string; slice: number; error: string }
+  /**
+   * Encode slices ahead (while the page is idle) in the crop of `box`, the box propagation from
+   * `from` would prompt the next slice with: forward first, then backward (the loop's order).
+   * A newer plan replaces the old one; predictions and propagation always go first.
+   */
+  | { type: 'encodeAhead'; volumeId: string; depth: number; from: number; box: Box }
+  | {
+      type: 'propagate';
+      requestId: number;
+      volumeId: string;
+      objectId: string;
+      width: number;
+      height: number;
+      depth: number;
+      from: number;
+      /**
+       * The object's slices: full masks for `from` and the slices the annotator made; the
+       * propagated ones only by index and origin (empty data: the loop reads only where they are).
+       */
+      slices: { slice: number; origin: SliceOrigin; mask: Uint8Array }[];
+      /** The logits of `from`'s mask (its prompted prediction), or null. */
+      seedLogits: MaskLogits | null;
+      /** `from`'s mask came from the worker's last propagation: use the logits kept there. */
+      seedFromWorker: boolean;
+    }
+  | { type: 'cancelPropagation'; requestId: number };
+
+/** What a propagation in the worker found (libs/prompts propagateVolume's result, made compact). */
+export interface WorkerPropagationResult {
+  requestId: number;
+  objectId: string;
+  modelVersionId: string;
+  version: number;
+  width: number;
+  height: number;
+  /** The chosen output's mask per new propagated slice, as its bounding-box region. */
+  masks: { slice: number; region: MaskRegion }[];
+  cleared: number[];
+  stops: { direction: 1 | -1; reason: StopReason; slice: number }[];
+  predictions: number;
+  seedContrast: number | null;
+  /** Slices whose embedding came from the cache (encoded ahead, or by an earlier run). */
+  embeddingsReused: number;
+  /** Slices encoded during this propagation. */
+  embeddingsEncoded: number;
+  timings: { totalMs: number; encoderMs: number; decoderMs: number; waitSliceMs: number };
+}
 
 export interface PredictionTimings {
   /** 0 when the crop embedding was reused (clicks on an existing proposal). */
@@ -102,4 +170,10 @@ export type WorkerResponse =
     }
   | { type: 'imageReady'; requestId: number; imageId: string }
   | { type: 'prediction'; result: PredictionResult }
+  /** The worker needs a volume slice's samples: answer with putSlice (or sliceFailed). */
+  | { type: 'needSlice'; volumeId: string; slice: number }
+  | { type: 'propagationProgress'; requestId: number; done: number; total: number; slice: number }
+  | { type: 'propagated'; result: WorkerPropagationResult }
+  /** One slice encoded ahead (how many the cache holds now). */
+  | { type: 'encodedAhead'; volumeId: string; slice: number; cached: number; ms: number }
   | { type: 'error'; requestId: number; error: string };

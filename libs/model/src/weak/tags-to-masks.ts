@@ -11,6 +11,13 @@
  * Confidence = P(present) from the head x the mean predicted IoU of the prompted masks that the
  * pseudo-mask keeps (0 when no peak was strong enough to prompt): it weights the pseudo-mask in
  * fine-tuning like a box pseudo-mask's confidence.
+ *
+ * Default since bench:weak's diagnosis (issue #15): activation 'candidates'. The frozen encoder's
+ * cells do not tell a leakage blob from the optic disc or background (the head's CAM peaks and a
+ * nearest-neighbour novelty against the absent images' cells both land on vessels, almost never
+ * on a lesion), so bright-blob peaks of the image prompt the segmenter instead, and a classifier
+ * of the prompted masks learned from the same tags keeps the lesions (candidate-mining.ts);
+ * confidence = mean lesion probability x mean predicted IoU of the kept masks.
  */
 import { pasteOutputProbabilities } from '../inference/sam-predictor';
 import type { SamPredictor } from '../inference/sam-predictor';
@@ -34,8 +41,29 @@ import {
   type FeatureNormalization,
   type FeatureSource,
 } from './feature-grid';
-import { minePromptedMasks, promptAffinity, randomWalkRefine } from './prompt-affinity-mining';
+import {
+  minePromptedMasks,
+  promptAffinity,
+  randomWalkRefine,
+  type PromptedMask,
+} from './prompt-affinity-mining';
 import { exploreSubClasses } from './sub-class-exploration';
+import {
+  DEFAULT_BLOB_PEAKS,
+  blobPeaks,
+  candidateScore,
+  describeCandidate,
+  robustZ,
+  trainCandidateClassifier,
+  type CandidateBag,
+  type CandidateClassifier,
+} from './candidate-mining';
+import {
+  DEFAULT_NEGATIVE_BANK,
+  buildNegativeBank,
+  noveltyMap,
+  type NegativeBank,
+} from './negative-bank';
 
 export interface TaggedImage {
   pixels: PixelSamples;
@@ -71,7 +99,23 @@ export interface TagsToMasksOptions {
   walkIterations: number;
   /** Share of the best prompted object's refined activation another needs to be kept. */
   maskThreshold: number;
+  /**
+   * What marks the object: the head's CAM ('head'), the novelty against the negative bank of the
+   * images tagged 'absent' ('novelty', negative-bank.ts), their geometric mean
+   * ('head-x-novelty'), or none: bright-blob peaks prompt the segmenter and a classifier of the
+   * prompted masks, learned from the tags, keeps the lesions ('candidates', candidate-mining.ts).
+   */
+  activation: TagActivation;
+  /**
+   * Also prompt with the box of the activation region around each peak (the connected cells at
+   * or above this share of the peak's value, on the walk grid); 0 = no region box.
+   */
+  regionLevel: number;
+  /** 'candidates': lesion probability a prompted mask needs to join the pseudo-mask. */
+  candidateMinScore: number;
 }
+
+export type TagActivation = 'head' | 'novelty' | 'head-x-novelty' | 'candidates';
 
 export const DEFAULT_TAGS_TO_MASKS: TagsToMasksOptions = {
   subClasses: 3,
@@ -90,6 +134,9 @@ export const DEFAULT_TAGS_TO_MASKS: TagsToMasksOptions = {
   walkBeta: 8,
   walkIterations: 16,
   maskThreshold: 0.75,
+  activation: 'candidates',
+  regionLevel: 0,
+  candidateMinScore: 0.5,
 };
 
 export interface TagClassifier {
@@ -97,9 +144,19 @@ export interface TagClassifier {
   finalLoss: number;
   /** Images per sub-class among the 'present' ones. */
   subClassSizes: number[];
+  /** Cell features of the images tagged 'absent' (negative-bank.ts); null with fewer than 2. */
+  negativeBank: NegativeBank | null;
+  /**
+   * Classifier of prompted masks ('candidates' activation only; absent when the images of one
+   * tag gave no candidate, and the head's CAM is used instead).
+   */
+  candidates?: CandidateClassifier;
 }
 
-export type Encoder = Pick<SamPredictor, 'runEncoder' | 'manifest'>;
+export type Encoder = Pick<
+  SamPredictor,
+  'runEncoder' | 'manifest' | 'embedLuminance' | 'decodeLogits'
+>;
 
 function gridOf(
   encoder: Encoder,
@@ -141,7 +198,25 @@ export async function trainTagClassifier(
     { length: k },
     (_, j) => clusters.assignments.filter((a) => a === j).length,
   );
-  return { head: weights, finalLoss, subClassSizes };
+  const absentGrids = grids.filter((_, i) => !(images[i] as TaggedImage).present);
+  const negativeBank =
+    absentGrids.length >= 2
+      ? buildNegativeBank(absentGrids, { ...DEFAULT_NEGATIVE_BANK, seed: options.seed })
+      : null;
+  if (options.activation !== 'candidates')
+    return { head: weights, finalLoss, subClassSizes, negativeBank };
+  const bags: CandidateBag[] = [];
+  for (const image of images) {
+    const mined = await minedFor(encoder, image, options);
+    bags.push({ features: mined.features, present: image.present });
+  }
+  // No candidate in the images of one tag (flat images): the head's CAM answers instead.
+  const trainable =
+    bags.some((b) => b.present && b.features.length) &&
+    bags.some((b) => !b.present && b.features.length);
+  if (!trainable) return { head: weights, finalLoss, subClassSizes, negativeBank };
+  const candidates = trainCandidateClassifier(bags);
+  return { head: weights, finalLoss, subClassSizes, negativeBank, candidates };
 }
 
 export interface TagPseudoMask {
@@ -184,6 +259,237 @@ function boxFit(
   return union > 0 ? inter / union : 0;
 }
 
+/**
+ * The segmenter's answer at one peak. The peak marks a spot, not the object's extent: boxes of
+ * several sizes around it (with the peak as positive point), SAM's best-fitting answer kept,
+ * scored by predicted IoU x how well the mask fills its box (a box much larger or smaller than
+ * the object fits badly).
+ */
+export async function promptAtPeak(
+  predictor: Pick<SamPredictor, 'embedLuminance' | 'decodeLogits'>,
+  luminance: Float32Array,
+  width: number,
+  height: number,
+  peak: ActivationPeak,
+  options: Pick<TagsToMasksOptions, 'promptBoxSides' | 'promptWithBox' | 'regionLevel'>,
+  regionMap: ActivationMap | null = null,
+): Promise<{ probabilities: Float32Array; iouPrediction: number; score: number }> {
+  let best: { probabilities: Float32Array; iouPrediction: number; score: number } = {
+    probabilities: new Float32Array(width * height),
+    iouPrediction: 0,
+    score: -1,
+  };
+  const boxes = options.promptBoxSides.map((side) => ({
+    x0: Math.max(0, peak.x - side / 2),
+    y0: Math.max(0, peak.y - side / 2),
+    x1: Math.min(width, peak.x + side / 2),
+    y1: Math.min(height, peak.y + side / 2),
+  }));
+  if (regionMap) {
+    const region = activationRegionBox(regionMap, peak, options.regionLevel, width, height);
+    if (region) boxes.push(region);
+  }
+  for (const box of boxes) {
+    const embedding = await predictor.embedLuminance(luminance, width, height, box);
+    try {
+      const output = await predictor.decodeLogits(embedding, options.promptWithBox ? box : null, [
+        { x: peak.x, y: peak.y, positive: true },
+      ]);
+      let index = 0;
+      output.iouPredictions.forEach((v, i) => {
+        if (v > (output.iouPredictions[index] as number)) index = i;
+      });
+      const probabilities = pasteOutputProbabilities(output, index);
+      const iou = Math.min(Math.max(output.iouPredictions[index] as number, 0), 1);
+      const score = iou * boxFit(probabilities, width, box);
+      if (score > best.score) best = { probabilities, iouPrediction: iou, score };
+    } finally {
+      embedding.imageEmbedding.dispose();
+      embedding.highResFeatures.dispose();
+    }
+  }
+  return best;
+}
+
+type MinedCandidates = { prompted: PromptedMask[]; features: Float32Array[]; pixels: Int32Array[] };
+
+/**
+ * Mined candidates per image (its pixel array) and prompt settings: the classifier's training
+ * and the image's pseudo-mask prompt the same peaks with the same boxes, so they run once.
+ */
+const minedCache = new WeakMap<object, Map<string, MinedCandidates>>();
+
+async function minedFor(
+  predictor: Pick<SamPredictor, 'embedLuminance' | 'decodeLogits'>,
+  image: Omit<TaggedImage, 'present'>,
+  options: TagsToMasksOptions,
+): Promise<MinedCandidates> {
+  const key = JSON.stringify([options.maxPeaks, options.promptBoxSides, options.promptWithBox]);
+  let perImage = minedCache.get(image.pixels);
+  if (!perImage) minedCache.set(image.pixels, (perImage = new Map()));
+  let mined = perImage.get(key);
+  if (!mined) {
+    const lum = toLuminance(image.pixels, image.width, image.height, 1);
+    mined = await mineBlobCandidates(predictor, lum, image.width, image.height, options);
+    perImage.set(key, mined);
+  }
+  return mined;
+}
+
+/** Bright-blob peaks of an image prompt the segmenter; each answer with its descriptor. */
+export async function mineBlobCandidates(
+  predictor: Pick<SamPredictor, 'embedLuminance' | 'decodeLogits'>,
+  luminance: Float32Array,
+  width: number,
+  height: number,
+  options: TagsToMasksOptions,
+): Promise<MinedCandidates> {
+  const peaks = blobPeaks(luminance, width, height, {
+    ...DEFAULT_BLOB_PEAKS,
+    maxPeaks: options.maxPeaks,
+  });
+  const prompted = await minePromptedMasks(peaks, (peak) =>
+    promptAtPeak(predictor, luminance, width, height, peak, options),
+  );
+  const z = robustZ(luminance);
+  const pixels = prompted.map((p) => {
+    const out: number[] = [];
+    for (let i = 0; i < p.probabilities.length; i++)
+      if ((p.probabilities[i] as number) > 0.5) out.push(i);
+    return Int32Array.from(out);
+  });
+  const features = prompted.map((p, i) =>
+    (pixels[i] as Int32Array).length
+      ? describeCandidate(z, width, height, pixels[i] as Int32Array, p.iouPrediction)
+      : null,
+  );
+  const keep = features.map((f) => f !== null);
+  return {
+    prompted: prompted.filter((_, i) => keep[i]),
+    features: features.filter((f): f is Float32Array => f !== null),
+    pixels: pixels.filter((_, i) => keep[i]),
+  };
+}
+
+async function candidatePseudoMask(
+  predictor: Pick<SamPredictor, 'embedLuminance' | 'decodeLogits'>,
+  classifier: TagClassifier,
+  image: Omit<TaggedImage, 'present'>,
+  grid: FeatureGrid,
+  options: TagsToMasksOptions,
+): Promise<TagPseudoMask> {
+  if (!classifier.candidates)
+    throw new Error("activation 'candidates' needs a classifier trained with it");
+  const { width, height } = image;
+  const mined = await minedFor(predictor, image, options);
+  const scores = mined.features.map((f) =>
+    candidateScore(classifier.candidates as CandidateClassifier, f),
+  );
+  // The tag says a lesion is there: the most lesion-like candidate is kept even below the
+  // threshold (its low score lowers the confidence instead).
+  const top = Math.max(0, ...scores);
+  const keep = scores.map((s) => s >= options.candidateMinScore || (s === top && top > 0));
+  const kept = mined.prompted.filter((_, i) => keep[i]);
+  const keptScores = scores.filter((_, i) => keep[i]);
+  const mask = new Uint8Array(width * height);
+  mined.pixels.forEach((px, i) => {
+    if (keep[i]) for (const p of px) mask[p] = 1;
+  });
+  const probability = Math.max(0, ...scores);
+  const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
+  const cam = classActivationMap(classifier.head, grid);
+  return {
+    mask,
+    width,
+    height,
+    confidence: mean(keptScores) * mean(kept.map((p) => p.iouPrediction)),
+    presentProbability: probability,
+    peaks: mined.prompted.map((p) => p.peak),
+    promptsKept: kept.length,
+    promptedAreas: mined.pixels.map((p) => p.length),
+    cam,
+    refined: cam,
+  };
+}
+
+/** The map whose peaks prompt the segmenter (0..1 on the feature grid). */
+export function activationOf(
+  classifier: TagClassifier,
+  grid: FeatureGrid,
+  activation: TagActivation,
+): ActivationMap {
+  if (activation === 'head' || activation === 'candidates')
+    return classActivationMap(classifier.head, grid);
+  if (!classifier.negativeBank)
+    throw new Error(`activation '${activation}' needs at least 2 images tagged 'absent'`);
+  const novelty = noveltyMap(classifier.negativeBank, grid);
+  if (activation === 'novelty') return novelty;
+  const cam = classActivationMap(classifier.head, grid);
+  const values = cam.values.map((v, i) => Math.sqrt(v * (novelty.values[i] as number)));
+  return { ...cam, values };
+}
+
+/**
+ * Bounding box (image pixels, one cell of margin) of the connected cells of the map around the
+ * peak whose value is at least `level` x the peak's; null when the peak's cell is below it.
+ */
+export function activationRegionBox(
+  map: ActivationMap,
+  peak: { x: number; y: number; value: number },
+  level: number,
+  imageWidth: number,
+  imageHeight: number,
+): { x0: number; y0: number; x1: number; y1: number } | null {
+  const px = Math.min(map.width - 1, Math.max(0, Math.floor(peak.x / map.stride)));
+  const py = Math.min(map.height - 1, Math.max(0, Math.floor(peak.y / map.stride)));
+  // The peak came from a coarser grid: the strongest fine cell next to it seeds the region.
+  let [cx, cy] = [px, py];
+  for (let dy = -1; dy <= 1; dy++)
+    for (let dx = -1; dx <= 1; dx++) {
+      const x = px + dx;
+      const y = py + dy;
+      if (x >= 0 && y >= 0 && x < map.width && y < map.height)
+        if ((map.values[y * map.width + x] as number) > (map.values[cy * map.width + cx] as number))
+          [cx, cy] = [x, y];
+    }
+  const threshold = Math.max(level * peak.value, 1e-6);
+  if ((map.values[cy * map.width + cx] as number) < threshold) return null;
+  const seen = new Uint8Array(map.width * map.height);
+  const stack = [cy * map.width + cx];
+  seen[cy * map.width + cx] = 1;
+  let [x0, y0, x1, y1] = [cx, cy, cx, cy];
+  while (stack.length) {
+    const i = stack.pop() as number;
+    const x = i % map.width;
+    const y = (i - x) / map.width;
+    x0 = Math.min(x0, x);
+    y0 = Math.min(y0, y);
+    x1 = Math.max(x1, x);
+    y1 = Math.max(y1, y);
+    for (const [dx, dy] of [
+      [1, 0],
+      [-1, 0],
+      [0, 1],
+      [0, -1],
+    ] as const) {
+      const nx = x + dx;
+      const ny = y + dy;
+      if (nx < 0 || ny < 0 || nx >= map.width || ny >= map.height) continue;
+      const j = ny * map.width + nx;
+      if (seen[j] || (map.values[j] as number) < threshold) continue;
+      seen[j] = 1;
+      stack.push(j);
+    }
+  }
+  const s = map.stride;
+  return {
+    x0: Math.max(0, (x0 - 1) * s),
+    y0: Math.max(0, (y0 - 1) * s),
+    x1: Math.min(imageWidth, (x1 + 2) * s),
+    y1: Math.min(imageHeight, (y1 + 2) * s),
+  };
+}
+
 export async function pseudoMaskFromTag(
   predictor: SamPredictor,
   classifier: TagClassifier,
@@ -201,48 +507,19 @@ export async function pseudoMaskFromTag(
     options.featureNormalization,
   );
   const probability = presentProbability(classifier.head, grid);
-  const cam = classActivationMap(classifier.head, grid);
+  const cam = activationOf(classifier, grid, options.activation);
+  const regionMap =
+    options.regionLevel > 0 ? resampleActivationMap(cam, options.walkStride, width, height) : null;
   const peaks = activationPeaks(cam, {
     minValue: options.peakMinValue,
     minDistance: 2 * cam.stride,
     maxPeaks: options.maxPeaks,
   });
-  const prompted = await minePromptedMasks(peaks, async (peak) => {
-    // The CAM marks a spot, not the object's extent: boxes of several sizes around the peak
-    // (with the peak as positive point) and SAM's best-fitting answer, scored by predicted IoU x
-    // how well the mask fills its box (a box much larger or smaller than the object fits badly).
-    let best: { probabilities: Float32Array; iouPrediction: number; score: number } = {
-      probabilities: new Float32Array(width * height),
-      iouPrediction: 0,
-      score: -1,
-    };
-    for (const side of options.promptBoxSides) {
-      const box = {
-        x0: Math.max(0, peak.x - side / 2),
-        y0: Math.max(0, peak.y - side / 2),
-        x1: Math.min(width, peak.x + side / 2),
-        y1: Math.min(height, peak.y + side / 2),
-      };
-      const embedding = await predictor.embedLuminance(luminance, width, height, box);
-      try {
-        const output = await predictor.decodeLogits(embedding, options.promptWithBox ? box : null, [
-          { x: peak.x, y: peak.y, positive: true },
-        ]);
-        let index = 0;
-        output.iouPredictions.forEach((v, i) => {
-          if (v > (output.iouPredictions[index] as number)) index = i;
-        });
-        const probabilities = pasteOutputProbabilities(output, index);
-        const iou = Math.min(Math.max(output.iouPredictions[index] as number, 0), 1);
-        const score = iou * boxFit(probabilities, width, box);
-        if (score > best.score) best = { probabilities, iouPrediction: iou, score };
-      } finally {
-        embedding.imageEmbedding.dispose();
-        embedding.highResFeatures.dispose();
-      }
-    }
-    return best;
-  });
+  if (options.activation === 'candidates' && classifier.candidates)
+    return candidatePseudoMask(predictor, classifier, image, grid, options);
+  const prompted = await minePromptedMasks(peaks, (peak) =>
+    promptAtPeak(predictor, luminance, width, height, peak, options, regionMap),
+  );
   const fine = resampleActivationMap(cam, options.walkStride, width, height);
   const graph = promptAffinity(prompted, width, height, {
     stride: options.walkStride,

@@ -4,7 +4,30 @@
  */
 import type { ModelRef } from '@loupe/contracts';
 import type { Box, ClickPrompt, MaskLogits } from '@loupe/prompts';
-import type { PredictionResult, WorkerRequest, WorkerResponse } from '../../worker/protocol';
+import type {
+  PredictionResult,
+  WorkerPropagationResult,
+  WorkerRequest,
+  WorkerResponse,
+} from '../../worker/protocol';
+
+/** The propagate request, less what the client fills in. */
+export type PropagateRequest = Omit<
+  Extract<WorkerRequest, { type: 'propagate' }>,
+  'type' | 'requestId'
+>;
+
+/** Answers the worker's needSlice: the slice's samples (the page's SliceCache). */
+export type SliceSource = (
+  volumeId: string,
+  slice: number,
+) => Promise<{
+  imageId: string;
+  width: number;
+  height: number;
+  bitDepth: number;
+  samples: Uint8Array | Uint16Array;
+}>;
 
 export type ModelEvent = Extract<
   WorkerResponse,
@@ -19,6 +42,12 @@ export class InferenceClient {
     { resolve: (value: unknown) => void; reject: (error: Error) => void }
   >();
   private readonly listeners = new Set<(event: ModelEvent) => void>();
+  private readonly progress = new Map<
+    number,
+    (p: { done: number; total: number; slice: number }) => void
+  >();
+  private sliceSource: SliceSource | null = null;
+  private aheadListener: (() => void) | null = null;
 
   constructor(url = '/inference-worker.js') {
     this.worker = new Worker(url, { type: 'module', name: 'loupe-inference' });
@@ -79,6 +108,43 @@ export class InferenceClient {
     return done;
   }
 
+  /** Where the worker's needSlice is answered from (the volume page's slices); null: nowhere. */
+  setSliceSource(source: SliceSource | null): void {
+    this.sliceSource = source;
+  }
+
+  /** Called for each slice the worker encoded ahead. */
+  setAheadListener(listener: (() => void) | null): void {
+    this.aheadListener = listener;
+  }
+
+  /** Asks the worker to encode slices ahead around `from` in `box`'s crop (see protocol.ts). */
+  encodeAhead(volumeId: string, depth: number, from: number, box: Box): void {
+    this.post({ type: 'encodeAhead', volumeId, depth, from, box });
+  }
+
+  /**
+   * Propagation in the worker: resolves with its result (also when cancelled: what was done so
+   * far); `cancel()` stops it between two slices.
+   */
+  propagate(
+    request: PropagateRequest,
+    onProgress: (p: { done: number; total: number; slice: number }) => void,
+  ): { result: Promise<WorkerPropagationResult>; cancel: () => void } {
+    const requestId = this.nextRequestId++;
+    const result = this.expect<WorkerPropagationResult>(requestId).finally(() =>
+      this.progress.delete(requestId),
+    );
+    this.progress.set(requestId, onProgress);
+    // Copies: the page keeps its masks (the transfer would empty them).
+    const slices = request.slices.map((s) => ({ ...s, mask: s.mask.slice() }));
+    this.post(
+      { type: 'propagate', requestId, ...request, slices },
+      slices.map((s) => s.mask.buffer as ArrayBuffer),
+    );
+    return { result, cancel: () => this.post({ type: 'cancelPropagation', requestId }) };
+  }
+
   forgetObject(objectId: string): void {
     this.post({ type: 'forgetObject', objectId });
   }
@@ -87,6 +153,40 @@ export class InferenceClient {
     this.worker.terminate();
     for (const { reject } of this.pending.values()) reject(new Error('inference worker stopped'));
     this.pending.clear();
+  }
+
+  private answerSlice(volumeId: string, slice: number): void {
+    const source = this.sliceSource;
+    if (!source) {
+      this.post({ type: 'sliceFailed', volumeId, slice, error: 'no volume is open on the page' });
+      return;
+    }
+    source(volumeId, slice).then(
+      (s) => {
+        // The worker's own copy (the transfer empties the buffer sent).
+        const pixels = s.samples.slice().buffer as ArrayBuffer;
+        this.post(
+          {
+            type: 'putSlice',
+            volumeId,
+            slice,
+            imageId: s.imageId,
+            width: s.width,
+            height: s.height,
+            bitDepth: s.bitDepth,
+            pixels,
+          },
+          [pixels],
+        );
+      },
+      (error: unknown) =>
+        this.post({
+          type: 'sliceFailed',
+          volumeId,
+          slice,
+          error: error instanceof Error ? error.message : String(error),
+        }),
+    );
   }
 
   private expect<T>(requestId: number): Promise<T> {
@@ -115,6 +215,18 @@ export class InferenceClient {
         break;
       case 'imageReady':
         this.settle(message.requestId, undefined);
+        break;
+      case 'propagated':
+        this.settle(message.result.requestId, message.result);
+        break;
+      case 'propagationProgress':
+        this.progress.get(message.requestId)?.(message);
+        break;
+      case 'needSlice':
+        this.answerSlice(message.volumeId, message.slice);
+        break;
+      case 'encodedAhead':
+        this.aheadListener?.();
         break;
       case 'error':
         if (message.requestId === 0) {

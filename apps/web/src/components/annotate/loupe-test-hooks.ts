@@ -2,7 +2,7 @@
  * Writes `window.__loupe` (type: @loupe/contracts LoupeTestHooks), the read-only state end-to-end
  * tests and the latency benchmark watch. Every write goes through this file; nothing reads it.
  */
-import type { LoupeTestHooks, ProposalBreakdown } from '@loupe/contracts';
+import type { LoupeTestHooks, PagePropagationTiming, ProposalBreakdown } from '@loupe/contracts';
 
 function testHooks(): LoupeTestHooks {
   window.__loupe ??= {
@@ -85,4 +85,16 @@ export function publishModelState(state: Partial<ModelHooks>): void {
 /** The worker swapped models (null: the first one loaded). */
 export function publishSwap(from: number | null, to: number): void {
   testHooks().swaps.push({ from, to, at: Date.now() });
+}
+
+/** A propagation on the volume page finished (or was cancelled). */
+export function publishPropagation(timing: PagePropagationTiming): void {
+  const hooks = testHooks();
+  (hooks.propagations ??= []).push(timing);
+}
+
+/** The worker encoded one more volume slice ahead. */
+export function publishEncodedAhead(): void {
+  const hooks = testHooks();
+  hooks.encodedAhead = (hooks.encodedAhead ?? 0) + 1;
 }

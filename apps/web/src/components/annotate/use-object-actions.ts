@@ -6,13 +6,14 @@
  */
 import { encodeMaskBytes } from '@loupe/prompts';
 import { useMutation } from '@tanstack/react-query';
-import { useCallback } from 'react';
+import { useCallback, useEffect } from 'react';
 import { errorMessage, useToast } from '../toast';
 import { useTRPC, useTRPCClient } from '../trpc';
 import { activeObject, commit, markAccepted, removeObject } from './annotation-state';
 import { bytesToBase64 } from './base64';
 import { maskBounds } from './mask-bounds';
 import { publishSave } from './loupe-test-hooks';
+import { SAVE_RETRYING_LABEL, saveRetryDelay, shouldRetrySave } from './save-retry';
 import type { AnnotationHistory } from './use-annotation-history';
 import type { InteractionEvents } from './use-interaction-events';
 import type { Predictions } from './use-predictions';
@@ -37,7 +38,16 @@ export function useObjectActions(options: {
   const trpc = useTRPC();
   const client = useTRPCClient();
   const toast = useToast();
-  const save = useMutation(trpc.annotations.save.mutationOptions());
+  // While the database is down (503) the save is tried again by itself; the mask stays meanwhile.
+  const save = useMutation({
+    ...trpc.annotations.save.mutationOptions(),
+    retry: shouldRetrySave,
+    retryDelay: saveRetryDelay,
+  });
+  const retrying = save.isPending && save.failureCount > 0;
+  useEffect(() => {
+    if (retrying) setBusy(SAVE_RETRYING_LABEL);
+  }, [retrying, setBusy]);
 
   const accept = useCallback(async () => {
     const task = taskRef.current;

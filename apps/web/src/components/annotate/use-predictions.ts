@@ -234,7 +234,17 @@ export function usePredictions(options: {
     [record],
   );
 
-  return { runtime: model.state, latency, setImage, predict, predictOn, forgetObject, onFrame };
+  return {
+    runtime: model.state,
+    latency,
+    setImage,
+    predict,
+    predictOn,
+    forgetObject,
+    onFrame,
+    /** The worker's client (the volume page's propagation and encode-ahead talk to it). */
+    clientRef: model.clientRef,
+  };
 }
 
 export type Predictions = ReturnType<typeof usePredictions>;

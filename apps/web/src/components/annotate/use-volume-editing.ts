@@ -2,27 +2,36 @@
 /**
  * Edits of the volume page's objects (volume-state.ts) with an undo stack: a box or clicks on the
  * slice on screen ask the worker for a mask there, strokes paint it; Propagate carries the active
- * object through the volume (propagateVolume from libs/prompts, each slice run by the worker),
- * with progress and cancel, and again from a slice whose propagated mask is corrected with a box or
- * clicks; accept saves the object on every slice it covers (volumes.saveObject).
+ * object through the volume (propagateVolume from libs/prompts, the whole loop inside the worker:
+ * it asks the page for the slices it needs and sends back one cropped mask per slice), with
+ * progress and cancel, and again from a slice whose propagated mask is corrected with a box or
+ * clicks. While the annotator scrolls or idles the worker encodes the slices around the seed
+ * ahead, so Propagate starts warm. Accept saves the object on every slice it covers
+ * (volumes.saveObject).
  * Events go to the slice task they happened on.
  */
 import {
   dilatedBox,
   encodeMaskBytes,
-  propagateVolume,
   type Box,
   type BrushStroke,
   type MaskLogits,
   type Point,
   type PropagationResult,
 } from '@loupe/prompts';
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { regionToMask } from '../../worker/mask-region';
 import { errorMessage, useToast } from '../toast';
 import { useTRPCClient } from '../trpc';
 import { defaultOutput } from './annotation-state';
+import { setMaskBounds } from './mask-bounds';
 import { bytesToBase64 } from './base64';
-import { publishPrediction, publishSave } from './loupe-test-hooks';
+import {
+  publishEncodedAhead,
+  publishPrediction,
+  publishPropagation,
+  publishSave,
+} from './loupe-test-hooks';
 import type { EventDetails } from './use-interaction-events';
 import type { Predictions } from './use-predictions';
 import type { LoadedImage } from './use-task-session';
@@ -43,6 +52,8 @@ import {
 import type { InteractionType } from '@loupe/contracts';
 
 const UNDO_LIMIT = 100;
+/** The slice on screen must stay this long before the worker encodes around it. */
+const AHEAD_DELAY_MS = 150;
 
 /** Output `index`'s logits and crop from a worker result (propagation's next mask prompt). */
 function outputLogits(
@@ -71,12 +82,13 @@ export function useVolumeEditing(options: {
   projectId: string;
   volume: VolumeSession;
   predictOn: Predictions['predictOn'];
+  clientRef: Predictions['clientRef'];
   recordFor: (taskId: string, type: InteractionType, details?: EventDetails) => void;
   flush: () => Promise<void>;
   busy: string | null;
   setBusy: (busy: string | null) => void;
 }) {
-  const { projectId, volume, predictOn, recordFor, flush, busy, setBusy } = options;
+  const { projectId, volume, predictOn, clientRef, recordFor, flush, busy, setBusy } = options;
   const client = useTRPCClient();
   const toast = useToast();
   const [stack, setStack] = useState<{
@@ -88,15 +100,33 @@ export function useVolumeEditing(options: {
   stateRef.current = stack.present;
   const [progress, setProgress] = useState<PropagationProgress | null>(null);
   const [lastRun, setLastRun] = useState<PropagationSummary | null>(null);
-  const abortRef = useRef<AbortController | null>(null);
+  const cancelRef = useRef<(() => void) | null>(null);
+  /** The worker's client, answering its slice requests from the volume's SliceCache. */
+  const sliceImage = volume.sliceImage;
+  const workerClient = useCallback(() => {
+    const worker = clientRef.current;
+    worker?.setSliceSource(async (_volumeId, k) => {
+      const image: LoadedImage = await sliceImage(k);
+      return {
+        imageId: image.id,
+        width: image.width,
+        height: image.height,
+        bitDepth: image.bitDepth,
+        samples: image.samples,
+      };
+    });
+    worker?.setAheadListener(publishEncodedAhead);
+    return worker;
+  }, [clientRef, sliceImage]);
   /**
    * The logits of the model output behind each slice's mask, by `${objectId}:${slice}`, with that
    * mask: propagation's mask prompt from there, valid while the slice still holds that very mask
-   * (a stroke or another prediction replaces it).
+   * (a stroke or another prediction replaces it). 'worker': a propagated mask, whose logits the
+   * worker kept.
    */
-  const logitsRef = useRef(new Map<string, { mask: Uint8Array; logits: MaskLogits }>());
+  const logitsRef = useRef(new Map<string, { mask: Uint8Array; logits: MaskLogits | 'worker' }>());
   const keepLogits = useCallback(
-    (objectId: string, k: number, mask: Uint8Array, logits: MaskLogits | null) => {
+    (objectId: string, k: number, mask: Uint8Array, logits: MaskLogits | 'worker' | null) => {
       const key = `${objectId}:${k}`;
       if (logits) logitsRef.current.set(key, { mask, logits });
       else logitsRef.current.delete(key);
@@ -276,44 +306,53 @@ export function useVolumeEditing(options: {
         toast.info('Draw a box on a slice first, then propagate.');
         return;
       }
-      const controller = new AbortController();
-      abortRef.current = controller;
+      const worker = workerClient();
+      if (!worker) {
+        toast.error('Propagation failed: the model is not loaded yet');
+        return;
+      }
+      const seed = object.slices.get(from)?.mask;
+      const kept = logitsOf(object.id, from, seed);
       setProgress({ done: 0, total: view.depth, slice: from });
       const started = performance.now();
-      let modelVersionId: string | null = null;
       try {
-        const result = await propagateVolume({
-          width: state.width,
-          height: state.height,
-          depth: state.depth,
-          from,
-          masks: sliceMasks(object),
-          seedLogits: logitsOf(object.id, from, object.slices.get(from)?.mask),
-          signal: controller.signal,
-          onProgress: setProgress,
-          // The contrast stop (DEFAULT_PROPAGATION.minContrastRatio) reads each slice's pixels.
-          image: async (k) => {
-            const image: LoadedImage = await volume.sliceImage(k);
-            return { pixels: image.samples, width: image.width, height: image.height, channels: 1 };
+        // The loop runs in the worker (libs/prompts propagateVolume, contrast stop included); it
+        // needs full masks only where the annotator made them (and the seed), the propagated
+        // slices only by where they are.
+        const run = worker.propagate(
+          {
+            volumeId: view.id,
+            objectId: object.id,
+            width: state.width,
+            height: state.height,
+            depth: state.depth,
+            from,
+            slices: [...sliceMasks(object)].map(([k, s]) => ({
+              slice: k,
+              origin: s.origin,
+              mask: k === from || s.origin !== 'propagated' ? s.mask : new Uint8Array(0),
+            })),
+            seedLogits: kept === 'worker' ? null : kept,
+            seedFromWorker: kept === 'worker',
           },
-          predict: async (k, prompt) => {
-            const image: LoadedImage = await volume.sliceImage(k);
-            // Its own object key: the worker caches one crop embedding per key.
-            const out = await predictOn(
-              image,
-              `${object.id}-propagation`,
-              prompt.box,
-              prompt.clicks,
-              prompt.maskInput,
-            );
-            modelVersionId = out.modelVersionId;
-            const chosen = defaultOutput(out.iouPredictions, prompt.clicks.length);
-            const mask = out.masks[chosen] ?? new Uint8Array(state.width * state.height);
-            const logits = outputLogits(out, chosen);
-            keepLogits(object.id, k, mask, logits);
-            return { mask, iou: out.iouPredictions[chosen] ?? 0, logits };
-          },
-        });
+          setProgress,
+        );
+        cancelRef.current = run.cancel;
+        const out = await run.result;
+        const masks = new Map<number, Uint8Array>();
+        for (const { slice, region } of out.masks) {
+          const mask = regionToMask(region, state.width, state.height);
+          setMaskBounds(mask, region.bounds);
+          masks.set(slice, mask);
+          keepLogits(object.id, slice, mask, 'worker');
+        }
+        const result = {
+          masks,
+          cleared: out.cleared,
+          stops: out.stops,
+          predictions: out.predictions,
+        };
+        const modelVersionId = out.modelVersionId;
         const latest = stateRef.current ?? state;
         commitState(
           applyPropagation(latest, object.id, from, result.masks, result.cleared, modelVersionId),
@@ -326,6 +365,19 @@ export function useVolumeEditing(options: {
           stops: result.stops,
           ms,
         });
+        publishPropagation({
+          from,
+          predictions: out.predictions,
+          slices: masks.size,
+          pageMs: ms,
+          workerMs: out.timings.totalMs,
+          encoderMs: out.timings.encoderMs,
+          decoderMs: out.timings.decoderMs,
+          waitSliceMs: out.timings.waitSliceMs,
+          embeddingsReused: out.embeddingsReused,
+          embeddingsEncoded: out.embeddingsEncoded,
+          cancelled: out.stops.some((s) => s.reason === 'cancelled'),
+        });
         recordFor(view.slices[from]?.taskId ?? '', 'PROPOSAL_SHOWN', {
           objectId: object.id,
           latencyMs: ms,
@@ -337,20 +389,43 @@ export function useVolumeEditing(options: {
             cleared: result.cleared,
             stops: result.stops,
             predictions: result.predictions,
+            workerMs: out.timings.totalMs,
+            embeddingsReused: out.embeddingsReused,
           },
         });
       } catch (error) {
         toast.error(`Propagation failed: ${errorMessage(error)}`);
       } finally {
-        abortRef.current = null;
+        cancelRef.current = null;
         setProgress(null);
       }
     },
-    [busy, commitState, keepLogits, logitsOf, predictOn, progress, recordFor, toast, volume],
+    [busy, commitState, keepLogits, logitsOf, progress, recordFor, toast, volume, workerClient],
   );
 
   propagateRef.current = propagate;
-  const cancelPropagation = useCallback(() => abortRef.current?.abort(), []);
+  const cancelPropagation = useCallback(() => cancelRef.current?.(), []);
+
+  // Encode ahead: whenever the annotator rests on a slice (scrolling, idle, after a prompt), the
+  // worker encodes the slices propagation from there would visit first, in the crop of the box it
+  // would prompt the next slice with (propagateVolume's dilatedBox of the seed mask).
+  const aheadState = stack.present;
+  const aheadIndex = volume.sliceIndex;
+  const aheadVolume = volume.view;
+  useEffect(() => {
+    if (progress || !aheadState || !aheadVolume) return;
+    const object = activeVolumeObject(aheadState);
+    if (!object) return;
+    const from = object.slices.has(aheadIndex) ? aheadIndex : largestSlice(object);
+    const mask = from === null ? undefined : object.slices.get(from)?.mask;
+    if (from === null || !mask) return;
+    const timer = setTimeout(() => {
+      const worker = workerClient();
+      const box = dilatedBox({ width: aheadState.width, height: aheadState.height, data: mask });
+      if (worker && box) worker.encodeAhead(aheadVolume.id, aheadState.depth, from, box);
+    }, AHEAD_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [aheadIndex, aheadState, aheadVolume, progress, workerClient]);
 
   /** Saves the active object on every slice it covers. */
   const accept = useCallback(async () => {

@@ -82,6 +82,7 @@ export function VolumeWorkspace(props: {
     projectId,
     volume,
     predictOn: predictions.predictOn,
+    clientRef: predictions.clientRef,
     recordFor: events.recordFor,
     flush: events.flush,
     busy,

@@ -13,6 +13,7 @@ export const APP_ERROR_CODES = [
   'UNSUPPORTED_MEDIA',
   'TOO_LARGE',
   'RATE_LIMITED',
+  'UNAVAILABLE',
   'INTERNAL',
 ] as const;
 export type AppErrorCode = (typeof APP_ERROR_CODES)[number];

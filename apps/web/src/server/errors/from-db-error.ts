@@ -8,7 +8,47 @@ const DB_CODE_TO_APP: Record<string, AppErrorCode> = {
   LEASE_EXPIRED: 'LEASE_EXPIRED',
   FORBIDDEN: 'FORBIDDEN',
   BAD_INPUT: 'BAD_INPUT',
+  UNAVAILABLE: 'UNAVAILABLE',
 };
+
+/** How long a client waits before trying again while the database is unreachable. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+export const DATABASE_UNAVAILABLE_MESSAGE =
+  'The database is unavailable; your work is kept, retrying.';
+
+/**
+ * Codes that mean "the database could not be reached or went away", not "the query was wrong":
+ * Prisma's P1001 (can't reach), P1002 (timed out), P1017 (server closed the connection), and
+ * Postgres's SQLSTATE class 08 (connection exception) and 57P01-57P03 (shut down, crashed,
+ * starting up). Socket errno codes alone are not enough: a PACS fetch fails with them too.
+ */
+const UNREACHABLE_CODES = /^(P1001|P1002|P1017|08[0-9A-Z]{3}|57P0[123])$/;
+
+/**
+ * What the driver adapter says when the socket is gone, measured with a client on a closed port
+ * and an embedded (PGlite) server stopped under it: P2010 "Can't reach database server at ...",
+ * or pg's "Connection terminated unexpectedly" with no code at all.
+ */
+const UNREACHABLE_MESSAGE =
+  /Can't reach database server|Connection terminated|Server has closed the connection|Client has encountered a connection error|timeout exceeded when trying to connect/i;
+
+/** An error or one of its causes (the adapter wraps the driver's error) says the database is gone. */
+export function isDatabaseUnreachable(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 6 && typeof current === 'object' && current !== null; depth++) {
+    if (isDbError(current) && current.code === 'UNAVAILABLE') return true;
+    const { code, message, cause } = current as {
+      code?: unknown;
+      message?: unknown;
+      cause?: unknown;
+    };
+    if (typeof code === 'string' && UNREACHABLE_CODES.test(code)) return true;
+    if (typeof message === 'string' && UNREACHABLE_MESSAGE.test(message)) return true;
+    current = cause;
+  }
+  return false;
+}
 
 /** Prisma's unique-constraint violation: the loser of a race on a unique key. */
 function isUniqueViolation(error: unknown): boolean {
@@ -23,6 +63,13 @@ export function fromDbError(error: unknown): AppError | null {
       'CONFLICT',
       'Someone else saved the same thing at the same moment; reload and try again.',
       undefined,
+      { cause: error },
+    );
+  if (isDatabaseUnreachable(error))
+    return new AppError(
+      'UNAVAILABLE',
+      DATABASE_UNAVAILABLE_MESSAGE,
+      { retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS },
       { cause: error },
     );
   if (!isDbError(error)) return null;

@@ -18,6 +18,7 @@ export const APP_ERROR_HTTP: Record<AppErrorCode, { trpc: TRPC_ERROR_CODE_KEY; s
   UNSUPPORTED_MEDIA: { trpc: 'UNSUPPORTED_MEDIA_TYPE', status: 415 },
   TOO_LARGE: { trpc: 'PAYLOAD_TOO_LARGE', status: 413 },
   RATE_LIMITED: { trpc: 'TOO_MANY_REQUESTS', status: 429 },
+  UNAVAILABLE: { trpc: 'SERVICE_UNAVAILABLE', status: 503 },
   INTERNAL: { trpc: 'INTERNAL_SERVER_ERROR', status: 500 },
 };
 
@@ -40,6 +41,14 @@ export function errorResponse(error: unknown): Response {
     {
       error: { code: appError.code, message: appError.message, details: appError.details ?? null },
     },
-    { status: APP_ERROR_HTTP[appError.code].status },
+    { status: APP_ERROR_HTTP[appError.code].status, headers: retryAfterHeaders(appError) },
   );
+}
+
+/** `Retry-After` (seconds) for an error that says when to come back (rate limits, database down). */
+export function retryAfterHeaders(error: AppError): Record<string, string> {
+  const seconds = error.details?.['retryAfterSeconds'];
+  return typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0
+    ? { 'Retry-After': String(Math.ceil(seconds)) }
+    : {};
 }

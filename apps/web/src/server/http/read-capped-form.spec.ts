@@ -10,12 +10,15 @@ const BOUNDARY = 'loupe-test-boundary';
 const encoder = new TextEncoder();
 
 /** A multipart body of one "file" part of `size` bytes, sent in 64 KiB chunks; counts pulls. */
-function chunkedUpload(size: number) {
+function chunkedUpload(size: number, options: { name?: string; fill?: number[] } = {}) {
   const head = encoder.encode(
-    `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="big.nii"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+    `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="${options.name ?? 'big.nii'}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
   );
   const tail = encoder.encode(`\r\n--${BOUNDARY}--\r\n`);
   const chunk = new Uint8Array(64 * 1024).fill(1);
+  // A leading signature (e.g. a zip's PK\x03\x04) on the first chunk only.
+  const first = chunk.slice();
+  first.set(options.fill ?? []);
   let sent = 0;
   let stage: 'head' | 'body' | 'tail' | 'done' = 'head';
   const stats = { bytesPulled: 0 };
@@ -26,7 +29,7 @@ function chunkedUpload(size: number) {
         next = head;
         stage = 'body';
       } else if (stage === 'body') {
-        next = chunk.subarray(0, Math.min(chunk.length, size - sent));
+        next = (sent === 0 ? first : chunk).subarray(0, Math.min(chunk.length, size - sent));
         sent += next.length;
         if (sent >= size) stage = 'tail';
       } else if (stage === 'tail') {
@@ -137,5 +140,52 @@ describe('readCappedForm', () => {
     });
     const error = await readCappedForm(request, 1024, '1 KiB').catch((e: unknown) => e);
     expect(isAppError(error) && error.code).toBe('BAD_INPUT');
+  });
+
+  it('cuts a file part at the per-file cap as it streams, naming the file', async () => {
+    const MiB = 1024 * 1024;
+    const { request, stats } = chunkedUpload(300 * MiB, { name: 'huge-scan.nii' });
+    const error = await readCappedForm(request, 320 * MiB, '320 MiB per request', {
+      maxBytes: 2 * MiB,
+    }).catch((e: unknown) => e);
+    expect(isAppError(error) && error.code).toBe('TOO_LARGE');
+    expect((error as Error).message).toBe(
+      `huge-scan.nii is over ${2 * MiB} bytes, the limit per file. Nothing was stored.`,
+    );
+    expect(isAppError(error) && error.details).toEqual({
+      file: 'huge-scan.nii',
+      limitBytes: 2 * MiB,
+    });
+    // Refused at the per-file cap, far below the request cap: a few chunks past 2 MiB at most.
+    expect(stats.bytesPulled).toBeLessThan(3 * MiB);
+  });
+
+  it('keeps a file of exactly the per-file cap, and parts the cap exempts', async () => {
+    const MiB = 1024 * 1024;
+    const exact = await readCappedForm(chunkedUpload(2 * MiB).request, 8 * MiB, '8 MiB', {
+      maxBytes: 2 * MiB,
+    });
+    expect(exact.files[0]!.bytes.length).toBe(2 * MiB);
+    const zipHead = [0x50, 0x4b, 0x03, 0x04];
+    const isZipHead = (head: Uint8Array) => zipHead.every((b, i) => head[i] === b);
+    const zip = await readCappedForm(
+      chunkedUpload(5 * MiB, { name: 'series.zip', fill: zipHead }).request,
+      8 * MiB,
+      '8 MiB',
+      { maxBytes: 2 * MiB, exempt: isZipHead },
+    );
+    expect(zip.files.map((f) => [f.name, f.bytes.length])).toEqual([['series.zip', 5 * MiB]]);
+  });
+
+  it('refuses the one oversized file among several small ones', async () => {
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(1000)]), 'small.dcm');
+    form.append('file', new Blob([new Uint8Array(200_000)]), 'large.dcm');
+    const request = new Request('http://localhost/x', { method: 'POST', body: form });
+    const error = await readCappedForm(request, 1024 * 1024, '1 MiB', { maxBytes: 100_000 }).catch(
+      (e: unknown) => e,
+    );
+    expect(isAppError(error) && error.code).toBe('TOO_LARGE');
+    expect((error as Error).message).toMatch(/^large\.dcm is over 100000 bytes/);
   });
 });

@@ -18,8 +18,10 @@ import {
   decodeDicomFileOffThread,
   decodeImageFileOffThread,
   decodeThreadCount,
+  decodeThreadIds,
   readDicomFileHeaderOffThread,
   sha256OffThread,
+  warmDecodePool,
 } from './decode-pool';
 import { decodeDicomFile, readDicomFileHeader } from './dicom/decode-dicom-file';
 
@@ -183,4 +185,18 @@ describe('decode pool', () => {
       expect(Math.max(...niceValues)).toBeGreaterThan(getPriority(0));
     },
   );
+
+  it('keeps one warm thread through an idle spell, so a later upload does not start one', async () => {
+    await closeDecodePool();
+    await warmDecodePool();
+    const warm = decodeThreadIds();
+    expect(warm).toHaveLength(1);
+    // Longer than the idle timeout after which the other threads exit.
+    await new Promise((resolve) => setTimeout(resolve, 11_000));
+    expect(decodeThreadIds()).toEqual(warm);
+    const png = await testPng(40, 30, 5);
+    const decoded = await decodeImageFileOffThread(png, TEST_LIMITS);
+    expect(decoded.value.items[0]?.kind).toBe('image');
+    expect(decodeThreadIds()).toContain(warm[0]);
+  });
 });

@@ -3,7 +3,9 @@
  * threads (piscina), never on the request thread: one large or hostile upload keeps at most one
  * decode thread busy while every other request is answered. Bytes move to the worker and back
  * (transferred, not copied) when the caller hands them over; AppErrors come back with the same
- * code and message as when decoding ran inline. Threads exit when idle, so their memory goes too.
+ * code and message as when decoding ran inline. One thread stays up and warm (its decoders loaded
+ * through tsx, a first decode run) so no upload waits seconds for a thread to start; the others
+ * exit when idle, so their memory goes too.
  */
 import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
@@ -23,15 +25,21 @@ import type { DicomHeader } from './dicom/read-dicom-header';
  */
 const WORKER_FILE = join(dirname(fileURLToPath(import.meta.url)), 'decode-worker.mjs');
 
-/** An idle thread exits after this long (and its memory with it); the next upload starts one. */
+/** An idle thread beyond the first exits after this long (and its memory with it). */
 const IDLE_MS = 10_000;
+
+/**
+ * Threads kept up however idle: a fresh one loads the decoders through tsx first, 3-10 s on a
+ * busy machine, which the first upload after a quiet spell would otherwise wait for.
+ */
+const WARM_THREADS = 1;
 
 let pool: Piscina | null = null;
 
 function decodePool(): Piscina {
   pool ??= new Piscina({
     filename: WORKER_FILE,
-    minThreads: 0,
+    minThreads: Math.min(WARM_THREADS, env.LOUPE_DECODE_THREADS),
     maxThreads: env.LOUPE_DECODE_THREADS,
     idleTimeout: IDLE_MS,
     concurrentTasksPerWorker: 1,
@@ -39,9 +47,29 @@ function decodePool(): Piscina {
   return pool;
 }
 
-/** Threads now running (0 once idle); tests and the faults benchmark read it. */
+/** A 2 x 2 PNG: decoding it loads what a real decode needs (sharp's first use costs too). */
+const WARM_UP_PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAAC0lEQVQImWNgQAYAAA4AAbGa6gYAAAAASUVORK5CYII=',
+  'base64',
+);
+
+/**
+ * Starts the warm thread and runs one tiny decode on it; resolves when it is ready. Called at
+ * server start (src/instrumentation.ts), so the first upload finds a thread ready.
+ */
+export async function warmDecodePool(): Promise<void> {
+  const limits = { maxBytes: 1024, maxSide: 16, maxPixels: 256, maxSlices: 1 };
+  await decodeImageFileOffThread(new Uint8Array(WARM_UP_PNG), limits, {}, true);
+}
+
+/** Threads now running (the warm one stays); tests and the faults benchmark read it. */
 export function decodeThreadCount(): number {
   return pool?.threads.length ?? 0;
+}
+
+/** The running threads' ids (tests: the warm thread is the same one after an idle spell). */
+export function decodeThreadIds(): number[] {
+  return pool?.threads.map((thread) => thread.threadId) ?? [];
 }
 
 /** Stops the pool's threads (tests; a later decode starts a new pool). */

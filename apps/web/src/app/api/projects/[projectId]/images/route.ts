@@ -60,6 +60,8 @@ async function ingest(
       req,
       env.LOUPE_UPLOAD_BATCH_MAX_BYTES + 64 * 1024,
       `${env.LOUPE_UPLOAD_BATCH_MAX_BYTES} bytes per request`,
+      // Each file is cut at the per-file cap as it streams; a zip's entries are capped one by one.
+      { maxBytes: env.LOUPE_UPLOAD_MAX_BYTES, exempt: isZip },
     );
     const files = form.files;
     const first = files[0];

@@ -1,0 +1,375 @@
+/**
+ * bench:weak at equal annotator time (issue #15 item 5): for each strategy (masks only, boxes
+ * only, tags only, mixes; weak-budget-plan.ts) and each budget of modelled annotator minutes, the
+ * labels it buys on a pool of synthetic FA images become fine-tuning samples for the starter
+ * model, and the fine-tuned model's box Dice on held-out images is measured.
+ *  - mask: the object's true mask (what the annotator accepts), weight 1; its cost uses the clicks
+ *    the simulated annotator needed with the starter model (evaluateOnnxModel, IoU 0.9, 20 max).
+ *  - box: the trainer's box pseudo-mask (libs/prompts pseudoMaskFromBox on the starter), used
+ *    when its confidence is at least the default training threshold, weighted by it.
+ *  - tag: pseudo-masks from tags (libs/model/src/weak): the classifier learns from every image the
+ *    strategy knows the tag of (an image with a mask or box is 'present' too), each connected
+ *    component of an image's pseudo-mask is one sample weighted by the pseudo-mask's confidence.
+ *  - an image with no object (any kind): a negative sample (an empty mask, weight 1).
+ * Every fine-tuning runs the same number of steps (equal compute), from the same starter weights.
+ */
+import { join } from 'node:path';
+import {
+  evaluateOnnxModel,
+  fineTune,
+  generateSyntheticFaDataset,
+  loadSegmenterFromCheckpoint,
+  openModelDir,
+  pasteOutputProbabilities,
+  pseudoMaskFromTag,
+  quickValidate,
+  trainTagClassifier,
+  type FineTuneSample,
+  type SamPredictor,
+  type SyntheticFaSample,
+  type TagsToMasksOptions,
+} from '@loupe/model/node';
+import { connectedComponents, maskBoundingBox, pseudoMaskFromBox, type Mask } from '@loupe/prompts';
+import { plotLines } from '../lib/plot';
+import {
+  buyLabels,
+  type PoolImageCost,
+  type Purchase,
+  type StrategyPhase,
+} from './weak-budget-plan';
+
+export const BUDGET_STRATEGIES: Record<string, StrategyPhase[]> = {
+  'masks only': [{ kind: 'mask', share: 1 }],
+  'boxes only': [{ kind: 'box', share: 1 }],
+  'tags only': [{ kind: 'tag', share: 1 }],
+  'masks 50% + boxes 50%': [
+    { kind: 'mask', share: 0.5 },
+    { kind: 'box', share: 0.5 },
+  ],
+  'boxes 50% + tags 50%': [
+    { kind: 'box', share: 0.5 },
+    { kind: 'tag', share: 0.5 },
+  ],
+};
+
+/** Seeds: the pool (never a training or held-out seed elsewhere), the held-out test images. */
+const POOL_SEED = 1601;
+
+export interface BudgetBenchOptions {
+  quick?: boolean;
+  smoke?: boolean;
+  resultsDir: string;
+  starterDir: string;
+  heldOutSeed: number;
+  minConfidence: number;
+  tagOptions: TagsToMasksOptions;
+}
+
+interface PoolImage {
+  sample: SyntheticFaSample;
+  objects: Mask[];
+}
+
+const mean = (values: number[]) =>
+  values.length ? values.reduce((a, b) => a + b, 0) / values.length : Number.NaN;
+
+function objectsOf(sample: SyntheticFaSample): Mask[] {
+  return connectedComponents(sample.mask, 8).filter((c) => c.data.some((v) => v));
+}
+
+function emptyMask(sample: SyntheticFaSample): Mask {
+  return {
+    width: sample.width,
+    height: sample.height,
+    data: new Uint8Array(sample.mask.data.length),
+  };
+}
+
+async function boxPseudoMask(
+  predictor: SamPredictor,
+  sample: SyntheticFaSample,
+  object: Mask,
+): Promise<{ mask: Mask; confidence: number }> {
+  const box = maskBoundingBox(object);
+  if (!box) return { mask: emptyMask(sample), confidence: 0 };
+  const image = {
+    pixels: sample.image,
+    width: sample.width,
+    height: sample.height,
+    channels: 1 as const,
+  };
+  const prediction = await predictor.predict(image, box);
+  const pseudo = pseudoMaskFromBox(
+    {
+      iouPredictions: prediction.iouPredictions,
+      fullResolution: (k) => pasteOutputProbabilities(prediction, k),
+    },
+    box,
+    sample.width,
+    sample.height,
+  );
+  return { mask: pseudo.mask, confidence: pseudo.confidence };
+}
+
+export async function runWeakBudgetBench(
+  options: BudgetBenchOptions,
+): Promise<Record<string, unknown>> {
+  const started = performance.now();
+  const n = options.smoke
+    ? { pool: 6, test: 3, budgets: [0.25], steps: 2 }
+    : options.quick
+      ? { pool: 48, test: 12, budgets: [2, 10], steps: 8 }
+      : { pool: 200, test: 48, budgets: [1, 2, 5, 10, 20], steps: 48 };
+  const batchSize = 4;
+  // Lesions [0, 4]: about a fifth of the images have none (tagged 'absent').
+  const pool: PoolImage[] = generateSyntheticFaDataset({
+    count: n.pool,
+    size: 256,
+    seed: POOL_SEED,
+    lesions: [0, 4],
+  }).map((sample) => ({ sample, objects: objectsOf(sample) }));
+  const test: FineTuneSample[] = generateSyntheticFaDataset({
+    count: n.test,
+    size: 256,
+    seed: options.heldOutSeed,
+  }).flatMap((s) =>
+    objectsOf(s).map((mask) => ({ image: s.image, width: s.width, height: s.height, mask })),
+  );
+
+  const predictor = await openModelDir(options.starterDir);
+  const checkpoint = join(options.starterDir, 'checkpoint.safetensors');
+  try {
+    // Clicks the simulated annotator needs per object with the starter (the mask's cost).
+    const costs: PoolImageCost[] = [];
+    for (const image of pool) {
+      if (image.objects.length === 0) {
+        costs.push({ objectClicks: [] });
+        continue;
+      }
+      const evaluation = await evaluateOnnxModel({
+        predictor,
+        samples: [
+          {
+            image: {
+              pixels: image.sample.image,
+              width: image.sample.width,
+              height: image.sample.height,
+              channels: 1,
+            },
+            gtMask: image.sample.mask,
+          },
+        ],
+        maxClicks: 20,
+      });
+      costs.push({ objectClicks: evaluation.perObject.map((o) => o.noc90) });
+    }
+
+    const boxCache = new Map<string, { mask: Mask; confidence: number }>();
+    const boxSample = async (i: number, k: number) => {
+      const key = `${i}:${k}`;
+      let hit = boxCache.get(key);
+      if (!hit) {
+        const image = pool[i] as PoolImage;
+        hit = await boxPseudoMask(predictor, image.sample, image.objects[k] as Mask);
+        boxCache.set(key, hit);
+      }
+      return hit;
+    };
+    const tagCache = new Map<
+      string,
+      { samples: FineTuneSample[]; meanConfidence: number; images: number }
+    >();
+    /** Tag pseudo-masks of the images bought as tags, the classifier trained on every known tag. */
+    const tagSamples = async (purchases: Purchase[]) => {
+      const tagged = purchases.filter(
+        (p) => p.kind === 'tag' && (pool[p.image] as PoolImage).objects.length > 0,
+      );
+      const key = purchases.map((p) => `${p.image}${p.kind[0]}`).join(',');
+      const cached = tagCache.get(key);
+      if (cached) return cached;
+      const known = purchases.map((p) => {
+        const s = (pool[p.image] as PoolImage).sample;
+        return {
+          pixels: s.image,
+          width: s.width,
+          height: s.height,
+          present: (pool[p.image] as PoolImage).objects.length > 0,
+        };
+      });
+      const out: FineTuneSample[] = [];
+      const confidences: number[] = [];
+      const absent = known.filter((k) => !k.present).length;
+      if (tagged.length > 0 && absent >= 2) {
+        const classifier = await trainTagClassifier(predictor, known, options.tagOptions);
+        for (const p of tagged) {
+          const s = (pool[p.image] as PoolImage).sample;
+          const pseudo = await pseudoMaskFromTag(
+            predictor,
+            classifier,
+            { pixels: s.image, width: s.width, height: s.height },
+            options.tagOptions,
+          );
+          confidences.push(pseudo.confidence);
+          if (pseudo.confidence <= 0) continue;
+          const mask = { width: s.width, height: s.height, data: pseudo.mask };
+          for (const component of connectedComponents(mask, 8))
+            if (component.data.some((v) => v))
+              out.push({
+                image: s.image,
+                width: s.width,
+                height: s.height,
+                mask: component,
+                weight: pseudo.confidence,
+              });
+        }
+      }
+      const result = { samples: out, meanConfidence: mean(confidences), images: tagged.length };
+      tagCache.set(key, result);
+      return result;
+    };
+
+    const fineTuned = new Map<string, { dice: number; samples: number }>();
+    const starterDice = await (async () => {
+      const { model } = await loadSegmenterFromCheckpoint(checkpoint);
+      try {
+        return quickValidate(model, test).dice;
+      } finally {
+        model.dispose();
+      }
+    })();
+
+    const strategies: Record<string, unknown>[] = [];
+    for (const [name, phases] of Object.entries(BUDGET_STRATEGIES)) {
+      const points: Record<string, unknown>[] = [];
+      for (const minutes of n.budgets) {
+        const bought = buyLabels(costs, phases, minutes * 60);
+        const samples: FineTuneSample[] = [];
+        const counts = {
+          masks: 0,
+          boxes: 0,
+          boxesUsed: 0,
+          tagImages: 0,
+          tagSamples: 0,
+          negatives: 0,
+        };
+        for (const p of bought.purchases) {
+          const image = pool[p.image] as PoolImage;
+          const s = image.sample;
+          const base = { image: s.image, width: s.width, height: s.height };
+          if (image.objects.length === 0) {
+            samples.push({ ...base, mask: emptyMask(s) });
+            counts.negatives++;
+          } else if (p.kind === 'mask')
+            for (const mask of image.objects) {
+              samples.push({ ...base, mask });
+              counts.masks++;
+            }
+          else if (p.kind === 'box')
+            for (let k = 0; k < image.objects.length; k++) {
+              counts.boxes++;
+              const pseudo = await boxSample(p.image, k);
+              if (pseudo.confidence < options.minConfidence) continue;
+              samples.push({ ...base, mask: pseudo.mask, weight: pseudo.confidence });
+              counts.boxesUsed++;
+            }
+        }
+        const tags = await tagSamples(bought.purchases);
+        samples.push(...tags.samples);
+        counts.tagImages = tags.images;
+        counts.tagSamples = tags.samples.length;
+        const key = bought.purchases.map((p) => `${p.image}${p.kind[0]}`).join(',');
+        let measured = fineTuned.get(key);
+        if (!measured) {
+          if (samples.length === 0) measured = { dice: starterDice, samples: 0 };
+          else {
+            const { model } = await loadSegmenterFromCheckpoint(checkpoint);
+            try {
+              const result = await fineTune({
+                model,
+                samples,
+                // Equal compute: the same number of steps whatever the number of samples.
+                epochs: Math.max(1, Math.round((n.steps * batchSize) / samples.length)),
+                batchSize,
+                seed: 15,
+                learningRate: 3e-4,
+                emaDecay: 0.9,
+              });
+              result.optimizer.dispose();
+              measured = { dice: quickValidate(model, test).dice, samples: samples.length };
+            } finally {
+              model.dispose();
+            }
+          }
+          fineTuned.set(key, measured);
+        }
+        points.push({
+          minutes,
+          annotatorSeconds: bought.seconds,
+          images: bought.purchases.length,
+          poolExhausted: bought.poolExhausted,
+          ...counts,
+          tagMeanConfidence: Number.isFinite(tags.meanConfidence) ? tags.meanConfidence : null,
+          samples: samples.length,
+          dice: measured.dice,
+        });
+      }
+      strategies.push({ name, phases, points });
+    }
+
+    const at = (name: string, minutes: number) =>
+      ((
+        strategies.find((s) => s.name === name)?.points as Record<string, unknown>[] | undefined
+      )?.find((p) => p.minutes === minutes)?.dice as number | undefined) ?? null;
+    const compareAt = n.budgets.includes(10) ? 10 : (n.budgets.at(-1) as number);
+    const masksOnly = at('masks only', compareAt);
+    const mixes = strategies.filter((s) => s.name !== 'masks only');
+    let best: { name: string; dice: number } | null = null;
+    for (const s of mixes) {
+      const d = at(s.name as string, compareAt);
+      if (d !== null && (!best || d > best.dice)) best = { name: s.name as string, dice: d };
+    }
+    const plots: string[] = [];
+    if (!options.smoke) {
+      await plotLines({
+        title: 'Held-out box Dice at equal annotator time (synthetic FA, starter fine-tuned)',
+        xTitle: 'modelled annotator minutes',
+        yTitle: 'held-out Dice (box prompt)',
+        series: strategies.map((s) => ({
+          name: s.name as string,
+          points: [
+            { x: 0, y: starterDice },
+            ...(s.points as { minutes: number; dice: number }[]).map((p) => ({
+              x: p.minutes,
+              y: p.dice,
+            })),
+          ],
+        })),
+        outFile: join(options.resultsDir, 'weak-budget.png'),
+      });
+      plots.push('weak-budget.png');
+    }
+    const clicks = costs.flatMap((c) => c.objectClicks);
+    return {
+      pool: {
+        images: n.pool,
+        objects: clicks.length,
+        absentImages: costs.filter((c) => c.objectClicks.length === 0).length,
+      },
+      testObjects: test.length,
+      meanClicksPerMask: mean(clicks),
+      fineTuneSteps: n.steps,
+      starterDice,
+      strategies,
+      comparison: {
+        minutes: compareAt,
+        masksOnly,
+        best,
+        gainPoints: masksOnly !== null && best ? 100 * (best.dice - masksOnly) : null,
+      },
+      plots,
+      seconds: (performance.now() - started) / 1000,
+    };
+  } finally {
+    await predictor.release();
+  }
+}
