@@ -132,16 +132,46 @@ export function progressiveMerge(
     throw new PromptError('click', `must have finite x/y, got (${click.x}, ${click.y})`);
   const threshold = options.threshold ?? 0.5;
   const radius = options.seedRadius ?? PROGRESSIVE_MERGE_SEED_RADIUS;
-  const directional = new Uint8Array(n);
+  // Everything below works inside bounding boxes, so a click on a wide-field image costs what the
+  // object costs, not the image: `changed` bounds the directional pixels (components cannot leave
+  // it), `either` bounds both foregrounds (the agreement outside the window is zero elsewhere).
+  const changed = { x0: width, y0: height, x1: -1, y1: -1 };
+  const either = { x0: width, y0: height, x1: -1, y1: -1 };
+  const directionalAt: number[] = [];
   let changedArea = 0;
-  for (let i = 0; i < n; i++) {
-    const before = (previous[i] as number) > threshold;
-    const after = (next[i] as number) > threshold;
-    if (before === after) continue;
-    changedArea++;
-    if (after === click.positive) directional[i] = 1;
+  for (let y = 0, i = 0; y < height; y++)
+    for (let x = 0; x < width; x++, i++) {
+      const before = (previous[i] as number) > threshold;
+      const after = (next[i] as number) > threshold;
+      if (!before && !after) continue;
+      if (x < either.x0) either.x0 = x;
+      if (x > either.x1) either.x1 = x;
+      if (y < either.y0) either.y0 = y;
+      if (y > either.y1) either.y1 = y;
+      if (before === after) continue;
+      changedArea++;
+      if (after !== click.positive) continue;
+      directionalAt.push(i);
+      if (x < changed.x0) changed.x0 = x;
+      if (x > changed.x1) changed.x1 = x;
+      if (y < changed.y0) changed.y0 = y;
+      if (y > changed.y1) changed.y1 = y;
+    }
+  const subWidth = Math.max(0, changed.x1 - changed.x0 + 1);
+  const subHeight = Math.max(0, changed.y1 - changed.y0 + 1);
+  const sub = new Uint8Array(subWidth * subHeight);
+  for (const i of directionalAt) {
+    const y = (i / width) | 0;
+    sub[(y - changed.y0) * subWidth + (i - y * width - changed.x0)] = 1;
   }
-  const { labels } = labelComponents({ width, height, data: directional }, 8);
+  const { labels } =
+    subWidth > 0
+      ? labelComponents({ width: subWidth, height: subHeight, data: sub }, 8)
+      : { labels: new Int32Array(0) };
+  const labelAt = (x: number, y: number): number =>
+    x < changed.x0 || x > changed.x1 || y < changed.y0 || y > changed.y1
+      ? 0
+      : (labels[(y - changed.y0) * subWidth + (x - changed.x0)] as number);
   const seeds = new Set<number>();
   const r2 = radius * radius;
   const x0 = Math.max(0, Math.floor(click.x - radius));
@@ -152,7 +182,7 @@ export function progressiveMerge(
     for (let x = x0; x <= x1; x++) {
       const dx = x + 0.5 - click.x;
       const dy = y + 0.5 - click.y;
-      const label = labels[y * width + x] as number;
+      const label = labelAt(x, y);
       if (label > 0 && dx * dx + dy * dy <= r2) seeds.add(label);
     }
   const scale = options.windowScale ?? PROGRESSIVE_MERGE_WINDOW.scale;
@@ -168,7 +198,7 @@ export function progressiveMerge(
         areaScale * Math.sqrt(previousArea)
       : Infinity;
   const w2 = windowRadius * windowRadius;
-  const outsideAgreement = agreementOutside(previous, next, width, height, click, w2, threshold);
+  const outsideAgreement = agreementOutside(previous, next, width, either, click, w2, threshold);
   if (
     seeds.size > 0 &&
     Number.isFinite(windowRadius) &&
@@ -187,10 +217,11 @@ export function progressiveMerge(
   const region = new Uint8Array(n);
   let regionArea = 0;
   if (seeds.size > 0)
-    for (let i = 0; i < n; i++) {
-      if (!seeds.has(labels[i] as number)) continue;
+    for (const i of directionalAt) {
       const y = (i / width) | 0;
-      const dx = i - y * width + 0.5 - click.x;
+      const x = i - y * width;
+      if (!seeds.has(labelAt(x, y))) continue;
+      const dx = x + 0.5 - click.x;
       const dy = y + 0.5 - click.y;
       if (dx * dx + dy * dy > w2) continue;
       region[i] = 1;
@@ -208,21 +239,24 @@ export function progressiveMerge(
   };
 }
 
-/** IoU of the two foregrounds over the pixels farther than sqrt(w2) from the click (empty: 1). */
+/**
+ * IoU of the two foregrounds over the pixels farther than sqrt(w2) from the click (empty: 1), read
+ * within `bounds`, the box holding both foregrounds.
+ */
 function agreementOutside(
   previous: Float32Array,
   next: Float32Array,
   width: number,
-  height: number,
+  bounds: { x0: number; y0: number; x1: number; y1: number },
   click: { x: number; y: number },
   w2: number,
   threshold: number,
 ): number {
   let both = 0;
   let either = 0;
-  for (let y = 0; y < height; y++) {
+  for (let y = bounds.y0; y <= bounds.y1; y++) {
     const dy = y + 0.5 - click.y;
-    for (let x = 0; x < width; x++) {
+    for (let x = bounds.x0; x <= bounds.x1; x++) {
       const dx = x + 0.5 - click.x;
       if (dx * dx + dy * dy <= w2) continue;
       const a = (previous[y * width + x] as number) > threshold;
