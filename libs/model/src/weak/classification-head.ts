@@ -12,7 +12,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { createRng } from '../ops/seeded-random';
 import { AdamW } from '../training/adam';
-import type { FeatureGrid } from './feature-grid';
+import { featureChannelStatistics, type FeatureGrid } from './feature-grid';
 
 export interface ClassificationHeadWeights {
   channels: number;
@@ -54,27 +54,6 @@ export class ClassificationHeadError extends Error {
   override name = 'ClassificationHeadError';
 }
 
-function standardisation(grids: readonly FeatureGrid[], channels: number) {
-  const mean = new Float64Array(channels);
-  const sq = new Float64Array(channels);
-  let n = 0;
-  for (const g of grids)
-    for (let i = 0; i < g.width * g.height; i++, n++)
-      for (let c = 0; c < channels; c++) {
-        const v = g.data[i * channels + c] as number;
-        mean[c] = (mean[c] as number) + v;
-        sq[c] = (sq[c] as number) + v * v;
-      }
-  const featureMean = new Float32Array(channels);
-  const featureStd = new Float32Array(channels);
-  for (let c = 0; c < channels; c++) {
-    const m = (mean[c] as number) / n;
-    featureMean[c] = m;
-    featureStd[c] = Math.sqrt(Math.max((sq[c] as number) / n - m * m, 0)) || 1;
-  }
-  return { featureMean, featureStd };
-}
-
 function standardised(grid: FeatureGrid, mean: Float32Array, std: Float32Array): Float32Array {
   const out = new Float32Array(grid.data.length);
   for (let i = 0; i < out.length; i++) {
@@ -109,7 +88,7 @@ export async function trainClassificationHead(
   const batchSize = options.batchSize ?? 8;
   const r = options.poolingSharpness ?? 4;
   const rng = createRng(options.seed);
-  const { featureMean, featureStd } = standardisation(
+  const { featureMean, featureStd } = featureChannelStatistics(
     images.map((i) => i.grid),
     channels,
   );

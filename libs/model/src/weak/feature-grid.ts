@@ -139,3 +139,25 @@ export function meanFeature(grid: FeatureGrid): Float32Array {
   for (let c = 0; c < grid.channels; c++) out[c] = (out[c] as number) / cells;
   return out;
 }
+
+/** Per-channel mean and standard deviation over every cell of the grids (std 1 where flat). */
+export function featureChannelStatistics(grids: readonly FeatureGrid[], channels: number) {
+  const sum = new Float64Array(channels);
+  const sq = new Float64Array(channels);
+  let n = 0;
+  for (const g of grids)
+    for (let i = 0; i < g.width * g.height; i++, n++)
+      for (let c = 0; c < channels; c++) {
+        const v = g.data[i * channels + c] as number;
+        sum[c] = (sum[c] as number) + v;
+        sq[c] = (sq[c] as number) + v * v;
+      }
+  const featureMean = new Float32Array(channels);
+  const featureStd = new Float32Array(channels);
+  for (let c = 0; c < channels; c++) {
+    const m = (sum[c] as number) / n;
+    featureMean[c] = m;
+    featureStd[c] = Math.sqrt(Math.max((sq[c] as number) / n - m * m, 0)) || 1;
+  }
+  return { featureMean, featureStd };
+}

@@ -13,7 +13,7 @@
  */
 import { createRng } from '../ops/seeded-random';
 import type { ActivationMap } from './class-activation-map';
-import type { FeatureGrid } from './feature-grid';
+import { featureChannelStatistics, type FeatureGrid } from './feature-grid';
 
 export interface NegativeBank {
   channels: number;
@@ -45,27 +45,6 @@ export const DEFAULT_NEGATIVE_BANK: NegativeBankOptions = {
 
 export class NegativeBankError extends Error {
   override name = 'NegativeBankError';
-}
-
-function channelStatistics(grids: readonly FeatureGrid[], channels: number) {
-  const sum = new Float64Array(channels);
-  const sq = new Float64Array(channels);
-  let n = 0;
-  for (const g of grids)
-    for (let i = 0; i < g.width * g.height; i++, n++)
-      for (let c = 0; c < channels; c++) {
-        const v = g.data[i * channels + c] as number;
-        sum[c] = (sum[c] as number) + v;
-        sq[c] = (sq[c] as number) + v * v;
-      }
-  const featureMean = new Float32Array(channels);
-  const featureStd = new Float32Array(channels);
-  for (let c = 0; c < channels; c++) {
-    const m = (sum[c] as number) / n;
-    featureMean[c] = m;
-    featureStd[c] = Math.sqrt(Math.max((sq[c] as number) / n - m * m, 0)) || 1;
-  }
-  return { featureMean, featureStd };
 }
 
 /** Distance of each cell of the grid to its nearest bank feature (cells, row-major). */
@@ -158,7 +137,7 @@ export function buildNegativeBank(
   );
   const calibration = order.slice(0, held).map((i) => absent[i] as FeatureGrid);
   const build = order.slice(held).map((i) => absent[i] as FeatureGrid);
-  const { featureMean, featureStd } = channelStatistics(absent, channels);
+  const { featureMean, featureStd } = featureChannelStatistics(absent, channels);
   const partial = {
     channels,
     featureMean,
