@@ -551,11 +551,19 @@ export class SamPredictor {
     const large =
       options.largeObjectForce === undefined ? CLICK_FORCE_LARGE : options.largeObjectForce;
     let radius = options.clickRadius ?? CLICK_FORCE_RADIUS;
-    if (options.clickRadius === undefined && large && previous) {
-      let area = 0;
-      for (const p of previous.probabilities) if (p > 0.5) area++;
-      if (area >= large.minArea) radius = large.radius;
-    }
+    const { imageWidth: w, imageHeight: h } = embedding;
+    if (previous && previous.probabilities.length !== w * h)
+      throw new OnnxInputError(
+        `previous mask: ${previous.probabilities.length} probabilities, expected the image's ${w}x${h} = ${w * h}`,
+      );
+    const shownBounds = previous ? foregroundBounds(previous.probabilities, w, h) : null;
+    if (
+      options.clickRadius === undefined &&
+      large &&
+      shownBounds &&
+      shownBounds.area >= large.minArea
+    )
+      radius = large.radius;
     const maskInput = options.maskPrompt === false ? null : (previous?.logits ?? null);
     const honouredByModel = (p: Float32Array): boolean | null => {
       if (!click) return null;
@@ -564,11 +572,6 @@ export class SamPredictor {
       if (x < 0 || y < 0 || x >= embedding.imageWidth || y >= embedding.imageHeight) return null;
       return (p[y * embedding.imageWidth + x] as number) > 0.5 === click.positive;
     };
-    const { imageWidth: w, imageHeight: h } = embedding;
-    if (previous && previous.probabilities.length !== w * h)
-      throw new OnnxInputError(
-        `previous mask: ${previous.probabilities.length} probabilities, expected the image's ${w}x${h} = ${w * h}`,
-      );
     const unmerged = options.unmergedClicks ?? CLICK_MERGE_SKIP_FIRST;
     if (!previous || !click || options.merge === false || clicks.length <= unmerged) {
       const output = await this.decodeLogits(embedding, box, clicks, { maskInput });
@@ -587,30 +590,76 @@ export class SamPredictor {
       };
     }
     const output = await this.decodeLogits(embedding, box, clicks, { maskInput });
-    const own = pasteOutputProbabilities(output, 0);
-    const merge = progressiveMerge(previous.probabilities, own, w, h, click, options.mergeOptions);
+    // Merge and forcing read and write only the rectangle that the output, the shown mask and the
+    // forced clicks can touch: on a wide-field image a click costs what its crop costs. Outside it
+    // the shown mask stays (it is below 0.5 there, and the output is empty).
+    const rect = clickRect(output.crop, shownBounds as ForegroundBounds, w, h, clicks, radius);
+    const inRect = (c: ClickPrompt): ClickPrompt => ({ ...c, x: c.x - rect.x0, y: c.y - rect.y0 });
+    const rectCrop = { ...output.crop, x0: output.crop.x0 - rect.x0, y0: output.crop.y0 - rect.y0 };
+    const own = pasteProbabilities(
+      outputLogits(output, 0),
+      output.maskSize,
+      rectCrop,
+      rect.width,
+      rect.height,
+    );
+    const merge = progressiveMerge(
+      planeInRect(previous.probabilities, w, rect),
+      own,
+      rect.width,
+      rect.height,
+      inRect(click),
+      options.mergeOptions,
+    );
     const logits = mergeLogitsInRegion(
       previous.logits,
       outputLogits(output, 0),
       output.maskSize,
-      output.crop,
+      rectCrop,
       merge.region,
-      w,
-      h,
+      rect.width,
+      rect.height,
     );
-    const probabilities = forceClicks(merge.probabilities, w, h, clicks, radius);
+    const merged = forceClicks(
+      merge.probabilities,
+      rect.width,
+      rect.height,
+      clicks.map(inRect),
+      radius,
+    );
+    // The whole output taken (acceptAgreement): outside the rectangle it is empty.
+    const probabilities = merge.acceptedWhole
+      ? new Float32Array(w * h)
+      : previous.probabilities.slice();
+    const maskData = new Uint8Array(w * h);
+    for (let y = 0; y < rect.height; y++) {
+      const row = (rect.y0 + y) * w + rect.x0;
+      probabilities.set(merged.subarray(y * rect.width, (y + 1) * rect.width), row);
+      for (let x = 0; x < rect.width; x++)
+        if ((merged[y * rect.width + x] as number) > 0.5) maskData[row + x] = 1;
+    }
+    const cx = Math.floor(click.x) - rect.x0;
+    const cy = Math.floor(click.y) - rect.y0;
+    const modelHonoured =
+      Math.floor(click.x) < 0 || Math.floor(click.y) < 0 || click.x >= w || click.y >= h
+        ? null
+        : (cx >= 0 && cy >= 0 && cx < rect.width && cy < rect.height
+            ? (own[cy * rect.width + cx] as number)
+            : 0) >
+            0.5 ===
+          click.positive;
     const promptSource = options.maskPromptSource ?? CLICK_MASK_PROMPT_SOURCE;
     return {
       ...output,
       lowResLogits: [logits, ...output.lowResLogits.slice(1)],
       probabilities,
-      mask: thresholdProbabilities(probabilities, w, h, 0.5),
+      mask: { width: w, height: h, data: maskData },
       shown: {
         logits: promptSource === 'model' ? outputLogits(output, 0) : logits,
         probabilities,
       },
-      modelHonoured: honouredByModel(own),
-      mergedArea: merge.regionArea,
+      modelHonoured,
+      mergedArea: merge.acceptedWhole ? w * h : merge.regionArea,
       changedArea: merge.changedArea,
     };
   }
@@ -645,4 +694,73 @@ export class SamPredictor {
   async release(): Promise<void> {
     await Promise.all([this.encoder.release(), this.decoder.release()]);
   }
+}
+
+interface ForegroundBounds {
+  /** Pixels over 0.5, and the box holding them (x1 < x0 when there are none). */
+  area: number;
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+function foregroundBounds(plane: Float32Array, width: number, height: number): ForegroundBounds {
+  const b = { area: 0, x0: width, y0: height, x1: -1, y1: -1 };
+  for (let y = 0, i = 0; y < height; y++)
+    for (let x = 0; x < width; x++, i++) {
+      if (!((plane[i] as number) > 0.5)) continue;
+      b.area++;
+      if (x < b.x0) b.x0 = x;
+      if (x > b.x1) b.x1 = x;
+      if (y < b.y0) b.y0 = y;
+      if (y > b.y1) b.y1 = y;
+    }
+  return b;
+}
+
+/** The output's crop, the shown mask's box and every forced click's disc, within the image. */
+function clickRect(
+  crop: CropTransform,
+  shown: ForegroundBounds,
+  width: number,
+  height: number,
+  clicks: readonly ClickPrompt[],
+  radius: number,
+): { x0: number; y0: number; width: number; height: number } {
+  let x0 = Math.ceil(crop.x0 - 0.5);
+  let y0 = Math.ceil(crop.y0 - 0.5);
+  let x1 = Math.ceil(crop.x0 + crop.size - 0.5) - 1;
+  let y1 = Math.ceil(crop.y0 + crop.size - 0.5) - 1;
+  if (shown.area > 0) {
+    x0 = Math.min(x0, shown.x0);
+    y0 = Math.min(y0, shown.y0);
+    x1 = Math.max(x1, shown.x1);
+    y1 = Math.max(y1, shown.y1);
+  }
+  for (const c of clicks) {
+    if (!Number.isFinite(c.x) || !Number.isFinite(c.y)) continue;
+    x0 = Math.min(x0, Math.floor(c.x - radius));
+    y0 = Math.min(y0, Math.floor(c.y - radius));
+    x1 = Math.max(x1, Math.floor(c.x + radius));
+    y1 = Math.max(y1, Math.floor(c.y + radius));
+  }
+  x0 = Math.max(0, x0);
+  y0 = Math.max(0, y0);
+  x1 = Math.min(width - 1, x1);
+  y1 = Math.min(height - 1, y1);
+  return { x0, y0, width: Math.max(1, x1 - x0 + 1), height: Math.max(1, y1 - y0 + 1) };
+}
+
+function planeInRect(
+  plane: Float32Array,
+  width: number,
+  rect: { x0: number; y0: number; width: number; height: number },
+): Float32Array {
+  const out = new Float32Array(rect.width * rect.height);
+  for (let y = 0; y < rect.height; y++) {
+    const row = (rect.y0 + y) * width + rect.x0;
+    out.set(plane.subarray(row, row + rect.width), y * rect.width);
+  }
+  return out;
 }
