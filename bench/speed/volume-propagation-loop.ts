@@ -25,7 +25,6 @@ import {
   thresholdProbabilities,
   type Box,
   type ClickPrompt,
-  type CropTransform,
   type MaskLogits,
   type SlicePrediction,
 } from '@loupe/prompts';
