@@ -85,7 +85,8 @@ function emptyMask(sample: SyntheticFaSample): Mask {
   };
 }
 
-async function boxPseudoMask(
+/** The trainer's box rule (pseudoMaskFromBox) on the tight box of one true object. */
+export async function boxPseudoMask(
   predictor: SamPredictor,
   sample: SyntheticFaSample,
   object: Mask,

@@ -16,19 +16,18 @@ import {
   generateSyntheticFaDataset,
   loadDrivePseudoFa,
   openModelDir,
-  pasteOutputProbabilities,
   pseudoMaskFromTag,
   selectTrainingBackend,
   trainTagClassifier,
   type SyntheticFaSample,
   type TaggedImage,
 } from '@loupe/model/node';
-import { dice, maskBoundingBox, pseudoMaskFromBox } from '@loupe/prompts';
+import { dice, maskBoundingBox } from '@loupe/prompts';
 import type { BenchOptions } from '../run';
 import { findLatestModel } from '../lib/latest-model';
 import { repoRoot } from '../lib/repo-root';
 import { DRIVE_DIR, HELD_OUT_SYNTHETIC_SEED } from './quality';
-import { runWeakBudgetBench } from './weak-budget';
+import { boxPseudoMask, runWeakBudgetBench } from './weak-budget';
 import { ANNOTATOR_SECONDS } from './weak-budget-plan';
 
 export interface WeakBenchOptions extends BenchOptions {
@@ -72,25 +71,9 @@ async function measureModel(
   const confidences: number[] = [];
   try {
     for (const sample of images) {
-      const image = {
-        pixels: sample.image,
-        width: sample.width,
-        height: sample.height,
-        channels: 1 as const,
-      };
       for (const lesion of sample.lesions) {
-        const box = maskBoundingBox(lesion);
-        if (!box) continue;
-        const prediction = await predictor.predict(image, box);
-        const pseudo = pseudoMaskFromBox(
-          {
-            iouPredictions: prediction.iouPredictions,
-            fullResolution: (k) => pasteOutputProbabilities(prediction, k),
-          },
-          box,
-          sample.width,
-          sample.height,
-        );
+        if (!maskBoundingBox(lesion)) continue;
+        const pseudo = await boxPseudoMask(predictor, sample, lesion);
         dices.push(dice(pseudo.mask, lesion));
         confidences.push(pseudo.confidence);
       }
