@@ -5,6 +5,8 @@ import {
   pasteMaskLogits,
   pasteProbabilities,
   sampleCropBilinear,
+  SIGMOID_ONE_FROM,
+  SIGMOID_ZERO_UPTO,
   thresholdProbabilities,
 } from './sample';
 
@@ -110,5 +112,63 @@ describe('cropMask', () => {
     const near = cropMask(mask, crop, 8);
     const bil = sampleCropBilinear(mask.data, 8, 8, crop, 8);
     expect(Array.from(bil, (v) => (v > 0.5 ? 1 : 0))).toEqual(Array.from(near.data));
+  });
+});
+
+describe('pasteProbabilities skips the exp where the float32 sigmoid saturates', () => {
+  const sigmoid32 = (l: number) => Math.fround(1 / (1 + Math.exp(-l)));
+
+  it('saturates at exactly 1 and 0 beyond its constants', () => {
+    const wrong: number[] = [];
+    for (let l = SIGMOID_ONE_FROM; l < 60; l += 0.01) if (sigmoid32(l) !== 1) wrong.push(l);
+    for (let l = SIGMOID_ZERO_UPTO; l > -160; l -= 0.01) if (sigmoid32(l) !== 0) wrong.push(l);
+    expect(wrong).toEqual([]);
+    // Not before them (the constants are not loose the other way round by much).
+    expect(sigmoid32(17)).toBeLessThan(1);
+    expect(sigmoid32(-103)).toBeGreaterThan(0);
+  });
+
+  it('gives every pixel the sigmoid of its bilinear sample, bit for bit', () => {
+    // Logits from -140 to 140 (both saturated ends and the values around the constants),
+    // upsampled 7.3x: most pixels interpolate between cells of different sides.
+    const M = 32;
+    const logits = Float32Array.from(
+      { length: M * M },
+      (_, i) => -140 + 280 * (((i * 7919) % (M * M)) / (M * M - 1)),
+    );
+    const crop = { x0: 3.25, y0: -2.5, size: 233.6, inputSize: 64, scale: 64 / 233.6 };
+    const w = 240;
+    const h = 230;
+    const p = pasteProbabilities(logits, M, crop, w, h);
+    const k = M / crop.size;
+    const clamp = (v: number) => Math.min(M - 1, Math.max(0, v));
+    let saturated = 0;
+    const wrong: [number, number][] = [];
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++) {
+        const inside =
+          x + 0.5 >= crop.x0 &&
+          x + 0.5 < crop.x0 + crop.size &&
+          y + 0.5 >= crop.y0 &&
+          y + 0.5 < crop.y0 + crop.size;
+        if (!inside) {
+          if (p[y * w + x] !== 0) wrong.push([x, y]);
+          continue;
+        }
+        const u = (x + 0.5 - crop.x0) * k - 0.5;
+        const v = (y + 0.5 - crop.y0) * k - 0.5;
+        const f = Math.floor(u);
+        const g = Math.floor(v);
+        const wx = Math.fround(u - f);
+        const wy = v - g;
+        const at = (j: number, i: number) => logits[clamp(j) * M + clamp(i)] as number;
+        const top = at(g, f) * (1 - wx) + at(g, f + 1) * wx;
+        const bot = at(g + 1, f) * (1 - wx) + at(g + 1, f + 1) * wx;
+        const l = top * (1 - wy) + bot * wy;
+        if (l >= SIGMOID_ONE_FROM || l <= SIGMOID_ZERO_UPTO) saturated++;
+        if (p[y * w + x] !== sigmoid32(l)) wrong.push([x, y]);
+      }
+    expect(wrong).toEqual([]);
+    expect(saturated).toBeGreaterThan(1000);
   });
 });

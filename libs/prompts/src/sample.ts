@@ -123,6 +123,18 @@ export function cropMask(mask: Mask, crop: CropTransform, outSize: number = crop
 }
 
 /**
+ * Logits from which the sigmoid, stored as float32, is exactly 1: 1 / (1 + e^-l) is within
+ * 2^-25 (half a float32 step below 1) of 1 once e^-l < 2^-25, i.e. l > 25 ln 2 = 17.33.
+ * Pasting probabilities skips the exp there (most of a confident object's pixels).
+ */
+export const SIGMOID_ONE_FROM = 17.5;
+/**
+ * Logits up to which the float32 sigmoid is exactly 0: e^l is below half the smallest float32
+ * denormal (2^-150) once l < -150 ln 2 = -103.97.
+ */
+export const SIGMOID_ZERO_UPTO = -104.5;
+
+/**
  * For every image pixel whose centre lies inside the crop, samples the logit bilinearly
  * (edge-clamped) from the maskSize x maskSize logit map over the crop and writes into `out`:
  * `logit > threshold ? 1 : 0` (mode 'mask') or sigmoid(logit) (mode 'probability').
@@ -183,7 +195,9 @@ function pasteInto(
       const l = top * (1 - wy) + bot * wy;
       if (mode === 'mask') {
         if (l > threshold) out[row + xStart + t] = 1;
-      } else out[row + xStart + t] = 1 / (1 + Math.exp(-l));
+      } else if (l >= SIGMOID_ONE_FROM) out[row + xStart + t] = 1;
+      else if (l > SIGMOID_ZERO_UPTO) out[row + xStart + t] = 1 / (1 + Math.exp(-l));
+      // else: the float32 sigmoid is 0, as `out` (fresh) holds.
     }
   }
 }

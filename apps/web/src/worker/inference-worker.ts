@@ -92,6 +92,8 @@ interface CachedEmbedding {
     clicks: ClickPrompt[];
     logits: Float32Array[];
     shown: ShownMask | null;
+    /** Other outputs as shown masks, by index, once a click or idle time has pasted them. */
+    pasted?: (ShownMask | undefined)[];
   } | null;
 }
 
@@ -108,6 +110,8 @@ function shownMask(
   const last = entry.last;
   if (!last) return null;
   if (index === 0 && last.shown) return last.shown;
+  const kept = last.pasted?.[index];
+  if (kept) return kept;
   const logits = last.logits[index];
   if (!logits) return null;
   const crop = entry.embedding.crop;
@@ -124,7 +128,9 @@ function shownMask(
     window.height,
     last.clicks.map((c) => clickInWindow(c, window)),
   );
-  return { logits, probabilities, window };
+  const shown: ShownMask = { logits, probabilities, window };
+  (last.pasted ??= [])[index] = shown;
+  return shown;
 }
 
 /** The new prompts are the previous ones plus one click (so the previous mask is what it corrects). */
@@ -318,7 +324,7 @@ async function predict(request: Extract<WorkerRequest, { type: 'predict' }>): Pr
   const receivedAt = epochNow();
   const { requestId, imageId, objectId, box, clicks } = request;
   const shownOutput = request.shownOutput ?? 0;
-  const result = await queue.run(async (): Promise<PredictionResult> => {
+  const result = await queue.run(async () => {
     const model = current;
     if (!model) throw new Error('no model loaded yet');
     const { manifest } = model.predictor;
@@ -358,6 +364,7 @@ async function predict(request: Extract<WorkerRequest, { type: 'predict' }>): Pr
     let decoded: DecoderOutput;
     // A click's result: output 0 is the click's merged mask (its logits are lowResLogits[0]).
     let clicked: WindowedClickPrediction | null = null;
+    const boxOnly = !previousSlice && !!box && clicks.length === 0;
     if (previousSlice) {
       // Propagation: the previous slice's logits, moved into this crop, as mask prompt.
       const maskInput = resampleLogits(
@@ -375,31 +382,50 @@ async function predict(request: Extract<WorkerRequest, { type: 'predict' }>): Pr
         entry.last && addsOneClick(entry.last, box, clicks)
           ? shownMask(entry, shownOutput, img.width, img.height)
           : null;
-      clicked = await model.predictor.decodeClickInWindow(entry.embedding, box, clicks, previous);
-      decoded = clicked;
-      entry.last = {
-        box,
-        clicks: clicks.slice(),
-        logits: clicked.lowResLogits,
-        shown: clicked.shown,
-      };
+      if (boxOnly) {
+        // decodeClickInWindow's output for a box alone is the model's own: its probabilities (an
+        // exp per crop pixel) wait until output 0 is shown or clicked on (shownMask).
+        decoded = await model.predictor.decodeLogits(entry.embedding, box, clicks);
+        entry.last = { box, clicks: [], logits: decoded.lowResLogits, shown: null };
+      } else {
+        clicked = await model.predictor.decodeClickInWindow(entry.embedding, box, clicks, previous);
+        decoded = clicked;
+        entry.last = {
+          box,
+          clicks: clicks.slice(),
+          logits: clicked.lowResLogits,
+          shown: clicked.shown,
+        };
+      }
     }
+    // This decode's own (a later click replaces entry.last before the other outputs are pasted).
+    const decodedEntry: CachedEmbedding = { ...entry, last: entry.last };
     const tp = performance.now();
     measureSpan('loupe.worker.decoder', td, tp);
     // Each output's mask, crop-sized (its bounding box): nothing here walks the whole image. Every
-    // click holds at its own pixel (libs/prompts forceClicks, as SamPredictor.decode does).
+    // click holds at its own pixel (libs/prompts forceClicks, as SamPredictor.decode does). Only
+    // the output the page will show (its defaultOutput) is pasted before the result is posted;
+    // the others follow in a predictionOutputs message (postOtherOutputs).
     const done = decoded;
-    const masks = done.lowResLogits.map((_, i) =>
-      i === 0 && clicked
-        ? windowToRegion(clicked.mask, clicked.window)
-        : outputRegion(done, i, clicks, manifest.maskThreshold),
+    const shownIndex = defaultOutput(done.iouPredictions, clicks.length);
+    const regionOf = (i: number): MaskRegion => {
+      if (i === 0 && clicked) return windowToRegion(clicked.mask, clicked.window);
+      if (i === 0 && boxOnly) {
+        // The mask decodeClickInWindow would have given: its probabilities above one half.
+        const shown = shownMask(decodedEntry, 0, img.width, img.height) as ShownMask;
+        return windowToRegion(aboveHalf(shown.probabilities), shown.window as PixelWindow);
+      }
+      return outputRegion(done, i, clicks, manifest.maskThreshold);
+    };
+    const masks: (MaskRegion | null)[] = done.lowResLogits.map((_, i) =>
+      i === shownIndex ? regionOf(i) : null,
     );
     // As before the predictor moved to libs/model: pasting the masks counts as decoder time.
     const decoderMs = performance.now() - td;
     const pasteMs = performance.now() - tp;
     measureSpan('loupe.worker.paste', tp);
     const totalMs = performance.now() - t0;
-    return {
+    const prediction: PredictionResult = {
       requestId,
       imageId,
       objectId,
@@ -425,14 +451,72 @@ async function predict(request: Extract<WorkerRequest, { type: 'predict' }>): Pr
         postedAt: 0,
       },
     };
+    // Idle work for the next click: the mask shown as its progressive merge will read it.
+    const prepareNextClick = () => {
+      if (entry.last === decodedEntry.last && embeddings.get(objectId) === entry)
+        shownMask(decodedEntry, shownIndex, img.width, img.height);
+    };
+    return { prediction, regionOf, prepareNextClick };
   });
-  result.timings.postedAt = epochNow();
+  const { prediction, regionOf, prepareNextClick } = result;
+  prediction.timings.postedAt = epochNow();
   post(
-    { type: 'prediction', result },
-    [...result.masks.map((m) => m.data), ...result.lowResLogits].map(
+    { type: 'prediction', result: prediction },
+    [...prediction.masks.flatMap((m) => (m ? [m.data] : [])), ...prediction.lowResLogits].map(
       (m) => m.buffer as ArrayBuffer,
     ),
   );
+  void postOtherOutputs(
+    requestId,
+    prediction.masks.flatMap((m, i) => (m ? [] : [i])),
+    regionOf,
+    prepareNextClick,
+  );
+}
+
+/**
+ * The outputs a prediction's result left out (the page shows one), pasted after the result was
+ * posted: a click or box that arrived meanwhile is queued before them, so they cost no click time.
+ */
+async function postOtherOutputs(
+  requestId: number,
+  indices: number[],
+  regionOf: (i: number) => MaskRegion,
+  prepareNextClick: () => void,
+): Promise<void> {
+  try {
+    await yieldToMessages();
+    const outputs = await queue.run(async () => {
+      const t0 = performance.now();
+      const pasted = indices.map((index) => ({ index, region: regionOf(index) }));
+      measureSpan('loupe.worker.otherOutputs', t0);
+      return pasted;
+    });
+    if (outputs.length > 0)
+      post(
+        { type: 'predictionOutputs', requestId, outputs },
+        outputs.map((o) => o.region.data.buffer as ArrayBuffer),
+      );
+    await yieldToMessages();
+    await queue.run(async () => {
+      const t0 = performance.now();
+      prepareNextClick();
+      measureSpan('loupe.worker.prepareNextClick', t0);
+    });
+  } catch (error) {
+    post({
+      type: 'error',
+      requestId,
+      error: error instanceof Error ? error.message : String(error),
+    });
+  }
+}
+
+/** 1 where a probability is above one half (SamPredictor's mask of its probabilities). */
+function aboveHalf(probabilities: Float32Array): Uint8Array {
+  const mask = new Uint8Array(probabilities.length);
+  for (let i = 0; i < mask.length; i++) if ((probabilities[i] as number) > 0.5) mask[i] = 1;
+  return mask;
 }
 
 // ---- Volumes: slices, encode-ahead, propagation ----------------------------------------------

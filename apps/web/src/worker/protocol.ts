@@ -134,9 +134,12 @@ export interface PredictionResult {
   height: number;
   /**
    * One 0/1 mask per decoder output (0 = single-mask, 1..3 = multimask), crop-sized: its bounding
-   * box in image pixels and the pixels inside it (mask-region.ts); 0 everywhere else.
+   * box in image pixels and the pixels inside it (mask-region.ts); 0 everywhere else. Only the
+   * output the page shows first (annotation-state defaultOutput) is here when the result is
+   * posted; the others (null) come in the request's predictionOutputs message, and the page's
+   * InferenceClient fills them into this same array.
    */
-  masks: MaskRegion[];
+  masks: (MaskRegion | null)[];
   /** Each output's M x M logits over `crop` (propagation's next mask prompt). */
   lowResLogits: Float32Array[];
   maskSize: number;
@@ -149,6 +152,8 @@ export interface PredictionResult {
   timings: PredictionTimings;
   /** Page side: performance.now() when the page received this result (set by InferenceClient). */
   receivedAt?: number;
+  /** Page side: settles once every entry of `masks` is filled (set by InferenceClient). */
+  outputsReady?: Promise<void>;
 }
 
 export type WorkerResponse =
@@ -171,6 +176,12 @@ export type WorkerResponse =
     }
   | { type: 'imageReady'; requestId: number; imageId: string }
   | { type: 'prediction'; result: PredictionResult }
+  /** The outputs a prediction's result left out (null in its masks), posted right after it. */
+  | {
+      type: 'predictionOutputs';
+      requestId: number;
+      outputs: { index: number; region: MaskRegion }[];
+    }
   /** The worker needs a volume slice's samples: answer with putSlice (or sliceFailed). */
   | { type: 'needSlice'; volumeId: string; slice: number }
   | { type: 'propagationProgress'; requestId: number; done: number; total: number; slice: number }

@@ -70,6 +70,24 @@ describe('annotation state', () => {
     expect(applyProposal(h.present, obj.id, staleKey, proposal([1, 1, 1, 1]))).toBe(before);
   });
 
+  it('an output the worker has not pasted yet cannot be chosen until it is filled in', () => {
+    let h = initialHistory(W, H);
+    h = commit(h, setBox(h.present, { x0: 0, y0: 0, x1: 4, y1: 4 }));
+    const obj = activeObject(h.present)!;
+    // A box alone shows the best multimask output (3 here); the worker sends the others later.
+    const full4 = proposal([1, 2, 3, 4]);
+    const lazy: ProposalSet = { ...full4, masks: [null, null, null, full4.masks[3]!] };
+    h = patch(h, applyProposal(h.present, obj.id, promptKey(obj.box, obj.clicks), lazy));
+    expect(activeObject(h.present)!.chosenOutput).toBe(3);
+    expect(activeObject(h.present)!.mask).toBe(full4.masks[3]);
+    expect(chooseOutput(h.present, 1)).toBe(h.present);
+    // Filled into the same array (InferenceClient on predictionOutputs): now it can.
+    lazy.masks[1] = full4.masks[1]!;
+    const chosen = chooseOutput(h.present, 1);
+    expect(activeObject(chosen)!.chosenOutput).toBe(1);
+    expect(activeObject(chosen)!.mask).toBe(full4.masks[1]);
+  });
+
   it('brush strokes compose on the chosen output and choosing another output keeps them', () => {
     let h = initialHistory(W, H);
     h = commit(h, setBox(h.present, { x0: 0, y0: 0, x1: 4, y1: 4 }));

@@ -15,8 +15,13 @@ import {
 import { maskToRegion, regionToMask, type MaskRegion } from '../../worker/mask-region';
 
 export interface ProposalSet {
-  /** One crop-sized 0/1 mask per decoder output (0 = single-mask, 1..3 = multimask). */
-  masks: MaskRegion[];
+  /**
+   * One crop-sized 0/1 mask per decoder output (0 = single-mask, 1..3 = multimask). The one shown
+   * first (defaultOutput) is always here; the others are null until the worker has pasted them
+   * (they are filled into this same array, then outputsReady settles).
+   */
+  masks: (MaskRegion | null)[];
+  outputsReady?: Promise<void>;
   iouPredictions: number[];
   modelVersionId: string;
   version: number;
@@ -226,6 +231,7 @@ export function chooseOutput(state: AnnotationState, index: number): AnnotationS
     !current?.proposal ||
     index < 0 ||
     index >= current.proposal.masks.length ||
+    !current.proposal.masks[index] ||
     index === current.chosenOutput
   )
     return state;

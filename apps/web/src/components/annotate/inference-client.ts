@@ -46,6 +46,11 @@ export class InferenceClient {
     number,
     (p: { done: number; total: number; slice: number }) => void
   >();
+  /** Results whose other outputs are still being pasted in the worker (predictionOutputs). */
+  private readonly awaitingOutputs = new Map<
+    number,
+    { masks: PredictionResult['masks']; done: () => void }
+  >();
   private sliceSource: SliceSource | null = null;
   private aheadListener: (() => void) | null = null;
 
@@ -153,6 +158,8 @@ export class InferenceClient {
     this.worker.terminate();
     for (const { reject } of this.pending.values()) reject(new Error('inference worker stopped'));
     this.pending.clear();
+    for (const { done } of this.awaitingOutputs.values()) done();
+    this.awaitingOutputs.clear();
   }
 
   private answerSlice(volumeId: string, slice: number): void {
@@ -209,10 +216,26 @@ export class InferenceClient {
 
   private handle(message: WorkerResponse): void {
     switch (message.type) {
-      case 'prediction':
-        message.result.receivedAt = performance.now();
-        this.settle(message.result.requestId, message.result);
+      case 'prediction': {
+        const { result } = message;
+        result.receivedAt = performance.now();
+        if (result.masks.some((m) => m === null))
+          result.outputsReady = new Promise<void>((done) =>
+            this.awaitingOutputs.set(result.requestId, { masks: result.masks, done }),
+          );
+        else result.outputsReady = Promise.resolve();
+        this.settle(result.requestId, result);
         break;
+      }
+      case 'predictionOutputs': {
+        const waiting = this.awaitingOutputs.get(message.requestId);
+        if (!waiting) break;
+        this.awaitingOutputs.delete(message.requestId);
+        // The same array the page's proposal holds: every state that shows it sees them.
+        for (const { index, region } of message.outputs) waiting.masks[index] = region;
+        waiting.done();
+        break;
+      }
       case 'imageReady':
         this.settle(message.requestId, undefined);
         break;
@@ -240,6 +263,9 @@ export class InferenceClient {
             });
         }
         this.settle(message.requestId, undefined, message.error);
+        // Pasting the other outputs failed: they stay null (the page cannot choose them).
+        this.awaitingOutputs.get(message.requestId)?.done();
+        this.awaitingOutputs.delete(message.requestId);
         break;
       default:
         for (const l of this.listeners) l(message);

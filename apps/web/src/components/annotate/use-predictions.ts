@@ -135,6 +135,7 @@ export function usePredictions(options: {
               h,
               applyProposal(h.present, objectId, key, {
                 masks: result.masks,
+                outputsReady: result.outputsReady,
                 iouPredictions: result.iouPredictions,
                 modelVersionId: result.modelVersionId,
                 version: result.version,

@@ -111,13 +111,20 @@ export function usePromptEditing(options: {
   const chooseProposal = useCallback(
     (index: number, source: CommandSource) => {
       const object = activeObject(historyRef.current.present);
-      if (!object?.proposal || index >= object.proposal.masks.length) return;
-      setHistory((h) => commit(h, chooseOutput(h.present, index)));
+      const proposal = object?.proposal;
+      if (!object || !proposal || index >= proposal.masks.length) return;
+      if (proposal.masks[index]) setHistory((h) => commit(h, chooseOutput(h.present, index)));
+      else
+        // The worker is still pasting the other outputs (a moment after the shown one arrived).
+        void proposal.outputsReady?.then(() => {
+          if (activeObject(historyRef.current.present)?.proposal === proposal)
+            setHistory((h) => commit(h, chooseOutput(h.present, index)));
+        });
       if (source === 'key')
         record('MULTIMASK_SELECTED', {
           objectId: object.id,
           payload: { index },
-          modelVersionId: object.proposal.modelVersionId,
+          modelVersionId: proposal.modelVersionId,
         });
     },
     [historyRef, record, setHistory],
