@@ -475,8 +475,9 @@ async function predict(request: Extract<WorkerRequest, { type: 'predict' }>): Pr
 }
 
 /**
- * The outputs a prediction's result left out (the page shows one), pasted after the result was
- * posted: a click or box that arrived meanwhile is queued before them, so they cost no click time.
+ * Idle work after a prediction was posted, one small job at a time so that a click or box arriving
+ * meanwhile waits for one job at most (it is queued before the rest): first the mask shown as the
+ * next click will read it, then each output the result left out (a predictionOutputs message each).
  */
 async function postOtherOutputs(
   requestId: number,
@@ -486,23 +487,23 @@ async function postOtherOutputs(
 ): Promise<void> {
   try {
     await yieldToMessages();
-    const outputs = await queue.run(async () => {
-      const t0 = performance.now();
-      const pasted = indices.map((index) => ({ index, region: regionOf(index) }));
-      measureSpan('loupe.worker.otherOutputs', t0);
-      return pasted;
-    });
-    if (outputs.length > 0)
-      post(
-        { type: 'predictionOutputs', requestId, outputs },
-        outputs.map((o) => o.region.data.buffer as ArrayBuffer),
-      );
-    await yieldToMessages();
     await queue.run(async () => {
       const t0 = performance.now();
       prepareNextClick();
       measureSpan('loupe.worker.prepareNextClick', t0);
     });
+    for (const index of indices) {
+      await yieldToMessages();
+      const region = await queue.run(async () => {
+        const t0 = performance.now();
+        const pasted = regionOf(index);
+        measureSpan('loupe.worker.otherOutput', t0);
+        return pasted;
+      });
+      post({ type: 'predictionOutputs', requestId, outputs: [{ index, region }] }, [
+        region.data.buffer as ArrayBuffer,
+      ]);
+    }
   } catch (error) {
     post({
       type: 'error',

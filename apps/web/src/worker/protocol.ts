@@ -136,7 +136,7 @@ export interface PredictionResult {
    * One 0/1 mask per decoder output (0 = single-mask, 1..3 = multimask), crop-sized: its bounding
    * box in image pixels and the pixels inside it (mask-region.ts); 0 everywhere else. Only the
    * output the page shows first (annotation-state defaultOutput) is here when the result is
-   * posted; the others (null) come in the request's predictionOutputs message, and the page's
+   * posted; the others (null) come in the request's predictionOutputs messages, and the page's
    * InferenceClient fills them into this same array.
    */
   masks: (MaskRegion | null)[];
@@ -176,7 +176,7 @@ export type WorkerResponse =
     }
   | { type: 'imageReady'; requestId: number; imageId: string }
   | { type: 'prediction'; result: PredictionResult }
-  /** The outputs a prediction's result left out (null in its masks), posted right after it. */
+  /** Outputs a prediction's result left out (null in its masks), posted one by one after it. */
   | {
       type: 'predictionOutputs';
       requestId: number;

@@ -230,9 +230,10 @@ export class InferenceClient {
       case 'predictionOutputs': {
         const waiting = this.awaitingOutputs.get(message.requestId);
         if (!waiting) break;
-        this.awaitingOutputs.delete(message.requestId);
         // The same array the page's proposal holds: every state that shows it sees them.
         for (const { index, region } of message.outputs) waiting.masks[index] = region;
+        if (waiting.masks.some((m) => m === null)) break;
+        this.awaitingOutputs.delete(message.requestId);
         waiting.done();
         break;
       }
