@@ -157,6 +157,17 @@ describe.each(kinds)('leases and saves on %s', (kind) => {
     expect((await lease(alice))?.id).toBe(ahead.id);
   });
 
+  it("without leaseSeconds, leases for the project's own lease length", async () => {
+    const { projectId, userIds } = await createProjectWithTasks(test.db, { tasks: 2, users: 1 });
+    await test.db.project.update({ where: { id: projectId }, data: { leaseSeconds: 4321 } });
+    const before = Date.now();
+    const leased = await leaseNextTask(test.db, { projectId, userId: userIds[0]! });
+    const seconds = (leased!.leaseExpiresAt.getTime() - before) / 1000;
+    // The database clock may differ from this one by a little.
+    expect(seconds).toBeGreaterThan(4321 - 30);
+    expect(seconds).toBeLessThan(4321 + 30);
+  });
+
   it('serves the highest priority task first and resumes an expired lease for others', async () => {
     const { projectId, userIds } = await createProjectWithTasks(test.db, {
       tasks: 3,
