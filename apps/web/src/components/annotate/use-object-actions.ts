@@ -69,6 +69,8 @@ export function useObjectActions(options: {
         taskId: task.id,
         objectId: object.id,
         expectedRevision: revisionRef.current,
+        // The same id on every automatic retry: one that had committed is recognised, not a 409.
+        clientSaveId: crypto.randomUUID(),
         // Run-length encoded over each mask's bounding box only (same bytes as a full scan).
         finalRle: bytesToBase64(
           encodeMaskBytes(
