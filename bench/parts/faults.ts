@@ -564,6 +564,12 @@ export async function runFaultsBench(options: BenchOptions): Promise<Record<stri
         })
       : { skipped: (cluster as { unavailable: string }).unavailable };
 
+    const acked = [...baseline.acked, ...hostile.acked];
+    const savesStored = await countRows(db, seeded.projectId, acked);
+    const imagesStored =
+      (await db.image.count({ where: { projectId: seeded.projectId } })) - imagesBefore;
+    const imagesAcked = outcomes.reduce((n, o) => n + o.imagesAcked, 0);
+    // After the counts above: the images it stores are its own, not the hostile set's.
     const diskFull = noSmallDisk
       ? { skipped: noSmallDisk }
       : await runDiskFullCase({
@@ -573,16 +579,11 @@ export async function runFaultsBench(options: BenchOptions): Promise<Record<stri
           db,
           startLoad: () => startSaving(annotators, seeded.projectId, seeded.imageSize, 'diskfull'),
         });
-
-    const acked = [...baseline.acked, ...hostile.acked];
-    const savesStored = await countRows(db, seeded.projectId, acked);
-    const imagesStored =
-      (await db.image.count({ where: { projectId: seeded.projectId } })) - imagesBefore;
-    const imagesAcked = outcomes.reduce((n, o) => n + o.imagesAcked, 0);
     const bad = outcomes.filter((o) => o.bad);
     const loadAtEnd = loadavg()[0] ?? 0;
-    const serverErrors = server
-      .output()
+    // Both servers' logs: the one killed mid-save and the one started after it.
+    const serverErrors = [server.output(), app?.output() ?? '']
+      .join('\n')
       .split('\n')
       .filter((line) => /internal error|unhandled|FATAL|body exceeded/i.test(line))
       .slice(0, 4)
