@@ -475,6 +475,12 @@ async function predict(request: Extract<WorkerRequest, { type: 'predict' }>): Pr
 }
 
 /**
+ * Idle work waits this long after a result is posted: on 2 busy cores it would otherwise take the
+ * CPU from the page drawing that result, and a click right after it would wait behind it.
+ */
+const IDLE_AFTER_POST_MS = 150;
+
+/**
  * Idle work after a prediction was posted, one small job at a time so that a click or box arriving
  * meanwhile waits for one job at most (it is queued before the rest): first the mask shown as the
  * next click will read it, then each output the result left out (a predictionOutputs message each).
@@ -486,7 +492,7 @@ async function postOtherOutputs(
   prepareNextClick: () => void,
 ): Promise<void> {
   try {
-    await yieldToMessages();
+    await new Promise((resolve) => setTimeout(resolve, IDLE_AFTER_POST_MS));
     await queue.run(async () => {
       const t0 = performance.now();
       prepareNextClick();
