@@ -21,6 +21,7 @@ import {
   trainTagClassifier,
   type SyntheticFaSample,
   type TaggedImage,
+  type TagsToMasksOptions,
 } from '@loupe/model/node';
 import { dice, maskBoundingBox } from '@loupe/prompts';
 import type { BenchOptions } from '../run';
@@ -98,7 +99,7 @@ async function measureModel(
 }
 
 /** Seeds of the tagged training images (never the held-out seed, nor train:starter's 1001-1003). */
-const TAG_TRAIN_SEEDS = { present: 1501, absent: 1502 } as const;
+export const TAG_TRAIN_SEEDS = { present: 1501, absent: 1502 } as const;
 
 export interface TagPseudoMaskQuality {
   version: string;
@@ -125,7 +126,7 @@ export interface TagPseudoMaskQuality {
   seconds: number;
 }
 
-const tagged = (samples: SyntheticFaSample[], present: boolean): TaggedImage[] =>
+export const tagged = (samples: SyntheticFaSample[], present: boolean): TaggedImage[] =>
   samples.map((s) => ({ pixels: s.image, width: s.width, height: s.height, present }));
 
 function maskDice(a: Uint8Array, b: Uint8Array): number {
@@ -141,7 +142,7 @@ function maskDice(a: Uint8Array, b: Uint8Array): number {
 }
 
 /** Trains the tag classifier on tagged images, then measures pseudo-masks of held-out ones. */
-async function measureTags(
+export async function measureTags(
   modelDir: string,
   version: string,
   data: {
@@ -149,22 +150,24 @@ async function measureTags(
     heldOutPresent: SyntheticFaSample[];
     heldOutAbsent: SyntheticFaSample[];
   },
+  tagOptions: TagsToMasksOptions = DEFAULT_TAGS_TO_MASKS,
 ): Promise<TagPseudoMaskQuality> {
   const started = performance.now();
   const predictor = await openModelDir(modelDir);
   try {
-    const classifier = await trainTagClassifier(predictor, data.train);
+    const classifier = await trainTagClassifier(predictor, data.train, tagOptions);
     const dices: number[] = [];
     const confidences: number[] = [];
     const presentP: number[] = [];
     let empty = 0;
     let found = 0;
     for (const sample of data.heldOutPresent) {
-      const pseudo = await pseudoMaskFromTag(predictor, classifier, {
-        pixels: sample.image,
-        width: sample.width,
-        height: sample.height,
-      });
+      const pseudo = await pseudoMaskFromTag(
+        predictor,
+        classifier,
+        { pixels: sample.image, width: sample.width, height: sample.height },
+        tagOptions,
+      );
       dices.push(maskDice(pseudo.mask, sample.mask.data));
       if (pseudo.mask.some((v, i) => v && sample.mask.data[i])) found++;
       confidences.push(pseudo.confidence);
@@ -173,11 +176,12 @@ async function measureTags(
     }
     const absentP: number[] = [];
     for (const sample of data.heldOutAbsent) {
-      const pseudo = await pseudoMaskFromTag(predictor, classifier, {
-        pixels: sample.image,
-        width: sample.width,
-        height: sample.height,
-      });
+      const pseudo = await pseudoMaskFromTag(
+        predictor,
+        classifier,
+        { pixels: sample.image, width: sample.width, height: sample.height },
+        tagOptions,
+      );
       absentP.push(pseudo.presentProbability);
     }
     const confident = dices.filter((_, i) => (confidences[i] as number) >= DEFAULT_MIN_CONFIDENCE);
@@ -200,7 +204,7 @@ async function measureTags(
       },
       headFinalLoss: classifier.finalLoss,
       subClassSizes: classifier.subClassSizes,
-      activation: DEFAULT_TAGS_TO_MASKS.activation,
+      activation: tagOptions.activation,
       candidateFinalLoss: classifier.candidates?.finalLoss ?? null,
       foundShare: dices.length ? found / dices.length : 0,
       seconds: (performance.now() - started) / 1000,
