@@ -159,14 +159,31 @@ export type Encoder = Pick<
   'runEncoder' | 'manifest' | 'embedLuminance' | 'decodeLogits'
 >;
 
-function gridOf(
-  encoder: Encoder,
+/**
+ * Feature grids per encoder, image (its pixel array) and feature settings: the classifier's
+ * training and each pseudo-mask of the same image read the same grid (read-only), so the encoder
+ * runs once per image.
+ */
+const gridCache = new WeakMap<object, WeakMap<object, Map<string, FeatureGrid>>>();
+
+async function gridOf(
+  encoder: Pick<SamPredictor, 'runEncoder' | 'manifest'>,
   image: Omit<TaggedImage, 'present'>,
   source: FeatureSource,
   normalization: FeatureNormalization,
 ): Promise<FeatureGrid> {
-  const lum = toLuminance(image.pixels, image.width, image.height, 1);
-  return encodeFeatureGrid(encoder, lum, image.width, image.height, source, normalization);
+  let perEncoder = gridCache.get(encoder);
+  if (!perEncoder) gridCache.set(encoder, (perEncoder = new WeakMap()));
+  let perImage = perEncoder.get(image.pixels);
+  if (!perImage) perEncoder.set(image.pixels, (perImage = new Map()));
+  const key = `${source}:${normalization}`;
+  let grid = perImage.get(key);
+  if (!grid) {
+    const lum = toLuminance(image.pixels, image.width, image.height, 1);
+    grid = await encodeFeatureGrid(encoder, lum, image.width, image.height, source, normalization);
+    perImage.set(key, grid);
+  }
+  return grid;
 }
 
 export async function trainTagClassifier(
@@ -514,14 +531,7 @@ export async function pseudoMaskFromTag(
 ): Promise<TagPseudoMask> {
   const { width, height } = image;
   const luminance = toLuminance(image.pixels, width, height, 1);
-  const grid = await encodeFeatureGrid(
-    predictor,
-    luminance,
-    width,
-    height,
-    options.features,
-    options.featureNormalization,
-  );
+  const grid = await gridOf(predictor, image, options.features, options.featureNormalization);
   const probability = presentProbability(classifier.head, grid);
   const cam = activationOf(classifier, grid, options.activation);
   const regionMap =
