@@ -32,6 +32,11 @@ export interface SelfTrainingComparison {
   /** Unlabeled pool images predicted, objects found, and those confident enough to use. */
   unlabeledImages: number;
   found: number;
+  /** Mean and highest confidence of every object found (what the threshold is set against), and
+   * the found objects' mean Dice with the best-matching true object. */
+  foundMeanConfidence: number | null;
+  foundMaxConfidence: number | null;
+  foundPseudoMaskDice: number | null;
   used: number;
   meanConfidence: number | null;
   /** Mean Dice of the used pseudo-masks with the best-matching true object. */
@@ -125,6 +130,9 @@ export async function measureSelfTraining(input: {
     humanSamples: input.humanSamples.length,
     unlabeledImages: images.length,
     found: found.length,
+    foundMeanConfidence: mean(found.map((f) => f.confidence)),
+    foundMaxConfidence: found.length ? Math.max(...found.map((f) => f.confidence)) : null,
+    foundPseudoMaskDice: mean(found.map((f) => f.dice)),
     used: used.length,
     meanConfidence: mean(used.map((f) => f.confidence)),
     pseudoMaskDice: mean(used.map((f) => f.dice)),
