@@ -56,6 +56,7 @@ export {
 export type { MaskRuns } from './mask-bytes';
 export {
   encodeMaskBytes,
+  encodeMaskRegionBytes,
   decodeMaskBytes,
   decodeMaskRuns,
   runsArea,
@@ -125,6 +126,7 @@ export {
   progressiveMerge,
   mergeLogitsInRegion,
   PROGRESSIVE_MERGE_SEED_RADIUS,
+  PROGRESSIVE_MERGE_LEVEL_MARGIN,
 } from './progressive-merge';
 export type {
   SliceOrigin,
