@@ -17,8 +17,10 @@
  * a tight box on every slice the lesion covers, one action each.
  *
  *   npm run bench:volume [-- --quick]
+ *   npx tsx bench/parts/volume.ts [--quick] [--model DIR]   (another exported model, e.g. one
+ *     fine-tuned on the propagation path by bench/loop/volume-fine-tune.ts; prints the JSON)
  */
-import { join } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   generateSyntheticVolumes,
@@ -79,6 +81,8 @@ const SEED = 4_401;
 interface VolumeBenchOptions {
   quick?: boolean;
   smoke?: boolean;
+  /** An exported model directory (default models/starter). */
+  modelDir?: string;
   /**
    * Tuning only (bench/loop/volume-tune.ts): other volumes than the evaluation seed, other prompt
    * variants than PROPAGATION_VARIANTS, and no speed runs. The bench itself never sets these.
@@ -250,7 +254,7 @@ export async function runVolumeBench(
   options: VolumeBenchOptions,
 ): Promise<Record<string, unknown>> {
   const size = sizes(options);
-  const modelDir = join(repoRoot, 'models', 'starter');
+  const modelDir = options.modelDir ?? join(repoRoot, 'models', 'starter');
   ortWebModule.env.wasm.numThreads = 1;
   // The browser's runtime (onnxruntime-web, wasm) in Node.
   const predictor = await openModelDir(modelDir, { ort: ortWebModule });
@@ -369,7 +373,8 @@ export async function runVolumeBench(
       speedInChromium = { error: error instanceof Error ? error.message : String(error) };
     }
     return {
-      model: 'starter',
+      model: options.modelDir ? relative(repoRoot, modelDir) : 'starter',
+      modelVersion: predictor.manifest.version,
       runtime: 'onnxruntime-web (wasm, 1 thread) in Node',
       volumes: size.volumes,
       lesions: perVariant.get(headlineVariant)!.length,
@@ -395,11 +400,13 @@ export async function runVolumeBench(
       perLesion: perVariant.get(headlineVariant),
       notes: [
         `Synthetic volumes: generateSyntheticVolumes(${size.volumes}, { size: ${size.size}, depth: ${size.depth}, seed: ${SEED} }); textured background only (stacked real backgrounds not yet).`,
-        'Model: models/starter, run by onnxruntime-web wasm with 1 thread in Node (the browser runtime); propagation64Chromium is the same loop in headless Chromium.',
+        `Model: ${relative(repoRoot, modelDir)} (${predictor.manifest.version}), run by onnxruntime-web wasm with 1 thread in Node (the browser runtime); propagation64Chromium is the same loop in headless Chromium.`,
         "Each slice is prompted as promptVariant says (DEFAULT_PROPAGATION, the page's): the previous mask's box shrunk (dilateFraction < 0) or grown, optionally a positive click on its deepest point, and for models with a mask prompt the previous slice's logits resampled into the new crop (libs/prompts resampleLogits). The other variants are measured on the same volumes.",
         "propagation64 / propagation64Chromium are cold: each slice is encoded when the loop reaches it (the page today). Their `warm` block is the same 64 slices after the worker encoded them ahead in the seed box's crop (encodeAheadMs, spent while the annotator looks at the seed slice, not in the warm figure); a slice whose own crop moved past ENCODE_AHEAD_TOLERANCE is encoded again (encodedAheadUsed counts the others); volumeDice of the cold and warm tube against its truth shows what the reused crops cost. `repeat` is the cold propagation run again right after: in Chromium the first one after loading is slower and costs more CPU, because V8 is still tiering up onnxruntime\'s wasm (its optimizing compile runs in the renderer; with --js-flags=--no-liftoff, eager optimized code, the first run was as fast as the repeat, measured once by hand). per64SlicesCpuMs: CPU time (Node: this process; Chromium: its processes, from /proc), which a loaded machine inflates far less than the wall time. perSliceMs splits encoder into encoderPreprocess (crop + resize + z-score) and encoderRun, decoder into decoderResample (previous logits into this crop) and decoderRun.",
-        "Stop rule: a slice whose mask contrast (mean inside minus a ring 3-9 px outside) falls below minContrastRatio of the clearest annotated slice's ends the walk ('faded'); the starter's IoU head stays as confident past a lesion's end as inside it (bench/loop/volume-trace.ts), so it cannot tell. minContrastRatio was picked on tuning volumes (seed 4402), not on this seed.",
-        'models/starter was exported before the mask prompt: it takes no mask_input (modelTakesMaskPrompt false), so the logits variants are not run for it.',
+        "Stop rule: a slice whose mask contrast (mean inside minus a ring 3-9 px outside) falls below minContrastRatio of the clearest annotated slice's ends the walk ('faded'); the starter's IoU head stays as confident past a lesion's end as inside it (bench/loop/volume-trace.ts), so it cannot tell. A walk whose mask shrank below regrowAfterShrink of its start and then grows back past maxRegrowth times its smallest ends too ('regrew': the mask has left the tapering lesion for what lies around it). minContrastRatio and maxRegrowth were picked on tuning volumes (seed 4402, bench/loop/volume-tune.ts), not on this seed.",
+        predictor.acceptsMaskPrompt
+          ? "The model takes a mask prompt (mask_input): the logits variants give it the previous slice's logits."
+          : 'The model was exported without a mask prompt (no mask_input), so the logits variants are not run for it.',
         `Actions: every box, erase and Propagate press is one (a corrective box re-propagates by itself, as on the page); box per slice is one box per slice the lesion covers. A slice is accepted without edit if propagation made it, it was never corrected and its Dice is at least ${SLICE_ACCEPT_DICE} (a bad propagated slice left once the corrections run out is not accepted); corrections go worst slice first while any slice has Dice < ${SLICE_ACCEPT_DICE} (at most ${MAX_CORRECTIONS}).`,
       ],
     };
@@ -409,7 +416,11 @@ export async function runVolumeBench(
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  runVolumeBench({ quick: process.argv.includes('--quick') })
+  const model = process.argv.indexOf('--model');
+  runVolumeBench({
+    quick: process.argv.includes('--quick'),
+    ...(model > 0 ? { modelDir: resolve(process.argv[model + 1]!) } : {}),
+  })
     .then((r) => console.log(JSON.stringify(r, null, 2)))
     .catch((error: unknown) => {
       console.error(error);
