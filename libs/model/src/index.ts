@@ -37,6 +37,8 @@ export type {
   ClickOptions,
   ClickPrediction,
   ShownMask,
+  PixelWindow,
+  WindowedClickPrediction,
   SessionOptions,
 } from './inference/sam-predictor';
 export { clicksInsideCrop, ClickOutsideCropError } from './inference/clicks-inside-crop';

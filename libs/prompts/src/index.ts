@@ -56,6 +56,7 @@ export {
 export type { MaskRuns } from './mask-bytes';
 export {
   encodeMaskBytes,
+  encodeMaskRegionBytes,
   decodeMaskBytes,
   decodeMaskRuns,
   runsArea,

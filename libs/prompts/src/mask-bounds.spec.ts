@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeMaskBytes, encodeMaskBytes } from './mask-bytes';
+import { decodeMaskBytes, encodeMaskBytes, encodeMaskRegionBytes } from './mask-bytes';
 import { maskBoundingBox, maskBoundsWithin } from './mask-ops';
 
 /** A w x h mask with 1s only inside [rx0, rx1) x [ry0, ry1), pattern from `bits`. */
@@ -65,5 +65,45 @@ describe('encodeMaskBytes within a rectangle', () => {
       data: new Uint8Array([0, 0, 0, 1, 1, 1, 1, 1, 1, 0, 0, 0]),
     };
     expect(encodeMaskBytes(mask, { x0: 0, y0: 0, x1: 4, y1: 3 })).toEqual(encodeMaskBytes(mask));
+  });
+});
+
+describe('encodeMaskRegionBytes (a crop-sized mask and its rectangle)', () => {
+  /** The region's pixels of a full mask, row by row. */
+  const cropOf = (
+    data: Uint8Array,
+    w: number,
+    r: { x0: number; y0: number; x1: number; y1: number },
+  ) => {
+    const bw = r.x1 - r.x0;
+    const out = new Uint8Array(bw * (r.y1 - r.y0));
+    for (let y = r.y0; y < r.y1; y++)
+      out.set(data.subarray(y * w + r.x0, y * w + r.x1), (y - r.y0) * bw);
+    return out;
+  };
+
+  it('gives the bytes of the full-resolution mask, for any rectangle holding it', () => {
+    fc.assert(
+      fc.property(regionMask, ({ w, h, data, region }) => {
+        const full = encodeMaskBytes({ width: w, height: h, data });
+        const empty = region.x1 <= region.x0 || region.y1 <= region.y0;
+        const bounds = empty ? null : region;
+        const crop = bounds ? cropOf(data, w, bounds) : new Uint8Array(0);
+        expect(encodeMaskRegionBytes(w, h, bounds, crop)).toEqual(full);
+        const tight = maskBoundingBox({ width: w, height: h, data });
+        expect(
+          encodeMaskRegionBytes(w, h, tight, tight ? cropOf(data, w, tight) : new Uint8Array(0)),
+        ).toEqual(full);
+      }),
+    );
+  });
+
+  it('refuses a crop that does not fit its rectangle or the image', () => {
+    expect(() =>
+      encodeMaskRegionBytes(4, 3, { x0: 2, y0: 0, x1: 6, y1: 2 }, new Uint8Array(8)),
+    ).toThrow(/does not fit/);
+    expect(() =>
+      encodeMaskRegionBytes(4, 3, { x0: 0, y0: 0, x1: 2, y1: 2 }, new Uint8Array(3)),
+    ).toThrow(/does not fit/);
   });
 });

@@ -22,10 +22,10 @@ export function encodeMaskBytes(mask: Mask, within?: Box | null): Uint8Array {
   const { width: w, height: h, data } = mask;
   assertMaskSize(mask, w, h);
   const n = w * h;
-  const runs: number[] = [];
-  let cur = 0;
-  let start = 0;
   if (within === undefined) {
+    const runs: number[] = [];
+    let cur = 0;
+    let start = 0;
     for (let i = 0; i < n; i++) {
       if ((data[i] ? 1 : 0) !== cur) {
         runs.push(i - start);
@@ -33,36 +33,103 @@ export function encodeMaskBytes(mask: Mask, within?: Box | null): Uint8Array {
         cur ^= 1;
       }
     }
-  } else if (within !== null) {
-    const x0 = Math.max(0, Math.floor(within.x0));
-    const x1 = Math.min(w, Math.ceil(within.x1));
-    const y0 = Math.max(0, Math.floor(within.y0));
-    const y1 = Math.min(h, Math.ceil(within.y1));
-    // Pixels between the end of one row's span and the start of the next are 0.
-    let spanEnd = 0;
-    for (let y = y0; y < y1 && x0 < x1; y++) {
-      const a = y * w + x0;
-      const b = y * w + x1;
-      if (cur === 1 && a !== spanEnd) {
-        runs.push(spanEnd - start);
-        start = spanEnd;
-        cur = 0;
-      }
-      for (let i = a; i < b; i++) {
-        if ((data[i] ? 1 : 0) !== cur) {
-          runs.push(i - start);
-          start = i;
-          cur ^= 1;
-        }
-      }
-      spanEnd = b;
-    }
-    if (cur === 1 && spanEnd < n) {
+    runs.push(n - start);
+    return runsToBytes(w, h, runs);
+  }
+  if (within === null) return runsToBytes(w, h, [n]);
+  const x0 = Math.max(0, Math.floor(within.x0));
+  const x1 = Math.min(w, Math.ceil(within.x1));
+  const y0 = Math.max(0, Math.floor(within.y0));
+  const y1 = Math.min(h, Math.ceil(within.y1));
+  return runsToBytes(
+    w,
+    h,
+    runsWithin(w, h, x0, x1, y0, y1, (y) => data.subarray(y * w + x0, y * w + x1)),
+  );
+}
+
+/**
+ * encodeMaskBytes for a crop-sized mask: `data` holds the pixels of `bounds` (integer image
+ * pixels, x1/y1 exclusive) row by row, and the mask is 0 outside it (null: empty). The bytes are
+ * those of the full-resolution mask; only the crop is read.
+ */
+export function encodeMaskRegionBytes(
+  width: number,
+  height: number,
+  bounds: Box | null,
+  data: Uint8Array,
+): Uint8Array {
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0)
+    throw new PromptError('size', `must be positive integers, got ${width}x${height}`);
+  if (!bounds) return runsToBytes(width, height, [width * height]);
+  const { x0, y0, x1, y1 } = bounds;
+  const bw = x1 - x0;
+  if (
+    ![x0, y0, x1, y1].every(Number.isInteger) ||
+    x0 < 0 ||
+    y0 < 0 ||
+    x1 > width ||
+    y1 > height ||
+    bw <= 0 ||
+    y1 <= y0 ||
+    data.length !== bw * (y1 - y0)
+  )
+    throw new PromptError(
+      'bounds',
+      `${JSON.stringify(bounds)} with ${data.length} values does not fit a ${width}x${height} mask`,
+    );
+  return runsToBytes(
+    width,
+    height,
+    runsWithin(width, height, x0, x1, y0, y1, (y) =>
+      data.subarray((y - y0) * bw, (y - y0 + 1) * bw),
+    ),
+  );
+}
+
+/** The runs of a width x height mask that is 0 outside [x0, x1) x [y0, y1); row(y) gives its span. */
+function runsWithin(
+  w: number,
+  h: number,
+  x0: number,
+  x1: number,
+  y0: number,
+  y1: number,
+  row: (y: number) => Uint8Array,
+): number[] {
+  const n = w * h;
+  const runs: number[] = [];
+  let cur = 0;
+  let start = 0;
+  // Pixels between the end of one row's span and the start of the next are 0.
+  let spanEnd = 0;
+  for (let y = y0; y < y1 && x0 < x1; y++) {
+    const a = y * w + x0;
+    const b = y * w + x1;
+    if (cur === 1 && a !== spanEnd) {
       runs.push(spanEnd - start);
       start = spanEnd;
+      cur = 0;
     }
+    const span = row(y);
+    for (let t = 0; t < span.length; t++) {
+      if ((span[t] ? 1 : 0) !== cur) {
+        runs.push(a + t - start);
+        start = a + t;
+        cur ^= 1;
+      }
+    }
+    spanEnd = b;
+  }
+  if (cur === 1 && spanEnd < n) {
+    runs.push(spanEnd - start);
+    start = spanEnd;
   }
   runs.push(n - start);
+  return runs;
+}
+
+function runsToBytes(w: number, h: number, runs: readonly number[]): Uint8Array {
   const out = new Uint8Array(2 + 5 * (3 + runs.length));
   out[0] = MASK_BYTES_MAGIC;
   out[1] = MASK_BYTES_VERSION;

@@ -25,19 +25,18 @@
 import {
   disposeEmbedding,
   loadModelFiles,
-  pasteOutputMasks,
   SamPredictor,
   toLuminance,
-  type ClickPrediction,
   type CropEmbedding,
   type DecoderOutput,
+  type PixelWindow,
   type ShownMask,
+  type WindowedClickPrediction,
 } from '@loupe/model';
 import {
   CLICK_FORCE_RADIUS,
   computeCrop,
   forceClicks,
-  maskBoundsWithin,
   pasteMaskLogits,
   pasteProbabilities,
   propagateVolume,
@@ -51,7 +50,7 @@ import {
 import { defaultOutput } from '../components/annotate/annotation-state';
 import { clickCropBox } from './click-crop-box';
 import { EmbeddingCache } from './embedding-cache';
-import { maskToRegion } from './mask-region';
+import { maskToRegion, windowToRegion, type MaskRegion } from './mask-region';
 import { createOrtRuntime, type OrtRuntime } from './ort-runtime';
 import type {
   ModelRef,
@@ -96,7 +95,10 @@ interface CachedEmbedding {
   } | null;
 }
 
-/** The mask the page showed (output `index` of the last decode), for the next click to correct. */
+/**
+ * The mask the page showed (output `index` of the last decode), for the next click to correct:
+ * over the window its pixels can be non-zero in (the crop and the positive clicks' discs).
+ */
 function shownMask(
   entry: CachedEmbedding,
   index: number,
@@ -108,13 +110,21 @@ function shownMask(
   if (index === 0 && last.shown) return last.shown;
   const logits = last.logits[index];
   if (!logits) return null;
+  const crop = entry.embedding.crop;
+  const window = pastedWindow(crop, last.clicks, width, height);
   const probabilities = forceClicks(
-    pasteProbabilities(logits, Math.sqrt(logits.length), entry.embedding.crop, width, height),
-    width,
-    height,
-    last.clicks,
+    pasteProbabilities(
+      logits,
+      Math.sqrt(logits.length),
+      cropInWindow(crop, window),
+      window.width,
+      window.height,
+    ),
+    window.width,
+    window.height,
+    last.clicks.map((c) => clickInWindow(c, window)),
   );
-  return { logits, probabilities };
+  return { logits, probabilities, window };
 }
 
 /** The new prompts are the previous ones plus one click (so the previous mask is what it corrects). */
@@ -228,9 +238,15 @@ async function loadModel(requestId: number, model: ModelRef): Promise<void> {
 
 /**
  * Where a pasted mask can be non-zero: the crop (pasting writes only pixels whose centre is in it)
- * plus a pixel, and the disc each positive click forces.
+ * plus a pixel, and the disc each positive click forces, within the image. Planes are pasted and
+ * forced only there (moved by whole pixels: the same samples as over the whole image).
  */
-function pastedRegion(crop: CropTransform, clicks: readonly ClickPrompt[]): Box {
+function pastedWindow(
+  crop: CropTransform,
+  clicks: readonly ClickPrompt[],
+  width: number,
+  height: number,
+): PixelWindow {
   let x0 = Math.floor(crop.x0) - 1;
   let y0 = Math.floor(crop.y0) - 1;
   let x1 = Math.ceil(crop.x0 + crop.size) + 1;
@@ -243,7 +259,45 @@ function pastedRegion(crop: CropTransform, clicks: readonly ClickPrompt[]): Box 
     x1 = Math.max(x1, Math.ceil(c.x + r));
     y1 = Math.max(y1, Math.ceil(c.y + r));
   }
-  return { x0, y0, x1, y1 };
+  x0 = Math.min(width - 1, Math.max(0, x0));
+  y0 = Math.min(height - 1, Math.max(0, y0));
+  x1 = Math.max(x0 + 1, Math.min(width, x1));
+  y1 = Math.max(y0 + 1, Math.min(height, y1));
+  return { x0, y0, width: x1 - x0, height: y1 - y0 };
+}
+
+function cropInWindow(crop: CropTransform, window: PixelWindow): CropTransform {
+  return { ...crop, x0: crop.x0 - window.x0, y0: crop.y0 - window.y0 };
+}
+
+function clickInWindow(click: ClickPrompt, window: PixelWindow): ClickPrompt {
+  return { ...click, x: click.x - window.x0, y: click.y - window.y0 };
+}
+
+/** Output `index`'s 0/1 mask (logits > threshold, clicks forced) as its bounding-box region. */
+function outputRegion(
+  output: DecoderOutput,
+  index: number,
+  clicks: readonly ClickPrompt[],
+  threshold: number,
+): MaskRegion {
+  const logits = output.lowResLogits[index] as Float32Array;
+  const window = pastedWindow(output.crop, clicks, output.imageWidth, output.imageHeight);
+  const mask = pasteMaskLogits(
+    logits,
+    output.maskSize,
+    cropInWindow(output.crop, window),
+    window.width,
+    window.height,
+    threshold,
+  ).data;
+  forceClicks(
+    mask,
+    window.width,
+    window.height,
+    clicks.map((c) => clickInWindow(c, window)),
+  );
+  return windowToRegion(mask, window);
 }
 
 /** Wall-clock ms shared by the page and the worker (their performance.now() origins differ). */
@@ -303,7 +357,7 @@ async function predict(request: Extract<WorkerRequest, { type: 'predict' }>): Pr
     const td = performance.now();
     let decoded: DecoderOutput;
     // A click's result: output 0 is the click's merged mask (its logits are lowResLogits[0]).
-    let clicked: ClickPrediction | null = null;
+    let clicked: WindowedClickPrediction | null = null;
     if (previousSlice) {
       // Propagation: the previous slice's logits, moved into this crop, as mask prompt.
       const maskInput = resampleLogits(
@@ -321,7 +375,7 @@ async function predict(request: Extract<WorkerRequest, { type: 'predict' }>): Pr
         entry.last && addsOneClick(entry.last, box, clicks)
           ? shownMask(entry, shownOutput, img.width, img.height)
           : null;
-      clicked = await model.predictor.decodeClick(entry.embedding, box, clicks, previous);
+      clicked = await model.predictor.decodeClickInWindow(entry.embedding, box, clicks, previous);
       decoded = clicked;
       entry.last = {
         box,
@@ -332,14 +386,15 @@ async function predict(request: Extract<WorkerRequest, { type: 'predict' }>): Pr
     }
     const tp = performance.now();
     measureSpan('loupe.worker.decoder', td, tp);
-    // Every click holds at its own pixel (libs/prompts forceClicks, as SamPredictor.decode does).
-    const masks = pasteOutputMasks(decoded, manifest.maskThreshold).map((m) =>
-      forceClicks(m, img.width, img.height, clicks),
+    // Each output's mask, crop-sized (its bounding box): nothing here walks the whole image. Every
+    // click holds at its own pixel (libs/prompts forceClicks, as SamPredictor.decode does).
+    const done = decoded;
+    const masks = done.lowResLogits.map((_, i) =>
+      i === 0 && clicked
+        ? windowToRegion(clicked.mask, clicked.window)
+        : outputRegion(done, i, clicks, manifest.maskThreshold),
     );
-    if (clicked) masks[0] = clicked.mask.data;
     // As before the predictor moved to libs/model: pasting the masks counts as decoder time.
-    const region = pastedRegion(decoded.crop, clicks);
-    const maskBounds = masks.map((m) => maskBoundsWithin(m, img.width, img.height, region));
     const decoderMs = performance.now() - td;
     const pasteMs = performance.now() - tp;
     measureSpan('loupe.worker.paste', tp);
@@ -353,7 +408,6 @@ async function predict(request: Extract<WorkerRequest, { type: 'predict' }>): Pr
       width: img.width,
       height: img.height,
       masks,
-      maskBounds,
       // Copies: the cached entry keeps its own for the next click's mask prompt.
       lowResLogits: decoded.lowResLogits.map((l) => l.slice()),
       maskSize: decoded.maskSize,
@@ -375,7 +429,9 @@ async function predict(request: Extract<WorkerRequest, { type: 'predict' }>): Pr
   result.timings.postedAt = epochNow();
   post(
     { type: 'prediction', result },
-    [...result.masks, ...result.lowResLogits].map((m) => m.buffer as ArrayBuffer),
+    [...result.masks.map((m) => m.data), ...result.lowResLogits].map(
+      (m) => m.buffer as ArrayBuffer,
+    ),
   );
 }
 

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { maskToRegion, regionToMask } from './mask-region';
+import {
+  maskToRegion,
+  maskToRegionWithin,
+  regionArea,
+  regionToMask,
+  windowToRegion,
+} from './mask-region';
 
 describe('mask regions', () => {
   it('sends only the bounding box and pastes back the same mask', () => {
@@ -24,5 +30,38 @@ describe('mask regions', () => {
   it('refuses a region that does not fit the slice', () => {
     const region = { bounds: { x0: 2, y0: 0, x1: 6, y1: 2 }, data: new Uint8Array(8) };
     expect(() => regionToMask(region, 4, 3)).toThrow(/does not fit/);
+  });
+
+  it('crops a plane over a window of the image to the same region as the full mask', () => {
+    const width = 50;
+    const height = 40;
+    const window = { x0: 11, y0: 7, width: 20, height: 15 };
+    const plane = new Uint8Array(window.width * window.height);
+    // Two blobs inside the window, one touching its right edge.
+    for (const [x, y] of [
+      [3, 2],
+      [4, 2],
+      [4, 3],
+      [19, 9],
+      [18, 10],
+    ] as const)
+      plane[y * window.width + x] = 1;
+    const full = new Uint8Array(width * height);
+    for (let y = 0; y < window.height; y++)
+      for (let x = 0; x < window.width; x++)
+        full[(window.y0 + y) * width + window.x0 + x] = plane[y * window.width + x]!;
+    const region = windowToRegion(plane, window);
+    expect(region).toEqual(maskToRegion(full, width, height));
+    expect(region.bounds).toEqual({ x0: 14, y0: 9, x1: 31, y1: 18 });
+    expect(regionArea(region)).toBe(5);
+    expect(Array.from(regionToMask(region, width, height))).toEqual(Array.from(full));
+    expect(maskToRegionWithin(full, width, region.bounds)).toEqual(region);
+    expect(windowToRegion(new Uint8Array(6), { x0: 3, y0: 3, width: 3, height: 2 })).toEqual({
+      bounds: null,
+      data: new Uint8Array(0),
+    });
+    expect(() => windowToRegion(new Uint8Array(5), { x0: 0, y0: 0, width: 3, height: 2 })).toThrow(
+      /does not match/,
+    );
   });
 });

@@ -1,6 +1,7 @@
 /**
- * A 0/1 mask sent between the worker and the page as the rows and columns it covers (its bounding
- * box, x1/y1 exclusive) instead of the whole slice: propagation posts one per slice.
+ * A 0/1 mask as the rows and columns it covers (its bounding box, x1/y1 exclusive) instead of the
+ * whole image: what the worker sends (a prediction's outputs, propagation's slices) and what the
+ * annotate page keeps per proposal and object, so a mask on a wide-field image costs its crop.
  */
 import { maskBoundsWithin, type Box } from '@loupe/prompts';
 
@@ -12,13 +13,39 @@ export interface MaskRegion {
 }
 
 export function maskToRegion(mask: Uint8Array, width: number, height: number): MaskRegion {
-  const bounds = maskBoundsWithin(mask, width, height, { x0: 0, y0: 0, x1: width, y1: height });
+  return windowToRegion(mask, { x0: 0, y0: 0, width, height });
+}
+
+/** maskToRegion for a full-image mask whose bounding box is known (null: empty): reads only it. */
+export function maskToRegionWithin(
+  mask: Uint8Array,
+  width: number,
+  bounds: Box | null,
+): MaskRegion {
   if (!bounds) return { bounds: null, data: new Uint8Array(0) };
   const w = bounds.x1 - bounds.x0;
   const data = new Uint8Array(w * (bounds.y1 - bounds.y0));
   for (let y = bounds.y0; y < bounds.y1; y++)
     data.set(mask.subarray(y * width + bounds.x0, y * width + bounds.x1), (y - bounds.y0) * w);
   return { bounds, data };
+}
+
+/**
+ * A 0/1 plane over a window of the image (`window.width` x `window.height` values, its top-left at
+ * (x0, y0) in image pixels; 0 outside it) as its bounding-box region (a copy): reads only the window.
+ */
+export function windowToRegion(
+  plane: Uint8Array,
+  window: { x0: number; y0: number; width: number; height: number },
+): MaskRegion {
+  const { width: w, height: h } = window;
+  if (plane.length !== w * h)
+    throw new Error(`mask window ${w}x${h} does not match its ${plane.length} values`);
+  const b = maskBoundsWithin(plane, w, h, { x0: 0, y0: 0, x1: w, y1: h });
+  const { data } = maskToRegionWithin(plane, w, b);
+  if (!b) return { bounds: null, data };
+  const { x0, y0 } = window;
+  return { bounds: { x0: b.x0 + x0, y0: b.y0 + y0, x1: b.x1 + x0, y1: b.y1 + y0 }, data };
 }
 
 export function regionToMask(region: MaskRegion, width: number, height: number): Uint8Array {
@@ -37,4 +64,11 @@ export function regionToMask(region: MaskRegion, width: number, height: number):
   for (let y = b.y0; y < b.y1; y++)
     mask.set(region.data.subarray((y - b.y0) * w, (y - b.y0 + 1) * w), y * width + b.x0);
   return mask;
+}
+
+/** The region's pixel count (the mask's area). */
+export function regionArea(region: MaskRegion): number {
+  let area = 0;
+  for (let i = 0; i < region.data.length; i++) area += region.data[i] as number;
+  return area;
 }

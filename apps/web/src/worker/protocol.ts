@@ -132,10 +132,11 @@ export interface PredictionResult {
   version: number;
   width: number;
   height: number;
-  /** One full-resolution 0/1 mask per decoder output: 0 = single-mask, 1..3 = multimask. */
-  masks: Uint8Array[];
-  /** Each mask's bounding box in image pixels (x1/y1 exclusive), null when empty. */
-  maskBounds?: (Box | null)[];
+  /**
+   * One 0/1 mask per decoder output (0 = single-mask, 1..3 = multimask), crop-sized: its bounding
+   * box in image pixels and the pixels inside it (mask-region.ts); 0 everywhere else.
+   */
+  masks: MaskRegion[];
   /** Each output's M x M logits over `crop` (propagation's next mask prompt). */
   lowResLogits: Float32Array[];
   maskSize: number;

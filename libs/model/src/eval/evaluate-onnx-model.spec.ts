@@ -219,6 +219,75 @@ describe('SamPredictor on a model directory and evaluateOnnxModel (tiny, untrain
     await predictor.release();
   });
 
+  it("decodeClickInWindow gives decodeClick's pixels over a window, click after click, on a wide image", async () => {
+    const predictor = await openModelDir(dir);
+    // A small object in one corner of a wide image: the windows stay near its crop.
+    const [sample] = generateSyntheticFaDataset({ count: 1, size: 80, seed: 3 });
+    if (!sample) throw new Error('no sample');
+    const width = 240;
+    const height = 160;
+    const pixels = new Uint8Array(width * height);
+    for (let y = 0; y < 80; y++)
+      for (let x = 0; x < 80; x++) pixels[(y + 70) * width + x + 150] = sample.image[y * 80 + x]!;
+    const box = { x0: 160.3, y0: 82.7, x1: 190.2, y1: 110.4 };
+    const embedding = await predictor.embed({ pixels, width, height }, box);
+    const inImage = (
+      plane: Float32Array | Uint8Array,
+      w: { x0: number; y0: number; width: number; height: number },
+    ) => {
+      const out = new Float32Array(width * height);
+      for (let y = 0; y < w.height; y++)
+        for (let x = 0; x < w.width; x++)
+          out[(w.y0 + y) * width + w.x0 + x] = plane[y * w.width + x]!;
+      return Array.from(out);
+    };
+    const clicks: { x: number; y: number; positive: boolean }[] = [];
+    let full = await predictor.decodeClick(embedding, box, [], null);
+    let windowed = await predictor.decodeClickInWindow(embedding, box, [], null);
+    const steps = [
+      { x: 175.5, y: 96.25, positive: true },
+      { x: 163.1, y: 85.9, positive: false },
+      { x: 188.75, y: 108.5, positive: true },
+      // Outside the crop (dropped by the decoder, still forced): the window grows to hold it.
+      { x: 20.5, y: 10.5, positive: false },
+      { x: 176.5, y: 99.5, positive: false },
+    ];
+    for (const step of [null, ...steps]) {
+      if (step) {
+        clicks.push(step);
+        full = await predictor.decodeClick(embedding, box, clicks, full.shown);
+        windowed = await predictor.decodeClickInWindow(embedding, box, clicks, windowed.shown);
+      }
+      const w = windowed.window;
+      expect(windowed.probabilities).toHaveLength(w.width * w.height);
+      // Near the object the window is its crop's size; the far click stretches it.
+      if (clicks.every((c) => c.x > 100))
+        expect(w.width * w.height).toBeLessThan((width * height) / 8);
+      expect(inImage(windowed.probabilities, w)).toEqual(Array.from(full.probabilities));
+      expect(inImage(windowed.mask, w)).toEqual(Array.from(full.mask.data));
+      expect(Array.from(windowed.shown.logits)).toEqual(Array.from(full.shown.logits));
+      expect(windowed.modelHonoured).toBe(full.modelHonoured);
+      expect(windowed.mergedArea).toBe(full.mergedArea);
+      expect(windowed.changedArea).toBe(full.changedArea);
+    }
+    expect(full.mask.data.some((v) => v === 1)).toBe(true);
+    // A window that does not fit the image, or its probabilities, is refused.
+    await expect(
+      predictor.decodeClickInWindow(embedding, box, [steps[0]!], {
+        ...windowed.shown,
+        window: { x0: 230, y0: 0, width: 20, height: 5 },
+      }),
+    ).rejects.toThrow(/window .* is not inside the image's 240x160/);
+    await expect(
+      predictor.decodeClickInWindow(embedding, box, [steps[0]!], {
+        ...windowed.shown,
+        probabilities: new Float32Array(3),
+      }),
+    ).rejects.toThrow(/3 probabilities, expected its window's/);
+    disposeEmbedding(embedding);
+    await predictor.release();
+  });
+
   it('names the expected shape when an input has the wrong size', async () => {
     const predictor = await openModelDir(dir);
     await expect(predictor.runEncoder(new Float32Array(10))).rejects.toThrow(

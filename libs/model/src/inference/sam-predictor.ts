@@ -114,12 +114,24 @@ export interface Prediction extends DecoderOutput {
   mask: Mask;
 }
 
+/** A rectangle of image pixels (integers, inside the image) that a windowed plane covers. */
+export interface PixelWindow {
+  x0: number;
+  y0: number;
+  width: number;
+  height: number;
+}
+
 /** The mask on screen before a click: what decodeClick() builds on and returns for the next one. */
 export interface ShownMask {
   /** M x M logits over the embedding's crop: the next decode's mask prompt. */
   logits: Float32Array;
-  /** Full-resolution probabilities (imageWidth x imageHeight) of the mask shown. */
+  /**
+   * Probabilities of the mask shown, row by row over `window` (0 outside it), or over the whole
+   * image (imageWidth x imageHeight) when `window` is absent.
+   */
   probabilities: Float32Array;
+  window?: PixelWindow;
 }
 
 export interface ClickOptions extends Pick<DecodeOptions, 'clickRadius'> {
@@ -142,6 +154,24 @@ export interface ClickOptions extends Pick<DecodeOptions, 'clickRadius'> {
    * 0.01 and fixes more of a wide error band. Default CLICK_FORCE_LARGE (null: off).
    */
   largeObjectForce?: { minArea: number; radius: number } | null;
+}
+
+/**
+ * decodeClickInWindow()'s result: the mask after the click only over `window` (the crop, the
+ * mask shown and the forced clicks), 0 outside it, so a click on a wide-field image costs what its
+ * crop costs. decodeClick() is the same pixels at full resolution.
+ */
+export interface WindowedClickPrediction extends DecoderOutput {
+  window: PixelWindow;
+  /** Probabilities over `window`, row by row (0 outside it). */
+  probabilities: Float32Array;
+  /** probabilities > 0.5 over `window`. */
+  mask: Uint8Array;
+  /** The mask after this click (windowed), to pass to the next decodeClickInWindow(). */
+  shown: ShownMask;
+  modelHonoured: boolean | null;
+  mergedArea: number | null;
+  changedArea: number | null;
 }
 
 export interface ClickPrediction extends Prediction {
@@ -541,7 +571,7 @@ export class SamPredictor {
    * region connected to the click (progressiveMerge; the mask prompt follows the same merge), and
    * every click is forced at its pixel. The first CLICK_MERGE_SKIP_FIRST clicks of an object
    * (options.unmergedClicks) take the model's output unmerged. Without `previous` or clicks this
-   * is decode().
+   * is decode(). Full-resolution planes: decodeClickInWindow() pasted into the image.
    */
   async decodeClick(
     embedding: CropEmbedding,
@@ -550,16 +580,40 @@ export class SamPredictor {
     previous: ShownMask | null,
     options: ClickOptions = {},
   ): Promise<ClickPrediction> {
+    const { imageWidth: w, imageHeight: h } = embedding;
+    const out = await this.decodeClickInWindow(embedding, box, clicks, previous, options);
+    const probabilities = windowToImage(out.probabilities, out.window, w, h, Float32Array);
+    const maskData = windowToImage(out.mask, out.window, w, h, Uint8Array);
+    return {
+      ...out,
+      probabilities,
+      mask: { width: w, height: h, data: maskData },
+      shown: { logits: out.shown.logits, probabilities },
+    };
+  }
+
+  /**
+   * decodeClick() over the window its pixels can be non-zero in: the crop, the mask shown
+   * (previous.window) and every forced click's disc. Nothing here reads or writes the whole image
+   * unless `previous` covers it. The pixels are decodeClick()'s: planes move by whole pixels only
+   * (crop and click coordinates minus integers, exact in floating point), so samples and click
+   * distances come from the same numbers (the spec and eval check it).
+   */
+  async decodeClickInWindow(
+    embedding: CropEmbedding,
+    box: Box | null,
+    clicks: readonly ClickPrompt[],
+    previous: ShownMask | null,
+    options: ClickOptions = {},
+  ): Promise<WindowedClickPrediction> {
     const click = clicks[clicks.length - 1];
     const large =
       options.largeObjectForce === undefined ? CLICK_FORCE_LARGE : options.largeObjectForce;
     let radius = options.clickRadius ?? CLICK_FORCE_RADIUS;
     const { imageWidth: w, imageHeight: h } = embedding;
-    if (previous && previous.probabilities.length !== w * h)
-      throw new OnnxInputError(
-        `previous mask: ${previous.probabilities.length} probabilities, expected the image's ${w}x${h} = ${w * h}`,
-      );
-    const shownBounds = previous ? foregroundBounds(previous.probabilities, w, h) : null;
+    const previousWindow = previous ? shownWindow(previous, w, h) : null;
+    const shownBounds =
+      previous && previousWindow ? foregroundBounds(previous.probabilities, previousWindow) : null;
     if (
       options.clickRadius === undefined &&
       large &&
@@ -568,55 +622,50 @@ export class SamPredictor {
     )
       radius = large.radius;
     const maskInput = options.maskPrompt === false ? null : (previous?.logits ?? null);
-    const honouredByModel = (p: Float32Array): boolean | null => {
-      if (!click) return null;
-      const x = Math.floor(click.x);
-      const y = Math.floor(click.y);
-      if (x < 0 || y < 0 || x >= embedding.imageWidth || y >= embedding.imageHeight) return null;
-      return (p[y * embedding.imageWidth + x] as number) > 0.5 === click.positive;
-    };
     const unmerged = options.unmergedClicks ?? CLICK_MERGE_SKIP_FIRST;
-    if (!previous || !click || options.merge === false || clicks.length <= unmerged) {
-      const output = await this.decodeLogits(embedding, box, clicks, { maskInput });
-      const own = pasteOutputProbabilities(output, 0);
-      const modelHonoured = honouredByModel(own);
-      const probabilities = forceClicks(own, output.imageWidth, output.imageHeight, clicks, radius);
-      const logits = outputLogits(output, 0);
+    const output = await this.decodeLogits(embedding, box, clicks, { maskInput });
+    const modelLogits = outputLogits(output, 0);
+    const isUnmerged = !previous || !click || options.merge === false || clicks.length <= unmerged;
+    // Unmerged: the model's output is non-zero only in its crop and the positive clicks' discs.
+    // Merged: merge and forcing read and write only the rectangle that the output, the shown mask
+    // and the forced clicks can touch; outside it the shown mask stays (it is below 0.5 there).
+    const rect = clickRect(
+      output.crop,
+      isUnmerged ? null : (shownBounds as ForegroundBounds),
+      w,
+      h,
+      isUnmerged ? clicks.filter((c) => c.positive) : clicks,
+      radius,
+    );
+    const inRect = (c: ClickPrompt): ClickPrompt => ({ ...c, x: c.x - rect.x0, y: c.y - rect.y0 });
+    const rectCrop = { ...output.crop, x0: output.crop.x0 - rect.x0, y0: output.crop.y0 - rect.y0 };
+    const own = pasteProbabilities(modelLogits, output.maskSize, rectCrop, rect.width, rect.height);
+    const modelHonoured = click ? honouredInWindow(own, rect, click, w, h) : null;
+    if (isUnmerged) {
+      const probabilities = forceClicks(own, rect.width, rect.height, clicks.map(inRect), radius);
       return {
         ...output,
+        window: rect,
         probabilities,
-        mask: thresholdProbabilities(probabilities, output.imageWidth, output.imageHeight, 0.5),
-        shown: { logits, probabilities },
+        mask: aboveHalf(probabilities),
+        shown: { logits: modelLogits, probabilities, window: rect },
         modelHonoured,
         mergedArea: null,
         changedArea: null,
       };
     }
-    const output = await this.decodeLogits(embedding, box, clicks, { maskInput });
-    // Merge and forcing read and write only the rectangle that the output, the shown mask and the
-    // forced clicks can touch: on a wide-field image a click costs what its crop costs. Outside it
-    // the shown mask stays (it is below 0.5 there, and the output is empty).
-    const rect = clickRect(output.crop, shownBounds as ForegroundBounds, w, h, clicks, radius);
-    const inRect = (c: ClickPrompt): ClickPrompt => ({ ...c, x: c.x - rect.x0, y: c.y - rect.y0 });
-    const rectCrop = { ...output.crop, x0: output.crop.x0 - rect.x0, y0: output.crop.y0 - rect.y0 };
-    const own = pasteProbabilities(
-      outputLogits(output, 0),
-      output.maskSize,
-      rectCrop,
-      rect.width,
-      rect.height,
-    );
+    const shown = previous as ShownMask;
     const merge = progressiveMerge(
-      planeInRect(previous.probabilities, w, rect),
+      planeInWindow(shown.probabilities, previousWindow as PixelWindow, rect),
       own,
       rect.width,
       rect.height,
-      inRect(click),
+      inRect(click as ClickPrompt),
       options.mergeOptions,
     );
     const logits = mergeLogitsInRegion(
-      previous.logits,
-      outputLogits(output, 0),
+      shown.logits,
+      modelLogits,
       output.maskSize,
       rectCrop,
       merge.region,
@@ -630,36 +679,29 @@ export class SamPredictor {
       clicks.map(inRect),
       radius,
     );
-    // The whole output taken (acceptAgreement): outside the rectangle it is empty.
+    // The whole output taken (acceptAgreement): outside the rectangle it is empty. Otherwise the
+    // shown mask stays outside the rectangle: the window grows to hold both.
+    const window = merge.acceptedWhole ? rect : unionWindow(previousWindow as PixelWindow, rect);
     const probabilities = merge.acceptedWhole
-      ? new Float32Array(w * h)
-      : previous.probabilities.slice();
-    const maskData = new Uint8Array(w * h);
-    for (let y = 0; y < rect.height; y++) {
-      const row = (rect.y0 + y) * w + rect.x0;
-      probabilities.set(merged.subarray(y * rect.width, (y + 1) * rect.width), row);
-      for (let x = 0; x < rect.width; x++)
-        if ((merged[y * rect.width + x] as number) > 0.5) maskData[row + x] = 1;
-    }
-    const cx = Math.floor(click.x) - rect.x0;
-    const cy = Math.floor(click.y) - rect.y0;
-    const modelHonoured =
-      Math.floor(click.x) < 0 || Math.floor(click.y) < 0 || click.x >= w || click.y >= h
-        ? null
-        : (cx >= 0 && cy >= 0 && cx < rect.width && cy < rect.height
-            ? (own[cy * rect.width + cx] as number)
-            : 0) >
-            0.5 ===
-          click.positive;
+      ? merged
+      : planeInWindow(shown.probabilities, previousWindow as PixelWindow, window);
+    if (!merge.acceptedWhole)
+      for (let y = 0; y < rect.height; y++)
+        probabilities.set(
+          merged.subarray(y * rect.width, (y + 1) * rect.width),
+          (rect.y0 - window.y0 + y) * window.width + (rect.x0 - window.x0),
+        );
     const promptSource = options.maskPromptSource ?? CLICK_MASK_PROMPT_SOURCE;
     return {
       ...output,
       lowResLogits: [logits, ...output.lowResLogits.slice(1)],
+      window,
       probabilities,
-      mask: { width: w, height: h, data: maskData },
+      mask: aboveHalf(probabilities),
       shown: {
-        logits: promptSource === 'model' ? outputLogits(output, 0) : logits,
+        logits: promptSource === 'model' ? modelLogits : logits,
         probabilities,
+        window,
       },
       modelHonoured,
       mergedArea: merge.acceptedWhole ? w * h : merge.regionArea,
@@ -706,7 +748,7 @@ export class SamPredictor {
 }
 
 interface ForegroundBounds {
-  /** Pixels over 0.5, and the box holding them (x1 < x0 when there are none). */
+  /** Pixels over 0.5, and the box holding them in image pixels (x1 < x0 when there are none). */
   area: number;
   x0: number;
   y0: number;
@@ -714,10 +756,36 @@ interface ForegroundBounds {
   y1: number;
 }
 
-function foregroundBounds(plane: Float32Array, width: number, height: number): ForegroundBounds {
-  const b = { area: 0, x0: width, y0: height, x1: -1, y1: -1 };
-  for (let y = 0, i = 0; y < height; y++)
-    for (let x = 0; x < width; x++, i++) {
+/** `shown`'s window, checked against its probabilities (the whole image when it has none). */
+function shownWindow(shown: ShownMask, width: number, height: number): PixelWindow {
+  const window = shown.window ?? { x0: 0, y0: 0, width, height };
+  const { x0, y0, width: ww, height: wh } = window;
+  if (
+    !Number.isInteger(x0) ||
+    !Number.isInteger(y0) ||
+    x0 < 0 ||
+    y0 < 0 ||
+    ww < 1 ||
+    wh < 1 ||
+    x0 + ww > width ||
+    y0 + wh > height
+  )
+    throw new OnnxInputError(
+      `previous mask: window ${JSON.stringify(window)} is not inside the image's ${width}x${height}`,
+    );
+  if (shown.probabilities.length !== ww * wh)
+    throw new OnnxInputError(
+      shown.window
+        ? `previous mask: ${shown.probabilities.length} probabilities, expected its window's ${ww}x${wh} = ${ww * wh}`
+        : `previous mask: ${shown.probabilities.length} probabilities, expected the image's ${width}x${height} = ${width * height}`,
+    );
+  return window;
+}
+
+function foregroundBounds(plane: Float32Array, window: PixelWindow): ForegroundBounds {
+  const b = { area: 0, x0: Infinity, y0: Infinity, x1: -1, y1: -1 };
+  for (let y = 0, i = 0; y < window.height; y++)
+    for (let x = 0; x < window.width; x++, i++) {
       if (!((plane[i] as number) > 0.5)) continue;
       b.area++;
       if (x < b.x0) b.x0 = x;
@@ -725,23 +793,30 @@ function foregroundBounds(plane: Float32Array, width: number, height: number): F
       if (y < b.y0) b.y0 = y;
       if (y > b.y1) b.y1 = y;
     }
-  return b;
+  if (b.area === 0) return b;
+  return {
+    area: b.area,
+    x0: b.x0 + window.x0,
+    y0: b.y0 + window.y0,
+    x1: b.x1 + window.x0,
+    y1: b.y1 + window.y0,
+  };
 }
 
 /** The output's crop, the shown mask's box and every forced click's disc, within the image. */
 function clickRect(
   crop: CropTransform,
-  shown: ForegroundBounds,
+  shown: ForegroundBounds | null,
   width: number,
   height: number,
   clicks: readonly ClickPrompt[],
   radius: number,
-): { x0: number; y0: number; width: number; height: number } {
+): PixelWindow {
   let x0 = Math.ceil(crop.x0 - 0.5);
   let y0 = Math.ceil(crop.y0 - 0.5);
   let x1 = Math.ceil(crop.x0 + crop.size - 0.5) - 1;
   let y1 = Math.ceil(crop.y0 + crop.size - 0.5) - 1;
-  if (shown.area > 0) {
+  if (shown && shown.area > 0) {
     x0 = Math.min(x0, shown.x0);
     y0 = Math.min(y0, shown.y0);
     x1 = Math.max(x1, shown.x1);
@@ -754,22 +829,75 @@ function clickRect(
     x1 = Math.max(x1, Math.floor(c.x + radius));
     y1 = Math.max(y1, Math.floor(c.y + radius));
   }
-  x0 = Math.max(0, x0);
-  y0 = Math.max(0, y0);
+  x0 = Math.min(width - 1, Math.max(0, x0));
+  y0 = Math.min(height - 1, Math.max(0, y0));
   x1 = Math.min(width - 1, x1);
   y1 = Math.min(height - 1, y1);
   return { x0, y0, width: Math.max(1, x1 - x0 + 1), height: Math.max(1, y1 - y0 + 1) };
 }
 
-function planeInRect(
-  plane: Float32Array,
-  width: number,
-  rect: { x0: number; y0: number; width: number; height: number },
-): Float32Array {
-  const out = new Float32Array(rect.width * rect.height);
-  for (let y = 0; y < rect.height; y++) {
-    const row = (rect.y0 + y) * width + rect.x0;
-    out.set(plane.subarray(row, row + rect.width), y * rect.width);
+/** The smallest window holding both. */
+function unionWindow(a: PixelWindow, b: PixelWindow): PixelWindow {
+  const x0 = Math.min(a.x0, b.x0);
+  const y0 = Math.min(a.y0, b.y0);
+  const x1 = Math.max(a.x0 + a.width, b.x0 + b.width);
+  const y1 = Math.max(a.y0 + a.height, b.y0 + b.height);
+  return { x0, y0, width: x1 - x0, height: y1 - y0 };
+}
+
+/** A plane over window `from` read over window `to` (0 where `from` does not reach). */
+function planeInWindow(plane: Float32Array, from: PixelWindow, to: PixelWindow): Float32Array {
+  const out = new Float32Array(to.width * to.height);
+  const x0 = Math.max(from.x0, to.x0);
+  const x1 = Math.min(from.x0 + from.width, to.x0 + to.width);
+  const y0 = Math.max(from.y0, to.y0);
+  const y1 = Math.min(from.y0 + from.height, to.y0 + to.height);
+  if (x0 >= x1) return out;
+  for (let y = y0; y < y1; y++) {
+    const src = (y - from.y0) * from.width + (x0 - from.x0);
+    out.set(plane.subarray(src, src + x1 - x0), (y - to.y0) * to.width + (x0 - to.x0));
   }
   return out;
+}
+
+/** A windowed plane pasted into a zero image (the same array when the window is the image). */
+function windowToImage<T extends Float32Array | Uint8Array>(
+  plane: T,
+  window: PixelWindow,
+  width: number,
+  height: number,
+  make: new (n: number) => T,
+): T {
+  if (window.x0 === 0 && window.y0 === 0 && window.width === width && window.height === height)
+    return plane;
+  const out = new make(width * height);
+  for (let y = 0; y < window.height; y++)
+    out.set(
+      plane.subarray(y * window.width, (y + 1) * window.width),
+      (window.y0 + y) * width + window.x0,
+    );
+  return out;
+}
+
+function aboveHalf(probabilities: Float32Array): Uint8Array {
+  const mask = new Uint8Array(probabilities.length);
+  for (let i = 0; i < mask.length; i++) if ((probabilities[i] as number) > 0.5) mask[i] = 1;
+  return mask;
+}
+
+/** Whether the model's own output (over `window`) has the click's pixel on the click's side. */
+function honouredInWindow(
+  own: Float32Array,
+  window: PixelWindow,
+  click: ClickPrompt,
+  width: number,
+  height: number,
+): boolean | null {
+  const x = Math.floor(click.x);
+  const y = Math.floor(click.y);
+  if (x < 0 || y < 0 || x >= width || y >= height) return null;
+  const cx = x - window.x0;
+  const cy = y - window.y0;
+  const inside = cx >= 0 && cy >= 0 && cx < window.width && cy < window.height;
+  return (inside ? (own[cy * window.width + cx] as number) : 0) > 0.5 === click.positive;
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { maskToRegion, regionArea, regionToMask, type MaskRegion } from '../../worker/mask-region';
 import {
   activeObject,
   addClick,
@@ -26,10 +27,13 @@ function proposal(fill: number[]): ProposalSet {
   const masks = fill.map((count) => {
     const m = new Uint8Array(W * H);
     m.fill(1, 0, count);
-    return m;
+    return maskToRegion(m, W, H);
   });
   return { masks, iouPredictions: fill.map((_, i) => i / 10), modelVersionId: 'm1', version: 1 };
 }
+
+/** The crop-sized mask at full resolution, as the image sees it. */
+const full = (mask: MaskRegion | null) => (mask ? regionToMask(mask, W, H) : null);
 
 describe('annotation state', () => {
   it('box -> proposal -> click -> undo restores the earlier proposal', () => {
@@ -41,17 +45,17 @@ describe('annotation state', () => {
     h = patch(h, applyProposal(h.present, obj.id, key1, proposal([3, 5, 7, 9])));
     // box only: the multimask output with the highest predicted IoU (index 3 here)
     expect(activeObject(h.present)!.chosenOutput).toBe(3);
-    expect(activeObject(h.present)!.mask!.reduce((a, b) => a + b, 0)).toBe(9);
+    expect(regionArea(activeObject(h.present)!.mask!)).toBe(9);
 
     h = commit(h, addClick(h.present, { x: 2, y: 2, positive: true }));
     const key2 = promptKey(box, [{ x: 2, y: 2, positive: true }]);
     h = patch(h, applyProposal(h.present, obj.id, key2, proposal([4, 6, 8, 10])));
     expect(activeObject(h.present)!.chosenOutput).toBe(0); // clicks -> single-mask output
-    expect(activeObject(h.present)!.mask!.reduce((a, b) => a + b, 0)).toBe(4);
+    expect(regionArea(activeObject(h.present)!.mask!)).toBe(4);
 
     h = undo(h);
     expect(activeObject(h.present)!.clicks).toHaveLength(0);
-    expect(activeObject(h.present)!.mask!.reduce((a, b) => a + b, 0)).toBe(9);
+    expect(regionArea(activeObject(h.present)!.mask!)).toBe(9);
     h = redo(h);
     expect(activeObject(h.present)!.clicks).toHaveLength(1);
   });
@@ -79,17 +83,20 @@ describe('annotation state', () => {
       h,
       addStroke(h.present, { points: [{ x: 6.5, y: 4.5 }], radius: 0.6, mode: 'brush' }),
     );
-    const mask = activeObject(h.present)!.mask!;
+    const mask = full(activeObject(h.present)!.mask)!;
     expect(mask[4 * W + 6]).toBe(1);
     h = commit(h, chooseOutput(h.present, 1));
-    expect(activeObject(h.present)!.mask![4 * W + 6]).toBe(1);
+    expect(full(activeObject(h.present)!.mask)![4 * W + 6]).toBe(1);
   });
 
   it('accepting starts a new draft object, and the next box goes to it', () => {
     let h = initialHistory(W, H);
     h = commit(h, setBox(h.present, { x0: 0, y0: 0, x1: 4, y1: 4 }));
     const first = activeObject(h.present)!;
-    h = commit(h, markAccepted(h.present, first.id, new Uint8Array(W * H).fill(1)));
+    h = commit(
+      h,
+      markAccepted(h.present, first.id, maskToRegion(new Uint8Array(W * H).fill(1), W, H)),
+    );
     expect(h.present.objects.filter((o) => o.accepted)).toHaveLength(1);
     h = commit(h, setBox(h.present, { x0: 2, y0: 2, x1: 6, y1: 5 }));
     expect(activeObject(h.present)!.id).not.toBe(first.id);
@@ -103,7 +110,9 @@ describe('annotation state', () => {
 
   it('brushing a saved object reopens it for correction under the same id', () => {
     const saved = new Uint8Array(W * H).fill(1, 0, 10);
-    let h = initialHistory(W, H, [loadedObject('kept', saved)]);
+    let h = initialHistory(W, H, [loadedObject('kept', { width: W, height: H, data: saved })]);
+    const savedMask = h.present.objects[0]!.savedMask;
+    expect(full(savedMask)).toEqual(saved);
     h = commit(h, selectObject(h.present, 'kept'));
     h = commit(
       h,
@@ -112,9 +121,10 @@ describe('annotation state', () => {
     const edited = activeObject(h.present)!;
     expect(edited.id).toBe('kept');
     expect(edited.accepted).toBe(false);
-    expect(edited.mask![0]).toBe(0);
-    expect(edited.mask![5]).toBe(1);
-    expect(edited.savedMask).toBe(saved);
+    expect(full(edited.mask)![0]).toBe(0);
+    expect(full(edited.mask)![5]).toBe(1);
+    expect(edited.mask!.bounds).toEqual({ x0: 0, y0: 0, x1: 8, y1: 2 });
+    expect(edited.savedMask).toBe(savedMask);
     h = undo(h);
     expect(h.present.objects.find((o) => o.id === 'kept')!.accepted).toBe(true);
   });

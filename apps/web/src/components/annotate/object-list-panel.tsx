@@ -28,7 +28,7 @@ export function ObjectListPanel({
           const color = isDraftActive(o)
             ? ACTIVE_COLOR
             : OBJECT_COLORS[colorIndex % OBJECT_COLORS.length]!;
-          const area = o.mask ? maskPixelCount(o.mask, state.width, state.height) : 0;
+          const area = o.mask ? maskPixelCount(o.mask) : 0;
           return (
             <li key={o.id}>
               <button

@@ -4,14 +4,13 @@
  * started from) to annotations.save; discard deletes a saved object on the server too. Saved work
  * leaves the local undo history (the server has it).
  */
-import { encodeMaskBytes } from '@loupe/prompts';
+import { encodeMaskRegionBytes } from '@loupe/prompts';
 import { useMutation } from '@tanstack/react-query';
 import { useCallback, useEffect } from 'react';
 import { errorMessage, useToast } from '../toast';
 import { useTRPC, useTRPCClient } from '../trpc';
 import { activeObject, commit, markAccepted, removeObject } from './annotation-state';
 import { bytesToBase64 } from './base64';
-import { maskBounds } from './mask-bounds';
 import { publishSave } from './loupe-test-hooks';
 import { SAVE_RETRYING_LABEL, saveRetryDelay, shouldRetrySave } from './save-retry';
 import type { AnnotationHistory } from './use-annotation-history';
@@ -69,19 +68,13 @@ export function useObjectActions(options: {
         taskId: task.id,
         objectId: object.id,
         expectedRevision: revisionRef.current,
-        // Run-length encoded over each mask's bounding box only (same bytes as a full scan).
+        // Run-length encoded from the crop-sized masks (same bytes as the full-resolution mask).
         finalRle: bytesToBase64(
-          encodeMaskBytes(
-            { width, height, data: object.mask },
-            maskBounds(object.mask, width, height),
-          ),
+          encodeMaskRegionBytes(width, height, object.mask.bounds, object.mask.data),
         ),
         proposalRle: proposalMask
           ? bytesToBase64(
-              encodeMaskBytes(
-                { width, height, data: proposalMask },
-                maskBounds(proposalMask, width, height),
-              ),
+              encodeMaskRegionBytes(width, height, proposalMask.bounds, proposalMask.data),
             )
           : null,
         modelVersionId: object.proposal?.modelVersionId ?? null,

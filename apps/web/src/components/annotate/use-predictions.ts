@@ -10,7 +10,6 @@ import { useCallback, useRef, useState } from 'react';
 import type { PredictionResult } from '../../worker/protocol';
 import { errorMessage, useToast } from '../toast';
 import { applyProposal, patch, promptKey, type AnnotationState } from './annotation-state';
-import { setMaskBounds } from './mask-bounds';
 import { publishPrediction, publishProposalFrame } from './loupe-test-hooks';
 import type { AnnotationHistory } from './use-annotation-history';
 import type { RecordEvent } from './use-interaction-events';
@@ -129,11 +128,7 @@ export function usePredictions(options: {
       worker
         .predict(image.id, objectId, box, clicks, shownOutput)
         .then((result) => {
-          // The worker found each mask's bounds within its crop: nothing walks the whole image.
-          result.masks.forEach((mask, i) => {
-            const bounds = result.maskBounds?.[i];
-            if (bounds !== undefined) setMaskBounds(mask, bounds);
-          });
+          // Crop-sized masks (their bounding boxes): nothing here walks the whole image.
           const before = historyRef.current.present;
           setHistory((h) =>
             patch(

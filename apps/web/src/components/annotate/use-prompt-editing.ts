@@ -148,7 +148,7 @@ export function usePromptEditing(options: {
     (size: { width: number; height: number }, saved: { objectId: string; finalRle: string }[]) => {
       effort.current = new Map();
       const objects = saved.map((a) =>
-        loadedObject(a.objectId, decodeMaskBytes(base64ToBytes(a.finalRle)).data),
+        loadedObject(a.objectId, decodeMaskBytes(base64ToBytes(a.finalRle))),
       );
       setHistory(initialHistory(size.width, size.height, objects));
     },

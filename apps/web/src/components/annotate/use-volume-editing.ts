@@ -182,9 +182,12 @@ export function useVolumeEditing(options: {
       try {
         const result = await predictOn(image, objectId, box, clicks);
         const chosen = defaultOutput(result.iouPredictions, clicks.length);
-        const mask = result.masks[chosen] ?? result.masks[0];
+        const region = result.masks[chosen] ?? result.masks[0];
         const state = stateRef.current;
-        if (!mask || !state) return;
+        if (!region || !state) return;
+        // The volume keeps full-slice masks (propagation reads them); the box comes along.
+        const mask = regionToMask(region, result.width, result.height);
+        setMaskBounds(mask, region.bounds);
         const before = state.objects.find((o) => o.id === objectId)?.slices.get(k);
         keepLogits(objectId, k, mask, outputLogits(result, chosen));
         commitState(

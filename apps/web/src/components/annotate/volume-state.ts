@@ -13,6 +13,7 @@ import {
   type SliceOrigin,
 } from '@loupe/prompts';
 import { emptyObject, newObjectId, type AnnotationObject } from './annotation-state';
+import { regionOfMask } from './mask-bounds';
 
 export interface VolumeSlice {
   mask: Uint8Array;
@@ -239,12 +240,13 @@ export function objectsOnSlice(state: VolumeState, k: number): AnnotationObject[
   for (const o of state.objects) {
     const slice = o.slices.get(k);
     if (!slice && o.id !== state.activeId) continue;
+    const region = slice ? regionOfMask(slice.mask, state.width, state.height) : null;
     out.push({
       ...emptyObject(o.id),
       box: slice?.box ?? null,
       clicks: slice?.clicks ?? [],
-      mask: slice?.mask ?? null,
-      savedMask: o.accepted ? (slice?.mask ?? null) : null,
+      mask: region,
+      savedMask: o.accepted ? region : null,
       accepted: o.accepted,
     });
   }

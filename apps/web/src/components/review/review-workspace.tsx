@@ -61,7 +61,7 @@ export function ReviewWorkspace({ projectId }: { projectId: string }) {
   const objects = useMemo(
     () =>
       (task.data?.annotations ?? []).map((a) =>
-        loadedObject(a.objectId, decodeMaskBytes(base64ToBytes(a.finalRle)).data),
+        loadedObject(a.objectId, decodeMaskBytes(base64ToBytes(a.finalRle))),
       ),
     [task.data],
   );
