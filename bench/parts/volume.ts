@@ -13,7 +13,9 @@
  * The simulated annotator: a tight box on the slice where the lesion is largest, Propagate, then
  * while some slice's Dice is below SLICE_ACCEPT_DICE (worst first, at most MAX_CORRECTIONS): a
  * corrective box on that slice (or erasing it, where the lesion is absent), from which the page
- * re-propagates by itself. Each box, erase and Propagate press counts as one action. Box per slice:
+ * re-propagates by itself; the seed slice itself, when its mask is bad, gets a corrective click
+ * instead (RITM's clicker, at most MAX_SEED_CLICKS). Each box, click, erase and Propagate press
+ * counts as one action. Box per slice:
  * a tight box on every slice the lesion covers, one action each.
  *
  *   npm run bench:volume [-- --quick]
@@ -31,8 +33,10 @@ import {
 import {
   boxFromMask,
   DEFAULT_PROPAGATION,
+  nextClick,
   propagateVolume,
   type Box,
+  type ClickPrompt,
   type MaskLogits,
   type PropagationThresholds,
   type SliceMask,
@@ -75,6 +79,8 @@ function defaultVariant(acceptsMaskPrompt: boolean): string {
 /** A slice counts as acceptable without an edit at this Dice with the truth or better. */
 export const SLICE_ACCEPT_DICE = 0.8;
 const MAX_CORRECTIONS = 8;
+/** Corrective clicks the annotator may spend on the seed slice (each one of the corrections). */
+const MAX_SEED_CLICKS = 3;
 /** Never used to train the starter (train:starter uses seeds 1001-1003). */
 const SEED = 4_401;
 
@@ -205,19 +211,37 @@ async function boxAndPropagate(
   const oneBoxDice = volumeDice(lesion, predicted());
 
   let corrections = 0;
+  // Clicks on the seed slice: the annotator boxed it and sees its mask, so a bad one is fixed
+  // like any other slice, with the RITM clicker's click (another box would give the same mask).
+  const seedClicks: ClickPrompt[] = [];
+  const seedClicked = new Uint8Array(width * height);
   for (; corrections < MAX_CORRECTIONS; corrections++) {
-    // The worst slice the annotator would not accept (touched slices are the annotator's own).
+    // The worst slice the annotator would not accept (slices they corrected are their own).
     let worst = -1;
     let worstDice = SLICE_ACCEPT_DICE;
     for (let k = 0; k < depth; k++) {
       const s = slices.get(k);
-      if (s && s.origin !== 'propagated') continue;
+      if (s && s.origin !== 'propagated' && !(k === seed && seedClicks.length < MAX_SEED_CLICKS))
+        continue;
       const d = sliceDice(s?.mask, lesion.masks[k]);
       if (d < worstDice) [worst, worstDice] = [k, d];
     }
     if (worst < 0) break;
     const truth = lesion.masks[worst]!;
-    if (truth.some((v) => v === 1)) {
+    if (worst === seed) {
+      const truthMask = { width, height, data: truth };
+      const shown = { width, height, data: slices.get(seed)!.mask };
+      const click = nextClick(truthMask, shown, { width, height, data: seedClicked });
+      if (!click) break;
+      seedClicks.push(click);
+      seedClicked[Math.floor(click.y) * width + Math.floor(click.x)] = 1;
+      const prediction = await predict(seed, seedBox, seedClicks);
+      slices.set(seed, { mask: prediction.mask, origin: 'prompted' });
+      promptedLogits.set(seed, prediction.logits ?? null);
+      // The click re-propagates from the seed, as a correction does: one action.
+      await propagate(seed);
+      actions += 1;
+    } else if (truth.some((v) => v === 1)) {
       const box = boxFromMask({ width, height, data: truth });
       // The page re-propagates from a corrected slice by itself: one action.
       await prompt(worst, box, 'edited');
@@ -244,6 +268,7 @@ async function boxAndPropagate(
     correctedDice: volumeDice(lesion, predicted()),
     actions,
     corrections,
+    seedClicks: seedClicks.length,
     coveredSlices: covered.size,
     slicesWithoutEdit: untouched,
     firstStops,
@@ -297,6 +322,7 @@ export async function runVolumeBench(
             oneBoxPropagationDice: round(ours.oneBoxDice),
             afterCorrectionsDice: round(ours.correctedDice),
             corrections: ours.corrections,
+            seedClicks: ours.seedClicks,
             actions: ours.actions,
             boxPerSliceActions: baseline.actions,
             coveredSlices: ours.coveredSlices,
@@ -382,6 +408,7 @@ export async function runVolumeBench(
       depth: size.depth,
       sliceAcceptDice: SLICE_ACCEPT_DICE,
       maxCorrections: MAX_CORRECTIONS,
+      maxSeedClicks: MAX_SEED_CLICKS,
       thresholds: DEFAULT_PROPAGATION,
       promptVariant: headlineVariant,
       modelTakesMaskPrompt: predictor.acceptsMaskPrompt,
@@ -407,7 +434,7 @@ export async function runVolumeBench(
         predictor.acceptsMaskPrompt
           ? "The model takes a mask prompt (mask_input): the logits variants give it the previous slice's logits."
           : 'The model was exported without a mask prompt (no mask_input), so the logits variants are not run for it.',
-        `Actions: every box, erase and Propagate press is one (a corrective box re-propagates by itself, as on the page); box per slice is one box per slice the lesion covers. A slice is accepted without edit if propagation made it, it was never corrected and its Dice is at least ${SLICE_ACCEPT_DICE} (a bad propagated slice left once the corrections run out is not accepted); corrections go worst slice first while any slice has Dice < ${SLICE_ACCEPT_DICE} (at most ${MAX_CORRECTIONS}).`,
+        `Actions: every box, erase and Propagate press is one (a corrective box re-propagates by itself, as on the page); box per slice is one box per slice the lesion covers. A slice is accepted without edit if propagation made it, it was never corrected and its Dice is at least ${SLICE_ACCEPT_DICE} (a bad propagated slice left once the corrections run out is not accepted); corrections go worst slice first while any slice has Dice < ${SLICE_ACCEPT_DICE} (at most ${MAX_CORRECTIONS}). The seed slice is among them: the annotator sees the mask their box gave, and fixes a bad one with the RITM clicker's click (box + clicks, at most ${MAX_SEED_CLICKS}; each re-propagates from the seed and is one action; perLesion seedClicks).`,
       ],
     };
   } finally {
