@@ -13,6 +13,10 @@
  *   trained on everything vs the bounded sample, from the same base and seed; box-prompt Dice on
  *   held-out images (quickValidate, tfjs weights). The schedule's mask counts are divided so that
  *   a project small enough to train here still gets a bounded round (dice.schedule says how).
+ *   Two controls in the same run: the schedule before rounds were filled (proportional replay,
+ *   uniform draw: `boundedBefore`), and a round on the earlier masks only, no new mask
+ *   (`oldOnly`): when oldOnly comes close to everything, the base had not converged and the gap
+ *   measures training steps, not what the bounded sample leaves out.
  *
  *   npm run bench:rounds [-- --quick]
  */
@@ -39,6 +43,13 @@ import {
   planRoundSamples,
   type ReplaySchedule,
 } from '@loupe/trainer/testing';
+
+/** The schedule before issue 18's fix: replay in proportion to the new masks, drawn uniformly. */
+const SCHEDULE_BEFORE: ReplaySchedule = {
+  ...DEFAULT_REPLAY_SCHEDULE,
+  draw: 'uniform-without-replacement',
+  fillRound: false,
+};
 import { summarize } from '../lib/percentiles';
 
 const BATCH = 4;
@@ -107,9 +118,11 @@ function sizes(options: { quick?: boolean; smoke?: boolean }) {
   };
 }
 
-function scaledSchedule(divisor: number): ReplaySchedule {
+function scaledSchedule(
+  divisor: number,
+  s: ReplaySchedule = DEFAULT_REPLAY_SCHEDULE,
+): ReplaySchedule {
   const d = (n: number) => Math.max(1, Math.round(n / divisor));
-  const s = DEFAULT_REPLAY_SCHEDULE;
   return {
     ...s,
     minReplayMasks: d(s.minReplayMasks),
@@ -248,6 +261,7 @@ async function diceComparison(spec: {
   scheduleDivisor: number;
 }) {
   const schedule = scaledSchedule(spec.scheduleDivisor);
+  const scheduleBefore = scaledSchedule(spec.scheduleDivisor, SCHEDULE_BEFORE);
   const project = syntheticMasks(spec.masks, spec.imageSize, 11);
   const heldOut = syntheticMasks(spec.heldOut, spec.imageSize, 97);
   const rows = project.map((sample, i) => ({
@@ -282,16 +296,33 @@ async function diceComparison(spec: {
         seed,
         schedule,
       });
+      const planBefore = planRoundSamples(rows, {
+        newSince: rows[baseMasks - 1]?.createdAt ?? null,
+        seed,
+        schedule: scheduleBefore,
+      });
       const everything = await arm(project, seed);
       const bounded = await arm(
         plan.selected.map((r) => r.sample),
         seed,
       );
+      const boundedBefore = await arm(
+        planBefore.selected.map((r) => r.sample),
+        seed,
+      );
+      const oldOnly = await arm(project.slice(0, baseMasks), seed);
       perSeed.push({
         seed,
         everything,
         bounded: { ...bounded, newUsed: plan.newCount, replayUsed: plan.replayCount },
         diceDifference: bounded.heldOutDice - everything.heldOutDice,
+        boundedBefore: {
+          ...boundedBefore,
+          newUsed: planBefore.newCount,
+          replayUsed: planBefore.replayCount,
+        },
+        diceDifferenceBefore: boundedBefore.heldOutDice - everything.heldOutDice,
+        oldOnly,
       });
     }
     const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
@@ -310,6 +341,14 @@ async function diceComparison(spec: {
       boundedHeldOutDice: mean(perSeed.map((r) => r.bounded.heldOutDice)),
       diceDifference: mean(perSeed.map((r) => r.diceDifference)),
       stepRatio: mean(perSeed.map((r) => r.bounded.steps / r.everything.steps)),
+      scheduleBefore,
+      /** The same comparison with the schedule before the fix (proportional, uniform). */
+      diceDifferenceBefore: mean(perSeed.map((r) => r.diceDifferenceBefore)),
+      stepRatioBefore: mean(perSeed.map((r) => r.boundedBefore.steps / r.everything.steps)),
+      /** A round without any new mask minus training on everything: near 0 = the gap is steps. */
+      oldOnlyMinusEverything: mean(
+        perSeed.map((r) => r.oldOnly.heldOutDice - r.everything.heldOutDice),
+      ),
     };
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -348,7 +387,7 @@ export async function runRoundsBench(
     largestProjectWorstRoundVsReference: worstRatioAt5000,
     dice,
     loadAverage1m: { before: loadBefore, after: loadAfter, cores: os.cpus().length },
-    notes: `roundSteps: the trainer's replay schedule (planRoundSamples) on ${size.projectMasks.join(' / ')} accepted training-split masks, one accepted a minute, the base model's round having started just before the newest ${size.newPerRound.join(' / ')} (or no base round: the starter); steps = ceil(masks / ${BATCH}) x ${EPOCHS} epochs; the reference is the ${REFERENCE_MASKS}-mask round (all ${REFERENCE_MASKS} masks, as before and now). secondsPerStep: measured fine-tuning steps of the ${size.stepConfig.name} network (batch ${BATCH}, click rounds as the trainer runs them) on this machine, p50 after one warm-up step; roundSeconds = steps x that (training only; pseudo-labels, export and the gate are outside it). dice: ${size.dice.config.name} network at ${size.dice.imageSize} px synthetic images (not the product network: what this run can afford), base trained ${size.dice.baseEpochs} epochs on the first ${size.dice.masks - size.dice.newMasks} masks, then one round of ${size.dice.roundEpochs} epochs from that base on all ${size.dice.masks} vs on the bounded sample drawn by the trainer's schedule with its mask counts divided by ${size.dice.scheduleDivisor} (dice.schedule), same seed per pair, seeds ${size.dice.seeds.join(', ')}; heldOutDice = box-prompt Dice (quickValidate, tfjs weights) on ${size.dice.heldOut} masks of other images; diceDifference = mean over seeds of bounded - everything. Load average ${loadBefore.toFixed(1)} -> ${loadAfter.toFixed(1)} on ${os.cpus().length} cores.`,
+    notes: `roundSteps: the trainer's replay schedule (planRoundSamples) on ${size.projectMasks.join(' / ')} accepted training-split masks, one accepted a minute, the base model's round having started just before the newest ${size.newPerRound.join(' / ')} (or no base round: the starter); steps = ceil(masks / ${BATCH}) x ${EPOCHS} epochs; the reference is the ${REFERENCE_MASKS}-mask round (all ${REFERENCE_MASKS} masks, as before and now). secondsPerStep: measured fine-tuning steps of the ${size.stepConfig.name} network (batch ${BATCH}, click rounds as the trainer runs them) on this machine, p50 after one warm-up step; roundSeconds = steps x that (training only; pseudo-labels, export and the gate are outside it). dice: ${size.dice.config.name} network at ${size.dice.imageSize} px synthetic images (not the product network: what this run can afford), base trained ${size.dice.baseEpochs} epochs on the first ${size.dice.masks - size.dice.newMasks} masks, then one round of ${size.dice.roundEpochs} epochs from that base on all ${size.dice.masks} vs on the bounded sample drawn by the trainer's schedule with its mask counts divided by ${size.dice.scheduleDivisor} (dice.schedule), same seed per pair, seeds ${size.dice.seeds.join(', ')}; heldOutDice = box-prompt Dice (quickValidate, tfjs weights) on ${size.dice.heldOut} masks of other images; diceDifference = mean over seeds of bounded - everything; diceDifferenceBefore the same with the schedule before the fix (proportional replay, uniform: dice.scheduleBefore); oldOnlyMinusEverything = a round of the same epochs on the earlier masks only (no new mask) minus everything (near 0: the base had not converged, and the gap measures optimizer steps). Load average ${loadBefore.toFixed(1)} -> ${loadAfter.toFixed(1)} on ${os.cpus().length} cores.`,
     targets: {
       largestProjectWorstRoundVsReference: '<= 2 (round at 5,000 masks vs the 200-mask round)',
       diceDifference: '>= -0.005',

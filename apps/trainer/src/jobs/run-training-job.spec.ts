@@ -74,7 +74,7 @@ describe('fine-tuning job', () => {
       newUsed: run.trainLabelCount,
       replayUsed: 0,
       trainedOnAll: true,
-      schedule: { draw: 'uniform-without-replacement' },
+      schedule: { draw: 'stratified-by-time', fillRound: true },
     });
     const history = run.lossHistory as { step: number; loss: number; epoch: number }[];
     expect(history.length).toBe(run.totalSteps);

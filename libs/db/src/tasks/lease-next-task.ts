@@ -6,7 +6,8 @@ import { LEASED_TASK_COLUMNS } from './leased-task';
 export interface LeaseNextTaskInput {
   projectId: string;
   userId: string;
-  leaseSeconds: number;
+  /** Lease length; omitted: the project's Project.leaseSeconds, read in the same statement. */
+  leaseSeconds?: number;
   /**
    * Never this task (the one on the caller's screen): the page's lease-ahead asks for the task
    * after it. The caller's other live lease, if any, is still served first, so a user never holds
@@ -33,6 +34,10 @@ export async function leaseNextTask(
   input: LeaseNextTaskInput,
 ): Promise<LeasedTask | null> {
   const exclude = input.excludeTaskId ?? '';
+  const leaseSeconds =
+    input.leaseSeconds === undefined
+      ? Prisma.sql`(SELECT p."leaseSeconds" FROM "Project" AS p WHERE p."id" = ${input.projectId})`
+      : Prisma.sql`${input.leaseSeconds}`;
   const rows = await db.$queryRaw<LeasedTask[]>`
     WITH own AS MATERIALIZED (
       SELECT c."id", c."priority", c."createdAt", 1 AS mine
@@ -88,7 +93,7 @@ export async function leaseNextTask(
     UPDATE "Task" AS t
     SET "status" = 'IN_PROGRESS',
         "leaseHolderId" = ${input.userId},
-        "leaseExpiresAt" = now() + make_interval(secs => ${input.leaseSeconds}::double precision),
+        "leaseExpiresAt" = now() + make_interval(secs => ${leaseSeconds}::double precision),
         "updatedAt" = now()
     FROM candidate
     WHERE t."id" = candidate."id"

@@ -12,14 +12,10 @@ export async function leaseNextTaskForUser(
   userId: string,
   excludeTaskId?: string | null,
 ): Promise<TaskView | null> {
-  const project = await db.project.findUnique({
-    where: { id: projectId },
-    select: { leaseSeconds: true },
-  });
+  // Two statements: the lease (which reads the project's lease length itself) and the view.
   const leased = await leaseNextTask(db, {
     projectId,
     userId,
-    leaseSeconds: project?.leaseSeconds ?? 900,
     ...(excludeTaskId ? { excludeTaskId } : {}),
   });
   return leased ? getTaskView(db, projectId, leased.id) : null;
