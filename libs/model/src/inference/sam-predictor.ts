@@ -303,9 +303,6 @@ function sessionProblems(
   return problems;
 }
 
-/** SamPredictor.warmUp's runs. */
-export const WARM_UP_RUNS = 4;
-
 export class SamPredictor {
   /** Whether the decoder takes mask_input / has_mask_input (models exported since #13). */
   readonly acceptsMaskPrompt: boolean;
@@ -723,22 +720,16 @@ export class SamPredictor {
     }
   }
 
-  /**
-   * Encoder + decoder runs on a blank image, so the first real prompt pays no warm-up. More than
-   * one (default WARM_UP_RUNS): a browser's wasm engine compiles hot code again, optimised, only
-   * after it has run a while, and the first propagation otherwise pays for that compile.
-   */
-  async warmUp(runs = WARM_UP_RUNS): Promise<void> {
+  /** One encoder + decoder run on a blank image, so the first real prompt pays no warm-up. */
+  async warmUp(): Promise<void> {
     const side = Math.max(this.manifest.inputSize, 64);
     const luminance = new Float32Array(side * side).fill(0.5);
     const box = { x0: side / 4, y0: side / 4, x1: (3 * side) / 4, y1: (3 * side) / 4 };
-    for (let run = 0; run < Math.max(1, runs); run++) {
-      const embedding = await this.embedLuminance(luminance, side, side, box);
-      try {
-        await this.decodeLogits(embedding, box);
-      } finally {
-        disposeEmbedding(embedding);
-      }
+    const embedding = await this.embedLuminance(luminance, side, side, box);
+    try {
+      await this.decodeLogits(embedding, box);
+    } finally {
+      disposeEmbedding(embedding);
     }
   }
 
