@@ -75,6 +75,7 @@ interface SaveLoad {
   /** Acknowledged saves, with when each was sent and answered (performance.now()). */
   acked: Array<{ taskId: string; objectId: string; sentAt: number; ackedAt: number }>;
   failed: number;
+  /** The first few failures' messages and the first of each other kind, prefixed by the kind. */
   failures: string[];
   /** Failed attempts by kind: `http:<status>` or `network:<code>` (refused, reset, ...). */
   failureKinds: Record<string, number>;
@@ -131,8 +132,11 @@ function startSaving(
         load.failed++;
         const kind = failureKind(error);
         load.failureKinds[kind] = (load.failureKinds[kind] ?? 0) + 1;
-        if (load.failures.length < 3)
-          load.failures.push(error instanceof Error ? error.message.slice(0, 200) : String(error));
+        // The first few messages, plus the first of every other kind (a rare 500 among 503s).
+        if (load.failures.length < 3 || load.failureKinds[kind] === 1)
+          load.failures.push(
+            `${kind}: ${error instanceof Error ? error.message.slice(0, 200) : String(error)}`,
+          );
       } finally {
         load.inFlight--;
       }
@@ -585,9 +589,14 @@ export async function runFaultsBench(options: BenchOptions): Promise<Record<stri
     const serverErrors = [server.output(), app?.output() ?? '']
       .join('\n')
       .split('\n')
-      .filter((line) => /internal error|unhandled|FATAL|body exceeded/i.test(line))
+      // Each matching line with the two after it: an error's message follows its log prefix.
+      .flatMap((line, i, lines) =>
+        /internal error|unhandled|FATAL|body exceeded/i.test(line)
+          ? [lines.slice(i, i + 3).join(' | ')]
+          : [],
+      )
       .slice(0, 4)
-      .map((line) => line.slice(0, 300));
+      .map((line) => line.slice(0, 500));
     return {
       notes:
         'Annotators save a mask every 100 ms each (real tRPC saves, real Postgres) while an admin ' +

@@ -126,6 +126,7 @@ export {
   progressiveMerge,
   mergeLogitsInRegion,
   PROGRESSIVE_MERGE_SEED_RADIUS,
+  PROGRESSIVE_MERGE_LEVEL_MARGIN,
 } from './progressive-merge';
 export type {
   SliceOrigin,
