@@ -2,8 +2,7 @@
  * Dashboard bench (issue 7): seeds 100,000 InteractionEvent rows (10,000 quick) with their masks,
  * model versions, training runs, reviews and queue into a fresh database, then times the full
  * dashboard data load -- every aggregate the page needs, exactly as the tRPC router calls them
- * (loadDashboard: one at a time on the embedded database, side by side on Postgres) -- over 20
- * runs after 2 warm-up runs, and the side-by-side load on either database (loadSideBySideMs). Target: p50 < 500 ms. Then times each
+ * (loadDashboard) -- over 20 runs after 2 warm-up runs. Target: p50 < 500 ms. Then times each
  * aggregate alone (perQueryAloneMs) to show where the time goes.
  * The smoke run (npm test) does the same with 2,000 events, 3 timed runs after 1 warm-up run.
  *
@@ -153,14 +152,6 @@ async function measureDashboard(
       }
       for (const [name, ms] of Object.entries(timings)) (perQuery[name] ??= []).push(ms);
     }
-    // The same load with every aggregate started at once (the default on Postgres, and on the
-    // embedded database before issue 18), in the same run for the side-by-side figure.
-    const sideBySide: number[] = [];
-    for (let i = 0; i < Math.ceil(runs / 2); i++) {
-      const started = performance.now();
-      await loadDashboard(db, seeded.projectId, { serial: false });
-      sideBySide.push(performance.now() - started);
-    }
     // Each aggregate alone (one at a time), so its own cost shows without queueing behind the
     // others (the embedded database answers one query at a time).
     const alone: Record<string, number[]> = {};
@@ -201,10 +192,6 @@ async function measureDashboard(
       seedSeconds: round(seedSeconds),
       runs,
       loadMs: { p50: round(load.p50), p95: round(load.p95), p99: round(load.p99) },
-      /** loadDashboard's default: aggregates one at a time on the embedded database, else side by side. */
-      loadSerial: database.kind === 'embedded',
-      /** The load with every aggregate started at once (serial: false), whatever the database. */
-      loadSideBySideMs: p50s({ load: sideBySide }).load,
       /** Per aggregate during the full (concurrent) load, queueing included. */
       perQueryMs: p50s(perQuery),
       /** Per aggregate run alone. */

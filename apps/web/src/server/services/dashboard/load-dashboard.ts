@@ -16,7 +16,6 @@ import { listLeaseHolders, type LeaseHolderRow } from './list-lease-holders';
 import { listPriorityQueue, type PriorityQueueRow } from './list-priority-queue';
 import { getReviewOutcomes } from './get-review-outcomes';
 import { getLabelMix, type LabelMix } from './get-label-mix';
-import { answersOneQueryAtATime } from './answers-one-query-at-a-time';
 
 export interface AnnotatorRow extends EfficiencyByAnnotator {
   /** Share of masks changed after the proposal (1 - accepted-without-edit share). */
@@ -43,10 +42,8 @@ export interface LoadDashboardOptions {
   targetPoints?: number;
   priorityQueueSize?: number;
   /**
-   * Run the aggregates one after another instead of side by side. Default: serial on the
-   * embedded database, which answers one query at a time anyway and loses time interleaving
-   * nine queries over its connection multiplexer (issue 18); side by side on Postgres. The
-   * benchmark forces it to time each query alone.
+   * Run the aggregates one after another instead of side by side (the benchmark uses it to time
+   * each query alone; the embedded database serialises them anyway).
    */
   serial?: boolean;
 }
@@ -60,7 +57,6 @@ export async function loadDashboard(
   options: LoadDashboardOptions = {},
   timings?: DashboardTimings,
 ): Promise<DashboardData> {
-  const serial = options.serial ?? (await answersOneQueryAtATime(db));
   // In serial mode each step waits for the previous one; otherwise all start at once.
   let previous: Promise<unknown> = Promise.resolve();
   const timed = <T>(name: string, work: () => Promise<T>): Promise<T> => {
@@ -70,7 +66,7 @@ export async function loadDashboard(
       if (timings) timings[name] = performance.now() - started;
       return value;
     };
-    if (!serial) return run();
+    if (!options.serial) return run();
     const next = previous.then(run);
     previous = next;
     return next;
