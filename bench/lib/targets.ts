@@ -23,6 +23,19 @@ export function at(result: unknown, path: string): number | undefined {
   return typeof node === 'number' && Number.isFinite(node) ? node : undefined;
 }
 
+/** A yes/no figure as 1/0 (undefined when not measured). */
+function flag(result: unknown, path: string): number | undefined {
+  const parts = path.split('.');
+  const last = parts.pop()!;
+  let node: unknown = result;
+  for (const key of parts) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string, unknown>)[key];
+  }
+  const value = (node as Record<string, unknown> | null)?.[last];
+  return typeof value === 'boolean' ? Number(value) : undefined;
+}
+
 /** p50 at the largest queue over p50 at the smallest, from statement.<db>.queue<N>.current. */
 function leaseGrowth(result: unknown, database: string): number | undefined {
   const statement = (result as { statement?: Record<string, unknown> } | undefined)?.statement;
@@ -218,9 +231,10 @@ export const TARGETS: Target[] = [
   ]),
   {
     part: 'quality',
-    label: 'mask grid ceiling: lowest IoU of ground truth through the logit grid, 40-40,000 px',
+    label:
+      'mask grid ceiling: lowest IoU of ground truth through the logit grid (best grid), 40-40,000 px',
     issue: '#13',
-    read: (r) => at(r, 'ceiling.shapes.minCoverageIou'),
+    read: (r) => at(r, 'ceiling.shapes.minBestIou'),
     comparator: '>=',
     value: 0.98,
     unit: '',
@@ -465,6 +479,17 @@ export const TARGETS: Target[] = [
     value: 3,
     unit: '',
   },
+  // Issue #15 item 3: self-training on vs off, the same human labels ('masks only' at the
+  // comparison budget), held-out box Dice of the fine-tuned starter, in Dice points: not lower.
+  {
+    part: 'weak',
+    label: 'self-training on vs off, same human labels, held-out Dice (points)',
+    issue: '#15',
+    read: (r) => at(r, 'budget.selfTraining.gainPoints'),
+    comparator: '>=',
+    value: 0,
+    unit: '',
+  },
   // Issue #15: pseudo-masks from boxes alone (the trainer's rule), on the held-out synthetic set.
   {
     part: 'weak',
@@ -618,6 +643,46 @@ export const TARGETS: Target[] = [
     read: (r) => at(r, 'postgresRestart.duplicateRows'),
     comparator: '<=',
     value: 0,
+    unit: '',
+  },
+  {
+    part: 'faults',
+    label: 'disk full during an upload: refused with 507 STORAGE_FULL (1 = yes)',
+    issue: '#17',
+    read: (r) => flag(r, 'diskFull.refusedClearly'),
+    comparator: '>=',
+    value: 1,
+    unit: '',
+  },
+  {
+    part: 'faults',
+    label: 'disk full during an upload: rows and partial files left',
+    issue: '#17',
+    read: (r) => {
+      const rows = at(r, 'diskFull.rowsStoredWhileFull');
+      const files = at(r, 'diskFull.partialFilesLeft');
+      return rows !== undefined && files !== undefined ? rows + files : undefined;
+    },
+    comparator: '<=',
+    value: 0,
+    unit: '',
+  },
+  {
+    part: 'faults',
+    label: 'disk full during an upload: saves that failed meanwhile',
+    issue: '#17',
+    read: (r) => at(r, 'diskFull.savesDuring.failed'),
+    comparator: '<=',
+    value: 0,
+    unit: '',
+  },
+  {
+    part: 'faults',
+    label: 'disk full during an upload: stored once space is freed (1 = yes)',
+    issue: '#17',
+    read: (r) => flag(r, 'diskFull.worksAfterFree'),
+    comparator: '>=',
+    value: 1,
     unit: '',
   },
 ];

@@ -17,6 +17,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchOptions } from '../run';
+import { mountSmallDisk, runDiskFullCase, unmountSmallDisk } from '../faults/disk-full';
 import { hostileUploads, type HostileUpload } from '../faults/hostile-uploads';
 import { startThrowawayPostgres, type ThrowawayPostgres } from '../faults/throwaway-postgres';
 import { summarize } from '../lib/percentiles';
@@ -74,6 +75,7 @@ interface SaveLoad {
   /** Acknowledged saves, with when each was sent and answered (performance.now()). */
   acked: Array<{ taskId: string; objectId: string; sentAt: number; ackedAt: number }>;
   failed: number;
+  /** The first few failures' messages and the first of each other kind, prefixed by the kind. */
   failures: string[];
   /** Failed attempts by kind: `http:<status>` or `network:<code>` (refused, reset, ...). */
   failureKinds: Record<string, number>;
@@ -130,8 +132,11 @@ function startSaving(
         load.failed++;
         const kind = failureKind(error);
         load.failureKinds[kind] = (load.failureKinds[kind] ?? 0) + 1;
-        if (load.failures.length < 3)
-          load.failures.push(error instanceof Error ? error.message.slice(0, 200) : String(error));
+        // The first few messages, plus the first of every other kind (a rare 500 among 503s).
+        if (load.failures.length < 3 || load.failureKinds[kind] === 1)
+          load.failures.push(
+            `${kind}: ${error instanceof Error ? error.message.slice(0, 200) : String(error)}`,
+          );
       } finally {
         load.inFlight--;
       }
@@ -445,12 +450,15 @@ export async function runFaultsBench(options: BenchOptions): Promise<Record<stri
     },
   );
   const dataDir = await mkdtemp(join(tmpdir(), 'loupe-bench-faults-'));
+  // The blob folder on a filesystem of its own, so the disk-full case can fill it (root only).
+  const blobDir = join(dataDir, 'blobs');
+  const noSmallDisk = await mountSmallDisk(blobDir, '1g');
   const db = createDb(database.url, { poolSize: 2 });
   let app: RunningWebApp | null = null;
   try {
     const seeded = await seedAnnotators({
       db,
-      blobs: createBlobStore(join(dataDir, 'blobs')),
+      blobs: createBlobStore(blobDir),
       artifacts: createBlobStore(join(dataDir, 'artifacts')),
       annotators: size.annotators,
       password: PASSWORD,
@@ -469,7 +477,7 @@ export async function runFaultsBench(options: BenchOptions): Promise<Record<stri
     const env: Record<string, string> = {
       DATABASE_URL: database.url,
       DATA_DIR: dataDir,
-      BLOB_DIR: join(dataDir, 'blobs'),
+      BLOB_DIR: blobDir,
       ARTIFACT_DIR: join(dataDir, 'artifacts'),
       LOUPE_EMBEDDED_DB: '0',
       ...Object.fromEntries(Object.entries(SERVER_LIMITS).map(([k, v]) => [k, String(v)])),
@@ -510,8 +518,11 @@ export async function runFaultsBench(options: BenchOptions): Promise<Record<stri
     const during = startSaving(annotators, seeded.projectId, seeded.imageSize, 'hostile');
     const setStarted = performance.now();
     const outcomes: UploadOutcome[] = [];
+    const uploadWindows: Array<{ name: string; from: number; to: number }> = [];
     for (const upload of uploads) {
+      const from = performance.now();
       outcomes.push(await send(admin, seeded.projectId, upload));
+      uploadWindows.push({ name: upload.name, from, to: performance.now() });
       console.log(
         `[bench] faults: ${upload.name} -> ${outcomes.at(-1)?.status} ${outcomes.at(-1)?.code ?? ''} in ${outcomes.at(-1)?.ms} ms`,
       );
@@ -562,14 +573,30 @@ export async function runFaultsBench(options: BenchOptions): Promise<Record<stri
     const imagesStored =
       (await db.image.count({ where: { projectId: seeded.projectId } })) - imagesBefore;
     const imagesAcked = outcomes.reduce((n, o) => n + o.imagesAcked, 0);
+    // After the counts above: the images it stores are its own, not the hostile set's.
+    const diskFull = noSmallDisk
+      ? { skipped: noSmallDisk }
+      : await runDiskFullCase({
+          blobDir,
+          admin,
+          projectId: seeded.projectId,
+          db,
+          startLoad: () => startSaving(annotators, seeded.projectId, seeded.imageSize, 'diskfull'),
+        });
     const bad = outcomes.filter((o) => o.bad);
     const loadAtEnd = loadavg()[0] ?? 0;
-    const serverErrors = server
-      .output()
+    // Both servers' logs: the one killed mid-save and the one started after it.
+    const serverErrors = [server.output(), app?.output() ?? '']
+      .join('\n')
       .split('\n')
-      .filter((line) => /internal error|unhandled|FATAL|body exceeded/i.test(line))
+      // Each matching line with the two after it: an error's message follows its log prefix.
+      .flatMap((line, i, lines) =>
+        /internal error|unhandled|FATAL|body exceeded/i.test(line)
+          ? [lines.slice(i, i + 3).join(' | ')]
+          : [],
+      )
       .slice(0, 4)
-      .map((line) => line.slice(0, 300));
+      .map((line) => line.slice(0, 500));
     return {
       notes:
         'Annotators save a mask every 100 ms each (real tRPC saves, real Postgres) while an admin ' +
@@ -584,7 +611,10 @@ export async function runFaultsBench(options: BenchOptions): Promise<Record<stri
         'duplicateRows objects stored twice (goal 0). postgresRestart: the bench runs on a Postgres ' +
         'cluster of its own (initdb/pg_ctl); while the annotators save, it is crashed (pg_ctl stop ' +
         '-m immediate) at a random point, kept down 3 s and started again (WAL recovery), the web ' +
-        'server left running; the same counts.',
+        "server left running; the same counts. diskFull: the server's blob folder is a tmpfs of " +
+        'its own, filled to its last 256 KiB while the annotators save; an honest 2 MiB volume ' +
+        'upload must answer 507 STORAGE_FULL with a reason, store no rows and leave no partial ' +
+        'file, and be stored once the filler is removed.',
       config: {
         annotators: annotators.length,
         bombMiB: size.bombMiB,
@@ -598,6 +628,18 @@ export async function runFaultsBench(options: BenchOptions): Promise<Record<stri
       },
       baseline: latency(baseline),
       during: latency(hostile),
+      // Where the tail is: the slowest saves of the set, with the upload each overlapped.
+      slowestDuring: hostile.acked
+        .map((a) => ({ ...a, ms: a.ackedAt - a.sentAt }))
+        .sort((a, b) => b.ms - a.ms)
+        .slice(0, 5)
+        .map((a) => ({
+          ms: Math.round(a.ms),
+          atSeconds: Math.round((a.sentAt - setStarted) / 100) / 10,
+          uploads: uploadWindows
+            .filter((w) => w.from < a.ackedAt && w.to > a.sentAt)
+            .map((w) => w.name),
+        })),
       hostileSetSeconds: Math.round(setSeconds * 10) / 10,
       rss: {
         baselineMiB: rssBaseline,
@@ -623,6 +665,7 @@ export async function runFaultsBench(options: BenchOptions): Promise<Record<stri
       },
       serverKill: killed.result,
       postgresRestart,
+      diskFull,
       uploads: outcomes,
       ...(hostile.failures.length ? { saveFailureMessages: hostile.failures } : {}),
       ...(serverErrors.length ? { serverErrors } : {}),
@@ -632,6 +675,7 @@ export async function runFaultsBench(options: BenchOptions): Promise<Record<stri
     await db.$disconnect();
     await database.close();
     await ownCluster?.stop();
+    if (!noSmallDisk) unmountSmallDisk(blobDir);
     await rm(dataDir, { recursive: true, force: true });
   }
 }

@@ -45,8 +45,11 @@ describe('quality metrics by lesion size', () => {
     expect(fine.rows).toHaveLength(CEILING_AREAS.length * 2);
     expect(fine.minCoverageIou).toBe(Math.min(...fine.rows.map((r) => r.coverageIou)));
     expect(fine.minCoverageIou).toBeGreaterThan(0.9);
+    expect(fine.minBestIou).toBe(Math.min(...fine.rows.map((r) => r.bestIou)));
+    expect(fine.minBestIou).toBeGreaterThanOrEqual(0.98);
     const coarse = shapeCeiling({ ...geometry, maskSize: 16 });
     expect(coarse.minCoverageIou).toBeLessThan(fine.minCoverageIou);
+    expect(coarse.minBestIou).toBeLessThan(fine.minBestIou);
   });
 
   it('groups objects by a label (e.g. polarity) and leaves unlabelled objects out', () => {

@@ -318,6 +318,8 @@ export function shapeCeiling(geometry: Geometry) {
     rows,
     minCoverageIou: Math.min(...rows.map((r) => r.coverageIou)),
     minTargetIou: Math.min(...rows.map((r) => r.targetIou)),
+    minSignedDistanceIou: Math.min(...rows.map((r) => r.signedDistanceIou)),
+    minBestIou: Math.min(...rows.map((r) => r.bestIou)),
   };
 }
 
@@ -332,6 +334,10 @@ export function datasetCeiling(geometry: Geometry, samples: EvalSamples) {
     minCoverageIou: Math.min(...xs.map((x) => x.coverageIou)),
     meanTargetIou: mean(xs.map((x) => x.targetIou)),
     minTargetIou: Math.min(...xs.map((x) => x.targetIou)),
+    meanSignedDistanceIou: mean(xs.map((x) => x.signedDistanceIou)),
+    minSignedDistanceIou: Math.min(...xs.map((x) => x.signedDistanceIou)),
+    meanBestIou: mean(xs.map((x) => x.bestIou)),
+    minBestIou: Math.min(...xs.map((x) => x.bestIou)),
   });
   const out: Record<string, unknown> = { ...stats(objects) };
   let lower = 0;

@@ -53,7 +53,7 @@ export async function startWebApp(options: {
   );
   return {
     url: server.url,
-    output: () => server.output().split('\n').filter(Boolean).slice(-60).join('\n'),
+    output: () => server.output().split('\n').filter(Boolean).slice(-400).join('\n'),
     pid: server.pid,
     stop: () => server.stop(),
   };

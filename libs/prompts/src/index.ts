@@ -126,6 +126,7 @@ export {
   progressiveMerge,
   mergeLogitsInRegion,
   PROGRESSIVE_MERGE_SEED_RADIUS,
+  PROGRESSIVE_MERGE_LEVEL_MARGIN,
 } from './progressive-merge';
 export type {
   SliceOrigin,
@@ -150,3 +151,10 @@ export type { GreyImage } from './mask-contrast';
 export { maskContrast } from './mask-contrast';
 export type { BoxOutputs, PseudoMask } from './pseudo-mask-from-box';
 export { pseudoMaskFromBox } from './pseudo-mask-from-box';
+export type {
+  SelfTrainingImage,
+  SelfTrainingOptions,
+  SelfTrainingPseudoMask,
+  PredictBoxFn,
+} from './self-training-pseudo-masks';
+export { selfTrainingPseudoMasks, DEFAULT_SELF_TRAINING } from './self-training-pseudo-masks';

@@ -45,6 +45,49 @@ describe('progressiveMerge', () => {
     expect(r.regionArea).toBe(7 * 7);
   });
 
+  it('with a level margin, a negative click in an unsure band peels the band, not the sure interior', () => {
+    // The square is sure (0.99) inside and unsure (0.6) on a 1-px right-hand band; the model's new
+    // mask drops a 4 x 4 block at the band's click, half of it sure interior.
+    const previous = plane([10, 10, 20, 20]);
+    for (let y = 10; y < 20; y++) {
+      for (let x = 10; x < 19; x++) previous[y * W + x] = 0.99;
+      previous[y * W + 19] = 0.6;
+    }
+    const next = previous.slice();
+    for (let y = 13; y < 17; y++) for (let x = 16; x < 20; x++) next[y * W + x] = 0.1;
+    const click = { x: 19.5, y: 15.5, positive: false };
+    const loose = progressiveMerge(previous, next, W, H, click, {
+      windowScale: Infinity,
+      levelMargin: Infinity,
+    });
+    expect(loose.regionArea).toBe(16);
+    expect(
+      progressiveMerge(previous, next, W, H, click, { windowScale: Infinity }).regionArea,
+    ).toBe(4); // the default margin
+    const level = progressiveMerge(previous, next, W, H, click, {
+      windowScale: Infinity,
+      levelMargin: 1,
+    });
+    expect(level.regionArea).toBe(4);
+    for (let y = 13; y < 17; y++) {
+      expect(on(level.probabilities, 19, y)).toBe(false);
+      expect(on(level.probabilities, 18, y)).toBe(true);
+    }
+    // A click on a sure pixel (deep in a wrong region) lets the model change everything it did.
+    const deep = progressiveMerge(
+      previous,
+      next,
+      W,
+      H,
+      { x: 17.5, y: 14.5, positive: false },
+      {
+        windowScale: Infinity,
+        levelMargin: 1,
+      },
+    );
+    expect(deep.regionArea).toBe(16);
+  });
+
   it("ignores changes against the click's direction, even at the click", () => {
     const previous = plane([10, 10, 20, 20]);
     const next = plane([10, 10, 14, 20]); // a positive click at (16, 15) and the model shrinks

@@ -3,9 +3,11 @@
  * Drag-and-drop / file-picker / folder upload. A single file is one XHR to
  * POST /api/projects/[id]/images; several files, a dropped folder or a zip go as one batch (so the
  * server can make one volume of a DICOM series), with progress per batch and per file (from the
- * byte offsets of the multipart body) and one result line per stored or refused group.
+ * byte offsets of the multipart body) and one result line per stored or refused group. While the
+ * database is unavailable (503) an upload is sent again by itself, with the wait shown.
  */
 import { useCallback, useRef, useState, type DragEvent } from 'react';
+import { sendWithRetry, uploadRetryingMessage, type UploadAnswer } from './upload-retry';
 
 interface Outcome {
   files: string[];
@@ -18,7 +20,7 @@ interface UploadItem {
   name: string;
   size: number;
   progress: number;
-  state: 'queued' | 'uploading' | 'processing' | 'done' | 'refused' | 'partial';
+  state: 'queued' | 'uploading' | 'processing' | 'retrying' | 'done' | 'refused' | 'partial';
   message: string;
   /** Batches: the files and how far each is sent, then the server's outcomes. */
   files?: { name: string; size: number; sent: number }[];
@@ -72,7 +74,7 @@ function post(
   files: Named[],
   fourD: FourD,
   onProgress: (loaded: number, total: number) => void,
-): Promise<{ status: number; body: Record<string, unknown> }> {
+): Promise<UploadAnswer> {
   return new Promise((resolve) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', `/api/projects/${projectId}/images`);
@@ -86,9 +88,19 @@ function post(
       } catch {
         body = { error: { message: `HTTP ${xhr.status}` } };
       }
-      resolve({ status: xhr.status, body });
+      const retryAfter = Number(xhr.getResponseHeader('Retry-After') ?? '');
+      resolve({
+        status: xhr.status,
+        body,
+        retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null,
+      });
     };
-    xhr.onerror = () => resolve({ status: 0, body: { error: { message: 'network error' } } });
+    xhr.onerror = () =>
+      resolve({
+        status: 0,
+        body: { error: { message: 'network error' } },
+        retryAfterSeconds: null,
+      });
     const form = new FormData();
     form.append('fourD', fourD);
     for (const f of files) form.append('file', f.file, f.name);
@@ -134,11 +146,20 @@ export function ImageUploader({
           ...all,
         ].slice(0, 50),
       );
-      const { status, body } = await post(projectId, [f], fourD, (loaded, total) =>
-        update(id, {
-          progress: loaded / total,
-          state: loaded >= total ? 'processing' : 'uploading',
-        }),
+      const { status, body } = await sendWithRetry(
+        () =>
+          post(projectId, [f], fourD, (loaded, total) =>
+            update(id, {
+              progress: loaded / total,
+              state: loaded >= total ? 'processing' : 'uploading',
+            }),
+          ),
+        (failures, delayMs) =>
+          update(id, {
+            progress: 0,
+            state: 'retrying',
+            message: uploadRetryingMessage(failures, delayMs),
+          }),
       );
       if (status === 201) {
         const volumes = (body['volumes'] as { depth: number }[] | undefined) ?? [];
@@ -185,21 +206,30 @@ export function ImageUploader({
           ...all,
         ].slice(0, 50),
       );
-      const { status, body } = await post(projectId, files, fourD, (loaded, total) => {
-        // Parts go in order; multipart overhead is spread over the files by size.
-        const scale = size / Math.max(1, total);
-        let offset = 0;
-        const sent = files.map((f) => {
-          const done = Math.min(f.file.size, Math.max(0, loaded * scale - offset));
-          offset += f.file.size;
-          return { name: f.name, size: f.file.size, sent: done };
-        });
-        update(id, {
-          progress: loaded / total,
-          state: loaded >= total ? 'processing' : 'uploading',
-          files: sent,
-        });
-      });
+      const { status, body } = await sendWithRetry(
+        () =>
+          post(projectId, files, fourD, (loaded, total) => {
+            // Parts go in order; multipart overhead is spread over the files by size.
+            const scale = size / Math.max(1, total);
+            let offset = 0;
+            const sent = files.map((f) => {
+              const done = Math.min(f.file.size, Math.max(0, loaded * scale - offset));
+              offset += f.file.size;
+              return { name: f.name, size: f.file.size, sent: done };
+            });
+            update(id, {
+              progress: loaded / total,
+              state: loaded >= total ? 'processing' : 'uploading',
+              files: sent,
+            });
+          }),
+        (failures, delayMs) =>
+          update(id, {
+            progress: 0,
+            state: 'retrying',
+            message: uploadRetryingMessage(failures, delayMs),
+          }),
+      );
       const outcomes = body['outcomes'] as Outcome[] | undefined;
       if (status === 200 && outcomes) {
         const stored = outcomes.filter((o) => o.ok).length;
@@ -251,7 +281,7 @@ export function ImageUploader({
       ? 'text-red-300'
       : state === 'done'
         ? 'text-emerald-300'
-        : state === 'partial'
+        : state === 'partial' || state === 'retrying'
           ? 'text-amber-300'
           : 'text-slate-400';
 

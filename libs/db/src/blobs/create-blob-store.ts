@@ -81,19 +81,20 @@ export function createBlobStore(rootDir: string): BlobStore {
   ): Promise<void> {
     const finalPath = pathOf(key);
     if (existsSync(finalPath)) return;
-    await mkdir(tmpDir, { recursive: true });
-    await mkdir(dirname(finalPath), { recursive: true });
     const tmpPath = join(tmpDir, `${randomUUID()}.part`);
     try {
+      // Inside the try: a new folder needs space too, and a full disk refuses it with ENOSPC.
+      await mkdir(tmpDir, { recursive: true });
+      await mkdir(dirname(finalPath), { recursive: true });
       await write(tmpPath);
       await rename(tmpPath, finalPath);
     } catch (error) {
       await rm(tmpPath, { force: true });
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOSPC')
+      if (code === 'ENOSPC' || code === 'EDQUOT')
         throw new DbError(
-          'UNAVAILABLE',
-          `Disk full while writing to ${rootDir}; free some space.`,
+          'DISK_FULL',
+          'The server has no space left to store files; nothing was stored. Free some space, then try again.',
           { cause: error },
         );
       throw error;

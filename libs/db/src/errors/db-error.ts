@@ -6,6 +6,7 @@ export type DbErrorCode =
   | 'BAD_INPUT'
   | 'INTEGRITY'
   | 'UNAVAILABLE'
+  | 'DISK_FULL'
   | 'MIGRATION'
   | 'PORT_IN_USE'
   | 'MISSING_FILE';

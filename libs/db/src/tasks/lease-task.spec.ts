@@ -231,4 +231,34 @@ describe.each(kinds)('leases and saves on %s', (kind) => {
       leaseTask(test.db, { taskId: 'missing', userId: bob, leaseSeconds: 60 }),
     ).rejects.toSatisfy((error: unknown) => error instanceof DbError && error.code === 'NOT_FOUND');
   });
+  it('a retried save whose first attempt committed gets that commit back, once, not a conflict', async () => {
+    const { tasks, userIds } = await createProjectWithTasks(test.db, { tasks: 1, users: 2 });
+    const taskId = tasks[0]!.id;
+    const [alice, bob] = [userIds[0]!, userIds[1]!];
+    await leaseTask(test.db, { taskId, userId: alice, leaseSeconds: 60 });
+    const save = (userId: string, clientSaveId: string | null, objectId = 'o1') =>
+      saveAnnotation(test.db, {
+        taskId,
+        userId,
+        expectedRevision: 0,
+        objectId,
+        finalRle: mask(2),
+        ...maskStats,
+        clientSaveId,
+      });
+    const first = await save(alice, 'save-aaaa-1');
+    expect(first).toMatchObject({ revision: 1 });
+    expect(first.replayed).toBeUndefined();
+    // The answer was lost; the page sends the same save again (same id, same expectedRevision).
+    const retried = await save(alice, 'save-aaaa-1');
+    expect(retried).toEqual({ annotationId: first.annotationId, revision: 1, replayed: true });
+    expect(await test.db.annotation.count({ where: { taskId } })).toBe(1);
+    expect((await test.db.task.findUniqueOrThrow({ where: { id: taskId } })).revision).toBe(1);
+    // A different save on the stale revision, one without an id, or another user's replay of
+    // the id still conflict.
+    await expect(save(alice, 'save-bbbb-2')).rejects.toBeInstanceOf(StaleRevisionError);
+    await expect(save(alice, null)).rejects.toBeInstanceOf(StaleRevisionError);
+    await expect(save(alice, 'save-aaaa-1', 'o2')).rejects.toBeInstanceOf(StaleRevisionError);
+    await expect(save(bob, 'save-aaaa-1')).rejects.toBeInstanceOf(LeaseConflictError);
+  });
 });

@@ -33,12 +33,19 @@ export interface SaveAnnotationInput {
   /** Volume slices: prompted | propagated | edited (schema.prisma Annotation.sliceOrigin). */
   sliceOrigin?: string | null;
   propagatedFrom?: number | null;
+  /**
+   * The client's id for this save, the same on every retry of it: a retry whose earlier attempt
+   * had committed (the answer lost with the connection) gets that commit back, not a conflict.
+   */
+  clientSaveId?: string | null;
 }
 
 export interface SavedAnnotation {
   annotationId: string;
   /** Task.revision after this save; send it back as expectedRevision next time. */
   revision: number;
+  /** True when this was a retry of a save already committed (nothing was written again). */
+  replayed?: boolean;
 }
 
 /**
@@ -69,7 +76,8 @@ export async function saveAnnotation(
       "id", "projectId", "taskId", "imageId", "objectId", "label", "createdById", "source",
       "width", "height", "finalRle", "proposalRle", "modelVersionId", "area",
       "bboxX0", "bboxY0", "bboxX1", "bboxY1", "editPixels", "proposalDice", "proposalIou",
-      "clicks", "brushStrokes", "activeSeconds", "acceptedWithoutEdit", "sliceOrigin", "propagatedFrom"
+      "clicks", "brushStrokes", "activeSeconds", "acceptedWithoutEdit", "sliceOrigin", "propagatedFrom",
+      "clientSaveId"
     )
     SELECT
       ${randomUUID()}, bumped."projectId", ${input.taskId}, bumped."imageId", ${input.objectId},
@@ -80,7 +88,7 @@ export async function saveAnnotation(
       ${input.editPixels ?? 0}::int, ${input.proposalDice ?? null}::float8, ${input.proposalIou ?? null}::float8,
       ${input.clicks ?? 0}::int, ${input.brushStrokes ?? 0}::int, ${input.activeSeconds ?? 0}::float8,
       ${input.acceptedWithoutEdit ?? false}::boolean, ${input.sliceOrigin ?? null}::text,
-      ${input.propagatedFrom ?? null}::int
+      ${input.propagatedFrom ?? null}::int, ${input.clientSaveId ?? null}::text
     FROM bumped
     ON CONFLICT ("taskId", "objectId") DO UPDATE SET
       "label" = EXCLUDED."label", "createdById" = EXCLUDED."createdById", "source" = EXCLUDED."source",
@@ -92,11 +100,33 @@ export async function saveAnnotation(
       "clicks" = EXCLUDED."clicks", "brushStrokes" = EXCLUDED."brushStrokes",
       "activeSeconds" = EXCLUDED."activeSeconds", "acceptedWithoutEdit" = EXCLUDED."acceptedWithoutEdit",
       "sliceOrigin" = EXCLUDED."sliceOrigin", "propagatedFrom" = EXCLUDED."propagatedFrom",
-      "supersededAt" = NULL
+      "clientSaveId" = EXCLUDED."clientSaveId", "supersededAt" = NULL
     RETURNING "id", (SELECT "revision" FROM bumped) AS "revision"`;
   const row = saved[0];
-  if (!row) throw await explainRefusedSave(db, input);
-  return { annotationId: row.id, revision: row.revision };
+  if (row) return { annotationId: row.id, revision: row.revision };
+  const earlier = await findEarlierCommit(db, input);
+  if (earlier) return earlier;
+  throw await explainRefusedSave(db, input);
+}
+
+/**
+ * A refused save that is a retry of one already committed: the object's row still carries this
+ * save's client id and author (no later save replaced it). Its revision is the task's current one,
+ * which the client sends next (its saves go one at a time).
+ */
+async function findEarlierCommit(
+  db: PrismaClient,
+  input: SaveAnnotationInput,
+): Promise<SavedAnnotation | null> {
+  if (!input.clientSaveId) return null;
+  const rows = await db.$queryRaw<{ id: string; revision: number }[]>`
+    SELECT a."id", t."revision"
+    FROM "Annotation" AS a JOIN "Task" AS t ON t."id" = a."taskId"
+    WHERE a."taskId" = ${input.taskId} AND a."objectId" = ${input.objectId}
+      AND a."clientSaveId" = ${input.clientSaveId} AND a."createdById" = ${input.userId}
+      AND a."supersededAt" IS NULL`;
+  const row = rows[0];
+  return row ? { annotationId: row.id, revision: row.revision, replayed: true } : null;
 }
 
 /** Prisma's Bytes wants a Uint8Array backed by a plain ArrayBuffer. */

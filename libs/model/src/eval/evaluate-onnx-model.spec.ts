@@ -421,6 +421,15 @@ describe('SamPredictor on a model directory and evaluateOnnxModel (tiny, untrain
       expect(ceiling.coverageIou).toBeLessThanOrEqual(1);
       expect(ceiling.targetIou).toBeGreaterThan(0.8);
     }
+    // A large elongated object (cells of ~12 px): coverage logits bend the edge, the
+    // signed-distance grid through the same paste keeps it (#13: >= 0.98).
+    const elongated = maskGridCeiling(ellipseMask(40000, 3, 900), geometry);
+    expect(elongated.coverageIou).toBeLessThan(0.98);
+    expect(elongated.signedDistanceIou).toBeGreaterThanOrEqual(0.98);
+    expect(elongated.bestIou).toBe(Math.max(elongated.coverageIou, elongated.signedDistanceIou));
+    // An object filling the image has finite distances (the border counts as outside).
+    const full = { width: 8, height: 8, data: new Uint8Array(64).fill(1) };
+    expect(maskGridCeiling(full, geometry).signedDistanceIou).toBe(1);
     // A coarser grid loses more: the ceiling is a property of the grid, not a constant.
     const coarse = maskGridCeiling(ellipseMask(40, 2, 512), { ...geometry, maskSize: 4 });
     expect(coarse.coverageIou).toBeLessThan(

@@ -68,6 +68,8 @@ export function useObjectActions(options: {
         taskId: task.id,
         objectId: object.id,
         expectedRevision: revisionRef.current,
+        // The same id on every automatic retry: one that had committed is recognised, not a 409.
+        clientSaveId: crypto.randomUUID(),
         // Run-length encoded from the crop-sized masks (same bytes as the full-resolution mask).
         finalRle: bytesToBase64(
           encodeMaskRegionBytes(width, height, object.mask.bounds, object.mask.data),

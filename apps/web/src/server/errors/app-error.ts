@@ -14,6 +14,7 @@ export const APP_ERROR_CODES = [
   'TOO_LARGE',
   'RATE_LIMITED',
   'UNAVAILABLE',
+  'STORAGE_FULL',
   'INTERNAL',
 ] as const;
 export type AppErrorCode = (typeof APP_ERROR_CODES)[number];

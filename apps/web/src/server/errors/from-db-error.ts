@@ -9,7 +9,22 @@ const DB_CODE_TO_APP: Record<string, AppErrorCode> = {
   FORBIDDEN: 'FORBIDDEN',
   BAD_INPUT: 'BAD_INPUT',
   UNAVAILABLE: 'UNAVAILABLE',
+  DISK_FULL: 'STORAGE_FULL',
 };
+
+export const DATABASE_DISK_FULL_MESSAGE =
+  "The database's disk is full; nothing was stored. Free some space on it, then try again.";
+
+/** Postgres's disk_full (53100): the database could not write; the query itself was fine. */
+function isDatabaseDiskFull(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 6 && typeof current === 'object' && current !== null; depth++) {
+    const { code, cause } = current as { code?: unknown; cause?: unknown };
+    if (code === '53100') return true;
+    current = cause;
+  }
+  return false;
+}
 
 /** How long a client waits before trying again while the database is unreachable. */
 export const DATABASE_RETRY_AFTER_SECONDS = 5;
@@ -65,6 +80,8 @@ export function fromDbError(error: unknown): AppError | null {
       undefined,
       { cause: error },
     );
+  if (isDatabaseDiskFull(error))
+    return new AppError('STORAGE_FULL', DATABASE_DISK_FULL_MESSAGE, undefined, { cause: error });
   if (isDatabaseUnreachable(error))
     return new AppError(
       'UNAVAILABLE',

@@ -17,6 +17,23 @@ describe('error mapping', () => {
     expect(APP_ERROR_HTTP.STALE_MODEL).toEqual({ trpc: 'PRECONDITION_FAILED', status: 412 });
   });
 
+  it('a full disk (the blob store, or Postgres SQLSTATE 53100) is 507 STORAGE_FULL, not "database down"', async () => {
+    const blobs = new DbError('DISK_FULL', 'The server has no space left to store files.');
+    expect(toAppError(blobs).code).toBe('STORAGE_FULL');
+    const postgres = new Error('adapter error', {
+      cause: Object.assign(new Error('could not extend file: No space left on device'), {
+        code: '53100',
+      }),
+    });
+    expect(toAppError(postgres)).toMatchObject({ code: 'STORAGE_FULL' });
+    const response = errorResponse(postgres);
+    expect(response.status).toBe(507);
+    expect(response.headers.get('Retry-After')).toBeNull();
+    expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(
+      /disk is full/,
+    );
+  });
+
   it('route handler responses carry the code and message, never internals', async () => {
     const refused = errorResponse(new AppError('TOO_LARGE', 'File is too big.'));
     expect(refused.status).toBe(413);

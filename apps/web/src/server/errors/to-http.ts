@@ -19,6 +19,8 @@ export const APP_ERROR_HTTP: Record<AppErrorCode, { trpc: TRPC_ERROR_CODE_KEY; s
   TOO_LARGE: { trpc: 'PAYLOAD_TOO_LARGE', status: 413 },
   RATE_LIMITED: { trpc: 'TOO_MANY_REQUESTS', status: 429 },
   UNAVAILABLE: { trpc: 'SERVICE_UNAVAILABLE', status: 503 },
+  // 507 Insufficient Storage on routes; tRPC has no such code (and 503 would mean "retry").
+  STORAGE_FULL: { trpc: 'INTERNAL_SERVER_ERROR', status: 507 },
   INTERNAL: { trpc: 'INTERNAL_SERVER_ERROR', status: 500 },
 };
 

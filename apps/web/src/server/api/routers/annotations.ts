@@ -18,6 +18,11 @@ export const annotationsRouter = createTRPCRouter({
         taskId: id,
         objectId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, - or _'),
         expectedRevision: z.number().int().min(0).optional(),
+        /** Sent again unchanged on a retry: a save that had committed answers success, not 409. */
+        clientSaveId: z
+          .string()
+          .regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be 8-64 letters, digits, - or _')
+          .nullish(),
         finalRle: maskBytesBase64,
         proposalRle: maskBytesBase64.nullish(),
         modelVersionId: id.nullish(),
@@ -38,6 +43,7 @@ export const annotationsRouter = createTRPCRouter({
         userId: ctx.user.id,
         proposalRle: input.proposalRle ?? null,
         modelVersionId: input.modelVersionId ?? null,
+        clientSaveId: input.clientSaveId ?? null,
       }),
     ),
   remove: annotatorProcedure

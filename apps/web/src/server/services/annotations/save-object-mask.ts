@@ -34,6 +34,8 @@ export interface SaveObjectMaskInput {
   /** Volume slices: how the mask came to be (prompted | propagated | edited). */
   sliceOrigin?: 'prompted' | 'propagated' | 'edited' | null;
   propagatedFrom?: number | null;
+  /** The client's id for this save, the same on its retries (libs/db saveAnnotation). */
+  clientSaveId?: string | null;
 }
 
 function decodeBase64Mask(base64: string, field: string): { mask: MaskRuns; bytes: Uint8Array } {
@@ -150,6 +152,7 @@ export async function saveObjectMask(db: Db, input: SaveObjectMaskInput) {
     acceptedWithoutEdit: proposal !== null && editPixels === 0 && input.brushStrokes === 0,
     sliceOrigin: input.sliceOrigin ?? null,
     propagatedFrom: input.propagatedFrom ?? null,
+    clientSaveId: input.clientSaveId ?? null,
   });
   // The human mask wins over an earlier 'absent' tag on the image (documented in apply-image-tags).
   await supersedeAbsentTag(db, task.imageId);

@@ -8,6 +8,7 @@
 import type { Db } from '@loupe/db';
 import type { BlobStore } from '../../blobs';
 import { AppError, isAppError, type AppErrorCode } from '../../errors/app-error';
+import { fromDbError } from '../../errors/from-db-error';
 import type { DecodedImage, DecodedVolume, ImageLimits } from './decoded-image';
 import type { DecodeOptions } from './decode-image-file';
 import {
@@ -49,7 +50,8 @@ export interface IngestUploadInput {
 }
 
 function failure(files: string[], error: unknown): UploadOutcome {
-  if (isAppError(error)) return { files, ok: false, message: error.message, code: error.code };
+  const known = isAppError(error) ? error : fromDbError(error);
+  if (known) return { files, ok: false, message: known.message, code: known.code };
   return {
     files,
     ok: false,

@@ -17,7 +17,7 @@ import { ingestUpload } from '../../../../../server/services/images/ingest-uploa
 import { isZip } from '../../../../../server/services/images/sniff-image-type';
 import { uploadLimits } from '../../../../../server/services/images/upload-limits';
 import { checkRequestOrigin } from '../../../../../server/http/check-request-origin';
-import { collectGarbageSoon } from '../../../../../server/http/collect-garbage-soon';
+import { collectGarbageAfter } from '../../../../../server/http/collect-garbage-soon';
 import { API_CONTENT_SECURITY_POLICY } from '../../../../../server/http/content-security-policy';
 import { readCappedForm } from '../../../../../server/http/read-capped-form';
 import { storableParams } from '../../../../../server/http/storable-params';
@@ -41,10 +41,10 @@ export async function POST(
   req: Request,
   context: { params: Promise<{ projectId: string }> },
 ): Promise<Response> {
-  const response = refuseOtherOrigins(req) ?? (await ingest(req, context));
+  // Stored or refused, the upload's buffers are garbage afterwards: freed once uploads pause.
+  const response =
+    refuseOtherOrigins(req) ?? (await collectGarbageAfter(() => ingest(req, context)));
   response.headers.set('Content-Security-Policy', API_CONTENT_SECURITY_POLICY);
-  // Stored or refused, the upload's buffers are garbage now: free them once uploads pause.
-  collectGarbageSoon();
   return response;
 }
 
