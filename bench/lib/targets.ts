@@ -479,6 +479,17 @@ export const TARGETS: Target[] = [
     value: 3,
     unit: '',
   },
+  // Issue #15 item 3: self-training on vs off, the same human labels ('masks only' at the
+  // comparison budget), held-out box Dice of the fine-tuned starter, in Dice points: not lower.
+  {
+    part: 'weak',
+    label: 'self-training on vs off, same human labels, held-out Dice (points)',
+    issue: '#15',
+    read: (r) => at(r, 'budget.selfTraining.gainPoints'),
+    comparator: '>=',
+    value: 0,
+    unit: '',
+  },
   // Issue #15: pseudo-masks from boxes alone (the trainer's rule), on the held-out synthetic set.
   {
     part: 'weak',

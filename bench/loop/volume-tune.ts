@@ -3,31 +3,63 @@
  * bench/parts/volume.ts SEED): runs the volume bench's simulated annotator for each candidate on
  * generateSyntheticVolumes(4, { seed }) (default seed 4402) and prints its figures.
  *
- *   npx tsx bench/loop/volume-tune.ts [--seed 4402] [--only name,name]
+ *   npx tsx bench/loop/volume-tune.ts [--seed 4402] [--only name,name] [--model DIR]
  */
+import { resolve } from 'node:path';
 import { DEFAULT_PROPAGATION, type PropagationThresholds } from '@loupe/prompts';
 import { runVolumeBench } from '../parts/volume';
 
-const OFF = { minContrastRatio: -Infinity, boxMomentum: 0 };
+// The earlier candidates as they were measured: before the regrowth stop.
+const OFF = { minContrastRatio: -Infinity, boxMomentum: 0, maxRegrowth: Infinity };
 const CANDIDATES: { name: string; thresholds: Partial<PropagationThresholds> }[] = [
   { name: 'before', thresholds: { ...DEFAULT_PROPAGATION, ...OFF } },
   { name: 'momentum-1', thresholds: { ...DEFAULT_PROPAGATION, ...OFF, boxMomentum: 1 } },
   {
     name: 'faded-0.75',
-    thresholds: { ...DEFAULT_PROPAGATION, minContrastRatio: 0.75, boxMomentum: 0 },
+    thresholds: {
+      ...DEFAULT_PROPAGATION,
+      minContrastRatio: 0.75,
+      boxMomentum: 0,
+      maxRegrowth: Infinity,
+    },
   },
   {
     name: 'faded-0.8',
-    thresholds: { ...DEFAULT_PROPAGATION, minContrastRatio: 0.8, boxMomentum: 0 },
+    thresholds: {
+      ...DEFAULT_PROPAGATION,
+      minContrastRatio: 0.8,
+      boxMomentum: 0,
+      maxRegrowth: Infinity,
+    },
   },
   {
     name: 'faded-0.85',
-    thresholds: { ...DEFAULT_PROPAGATION, minContrastRatio: 0.85, boxMomentum: 0 },
+    thresholds: {
+      ...DEFAULT_PROPAGATION,
+      minContrastRatio: 0.85,
+      boxMomentum: 0,
+      maxRegrowth: Infinity,
+    },
   },
-  { name: 'faded-0.8+memory', thresholds: { ...DEFAULT_PROPAGATION, minContrastRatio: 0.8 } },
+  {
+    name: 'faded-0.8+memory',
+    thresholds: { ...DEFAULT_PROPAGATION, minContrastRatio: 0.8, maxRegrowth: Infinity },
+  },
+  { name: 'default', thresholds: { ...DEFAULT_PROPAGATION } },
+  { name: 'regrowth-off', thresholds: { ...DEFAULT_PROPAGATION, maxRegrowth: Infinity } },
+  { name: 'regrowth-1.1', thresholds: { ...DEFAULT_PROPAGATION, maxRegrowth: 1.1 } },
+  {
+    name: 'regrowth-1.2+faded-0.75',
+    thresholds: { ...DEFAULT_PROPAGATION, minContrastRatio: 0.75 },
+  },
   {
     name: 'faded-0.8+momentum-1',
-    thresholds: { ...DEFAULT_PROPAGATION, minContrastRatio: 0.8, boxMomentum: 1 },
+    thresholds: {
+      ...DEFAULT_PROPAGATION,
+      minContrastRatio: 0.8,
+      boxMomentum: 1,
+      maxRegrowth: Infinity,
+    },
   },
 ];
 
@@ -38,7 +70,12 @@ const j = process.argv.indexOf('--only');
 const only = j > 0 ? new Set(process.argv[j + 1]!.split(',')) : null;
 const variants = CANDIDATES.filter((c) => !only || only.has(c.name));
 
-runVolumeBench({ quick: true, tuning: { seed, variants } })
+const m = process.argv.indexOf('--model');
+runVolumeBench({
+  quick: true,
+  tuning: { seed, variants },
+  ...(m > 0 ? { modelDir: resolve(process.argv[m + 1]!) } : {}),
+})
   .then((r) => console.log(JSON.stringify(r, null, 2)))
   .catch((error: unknown) => {
     console.error(error);

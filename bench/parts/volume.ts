@@ -13,12 +13,16 @@
  * The simulated annotator: a tight box on the slice where the lesion is largest, Propagate, then
  * while some slice's Dice is below SLICE_ACCEPT_DICE (worst first, at most MAX_CORRECTIONS): a
  * corrective box on that slice (or erasing it, where the lesion is absent), from which the page
- * re-propagates by itself. Each box, erase and Propagate press counts as one action. Box per slice:
+ * re-propagates by itself; the seed slice itself, when its mask is bad, gets a corrective click
+ * instead (RITM's clicker, at most MAX_SEED_CLICKS). Each box, click, erase and Propagate press
+ * counts as one action. Box per slice:
  * a tight box on every slice the lesion covers, one action each.
  *
  *   npm run bench:volume [-- --quick]
+ *   npx tsx bench/parts/volume.ts [--quick] [--model DIR]   (another exported model, e.g. one
+ *     fine-tuned on the propagation path by bench/loop/volume-fine-tune.ts; prints the JSON)
  */
-import { join } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   generateSyntheticVolumes,
@@ -29,8 +33,10 @@ import {
 import {
   boxFromMask,
   DEFAULT_PROPAGATION,
+  nextClick,
   propagateVolume,
   type Box,
+  type ClickPrompt,
   type MaskLogits,
   type PropagationThresholds,
   type SliceMask,
@@ -73,12 +79,16 @@ function defaultVariant(acceptsMaskPrompt: boolean): string {
 /** A slice counts as acceptable without an edit at this Dice with the truth or better. */
 export const SLICE_ACCEPT_DICE = 0.8;
 const MAX_CORRECTIONS = 8;
+/** Corrective clicks the annotator may spend on the seed slice (each one of the corrections). */
+const MAX_SEED_CLICKS = 3;
 /** Never used to train the starter (train:starter uses seeds 1001-1003). */
 const SEED = 4_401;
 
 interface VolumeBenchOptions {
   quick?: boolean;
   smoke?: boolean;
+  /** An exported model directory (default models/starter). */
+  modelDir?: string;
   /**
    * Tuning only (bench/loop/volume-tune.ts): other volumes than the evaluation seed, other prompt
    * variants than PROPAGATION_VARIANTS, and no speed runs. The bench itself never sets these.
@@ -201,19 +211,37 @@ async function boxAndPropagate(
   const oneBoxDice = volumeDice(lesion, predicted());
 
   let corrections = 0;
+  // Clicks on the seed slice: the annotator boxed it and sees its mask, so a bad one is fixed
+  // like any other slice, with the RITM clicker's click (another box would give the same mask).
+  const seedClicks: ClickPrompt[] = [];
+  const seedClicked = new Uint8Array(width * height);
   for (; corrections < MAX_CORRECTIONS; corrections++) {
-    // The worst slice the annotator would not accept (touched slices are the annotator's own).
+    // The worst slice the annotator would not accept (slices they corrected are their own).
     let worst = -1;
     let worstDice = SLICE_ACCEPT_DICE;
     for (let k = 0; k < depth; k++) {
       const s = slices.get(k);
-      if (s && s.origin !== 'propagated') continue;
+      if (s && s.origin !== 'propagated' && !(k === seed && seedClicks.length < MAX_SEED_CLICKS))
+        continue;
       const d = sliceDice(s?.mask, lesion.masks[k]);
       if (d < worstDice) [worst, worstDice] = [k, d];
     }
     if (worst < 0) break;
     const truth = lesion.masks[worst]!;
-    if (truth.some((v) => v === 1)) {
+    if (worst === seed) {
+      const truthMask = { width, height, data: truth };
+      const shown = { width, height, data: slices.get(seed)!.mask };
+      const click = nextClick(truthMask, shown, { width, height, data: seedClicked });
+      if (!click) break;
+      seedClicks.push(click);
+      seedClicked[Math.floor(click.y) * width + Math.floor(click.x)] = 1;
+      const prediction = await predict(seed, seedBox, seedClicks);
+      slices.set(seed, { mask: prediction.mask, origin: 'prompted' });
+      promptedLogits.set(seed, prediction.logits ?? null);
+      // The click re-propagates from the seed, as a correction does: one action.
+      await propagate(seed);
+      actions += 1;
+    } else if (truth.some((v) => v === 1)) {
       const box = boxFromMask({ width, height, data: truth });
       // The page re-propagates from a corrected slice by itself: one action.
       await prompt(worst, box, 'edited');
@@ -240,6 +268,7 @@ async function boxAndPropagate(
     correctedDice: volumeDice(lesion, predicted()),
     actions,
     corrections,
+    seedClicks: seedClicks.length,
     coveredSlices: covered.size,
     slicesWithoutEdit: untouched,
     firstStops,
@@ -250,7 +279,7 @@ export async function runVolumeBench(
   options: VolumeBenchOptions,
 ): Promise<Record<string, unknown>> {
   const size = sizes(options);
-  const modelDir = join(repoRoot, 'models', 'starter');
+  const modelDir = options.modelDir ?? join(repoRoot, 'models', 'starter');
   ortWebModule.env.wasm.numThreads = 1;
   // The browser's runtime (onnxruntime-web, wasm) in Node.
   const predictor = await openModelDir(modelDir, { ort: ortWebModule });
@@ -293,6 +322,7 @@ export async function runVolumeBench(
             oneBoxPropagationDice: round(ours.oneBoxDice),
             afterCorrectionsDice: round(ours.correctedDice),
             corrections: ours.corrections,
+            seedClicks: ours.seedClicks,
             actions: ours.actions,
             boxPerSliceActions: baseline.actions,
             coveredSlices: ours.coveredSlices,
@@ -369,7 +399,8 @@ export async function runVolumeBench(
       speedInChromium = { error: error instanceof Error ? error.message : String(error) };
     }
     return {
-      model: 'starter',
+      model: options.modelDir ? relative(repoRoot, modelDir) : 'starter',
+      modelVersion: predictor.manifest.version,
       runtime: 'onnxruntime-web (wasm, 1 thread) in Node',
       volumes: size.volumes,
       lesions: perVariant.get(headlineVariant)!.length,
@@ -377,6 +408,7 @@ export async function runVolumeBench(
       depth: size.depth,
       sliceAcceptDice: SLICE_ACCEPT_DICE,
       maxCorrections: MAX_CORRECTIONS,
+      maxSeedClicks: MAX_SEED_CLICKS,
       thresholds: DEFAULT_PROPAGATION,
       promptVariant: headlineVariant,
       modelTakesMaskPrompt: predictor.acceptsMaskPrompt,
@@ -395,12 +427,14 @@ export async function runVolumeBench(
       perLesion: perVariant.get(headlineVariant),
       notes: [
         `Synthetic volumes: generateSyntheticVolumes(${size.volumes}, { size: ${size.size}, depth: ${size.depth}, seed: ${SEED} }); textured background only (stacked real backgrounds not yet).`,
-        'Model: models/starter, run by onnxruntime-web wasm with 1 thread in Node (the browser runtime); propagation64Chromium is the same loop in headless Chromium.',
+        `Model: ${relative(repoRoot, modelDir)} (${predictor.manifest.version}), run by onnxruntime-web wasm with 1 thread in Node (the browser runtime); propagation64Chromium is the same loop in headless Chromium.`,
         "Each slice is prompted as promptVariant says (DEFAULT_PROPAGATION, the page's): the previous mask's box shrunk (dilateFraction < 0) or grown, optionally a positive click on its deepest point, and for models with a mask prompt the previous slice's logits resampled into the new crop (libs/prompts resampleLogits). The other variants are measured on the same volumes.",
         "propagation64 / propagation64Chromium are cold: each slice is encoded when the loop reaches it (the page today). Their `warm` block is the same 64 slices after the worker encoded them ahead in the seed box's crop (encodeAheadMs, spent while the annotator looks at the seed slice, not in the warm figure); a slice whose own crop moved past ENCODE_AHEAD_TOLERANCE is encoded again (encodedAheadUsed counts the others); volumeDice of the cold and warm tube against its truth shows what the reused crops cost. `repeat` is the cold propagation run again right after: in Chromium the first one after loading is slower and costs more CPU, because V8 is still tiering up onnxruntime\'s wasm (its optimizing compile runs in the renderer; with --js-flags=--no-liftoff, eager optimized code, the first run was as fast as the repeat, measured once by hand). per64SlicesCpuMs: CPU time (Node: this process; Chromium: its processes, from /proc), which a loaded machine inflates far less than the wall time. perSliceMs splits encoder into encoderPreprocess (crop + resize + z-score) and encoderRun, decoder into decoderResample (previous logits into this crop) and decoderRun.",
-        "Stop rule: a slice whose mask contrast (mean inside minus a ring 3-9 px outside) falls below minContrastRatio of the clearest annotated slice's ends the walk ('faded'); the starter's IoU head stays as confident past a lesion's end as inside it (bench/loop/volume-trace.ts), so it cannot tell. minContrastRatio was picked on tuning volumes (seed 4402), not on this seed.",
-        'models/starter was exported before the mask prompt: it takes no mask_input (modelTakesMaskPrompt false), so the logits variants are not run for it.',
-        `Actions: every box, erase and Propagate press is one (a corrective box re-propagates by itself, as on the page); box per slice is one box per slice the lesion covers. A slice is accepted without edit if propagation made it, it was never corrected and its Dice is at least ${SLICE_ACCEPT_DICE} (a bad propagated slice left once the corrections run out is not accepted); corrections go worst slice first while any slice has Dice < ${SLICE_ACCEPT_DICE} (at most ${MAX_CORRECTIONS}).`,
+        "Stop rule: a slice whose mask contrast (mean inside minus a ring 3-9 px outside) falls below minContrastRatio of the clearest annotated slice's ends the walk ('faded'); the starter's IoU head stays as confident past a lesion's end as inside it (bench/loop/volume-trace.ts), so it cannot tell. A walk whose mask shrank below regrowAfterShrink of its start and then grows back past maxRegrowth times its smallest ends too ('regrew': the mask has left the tapering lesion for what lies around it). minContrastRatio and maxRegrowth were picked on tuning volumes (seed 4402, bench/loop/volume-tune.ts), not on this seed.",
+        predictor.acceptsMaskPrompt
+          ? "The model takes a mask prompt (mask_input): the logits variants give it the previous slice's logits."
+          : 'The model was exported without a mask prompt (no mask_input), so the logits variants are not run for it.',
+        `Actions: every box, erase and Propagate press is one (a corrective box re-propagates by itself, as on the page); box per slice is one box per slice the lesion covers. A slice is accepted without edit if propagation made it, it was never corrected and its Dice is at least ${SLICE_ACCEPT_DICE} (a bad propagated slice left once the corrections run out is not accepted); corrections go worst slice first while any slice has Dice < ${SLICE_ACCEPT_DICE} (at most ${MAX_CORRECTIONS}). The seed slice is among them: the annotator sees the mask their box gave, and fixes a bad one with the RITM clicker's click (box + clicks, at most ${MAX_SEED_CLICKS}; each re-propagates from the seed and is one action; perLesion seedClicks).`,
       ],
     };
   } finally {
@@ -409,7 +443,11 @@ export async function runVolumeBench(
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  runVolumeBench({ quick: process.argv.includes('--quick') })
+  const model = process.argv.indexOf('--model');
+  runVolumeBench({
+    quick: process.argv.includes('--quick'),
+    ...(model > 0 ? { modelDir: resolve(process.argv[model + 1]!) } : {}),
+  })
     .then((r) => console.log(JSON.stringify(r, null, 2)))
     .catch((error: unknown) => {
       console.error(error);

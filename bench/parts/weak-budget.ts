@@ -30,6 +30,7 @@ import {
   type TagsToMasksOptions,
 } from '@loupe/model/node';
 import { connectedComponents, maskBoundingBox, pseudoMaskFromBox, type Mask } from '@loupe/prompts';
+import { TRAINER_CONFIGS } from '@loupe/trainer/testing';
 import { plotLines } from '../lib/plot';
 import {
   buyLabels,
@@ -37,6 +38,7 @@ import {
   type Purchase,
   type StrategyPhase,
 } from './weak-budget-plan';
+import { measureSelfTraining } from './weak-self-training';
 
 export const BUDGET_STRATEGIES: Record<string, StrategyPhase[]> = {
   'masks only': [{ kind: 'mask', share: 1 }],
@@ -117,10 +119,10 @@ export async function runWeakBudgetBench(
 ): Promise<Record<string, unknown>> {
   const started = performance.now();
   const n = options.smoke
-    ? { pool: 6, test: 3, budgets: [0.25], steps: 2 }
+    ? { pool: 6, test: 3, budgets: [0.25], steps: 2, selfTrainingImages: 2 }
     : options.quick
-      ? { pool: 48, test: 12, budgets: [2, 10], steps: 8 }
-      : { pool: 200, test: 48, budgets: [1, 2, 5, 10, 20], steps: 48 };
+      ? { pool: 48, test: 12, budgets: [2, 10], steps: 8, selfTrainingImages: 12 }
+      : { pool: 200, test: 48, budgets: [1, 2, 5, 10, 20], steps: 48, selfTrainingImages: null };
   const batchSize = 4;
   // Lesions [0, 4]: about a fifth of the images have none (tagged 'absent').
   const pool: PoolImage[] = generateSyntheticFaDataset({
@@ -239,6 +241,13 @@ export async function runWeakBudgetBench(
       }
     })();
 
+    const compareAt = n.budgets.includes(10) ? 10 : (n.budgets.at(-1) as number);
+    let humanAtCompare: {
+      samples: FineTuneSample[];
+      masks: number;
+      bought: number;
+      dice: number;
+    } | null = null;
     const strategies: Record<string, unknown>[] = [];
     for (const [name, phases] of Object.entries(BUDGET_STRATEGIES)) {
       const points: Record<string, unknown>[] = [];
@@ -303,6 +312,13 @@ export async function runWeakBudgetBench(
           }
           fineTuned.set(key, measured);
         }
+        if (name === 'masks only' && minutes === compareAt)
+          humanAtCompare = {
+            samples: [...samples],
+            masks: counts.masks,
+            bought: bought.purchases.length,
+            dice: measured.dice,
+          };
         points.push({
           minutes,
           annotatorSeconds: bought.seconds,
@@ -321,7 +337,6 @@ export async function runWeakBudgetBench(
       ((
         strategies.find((s) => s.name === name)?.points as Record<string, unknown>[] | undefined
       )?.find((p) => p.minutes === minutes)?.dice as number | undefined) ?? null;
-    const compareAt = n.budgets.includes(10) ? 10 : (n.budgets.at(-1) as number);
     const masksOnly = at('masks only', compareAt);
     const mixes = strategies.filter((s) => s.name !== 'masks only');
     let best: { name: string; dice: number } | null = null;
@@ -329,6 +344,27 @@ export async function runWeakBudgetBench(
       const d = at(s.name as string, compareAt);
       if (d !== null && (!best || d > best.dice)) best = { name: s.name as string, dice: d };
     }
+    // Self-training on vs off, the same human labels ('masks only' at the comparison budget).
+    const human = humanAtCompare as NonNullable<typeof humanAtCompare> | null;
+    const selfTraining = human
+      ? await measureSelfTraining({
+          predictor,
+          checkpoint,
+          minutes: compareAt,
+          humanSamples: human.samples,
+          humanMasks: human.masks,
+          // 'masks only' labels the pool in order: everything after the bought images is unlabeled.
+          unlabeled: pool.slice(human.bought),
+          test,
+          offDice: human.dice,
+          policy: {
+            ...TRAINER_CONFIGS.product.selfTraining,
+            ...(n.selfTrainingImages !== null ? { maxImagesPerRound: n.selfTrainingImages } : {}),
+          },
+          steps: n.steps,
+          batchSize,
+        })
+      : null;
     const plots: string[] = [];
     if (!options.smoke) {
       await plotLines({
@@ -367,6 +403,7 @@ export async function runWeakBudgetBench(
         best,
         gainPoints: masksOnly !== null && best ? 100 * (best.dice - masksOnly) : null,
       },
+      selfTraining,
       plots,
       seconds: (performance.now() - started) / 1000,
     };

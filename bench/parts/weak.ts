@@ -21,6 +21,7 @@ import {
   trainTagClassifier,
   type SyntheticFaSample,
   type TaggedImage,
+  type TagsToMasksOptions,
 } from '@loupe/model/node';
 import { dice, maskBoundingBox } from '@loupe/prompts';
 import type { BenchOptions } from '../run';
@@ -98,7 +99,7 @@ async function measureModel(
 }
 
 /** Seeds of the tagged training images (never the held-out seed, nor train:starter's 1001-1003). */
-const TAG_TRAIN_SEEDS = { present: 1501, absent: 1502 } as const;
+export const TAG_TRAIN_SEEDS = { present: 1501, absent: 1502 } as const;
 
 export interface TagPseudoMaskQuality {
   version: string;
@@ -125,7 +126,7 @@ export interface TagPseudoMaskQuality {
   seconds: number;
 }
 
-const tagged = (samples: SyntheticFaSample[], present: boolean): TaggedImage[] =>
+export const tagged = (samples: SyntheticFaSample[], present: boolean): TaggedImage[] =>
   samples.map((s) => ({ pixels: s.image, width: s.width, height: s.height, present }));
 
 function maskDice(a: Uint8Array, b: Uint8Array): number {
@@ -141,7 +142,7 @@ function maskDice(a: Uint8Array, b: Uint8Array): number {
 }
 
 /** Trains the tag classifier on tagged images, then measures pseudo-masks of held-out ones. */
-async function measureTags(
+export async function measureTags(
   modelDir: string,
   version: string,
   data: {
@@ -149,22 +150,24 @@ async function measureTags(
     heldOutPresent: SyntheticFaSample[];
     heldOutAbsent: SyntheticFaSample[];
   },
+  tagOptions: TagsToMasksOptions = DEFAULT_TAGS_TO_MASKS,
 ): Promise<TagPseudoMaskQuality> {
   const started = performance.now();
   const predictor = await openModelDir(modelDir);
   try {
-    const classifier = await trainTagClassifier(predictor, data.train);
+    const classifier = await trainTagClassifier(predictor, data.train, tagOptions);
     const dices: number[] = [];
     const confidences: number[] = [];
     const presentP: number[] = [];
     let empty = 0;
     let found = 0;
     for (const sample of data.heldOutPresent) {
-      const pseudo = await pseudoMaskFromTag(predictor, classifier, {
-        pixels: sample.image,
-        width: sample.width,
-        height: sample.height,
-      });
+      const pseudo = await pseudoMaskFromTag(
+        predictor,
+        classifier,
+        { pixels: sample.image, width: sample.width, height: sample.height },
+        tagOptions,
+      );
       dices.push(maskDice(pseudo.mask, sample.mask.data));
       if (pseudo.mask.some((v, i) => v && sample.mask.data[i])) found++;
       confidences.push(pseudo.confidence);
@@ -173,11 +176,12 @@ async function measureTags(
     }
     const absentP: number[] = [];
     for (const sample of data.heldOutAbsent) {
-      const pseudo = await pseudoMaskFromTag(predictor, classifier, {
-        pixels: sample.image,
-        width: sample.width,
-        height: sample.height,
-      });
+      const pseudo = await pseudoMaskFromTag(
+        predictor,
+        classifier,
+        { pixels: sample.image, width: sample.width, height: sample.height },
+        tagOptions,
+      );
       absentP.push(pseudo.presentProbability);
     }
     const confident = dices.filter((_, i) => (confidences[i] as number) >= DEFAULT_MIN_CONFIDENCE);
@@ -200,7 +204,7 @@ async function measureTags(
       },
       headFinalLoss: classifier.finalLoss,
       subClassSizes: classifier.subClassSizes,
-      activation: DEFAULT_TAGS_TO_MASKS.activation,
+      activation: tagOptions.activation,
       candidateFinalLoss: classifier.candidates?.finalLoss ?? null,
       foundShare: dices.length ? found / dices.length : 0,
       seconds: (performance.now() - started) / 1000,
@@ -292,6 +296,7 @@ export async function runWeakBench(options: WeakBenchOptions): Promise<Record<st
       `tags: pseudo-masks from image-level tags alone (WeakMedSAM; libs/model/src/weak), activation '${DEFAULT_TAGS_TO_MASKS.activation}': tagged training images (seeds ${TAG_TRAIN_SEEDS.present} present / ${TAG_TRAIN_SEEDS.absent} absent, lesions [0, 0]); the starter encoder's feature grids train the classification head (${DEFAULT_TAGS_TO_MASKS.subClasses} k-means sub-classes; headFinalLoss and subClassSizes are its). With 'candidates' (the default since the #15 diagnosis: the head's CAM peaks and a nearest-neighbour novelty against absent images' encoder cells fell on vessels and the optic disc, almost never on a lesion), up to ${DEFAULT_TAGS_TO_MASKS.maxPeaks} bright-blob peaks per image (difference of Gaussians on the robust z-scored image) prompt the segmenter (the peak as positive point plus boxes of ${DEFAULT_TAGS_TO_MASKS.promptBoxSides.join('/')} px around it, the best-fitting answer kept), a logistic classifier of the prompted masks' descriptors (size, brightness, ring contrast, flatness, box fill, elongation, predicted IoU) learns from the tags by multiple-instance learning (absent images: every candidate negative; present: the best one positive), and held-out images tagged present keep the candidates with lesion probability >= ${DEFAULT_TAGS_TO_MASKS.candidateMinScore}; presentProbability is then the best candidate's. The pseudo-mask is compared with the true lesion union (Dice per image, mean).`,
       'tags.drive: DRIVE pseudo-FA (real DRIVE backgrounds, synthetic leakage); the head trains on the first photographs and is measured on the last ones (held-out backgrounds and lesions).',
       `budget: models trained on masks / boxes / tags / mixes at equal modelled annotator time (tag ${ANNOTATOR_SECONDS.tag} s, box ${ANNOTATOR_SECONDS.box} s, mask = box + the simulated annotator's clicks to IoU 0.9 with the starter x ${ANNOTATOR_SECONDS.click} s; an image with no lesion costs a tag): a pool of synthetic FA images (seed 1601, 0-4 lesions) labelled in order until the budget is spent, the labels fine-tune the starter (same steps for every strategy, EMA 0.9, lr 3e-4), held-out box Dice (tfjs, crop grid) on the held-out synthetic seed. Box pseudo-masks below the training threshold are dropped; tag pseudo-masks are kept at any confidence > 0, weighted by it. poolExhausted: the pool ran out before the budget (tags are that cheap).`,
+      "budget.selfTraining: self-training on vs off with the same human labels ('masks only' at the comparison budget): the starter (that round's active model) predicts on the pool images nobody labelled (libs/prompts selfTrainingPseudoMasks: whole-image look, then each object's box, jittered boxes and the flipped image; confidence = mean predicted IoU x the views' agreement with their majority mask), predictions at or above the trainer's product policy threshold join at weight x confidence (apps/trainer config selfTraining; quick runs predict on fewer images), same fine-tuning steps; pseudoMaskDice: the used pseudo-masks against the best-matching true object.",
     ],
   };
 }

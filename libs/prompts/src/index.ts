@@ -151,3 +151,10 @@ export type { GreyImage } from './mask-contrast';
 export { maskContrast } from './mask-contrast';
 export type { BoxOutputs, PseudoMask } from './pseudo-mask-from-box';
 export { pseudoMaskFromBox } from './pseudo-mask-from-box';
+export type {
+  SelfTrainingImage,
+  SelfTrainingOptions,
+  SelfTrainingPseudoMask,
+  PredictBoxFn,
+} from './self-training-pseudo-masks';
+export { selfTrainingPseudoMasks, DEFAULT_SELF_TRAINING } from './self-training-pseudo-masks';

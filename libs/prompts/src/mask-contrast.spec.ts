@@ -40,4 +40,52 @@ describe('maskContrast', () => {
       maskContrast(image, { width: W, height: 10, data: new Uint8Array(W * 10) }),
     ).toThrow(/does not match/);
   });
+
+  it('matches a brute-force ring over the whole image, for masks in the middle and at the border', () => {
+    // Reference: every pixel's exact distance to the nearest mask pixel, no window.
+    const reference = (pixels: Uint8Array, mask: Uint8Array, ring: number, gap: number) => {
+      let inSum = 0;
+      let inCount = 0;
+      let ringSum = 0;
+      let ringCount = 0;
+      for (let i = 0; i < W * H; i++) {
+        if (mask[i]) {
+          inSum += pixels[i] as number;
+          inCount += 1;
+          continue;
+        }
+        let best = Infinity;
+        for (let j = 0; j < W * H; j++)
+          if (mask[j])
+            best = Math.min(best, ((i % W) - (j % W)) ** 2 + (((i / W) | 0) - ((j / W) | 0)) ** 2);
+        if (best > gap * gap && best <= (gap + ring) ** 2) {
+          ringSum += pixels[i] as number;
+          ringCount += 1;
+        }
+      }
+      return inSum / inCount - ringSum / ringCount;
+    };
+    let seed = 7;
+    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    const pixels = Uint8Array.from({ length: W * H }, () => Math.floor(random() * 256));
+    for (const [cx, cy, r] of [
+      [15, 10, 3],
+      [2, 3, 4],
+      [28, 18, 2.5],
+    ] as const) {
+      const mask = disc(cx, cy, r);
+      for (const [ring, gap] of [
+        [6, 3],
+        [4, 1],
+      ] as const)
+        expect(
+          maskContrast(
+            { pixels, width: W, height: H, channels: 1 },
+            { width: W, height: H, data: mask },
+            ring,
+            gap,
+          ),
+        ).toBeCloseTo(reference(pixels, mask, ring, gap), 9);
+    }
+  });
 });

@@ -371,6 +371,40 @@ describe('propagateVolume', () => {
     expect(blind.stops.map((s) => s.reason)).toEqual(['edge', 'edge']);
   });
 
+  it('stops where the mask grows back after shrinking, not on a walk that only grows', async () => {
+    // Radius by slice: shrinks from the seed (6) to slice 3, then grows again (a leak onto what
+    // lies around), each step under maxAreaRatio.
+    const radius = [7, 6, 5, 4, 5, 6, 7, 6, 5, 4, 3, 2];
+    const disc = (slice: number) => {
+      const out = new Uint8Array(W * H);
+      const r = radius[slice] as number;
+      for (let y = 0; y < H; y++)
+        for (let x = 0; x < W; x++)
+          if ((x + 0.5 - 20) ** 2 + (y + 0.5 - 15) ** 2 < r * r) out[y * W + x] = 1;
+      return out;
+    };
+    const run = (from: number, maxRegrowth?: number) =>
+      propagateVolume({
+        width: W,
+        height: H,
+        depth: DEPTH,
+        from,
+        masks: seeded([[from, { mask: disc(from), origin: 'prompted' }]]),
+        predict: async (slice) => ({ mask: disc(slice), iou: 0.9 }),
+        directions: [-1],
+        thresholds: { maxAreaRatio: 2, ...(maxRegrowth ? { maxRegrowth } : {}) },
+      });
+    const stopped = await run(6);
+    // Smallest at slice 3 (r 4, 49 px); slice 2 (r 5, 81 px) is more than 1.2 x that.
+    expect([...stopped.masks.keys()]).toEqual([5, 4, 3]);
+    expect(stopped.stops).toEqual([{ direction: -1, reason: 'regrew', slice: 2 }]);
+    expect([...(await run(6, Infinity)).masks.keys()]).toEqual([5, 4, 3, 2, 1, 0]);
+    // From slice 10 (r 3) the walk grows first (to r 7 at 6), never below its start: not stopped.
+    const inwards = await run(10);
+    expect([...inwards.masks.keys()]).toEqual([9, 8, 7, 6, 5, 4, 3, 2, 1, 0]);
+    expect(inwards.stops).toEqual([{ direction: -1, reason: 'edge', slice: -1 }]);
+  });
+
   it('keeps propagated masks between a stop and a slice the annotator made further on', async () => {
     // A walk from an edited slice stops at once (the model loses the object); slices 8 and 9 were
     // propagated from the annotated slice 10, which lies ahead: they stay. Behind the seed, toward

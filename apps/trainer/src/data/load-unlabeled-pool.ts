@@ -12,14 +12,14 @@ export async function loadUnlabeledPool(
   blobs: BlobReader,
   projectId: string,
   limit: number,
-): Promise<GrayImage[]> {
+): Promise<(GrayImage & { imageId: string })[]> {
   const images = await db.image.findMany({
     where: { projectId, annotations: { none: { supersededAt: null } } },
     select: { id: true, pixelsKey: true, width: true, height: true, fileName: true },
     orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
     take: limit,
   });
-  const pool: GrayImage[] = [];
-  for (const image of images) pool.push(await loadImage(blobs, image));
+  const pool: (GrayImage & { imageId: string })[] = [];
+  for (const image of images) pool.push({ ...(await loadImage(blobs, image)), imageId: image.id });
   return pool;
 }

@@ -57,21 +57,18 @@ describe('fine-tuning job', () => {
     expect(
       (await fixture.db.job.findUniqueOrThrow({ where: { id: job.id } })).payload,
     ).toMatchObject({ trainingRunId: run.id });
-    expect(run.trainLabelCount + run.valLabelCount).toBe(12);
+    expect(run.humanMaskCount + run.valLabelCount).toBe(12);
     expect(run.valLabelCount).toBeGreaterThanOrEqual(2);
-    // The round's label mix: human masks only here (no weak labels in this project).
-    expect(run).toMatchObject({
-      humanMaskCount: run.trainLabelCount,
-      pseudoBoxCount: 0,
-      pseudoTagCount: 0,
-      pseudoSelfTrainingCount: 0,
-    });
+    // The round's label mix: human masks, and self-training samples from the 3 unlabeled images
+    // (no weak labels in this project); pseudo-labels never count as human masks.
+    expect(run).toMatchObject({ pseudoBoxCount: 0, pseudoTagCount: 0 });
+    expect(run.trainLabelCount).toBe(run.humanMaskCount + run.pseudoSelfTrainingCount);
     // The round's sample is recorded: a first round (starter base) has only new masks, all used.
-    expect(run).toMatchObject({ newMaskCount: run.trainLabelCount, replayMaskCount: 0 });
+    expect(run).toMatchObject({ newMaskCount: run.humanMaskCount, replayMaskCount: 0 });
     expect(run.sampleSchedule).toMatchObject({
       newSince: null,
-      accepted: run.trainLabelCount,
-      newUsed: run.trainLabelCount,
+      accepted: run.humanMaskCount,
+      newUsed: run.humanMaskCount,
       replayUsed: 0,
       trainedOnAll: true,
       schedule: { draw: 'stratified-by-time', fillRound: true },
@@ -172,7 +169,18 @@ describe('fine-tuning job', () => {
     expect(outcome.status, outcome.status === 'failed' ? outcome.reason : '').toBe('succeeded');
     const run = await fixture.db.trainingRun.findFirstOrThrow({ where: { projectId: project.id } });
     expect(run).toMatchObject({ kind: 'MAE_PRETRAIN', status: 'SUCCEEDED' });
-    expect(run.imageCount).toBe(run.trainLabelCount + 6);
+    // The unlabeled pool pretrains the encoder, and (the tiny config's self-training policy: at
+    // least 2 human masks) the active model's confident predictions on it train as low-weight
+    // self-training samples; the gate still scores on held-out human masks only.
+    expect(run.imageCount).toBe(run.humanMaskCount + 6);
+    expect(run.pseudoSelfTrainingCount).toBeGreaterThan(0);
+    expect(run.trainLabelCount).toBe(run.humanMaskCount + run.pseudoSelfTrainingCount);
+    expect(run.humanMaskCount + run.valLabelCount).toBe(8);
+    expect(
+      await fixture.db.weakLabel.count({
+        where: { projectId: project.id, kind: 'SELF_TRAINING', pseudoSource: 'SELF_TRAINING' },
+      }),
+    ).toBeGreaterThanOrEqual(run.pseudoSelfTrainingCount);
     expect(run.resultModelVersionId).toBeTruthy();
     expect((run.metrics as { promoted: boolean }).promoted).toEqual(expect.any(Boolean));
   });

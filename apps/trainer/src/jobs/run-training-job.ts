@@ -109,6 +109,7 @@ export async function runTrainingJob(
       minConfidence: project.pseudoLabelMinConfidence,
       limit: trainerConfig.maxPseudoLabels,
       workDir,
+      selfTraining: trainerConfig.selfTraining,
     });
     const train = [...labeled.train, ...pseudo.samples];
     const pool =
@@ -127,7 +128,8 @@ export async function runTrainingJob(
         pseudoTagCount: pseudo.usedBySource.TAG,
         pseudoSelfTrainingCount: pseudo.usedBySource.SELF_TRAINING,
         valLabelCount: labeled.validation.length,
-        imageCount: new Set(train.map((s) => s.imageId)).size + pool.length,
+        // An unlabeled image can be both in the pool and a weak or self-training sample.
+        imageCount: new Set([...train.map((s) => s.imageId), ...pool.map((p) => p.imageId)]).size,
       },
     });
     services.log(

@@ -1,6 +1,7 @@
 /**
  * @loupe/trainer/testing: what benchmarks call in-process from the trainer (the round's replay
- * schedule), so a bench measures the policy the trainer runs rather than a copy of it.
+ * schedule, the self-training policy), so a bench measures the policy the trainer runs rather
+ * than a copy of it.
  */
 export {
   DEFAULT_REPLAY_SCHEDULE,
@@ -10,3 +11,9 @@ export {
   type RoundSamplePlan,
   type RoundSamplePlanRecord,
 } from '../policy/plan-round-samples';
+export { TRAINER_CONFIGS } from '../config/trainer-config';
+export {
+  decideSelfTraining,
+  type SelfTrainingPolicy,
+  type SelfTrainingDecision,
+} from '../policy/decide-self-training';

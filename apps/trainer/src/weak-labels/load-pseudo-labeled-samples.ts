@@ -1,5 +1,6 @@
 /**
- * Weak labels as extra training samples: image tags (load-tag-pseudo-labeled-samples.ts: 'absent'
+ * Weak labels as extra training samples (and, where the policy allows, self-training samples:
+ * load-self-training-samples.ts): image tags (load-tag-pseudo-labeled-samples.ts: 'absent'
  * = empty-mask sample, 'present' = tags-to-masks pseudo-masks) and boxes. Boxes (accepted
  * without a corrected mask): the active
  * model turns each box into a pseudo-mask, stored on the WeakLabel with its confidence (reused
@@ -17,6 +18,8 @@ import type { LabeledSample } from '../data/load-labeled-samples';
 import { loadImage } from '../data/load-image';
 import type { ModelPort, Predictor } from '../model/model-port';
 import type { TrainerServices } from '../trainer-services';
+import type { SelfTrainingPolicy } from '../policy/decide-self-training';
+import { loadSelfTrainingSamples } from './load-self-training-samples';
 import { loadTagPseudoLabeledSamples } from './load-tag-pseudo-labeled-samples';
 
 export interface PseudoLabelSummary {
@@ -36,6 +39,8 @@ type PseudoInput = {
   minConfidence: number;
   limit: number;
   workDir: string;
+  /** The trainer config's self-training policy (none: no self-training samples). */
+  selfTraining?: SelfTrainingPolicy;
 };
 
 export async function loadPseudoLabeledSamples(
@@ -44,11 +49,15 @@ export async function loadPseudoLabeledSamples(
 ): Promise<PseudoLabelSummary> {
   const boxes = await loadBoxPseudoLabeledSamples(services, input);
   const tags = await loadTagPseudoLabeledSamples(services, input);
+  const self = input.selfTraining
+    ? await loadSelfTrainingSamples(services, { ...input, policy: input.selfTraining })
+    : null;
+  if (self?.skipped) services.log(`self-training: ${self.skipped}`);
   return {
-    samples: [...boxes.samples, ...tags.samples],
-    considered: boxes.considered + tags.considered,
-    used: boxes.used + tags.used,
-    usedBySource: { ...boxes.usedBySource, TAG: tags.used },
+    samples: [...boxes.samples, ...tags.samples, ...(self?.samples ?? [])],
+    considered: boxes.considered + tags.considered + (self?.considered ?? 0),
+    used: boxes.used + tags.used + (self?.used ?? 0),
+    usedBySource: { ...boxes.usedBySource, TAG: tags.used, SELF_TRAINING: self?.used ?? 0 },
   };
 }
 

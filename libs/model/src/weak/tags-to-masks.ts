@@ -19,8 +19,9 @@
  * of the prompted masks learned from the same tags keeps the lesions (candidate-mining.ts);
  * confidence = mean lesion probability x mean predicted IoU of the kept masks.
  */
+import { computeCrop } from '@loupe/prompts';
 import { pasteOutputProbabilities } from '../inference/sam-predictor';
-import type { SamPredictor } from '../inference/sam-predictor';
+import type { CropEmbedding, SamPredictor } from '../inference/sam-predictor';
 import { toLuminance, type PixelSamples } from '../preprocess';
 import {
   activationPeaks,
@@ -158,14 +159,31 @@ export type Encoder = Pick<
   'runEncoder' | 'manifest' | 'embedLuminance' | 'decodeLogits'
 >;
 
-function gridOf(
-  encoder: Encoder,
+/**
+ * Feature grids per encoder, image (its pixel array) and feature settings: the classifier's
+ * training and each pseudo-mask of the same image read the same grid (read-only), so the encoder
+ * runs once per image.
+ */
+const gridCache = new WeakMap<object, WeakMap<object, Map<string, FeatureGrid>>>();
+
+async function gridOf(
+  encoder: Pick<SamPredictor, 'runEncoder' | 'manifest'>,
   image: Omit<TaggedImage, 'present'>,
   source: FeatureSource,
   normalization: FeatureNormalization,
 ): Promise<FeatureGrid> {
-  const lum = toLuminance(image.pixels, image.width, image.height, 1);
-  return encodeFeatureGrid(encoder, lum, image.width, image.height, source, normalization);
+  let perEncoder = gridCache.get(encoder);
+  if (!perEncoder) gridCache.set(encoder, (perEncoder = new WeakMap()));
+  let perImage = perEncoder.get(image.pixels);
+  if (!perImage) perEncoder.set(image.pixels, (perImage = new Map()));
+  const key = `${source}:${normalization}`;
+  let grid = perImage.get(key);
+  if (!grid) {
+    const lum = toLuminance(image.pixels, image.width, image.height, 1);
+    grid = await encodeFeatureGrid(encoder, lum, image.width, image.height, source, normalization);
+    perImage.set(key, grid);
+  }
+  return grid;
 }
 
 export async function trainTagClassifier(
@@ -266,7 +284,7 @@ function boxFit(
  * the object fits badly).
  */
 export async function promptAtPeak(
-  predictor: Pick<SamPredictor, 'embedLuminance' | 'decodeLogits'>,
+  predictor: Pick<SamPredictor, 'embedLuminance' | 'decodeLogits' | 'manifest'>,
   luminance: Float32Array,
   width: number,
   height: number,
@@ -289,9 +307,22 @@ export async function promptAtPeak(
     const region = activationRegionBox(regionMap, peak, options.regionLevel, width, height);
     if (region) boxes.push(region);
   }
-  for (const box of boxes) {
-    const embedding = await predictor.embedLuminance(luminance, width, height, box);
-    try {
+  // Boxes of different sides can share one crop (the crop never shrinks below minCropSize):
+  // such boxes reuse one encoder pass, which gives exactly the same embedding.
+  const embeddings = new Map<string, CropEmbedding>();
+  try {
+    for (const box of boxes) {
+      const crop = computeCrop(
+        box,
+        { width, height },
+        { inputSize: predictor.manifest.inputSize, ...predictor.manifest.crop },
+      );
+      const key = `${crop.x0},${crop.y0},${crop.size}`;
+      let embedding = embeddings.get(key);
+      if (!embedding) {
+        embedding = await predictor.embedLuminance(luminance, width, height, box);
+        embeddings.set(key, embedding);
+      }
       const output = await predictor.decodeLogits(embedding, options.promptWithBox ? box : null, [
         { x: peak.x, y: peak.y, positive: true },
       ]);
@@ -303,7 +334,9 @@ export async function promptAtPeak(
       const iou = Math.min(Math.max(output.iouPredictions[index] as number, 0), 1);
       const score = iou * boxFit(probabilities, width, box);
       if (score > best.score) best = { probabilities, iouPrediction: iou, score };
-    } finally {
+    }
+  } finally {
+    for (const embedding of embeddings.values()) {
       embedding.imageEmbedding.dispose();
       embedding.highResFeatures.dispose();
     }
@@ -320,7 +353,7 @@ type MinedCandidates = { prompted: PromptedMask[]; features: Float32Array[]; pix
 const minedCache = new WeakMap<object, Map<string, MinedCandidates>>();
 
 async function minedFor(
-  predictor: Pick<SamPredictor, 'embedLuminance' | 'decodeLogits'>,
+  predictor: Pick<SamPredictor, 'embedLuminance' | 'decodeLogits' | 'manifest'>,
   image: Omit<TaggedImage, 'present'>,
   options: TagsToMasksOptions,
 ): Promise<MinedCandidates> {
@@ -338,7 +371,7 @@ async function minedFor(
 
 /** Bright-blob peaks of an image prompt the segmenter; each answer with its descriptor. */
 export async function mineBlobCandidates(
-  predictor: Pick<SamPredictor, 'embedLuminance' | 'decodeLogits'>,
+  predictor: Pick<SamPredictor, 'embedLuminance' | 'decodeLogits' | 'manifest'>,
   luminance: Float32Array,
   width: number,
   height: number,
@@ -372,7 +405,7 @@ export async function mineBlobCandidates(
 }
 
 async function candidatePseudoMask(
-  predictor: Pick<SamPredictor, 'embedLuminance' | 'decodeLogits'>,
+  predictor: Pick<SamPredictor, 'embedLuminance' | 'decodeLogits' | 'manifest'>,
   classifier: TagClassifier,
   image: Omit<TaggedImage, 'present'>,
   grid: FeatureGrid,
@@ -498,14 +531,7 @@ export async function pseudoMaskFromTag(
 ): Promise<TagPseudoMask> {
   const { width, height } = image;
   const luminance = toLuminance(image.pixels, width, height, 1);
-  const grid = await encodeFeatureGrid(
-    predictor,
-    luminance,
-    width,
-    height,
-    options.features,
-    options.featureNormalization,
-  );
+  const grid = await gridOf(predictor, image, options.features, options.featureNormalization);
   const probability = presentProbability(classifier.head, grid);
   const cam = activationOf(classifier, grid, options.activation);
   const regionMap =

@@ -11,6 +11,7 @@ const REASONS: Record<string, string> = {
   grew: 'mask ran away',
   jumped: 'mask jumped',
   faded: 'object faded out',
+  regrew: 'mask grew back',
   cancelled: 'cancelled',
 };
 

@@ -328,6 +328,50 @@ describe.each(kinds)('weak labels (%s)', (kind) => {
     await annotator.tasks.submit({ projectId: ctx.projectId, taskId: task.id });
   });
 
+  it("reports a self-training pseudo-mask (a model's, no person's) against the human mask saved later", async () => {
+    const annotator = ctx.caller('annotator');
+    const task = (await annotator.queue.next({ projectId: ctx.projectId }))!;
+    const { imageId } = await ctx.db.task.findUniqueOrThrow({
+      where: { id: task.id },
+      select: { imageId: true },
+    });
+    const before = await ctx.caller('admin').dashboard.get({ projectId: ctx.projectId });
+    // What the trainer stores (apps/trainer load-self-training-samples): no person, a model's mask.
+    await ctx.db.weakLabel.create({
+      data: {
+        projectId: ctx.projectId,
+        imageId,
+        kind: 'SELF_TRAINING',
+        pseudoMaskRle: new Uint8Array(Buffer.from(maskB64(2, 2, 10, 10), 'base64')),
+        pseudoConfidence: 0.95,
+        pseudoSource: 'SELF_TRAINING',
+        pseudoMadeAt: new Date(),
+      },
+    });
+    const stored = await ctx.caller('admin').dashboard.get({ projectId: ctx.projectId });
+    expect(stored.labelMix.pseudoMasks).toContainEqual({
+      source: 'SELF_TRAINING',
+      count: 1,
+      meanConfidence: 0.95,
+    });
+    // Not a person's weak label: boxes and tags are unchanged, and it is no human mask.
+    expect(stored.labelMix.boxes).toBe(before.labelMix.boxes);
+    expect(stored.labelMix.taggedImages).toBe(before.labelMix.taggedImages);
+    expect(stored.labelMix.humanMasks).toBe(before.labelMix.humanMasks);
+    await annotator.queue.open({ projectId: ctx.projectId, taskId: task.id });
+    await annotator.annotations.save({
+      projectId: ctx.projectId,
+      taskId: task.id,
+      objectId: 'obj1',
+      finalRle: maskB64(2, 2, 10, 10),
+    });
+    const after = await ctx.caller('admin').dashboard.get({ projectId: ctx.projectId });
+    const self = after.labelMix.pseudoMaskDice.find((d) => d.source === 'SELF_TRAINING');
+    expect(self).toEqual({ source: 'SELF_TRAINING', compared: 1, meanDice: 1 });
+    expect(after.labelMix.humanMasks).toBe(before.labelMix.humanMasks + 1);
+    await annotator.tasks.submit({ projectId: ctx.projectId, taskId: task.id });
+  });
+
   it('refuses weak labels without a live lease', async () => {
     const r = await refusal(
       ctx.caller('annotator2').weakLabels.applyTags({

@@ -1,0 +1,146 @@
+/**
+ * bench:weak, self-training on vs off (issue #15 item 3): the same human labels (what 'masks
+ * only' buys at the comparison budget) fine-tune the starter once alone (off: that strategy's
+ * point) and once with self-training samples (on): the starter, the active model of that round,
+ * predicts on the pool images nobody labelled, and its confident predictions (libs/prompts
+ * selfTrainingPseudoMasks: IoU head x stability across box jitter and a flip) join at the trainer's
+ * policy (apps/trainer decide-self-training: weight, confidence threshold, images and samples per
+ * round). Same fine-tuning steps, seed and held-out test objects for both. Each pseudo-mask's Dice
+ * with the best-matching true object of its image (0 on an image with none) is reported too.
+ */
+import {
+  fineTune,
+  loadSegmenterFromCheckpoint,
+  pasteOutputProbabilities,
+  quickValidate,
+  type FineTuneSample,
+  type SamPredictor,
+  type SyntheticFaSample,
+} from '@loupe/model/node';
+import {
+  DEFAULT_SELF_TRAINING,
+  dice,
+  selfTrainingPseudoMasks,
+  type Mask,
+  type PredictBoxFn,
+} from '@loupe/prompts';
+import { decideSelfTraining, type SelfTrainingPolicy } from '@loupe/trainer/testing';
+
+export interface SelfTrainingComparison {
+  minutes: number;
+  humanSamples: number;
+  /** Unlabeled pool images predicted, objects found, and those confident enough to use. */
+  unlabeledImages: number;
+  found: number;
+  /** Mean and highest confidence of every object found (what the threshold is set against), and
+   * the found objects' mean Dice with the best-matching true object. */
+  foundMeanConfidence: number | null;
+  foundMaxConfidence: number | null;
+  foundPseudoMaskDice: number | null;
+  used: number;
+  meanConfidence: number | null;
+  /** Mean Dice of the used pseudo-masks with the best-matching true object. */
+  pseudoMaskDice: number | null;
+  policy: SelfTrainingPolicy;
+  offDice: number;
+  onDice: number;
+  /** onDice - offDice in Dice points. */
+  gainPoints: number;
+  /** Why self-training used nothing (the policy said no), else null. */
+  skipped: string | null;
+  seconds: number;
+}
+
+const mean = (values: number[]) =>
+  values.length ? values.reduce((a, b) => a + b, 0) / values.length : null;
+
+export async function measureSelfTraining(input: {
+  predictor: SamPredictor;
+  checkpoint: string;
+  minutes: number;
+  /** The human labels' fine-tuning samples (masks and empty-image negatives). */
+  humanSamples: FineTuneSample[];
+  humanMasks: number;
+  /** Pool images nobody labelled, with their true objects (for the pseudo-masks' Dice only). */
+  unlabeled: { sample: SyntheticFaSample; objects: Mask[] }[];
+  test: FineTuneSample[];
+  offDice: number;
+  policy: SelfTrainingPolicy;
+  steps: number;
+  batchSize: number;
+}): Promise<SelfTrainingComparison> {
+  const started = performance.now();
+  const { policy } = input;
+  const decision = decideSelfTraining(policy, { humanMasks: input.humanMasks });
+  const predictBox: PredictBoxFn<Uint8Array> = async (image, box) => {
+    const prediction = await input.predictor.predict({ ...image, channels: 1 }, box);
+    return {
+      iouPredictions: prediction.iouPredictions,
+      fullResolution: (k) => pasteOutputProbabilities(prediction, k),
+    };
+  };
+  const images = decision.use ? input.unlabeled.slice(0, policy.maxImagesPerRound) : [];
+  const found: { sample: SyntheticFaSample; mask: Mask; confidence: number; dice: number }[] = [];
+  for (const { sample, objects } of images) {
+    const image = { width: sample.width, height: sample.height, pixels: sample.image };
+    for (const object of await selfTrainingPseudoMasks(predictBox, image, DEFAULT_SELF_TRAINING))
+      found.push({
+        sample,
+        mask: object.mask,
+        confidence: object.confidence,
+        dice: Math.max(0, ...objects.map((truth) => dice(object.mask, truth))),
+      });
+  }
+  const used = found
+    .filter((f) => f.confidence >= policy.minConfidence)
+    .sort((a, b) => b.confidence - a.confidence)
+    .slice(0, decision.use ? decision.maxSamples : 0);
+  const samples: FineTuneSample[] = [
+    ...input.humanSamples,
+    ...used.map((f) => ({
+      image: f.sample.image,
+      width: f.sample.width,
+      height: f.sample.height,
+      mask: f.mask,
+      weight: policy.weight * f.confidence,
+    })),
+  ];
+  let onDice = input.offDice;
+  if (used.length > 0) {
+    const { model } = await loadSegmenterFromCheckpoint(input.checkpoint);
+    try {
+      const result = await fineTune({
+        model,
+        samples,
+        // The same steps as the 'off' run (weak-budget.ts): equal compute.
+        epochs: Math.max(1, Math.round((input.steps * input.batchSize) / samples.length)),
+        batchSize: input.batchSize,
+        seed: 15,
+        learningRate: 3e-4,
+        emaDecay: 0.9,
+      });
+      result.optimizer.dispose();
+      onDice = quickValidate(model, input.test).dice;
+    } finally {
+      model.dispose();
+    }
+  }
+  return {
+    minutes: input.minutes,
+    humanSamples: input.humanSamples.length,
+    unlabeledImages: images.length,
+    found: found.length,
+    foundMeanConfidence: mean(found.map((f) => f.confidence)),
+    foundMaxConfidence: found.length ? Math.max(...found.map((f) => f.confidence)) : null,
+    foundPseudoMaskDice: mean(found.map((f) => f.dice)),
+    used: used.length,
+    meanConfidence: mean(used.map((f) => f.confidence)),
+    pseudoMaskDice: mean(used.map((f) => f.dice)),
+    policy,
+    offDice: input.offDice,
+    onDice,
+    gainPoints: 100 * (onDice - input.offDice),
+    skipped: decision.use ? null : decision.reason,
+    seconds: (performance.now() - started) / 1000,
+  };
+}
