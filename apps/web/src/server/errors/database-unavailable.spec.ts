@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createBlobStore, createDb } from '@loupe/db';
+import { createBlobStore, createDb, Prisma } from '@loupe/db';
 import { createTestDatabaseOn } from '@loupe/db/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { handleTrpcRequest } from '../api/handle-trpc-request';
@@ -128,6 +128,23 @@ describe('database unavailable', () => {
     } finally {
       await db.$disconnect();
     }
+  });
+
+  it('a raw query refused while a crashed Postgres recovers (P2010, SQLSTATE 57P03 in meta): 503', () => {
+    // The shape bench:faults' Postgres crash produced (logged as a 500 before this was mapped).
+    const recovering = new Prisma.PrismaClientKnownRequestError(
+      'Invalid `prisma.$queryRaw()` invocation:\n\nRaw query failed. Code: `57P03`. Message: `the database system is starting up`',
+      { code: 'P2010', clientVersion: Prisma.prismaVersion.client, meta: { code: '57P03' } },
+    );
+    expect(isDatabaseUnreachable(recovering)).toBe(true);
+    expect(toAppError(recovering).code).toBe('UNAVAILABLE');
+    // A raw query that failed for its own reasons (syntax error, 42601) stays internal.
+    const syntax = new Prisma.PrismaClientKnownRequestError('Raw query failed. Code: `42601`.', {
+      code: 'P2010',
+      clientVersion: Prisma.prismaVersion.client,
+      meta: { code: '42601' },
+    });
+    expect(toAppError(syntax).code).toBe('INTERNAL');
   });
 
   it('other errors stay what they were', () => {

@@ -20,7 +20,7 @@ function isDatabaseDiskFull(error: unknown): boolean {
   let current: unknown = error;
   for (let depth = 0; depth < 6 && typeof current === 'object' && current !== null; depth++) {
     const { code, cause } = current as { code?: unknown; cause?: unknown };
-    if (code === '53100') return true;
+    if (code === '53100' || sqlState(current) === '53100') return true;
     current = cause;
   }
   return false;
@@ -46,7 +46,16 @@ const UNREACHABLE_CODES = /^(P1001|P1002|P1017|08[0-9A-Z]{3}|57P0[123])$/;
  * or pg's "Connection terminated unexpectedly" with no code at all.
  */
 const UNREACHABLE_MESSAGE =
-  /Can't reach database server|Connection terminated|Server has closed the connection|Client has encountered a connection error|timeout exceeded when trying to connect/i;
+  /Can't reach database server|Connection terminated|Server has closed the connection|Client has encountered a connection error|timeout exceeded when trying to connect|the database system is (starting up|shutting down|in recovery mode|not yet accepting connections)/i;
+
+/**
+ * A raw query's failure (Prisma P2010) carries Postgres's SQLSTATE in `meta.code`, not `code`:
+ * measured in bench:faults, "Raw query failed. Code: `57P03`" while a crashed Postgres recovers.
+ */
+function sqlState(error: object): unknown {
+  const meta = (error as { meta?: unknown }).meta;
+  return typeof meta === 'object' && meta !== null ? (meta as { code?: unknown }).code : undefined;
+}
 
 /** An error or one of its causes (the adapter wraps the driver's error) says the database is gone. */
 export function isDatabaseUnreachable(error: unknown): boolean {
@@ -59,6 +68,8 @@ export function isDatabaseUnreachable(error: unknown): boolean {
       cause?: unknown;
     };
     if (typeof code === 'string' && UNREACHABLE_CODES.test(code)) return true;
+    const state = sqlState(current);
+    if (typeof state === 'string' && UNREACHABLE_CODES.test(state)) return true;
     if (typeof message === 'string' && UNREACHABLE_MESSAGE.test(message)) return true;
     current = cause;
   }
