@@ -98,6 +98,8 @@ export {
   cropMask,
   pasteMaskLogits,
   pasteProbabilities,
+  pasteAboveHalf,
+  probabilitySampler,
   thresholdProbabilities,
 } from './sample';
 export { resampleLogits } from './resample-logits';
@@ -121,7 +123,11 @@ export { distanceTransform, squaredDistanceTransform } from './distance-transfor
 export type { PredictFn, ClickSessionOptions, ClickSessionResult } from './clicker';
 export { nextClick, runClickSession, CLICK_PRED_THRESHOLD } from './clicker';
 export { forceClicks, CLICK_FORCE_RADIUS } from './force-clicks';
-export type { ProgressiveMergeOptions, ProgressiveMergeResult } from './progressive-merge';
+export type {
+  PredictionAboveThreshold,
+  ProgressiveMergeOptions,
+  ProgressiveMergeResult,
+} from './progressive-merge';
 export {
   progressiveMerge,
   mergeLogitsInRegion,

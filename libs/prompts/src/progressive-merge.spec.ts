@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { PromptError } from './errors';
-import { distanceToOtherSide, mergeLogitsInRegion, progressiveMerge } from './progressive-merge';
+import {
+  distanceToOtherSide,
+  mergeLogitsInRegion,
+  progressiveMerge,
+  type PredictionAboveThreshold,
+} from './progressive-merge';
 
 const W = 40;
 const H = 30;
@@ -235,5 +240,57 @@ describe('mergeLogitsInRegion', () => {
     expect(() => mergeLogitsInRegion(previous, next, m, crop, new Uint8Array(3), W, H)).toThrow(
       PromptError,
     );
+  });
+});
+
+describe('progressiveMerge on a prediction given as its pixels above the threshold', () => {
+  const aboveOf = (next: Float32Array, threshold: number): PredictionAboveThreshold => ({
+    above: Uint8Array.from(next, (p) => (p > threshold ? 1 : 0)),
+    threshold,
+    probabilityAt: (i) => next[i] as number,
+    probabilities: () => next.slice(),
+  });
+  it('merges exactly as the probability plane it stands for', () => {
+    const previous = plane([5, 5, 20, 18], [28, 3, 36, 9]);
+    // Unsure values on both sides, so the level margin and thresholds other than 0.5 matter.
+    for (let i = 0; i < W * H; i++) previous[i] = (previous[i] as number) + ((i * 37) % 11) * 0.03;
+    const next = plane([5, 5, 26, 22], [2, 24, 8, 28]);
+    for (let i = 0; i < W * H; i++) next[i] = Math.abs((next[i] as number) - ((i * 53) % 7) * 0.05);
+    const clicks = [
+      { x: 22.5, y: 12.5, positive: true },
+      { x: 10.2, y: 8.7, positive: false },
+      { x: 31.5, y: 5.5, positive: false },
+      { x: 4.5, y: 25.5, positive: true },
+    ];
+    const optionSets = [{}, { acceptAgreement: 0 }, { threshold: 0.3, levelMargin: 4 }];
+    let regions = 0;
+    for (const click of clicks)
+      for (const options of optionSets) {
+        const reference = progressiveMerge(previous, next, W, H, click, options);
+        const fast = progressiveMerge(
+          previous,
+          aboveOf(next, options.threshold ?? 0.5),
+          W,
+          H,
+          click,
+          options,
+        );
+        expect(fast).toEqual(reference);
+        if (reference.regionArea > 0) regions++;
+      }
+    expect(regions).toBeGreaterThan(3);
+  });
+  it('refuses a prediction thresholded at another level than the merge', () => {
+    const p = plane([5, 5, 20, 18]);
+    expect(() =>
+      progressiveMerge(
+        p,
+        aboveOf(p, 0.5),
+        W,
+        H,
+        { x: 6, y: 6, positive: true },
+        { threshold: 0.4 },
+      ),
+    ).toThrow(PromptError);
   });
 });

@@ -63,6 +63,21 @@ export interface ProgressiveMergeOptions {
   levelMargin?: number;
 }
 
+/**
+ * The model's new prediction without its whole probability plane (a click on a wide-field image
+ * pastes no sigmoid over the crop): which pixels are above `threshold`, and the probability of a
+ * pixel on demand (the region's pixels; all of them only when the whole mask is taken). It must
+ * give the same merge as the Float32Array it stands for.
+ */
+export interface PredictionAboveThreshold {
+  /** 1 where the probability is > threshold (width x height, row by row). */
+  above: Uint8Array;
+  /** Must equal the merge's threshold option. */
+  threshold: number;
+  probabilityAt(index: number): number;
+  probabilities(): Float32Array;
+}
+
 export interface ProgressiveMergeResult {
   /** `previous` outside the region, `next` inside it (a new array). */
   probabilities: Float32Array;
@@ -129,23 +144,33 @@ export function distanceToOtherSide(
  */
 export function progressiveMerge(
   previous: Float32Array,
-  next: Float32Array,
+  next: Float32Array | PredictionAboveThreshold,
   width: number,
   height: number,
   click: ClickPrompt,
   options: ProgressiveMergeOptions = {},
 ): ProgressiveMergeResult {
   const n = width * height;
+  const threshold = options.threshold ?? 0.5;
+  const nextPlane = next instanceof Float32Array ? next : null;
+  const nextAbove = next instanceof Float32Array ? null : next.above;
+  const nextLength = nextPlane ? nextPlane.length : (nextAbove as Uint8Array).length;
+  if (!nextPlane && (next as PredictionAboveThreshold).threshold !== threshold)
+    throw new PromptError(
+      'next',
+      `is thresholded at ${(next as PredictionAboveThreshold).threshold}, the merge at ${threshold}`,
+    );
+  const isAbove = (i: number): boolean =>
+    nextAbove ? nextAbove[i] === 1 : (nextPlane?.[i] as number) > threshold;
   if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0)
     throw new PromptError('size', `must be positive integers, got ${width}x${height}`);
-  if (previous.length !== n || next.length !== n)
+  if (previous.length !== n || nextLength !== n)
     throw new PromptError(
       'probabilities',
-      `previous (${previous.length}) and next (${next.length}) must both be ${width}x${height} = ${n}`,
+      `previous (${previous.length}) and next (${nextLength}) must both be ${width}x${height} = ${n}`,
     );
   if (!Number.isFinite(click.x) || !Number.isFinite(click.y))
     throw new PromptError('click', `must have finite x/y, got (${click.x}, ${click.y})`);
-  const threshold = options.threshold ?? 0.5;
   const radius = options.seedRadius ?? PROGRESSIVE_MERGE_SEED_RADIUS;
   const levelMargin = options.levelMargin ?? PROGRESSIVE_MERGE_LEVEL_MARGIN;
   // Logit the previous mask had at the click, on the side the click removes (negative: its
@@ -164,7 +189,7 @@ export function progressiveMerge(
   for (let y = 0, i = 0; y < height; y++)
     for (let x = 0; x < width; x++, i++) {
       const before = (previous[i] as number) > threshold;
-      const after = (next[i] as number) > threshold;
+      const after = isAbove(i);
       if (!before && !after) continue;
       if (x < either.x0) either.x0 = x;
       if (x > either.x1) either.x1 = x;
@@ -221,14 +246,16 @@ export function progressiveMerge(
         areaScale * Math.sqrt(previousArea)
       : Infinity;
   const w2 = windowRadius * windowRadius;
-  const outsideAgreement = agreementOutside(previous, next, width, either, click, w2, threshold);
+  const outsideAgreement = agreementOutside(previous, isAbove, width, either, click, w2, threshold);
   if (
     seeds.size > 0 &&
     Number.isFinite(windowRadius) &&
     outsideAgreement >= (options.acceptAgreement ?? Infinity)
   )
     return {
-      probabilities: next.slice(),
+      probabilities: nextPlane
+        ? nextPlane.slice()
+        : (next as PredictionAboveThreshold).probabilities(),
       region: new Uint8Array(n).fill(1),
       regionArea: n,
       changedArea,
@@ -249,7 +276,9 @@ export function progressiveMerge(
       if (dx * dx + dy * dy > w2) continue;
       region[i] = 1;
       regionArea++;
-      probabilities[i] = next[i] as number;
+      probabilities[i] = nextPlane
+        ? (nextPlane[i] as number)
+        : (next as PredictionAboveThreshold).probabilityAt(i);
     }
   return {
     probabilities,
@@ -275,7 +304,7 @@ const LOGIT_CLAMP = 20;
  */
 function agreementOutside(
   previous: Float32Array,
-  next: Float32Array,
+  nextAbove: (index: number) => boolean,
   width: number,
   bounds: { x0: number; y0: number; x1: number; y1: number },
   click: { x: number; y: number },
@@ -290,7 +319,7 @@ function agreementOutside(
       const dx = x + 0.5 - click.x;
       if (dx * dx + dy * dy <= w2) continue;
       const a = (previous[y * width + x] as number) > threshold;
-      const b = (next[y * width + x] as number) > threshold;
+      const b = nextAbove(y * width + x);
       if (a && b) both++;
       if (a || b) either++;
     }

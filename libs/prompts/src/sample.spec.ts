@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { computeCrop, fullImageCrop } from './crop';
+import { PromptError } from './errors';
 import {
   cropMask,
+  pasteAboveHalf,
   pasteMaskLogits,
   pasteProbabilities,
+  probabilitySampler,
   sampleCropBilinear,
   SIGMOID_ONE_FROM,
   SIGMOID_ZERO_UPTO,
@@ -170,5 +173,53 @@ describe('pasteProbabilities skips the exp where the float32 sigmoid saturates',
       }
     expect(wrong).toEqual([]);
     expect(saturated).toBeGreaterThan(1000);
+  });
+});
+
+describe('pasteAboveHalf and probabilitySampler (the click fast path)', () => {
+  // Logits around the object's edge and tiny ones on both sides of 0, where the float32 sigmoid
+  // rounds to exactly 0.5 (not above it) up to about 2^-23.
+  const M = 16;
+  const tiny = [0, 1e-9, -1e-9, 5e-8, 1.1e-7, 1.2e-7, 1.3e-7, 2.5e-7, 9e-7, 1e-6, 2e-6, -3e-7];
+  const logitsFor = (seed: number) => {
+    let s = seed;
+    const next = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648) as number;
+    // Top half: logits of a few 1e-7 (the rounding band); bottom half: an edge between +-20.
+    return Float32Array.from({ length: M * M }, (_, i) =>
+      i % 5 === 0
+        ? (tiny[i % tiny.length] as number)
+        : (next() - 0.5) * (i < (M * M) / 2 ? 6e-7 : 40),
+    );
+  };
+  const crops = [
+    { x0: -3.3, y0: 2.7, size: 41.9, inputSize: 32 },
+    { x0: 5, y0: -10.25, size: 17.5, inputSize: 32 },
+    { x0: 0, y0: 0, size: 60, inputSize: 32 },
+  ];
+  it('is pasteProbabilities(...) > 0.5 and its values, pixel for pixel', () => {
+    let halves = 0;
+    let aboveCount = 0;
+    for (const [c, crop] of crops.entries())
+      for (let seed = 1; seed <= 4; seed++) {
+        const logits = logitsFor(seed * 7 + c);
+        const probabilities = pasteProbabilities(logits, M, crop, 45, 38);
+        const above = pasteAboveHalf(logits, M, crop, 45, 38);
+        const sample = probabilitySampler(logits, M, crop);
+        for (let y = 0; y < 38; y++)
+          for (let x = 0; x < 45; x++) {
+            const p = probabilities[y * 45 + x] as number;
+            expect(above[y * 45 + x]).toBe(p > 0.5 ? 1 : 0);
+            expect(sample(x, y)).toBe(p);
+            if (p === 0.5) halves++;
+            if (p > 0.5) aboveCount++;
+          }
+      }
+    // The cases that matter occurred: pixels at exactly 0.5 and pixels above it.
+    expect(halves).toBeGreaterThan(0);
+    expect(aboveCount).toBeGreaterThan(100);
+  });
+  it('refuses logits of the wrong length', () => {
+    expect(() => probabilitySampler(new Float32Array(3), M, crops[0]!)).toThrow(PromptError);
+    expect(() => pasteAboveHalf(new Float32Array(3), M, crops[0]!, 4, 4)).toThrow(PromptError);
   });
 });

@@ -135,6 +135,20 @@ export const SIGMOID_ONE_FROM = 17.5;
 export const SIGMOID_ZERO_UPTO = -104.5;
 
 /**
+ * Logits above which the float32 sigmoid is > 0.5 for sure (it is 0.5 + l / 4, and float32 steps
+ * by 2^-24 there). Between 0 and this the float32 sigmoid may round to exactly 0.5 (up to about
+ * l = 2^-23), so those pixels compute it.
+ */
+const HALF_EXCEEDED_ABOVE = 1e-6;
+
+/** sigmoid(l) as pasteProbabilities stores it (float32), shortcuts included. */
+function sigmoidFloat32(l: number): number {
+  if (l >= SIGMOID_ONE_FROM) return 1;
+  if (l <= SIGMOID_ZERO_UPTO) return 0;
+  return Math.fround(1 / (1 + Math.exp(-l)));
+}
+
+/**
  * For every image pixel whose centre lies inside the crop, samples the logit bilinearly
  * (edge-clamped) from the maskSize x maskSize logit map over the crop and writes into `out`:
  * `logit > threshold ? 1 : 0` (mode 'mask') or sigmoid(logit) (mode 'probability').
@@ -146,7 +160,7 @@ function pasteInto(
   imageWidth: number,
   imageHeight: number,
   out: Uint8Array | Float32Array,
-  mode: 'mask' | 'probability',
+  mode: 'mask' | 'probability' | 'aboveHalf',
   threshold: number,
 ): void {
   checkCrop(crop);
@@ -175,8 +189,24 @@ function pasteInto(
     a1[t] = Math.min(M - 1, Math.max(0, f + 1));
     aw[t] = u - f;
   }
-  if (mode === 'mask' && threshold === 0) {
-    pasteMaskByCells(logits, M, crop, k, yStart, yEnd, xStart, nx, imageWidth, out, a0, a1, aw);
+  if (mode === 'aboveHalf' || (mode === 'mask' && threshold === 0)) {
+    const exactHalf = mode === 'aboveHalf';
+    pasteMaskByCells(
+      logits,
+      M,
+      crop,
+      k,
+      yStart,
+      yEnd,
+      xStart,
+      nx,
+      imageWidth,
+      out,
+      a0,
+      a1,
+      aw,
+      exactHalf,
+    );
     return;
   }
   for (let y = yStart; y <= yEnd; y++) {
@@ -224,9 +254,11 @@ function pasteMaskByCells(
   a0: Int32Array,
   a1: Int32Array,
   aw: Float32Array,
+  exactHalf: boolean,
 ): void {
   // cell[j * M + i]: logits at rows j, j + 1 and columns i, i + 1 (clamped): 0 all <= 0,
-  // 2 all > 0, 1 mixed. Every pixel's 2 x 2 samples lie in the cell of its lower row and column.
+  // 2 all > lowest, 1 mixed. Every pixel's 2 x 2 samples lie in the cell of its lower row and column.
+  const lowest = exactHalf ? HALF_EXCEEDED_ABOVE : 0;
   const cell = new Uint8Array(M * M);
   for (let j = 0; j < M; j++) {
     const j1 = Math.min(M - 1, j + 1);
@@ -237,7 +269,11 @@ function pasteMaskByCells(
       const r = logits[j1 * M + i] as number;
       const s = logits[j1 * M + i1] as number;
       cell[j * M + i] =
-        p > 0 && q > 0 && r > 0 && s > 0 ? 2 : p <= 0 && q <= 0 && r <= 0 && s <= 0 ? 0 : 1;
+        p > lowest && q > lowest && r > lowest && s > lowest
+          ? 2
+          : p <= 0 && q <= 0 && r <= 0 && s <= 0
+            ? 0
+            : 1;
     }
   }
   // Spans of consecutive pixels that sample the same two columns.
@@ -273,7 +309,9 @@ function pasteMaskByCells(
         const wx = aw[t] as number;
         const top = (logits[r0 + a] as number) * (1 - wx) + (logits[r0 + b] as number) * wx;
         const bot = (logits[r1 + a] as number) * (1 - wx) + (logits[r1 + b] as number) * wx;
-        if (top * (1 - wy) + bot * wy > 0) out[row + t] = 1;
+        const l = top * (1 - wy) + bot * wy;
+        if (l > 0 && (!exactHalf || l > HALF_EXCEEDED_ABOVE || sigmoidFloat32(l) > 0.5))
+          out[row + t] = 1;
       }
     }
     if (fillFrom >= 0) out.fill(1, row + fillFrom, row + nx);
@@ -313,6 +351,65 @@ export function pasteProbabilities(
   const out = new Float32Array(imageWidth * imageHeight);
   pasteInto(logits, maskSize, crop, imageWidth, imageHeight, out, 'probability', 0);
   return out;
+}
+
+/**
+ * pasteProbabilities(...) > 0.5, pixel for pixel, without the sigmoid: it is monotone and > 0.5
+ * exactly when the logit is above 0, except for logits so small (< ~2^-23) that the float32
+ * sigmoid rounds to 0.5; those few compute it. Most pixels are filled by whole cells.
+ */
+export function pasteAboveHalf(
+  logits: Float32Array,
+  maskSize: number,
+  crop: CropTransform,
+  imageWidth: number,
+  imageHeight: number,
+): Uint8Array {
+  checkImage(imageWidth, imageHeight);
+  const out = new Uint8Array(imageWidth * imageHeight);
+  pasteInto(logits, maskSize, crop, imageWidth, imageHeight, out, 'aboveHalf', 0);
+  return out;
+}
+
+/**
+ * One pixel of pasteProbabilities(logits, maskSize, crop, ...): (x, y) -> the same float32 value
+ * (0 outside the crop), for the few pixels a merge takes, without pasting the whole plane.
+ */
+export function probabilitySampler(
+  logits: Float32Array,
+  maskSize: number,
+  crop: CropTransform,
+): (x: number, y: number) => number {
+  checkCrop(crop);
+  if (logits.length !== maskSize * maskSize)
+    throw new PromptError(
+      'logits',
+      `length ${logits.length} does not match maskSize^2 = ${maskSize * maskSize}`,
+    );
+  const M = maskSize;
+  const k = M / crop.size;
+  const xFirst = Math.ceil(crop.x0 - 0.5);
+  const xLast = Math.ceil(crop.x0 + crop.size - 0.5) - 1;
+  const yFirst = Math.ceil(crop.y0 - 0.5);
+  const yLast = Math.ceil(crop.y0 + crop.size - 0.5) - 1;
+  // pasteInto's arithmetic, operation for operation (the column weight is float32 there too).
+  return (x, y) => {
+    if (x < xFirst || x > xLast || y < yFirst || y > yLast) return 0;
+    const u = (x + 0.5 - crop.x0) * k - 0.5;
+    const f = Math.floor(u);
+    const a = Math.min(M - 1, Math.max(0, f));
+    const b = Math.min(M - 1, Math.max(0, f + 1));
+    const wx = Math.fround(u - f);
+    const v = (y + 0.5 - crop.y0) * k - 0.5;
+    const g = Math.floor(v);
+    const r0 = Math.min(M - 1, Math.max(0, g)) * M;
+    const r1 = Math.min(M - 1, Math.max(0, g + 1)) * M;
+    const wy = v - g;
+    const top = (logits[r0 + a] as number) * (1 - wx) + (logits[r0 + b] as number) * wx;
+    const bot = (logits[r1 + a] as number) * (1 - wx) + (logits[r1 + b] as number) * wx;
+    const l = top * (1 - wy) + bot * wy;
+    return l > SIGMOID_ZERO_UPTO ? sigmoidFloat32(l) : 0;
+  };
 }
 
 /** Probabilities -> mask with `p > threshold` (the clicker uses 0.49, as RITM does). */

@@ -25,7 +25,10 @@ import {
   mergeLogitsInRegion,
   pasteMaskLogits,
   progressiveMerge,
+  pasteAboveHalf,
   pasteProbabilities,
+  probabilitySampler,
+  type PredictionAboveThreshold,
   type ProgressiveMergeOptions,
   promptsToModelInputs,
   thresholdProbabilities,
@@ -636,9 +639,13 @@ export class SamPredictor {
     );
     const inRect = (c: ClickPrompt): ClickPrompt => ({ ...c, x: c.x - rect.x0, y: c.y - rect.y0 });
     const rectCrop = { ...output.crop, x0: output.crop.x0 - rect.x0, y0: output.crop.y0 - rect.y0 };
-    const own = pasteProbabilities(modelLogits, output.maskSize, rectCrop, rect.width, rect.height);
-    const modelHonoured = click ? honouredInWindow(own, rect, click, w, h) : null;
+    const pasteOwn = () =>
+      pasteProbabilities(modelLogits, output.maskSize, rectCrop, rect.width, rect.height);
     if (isUnmerged) {
+      const own = pasteOwn();
+      const modelHonoured = click
+        ? honouredInWindow((i) => (own[i] as number) > 0.5, rect, click, w, h)
+        : null;
       const probabilities = forceClicks(own, rect.width, rect.height, clicks.map(inRect), radius);
       return {
         ...output,
@@ -651,6 +658,32 @@ export class SamPredictor {
         changedArea: null,
       };
     }
+    // The merge reads the model's output only as > 0.5 except in the region it takes: no sigmoid
+    // is pasted over the rectangle (unless the merge's threshold is another, or the whole is taken).
+    const ownAbove = pasteAboveHalf(
+      modelLogits,
+      output.maskSize,
+      rectCrop,
+      rect.width,
+      rect.height,
+    );
+    const modelHonoured = honouredInWindow(
+      (i) => ownAbove[i] === 1,
+      rect,
+      click as ClickPrompt,
+      w,
+      h,
+    );
+    const sampleOwn = probabilitySampler(modelLogits, output.maskSize, rectCrop);
+    const own: PredictionAboveThreshold | Float32Array =
+      (options.mergeOptions?.threshold ?? 0.5) === 0.5
+        ? {
+            above: ownAbove,
+            threshold: 0.5,
+            probabilityAt: (i) => sampleOwn(i % rect.width, Math.floor(i / rect.width)),
+            probabilities: pasteOwn,
+          }
+        : pasteOwn();
     const shown = previous as ShownMask;
     const merge = progressiveMerge(
       planeInWindow(shown.probabilities, previousWindow as PixelWindow, rect),
@@ -878,7 +911,7 @@ function aboveHalf(probabilities: Float32Array): Uint8Array {
 
 /** Whether the model's own output (over `window`) has the click's pixel on the click's side. */
 function honouredInWindow(
-  own: Float32Array,
+  ownAbove: (index: number) => boolean,
   window: PixelWindow,
   click: ClickPrompt,
   width: number,
@@ -890,5 +923,5 @@ function honouredInWindow(
   const cx = x - window.x0;
   const cy = y - window.y0;
   const inside = cx >= 0 && cy >= 0 && cx < window.width && cy < window.height;
-  return (inside ? (own[cy * window.width + cx] as number) : 0) > 0.5 === click.positive;
+  return (inside && ownAbove(cy * window.width + cx)) === click.positive;
 }

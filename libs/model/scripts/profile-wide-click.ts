@@ -1,0 +1,61 @@
+/**
+ * One corrective click on a wide-field image in Node, for `node --cpu-prof`: a 3900 x 3072 16-bit
+ * image with a bright disc, an 860 px box on it, the box's proposal, then clicks timed with and
+ * without the decoder (decodeClickInWindow minus decodeLogits is the per-pixel work).
+ *   npx tsx libs/model/scripts/profile-wide-click.ts [--model models/starter] [--clicks 12]
+ */
+import path from 'node:path';
+import { openModelDir } from '../src/inference/open-model-dir';
+import { disposeEmbedding, type ShownMask } from '../src/inference/sam-predictor';
+import { fileURLToPath } from 'node:url';
+import { numberArg, parseArgs } from './cli-args';
+
+const width = 3900;
+const height = 3072;
+const args = parseArgs(process.argv.slice(2));
+const count = numberArg(args, 'clicks', 12);
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const predictor = await openModelDir(
+  path.resolve(args.get('model') ?? path.join(repoRoot, 'models', 'starter')),
+);
+const pixels = new Uint16Array(width * height);
+const cx = 2000;
+const cy = 1500;
+for (let y = 0; y < height; y++)
+  for (let x = 0; x < width; x++) {
+    const d = Math.hypot(x - cx, y - cy);
+    pixels[y * width + x] = (d < 300 ? 40000 : 8000) + ((x * 7919 + y * 104729) % 2000);
+  }
+const box = { x0: cx - 430, y0: cy - 430, x1: cx + 430, y1: cy + 430 };
+const embedding = await predictor.embed({ pixels, width, height, channels: 1 }, box);
+const proposal = await predictor.decodeClickInWindow(embedding, box, [], null);
+const windowArea = proposal.window.width * proposal.window.height;
+const clicksAt = (i: number) => ({
+  x: cx + 280 * Math.cos(i) + 0.5,
+  y: cy + 280 * Math.sin(i) + 0.5,
+  positive: i % 2 === 0,
+});
+const times: number[] = [];
+const decoderTimes: number[] = [];
+for (let i = 0; i < count; i++) {
+  const clicks = [clicksAt(i)];
+  const shown: ShownMask = proposal.shown;
+  let t = performance.now();
+  await predictor.decodeLogits(embedding, box, clicks, { maskInput: shown.logits });
+  decoderTimes.push(performance.now() - t);
+  t = performance.now();
+  await predictor.decodeClickInWindow(embedding, box, clicks, shown);
+  times.push(performance.now() - t);
+}
+const p50 = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)] as number;
+console.log(
+  JSON.stringify({
+    window: proposal.window,
+    windowArea,
+    clickP50Ms: +p50(times).toFixed(1),
+    decoderP50Ms: +p50(decoderTimes).toFixed(1),
+    pixelWorkP50Ms: +(p50(times) - p50(decoderTimes)).toFixed(1),
+  }),
+);
+disposeEmbedding(embedding);
+await predictor.release();
