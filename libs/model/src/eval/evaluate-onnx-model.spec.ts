@@ -14,6 +14,7 @@ import {
   OnnxInputError,
   pasteOutputProbabilities,
 } from '../inference/sam-predictor';
+import { forceClicks, progressiveMerge } from '@loupe/prompts';
 import { createSegmenter } from '../segmenter-model';
 import { useTrainingBackend } from '../test-setup';
 import { clickCorrectness, evaluateOnnxModel } from './evaluate-onnx-model';
@@ -284,6 +285,48 @@ describe('SamPredictor on a model directory and evaluateOnnxModel (tiny, untrain
         probabilities: new Float32Array(3),
       }),
     ).rejects.toThrow(/3 probabilities, expected its window's/);
+    disposeEmbedding(embedding);
+    await predictor.release();
+  });
+
+  it("decodeClick's merged pixels are the full-resolution probability merge's (no fast-path drift)", async () => {
+    const predictor = await openModelDir(dir);
+    const [sample] = generateSyntheticFaDataset({ count: 1, size: 80, seed: 4 });
+    if (!sample) throw new Error('no sample');
+    const box = { x0: 14.6, y0: 11.2, x1: 52.3, y1: 47.9 };
+    const embedding = await predictor.embed({ pixels: sample.image, width: 80, height: 80 }, box);
+    const options = { clickRadius: 1, largeObjectForce: null, unmergedClicks: 0 };
+    let shown = (await predictor.decodeClick(embedding, box, [], null, options)).shown;
+    const clicks: { x: number; y: number; positive: boolean }[] = [];
+    let regions = 0;
+    for (const step of [
+      { x: 30.5, y: 30.25, positive: true },
+      { x: 16.1, y: 13.9, positive: false },
+      { x: 50.5, y: 45.5, positive: true },
+      { x: 33.7, y: 28.1, positive: false },
+      { x: 25.5, y: 40.5, positive: true },
+    ]) {
+      clicks.push(step);
+      // The reference: the model's whole probability plane, merged and forced at image size.
+      const output = await predictor.decodeLogits(embedding, box, clicks, {
+        maskInput: shown.logits,
+      });
+      const merge = progressiveMerge(
+        shown.probabilities,
+        pasteOutputProbabilities(output, 0),
+        80,
+        80,
+        step,
+      );
+      const expected = forceClicks(merge.probabilities, 80, 80, clicks, 1);
+      const clicked = await predictor.decodeClick(embedding, box, clicks, shown, options);
+      expect(Array.from(clicked.probabilities)).toEqual(Array.from(expected));
+      expect(clicked.mergedArea).toBe(merge.regionArea);
+      expect(clicked.changedArea).toBe(merge.changedArea);
+      if (merge.regionArea > 0) regions++;
+      shown = clicked.shown;
+    }
+    expect(regions).toBeGreaterThan(1);
     disposeEmbedding(embedding);
     await predictor.release();
   });
