@@ -264,6 +264,7 @@ describe('progressiveMerge on a prediction given as its pixels above the thresho
     ];
     const optionSets = [{}, { acceptAgreement: 0 }, { threshold: 0.3, levelMargin: 4 }];
     let regions = 0;
+    let smallerBoxes = 0;
     for (const click of clicks)
       for (const options of optionSets) {
         const reference = progressiveMerge(previous, next, W, H, click, options);
@@ -276,9 +277,27 @@ describe('progressiveMerge on a prediction given as its pixels above the thresho
           options,
         );
         expect(fast).toEqual(reference);
+        // Told the box holding both foregrounds, it reads only there and merges the same.
+        const t = options.threshold ?? 0.5;
+        const box = { x0: W, y0: H, x1: -1, y1: -1 };
+        for (let y = 0; y < H; y++)
+          for (let x = 0; x < W; x++)
+            if ((previous[y * W + x] as number) > t || (next[y * W + x] as number) > t) {
+              box.x0 = Math.min(box.x0, x);
+              box.x1 = Math.max(box.x1, x);
+              box.y0 = Math.min(box.y0, y);
+              box.y1 = Math.max(box.y1, y);
+            }
+        if ((box.x1 - box.x0 + 1) * (box.y1 - box.y0 + 1) < W * H) smallerBoxes++;
+        const within = progressiveMerge(previous, aboveOf(next, t), W, H, click, {
+          ...options,
+          foregroundWithin: box,
+        });
+        expect(within).toEqual(reference);
         if (reference.regionArea > 0) regions++;
       }
     expect(regions).toBeGreaterThan(3);
+    expect(smallerBoxes).toBeGreaterThan(3);
   });
   it('refuses a prediction thresholded at another level than the merge', () => {
     const p = plane([5, 5, 20, 18]);

@@ -61,6 +61,12 @@ export interface ProgressiveMergeOptions {
    * PROGRESSIVE_MERGE_LEVEL_MARGIN; Infinity: no level limit.
    */
   levelMargin?: number;
+  /**
+   * A box (inclusive pixel bounds) outside which neither `previous` nor `next` is above the
+   * threshold, when the caller knows one (a click's crop on a wide-field image): the merge then
+   * reads only inside it. A box that is not one changes the result; absent: the whole plane.
+   */
+  foregroundWithin?: { x0: number; y0: number; x1: number; y1: number };
 }
 
 /**
@@ -186,8 +192,13 @@ export function progressiveMerge(
   const either = { x0: width, y0: height, x1: -1, y1: -1 };
   const directionalAt: number[] = [];
   let changedArea = 0;
-  for (let y = 0, i = 0; y < height; y++)
-    for (let x = 0; x < width; x++, i++) {
+  const within = options.foregroundWithin;
+  const readX0 = within ? Math.max(0, within.x0) : 0;
+  const readX1 = within ? Math.min(width - 1, within.x1) : width - 1;
+  const readY0 = within ? Math.max(0, within.y0) : 0;
+  const readY1 = within ? Math.min(height - 1, within.y1) : height - 1;
+  for (let y = readY0; y <= readY1; y++)
+    for (let x = readX0, i = y * width + readX0; x <= readX1; x++, i++) {
       const before = (previous[i] as number) > threshold;
       const after = isAbove(i);
       if (!before && !after) continue;

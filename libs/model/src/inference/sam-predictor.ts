@@ -685,13 +685,18 @@ export class SamPredictor {
           }
         : pasteOwn();
     const shown = previous as ShownMask;
+    // Both foregrounds lie in the shown mask's box and the output's (rect holds the first).
+    const foregroundWithin =
+      own instanceof Float32Array
+        ? undefined
+        : unionBounds(aboveBounds(ownAbove, rect.width), shownBounds as ForegroundBounds, rect);
     const merge = progressiveMerge(
       planeInWindow(shown.probabilities, previousWindow as PixelWindow, rect),
       own,
       rect.width,
       rect.height,
       inRect(click as ClickPrompt),
-      options.mergeOptions,
+      foregroundWithin ? { ...options.mergeOptions, foregroundWithin } : options.mergeOptions,
     );
     const logits = mergeLogitsInRegion(
       shown.logits,
@@ -824,6 +829,46 @@ function foregroundBounds(plane: Float32Array, window: PixelWindow): ForegroundB
     y0: b.y0 + window.y0,
     x1: b.x1 + window.x0,
     y1: b.y1 + window.y0,
+  };
+}
+
+/** The box (inclusive, x1 < x0 when empty) of a window's 1s, row by row with native scans. */
+function aboveBounds(
+  above: Uint8Array,
+  width: number,
+): { x0: number; y0: number; x1: number; y1: number } {
+  const b = { x0: width, y0: Infinity, x1: -1, y1: -1 };
+  const height = above.length / width;
+  for (let y = 0; y < height; y++) {
+    const row = above.subarray(y * width, (y + 1) * width);
+    const first = row.indexOf(1);
+    if (first < 0) continue;
+    if (y < b.y0) b.y0 = y;
+    b.y1 = y;
+    if (first < b.x0) b.x0 = first;
+    const last = row.lastIndexOf(1);
+    if (last > b.x1) b.x1 = last;
+  }
+  return b;
+}
+
+/** `own` (window pixels) and the shown mask's bounds (image pixels) as one box over `window`. */
+function unionBounds(
+  own: { x0: number; y0: number; x1: number; y1: number },
+  shown: ForegroundBounds,
+  window: PixelWindow,
+): { x0: number; y0: number; x1: number; y1: number } {
+  if (shown.area === 0) return own;
+  const sx0 = shown.x0 - window.x0;
+  const sy0 = shown.y0 - window.y0;
+  const sx1 = shown.x1 - window.x0;
+  const sy1 = shown.y1 - window.y0;
+  if (own.x1 < own.x0) return { x0: sx0, y0: sy0, x1: sx1, y1: sy1 };
+  return {
+    x0: Math.min(own.x0, sx0),
+    y0: Math.min(own.y0, sy0),
+    x1: Math.max(own.x1, sx1),
+    y1: Math.max(own.y1, sy1),
   };
 }
 
