@@ -690,8 +690,11 @@ export class SamPredictor {
       own instanceof Float32Array
         ? undefined
         : unionBounds(aboveBounds(ownAbove, rect.width), shownBounds as ForegroundBounds, rect);
+    // progressiveMerge does not write `previous`: the shown plane itself when it is over rect.
     const merge = progressiveMerge(
-      planeInWindow(shown.probabilities, previousWindow as PixelWindow, rect),
+      sameWindow(previousWindow as PixelWindow, rect)
+        ? shown.probabilities
+        : planeInWindow(shown.probabilities, previousWindow as PixelWindow, rect),
       own,
       rect.width,
       rect.height,
@@ -717,10 +720,12 @@ export class SamPredictor {
     // The whole output taken (acceptAgreement): outside the rectangle it is empty. Otherwise the
     // shown mask stays outside the rectangle: the window grows to hold both.
     const window = merge.acceptedWhole ? rect : unionWindow(previousWindow as PixelWindow, rect);
-    const probabilities = merge.acceptedWhole
+    // merged is over rect (a new array): it is the result when the window is rect.
+    const mergedIsWhole = merge.acceptedWhole || sameWindow(window, rect);
+    const probabilities = mergedIsWhole
       ? merged
       : planeInWindow(shown.probabilities, previousWindow as PixelWindow, window);
-    if (!merge.acceptedWhole)
+    if (!mergedIsWhole)
       for (let y = 0; y < rect.height; y++)
         probabilities.set(
           merged.subarray(y * rect.width, (y + 1) * rect.width),
@@ -812,24 +817,30 @@ function shownWindow(shown: ShownMask, width: number, height: number): PixelWind
 }
 
 function foregroundBounds(plane: Float32Array, window: PixelWindow): ForegroundBounds {
-  const b = { area: 0, x0: Infinity, y0: Infinity, x1: -1, y1: -1 };
-  for (let y = 0, i = 0; y < window.height; y++)
-    for (let x = 0; x < window.width; x++, i++) {
-      if (!((plane[i] as number) > 0.5)) continue;
-      b.area++;
-      if (x < b.x0) b.x0 = x;
-      if (x > b.x1) b.x1 = x;
-      if (y < b.y0) b.y0 = y;
-      if (y > b.y1) b.y1 = y;
-    }
-  if (b.area === 0) return b;
-  return {
-    area: b.area,
-    x0: b.x0 + window.x0,
-    y0: b.y0 + window.y0,
-    x1: b.x1 + window.x0,
-    y1: b.y1 + window.y0,
-  };
+  // Locals, not an object's fields: this reads every pixel of the window on each click.
+  let area = 0;
+  let x0 = Infinity;
+  let y0 = Infinity;
+  let x1 = -1;
+  let y1 = -1;
+  const width = window.width;
+  for (let y = 0, i = 0; y < window.height; y++) {
+    let rowFirst = -1;
+    let rowLast = -1;
+    for (let x = 0; x < width; x++, i++)
+      if ((plane[i] as number) > 0.5) {
+        area++;
+        if (rowFirst < 0) rowFirst = x;
+        rowLast = x;
+      }
+    if (rowFirst < 0) continue;
+    if (y0 === Infinity) y0 = y;
+    y1 = y;
+    if (rowFirst < x0) x0 = rowFirst;
+    if (rowLast > x1) x1 = rowLast;
+  }
+  if (area === 0) return { area, x0, y0, x1, y1 };
+  return { area, x0: x0 + window.x0, y0: y0 + window.y0, x1: x1 + window.x0, y1: y1 + window.y0 };
 }
 
 /** The box (inclusive, x1 < x0 when empty) of a window's 1s, row by row with native scans. */
@@ -916,6 +927,7 @@ function unionWindow(a: PixelWindow, b: PixelWindow): PixelWindow {
 
 /** A plane over window `from` read over window `to` (0 where `from` does not reach). */
 function planeInWindow(plane: Float32Array, from: PixelWindow, to: PixelWindow): Float32Array {
+  if (sameWindow(from, to)) return plane.slice();
   const out = new Float32Array(to.width * to.height);
   const x0 = Math.max(from.x0, to.x0);
   const x1 = Math.min(from.x0 + from.width, to.x0 + to.width);
@@ -927,6 +939,10 @@ function planeInWindow(plane: Float32Array, from: PixelWindow, to: PixelWindow):
     out.set(plane.subarray(src, src + x1 - x0), (y - to.y0) * to.width + (x0 - to.x0));
   }
   return out;
+}
+
+function sameWindow(a: PixelWindow, b: PixelWindow): boolean {
+  return a.x0 === b.x0 && a.y0 === b.y0 && a.width === b.width && a.height === b.height;
 }
 
 /** A windowed plane pasted into a zero image (the same array when the window is the image). */
