@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeCrop, fullImageCrop } from './crop';
+import { computeCrop, fullImageCrop, type CropTransform } from './crop';
 import { PromptError } from './errors';
 import {
   cropMask,
@@ -191,11 +191,11 @@ describe('pasteAboveHalf and probabilitySampler (the click fast path)', () => {
         : (next() - 0.5) * (i < (M * M) / 2 ? 6e-7 : 40),
     );
   };
-  const crops = [
-    { x0: -3.3, y0: 2.7, size: 41.9, inputSize: 32 },
-    { x0: 5, y0: -10.25, size: 17.5, inputSize: 32 },
-    { x0: 0, y0: 0, size: 60, inputSize: 32 },
-  ];
+  const crops: CropTransform[] = [
+    { x0: -3.3, y0: 2.7, size: 41.9 },
+    { x0: 5, y0: -10.25, size: 17.5 },
+    { x0: 0, y0: 0, size: 60 },
+  ].map((c) => ({ ...c, inputSize: 32, scale: 32 / c.size }));
   it('is pasteProbabilities(...) > 0.5 and its values, pixel for pixel', () => {
     let halves = 0;
     let aboveCount = 0;
