@@ -14,7 +14,6 @@
  */
 import type { CropTransform } from './crop';
 import { PromptError } from './errors';
-import { labelComponents } from './mask-ops';
 import type { ClickPrompt } from './schemas';
 
 /** Changed pixels within this distance (image px) of the click seed the merged region. */
@@ -223,15 +222,35 @@ export function progressiveMerge(
     const y = (i / width) | 0;
     sub[(y - changed.y0) * subWidth + (i - y * width - changed.x0)] = 1;
   }
-  const { labels } =
-    subWidth > 0
-      ? labelComponents({ width: subWidth, height: subHeight, data: sub }, 8)
-      : { labels: new Int32Array(0) };
-  const labelAt = (x: number, y: number): number =>
-    x < changed.x0 || x > changed.x1 || y < changed.y0 || y > changed.y1
-      ? 0
-      : (labels[(y - changed.y0) * subWidth + (x - changed.x0)] as number);
-  const seeds = new Set<number>();
+  // The components holding a seed (a directional pixel within `radius` of the click), flooded
+  // from the seeds alone: the other components, often most of a wide crop's, are never visited.
+  const reached = new Uint8Array(subWidth * subHeight);
+  const stack = new Int32Array(directionalAt.length);
+  const flood = (start: number) => {
+    let top = 0;
+    stack[top++] = start;
+    reached[start] = 1;
+    while (top > 0) {
+      const j = stack[--top] as number;
+      const sy = (j / subWidth) | 0;
+      const sx = j - sy * subWidth;
+      for (let ny = Math.max(0, sy - 1); ny <= Math.min(subHeight - 1, sy + 1); ny++)
+        for (let nx = Math.max(0, sx - 1); nx <= Math.min(subWidth - 1, sx + 1); nx++) {
+          const k = ny * subWidth + nx;
+          if (sub[k] && !reached[k]) {
+            reached[k] = 1;
+            stack[top++] = k;
+          }
+        }
+    }
+  };
+  const reachedAt = (x: number, y: number): boolean =>
+    x >= changed.x0 &&
+    x <= changed.x1 &&
+    y >= changed.y0 &&
+    y <= changed.y1 &&
+    reached[(y - changed.y0) * subWidth + (x - changed.x0)] === 1;
+  let seeded = false;
   const r2 = radius * radius;
   const x0 = Math.max(0, Math.floor(click.x - radius));
   const x1 = Math.min(width - 1, Math.floor(click.x + radius));
@@ -241,8 +260,11 @@ export function progressiveMerge(
     for (let x = x0; x <= x1; x++) {
       const dx = x + 0.5 - click.x;
       const dy = y + 0.5 - click.y;
-      const label = labelAt(x, y);
-      if (label > 0 && dx * dx + dy * dy <= r2) seeds.add(label);
+      if (x < changed.x0 || x > changed.x1 || y < changed.y0 || y > changed.y1) continue;
+      const k = (y - changed.y0) * subWidth + (x - changed.x0);
+      if (!sub[k] || dx * dx + dy * dy > r2) continue;
+      seeded = true;
+      if (!reached[k]) flood(k);
     }
   const scale = options.windowScale ?? PROGRESSIVE_MERGE_WINDOW.scale;
   const margin = options.windowMargin ?? PROGRESSIVE_MERGE_WINDOW.margin;
@@ -251,7 +273,7 @@ export function progressiveMerge(
   if (areaScale !== 0)
     for (let i = 0; i < n; i++) if ((previous[i] as number) > threshold) previousArea++;
   const windowRadius =
-    seeds.size > 0 && Number.isFinite(scale)
+    seeded && Number.isFinite(scale)
       ? scale * distanceToOtherSide(previous, width, height, click, threshold) +
         margin +
         areaScale * Math.sqrt(previousArea)
@@ -259,7 +281,7 @@ export function progressiveMerge(
   const w2 = windowRadius * windowRadius;
   const outsideAgreement = agreementOutside(previous, isAbove, width, either, click, w2, threshold);
   if (
-    seeds.size > 0 &&
+    seeded &&
     Number.isFinite(windowRadius) &&
     outsideAgreement >= (options.acceptAgreement ?? Infinity)
   )
@@ -277,11 +299,11 @@ export function progressiveMerge(
   const probabilities = previous.slice();
   const region = new Uint8Array(n);
   let regionArea = 0;
-  if (seeds.size > 0)
+  if (seeded)
     for (const i of directionalAt) {
       const y = (i / width) | 0;
       const x = i - y * width;
-      if (!seeds.has(labelAt(x, y))) continue;
+      if (!reachedAt(x, y)) continue;
       const dx = x + 0.5 - click.x;
       const dy = y + 0.5 - click.y;
       if (dx * dx + dy * dy > w2) continue;
