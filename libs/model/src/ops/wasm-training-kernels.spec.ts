@@ -3,6 +3,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { useTrainingBackend } from '../test-setup';
 import { createSegmenter } from '../segmenter-model';
 import { TINY_CONFIG } from '../config';
+import { AdamW } from '../training/adam';
 import { TfjsOps } from './tfjs-ops';
 import { erf, fusedTrainingKernelsActive, setFusedTrainingKernels } from './wasm-training-kernels';
 
@@ -69,6 +70,57 @@ describe('wasm training kernels', () => {
           1e-4,
         );
     });
+  });
+
+  it('fused AdamW gives the same weights and moments as the composite update', () => {
+    const run = (fused: boolean) => {
+      setFusedTrainingKernels(fused);
+      const w = tf.tidy(() =>
+        tf.variable(tf.randomNormal([6, 5], 0, 1, 'float32', 11), true, `adamw-w-${fused}`),
+      );
+      const b = tf.tidy(() =>
+        tf.variable(tf.randomNormal([5], 0, 1, 'float32', 12), true, `adamw-b-${fused}`),
+      );
+      const variables = new Map([
+        ['w', w],
+        ['b', b],
+      ]);
+      const adam = new AdamW({ learningRate: 0.01, weightDecay: 0.1 });
+      for (let step = 0; step < 3; step++)
+        tf.tidy(() =>
+          adam.apply(
+            variables,
+            {
+              w: tf.randomNormal([6, 5], 0, 1, 'float32', 20 + step),
+              b: tf.randomNormal([5], 0, 1, 'float32', 30 + step),
+            },
+            0.01 * (step + 1),
+            new Map([['b', 0.5]]),
+          ),
+        );
+      const state = adam.getState();
+      const out = {
+        w: w.dataSync() as Float32Array,
+        b: b.dataSync() as Float32Array,
+        m: state.moments.get('w')?.m.data as Float32Array,
+        v: state.moments.get('b')?.v.data as Float32Array,
+      };
+      adam.dispose();
+      w.dispose();
+      b.dispose();
+      return out;
+    };
+    const before = tf.memory().numTensors;
+    const fused = run(true);
+    const composite = run(false);
+    expect(tf.memory().numTensors).toBe(before);
+    for (const key of ['w', 'b', 'm', 'v'] as const) {
+      const a = fused[key];
+      const c = composite[key];
+      expect(a.length).toBe(c.length);
+      for (let i = 0; i < c.length; i++)
+        expect(Math.abs((a[i] as number) - (c[i] as number))).toBeLessThan(1e-6);
+    }
   });
 
   it('a whole segmenter loss and its gradients match the composite path, without leaking tensors', () => {

@@ -9,6 +9,7 @@
  *   tabulated normal CDF/density (to ~1e-7, float32 precision);
  * - `LoupeLayerNorm` / `LoupeLayerNormGrad`: LayerNorm over the last axis, one pass forward and
  *   one backward giving dx, dgamma and dbeta;
+ * - `LoupeAdamW`: one AdamW update (weight, m, v) per weight in one pass instead of ~15 kernels;
  * - Identity shares the input's data (as the cpu backend's does) instead of copying it: tensors
  *   are immutable and no kernel writes into its inputs, so the saved copy was never needed.
  * Same maths as the composite ops (within float32 rounding; fused-kernels.spec.ts checks values
@@ -21,6 +22,7 @@ export const GELU_KERNEL = 'LoupeGelu';
 export const GELU_GRAD_KERNEL = 'LoupeGeluGrad';
 export const LAYER_NORM_KERNEL = 'LoupeLayerNorm';
 export const LAYER_NORM_GRAD_KERNEL = 'LoupeLayerNormGrad';
+export const ADAMW_KERNEL = 'LoupeAdamW';
 
 /** The part of BackendWasm these kernels use. */
 interface WasmBackendLike {
@@ -231,6 +233,53 @@ function layerNormGrad({
   return [dxOut, dgOut, dbOut];
 }
 
+interface AdamWAttrs {
+  beta1: number;
+  beta2: number;
+  c1: number;
+  c2: number;
+  epsilon: number;
+  weightDecay: number;
+  rate: number;
+}
+
+/** One AdamW update (adam.ts's maths) in one pass: outputs the new weight, m and v. */
+function adamW({
+  inputs,
+  backend,
+  attrs,
+}: {
+  inputs: tf.NamedTensorInfoMap;
+  backend: unknown;
+  attrs?: tf.NamedAttrMap;
+}) {
+  const wasm = backend as WasmBackendLike;
+  const param = inputs.param as tf.TensorInfo;
+  const { beta1, beta2, c1, c2, epsilon, weightDecay, rate } = attrs as unknown as AdamWAttrs;
+  const pOut = wasm.makeOutput(param.shape, 'float32');
+  const mOut = wasm.makeOutput(param.shape, 'float32');
+  const vOut = wasm.makeOutput(param.shape, 'float32');
+  const pv = wasm.typedArrayFromHeap(param);
+  const gv = wasm.typedArrayFromHeap(inputs.grad as tf.TensorInfo);
+  const mv = wasm.typedArrayFromHeap(inputs.m as tf.TensorInfo);
+  const vv = wasm.typedArrayFromHeap(inputs.v as tf.TensorInfo);
+  const po = wasm.typedArrayFromHeap(pOut);
+  const mo = wasm.typedArrayFromHeap(mOut);
+  const vo = wasm.typedArrayFromHeap(vOut);
+  for (let i = 0; i < pv.length; i++) {
+    const g = gv[i] as number;
+    const p = pv[i] as number;
+    // Rounded to float32 as the composite ops store them, so both paths carry the same state.
+    const m = Math.fround((mv[i] as number) * beta1 + g * (1 - beta1));
+    const v = Math.fround((vv[i] as number) * beta2 + g * g * (1 - beta2));
+    const update = m / c1 / (Math.sqrt(v / c2) + epsilon);
+    mo[i] = m;
+    vo[i] = v;
+    po[i] = p - (update + p * weightDecay) * rate;
+  }
+  return [pOut, mOut, vOut];
+}
+
 function sharedIdentity({ inputs, backend }: { inputs: tf.NamedTensorInfoMap; backend: unknown }) {
   const x = inputs.x as tf.TensorInfo;
   (backend as WasmBackendLike).incRef(x.dataId);
@@ -249,6 +298,7 @@ function registerOnce(): void {
     [GELU_GRAD_KERNEL, geluGrad as unknown as tf.KernelFunc],
     [LAYER_NORM_KERNEL, layerNorm as unknown as tf.KernelFunc],
     [LAYER_NORM_GRAD_KERNEL, layerNormGrad as unknown as tf.KernelFunc],
+    [ADAMW_KERNEL, adamW as unknown as tf.KernelFunc],
   ];
   for (const [kernelName, kernelFunc] of kernels)
     tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc });
@@ -319,4 +369,19 @@ export function fusedLayerNorm(
   eps: number,
 ): tf.Tensor {
   return tf.engine().runKernel(LAYER_NORM_KERNEL, { x, gamma, beta }, { eps }) as tf.Tensor;
+}
+
+/**
+ * AdamW step for one weight: returns [weight, m, v] after the update. `weightDecay` 0 for weights
+ * without decay; `rate` the learning rate; c1/c2 the bias corrections.
+ */
+export function fusedAdamW(
+  tensors: { param: tf.Tensor; grad: tf.Tensor; m: tf.Tensor; v: tf.Tensor },
+  attrs: AdamWAttrs,
+): [tf.Tensor, tf.Tensor, tf.Tensor] {
+  return tf.engine().runKernel(ADAMW_KERNEL, tensors, attrs as unknown as tf.NamedAttrMap) as [
+    tf.Tensor,
+    tf.Tensor,
+    tf.Tensor,
+  ];
 }
