@@ -168,11 +168,69 @@ async function trainingSpeed(
   };
 }
 
+/**
+ * Old vs new path on the same steps, alternating (composite, fused, fused, composite, ...) so
+ * that both see the same machine load: each pair is one full training step (batch 4, same seed,
+ * same clicks) on each path, timed by process CPU. Returns per-path CPU ms per image (p50) and the
+ * median of the per-pair ratios (the load-robust speedup).
+ */
+async function pairedTrainingSpeedup(
+  pairs: number,
+): Promise<{
+  pairs: number;
+  compositeCpuMsPerImage: number;
+  fusedCpuMsPerImage: number;
+  medianRatio: number;
+}> {
+  const data = generateSyntheticFaDataset({ count: 8, size: 256, seed: 5 });
+  const samples = data.flatMap((d) =>
+    d.lesions.map((mask) => ({ image: d.image, width: d.width, height: d.height, mask })),
+  );
+  const model = createSegmenter(BASE_CONFIG, { seed: 1 });
+  const step = async (fused: boolean, seed: number) => {
+    setFusedTrainingKernels(fused);
+    const start = (seed * 4) % Math.max(4, samples.length - 4);
+    const before = process.cpuUsage();
+    const result = await fineTune({
+      model,
+      samples: samples.slice(start, start + 4),
+      epochs: 1,
+      batchSize: 4,
+      seed,
+    });
+    const used = process.cpuUsage(before);
+    result.optimizer.dispose();
+    return (used.user + used.system) / 1000 / 4;
+  };
+  await step(false, 0); // warm-up, both paths
+  await step(true, 0);
+  const composite: number[] = [];
+  const fused: number[] = [];
+  const ratios: number[] = [];
+  for (let i = 1; i <= pairs; i++) {
+    const first = i % 2 === 0;
+    const a = await step(first, i);
+    const b = await step(!first, i);
+    const [c, f] = first ? [b, a] : [a, b];
+    composite.push(c);
+    fused.push(f);
+    ratios.push(c / f);
+  }
+  setFusedTrainingKernels(true);
+  model.dispose();
+  return {
+    pairs,
+    compositeCpuMsPerImage: summarize(composite).p50,
+    fusedCpuMsPerImage: summarize(fused).p50,
+    medianRatio: Math.round(summarize(ratios).p50 * 1000) / 1000,
+  };
+}
+
 /** Sizes per mode: full, quick (--quick), smoke (npm test: the same measurements, a few steps and runs). */
 function sizes(options: { quick?: boolean; smoke?: boolean }) {
-  if (options.smoke) return { trainingSteps: 1, inferenceRuns: 3 };
-  if (options.quick) return { trainingSteps: 4, inferenceRuns: 15 };
-  return { trainingSteps: 10, inferenceRuns: 50 };
+  if (options.smoke) return { trainingSteps: 1, inferenceRuns: 3, speedupPairs: 1 };
+  if (options.quick) return { trainingSteps: 4, inferenceRuns: 15, speedupPairs: 8 };
+  return { trainingSteps: 10, inferenceRuns: 50, speedupPairs: 16 };
 }
 
 export async function runModelBench(
@@ -199,6 +257,7 @@ export async function runModelBench(
   const decoderSpeed = await trainingSpeed(size.trainingSteps, true);
   const fullSpeedComposite = await trainingSpeed(size.trainingSteps, false, false);
   const fullSpeed = await trainingSpeed(size.trainingSteps, false);
+  const paired = await pairedTrainingSpeedup(size.speedupPairs);
   const speedup = (old: number, now: number) => Math.round((old / now) * 1000) / 1000;
   const maxLossDifference = (a: number[], b: number[]) =>
     Math.max(...a.map((v, i) => Math.abs(v - (b[i] ?? Number.NaN))));
@@ -251,6 +310,8 @@ export async function runModelBench(
       decoderOnly: speedup(decoderSpeedComposite.p50, decoderSpeed.p50),
       decoderOnlyCpu: speedup(decoderSpeedComposite.cpuP50, decoderSpeed.cpuP50),
     },
+    // The load-robust figure: alternating single steps on each path, median of per-pair CPU ratios.
+    trainingSpeedupPaired: paired,
     trainImagesPerSecond: {
       full: 1000 / full,
       fullCompositeOps: 1000 / fullSpeedComposite.p50,
