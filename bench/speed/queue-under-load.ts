@@ -2,8 +2,8 @@
  * "Next image" under load (issue 18): the latency of `queue.next` as one annotator feels it, alone
  * and while 50 signed-in annotators work at once, each as the annotate page does: lease the next
  * task, show its image (fetched, unless it was prefetched), lease the task after it ahead and
- * prefetch that image, think 2-8 s (the save benchmark's think time), save one mask, submit,
- * repeat. The queue holds `queueSize` more tasks than the annotators reach, so a lease walks a big
+ * prefetch that image and its thumbnail, think 2-8 s (the save benchmark's think time), save one
+ * mask, submit, repeat. The queue holds `queueSize` more tasks than the annotators reach, so a lease walks a big
  * queue. The server is the real web app (production build, `next start`, its own process); its
  * resident memory is sampled throughout. Real Postgres or the embedded database (PGlite in its
  * own process).
@@ -155,10 +155,14 @@ async function annotate(
         excludeTaskId: view.id,
       });
       out.leaseAheadMs.push(performance.now() - t0);
+      // As use-task-session prefetches: the pixels and the thumbnail of the task leased ahead.
       ahead = next
         ? {
             taskId: next.id,
-            image: session.get(`/api/images/${next.image.id}/raw`).then((r) => r.arrayBuffer()),
+            image: Promise.all([
+              session.get(`/api/images/${next.image.id}/raw`).then((r) => r.arrayBuffer()),
+              session.get(`/api/images/${next.image.id}/thumbnail`).then((r) => r.arrayBuffer()),
+            ]).then(([pixels]) => pixels),
           }
         : null;
     } catch (error) {
