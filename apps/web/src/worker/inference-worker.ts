@@ -26,9 +26,11 @@ import {
   disposeEmbedding,
   loadModelFiles,
   SamPredictor,
+  shownOutput,
   toLuminance,
   type CropEmbedding,
   type DecoderOutput,
+  type MaskForeground,
   type PixelWindow,
   type ShownMask,
   type WindowedClickPrediction,
@@ -38,7 +40,6 @@ import {
   computeCrop,
   forceClicks,
   pasteMaskLogits,
-  pasteProbabilities,
   propagateVolume,
   resampleLogits,
   type Box,
@@ -50,7 +51,7 @@ import {
 import { defaultOutput } from '../components/annotate/annotation-state';
 import { clickCropBox } from './click-crop-box';
 import { EmbeddingCache } from './embedding-cache';
-import { maskToRegion, windowToRegion, type MaskRegion } from './mask-region';
+import { aboveHalfRegion, maskToRegion, windowToRegion, type MaskRegion } from './mask-region';
 import { createOrtRuntime, type OrtRuntime } from './ort-runtime';
 import type {
   ModelRef,
@@ -112,23 +113,19 @@ function shownMask(
   if (index === 0 && last.shown) return last.shown;
   const kept = last.pasted?.[index];
   if (kept) return kept;
-  const logits = last.logits[index];
-  if (!logits) return null;
-  const crop = entry.embedding.crop;
-  const window = pastedWindow(crop, last.clicks, width, height);
-  const probabilities = forceClicks(
-    pasteProbabilities(
-      logits,
-      Math.sqrt(logits.length),
-      cropInWindow(crop, window),
-      window.width,
-      window.height,
-    ),
-    window.width,
-    window.height,
-    last.clicks.map((c) => clickInWindow(c, window)),
+  if (!last.logits[index]) return null;
+  // decodeClickInWindow's unmerged output: over the window it is non-zero in, foreground kept.
+  const shown = shownOutput(
+    {
+      crop: entry.embedding.crop,
+      lowResLogits: last.logits,
+      maskSize: Math.sqrt(last.logits[index].length),
+      imageWidth: width,
+      imageHeight: height,
+    },
+    index,
+    last.clicks,
   );
-  const shown: ShownMask = { logits, probabilities, window };
   (last.pasted ??= [])[index] = shown;
   return shown;
 }
@@ -364,6 +361,8 @@ async function predict(request: Extract<WorkerRequest, { type: 'predict' }>): Pr
     let decoded: DecoderOutput;
     // A click's result: output 0 is the click's merged mask (its logits are lowResLogits[0]).
     let clicked: WindowedClickPrediction | null = null;
+    // Its mask as sent, taken at once: the next click merges into its probabilities in place.
+    let clickedRegion: MaskRegion | null = null;
     const boxOnly = !previousSlice && !!box && clicks.length === 0;
     if (previousSlice) {
       // Propagation: the previous slice's logits, moved into this crop, as mask prompt.
@@ -388,7 +387,22 @@ async function predict(request: Extract<WorkerRequest, { type: 'predict' }>): Pr
         decoded = await model.predictor.decodeLogits(entry.embedding, box, clicks);
         entry.last = { box, clicks: [], logits: decoded.lowResLogits, shown: null };
       } else {
-        clicked = await model.predictor.decodeClickInWindow(entry.embedding, box, clicks, previous);
+        try {
+          // The mask shown is given up: the next click corrects this one, never it again.
+          clicked = await model.predictor.decodeClickInWindow(
+            entry.embedding,
+            box,
+            clicks,
+            previous,
+            {
+              consumePrevious: true,
+            },
+          );
+        } catch (error) {
+          entry.last = null;
+          throw error;
+        }
+        clickedRegion = aboveHalfRegion(clicked.probabilities, clicked.window, clicked.foreground);
         decoded = clicked;
         entry.last = {
           box,
@@ -409,11 +423,15 @@ async function predict(request: Extract<WorkerRequest, { type: 'predict' }>): Pr
     const done = decoded;
     const shownIndex = defaultOutput(done.iouPredictions, clicks.length);
     const regionOf = (i: number): MaskRegion => {
-      if (i === 0 && clicked) return windowToRegion(clicked.mask, clicked.window);
+      if (i === 0 && clickedRegion) return clickedRegion;
       if (i === 0 && boxOnly) {
         // The mask decodeClickInWindow would have given: its probabilities above one half.
         const shown = shownMask(decodedEntry, 0, img.width, img.height) as ShownMask;
-        return windowToRegion(aboveHalf(shown.probabilities), shown.window as PixelWindow);
+        return aboveHalfRegion(
+          shown.probabilities,
+          shown.window as PixelWindow,
+          shown.foreground as MaskForeground,
+        );
       }
       return outputRegion(done, i, clicks, manifest.maskThreshold);
     };
@@ -517,13 +535,6 @@ async function postOtherOutputs(
       error: error instanceof Error ? error.message : String(error),
     });
   }
-}
-
-/** 1 where a probability is above one half (SamPredictor's mask of its probabilities). */
-function aboveHalf(probabilities: Float32Array): Uint8Array {
-  const mask = new Uint8Array(probabilities.length);
-  for (let i = 0; i < mask.length; i++) if ((probabilities[i] as number) > 0.5) mask[i] = 1;
-  return mask;
 }
 
 // ---- Volumes: slices, encode-ahead, propagation ----------------------------------------------
