@@ -24,6 +24,7 @@ export {
   pasteOutputMasks,
   pasteOutputProbabilities,
   shownOutput,
+  outputMaskInBox,
   CLICK_MERGE_SKIP_FIRST,
   CLICK_MASK_PROMPT_SOURCE,
   CLICK_FORCE_LARGE,

@@ -25,6 +25,7 @@
 import {
   disposeEmbedding,
   loadModelFiles,
+  outputMaskInBox,
   SamPredictor,
   shownOutput,
   toLuminance,
@@ -36,7 +37,6 @@ import {
   type WindowedClickPrediction,
 } from '@loupe/model';
 import {
-  CLICK_FORCE_RADIUS,
   computeCrop,
   forceClicks,
   pasteMaskLogits,
@@ -44,7 +44,6 @@ import {
   resampleLogits,
   type Box,
   type ClickPrompt,
-  type CropTransform,
   type MaskLogits,
   type SliceMask,
 } from '@loupe/prompts';
@@ -240,67 +239,17 @@ async function loadModel(requestId: number, model: ModelRef): Promise<void> {
 }
 
 /**
- * Where a pasted mask can be non-zero: the crop (pasting writes only pixels whose centre is in it)
- * plus a pixel, and the disc each positive click forces, within the image. Planes are pasted and
- * forced only there (moved by whole pixels: the same samples as over the whole image).
+ * Output `index`'s 0/1 mask (logits > threshold, clicks forced) as its bounding-box region, pasted
+ * only over the box its 1s can lie in (libs/model outputMaskInBox).
  */
-function pastedWindow(
-  crop: CropTransform,
-  clicks: readonly ClickPrompt[],
-  width: number,
-  height: number,
-): PixelWindow {
-  let x0 = Math.floor(crop.x0) - 1;
-  let y0 = Math.floor(crop.y0) - 1;
-  let x1 = Math.ceil(crop.x0 + crop.size) + 1;
-  let y1 = Math.ceil(crop.y0 + crop.size) + 1;
-  const r = CLICK_FORCE_RADIUS + 1;
-  for (const c of clicks) {
-    if (!c.positive || !Number.isFinite(c.x) || !Number.isFinite(c.y)) continue;
-    x0 = Math.min(x0, Math.floor(c.x - r));
-    y0 = Math.min(y0, Math.floor(c.y - r));
-    x1 = Math.max(x1, Math.ceil(c.x + r));
-    y1 = Math.max(y1, Math.ceil(c.y + r));
-  }
-  x0 = Math.min(width - 1, Math.max(0, x0));
-  y0 = Math.min(height - 1, Math.max(0, y0));
-  x1 = Math.max(x0 + 1, Math.min(width, x1));
-  y1 = Math.max(y0 + 1, Math.min(height, y1));
-  return { x0, y0, width: x1 - x0, height: y1 - y0 };
-}
-
-function cropInWindow(crop: CropTransform, window: PixelWindow): CropTransform {
-  return { ...crop, x0: crop.x0 - window.x0, y0: crop.y0 - window.y0 };
-}
-
-function clickInWindow(click: ClickPrompt, window: PixelWindow): ClickPrompt {
-  return { ...click, x: click.x - window.x0, y: click.y - window.y0 };
-}
-
-/** Output `index`'s 0/1 mask (logits > threshold, clicks forced) as its bounding-box region. */
 function outputRegion(
   output: DecoderOutput,
   index: number,
   clicks: readonly ClickPrompt[],
   threshold: number,
 ): MaskRegion {
-  const logits = output.lowResLogits[index] as Float32Array;
-  const window = pastedWindow(output.crop, clicks, output.imageWidth, output.imageHeight);
-  const mask = pasteMaskLogits(
-    logits,
-    output.maskSize,
-    cropInWindow(output.crop, window),
-    window.width,
-    window.height,
-    threshold,
-  ).data;
-  forceClicks(
-    mask,
-    window.width,
-    window.height,
-    clicks.map((c) => clickInWindow(c, window)),
-  );
-  return windowToRegion(mask, window);
+  const { window, mask } = outputMaskInBox(output, index, clicks, threshold);
+  return window ? windowToRegion(mask, window) : { bounds: null, data: new Uint8Array(0) };
 }
 
 /** Wall-clock ms shared by the page and the worker (their performance.now() origins differ). */
@@ -500,8 +449,9 @@ const IDLE_AFTER_POST_MS = 150;
 
 /**
  * Idle work after a prediction was posted, one small job at a time so that a click or box arriving
- * meanwhile waits for one job at most (it is queued before the rest): first the mask shown as the
- * next click will read it, then each output the result left out (a predictionOutputs message each).
+ * meanwhile waits for one job at most (it is queued before the rest): first, at once, the mask
+ * shown as the next click will read it, then after IDLE_AFTER_POST_MS each output the result left
+ * out (a predictionOutputs message each).
  */
 async function postOtherOutputs(
   requestId: number,
@@ -510,12 +460,15 @@ async function postOtherOutputs(
   prepareNextClick: () => void,
 ): Promise<void> {
   try {
-    await new Promise((resolve) => setTimeout(resolve, IDLE_AFTER_POST_MS));
+    // The mask shown as the next click reads it first, at once: a click comes soon after a box
+    // (the page draws the box's result on its own thread meanwhile); the rest waits.
+    await yieldToMessages();
     await queue.run(async () => {
       const t0 = performance.now();
       prepareNextClick();
       measureSpan('loupe.worker.prepareNextClick', t0);
     });
+    await new Promise((resolve) => setTimeout(resolve, IDLE_AFTER_POST_MS));
     for (const index of indices) {
       await yieldToMessages();
       const region = await queue.run(async () => {

@@ -12,6 +12,8 @@ import {
   CLICK_FORCE_LARGE,
   disposeEmbedding,
   OnnxInputError,
+  outputMaskInBox,
+  pasteOutputMasks,
   pasteOutputProbabilities,
   shownOutput,
 } from '../inference/sam-predictor';
@@ -314,6 +316,20 @@ describe('SamPredictor on a model directory and evaluateOnnxModel (tiny, untrain
       const shown = shownOutput(decoded, index, twoClicks);
       const plane = Float32Array.from(inImage(shown.probabilities, shown.window!));
       expect(shown.foreground).toEqual(foregroundOf(plane));
+      // The 0/1 mask pasted over its box only is the whole image's, forced.
+      for (const threshold of [0, 0.5]) {
+        const reference = forceClicks(
+          pasteOutputMasks(decoded, threshold)[index]!,
+          width,
+          height,
+          twoClicks,
+        );
+        const inBox = outputMaskInBox(decoded, index, twoClicks, threshold);
+        const pasted = inBox.window
+          ? inImage(inBox.mask, inBox.window)
+          : new Array<number>(width * height).fill(0);
+        expect(pasted).toEqual(Array.from(reference));
+      }
     }
     // A window that does not fit the image, or its probabilities, is refused.
     await expect(

@@ -308,6 +308,53 @@ export function shownOutput(
   return { logits, probabilities, window, foreground };
 }
 
+/**
+ * Output `index` as a 0/1 mask (logits > threshold, every click forced, as pasteOutputMasks then
+ * forceClicks give it) over a window holding all its 1s: at threshold 0 (the manifest's
+ * maskThreshold) only the box of the pixels that sample a logit above 0 and the positive clicks'
+ * discs is pasted, otherwise the crop's window. `window` null: no pixel is 1.
+ */
+export function outputMaskInBox(
+  output: Pick<DecoderOutput, 'crop' | 'lowResLogits' | 'maskSize' | 'imageWidth' | 'imageHeight'>,
+  index: number,
+  clicks: readonly ClickPrompt[],
+  threshold: number,
+  radius = CLICK_FORCE_RADIUS,
+): { window: PixelWindow | null; mask: Uint8Array } {
+  const logits = outputLogits(output, index);
+  const { crop, maskSize, imageWidth, imageHeight } = output;
+  let window = clickRect(
+    crop,
+    null,
+    imageWidth,
+    imageHeight,
+    clicks.filter((c) => c.positive),
+    radius,
+  );
+  if (threshold === 0) {
+    const b = unmergedForegroundBox(logits, maskSize, crop, window, clicks, radius);
+    if (b.x1 < b.x0 || b.y1 < b.y0) return { window: null, mask: new Uint8Array(0) };
+    window = { x0: b.x0, y0: b.y0, width: b.x1 - b.x0 + 1, height: b.y1 - b.y0 + 1 };
+  }
+  const { x0, y0, width, height } = window;
+  const mask = pasteMaskLogits(
+    logits,
+    maskSize,
+    { ...crop, x0: crop.x0 - x0, y0: crop.y0 - y0 },
+    width,
+    height,
+    threshold,
+  ).data;
+  forceClicks(
+    mask,
+    width,
+    height,
+    clicks.map((c) => ({ ...c, x: c.x - x0, y: c.y - y0 })),
+    radius,
+  );
+  return { window, mask };
+}
+
 function outputLogits(output: Pick<DecoderOutput, 'lowResLogits'>, index: number): Float32Array {
   const logits = output.lowResLogits[index];
   if (!logits)
