@@ -700,7 +700,7 @@ export class SamPredictor {
       ...out,
       probabilities,
       mask: { width: w, height: h, data: maskData },
-      shown: { logits: out.shown.logits, probabilities },
+      shown: { logits: out.shown.logits, probabilities, foreground: out.foreground },
     };
   }
 
