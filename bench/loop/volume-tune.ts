@@ -52,6 +52,14 @@ const CANDIDATES: { name: string; thresholds: Partial<PropagationThresholds> }[]
     name: 'regrowth-1.2+faded-0.75',
     thresholds: { ...DEFAULT_PROPAGATION, minContrastRatio: 0.75 },
   },
+  // Stop 24: the per-object adaptive threshold (trimShare), with and without the contrast stop.
+  { name: 'trim-0.3', thresholds: { ...DEFAULT_PROPAGATION, trimShare: 0.3 } },
+  { name: 'trim-0.4', thresholds: { ...DEFAULT_PROPAGATION, trimShare: 0.4 } },
+  { name: 'trim-0.5', thresholds: { ...DEFAULT_PROPAGATION, trimShare: 0.5 } },
+  {
+    name: 'trim-0.4+faded-off',
+    thresholds: { ...DEFAULT_PROPAGATION, trimShare: 0.4, minContrastRatio: -Infinity },
+  },
   {
     name: 'faded-0.8+momentum-1',
     thresholds: {

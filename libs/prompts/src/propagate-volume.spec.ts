@@ -371,6 +371,56 @@ describe('propagateVolume', () => {
     expect(blind.stops.map((s) => s.reason)).toEqual(['edge', 'edge']);
   });
 
+  it('trims a box-filling model to the object with a per-object threshold, and stops past its end', async () => {
+    // The object is the bright disc of truth(); the model fills its box whatever the slice shows.
+    const filler = async (_slice: number, { box }: { box: Box }) => {
+      const mask = new Uint8Array(W * H);
+      for (let y = box.y0; y < box.y1; y++)
+        for (let x = box.x0; x < box.x1; x++) mask[y * W + x] = 1;
+      return { mask, iou: 0.9 };
+    };
+    const image = (slice: number) => ({
+      pixels: Uint8Array.from(truth(slice), (v) => (v ? 200 : 50)),
+      width: W,
+      height: H,
+      channels: 1,
+    });
+    const run = (trimShare?: number) =>
+      propagateVolume({
+        width: W,
+        height: H,
+        depth: DEPTH,
+        from: 6,
+        masks: seeded([[6, { mask: truth(6), origin: 'prompted' }]]),
+        predict: filler,
+        image,
+        thresholds: {
+          minContrastRatio: -Infinity,
+          dilateFraction: 0.2,
+          dilateMinPx: 2,
+          maxAreaRatio: 3,
+          ...(trimShare === undefined ? {} : { trimShare }),
+        },
+      });
+    const dice = (a: Uint8Array, b: Uint8Array) => {
+      let both = 0;
+      let sum = 0;
+      a.forEach((v, i) => {
+        both += v & b[i]!;
+        sum += v + b[i]!;
+      });
+      return (2 * both) / sum;
+    };
+    // Off (the default): the box masks run to the edges of the volume.
+    const off = await run();
+    expect(off.stops.map((s) => s.reason)).toEqual(['edge', 'edge']);
+    const trimmed = await run(0.5);
+    // On: each mask is the object's core on its slice, and the walk stops where the object ends.
+    expect([...trimmed.masks.keys()].sort((a, b) => a - b)).toEqual([3, 4, 5, 7, 8, 9]);
+    for (const [k, mask] of trimmed.masks) expect(dice(mask, truth(k))).toBeGreaterThan(0.8);
+    expect(trimmed.stops.map((s) => s.reason)).toEqual(['too-small', 'too-small']);
+  });
+
   it('stops where the mask grows back after shrinking, not on a walk that only grows', async () => {
     // Radius by slice: shrinks from the seed (6) to slice 3, then grows again (a leak onto what
     // lies around), each step under maxAreaRatio.

@@ -13,6 +13,7 @@ import type { Mask } from './mask';
 import { maskContrast, type GreyImage } from './mask-contrast';
 import { intersectionArea, maskArea, maskBoundingBox } from './mask-ops';
 import type { Box, ClickPrompt } from './schemas';
+import { trimToContrast } from './trim-to-contrast';
 
 /** How a slice's mask came to be: the annotator's prompt, propagation, or a correction. */
 export type SliceOrigin = 'prompted' | 'propagated' | 'edited';
@@ -107,6 +108,13 @@ export interface PropagationThresholds {
   minContrastRatio: number;
   contrastRingPx: number;
   contrastGapPx: number;
+  /**
+   * A per-object adaptive threshold (needs `image`, trimToContrast): each propagated mask keeps
+   * only the pixels that stand out from its ring by at least this share of the annotated slice's
+   * contrast (default -Infinity: off). Where the object tapers off, the box-filling model's mask
+   * stays the size of its box; this trims it to the object, and the next box shrinks with it.
+   */
+  trimShare: number;
   /** Add a positive click on the previous mask's deepest point (default false). */
   interiorClick: boolean;
   /** Give the previous slice's logits as mask prompt (default true; models without one ignore it). */
@@ -133,6 +141,7 @@ export const DEFAULT_PROPAGATION: PropagationThresholds = {
   minContrastRatio: 0.8,
   contrastRingPx: 6,
   contrastGapPx: 3,
+  trimShare: -Infinity,
   interiorClick: false,
   maskPrompt: true,
 };
@@ -315,7 +324,7 @@ export async function propagateVolume(options: PropagateOptions): Promise<Propag
   // the annotator made (the seed and any prompted or edited one), so that a walk from a correction
   // on a faint end slice still knows how the object looked at its clearest. Off without pixels, or
   // for an object that does not stand out at all (|contrast| under one grey level).
-  if (options.image && t.minContrastRatio > -Infinity) {
+  if (options.image && (t.minContrastRatio > -Infinity || t.trimShare > -Infinity)) {
     let reference = await contrastOf(from, { width, height, data: seed.mask });
     for (const [k, slice] of masks) {
       if (k === from || slice.origin === 'propagated' || slice.mask.length !== width * height)
@@ -365,6 +374,15 @@ export async function propagateVolume(options: PropagateOptions): Promise<Propag
         break;
       }
       const next: Mask = { width, height, data: predicted.mask };
+      if (result.seedContrast !== null && t.trimShare > -Infinity)
+        next.data = trimToContrast(
+          await options.image!(k),
+          next,
+          result.seedContrast,
+          t.trimShare,
+          t.contrastRingPx,
+          t.contrastGapPx,
+        );
       let stop = stopFor(next, predicted.iou, previous, previousArea, t);
       if (
         !stop &&
@@ -372,7 +390,7 @@ export async function propagateVolume(options: PropagateOptions): Promise<Propag
         maskArea(next) > smallestArea * t.maxRegrowth
       )
         stop = 'regrew';
-      if (!stop && result.seedContrast !== null) {
+      if (!stop && result.seedContrast !== null && t.minContrastRatio > -Infinity) {
         const ratio = (await contrastOf(k, next)) / result.seedContrast;
         if (ratio < t.minContrastRatio) stop = 'faded';
       }
@@ -382,7 +400,7 @@ export async function propagateVolume(options: PropagateOptions): Promise<Propag
         reason = stop;
         break;
       }
-      result.masks.set(k, predicted.mask);
+      result.masks.set(k, next.data);
       beforeBox = maskBoundingBox(previous);
       previous = next;
       previousArea = maskArea(next);
