@@ -56,10 +56,18 @@ const CANDIDATES: { name: string; thresholds: Partial<PropagationThresholds> }[]
   { name: 'trim-0.3', thresholds: { ...DEFAULT_PROPAGATION, trimShare: 0.3 } },
   { name: 'trim-0.4', thresholds: { ...DEFAULT_PROPAGATION, trimShare: 0.4 } },
   { name: 'trim-0.5', thresholds: { ...DEFAULT_PROPAGATION, trimShare: 0.5 } },
+  ...[0.3, 0.5].flatMap((trimShare) =>
+    (['output', 'box'] as const).map((trimFeeds) => ({
+      name: `trim-${trimFeeds}-${trimShare}`,
+      thresholds: { ...DEFAULT_PROPAGATION, trimShare, trimFeeds },
+    })),
+  ),
   {
     name: 'trim-0.4+faded-off',
     thresholds: { ...DEFAULT_PROPAGATION, trimShare: 0.4, minContrastRatio: -Infinity },
   },
+  { name: 'iou-drop-0.04', thresholds: { ...DEFAULT_PROPAGATION, maxIouDrop: 0.04 } },
+  { name: 'iou-drop-0.08', thresholds: { ...DEFAULT_PROPAGATION, maxIouDrop: 0.08 } },
   {
     name: 'faded-0.8+momentum-1',
     thresholds: {

@@ -385,7 +385,7 @@ describe('propagateVolume', () => {
       height: H,
       channels: 1,
     });
-    const run = (trimShare?: number) =>
+    const run = (trimShare?: number, trimFeeds: 'walk' | 'box' | 'output' = 'walk') =>
       propagateVolume({
         width: W,
         height: H,
@@ -399,7 +399,7 @@ describe('propagateVolume', () => {
           dilateFraction: 0.2,
           dilateMinPx: 2,
           maxAreaRatio: 3,
-          ...(trimShare === undefined ? {} : { trimShare }),
+          ...(trimShare === undefined ? {} : { trimShare, trimFeeds }),
         },
       });
     const dice = (a: Uint8Array, b: Uint8Array) => {
@@ -419,6 +419,42 @@ describe('propagateVolume', () => {
     expect([...trimmed.masks.keys()].sort((a, b) => a - b)).toEqual([3, 4, 5, 7, 8, 9]);
     for (const [k, mask] of trimmed.masks) expect(dice(mask, truth(k))).toBeGreaterThan(0.8);
     expect(trimmed.stops.map((s) => s.reason)).toEqual(['too-small', 'too-small']);
+    // Feeding only the box (the stops judge the model's own box mask): the same masks, and the
+    // walk still ends where the trim leaves nothing.
+    const boxed = await run(0.5, 'box');
+    expect([...boxed.masks.keys()].sort((a, b) => a - b)).toEqual([3, 4, 5, 7, 8, 9]);
+    expect(boxed.stops.map((s) => s.reason)).toEqual(['too-small', 'too-small']);
+    // Trimming only the output: the walk is the model's, its growing box soon covers the whole
+    // slice (no ring left to trim against) and it runs on to the edges.
+    const output = await run(0.5, 'output');
+    expect(output.stops.map((s) => s.reason)).toEqual(['edge', 'edge']);
+    expect(dice(output.masks.get(7)!, truth(7))).toBeGreaterThan(0.8);
+  });
+
+  it("stops where the IoU head drops below the walk's own level (maxIouDrop)", async () => {
+    // A model as confident as the starter past the object's end in absolute terms (0.8 > minIou),
+    // but below its level on this object (0.9).
+    const disc = truth(6);
+    const run = (maxIouDrop?: number) =>
+      propagateVolume({
+        width: W,
+        height: H,
+        depth: DEPTH,
+        from: 6,
+        masks: seeded([[6, { mask: disc, origin: 'prompted' }]]),
+        predict: async (slice) => ({
+          mask: disc.slice(),
+          iou: slice >= 3 && slice <= 9 ? 0.9 : 0.8,
+        }),
+        thresholds: maxIouDrop === undefined ? {} : { maxIouDrop },
+      });
+    expect((await run()).stops.map((s) => s.reason)).toEqual(['edge', 'edge']);
+    const stopped = await run(0.05);
+    expect([...stopped.masks.keys()].sort((a, b) => a - b)).toEqual([3, 4, 5, 7, 8, 9]);
+    expect(stopped.stops).toEqual([
+      { direction: 1, reason: 'low-iou', slice: 10 },
+      { direction: -1, reason: 'low-iou', slice: 2 },
+    ]);
   });
 
   it('stops where the mask grows back after shrinking, not on a walk that only grows', async () => {

@@ -60,6 +60,12 @@ export type PredictSlice = (
 export interface PropagationThresholds {
   /** Stop when the predicted IoU falls below this (default 0.5). */
   minIou: number;
+  /**
+   * Stop when the predicted IoU falls more than this below the mean of the walk's slices so far
+   * (default Infinity: off): the IoU head's level differs from object to object, its drop is what
+   * marks the end.
+   */
+  maxIouDrop: number;
   /** Stop when the mask has fewer pixels than this (default 6). */
   minArea: number;
   /** Stop when the mask shrinks below this share of the previous slice's (default 0.2). */
@@ -112,9 +118,16 @@ export interface PropagationThresholds {
    * A per-object adaptive threshold (needs `image`, trimToContrast): each propagated mask keeps
    * only the pixels that stand out from its ring by at least this share of the annotated slice's
    * contrast (default -Infinity: off). Where the object tapers off, the box-filling model's mask
-   * stays the size of its box; this trims it to the object, and the next box shrinks with it.
+   * stays the size of its box; this trims it to the object.
    */
   trimShare: number;
+  /**
+   * What the trimmed mask feeds besides the result (default 'box'): 'output' nothing (the walk
+   * runs on the model's masks), 'box' the next slice's box (the stops still judge the model's
+   * mask: a trimmed mask stands out more, and would hide the object's end from the contrast
+   * stop), 'walk' the box and the stops.
+   */
+  trimFeeds: 'output' | 'box' | 'walk';
   /** Add a positive click on the previous mask's deepest point (default false). */
   interiorClick: boolean;
   /** Give the previous slice's logits as mask prompt (default true; models without one ignore it). */
@@ -128,6 +141,7 @@ export interface PropagationThresholds {
  */
 export const DEFAULT_PROPAGATION: PropagationThresholds = {
   minIou: 0.5,
+  maxIouDrop: Infinity,
   minArea: 6,
   minAreaRatio: 0.2,
   maxAreaRatio: 1.3,
@@ -142,6 +156,7 @@ export const DEFAULT_PROPAGATION: PropagationThresholds = {
   contrastRingPx: 6,
   contrastGapPx: 3,
   trimShare: -Infinity,
+  trimFeeds: 'box',
   interiorClick: false,
   maskPrompt: true,
 };
@@ -340,14 +355,20 @@ export async function propagateVolume(options: PropagateOptions): Promise<Propag
   let done = 0;
 
   for (const direction of directions) {
+    // The last mask the walk judged (the stops compare with it), and the one the box comes from:
+    // the same unless a trimmed mask feeds only the box (trimFeeds 'box').
     let previous: Mask = { width, height, data: seed.mask };
+    let boxSource: Mask = previous;
     let previousLogits = options.seedLogits ?? null;
     let previousArea = maskArea(previous);
     const startArea = previousArea;
     // The smallest mask so far on this walk (the regrowth stop).
     let smallestArea = previousArea;
-    // The tight box of the mask before `previous` (the motion memory), none yet.
+    // The tight box of the mask before `boxSource` (the motion memory), none yet.
     let beforeBox: Box | null = null;
+    // The predicted IoUs of this walk's slices (the IoU-drop stop).
+    let iouSum = 0;
+    let iouCount = 0;
     let k = from + direction;
     let reason: StopReason = 'edge';
     for (; k >= 0 && k < depth; k += direction) {
@@ -360,9 +381,9 @@ export async function propagateVolume(options: PropagateOptions): Promise<Propag
         reason = 'annotated';
         break;
       }
-      const box = motionBox(previous, beforeBox, t);
+      const box = motionBox(boxSource, beforeBox, t);
       if (!box) break;
-      const click = t.interiorClick ? interiorPoint(previous) : null;
+      const click = t.interiorClick ? interiorPoint(boxSource) : null;
       const predicted = await predict(
         k,
         { box, clicks: click ? [click] : [], maskInput: t.maskPrompt ? previousLogits : null },
@@ -373,17 +394,26 @@ export async function propagateVolume(options: PropagateOptions): Promise<Propag
         reason = 'cancelled';
         break;
       }
-      const next: Mask = { width, height, data: predicted.mask };
-      if (result.seedContrast !== null && t.trimShare > -Infinity)
-        next.data = trimToContrast(
-          await options.image!(k),
-          next,
-          result.seedContrast,
-          t.trimShare,
-          t.contrastRingPx,
-          t.contrastGapPx,
-        );
+      const model: Mask = { width, height, data: predicted.mask };
+      const kept: Mask =
+        result.seedContrast !== null && t.trimShare > -Infinity
+          ? {
+              width,
+              height,
+              data: trimToContrast(
+                await options.image!(k),
+                model,
+                result.seedContrast,
+                t.trimShare,
+                t.contrastRingPx,
+                t.contrastGapPx,
+              ),
+            }
+          : model;
+      const next = t.trimFeeds === 'walk' ? kept : model;
       let stop = stopFor(next, predicted.iou, previous, previousArea, t);
+      if (!stop && iouCount > 0 && predicted.iou < iouSum / iouCount - t.maxIouDrop)
+        stop = 'low-iou';
       if (
         !stop &&
         smallestArea < startArea * t.regrowAfterShrink &&
@@ -394,18 +424,23 @@ export async function propagateVolume(options: PropagateOptions): Promise<Propag
         const ratio = (await contrastOf(k, next)) / result.seedContrast;
         if (ratio < t.minContrastRatio) stop = 'faded';
       }
+      // A trimmed mask left with nothing: the object has ended.
+      if (!stop && kept !== model && maskArea(kept) < t.minArea) stop = 'too-small';
       done += 1;
       onProgress?.({ done, total, slice: k });
       if (stop) {
         reason = stop;
         break;
       }
-      result.masks.set(k, next.data);
-      beforeBox = maskBoundingBox(previous);
+      result.masks.set(k, kept.data);
+      beforeBox = maskBoundingBox(boxSource);
       previous = next;
+      boxSource = t.trimFeeds === 'output' ? next : kept;
       previousArea = maskArea(next);
       smallestArea = Math.min(smallestArea, previousArea);
       previousLogits = predicted.logits ?? null;
+      iouSum += predicted.iou;
+      iouCount += 1;
     }
     result.stops.push({ direction, reason, slice: k });
     // The object ends here now: older propagated masks beyond it, up to the edge of the volume,
