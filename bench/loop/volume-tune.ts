@@ -68,6 +68,9 @@ const CANDIDATES: { name: string; thresholds: Partial<PropagationThresholds> }[]
   },
   { name: 'iou-drop-0.04', thresholds: { ...DEFAULT_PROPAGATION, maxIouDrop: 0.04 } },
   { name: 'iou-drop-0.08', thresholds: { ...DEFAULT_PROPAGATION, maxIouDrop: 0.08 } },
+  { name: 'memory-2', thresholds: { ...DEFAULT_PROPAGATION, logitMemory: 2 } },
+  { name: 'memory-3', thresholds: { ...DEFAULT_PROPAGATION, logitMemory: 3 } },
+  { name: 'seed-logits-0.3', thresholds: { ...DEFAULT_PROPAGATION, seedLogitWeight: 0.3 } },
   {
     name: 'faded-0.8+momentum-1',
     thresholds: {

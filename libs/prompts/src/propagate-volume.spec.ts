@@ -3,6 +3,7 @@ import type { Box } from './schemas';
 import {
   dilatedBox,
   interiorPoint,
+  memoryLogits,
   motionBox,
   propagateVolume,
   type SliceMask,
@@ -37,6 +38,24 @@ function boxedTruth(calls: number[]) {
 
 function seeded(entries: [number, SliceMask][]): Map<number, SliceMask> {
   return new Map(entries);
+}
+
+describe('memoryLogits', () => {
+  it('moves older logits into the latest crop before averaging them', () => {
+    // The latest crop is the right half of the older one: moved (bilinear, edge-clamped) the older
+    // logits read 3 and 4 there.
+    const older = { values: Float32Array.from([0, 4, 0, 4]), maskSize: 2, crop: crop(0, 8) };
+    const latest = { values: Float32Array.from([2, 2, 2, 2]), maskSize: 2, crop: crop(4, 4) };
+    expect(memoryLogits([latest], null, 0)).toBe(latest);
+    expect(memoryLogits([], latest, 1)).toBeNull();
+    expect(Array.from(memoryLogits([older, latest], null, 0)!.values)).toEqual([2.5, 3, 2.5, 3]);
+    expect(Array.from(memoryLogits([latest], older, 0.25)!.values)).toEqual([2.25, 2.5, 2.25, 2.5]);
+  });
+});
+
+/** A square crop at (x0, 0), side `size`, onto a 2 x 2 logit grid's 8 px input. */
+function crop(x0: number, size: number) {
+  return { x0, y0: 0, size, inputSize: 8, scale: 8 / size };
 }
 
 describe('dilatedBox', () => {
@@ -297,6 +316,23 @@ describe('propagateVolume', () => {
     given.length = 0;
     await run({ maskPrompt: false });
     expect(given.every(([, logits]) => logits === null)).toBe(true);
+    // A memory of two slices: the mean of the last two slices' logits (the seed's among them);
+    // a slice without logits empties the memory. Blended with the seed's at 0.5 on top.
+    given.length = 0;
+    await run({ maskPrompt: true, logitMemory: 2 } as { maskPrompt: boolean });
+    expect(given).toEqual([
+      [7, 6],
+      [8, 6.5],
+      [9, 7.5],
+      [10, 8.5],
+      [5, 6],
+      [4, 5.5],
+      [3, null],
+      [2, 3],
+    ]);
+    given.length = 0;
+    await run({ maskPrompt: true, seedLogitWeight: 0.5 } as { maskPrompt: boolean });
+    expect(given.map(([, v]) => v)).toEqual([6, 6.5, 7, 7.5, 6, 5.5, null, 4.5]);
   });
 
   it('with box momentum, lets go of a model that fills its box once the object has ended', async () => {

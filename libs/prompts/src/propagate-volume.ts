@@ -12,6 +12,7 @@ import type { CropTransform } from './crop';
 import type { Mask } from './mask';
 import { maskContrast, type GreyImage } from './mask-contrast';
 import { intersectionArea, maskArea, maskBoundingBox } from './mask-ops';
+import { resampleLogits } from './resample-logits';
 import type { Box, ClickPrompt } from './schemas';
 import { trimToContrast } from './trim-to-contrast';
 
@@ -132,6 +133,13 @@ export interface PropagationThresholds {
   interiorClick: boolean;
   /** Give the previous slice's logits as mask prompt (default true; models without one ignore it). */
   maskPrompt: boolean;
+  /**
+   * A memory in SAM2's spirit for the mask prompt: the mean of the last this-many slices' logits
+   * (each moved into the latest one's crop; default 1: the previous slice's only)...
+   */
+  logitMemory: number;
+  /** ...blended with the annotated slice's logits at this weight (SAM2's conditioning frame; default 0). */
+  seedLogitWeight: number;
 }
 
 /**
@@ -159,7 +167,38 @@ export const DEFAULT_PROPAGATION: PropagationThresholds = {
   trimFeeds: 'box',
   interiorClick: false,
   maskPrompt: true,
+  logitMemory: 1,
+  seedLogitWeight: 0,
 };
+
+/**
+ * The mask prompt from a memory of logits: the mean of `recent` (oldest first) moved into the
+ * latest one's crop, blended with `seed` (moved likewise) at `seedWeight`; null without any.
+ */
+export function memoryLogits(
+  recent: readonly MaskLogits[],
+  seed: MaskLogits | null,
+  seedWeight: number,
+): MaskLogits | null {
+  const latest = recent[recent.length - 1];
+  if (!latest) return null;
+  const withSeed = seed !== null && seedWeight > 0 && seed.maskSize === latest.maskSize;
+  if (recent.length === 1 && !withSeed) return latest;
+  const moved = (l: MaskLogits) =>
+    l === latest ? l.values : resampleLogits(l.values, l.maskSize, l.crop, latest.crop);
+  const values = new Float32Array(latest.values.length);
+  const usable = recent.filter((l) => l.maskSize === latest.maskSize);
+  for (const l of usable) {
+    const v = moved(l);
+    for (let i = 0; i < values.length; i++) values[i]! += (v[i] as number) / usable.length;
+  }
+  if (withSeed) {
+    const v = moved(seed);
+    for (let i = 0; i < values.length; i++)
+      values[i] = (1 - seedWeight) * (values[i] as number) + seedWeight * (v[i] as number);
+  }
+  return { values, maskSize: latest.maskSize, crop: latest.crop };
+}
 
 export interface PropagateOptions {
   width: number;
@@ -359,7 +398,8 @@ export async function propagateVolume(options: PropagateOptions): Promise<Propag
     // the same unless a trimmed mask feeds only the box (trimFeeds 'box').
     let previous: Mask = { width, height, data: seed.mask };
     let boxSource: Mask = previous;
-    let previousLogits = options.seedLogits ?? null;
+    // The logits of the walk's last slices, oldest first (the mask prompt's memory).
+    const recentLogits: MaskLogits[] = options.seedLogits ? [options.seedLogits] : [];
     let previousArea = maskArea(previous);
     const startArea = previousArea;
     // The smallest mask so far on this walk (the regrowth stop).
@@ -386,7 +426,13 @@ export async function propagateVolume(options: PropagateOptions): Promise<Propag
       const click = t.interiorClick ? interiorPoint(boxSource) : null;
       const predicted = await predict(
         k,
-        { box, clicks: click ? [click] : [], maskInput: t.maskPrompt ? previousLogits : null },
+        {
+          box,
+          clicks: click ? [click] : [],
+          maskInput: t.maskPrompt
+            ? memoryLogits(recentLogits, options.seedLogits ?? null, t.seedLogitWeight)
+            : null,
+        },
         previous,
       );
       result.predictions += 1;
@@ -438,7 +484,10 @@ export async function propagateVolume(options: PropagateOptions): Promise<Propag
       boxSource = t.trimFeeds === 'output' ? next : kept;
       previousArea = maskArea(next);
       smallestArea = Math.min(smallestArea, previousArea);
-      previousLogits = predicted.logits ?? null;
+      // A slice without logits (e.g. a model without them) empties the memory, as before.
+      if (predicted.logits) recentLogits.push(predicted.logits);
+      else recentLogits.length = 0;
+      while (recentLogits.length > Math.max(1, t.logitMemory)) recentLogits.shift();
       iouSum += predicted.iou;
       iouCount += 1;
     }
