@@ -127,6 +127,7 @@ export type {
   PredictionAboveThreshold,
   ProgressiveMergeOptions,
   ProgressiveMergeResult,
+  RegionInBox,
 } from './progressive-merge';
 export {
   progressiveMerge,
