@@ -214,6 +214,10 @@ export async function measureTags(
   }
 }
 
+/** Smoke runs (npm test) prompt fewer peaks: they check that the figures exist, not their value. */
+const tagOptionsFor = (options: WeakBenchOptions): TagsToMasksOptions =>
+  options.smoke ? { ...DEFAULT_TAGS_TO_MASKS, maxPeaks: 3 } : DEFAULT_TAGS_TO_MASKS;
+
 export async function tagBenches(
   options: WeakBenchOptions,
   starterDir: string,
@@ -227,14 +231,19 @@ export async function tagBenches(
   const synthetic = (count: number, seed: number, lesions?: [number, number]) =>
     generateSyntheticFaDataset({ count, size: 256, seed, ...(lesions ? { lesions } : {}) });
   const out: Record<string, unknown> = {
-    synthetic: await measureTags(starterDir, 'starter', {
-      train: [
-        ...tagged(synthetic(n.train, TAG_TRAIN_SEEDS.present), true),
-        ...tagged(synthetic(n.train, TAG_TRAIN_SEEDS.absent, [0, 0]), false),
-      ],
-      heldOutPresent: synthetic(n.test, HELD_OUT_SYNTHETIC_SEED),
-      heldOutAbsent: synthetic(Math.ceil(n.test / 2), HELD_OUT_SYNTHETIC_SEED + 1, [0, 0]),
-    }),
+    synthetic: await measureTags(
+      starterDir,
+      'starter',
+      {
+        train: [
+          ...tagged(synthetic(n.train, TAG_TRAIN_SEEDS.present), true),
+          ...tagged(synthetic(n.train, TAG_TRAIN_SEEDS.absent, [0, 0]), false),
+        ],
+        heldOutPresent: synthetic(n.test, HELD_OUT_SYNTHETIC_SEED),
+        heldOutAbsent: synthetic(Math.ceil(n.test / 2), HELD_OUT_SYNTHETIC_SEED + 1, [0, 0]),
+      },
+      tagOptionsFor(options),
+    ),
   };
   // DRIVE pseudo-FA: the head learns on the first DRIVE photographs, is measured on the last ones
   // (held-out backgrounds as well as held-out lesions).
@@ -252,14 +261,19 @@ export async function tagBenches(
     const heldPresent = await load(HELD_OUT_SYNTHETIC_SEED);
     const heldAbsent = await load(HELD_OUT_SYNTHETIC_SEED + 1, [0, 0]);
     const last = drivePresent.length - n.driveTest;
-    out.drive = await measureTags(starterDir, 'starter', {
-      train: [
-        ...tagged(drivePresent.slice(0, n.driveTrain), true),
-        ...tagged(driveAbsent.slice(0, n.driveTrain), false),
-      ],
-      heldOutPresent: heldPresent.slice(last),
-      heldOutAbsent: heldAbsent.slice(last, last + Math.ceil(n.driveTest / 2)),
-    });
+    out.drive = await measureTags(
+      starterDir,
+      'starter',
+      {
+        train: [
+          ...tagged(drivePresent.slice(0, n.driveTrain), true),
+          ...tagged(driveAbsent.slice(0, n.driveTrain), false),
+        ],
+        heldOutPresent: heldPresent.slice(last),
+        heldOutAbsent: heldAbsent.slice(last, last + Math.ceil(n.driveTest / 2)),
+      },
+      tagOptionsFor(options),
+    );
   }
   return out;
 }
@@ -278,7 +292,7 @@ export async function runWeakBench(options: WeakBenchOptions): Promise<Record<st
     starterDir,
     heldOutSeed: HELD_OUT_SYNTHETIC_SEED,
     minConfidence: DEFAULT_MIN_CONFIDENCE,
-    tagOptions: DEFAULT_TAGS_TO_MASKS,
+    tagOptions: tagOptionsFor(options),
   });
   return {
     synthetic: {
