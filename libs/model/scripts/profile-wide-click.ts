@@ -2,7 +2,10 @@
  * One corrective click on a wide-field image in Node, for `node --cpu-prof`: a 3900 x 3072 16-bit
  * image with a bright disc, an 860 px box on it, the box's proposal, then clicks timed with and
  * without the decoder (decodeClickInWindow minus decodeLogits is the per-pixel work).
- *   npx tsx libs/model/scripts/profile-wide-click.ts [--model models/starter] [--clicks 12]
+ * With --consume each click gives the mask shown up (ClickOptions.consumePrevious, as the browser
+ * worker does; a fresh copy each time, untimed). CPU figures are this process's CPU time (less
+ * noisy than wall time on a busy machine; the decoder's own threads included).
+ *   npx tsx libs/model/scripts/profile-wide-click.ts [--model models/starter] [--clicks 12] [--consume]
  */
 import path from 'node:path';
 import { openModelDir } from '../src/inference/open-model-dir';
@@ -14,6 +17,7 @@ const width = 3900;
 const height = 3072;
 const args = parseArgs(process.argv.slice(2));
 const count = numberArg(args, 'clicks', 12);
+const consume = args.get('consume') === 'true';
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const predictor = await openModelDir(
   path.resolve(args.get('model') ?? path.join(repoRoot, 'models', 'starter')),
@@ -37,15 +41,29 @@ const clicksAt = (i: number) => ({
 });
 const times: number[] = [];
 const decoderTimes: number[] = [];
+const cpuTimes: number[] = [];
+const decoderCpuTimes: number[] = [];
+const cpuMs = (since: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1000;
+};
 for (let i = 0; i < count; i++) {
   const clicks = [clicksAt(i)];
-  const shown: ShownMask = proposal.shown;
+  const shown: ShownMask = consume
+    ? { ...proposal.shown, probabilities: proposal.shown.probabilities.slice() }
+    : proposal.shown;
   let t = performance.now();
+  let cpu = process.cpuUsage();
   await predictor.decodeLogits(embedding, box, clicks, { maskInput: shown.logits });
   decoderTimes.push(performance.now() - t);
+  decoderCpuTimes.push(cpuMs(cpu));
   t = performance.now();
-  await predictor.decodeClickInWindow(embedding, box, clicks, shown);
+  cpu = process.cpuUsage();
+  await predictor.decodeClickInWindow(embedding, box, clicks, shown, {
+    consumePrevious: consume,
+  });
   times.push(performance.now() - t);
+  cpuTimes.push(cpuMs(cpu));
 }
 const p50 = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)] as number;
 console.log(
@@ -55,6 +73,10 @@ console.log(
     clickP50Ms: +p50(times).toFixed(1),
     decoderP50Ms: +p50(decoderTimes).toFixed(1),
     pixelWorkP50Ms: +(p50(times) - p50(decoderTimes)).toFixed(1),
+    consumePrevious: consume,
+    clickCpuP50Ms: +p50(cpuTimes).toFixed(1),
+    decoderCpuP50Ms: +p50(decoderCpuTimes).toFixed(1),
+    pixelWorkCpuP50Ms: +(p50(cpuTimes) - p50(decoderCpuTimes)).toFixed(1),
   }),
 );
 disposeEmbedding(embedding);

@@ -294,6 +294,22 @@ describe('progressiveMerge on a prediction given as its pixels above the thresho
           foregroundWithin: box,
         });
         expect(within).toEqual(reference);
+        // In place: the same pixels, written into the plane given (unless the whole is taken).
+        const given = previous.slice();
+        const inPlace = progressiveMerge(given, aboveOf(next, t), W, H, click, {
+          ...options,
+          inPlace: true,
+        });
+        expect(Array.from(inPlace.probabilities)).toEqual(Array.from(reference.probabilities));
+        if (!reference.acceptedWhole) expect(inPlace.probabilities).toBe(given);
+        // The region's box gives the mask prompt its plane gives.
+        const m = 8;
+        const crop = { x0: 1.5, y0: 0.5, size: Math.min(W, H) - 2, inputSize: m, scale: 1 };
+        const before = Float32Array.from({ length: m * m }, (_, i) => -i);
+        const after = Float32Array.from({ length: m * m }, (_, i) => i + 1);
+        expect(mergeLogitsInRegion(before, after, m, crop, reference.regionInBox, W, H)).toEqual(
+          mergeLogitsInRegion(before, after, m, crop, reference.region, W, H),
+        );
         if (reference.regionArea > 0) regions++;
       }
     expect(regions).toBeGreaterThan(3);

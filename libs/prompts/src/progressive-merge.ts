@@ -66,6 +66,21 @@ export interface ProgressiveMergeOptions {
    * reads only inside it. A box that is not one changes the result; absent: the whole plane.
    */
   foregroundWithin?: { x0: number; y0: number; x1: number; y1: number };
+  /**
+   * `previous` is the caller's to give up: the merged probabilities are written into it and it is
+   * returned as the result's `probabilities` (no copy of the plane; unless the whole new mask is
+   * taken). Default false: `previous` is left as it was.
+   */
+  inPlace?: boolean;
+}
+
+/** A 0/1 plane over a box of a larger one (x0/y0 its top-left there), 0 outside the box. */
+export interface RegionInBox {
+  x0: number;
+  y0: number;
+  width: number;
+  height: number;
+  data: Uint8Array;
 }
 
 /**
@@ -84,10 +99,12 @@ export interface PredictionAboveThreshold {
 }
 
 export interface ProgressiveMergeResult {
-  /** `previous` outside the region, `next` inside it (a new array). */
+  /** `previous` outside the region, `next` inside it (a new array, or `previous` when inPlace). */
   probabilities: Float32Array;
-  /** 1 where the new prediction was taken (0/1, width x height). */
-  region: Uint8Array;
+  /** 1 where the new prediction was taken (0/1, width x height; built when first read). */
+  readonly region: Uint8Array;
+  /** `region` over the box of the pixels it can hold (what mergeLogitsInRegion needs, no plane). */
+  regionInBox: RegionInBox;
   /** Pixels taken from `next`. */
   regionArea: number;
   /** Pixels where `next` differs from `previous` (either direction, anywhere). */
@@ -196,25 +213,46 @@ export function progressiveMerge(
   const readX1 = within ? Math.min(width - 1, within.x1) : width - 1;
   const readY0 = within ? Math.max(0, within.y0) : 0;
   const readY1 = within ? Math.min(height - 1, within.y1) : height - 1;
-  for (let y = readY0; y <= readY1; y++)
-    for (let x = readX0, i = y * width + readX0; x <= readX1; x++, i++) {
-      const before = (previous[i] as number) > threshold;
-      const after = isAbove(i);
-      if (!before && !after) continue;
-      if (x < either.x0) either.x0 = x;
-      if (x > either.x1) either.x1 = x;
-      if (y < either.y0) either.y0 = y;
-      if (y > either.y1) either.y1 = y;
-      if (before === after) continue;
-      changedArea++;
-      if (after !== click.positive) continue;
-      if (sure(previous[i] as number) > level) continue;
-      directionalAt.push(i);
-      if (x < changed.x0) changed.x0 = x;
-      if (x > changed.x1) changed.x1 = x;
-      if (y < changed.y0) changed.y0 = y;
-      if (y > changed.y1) changed.y1 = y;
-    }
+  // A changed pixel (rare) is handled apart; the scan itself keeps the row's first and last
+  // foreground pixel in locals and reads `next` without a call (this is most of a click's work).
+  const onChanged = (i: number, x: number, y: number, after: boolean) => {
+    changedArea++;
+    if (after !== click.positive) return;
+    if (sure(previous[i] as number) > level) return;
+    directionalAt.push(i);
+    if (x < changed.x0) changed.x0 = x;
+    if (x > changed.x1) changed.x1 = x;
+    if (y < changed.y0) changed.y0 = y;
+    if (y > changed.y1) changed.y1 = y;
+  };
+  for (let y = readY0; y <= readY1; y++) {
+    let rowFirst = -1;
+    let rowLast = -1;
+    const rowStart = y * width;
+    if (nextAbove)
+      for (let x = readX0, i = rowStart + readX0; x <= readX1; x++, i++) {
+        const before = (previous[i] as number) > threshold;
+        const after = nextAbove[i] === 1;
+        if (!before && !after) continue;
+        if (rowFirst < 0) rowFirst = x;
+        rowLast = x;
+        if (before !== after) onChanged(i, x, y, after);
+      }
+    else
+      for (let x = readX0, i = rowStart + readX0; x <= readX1; x++, i++) {
+        const before = (previous[i] as number) > threshold;
+        const after = ((nextPlane as Float32Array)[i] as number) > threshold;
+        if (!before && !after) continue;
+        if (rowFirst < 0) rowFirst = x;
+        rowLast = x;
+        if (before !== after) onChanged(i, x, y, after);
+      }
+    if (rowFirst < 0) continue;
+    if (rowFirst < either.x0) either.x0 = rowFirst;
+    if (rowLast > either.x1) either.x1 = rowLast;
+    if (y < either.y0) either.y0 = y;
+    if (y > either.y1) either.y1 = y;
+  }
   const subWidth = Math.max(0, changed.x1 - changed.x0 + 1);
   const subHeight = Math.max(0, changed.y1 - changed.y0 + 1);
   const sub = new Uint8Array(subWidth * subHeight);
@@ -284,20 +322,30 @@ export function progressiveMerge(
     seeded &&
     Number.isFinite(windowRadius) &&
     outsideAgreement >= (options.acceptAgreement ?? Infinity)
-  )
+  ) {
+    const all = new Uint8Array(n).fill(1);
     return {
       probabilities: nextPlane
         ? nextPlane.slice()
         : (next as PredictionAboveThreshold).probabilities(),
-      region: new Uint8Array(n).fill(1),
+      region: all,
+      regionInBox: { x0: 0, y0: 0, width, height, data: all },
       regionArea: n,
       changedArea,
       windowRadius,
       acceptedWhole: true,
       outsideAgreement,
     };
-  const probabilities = previous.slice();
-  const region = new Uint8Array(n);
+  }
+  const probabilities = options.inPlace ? previous : previous.slice();
+  // The region lies among the directional pixels: kept over their box, the plane built on demand.
+  const regionInBox: RegionInBox = {
+    x0: changed.x0,
+    y0: changed.y0,
+    width: subWidth,
+    height: subHeight,
+    data: new Uint8Array(subWidth * subHeight),
+  };
   let regionArea = 0;
   if (seeded)
     for (const i of directionalAt) {
@@ -307,21 +355,34 @@ export function progressiveMerge(
       const dx = x + 0.5 - click.x;
       const dy = y + 0.5 - click.y;
       if (dx * dx + dy * dy > w2) continue;
-      region[i] = 1;
+      regionInBox.data[(y - changed.y0) * subWidth + (x - changed.x0)] = 1;
       regionArea++;
       probabilities[i] = nextPlane
         ? (nextPlane[i] as number)
         : (next as PredictionAboveThreshold).probabilityAt(i);
     }
+  let region: Uint8Array | null = null;
   return {
     probabilities,
-    region,
+    get region(): Uint8Array {
+      region ??= regionPlane(regionInBox, width, height);
+      return region;
+    },
+    regionInBox,
     regionArea,
     changedArea,
     windowRadius,
     acceptedWhole: false,
     outsideAgreement,
   };
+}
+
+/** A box's region pasted into a zero width x height plane. */
+function regionPlane(box: RegionInBox, width: number, height: number): Uint8Array {
+  const plane = new Uint8Array(width * height);
+  for (let y = 0; y < box.height; y++)
+    plane.set(box.data.subarray(y * box.width, (y + 1) * box.width), (box.y0 + y) * width + box.x0);
+  return plane;
 }
 
 /** Logit of a probability, clamped to +-LOGIT_CLAMP (forced pixels are exactly 0 or 1). */
@@ -363,31 +424,45 @@ function agreementOutside(
 /**
  * The mask prompt that matches a merged mask: M x M logits over `crop` taking `next` in the cells
  * whose centre falls on a region pixel and `previous` elsewhere (cells outside the image keep
- * `previous`). Both logit planes must be over the same crop.
+ * `previous`). Both logit planes must be over the same crop. `region` is the width x height plane
+ * or its box (ProgressiveMergeResult.regionInBox: 0 outside it).
  */
 export function mergeLogitsInRegion(
   previous: Float32Array,
   next: Float32Array,
   maskSize: number,
   crop: CropTransform,
-  region: Uint8Array,
+  region: Uint8Array | RegionInBox,
   width: number,
   height: number,
 ): Float32Array {
   const m = maskSize;
   if (previous.length !== m * m || next.length !== m * m)
     throw new PromptError('logits', `previous and next must both be maskSize^2 = ${m * m}`);
-  if (region.length !== width * height)
-    throw new PromptError('region', `length ${region.length} is not ${width}x${height}`);
+  const box: RegionInBox =
+    region instanceof Uint8Array ? { x0: 0, y0: 0, width, height, data: region } : region;
+  if (
+    box.data.length !== box.width * box.height ||
+    box.x0 < 0 ||
+    box.y0 < 0 ||
+    box.x0 + box.width > width ||
+    box.y0 + box.height > height
+  )
+    throw new PromptError(
+      'region',
+      region instanceof Uint8Array
+        ? `length ${region.length} is not ${width}x${height}`
+        : `box ${box.width}x${box.height} at (${box.x0}, ${box.y0}) does not fit ${width}x${height}`,
+    );
   const out = previous.slice();
   const cell = crop.size / m;
   for (let j = 0; j < m; j++) {
-    const y = Math.floor(crop.y0 + (j + 0.5) * cell);
-    if (y < 0 || y >= height) continue;
+    const y = Math.floor(crop.y0 + (j + 0.5) * cell) - box.y0;
+    if (y < 0 || y >= box.height) continue;
     for (let i = 0; i < m; i++) {
-      const x = Math.floor(crop.x0 + (i + 0.5) * cell);
-      if (x < 0 || x >= width) continue;
-      if (region[y * width + x]) out[j * m + i] = next[j * m + i] as number;
+      const x = Math.floor(crop.x0 + (i + 0.5) * cell) - box.x0;
+      if (x < 0 || x >= box.width) continue;
+      if (box.data[y * box.width + x]) out[j * m + i] = next[j * m + i] as number;
     }
   }
   return out;

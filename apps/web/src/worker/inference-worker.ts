@@ -25,32 +25,32 @@
 import {
   disposeEmbedding,
   loadModelFiles,
+  outputMaskInBox,
   SamPredictor,
+  shownOutput,
   toLuminance,
   type CropEmbedding,
   type DecoderOutput,
+  type MaskForeground,
   type PixelWindow,
   type ShownMask,
   type WindowedClickPrediction,
 } from '@loupe/model';
 import {
-  CLICK_FORCE_RADIUS,
   computeCrop,
   forceClicks,
   pasteMaskLogits,
-  pasteProbabilities,
   propagateVolume,
   resampleLogits,
   type Box,
   type ClickPrompt,
-  type CropTransform,
   type MaskLogits,
   type SliceMask,
 } from '@loupe/prompts';
 import { defaultOutput } from '../components/annotate/annotation-state';
 import { clickCropBox } from './click-crop-box';
 import { EmbeddingCache } from './embedding-cache';
-import { maskToRegion, windowToRegion, type MaskRegion } from './mask-region';
+import { aboveHalfRegion, maskToRegion, windowToRegion, type MaskRegion } from './mask-region';
 import { createOrtRuntime, type OrtRuntime } from './ort-runtime';
 import type {
   ModelRef,
@@ -112,23 +112,19 @@ function shownMask(
   if (index === 0 && last.shown) return last.shown;
   const kept = last.pasted?.[index];
   if (kept) return kept;
-  const logits = last.logits[index];
-  if (!logits) return null;
-  const crop = entry.embedding.crop;
-  const window = pastedWindow(crop, last.clicks, width, height);
-  const probabilities = forceClicks(
-    pasteProbabilities(
-      logits,
-      Math.sqrt(logits.length),
-      cropInWindow(crop, window),
-      window.width,
-      window.height,
-    ),
-    window.width,
-    window.height,
-    last.clicks.map((c) => clickInWindow(c, window)),
+  if (!last.logits[index]) return null;
+  // decodeClickInWindow's unmerged output: over the window it is non-zero in, foreground kept.
+  const shown = shownOutput(
+    {
+      crop: entry.embedding.crop,
+      lowResLogits: last.logits,
+      maskSize: Math.sqrt(last.logits[index].length),
+      imageWidth: width,
+      imageHeight: height,
+    },
+    index,
+    last.clicks,
   );
-  const shown: ShownMask = { logits, probabilities, window };
   (last.pasted ??= [])[index] = shown;
   return shown;
 }
@@ -243,67 +239,17 @@ async function loadModel(requestId: number, model: ModelRef): Promise<void> {
 }
 
 /**
- * Where a pasted mask can be non-zero: the crop (pasting writes only pixels whose centre is in it)
- * plus a pixel, and the disc each positive click forces, within the image. Planes are pasted and
- * forced only there (moved by whole pixels: the same samples as over the whole image).
+ * Output `index`'s 0/1 mask (logits > threshold, clicks forced) as its bounding-box region, pasted
+ * only over the box its 1s can lie in (libs/model outputMaskInBox).
  */
-function pastedWindow(
-  crop: CropTransform,
-  clicks: readonly ClickPrompt[],
-  width: number,
-  height: number,
-): PixelWindow {
-  let x0 = Math.floor(crop.x0) - 1;
-  let y0 = Math.floor(crop.y0) - 1;
-  let x1 = Math.ceil(crop.x0 + crop.size) + 1;
-  let y1 = Math.ceil(crop.y0 + crop.size) + 1;
-  const r = CLICK_FORCE_RADIUS + 1;
-  for (const c of clicks) {
-    if (!c.positive || !Number.isFinite(c.x) || !Number.isFinite(c.y)) continue;
-    x0 = Math.min(x0, Math.floor(c.x - r));
-    y0 = Math.min(y0, Math.floor(c.y - r));
-    x1 = Math.max(x1, Math.ceil(c.x + r));
-    y1 = Math.max(y1, Math.ceil(c.y + r));
-  }
-  x0 = Math.min(width - 1, Math.max(0, x0));
-  y0 = Math.min(height - 1, Math.max(0, y0));
-  x1 = Math.max(x0 + 1, Math.min(width, x1));
-  y1 = Math.max(y0 + 1, Math.min(height, y1));
-  return { x0, y0, width: x1 - x0, height: y1 - y0 };
-}
-
-function cropInWindow(crop: CropTransform, window: PixelWindow): CropTransform {
-  return { ...crop, x0: crop.x0 - window.x0, y0: crop.y0 - window.y0 };
-}
-
-function clickInWindow(click: ClickPrompt, window: PixelWindow): ClickPrompt {
-  return { ...click, x: click.x - window.x0, y: click.y - window.y0 };
-}
-
-/** Output `index`'s 0/1 mask (logits > threshold, clicks forced) as its bounding-box region. */
 function outputRegion(
   output: DecoderOutput,
   index: number,
   clicks: readonly ClickPrompt[],
   threshold: number,
 ): MaskRegion {
-  const logits = output.lowResLogits[index] as Float32Array;
-  const window = pastedWindow(output.crop, clicks, output.imageWidth, output.imageHeight);
-  const mask = pasteMaskLogits(
-    logits,
-    output.maskSize,
-    cropInWindow(output.crop, window),
-    window.width,
-    window.height,
-    threshold,
-  ).data;
-  forceClicks(
-    mask,
-    window.width,
-    window.height,
-    clicks.map((c) => clickInWindow(c, window)),
-  );
-  return windowToRegion(mask, window);
+  const { window, mask } = outputMaskInBox(output, index, clicks, threshold);
+  return window ? windowToRegion(mask, window) : { bounds: null, data: new Uint8Array(0) };
 }
 
 /** Wall-clock ms shared by the page and the worker (their performance.now() origins differ). */
@@ -364,6 +310,8 @@ async function predict(request: Extract<WorkerRequest, { type: 'predict' }>): Pr
     let decoded: DecoderOutput;
     // A click's result: output 0 is the click's merged mask (its logits are lowResLogits[0]).
     let clicked: WindowedClickPrediction | null = null;
+    // Its mask as sent, taken at once: the next click merges into its probabilities in place.
+    let clickedRegion: MaskRegion | null = null;
     const boxOnly = !previousSlice && !!box && clicks.length === 0;
     if (previousSlice) {
       // Propagation: the previous slice's logits, moved into this crop, as mask prompt.
@@ -388,7 +336,22 @@ async function predict(request: Extract<WorkerRequest, { type: 'predict' }>): Pr
         decoded = await model.predictor.decodeLogits(entry.embedding, box, clicks);
         entry.last = { box, clicks: [], logits: decoded.lowResLogits, shown: null };
       } else {
-        clicked = await model.predictor.decodeClickInWindow(entry.embedding, box, clicks, previous);
+        try {
+          // The mask shown is given up: the next click corrects this one, never it again.
+          clicked = await model.predictor.decodeClickInWindow(
+            entry.embedding,
+            box,
+            clicks,
+            previous,
+            {
+              consumePrevious: true,
+            },
+          );
+        } catch (error) {
+          entry.last = null;
+          throw error;
+        }
+        clickedRegion = aboveHalfRegion(clicked.probabilities, clicked.window, clicked.foreground);
         decoded = clicked;
         entry.last = {
           box,
@@ -409,11 +372,15 @@ async function predict(request: Extract<WorkerRequest, { type: 'predict' }>): Pr
     const done = decoded;
     const shownIndex = defaultOutput(done.iouPredictions, clicks.length);
     const regionOf = (i: number): MaskRegion => {
-      if (i === 0 && clicked) return windowToRegion(clicked.mask, clicked.window);
+      if (i === 0 && clickedRegion) return clickedRegion;
       if (i === 0 && boxOnly) {
         // The mask decodeClickInWindow would have given: its probabilities above one half.
         const shown = shownMask(decodedEntry, 0, img.width, img.height) as ShownMask;
-        return windowToRegion(aboveHalf(shown.probabilities), shown.window as PixelWindow);
+        return aboveHalfRegion(
+          shown.probabilities,
+          shown.window as PixelWindow,
+          shown.foreground as MaskForeground,
+        );
       }
       return outputRegion(done, i, clicks, manifest.maskThreshold);
     };
@@ -482,8 +449,9 @@ const IDLE_AFTER_POST_MS = 150;
 
 /**
  * Idle work after a prediction was posted, one small job at a time so that a click or box arriving
- * meanwhile waits for one job at most (it is queued before the rest): first the mask shown as the
- * next click will read it, then each output the result left out (a predictionOutputs message each).
+ * meanwhile waits for one job at most (it is queued before the rest): first, at once, the mask
+ * shown as the next click will read it, then after IDLE_AFTER_POST_MS each output the result left
+ * out (a predictionOutputs message each).
  */
 async function postOtherOutputs(
   requestId: number,
@@ -492,12 +460,15 @@ async function postOtherOutputs(
   prepareNextClick: () => void,
 ): Promise<void> {
   try {
-    await new Promise((resolve) => setTimeout(resolve, IDLE_AFTER_POST_MS));
+    // The mask shown as the next click reads it first, at once: a click comes soon after a box
+    // (the page draws the box's result on its own thread meanwhile); the rest waits.
+    await yieldToMessages();
     await queue.run(async () => {
       const t0 = performance.now();
       prepareNextClick();
       measureSpan('loupe.worker.prepareNextClick', t0);
     });
+    await new Promise((resolve) => setTimeout(resolve, IDLE_AFTER_POST_MS));
     for (const index of indices) {
       await yieldToMessages();
       const region = await queue.run(async () => {
@@ -517,13 +488,6 @@ async function postOtherOutputs(
       error: error instanceof Error ? error.message : String(error),
     });
   }
-}
-
-/** 1 where a probability is above one half (SamPredictor's mask of its probabilities). */
-function aboveHalf(probabilities: Float32Array): Uint8Array {
-  const mask = new Uint8Array(probabilities.length);
-  for (let i = 0; i < mask.length; i++) if ((probabilities[i] as number) > 0.5) mask[i] = 1;
-  return mask;
 }
 
 // ---- Volumes: slices, encode-ahead, propagation ----------------------------------------------

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  aboveHalfRegion,
   maskToRegion,
   maskToRegionWithin,
   regionArea,
@@ -63,5 +64,34 @@ describe('mask regions', () => {
     expect(() => windowToRegion(new Uint8Array(5), { x0: 0, y0: 0, width: 3, height: 2 })).toThrow(
       /does not match/,
     );
+  });
+
+  it('takes the pixels above one half of a probability plane over a window, read in their box', () => {
+    const window = { x0: 11, y0: 7, width: 20, height: 15 };
+    const plane = new Float32Array(window.width * window.height);
+    // 0.5 itself is not above one half.
+    for (const [x, y, p] of [
+      [3, 2, 0.9],
+      [4, 2, 0.5],
+      [4, 3, 0.51],
+      [19, 9, 1],
+    ] as const)
+      plane[y * window.width + x] = p;
+    const mask = Uint8Array.from(plane, (p) => (p > 0.5 ? 1 : 0));
+    const foreground = { area: 3, x0: 14, y0: 9, x1: 30, y1: 16 };
+    expect(aboveHalfRegion(plane, window, foreground)).toEqual(windowToRegion(mask, window));
+    expect(
+      aboveHalfRegion(
+        new Float32Array(6),
+        { x0: 0, y0: 0, width: 3, height: 2 },
+        {
+          area: 0,
+          x0: Infinity,
+          y0: Infinity,
+          x1: -1,
+          y1: -1,
+        },
+      ),
+    ).toEqual({ bounds: null, data: new Uint8Array(0) });
   });
 });

@@ -48,6 +48,36 @@ export function windowToRegion(
   return { bounds: { x0: b.x0 + x0, y0: b.y0 + y0, x1: b.x1 + x0, y1: b.y1 + y0 }, data };
 }
 
+/**
+ * The pixels above 0.5 of a probability plane over `window` as a region, read only inside their
+ * box (`foreground`, image px, inclusive; x1 < x0 when there are none), which the caller knows.
+ */
+export function aboveHalfRegion(
+  plane: Float32Array,
+  window: { x0: number; y0: number; width: number; height: number },
+  foreground: { area: number; x0: number; y0: number; x1: number; y1: number },
+): MaskRegion {
+  if (plane.length !== window.width * window.height)
+    throw new Error(
+      `mask window ${window.width}x${window.height} does not match its ${plane.length} values`,
+    );
+  if (foreground.area === 0) return { bounds: null, data: new Uint8Array(0) };
+  const bounds = {
+    x0: foreground.x0,
+    y0: foreground.y0,
+    x1: foreground.x1 + 1,
+    y1: foreground.y1 + 1,
+  };
+  const w = bounds.x1 - bounds.x0;
+  const data = new Uint8Array(w * (bounds.y1 - bounds.y0));
+  for (let y = bounds.y0, j = 0; y < bounds.y1; y++) {
+    const row = (y - window.y0) * window.width - window.x0;
+    for (let x = bounds.x0; x < bounds.x1; x++, j++)
+      if ((plane[row + x] as number) > 0.5) data[j] = 1;
+  }
+  return { bounds, data };
+}
+
 export function regionToMask(region: MaskRegion, width: number, height: number): Uint8Array {
   const mask = new Uint8Array(width * height);
   const b = region.bounds;

@@ -12,7 +12,10 @@ import {
   CLICK_FORCE_LARGE,
   disposeEmbedding,
   OnnxInputError,
+  outputMaskInBox,
+  pasteOutputMasks,
   pasteOutputProbabilities,
+  shownOutput,
 } from '../inference/sam-predictor';
 import { forceClicks, progressiveMerge } from '@loupe/prompts';
 import { createSegmenter } from '../segmenter-model';
@@ -245,6 +248,24 @@ describe('SamPredictor on a model directory and evaluateOnnxModel (tiny, untrain
     const clicks: { x: number; y: number; positive: boolean }[] = [];
     let full = await predictor.decodeClick(embedding, box, [], null);
     let windowed = await predictor.decodeClickInWindow(embedding, box, [], null);
+    // The browser worker's chain: each click gives the mask shown up (merged in place).
+    let consumed = await predictor.decodeClickInWindow(embedding, box, [], null);
+    // The pixels above 0.5 and their box, counted over the whole image.
+    const foregroundOf = (plane: Float32Array) => {
+      let area = 0;
+      const b = { x0: Infinity, y0: Infinity, x1: -1, y1: -1 };
+      plane.forEach((p, i) => {
+        if (p <= 0.5) return;
+        area++;
+        const x = i % width;
+        const y = Math.floor(i / width);
+        b.x0 = Math.min(b.x0, x);
+        b.y0 = Math.min(b.y0, y);
+        b.x1 = Math.max(b.x1, x);
+        b.y1 = Math.max(b.y1, y);
+      });
+      return { area, ...b };
+    };
     const steps = [
       { x: 175.5, y: 96.25, positive: true },
       { x: 163.1, y: 85.9, positive: false },
@@ -258,7 +279,17 @@ describe('SamPredictor on a model directory and evaluateOnnxModel (tiny, untrain
         clicks.push(step);
         full = await predictor.decodeClick(embedding, box, clicks, full.shown);
         windowed = await predictor.decodeClickInWindow(embedding, box, clicks, windowed.shown);
+        consumed = await predictor.decodeClickInWindow(embedding, box, clicks, consumed.shown, {
+          consumePrevious: true,
+        });
       }
+      expect(inImage(consumed.probabilities, consumed.window)).toEqual(
+        Array.from(full.probabilities),
+      );
+      expect(inImage(consumed.mask, consumed.window)).toEqual(Array.from(full.mask.data));
+      // The foreground kept with the mask is the one a scan of the whole image finds.
+      expect(windowed.foreground).toEqual(foregroundOf(full.probabilities));
+      expect(consumed.shown.foreground).toEqual(foregroundOf(full.probabilities));
       const w = windowed.window;
       expect(windowed.probabilities).toHaveLength(w.width * w.height);
       // Near the object the window is its crop's size; the far click stretches it.
@@ -272,6 +303,34 @@ describe('SamPredictor on a model directory and evaluateOnnxModel (tiny, untrain
       expect(windowed.changedArea).toBe(full.changedArea);
     }
     expect(full.mask.data.some((v) => v === 1)).toBe(true);
+    // An output shown unmerged (the worker's box proposals) is decodeClickInWindow's unmerged
+    // result, its foreground kept; every output's foreground is the one a scan finds.
+    const twoClicks = clicks.slice(0, 2);
+    const decoded = await predictor.decodeLogits(embedding, box, twoClicks);
+    const unmerged = await predictor.decodeClickInWindow(embedding, box, twoClicks, null);
+    const shownZero = shownOutput(decoded, 0, twoClicks);
+    expect(shownZero.window).toEqual(unmerged.window);
+    expect(Array.from(shownZero.probabilities)).toEqual(Array.from(unmerged.probabilities));
+    expect(shownZero.foreground).toEqual(unmerged.foreground);
+    for (let index = 0; index < decoded.lowResLogits.length; index++) {
+      const shown = shownOutput(decoded, index, twoClicks);
+      const plane = Float32Array.from(inImage(shown.probabilities, shown.window!));
+      expect(shown.foreground).toEqual(foregroundOf(plane));
+      // The 0/1 mask pasted over its box only is the whole image's, forced.
+      for (const threshold of [0, 0.5]) {
+        const reference = forceClicks(
+          pasteOutputMasks(decoded, threshold)[index]!,
+          width,
+          height,
+          twoClicks,
+        );
+        const inBox = outputMaskInBox(decoded, index, twoClicks, threshold);
+        const pasted = inBox.window
+          ? inImage(inBox.mask, inBox.window)
+          : new Array<number>(width * height).fill(0);
+        expect(pasted).toEqual(Array.from(reference));
+      }
+    }
     // A window that does not fit the image, or its probabilities, is refused.
     await expect(
       predictor.decodeClickInWindow(embedding, box, [steps[0]!], {

@@ -135,6 +135,21 @@ export interface ShownMask {
    */
   probabilities: Float32Array;
   window?: PixelWindow;
+  /**
+   * Its pixels above 0.5 (area and box, image px), kept with the mask so that the next click
+   * does not scan the window for them; found from `probabilities` when absent.
+   */
+  foreground?: MaskForeground;
+}
+
+/** A mask's pixels above 0.5: how many, and the box holding them (image px, inclusive). */
+export interface MaskForeground {
+  /** x1 < x0 when there are none. */
+  area: number;
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
 }
 
 export interface ClickOptions extends Pick<DecodeOptions, 'clickRadius'> {
@@ -157,6 +172,11 @@ export interface ClickOptions extends Pick<DecodeOptions, 'clickRadius'> {
    * 0.01 and fixes more of a wide error band. Default CLICK_FORCE_LARGE (null: off).
    */
   largeObjectForce?: { minArea: number; radius: number } | null;
+  /**
+   * The caller gives `previous` up (it never reads it again, as the browser worker does): its
+   * probabilities may become the result's, merged in place, instead of a copy. Default false.
+   */
+  consumePrevious?: boolean;
 }
 
 /**
@@ -168,8 +188,10 @@ export interface WindowedClickPrediction extends DecoderOutput {
   window: PixelWindow;
   /** Probabilities over `window`, row by row (0 outside it). */
   probabilities: Float32Array;
-  /** probabilities > 0.5 over `window`. */
-  mask: Uint8Array;
+  /** probabilities > 0.5 over `window` (built when first read). */
+  readonly mask: Uint8Array;
+  /** probabilities' pixels above 0.5 (image px). */
+  foreground: MaskForeground;
   /** The mask after this click (windowed), to pass to the next decodeClickInWindow(). */
   shown: ShownMask;
   modelHonoured: boolean | null;
@@ -243,7 +265,97 @@ export function pasteOutputMasks(output: DecoderOutput, threshold: number): Uint
   );
 }
 
-function outputLogits(output: DecoderOutput, index: number): Float32Array {
+/**
+ * Output `index` as the mask shown, unmerged: its probabilities over the window they can be
+ * non-zero in (the crop's pixels and the positive clicks' forced discs), every click forced, its
+ * foreground kept with it: decodeClickInWindow()'s unmerged result, for an output the next click
+ * may correct (the browser worker's box proposals).
+ */
+export function shownOutput(
+  output: Pick<DecoderOutput, 'crop' | 'lowResLogits' | 'maskSize' | 'imageWidth' | 'imageHeight'>,
+  index: number,
+  clicks: readonly ClickPrompt[],
+  radius = CLICK_FORCE_RADIUS,
+): ShownMask {
+  const logits = outputLogits(output, index);
+  const { crop, maskSize, imageWidth, imageHeight } = output;
+  const window = clickRect(
+    crop,
+    null,
+    imageWidth,
+    imageHeight,
+    clicks.filter((c) => c.positive),
+    radius,
+  );
+  const probabilities = forceClicks(
+    pasteProbabilities(
+      logits,
+      maskSize,
+      { ...crop, x0: crop.x0 - window.x0, y0: crop.y0 - window.y0 },
+      window.width,
+      window.height,
+    ),
+    window.width,
+    window.height,
+    clicks.map((c) => ({ ...c, x: c.x - window.x0, y: c.y - window.y0 })),
+    radius,
+  );
+  const foreground = foregroundBoundsWithin(
+    probabilities,
+    window,
+    unmergedForegroundBox(logits, maskSize, crop, window, clicks, radius),
+  );
+  return { logits, probabilities, window, foreground };
+}
+
+/**
+ * Output `index` as a 0/1 mask (logits > threshold, every click forced, as pasteOutputMasks then
+ * forceClicks give it) over a window holding all its 1s: at threshold 0 (the manifest's
+ * maskThreshold) only the box of the pixels that sample a logit above 0 and the positive clicks'
+ * discs is pasted, otherwise the crop's window. `window` null: no pixel is 1.
+ */
+export function outputMaskInBox(
+  output: Pick<DecoderOutput, 'crop' | 'lowResLogits' | 'maskSize' | 'imageWidth' | 'imageHeight'>,
+  index: number,
+  clicks: readonly ClickPrompt[],
+  threshold: number,
+  radius = CLICK_FORCE_RADIUS,
+): { window: PixelWindow | null; mask: Uint8Array } {
+  const logits = outputLogits(output, index);
+  const { crop, maskSize, imageWidth, imageHeight } = output;
+  let window = clickRect(
+    crop,
+    null,
+    imageWidth,
+    imageHeight,
+    clicks.filter((c) => c.positive),
+    radius,
+  );
+  if (threshold === 0) {
+    const b = unmergedForegroundBox(logits, maskSize, crop, window, clicks, radius);
+    if (b.x1 < b.x0 || b.y1 < b.y0) return { window: null, mask: new Uint8Array(0) };
+    window = { x0: b.x0, y0: b.y0, width: b.x1 - b.x0 + 1, height: b.y1 - b.y0 + 1 };
+  }
+  const { x0, y0, width, height } = window;
+  const mask = pasteMaskLogits(
+    logits,
+    maskSize,
+    { ...crop, x0: crop.x0 - x0, y0: crop.y0 - y0 },
+    width,
+    height,
+    threshold,
+  ).data;
+  forceClicks(
+    mask,
+    width,
+    height,
+    clicks.map((c) => ({ ...c, x: c.x - x0, y: c.y - y0 })),
+    radius,
+  );
+  return { window, mask };
+}
+
+function outputLogits(output: Pick<DecoderOutput, 'lowResLogits'>, index: number): Float32Array {
   const logits = output.lowResLogits[index];
   if (!logits)
     throw new OnnxInputError(
@@ -588,7 +700,7 @@ export class SamPredictor {
       ...out,
       probabilities,
       mask: { width: w, height: h, data: maskData },
-      shown: { logits: out.shown.logits, probabilities },
+      shown: { logits: out.shown.logits, probabilities, foreground: out.foreground },
     };
   }
 
@@ -613,7 +725,9 @@ export class SamPredictor {
     const { imageWidth: w, imageHeight: h } = embedding;
     const previousWindow = previous ? shownWindow(previous, w, h) : null;
     const shownBounds =
-      previous && previousWindow ? foregroundBounds(previous.probabilities, previousWindow) : null;
+      previous && previousWindow
+        ? (previous.foreground ?? foregroundBounds(previous.probabilities, previousWindow))
+        : null;
     if (
       options.clickRadius === undefined &&
       large &&
@@ -631,7 +745,7 @@ export class SamPredictor {
     // and the forced clicks can touch; outside it the shown mask stays (it is below 0.5 there).
     const rect = clickRect(
       output.crop,
-      isUnmerged ? null : (shownBounds as ForegroundBounds),
+      isUnmerged ? null : (shownBounds as MaskForeground),
       w,
       h,
       isUnmerged ? clicks.filter((c) => c.positive) : clicks,
@@ -647,16 +761,21 @@ export class SamPredictor {
         ? honouredInWindow((i) => (own[i] as number) > 0.5, rect, click, w, h)
         : null;
       const probabilities = forceClicks(own, rect.width, rect.height, clicks.map(inRect), radius);
-      return {
+      const foreground = foregroundBoundsWithin(
+        probabilities,
+        rect,
+        unmergedForegroundBox(modelLogits, output.maskSize, output.crop, rect, clicks, radius),
+      );
+      return withMask({
         ...output,
         window: rect,
         probabilities,
-        mask: aboveHalf(probabilities),
-        shown: { logits: modelLogits, probabilities, window: rect },
+        foreground,
+        shown: { logits: modelLogits, probabilities, window: rect, foreground },
         modelHonoured,
         mergedArea: null,
         changedArea: null,
-      };
+      });
     }
     // The merge reads the model's output only as > 0.5 except in the region it takes: no sigmoid
     // is pasted over the rectangle (unless the merge's threshold is another, or the whole is taken).
@@ -685,28 +804,32 @@ export class SamPredictor {
           }
         : pasteOwn();
     const shown = previous as ShownMask;
+    const shownFg = shownBounds as MaskForeground;
+    const shownWin = previousWindow as PixelWindow;
     // Both foregrounds lie in the shown mask's box and the output's (rect holds the first).
-    const foregroundWithin =
-      own instanceof Float32Array
-        ? undefined
-        : unionBounds(aboveBounds(ownAbove, rect.width), shownBounds as ForegroundBounds, rect);
-    // progressiveMerge does not write `previous`: the shown plane itself when it is over rect.
+    const ownBounds = own instanceof Float32Array ? null : aboveBounds(ownAbove, rect.width);
+    const foregroundWithin = ownBounds ? unionBounds(ownBounds, shownFg, rect) : undefined;
+    // progressiveMerge writes into the plane it merges unless that is the caller's shown mask
+    // (kept unless given up: consumePrevious); over another window it merges a copy.
+    const shownIsRect = sameWindow(shownWin, rect);
     const merge = progressiveMerge(
-      sameWindow(previousWindow as PixelWindow, rect)
-        ? shown.probabilities
-        : planeInWindow(shown.probabilities, previousWindow as PixelWindow, rect),
+      shownIsRect ? shown.probabilities : planeInWindow(shown.probabilities, shownWin, rect),
       own,
       rect.width,
       rect.height,
       inRect(click as ClickPrompt),
-      foregroundWithin ? { ...options.mergeOptions, foregroundWithin } : options.mergeOptions,
+      {
+        ...options.mergeOptions,
+        ...(foregroundWithin ? { foregroundWithin } : {}),
+        inPlace: !shownIsRect || options.consumePrevious === true,
+      },
     );
     const logits = mergeLogitsInRegion(
       shown.logits,
       modelLogits,
       output.maskSize,
       rectCrop,
-      merge.region,
+      merge.regionInBox,
       rect.width,
       rect.height,
     );
@@ -719,34 +842,53 @@ export class SamPredictor {
     );
     // The whole output taken (acceptAgreement): outside the rectangle it is empty. Otherwise the
     // shown mask stays outside the rectangle: the window grows to hold both.
-    const window = merge.acceptedWhole ? rect : unionWindow(previousWindow as PixelWindow, rect);
-    // merged is over rect (a new array): it is the result when the window is rect.
+    const window = merge.acceptedWhole ? rect : unionWindow(shownWin, rect);
+    // merged is over rect: it is the result when the window is rect.
     const mergedIsWhole = merge.acceptedWhole || sameWindow(window, rect);
     const probabilities = mergedIsWhole
       ? merged
-      : planeInWindow(shown.probabilities, previousWindow as PixelWindow, window);
+      : options.consumePrevious && sameWindow(window, shownWin)
+        ? shown.probabilities
+        : planeInWindow(shown.probabilities, shownWin, window);
     if (!mergedIsWhole)
       for (let y = 0; y < rect.height; y++)
         probabilities.set(
           merged.subarray(y * rect.width, (y + 1) * rect.width),
           (rect.y0 - window.y0 + y) * window.width + (rect.x0 - window.x0),
         );
+    // The result's foreground lies in the output's box and the shown mask's (unless the whole
+    // output was taken) and the positive clicks' discs: only that box is read for it.
+    const foreground = ownBounds
+      ? foregroundBoundsWithin(
+          probabilities,
+          window,
+          foregroundBox(
+            ownBounds,
+            merge.acceptedWhole ? null : shownFg,
+            rect,
+            window,
+            clicks.filter((c) => c.positive),
+            radius,
+          ),
+        )
+      : foregroundBounds(probabilities, window);
     const promptSource = options.maskPromptSource ?? CLICK_MASK_PROMPT_SOURCE;
-    return {
+    return withMask({
       ...output,
       lowResLogits: [logits, ...output.lowResLogits.slice(1)],
       window,
       probabilities,
-      mask: aboveHalf(probabilities),
+      foreground,
       shown: {
         logits: promptSource === 'model' ? modelLogits : logits,
         probabilities,
         window,
+        foreground,
       },
       modelHonoured,
       mergedArea: merge.acceptedWhole ? w * h : merge.regionArea,
       changedArea: merge.changedArea,
-    };
+    });
   }
 
   /** Box (+ clicks) on an image: encoder + decoder. */
@@ -781,15 +923,6 @@ export class SamPredictor {
   }
 }
 
-interface ForegroundBounds {
-  /** Pixels over 0.5, and the box holding them in image pixels (x1 < x0 when there are none). */
-  area: number;
-  x0: number;
-  y0: number;
-  x1: number;
-  y1: number;
-}
-
 /** `shown`'s window, checked against its probabilities (the whole image when it has none). */
 function shownWindow(shown: ShownMask, width: number, height: number): PixelWindow {
   const window = shown.window ?? { x0: 0, y0: 0, width, height };
@@ -816,18 +949,39 @@ function shownWindow(shown: ShownMask, width: number, height: number): PixelWind
   return window;
 }
 
-function foregroundBounds(plane: Float32Array, window: PixelWindow): ForegroundBounds {
-  // Locals, not an object's fields: this reads every pixel of the window on each click.
+function foregroundBounds(plane: Float32Array, window: PixelWindow): MaskForeground {
+  return foregroundBoundsWithin(plane, window, {
+    x0: window.x0,
+    y0: window.y0,
+    x1: window.x0 + window.width - 1,
+    y1: window.y0 + window.height - 1,
+  });
+}
+
+/**
+ * The pixels above 0.5 of a plane over `window`, read only inside `box` (image px, inclusive,
+ * within the window): the caller knows the plane is <= 0.5 outside it.
+ */
+function foregroundBoundsWithin(
+  plane: Float32Array,
+  window: PixelWindow,
+  box: { x0: number; y0: number; x1: number; y1: number },
+): MaskForeground {
+  // Locals, not an object's fields: this reads every pixel of the box.
   let area = 0;
   let x0 = Infinity;
   let y0 = Infinity;
   let x1 = -1;
   let y1 = -1;
   const width = window.width;
-  for (let y = 0, i = 0; y < window.height; y++) {
+  const bx0 = Math.max(0, box.x0 - window.x0);
+  const bx1 = Math.min(width - 1, box.x1 - window.x0);
+  const by0 = Math.max(0, box.y0 - window.y0);
+  const by1 = Math.min(window.height - 1, box.y1 - window.y0);
+  for (let y = by0; y <= by1; y++) {
     let rowFirst = -1;
     let rowLast = -1;
-    for (let x = 0; x < width; x++, i++)
+    for (let x = bx0, i = y * width + bx0; x <= bx1; x++, i++)
       if ((plane[i] as number) > 0.5) {
         area++;
         if (rowFirst < 0) rowFirst = x;
@@ -841,6 +995,101 @@ function foregroundBounds(plane: Float32Array, window: PixelWindow): ForegroundB
   }
   if (area === 0) return { area, x0, y0, x1, y1 };
   return { area, x0: x0 + window.x0, y0: y0 + window.y0, x1: x1 + window.x0, y1: y1 + window.y0 };
+}
+
+/**
+ * Image px box holding a merged click's foreground: the model output's 1s (`own`, rect px), the
+ * shown mask's (null: not kept) and each positive click's forced disc, within `window`.
+ */
+function foregroundBox(
+  own: { x0: number; y0: number; x1: number; y1: number },
+  shown: MaskForeground | null,
+  rect: PixelWindow,
+  window: PixelWindow,
+  positiveClicks: readonly ClickPrompt[],
+  radius: number,
+): { x0: number; y0: number; x1: number; y1: number } {
+  let x0 = Infinity;
+  let y0 = Infinity;
+  let x1 = -Infinity;
+  let y1 = -Infinity;
+  const add = (bx0: number, by0: number, bx1: number, by1: number) => {
+    if (bx1 < bx0 || by1 < by0) return;
+    x0 = Math.min(x0, bx0);
+    y0 = Math.min(y0, by0);
+    x1 = Math.max(x1, bx1);
+    y1 = Math.max(y1, by1);
+  };
+  add(own.x0 + rect.x0, own.y0 + rect.y0, own.x1 + rect.x0, own.y1 + rect.y0);
+  if (shown && shown.area > 0) add(shown.x0, shown.y0, shown.x1, shown.y1);
+  // forceClicks' pixel range for each disc.
+  for (const c of positiveClicks)
+    if (Number.isFinite(c.x) && Number.isFinite(c.y))
+      add(
+        Math.floor(c.x - radius),
+        Math.floor(c.y - radius),
+        Math.floor(c.x + radius),
+        Math.floor(c.y + radius),
+      );
+  return {
+    x0: Math.max(window.x0, x0),
+    y0: Math.max(window.y0, y0),
+    x1: Math.min(window.x0 + window.width - 1, x1),
+    y1: Math.min(window.y0 + window.height - 1, y1),
+  };
+}
+
+/**
+ * Image px box holding an unmerged output's pixels above 0.5 (logits pasted over `crop`, then
+ * forced): the pixels that sample a logit above 0 (a pixel's logit is a weighted sum of its 2 x 2
+ * samples with weights >= 0, so it is <= 0 where they all are; a pixel of margin for rounding)
+ * and the positive clicks' discs, within `window`.
+ */
+function unmergedForegroundBox(
+  logits: Float32Array,
+  maskSize: number,
+  crop: CropTransform,
+  window: PixelWindow,
+  clicks: readonly ClickPrompt[],
+  radius: number,
+): { x0: number; y0: number; x1: number; y1: number } {
+  const m = maskSize;
+  let iMin = m;
+  let iMax = -1;
+  let jMin = m;
+  let jMax = -1;
+  for (let j = 0; j < m; j++)
+    for (let i = 0; i < m; i++)
+      if ((logits[j * m + i] as number) > 0) {
+        if (i < iMin) iMin = i;
+        if (i > iMax) iMax = i;
+        if (j < jMin) jMin = j;
+        jMax = j;
+      }
+  const cell = crop.size / m;
+  // A pixel at u = (x + 0.5 - x0) / cell - 0.5 samples columns floor(u) and floor(u) + 1.
+  const own =
+    iMax < 0
+      ? { x0: 0, y0: 0, x1: -1, y1: -1 }
+      : {
+          x0: Math.floor((iMin - 0.5) * cell + crop.x0 - 0.5) - 1,
+          y0: Math.floor((jMin - 0.5) * cell + crop.y0 - 0.5) - 1,
+          x1: Math.ceil((iMax + 1.5) * cell + crop.x0 - 0.5) + 1,
+          y1: Math.ceil((jMax + 1.5) * cell + crop.y0 - 0.5) + 1,
+        };
+  return foregroundBox(
+    {
+      x0: own.x0 - window.x0,
+      y0: own.y0 - window.y0,
+      x1: own.x1 - window.x0,
+      y1: own.y1 - window.y0,
+    },
+    null,
+    window,
+    window,
+    clicks.filter((c) => c.positive),
+    radius,
+  );
 }
 
 /** The box (inclusive, x1 < x0 when empty) of a window's 1s, row by row with native scans. */
@@ -866,7 +1115,7 @@ function aboveBounds(
 /** `own` (window pixels) and the shown mask's bounds (image pixels) as one box over `window`. */
 function unionBounds(
   own: { x0: number; y0: number; x1: number; y1: number },
-  shown: ForegroundBounds,
+  shown: MaskForeground,
   window: PixelWindow,
 ): { x0: number; y0: number; x1: number; y1: number } {
   if (shown.area === 0) return own;
@@ -886,7 +1135,7 @@ function unionBounds(
 /** The output's crop, the shown mask's box and every forced click's disc, within the image. */
 function clickRect(
   crop: CropTransform,
-  shown: ForegroundBounds | null,
+  shown: MaskForeground | null,
   width: number,
   height: number,
   clicks: readonly ClickPrompt[],
@@ -964,9 +1213,34 @@ function windowToImage<T extends Float32Array | Uint8Array>(
   return out;
 }
 
-function aboveHalf(probabilities: Float32Array): Uint8Array {
+/** The result with `mask` (its probabilities > 0.5 over its window), built when first read. */
+function withMask<
+  T extends { probabilities: Float32Array; window: PixelWindow; foreground: MaskForeground },
+>(result: T): T & { readonly mask: Uint8Array } {
+  let mask: Uint8Array | null = null;
+  return Object.defineProperty(result, 'mask', {
+    enumerable: true,
+    get: () => {
+      mask ??= aboveHalfWithin(result.probabilities, result.window, result.foreground);
+      return mask;
+    },
+  }) as T & { readonly mask: Uint8Array };
+}
+
+/** probabilities > 0.5 over `window`, read only in the foreground's box (0 elsewhere). */
+function aboveHalfWithin(
+  probabilities: Float32Array,
+  window: PixelWindow,
+  foreground: MaskForeground,
+): Uint8Array {
   const mask = new Uint8Array(probabilities.length);
-  for (let i = 0; i < mask.length; i++) if ((probabilities[i] as number) > 0.5) mask[i] = 1;
+  for (let y = foreground.y0; y <= foreground.y1; y++)
+    for (
+      let x = foreground.x0, i = (y - window.y0) * window.width + (x - window.x0);
+      x <= foreground.x1;
+      x++, i++
+    )
+      if ((probabilities[i] as number) > 0.5) mask[i] = 1;
   return mask;
 }
 

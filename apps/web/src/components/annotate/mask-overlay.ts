@@ -76,30 +76,38 @@ export function overlayPixels(
   const bh = b.y1 - b.y0;
   const d = mask.data;
   const [r, g, bl] = color;
+  const fill = [r, g, bl, 150];
+  const edge = [Math.min(255, r + 60), Math.min(255, g + 60), Math.min(255, bl + 60), 255];
+  // One 32-bit store per pixel (a wide-field mask has millions): RGBA packed in memory order.
+  const pixels = new Uint32Array(out.buffer, out.byteOffset, out.byteLength >> 2);
+  const packed = (c: number[]) => new Uint32Array(Uint8ClampedArray.from(c).buffer)[0] as number;
+  const fillPx = packed(fill);
+  const edgePx = packed(edge);
+  // A run's ends border a 0 or the box (so the image's left/right edge too); inside a run only
+  // the rows above and below decide, and rows on the box's or the image's top/bottom edge are all
+  // outline.
   for (let v = 0; v < bh; v++) {
     const y = b.y0 + v;
-    for (let u = 0; u < bw; u++) {
-      const i = v * bw + u;
-      if (!d[i]) continue;
-      const x = b.x0 + u;
-      const edge =
-        x === 0 ||
-        y === 0 ||
-        x === width - 1 ||
-        y === height - 1 ||
-        u === 0 ||
-        !d[i - 1] ||
-        u === bw - 1 ||
-        !d[i + 1] ||
-        v === 0 ||
-        !d[i - bw] ||
-        v === bh - 1 ||
-        !d[i + bw];
-      const j = i * 4;
-      out[j] = edge ? Math.min(255, r + 60) : r;
-      out[j + 1] = edge ? Math.min(255, g + 60) : g;
-      out[j + 2] = edge ? Math.min(255, bl + 60) : bl;
-      out[j + 3] = edge ? 255 : 150;
+    const row = v * bw;
+    const rowIsEdge = y === 0 || y === height - 1 || v === 0 || v === bh - 1;
+    const line = d.subarray(row, row + bw);
+    // Runs of 1s from u to end - 1, found by native scans of the row.
+    for (let u = line.indexOf(1), end = 0; u >= 0; u = line.indexOf(1, end)) {
+      end = line.indexOf(0, u + 1);
+      if (end < 0) end = bw;
+      pixels[row + u] = edgePx;
+      pixels[row + end - 1] = edgePx;
+      if (rowIsEdge) pixels.fill(edgePx, row + u + 1, row + end - 1);
+      else {
+        // Fill, then outline where the row above or below has a 0 (found by native scans).
+        pixels.fill(fillPx, row + u + 1, row + end - 1);
+        for (const side of [row - bw, row + bw])
+          for (let z = d.indexOf(0, side + u + 1); z >= 0 && z < side + end - 1;) {
+            pixels[row + z - side] = edgePx;
+            z = d.indexOf(0, z + 1);
+          }
+      }
+      if (end === bw) break;
     }
   }
 }
