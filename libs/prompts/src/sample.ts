@@ -372,6 +372,35 @@ export function pasteAboveHalf(
 }
 
 /**
+ * pasteProbabilities(...) where it is > 0.5, NaN at the crop's other pixels (0 outside the crop):
+ * the sigmoid is computed for the foreground only (a wide crop's mask shown, whose background a
+ * click's merge reads only as "not above 0.5"). probabilitySampler gives a NaN pixel its value.
+ */
+export function pasteProbabilitiesAboveHalf(
+  logits: Float32Array,
+  maskSize: number,
+  crop: CropTransform,
+  imageWidth: number,
+  imageHeight: number,
+): Float32Array {
+  const above = pasteAboveHalf(logits, maskSize, crop, imageWidth, imageHeight);
+  const sample = probabilitySampler(logits, maskSize, crop);
+  const out = new Float32Array(imageWidth * imageHeight);
+  // The pixels whose centre is inside the crop (pasteInto's range).
+  const xStart = Math.max(0, Math.ceil(crop.x0 - 0.5));
+  const xEnd = Math.min(imageWidth - 1, Math.ceil(crop.x0 + crop.size - 0.5) - 1);
+  const yStart = Math.max(0, Math.ceil(crop.y0 - 0.5));
+  const yEnd = Math.min(imageHeight - 1, Math.ceil(crop.y0 + crop.size - 0.5) - 1);
+  for (let y = yStart; y <= yEnd; y++) {
+    const row = y * imageWidth;
+    out.fill(NaN, row + xStart, row + xEnd + 1);
+    for (let x = xStart, i = row + xStart; x <= xEnd; x++, i++)
+      if (above[i] === 1) out[i] = sample(x, y);
+  }
+  return out;
+}
+
+/**
  * One pixel of pasteProbabilities(logits, maskSize, crop, ...): (x, y) -> the same float32 value
  * (0 outside the crop), for the few pixels a merge takes, without pasting the whole plane.
  */
