@@ -2,8 +2,8 @@
  * "Next image" under load (issue 18): the latency of `queue.next` as one annotator feels it, alone
  * and while 50 signed-in annotators work at once, each as the annotate page does: lease the next
  * task, show its image (fetched, unless it was prefetched), lease the task after it ahead and
- * prefetch that image, think 2-8 s (the save benchmark's think time), save one mask, submit,
- * repeat. The queue holds `queueSize` more tasks than the annotators reach, so a lease walks a big
+ * prefetch that image and its thumbnail, think 2-8 s (the save benchmark's think time), save one
+ * mask, submit, repeat. The queue holds `queueSize` more tasks than the annotators reach, so a lease walks a big
  * queue. The server is the real web app (production build, `next start`, its own process); its
  * resident memory is sampled throughout. Real Postgres or the embedded database (PGlite in its
  * own process).
@@ -15,7 +15,9 @@
 import { leaseNextTask, Prisma, releaseLease, type Db } from '@loupe/db';
 import { createTestDatabaseOn } from '@loupe/db/testing';
 import { createMask, encodeMaskBytes } from '@loupe/prompts';
-import { summarize } from '../lib/percentiles';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { percentileInterval, summarize } from '../lib/percentiles';
+import { countCpu } from '../lib/process-cpu';
 import { sampleRss } from '../lib/process-rss';
 import { THINK_TIME_MS } from './api-concurrency';
 import { withBenchDatabase, withSeededWebApp } from './bench-web-app';
@@ -26,9 +28,23 @@ import type { RunningWebApp } from './web-app';
 const PASSWORD = 'bench-password-123';
 
 const round1 = (value: number) => Math.round(value * 10) / 10;
+/**
+ * p50/p95/p99 with the sample count, and a 95% distribution-free interval for the p99 (exact
+ * binomial order statistics; high null: too few samples to bound the p99 from above).
+ */
 const figures = (values: number[]) => {
   const s = summarize(values);
-  return { p50: round1(s.p50), p95: round1(s.p95), p99: round1(s.p99), n: s.n };
+  const interval = percentileInterval(values, 99);
+  return {
+    p50: round1(s.p50),
+    p95: round1(s.p95),
+    p99: round1(s.p99),
+    n: s.n,
+    p99Interval95: {
+      low: round1(interval.low),
+      high: interval.high === null ? null : round1(interval.high),
+    },
+  };
 };
 
 interface TaskView {
@@ -70,6 +86,8 @@ function maskBase64(width: number, height: number, seed: number): string {
 
 interface AnnotatorTimings {
   nextMs: number[];
+  /** The server's own time for each queue.next in nextMs (Server-Timing handler; NaN: none sent). */
+  nextServerMs: number[];
   leaseAheadMs: number[];
   imageFetchMs: number[];
   /** queue.next returned the task leased ahead, whose image was already fetched. */
@@ -115,8 +133,11 @@ async function annotate(
       if (current) await finish(current, k);
       current = null;
       let t0 = performance.now();
-      const view = await session.mutation<TaskView | null>('queue.next', { projectId });
+      const { data: view, serverMs } = await session.timedMutation<TaskView | null>('queue.next', {
+        projectId,
+      });
       out.nextMs.push(performance.now() - t0);
+      out.nextServerMs.push(serverMs ?? Number.NaN);
       if (!view) return;
       out.tasks.push(view.id);
       current = view;
@@ -134,10 +155,14 @@ async function annotate(
         excludeTaskId: view.id,
       });
       out.leaseAheadMs.push(performance.now() - t0);
+      // As use-task-session prefetches: the pixels and the thumbnail of the task leased ahead.
       ahead = next
         ? {
             taskId: next.id,
-            image: session.get(`/api/images/${next.image.id}/raw`).then((r) => r.arrayBuffer()),
+            image: Promise.all([
+              session.get(`/api/images/${next.image.id}/raw`).then((r) => r.arrayBuffer()),
+              session.get(`/api/images/${next.image.id}/thumbnail`).then((r) => r.arrayBuffer()),
+            ]).then(([pixels]) => pixels),
           }
         : null;
     } catch (error) {
@@ -153,8 +178,22 @@ async function annotate(
   }
 }
 
+function perCycle(
+  cpuMs: { server: number | null; postgres: number | null; bench: number },
+  cycles: number,
+) {
+  const per = (ms: number | null) => (ms === null || cycles === 0 ? null : round1(ms / cycles));
+  return {
+    cycles,
+    server: per(cpuMs.server),
+    postgres: per(cpuMs.postgres),
+    bench: per(cpuMs.bench) ?? 0,
+  };
+}
+
 const emptyTimings = (): AnnotatorTimings => ({
   nextMs: [],
+  nextServerMs: [],
   leaseAheadMs: [],
   imageFetchMs: [],
   prefetchHits: 0,
@@ -172,6 +211,30 @@ export interface QueueLoadResult {
   /** queue.next as each of the 50 working annotators felt it (the headline). */
   next: ReturnType<typeof figures>;
   leaseAhead: ReturnType<typeof figures>;
+  /** Every queue.next call of the 50 (next and lease-ahead together): twice the samples. */
+  nextAndLeaseAhead: ReturnType<typeof figures>;
+  /**
+   * Where the tail is: the server's own time for each queue.next of `next` (context, procedure:
+   * session, role, lease, view), the rest (client minus server: queued in the server before the
+   * handler ran, HTTP, the bench's own event loop), and the slowest 1% (at least 3) one by one.
+   */
+  nextServer: ReturnType<typeof figures>;
+  nextOutsideHandler: ReturnType<typeof figures>;
+  nextSlowest: Array<{ clientMs: number; serverMs: number | null }>;
+  /**
+   * CPU time per annotator cycle (next, image or prefetch, lease-ahead, save, submit) during the
+   * 50-annotator phase, by process: the web server's tree, the Postgres backends serving it
+   * (null on the embedded database), the bench itself. Unlike latency it does not depend on how
+   * busy the machine is: it says what the 2 cores must serve per cycle.
+   */
+  cpuMsPerCycle: {
+    cycles: number;
+    server: number | null;
+    postgres: number | null;
+    bench: number;
+  };
+  /** The bench process's own event-loop delay meanwhile (it times every request). */
+  benchEventLoopDelayMs: { p99: number; max: number };
   /** Image fetches the prefetch did not cover (the first task of each annotator). */
   imageFetch: ReturnType<typeof figures>;
   prefetchHitShare: number;
@@ -190,6 +253,7 @@ async function runLoad(
   users: Array<{ email: string }>,
   rounds: number,
   queueSize: number,
+  backendPids: (() => Promise<number[]>) | null,
 ): Promise<Omit<QueueLoadResult, 'server'>> {
   const sessions = await signInEach(app.url, users, PASSWORD);
   // Alone: the first annotator, no think time, nobody else working.
@@ -198,6 +262,12 @@ async function runLoad(
   // Everyone at once, with think time; memory sampled meanwhile.
   const all = sessions.map(() => emptyTimings());
   const rss = sampleRss(app.pid);
+  const benchLoop = monitorEventLoopDelay({ resolution: 10 });
+  benchLoop.enable();
+  // The web app's pool is open (the alone phase used it): its backends serve the load phase.
+  const serverCpu = countCpu(app.pid === undefined ? [] : [app.pid], { trees: true });
+  const postgresCpu = backendPids ? countCpu(await backendPids()) : null;
+  const benchCpuStart = process.cpuUsage();
   const [minThink, maxThink] = THINK_TIME_MS;
   await Promise.all(
     sessions.map((session, a) =>
@@ -210,9 +280,17 @@ async function runLoad(
       ),
     ),
   );
+  benchLoop.disable();
+  const benchCpu = process.cpuUsage(benchCpuStart);
+  const cpuMs = {
+    server: serverCpu.stop(),
+    postgres: postgresCpu?.stop() ?? null,
+    bench: Math.round((benchCpu.user + benchCpu.system) / 1000),
+  };
   const serverRssMiB = rss.stop();
   const merged = all.reduce((acc, t) => ({
     nextMs: [...acc.nextMs, ...t.nextMs],
+    nextServerMs: [...acc.nextServerMs, ...t.nextServerMs],
     leaseAheadMs: [...acc.leaseAheadMs, ...t.leaseAheadMs],
     imageFetchMs: [...acc.imageFetchMs, ...t.imageFetchMs],
     prefetchHits: acc.prefetchHits + t.prefetchHits,
@@ -222,6 +300,14 @@ async function runLoad(
   if (merged.nextMs.length === 0)
     throw new Error(`no lease succeeded: ${merged.failures.join(' | ')}`);
   const served = [...alone.tasks, ...merged.tasks];
+  const paired = merged.nextMs.map((clientMs, i) => ({
+    clientMs,
+    serverMs: merged.nextServerMs[i] ?? Number.NaN,
+  }));
+  const timed = paired.filter((p) => Number.isFinite(p.serverMs));
+  const slowest = [...paired]
+    .sort((a, b) => b.clientMs - a.clientMs)
+    .slice(0, Math.max(3, Math.ceil(paired.length / 100)));
   return {
     annotators: sessions.length,
     rounds,
@@ -230,6 +316,18 @@ async function runLoad(
     alone: { next: figures(alone.nextMs) },
     next: figures(merged.nextMs),
     leaseAhead: figures(merged.leaseAheadMs),
+    nextAndLeaseAhead: figures([...merged.nextMs, ...merged.leaseAheadMs]),
+    nextServer: figures(timed.map((p) => p.serverMs)),
+    nextOutsideHandler: figures(timed.map((p) => p.clientMs - p.serverMs)),
+    nextSlowest: slowest.map((p) => ({
+      clientMs: round1(p.clientMs),
+      serverMs: Number.isFinite(p.serverMs) ? round1(p.serverMs) : null,
+    })),
+    cpuMsPerCycle: perCycle(cpuMs, merged.tasks.length),
+    benchEventLoopDelayMs: {
+      p99: round1(benchLoop.percentile(99) / 1e6),
+      max: round1(benchLoop.max / 1e6),
+    },
     imageFetch: figures(merged.imageFetchMs),
     prefetchHitShare: round1((100 * merged.prefetchHits) / Math.max(1, merged.tasks.length)) / 100,
     tasksServed: served.length,
@@ -257,10 +355,27 @@ function withServer(
       });
       await addQueue(db, seeded.projectId, options.queueSize, 'queue-');
       await db.$executeRawUnsafe('ANALYZE');
-      return seeded;
+      // The database backends serving the web app, for their CPU time (real Postgres only: the
+      // embedded database is one process of its own).
+      const backendPids = embedded
+        ? null
+        : async () =>
+            (
+              await db.$queryRaw<{ pid: number }[]>`
+                SELECT pid FROM pg_stat_activity
+                WHERE datname = current_database() AND pid <> pg_backend_pid()`
+            ).map((row) => Number(row.pid));
+      return { ...seeded, backendPids };
     },
     run: (seeded, server) =>
-      runLoad(server, seeded.projectId, seeded.users, options.rounds, options.queueSize),
+      runLoad(
+        server,
+        seeded.projectId,
+        seeded.users,
+        options.rounds,
+        options.queueSize,
+        seeded.backendPids,
+      ),
   });
 }
 

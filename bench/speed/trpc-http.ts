@@ -28,6 +28,17 @@ export class TrpcSession {
   }
 
   async mutation<T>(path: string, input: unknown): Promise<T> {
+    return (await this.timedMutation<T>(path, input)).data;
+  }
+
+  /**
+   * A mutation and the server's own time for it (`Server-Timing: handler;dur=`, context and
+   * procedure; null when the server sent none), so a load test can tell it from time queued.
+   */
+  async timedMutation<T>(
+    path: string,
+    input: unknown,
+  ): Promise<{ data: T; serverMs: number | null }> {
     const response = await fetch(`${this.baseUrl}/api/trpc/${path}`, {
       method: 'POST',
       headers: {
@@ -49,7 +60,13 @@ export class TrpcSession {
       }
       throw new TrpcHttpError(path, response.status, message);
     }
-    return (JSON.parse(text) as { result: { data: { json: T } } }).result.data.json;
+    const handler = /(?:^|,)\s*handler;dur=([\d.]+)/.exec(
+      response.headers.get('server-timing') ?? '',
+    );
+    return {
+      data: (JSON.parse(text) as { result: { data: { json: T } } }).result.data.json,
+      serverMs: handler ? Number(handler[1]) : null,
+    };
   }
 
   /** A non-tRPC request to the app (path from the site root) carrying the session cookie. */

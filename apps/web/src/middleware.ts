@@ -3,7 +3,7 @@
  * (server/http/check-request-origin.ts) and sets the content security policy: a fresh nonce per
  * page (Next stamps it on its scripts; the root layout reads headers, so every page renders per
  * request), a data-only policy on API answers. Static assets and the worker get theirs from
- * next.config.ts.
+ * next.config.ts; the upload route and tRPC (see the matcher) apply the same rule themselves.
  */
 import { NextResponse, type NextRequest } from 'next/server';
 import { checkRequestOrigin } from './server/http/check-request-origin';
@@ -39,10 +39,11 @@ export function middleware(request: NextRequest): NextResponse {
 }
 
 export const config = {
-  // Everything but build assets, public/ files (the worker, ort's runtime) and the upload route:
-  // Next copies the body of every request a middleware sees and cuts it at 10 MB, so uploads
-  // would arrive truncated. The upload route checks the origin and sets the policy itself.
+  // Everything but build assets, public/ files (the worker, ort's runtime), the upload route and
+  // tRPC: Next copies the body of every request a middleware sees and cuts it at 10 MB, so uploads
+  // would arrive truncated, and for tRPC (most requests under load) the copy and the edge sandbox
+  // cost server CPU. Both check the origin and set the policy themselves (refuse-other-origins.ts).
   matcher: [
-    '/((?!_next/static|_next/image|favicon\\.ico|inference-worker\\.js|ort/|api/projects/[^/]+/images$).*)',
+    '/((?!_next/static|_next/image|favicon\\.ico|inference-worker\\.js|ort/|api/trpc/|api/projects/[^/]+/images$).*)',
   ],
 };

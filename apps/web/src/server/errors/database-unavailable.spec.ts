@@ -99,6 +99,8 @@ describe('database unavailable', () => {
       await upsertUser(db, { email: 'a@example.com', name: 'A', password: PASSWORD });
       const signedIn = await handleTrpcRequest(signInRequest('a@example.com'), { db, stores });
       expect(signedIn.status).toBe(200);
+      // The server's own time, for load tests (bench:queue) to tell it from time queued.
+      expect(signedIn.headers.get('server-timing')).toMatch(/^handler;dur=\d+(\.\d)?$/);
       const cookie = signedIn.headers.get('set-cookie')!.split(';')[0]!;
       const me = (cookie: string) =>
         handleTrpcRequest(
@@ -118,6 +120,7 @@ describe('database unavailable', () => {
         const refused = await handleTrpcRequest(signInRequest('a@example.com'), { db, stores });
         expect(refused.status).toBe(503);
         expect(refused.headers.get('retry-after')).toBe('5');
+        expect(refused.headers.get('server-timing')).toMatch(/^handler;dur=/);
         expect((await trpcError(refused))?.data.appCode).toBe('UNAVAILABLE');
         // The session is read while the context is made, outside the procedures' middleware.
         const session = await me(unseen);

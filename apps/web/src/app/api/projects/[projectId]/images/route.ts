@@ -16,26 +16,16 @@ import { ingestImage } from '../../../../../server/services/images/ingest-image'
 import { ingestUpload } from '../../../../../server/services/images/ingest-upload';
 import { isZip } from '../../../../../server/services/images/sniff-image-type';
 import { uploadLimits } from '../../../../../server/services/images/upload-limits';
-import { checkRequestOrigin } from '../../../../../server/http/check-request-origin';
 import { collectGarbageAfter } from '../../../../../server/http/collect-garbage-soon';
 import { API_CONTENT_SECURITY_POLICY } from '../../../../../server/http/content-security-policy';
 import { readCappedForm } from '../../../../../server/http/read-capped-form';
+import { refuseOtherOrigins } from '../../../../../server/http/refuse-other-origins';
 import { storableParams } from '../../../../../server/http/storable-params';
 
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
 
 const fourDSchema = z.enum(['series', 'sequence']).optional();
-
-/** What src/middleware.ts does for every other route (it skips this one; see its matcher). */
-function refuseOtherOrigins(req: Request): Response | null {
-  const verdict = checkRequestOrigin(req);
-  if (verdict.ok) return null;
-  return Response.json(
-    { error: { code: 'FORBIDDEN', message: verdict.reason, details: { check: 'origin' } } },
-    { status: 403 },
-  );
-}
 
 export async function POST(
   req: Request,
