@@ -113,6 +113,17 @@ export const TARGETS: Target[] = [
     value: 300,
     unit: 's',
   },
+  // Issue #18: training images per second vs the previous (composite-op) path, same run, CPU time.
+  {
+    part: 'model',
+    label:
+      'training images/s vs the composite-op path, full step, CPU time (paired steps, same run)',
+    issue: '#18',
+    read: (r) => at(r, 'trainingSpeedupPaired.medianRatio'),
+    comparator: '>=',
+    value: 4,
+    unit: 'x',
+  },
   // Issue #18: a round's cost does not grow with the project (new masks + bounded replay).
   {
     part: 'rounds',

@@ -52,6 +52,25 @@ const CANDIDATES: { name: string; thresholds: Partial<PropagationThresholds> }[]
     name: 'regrowth-1.2+faded-0.75',
     thresholds: { ...DEFAULT_PROPAGATION, minContrastRatio: 0.75 },
   },
+  // Stop 24: the per-object adaptive threshold (trimShare), with and without the contrast stop.
+  { name: 'trim-0.3', thresholds: { ...DEFAULT_PROPAGATION, trimShare: 0.3 } },
+  { name: 'trim-0.4', thresholds: { ...DEFAULT_PROPAGATION, trimShare: 0.4 } },
+  { name: 'trim-0.5', thresholds: { ...DEFAULT_PROPAGATION, trimShare: 0.5 } },
+  ...[0.3, 0.5].flatMap((trimShare) =>
+    (['output', 'box'] as const).map((trimFeeds) => ({
+      name: `trim-${trimFeeds}-${trimShare}`,
+      thresholds: { ...DEFAULT_PROPAGATION, trimShare, trimFeeds },
+    })),
+  ),
+  {
+    name: 'trim-0.4+faded-off',
+    thresholds: { ...DEFAULT_PROPAGATION, trimShare: 0.4, minContrastRatio: -Infinity },
+  },
+  { name: 'iou-drop-0.04', thresholds: { ...DEFAULT_PROPAGATION, maxIouDrop: 0.04 } },
+  { name: 'iou-drop-0.08', thresholds: { ...DEFAULT_PROPAGATION, maxIouDrop: 0.08 } },
+  { name: 'memory-2', thresholds: { ...DEFAULT_PROPAGATION, logitMemory: 2 } },
+  { name: 'memory-3', thresholds: { ...DEFAULT_PROPAGATION, logitMemory: 3 } },
+  { name: 'seed-logits-0.3', thresholds: { ...DEFAULT_PROPAGATION, seedLogitWeight: 0.3 } },
   {
     name: 'faded-0.8+momentum-1',
     thresholds: {

@@ -23,6 +23,7 @@ import {
   preprocessCrop,
   readModelDir,
   selectTrainingBackend,
+  setFusedTrainingKernels,
   toLuminance,
   type OrtModule,
 } from '@loupe/model/node';
@@ -119,10 +120,17 @@ function measurePeakGflops(): number {
   });
 }
 
+/**
+ * Training speed of one path: `fused` = the wasm training kernels (fused GELU/LayerNorm, shared
+ * Identity; what the trainer runs), otherwise the composite tfjs ops the trainer used before. Same
+ * seeds, so both paths see the same batches, clicks and losses.
+ */
 async function trainingSpeed(
   steps: number,
   freezeEncoder: boolean,
-): Promise<{ p50: number; min: number; cpuP50: number }> {
+  fused = true,
+): Promise<{ p50: number; min: number; cpuP50: number; losses: number[] }> {
+  setFusedTrainingKernels(fused);
   const data = generateSyntheticFaDataset({ count: 8, size: 256, seed: 5 });
   const samples = data.flatMap((d) =>
     d.lesions.map((mask) => ({ image: d.image, width: d.width, height: d.height, mask })),
@@ -130,6 +138,7 @@ async function trainingSpeed(
   const model = createSegmenter(BASE_CONFIG, { seed: 1 });
   const times: number[] = [];
   const cpu: number[] = [];
+  const losses: number[] = [];
   let lastCpu = process.cpuUsage();
   const result = await fineTune({
     model,
@@ -139,6 +148,7 @@ async function trainingSpeed(
     freeze: { imageEncoder: freezeEncoder, promptEncoder: freezeEncoder },
     onProgress: (p) => {
       times.push(p.msPerImage);
+      losses.push(p.loss);
       // CPU time of this (single-threaded wasm) process: what the step costs on an idle core,
       // whatever else the shared machine is doing. Includes data preparation between steps.
       const now = process.cpuUsage(lastCpu);
@@ -148,15 +158,79 @@ async function trainingSpeed(
   });
   result.optimizer.dispose();
   model.dispose();
+  setFusedTrainingKernels(true);
   const warm = times.slice(1); // the first step pays warm-up
-  return { p50: summarize(warm).p50, min: Math.min(...warm), cpuP50: summarize(cpu.slice(1)).p50 };
+  return {
+    p50: summarize(warm).p50,
+    min: Math.min(...warm),
+    cpuP50: summarize(cpu.slice(1)).p50,
+    losses,
+  };
+}
+
+/**
+ * Old vs new path on the same steps, alternating (composite, fused, fused, composite, ...) so
+ * that both see the same machine load: each pair is one full training step (batch 4, same seed,
+ * same clicks) on each path, timed by process CPU. Returns per-path CPU ms per image (p50) and the
+ * median of the per-pair ratios (the load-robust speedup).
+ */
+async function pairedTrainingSpeedup(
+  pairs: number,
+): Promise<{
+  pairs: number;
+  compositeCpuMsPerImage: number;
+  fusedCpuMsPerImage: number;
+  medianRatio: number;
+}> {
+  const data = generateSyntheticFaDataset({ count: 8, size: 256, seed: 5 });
+  const samples = data.flatMap((d) =>
+    d.lesions.map((mask) => ({ image: d.image, width: d.width, height: d.height, mask })),
+  );
+  const model = createSegmenter(BASE_CONFIG, { seed: 1 });
+  const step = async (fused: boolean, seed: number) => {
+    setFusedTrainingKernels(fused);
+    const start = (seed * 4) % Math.max(4, samples.length - 4);
+    const before = process.cpuUsage();
+    const result = await fineTune({
+      model,
+      samples: samples.slice(start, start + 4),
+      epochs: 1,
+      batchSize: 4,
+      seed,
+    });
+    const used = process.cpuUsage(before);
+    result.optimizer.dispose();
+    return (used.user + used.system) / 1000 / 4;
+  };
+  await step(false, 0); // warm-up, both paths
+  await step(true, 0);
+  const composite: number[] = [];
+  const fused: number[] = [];
+  const ratios: number[] = [];
+  for (let i = 1; i <= pairs; i++) {
+    const first = i % 2 === 0;
+    const a = await step(first, i);
+    const b = await step(!first, i);
+    const [c, f] = first ? [b, a] : [a, b];
+    composite.push(c);
+    fused.push(f);
+    ratios.push(c / f);
+  }
+  setFusedTrainingKernels(true);
+  model.dispose();
+  return {
+    pairs,
+    compositeCpuMsPerImage: summarize(composite).p50,
+    fusedCpuMsPerImage: summarize(fused).p50,
+    medianRatio: Math.round(summarize(ratios).p50 * 1000) / 1000,
+  };
 }
 
 /** Sizes per mode: full, quick (--quick), smoke (npm test: the same measurements, a few steps and runs). */
 function sizes(options: { quick?: boolean; smoke?: boolean }) {
-  if (options.smoke) return { trainingSteps: 1, inferenceRuns: 3 };
-  if (options.quick) return { trainingSteps: 4, inferenceRuns: 15 };
-  return { trainingSteps: 10, inferenceRuns: 50 };
+  if (options.smoke) return { trainingSteps: 1, inferenceRuns: 3, speedupPairs: 1 };
+  if (options.quick) return { trainingSteps: 4, inferenceRuns: 15, speedupPairs: 8 };
+  return { trainingSteps: 10, inferenceRuns: 50, speedupPairs: 16 };
 }
 
 export async function runModelBench(
@@ -177,9 +251,16 @@ export async function runModelBench(
     repeats: options.smoke ? 2 : 5,
   });
   const loadBefore = os.loadavg()[0];
-  // Decoder-only first: the full run then starts with the wasm kernels warm.
+  // Decoder-only first: the full run then starts with the wasm kernels warm. Each path right
+  // after the other (old composite ops, then the fused kernels), so both see the same load.
+  const decoderSpeedComposite = await trainingSpeed(size.trainingSteps, true, false);
   const decoderSpeed = await trainingSpeed(size.trainingSteps, true);
+  const fullSpeedComposite = await trainingSpeed(size.trainingSteps, false, false);
   const fullSpeed = await trainingSpeed(size.trainingSteps, false);
+  const paired = await pairedTrainingSpeedup(size.speedupPairs);
+  const speedup = (old: number, now: number) => Math.round((old / now) * 1000) / 1000;
+  const maxLossDifference = (a: number[], b: number[]) =>
+    Math.max(...a.map((v, i) => Math.abs(v - (b[i] ?? Number.NaN))));
   const full = fullSpeed.p50;
   const runs = size.inferenceRuns;
   const ortNode = await inferenceLatency(ortNodeModule, runs);
@@ -210,6 +291,38 @@ export async function runModelBench(
       batchSize: 4,
     },
     fineTuneRound200x4Seconds: (full * 800) / 1000,
+    // The same steps on the trainer's previous path (composite tfjs ops, copying Identity), in
+    // this run: speedups are old / new per image (wall p50, and CPU p50: the load-independent one).
+    trainMsPerImageCompositeOps: {
+      full: fullSpeedComposite.p50,
+      decoderOnly: decoderSpeedComposite.p50,
+      fullMin: fullSpeedComposite.min,
+      decoderOnlyMin: decoderSpeedComposite.min,
+      batchSize: 4,
+    },
+    trainCpuMsPerImageCompositeOps: {
+      full: fullSpeedComposite.cpuP50,
+      decoderOnly: decoderSpeedComposite.cpuP50,
+    },
+    trainingSpeedupVsCompositeOps: {
+      full: speedup(fullSpeedComposite.p50, full),
+      fullCpu: speedup(fullSpeedComposite.cpuP50, fullSpeed.cpuP50),
+      decoderOnly: speedup(decoderSpeedComposite.p50, decoderSpeed.p50),
+      decoderOnlyCpu: speedup(decoderSpeedComposite.cpuP50, decoderSpeed.cpuP50),
+    },
+    // The load-robust figure: alternating single steps on each path, median of per-pair CPU ratios.
+    trainingSpeedupPaired: paired,
+    trainImagesPerSecond: {
+      full: 1000 / full,
+      fullCompositeOps: 1000 / fullSpeedComposite.p50,
+      fullCpu: 1000 / fullSpeed.cpuP50,
+      fullCpuCompositeOps: 1000 / fullSpeedComposite.cpuP50,
+    },
+    // Same seeds on both paths: the per-step losses agree to float32 rounding.
+    fusedKernelsMaxLossDifference: {
+      full: maxLossDifference(fullSpeed.losses, fullSpeedComposite.losses),
+      decoderOnly: maxLossDifference(decoderSpeed.losses, decoderSpeedComposite.losses),
+    },
     ortNode,
     ortWeb,
     achievedGflops: achievedTraining,
@@ -224,7 +337,7 @@ export async function runModelBench(
     // The machine is shared: p50 under load is what a busy box gives, min what an idle one can.
     loadAverage1m: { before: loadBefore, after: os.loadavg()[0], cores: os.cpus().length },
     notes:
-      'ms; ortWeb = onnxruntime-web wasm, 1 thread, in Node; peak = tfjs-wasm 256^3 matmul; achieved = training (3x forward FLOPs / ms per image); blasMatmulPeak = numpy (OpenBLAS) fp32 2048^3 matmul on all cores in a python3 child, same run (gflops: best wall-clock repeat, cpuGflops: from process CPU time over the threads); achievedVsBlasPeak.wall = achievedGflops / blasMatmulPeak.gflops, .cpu = achievedGflopsCpu (CPU ms per image) / blasMatmulPeak.cpuGflops',
+      "ms; trainMsPerImage = the trainer's path (wasm with fused GELU/LayerNorm kernels and shared Identity), trainMsPerImageCompositeOps = the previous path (composite tfjs ops) in the same run, trainingSpeedupVsCompositeOps = old / new; ortWeb = onnxruntime-web wasm, 1 thread, in Node; peak = tfjs-wasm 256^3 matmul; achieved = training (3x forward FLOPs / ms per image); blasMatmulPeak = numpy (OpenBLAS) fp32 2048^3 matmul on all cores in a python3 child, same run (gflops: best wall-clock repeat, cpuGflops: from process CPU time over the threads); achievedVsBlasPeak.wall = achievedGflops / blasMatmulPeak.gflops, .cpu = achievedGflopsCpu (CPU ms per image) / blasMatmulPeak.cpuGflops",
     targets: {
       newBoxMs: '<= 50 (ortWeb encoder + decoder p50)',
       clickMs: '<= 10 (ortWeb decoder p50)',

@@ -68,6 +68,12 @@ const PROPAGATION_VARIANTS: { name: string; thresholds: Partial<PropagationThres
   { name: 'shrunk-box', thresholds: { ...SHRUNK_BOX, maskPrompt: false, interiorClick: false } },
   { name: 'grown-box', thresholds: { ...GROWN_BOX, maskPrompt: false, interiorClick: false } },
   { name: 'grown-box+click', thresholds: { ...GROWN_BOX, maskPrompt: false, interiorClick: true } },
+  // The best of the stop-24 candidates on tuning seed 4402 (bench/loop/volume-tune.ts; a tie with
+  // the default there, 0.847 vs 0.846): the mask prompt blended with the annotated slice's logits.
+  {
+    name: 'logits+shrunk-box+seed-logits-0.3',
+    thresholds: { ...SHRUNK_BOX, maskPrompt: true, interiorClick: false, seedLogitWeight: 0.3 },
+  },
 ];
 /** The page's prompting (DEFAULT_PROPAGATION) on this model: its figures are the headline ones. */
 function defaultVariant(acceptsMaskPrompt: boolean): string {

@@ -1,15 +1,18 @@
 /**
- * A volume end to end in Chromium against the production build: upload a NIfTI, open one of its
+ * Volumes end to end in Chromium against the production build. A NIfTI: upload, open one of its
  * slices (the volume mode), scroll with keys and the wheel, box the object on one slice, propagate
- * it through the volume in the browser worker, correct one slice with the brush, accept the
- * object, export the project's NIfTI labels and compare them voxel for voxel with what was saved.
- * Screenshot: test-output/e2e/volume.png.
+ * it through the volume in the browser worker, correct one slice with the brush, re-propagate,
+ * accept the object, export the project's NIfTI labels and compare them voxel for voxel with what
+ * was saved. A DICOM series (one file per slice, written by dcmjs, uploaded out of order): one
+ * volume sorted by ImagePositionPatient, scroll, box, propagate, accept, export; the label file
+ * carries the series' patient geometry and its voxels lie on the source's object.
+ * Screenshots: test-output/e2e/volume.png, volume-dicom.png.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createDb, type Db } from '@loupe/db';
 import { decodeMaskBytes } from '@loupe/prompts';
-import { nifti16 } from '@loupe/web/testing';
+import { dicomSeries16, nifti16 } from '@loupe/web/testing';
 import { unzipSync } from 'fflate';
 import * as nifti from 'nifti-reader-js';
 import type { Browser, Page } from 'playwright-core';
@@ -23,12 +26,15 @@ const outDir = join(repoRoot, 'test-output', 'e2e');
 const SIZE = 96;
 const DEPTH = 12;
 
-/** A bright disc on slices 2..9 that grows, then shrinks, drifting right; a dim textured field. */
-function phantom(): Uint8Array {
+/**
+ * A bright disc on slices 2..9 that grows, then shrinks, drifting right by `drift` px a slice
+ * from x = `x0`; a dim textured field. x fastest, then y, then slice.
+ */
+function phantomVoxels(x0: number, drift: number): Int16Array {
   const voxels = new Int16Array(SIZE * SIZE * DEPTH);
   for (let k = 0; k < DEPTH; k++) {
     const radius = k >= 2 && k <= 9 ? 7 + 6 * Math.sin((Math.PI * (k - 1.5)) / 9) : 0;
-    const cx = 44 + k;
+    const cx = x0 + drift * k;
     for (let y = 0; y < SIZE; y++)
       for (let x = 0; x < SIZE; x++) {
         const d = Math.hypot(x + 0.5 - cx, y + 0.5 - 48);
@@ -38,8 +44,10 @@ function phantom(): Uint8Array {
         );
       }
   }
-  return nifti16(SIZE, SIZE, DEPTH, voxels);
+  return voxels;
 }
+
+const phantom = () => nifti16(SIZE, SIZE, DEPTH, phantomVoxels(44, 1));
 
 async function imageToPage(page: Page, x: number, y: number) {
   const box = (await page.locator('[data-testid=viewer-canvas]').boundingBox())!;
@@ -228,5 +236,135 @@ describe.skipIf(!e2e)('a volume in the browser', () => {
       ).every((t) => t.status === 'SUBMITTED');
     for (let i = 0; i < 120 && !(await submitted()); i++) await page.waitForTimeout(250);
     expect(await submitted()).toBe(true);
+  });
+
+  it('a DICOM series uploaded out of order: one volume, box, propagate, accept, export in its geometry', async () => {
+    // Axial CT slices 2.5 mm apart, pixels 0.6 mm across a row and 0.8 mm down a column; the disc
+    // drifts 2 px a slice, so a volume stacked in upload order would not match the source.
+    const geometry = {
+      orientation: [1, 0, 0, 0, 1, 0] as [number, number, number, number, number, number],
+      pixelSpacing: [0.8, 0.6] as [number, number],
+      origin: [-20, 15, 30] as [number, number, number],
+      sliceSpacing: 2.5,
+    };
+    const source = phantomVoxels(38, 2);
+    const files = dicomSeries16(SIZE, SIZE, DEPTH, source, geometry, {
+      seriesDescription: 'disc series',
+      order: [7, 3, 11, 0, 5, 9, 1, 10, 4, 8, 2, 6],
+    });
+    await page.goto(`${env.baseUrl}/projects/${env.projectId}`);
+    await page.locator('[data-testid=upload-input]').setInputFiles(
+      files.map((f) => ({
+        name: f.name,
+        mimeType: 'application/dicom',
+        buffer: Buffer.from(f.bytes),
+      })),
+    );
+    await page
+      .locator('[data-testid=upload-list] li[data-state=done]')
+      .last()
+      .waitFor({ timeout: 60_000 });
+    const volume = await db.volume.findFirstOrThrow({
+      where: { projectId: env.projectId, name: 'disc series' },
+      select: {
+        id: true,
+        depth: true,
+        sourceFormat: true,
+        sliceOrder: true,
+        slices: {
+          orderBy: { sliceIndex: 'asc' },
+          select: { sliceIndex: true, task: { select: { id: true } } },
+        },
+      },
+    });
+    expect([volume.depth, volume.sourceFormat, volume.sliceOrder]).toEqual([
+      DEPTH,
+      'dicom',
+      'position',
+    ]);
+
+    // Open slice 6 (index 5, where the disc is largest): 30 + 5 x 2.5 mm along the normal.
+    await page.goto(
+      `${env.baseUrl}/projects/${env.projectId}/annotate?task=${volume.slices[5]!.task!.id}`,
+    );
+    await page.locator('[data-mode=volume]').waitFor({ timeout: 60_000 });
+    await page.waitForFunction(() => !!window.__loupe?.modelVersion, null, { timeout: 120_000 });
+    expect(await sliceText(page)).toBe(`6 / ${DEPTH}`);
+    expect(await page.locator('[data-testid=slice-position]').innerText()).toBe('42.5 mm');
+    await page.keyboard.press('ArrowDown');
+    expect(await sliceText(page)).toBe(`7 / ${DEPTH}`);
+    expect(await page.locator('[data-testid=slice-position]').innerText()).toBe('45.0 mm');
+    await page.keyboard.press('ArrowUp');
+    expect(await sliceText(page)).toBe(`6 / ${DEPTH}`);
+
+    // Box the disc on slice index 5 (centre x = 48.5, radius about 12.6).
+    await page.waitForFunction(() => !!window.__loupe?.ready, null, { timeout: 60_000 });
+    const start = await imageToPage(page, 34, 33);
+    const end = await imageToPage(page, 64, 63);
+    await page.mouse.move(start.x, start.y);
+    await page.mouse.down();
+    await page.mouse.move(end.x, end.y, { steps: 6 });
+    await page.mouse.up();
+    await page.waitForFunction(() => window.__loupe!.predictions >= 1, null, { timeout: 60_000 });
+    await page.keyboard.press('Shift+P');
+    await page.locator('[data-testid=propagation-summary]').waitFor({ timeout: 120_000 });
+    expect(await page.locator('[data-testid=propagation-summary]').innerText()).toMatch(
+      /From slice 6: \d+ slices/,
+    );
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => window.__loupe!.savedObjects >= 1, null, { timeout: 60_000 });
+    await page.screenshot({ path: join(outDir, 'volume-dicom.png') });
+
+    const saved = await db.annotation.findMany({
+      where: { projectId: env.projectId, image: { volumeId: volume.id } },
+      select: { finalRle: true, image: { select: { sliceIndex: true } } },
+    });
+    expect(saved.length).toBeGreaterThan(2);
+
+    const response = await page.request.get(
+      `${env.baseUrl}/api/projects/${env.projectId}/export?format=nifti`,
+    );
+    expect(response.status()).toBe(200);
+    const zip = unzipSync(new Uint8Array(await response.body()));
+    const buffer = zip['disc_series_labels.nii']!.slice().buffer;
+    const header = nifti.readHeader(buffer);
+    expect(header.dims.slice(0, 4)).toEqual([3, SIZE, SIZE, DEPTH]);
+    expect(header.pixDims.slice(1, 4).map((v) => +v.toFixed(4))).toEqual([0.6, 0.8, 2.5]);
+    // The series' geometry by hand: DICOM's LPS x and y flip sign in NIfTI's RAS; voxel i runs
+    // along the row (0.6 mm), j down the column (0.8 mm), k along the normal from the lowest slice.
+    expect(header.sform_code).toBeGreaterThan(0);
+    // (nifti-reader-js reads the affine from the sform when sform_code > 0; + 0 turns -0 into 0)
+    const sform = header.affine.slice(0, 3).flatMap((r) => r.map((v) => +v.toFixed(4) + 0));
+    expect(sform).toEqual([-0.6, 0, 0, 20, 0, -0.8, 0, -15, 0, 0, 2.5, 30]);
+
+    // The labels are the saved masks, voxel for voxel ...
+    const labels = new Uint8Array(nifti.readImage(header, buffer));
+    const expected = new Uint8Array(SIZE * SIZE * DEPTH);
+    for (const s of saved) {
+      decodeMaskBytes(new Uint8Array(s.finalRle)).data.forEach((v, i) => {
+        if (v) expected[s.image.sliceIndex! * SIZE * SIZE + i] = 1;
+      });
+    }
+    expect(Array.from(labels, (v) => (v ? 1 : 0))).toEqual(Array.from(expected));
+    // ... and lie on the source's disc: each file's pixels placed at the slice its
+    // ImagePositionPatient names (the upload order was shuffled).
+    const truth = new Uint8Array(SIZE * SIZE * DEPTH);
+    for (const f of files) {
+      const k = Math.round((f.position[2] - geometry.origin[2]) / geometry.sliceSpacing);
+      const plane = source.subarray(f.sliceIndex * SIZE * SIZE, (f.sliceIndex + 1) * SIZE * SIZE);
+      plane.forEach((v, i) => {
+        if (v > 430) truth[k * SIZE * SIZE + i] = 1;
+      });
+    }
+    let both = 0;
+    let sum = 0;
+    labels.forEach((v, i) => {
+      const l = v ? 1 : 0;
+      both += l & truth[i]!;
+      sum += l + truth[i]!;
+    });
+    const dice = (2 * both) / sum;
+    console.log(`[volume] DICOM series: label Dice vs the source disc ${dice.toFixed(3)}`);
+    expect(dice).toBeGreaterThan(0.7);
   });
 });

@@ -4,6 +4,7 @@
  * cpu is not an option). The choice is logged once.
  */
 import * as tf from '@tensorflow/tfjs';
+import { setFusedTrainingKernels } from './ops/wasm-training-kernels';
 
 export type TrainingBackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm';
 
@@ -44,7 +45,10 @@ async function select(log: (line: string) => void): Promise<TrainingBackend> {
   if (!(await tf.setBackend('wasm')))
     throw new Error(`no usable tfjs backend: wasm failed to initialise; ${notes.join('; ')}`);
   await tf.ready();
-  log(`[model] training backend: wasm (1 thread in Node); ${notes.join('; ')}`);
+  setFusedTrainingKernels(true);
+  log(
+    `[model] training backend: wasm (1 thread in Node, fused training kernels); ${notes.join('; ')}`,
+  );
   return { name: 'wasm', notes };
 }
 

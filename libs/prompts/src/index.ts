@@ -155,7 +155,8 @@ export {
   DEFAULT_PROPAGATION,
 } from './propagate-volume';
 export type { GreyImage } from './mask-contrast';
-export { maskContrast } from './mask-contrast';
+export { maskContrast, maskMeans } from './mask-contrast';
+export { trimToContrast } from './trim-to-contrast';
 export type { BoxOutputs, PseudoMask } from './pseudo-mask-from-box';
 export { pseudoMaskFromBox } from './pseudo-mask-from-box';
 export type {

@@ -22,6 +22,20 @@ export interface GreyImage {
  * empty ring. The gap skips the soft edge, which belongs to neither side.
  */
 export function maskContrast(image: GreyImage, mask: Mask, ringPx = 4, gapPx = 1): number {
+  const means = maskMeans(image, mask, ringPx, gapPx);
+  return means ? means.inside - means.ring : 0;
+}
+
+/**
+ * The mean grey inside `mask` and over its ring (as maskContrast); null for an empty mask or an
+ * empty ring.
+ */
+export function maskMeans(
+  image: GreyImage,
+  mask: Mask,
+  ringPx = 4,
+  gapPx = 1,
+): { inside: number; ring: number } | null {
   const { width, height, channels } = image;
   if (mask.width !== width || mask.height !== height)
     throw new Error(`mask ${mask.width}x${mask.height} does not match image ${width}x${height}`);
@@ -39,7 +53,7 @@ export function maskContrast(image: GreyImage, mask: Mask, ringPx = 4, gapPx = 1
         if (y < y0) y0 = y;
         if (y > y1) y1 = y;
       }
-  if (x1 < 0) return 0;
+  if (x1 < 0) return null;
   const margin = Math.ceil(gapPx + ringPx) + 1;
   x0 = Math.max(0, x0 - margin);
   y0 = Math.max(0, y0 - margin);
@@ -76,6 +90,6 @@ export function maskContrast(image: GreyImage, mask: Mask, ringPx = 4, gapPx = 1
         }
       }
     }
-  if (!ringCount) return 0;
-  return inSum / inCount - ringSum / ringCount;
+  if (!ringCount) return null;
+  return { inside: inSum / inCount, ring: ringSum / ringCount };
 }

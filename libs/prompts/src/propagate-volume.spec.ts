@@ -3,6 +3,7 @@ import type { Box } from './schemas';
 import {
   dilatedBox,
   interiorPoint,
+  memoryLogits,
   motionBox,
   propagateVolume,
   type SliceMask,
@@ -37,6 +38,24 @@ function boxedTruth(calls: number[]) {
 
 function seeded(entries: [number, SliceMask][]): Map<number, SliceMask> {
   return new Map(entries);
+}
+
+describe('memoryLogits', () => {
+  it('moves older logits into the latest crop before averaging them', () => {
+    // The latest crop is the right half of the older one: moved (bilinear, edge-clamped) the older
+    // logits read 3 and 4 there.
+    const older = { values: Float32Array.from([0, 4, 0, 4]), maskSize: 2, crop: crop(0, 8) };
+    const latest = { values: Float32Array.from([2, 2, 2, 2]), maskSize: 2, crop: crop(4, 4) };
+    expect(memoryLogits([latest], null, 0)).toBe(latest);
+    expect(memoryLogits([], latest, 1)).toBeNull();
+    expect(Array.from(memoryLogits([older, latest], null, 0)!.values)).toEqual([2.5, 3, 2.5, 3]);
+    expect(Array.from(memoryLogits([latest], older, 0.25)!.values)).toEqual([2.25, 2.5, 2.25, 2.5]);
+  });
+});
+
+/** A square crop at (x0, 0), side `size`, onto a 2 x 2 logit grid's 8 px input. */
+function crop(x0: number, size: number) {
+  return { x0, y0: 0, size, inputSize: 8, scale: 8 / size };
 }
 
 describe('dilatedBox', () => {
@@ -297,6 +316,23 @@ describe('propagateVolume', () => {
     given.length = 0;
     await run({ maskPrompt: false });
     expect(given.every(([, logits]) => logits === null)).toBe(true);
+    // A memory of two slices: the mean of the last two slices' logits (the seed's among them);
+    // a slice without logits empties the memory. Blended with the seed's at 0.5 on top.
+    given.length = 0;
+    await run({ maskPrompt: true, logitMemory: 2 } as { maskPrompt: boolean });
+    expect(given).toEqual([
+      [7, 6],
+      [8, 6.5],
+      [9, 7.5],
+      [10, 8.5],
+      [5, 6],
+      [4, 5.5],
+      [3, null],
+      [2, 3],
+    ]);
+    given.length = 0;
+    await run({ maskPrompt: true, seedLogitWeight: 0.5 } as { maskPrompt: boolean });
+    expect(given.map(([, v]) => v)).toEqual([6, 6.5, 7, 7.5, 6, 5.5, null, 4.5]);
   });
 
   it('with box momentum, lets go of a model that fills its box once the object has ended', async () => {
@@ -369,6 +405,92 @@ describe('propagateVolume', () => {
     const blind = await run(false);
     expect(blind.seedContrast).toBeNull();
     expect(blind.stops.map((s) => s.reason)).toEqual(['edge', 'edge']);
+  });
+
+  it('trims a box-filling model to the object with a per-object threshold, and stops past its end', async () => {
+    // The object is the bright disc of truth(); the model fills its box whatever the slice shows.
+    const filler = async (_slice: number, { box }: { box: Box }) => {
+      const mask = new Uint8Array(W * H);
+      for (let y = box.y0; y < box.y1; y++)
+        for (let x = box.x0; x < box.x1; x++) mask[y * W + x] = 1;
+      return { mask, iou: 0.9 };
+    };
+    const image = (slice: number) => ({
+      pixels: Uint8Array.from(truth(slice), (v) => (v ? 200 : 50)),
+      width: W,
+      height: H,
+      channels: 1,
+    });
+    const run = (trimShare?: number, trimFeeds: 'walk' | 'box' | 'output' = 'walk') =>
+      propagateVolume({
+        width: W,
+        height: H,
+        depth: DEPTH,
+        from: 6,
+        masks: seeded([[6, { mask: truth(6), origin: 'prompted' }]]),
+        predict: filler,
+        image,
+        thresholds: {
+          minContrastRatio: -Infinity,
+          dilateFraction: 0.2,
+          dilateMinPx: 2,
+          maxAreaRatio: 3,
+          ...(trimShare === undefined ? {} : { trimShare, trimFeeds }),
+        },
+      });
+    const dice = (a: Uint8Array, b: Uint8Array) => {
+      let both = 0;
+      let sum = 0;
+      a.forEach((v, i) => {
+        both += v & b[i]!;
+        sum += v + b[i]!;
+      });
+      return (2 * both) / sum;
+    };
+    // Off (the default): the box masks run to the edges of the volume.
+    const off = await run();
+    expect(off.stops.map((s) => s.reason)).toEqual(['edge', 'edge']);
+    const trimmed = await run(0.5);
+    // On: each mask is the object's core on its slice, and the walk stops where the object ends.
+    expect([...trimmed.masks.keys()].sort((a, b) => a - b)).toEqual([3, 4, 5, 7, 8, 9]);
+    for (const [k, mask] of trimmed.masks) expect(dice(mask, truth(k))).toBeGreaterThan(0.8);
+    expect(trimmed.stops.map((s) => s.reason)).toEqual(['too-small', 'too-small']);
+    // Feeding only the box (the stops judge the model's own box mask): the same masks, and the
+    // walk still ends where the trim leaves nothing.
+    const boxed = await run(0.5, 'box');
+    expect([...boxed.masks.keys()].sort((a, b) => a - b)).toEqual([3, 4, 5, 7, 8, 9]);
+    expect(boxed.stops.map((s) => s.reason)).toEqual(['too-small', 'too-small']);
+    // Trimming only the output: the walk is the model's, its growing box soon covers the whole
+    // slice (no ring left to trim against) and it runs on to the edges.
+    const output = await run(0.5, 'output');
+    expect(output.stops.map((s) => s.reason)).toEqual(['edge', 'edge']);
+    expect(dice(output.masks.get(7)!, truth(7))).toBeGreaterThan(0.8);
+  });
+
+  it("stops where the IoU head drops below the walk's own level (maxIouDrop)", async () => {
+    // A model as confident as the starter past the object's end in absolute terms (0.8 > minIou),
+    // but below its level on this object (0.9).
+    const disc = truth(6);
+    const run = (maxIouDrop?: number) =>
+      propagateVolume({
+        width: W,
+        height: H,
+        depth: DEPTH,
+        from: 6,
+        masks: seeded([[6, { mask: disc, origin: 'prompted' }]]),
+        predict: async (slice) => ({
+          mask: disc.slice(),
+          iou: slice >= 3 && slice <= 9 ? 0.9 : 0.8,
+        }),
+        thresholds: maxIouDrop === undefined ? {} : { maxIouDrop },
+      });
+    expect((await run()).stops.map((s) => s.reason)).toEqual(['edge', 'edge']);
+    const stopped = await run(0.05);
+    expect([...stopped.masks.keys()].sort((a, b) => a - b)).toEqual([3, 4, 5, 7, 8, 9]);
+    expect(stopped.stops).toEqual([
+      { direction: 1, reason: 'low-iou', slice: 10 },
+      { direction: -1, reason: 'low-iou', slice: 2 },
+    ]);
   });
 
   it('stops where the mask grows back after shrinking, not on a walk that only grows', async () => {

@@ -12,7 +12,9 @@ import type { CropTransform } from './crop';
 import type { Mask } from './mask';
 import { maskContrast, type GreyImage } from './mask-contrast';
 import { intersectionArea, maskArea, maskBoundingBox } from './mask-ops';
+import { resampleLogits } from './resample-logits';
 import type { Box, ClickPrompt } from './schemas';
+import { trimToContrast } from './trim-to-contrast';
 
 /** How a slice's mask came to be: the annotator's prompt, propagation, or a correction. */
 export type SliceOrigin = 'prompted' | 'propagated' | 'edited';
@@ -59,6 +61,12 @@ export type PredictSlice = (
 export interface PropagationThresholds {
   /** Stop when the predicted IoU falls below this (default 0.5). */
   minIou: number;
+  /**
+   * Stop when the predicted IoU falls more than this below the mean of the walk's slices so far
+   * (default Infinity: off): the IoU head's level differs from object to object, its drop is what
+   * marks the end.
+   */
+  maxIouDrop: number;
   /** Stop when the mask has fewer pixels than this (default 6). */
   minArea: number;
   /** Stop when the mask shrinks below this share of the previous slice's (default 0.2). */
@@ -107,10 +115,31 @@ export interface PropagationThresholds {
   minContrastRatio: number;
   contrastRingPx: number;
   contrastGapPx: number;
+  /**
+   * A per-object adaptive threshold (needs `image`, trimToContrast): each propagated mask keeps
+   * only the pixels that stand out from its ring by at least this share of the annotated slice's
+   * contrast (default -Infinity: off). Where the object tapers off, the box-filling model's mask
+   * stays the size of its box; this trims it to the object.
+   */
+  trimShare: number;
+  /**
+   * What the trimmed mask feeds besides the result (default 'box'): 'output' nothing (the walk
+   * runs on the model's masks), 'box' the next slice's box (the stops still judge the model's
+   * mask: a trimmed mask stands out more, and would hide the object's end from the contrast
+   * stop), 'walk' the box and the stops.
+   */
+  trimFeeds: 'output' | 'box' | 'walk';
   /** Add a positive click on the previous mask's deepest point (default false). */
   interiorClick: boolean;
   /** Give the previous slice's logits as mask prompt (default true; models without one ignore it). */
   maskPrompt: boolean;
+  /**
+   * A memory in SAM2's spirit for the mask prompt: the mean of the last this-many slices' logits
+   * (each moved into the latest one's crop; default 1: the previous slice's only)...
+   */
+  logitMemory: number;
+  /** ...blended with the annotated slice's logits at this weight (SAM2's conditioning frame; default 0). */
+  seedLogitWeight: number;
 }
 
 /**
@@ -120,6 +149,7 @@ export interface PropagationThresholds {
  */
 export const DEFAULT_PROPAGATION: PropagationThresholds = {
   minIou: 0.5,
+  maxIouDrop: Infinity,
   minArea: 6,
   minAreaRatio: 0.2,
   maxAreaRatio: 1.3,
@@ -133,9 +163,42 @@ export const DEFAULT_PROPAGATION: PropagationThresholds = {
   minContrastRatio: 0.8,
   contrastRingPx: 6,
   contrastGapPx: 3,
+  trimShare: -Infinity,
+  trimFeeds: 'box',
   interiorClick: false,
   maskPrompt: true,
+  logitMemory: 1,
+  seedLogitWeight: 0,
 };
+
+/**
+ * The mask prompt from a memory of logits: the mean of `recent` (oldest first) moved into the
+ * latest one's crop, blended with `seed` (moved likewise) at `seedWeight`; null without any.
+ */
+export function memoryLogits(
+  recent: readonly MaskLogits[],
+  seed: MaskLogits | null,
+  seedWeight: number,
+): MaskLogits | null {
+  const latest = recent[recent.length - 1];
+  if (!latest) return null;
+  const withSeed = seed !== null && seedWeight > 0 && seed.maskSize === latest.maskSize;
+  if (recent.length === 1 && !withSeed) return latest;
+  const moved = (l: MaskLogits) =>
+    l === latest ? l.values : resampleLogits(l.values, l.maskSize, l.crop, latest.crop);
+  const values = new Float32Array(latest.values.length);
+  const usable = recent.filter((l) => l.maskSize === latest.maskSize);
+  for (const l of usable) {
+    const v = moved(l);
+    for (let i = 0; i < values.length; i++) values[i]! += (v[i] as number) / usable.length;
+  }
+  if (withSeed) {
+    const v = moved(seed);
+    for (let i = 0; i < values.length; i++)
+      values[i] = (1 - seedWeight) * (values[i] as number) + seedWeight * (v[i] as number);
+  }
+  return { values, maskSize: latest.maskSize, crop: latest.crop };
+}
 
 export interface PropagateOptions {
   width: number;
@@ -315,7 +378,7 @@ export async function propagateVolume(options: PropagateOptions): Promise<Propag
   // the annotator made (the seed and any prompted or edited one), so that a walk from a correction
   // on a faint end slice still knows how the object looked at its clearest. Off without pixels, or
   // for an object that does not stand out at all (|contrast| under one grey level).
-  if (options.image && t.minContrastRatio > -Infinity) {
+  if (options.image && (t.minContrastRatio > -Infinity || t.trimShare > -Infinity)) {
     let reference = await contrastOf(from, { width, height, data: seed.mask });
     for (const [k, slice] of masks) {
       if (k === from || slice.origin === 'propagated' || slice.mask.length !== width * height)
@@ -331,14 +394,21 @@ export async function propagateVolume(options: PropagateOptions): Promise<Propag
   let done = 0;
 
   for (const direction of directions) {
+    // The last mask the walk judged (the stops compare with it), and the one the box comes from:
+    // the same unless a trimmed mask feeds only the box (trimFeeds 'box').
     let previous: Mask = { width, height, data: seed.mask };
-    let previousLogits = options.seedLogits ?? null;
+    let boxSource: Mask = previous;
+    // The logits of the walk's last slices, oldest first (the mask prompt's memory).
+    const recentLogits: MaskLogits[] = options.seedLogits ? [options.seedLogits] : [];
     let previousArea = maskArea(previous);
     const startArea = previousArea;
     // The smallest mask so far on this walk (the regrowth stop).
     let smallestArea = previousArea;
-    // The tight box of the mask before `previous` (the motion memory), none yet.
+    // The tight box of the mask before `boxSource` (the motion memory), none yet.
     let beforeBox: Box | null = null;
+    // The predicted IoUs of this walk's slices (the IoU-drop stop).
+    let iouSum = 0;
+    let iouCount = 0;
     let k = from + direction;
     let reason: StopReason = 'edge';
     for (; k >= 0 && k < depth; k += direction) {
@@ -351,12 +421,18 @@ export async function propagateVolume(options: PropagateOptions): Promise<Propag
         reason = 'annotated';
         break;
       }
-      const box = motionBox(previous, beforeBox, t);
+      const box = motionBox(boxSource, beforeBox, t);
       if (!box) break;
-      const click = t.interiorClick ? interiorPoint(previous) : null;
+      const click = t.interiorClick ? interiorPoint(boxSource) : null;
       const predicted = await predict(
         k,
-        { box, clicks: click ? [click] : [], maskInput: t.maskPrompt ? previousLogits : null },
+        {
+          box,
+          clicks: click ? [click] : [],
+          maskInput: t.maskPrompt
+            ? memoryLogits(recentLogits, options.seedLogits ?? null, t.seedLogitWeight)
+            : null,
+        },
         previous,
       );
       result.predictions += 1;
@@ -364,30 +440,56 @@ export async function propagateVolume(options: PropagateOptions): Promise<Propag
         reason = 'cancelled';
         break;
       }
-      const next: Mask = { width, height, data: predicted.mask };
+      const model: Mask = { width, height, data: predicted.mask };
+      const kept: Mask =
+        result.seedContrast !== null && t.trimShare > -Infinity
+          ? {
+              width,
+              height,
+              data: trimToContrast(
+                await options.image!(k),
+                model,
+                result.seedContrast,
+                t.trimShare,
+                t.contrastRingPx,
+                t.contrastGapPx,
+              ),
+            }
+          : model;
+      const next = t.trimFeeds === 'walk' ? kept : model;
       let stop = stopFor(next, predicted.iou, previous, previousArea, t);
+      if (!stop && iouCount > 0 && predicted.iou < iouSum / iouCount - t.maxIouDrop)
+        stop = 'low-iou';
       if (
         !stop &&
         smallestArea < startArea * t.regrowAfterShrink &&
         maskArea(next) > smallestArea * t.maxRegrowth
       )
         stop = 'regrew';
-      if (!stop && result.seedContrast !== null) {
+      if (!stop && result.seedContrast !== null && t.minContrastRatio > -Infinity) {
         const ratio = (await contrastOf(k, next)) / result.seedContrast;
         if (ratio < t.minContrastRatio) stop = 'faded';
       }
+      // A trimmed mask left with nothing: the object has ended.
+      if (!stop && kept !== model && maskArea(kept) < t.minArea) stop = 'too-small';
       done += 1;
       onProgress?.({ done, total, slice: k });
       if (stop) {
         reason = stop;
         break;
       }
-      result.masks.set(k, predicted.mask);
-      beforeBox = maskBoundingBox(previous);
+      result.masks.set(k, kept.data);
+      beforeBox = maskBoundingBox(boxSource);
       previous = next;
+      boxSource = t.trimFeeds === 'output' ? next : kept;
       previousArea = maskArea(next);
       smallestArea = Math.min(smallestArea, previousArea);
-      previousLogits = predicted.logits ?? null;
+      // A slice without logits (e.g. a model without them) empties the memory, as before.
+      if (predicted.logits) recentLogits.push(predicted.logits);
+      else recentLogits.length = 0;
+      while (recentLogits.length > Math.max(1, t.logitMemory)) recentLogits.shift();
+      iouSum += predicted.iou;
+      iouCount += 1;
     }
     result.stops.push({ direction, reason, slice: k });
     // The object ends here now: older propagated masks beyond it, up to the edge of the volume,

@@ -61,6 +61,75 @@ describe('assignImageSplits + loadLabeledSamples', () => {
     );
   });
 
+  it('splits volumes whole: every slice of a volume in one split, later slices follow it', async () => {
+    const project = await fixture.createProject();
+    const images = fixture.syntheticImages(26, 31);
+    let next = 0;
+    const addSlice = async (volumeId: string, sliceIndex: number) => {
+      const sample = images[next++]!;
+      const { imageId, taskId } = await fixture.addImage(
+        project.id,
+        sample.image,
+        sample.width,
+        sample.height,
+      );
+      await fixture.db.image.update({ where: { id: imageId }, data: { volumeId, sliceIndex } });
+      await fixture.acceptMask(taskId, project.userId, sample.lesions[0] ?? sample.mask);
+      return imageId;
+    };
+    const volumes = [];
+    for (let n = 0; n < 11; n++)
+      volumes.push(
+        await fixture.db.volume.create({
+          data: {
+            projectId: project.id,
+            name: `vol-${n}`,
+            storageKey: `vol-${n}.nii`,
+            sha256: `vol-${n}-${project.id}`,
+            sizeBytes: 1,
+            width: 48,
+            height: 48,
+            depth: 8,
+          },
+          select: { id: true },
+        }),
+      );
+    // Ten volumes of two labelled slices each.
+    for (const volume of volumes.slice(0, 10)) for (const k of [3, 4]) await addSlice(volume.id, k);
+    const splitsOf = async () =>
+      (
+        await fixture.db.image.findMany({
+          where: { projectId: project.id },
+          select: { volumeId: true, split: true },
+        })
+      ).reduce((by, row) => {
+        by.set(row.volumeId!, [...(by.get(row.volumeId!) ?? []), row.split!]);
+        return by;
+      }, new Map<string, string[]>());
+    expect(await assignImageSplits(fixture.db, project.id, 0.2)).toEqual({ assigned: 20 });
+    const first = await splitsOf();
+    for (const splits of first.values()) expect(new Set(splits).size).toBe(1);
+    const held = [...first].filter(([, s]) => s[0] === 'VALIDATION').map(([id]) => id);
+    expect(held.length).toBeGreaterThanOrEqual(1);
+    expect(held.length).toBeLessThanOrEqual(4);
+
+    // A new slice of a held-out volume and of a training volume each follow their volume; in a
+    // volume split slice by slice before (TRAIN and VALIDATION), a new slice goes to VALIDATION.
+    const trained = [...first].find(([, s]) => s[0] === 'TRAIN')![0];
+    const legacy = volumes[10]!.id;
+    const [a, b] = [await addSlice(legacy, 0), await addSlice(legacy, 1)];
+    await fixture.db.image.update({ where: { id: a }, data: { split: 'TRAIN' } });
+    await fixture.db.image.update({ where: { id: b }, data: { split: 'VALIDATION' } });
+    await addSlice(held[0]!, 5);
+    await addSlice(trained, 5);
+    await addSlice(legacy, 2);
+    expect(await assignImageSplits(fixture.db, project.id, 0.2)).toEqual({ assigned: 3 });
+    const second = await splitsOf();
+    expect(second.get(held[0]!)).toEqual(['VALIDATION', 'VALIDATION', 'VALIDATION']);
+    expect(second.get(trained)).toEqual(['TRAIN', 'TRAIN', 'TRAIN']);
+    expect([...second.get(legacy)!].sort()).toEqual(['TRAIN', 'VALIDATION', 'VALIDATION']);
+  });
+
   it('fails with MASK_MISMATCH naming the annotation when a mask does not fit its image', async () => {
     const { project, tasks } = await projectWithMasks(3);
     const wrong = encodeMaskBytes({ width: 7, height: 7, data: new Uint8Array(49).fill(1) });

@@ -4,11 +4,13 @@
  *   wasm's XNNPACK path (un-transposed, batch 1) runs forward and backward;
  * - attention over large token sets is computed per (batch, head) slice with 2-D matmuls; small
  *   windowed attention uses one batched matmul (its many tiny slices would cost more in overhead).
+ * - GELU and LayerNorm run as one fused kernel each way on wasm (wasm-training-kernels.ts).
  * No convolutions are used anywhere (wasm lacks Conv2DBackpropFilter).
  * Slices are reassembled with concat, never stack/unstack (unstack's gradient throws on size-1 axes).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Dim, Ops } from './ops';
+import { fusedGelu, fusedLayerNorm, fusedTrainingKernelsActive } from './wasm-training-kernels';
 
 /** 2-D a [N, K] @ b [K, M] with an explicit-transpose gradient (wasm fast path both ways). */
 export const fastMatMul = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
@@ -87,6 +89,7 @@ export class TfjsOps implements Ops<tf.Tensor> {
     return tf.transpose(x, perm);
   }
   layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: number): tf.Tensor {
+    if (fusedTrainingKernelsActive()) return fusedLayerNorm(x, gamma, beta, eps);
     const { mean, variance } = tf.moments(x, -1, true);
     return tf.add(
       tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, tf.scalar(eps)))), gamma),
@@ -94,6 +97,7 @@ export class TfjsOps implements Ops<tf.Tensor> {
     );
   }
   gelu(x: tf.Tensor): tf.Tensor {
+    if (fusedTrainingKernelsActive()) return fusedGelu(x);
     return tf.mul(
       tf.mul(x, tf.scalar(0.5)),
       tf.add(tf.scalar(1), tf.erf(tf.mul(x, tf.scalar(Math.SQRT1_2)))),

@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { NamedTensor } from '../checkpoint/safetensors';
+import { fusedAdamW, fusedTrainingKernelsActive } from '../ops/wasm-training-kernels';
 
 export interface AdamOptions {
   learningRate: number;
@@ -58,16 +59,24 @@ export class AdamW {
       }
       const mm = m;
       const vv = v;
+      const rate = learningRate * (rateScale?.get(name) ?? 1);
+      // Decoupled weight decay on matrices only (not norms, biases, embeddings' 1-D rows).
+      const decayRate = variable.rank >= 2 && weightDecay > 0 ? weightDecay : 0;
       tf.tidy(() => {
+        if (fusedTrainingKernelsActive()) {
+          const [weight, mNew, vNew] = fusedAdamW(
+            { param: variable, grad: g, m: mm, v: vv },
+            { beta1, beta2, c1, c2, epsilon, weightDecay: decayRate, rate },
+          );
+          variable.assign(weight);
+          mm.assign(mNew);
+          vv.assign(vNew);
+          return;
+        }
         const mNew = tf.add(tf.mul(mm, beta1), tf.mul(g, 1 - beta1));
         const vNew = tf.add(tf.mul(vv, beta2), tf.mul(tf.square(g), 1 - beta2));
         const update = tf.div(tf.div(mNew, c1), tf.add(tf.sqrt(tf.div(vNew, c2)), epsilon));
-        // Decoupled weight decay on matrices only (not norms, biases, embeddings' 1-D rows).
-        const decay =
-          variable.rank >= 2 && weightDecay > 0
-            ? tf.mul(variable, weightDecay)
-            : tf.zerosLike(variable);
-        const rate = learningRate * (rateScale?.get(name) ?? 1);
+        const decay = decayRate > 0 ? tf.mul(variable, decayRate) : tf.zerosLike(variable);
         variable.assign(tf.sub(variable, tf.mul(tf.add(update, decay), rate)));
         mm.assign(mNew);
         vv.assign(vNew);

@@ -18,6 +18,7 @@ export { ingestImage } from '../services/images/ingest-image';
 export { ingestUpload } from '../services/images/ingest-upload';
 export { closeDecodePool } from '../services/images/decode-pool';
 export { upsertUser } from '../services/users/create-user';
+export { dicomSeries16, type DicomSeriesFile, type DicomSeriesGeometry } from './dicom-series';
 export { nifti16 } from './medical-formats';
 export { pydicomTestFiles, SAMPLES_SKIP_REASON } from './real-dicom-samples';
 export {
