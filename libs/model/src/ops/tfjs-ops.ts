@@ -10,7 +10,13 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Dim, Ops } from './ops';
-import { fusedGelu, fusedLayerNorm, fusedTrainingKernelsActive } from './wasm-training-kernels';
+import {
+  fusedBatchedMatMul,
+  fusedBatchedMatMulActive,
+  fusedGelu,
+  fusedLayerNorm,
+  fusedTrainingKernelsActive,
+} from './wasm-training-kernels';
 
 /** 2-D a [N, K] @ b [K, M] with an explicit-transpose gradient (wasm fast path both ways). */
 export const fastMatMul = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
@@ -137,8 +143,19 @@ export class TfjsOps implements Ops<tf.Tensor> {
           .reshape([b, n, numHeads, d])
           .transpose([0, 2, 1, 3])
           .reshape([b * numHeads, n, d]);
-      const scores = tf.matMul(split(q, nq, dh), split(k, nk, dh), false, true).mul(scale);
-      const out = tf.matMul(tf.softmax(scores), split(v, nk, dv));
+      let out: tf.Tensor;
+      if (fusedBatchedMatMulActive()) {
+        // Keys pre-transposed to [b*h, dh, nk] so every slice takes XNNPACK's un-transposed path.
+        const kt = k
+          .reshape([b, nk, numHeads, dh])
+          .transpose([0, 2, 3, 1])
+          .reshape([b * numHeads, dh, nk]);
+        const scores = fusedBatchedMatMul(split(q, nq, dh), kt).mul(scale);
+        out = fusedBatchedMatMul(tf.softmax(scores), split(v, nk, dv));
+      } else {
+        const scores = tf.matMul(split(q, nq, dh), split(k, nk, dh), false, true).mul(scale);
+        out = tf.matMul(tf.softmax(scores), split(v, nk, dv));
+      }
       return out.reshape([b, numHeads, nq, dv]).transpose([0, 2, 1, 3]).reshape([b, nq, cv]);
     }
     const rows: tf.Tensor[] = [];
