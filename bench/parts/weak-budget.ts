@@ -141,6 +141,22 @@ export async function runWeakBudgetBench(
 
   const predictor = await openModelDir(options.starterDir);
   const checkpoint = join(options.starterDir, 'checkpoint.safetensors');
+  // Seconds per phase (where bench:weak's time goes).
+  const phaseSeconds = {
+    clickCosts: 0,
+    boxPseudoMasks: 0,
+    tagPseudoMasks: 0,
+    fineTuning: 0,
+    selfTraining: 0,
+  };
+  const timed = async <T>(phase: keyof typeof phaseSeconds, work: () => Promise<T>): Promise<T> => {
+    const t0 = performance.now();
+    try {
+      return await work();
+    } finally {
+      phaseSeconds[phase] += (performance.now() - t0) / 1000;
+    }
+  };
   try {
     // Clicks the simulated annotator needs per object with the starter (the mask's cost).
     const costs: PoolImageCost[] = [];
@@ -149,21 +165,23 @@ export async function runWeakBudgetBench(
         costs.push({ objectClicks: [] });
         continue;
       }
-      const evaluation = await evaluateOnnxModel({
-        predictor,
-        samples: [
-          {
-            image: {
-              pixels: image.sample.image,
-              width: image.sample.width,
-              height: image.sample.height,
-              channels: 1,
+      const evaluation = await timed('clickCosts', () =>
+        evaluateOnnxModel({
+          predictor,
+          samples: [
+            {
+              image: {
+                pixels: image.sample.image,
+                width: image.sample.width,
+                height: image.sample.height,
+                channels: 1,
+              },
+              gtMask: image.sample.mask,
             },
-            gtMask: image.sample.mask,
-          },
-        ],
-        maxClicks: 20,
-      });
+          ],
+          maxClicks: 20,
+        }),
+      );
       costs.push({ objectClicks: evaluation.perObject.map((o) => o.noc90) });
     }
 
@@ -173,7 +191,9 @@ export async function runWeakBudgetBench(
       let hit = boxCache.get(key);
       if (!hit) {
         const image = pool[i] as PoolImage;
-        hit = await boxPseudoMask(predictor, image.sample, image.objects[k] as Mask);
+        hit = await timed('boxPseudoMasks', () =>
+          boxPseudoMask(predictor, image.sample, image.objects[k] as Mask),
+        );
         boxCache.set(key, hit);
       }
       return hit;
@@ -283,7 +303,7 @@ export async function runWeakBudgetBench(
               counts.boxesUsed++;
             }
         }
-        const tags = await tagSamples(bought.purchases);
+        const tags = await timed('tagPseudoMasks', () => tagSamples(bought.purchases));
         samples.push(...tags.samples);
         counts.tagImages = tags.images;
         counts.tagSamples = tags.samples.length;
@@ -292,6 +312,7 @@ export async function runWeakBudgetBench(
         if (!measured) {
           if (samples.length === 0) measured = { dice: starterDice, samples: 0 };
           else {
+            const t0 = performance.now();
             const { model } = await loadSegmenterFromCheckpoint(checkpoint);
             try {
               const result = await fineTune({
@@ -308,6 +329,7 @@ export async function runWeakBudgetBench(
               measured = { dice: quickValidate(model, test).dice, samples: samples.length };
             } finally {
               model.dispose();
+              phaseSeconds.fineTuning += (performance.now() - t0) / 1000;
             }
           }
           fineTuned.set(key, measured);
@@ -347,23 +369,25 @@ export async function runWeakBudgetBench(
     // Self-training on vs off, the same human labels ('masks only' at the comparison budget).
     const human = humanAtCompare as NonNullable<typeof humanAtCompare> | null;
     const selfTraining = human
-      ? await measureSelfTraining({
-          predictor,
-          checkpoint,
-          minutes: compareAt,
-          humanSamples: human.samples,
-          humanMasks: human.masks,
-          // 'masks only' labels the pool in order: everything after the bought images is unlabeled.
-          unlabeled: pool.slice(human.bought),
-          test,
-          offDice: human.dice,
-          policy: {
-            ...TRAINER_CONFIGS.product.selfTraining,
-            ...(n.selfTrainingImages !== null ? { maxImagesPerRound: n.selfTrainingImages } : {}),
-          },
-          steps: n.steps,
-          batchSize,
-        })
+      ? await timed('selfTraining', () =>
+          measureSelfTraining({
+            predictor,
+            checkpoint,
+            minutes: compareAt,
+            humanSamples: human.samples,
+            humanMasks: human.masks,
+            // 'masks only' labels the pool in order: everything after the bought images is unlabeled.
+            unlabeled: pool.slice(human.bought),
+            test,
+            offDice: human.dice,
+            policy: {
+              ...TRAINER_CONFIGS.product.selfTraining,
+              ...(n.selfTrainingImages !== null ? { maxImagesPerRound: n.selfTrainingImages } : {}),
+            },
+            steps: n.steps,
+            batchSize,
+          }),
+        )
       : null;
     const plots: string[] = [];
     if (!options.smoke) {
@@ -405,6 +429,7 @@ export async function runWeakBudgetBench(
       },
       selfTraining,
       plots,
+      phaseSeconds,
       seconds: (performance.now() - started) / 1000,
     };
   } finally {

@@ -6,6 +6,9 @@
  *        --init <checkpoint> (start from these weights) --lr <rate>
  *        --freeze-encoder (fine-tune the prompt encoder and mask decoder only, e.g. to teach an
  *        --init model the mask prompt at a fraction of the cost)
+ *        --click-rounds K (1..K click rounds per step, default 8) --gradient-click-rounds N|all
+ *        (the last N carry a loss, default 2) --click-loss W (weight of the click-disc BCE,
+ *        default 0) --soft-targets (cell-coverage targets instead of 0/1 cells)
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -109,6 +112,8 @@ log(
   `before fine-tuning: held-out box Dice (tfjs, crop grid) ${quickValidate(model, heldOutSamples).dice.toFixed(3)}`,
 );
 const stepsPerEpoch = Math.ceil(samples.length / 4);
+const gradientClickRounds =
+  args.get('gradient-click-rounds') === 'all' ? 'all' : numberArg(args, 'gradient-click-rounds', 2);
 const result = await fineTune({
   model,
   samples,
@@ -117,6 +122,10 @@ const result = await fineTune({
   seed,
   learningRate: numberArg(args, 'lr', 1e-3),
   freeze: { imageEncoder: args.has('freeze-encoder') },
+  maxClickRounds: numberArg(args, 'click-rounds', 8),
+  gradientClickRounds: gradientClickRounds === 'all' ? Infinity : gradientClickRounds,
+  clickLossWeight: numberArg(args, 'click-loss', 0),
+  softTargets: args.has('soft-targets'),
   onProgress: (p) => {
     if (p.step % 25 === 0 || p.step === p.totalSteps)
       log(
@@ -167,6 +176,10 @@ await exportModel(model, outDir, {
     fineTuneEpochs: epochs,
     initFrom: initFrom ?? null,
     freezeEncoder: args.has('freeze-encoder'),
+    clickRounds: numberArg(args, 'click-rounds', 8),
+    gradientClickRounds,
+    clickLossWeight: numberArg(args, 'click-loss', 0),
+    softTargets: args.has('soft-targets'),
     fineTuneSteps: result.steps,
     finalLoss: result.lossHistory.at(-1) ?? null,
     heldOut: summary,

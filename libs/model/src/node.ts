@@ -97,13 +97,22 @@ export { writeGrayPng, readPngGray, readPngRgba, encodeGrayPng } from './data/pn
 export type { GrayImage } from './data/png';
 export { createRng } from './ops/seeded-random';
 export { countForwardFlops } from './export/count-flops';
-export { DEFAULT_TAGS_TO_MASKS, pseudoMaskFromTag, trainTagClassifier } from './weak/tags-to-masks';
+export {
+  DEFAULT_TAGS_TO_MASKS,
+  discoverLesions,
+  pseudoMaskFromTag,
+  trainLesionClassifierFromMasks,
+  trainTagClassifier,
+} from './weak/tags-to-masks';
 export type {
   TagClassifier,
   TagPseudoMask,
   TaggedImage,
   TagsToMasksOptions,
+  DiscoveredLesion,
+  MaskedImage,
 } from './weak/tags-to-masks';
+export { DEFAULT_BLOB_PEAKS, blobPeaks, describeCandidate, robustZ } from './weak/candidate-mining';
 export { ClassificationHeadError } from './weak/classification-head';
 export type { ClassificationHeadWeights } from './weak/classification-head';
 export { SubClassExplorationError } from './weak/sub-class-exploration';

@@ -109,4 +109,27 @@ describe('selfTrainingPseudoMasks', () => {
     // Largest first in the overview: the r=4 disc is the one left out.
     expect(found.some((o) => o.mask.data[10 * W + 10])).toBe(false);
   });
+
+  it('with proposals, skips the whole-image look and views only the proposed objects', async () => {
+    const image = discs([
+      { x: 14, y: 14, r: 6 },
+      { x: 44, y: 30, r: 8 },
+    ]);
+    const model = brightnessSegmenter({ iou: 0.9 });
+    // A finder proposed the small disc only (its box, a little loose).
+    const found = await selfTrainingPseudoMasks(model.predict, image, DEFAULT_SELF_TRAINING, [
+      { x0: 6, y0: 6, x1: 22, y1: 22 },
+    ]);
+    expect(found).toHaveLength(1);
+    expect(found[0]?.mask.data[14 * W + 14]).toBe(1);
+    expect(found[0]?.mask.data[30 * W + 44]).toBe(0);
+    // No full-image box: 1 + jitters + flip views of the one proposal.
+    expect(model.calls).toHaveLength(2 + DEFAULT_SELF_TRAINING.jitterViews);
+    expect(model.calls.some((b) => b.x0 === 0 && b.y0 === 0 && b.x1 === W && b.y1 === H)).toBe(
+      false,
+    );
+    expect(await selfTrainingPseudoMasks(model.predict, image, DEFAULT_SELF_TRAINING, [])).toEqual(
+      [],
+    );
+  });
 });

@@ -150,15 +150,21 @@ async function overviewObjects<P extends Float32Array | Uint8Array>(
 /**
  * Pseudo-masks of the objects the model finds on `image`, most confident first. Objects that
  * overlap a more confident one (IoU > 0.5) are dropped. The caller keeps those at or above its
- * confidence threshold.
+ * confidence threshold. `proposals`: boxes of the objects another finder proposes (e.g. lesion
+ * candidates a classifier of the human masks picked, libs/model discoverLesions); then the
+ * whole-image look is skipped (a segmenter trained on tight boxes answers a whole-image box with
+ * anatomy, rarely a lesion) and each proposal gets the same views and confidence.
  */
 export async function selfTrainingPseudoMasks<P extends Float32Array | Uint8Array>(
   predictBox: PredictBoxFn<P>,
   image: SelfTrainingImage<P>,
   options: SelfTrainingOptions = DEFAULT_SELF_TRAINING,
+  proposals?: readonly Box[],
 ): Promise<SelfTrainingPseudoMask[]> {
   const { width, height } = image;
-  const boxes = await overviewObjects(predictBox, image, options);
+  const boxes = proposals
+    ? proposals.slice(0, options.maxObjects)
+    : await overviewObjects(predictBox, image, options);
   const rng = createRng(options.seed);
   const flipped = options.flip && boxes.length > 0 ? flipImage(image) : null;
   const out: SelfTrainingPseudoMask[] = [];

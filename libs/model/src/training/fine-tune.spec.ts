@@ -9,7 +9,7 @@ import { EvaluationOnlyDataError, markEvaluationOnly } from '../data/evaluation-
 import { generateSyntheticFaDataset } from '../data/synthetic-fa';
 import { createSegmenter } from '../segmenter-model';
 import { useTrainingBackend } from '../test-setup';
-import { addCorrectionClicks, fineTune } from './fine-tune';
+import { addCorrectionClicks, clickDiscs, fineTune } from './fine-tune';
 import { createRng } from '../ops/seeded-random';
 import { NonFiniteLossError } from './non-finite-loss-error';
 import type { FineTuneSample, PreparedExample } from './training-sample';
@@ -128,6 +128,46 @@ describe('fineTune (tiny config)', () => {
     expect(x).toBeLessThan(6);
     expect(y).toBeGreaterThan(2);
     expect(y).toBeLessThan(6);
+  });
+
+  it('clickDiscs marks a disc around each click on the mask grid and skips box corners and padding', () => {
+    // 32 px model input, 8-cell grid: 4 px per cell. One positive click at the centre of cell
+    // (5, 2), one padding point.
+    const prompts = {
+      coords: Float32Array.of(0, 0, 31, 31, 22, 10, 4, 4),
+      labels: Float32Array.of(2, 3, 1, -1),
+      n: 4,
+    };
+    const discs = clickDiscs(prompts, 1, 8, 32, 1);
+    const marked = [...discs.keys()].filter((i) => discs[i] === 1).map((i) => [i % 8, i >> 3]);
+    expect(marked).toEqual([
+      [5, 1],
+      [4, 2],
+      [5, 2],
+      [6, 2],
+      [5, 3],
+    ]);
+  });
+
+  it('the click loss and soft targets train the prompt path without non-finite losses', async () => {
+    const model = createSegmenter(TINY_CONFIG, { seed: 1 });
+    const decoderWeight = 'mask_decoder.iou_head.0.w';
+    const before = model.weight(decoderWeight).data.slice();
+    const result = await fineTune({
+      model,
+      samples: samples(1, 6),
+      epochs: 1,
+      batchSize: 2,
+      maxClickRounds: 3,
+      gradientClickRounds: Infinity,
+      clickLossWeight: 1,
+      softTargets: true,
+      freeze: { imageEncoder: true },
+    });
+    result.optimizer.dispose();
+    expect(result.lossHistory.every(Number.isFinite)).toBe(true);
+    expect(Array.from(model.weight(decoderWeight).data)).not.toEqual(Array.from(before));
+    model.dispose();
   });
 
   it('freezing the image encoder leaves its weights unchanged and trains the decoder', async () => {

@@ -28,7 +28,7 @@ import type { ParamGroup } from '../modeling/param-spec';
 import { createRng, type Rng } from '../ops/seeded-random';
 import type { SegmenterModel } from '../segmenter-model';
 import { AdamW } from './adam';
-import { DEFAULT_LOSS_WEIGHTS, segmenterLoss, type LossWeights } from './losses';
+import { DEFAULT_LOSS_WEIGHTS, clickLoss, segmenterLoss, type LossWeights } from './losses';
 import { NonFiniteLossError } from './non-finite-loss-error';
 import {
   prepareExample,
@@ -82,6 +82,15 @@ export interface FineTuneOptions {
   /** Share of clicks placed where the simulated annotator clicks; the rest uniformly over the
    * error pixels, as SAM samples them (default 0.8). */
   annotatorClickShare?: number;
+  /**
+   * Weight of the click loss (losses.ts clickLoss: BCE of the shown output on discs around every
+   * click so far) in each click round that carries a loss (default 0: off).
+   */
+  clickLossWeight?: number;
+  /** Radius of those discs in mask-grid cells (default 1.5). */
+  clickDiscRadius?: number;
+  /** Train on the share of each mask cell the object covers instead of 0/1 cells (default false). */
+  softTargets?: boolean;
   /** Box jitter as a fraction of the longer side (default 0.1). */
   boxJitter?: number;
   /** Continue with an existing optimizer (resume); otherwise a fresh AdamW. */
@@ -173,6 +182,38 @@ export function addCorrectionClicks(
     labels[at] = positive ? PROMPT_LABEL.positive : PROMPT_LABEL.negative;
   });
   return { coords, labels, n };
+}
+
+/**
+ * Discs of `radius` mask cells around each example's clicks (positive and negative; box corners
+ * and padding are skipped): [B*M*M] 0/1, the pixels the click loss supervises.
+ */
+export function clickDiscs(
+  prompts: { coords: Float32Array; labels: Float32Array; n: number },
+  b: number,
+  maskSize: number,
+  inputSize: number,
+  radius: number,
+): Float32Array {
+  const plane = maskSize * maskSize;
+  const out = new Float32Array(b * plane);
+  const scale = maskSize / inputSize;
+  const r = Math.ceil(radius);
+  for (let i = 0; i < b; i++)
+    for (let j = 0; j < prompts.n; j++) {
+      const label = prompts.labels[i * prompts.n + j];
+      if (label !== PROMPT_LABEL.positive && label !== PROMPT_LABEL.negative) continue;
+      // Cell centres sit at (c + 0.5); the click's cell is the one containing it.
+      const cx = (prompts.coords[(i * prompts.n + j) * 2] as number) * scale - 0.5;
+      const cy = (prompts.coords[(i * prompts.n + j) * 2 + 1] as number) * scale - 0.5;
+      for (let y = Math.round(cy) - r; y <= Math.round(cy) + r; y++)
+        for (let x = Math.round(cx) - r; x <= Math.round(cx) + r; x++) {
+          if (x < 0 || y < 0 || x >= maskSize || y >= maskSize) continue;
+          if ((x - cx) ** 2 + (y - cy) ** 2 <= radius * radius)
+            out[i * plane + y * maskSize + x] = 1;
+        }
+    }
+  return out;
 }
 
 /** Output 0 (the single-mask output, the one shown) of each example: the next mask prompt [B*M*M]. */
@@ -296,6 +337,8 @@ export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult
   const maskOnlyRound = options.maskOnlyRound ?? true;
   const propagationRound = options.propagationRound ?? true;
   const annotatorShare = options.annotatorClickShare ?? 0.8;
+  const clickLossWeight = options.clickLossWeight ?? 0;
+  const clickDiscRadius = options.clickDiscRadius ?? 1.5;
   const plane = maskSize * maskSize;
   const lossHistory: number[] = [];
   let lastCheckpoint: number | null = null;
@@ -337,6 +380,7 @@ export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult
           prepareExample(sample, model.config, rng, {
             jitter: options.boxJitter ?? 0.1,
             flip: true,
+            softTarget: options.softTargets ?? false,
           }),
         );
         const propagation = propagationRound
@@ -397,6 +441,17 @@ export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult
                   hasMaskInput: tf.ones([b]),
                 },
               );
+            // The shown output on discs around every click so far (losses.ts clickLoss).
+            const clickTerm = (masks: tf.Tensor) =>
+              tf.mul(
+                clickLoss(
+                  masks,
+                  t,
+                  tf.tensor2d(clickDiscs(prompts, b, maskSize, s, clickDiscRadius), [b, plane]),
+                  w,
+                ),
+                clickLossWeight,
+              );
             for (let round = 0; round < clickRounds; round++) {
               prompts = addCorrectionClicks(
                 latest,
@@ -410,11 +465,13 @@ export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult
               );
               const next = decodeWithMask();
               // Earlier rounds only make the next click and mask: no loss, so no backward pass.
-              if (round >= clickRounds - gradientClickRounds)
+              if (round >= clickRounds - gradientClickRounds) {
                 total = tf.add(
                   total,
                   segmenterLoss(next.masks, next.iouPredictions, t, target, w, weights).total,
                 );
+                if (clickLossWeight > 0) total = tf.add(total, clickTerm(next.masks));
+              }
               latest = next.masks.dataSync() as Float32Array;
             }
             if (clickRounds > 0 && maskOnlyRound) {
@@ -423,6 +480,7 @@ export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult
                 total,
                 segmenterLoss(refined.masks, refined.iouPredictions, t, target, w, weights).total,
               );
+              if (clickLossWeight > 0) total = tf.add(total, clickTerm(refined.masks));
             }
             if (propagation.length > 0)
               total = tf.add(total, propagationLoss(model, propagation, weights));

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTrainingBackend } from '../test-setup';
-import { bceLoss, diceLoss, segmenterLoss, trueIou } from './losses';
+import { bceLoss, clickLoss, diceLoss, segmenterLoss, trueIou } from './losses';
 
 describe('losses', () => {
   beforeAll(useTrainingBackend);
@@ -66,6 +66,45 @@ describe('losses', () => {
         w,
       ).total.dataSync()[0] as number;
       expect(other).not.toBeCloseTo(first, 3);
+    });
+  });
+
+  it('clickLoss is BCE of output 0 on the disc pixels only, and 0 for a sample without a disc', () => {
+    tf.tidy(() => {
+      // B=2, K=2 outputs, 2x2 grid. Sample 0's disc is its pixel 1, where output 0 is wrong.
+      const masks = tf.tensor4d(
+        [
+          [
+            [
+              [3, -2],
+              [3, 3],
+            ],
+            [
+              [9, 9],
+              [9, 9],
+            ],
+          ],
+          [
+            [
+              [0, 0],
+              [0, 0],
+            ],
+            [
+              [0, 0],
+              [0, 0],
+            ],
+          ],
+        ],
+        [2, 2, 2, 2],
+      );
+      const targets = tf.tensor2d([1, 1, 0, 0, 1, 1, 1, 1], [2, 4]);
+      const discs = tf.tensor2d([0, 1, 0, 0, 0, 0, 0, 0], [2, 4]);
+      const wrongPixel = Math.log1p(Math.exp(2));
+      const loss = clickLoss(masks, targets, discs, tf.tensor1d([1, 0])).dataSync()[0] as number;
+      expect(loss).toBeCloseTo(wrongPixel, 5);
+      // Sample 1 has no disc: with both weighted, it adds 0 and halves the mean.
+      const both = clickLoss(masks, targets, discs, tf.tensor1d([1, 1])).dataSync()[0] as number;
+      expect(both).toBeCloseTo(wrongPixel / 2, 5);
     });
   });
 });

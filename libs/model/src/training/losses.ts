@@ -35,6 +35,33 @@ export function bceLoss(logits: tf.Tensor, targets: tf.Tensor): tf.Tensor {
   });
 }
 
+/**
+ * Click loss: BCE of the single-mask output (index 0, the one shown after a click) over each
+ * sample's click discs only, so that a click's own neighbourhood is not 1 pixel in M*M of the
+ * mean (the whole-mask BCE barely notices a click the mask ignores).
+ * masks [B, K, M, M] logits, targets [B, M*M] (0..1), discs [B, M*M] (0/1), sampleWeights [B].
+ * Samples without a disc pixel contribute 0. Returns the weighted batch mean (scalar).
+ */
+export function clickLoss(
+  masks: tf.Tensor,
+  targets: tf.Tensor,
+  discs: tf.Tensor,
+  sampleWeights: tf.Tensor1D,
+): tf.Scalar {
+  return tf.tidy(() => {
+    const [b] = masks.shape as [number];
+    const pixels = (masks.shape[2] as number) * (masks.shape[3] as number);
+    const single = tf.reshape(tf.slice(masks, [0, 0, 0, 0], [b, 1, -1, -1]), [b, pixels]);
+    const perPixel = tf.add(
+      tf.sub(tf.relu(single), tf.mul(single, targets)),
+      tf.log1p(tf.exp(tf.neg(tf.abs(single)))),
+    );
+    const perSample = tf.div(tf.sum(tf.mul(perPixel, discs), -1), tf.maximum(tf.sum(discs, -1), 1)); // [B]
+    const norm = tf.maximum(tf.sum(sampleWeights), 1e-6);
+    return tf.div(tf.sum(tf.mul(perSample, sampleWeights)), norm) as tf.Scalar;
+  });
+}
+
 /** True IoU of each thresholded mask (logit > 0) with the target: [B, K], no gradient. */
 export function trueIou(
   logits: Float32Array,

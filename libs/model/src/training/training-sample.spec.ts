@@ -7,8 +7,33 @@ import {
   emptySampleBox,
   prepareExample,
   preparePropagationExample,
+  softTargetOnCrop,
   targetOnCrop,
 } from './training-sample';
+
+describe('softTargetOnCrop', () => {
+  it('gives each cell the share of it the mask covers and agrees with the 0/1 target away from the edge', () => {
+    // A 64 px crop on a 16-cell grid: 4 px per cell. The square spans x 10..30, so the cell of
+    // x 8..12 is half covered; y 8..32 covers whole cells.
+    const width = 64;
+    const mask = createMask(width, width);
+    for (let y = 8; y < 32; y++) for (let x = 10; x < 30; x++) mask.data[y * width + x] = 1;
+    const crop = { x0: 0, y0: 0, size: 64, inputSize: 16, scale: 16 / 64 };
+    const soft = softTargetOnCrop(mask, crop, 16);
+    const binary = targetOnCrop(mask, crop, 16);
+    expect(soft).toHaveLength(256);
+    const at = (x: number, y: number) => soft[y * 16 + x] as number;
+    expect(at(4, 4)).toBeCloseTo(1, 5);
+    expect(at(0, 0)).toBe(0);
+    expect(at(2, 4)).toBeGreaterThan(0.3);
+    expect(at(2, 4)).toBeLessThan(0.7);
+    // Covered area is preserved: 20 x 24 px = 30 cells of 16 px.
+    expect(soft.reduce((a, b) => a + b, 0)).toBeCloseTo(30, 0);
+    for (let i = 0; i < 256; i++)
+      if ((soft[i] as number) > 0.9 || (soft[i] as number) < 0.1)
+        expect(binary[i]).toBe((soft[i] as number) > 0.5 ? 1 : 0);
+  });
+});
 
 describe('prepareExample with an empty mask (an image tagged absent)', () => {
   it('boxes a random place inside the image and targets nothing there', () => {

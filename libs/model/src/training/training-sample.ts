@@ -38,7 +38,7 @@ export interface FineTuneSample {
 
 export interface PreparedExample {
   input: Float32Array;
-  /** M*M, 0/1 */
+  /** M*M, 0/1 (softTarget: the share of each cell covered, 0..1) */
   target: Float32Array;
   /** Box corners in model pixels, labels 2/3. */
   coords: Float32Array;
@@ -95,6 +95,35 @@ export function targetOnCrop(mask: Mask, crop: CropTransform, maskSize: number):
 }
 
 /**
+ * Mask as the share of each M x M grid cell it covers (0..1; supersampled `factor` x `factor`
+ * per cell, bilinear). A soft target: the model learns logits whose 0-crossing, upsampled to full
+ * resolution, lies where the boundary is inside a cell, not on the cell grid (#13: the grid's
+ * binary target caps the IoU of small objects pasted back).
+ */
+export function softTargetOnCrop(
+  mask: Mask,
+  crop: CropTransform,
+  maskSize: number,
+  factor = 4,
+): Float32Array {
+  const fine = maskSize * factor;
+  const sampled = sampleCropBilinear(mask.data, mask.width, mask.height, {
+    ...crop,
+    inputSize: fine,
+    scale: fine / crop.size,
+  });
+  const out = new Float32Array(maskSize * maskSize);
+  for (let y = 0; y < fine; y++)
+    for (let x = 0; x < fine; x++) {
+      const cell = Math.floor(y / factor) * maskSize + Math.floor(x / factor);
+      out[cell] = (out[cell] as number) + Math.min(1, Math.max(0, sampled[y * fine + x] as number));
+    }
+  const perCell = factor * factor;
+  for (let i = 0; i < out.length; i++) out[i] = (out[i] as number) / perCell;
+  return out;
+}
+
+/**
  * Box of a negative sample: a square of 8-30 % of the shorter image side at a random place (the
  * image centre, a quarter of the side, without an rng), as an annotator would box a false alarm.
  */
@@ -125,7 +154,7 @@ export function prepareExample(
   sample: FineTuneSample,
   config: ModelConfig,
   rng: Rng | null,
-  options: { jitter?: number; flip?: boolean } = {},
+  options: { jitter?: number; flip?: boolean; softTarget?: boolean } = {},
 ): PreparedExample {
   const { maskSize } = deriveSizes(config);
   const box = sampleBox(sample, rng, options.jitter ?? 0.1);
@@ -134,7 +163,9 @@ export function prepareExample(
     contextMargin: config.contextMargin,
     minCropSize: config.minCropSize,
   });
-  const target = targetOnCrop(sample.mask, crop, maskSize);
+  const target = options.softTarget
+    ? softTargetOnCrop(sample.mask, crop, maskSize)
+    : targetOnCrop(sample.mask, crop, maskSize);
   const { coords, labels } = promptsToModelInputs(box, [], crop);
   const example: PreparedExample = {
     input,

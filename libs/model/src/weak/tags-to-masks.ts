@@ -87,6 +87,12 @@ export interface TagsToMasksOptions {
   promptWithBox: boolean;
   /** Sides (image pixels) of the boxes tried around each peak. */
   promptBoxSides: number[];
+  /**
+   * The answer kept at a peak maximises predicted IoU x box fit ^ this: 1 favours the box that
+   * hugs the mask, which for a lesion larger than the box that fits a bright core picks the core;
+   * 0.5 (picked on tuning seeds, bench/loop/tags-select-tune.py) lets the IoU head choose more.
+   */
+  boxFitExponent: number;
   /** log-sum-exp pooling sharpness of the head (larger: nearer max pooling, sharper CAM). */
   poolingSharpness: number;
   seed: number;
@@ -127,9 +133,10 @@ export const DEFAULT_TAGS_TO_MASKS: TagsToMasksOptions = {
   headHidden: 32,
   promptWithBox: true,
   promptBoxSides: [12, 24, 48, 96],
+  boxFitExponent: 0.5,
   seed: 15,
   peakMinValue: 0.5,
-  maxPeaks: 6,
+  maxPeaks: 10,
   walkStride: 2,
   walkRadius: 3,
   walkBeta: 8,
@@ -137,7 +144,7 @@ export const DEFAULT_TAGS_TO_MASKS: TagsToMasksOptions = {
   maskThreshold: 0.75,
   activation: 'candidates',
   regionLevel: 0,
-  candidateMinScore: 0.5,
+  candidateMinScore: 0.7,
 };
 
 export interface TagClassifier {
@@ -280,8 +287,8 @@ function boxFit(
 /**
  * The segmenter's answer at one peak. The peak marks a spot, not the object's extent: boxes of
  * several sizes around it (with the peak as positive point), SAM's best-fitting answer kept,
- * scored by predicted IoU x how well the mask fills its box (a box much larger or smaller than
- * the object fits badly).
+ * scored by predicted IoU x how well the mask fills its box ^ boxFitExponent (a box much larger
+ * or smaller than the object fits badly).
  */
 export async function promptAtPeak(
   predictor: Pick<SamPredictor, 'embedLuminance' | 'decodeLogits' | 'manifest'>,
@@ -289,7 +296,10 @@ export async function promptAtPeak(
   width: number,
   height: number,
   peak: ActivationPeak,
-  options: Pick<TagsToMasksOptions, 'promptBoxSides' | 'promptWithBox' | 'regionLevel'>,
+  options: Pick<
+    TagsToMasksOptions,
+    'promptBoxSides' | 'promptWithBox' | 'regionLevel' | 'boxFitExponent'
+  >,
   regionMap: ActivationMap | null = null,
 ): Promise<{ probabilities: Float32Array; iouPrediction: number; score: number }> {
   let best: { probabilities: Float32Array; iouPrediction: number; score: number } = {
@@ -332,7 +342,7 @@ export async function promptAtPeak(
       });
       const probabilities = pasteOutputProbabilities(output, index);
       const iou = Math.min(Math.max(output.iouPredictions[index] as number, 0), 1);
-      const score = iou * boxFit(probabilities, width, box);
+      const score = iou * boxFit(probabilities, width, box) ** options.boxFitExponent;
       if (score > best.score) best = { probabilities, iouPrediction: iou, score };
     }
   } finally {
@@ -357,7 +367,12 @@ async function minedFor(
   image: Omit<TaggedImage, 'present'>,
   options: TagsToMasksOptions,
 ): Promise<MinedCandidates> {
-  const key = JSON.stringify([options.maxPeaks, options.promptBoxSides, options.promptWithBox]);
+  const key = JSON.stringify([
+    options.maxPeaks,
+    options.promptBoxSides,
+    options.promptWithBox,
+    options.boxFitExponent,
+  ]);
   let perImage = minedCache.get(image.pixels);
   if (!perImage) minedCache.set(image.pixels, (perImage = new Map()));
   let mined = perImage.get(key);
@@ -584,4 +599,109 @@ export async function pseudoMaskFromTag(
     cam,
     refined,
   };
+}
+
+/** An image with its human masks (one per object; none: the image has no lesion). */
+export interface MaskedImage {
+  pixels: PixelSamples;
+  width: number;
+  height: number;
+  /** 0/1 masks, image width x height. */
+  objects: Uint8Array[];
+}
+
+function pixelIou(pixels: Int32Array, object: Uint8Array, objectArea: number): number {
+  let inter = 0;
+  for (const p of pixels) inter += object[p] ? 1 : 0;
+  const union = pixels.length + objectArea - inter;
+  return union > 0 ? inter / union : 0;
+}
+
+/**
+ * Lesion-aware discovery for self-training (issue #15 item 3), learned from human masks rather
+ * than tags: the bright-blob candidates of each masked image (candidate mining, as for tags) are
+ * labelled by the masks (IoU >= `matchIou` with a human mask: a lesion; every other candidate,
+ * and every candidate of an image with no object: not one), and the same logistic classifier of
+ * the candidates' descriptors learns them (each positive its own one-candidate bag, so the MIL
+ * loss is plain logistic regression). Null when the masks give no positive or no negative.
+ */
+export async function trainLesionClassifierFromMasks(
+  predictor: Pick<SamPredictor, 'embedLuminance' | 'decodeLogits' | 'manifest'>,
+  images: readonly MaskedImage[],
+  options: TagsToMasksOptions = DEFAULT_TAGS_TO_MASKS,
+  matchIou = 0.5,
+): Promise<CandidateClassifier | null> {
+  const bags: CandidateBag[] = [];
+  const negatives: Float32Array[] = [];
+  for (const image of images) {
+    const mined = await minedFor(predictor, image, options);
+    const areas = image.objects.map((o) => o.reduce((n, v) => n + (v ? 1 : 0), 0));
+    mined.pixels.forEach((px, i) => {
+      const best = Math.max(0, ...image.objects.map((o, k) => pixelIou(px, o, areas[k] as number)));
+      const features = mined.features[i] as Float32Array;
+      if (best >= matchIou) bags.push({ present: true, features: [features] });
+      else negatives.push(features);
+    });
+  }
+  if (bags.length === 0 || negatives.length === 0) return null;
+  bags.push({ present: false, features: negatives });
+  return trainCandidateClassifier(bags);
+}
+
+export interface DiscoveredLesion {
+  /** 0/1, image width x height. */
+  mask: Uint8Array;
+  box: { x0: number; y0: number; x1: number; y1: number };
+  /** The classifier's lesion probability. */
+  score: number;
+  iouPrediction: number;
+}
+
+/**
+ * Candidates of an unlabeled image the classifier calls lesions (score >= minScore), most
+ * lesion-like first; one overlapping a better one (IoU > 0.3) is dropped.
+ */
+export async function discoverLesions(
+  predictor: Pick<SamPredictor, 'embedLuminance' | 'decodeLogits' | 'manifest'>,
+  classifier: CandidateClassifier,
+  image: Omit<TaggedImage, 'present'>,
+  minScore: number,
+  options: TagsToMasksOptions = DEFAULT_TAGS_TO_MASKS,
+): Promise<DiscoveredLesion[]> {
+  const mined = await minedFor(predictor, image, options);
+  const scored = mined.pixels
+    .map((px, i) => ({
+      px,
+      score: candidateScore(classifier, mined.features[i] as Float32Array),
+      iouPrediction: (mined.prompted[i] as PromptedMask).iouPrediction,
+    }))
+    .filter((c) => c.score >= minScore)
+    .sort((a, b) => b.score - a.score);
+  const kept: DiscoveredLesion[] = [];
+  for (const c of scored) {
+    const mask = new Uint8Array(image.width * image.height);
+    for (const p of c.px) mask[p] = 1;
+    if (
+      kept.some(
+        (k) =>
+          pixelIou(
+            c.px,
+            k.mask,
+            k.mask.reduce((n, v) => n + v, 0),
+          ) > 0.3,
+      )
+    )
+      continue;
+    let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
+    for (const p of c.px) {
+      const x = p % image.width;
+      const y = (p - x) / image.width;
+      x0 = Math.min(x0, x);
+      y0 = Math.min(y0, y);
+      x1 = Math.max(x1, x + 1);
+      y1 = Math.max(y1, y + 1);
+    }
+    kept.push({ mask, box: { x0, y0, x1, y1 }, score: c.score, iouPrediction: c.iouPrediction });
+  }
+  return kept;
 }
