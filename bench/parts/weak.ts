@@ -215,9 +215,14 @@ export async function measureTags(
   }
 }
 
-/** Smoke runs (npm test) prompt fewer peaks: they check that the figures exist, not their value. */
+/**
+ * Smoke runs (npm test) prompt fewer peaks with two box sides, and the head (the candidate
+ * classifier's fallback) trains few epochs: they check that the figures exist, not their value.
+ */
 const tagOptionsFor = (options: WeakBenchOptions): TagsToMasksOptions =>
-  options.smoke ? { ...DEFAULT_TAGS_TO_MASKS, maxPeaks: 3 } : DEFAULT_TAGS_TO_MASKS;
+  options.smoke
+    ? { ...DEFAULT_TAGS_TO_MASKS, maxPeaks: 3, promptBoxSides: [24, 48], headEpochs: 10 }
+    : DEFAULT_TAGS_TO_MASKS;
 
 export async function tagBenches(
   options: WeakBenchOptions,
