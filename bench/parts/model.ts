@@ -23,6 +23,7 @@ import {
   preprocessCrop,
   readModelDir,
   selectTrainingBackend,
+  setFusedBatchedMatMul,
   setFusedTrainingKernels,
   toLuminance,
   type OrtModule,
@@ -172,14 +173,16 @@ async function trainingSpeed(
  * Old vs new path on the same steps, alternating (composite, fused, fused, composite, ...) so
  * that both see the same machine load: each pair is one full training step (batch 4, same seed,
  * same clicks) on each path, timed by process CPU. Returns per-path CPU ms per image (p50) and the
- * median of the per-pair ratios (the load-robust speedup).
+ * median of the per-pair ratios (the load-robust speedup). `usePath(false)` selects the old path
+ * (default: the composite ops), `usePath(true)` the new one.
  */
 async function pairedTrainingSpeedup(
   pairs: number,
+  usePath: (newPath: boolean) => void = setFusedTrainingKernels,
 ): Promise<{
   pairs: number;
-  compositeCpuMsPerImage: number;
-  fusedCpuMsPerImage: number;
+  oldCpuMsPerImage: number;
+  newCpuMsPerImage: number;
   medianRatio: number;
 }> {
   const data = generateSyntheticFaDataset({ count: 8, size: 256, seed: 5 });
@@ -188,7 +191,7 @@ async function pairedTrainingSpeedup(
   );
   const model = createSegmenter(BASE_CONFIG, { seed: 1 });
   const step = async (fused: boolean, seed: number) => {
-    setFusedTrainingKernels(fused);
+    usePath(fused);
     const start = (seed * 4) % Math.max(4, samples.length - 4);
     const before = process.cpuUsage();
     const result = await fineTune({
@@ -216,12 +219,12 @@ async function pairedTrainingSpeedup(
     fused.push(f);
     ratios.push(c / f);
   }
-  setFusedTrainingKernels(true);
+  usePath(true);
   model.dispose();
   return {
     pairs,
-    compositeCpuMsPerImage: summarize(composite).p50,
-    fusedCpuMsPerImage: summarize(fused).p50,
+    oldCpuMsPerImage: summarize(composite).p50,
+    newCpuMsPerImage: summarize(fused).p50,
     medianRatio: Math.round(summarize(ratios).p50 * 1000) / 1000,
   };
 }
@@ -257,7 +260,18 @@ export async function runModelBench(
   const decoderSpeed = await trainingSpeed(size.trainingSteps, true);
   const fullSpeedComposite = await trainingSpeed(size.trainingSteps, false, false);
   const fullSpeed = await trainingSpeed(size.trainingSteps, false);
-  const paired = await pairedTrainingSpeedup(size.speedupPairs);
+  const pairedRun = await pairedTrainingSpeedup(size.speedupPairs);
+  const paired = {
+    pairs: pairedRun.pairs,
+    compositeCpuMsPerImage: pairedRun.oldCpuMsPerImage,
+    fusedCpuMsPerImage: pairedRun.newCpuMsPerImage,
+    medianRatio: pairedRun.medianRatio,
+  };
+  // The batched XNNPACK matmul alone (fused kernels on for both): tfjs-wasm's BatchMatMul vs it.
+  // Not in smoke runs (null), which stay as short as before.
+  const pairedBatchedMatMul = options.smoke
+    ? null
+    : await pairedTrainingSpeedup(size.speedupPairs, setFusedBatchedMatMul);
   const speedup = (old: number, now: number) => Math.round((old / now) * 1000) / 1000;
   const maxLossDifference = (a: number[], b: number[]) =>
     Math.max(...a.map((v, i) => Math.abs(v - (b[i] ?? Number.NaN))));
@@ -312,6 +326,8 @@ export async function runModelBench(
     },
     // The load-robust figure: alternating single steps on each path, median of per-pair CPU ratios.
     trainingSpeedupPaired: paired,
+    // The same pairing, fused kernels on in both, tfjs-wasm's BatchMatMul (old) vs per-slice XNNPACK.
+    trainingSpeedupPairedBatchedMatMul: pairedBatchedMatMul,
     trainImagesPerSecond: {
       full: 1000 / full,
       fullCompositeOps: 1000 / fullSpeedComposite.p50,
@@ -337,7 +353,7 @@ export async function runModelBench(
     // The machine is shared: p50 under load is what a busy box gives, min what an idle one can.
     loadAverage1m: { before: loadBefore, after: os.loadavg()[0], cores: os.cpus().length },
     notes:
-      "ms; trainMsPerImage = the trainer's path (wasm with fused GELU/LayerNorm kernels and shared Identity), trainMsPerImageCompositeOps = the previous path (composite tfjs ops) in the same run, trainingSpeedupVsCompositeOps = old / new; ortWeb = onnxruntime-web wasm, 1 thread, in Node; peak = tfjs-wasm 256^3 matmul; achieved = training (3x forward FLOPs / ms per image); blasMatmulPeak = numpy (OpenBLAS) fp32 2048^3 matmul on all cores in a python3 child, same run (gflops: best wall-clock repeat, cpuGflops: from process CPU time over the threads); achievedVsBlasPeak.wall = achievedGflops / blasMatmulPeak.gflops, .cpu = achievedGflopsCpu (CPU ms per image) / blasMatmulPeak.cpuGflops",
+      "ms; trainMsPerImage = the trainer's path (wasm with fused GELU/LayerNorm kernels and shared Identity), trainMsPerImageCompositeOps = the previous path (composite tfjs ops) in the same run, trainingSpeedupVsCompositeOps = old / new; trainingSpeedupPairedBatchedMatMul = paired CPU ratio of tfjs-wasm's BatchMatMul (old) vs the per-slice XNNPACK kernel (new), fused kernels on in both; ortWeb = onnxruntime-web wasm, 1 thread, in Node; peak = tfjs-wasm 256^3 matmul; achieved = training (3x forward FLOPs / ms per image); blasMatmulPeak = numpy (OpenBLAS) fp32 2048^3 matmul on all cores in a python3 child, same run (gflops: best wall-clock repeat, cpuGflops: from process CPU time over the threads); achievedVsBlasPeak.wall = achievedGflops / blasMatmulPeak.gflops, .cpu = achievedGflopsCpu (CPU ms per image) / blasMatmulPeak.cpuGflops",
     targets: {
       newBoxMs: '<= 50 (ortWeb encoder + decoder p50)',
       clickMs: '<= 10 (ortWeb decoder p50)',

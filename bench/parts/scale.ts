@@ -15,14 +15,28 @@ export async function runScaleBench(options: BenchOptions): Promise<Record<strin
   const loadAverageAtStart = Math.round((loadavg()[0] ?? 0) * 10) / 10;
   const result = await measureTwoOfEach(
     options.quick
-      ? { annotators: 20, savesPerAnnotator: 3, jobsPerPhase: 4, imagesPerJobProject: 6 }
-      : { annotators: 40, savesPerAnnotator: 5, jobsPerPhase: 8, imagesPerJobProject: 12 },
+      ? {
+          annotators: 20,
+          savesPerAnnotator: 3,
+          jobsPerPhase: 4,
+          imagesPerJobProject: 6,
+          trainingJobsPerPhase: 4,
+          masksPerTrainingProject: 8,
+        }
+      : {
+          annotators: 40,
+          savesPerAnnotator: 5,
+          jobsPerPhase: 8,
+          imagesPerJobProject: 12,
+          trainingJobsPerPhase: 8,
+          masksPerTrainingProject: 16,
+        },
   );
   const loadAverageAtEnd = Math.round((loadavg()[0] ?? 0) * 10) / 10;
   return {
     ...result,
     loadAverageAtStart,
     loadAverageAtEnd,
-    notes: `All processes share this ${cpus().length}-core machine (1-min load average ${loadAverageAtStart} at start, ${loadAverageAtEnd} at end), so a second server or trainer adds processes, not cores: the speedups show what the design allows (no lock or queue serializes them), not what a second machine would add. saves: every annotator leases a task, saves back to back (no think time) and submits it, through server 1 (oneServer), then again with half of them on server 2 (twoServers); tasksLeasedTwice (to two different annotators) and tasksWhoseRevisionIsNotTheirSaveCount (revision = saves + the submit) must be 0 and savesStored = savesSucceeded. jobs: score jobs over two projects (queued in blocks) with trainer 1 alone, then with trainer 2 beside it, each phase after untimed warm-up jobs; jobsClaimedByBoth (from the workers' own logs) must be 0; projectsByTrainer: how many of the two projects each trainer took jobs from. hotSwap: from the promotion (trainer CLI, its own process; ModelVersion.promotedAt) to each server's page (model-events stream + the browser worker's loader, in Node) running the new version.`,
+    notes: `All processes share this ${cpus().length}-core machine (1-min load average ${loadAverageAtStart} at start, ${loadAverageAtEnd} at end), so a second server or trainer adds processes, not cores: the speedups show what the design allows (no lock or queue serializes them), not what a second machine would add. saves: every annotator leases a task, saves back to back (no think time) and submits it, through server 1 (oneServer), then again with half of them on server 2 (twoServers); tasksLeasedTwice (to two different annotators) and tasksWhoseRevisionIsNotTheirSaveCount (revision = saves + the submit) must be 0 and savesStored = savesSucceeded. jobs: score jobs over two projects (queued in blocks) with trainer 1 alone, then with trainer 2 beside it, each phase after untimed warm-up jobs; jobsClaimedByBoth (from the workers' own logs) must be 0; projectsByTrainer: how many of the two projects each trainer took jobs from. training: the same with 'finetune' jobs (real fine-tuning rounds of the trainer's tiny config on accepted masks, 1 epoch, gate and registration included) over two more projects, alternating; the one-trainer phase runs before the second trainer starts. hotSwap: from the promotion (trainer CLI, its own process; ModelVersion.promotedAt) to each server's page (model-events stream + the browser worker's loader, in Node) running the new version.`,
   };
 }

@@ -53,6 +53,7 @@ function sizes(options: SpeedBenchOptions) {
       annotateTrials: 0,
       annotateSaves: 0,
       traceTrials: 0,
+      walkImages: 0,
     };
   if (options.quick)
     return {
@@ -65,6 +66,7 @@ function sizes(options: SpeedBenchOptions) {
       annotateTrials: 8,
       annotateSaves: 6,
       traceTrials: 4,
+      walkImages: 40,
     };
   return {
     warmup: 5,
@@ -76,6 +78,7 @@ function sizes(options: SpeedBenchOptions) {
     annotateTrials: 30,
     annotateSaves: 20,
     traceTrials: 8,
+    walkImages: 200,
   };
 }
 
@@ -92,6 +95,12 @@ function engineLabel(key: string): string {
 /** What the annotate page's figures mean (notes). */
 export const ANNOTATE_NOTE =
   "browser.boxToProposal/clickToMask: the real annotate page (production build, next start, Postgres), as the page records them from the pointer action to the mask drawn into the on-screen canvas; *NextFrame: to the start of the first animation frame after that (the frame that shows it; the same as the first when the page draws inside an animation frame, as it did before issue 18). browser.annotatePage.breakdownP50: the median of each part (ProposalBreakdown in libs/contracts); .trace: a Chromium trace (CDP Tracing) of more box + click pairs, per thread busy time and devtools events per interaction, and the page's performance.measure spans; .save: accepting an object (Enter) from the request to the answer, RLE encoding included. browser.annotateWide: the same on a 3900x3072 16-bit PNG.";
+
+/** Images in the project the annotate page walks through for browser.annotateProjectWalk. */
+export const WALK_PROJECT_IMAGES = 1000;
+
+/** What the memory figures mean (notes). */
+export const MEMORY_NOTE = `browser.annotatePage.memory / annotateWide.memory: after the timed trials, pageHeapMB (performance.memory, the page's main-thread JS heap), uaMemory (performance.measureUserAgentSpecificMemory in the cross-origin isolated page: windowMB and workerMB, the inference worker's JS heap and the wasm memory it holds) and renderer.rssMiB (Linux /proc RSS of the browser's renderer processes, page + worker + Chromium's own). browser.annotateProjectWalk: a ${WALK_PROJECT_IMAGES}-image project (one real image, the other rows sharing its files), the page steps through projectWalk.imagesWalked images with Skip, a box on each, memory at start and end; pageHeapPeakMB is the target's figure (<= 300 MB).`;
 
 /** The sentence notes had for the annotate page before issue 18 (it drew inside an animation frame). */
 const OLD_ANNOTATE_NOTE =
@@ -137,6 +146,7 @@ async function annotateSection(
       save: annotate.save,
       pageReadyMs: annotate.pageReadyMs,
       pageHeapMB: annotate.pageHeapMB,
+      memory: annotate.memory,
       trace: annotate.trace,
     };
     const swap = annotate.hotSwap;
@@ -152,6 +162,19 @@ async function annotateSection(
       hotSwap: false,
     }),
   );
+  if (size.walkImages)
+    browser['annotateProjectWalk'] = await measured(
+      `speed/annotate page, walk of a ${WALK_PROJECT_IMAGES}-image project`,
+      async () => {
+        const walked = await measureAnnotateLatency({
+          trials: 1,
+          hotSwap: false,
+          projectImages: WALK_PROJECT_IMAGES,
+          walkImages: size.walkImages,
+        });
+        return { image: walked.image, memory: walked.memory, projectWalk: walked.projectWalk };
+      },
+    );
 }
 
 /** --annotate-only: the annotate page's figures over the last full result. */
@@ -188,9 +211,10 @@ async function runAnnotateOnly(options: SpeedBenchOptions): Promise<Record<strin
   await annotateSection(size, browser, result);
   result['browser'] = browser;
   const previousOnly = previous.result?.['annotateOnly'] as { carriedFrom?: unknown } | undefined;
-  result['notes'] = withAnnotateNote(previous.result?.['notes']);
+  const notes = withAnnotateNote(previous.result?.['notes']);
+  result['notes'] = notes.includes(MEMORY_NOTE) ? notes : `${notes} ${MEMORY_NOTE}`;
   result['annotateOnly'] = {
-    note: 'Only the annotate page was measured in this run (--annotate-only): browser.boxToProposal, clickToMask, *NextFrame, annotatePage, annotateWide, hotSwap(Ms). Every other field is carried over from the run in carriedFrom.',
+    note: 'Only the annotate page was measured in this run (--annotate-only): browser.boxToProposal, clickToMask, *NextFrame, annotatePage, annotateWide, annotateProjectWalk, hotSwap(Ms). Every other field is carried over from the run in carriedFrom.',
     carriedFrom: previousOnly?.carriedFrom ?? previous.environment ?? null,
     loadAverageAtStart: annotateLoadAtStart,
     loadAverageAtEnd: Math.round((loadavg()[0] ?? 0) * 10) / 10,
@@ -210,6 +234,7 @@ export async function runSpeedBench(options: SpeedBenchOptions): Promise<Record<
     'browser.encoder/decoder: onnxruntime-web wasm in a Web Worker of a cross-origin isolated page, at the thread count the app uses here; browser.engines has every engine side by side on the same fixed input (tfjs-wasm runs the same network with the checkpoint weights).',
     'tfjs-wasm loads its threaded SIMD build here but its XNNPACK pool uses at most half the logical cores (1 on this 2-core machine; tensorflow/tfjs#4972, #4995), so its 2-thread row runs on 1 thread (see its notes).',
     ANNOTATE_NOTE,
+    MEMORY_NOTE,
     'hotSwapMs: a model version is registered and promoted (libs/db registry) while the page is open and a simulated annotator draws a box whenever the last proposal is on screen; time from the promotion to the first proposal made by the new version (hotSwap.modelReadyMs: to the worker reporting it loaded).',
     'api.<db>: 50 signed-in sessions (real web app under next start, its own process) save masks through tRPC over HTTP; p50/p95/p99: all 50 working at once with a 2-8 s think time before each save (several times real labelling load); .burst: no think time, each sends its next save when the last returns (a throughput stress: its latency is mostly queueing); .singleAnnotatorP50: one annotator alone.',
   ];

@@ -8,6 +8,9 @@
  * - jobs: 'score' jobs (the trainer's active-learning scoring with the served model: real work)
  *   queued across two projects, run by one trainer, then by two; from the workers' own logs, no
  *   job was claimed by both, and each worker took jobs of both projects.
+ * - training: 'finetune' jobs (real fine-tuning rounds of the trainer's tiny network on accepted
+ *   masks, gate and registration included) over two more projects, alternating, with one trainer,
+ *   then two; the same claim checks as for scoring.
  * - hot swap: a page's model handling (SubscribedBrowser: the model-events stream and the
  *   worker's loader) on each server; the trainer CLI (`npm run trainer -- promote`, its own process)
  *   promotes a new version; time from the promotion to each server's page running it.
@@ -24,6 +27,7 @@ import { repoRoot } from '../lib/repo-root';
 import { waitUntil } from '../lib/wait-until';
 import { seedAnnotators } from '../speed/seed-annotators';
 import { signInEach, type TrpcSession } from '../speed/trpc-http';
+import { seedTrainingProjects } from './training-projects';
 import { startWebApp, type RunningWebApp } from '../speed/web-app';
 
 const PASSWORD = 'bench-password-123';
@@ -36,6 +40,10 @@ export interface ScaleOptions {
   jobsPerPhase: number;
   /** Images per trainer project (what each score job scores). */
   imagesPerJobProject: number;
+  /** Finetune jobs per phase (1 trainer, then 2), alternating over two projects; 0 = none. */
+  trainingJobsPerPhase?: number;
+  /** Accepted masks per training project (64 px synthetic images). */
+  masksPerTrainingProject?: number;
 }
 
 interface Trainer {
@@ -181,21 +189,24 @@ async function runJobs(
   projects: string[],
   count: number,
   timeoutMs: number,
+  type: 'score' | 'finetune' = 'score',
 ): Promise<{ ids: string[]; seconds: number }> {
   const started = performance.now();
   const ids: string[] = [];
   for (let i = 0; i < count; i++) {
-    // In blocks (A, A, B, B): two workers then both meet jobs of both projects.
-    const block = Math.floor((i * projects.length) / count);
-    const job = await enqueueJob(db, {
-      projectId: projects[block] as string,
-      type: 'score',
-      payload: {},
-    });
+    // Scoring in blocks (A, A, B, B): two workers then both meet jobs of both projects. Training
+    // alternates (A, B, A, B): two rounds of one project side by side would train the same base.
+    const block =
+      type === 'score' ? Math.floor((i * projects.length) / count) : i % projects.length;
+    const projectId = projects[block] as string;
+    const job =
+      type === 'finetune'
+        ? await enqueueJob(db, { projectId, type, payload: { trigger: 'manual' } })
+        : await enqueueJob(db, { projectId, type, payload: {} });
     ids.push(job.id);
   }
   await waitUntil(
-    `${count} score jobs to finish`,
+    `${count} ${type} jobs to finish`,
     async () =>
       (await db.job.count({
         where: { id: { in: ids }, status: { in: ['QUEUED', 'RUNNING'] } },
@@ -205,6 +216,67 @@ async function runJobs(
     timeoutMs,
   );
   return { ids, seconds: (performance.now() - started) / 1000 };
+}
+
+/** Waits until no job is queued or running (follow-up score jobs after a promotion included). */
+async function drainQueue(db: Db): Promise<void> {
+  await waitUntil(
+    'the job queue to drain',
+    async () =>
+      (await db.job.count({ where: { status: { in: ['QUEUED', 'RUNNING'] } } })) === 0
+        ? true
+        : null,
+    600_000,
+  );
+}
+
+/** Finetune throughput with 1 vs 2 trainers, and the claim checks over the timed training jobs. */
+async function trainingFigures(
+  db: Db,
+  claims: string[][],
+  projects: string[],
+  phases: { one: { ids: string[]; seconds: number }; two: { ids: string[]; seconds: number } },
+): Promise<Record<string, unknown>> {
+  const count = phases.one.ids.length;
+  const timed = [...phases.one.ids, ...phases.two.ids];
+  const rows = await db.job.findMany({
+    where: { id: { in: timed } },
+    select: { id: true, projectId: true, status: true, attempts: true },
+  });
+  const projectOf = new Map(rows.map((j) => [j.id, j.projectId]));
+  const runs = await db.trainingRun.findMany({
+    where: { projectId: { in: projects } },
+    select: { status: true, totalSteps: true, resultModelVersionId: true },
+  });
+  const inPhase = (ids: string[]) => claims.map((mine) => mine.filter((id) => ids.includes(id)));
+  const two = inPhase(phases.two.ids);
+  return {
+    kind: 'finetune',
+    note: "real fine-tuning rounds (the trainer's tiny config, 1 epoch, gate included) over two projects, alternating; promotions queue follow-up score jobs, which run inside the timed window too",
+    jobsPerPhase: count,
+    oneTrainer: {
+      seconds: round1(phases.one.seconds),
+      jobsPerMinute: round1((60 * count) / phases.one.seconds),
+    },
+    twoTrainers: {
+      seconds: round1(phases.two.seconds),
+      jobsPerMinute: round1((60 * count) / phases.two.seconds),
+      jobsByTrainer: two.map((ids) => ids.length),
+      projectsByTrainer: two.map((ids) => new Set(ids.map((id) => projectOf.get(id))).size),
+    },
+    speedup: Math.round((phases.one.seconds / phases.two.seconds) * 100) / 100,
+    jobsClaimedByBoth: (claims[0] ?? []).filter(
+      (id) => timed.includes(id) && claims[1]?.includes(id),
+    ).length,
+    jobsNotSucceeded: rows.filter((j) => j.status !== 'SUCCEEDED').length,
+    jobsRetried: rows.filter((j) => j.attempts !== 1).length,
+    trainingRuns: {
+      total: runs.length,
+      succeeded: runs.filter((r) => r.status === 'SUCCEEDED').length,
+      withCandidate: runs.filter((r) => r.resultModelVersionId !== null).length,
+      stepsPerRunMax: Math.max(0, ...runs.map((r) => r.totalSteps ?? 0)),
+    },
+  };
 }
 
 /** The starter's files under a new manifest version (a distinct model to promote). */
@@ -268,6 +340,18 @@ export async function measureTwoOfEach(
       });
       jobProjects.push(seeded.projectId);
     }
+    const trainingJobs = options.trainingJobsPerPhase ?? 0;
+    const trainingProjects = trainingJobs
+      ? await seedTrainingProjects({
+          db,
+          blobs,
+          artifacts,
+          root: dataDir,
+          count: 2,
+          masks: options.masksPerTrainingProject ?? 8,
+          epochs: 1,
+        })
+      : [];
     // Only the jobs the bench queues: the policy must not start training rounds meanwhile.
     await db.project.updateMany({ data: { autoTrain: false } });
 
@@ -321,6 +405,15 @@ export async function measureTwoOfEach(
     // One job untimed first: a worker's first job pays its start-up (model runtime, files).
     await runJobs(db, jobProjects.slice(0, 1), 1, 300_000);
     const oneTrainer = await runJobs(db, jobProjects, options.jobsPerPhase, 600_000);
+    let oneTrainerTraining: { ids: string[]; seconds: number } | null = null;
+    if (trainingJobs) {
+      log(`[bench] scale: ${trainingJobs} finetune jobs with one trainer`);
+      // One untimed round first (the training backend's start-up), then the queue drained.
+      await runJobs(db, trainingProjects.slice(0, 1), 1, 600_000, 'finetune');
+      await drainQueue(db);
+      oneTrainerTraining = await runJobs(db, trainingProjects, trainingJobs, 900_000, 'finetune');
+      await drainQueue(db);
+    }
     log(`[bench] scale: ${options.jobsPerPhase} score jobs with two trainers`);
     trainers.push(startTrainer('scale-trainer-2', trainerEnv));
     await waitUntil(
@@ -331,6 +424,15 @@ export async function measureTwoOfEach(
     // Two untimed jobs side by side, so the second worker is warm too.
     await runJobs(db, jobProjects, 2, 300_000);
     const twoTrainers = await runJobs(db, jobProjects, options.jobsPerPhase, 600_000);
+    let twoTrainersTraining: { ids: string[]; seconds: number } | null = null;
+    if (trainingJobs) {
+      log(`[bench] scale: ${trainingJobs} finetune jobs with two trainers`);
+      await drainQueue(db);
+      // Two untimed rounds side by side: the second worker's training start-up.
+      await runJobs(db, trainingProjects, 2, 600_000, 'finetune');
+      await drainQueue(db);
+      twoTrainersTraining = await runJobs(db, trainingProjects, trainingJobs, 900_000, 'finetune');
+    }
     const claims = trainers.map(claimsIn);
     const mine = [...oneTrainer.ids, ...twoTrainers.ids];
     const allJobs = await db.job.findMany({ select: { id: true, projectId: true } });
@@ -368,6 +470,14 @@ export async function measureTwoOfEach(
       jobsRetried: jobRows.filter((j) => j.attempts !== 1).length,
     };
 
+    const training =
+      oneTrainerTraining && twoTrainersTraining
+        ? await trainingFigures(db, claims, trainingProjects, {
+            one: oneTrainerTraining,
+            two: twoTrainersTraining,
+          })
+        : null;
+
     // Hot swap: a page on each server, a promotion by the trainer CLI (its own process).
     log('[bench] scale: a page on each server; promoting a new version with the trainer CLI');
     for (const server of servers) {
@@ -402,6 +512,7 @@ export async function measureTwoOfEach(
       processes: 'two next start servers, two trainer workers, the trainer CLI, one Postgres',
       saves,
       jobs,
+      ...(training ? { training } : {}),
       hotSwap: { servers: servers.length, hotSwapMs, maxMs: Math.max(...hotSwapMs) },
     };
   } finally {

@@ -14,10 +14,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { summarize } from '../lib/percentiles';
+import { measureBrowserMemory, type BrowserMemory } from './browser-memory';
 import { launchChromium } from './chromium';
 import { repoRoot } from '../lib/repo-root';
 import { seedAnnotators, type BenchImageSpec } from './seed-annotators';
 import { summarizeTrace, TRACE_CATEGORIES, type TraceSummary } from './trace-summary';
+import { addQueue } from './queue-under-load';
 import { startWebApp } from './web-app';
 
 const PASSWORD = 'bench-password-123';
@@ -41,6 +43,10 @@ export interface AnnotateLatency {
   pageReadyMs: number;
   /** The page's JS heap after the trials (performance.memory), MB. */
   pageHeapMB: number | null;
+  /** After the timed trials: page heap, the worker's and window's memory, the renderer's RSS. */
+  memory: BrowserMemory | null;
+  /** walkImages: memory while stepping (Skip) through the images of a projectImages-image project. */
+  projectWalk: ProjectWalk | { error: string } | null;
   /** Chromium trace of `traceTrials` more box + click pairs (after the timed ones). */
   trace: TraceSummary | { error: string } | null;
   backend: string;
@@ -54,6 +60,20 @@ export interface AnnotateLatency {
       }
     | { error: string }
     | null;
+}
+
+export interface ProjectWalk {
+  projectImages: number;
+  imagesWalked: number;
+  /** Distinct tasks shown (the queue never served one twice in the walk when = imagesWalked + 1). */
+  distinctTasks: number;
+  /** Skip -> next image ready in the worker, ms. */
+  nextImageReady: { p50: number; p95: number; n: number };
+  memoryAtStart: BrowserMemory;
+  memoryAtEnd: BrowserMemory;
+  /** Page heap (performance.memory) after every 10th image, MB. */
+  pageHeapMBEvery10: (number | null)[];
+  pageHeapPeakMB: number | null;
 }
 
 async function hooks(page: Page): Promise<LoupeTestHooks> {
@@ -141,6 +161,10 @@ export async function measureAnnotateLatency(options: {
   traceTrials?: number;
   /** Measure the hot swap (default true). */
   hotSwap?: boolean;
+  /** Tasks in the project, the rest as rows sharing the first image's files (default: as seeded). */
+  projectImages?: number;
+  /** Images stepped through with Skip (a box on each) at the end, memory before and after; 0 = none. */
+  walkImages?: number;
   log?: (line: string) => void;
 }): Promise<AnnotateLatency> {
   const log = options.log ?? console.log;
@@ -158,6 +182,10 @@ export async function measureAnnotateLatency(options: {
     ...(options.image ? { image: options.image, extraImages: 0 } : {}),
     starterModelDir: join(repoRoot, 'models', 'starter'),
   });
+  if (options.projectImages) {
+    const seededCount = await database.db.task.count({ where: { projectId: seeded.projectId } });
+    await addQueue(database.db, seeded.projectId, options.projectImages - seededCount, 'walk-');
+  }
   const app = await startWebApp({
     env: {
       DATABASE_URL: database.url,
@@ -214,10 +242,8 @@ export async function measureAnnotateLatency(options: {
       box: breakdownMedians(timed.filter((b) => b.kind === 'box')),
       click: breakdownMedians(timed.filter((b) => b.kind === 'click')),
     };
-    const pageHeapMB = await page.evaluate(() => {
-      const memory = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory;
-      return memory ? Math.round(memory.usedJSHeapSize / 1e5) / 10 : null;
-    });
+    const memory = await measureBrowserMemory(page);
+    const pageHeapMB = memory.pageHeapMB;
 
     let trace: AnnotateLatency['trace'] = null;
     if (options.traceTrials) {
@@ -317,6 +343,13 @@ export async function measureAnnotateLatency(options: {
       } catch (error) {
         hotSwap = { error: error instanceof Error ? error.message : String(error) };
       }
+    let projectWalk: AnnotateLatency['projectWalk'] = null;
+    if (options.walkImages)
+      try {
+        projectWalk = await walkProject(page, options.walkImages, options.projectImages ?? 0);
+      } catch (error) {
+        projectWalk = { error: error instanceof Error ? error.message : String(error) };
+      }
     const figure = (f: ReturnType<typeof summarize>): Figure => ({
       p50: f.p50,
       p95: f.p95,
@@ -332,6 +365,8 @@ export async function measureAnnotateLatency(options: {
       save,
       pageReadyMs,
       pageHeapMB,
+      memory,
+      projectWalk,
       trace,
       backend: ready.backend ?? 'unknown',
       threads: ready.threads ?? 0,
@@ -348,4 +383,56 @@ export async function measureAnnotateLatency(options: {
     await database.close();
     await rm(dataDir, { recursive: true, force: true });
   }
+}
+
+/** Skip through `count` images (a box drawn on each, as an annotator looks at it), memory around it. */
+async function walkProject(page: Page, count: number, projectImages: number): Promise<ProjectWalk> {
+  const memoryAtStart = await measureBrowserMemory(page);
+  const tasks = new Set<string>();
+  const readyMs: number[] = [];
+  const heapEvery10: (number | null)[] = [];
+  let state = await hooks(page);
+  if (state.taskId) tasks.add(state.taskId);
+  for (let i = 0; i < count; i++) {
+    const before = state;
+    await drawBox(page, (i % 5) - 2);
+    await waitFor(
+      page,
+      (h) => h.latencies.box.length > before.latencies.box.length,
+      `walk proposal ${i + 1}`,
+      30_000,
+    );
+    const skippedAt = Date.now();
+    await page.getByTestId('skip').click();
+    state = await waitFor(
+      page,
+      (h) => h.ready && h.taskId !== null && h.taskId !== before.taskId,
+      `walk image ${i + 2}`,
+      30_000,
+    );
+    readyMs.push(Date.now() - skippedAt);
+    if (state.taskId) tasks.add(state.taskId);
+    if ((i + 1) % 10 === 0)
+      heapEvery10.push(
+        await page.evaluate(() => {
+          const m = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory;
+          return m ? Math.round(m.usedJSHeapSize / 1e5) / 10 : null;
+        }),
+      );
+  }
+  const memoryAtEnd = await measureBrowserMemory(page);
+  const heaps = [memoryAtStart.pageHeapMB, ...heapEvery10, memoryAtEnd.pageHeapMB].filter(
+    (v): v is number => v !== null,
+  );
+  const ready = summarize(readyMs);
+  return {
+    projectImages,
+    imagesWalked: count,
+    distinctTasks: tasks.size,
+    nextImageReady: { p50: ready.p50, p95: ready.p95, n: ready.n },
+    memoryAtStart,
+    memoryAtEnd,
+    pageHeapMBEvery10: heapEvery10,
+    pageHeapPeakMB: heaps.length ? Math.max(...heaps) : null,
+  };
 }

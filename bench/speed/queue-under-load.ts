@@ -54,7 +54,12 @@ interface TaskView {
 }
 
 /** `count` more tasks in the project, each on its own Image row sharing one ingested image's files. */
-async function addQueue(db: Db, projectId: string, count: number, prefix: string): Promise<void> {
+export async function addQueue(
+  db: Db,
+  projectId: string,
+  count: number,
+  prefix: string,
+): Promise<void> {
   if (count <= 0) return;
   await db.$executeRaw`
     INSERT INTO "Image" (id, "projectId", "fileName", "mimeType", width, height, channels, "bitDepth",

@@ -251,6 +251,8 @@ describe.skipIf(!e2e)('a volume in the browser', () => {
     const files = dicomSeries16(SIZE, SIZE, DEPTH, source, geometry, {
       seriesDescription: 'disc series',
       order: [7, 3, 11, 0, 5, 9, 1, 10, 4, 8, 2, 6],
+      // A VOI window over the phantom's values (80..803); the rescale (1, 0) makes them HU.
+      window: { center: 400, width: 1000 },
     });
     await page.goto(`${env.baseUrl}/projects/${env.projectId}`);
     await page.locator('[data-testid=upload-input]').setInputFiles(
@@ -291,6 +293,16 @@ describe.skipIf(!e2e)('a volume in the browser', () => {
     await page.waitForFunction(() => !!window.__loupe?.modelVersion, null, { timeout: 120_000 });
     expect(await sliceText(page)).toBe(`6 / ${DEPTH}`);
     expect(await page.locator('[data-testid=slice-position]').innerText()).toBe('42.5 mm');
+    // The file's window, read out in HU (not in the samples' +32768 shift); CT presets offered.
+    expect(
+      await Promise.all(
+        ['window-width', 'window-level'].map((id) =>
+          page.locator(`[data-testid=${id}]`).innerText(),
+        ),
+      ),
+    ).toEqual(['1000', '400']);
+    await page.locator('[data-testid=window-presets] button', { hasText: 'Soft tissue' }).click();
+    expect(await page.locator('[data-testid=window-level]').innerText()).toBe('40');
     await page.keyboard.press('ArrowDown');
     expect(await sliceText(page)).toBe(`7 / ${DEPTH}`);
     expect(await page.locator('[data-testid=slice-position]').innerText()).toBe('45.0 mm');

@@ -3,13 +3,16 @@
  * image with a bright disc, an 860 px box on it, the box's proposal, then clicks timed with and
  * without the decoder (decodeClickInWindow minus decodeLogits is the per-pixel work).
  * With --consume each click gives the mask shown up (ClickOptions.consumePrevious, as the browser
- * worker does; a fresh copy each time, untimed). CPU figures are this process's CPU time (less
+ * worker does; a fresh copy each time, untimed). With --foreground-only the box's mask shown is
+ * the worker's (shownOutput's foregroundOnly: probabilities above 0.5 only); its preparation is
+ * timed too (prepareCpuP50Ms, the worker's prepareNextClick). CPU figures are this process's CPU time (less
  * noisy than wall time on a busy machine; the decoder's own threads included).
  *   npx tsx libs/model/scripts/profile-wide-click.ts [--model models/starter] [--clicks 12] [--consume]
+ *     [--foreground-only]
  */
 import path from 'node:path';
 import { openModelDir } from '../src/inference/open-model-dir';
-import { disposeEmbedding, type ShownMask } from '../src/inference/sam-predictor';
+import { disposeEmbedding, shownOutput, type ShownMask } from '../src/inference/sam-predictor';
 import { fileURLToPath } from 'node:url';
 import { numberArg, parseArgs } from './cli-args';
 
@@ -18,6 +21,7 @@ const height = 3072;
 const args = parseArgs(process.argv.slice(2));
 const count = numberArg(args, 'clicks', 12);
 const consume = args.get('consume') === 'true';
+const foregroundOnly = args.get('foreground-only') === 'true';
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const predictor = await openModelDir(
   path.resolve(args.get('model') ?? path.join(repoRoot, 'models', 'starter')),
@@ -47,11 +51,20 @@ const cpuMs = (since: NodeJS.CpuUsage) => {
   const used = process.cpuUsage(since);
   return (used.user + used.system) / 1000;
 };
+// The box's output as the mask shown, as the worker prepares it for the next click.
+const boxOutput = await predictor.decodeLogits(embedding, box);
+const prepareCpuTimes: number[] = [];
+let boxShown: ShownMask = proposal.shown;
+for (let i = 0; i < 5; i++) {
+  const cpu = process.cpuUsage();
+  boxShown = shownOutput(boxOutput, 0, [], undefined, { foregroundOnly });
+  prepareCpuTimes.push(cpuMs(cpu));
+}
 for (let i = 0; i < count; i++) {
   const clicks = [clicksAt(i)];
   const shown: ShownMask = consume
-    ? { ...proposal.shown, probabilities: proposal.shown.probabilities.slice() }
-    : proposal.shown;
+    ? { ...boxShown, probabilities: boxShown.probabilities.slice() }
+    : boxShown;
   let t = performance.now();
   let cpu = process.cpuUsage();
   await predictor.decodeLogits(embedding, box, clicks, { maskInput: shown.logits });
@@ -74,6 +87,8 @@ console.log(
     decoderP50Ms: +p50(decoderTimes).toFixed(1),
     pixelWorkP50Ms: +(p50(times) - p50(decoderTimes)).toFixed(1),
     consumePrevious: consume,
+    foregroundOnly,
+    prepareCpuP50Ms: +p50(prepareCpuTimes).toFixed(1),
     clickCpuP50Ms: +p50(cpuTimes).toFixed(1),
     decoderCpuP50Ms: +p50(decoderCpuTimes).toFixed(1),
     pixelWorkCpuP50Ms: +(p50(cpuTimes) - p50(decoderCpuTimes)).toFixed(1),

@@ -5,7 +5,7 @@
  */
 export * from './index';
 export { selectTrainingBackend } from './backend';
-export { setFusedTrainingKernels } from './ops/wasm-training-kernels';
+export { setFusedBatchedMatMul, setFusedTrainingKernels } from './ops/wasm-training-kernels';
 export type { TrainingBackend, TrainingBackendName } from './backend';
 export { SegmenterModel, createSegmenter } from './segmenter-model';
 export { predictWithTfjs } from './tfjs-predict';

@@ -99,6 +99,7 @@ export {
   pasteMaskLogits,
   pasteProbabilities,
   pasteAboveHalf,
+  pasteProbabilitiesAboveHalf,
   probabilitySampler,
   thresholdProbabilities,
 } from './sample';

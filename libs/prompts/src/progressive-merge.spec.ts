@@ -265,6 +265,7 @@ describe('progressiveMerge on a prediction given as its pixels above the thresho
     const optionSets = [{}, { acceptAgreement: 0 }, { threshold: 0.3, levelMargin: 4 }];
     let regions = 0;
     let smallerBoxes = 0;
+    let lazyMerges = 0;
     for (const click of clicks)
       for (const options of optionSets) {
         const reference = progressiveMerge(previous, next, W, H, click, options);
@@ -302,6 +303,25 @@ describe('progressiveMerge on a prediction given as its pixels above the thresho
         });
         expect(Array.from(inPlace.probabilities)).toEqual(Array.from(reference.probabilities));
         if (!reference.acceptedWhole) expect(inPlace.probabilities).toBe(given);
+        // A previous plane whose pixels below 0.5 are NaN (not computed), their values on demand.
+        if (t === 0.5) {
+          const foregroundOnly = previous.map((p) => (p > 0.5 ? p : NaN));
+          let asked = 0;
+          const lazy = progressiveMerge(foregroundOnly, aboveOf(next, t), W, H, click, {
+            ...options,
+            inPlace: true,
+            previousAt: (i) => {
+              asked++;
+              return previous[i] as number;
+            },
+          });
+          const filled = lazy.probabilities.map((p, i) => (p === p ? p : (previous[i] as number)));
+          expect(Array.from(filled)).toEqual(Array.from(reference.probabilities));
+          expect({ ...lazy, probabilities: null }).toEqual({ ...reference, probabilities: null });
+          // Only a few pixels are asked for: the click's and the changed ones.
+          expect(asked).toBeLessThanOrEqual(reference.changedArea + 1);
+          lazyMerges++;
+        }
         // The region's box gives the mask prompt its plane gives.
         const m = 8;
         const crop = { x0: 1.5, y0: 0.5, size: Math.min(W, H) - 2, inputSize: m, scale: 1 };
@@ -314,6 +334,16 @@ describe('progressiveMerge on a prediction given as its pixels above the thresho
       }
     expect(regions).toBeGreaterThan(3);
     expect(smallerBoxes).toBeGreaterThan(3);
+    expect(lazyMerges).toBe(8);
+  });
+  it('refuses a NaN previous pixel it is not told the value of, and previousAt off 0.5', () => {
+    const p = plane([5, 5, 20, 18]).map((v) => (v > 0.5 ? v : NaN));
+    const next = plane([5, 5, 22, 18]);
+    const click = { x: 20.5, y: 10.5, positive: true };
+    expect(() => progressiveMerge(p, next, W, H, click)).toThrow(/NaN at pixel/);
+    expect(() =>
+      progressiveMerge(p, next, W, H, click, { threshold: 0.4, previousAt: () => 0.1 }),
+    ).toThrow(PromptError);
   });
   it('refuses a prediction thresholded at another level than the merge', () => {
     const p = plane([5, 5, 20, 18]);

@@ -72,6 +72,12 @@ export interface ProgressiveMergeOptions {
    * taken). Default false: `previous` is left as it was.
    */
   inPlace?: boolean;
+  /**
+   * `previous` may hold NaN at pixels below the threshold whose probability was not computed (a
+   * wide crop's mask shown: pasteProbabilitiesAboveHalf); this gives such a pixel's value when the
+   * merge needs it (the click's level, the changed pixels). Only at the default threshold 0.5.
+   */
+  previousAt?: (index: number) => number;
 }
 
 /** A 0/1 plane over a box of a larger one (x0/y0 its top-left there), 0 outside the box. */
@@ -200,7 +206,20 @@ export function progressiveMerge(
   const sure = (p: number) => (click.positive ? -logitOf(p) : logitOf(p));
   const cx = Math.min(width - 1, Math.max(0, Math.floor(click.x)));
   const cy = Math.min(height - 1, Math.max(0, Math.floor(click.y)));
-  const level = sure(previous[cy * width + cx] as number) + levelMargin;
+  const previousAt = options.previousAt;
+  if (previousAt && threshold !== 0.5)
+    throw new PromptError(
+      'previousAt',
+      `stands for pixels below 0.5, the merge is at ${threshold}`,
+    );
+  const previousValue = (i: number): number => {
+    const p = previous[i] as number;
+    if (p === p) return p;
+    if (!previousAt)
+      throw new PromptError('previous', `is NaN at pixel ${i} and no previousAt gives its value`);
+    return previousAt(i);
+  };
+  const level = sure(previousValue(cy * width + cx)) + levelMargin;
   // Everything below works inside bounding boxes, so a click on a wide-field image costs what the
   // object costs, not the image: `changed` bounds the directional pixels (components cannot leave
   // it), `either` bounds both foregrounds (the agreement outside the window is zero elsewhere).
@@ -218,7 +237,7 @@ export function progressiveMerge(
   const onChanged = (i: number, x: number, y: number, after: boolean) => {
     changedArea++;
     if (after !== click.positive) return;
-    if (sure(previous[i] as number) > level) return;
+    if (sure(previousValue(i)) > level) return;
     directionalAt.push(i);
     if (x < changed.x0) changed.x0 = x;
     if (x > changed.x1) changed.x1 = x;

@@ -4,6 +4,7 @@ import { PromptError } from './errors';
 import {
   cropMask,
   pasteAboveHalf,
+  pasteProbabilitiesAboveHalf,
   pasteMaskLogits,
   pasteProbabilities,
   probabilitySampler,
@@ -217,6 +218,39 @@ describe('pasteAboveHalf and probabilitySampler (the click fast path)', () => {
     // The cases that matter occurred: pixels at exactly 0.5 and pixels above it.
     expect(halves).toBeGreaterThan(0);
     expect(aboveCount).toBeGreaterThan(100);
+  });
+  it('pasteProbabilitiesAboveHalf: the probabilities above 0.5, NaN at the other crop pixels', () => {
+    let nan = 0;
+    let zeroOutside = 0;
+    for (const [c, crop] of crops.entries())
+      for (let seed = 1; seed <= 4; seed++) {
+        const logits = logitsFor(seed * 7 + c);
+        const probabilities = pasteProbabilities(logits, M, crop, 45, 38);
+        const foregroundOnly = pasteProbabilitiesAboveHalf(logits, M, crop, 45, 38);
+        const sample = probabilitySampler(logits, M, crop);
+        for (let y = 0; y < 38; y++)
+          for (let x = 0; x < 45; x++) {
+            const p = probabilities[y * 45 + x] as number;
+            const q = foregroundOnly[y * 45 + x] as number;
+            const inCrop =
+              x + 0.5 >= crop.x0 &&
+              x + 0.5 < crop.x0 + crop.size &&
+              y + 0.5 >= crop.y0 &&
+              y + 0.5 < crop.y0 + crop.size;
+            if (p > 0.5) expect(q).toBe(p);
+            else if (inCrop) {
+              expect(q).toBeNaN();
+              // The sampler fills it in with the very value pasteProbabilities has.
+              expect(sample(x, y)).toBe(p);
+              nan++;
+            } else {
+              expect(q).toBe(0);
+              zeroOutside++;
+            }
+          }
+      }
+    expect(nan).toBeGreaterThan(100);
+    expect(zeroOutside).toBeGreaterThan(100);
   });
   it('refuses logits of the wrong length', () => {
     expect(() => probabilitySampler(new Float32Array(3), M, crops[0]!)).toThrow(PromptError);

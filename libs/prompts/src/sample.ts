@@ -160,7 +160,7 @@ function pasteInto(
   imageWidth: number,
   imageHeight: number,
   out: Uint8Array | Float32Array,
-  mode: 'mask' | 'probability' | 'aboveHalf',
+  mode: 'mask' | 'probability' | 'aboveHalf' | 'probabilityAboveHalf',
   threshold: number,
 ): void {
   checkCrop(crop);
@@ -189,8 +189,12 @@ function pasteInto(
     a1[t] = Math.min(M - 1, Math.max(0, f + 1));
     aw[t] = u - f;
   }
-  if (mode === 'aboveHalf' || (mode === 'mask' && threshold === 0)) {
-    const exactHalf = mode === 'aboveHalf';
+  if (
+    mode === 'aboveHalf' ||
+    mode === 'probabilityAboveHalf' ||
+    (mode === 'mask' && threshold === 0)
+  ) {
+    const exactHalf = mode !== 'mask';
     pasteMaskByCells(
       logits,
       M,
@@ -206,6 +210,7 @@ function pasteInto(
       a1,
       aw,
       exactHalf,
+      mode === 'probabilityAboveHalf',
     );
     return;
   }
@@ -255,6 +260,8 @@ function pasteMaskByCells(
   a1: Int32Array,
   aw: Float32Array,
   exactHalf: boolean,
+  /** Write the probability where the pixel is 1 and NaN where it is 0 (Float32Array `out`). */
+  values = false,
 ): void {
   // cell[j * M + i]: logits at rows j, j + 1 and columns i, i + 1 (clamped): 0 all <= 0,
   // 2 all > lowest, 1 mixed. Every pixel's 2 x 2 samples lie in the cell of its lower row and column.
@@ -295,23 +302,34 @@ function pasteMaskByCells(
       const te = spans[s + 1] as number;
       const a = a0[ts] as number;
       const state = cell[r0 + a] as number;
+      const b = a1[ts] as number;
       if (state === 2) {
-        if (fillFrom < 0) fillFrom = ts;
+        if (values)
+          for (let t = ts; t < te; t++) {
+            const wx = aw[t] as number;
+            const top = (logits[r0 + a] as number) * (1 - wx) + (logits[r0 + b] as number) * wx;
+            const bot = (logits[r1 + a] as number) * (1 - wx) + (logits[r1 + b] as number) * wx;
+            out[row + t] = sigmoidFloat32(top * (1 - wy) + bot * wy);
+          }
+        else if (fillFrom < 0) fillFrom = ts;
         continue;
       }
       if (fillFrom >= 0) {
         out.fill(1, row + fillFrom, row + ts);
         fillFrom = -1;
       }
-      if (state === 0) continue;
-      const b = a1[ts] as number;
+      if (state === 0) {
+        if (values) out.fill(NaN, row + ts, row + te);
+        continue;
+      }
       for (let t = ts; t < te; t++) {
         const wx = aw[t] as number;
         const top = (logits[r0 + a] as number) * (1 - wx) + (logits[r0 + b] as number) * wx;
         const bot = (logits[r1 + a] as number) * (1 - wx) + (logits[r1 + b] as number) * wx;
         const l = top * (1 - wy) + bot * wy;
         if (l > 0 && (!exactHalf || l > HALF_EXCEEDED_ABOVE || sigmoidFloat32(l) > 0.5))
-          out[row + t] = 1;
+          out[row + t] = values ? sigmoidFloat32(l) : 1;
+        else if (values) out[row + t] = NaN;
       }
     }
     if (fillFrom >= 0) out.fill(1, row + fillFrom, row + nx);
@@ -368,6 +386,24 @@ export function pasteAboveHalf(
   checkImage(imageWidth, imageHeight);
   const out = new Uint8Array(imageWidth * imageHeight);
   pasteInto(logits, maskSize, crop, imageWidth, imageHeight, out, 'aboveHalf', 0);
+  return out;
+}
+
+/**
+ * pasteProbabilities(...) where it is > 0.5, NaN at the crop's other pixels (0 outside the crop):
+ * the sigmoid is computed for the foreground only (a wide crop's mask shown, whose background a
+ * click's merge reads only as "not above 0.5"). probabilitySampler gives a NaN pixel its value.
+ */
+export function pasteProbabilitiesAboveHalf(
+  logits: Float32Array,
+  maskSize: number,
+  crop: CropTransform,
+  imageWidth: number,
+  imageHeight: number,
+): Float32Array {
+  checkImage(imageWidth, imageHeight);
+  const out = new Float32Array(imageWidth * imageHeight);
+  pasteInto(logits, maskSize, crop, imageWidth, imageHeight, out, 'probabilityAboveHalf', 0);
   return out;
 }
 

@@ -17,3 +17,4 @@ export {
   type SelfTrainingPolicy,
   type SelfTrainingDecision,
 } from '../policy/decide-self-training';
+export { createTinyStarterModel } from './create-tiny-starter-model';

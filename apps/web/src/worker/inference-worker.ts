@@ -124,6 +124,9 @@ function shownMask(
     },
     index,
     last.clicks,
+    undefined,
+    // The merge and the page read it as > 0.5 but at a few pixels: no sigmoid over the crop.
+    { foregroundOnly: true },
   );
   (last.pasted ??= [])[index] = shown;
   return shown;

@@ -16,6 +16,7 @@ import {
   pasteOutputMasks,
   pasteOutputProbabilities,
   shownOutput,
+  type ShownMask,
 } from '../inference/sam-predictor';
 import { forceClicks, progressiveMerge } from '@loupe/prompts';
 import { createSegmenter } from '../segmenter-model';
@@ -250,6 +251,20 @@ describe('SamPredictor on a model directory and evaluateOnnxModel (tiny, untrain
     let windowed = await predictor.decodeClickInWindow(embedding, box, [], null);
     // The browser worker's chain: each click gives the mask shown up (merged in place).
     let consumed = await predictor.decodeClickInWindow(embedding, box, [], null);
+    // The worker's chain since a box: the box's output shown with only its foreground's
+    // probabilities computed (NaN below 0.5, filled in on demand), each click consuming it.
+    let lazy = shownOutput(await predictor.decodeLogits(embedding, box), 0, [], undefined, {
+      foregroundOnly: true,
+    });
+    let lazyMask: Uint8Array | null = null;
+    let uncomputed = 0;
+    const filledIn = (shown: ShownMask) =>
+      Float32Array.from(shown.probabilities, (p, i) => {
+        if (p === p) return p;
+        uncomputed++;
+        const w = shown.window!;
+        return shown.belowHalfAt!(w.x0 + (i % w.width), w.y0 + Math.floor(i / w.width));
+      });
     // The pixels above 0.5 and their box, counted over the whole image.
     const foregroundOf = (plane: Float32Array) => {
       let area = 0;
@@ -282,7 +297,37 @@ describe('SamPredictor on a model directory and evaluateOnnxModel (tiny, untrain
         consumed = await predictor.decodeClickInWindow(embedding, box, clicks, consumed.shown, {
           consumePrevious: true,
         });
+        // decodeClick on it fills the uncomputed pixels in: decodeClick's own pixels.
+        const fromLazy = await predictor.decodeClick(embedding, box, clicks, {
+          ...lazy,
+          probabilities: lazy.probabilities.slice(),
+        });
+        expect(Array.from(fromLazy.probabilities)).toEqual(Array.from(full.probabilities));
+        // At another merge threshold the uncomputed pixels are computed first: the same merge.
+        const offHalf = { mergeOptions: { threshold: 0.4 } };
+        const exactShown = { ...lazy, probabilities: filledIn(lazy), belowHalfAt: undefined };
+        expect(
+          Array.from(
+            (await predictor.decodeClickInWindow(embedding, box, clicks, lazy, offHalf))
+              .probabilities,
+          ),
+        ).toEqual(
+          Array.from(
+            (await predictor.decodeClickInWindow(embedding, box, clicks, exactShown, offHalf))
+              .probabilities,
+          ),
+        );
+        const next = await predictor.decodeClickInWindow(embedding, box, clicks, lazy, {
+          consumePrevious: true,
+        });
+        expect(Array.from(next.shown.logits)).toEqual(Array.from(full.shown.logits));
+        expect(next.foreground).toEqual(foregroundOf(full.probabilities));
+        expect(next.mergedArea).toBe(full.mergedArea);
+        lazy = next.shown;
+        lazyMask = next.mask;
       }
+      expect(inImage(filledIn(lazy), lazy.window!)).toEqual(Array.from(full.probabilities));
+      if (lazyMask) expect(inImage(lazyMask, lazy.window!)).toEqual(Array.from(full.mask.data));
       expect(inImage(consumed.probabilities, consumed.window)).toEqual(
         Array.from(full.probabilities),
       );
@@ -303,6 +348,8 @@ describe('SamPredictor on a model directory and evaluateOnnxModel (tiny, untrain
       expect(windowed.changedArea).toBe(full.changedArea);
     }
     expect(full.mask.data.some((v) => v === 1)).toBe(true);
+    // The lazy chain did leave pixels uncomputed (the crop's background).
+    expect(uncomputed).toBeGreaterThan(1000);
     // An output shown unmerged (the worker's box proposals) is decodeClickInWindow's unmerged
     // result, its foreground kept; every output's foreground is the one a scan finds.
     const twoClicks = clicks.slice(0, 2);

@@ -26,6 +26,7 @@ import {
   pasteMaskLogits,
   progressiveMerge,
   pasteAboveHalf,
+  pasteProbabilitiesAboveHalf,
   pasteProbabilities,
   probabilitySampler,
   type PredictionAboveThreshold,
@@ -140,6 +141,12 @@ export interface ShownMask {
    * does not scan the window for them; found from `probabilities` when absent.
    */
   foreground?: MaskForeground;
+  /**
+   * Present when `probabilities` holds NaN at pixels below 0.5 whose probability was not computed
+   * (shownOutput's `foregroundOnly`: a wide crop's background costs no sigmoid): their value at
+   * image pixel (x, y). The next click's merge reads those few; decodeClick fills them in.
+   */
+  belowHalfAt?: (x: number, y: number) => number;
 }
 
 /** A mask's pixels above 0.5: how many, and the box holding them (image px, inclusive). */
@@ -186,7 +193,10 @@ export interface ClickOptions extends Pick<DecodeOptions, 'clickRadius'> {
  */
 export interface WindowedClickPrediction extends DecoderOutput {
   window: PixelWindow;
-  /** Probabilities over `window`, row by row (0 outside it). */
+  /**
+   * Probabilities over `window`, row by row (0 outside it); NaN where below 0.5 and not computed
+   * when the mask shown had such pixels (shown.belowHalfAt gives them).
+   */
   probabilities: Float32Array;
   /** probabilities > 0.5 over `window` (built when first read). */
   readonly mask: Uint8Array;
@@ -276,6 +286,13 @@ export function shownOutput(
   index: number,
   clicks: readonly ClickPrompt[],
   radius = CLICK_FORCE_RADIUS,
+  options: {
+    /**
+     * Compute the probabilities above 0.5 only (NaN at the others, belowHalfAt gives them): what
+     * the next click's merge reads, without a sigmoid per crop pixel. Default false.
+     */
+    foregroundOnly?: boolean;
+  } = {},
 ): ShownMask {
   const logits = outputLogits(output, index);
   const { crop, maskSize, imageWidth, imageHeight } = output;
@@ -287,14 +304,10 @@ export function shownOutput(
     clicks.filter((c) => c.positive),
     radius,
   );
+  const windowCrop = { ...crop, x0: crop.x0 - window.x0, y0: crop.y0 - window.y0 };
+  const paste = options.foregroundOnly ? pasteProbabilitiesAboveHalf : pasteProbabilities;
   const probabilities = forceClicks(
-    pasteProbabilities(
-      logits,
-      maskSize,
-      { ...crop, x0: crop.x0 - window.x0, y0: crop.y0 - window.y0 },
-      window.width,
-      window.height,
-    ),
+    paste(logits, maskSize, windowCrop, window.width, window.height),
     window.width,
     window.height,
     clicks.map((c) => ({ ...c, x: c.x - window.x0, y: c.y - window.y0 })),
@@ -305,7 +318,11 @@ export function shownOutput(
     window,
     unmergedForegroundBox(logits, maskSize, crop, window, clicks, radius),
   );
-  return { logits, probabilities, window, foreground };
+  if (!options.foregroundOnly) return { logits, probabilities, window, foreground };
+  // The same arithmetic as the paste over the window (window pixels, the moved crop).
+  const sample = probabilitySampler(logits, maskSize, windowCrop);
+  const belowHalfAt = (x: number, y: number) => sample(x - window.x0, y - window.y0);
+  return { logits, probabilities, window, foreground, belowHalfAt };
 }
 
 /**
@@ -694,7 +711,13 @@ export class SamPredictor {
   ): Promise<ClickPrediction> {
     const { imageWidth: w, imageHeight: h } = embedding;
     const out = await this.decodeClickInWindow(embedding, box, clicks, previous, options);
-    const probabilities = windowToImage(out.probabilities, out.window, w, h, Float32Array);
+    const probabilities = windowToImage(
+      computedBelowHalf(out.probabilities, out.window, out.shown.belowHalfAt),
+      out.window,
+      w,
+      h,
+      Float32Array,
+    );
     const maskData = windowToImage(out.mask, out.window, w, h, Uint8Array);
     return {
       ...out,
@@ -803,9 +826,23 @@ export class SamPredictor {
             probabilities: pasteOwn,
           }
         : pasteOwn();
-    const shown = previous as ShownMask;
-    const shownFg = shownBounds as MaskForeground;
     const shownWin = previousWindow as PixelWindow;
+    const mergeThreshold = options.mergeOptions?.threshold ?? 0.5;
+    // A mask shown with uncomputed pixels below 0.5 is merged as it is at threshold 0.5 only.
+    const shown: ShownMask =
+      previous?.belowHalfAt && mergeThreshold !== 0.5
+        ? {
+            ...previous,
+            probabilities: computedBelowHalf(
+              previous.probabilities.slice(),
+              shownWin,
+              previous.belowHalfAt,
+            ),
+            belowHalfAt: undefined,
+          }
+        : (previous as ShownMask);
+    const belowHalfAt = shown.belowHalfAt;
+    const shownFg = shownBounds as MaskForeground;
     // Both foregrounds lie in the shown mask's box and the output's (rect holds the first).
     const ownBounds = own instanceof Float32Array ? null : aboveBounds(ownAbove, rect.width);
     const foregroundWithin = ownBounds ? unionBounds(ownBounds, shownFg, rect) : undefined;
@@ -821,6 +858,12 @@ export class SamPredictor {
       {
         ...options.mergeOptions,
         ...(foregroundWithin ? { foregroundWithin } : {}),
+        ...(belowHalfAt
+          ? {
+              previousAt: (i: number) =>
+                belowHalfAt(rect.x0 + (i % rect.width), rect.y0 + Math.floor(i / rect.width)),
+            }
+          : {}),
         inPlace: !shownIsRect || options.consumePrevious === true,
       },
     );
@@ -884,6 +927,8 @@ export class SamPredictor {
         probabilities,
         window,
         foreground,
+        // The whole output taken: every pixel computed. Otherwise the shown mask's NaNs remain.
+        ...(belowHalfAt && !merge.acceptedWhole ? { belowHalfAt } : {}),
       },
       modelHonoured,
       mergedArea: merge.acceptedWhole ? w * h : merge.regionArea,
@@ -921,6 +966,27 @@ export class SamPredictor {
   async release(): Promise<void> {
     await Promise.all([this.encoder.release(), this.decoder.release()]);
   }
+}
+
+/**
+ * `plane` (over `window`) with its NaN pixels (below 0.5, not computed) given their value by
+ * `belowHalfAt` (image px), in place; as it is without one.
+ */
+function computedBelowHalf(
+  plane: Float32Array,
+  window: PixelWindow,
+  belowHalfAt: ((x: number, y: number) => number) | undefined,
+): Float32Array {
+  if (!belowHalfAt) return plane;
+  for (let i = 0; i < plane.length; i++) {
+    const p = plane[i] as number;
+    if (p !== p)
+      plane[i] = belowHalfAt(
+        window.x0 + (i % window.width),
+        window.y0 + Math.floor(i / window.width),
+      );
+  }
+  return plane;
 }
 
 /** `shown`'s window, checked against its probabilities (the whole image when it has none). */

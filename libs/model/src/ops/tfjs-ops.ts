@@ -3,14 +3,22 @@
  * - every matmul goes through `fastMatMul`, a 2-D matmul whose gradient transposes explicitly, so
  *   wasm's XNNPACK path (un-transposed, batch 1) runs forward and backward;
  * - attention over large token sets is computed per (batch, head) slice with 2-D matmuls; small
- *   windowed attention uses one batched matmul (its many tiny slices would cost more in overhead).
+ *   windowed attention uses one batched matmul (its many tiny slices would cost more in overhead);
+ *   on wasm with the training kernels, all batched matmuls (attention of every size, the mask
+ *   decoder's) go through `fusedBatchedMatMul`: XNNPACK per slice inside one kernel.
  * - GELU and LayerNorm run as one fused kernel each way on wasm (wasm-training-kernels.ts).
  * No convolutions are used anywhere (wasm lacks Conv2DBackpropFilter).
  * Slices are reassembled with concat, never stack/unstack (unstack's gradient throws on size-1 axes).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Dim, Ops } from './ops';
-import { fusedGelu, fusedLayerNorm, fusedTrainingKernelsActive } from './wasm-training-kernels';
+import {
+  fusedBatchedMatMul,
+  fusedBatchedMatMulActive,
+  fusedGelu,
+  fusedLayerNorm,
+  fusedTrainingKernelsActive,
+} from './wasm-training-kernels';
 
 /** 2-D a [N, K] @ b [K, M] with an explicit-transpose gradient (wasm fast path both ways). */
 export const fastMatMul = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
@@ -54,6 +62,8 @@ export class TfjsOps implements Ops<tf.Tensor> {
   }
   matmul(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
     if (a.rank === 2) return fastMatMul(a, b);
+    // One kernel for all slices (and their gradients) instead of slice/reshape/concat per slice.
+    if (fusedBatchedMatMulActive()) return fusedBatchedMatMul(a, b);
     const batch = a.shape[0] as number;
     const [, n, k] = a.shape as number[];
     const m = b.shape[2] as number;
@@ -131,14 +141,30 @@ export class TfjsOps implements Ops<tf.Tensor> {
     const dh = c / numHeads;
     const dv = cv / numHeads;
     const scale = tf.scalar(1 / Math.sqrt(dh));
-    if (nq * nk < PER_SLICE_MIN_SCORES || b * numHeads > PER_SLICE_MAX_SLICES) {
+    // With the batched XNNPACK kernel every size takes one batched matmul (no per-slice ops).
+    if (
+      fusedBatchedMatMulActive() ||
+      nq * nk < PER_SLICE_MIN_SCORES ||
+      b * numHeads > PER_SLICE_MAX_SLICES
+    ) {
       const split = (x: tf.Tensor, n: number, d: number) =>
         x
           .reshape([b, n, numHeads, d])
           .transpose([0, 2, 1, 3])
           .reshape([b * numHeads, n, d]);
-      const scores = tf.matMul(split(q, nq, dh), split(k, nk, dh), false, true).mul(scale);
-      const out = tf.matMul(tf.softmax(scores), split(v, nk, dv));
+      let out: tf.Tensor;
+      if (fusedBatchedMatMulActive()) {
+        // Keys pre-transposed to [b*h, dh, nk] so every slice takes XNNPACK's un-transposed path.
+        const kt = k
+          .reshape([b, nk, numHeads, dh])
+          .transpose([0, 2, 3, 1])
+          .reshape([b * numHeads, dh, nk]);
+        const scores = fusedBatchedMatMul(split(q, nq, dh), kt).mul(scale);
+        out = fusedBatchedMatMul(tf.softmax(scores), split(v, nk, dv));
+      } else {
+        const scores = tf.matMul(split(q, nq, dh), split(k, nk, dh), false, true).mul(scale);
+        out = tf.matMul(tf.softmax(scores), split(v, nk, dv));
+      }
       return out.reshape([b, numHeads, nq, dv]).transpose([0, 2, 1, 3]).reshape([b, nq, cv]);
     }
     const rows: tf.Tensor[] = [];

@@ -5,7 +5,12 @@ import { createSegmenter } from '../segmenter-model';
 import { TINY_CONFIG } from '../config';
 import { AdamW } from '../training/adam';
 import { TfjsOps } from './tfjs-ops';
-import { erf, fusedTrainingKernelsActive, setFusedTrainingKernels } from './wasm-training-kernels';
+import {
+  erf,
+  fusedBatchedMatMul,
+  fusedTrainingKernelsActive,
+  setFusedTrainingKernels,
+} from './wasm-training-kernels';
 
 const maxDiff = (a: tf.Tensor, b: tf.Tensor) =>
   tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0] as number);
@@ -68,6 +73,48 @@ describe('wasm training kernels', () => {
       for (let i = 0; i < 3; i++)
         expect(maxDiff(fused.grads[i] as tf.Tensor, composite.grads[i] as tf.Tensor)).toBeLessThan(
           1e-4,
+        );
+    });
+  });
+
+  it('the batched XNNPACK matmul equals tf.matMul (values and gradients of both inputs)', () => {
+    tf.tidy(() => {
+      const a = tf.randomNormal([7, 13, 5], 0, 1, 'float32', 40);
+      const b = tf.randomNormal([7, 5, 9], 0, 1, 'float32', 41);
+      const w = tf.randomNormal([7, 13, 9], 0, 1, 'float32', 42);
+      const loss =
+        (mm: (x: tf.Tensor, y: tf.Tensor) => tf.Tensor) => (x: tf.Tensor, y: tf.Tensor) =>
+          tf.sum(tf.mul(mm(x, y), w));
+      const fusedValue = fusedBatchedMatMul(a, b);
+      const plainValue = tf.matMul(a as tf.Tensor3D, b as tf.Tensor3D);
+      expect(fusedValue.shape).toEqual([7, 13, 9]);
+      expect(maxDiff(fusedValue, plainValue)).toBeLessThan(1e-5);
+      const fusedGrads = tf.grads(loss(fusedBatchedMatMul))([a, b]);
+      const plainGrads = tf.grads(loss((x, y) => tf.matMul(x as tf.Tensor3D, y as tf.Tensor3D)))([
+        a,
+        b,
+      ]);
+      for (let i = 0; i < 2; i++)
+        expect(maxDiff(fusedGrads[i] as tf.Tensor, plainGrads[i] as tf.Tensor)).toBeLessThan(1e-5);
+    });
+  });
+
+  it('windowed (batched) attention matches the composite path (values and q, k, v gradients)', () => {
+    tf.tidy(() => {
+      // 6 windows x 2 heads of 16 tokens: the batched branch of TfjsOps.attention.
+      const q = tf.randomNormal([6, 16, 8], 0, 1, 'float32', 50);
+      const k = tf.randomNormal([6, 16, 8], 0, 1, 'float32', 51);
+      const v = tf.randomNormal([6, 16, 8], 0, 1, 'float32', 52);
+      const w = tf.randomNormal([6, 16, 8], 0, 1, 'float32', 53);
+      const { fused, composite } = bothWays(
+        ([a, b, c]) => ops.attention(a as tf.Tensor, b as tf.Tensor, c as tf.Tensor, 2),
+        [q, k, v],
+        w,
+      );
+      expect(maxDiff(fused.value, composite.value)).toBeLessThan(1e-5);
+      for (let i = 0; i < 3; i++)
+        expect(maxDiff(fused.grads[i] as tf.Tensor, composite.grads[i] as tf.Tensor)).toBeLessThan(
+          1e-5,
         );
     });
   });

@@ -23,12 +23,22 @@ export const GELU_GRAD_KERNEL = 'LoupeGeluGrad';
 export const LAYER_NORM_KERNEL = 'LoupeLayerNorm';
 export const LAYER_NORM_GRAD_KERNEL = 'LoupeLayerNormGrad';
 export const ADAMW_KERNEL = 'LoupeAdamW';
+export const BATCHED_MATMUL_KERNEL = 'LoupeBatchedMatMul';
 
 /** The part of BackendWasm these kernels use. */
 interface WasmBackendLike {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
   incRef(dataId: tf.DataId): void;
+  dataIdMap: { get(dataId: tf.DataId): { memoryOffset: number } };
+  dataIdNextNumber: number;
+  wasm: {
+    cwrap(name: string, ret: null, args: string[]): (...args: unknown[]) => void;
+    tfjs: {
+      registerTensor(id: number, size: number, memoryOffset: number): void;
+      disposeData(id: number): void;
+    };
+  };
 }
 
 const INV_SQRT2 = Math.SQRT1_2;
@@ -280,6 +290,58 @@ function adamW({
   return [pOut, mOut, vOut];
 }
 
+let wasmBatchMatMul: ((...args: unknown[]) => void) | undefined;
+const SLICE_SHAPE_BYTES = (rows: number, cols: number) =>
+  new Uint8Array(new Int32Array([1, rows, cols]).buffer);
+
+/**
+ * a [B, n, k] @ b [B, k, m], no transposes: each slice through wasm's XNNPACK matmul (the fast
+ * path tfjs-wasm only takes for batch 1) on views into the inputs' and output's memory, in one
+ * kernel call. tfjs-wasm's own BatchMatMul runs batch > 1 through a naive strided loop (~1
+ * GFLOP/s): the windowed attention's 128 slices of 64x64x24 all landed there. The views are
+ * registered under fresh ids and disposed at once, which also frees XNNPACK's operator for them.
+ */
+function batchedMatMul({ inputs, backend }: { inputs: tf.NamedTensorInfoMap; backend: unknown }) {
+  const wasm = backend as WasmBackendLike;
+  const a = inputs.a as tf.TensorInfo;
+  const b = inputs.b as tf.TensorInfo;
+  const [batch, n, k] = a.shape as [number, number, number];
+  const m = b.shape[2] as number;
+  if (b.shape[0] !== batch || b.shape[1] !== k)
+    throw new Error(`batchedMatMul: shapes ${a.shape} and ${b.shape} do not match`);
+  wasmBatchMatMul ??= wasm.wasm.cwrap('BatchMatMul', null, [
+    'number',
+    'array',
+    'number',
+    'number',
+    'array',
+    'number',
+    'number',
+    'number',
+    'number',
+  ]);
+  const out = wasm.makeOutput([batch, n, m], 'float32');
+  const aOffset = wasm.dataIdMap.get(a.dataId).memoryOffset;
+  const bOffset = wasm.dataIdMap.get(b.dataId).memoryOffset;
+  const outOffset = wasm.dataIdMap.get(out.dataId).memoryOffset;
+  const aShape = SLICE_SHAPE_BYTES(n, k);
+  const bShape = SLICE_SHAPE_BYTES(k, m);
+  const { tfjs } = wasm.wasm;
+  for (let s = 0; s < batch; s++) {
+    const aId = wasm.dataIdNextNumber++;
+    const bId = wasm.dataIdNextNumber++;
+    const outId = wasm.dataIdNextNumber++;
+    tfjs.registerTensor(aId, n * k, aOffset + s * n * k * 4);
+    tfjs.registerTensor(bId, k * m, bOffset + s * k * m * 4);
+    tfjs.registerTensor(outId, n * m, outOffset + s * n * m * 4);
+    wasmBatchMatMul(aId, aShape, 3, bId, bShape, 3, 0, 0, outId);
+    tfjs.disposeData(aId);
+    tfjs.disposeData(bId);
+    tfjs.disposeData(outId);
+  }
+  return out;
+}
+
 function sharedIdentity({ inputs, backend }: { inputs: tf.NamedTensorInfoMap; backend: unknown }) {
   const x = inputs.x as tf.TensorInfo;
   (backend as WasmBackendLike).incRef(x.dataId);
@@ -299,6 +361,7 @@ function registerOnce(): void {
     [LAYER_NORM_KERNEL, layerNorm as unknown as tf.KernelFunc],
     [LAYER_NORM_GRAD_KERNEL, layerNormGrad as unknown as tf.KernelFunc],
     [ADAMW_KERNEL, adamW as unknown as tf.KernelFunc],
+    [BATCHED_MATMUL_KERNEL, batchedMatMul as unknown as tf.KernelFunc],
   ];
   for (const [kernelName, kernelFunc] of kernels)
     tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc });
@@ -327,6 +390,18 @@ function registerOnce(): void {
       };
     },
   });
+  tf.registerGradient({
+    kernelName: BATCHED_MATMUL_KERNEL,
+    inputsToSave: ['a', 'b'],
+    gradFunc: (dy, saved) => {
+      const [a, b] = saved as [tf.Tensor, tf.Tensor];
+      const d = dy as tf.Tensor;
+      return {
+        a: () => fusedBatchedMatMul(d, tf.transpose(b, [0, 2, 1])),
+        b: () => fusedBatchedMatMul(tf.transpose(a, [0, 2, 1]), d),
+      };
+    },
+  });
   wasmIdentity = tf.getKernel('Identity', 'wasm');
 }
 
@@ -349,6 +424,21 @@ export function setFusedTrainingKernels(on: boolean): void {
   registerOnce();
   setIdentity(on);
   enabled = on;
+}
+
+let batchedMatMulEnabled = true;
+
+/**
+ * Turns the batched XNNPACK matmul alone on or off (on by default, and only used while the fused
+ * kernels are active): for measuring it side by side with tfjs-wasm's own BatchMatMul.
+ */
+export function setFusedBatchedMatMul(on: boolean): void {
+  batchedMatMulEnabled = on;
+}
+
+/** Whether batched attention matmuls go through `fusedBatchedMatMul`. */
+export function fusedBatchedMatMulActive(): boolean {
+  return batchedMatMulEnabled && fusedTrainingKernelsActive();
 }
 
 /** Whether the fused kernels run on the current backend (wasm, registered and enabled). */
@@ -384,4 +474,9 @@ export function fusedAdamW(
     tf.Tensor,
     tf.Tensor,
   ];
+}
+
+/** a [B, n, k] @ b [B, k, m] per slice on XNNPACK (wasm only; see batchedMatMul above). */
+export function fusedBatchedMatMul(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
+  return tf.engine().runKernel(BATCHED_MATMUL_KERNEL, { a, b }) as tf.Tensor;
 }

@@ -182,7 +182,19 @@ export function AnnotateWorkspace({ projectId }: { projectId: string }) {
               onChoose={(index) => editing.chooseProposal(index, 'button')}
             />
           )}
-          <DisplayPanel view={display} image={image} />
+          <DisplayPanel
+            view={display}
+            image={image}
+            {...(session.task
+              ? {
+                  values: {
+                    slope: session.task.image.valueSlope,
+                    intercept: session.task.image.valueIntercept,
+                    unit: session.task.image.valueUnit,
+                  },
+                }
+              : {})}
+          />
           <TaskActionsPanel
             canAccept={!!active?.mask && !active.accepted}
             canSubmit={present.objects.some((o) => o.accepted)}

@@ -4,12 +4,14 @@ export function RangeSetting(props: {
   label: string;
   min: number;
   max: number;
-  step?: number;
+  step?: number | 'any';
   value: number;
   /** What is shown beside the slider. */
   shown: number;
   /** Tailwind width of the value column. */
   valueWidth: 'w-8' | 'w-12';
+  /** data-testid of the shown value. */
+  testId?: string;
   onChange: (value: number) => void;
 }) {
   return (
@@ -24,7 +26,9 @@ export function RangeSetting(props: {
         onChange={(e) => props.onChange(Number(e.target.value))}
         className="flex-1 accent-sky-500"
       />
-      <span className={`${props.valueWidth} text-right font-mono`}>{props.shown}</span>
+      <span className={`${props.valueWidth} text-right font-mono`} data-testid={props.testId}>
+        {props.shown}
+      </span>
     </label>
   );
 }

@@ -241,7 +241,11 @@ export function VolumeWorkspace(props: {
             onPropagate={() => void editing.propagate()}
             onCancel={editing.cancelPropagation}
           />
-          <DisplayPanel view={display} image={image} />
+          <DisplayPanel
+            view={display}
+            image={image}
+            {...(volume.view ? { values: volume.view.values, modality: volume.view.modality } : {})}
+          />
           <TaskActionsPanel
             canAccept={!!active && !active.accepted && active.slices.size > 0}
             canSubmit={!!state?.objects.some((o) => o.accepted)}

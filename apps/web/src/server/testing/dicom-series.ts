@@ -1,7 +1,8 @@
 /**
  * A DICOM series written by dcmjs for tests: one single-frame CT file per slice (explicit VR
  * little endian, signed 16-bit), all of one SeriesInstanceUID, each with its own
- * ImagePositionPatient along the slice normal, so an upload of them is one volume.
+ * ImagePositionPatient along the slice normal, so an upload of them is one volume. Optionally a
+ * CT rescale and a VOI window, as scanners write them.
  */
 import dcmjs from 'dcmjs';
 
@@ -36,7 +37,14 @@ export function dicomSeries16(
   depth: number,
   voxels: Int16Array,
   geometry: DicomSeriesGeometry,
-  options: { seriesDescription?: string; order?: number[] } = {},
+  options: {
+    seriesDescription?: string;
+    order?: number[];
+    /** Modality rescale written to every file (real = slope * stored + intercept), default 1, 0. */
+    rescale?: { slope: number; intercept: number };
+    /** VOI window (WindowCenter/WindowWidth, real units) written to every file; none by default. */
+    window?: { center: number; width: number };
+  } = {},
 ): DicomSeriesFile[] {
   const { uid } = dcmjs.data.DicomMetaDictionary;
   const study = uid();
@@ -74,8 +82,11 @@ export function dicomSeries16(
       BitsStored: 16,
       HighBit: 15,
       PixelRepresentation: 1,
-      RescaleIntercept: 0,
-      RescaleSlope: 1,
+      RescaleIntercept: options.rescale?.intercept ?? 0,
+      RescaleSlope: options.rescale?.slope ?? 1,
+      ...(options.window
+        ? { WindowCenter: options.window.center, WindowWidth: options.window.width }
+        : {}),
       PixelData: [pixels.buffer],
       _vrMap: { PixelData: 'OW' },
     };

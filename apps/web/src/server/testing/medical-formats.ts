@@ -105,13 +105,16 @@ export function dicom16(
   return concat([preamble, meta, dataset]);
 }
 
-/** NIfTI-1 single file (.nii), int16 voxels x-fastest, optionally gzipped (.nii.gz). */
+/**
+ * NIfTI-1 single file (.nii), int16 voxels x-fastest, optionally gzipped (.nii.gz) and scaled
+ * (scl_slope/scl_inter: real = slope * voxel + inter; default 1, 0).
+ */
 export function nifti16(
   x: number,
   y: number,
   z: number,
   voxels: Int16Array,
-  options: { gzip?: boolean } = {},
+  options: { gzip?: boolean; sclSlope?: number; sclInter?: number } = {},
 ): Uint8Array {
   const header = new Uint8Array(352);
   const view = new DataView(header.buffer);
@@ -121,7 +124,8 @@ export function nifti16(
   view.setInt16(72, 16, true); // bitpix
   [1, 0.5, 0.5, 2, 1, 1, 1, 1].forEach((d, i) => view.setFloat32(76 + i * 4, d, true));
   view.setFloat32(108, 352, true); // vox_offset
-  view.setFloat32(112, 1, true); // scl_slope
+  view.setFloat32(112, options.sclSlope ?? 1, true); // scl_slope
+  view.setFloat32(116, options.sclInter ?? 0, true); // scl_inter
   header.set([0x6e, 0x2b, 0x31, 0x00], 344); // "n+1\0"
   const file = concat([
     header,

@@ -95,6 +95,11 @@ export async function openVolume(db: Db, projectId: string, taskId: string, user
     modality: volume.modality,
     // One window for the whole volume: the file's own (e.g. DICOM VOI) on its first slice.
     defaultWindow: first ? sampleWindow(first) : null,
+    // Samples -> real units (HU for CT, scl_slope/scl_inter for NIfTI) for the window readout and
+    // presets; the first slice's, as the volume page keeps one window for all slices.
+    values: first
+      ? { slope: first.valueSlope, intercept: first.valueIntercept, unit: first.valueUnit }
+      : { slope: 1, intercept: 0, unit: null },
     startSlice: start.image.sliceIndex ?? 0,
     slices,
     annotations: annotations.map((a) => ({
