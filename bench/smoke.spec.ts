@@ -48,7 +48,8 @@ const SMOKE_TIMEOUT_MS: Partial<Record<PartName, number>> = {
   quality: 90_000,
   // Three small training runs of the tiny network (base, round on everything, bounded round).
   rounds: 120_000,
-  // Tag heads on two datasets, then five labelling strategies each fine-tuning the starter.
+  // Tag candidate classifiers on two datasets (3 peaks x 2 boxes per image), then five labelling
+  // strategies each fine-tuning the starter (most of the time): 43 s at load 5.5.
   weak: 150_000,
 };
 

@@ -66,14 +66,6 @@ export interface SelfTrainingComparison {
 const mean = (values: number[]) =>
   values.length ? values.reduce((a, b) => a + b, 0) / values.length : null;
 
-/**
- * Lesion probability a candidate needs to be proposed. Picked on tuning seed 1801
- * (bench/loop/self-training-tune.ts, 16 images, classifier from 16 masked images of seed 1802):
- * at the policy's confidence 0.8, minScore 0.5 / 0.7 / 0.9 kept 15 / 12 / 11 objects of mean Dice
- * 0.80 / 0.93 / 0.93 (the whole-image look: Dice 0.07).
- */
-export const DISCOVERY_MIN_SCORE = 0.7;
-
 /** The human labels per image: its masks (none: an image labelled empty). */
 export function maskedImagesOf(samples: readonly FineTuneSample[]): MaskedImage[] {
   const byImage = new Map<object, MaskedImage>();
@@ -126,7 +118,7 @@ export async function measureSelfTraining(input: {
             input.predictor,
             lesionClassifier,
             image,
-            DISCOVERY_MIN_SCORE,
+            policy.discoveryMinScore,
             DEFAULT_TAGS_TO_MASKS,
           )
         ).map((d) => d.box)
@@ -191,7 +183,7 @@ export async function measureSelfTraining(input: {
     pseudoMaskDice: mean(used.map((f) => f.dice)),
     policy,
     discovery: lesionClassifier ? 'lesion-classifier' : 'overview',
-    discoveryMinScore: DISCOVERY_MIN_SCORE,
+    discoveryMinScore: policy.discoveryMinScore,
     offDice: input.offDice,
     onDice,
     gainPoints: 100 * (onDice - input.offDice),

@@ -115,7 +115,8 @@ export interface TagPseudoMaskQuality {
   /** Pseudo-masks that found no object (no CAM peak prompted the segmenter, or an empty result). */
   emptyShare: number;
   confident: { minConfidence: number; share: number; dice: number | null };
-  headFinalLoss: number;
+  /** Null where the candidate classifier trained (the head is then not trained: only its fallback). */
+  headFinalLoss: number | null;
   subClassSizes: number[];
   /** What marks the lesions (TagsToMasksOptions.activation). */
   activation: string;
@@ -214,9 +215,14 @@ export async function measureTags(
   }
 }
 
-/** Smoke runs (npm test) prompt fewer peaks: they check that the figures exist, not their value. */
+/**
+ * Smoke runs (npm test) prompt fewer peaks with two box sides, and the head (the candidate
+ * classifier's fallback) trains few epochs: they check that the figures exist, not their value.
+ */
 const tagOptionsFor = (options: WeakBenchOptions): TagsToMasksOptions =>
-  options.smoke ? { ...DEFAULT_TAGS_TO_MASKS, maxPeaks: 3 } : DEFAULT_TAGS_TO_MASKS;
+  options.smoke
+    ? { ...DEFAULT_TAGS_TO_MASKS, maxPeaks: 3, promptBoxSides: [24, 48], headEpochs: 10 }
+    : DEFAULT_TAGS_TO_MASKS;
 
 export async function tagBenches(
   options: WeakBenchOptions,
@@ -307,7 +313,7 @@ export async function runWeakBench(options: WeakBenchOptions): Promise<Record<st
       `synthetic: ${count} held-out images from generateSyntheticFaDataset with seed ${HELD_OUT_SYNTHETIC_SEED} (the quality bench's; training uses other seeds); every lesion is one object.`,
       "Box = tight box of the true lesion mask; pseudo-mask = libs/prompts pseudoMaskFromBox (the trainer's rule: the output with the highest predicted IoU, thresholded at 0.5, clipped to the box).",
       `confident: pseudo-masks with confidence >= ${DEFAULT_MIN_CONFIDENCE} (the default training threshold), which training weights by their confidence.`,
-      `tags: pseudo-masks from image-level tags alone (WeakMedSAM; libs/model/src/weak), activation '${DEFAULT_TAGS_TO_MASKS.activation}': tagged training images (seeds ${TAG_TRAIN_SEEDS.present} present / ${TAG_TRAIN_SEEDS.absent} absent, lesions [0, 0]); the starter encoder's feature grids train the classification head (${DEFAULT_TAGS_TO_MASKS.subClasses} k-means sub-classes; headFinalLoss and subClassSizes are its). With 'candidates' (the default since the #15 diagnosis: the head's CAM peaks and a nearest-neighbour novelty against absent images' encoder cells fell on vessels and the optic disc, almost never on a lesion), up to ${DEFAULT_TAGS_TO_MASKS.maxPeaks} bright-blob peaks per image (difference of Gaussians on the robust z-scored image) prompt the segmenter (the peak as positive point plus boxes of ${DEFAULT_TAGS_TO_MASKS.promptBoxSides.join('/')} px around it, the answer with the highest predicted IoU x box fit ^ ${DEFAULT_TAGS_TO_MASKS.boxFitExponent} kept), a logistic classifier of the prompted masks' descriptors (size, brightness, ring contrast, flatness, box fill, elongation, predicted IoU) learns from the tags by multiple-instance learning (absent images: every candidate negative; present: the best one positive), and held-out images tagged present keep the candidates with lesion probability >= ${DEFAULT_TAGS_TO_MASKS.candidateMinScore}; presentProbability is then the best candidate's. The pseudo-mask is compared with the true lesion union (Dice per image, mean).`,
+      `tags: pseudo-masks from image-level tags alone (WeakMedSAM; libs/model/src/weak), activation '${DEFAULT_TAGS_TO_MASKS.activation}': tagged training images (seeds ${TAG_TRAIN_SEEDS.present} present / ${TAG_TRAIN_SEEDS.absent} absent, lesions [0, 0]); the starter encoder's feature grids train the classification head (${DEFAULT_TAGS_TO_MASKS.subClasses} k-means sub-classes; headFinalLoss and subClassSizes are its; with 'candidates' the head is trained only when the candidate classifier cannot be, so they are null and [] when it was). With 'candidates' (the default since the #15 diagnosis: the head's CAM peaks and a nearest-neighbour novelty against absent images' encoder cells fell on vessels and the optic disc, almost never on a lesion), up to ${DEFAULT_TAGS_TO_MASKS.maxPeaks} bright-blob peaks per image (difference of Gaussians on the robust z-scored image) prompt the segmenter (the peak as positive point plus boxes of ${DEFAULT_TAGS_TO_MASKS.promptBoxSides.join('/')} px around it, the answer with the highest predicted IoU x box fit ^ ${DEFAULT_TAGS_TO_MASKS.boxFitExponent} kept), a logistic classifier of the prompted masks' descriptors (size, brightness, ring contrast, flatness, box fill, elongation, predicted IoU) learns from the tags by multiple-instance learning (absent images: every candidate negative; present: the best one positive), and held-out images tagged present keep the candidates with lesion probability >= ${DEFAULT_TAGS_TO_MASKS.candidateMinScore}; presentProbability is then the best candidate's. The pseudo-mask is compared with the true lesion union (Dice per image, mean).`,
       'tags.drive: DRIVE pseudo-FA (real DRIVE backgrounds, synthetic leakage); the head trains on the first photographs and is measured on the last ones (held-out backgrounds and lesions).',
       `budget: models trained on masks / boxes / tags / mixes at equal modelled annotator time (tag ${ANNOTATOR_SECONDS.tag} s, box ${ANNOTATOR_SECONDS.box} s, mask = box + the simulated annotator's clicks to IoU 0.9 with the starter x ${ANNOTATOR_SECONDS.click} s; an image with no lesion costs a tag): a pool of synthetic FA images (seed 1601, 0-4 lesions) labelled in order until the budget is spent, the labels fine-tune the starter (same steps for every strategy, EMA 0.9, lr 3e-4), held-out box Dice (tfjs, crop grid) on the held-out synthetic seed. Box pseudo-masks below the training threshold are dropped; tag pseudo-masks are kept at any confidence > 0, weighted by it. poolExhausted: the pool ran out before the budget (tags are that cheap).`,
       "budget.selfTraining: self-training on vs off with the same human labels ('masks only' at the comparison budget): the starter (that round's active model) predicts on the pool images nobody labelled (libs/prompts selfTrainingPseudoMasks: whole-image look, then each object's box, jittered boxes and the flipped image; confidence = mean predicted IoU x the views' agreement with their majority mask), predictions at or above the trainer's product policy threshold join at weight x confidence (apps/trainer config selfTraining; quick runs predict on fewer images), same fine-tuning steps; pseudoMaskDice: the used pseudo-masks against the best-matching true object.",

@@ -10,6 +10,7 @@ import {
   MODEL_CONFIGS,
   NonFiniteLossError,
   createSegmenter,
+  discoverLesions,
   evaluateOnnxModel,
   evaluateVolumePropagation,
   exportModel,
@@ -21,6 +22,7 @@ import {
   pseudoMaskFromTag,
   saveCheckpoint,
   selectTrainingBackend,
+  trainLesionClassifierFromMasks,
   trainTagClassifier,
   DEFAULT_TAGS_TO_MASKS,
   type SegmenterModel,
@@ -367,6 +369,26 @@ export async function createModelPort(
                     image.width,
                     image.height,
                   ),
+          };
+        },
+        async trainLesionFinder(masked) {
+          const classifier = await trainLesionClassifierFromMasks(
+            predictor,
+            masked.map((m) => ({ ...gray(m.image), objects: m.objects.map((o) => o.data) })),
+            DEFAULT_TAGS_TO_MASKS,
+          );
+          if (!classifier) return null;
+          return {
+            async propose(image, minScore) {
+              const lesions = await discoverLesions(
+                predictor,
+                classifier,
+                gray(image),
+                minScore,
+                DEFAULT_TAGS_TO_MASKS,
+              );
+              return lesions.map((l) => l.box);
+            },
           };
         },
         close: () => predictor.release(),

@@ -129,7 +129,25 @@ export interface TagPseudoMask {
 
 export interface Predictor {
   predictBox(image: GrayImage, box: Box): Promise<BoxPrediction>;
+  /**
+   * A lesion finder learned from human masks with this model (libs/model
+   * trainLesionClassifierFromMasks: the bright-blob candidates of each masked image, labelled by
+   * the masks, train a classifier of the candidates); null when the masks give it no positive or
+   * no negative candidate.
+   */
+  trainLesionFinder(masked: readonly MaskedGrayImage[]): Promise<LesionFinder | null>;
   close(): Promise<void>;
+}
+
+/** A training image with its human masks (one per object). */
+export interface MaskedGrayImage {
+  image: GrayImage;
+  objects: Mask[];
+}
+
+export interface LesionFinder {
+  /** Boxes of the candidates scored lesion at or above `minScore`, most lesion-like first. */
+  propose(image: GrayImage, minScore: number): Promise<Box[]>;
 }
 
 export interface ModelPort {

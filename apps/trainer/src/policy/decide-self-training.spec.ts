@@ -8,6 +8,7 @@ const policy: SelfTrainingPolicy = {
   minConfidence: 0.85,
   maxImagesPerRound: 32,
   maxSamplesPerRound: 24,
+  discoveryMinScore: 0.7,
 };
 
 describe('decideSelfTraining', () => {

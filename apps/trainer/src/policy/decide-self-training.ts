@@ -16,6 +16,11 @@ export interface SelfTrainingPolicy {
   /** Unlabeled images predicted per round, and self-training samples used per round, at most. */
   maxImagesPerRound: number;
   maxSamplesPerRound: number;
+  /**
+   * Lesion probability a candidate needs to be proposed (a classifier of the project's human
+   * masks' candidates picks where to look; libs/model discoverLesions).
+   */
+  discoveryMinScore: number;
 }
 
 export type SelfTrainingDecision =

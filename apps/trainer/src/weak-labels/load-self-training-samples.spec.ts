@@ -1,9 +1,15 @@
+import { fileURLToPath } from 'node:url';
 import { ensureStarterModel } from '@loupe/db';
+import type { SyntheticFaSample } from '@loupe/model/node';
 import { decodeMaskBytes, maskArea } from '@loupe/prompts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TRAINER_CONFIGS } from '../config/trainer-config';
 import { createTrainerTestFixture, type TrainerTestFixture } from '../testing/trainer-test-fixture';
 import { loadPseudoLabeledSamples } from './load-pseudo-labeled-samples';
+import { loadSelfTrainingSamples } from './load-self-training-samples';
+
+/** The real starter model (models/starter): the tiny one finds no lesion to learn from. */
+const realStarterDir = fileURLToPath(new URL('../../../../models/starter', import.meta.url));
 
 let fixture: TrainerTestFixture;
 
@@ -130,5 +136,74 @@ describe('self-training samples in training', () => {
       await fixture.db.weakLabel.count({ where: { projectId: created.id, kind: 'SELF_TRAINING' } }),
     ).toBe(stored.length);
     expect(again.usedBySource.SELF_TRAINING).toBe(result.usedBySource.SELF_TRAINING);
+  });
+});
+
+describe('self-training discovery from human masks (the real starter model)', () => {
+  let real: TrainerTestFixture;
+  beforeAll(async () => {
+    real = await createTrainerTestFixture({ env: { STARTER_MODEL_DIR: realStarterDir } });
+  });
+  afterAll(async () => {
+    await real?.close();
+  });
+
+  /**
+   * Self-training on `unlabeled` after human masks of `masked` (one lesion each: a task takes one
+   * object's mask here): how it looked, and the share of stored pseudo-masks lying mostly on a
+   * true lesion.
+   */
+  async function selfTrain(masked: SyntheticFaSample[], unlabeled: SyntheticFaSample[]) {
+    const created = await real.createProject();
+    const active = await ensureStarterModel(
+      real.db,
+      real.services.artifacts,
+      created.id,
+      real.env.STARTER_MODEL_DIR,
+    );
+    const truth = new Map<string, Uint8Array>();
+    for (const sample of [...masked, ...unlabeled]) {
+      const added = await real.addImage(created.id, sample.image, sample.width, sample.height);
+      if (masked.includes(sample))
+        await real.acceptMask(added.taskId, created.userId, sample.lesions[0] ?? sample.mask);
+      else truth.set(added.imageId, sample.mask.data);
+    }
+    const result = await loadSelfTrainingSamples(real.services, {
+      projectId: created.id,
+      active,
+      policy: { ...policy, minHumanMasks: 0, minConfidence: 0, maxImagesPerRound: 6 },
+      workDir: `${real.root}/self-${created.id}`,
+    });
+    const stored = await real.db.weakLabel.findMany({
+      where: { projectId: created.id, kind: 'SELF_TRAINING' },
+      select: { imageId: true, pseudoMaskRle: true },
+    });
+    let onLesion = 0;
+    for (const label of stored) {
+      const mask = decodeMaskBytes(label.pseudoMaskRle as Uint8Array);
+      const lesions = truth.get(label.imageId) as Uint8Array;
+      let inside = 0;
+      mask.data.forEach((v, i) => (inside += v && lesions[i] ? 1 : 0));
+      if (inside / maskArea(mask) > 0.5) onLesion++;
+    }
+    return {
+      discovery: result.discovery,
+      stored: stored.length,
+      onLesionShare: stored.length ? onLesion / stored.length : 0,
+    };
+  }
+
+  it("looks where the classifier of the project's masks sees lesions, not the whole image", async () => {
+    const generated = real.syntheticImages(24, 43, 128);
+    const masked = generated.filter((s) => s.lesions.length === 1).slice(0, 6);
+    const unlabeled = generated.filter((s) => !masked.includes(s)).slice(0, 6);
+    expect(masked).toHaveLength(6);
+    const learned = await selfTrain(masked, unlabeled);
+    // No human mask: nothing to learn from, the whole-image look.
+    const overview = await selfTrain([], unlabeled);
+    expect(learned.discovery).toBe('lesion-classifier');
+    expect(overview.discovery).toBe('overview');
+    expect(learned.stored).toBeGreaterThan(0);
+    expect(learned.onLesionShare).toBeGreaterThan(overview.onLesionShare + 0.1);
   });
 });

@@ -1,7 +1,11 @@
 /**
  * Self-training samples (issue #15 item 3): the active model's confident predictions on unlabeled
  * training images (libs/prompts selfTrainingPseudoMasks: IoU head x stability across box jitter
- * and a flip) become low-weight training samples, when the trainer config's policy allows
+ * and a flip) become low-weight training samples. Where to look: a lesion classifier learned from
+ * the project's human masks (their bright-blob candidates, labelled by the masks) proposes the
+ * candidates it scores at or above the policy's discoveryMinScore; the model's whole-image look
+ * (which finds anatomy more than lesions) only when the masks give the classifier no positive or
+ * no negative. They are used when the trainer config's policy allows
  * (policy/decide-self-training.ts). Each one is stored as a WeakLabel of kind SELF_TRAINING with
  * its provenance (source SELF_TRAINING, the model version, its confidence, when; no person) and
  * reused while that model is active; a later active model supersedes them and predicts afresh.
@@ -15,6 +19,7 @@ import {
   decodeMaskBytes,
   DEFAULT_SELF_TRAINING,
   encodeMaskBytes,
+  maskArea,
   maskBoundingBox,
   selfTrainingPseudoMasks,
   type Mask,
@@ -23,7 +28,9 @@ import { materializeModelFiles } from '../artifacts/materialize-model-files';
 import type { LabeledSample } from '../data/load-labeled-samples';
 import type { GrayImage } from '../data/decode-image-pixels';
 import { loadImage } from '../data/load-image';
-import type { Predictor } from '../model/model-port';
+import { acceptedAnnotationWhere } from '../data/accepted-annotation-filter';
+import { decodeAnnotationMask } from '../data/decode-annotation-mask';
+import type { LesionFinder, MaskedGrayImage, Predictor } from '../model/model-port';
 import { decideSelfTraining, type SelfTrainingPolicy } from '../policy/decide-self-training';
 import type { TrainerServices } from '../trainer-services';
 
@@ -34,6 +41,11 @@ export interface SelfTrainingSummary {
   used: number;
   /** Why none were used, when the policy said no. */
   skipped: string | null;
+  /**
+   * How objects were found on images predicted this round: 'lesion-classifier' (learned from the
+   * human masks), 'overview' (the whole-image look), or null (nothing predicted).
+   */
+  discovery: 'lesion-classifier' | 'overview' | null;
 }
 
 export async function loadSelfTrainingSamples(
@@ -54,7 +66,8 @@ export async function loadSelfTrainingSamples(
     },
   });
   const decision = decideSelfTraining(input.policy, { humanMasks });
-  if (!decision.use) return { samples: [], considered: 0, used: 0, skipped: decision.reason };
+  if (!decision.use)
+    return { samples: [], considered: 0, used: 0, skipped: decision.reason, discovery: null };
 
   // A newer active model predicts afresh: the older model's self-training labels become history.
   await db.weakLabel.updateMany({
@@ -96,6 +109,8 @@ export async function loadSelfTrainingSamples(
     confidence: number;
   }[] = [];
   let predictor: Predictor | null = null;
+  let finder: LesionFinder | null = null;
+  let discovery: SelfTrainingSummary['discovery'] = null;
   try {
     for (const row of images) {
       const image = await loadImage(services.blobs, row);
@@ -119,10 +134,20 @@ export async function loadSelfTrainingSamples(
         ),
       );
       const open = predictor;
+      if (discovery === null) {
+        finder = await open.trainLesionFinder(
+          await loadHumanMaskedImages(services, input.projectId, input.policy.maxImagesPerRound),
+        );
+        discovery = finder ? 'lesion-classifier' : 'overview';
+      }
+      const proposals = finder
+        ? await finder.propose(image, input.policy.discoveryMinScore)
+        : undefined;
       const objects = await selfTrainingPseudoMasks(
         (view, box) => open.predictBox(view, box),
         image,
         DEFAULT_SELF_TRAINING,
+        proposals,
       );
       for (const object of objects) {
         if (object.confidence < input.policy.minConfidence) continue;
@@ -171,5 +196,50 @@ export async function loadSelfTrainingSamples(
       mask: f.mask,
       weight: input.policy.weight * f.confidence,
     }));
-  return { samples, considered: images.length, used: samples.length, skipped: null };
+  return { samples, considered: images.length, used: samples.length, skipped: null, discovery };
+}
+
+/**
+ * The accepted human masks of the project's training images, grouped per image (the newest
+ * `maxImages` images), which teach the lesion classifier what a lesion looks like here.
+ */
+async function loadHumanMaskedImages(
+  services: Pick<TrainerServices, 'db' | 'blobs'>,
+  projectId: string,
+  maxImages: number,
+): Promise<MaskedGrayImage[]> {
+  const rows = await services.db.annotation.findMany({
+    where: {
+      ...acceptedAnnotationWhere(projectId),
+      image: { OR: [{ split: null }, { split: 'TRAIN' }] },
+    },
+    select: {
+      id: true,
+      imageId: true,
+      width: true,
+      height: true,
+      finalRle: true,
+      image: { select: { id: true, pixelsKey: true, width: true, height: true, fileName: true } },
+    },
+    orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
+  });
+  const byImage = new Map<string, MaskedGrayImage>();
+  for (const row of rows) {
+    let masked = byImage.get(row.imageId);
+    if (!masked) {
+      if (byImage.size >= maxImages) continue;
+      masked = { image: await loadImage(services.blobs, row.image), objects: [] };
+      byImage.set(row.imageId, masked);
+    }
+    const mask = decodeAnnotationMask(row.finalRle, {
+      annotationId: row.id,
+      imageId: row.imageId,
+      imageWidth: row.image.width,
+      imageHeight: row.image.height,
+      width: row.width,
+      height: row.height,
+    });
+    if (maskArea(mask) > 0) masked.objects.push(mask);
+  }
+  return [...byImage.values()];
 }

@@ -148,9 +148,14 @@ export const DEFAULT_TAGS_TO_MASKS: TagsToMasksOptions = {
 };
 
 export interface TagClassifier {
-  head: ClassificationHeadWeights;
-  finalLoss: number;
-  /** Images per sub-class among the 'present' ones. */
+  /**
+   * The classification head; null when the 'candidates' activation trained its classifier (the
+   * head is only its fallback there, so it is trained only when that fallback is used).
+   */
+  head: ClassificationHeadWeights | null;
+  /** The head's final loss; null when no head was trained. */
+  finalLoss: number | null;
+  /** Images per sub-class among the 'present' ones; empty when no head was trained. */
   subClassSizes: number[];
   /** Cell features of the images tagged 'absent' (negative-bank.ts); null with fewer than 2. */
   negativeBank: NegativeBank | null;
@@ -198,6 +203,35 @@ export async function trainTagClassifier(
   images: readonly TaggedImage[],
   options: TagsToMasksOptions = DEFAULT_TAGS_TO_MASKS,
 ): Promise<TagClassifier> {
+  if (options.activation === 'candidates') {
+    const bags: CandidateBag[] = [];
+    for (const image of images) {
+      const mined = await minedFor(encoder, image, options);
+      bags.push({ features: mined.features, present: image.present });
+    }
+    // No candidate in the images of one tag (flat images): the head's CAM answers instead, and
+    // only then is the head (and the encoder's feature grid of every image) worth its time.
+    const trainable =
+      bags.some((b) => b.present && b.features.length) &&
+      bags.some((b) => !b.present && b.features.length);
+    if (trainable)
+      return {
+        head: null,
+        finalLoss: null,
+        subClassSizes: [],
+        negativeBank: null,
+        candidates: trainCandidateClassifier(bags),
+      };
+  }
+  return trainHeadClassifier(encoder, images, options);
+}
+
+/** Sub-class exploration and the classification head on the tagged images' feature grids. */
+async function trainHeadClassifier(
+  encoder: Encoder,
+  images: readonly TaggedImage[],
+  options: TagsToMasksOptions,
+): Promise<TagClassifier & { head: ClassificationHeadWeights }> {
   const grids: FeatureGrid[] = [];
   for (const image of images)
     grids.push(await gridOf(encoder, image, options.features, options.featureNormalization));
@@ -228,20 +262,7 @@ export async function trainTagClassifier(
     absentGrids.length >= 2
       ? buildNegativeBank(absentGrids, { ...DEFAULT_NEGATIVE_BANK, seed: options.seed })
       : null;
-  if (options.activation !== 'candidates')
-    return { head: weights, finalLoss, subClassSizes, negativeBank };
-  const bags: CandidateBag[] = [];
-  for (const image of images) {
-    const mined = await minedFor(encoder, image, options);
-    bags.push({ features: mined.features, present: image.present });
-  }
-  // No candidate in the images of one tag (flat images): the head's CAM answers instead.
-  const trainable =
-    bags.some((b) => b.present && b.features.length) &&
-    bags.some((b) => !b.present && b.features.length);
-  if (!trainable) return { head: weights, finalLoss, subClassSizes, negativeBank };
-  const candidates = trainCandidateClassifier(bags);
-  return { head: weights, finalLoss, subClassSizes, negativeBank, candidates };
+  return { head: weights, finalLoss, subClassSizes, negativeBank };
 }
 
 export interface TagPseudoMask {
@@ -256,8 +277,9 @@ export interface TagPseudoMask {
   promptsKept: number;
   /** Pixels of each prompted mask (probability > 0.5), in peak order. */
   promptedAreas: number[];
-  cam: ActivationMap;
-  refined: ActivationMap;
+  /** The head's CAM and its random-walk refinement; null where the candidate classifier answered. */
+  cam: ActivationMap | null;
+  refined: ActivationMap | null;
 }
 
 /** IoU of the box with the bounding box of the mask's pixels (probability > 0.5) inside it. */
@@ -423,7 +445,6 @@ async function candidatePseudoMask(
   predictor: Pick<SamPredictor, 'embedLuminance' | 'decodeLogits' | 'manifest'>,
   classifier: TagClassifier,
   image: Omit<TaggedImage, 'present'>,
-  grid: FeatureGrid,
   options: TagsToMasksOptions,
 ): Promise<TagPseudoMask> {
   if (!classifier.candidates)
@@ -445,7 +466,6 @@ async function candidatePseudoMask(
   });
   const probability = Math.max(0, ...scores);
   const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
-  const cam = classActivationMap(classifier.head, grid);
   return {
     mask,
     width,
@@ -455,14 +475,14 @@ async function candidatePseudoMask(
     peaks: mined.prompted.map((p) => p.peak),
     promptsKept: kept.length,
     promptedAreas: mined.pixels.map((p) => p.length),
-    cam,
-    refined: cam,
+    cam: null,
+    refined: null,
   };
 }
 
 /** The map whose peaks prompt the segmenter (0..1 on the feature grid). */
 export function activationOf(
-  classifier: TagClassifier,
+  classifier: TagClassifier & { head: ClassificationHeadWeights },
   grid: FeatureGrid,
   activation: TagActivation,
 ): ActivationMap {
@@ -544,11 +564,15 @@ export async function pseudoMaskFromTag(
   image: Omit<TaggedImage, 'present'>,
   options: TagsToMasksOptions = DEFAULT_TAGS_TO_MASKS,
 ): Promise<TagPseudoMask> {
+  if (options.activation === 'candidates' && classifier.candidates)
+    return candidatePseudoMask(predictor, classifier, image, options);
+  const head = classifier.head;
+  if (!head) throw new Error('this tag classifier has no classification head');
   const { width, height } = image;
   const luminance = toLuminance(image.pixels, width, height, 1);
   const grid = await gridOf(predictor, image, options.features, options.featureNormalization);
-  const probability = presentProbability(classifier.head, grid);
-  const cam = activationOf(classifier, grid, options.activation);
+  const probability = presentProbability(head, grid);
+  const cam = activationOf({ ...classifier, head }, grid, options.activation);
   const regionMap =
     options.regionLevel > 0 ? resampleActivationMap(cam, options.walkStride, width, height) : null;
   const peaks = activationPeaks(cam, {
@@ -556,8 +580,6 @@ export async function pseudoMaskFromTag(
     minDistance: 2 * cam.stride,
     maxPeaks: options.maxPeaks,
   });
-  if (options.activation === 'candidates' && classifier.candidates)
-    return candidatePseudoMask(predictor, classifier, image, grid, options);
   const prompted = await minePromptedMasks(peaks, (peak) =>
     promptAtPeak(predictor, luminance, width, height, peak, options, regionMap),
   );
