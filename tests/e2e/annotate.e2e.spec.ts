@@ -366,7 +366,8 @@ describe.skipIf(!e2e)('annotate in the browser', () => {
     expect(coco.annotations.filter((a) => a.image_id === exported.id)).toHaveLength(1);
 
     await page.goto(`${env.baseUrl}/projects/${env.projectId}/review`);
-    await page.locator('[data-testid=review-queue] li', { hasText: 'lesion.png' }).waitFor();
+    // Other spec files' volumes may be waiting for review too: pick this task.
+    await page.locator('[data-testid=review-queue] li', { hasText: 'lesion.png' }).click();
     await page.locator('[data-testid=review-send-back]').waitFor();
     await page.waitForTimeout(500); // let the image and masks paint before the screenshot
     await page.screenshot({ path: join(outDir, 'review.png') });
