@@ -74,6 +74,16 @@ describe.skipIf(!e2e)('a volume in the browser', () => {
     page.on('pageerror', (error) => console.log(`[browser] ${error.message}`));
     await signInAsAdmin(page, env);
   });
+  /** Shift+Enter on the volume page, then wait until every slice task of the volume is submitted. */
+  async function submitVolume(volumeId: string) {
+    await page.keyboard.press('Shift+Enter');
+    const submitted = async () =>
+      (await db.task.findMany({ where: { image: { volumeId } }, select: { status: true } })).every(
+        (t) => t.status === 'SUBMITTED',
+      );
+    for (let i = 0; i < 120 && !(await submitted()); i++) await page.waitForTimeout(250);
+    expect(await submitted()).toBe(true);
+  }
   afterAll(async () => {
     await browser?.close();
     // The page leased the task after the volume ahead (lease-ahead); hand it back, as an annotator
@@ -232,16 +242,7 @@ describe.skipIf(!e2e)('a volume in the browser', () => {
     expect(Array.from(labels, (v) => (v ? 1 : 0))).toEqual(Array.from(expected));
 
     // Submitting hands every slice task of the volume to review.
-    await page.keyboard.press('Shift+Enter');
-    const submitted = async () =>
-      (
-        await db.task.findMany({
-          where: { image: { volumeId: volume.id } },
-          select: { status: true },
-        })
-      ).every((t) => t.status === 'SUBMITTED');
-    for (let i = 0; i < 120 && !(await submitted()); i++) await page.waitForTimeout(250);
-    expect(await submitted()).toBe(true);
+    await submitVolume(volume.id);
   });
 
   it('a DICOM series uploaded out of order: one volume, box, propagate, accept, export in its geometry', async () => {
@@ -386,15 +387,6 @@ describe.skipIf(!e2e)('a volume in the browser', () => {
     expect(dice).toBeGreaterThan(0.7);
 
     // Submitted like the NIfTI volume, so its slice tasks leave the queue the other specs share.
-    await page.keyboard.press('Shift+Enter');
-    const submitted = async () =>
-      (
-        await db.task.findMany({
-          where: { image: { volumeId: volume.id } },
-          select: { status: true },
-        })
-      ).every((t) => t.status === 'SUBMITTED');
-    for (let i = 0; i < 120 && !(await submitted()); i++) await page.waitForTimeout(250);
-    expect(await submitted()).toBe(true);
+    await submitVolume(volume.id);
   });
 });
