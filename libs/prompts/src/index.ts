@@ -97,6 +97,7 @@ export {
   sampleCropBilinear,
   cropMask,
   pasteMaskLogits,
+  pasteMaskLogitsRows,
   pasteProbabilities,
   pasteAboveHalf,
   pasteProbabilitiesAboveHalf,

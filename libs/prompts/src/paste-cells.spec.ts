@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { pasteMaskLogits } from './sample';
+import type { CropTransform } from './crop';
+import {
+  pasteAboveHalf,
+  pasteMaskLogits,
+  pasteProbabilities,
+  pasteProbabilitiesAboveHalf,
+} from './sample';
 
 /** The per-pixel bilinear paste pasteMaskLogits did before it skipped whole cells (the reference). */
 function referencePaste(
@@ -56,5 +62,62 @@ describe('pasteMaskLogits at threshold 0 (whole cells above or below 0 skip the 
       ),
       { numRuns: 120 },
     );
+  });
+});
+
+describe('pasteAboveHalf, pasteProbabilitiesAboveHalf and pasteMaskLogits on wide cells', () => {
+  // Cells of about 50 px: a row of a cell whose logits straddle 0 is decided from its ends where
+  // both lie on one side, and halved where they do not (pasteMixedSpan); the result must still be
+  // pasteProbabilities' (per pixel, untouched) pixel for pixel, ties at 0 and the 0.5 band included.
+  const M = 8;
+  const W = 430;
+  const H = 410;
+  const scales = [1e-6, 4e-7, 3, 40];
+  const logitsFor = (seed: number) => {
+    let s = seed;
+    const next = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648) as number;
+    return Float32Array.from({ length: M * M }, (_, i) =>
+      i % 7 === 3 ? 0 : (next() - 0.5) * (scales[(i + seed) % scales.length] as number),
+    );
+  };
+  const crops: CropTransform[] = [
+    { x0: 3.25, y0: -7.5, size: 401.7 },
+    { x0: -20, y0: 11.1, size: 420 },
+  ].map((c) => ({ ...c, inputSize: 128, scale: 128 / c.size }));
+  it('gives the per-pixel results exactly', () => {
+    let above = 0;
+    let below = 0;
+    let halves = 0;
+    for (const [c, crop] of crops.entries())
+      for (let seed = 1; seed <= 6; seed++) {
+        const logits = logitsFor(seed * 11 + c);
+        const probabilities = pasteProbabilities(logits, M, crop, W, H);
+        const aboveHalf = pasteAboveHalf(logits, M, crop, W, H);
+        const foregroundOnly = pasteProbabilitiesAboveHalf(logits, M, crop, W, H);
+        const mask = pasteMaskLogits(logits, M, crop, W, H, 0).data;
+        const reference = referencePaste(logits, M, crop, W, H, 0);
+        for (let y = 0; y < H; y++)
+          for (let x = 0; x < W; x++) {
+            const i = y * W + x;
+            const p = probabilities[i] as number;
+            const inCrop =
+              x + 0.5 >= crop.x0 &&
+              x + 0.5 < crop.x0 + crop.size &&
+              y + 0.5 >= crop.y0 &&
+              y + 0.5 < crop.y0 + crop.size;
+            // Pixel for pixel, counted in one place so a mismatch fails once, not 176,300 times.
+            if (aboveHalf[i] !== (p > 0.5 ? 1 : 0)) expect([x, y, aboveHalf[i], p]).toBe('equal');
+            const q = foregroundOnly[i] as number;
+            const want = p > 0.5 ? p : inCrop ? NaN : 0;
+            if (!Object.is(q, want)) expect([x, y, q, want]).toBe('equal');
+            if (mask[i] !== reference[i]) expect([x, y, mask[i], reference[i]]).toBe('equal');
+            if (p > 0.5) above++;
+            else if (inCrop) below++;
+            if (p === 0.5) halves++;
+          }
+      }
+    expect(above).toBeGreaterThan(100_000);
+    expect(below).toBeGreaterThan(100_000);
+    expect(halves).toBeGreaterThan(0);
   });
 });

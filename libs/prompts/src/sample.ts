@@ -162,6 +162,9 @@ function pasteInto(
   out: Uint8Array | Float32Array,
   mode: 'mask' | 'probability' | 'aboveHalf' | 'probabilityAboveHalf',
   threshold: number,
+  /** Only image rows rowFrom..rowTo - 1 are written (the rest of `out` is left as it is). */
+  rowFrom = 0,
+  rowTo = imageHeight,
 ): void {
   checkCrop(crop);
   if (!Number.isInteger(maskSize) || maskSize <= 0)
@@ -175,8 +178,8 @@ function pasteInto(
   const k = M / crop.size; // mask pixels per image pixel
   const xStart = Math.max(0, Math.ceil(crop.x0 - 0.5));
   const xEnd = Math.min(imageWidth - 1, Math.ceil(crop.x0 + crop.size - 0.5) - 1);
-  const yStart = Math.max(0, Math.ceil(crop.y0 - 0.5));
-  const yEnd = Math.min(imageHeight - 1, Math.ceil(crop.y0 + crop.size - 0.5) - 1);
+  const yStart = Math.max(0, rowFrom, Math.ceil(crop.y0 - 0.5));
+  const yEnd = Math.min(imageHeight - 1, rowTo - 1, Math.ceil(crop.y0 + crop.size - 0.5) - 1);
   if (xStart > xEnd || yStart > yEnd) return;
   const nx = xEnd - xStart + 1;
   const a0 = new Int32Array(nx);
@@ -296,44 +299,137 @@ function pasteMaskByCells(
     const r1 = Math.min(M - 1, Math.max(0, g + 1)) * M;
     const wy = v - g;
     const row = y * imageWidth + xStart;
-    let fillFrom = -1;
+    // Spans of one value (1, or NaN in values mode) are filled as one run: a fill per span costs
+    // more than its pixels on a wide crop's rows.
+    let runFrom = -1;
+    let runValue = 0;
     for (let s = 0; s < nSpans; s++) {
       const ts = spans[s] as number;
-      const te = spans[s + 1] as number;
       const a = a0[ts] as number;
       const state = cell[r0 + a] as number;
-      const b = a1[ts] as number;
-      if (state === 2) {
-        if (values)
-          for (let t = ts; t < te; t++) {
-            const wx = aw[t] as number;
-            const top = (logits[r0 + a] as number) * (1 - wx) + (logits[r0 + b] as number) * wx;
-            const bot = (logits[r1 + a] as number) * (1 - wx) + (logits[r1 + b] as number) * wx;
-            out[row + t] = sigmoidFloat32(top * (1 - wy) + bot * wy);
-          }
-        else if (fillFrom < 0) fillFrom = ts;
-        continue;
+      // The span's one value still to write (1, NaN), 0 for nothing to write, -1 when written.
+      let value: number;
+      if (state === 2 && !values) value = 1;
+      else if (state === 0) value = values ? NaN : 0;
+      else {
+        const te = spans[s + 1] as number;
+        const b = a1[ts] as number;
+        // The span's four logits, read once (the same values the per-pixel arithmetic reads).
+        const p = logits[r0 + a] as number;
+        const q = logits[r0 + b] as number;
+        const r = logits[r1 + a] as number;
+        const z = logits[r1 + b] as number;
+        value =
+          state === 2
+            ? pasteAboveSpan(out, row, ts, te, aw, p, q, r, z, wy)
+            : pasteMixedSpan(out, row, ts, te, aw, p, q, r, z, wy, exactHalf, values);
       }
-      if (fillFrom >= 0) {
-        out.fill(1, row + fillFrom, row + ts);
-        fillFrom = -1;
+      const sameRun = value === runValue || (value !== value && runValue !== runValue);
+      if (runFrom >= 0 && !sameRun) {
+        out.fill(runValue, row + runFrom, row + ts);
+        runFrom = -1;
       }
-      if (state === 0) {
-        if (values) out.fill(NaN, row + ts, row + te);
-        continue;
-      }
-      for (let t = ts; t < te; t++) {
-        const wx = aw[t] as number;
-        const top = (logits[r0 + a] as number) * (1 - wx) + (logits[r0 + b] as number) * wx;
-        const bot = (logits[r1 + a] as number) * (1 - wx) + (logits[r1 + b] as number) * wx;
-        const l = top * (1 - wy) + bot * wy;
-        if (l > 0 && (!exactHalf || l > HALF_EXCEEDED_ABOVE || sigmoidFloat32(l) > 0.5))
-          out[row + t] = values ? sigmoidFloat32(l) : 1;
-        else if (values) out[row + t] = NaN;
+      if (runFrom < 0 && (value === 1 || value !== value)) {
+        runFrom = ts;
+        runValue = value;
       }
     }
-    if (fillFrom >= 0) out.fill(1, row + fillFrom, row + nx);
+    if (runFrom >= 0) out.fill(runValue, row + runFrom, row + nx);
   }
+}
+
+/** Rounding error bound of a span end's sample, per unit of its four logits' absolute sum. */
+const SPAN_END_MARGIN = 2e-12;
+
+/**
+ * Probabilities of pixels ts..te-1 of one row in a cell whose logits are all above 0 (state 2,
+ * values): returns 1 (not written: the caller fills it) where both ends' samples are beyond
+ * SIGMOID_ONE_FROM (see pasteMixedSpan: the pixels between lie between them); otherwise writes
+ * the sigmoid per pixel and returns -1.
+ */
+function pasteAboveSpan(
+  out: Uint8Array | Float32Array,
+  row: number,
+  ts: number,
+  te: number,
+  aw: Float32Array,
+  p: number,
+  q: number,
+  r: number,
+  z: number,
+  wy: number,
+): number {
+  if (te - ts > 2) {
+    const above = SIGMOID_ONE_FROM + SPAN_END_MARGIN * (p + q + r + z);
+    const wa = aw[ts] as number;
+    const wb = aw[te - 1] as number;
+    if (
+      (p * (1 - wa) + q * wa) * (1 - wy) + (r * (1 - wa) + z * wa) * wy > above &&
+      (p * (1 - wb) + q * wb) * (1 - wy) + (r * (1 - wb) + z * wb) * wy > above
+    )
+      return 1;
+  }
+  for (let t = ts; t < te; t++) {
+    const wx = aw[t] as number;
+    const top = p * (1 - wx) + q * wx;
+    const bot = r * (1 - wx) + z * wx;
+    out[row + t] = sigmoidFloat32(top * (1 - wy) + bot * wy);
+  }
+  return -1;
+}
+
+/**
+ * Pixels ts..te-1 of one row in a cell whose logits straddle 0 (pasteMaskByCells' state 1), the
+ * same per pixel as the bilinear arithmetic. Along a row the sample is linear in the column
+ * weight, which grows with t, so pixels between two lie between their values: when both ends are
+ * on one side by more than any rounding error (about 1e-15 of the four logits' absolute sum;
+ * SPAN_END_MARGIN is 2e-12 of it), the whole span is on that side. Otherwise the span is halved
+ * (one crossing at most), down to a few pixels done one by one. Returns the value of a span found
+ * whole (not written: 1 above, NaN below in values mode, 0 below otherwise), or -1 once written.
+ */
+function pasteMixedSpan(
+  out: Uint8Array | Float32Array,
+  row: number,
+  ts: number,
+  te: number,
+  aw: Float32Array,
+  p: number,
+  q: number,
+  r: number,
+  z: number,
+  wy: number,
+  exactHalf: boolean,
+  values: boolean,
+): number {
+  if (te - ts > 2) {
+    const margin = SPAN_END_MARGIN * (Math.abs(p) + Math.abs(q) + Math.abs(r) + Math.abs(z));
+    const wa = aw[ts] as number;
+    const wb = aw[te - 1] as number;
+    const la = (p * (1 - wa) + q * wa) * (1 - wy) + (r * (1 - wa) + z * wa) * wy;
+    const lb = (p * (1 - wb) + q * wb) * (1 - wy) + (r * (1 - wb) + z * wb) * wy;
+    if (la < -margin && lb < -margin) return values ? NaN : 0;
+    const lowest = (exactHalf ? HALF_EXCEEDED_ABOVE : 0) + margin;
+    const above = la > lowest && lb > lowest;
+    if (above && !values) return 1;
+    if (!above && te - ts > 8) {
+      const mid = (ts + te) >> 1;
+      const left = pasteMixedSpan(out, row, ts, mid, aw, p, q, r, z, wy, exactHalf, values);
+      if (left === 1 || left !== left) for (let t = ts; t < mid; t++) out[row + t] = left;
+      const right = pasteMixedSpan(out, row, mid, te, aw, p, q, r, z, wy, exactHalf, values);
+      if (right === 1 || right !== right) for (let t = mid; t < te; t++) out[row + t] = right;
+      return -1;
+    }
+  }
+  for (let t = ts; t < te; t++) {
+    const wx = aw[t] as number;
+    const top = p * (1 - wx) + q * wx;
+    const bot = r * (1 - wx) + z * wx;
+    const l = top * (1 - wy) + bot * wy;
+    if (l > 0 && (!exactHalf || l > HALF_EXCEEDED_ABOVE || sigmoidFloat32(l) > 0.5))
+      out[row + t] = values ? sigmoidFloat32(l) : 1;
+    else if (values) out[row + t] = NaN;
+  }
+  return -1;
 }
 
 /**
@@ -355,6 +451,28 @@ export function pasteMaskLogits(
   const data = new Uint8Array(imageWidth * imageHeight);
   pasteInto(logits, maskSize, crop, imageWidth, imageHeight, data, 'mask', threshold);
   return { width: imageWidth, height: imageHeight, data };
+}
+
+/**
+ * pasteMaskLogits' rows y0..y1 - 1 written into `data` (a fresh width x height plane, zeros), the
+ * same pixels: a caller can paste a wide mask band by band.
+ */
+export function pasteMaskLogitsRows(
+  data: Uint8Array,
+  logits: Float32Array,
+  maskSize: number,
+  crop: CropTransform,
+  imageWidth: number,
+  imageHeight: number,
+  threshold: number,
+  y0: number,
+  y1: number,
+): void {
+  checkImage(imageWidth, imageHeight);
+  checkPlane(data.length, imageWidth, imageHeight, 'data');
+  if (!Number.isFinite(threshold))
+    throw new PromptError('threshold', `must be finite, got ${threshold}`);
+  pasteInto(logits, maskSize, crop, imageWidth, imageHeight, data, 'mask', threshold, y0, y1);
 }
 
 /** Like pasteMaskLogits but returns full-resolution sigmoid probabilities (0 outside the crop). */
