@@ -266,6 +266,7 @@ describe('progressiveMerge on a prediction given as its pixels above the thresho
     let regions = 0;
     let smallerBoxes = 0;
     let lazyMerges = 0;
+    let outsideBoxes = 0;
     for (const click of clicks)
       for (const options of optionSets) {
         const reference = progressiveMerge(previous, next, W, H, click, options);
@@ -295,6 +296,33 @@ describe('progressiveMerge on a prediction given as its pixels above the thresho
           foregroundWithin: box,
         });
         expect(within).toEqual(reference);
+        // Told the box of the previous foreground, it reads next's 1s alone outside it: the same.
+        const previousBox = { x0: W, y0: H, x1: -1, y1: -1 };
+        for (let y = 0; y < H; y++)
+          for (let x = 0; x < W; x++)
+            if ((previous[y * W + x] as number) > t) {
+              previousBox.x0 = Math.min(previousBox.x0, x);
+              previousBox.x1 = Math.max(previousBox.x1, x);
+              previousBox.y0 = Math.min(previousBox.y0, y);
+              previousBox.y1 = Math.max(previousBox.y1, y);
+            }
+        for (const extra of [{}, { foregroundWithin: box }])
+          expect(
+            progressiveMerge(previous, aboveOf(next, t), W, H, click, {
+              ...options,
+              ...extra,
+              previousWithin: previousBox,
+            }),
+          ).toEqual(reference);
+        let nextOutside = 0;
+        for (let y = 0; y < H; y++)
+          for (let x = 0; x < W; x++)
+            if (
+              (next[y * W + x] as number) > t &&
+              (x < previousBox.x0 || x > previousBox.x1 || y < previousBox.y0 || y > previousBox.y1)
+            )
+              nextOutside++;
+        if (nextOutside > 0) outsideBoxes++;
         // In place: the same pixels, written into the plane given (unless the whole is taken).
         const given = previous.slice();
         const inPlace = progressiveMerge(given, aboveOf(next, t), W, H, click, {
@@ -335,6 +363,8 @@ describe('progressiveMerge on a prediction given as its pixels above the thresho
     expect(regions).toBeGreaterThan(3);
     expect(smallerBoxes).toBeGreaterThan(3);
     expect(lazyMerges).toBe(8);
+    // Next had pixels outside the previous foreground's box (the native scans ran).
+    expect(outsideBoxes).toBeGreaterThan(3);
   });
   it('refuses a NaN previous pixel it is not told the value of, and previousAt off 0.5', () => {
     const p = plane([5, 5, 20, 18]).map((v) => (v > 0.5 ? v : NaN));

@@ -67,6 +67,13 @@ export interface ProgressiveMergeOptions {
    */
   foregroundWithin?: { x0: number; y0: number; x1: number; y1: number };
   /**
+   * A box (inclusive pixel bounds) outside which `previous` is not above the threshold (the mask
+   * shown's foreground, which the caller keeps). With `next` given as its 0/1 plane (above), the
+   * pixels outside it are read only where `next` is 1, found by native scans: a noisy output's
+   * stray pixels far off then cost what they are, not the rows they lie on. Same result.
+   */
+  previousWithin?: { x0: number; y0: number; x1: number; y1: number };
+  /**
    * `previous` is the caller's to give up: the merged probabilities are written into it and it is
    * returned as the result's `probabilities` (no copy of the plane; unless the whole new mask is
    * taken). Default false: `previous` is left as it was.
@@ -244,12 +251,27 @@ export function progressiveMerge(
     if (y < changed.y0) changed.y0 = y;
     if (y > changed.y1) changed.y1 = y;
   };
+  const previousBox = nextAbove ? options.previousWithin : undefined;
   for (let y = readY0; y <= readY1; y++) {
     let rowFirst = -1;
     let rowLast = -1;
     const rowStart = y * width;
-    if (nextAbove)
-      for (let x = readX0, i = rowStart + readX0; x <= readX1; x++, i++) {
+    if (nextAbove) {
+      // Columns m0..m1 may hold `previous` above the threshold; left and right of them each 1 of
+      // `next` is a changed pixel (previous is below there), found by native scans.
+      const [m0, m1] = columnsWithin(previousBox, y, readX0, readX1);
+      const onlyNext = (a: number, b: number) => {
+        if (a > b) return;
+        const segment = nextAbove.subarray(rowStart + a, rowStart + b + 1);
+        for (let u = segment.indexOf(1); u >= 0; u = segment.indexOf(1, u + 1)) {
+          const x = a + u;
+          if (rowFirst < 0) rowFirst = x;
+          rowLast = x;
+          onChanged(rowStart + x, x, y, true);
+        }
+      };
+      onlyNext(readX0, Math.min(m0 - 1, readX1));
+      for (let x = m0, i = rowStart + m0; x <= m1; x++, i++) {
         const before = (previous[i] as number) > threshold;
         const after = nextAbove[i] === 1;
         if (!before && !after) continue;
@@ -257,7 +279,8 @@ export function progressiveMerge(
         rowLast = x;
         if (before !== after) onChanged(i, x, y, after);
       }
-    else
+      onlyNext(m1 + 1, readX1);
+    } else
       for (let x = readX0, i = rowStart + readX0; x <= readX1; x++, i++) {
         const before = (previous[i] as number) > threshold;
         const after = ((nextPlane as Float32Array)[i] as number) > threshold;
@@ -336,7 +359,17 @@ export function progressiveMerge(
         areaScale * Math.sqrt(previousArea)
       : Infinity;
   const w2 = windowRadius * windowRadius;
-  const outsideAgreement = agreementOutside(previous, isAbove, width, either, click, w2, threshold);
+  const outsideAgreement = agreementOutside(
+    previous,
+    isAbove,
+    width,
+    either,
+    click,
+    w2,
+    threshold,
+    nextAbove,
+    previousBox,
+  );
   if (
     seeded &&
     Number.isFinite(windowRadius) &&
@@ -423,12 +456,18 @@ function agreementOutside(
   click: { x: number; y: number },
   w2: number,
   threshold: number,
+  /** next's 0/1 plane, with previousBox (see previousWithin): outside the box only its 1s are read. */
+  nextPlane: Uint8Array | null = null,
+  previousBox?: { x0: number; y0: number; x1: number; y1: number },
 ): number {
   let both = 0;
   let either = 0;
   for (let y = bounds.y0; y <= bounds.y1; y++) {
     const dy = y + 0.5 - click.y;
-    for (let x = bounds.x0; x <= bounds.x1; x++) {
+    const [m0, m1] = nextPlane
+      ? columnsWithin(previousBox, y, bounds.x0, bounds.x1)
+      : [bounds.x0, bounds.x1];
+    for (let x = m0; x <= m1; x++) {
       const dx = x + 0.5 - click.x;
       if (dx * dx + dy * dy <= w2) continue;
       const a = (previous[y * width + x] as number) > threshold;
@@ -436,8 +475,38 @@ function agreementOutside(
       if (a && b) both++;
       if (a || b) either++;
     }
+    if (!nextPlane) continue;
+    // Outside the box previous is below: a pixel counts when next is 1 there (and not near).
+    for (const [a, b] of [
+      [bounds.x0, m0 - 1],
+      [m1 + 1, bounds.x1],
+    ] as const) {
+      if (a > b) continue;
+      const segment = nextPlane.subarray(y * width + a, y * width + b + 1);
+      for (let u = segment.indexOf(1); u >= 0; u = segment.indexOf(1, u + 1)) {
+        const dx = a + u + 0.5 - click.x;
+        if (dx * dx + dy * dy > w2) either++;
+      }
+    }
   }
   return either === 0 ? 1 : both / either;
+}
+
+/**
+ * Columns x0..x1 of row y that `box` covers (inclusive), within from..to: [to + 1, to] when none.
+ * No box: all of them.
+ */
+function columnsWithin(
+  box: { x0: number; y0: number; x1: number; y1: number } | undefined,
+  y: number,
+  from: number,
+  to: number,
+): [number, number] {
+  if (!box) return [from, to];
+  if (y < box.y0 || y > box.y1) return [to + 1, to];
+  const m0 = Math.max(from, box.x0);
+  const m1 = Math.min(to, box.x1);
+  return m0 <= m1 ? [m0, m1] : [to + 1, to];
 }
 
 /**
