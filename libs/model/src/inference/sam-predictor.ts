@@ -24,6 +24,7 @@ import {
   forceClicks,
   mergeLogitsInRegion,
   pasteMaskLogits,
+  pasteMaskLogitsRows,
   progressiveMerge,
   pasteAboveHalf,
   pasteProbabilitiesAboveHalf,
@@ -338,9 +339,24 @@ export function outputMaskInBox(
   threshold: number,
   radius = CLICK_FORCE_RADIUS,
 ): { window: PixelWindow | null; mask: Uint8Array } {
+  const window = outputMaskWindow(output, index, clicks, threshold, radius);
+  if (!window) return { window: null, mask: new Uint8Array(0) };
+  const mask = new Uint8Array(window.width * window.height);
+  pasteOutputMaskRows(output, index, threshold, window, mask, 0, window.height);
+  return { window, mask: forceClicksInWindow(mask, window, clicks, radius) };
+}
+
+/** outputMaskInBox's window (null: no pixel is 1), found from the logits alone. */
+export function outputMaskWindow(
+  output: Pick<DecoderOutput, 'crop' | 'lowResLogits' | 'maskSize' | 'imageWidth' | 'imageHeight'>,
+  index: number,
+  clicks: readonly ClickPrompt[],
+  threshold: number,
+  radius = CLICK_FORCE_RADIUS,
+): PixelWindow | null {
   const logits = outputLogits(output, index);
   const { crop, maskSize, imageWidth, imageHeight } = output;
-  let window = clickRect(
+  const window = clickRect(
     crop,
     null,
     imageWidth,
@@ -348,28 +364,54 @@ export function outputMaskInBox(
     clicks.filter((c) => c.positive),
     radius,
   );
-  if (threshold === 0) {
-    const b = unmergedForegroundBox(logits, maskSize, crop, window, clicks, radius);
-    if (b.x1 < b.x0 || b.y1 < b.y0) return { window: null, mask: new Uint8Array(0) };
-    window = { x0: b.x0, y0: b.y0, width: b.x1 - b.x0 + 1, height: b.y1 - b.y0 + 1 };
-  }
-  const { x0, y0, width, height } = window;
-  const mask = pasteMaskLogits(
-    logits,
-    maskSize,
-    { ...crop, x0: crop.x0 - x0, y0: crop.y0 - y0 },
-    width,
-    height,
-    threshold,
-  ).data;
-  forceClicks(
+  if (threshold !== 0) return window;
+  const b = unmergedForegroundBox(logits, maskSize, crop, window, clicks, radius);
+  if (b.x1 < b.x0 || b.y1 < b.y0) return null;
+  return { x0: b.x0, y0: b.y0, width: b.x1 - b.x0 + 1, height: b.y1 - b.y0 + 1 };
+}
+
+/**
+ * Window rows y0..y1 - 1 of outputMaskInBox's mask, before its clicks are forced, written into
+ * `mask` (the window's fresh plane): the same pixels, so a caller can paste a wide output band
+ * by band, then force the clicks (forceClicksInWindow).
+ */
+export function pasteOutputMaskRows(
+  output: Pick<DecoderOutput, 'crop' | 'lowResLogits' | 'maskSize'>,
+  index: number,
+  threshold: number,
+  window: PixelWindow,
+  mask: Uint8Array,
+  y0: number,
+  y1: number,
+): void {
+  const { crop, maskSize } = output;
+  pasteMaskLogitsRows(
     mask,
-    width,
-    height,
-    clicks.map((c) => ({ ...c, x: c.x - x0, y: c.y - y0 })),
+    outputLogits(output, index),
+    maskSize,
+    { ...crop, x0: crop.x0 - window.x0, y0: crop.y0 - window.y0 },
+    window.width,
+    window.height,
+    threshold,
+    y0,
+    y1,
+  );
+}
+
+/** forceClicks over a plane that covers `window` of the image (in place). */
+export function forceClicksInWindow<T extends Float32Array | Uint8Array>(
+  plane: T,
+  window: PixelWindow,
+  clicks: readonly ClickPrompt[],
+  radius = CLICK_FORCE_RADIUS,
+): T {
+  return forceClicks(
+    plane,
+    window.width,
+    window.height,
+    clicks.map((c) => ({ ...c, x: c.x - window.x0, y: c.y - window.y0 })),
     radius,
   );
-  return { window, mask };
 }
 
 function outputLogits(output: Pick<DecoderOutput, 'lowResLogits'>, index: number): Float32Array {
@@ -858,6 +900,16 @@ export class SamPredictor {
       {
         ...options.mergeOptions,
         ...(foregroundWithin ? { foregroundWithin } : {}),
+        // The shown mask is above 0.5 only in its foreground's box (rect px; none when empty).
+        previousWithin:
+          shownFg.area > 0
+            ? {
+                x0: shownFg.x0 - rect.x0,
+                y0: shownFg.y0 - rect.y0,
+                x1: shownFg.x1 - rect.x0,
+                y1: shownFg.y1 - rect.y0,
+              }
+            : { x0: 0, y0: 0, x1: -1, y1: -1 },
         ...(belowHalfAt
           ? {
               previousAt: (i: number) =>
@@ -899,14 +951,23 @@ export class SamPredictor {
           merged.subarray(y * rect.width, (y + 1) * rect.width),
           (rect.y0 - window.y0 + y) * window.width + (rect.x0 - window.x0),
         );
-    // The result's foreground lies in the output's box and the shown mask's (unless the whole
-    // output was taken) and the positive clicks' discs: only that box is read for it.
+    // The result's foreground lies in the output's box (the merge's region's, which is all the
+    // merge took of it, unless the whole output was taken), the shown mask's and the positive
+    // clicks' discs: only that box is read for it.
+    const region = merge.regionInBox;
     const foreground = ownBounds
       ? foregroundBoundsWithin(
           probabilities,
           window,
           foregroundBox(
-            ownBounds,
+            merge.acceptedWhole
+              ? ownBounds
+              : {
+                  x0: region.x0,
+                  y0: region.y0,
+                  x1: region.x0 + region.width - 1,
+                  y1: region.y0 + region.height - 1,
+                },
             merge.acceptedWhole ? null : shownFg,
             rect,
             window,
