@@ -24,8 +24,11 @@
  */
 import {
   disposeEmbedding,
+  forceClicksInWindow,
   loadModelFiles,
   outputMaskInBox,
+  outputMaskWindow,
+  pasteOutputMaskRows,
   SamPredictor,
   shownOutput,
   toLuminance,
@@ -421,14 +424,19 @@ async function predict(request: Extract<WorkerRequest, { type: 'predict' }>): Pr
         postedAt: 0,
       },
     };
+    // The idle outputs that outputRegion pastes: done band by band (regionInBands).
+    const bandedOf = (i: number): BandedOutput | null =>
+      i === 0 && (clickedRegion || boxOnly)
+        ? null
+        : { output: done, index: i, clicks, threshold: manifest.maskThreshold };
     // Idle work for the next click: the mask shown as its progressive merge will read it.
     const prepareNextClick = () => {
       if (entry.last === decodedEntry.last && embeddings.get(objectId) === entry)
         shownMask(decodedEntry, shownIndex, img.width, img.height);
     };
-    return { prediction, regionOf, prepareNextClick };
+    return { prediction, regionOf, bandedOf, prepareNextClick };
   });
-  const { prediction, regionOf, prepareNextClick } = result;
+  const { prediction, regionOf, bandedOf, prepareNextClick } = result;
   prediction.timings.postedAt = epochNow();
   post(
     { type: 'prediction', result: prediction },
@@ -440,6 +448,7 @@ async function predict(request: Extract<WorkerRequest, { type: 'predict' }>): Pr
     requestId,
     prediction.masks.flatMap((m, i) => (m ? [] : [i])),
     regionOf,
+    bandedOf,
     prepareNextClick,
   );
 }
@@ -460,6 +469,7 @@ async function postOtherOutputs(
   requestId: number,
   indices: number[],
   regionOf: (i: number) => MaskRegion,
+  bandedOf: (i: number) => BandedOutput | null,
   prepareNextClick: () => void,
 ): Promise<void> {
   try {
@@ -474,12 +484,15 @@ async function postOtherOutputs(
     await new Promise((resolve) => setTimeout(resolve, IDLE_AFTER_POST_MS));
     for (const index of indices) {
       await yieldToMessages();
-      const region = await queue.run(async () => {
-        const t0 = performance.now();
-        const pasted = regionOf(index);
-        measureSpan('loupe.worker.otherOutput', t0);
-        return pasted;
-      });
+      const banded = bandedOf(index);
+      const region = banded
+        ? await regionInBands(banded)
+        : await queue.run(async () => {
+            const t0 = performance.now();
+            const pasted = regionOf(index);
+            measureSpan('loupe.worker.otherOutput', t0);
+            return pasted;
+          });
       post({ type: 'predictionOutputs', requestId, outputs: [{ index, region }] }, [
         region.data.buffer as ArrayBuffer,
       ]);
@@ -491,6 +504,56 @@ async function postOtherOutputs(
       error: error instanceof Error ? error.message : String(error),
     });
   }
+}
+
+/** An output left for idle work, as outputRegion pastes it. */
+interface BandedOutput {
+  output: DecoderOutput;
+  index: number;
+  clicks: readonly ClickPrompt[];
+  threshold: number;
+}
+
+/**
+ * Pixels per band of idle pasting: a box or click arriving meanwhile waits for one band (a few ms),
+ * not for a whole output (a wide-field crop's noisy output is millions of pixels).
+ */
+const BAND_PIXELS = 1 << 18;
+
+/** outputRegion's region, pasted band by band with the queue free between bands. */
+async function regionInBands({
+  output,
+  index,
+  clicks,
+  threshold,
+}: BandedOutput): Promise<MaskRegion> {
+  const window = outputMaskWindow(output, index, clicks, threshold);
+  if (!window) return { bounds: null, data: new Uint8Array(0) };
+  const mask = new Uint8Array(window.width * window.height);
+  const rows = Math.max(16, Math.floor(BAND_PIXELS / window.width));
+  for (let y = 0; y < window.height; y += rows) {
+    if (y > 0) await yieldToMessages();
+    await queue.run(async () => {
+      const t0 = performance.now();
+      pasteOutputMaskRows(
+        output,
+        index,
+        threshold,
+        window,
+        mask,
+        y,
+        Math.min(window.height, y + rows),
+      );
+      measureSpan('loupe.worker.otherOutputBand', t0);
+    });
+  }
+  await yieldToMessages();
+  return queue.run(async () => {
+    const t0 = performance.now();
+    const region = windowToRegion(forceClicksInWindow(mask, window, clicks), window);
+    measureSpan('loupe.worker.otherOutputBand', t0);
+    return region;
+  });
 }
 
 // ---- Volumes: slices, encode-ahead, propagation ----------------------------------------------
