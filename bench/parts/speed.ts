@@ -199,6 +199,7 @@ async function runAnnotateOnly(options: SpeedBenchOptions): Promise<Record<strin
       'clickToMaskNextFrame',
       'annotatePage',
       'annotateWide',
+      'annotateProjectWalk',
     ];
     const previousOnly = previous.result?.['annotateOnly'] as Record<string, unknown> | undefined;
     result['annotateBefore'] = {
