@@ -454,8 +454,9 @@ export function pasteMaskLogits(
 }
 
 /**
- * pasteMaskLogits' rows y0..y1 - 1 written into `data` (a fresh width x height plane, zeros), the
- * same pixels: a caller can paste a wide mask band by band.
+ * pasteMaskLogits' rows y0..y1 - 1 (or pasteAboveHalf's, threshold 'aboveHalf') written into
+ * `data` (a fresh width x height plane, zeros), the same pixels: a caller can paste a wide mask
+ * band by band.
  */
 export function pasteMaskLogitsRows(
   data: Uint8Array,
@@ -464,15 +465,17 @@ export function pasteMaskLogitsRows(
   crop: CropTransform,
   imageWidth: number,
   imageHeight: number,
-  threshold: number,
+  threshold: number | 'aboveHalf',
   y0: number,
   y1: number,
 ): void {
   checkImage(imageWidth, imageHeight);
   checkPlane(data.length, imageWidth, imageHeight, 'data');
-  if (!Number.isFinite(threshold))
+  if (threshold !== 'aboveHalf' && !Number.isFinite(threshold))
     throw new PromptError('threshold', `must be finite, got ${threshold}`);
-  pasteInto(logits, maskSize, crop, imageWidth, imageHeight, data, 'mask', threshold, y0, y1);
+  const mode = threshold === 'aboveHalf' ? 'aboveHalf' : 'mask';
+  const t = threshold === 'aboveHalf' ? 0 : threshold;
+  pasteInto(logits, maskSize, crop, imageWidth, imageHeight, data, mode, t, y0, y1);
 }
 
 /** Like pasteMaskLogits but returns full-resolution sigmoid probabilities (0 outside the crop). */

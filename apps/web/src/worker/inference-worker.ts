@@ -425,10 +425,16 @@ async function predict(request: Extract<WorkerRequest, { type: 'predict' }>): Pr
       },
     };
     // The idle outputs that outputRegion pastes: done band by band (regionInBands).
+    // A box's output 0 as shown is its probabilities above 0.5: the same 0/1 pixels, band by band.
     const bandedOf = (i: number): BandedOutput | null =>
-      i === 0 && (clickedRegion || boxOnly)
+      i === 0 && clickedRegion
         ? null
-        : { output: done, index: i, clicks, threshold: manifest.maskThreshold };
+        : {
+            output: done,
+            index: i,
+            clicks,
+            threshold: i === 0 && boxOnly ? 'aboveHalf' : manifest.maskThreshold,
+          };
     // Idle work for the next click: the mask shown as its progressive merge will read it.
     const prepareNextClick = () => {
       if (entry.last === decodedEntry.last && embeddings.get(objectId) === entry)
@@ -511,7 +517,8 @@ interface BandedOutput {
   output: DecoderOutput;
   index: number;
   clicks: readonly ClickPrompt[];
-  threshold: number;
+  /** outputRegion's threshold, or 'aboveHalf' for a box's output 0 (regionOf's aboveHalfRegion). */
+  threshold: number | 'aboveHalf';
 }
 
 /**

@@ -4,8 +4,25 @@ import {
   outputMaskInBox,
   outputMaskWindow,
   pasteOutputMaskRows,
+  shownOutput,
   type DecoderOutput,
 } from './sam-predictor';
+
+/** Image pixel indices (y * width + x) of a window plane's pixels that pass. */
+function pixelsOf(
+  plane: ArrayLike<number>,
+  window: { x0: number; y0: number; width: number },
+  imageWidth: number,
+  pass: (v: number) => boolean,
+): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < plane.length; i++)
+    if (pass(plane[i] as number))
+      out.push(
+        (window.y0 + Math.floor(i / window.width)) * imageWidth + window.x0 + (i % window.width),
+      );
+  return out;
+}
 
 describe('an output pasted band by band (the worker idle work on a wide crop)', () => {
   it("gives outputMaskInBox's window and pixels, clicks forced across band edges", () => {
@@ -59,6 +76,24 @@ describe('an output pasted band by band (the worker idle work on a wide crop)', 
         expect(whole.mask.some((v) => v === 1)).toBe(true);
         cases++;
       }
+      // A box's output 0 as the worker shows it: shownOutput's probabilities above 0.5.
+      const shown = shownOutput(output, 0, [], undefined, { foregroundOnly: true });
+      const window = outputMaskWindow(output, 0, [], 'aboveHalf');
+      if (!window) throw new Error('the output has pixels above 0.5');
+      const mask = new Uint8Array(window.width * window.height);
+      for (let y = 0; y < window.height; y += 5)
+        pasteOutputMaskRows(
+          output,
+          0,
+          'aboveHalf',
+          window,
+          mask,
+          y,
+          Math.min(window.height, y + 5),
+        );
+      const above = pixelsOf(shown.probabilities, shown.window!, 2400, (p) => p > 0.5);
+      expect(above.length).toBeGreaterThan(100);
+      expect(pixelsOf(mask, window, 2400, (v) => v === 1)).toEqual(above);
     }
     expect(cases).toBeGreaterThanOrEqual(5);
   });

@@ -346,12 +346,16 @@ export function outputMaskInBox(
   return { window, mask: forceClicksInWindow(mask, window, clicks, radius) };
 }
 
-/** outputMaskInBox's window (null: no pixel is 1), found from the logits alone. */
+/**
+ * outputMaskInBox's window (null: no pixel is 1), found from the logits alone. 'aboveHalf': the
+ * same window for the output's probabilities above 0.5 (shownOutput's mask: they lie among the
+ * pixels that sample a logit above 0).
+ */
 export function outputMaskWindow(
   output: Pick<DecoderOutput, 'crop' | 'lowResLogits' | 'maskSize' | 'imageWidth' | 'imageHeight'>,
   index: number,
   clicks: readonly ClickPrompt[],
-  threshold: number,
+  threshold: number | 'aboveHalf',
   radius = CLICK_FORCE_RADIUS,
 ): PixelWindow | null {
   const logits = outputLogits(output, index);
@@ -364,21 +368,22 @@ export function outputMaskWindow(
     clicks.filter((c) => c.positive),
     radius,
   );
-  if (threshold !== 0) return window;
+  if (threshold !== 0 && threshold !== 'aboveHalf') return window;
   const b = unmergedForegroundBox(logits, maskSize, crop, window, clicks, radius);
   if (b.x1 < b.x0 || b.y1 < b.y0) return null;
   return { x0: b.x0, y0: b.y0, width: b.x1 - b.x0 + 1, height: b.y1 - b.y0 + 1 };
 }
 
 /**
- * Window rows y0..y1 - 1 of outputMaskInBox's mask, before its clicks are forced, written into
- * `mask` (the window's fresh plane): the same pixels, so a caller can paste a wide output band
- * by band, then force the clicks (forceClicksInWindow).
+ * Window rows y0..y1 - 1 of outputMaskInBox's mask (threshold 'aboveHalf': of the probabilities
+ * above 0.5, shownOutput's), before its clicks are forced, written into `mask` (the window's
+ * fresh plane): the same pixels, so a caller can paste a wide output band by band, then force
+ * the clicks (forceClicksInWindow).
  */
 export function pasteOutputMaskRows(
   output: Pick<DecoderOutput, 'crop' | 'lowResLogits' | 'maskSize'>,
   index: number,
-  threshold: number,
+  threshold: number | 'aboveHalf',
   window: PixelWindow,
   mask: Uint8Array,
   y0: number,
