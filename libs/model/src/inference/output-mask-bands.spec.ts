@@ -32,7 +32,7 @@ describe('an output pasted band by band (the worker idle work on a wide crop)', 
     let cases = 0;
     for (const [size, x0, y0] of [
       [301.3, 40.25, 17.5],
-      [950, 1140.5, 640],
+      [520, 1140.5, 640],
       [97.7, -10.2, 3],
     ] as const) {
       // Noisy logits around 0 (an output that covers the crop) and an object's edge.
@@ -72,7 +72,8 @@ describe('an output pasted band by band (the worker idle work on a wide crop)', 
             y,
             Math.min(window.height, y + 7),
           );
-        expect(forceClicksInWindow(mask, window, clicks)).toEqual(whole.mask);
+        // Byte-compared (a deep equality of a million-entry array is slow).
+        expect(Buffer.compare(forceClicksInWindow(mask, window, clicks), whole.mask)).toBe(0);
         expect(whole.mask.some((v) => v === 1)).toBe(true);
         cases++;
       }
@@ -93,7 +94,10 @@ describe('an output pasted band by band (the worker idle work on a wide crop)', 
         );
       const above = pixelsOf(shown.probabilities, shown.window!, 2400, (p) => p > 0.5);
       expect(above.length).toBeGreaterThan(100);
-      expect(pixelsOf(mask, window, 2400, (v) => v === 1)).toEqual(above);
+      const banded = pixelsOf(mask, window, 2400, (v) => v === 1);
+      const bytes = (v: number[]) => new Uint8Array(Int32Array.from(v).buffer);
+      expect(Buffer.compare(bytes(banded), bytes(above))).toBe(0);
+      expect(banded.length).toBe(above.length);
     }
     expect(cases).toBeGreaterThanOrEqual(5);
   });
