@@ -621,7 +621,7 @@ export async function measureTwoOfEach(
     await waitUntil(
       'both servers’ pages to run the promoted model',
       () => (pages.every((page) => page.swappedTo(candidate.id) !== null) ? true : null),
-      120_000,
+      loadScaledTimeoutMs(120_000, 480_000),
     );
     const promotedAt = promoted.promotedAt?.getTime() ?? Date.now();
     const hotSwapMs = pages.map((page) =>
