@@ -16,6 +16,7 @@ const OPTIONS: ClickRefineOptions = {
   negativeRestrict: false,
   boxMargin: Infinity,
   depthFactor: Infinity,
+  maxBoxFill: Infinity,
 };
 
 const W = 80;
@@ -49,7 +50,14 @@ describe('refineAroundClick', () => {
     // The mask holds the disc's left half only; the click is in the missed right half.
     const p = plane((x, y) => inDisc(x, y) && x < 40);
     const before = iouWithDisc(p);
-    const r = refineAroundClick(p, W, H, luminance, [{ x: 45.5, y: 40.5, positive: true }], OPTIONS);
+    const r = refineAroundClick(
+      p,
+      W,
+      H,
+      luminance,
+      [{ x: 45.5, y: 40.5, positive: true }],
+      OPTIONS,
+    );
     expect(before).toBeLessThan(0.6);
     expect(r.switchedArea).toBeGreaterThan(100);
     expect(iouWithDisc(p)).toBeGreaterThan(0.95);
@@ -74,20 +82,17 @@ describe('refineAroundClick', () => {
   it('changes nothing outside its window', () => {
     const p = plane(() => false);
     const copy = p.slice();
-    const r = refineAroundClick(
-      p,
-      W,
-      H,
-      luminance,
-      [{ x: 40.5, y: 40.5, positive: true }],
-      { ...OPTIONS, maxRadius: 6 },
-    );
+    const r = refineAroundClick(p, W, H, luminance, [{ x: 40.5, y: 40.5, positive: true }], {
+      ...OPTIONS,
+      maxRadius: 6,
+    });
     // An empty mask: no other side to measure from, so the window is maxRadius.
     expect(r.radius).toBe(6);
     expect(r.switchedArea).toBeGreaterThan(0);
     for (let y = 0; y < H; y++)
       for (let x = 0; x < W; x++)
-        if (Math.abs(x - 40) > 6 || Math.abs(y - 40) > 6) expect(p[y * W + x]).toBe(copy[y * W + x]);
+        if (Math.abs(x - 40) > 6 || Math.abs(y - 40) > 6)
+          expect(p[y * W + x]).toBe(copy[y * W + x]);
   });
 
   it('refuses a change larger than maxWindowShare of its window', () => {

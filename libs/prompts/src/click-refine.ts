@@ -52,6 +52,11 @@ export interface ClickRefineOptions {
    * depth d past the mask's edge has its true edge near 2d, and what lies deeper stays.
    */
   depthFactor: number;
+  /**
+   * Refine only while the mask shown covers at most this share of the object's box (the caller
+   * checks it; Infinity: always): a model that missed the object, not one off by an edge.
+   */
+  maxBoxFill: number;
   /** Refinement refused when it would switch more than this share of the window's pixels. */
   maxWindowShare: number;
   /** Probability written at switched pixels (click side); 1 - this for a negative click. */
@@ -233,7 +238,8 @@ export function clickSideRegion(
   const toOther = geodesicDistance(seed, 2, lum, ww, wh, scale);
   // The switched region: pixels nearer the click side, flooded from the click's own pixel.
   const nearer = new Uint8Array(n);
-  for (let i = 0; i < n; i++) nearer[i] = (toClick[i] as number) * options.distanceRatio < (toOther[i] as number) ? 1 : 0;
+  for (let i = 0; i < n; i++)
+    nearer[i] = (toClick[i] as number) * options.distanceRatio < (toOther[i] as number) ? 1 : 0;
   const start = (cy - y0) * ww + (cx - x0);
   if (!nearer[start]) return { ...EMPTY, radius, windowArea: n };
   const reached = new Uint8Array(n);

@@ -39,6 +39,7 @@ const TEST_REFINE: ClickRefineOptions = {
   negativeRestrict: true,
   boxMargin: 2,
   depthFactor: Infinity,
+  maxBoxFill: 0.3,
 };
 
 describe('SamPredictor on a model directory and evaluateOnnxModel (tiny, untrained)', () => {
@@ -247,7 +248,8 @@ describe('SamPredictor on a model directory and evaluateOnnxModel (tiny, untrain
     const inLesion = (x: number, y: number) => (x + 0.5 - 40) ** 2 + (y + 0.5 - 40) ** 2 <= 64;
     const pixels = new Uint8Array(80 * 80);
     for (let y = 0; y < 80; y++)
-      for (let x = 0; x < 80; x++) pixels[y * 80 + x] = inLesion(x, y) ? 60 : 160 + ((x * 7 + y * 3) % 5);
+      for (let x = 0; x < 80; x++)
+        pixels[y * 80 + x] = inLesion(x, y) ? 60 : 160 + ((x * 7 + y * 3) % 5);
     const box = { x0: 32, y0: 32, x1: 48, y1: 48 };
     const embedding = await predictor.embed({ pixels, width: 80, height: 80 }, box);
     // The mask shown is empty (the model missed the lesion).

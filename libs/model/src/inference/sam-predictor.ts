@@ -886,13 +886,17 @@ export class SamPredictor {
       ? shown.probabilities
       : planeInWindow(shown.probabilities, shownWin, rect);
     // The click's distance to its side in the mask shown (the merge may flip the click's pixel).
-    const clickDistance =
-      refine && luminance
-        ? distanceToOtherSide(mergeInput, rect.width, rect.height, inRect(click as ClickPrompt))
-        : Infinity;
+    const refineThis =
+      refine !== null &&
+      luminance !== undefined &&
+      !(refine.onlyIgnored && modelHonoured) &&
+      boxFill(mergeInput, rect.width, boxInRect) <= refine.maxBoxFill;
+    const clickDistance = refineThis
+      ? distanceToOtherSide(mergeInput, rect.width, rect.height, inRect(click as ClickPrompt))
+      : Infinity;
     // The mask shown over rect before the merge, when a negative click's removals are checked.
     const beforeMerge =
-      refine?.negativeRestrict && luminance && !(click as ClickPrompt).positive
+      refineThis && refine.negativeRestrict && !(click as ClickPrompt).positive
         ? planeInWindow(shown.probabilities, shownWin, rect)
         : null;
     const merge = progressiveMerge(
@@ -942,7 +946,7 @@ export class SamPredictor {
         rect,
       );
     let refinedBounds: { x0: number; y0: number; x1: number; y1: number } | null = null;
-    if (refine && luminance && !(refine.onlyIgnored && modelHonoured)) {
+    if (refineThis) {
       const refined = refineAroundClick(
         merge.probabilities,
         rect.width,
@@ -1323,6 +1327,24 @@ function clickRect(
   x1 = Math.min(width - 1, x1);
   y1 = Math.min(height - 1, y1);
   return { x0, y0, width: Math.max(1, x1 - x0 + 1), height: Math.max(1, y1 - y0 + 1) };
+}
+
+/** Share of the box's pixels (plane px, inclusive; null: no box, 0) above 0.5 in `plane`. */
+function boxFill(
+  plane: Float32Array,
+  width: number,
+  box: { x0: number; y0: number; x1: number; y1: number } | null,
+): number {
+  if (!box) return 0;
+  const height = plane.length / width;
+  let on = 0;
+  let all = 0;
+  for (let y = Math.max(0, box.y0); y <= Math.min(height - 1, box.y1); y++)
+    for (let x = Math.max(0, box.x0); x <= Math.min(width - 1, box.x1); x++) {
+      all++;
+      if ((plane[y * width + x] as number) > 0.5) on++;
+    }
+  return all > 0 ? on / all : 0;
 }
 
 /**
