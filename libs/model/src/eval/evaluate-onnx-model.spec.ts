@@ -276,7 +276,7 @@ describe('SamPredictor on a model directory and evaluateOnnxModel (tiny, untrain
       }
     expect(covered / lesion).toBeGreaterThan(0.9);
     expect(outsideBox).toBe(0);
-    expect(refined.foreground.area).toBe(refined.mask.data.reduce((a, v) => a + v, 0));
+    expect(refined.shown.foreground?.area).toBe(refined.mask.data.reduce((a, v) => a + v, 0));
     // The next mask prompt holds the refined lesion: its centre cell is positive.
     const m = predictor.manifest.maskSize;
     const c = refined.crop;
