@@ -31,6 +31,7 @@ export {
   CLICK_MERGE_SKIP_FIRST,
   CLICK_MASK_PROMPT_SOURCE,
   CLICK_FORCE_LARGE,
+  CLICK_REFINE,
 } from './inference/sam-predictor';
 export type {
   CropEmbedding,

@@ -125,6 +125,8 @@ export { distanceTransform, squaredDistanceTransform } from './distance-transfor
 export type { PredictFn, ClickSessionOptions, ClickSessionResult } from './clicker';
 export { nextClick, runClickSession, CLICK_PRED_THRESHOLD } from './clicker';
 export { forceClicks, CLICK_FORCE_RADIUS } from './force-clicks';
+export type { ClickRefineOptions, ClickRefineResult, LuminanceAt, PlaneBox } from './click-refine';
+export { refineAroundClick, clickSideRegion, geodesicDistance } from './click-refine';
 export type {
   PredictionAboveThreshold,
   ProgressiveMergeOptions,
@@ -134,6 +136,7 @@ export type {
 export {
   progressiveMerge,
   mergeLogitsInRegion,
+  distanceToOtherSide,
   PROGRESSIVE_MERGE_SEED_RADIUS,
   PROGRESSIVE_MERGE_LEVEL_MARGIN,
 } from './progressive-merge';

@@ -18,11 +18,29 @@ import {
   shownOutput,
   type ShownMask,
 } from '../inference/sam-predictor';
-import { forceClicks, progressiveMerge } from '@loupe/prompts';
+import { forceClicks, progressiveMerge, type ClickRefineOptions } from '@loupe/prompts';
 import { createSegmenter } from '../segmenter-model';
 import { useTrainingBackend } from '../test-setup';
 import { clickCorrectness, evaluateOnnxModel } from './evaluate-onnx-model';
 import { ellipseMask, maskGridCeiling } from './mask-grid-ceiling';
+
+const TEST_REFINE: ClickRefineOptions = {
+  intensityWeight: 8,
+  windowScale: 2,
+  windowMargin: 2,
+  maxRadius: 48,
+  seedFromMask: false,
+  maxWindowShare: 0.6,
+  switchedProbability: 0.75,
+  smooth: false,
+  distanceRatio: 1,
+  clicks: 'positive',
+  onlyIgnored: false,
+  negativeRestrict: true,
+  boxMargin: 2,
+  depthFactor: Infinity,
+  maxBoxFill: 0.3,
+};
 
 describe('SamPredictor on a model directory and evaluateOnnxModel (tiny, untrained)', () => {
   let dir: string;
@@ -220,6 +238,55 @@ describe('SamPredictor on a model directory and evaluateOnnxModel (tiny, untrain
       } else expect(whole.mergedArea).toBe(windowed.mergedArea);
     }
     expect(accepted).toBeGreaterThan(0);
+    disposeEmbedding(embedding);
+    await predictor.release();
+  });
+
+  it('refines a click at full resolution along the image edge, inside the box (refine option)', async () => {
+    const predictor = await openModelDir(dir);
+    // A dark lesion (radius 8 at 40, 40) on a brighter background: a missed lesion.
+    const inLesion = (x: number, y: number) => (x + 0.5 - 40) ** 2 + (y + 0.5 - 40) ** 2 <= 64;
+    const pixels = new Uint8Array(80 * 80);
+    for (let y = 0; y < 80; y++)
+      for (let x = 0; x < 80; x++)
+        pixels[y * 80 + x] = inLesion(x, y) ? 60 : 160 + ((x * 7 + y * 3) % 5);
+    const box = { x0: 32, y0: 32, x1: 48, y1: 48 };
+    const embedding = await predictor.embed({ pixels, width: 80, height: 80 }, box);
+    // The mask shown is empty (the model missed the lesion).
+    const shown: ShownMask = {
+      logits: new Float32Array(predictor.manifest.maskSize ** 2).fill(-8),
+      probabilities: new Float32Array(80 * 80),
+    };
+    const click = { x: 40.5, y: 40.5, positive: true };
+    const refine = { ...TEST_REFINE };
+    const plain = await predictor.decodeClick(embedding, box, [click], shown, { refine: null });
+    const refined = await predictor.decodeClick(embedding, box, [click], shown, { refine });
+    let lesion = 0;
+    let covered = 0;
+    let outsideBox = 0;
+    for (let y = 0; y < 80; y++)
+      for (let x = 0; x < 80; x++) {
+        const on = refined.mask.data[y * 80 + x] === 1;
+        if (inLesion(x, y)) {
+          lesion++;
+          if (on) covered++;
+        }
+        const inBox = x >= 30 && x <= 49 && y >= 30 && y <= 49;
+        if (on && !inBox && plain.mask.data[y * 80 + x] !== 1) outsideBox++;
+      }
+    expect(covered / lesion).toBeGreaterThan(0.9);
+    expect(outsideBox).toBe(0);
+    expect(refined.shown.foreground?.area).toBe(refined.mask.data.reduce((a, v) => a + v, 0));
+    // The next mask prompt holds the refined lesion: its centre cell is positive.
+    const m = predictor.manifest.maskSize;
+    const c = refined.crop;
+    const cell = (v: number, o: number) => Math.floor(((v - o) / c.size) * m);
+    expect(refined.shown.logits[cell(40.5, c.y0) * m + cell(40.5, c.x0)]).toBeGreaterThan(0);
+    // Without it (the default CLICK_REFINE: off) the click alone covers less of the lesion.
+    let plainCovered = 0;
+    for (let i = 0; i < 80 * 80; i++)
+      if (plain.mask.data[i] === 1 && inLesion(i % 80, Math.floor(i / 80))) plainCovered++;
+    expect(plainCovered).toBeLessThan(covered);
     disposeEmbedding(embedding);
     await predictor.release();
   });

@@ -23,12 +23,14 @@ import {
   summarizeSessions,
   type Box,
   type ClickPrompt,
+  type ClickRefineOptions,
   type Mask,
 } from '@loupe/prompts';
 import { parseManifest, type ModelManifest } from '../contract';
 import { createNodePredictor, openModelDir } from '../inference/open-model-dir';
 import {
   CLICK_FORCE_LARGE,
+  CLICK_REFINE,
   type ClickOptions,
   type ImageInput,
   type SamPredictor,
@@ -146,6 +148,8 @@ export interface EvalSummary {
   clickForceLarge: { minArea: number; radius: number } | null;
   /** Whether each click's output was merged into the mask shown (SamPredictor.decodeClick). */
   progressiveMerge: boolean;
+  /** decodeClick's full-resolution click refinement (null: off). */
+  clickRefine: ClickRefineOptions | null;
 }
 
 export interface EvaluateOptions {
@@ -165,7 +169,7 @@ export interface EvaluateOptions {
   /** decodeClick's merge tuning (window, whole-mask acceptance, ...); default: the browser's. */
   clickOptions?: Pick<
     ClickOptions,
-    'mergeOptions' | 'unmergedClicks' | 'maskPromptSource' | 'largeObjectForce'
+    'mergeOptions' | 'unmergedClicks' | 'maskPromptSource' | 'largeObjectForce' | 'refine'
   >;
   onProgress?: (done: number, total: number) => void;
 }
@@ -276,6 +280,11 @@ export async function evaluateOnnxModel(
           ? CLICK_FORCE_LARGE
           : options.clickOptions.largeObjectForce,
     progressiveMerge: useMerge,
+    clickRefine: useMerge
+      ? options.clickOptions?.refine === undefined
+        ? CLICK_REFINE
+        : options.clickOptions.refine
+      : null,
   };
   return { ...summary, summary, perObject };
 }

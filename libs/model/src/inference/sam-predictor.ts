@@ -32,10 +32,15 @@ import {
   probabilitySampler,
   type PredictionAboveThreshold,
   type ProgressiveMergeOptions,
+  type RegionInBox,
   promptsToModelInputs,
   thresholdProbabilities,
   type Box,
+  clickSideRegion,
+  distanceToOtherSide,
+  refineAroundClick,
   type ClickPrompt,
+  type ClickRefineOptions,
   type CropTransform,
   type Mask,
 } from '@loupe/prompts';
@@ -81,6 +86,11 @@ export interface CropEmbedding {
   imageHeight: number;
   imageEmbedding: OrtTensor;
   highResFeatures: OrtTensor;
+  /**
+   * The image's luminance 0..1 (imageWidth x imageHeight, the array embedLuminance was given, not
+   * a copy): what the click refinement reads. Absent: clicks are not refined.
+   */
+  luminance?: Float32Array;
 }
 
 /** Prompts of a decoder run beyond the box and clicks. */
@@ -185,6 +195,11 @@ export interface ClickOptions extends Pick<DecodeOptions, 'clickRadius'> {
    * probabilities may become the result's, merged in place, instead of a copy. Default false.
    */
   consumePrevious?: boolean;
+  /**
+   * Full-resolution refinement of each merged click along the image's edges (libs/prompts
+   * refineAroundClick; needs the embedding's luminance). Default CLICK_REFINE (null: off).
+   */
+  refine?: ClickRefineOptions | null;
 }
 
 /**
@@ -249,6 +264,11 @@ export const CLICK_FORCE_LARGE: { minArea: number; radius: number } | null = {
  * pseudo-FA, training seeds).
  */
 export const CLICK_MASK_PROMPT_SOURCE: 'merged' | 'model' = 'merged';
+
+/** decodeClick's full-resolution click refinement unless told otherwise (null: off). */
+export const CLICK_REFINE: ClickRefineOptions | null = null;
+/** Mask-prompt logit given to the cells a refinement switched (the click's sign). */
+const REFINED_CELL_LOGIT = 4;
 
 /** Full-resolution probabilities of output `index` (0 = single mask, 1..3 = multimask). */
 export function pasteOutputProbabilities(output: DecoderOutput, index: number): Float32Array {
@@ -678,7 +698,7 @@ export class SamPredictor {
       eps: m.preprocessing.eps,
     });
     const enc = await this.runEncoder(input);
-    return { crop, imageWidth: width, imageHeight: height, ...enc };
+    return { crop, imageWidth: width, imageHeight: height, luminance, ...enc };
   }
 
   /**
@@ -896,8 +916,38 @@ export class SamPredictor {
     // progressiveMerge writes into the plane it merges unless that is the caller's shown mask
     // (kept unless given up: consumePrevious); over another window it merges a copy.
     const shownIsRect = sameWindow(shownWin, rect);
+    const refine = options.refine === undefined ? CLICK_REFINE : options.refine;
+    const luminance = embedding.luminance;
+    // The object's box as pixel indices of rect (pixels whose centre lies inside it).
+    const boxInRect = box
+      ? {
+          x0: Math.ceil(box.x0 - 0.5) - rect.x0,
+          y0: Math.ceil(box.y0 - 0.5) - rect.y0,
+          x1: Math.floor(box.x1 - 0.5) - rect.x0,
+          y1: Math.floor(box.y1 - 0.5) - rect.y0,
+        }
+      : null;
+    const luminanceAt = (x: number, y: number) =>
+      (luminance as Float32Array)[(rect.y0 + y) * w + rect.x0 + x] as number;
+    const mergeInput = shownIsRect
+      ? shown.probabilities
+      : planeInWindow(shown.probabilities, shownWin, rect);
+    // The click's distance to its side in the mask shown (the merge may flip the click's pixel).
+    const refineThis =
+      refine !== null &&
+      luminance !== undefined &&
+      !(refine.onlyIgnored && modelHonoured) &&
+      boxFill(mergeInput, rect.width, boxInRect) <= refine.maxBoxFill;
+    const clickDistance = refineThis
+      ? distanceToOtherSide(mergeInput, rect.width, rect.height, inRect(click as ClickPrompt))
+      : Infinity;
+    // The mask shown over rect before the merge, when a negative click's removals are checked.
+    const beforeMerge =
+      refineThis && refine.negativeRestrict && !(click as ClickPrompt).positive
+        ? planeInWindow(shown.probabilities, shownWin, rect)
+        : null;
     const merge = progressiveMerge(
-      shownIsRect ? shown.probabilities : planeInWindow(shown.probabilities, shownWin, rect),
+      mergeInput,
       own,
       rect.width,
       rect.height,
@@ -924,7 +974,7 @@ export class SamPredictor {
         inPlace: !shownIsRect || options.consumePrevious === true,
       },
     );
-    const logits = mergeLogitsInRegion(
+    let logits = mergeLogitsInRegion(
       shown.logits,
       modelLogits,
       output.maskSize,
@@ -933,6 +983,54 @@ export class SamPredictor {
       rect.width,
       rect.height,
     );
+    if (beforeMerge && refine && !merge.acceptedWhole && merge.regionArea > 0)
+      logits = restoreUnsupportedRemovals(
+        merge,
+        beforeMerge,
+        clickSideRegion(
+          beforeMerge,
+          rect.width,
+          rect.height,
+          luminanceAt,
+          clicks.map(inRect),
+          refine,
+          boxInRect,
+        ).switched,
+        logits,
+        shown.logits,
+        output.maskSize,
+        rectCrop,
+        rect,
+      );
+    let refinedBounds: { x0: number; y0: number; x1: number; y1: number } | null = null;
+    if (refineThis) {
+      const refined = refineAroundClick(
+        merge.probabilities,
+        rect.width,
+        rect.height,
+        luminanceAt,
+        clicks.map(inRect),
+        refine,
+        boxInRect,
+        clickDistance,
+      );
+      if (refined.switchedArea > 0) {
+        const s = refined.switched;
+        logits = mergeLogitsInRegion(
+          logits,
+          new Float32Array(logits.length).fill(
+            (click as ClickPrompt).positive ? REFINED_CELL_LOGIT : -REFINED_CELL_LOGIT,
+          ),
+          output.maskSize,
+          rectCrop,
+          s,
+          rect.width,
+          rect.height,
+        );
+        if ((click as ClickPrompt).positive)
+          refinedBounds = { x0: s.x0, y0: s.y0, x1: s.x0 + s.width - 1, y1: s.y0 + s.height - 1 };
+      }
+    }
     const merged = forceClicks(
       merge.probabilities,
       rect.width,
@@ -960,19 +1058,20 @@ export class SamPredictor {
     // merge took of it, unless the whole output was taken), the shown mask's and the positive
     // clicks' discs: only that box is read for it.
     const region = merge.regionInBox;
+    const mergedBounds = merge.acceptedWhole
+      ? ownBounds
+      : {
+          x0: region.x0,
+          y0: region.y0,
+          x1: region.x0 + region.width - 1,
+          y1: region.y0 + region.height - 1,
+        };
     const foreground = ownBounds
       ? foregroundBoundsWithin(
           probabilities,
           window,
           foregroundBox(
-            merge.acceptedWhole
-              ? ownBounds
-              : {
-                  x0: region.x0,
-                  y0: region.y0,
-                  x1: region.x0 + region.width - 1,
-                  y1: region.y0 + region.height - 1,
-                },
+            refinedBounds ? boxUnion(mergedBounds, refinedBounds) : mergedBounds,
             merge.acceptedWhole ? null : shownFg,
             rect,
             window,
@@ -1295,6 +1394,87 @@ function clickRect(
   x1 = Math.min(width - 1, x1);
   y1 = Math.min(height - 1, y1);
   return { x0, y0, width: Math.max(1, x1 - x0 + 1), height: Math.max(1, y1 - y0 + 1) };
+}
+
+/** Share of the box's pixels (plane px, inclusive; null: no box, 0) above 0.5 in `plane`. */
+function boxFill(
+  plane: Float32Array,
+  width: number,
+  box: { x0: number; y0: number; x1: number; y1: number } | null,
+): number {
+  if (!box) return 0;
+  const height = plane.length / width;
+  let on = 0;
+  let all = 0;
+  for (let y = Math.max(0, box.y0); y <= Math.min(height - 1, box.y1); y++)
+    for (let x = Math.max(0, box.x0); x <= Math.min(width - 1, box.x1); x++) {
+      all++;
+      if ((plane[y * width + x] as number) > 0.5) on++;
+    }
+  return all > 0 ? on / all : 0;
+}
+
+/**
+ * A negative click's merged removals outside `supported` (the geodesic region it would remove)
+ * put back to the mask shown before (`before`, over rect), in merge.probabilities; the mask
+ * prompt's cells there get the shown logits back. Returns the mask prompt.
+ */
+function restoreUnsupportedRemovals(
+  merge: { probabilities: Float32Array; regionInBox: RegionInBox },
+  before: Float32Array,
+  supported: RegionInBox,
+  logits: Float32Array,
+  shownLogits: Float32Array,
+  maskSize: number,
+  rectCrop: CropTransform,
+  rect: PixelWindow,
+): Float32Array {
+  const r = merge.regionInBox;
+  const restored: RegionInBox = { ...r, data: new Uint8Array(r.data.length) };
+  let any = false;
+  for (let y = 0; y < r.height; y++)
+    for (let x = 0; x < r.width; x++) {
+      if (!r.data[y * r.width + x]) continue;
+      const px = r.x0 + x;
+      const py = r.y0 + y;
+      const sx = px - supported.x0;
+      const sy = py - supported.y0;
+      const inSupported =
+        sx >= 0 &&
+        sy >= 0 &&
+        sx < supported.width &&
+        sy < supported.height &&
+        supported.data[sy * supported.width + sx] === 1;
+      const i = py * rect.width + px;
+      if (inSupported || !((before[i] as number) > 0.5)) continue;
+      merge.probabilities[i] = before[i] as number;
+      restored.data[y * r.width + x] = 1;
+      any = true;
+    }
+  if (!any) return logits;
+  return mergeLogitsInRegion(
+    logits,
+    shownLogits,
+    maskSize,
+    rectCrop,
+    restored,
+    rect.width,
+    rect.height,
+  );
+}
+
+/** The smallest box holding both (inclusive bounds; an empty one, x1 < x0, adds nothing). */
+function boxUnion(
+  a: { x0: number; y0: number; x1: number; y1: number },
+  b: { x0: number; y0: number; x1: number; y1: number },
+): { x0: number; y0: number; x1: number; y1: number } {
+  if (a.x1 < a.x0 || a.y1 < a.y0) return b;
+  return {
+    x0: Math.min(a.x0, b.x0),
+    y0: Math.min(a.y0, b.y0),
+    x1: Math.max(a.x1, b.x1),
+    y1: Math.max(a.y1, b.y1),
+  };
 }
 
 /** The smallest window holding both. */
