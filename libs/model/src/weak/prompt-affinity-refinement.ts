@@ -8,9 +8,9 @@
  * prompted object it evens out, across a cut edge it does not pass, and with the 'co-membership'
  * rule it partly flows into masks nested around or inside a strong one. The pseudo-mask is the
  * prompted pixels whose refined activation reaches level x min(candidateMinScore, the refined
- * map's best prompted pixel):
- * at level 1 and 'boundary' affinity this is the plain rule (candidates at or above the threshold,
- * and the best one), so the walk's effect is measured against it.
+ * map's best prompted pixel): at level 1 with 'boundary' affinity this is nearly the plain rule
+ * (candidates at or above the threshold, and the best one), so the walk's effect is measured
+ * against it.
  */
 import type { ActivationMap } from './class-activation-map';
 import {
@@ -78,6 +78,7 @@ function pixelActivation(
   imageHeight: number,
 ): Float32Array {
   const s = map.stride;
+  // Which masks hold a pixel, as bits (exact in a double for up to 52 masks; maxPeaks is 10).
   const signature = (px: number, py: number) => {
     let bits = 0;
     prompted.forEach((m, k) => {
