@@ -12,9 +12,10 @@ import { tagBenches } from '../parts/weak';
 async function main() {
   const quick = process.argv.includes('--quick');
   const out = await tagBenches({ quick, resultsDir: '/tmp' }, join(repoRoot, 'models', 'starter'));
-  const brief = (q: unknown) => {
+  const brief = (q: unknown): unknown => {
     const t = q as Record<string, unknown>;
     if (!t || 'skipped' in t) return t;
+    const variants = t.variants as Record<string, unknown> | undefined;
     return {
       images: t.images,
       dice: t.dice,
@@ -23,9 +24,23 @@ async function main() {
       confident: t.confident,
       presentProbability: t.presentProbability,
       seconds: t.seconds,
+      ...(variants
+        ? {
+            variants: Object.fromEntries(
+              Object.entries(variants).map(([name, v]) => [name, brief(v)]),
+            ),
+          }
+        : {}),
     };
   };
-  console.log(JSON.stringify({ quick, synthetic: brief(out.synthetic), drive: brief(out.drive) }));
+  console.log(
+    JSON.stringify({
+      quick,
+      synthetic: brief(out.synthetic),
+      drive: brief(out.drive),
+      driveExtended: brief(out.driveExtended),
+    }),
+  );
 }
 
 void main();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buyLabels, labelSeconds } from './weak-budget-plan';
+import { buyLabels, equalComputeSamples, labelSeconds, sampleHash } from './weak-budget-plan';
 
 describe('labelSeconds', () => {
   it('prices a tag 1 s, a box 3 s per object, a mask 3 s + 1.5 s per click per object', () => {
@@ -52,5 +52,46 @@ describe('buyLabels', () => {
 
   it('refuses shares that do not add up to 1', () => {
     expect(() => buyLabels(pool, [{ kind: 'tag', share: 0.5 }], 10)).toThrow(/add up to 1/);
+  });
+});
+
+describe('equalComputeSamples', () => {
+  const steps = (n: number, epochs: number) => Math.ceil(n / 4) * epochs;
+  const rank = (v: number) => (v * 2654435761) % 1000;
+
+  it('repeats few samples for whole epochs near the step count', () => {
+    const out = equalComputeSamples([1, 2, 3, 4, 5, 6, 7], 8, 4, rank);
+    expect(out.samples).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(out.epochs).toBe(5);
+    expect(steps(7, out.epochs)).toBe(10);
+  });
+
+  it('runs exactly the step count over the first-ranked of many, displacing few when more come', () => {
+    const many = Array.from({ length: 103 }, (_, i) => i);
+    const a = equalComputeSamples(many, 8, 4, rank);
+    expect(a.samples).toHaveLength(32);
+    expect(a.epochs).toBe(1);
+    expect(steps(a.samples.length, a.epochs)).toBe(8);
+    expect(new Set(a.samples).size).toBe(32);
+    expect(Math.max(...a.samples)).toBeGreaterThan(60); // not just the first ones
+    const more = equalComputeSamples([...many, 103, 104, 105, 106], 8, 4, rank);
+    const kept = more.samples.filter((v) => a.samples.includes(v));
+    expect(kept.length).toBeGreaterThanOrEqual(28);
+  });
+});
+
+describe('sampleHash', () => {
+  it('tells apart samples of the same image with different masks', () => {
+    const image = new Uint8Array(400).fill(7);
+    const m1 = new Uint8Array(400);
+    const m2 = new Uint8Array(400);
+    m1[10] = 1;
+    m2[11] = 1;
+    expect(sampleHash({ image, mask: { data: m1 } })).not.toBe(
+      sampleHash({ image, mask: { data: m2 } }),
+    );
+    expect(sampleHash({ image, mask: { data: m1 } })).toBe(
+      sampleHash({ image, mask: { data: m1.slice() } }),
+    );
   });
 });

@@ -61,3 +61,46 @@ export function buyLabels(
   }
   return { purchases, seconds: spent, poolExhausted: next >= pool.length };
 }
+
+/**
+ * Equal compute for every fine-tuning (issue #15: same steps whatever the label mix): with at
+ * most steps x batchSize samples, enough whole epochs to come nearest to `steps`; with more, one
+ * epoch over the steps x batchSize of them that rank first (before, every extra sample bought
+ * extra steps, which favoured the cheap label kinds). The rank is a hash of the sample, so adding
+ * samples only displaces some: self-training 'on' keeps the human labels 'off' trained on that
+ * still rank first.
+ */
+export function equalComputeSamples<T>(
+  samples: readonly T[],
+  steps: number,
+  batchSize: number,
+  rank: (sample: T) => number,
+): { samples: T[]; epochs: number } {
+  const visits = steps * batchSize;
+  if (samples.length <= visits)
+    return { samples: [...samples], epochs: Math.max(1, Math.round(visits / samples.length)) };
+  const ranked = samples.map((sample, i) => ({ sample, key: rank(sample), i }));
+  ranked.sort((a, b) => a.key - b.key || a.i - b.i);
+  return { samples: ranked.slice(0, visits).map((r) => r.sample), epochs: 1 };
+}
+
+/** FNV-1a over a sample's mask and a sparse stride of its image: equalComputeSamples' rank. */
+export function sampleHash(sample: {
+  image: ArrayLike<number>;
+  mask: { data: ArrayLike<number> };
+}): number {
+  let h = 0x811c9dc5;
+  const mix = (v: number) => {
+    h ^= v & 0xff;
+    h = Math.imul(h, 0x01000193) >>> 0;
+  };
+  const { data } = sample.mask;
+  for (let i = 0; i < data.length; i++)
+    if (data[i]) {
+      mix(i);
+      mix(i >>> 8);
+      mix(i >>> 16);
+    }
+  for (let i = 0; i < sample.image.length; i += 97) mix(sample.image[i] as number);
+  return h;
+}

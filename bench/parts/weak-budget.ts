@@ -34,6 +34,8 @@ import { TRAINER_CONFIGS } from '@loupe/trainer/testing';
 import { plotLines } from '../lib/plot';
 import {
   buyLabels,
+  equalComputeSamples,
+  sampleHash,
   type PoolImageCost,
   type Purchase,
   type StrategyPhase,
@@ -251,7 +253,7 @@ export async function runWeakBudgetBench(
       return result;
     };
 
-    const fineTuned = new Map<string, { dice: number; samples: number }>();
+    const fineTuned = new Map<string, { dice: number; samples: number; steps: number }>();
     const starterDice = await (async () => {
       const { model } = await loadSegmenterFromCheckpoint(checkpoint);
       try {
@@ -310,23 +312,28 @@ export async function runWeakBudgetBench(
         const key = bought.purchases.map((p) => `${p.image}${p.kind[0]}`).join(',');
         let measured = fineTuned.get(key);
         if (!measured) {
-          if (samples.length === 0) measured = { dice: starterDice, samples: 0 };
+          if (samples.length === 0) measured = { dice: starterDice, samples: 0, steps: 0 };
           else {
             const t0 = performance.now();
             const { model } = await loadSegmenterFromCheckpoint(checkpoint);
             try {
+              // Equal compute: the same number of steps whatever the number of samples.
+              const run = equalComputeSamples(samples, n.steps, batchSize, sampleHash);
               const result = await fineTune({
                 model,
-                samples,
-                // Equal compute: the same number of steps whatever the number of samples.
-                epochs: Math.max(1, Math.round((n.steps * batchSize) / samples.length)),
+                samples: run.samples,
+                epochs: run.epochs,
                 batchSize,
                 seed: 15,
                 learningRate: 3e-4,
                 emaDecay: 0.9,
               });
               result.optimizer.dispose();
-              measured = { dice: quickValidate(model, test).dice, samples: samples.length };
+              measured = {
+                dice: quickValidate(model, test).dice,
+                samples: samples.length,
+                steps: Math.ceil(run.samples.length / batchSize) * run.epochs,
+              };
             } finally {
               model.dispose();
               phaseSeconds.fineTuning += (performance.now() - t0) / 1000;
@@ -349,6 +356,8 @@ export async function runWeakBudgetBench(
           ...counts,
           tagMeanConfidence: Number.isFinite(tags.meanConfidence) ? tags.meanConfidence : null,
           samples: samples.length,
+          /** Optimizer steps the fine-tuning ran (equal compute: about fineTuneSteps). */
+          steps: measured.steps,
           dice: measured.dice,
         });
       }

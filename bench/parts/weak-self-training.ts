@@ -29,6 +29,7 @@ import {
   type PredictBoxFn,
 } from '@loupe/prompts';
 import { decideSelfTraining, type SelfTrainingPolicy } from '@loupe/trainer/testing';
+import { equalComputeSamples, sampleHash } from './weak-budget-plan';
 
 export interface SelfTrainingComparison {
   minutes: number;
@@ -154,11 +155,12 @@ export async function measureSelfTraining(input: {
   if (used.length > 0) {
     const { model } = await loadSegmenterFromCheckpoint(input.checkpoint);
     try {
+      // The same steps as the 'off' run (weak-budget.ts): equal compute.
+      const run = equalComputeSamples(samples, input.steps, input.batchSize, sampleHash);
       const result = await fineTune({
         model,
-        samples,
-        // The same steps as the 'off' run (weak-budget.ts): equal compute.
-        epochs: Math.max(1, Math.round((input.steps * input.batchSize) / samples.length)),
+        samples: run.samples,
+        epochs: run.epochs,
         batchSize: input.batchSize,
         seed: 15,
         learningRate: 3e-4,

@@ -19,6 +19,7 @@ import {
   pseudoMaskFromTag,
   selectTrainingBackend,
   trainTagClassifier,
+  TUNED_CANDIDATE_WALK,
   type SyntheticFaSample,
   type TaggedImage,
   type TagsToMasksOptions,
@@ -224,6 +225,41 @@ const tagOptionsFor = (options: WeakBenchOptions): TagsToMasksOptions =>
     ? { ...DEFAULT_TAGS_TO_MASKS, maxPeaks: 3, promptBoxSides: [24, 48], headEpochs: 10 }
     : DEFAULT_TAGS_TO_MASKS;
 
+/** DRIVE photographs (of 20) that no tag training or tuning run reads: 0-9 train, 8-13 tune. */
+export const DRIVE_HELD_OUT_PHOTOS = { first: 14, end: 20 } as const;
+/** Lesion draws per held-out photograph in tags.driveExtended (the first is tags.drive's, quick). */
+const DRIVE_HELD_OUT_DRAWS = 3;
+
+/**
+ * The tag figures with the default options, and beside them (`variants`) the same data with the
+ * alternative to the default's prompt affinity refinement (the candidates' union without it, or
+ * the walk picked on tuning seeds when the default has none); mined candidates are cached per
+ * image, so a variant costs its classifier and refinement only.
+ */
+function tagVariants(options: WeakBenchOptions): Record<string, TagsToMasksOptions> {
+  if (options.smoke) return {};
+  if (DEFAULT_TAGS_TO_MASKS.candidateWalk)
+    return {
+      'union of kept candidates (no walk)': { ...DEFAULT_TAGS_TO_MASKS, candidateWalk: null },
+    };
+  return TUNED_CANDIDATE_WALK
+    ? { 'prompt affinity walk': { ...DEFAULT_TAGS_TO_MASKS, candidateWalk: TUNED_CANDIDATE_WALK } }
+    : {};
+}
+async function measureTagsWithVariants(
+  options: WeakBenchOptions,
+  starterDir: string,
+  data: Parameters<typeof measureTags>[2],
+): Promise<TagPseudoMaskQuality & { variants?: Record<string, TagPseudoMaskQuality> }> {
+  const main = await measureTags(starterDir, 'starter', data, tagOptionsFor(options));
+  const variants = tagVariants(options);
+  if (Object.keys(variants).length === 0) return main;
+  const measured: Record<string, TagPseudoMaskQuality> = {};
+  for (const [name, variant] of Object.entries(variants))
+    measured[name] = await measureTags(starterDir, 'starter', data, variant);
+  return { ...main, variants: measured };
+}
+
 export async function tagBenches(
   options: WeakBenchOptions,
   starterDir: string,
@@ -237,49 +273,59 @@ export async function tagBenches(
   const synthetic = (count: number, seed: number, lesions?: [number, number]) =>
     generateSyntheticFaDataset({ count, size: 256, seed, ...(lesions ? { lesions } : {}) });
   const out: Record<string, unknown> = {
-    synthetic: await measureTags(
-      starterDir,
-      'starter',
-      {
-        train: [
-          ...tagged(synthetic(n.train, TAG_TRAIN_SEEDS.present), true),
-          ...tagged(synthetic(n.train, TAG_TRAIN_SEEDS.absent, [0, 0]), false),
-        ],
-        heldOutPresent: synthetic(n.test, HELD_OUT_SYNTHETIC_SEED),
-        heldOutAbsent: synthetic(Math.ceil(n.test / 2), HELD_OUT_SYNTHETIC_SEED + 1, [0, 0]),
-      },
-      tagOptionsFor(options),
-    ),
+    synthetic: await measureTagsWithVariants(options, starterDir, {
+      train: [
+        ...tagged(synthetic(n.train, TAG_TRAIN_SEEDS.present), true),
+        ...tagged(synthetic(n.train, TAG_TRAIN_SEEDS.absent, [0, 0]), false),
+      ],
+      heldOutPresent: synthetic(n.test, HELD_OUT_SYNTHETIC_SEED),
+      heldOutAbsent: synthetic(Math.ceil(n.test / 2), HELD_OUT_SYNTHETIC_SEED + 1, [0, 0]),
+    }),
   };
   // DRIVE pseudo-FA: the head learns on the first DRIVE photographs, is measured on the last ones
   // (held-out backgrounds as well as held-out lesions).
-  const load = (seed: number, lesions?: [number, number]) =>
+  const load = (seed: number, lesions?: [number, number], count?: number) =>
     loadDrivePseudoFa({
       seed,
       dataDir: DRIVE_DIR,
       log: () => undefined,
       ...(lesions ? { lesions } : {}),
+      ...(count ? { count } : {}),
     });
   const drivePresent = await load(TAG_TRAIN_SEEDS.present);
   if (drivePresent.length === 0) out.drive = { skipped: `DRIVE not found at ${DRIVE_DIR}` };
   else {
+    const photos = drivePresent.length;
+    const draws = options.smoke ? 1 : DRIVE_HELD_OUT_DRAWS;
     const driveAbsent = await load(TAG_TRAIN_SEEDS.absent, [0, 0]);
-    const heldPresent = await load(HELD_OUT_SYNTHETIC_SEED);
+    // Each photograph `draws` times with new lesions; the first pass over the photographs is
+    // exactly the 20-image load (same seed, the generator draws in order).
+    const heldPresent = await load(HELD_OUT_SYNTHETIC_SEED, undefined, photos * draws);
     const heldAbsent = await load(HELD_OUT_SYNTHETIC_SEED + 1, [0, 0]);
-    const last = drivePresent.length - n.driveTest;
-    out.drive = await measureTags(
-      starterDir,
-      'starter',
-      {
-        train: [
-          ...tagged(drivePresent.slice(0, n.driveTrain), true),
-          ...tagged(driveAbsent.slice(0, n.driveTrain), false),
-        ],
-        heldOutPresent: heldPresent.slice(last),
-        heldOutAbsent: heldAbsent.slice(last, last + Math.ceil(n.driveTest / 2)),
-      },
-      tagOptionsFor(options),
-    );
+    const last = photos - n.driveTest;
+    const train = [
+      ...tagged(drivePresent.slice(0, n.driveTrain), true),
+      ...tagged(driveAbsent.slice(0, n.driveTrain), false),
+    ];
+    out.drive = await measureTagsWithVariants(options, starterDir, {
+      train,
+      heldOutPresent: heldPresent.slice(last, photos),
+      heldOutAbsent: heldAbsent.slice(last, last + Math.ceil(n.driveTest / 2)),
+    });
+    if (!options.smoke) {
+      const heldOutPhoto = (_: unknown, i: number) =>
+        i % photos >= DRIVE_HELD_OUT_PHOTOS.first && i % photos < DRIVE_HELD_OUT_PHOTOS.end;
+      out.driveExtended = {
+        photographs: [DRIVE_HELD_OUT_PHOTOS.first, DRIVE_HELD_OUT_PHOTOS.end - 1],
+        lesionDraws: draws,
+        ...(await measureTagsWithVariants(options, starterDir, {
+          train,
+          heldOutPresent: heldPresent.filter(heldOutPhoto),
+          // The absent images only give presentProbability.absent: tags.drive's (mined already).
+          heldOutAbsent: heldAbsent.slice(last, last + Math.ceil(n.driveTest / 2)),
+        })),
+      };
+    }
   }
   return out;
 }
@@ -315,6 +361,9 @@ export async function runWeakBench(options: WeakBenchOptions): Promise<Record<st
       `confident: pseudo-masks with confidence >= ${DEFAULT_MIN_CONFIDENCE} (the default training threshold), which training weights by their confidence.`,
       `tags: pseudo-masks from image-level tags alone (WeakMedSAM; libs/model/src/weak), activation '${DEFAULT_TAGS_TO_MASKS.activation}': tagged training images (seeds ${TAG_TRAIN_SEEDS.present} present / ${TAG_TRAIN_SEEDS.absent} absent, lesions [0, 0]); the starter encoder's feature grids train the classification head (${DEFAULT_TAGS_TO_MASKS.subClasses} k-means sub-classes; headFinalLoss and subClassSizes are its; with 'candidates' the head is trained only when the candidate classifier cannot be, so they are null and [] when it was). With 'candidates' (the default since the #15 diagnosis: the head's CAM peaks and a nearest-neighbour novelty against absent images' encoder cells fell on vessels and the optic disc, almost never on a lesion), up to ${DEFAULT_TAGS_TO_MASKS.maxPeaks} bright-blob peaks per image (difference of Gaussians on the robust z-scored image) prompt the segmenter (the peak as positive point plus boxes of ${DEFAULT_TAGS_TO_MASKS.promptBoxSides.join('/')} px around it, the answer with the highest predicted IoU x box fit ^ ${DEFAULT_TAGS_TO_MASKS.boxFitExponent} kept), a logistic classifier of the prompted masks' descriptors (size, brightness, ring contrast, flatness, box fill, elongation, predicted IoU) learns from the tags by multiple-instance learning (absent images: every candidate negative; present: the best one positive), and held-out images tagged present keep the candidates with lesion probability >= ${DEFAULT_TAGS_TO_MASKS.candidateMinScore}; presentProbability is then the best candidate's. The pseudo-mask is compared with the true lesion union (Dice per image, mean).`,
       'tags.drive: DRIVE pseudo-FA (real DRIVE backgrounds, synthetic leakage); the head trains on the first photographs and is measured on the last ones (held-out backgrounds and lesions).',
+      `tags.driveExtended: the same training, measured on DRIVE photographs ${DRIVE_HELD_OUT_PHOTOS.first}-${DRIVE_HELD_OUT_PHOTOS.end - 1} (0-based, of the 20 in ../shared/data/drive-train; no tag training (0-9) or tuning (8-13) run reads them) each with ${DRIVE_HELD_OUT_DRAWS} draws of held-out lesions (the first draw is tags.drive's images in quick runs); only 20 DRIVE photographs exist here, so more images mean more lesion draws on the same backgrounds, not new backgrounds. Full runs' tags.drive (photographs 10-19) includes the tuning photographs 10-13 (with other lesion seeds); driveExtended does not.`,
+      'tags.*.variants: the same images with the alternative to the default prompt affinity refinement (libs/model/src/weak/prompt-affinity-refinement.ts): the random walk picked on tuning seeds (bench/loop/tags-tune.ts) when the default has none, else the kept candidates union without it.',
+      'budget: every fine-tuning runs the same optimizer steps (fineTuneSteps; points[].steps): more samples than steps x batch are sampled by a hash rank (equalComputeSamples), where before each extra sample added steps (up to 30 against 8 in quick runs).',
       `budget: models trained on masks / boxes / tags / mixes at equal modelled annotator time (tag ${ANNOTATOR_SECONDS.tag} s, box ${ANNOTATOR_SECONDS.box} s, mask = box + the simulated annotator's clicks to IoU 0.9 with the starter x ${ANNOTATOR_SECONDS.click} s; an image with no lesion costs a tag): a pool of synthetic FA images (seed 1601, 0-4 lesions) labelled in order until the budget is spent, the labels fine-tune the starter (same steps for every strategy, EMA 0.9, lr 3e-4), held-out box Dice (tfjs, crop grid) on the held-out synthetic seed. Box pseudo-masks below the training threshold are dropped; tag pseudo-masks are kept at any confidence > 0, weighted by it. poolExhausted: the pool ran out before the budget (tags are that cheap).`,
       "budget.selfTraining: self-training on vs off with the same human labels ('masks only' at the comparison budget): the starter (that round's active model) predicts on the pool images nobody labelled (libs/prompts selfTrainingPseudoMasks: whole-image look, then each object's box, jittered boxes and the flipped image; confidence = mean predicted IoU x the views' agreement with their majority mask), predictions at or above the trainer's product policy threshold join at weight x confidence (apps/trainer config selfTraining; quick runs predict on fewer images), same fine-tuning steps; pseudoMaskDice: the used pseudo-masks against the best-matching true object.",
     ],

@@ -99,6 +99,7 @@ export { createRng } from './ops/seeded-random';
 export { countForwardFlops } from './export/count-flops';
 export {
   DEFAULT_TAGS_TO_MASKS,
+  TUNED_CANDIDATE_WALK,
   discoverLesions,
   pseudoMaskFromTag,
   trainLesionClassifierFromMasks,
@@ -115,4 +116,5 @@ export type {
 export { DEFAULT_BLOB_PEAKS, blobPeaks, describeCandidate, robustZ } from './weak/candidate-mining';
 export { ClassificationHeadError } from './weak/classification-head';
 export type { ClassificationHeadWeights } from './weak/classification-head';
+export type { CandidateWalkOptions } from './weak/prompt-affinity-refinement';
 export { SubClassExplorationError } from './weak/sub-class-exploration';

@@ -31,6 +31,15 @@ export async function minePromptedMasks(
   return masks;
 }
 
+/**
+ * How two nodes' memberships in the prompted masks become their affinity:
+ *  - 'boundary': 1 - the largest membership gap over the masks (any mask edge between them cuts);
+ *  - 'co-membership': sum_m min(p_m(i), p_m(j)) / sum_m max(p_m(i), p_m(j)), the share of the
+ *    masks holding either node that hold both (1 when neither lies in any mask): nested masks
+ *    (a core and the larger object around it) stay partly affine.
+ */
+export type AffinityRule = 'boundary' | 'co-membership';
+
 /** Sparse symmetric affinity between grid nodes within `radius` cells (self included). */
 export interface AffinityGraph {
   width: number;
@@ -50,6 +59,8 @@ export interface AffinityOptions {
   radius: number;
   /** Sharpening exponent (AffinityNet: 8). */
   beta: number;
+  /** Default 'boundary'. */
+  rule?: AffinityRule;
 }
 
 export function promptAffinity(
@@ -59,6 +70,7 @@ export function promptAffinity(
   options: AffinityOptions,
 ): AffinityGraph {
   const { stride, radius, beta } = options;
+  const coMembership = options.rule === 'co-membership';
   const width = Math.ceil(imageWidth / stride);
   const height = Math.ceil(imageHeight / stride);
   const nodes = width * height;
@@ -95,11 +107,23 @@ export function promptAffinity(
         const ny = y + dy;
         if (nx < 0 || ny < 0 || nx >= width || ny >= height) continue;
         const j = ny * width + nx;
-        let gap = 0;
-        for (const p of membership)
-          gap = Math.max(gap, Math.abs((p[i] as number) - (p[j] as number)));
+        let affinity: number;
+        if (coMembership) {
+          let both = 0;
+          let either = 0;
+          for (const p of membership) {
+            both += Math.min(p[i] as number, p[j] as number);
+            either += Math.max(p[i] as number, p[j] as number);
+          }
+          affinity = either > 0 ? both / either : 1;
+        } else {
+          let gap = 0;
+          for (const p of membership)
+            gap = Math.max(gap, Math.abs((p[i] as number) - (p[j] as number)));
+          affinity = 1 - gap;
+        }
         neighbours[e] = j;
-        weights[e] = (1 - gap) ** beta;
+        weights[e] = affinity ** beta;
         e++;
       }
     }
