@@ -1058,20 +1058,21 @@ export class SamPredictor {
     // merge took of it, unless the whole output was taken), the shown mask's and the positive
     // clicks' discs: only that box is read for it.
     const region = merge.regionInBox;
-    const mergedBounds = merge.acceptedWhole
-      ? ownBounds
-      : {
-          x0: region.x0,
-          y0: region.y0,
-          x1: region.x0 + region.width - 1,
-          y1: region.y0 + region.height - 1,
-        };
+    const regionBox = {
+      x0: region.x0,
+      y0: region.y0,
+      x1: region.x0 + region.width - 1,
+      y1: region.y0 + region.height - 1,
+    };
+    // A refined click may switch pixels beyond the merge's region.
+    const withRefined = (bounds: typeof regionBox) =>
+      refinedBounds ? boxUnion(bounds, refinedBounds) : bounds;
     const foreground = ownBounds
       ? foregroundBoundsWithin(
           probabilities,
           window,
           foregroundBox(
-            refinedBounds ? boxUnion(mergedBounds, refinedBounds) : mergedBounds,
+            withRefined(merge.acceptedWhole ? ownBounds : regionBox),
             merge.acceptedWhole ? null : shownFg,
             rect,
             window,
