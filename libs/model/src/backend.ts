@@ -5,6 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { setFusedTrainingKernels } from './ops/wasm-training-kernels';
+import type { ModelConfig } from './config';
+import { GradientWorkers } from './training/gradient-workers';
 import { useThreadedWasm } from './wasm-threads';
 
 export type TrainingBackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm';
@@ -73,4 +75,24 @@ export function selectTrainingBackend(
 ): Promise<TrainingBackend> {
   selected ??= select(options.log ?? ((line) => console.log(line)));
   return selected;
+}
+
+const workerPools = new Map<string, Promise<GradientWorkers | null>>();
+
+/**
+ * Gradient worker threads for fineTune's data-parallel steps on wasm (training/gradient-workers.ts):
+ * LOUPE_TRAINING_WORKERS extra threads (default 0: this thread alone). One pool per config,
+ * kept for the process (the workers do not keep it alive). Null when there are none to use.
+ */
+export function trainingGradientWorkers(config: ModelConfig): Promise<GradientWorkers | null> {
+  const size = Number(process.env.LOUPE_TRAINING_WORKERS ?? 0);
+  if (!(Number.isInteger(size) && size >= 1) || tf.getBackend() !== 'wasm')
+    return Promise.resolve(null);
+  const key = `${config.name}:${JSON.stringify(config)}:${size}`;
+  let pool = workerPools.get(key);
+  if (!pool) {
+    pool = GradientWorkers.start(config, size);
+    workerPools.set(key, pool);
+  }
+  return pool;
 }
