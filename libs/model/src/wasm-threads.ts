@@ -13,7 +13,6 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { BackendWasm, getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 
 const require = createRequire(import.meta.url);
 const WASM_PRIORITY = 2; // the priority tfjs-backend-wasm registers 'wasm' with
@@ -97,6 +96,9 @@ async function initThreadedModule(threads: number): Promise<EmscriptenModule> {
  * tf.setBackend('wasm'); returns the thread count the backend reports once it is set.
  */
 export async function useThreadedWasm(threads: number): Promise<number> {
+  // Imported here: importing it registers 'wasm', which must wait for the backend selection.
+  const { BackendWasm, getThreadsCount, setThreadsCount } =
+    await import('@tensorflow/tfjs-backend-wasm');
   const registry = (tf.engine() as unknown as { registryFactory: Record<string, unknown> })
     .registryFactory;
   if ('wasm' in registry) tf.removeBackend('wasm');

@@ -593,9 +593,15 @@ export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult
                 ...variables.keys(),
               ])
             : null;
-        const local = tf.tidy(() =>
-          stepGradients(model, variables, parts[0] as StepInput, stepSettings),
-        );
+        let local: ReturnType<typeof stepGradients>;
+        try {
+          local = tf.tidy(() =>
+            stepGradients(model, variables, parts[0] as StepInput, stepSettings),
+          );
+        } catch (error) {
+          await remote?.catch(() => undefined); // the worker is free again before this throws
+          throw error;
+        }
         const others = remote ? await remote : [];
         let lossValue = local.value.dataSync()[0] as number;
         let partValues = local.parts;
