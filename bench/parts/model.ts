@@ -18,6 +18,7 @@ import {
   SamPredictor,
   countForwardFlops,
   createSegmenter,
+  GradientWorkers,
   fineTune,
   generateSyntheticFaDataset,
   preprocessCrop,
@@ -26,6 +27,7 @@ import {
   setFusedBatchedMatMul,
   setFusedTrainingKernels,
   toLuminance,
+  type FineTuneOptions,
   type OrtModule,
 } from '@loupe/model/node';
 import { measureBlasMatmulPeak } from '../lib/measure-blas-matmul-peak';
@@ -179,11 +181,15 @@ async function trainingSpeed(
 async function pairedTrainingSpeedup(
   pairs: number,
   usePath: (newPath: boolean) => void = setFusedTrainingKernels,
+  stepOptions: (newPath: boolean) => Partial<FineTuneOptions> = () => ({}),
 ): Promise<{
   pairs: number;
   oldCpuMsPerImage: number;
   newCpuMsPerImage: number;
   medianRatio: number;
+  oldWallMsPerImage: number;
+  newWallMsPerImage: number;
+  medianWallRatio: number;
 }> {
   const data = generateSyntheticFaDataset({ count: 8, size: 256, seed: 5 });
   const samples = data.flatMap((d) =>
@@ -194,38 +200,48 @@ async function pairedTrainingSpeedup(
     usePath(fused);
     const start = (seed * 4) % Math.max(4, samples.length - 4);
     const before = process.cpuUsage();
+    const t0 = performance.now();
     const result = await fineTune({
       model,
       samples: samples.slice(start, start + 4),
       epochs: 1,
       batchSize: 4,
       seed,
+      ...stepOptions(fused),
     });
+    const wall = (performance.now() - t0) / 4;
+    // Process CPU: every thread of this process, worker threads included.
     const used = process.cpuUsage(before);
     result.optimizer.dispose();
-    return (used.user + used.system) / 1000 / 4;
+    return { cpu: (used.user + used.system) / 1000 / 4, wall };
   };
   await step(false, 0); // warm-up, both paths
   await step(true, 0);
-  const composite: number[] = [];
-  const fused: number[] = [];
-  const ratios: number[] = [];
+  const old = { cpu: [] as number[], wall: [] as number[] };
+  const now = { cpu: [] as number[], wall: [] as number[] };
+  const ratios = { cpu: [] as number[], wall: [] as number[] };
   for (let i = 1; i <= pairs; i++) {
     const first = i % 2 === 0;
     const a = await step(first, i);
     const b = await step(!first, i);
-    const [c, f] = first ? [b, a] : [a, b];
-    composite.push(c);
-    fused.push(f);
-    ratios.push(c / f);
+    const [o, n] = first ? [b, a] : [a, b];
+    for (const key of ['cpu', 'wall'] as const) {
+      old[key].push(o[key]);
+      now[key].push(n[key]);
+      ratios[key].push(o[key] / n[key]);
+    }
   }
   usePath(true);
   model.dispose();
+  const median = (values: number[]) => Math.round(summarize(values).p50 * 1000) / 1000;
   return {
     pairs,
-    oldCpuMsPerImage: summarize(composite).p50,
-    newCpuMsPerImage: summarize(fused).p50,
-    medianRatio: Math.round(summarize(ratios).p50 * 1000) / 1000,
+    oldCpuMsPerImage: summarize(old.cpu).p50,
+    newCpuMsPerImage: summarize(now.cpu).p50,
+    medianRatio: median(ratios.cpu),
+    oldWallMsPerImage: summarize(old.wall).p50,
+    newWallMsPerImage: summarize(now.wall).p50,
+    medianWallRatio: median(ratios.wall),
   };
 }
 
@@ -272,6 +288,20 @@ export async function runModelBench(
   const pairedBatchedMatMul = options.smoke
     ? null
     : await pairedTrainingSpeedup(size.speedupPairs, setFusedBatchedMatMul);
+  // Data parallel (both cores): the trainer's path on this thread alone vs the batch split with
+  // one gradient worker thread, alternating; and the original path (composite ops, one thread)
+  // vs the new one with the worker. Wall time is the figure here (two threads); CPU shows the
+  // cost of the split. Not in smoke runs (null).
+  const workers = options.smoke ? null : await GradientWorkers.start(BASE_CONFIG, 1);
+  const withWorkers = (on: boolean): Partial<FineTuneOptions> =>
+    on && workers ? { gradientWorkers: workers } : {};
+  const pairedDataParallel = workers
+    ? await pairedTrainingSpeedup(size.speedupPairs, () => undefined, withWorkers)
+    : null;
+  const pairedDataParallelVsCompositeOps = workers
+    ? await pairedTrainingSpeedup(size.speedupPairs, setFusedTrainingKernels, withWorkers)
+    : null;
+  await workers?.close();
   const speedup = (old: number, now: number) => Math.round((old / now) * 1000) / 1000;
   const maxLossDifference = (a: number[], b: number[]) =>
     Math.max(...a.map((v, i) => Math.abs(v - (b[i] ?? Number.NaN))));
@@ -328,6 +358,18 @@ export async function runModelBench(
     trainingSpeedupPaired: paired,
     // The same pairing, fused kernels on in both, tfjs-wasm's BatchMatMul (old) vs per-slice XNNPACK.
     trainingSpeedupPairedBatchedMatMul: pairedBatchedMatMul,
+    // Two threads: one gradient worker (training/gradient-workers.ts), paired as above; wall ms.
+    trainingDataParallelPaired: pairedDataParallel && {
+      ...pairedDataParallel,
+      threads: 2,
+      imagesPerSecondOneThread: 1000 / pairedDataParallel.oldWallMsPerImage,
+      imagesPerSecondTwoThreads: 1000 / pairedDataParallel.newWallMsPerImage,
+    },
+    // The original path (composite ops, one thread) vs the fused kernels with the worker.
+    trainingSpeedupPairedDataParallelVsCompositeOps: pairedDataParallelVsCompositeOps && {
+      ...pairedDataParallelVsCompositeOps,
+      threads: 2,
+    },
     trainImagesPerSecond: {
       full: 1000 / full,
       fullCompositeOps: 1000 / fullSpeedComposite.p50,
@@ -353,7 +395,7 @@ export async function runModelBench(
     // The machine is shared: p50 under load is what a busy box gives, min what an idle one can.
     loadAverage1m: { before: loadBefore, after: os.loadavg()[0], cores: os.cpus().length },
     notes:
-      "ms; trainMsPerImage = the trainer's path (wasm with fused GELU/LayerNorm kernels and shared Identity), trainMsPerImageCompositeOps = the previous path (composite tfjs ops) in the same run, trainingSpeedupVsCompositeOps = old / new; trainingSpeedupPairedBatchedMatMul = paired CPU ratio of tfjs-wasm's BatchMatMul (old) vs the per-slice XNNPACK kernel (new), fused kernels on in both; ortWeb = onnxruntime-web wasm, 1 thread, in Node; peak = tfjs-wasm 256^3 matmul; achieved = training (3x forward FLOPs / ms per image); blasMatmulPeak = numpy (OpenBLAS) fp32 2048^3 matmul on all cores in a python3 child, same run (gflops: best wall-clock repeat, cpuGflops: from process CPU time over the threads); achievedVsBlasPeak.wall = achievedGflops / blasMatmulPeak.gflops, .cpu = achievedGflopsCpu (CPU ms per image) / blasMatmulPeak.cpuGflops",
+      "ms; trainMsPerImage = the trainer's path (wasm with fused GELU/LayerNorm kernels and shared Identity), trainMsPerImageCompositeOps = the previous path (composite tfjs ops) in the same run, trainingSpeedupVsCompositeOps = old / new; trainingSpeedupPairedBatchedMatMul = paired CPU ratio of tfjs-wasm's BatchMatMul (old) vs the per-slice XNNPACK kernel (new), fused kernels on in both; ortWeb = onnxruntime-web wasm, 1 thread, in Node; peak = tfjs-wasm 256^3 matmul; achieved = training (3x forward FLOPs / ms per image); blasMatmulPeak = numpy (OpenBLAS) fp32 2048^3 matmul on all cores in a python3 child, same run (gflops: best wall-clock repeat, cpuGflops: from process CPU time over the threads); trainingDataParallelPaired = alternating steps, this thread alone (old) vs the batch split with one gradient worker thread (new), medianWallRatio = old / new wall per image (CPU counts both threads); trainingSpeedupPairedDataParallelVsCompositeOps = the same pairing, composite ops on one thread (old) vs fused kernels + worker (new); achievedVsBlasPeak.wall = achievedGflops / blasMatmulPeak.gflops, .cpu = achievedGflopsCpu (CPU ms per image) / blasMatmulPeak.cpuGflops",
     targets: {
       newBoxMs: '<= 50 (ortWeb encoder + decoder p50)',
       clickMs: '<= 10 (ortWeb decoder p50)',

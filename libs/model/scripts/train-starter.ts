@@ -13,7 +13,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { selectTrainingBackend } from '../src/backend';
+import { selectTrainingBackend, trainingGradientWorkers } from '../src/backend';
 import { MODEL_CONFIGS } from '../src/config';
 import { loadSegmenterFromCheckpoint, saveCheckpoint } from '../src/checkpoint/checkpoint';
 import { generateSyntheticFaDataset } from '../src/data/synthetic-fa';
@@ -114,11 +114,13 @@ log(
 const stepsPerEpoch = Math.ceil(samples.length / 4);
 const gradientClickRounds =
   args.get('gradient-click-rounds') === 'all' ? 'all' : numberArg(args, 'gradient-click-rounds', 2);
+const gradientWorkers = await trainingGradientWorkers(model.config);
 const result = await fineTune({
   model,
   samples,
   epochs,
   batchSize: 4,
+  ...(gradientWorkers ? { gradientWorkers } : {}),
   seed,
   learningRate: numberArg(args, 'lr', 1e-3),
   freeze: { imageEncoder: args.has('freeze-encoder') },

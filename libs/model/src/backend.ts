@@ -1,10 +1,13 @@
 /**
  * Chooses the TensorFlow.js backend for training, in one place: tfjs-node-gpu (CUDA) when it is
- * installed and loads, else tfjs-node, else wasm (single-threaded in Node; see the notes for why
- * cpu is not an option). The choice is logged once.
+ * installed and loads, else tfjs-node, else wasm (one thread unless LOUPE_WASM_THREADS says
+ * more; see the notes for why cpu is not an option). The choice is logged once.
  */
 import * as tf from '@tensorflow/tfjs';
 import { setFusedTrainingKernels } from './ops/wasm-training-kernels';
+import type { ModelConfig } from './config';
+import { GradientWorkers } from './training/gradient-workers';
+import { useThreadedWasm } from './wasm-threads';
 
 export type TrainingBackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm';
 
@@ -12,6 +15,8 @@ export interface TrainingBackend {
   name: TrainingBackendName;
   /** Why the faster options were not used, for the log. */
   notes: string[];
+  /** wasm: XNNPACK threads (1 unless LOUPE_WASM_THREADS asks for more). */
+  threads?: number;
 }
 
 let selected: Promise<TrainingBackend> | null = null;
@@ -42,14 +47,26 @@ async function select(log: (line: string) => void): Promise<TrainingBackend> {
     if (problem) notes.push(problem);
   }
   await import('@tensorflow/tfjs-backend-wasm');
-  if (!(await tf.setBackend('wasm')))
+  const wantThreads = wasmThreadsWanted();
+  const threads = wantThreads > 1 ? await useThreadedWasm(wantThreads) : 1;
+  if (wantThreads <= 1 && !(await tf.setBackend('wasm')))
     throw new Error(`no usable tfjs backend: wasm failed to initialise; ${notes.join('; ')}`);
   await tf.ready();
   setFusedTrainingKernels(true);
   log(
-    `[model] training backend: wasm (1 thread in Node, fused training kernels); ${notes.join('; ')}`,
+    `[model] training backend: wasm (${threads} thread${threads === 1 ? '' : 's'} in Node, fused training kernels); ${notes.join('; ')}`,
   );
-  return { name: 'wasm', notes };
+  return { name: 'wasm', notes, threads };
+}
+
+/**
+ * XNNPACK threads for the wasm backend: LOUPE_WASM_THREADS (default 1). Off by default: on this
+ * shared 2-core machine under load the thread pool's per-op hand-offs cost more than they save
+ * (bench:model's trainingThreads); bitwise the same results (wasm-threads.spec.ts).
+ */
+function wasmThreadsWanted(): number {
+  const value = Number(process.env.LOUPE_WASM_THREADS ?? 1);
+  return Number.isInteger(value) && value >= 1 ? value : 1;
 }
 
 /** Idempotent: the first call selects and logs, later calls return the same choice. */
@@ -58,4 +75,24 @@ export function selectTrainingBackend(
 ): Promise<TrainingBackend> {
   selected ??= select(options.log ?? ((line) => console.log(line)));
   return selected;
+}
+
+const workerPools = new Map<string, Promise<GradientWorkers | null>>();
+
+/**
+ * Gradient worker threads for fineTune's data-parallel steps on wasm (training/gradient-workers.ts):
+ * LOUPE_TRAINING_WORKERS extra threads (default 0: this thread alone). One pool per config,
+ * kept for the process (the workers do not keep it alive). Null when there are none to use.
+ */
+export function trainingGradientWorkers(config: ModelConfig): Promise<GradientWorkers | null> {
+  const size = Number(process.env.LOUPE_TRAINING_WORKERS ?? 0);
+  if (!(Number.isInteger(size) && size >= 1) || tf.getBackend() !== 'wasm')
+    return Promise.resolve(null);
+  const key = `${config.name}:${JSON.stringify(config)}:${size}`;
+  let pool = workerPools.get(key);
+  if (!pool) {
+    pool = GradientWorkers.start(config, size);
+    workerPools.set(key, pool);
+  }
+  return pool;
 }

@@ -4,7 +4,7 @@
  * backend selection. Node only (tfjs, onnxruntime-node, node:fs).
  */
 export * from './index';
-export { selectTrainingBackend } from './backend';
+export { selectTrainingBackend, trainingGradientWorkers } from './backend';
 export { setFusedBatchedMatMul, setFusedTrainingKernels } from './ops/wasm-training-kernels';
 export type { TrainingBackend, TrainingBackendName } from './backend';
 export { SegmenterModel, createSegmenter } from './segmenter-model';
@@ -42,6 +42,8 @@ export {
   readModelDir,
 } from './inference/open-model-dir';
 export { fineTune, learningRateAt } from './training/fine-tune';
+export { GradientWorkers } from './training/gradient-workers';
+export { useThreadedWasm } from './wasm-threads';
 export type { FineTuneOptions, FineTuneProgress, FineTuneResult } from './training/fine-tune';
 export type { FineTuneSample } from './training/training-sample';
 export { NonFiniteLossError } from './training/non-finite-loss-error';

@@ -22,6 +22,7 @@ import {
   pseudoMaskFromTag,
   saveCheckpoint,
   selectTrainingBackend,
+  trainingGradientWorkers,
   trainLesionClassifierFromMasks,
   trainTagClassifier,
   DEFAULT_TAGS_TO_MASKS,
@@ -209,9 +210,11 @@ export async function createModelPort(
       if (request.startEpoch === 0) loaded.useOptimizer(null);
       const optimizer = loaded.optimizer;
       let finalLoss = Number.NaN;
+      const gradientWorkers = await trainingGradientWorkers(loaded.segmenter.config);
       try {
         const result = await fineTune({
           model: loaded.segmenter,
+          ...(gradientWorkers ? { gradientWorkers } : {}),
           samples,
           epochs: remaining,
           batchSize,

@@ -290,7 +290,8 @@ function adamW({
   return [pOut, mOut, vOut];
 }
 
-let wasmBatchMatMul: ((...args: unknown[]) => void) | undefined;
+/** Per wasm module: the backend can be re-created on another build (wasm-threads.ts). */
+const wasmBatchMatMuls = new WeakMap<object, (...args: unknown[]) => void>();
 const SLICE_SHAPE_BYTES = (rows: number, cols: number) =>
   new Uint8Array(new Int32Array([1, rows, cols]).buffer);
 
@@ -309,17 +310,21 @@ function batchedMatMul({ inputs, backend }: { inputs: tf.NamedTensorInfoMap; bac
   const m = b.shape[2] as number;
   if (b.shape[0] !== batch || b.shape[1] !== k)
     throw new Error(`batchedMatMul: shapes ${a.shape} and ${b.shape} do not match`);
-  wasmBatchMatMul ??= wasm.wasm.cwrap('BatchMatMul', null, [
-    'number',
-    'array',
-    'number',
-    'number',
-    'array',
-    'number',
-    'number',
-    'number',
-    'number',
-  ]);
+  let wasmBatchMatMul = wasmBatchMatMuls.get(wasm.wasm);
+  if (!wasmBatchMatMul) {
+    wasmBatchMatMul = wasm.wasm.cwrap('BatchMatMul', null, [
+      'number',
+      'array',
+      'number',
+      'number',
+      'array',
+      'number',
+      'number',
+      'number',
+      'number',
+    ]);
+    wasmBatchMatMuls.set(wasm.wasm, wasmBatchMatMul);
+  }
   const out = wasm.makeOutput([batch, n, m], 'float32');
   const aOffset = wasm.dataIdMap.get(a.dataId).memoryOffset;
   const bOffset = wasm.dataIdMap.get(b.dataId).memoryOffset;

@@ -28,6 +28,7 @@ import type { ParamGroup } from '../modeling/param-spec';
 import { createRng, type Rng } from '../ops/seeded-random';
 import type { SegmenterModel } from '../segmenter-model';
 import { AdamW } from './adam';
+import type { GradientWorkers } from './gradient-workers';
 import { DEFAULT_LOSS_WEIGHTS, clickLoss, segmenterLoss, type LossWeights } from './losses';
 import { NonFiniteLossError } from './non-finite-loss-error';
 import {
@@ -95,6 +96,11 @@ export interface FineTuneOptions {
   boxJitter?: number;
   /** Continue with an existing optimizer (resume); otherwise a fresh AdamW. */
   optimizer?: AdamW;
+  /**
+   * Worker threads that each compute the gradients of a part of every batch (gradient-workers.ts):
+   * the same mean over the whole batch, one AdamW step. Without them the main thread does all.
+   */
+  gradientWorkers?: GradientWorkers;
   onProgress?: (p: FineTuneProgress) => void;
   shouldStop?: () => boolean;
   /** Save a checkpoint every N steps (and at the end) to checkpointPath and/or onCheckpoint. */
@@ -124,7 +130,8 @@ function shuffled<T>(items: T[], rng: Rng): T[] {
  * grid): with probability `annotatorShare` where the simulated annotator would click (libs/prompts
  * nextClick: the interior of the largest error region), otherwise uniformly over the error pixels
  * (SAM).
- * Examples with no error get a padding point so the batch keeps one shape.
+ * Examples with no error get a padding point so the batch keeps one shape. `rngs`: one stream for
+ * all, or one per example (a batch split over workers then draws the same clicks).
  */
 export function addCorrectionClicks(
   logits: Float32Array,
@@ -133,7 +140,7 @@ export function addCorrectionClicks(
   k: number,
   maskSize: number,
   inputSize: number,
-  rng: Rng,
+  rngs: Rng | Rng[],
   annotatorShare = 0.5,
 ): { coords: Float32Array; labels: Float32Array; n: number } {
   const b = examples.length;
@@ -143,6 +150,7 @@ export function addCorrectionClicks(
   const coords = new Float32Array(b * n * 2);
   const labels = new Float32Array(b * n);
   examples.forEach((e, i) => {
+    const rng = Array.isArray(rngs) ? (rngs[i] as Rng) : rngs;
     coords.set(previous.coords.subarray(i * previous.n * 2, (i + 1) * previous.n * 2), i * n * 2);
     labels.set(previous.labels.subarray(i * previous.n, (i + 1) * previous.n), i * n);
     const pred = new Uint8Array(plane);
@@ -234,6 +242,7 @@ function propagationLoss(
   model: SegmenterModel,
   examples: PropagationExample[],
   weights: LossWeights,
+  norm?: number,
 ): tf.Tensor {
   const { maskSize } = deriveSizes(model.config);
   const s = model.config.inputSize;
@@ -270,7 +279,182 @@ function propagationLoss(
     target,
     tf.tensor1d(examples.map((e) => e.weight)),
     weights,
+    norm,
   ).total;
+}
+
+/** What one step's loss is computed from, prepared by fineTune (so parts can go to workers). */
+export interface StepInput {
+  batch: PreparedExample[];
+  propagation: PropagationExample[];
+  /** Click rounds after the box (one draw per batch). */
+  clickRounds: number;
+  /** One seed per example for its clicks: a batch split over workers draws the same clicks. */
+  clickSeeds: number[];
+  /** When this is a part of a batch: the whole batch's total sample weight (losses.ts). */
+  norm?: number;
+  /** ... and the whole batch's total propagation-example weight. */
+  propagationNorm?: number;
+}
+
+export interface StepSettings {
+  lossWeights: LossWeights;
+  gradientClickRounds: number;
+  maskOnlyRound: boolean;
+  annotatorShare: number;
+  clickLossWeight: number;
+  clickDiscRadius: number;
+}
+
+const totalWeight = (examples: { weight: number }[]) =>
+  examples.reduce((sum, e) => sum + e.weight, 0);
+
+/** `input` in up to `count` parts, each normalised by the whole batch's weights. */
+export function splitStepInput(input: StepInput, count: number): StepInput[] {
+  const n = Math.max(1, Math.min(count, input.batch.length));
+  const size = Math.ceil(input.batch.length / n);
+  const propagationSize = Math.ceil(input.propagation.length / n);
+  const norm = totalWeight(input.batch);
+  const propagationNorm = totalWeight(input.propagation);
+  return Array.from({ length: n }, (_, i) => ({
+    batch: input.batch.slice(i * size, (i + 1) * size),
+    propagation: input.propagation.slice(i * propagationSize, (i + 1) * propagationSize),
+    clickRounds: input.clickRounds,
+    clickSeeds: input.clickSeeds.slice(i * size, (i + 1) * size),
+    norm,
+    propagationNorm,
+  })).filter((part) => part.batch.length > 0);
+}
+
+/** Every weight of the model by name, trainable or not (copies), for a worker's replica. */
+export function modelWeights(model: SegmenterModel): Record<string, Float32Array> {
+  const out: Record<string, Float32Array> = {};
+  for (const [name, v] of model.variables) out[name] = v.dataSync() as Float32Array;
+  return out;
+}
+
+/**
+ * One step's loss (box round, click rounds, mask-only round, propagation round) and its
+ * gradients for `variables` (by parameter name). Call inside tf.tidy; the tensors returned stay.
+ */
+export function stepGradients(
+  model: SegmenterModel,
+  variables: Map<string, tf.Variable>,
+  input: StepInput,
+  settings: StepSettings,
+): {
+  value: tf.Scalar;
+  grads: Record<string, tf.Tensor>;
+  parts: { dice: number; bce: number; iou: number };
+} {
+  const { batch, propagation, clickRounds, norm } = input;
+  const weights = settings.lossWeights;
+  const { maskSize, numMaskTokens: k } = deriveSizes(model.config);
+  const s = model.config.inputSize;
+  const plane = maskSize * maskSize;
+  const b = batch.length;
+  const pixels = new Float32Array(b * s * s);
+  const target = new Float32Array(b * plane);
+  const coords = new Float32Array(b * 4);
+  const labels = new Float32Array(b * 2);
+  batch.forEach((e, i) => {
+    pixels.set(e.input, i * s * s);
+    target.set(e.target, i * plane);
+    coords.set(e.coords, i * 4);
+    labels.set(e.labels, i * 2);
+  });
+  const clickRngs = input.clickSeeds.map((seed) => createRng(seed));
+  let parts = { dice: 0, bce: 0, iou: 0 };
+  const x = tf.tensor4d(pixels, [b, 1, s, s]);
+  const t = tf.tensor2d(target, [b, plane]);
+  const w = tf.tensor1d(batch.map((e) => e.weight));
+  const varList = [...variables.values()];
+  const nameOf = new Map([...variables].map(([name, v]) => [v.name, name]));
+  const { value, grads } = tf.variableGrads(() => {
+    const enc = model.network.encodeImage(model.ops, x);
+    const first = model.network.decode(
+      model.ops,
+      enc.imageEmbedding,
+      enc.highResFeatures,
+      tf.tensor3d(coords, [b, 2, 2]),
+      tf.tensor2d(labels, [b, 2]),
+    );
+    const l1 = segmenterLoss(first.masks, first.iouPredictions, t, target, w, weights, norm);
+    let total = l1.total;
+    // Corrective clicks, each from the error of the previous prediction, with that
+    // prediction's logits as mask prompt (SAM's iterative prompting).
+    let prompts: { coords: Float32Array; labels: Float32Array; n: number } = {
+      coords,
+      labels,
+      n: 2,
+    };
+    let latest = first.masks.dataSync() as Float32Array;
+    const decodeWithMask = () =>
+      model.network.decode(
+        model.ops,
+        enc.imageEmbedding,
+        enc.highResFeatures,
+        tf.tensor3d(prompts.coords, [b, prompts.n, 2]),
+        tf.tensor2d(prompts.labels, [b, prompts.n]),
+        {
+          maskInput: tf.tensor4d(shownLogits(latest, b, k, plane), [b, 1, maskSize, maskSize]),
+          hasMaskInput: tf.ones([b]),
+        },
+      );
+    // The shown output on discs around every click so far (losses.ts clickLoss).
+    const clickTerm = (masks: tf.Tensor) =>
+      tf.mul(
+        clickLoss(
+          masks,
+          t,
+          tf.tensor2d(clickDiscs(prompts, b, maskSize, s, settings.clickDiscRadius), [b, plane]),
+          w,
+          norm,
+        ),
+        settings.clickLossWeight,
+      );
+    for (let round = 0; round < clickRounds; round++) {
+      prompts = addCorrectionClicks(
+        latest,
+        batch,
+        prompts,
+        k,
+        maskSize,
+        s,
+        clickRngs,
+        settings.annotatorShare,
+      );
+      const next = decodeWithMask();
+      // Earlier rounds only make the next click and mask: no loss, so no backward pass.
+      if (round >= clickRounds - settings.gradientClickRounds) {
+        total = tf.add(
+          total,
+          segmenterLoss(next.masks, next.iouPredictions, t, target, w, weights, norm).total,
+        );
+        if (settings.clickLossWeight > 0) total = tf.add(total, clickTerm(next.masks));
+      }
+      latest = next.masks.dataSync() as Float32Array;
+    }
+    if (clickRounds > 0 && settings.maskOnlyRound) {
+      const refined = decodeWithMask();
+      total = tf.add(
+        total,
+        segmenterLoss(refined.masks, refined.iouPredictions, t, target, w, weights, norm).total,
+      );
+      if (settings.clickLossWeight > 0) total = tf.add(total, clickTerm(refined.masks));
+    }
+    if (propagation.length > 0)
+      total = tf.add(total, propagationLoss(model, propagation, weights, input.propagationNorm));
+    parts = {
+      dice: l1.parts.dice.dataSync()[0] as number,
+      bce: l1.parts.bce.dataSync()[0] as number,
+      iou: l1.parts.iou.dataSync()[0] as number,
+    };
+    return total as tf.Scalar;
+  }, varList);
+  const named: Record<string, tf.Tensor> = {};
+  for (const [varName, g] of Object.entries(grads)) named[nameOf.get(varName) ?? varName] = g;
+  return { value, grads: named, parts };
 }
 
 export function learningRateAt(step: number, total: number, base: number, warmup: number): number {
@@ -293,8 +477,6 @@ export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult
   if (options.freeze?.imageEncoder) frozen.add('imageEncoder');
   if (options.freeze?.promptEncoder) frozen.add('promptEncoder');
   const variables = model.trainableVariables(frozen);
-  const varList = [...variables.values()];
-  const nameOf = new Map([...variables].map(([name, v]) => [v.name, name]));
   const optimizer = options.optimizer ?? new AdamW({ learningRate: options.learningRate ?? 1e-3 });
   const encoderScale = options.encoderLearningRateScale ?? 1;
   if (!(encoderScale >= 0)) throw new Error('fineTune: encoderLearningRateScale must be >= 0');
@@ -328,9 +510,6 @@ export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult
   const stepsPerEpoch = Math.ceil(samples.length / batchSize);
   const totalSteps = stepsPerEpoch * epochs;
   const warmup = options.warmupSteps ?? Math.max(1, Math.round(totalSteps * 0.05));
-  const { maskSize } = deriveSizes(model.config);
-  const s = model.config.inputSize;
-  const k = deriveSizes(model.config).numMaskTokens;
   const clickProbability = options.clickProbability ?? 1;
   const maxClickRounds = Math.max(1, options.maxClickRounds ?? 8);
   const gradientClickRounds = Math.max(1, options.gradientClickRounds ?? 2);
@@ -339,7 +518,14 @@ export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult
   const annotatorShare = options.annotatorClickShare ?? 0.8;
   const clickLossWeight = options.clickLossWeight ?? 0;
   const clickDiscRadius = options.clickDiscRadius ?? 1.5;
-  const plane = maskSize * maskSize;
+  const stepSettings: StepSettings = {
+    lossWeights: weights,
+    gradientClickRounds,
+    maskOnlyRound,
+    annotatorShare,
+    clickLossWeight,
+    clickDiscRadius,
+  };
   const lossHistory: number[] = [];
   let lastCheckpoint: number | null = null;
   /** Once onCheckpoint has seen the optimizer, the caller may hold it: never dispose it then. */
@@ -389,113 +575,53 @@ export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult
               .filter((e): e is PropagationExample => e !== null)
           : [];
         const b = batch.length;
-        const input = new Float32Array(b * s * s);
-        const target = new Float32Array(b * maskSize * maskSize);
-        const coords = new Float32Array(b * 4);
-        const labels = new Float32Array(b * 2);
-        batch.forEach((e, i) => {
-          input.set(e.input, i * s * s);
-          target.set(e.target, i * maskSize * maskSize);
-          coords.set(e.coords, i * 4);
-          labels.set(e.labels, i * 2);
-        });
         const clickRounds = rng.next() < clickProbability ? 1 + rng.int(maxClickRounds) : 0;
-        let partValues = { dice: 0, bce: 0, iou: 0 };
-        const lossValue = tf.tidy(() => {
-          const x = tf.tensor4d(input, [b, 1, s, s]);
-          const t = tf.tensor2d(target, [b, maskSize * maskSize]);
-          const w = tf.tensor1d(batch.map((e) => e.weight));
-          const { value, grads } = tf.variableGrads(() => {
-            const enc = model.network.encodeImage(model.ops, x);
-            const first = model.network.decode(
-              model.ops,
-              enc.imageEmbedding,
-              enc.highResFeatures,
-              tf.tensor3d(coords, [b, 2, 2]),
-              tf.tensor2d(labels, [b, 2]),
-            );
-            const l1 = segmenterLoss(first.masks, first.iouPredictions, t, target, w, weights);
-            let total = l1.total;
-            // Corrective clicks, each from the error of the previous prediction, with that
-            // prediction's logits as mask prompt (SAM's iterative prompting).
-            let prompts: { coords: Float32Array; labels: Float32Array; n: number } = {
-              coords,
-              labels,
-              n: 2,
-            };
-            let latest = first.masks.dataSync() as Float32Array;
-            const decodeWithMask = () =>
-              model.network.decode(
-                model.ops,
-                enc.imageEmbedding,
-                enc.highResFeatures,
-                tf.tensor3d(prompts.coords, [b, prompts.n, 2]),
-                tf.tensor2d(prompts.labels, [b, prompts.n]),
-                {
-                  maskInput: tf.tensor4d(shownLogits(latest, b, k, plane), [
-                    b,
-                    1,
-                    maskSize,
-                    maskSize,
-                  ]),
-                  hasMaskInput: tf.ones([b]),
-                },
-              );
-            // The shown output on discs around every click so far (losses.ts clickLoss).
-            const clickTerm = (masks: tf.Tensor) =>
-              tf.mul(
-                clickLoss(
-                  masks,
-                  t,
-                  tf.tensor2d(clickDiscs(prompts, b, maskSize, s, clickDiscRadius), [b, plane]),
-                  w,
-                ),
-                clickLossWeight,
-              );
-            for (let round = 0; round < clickRounds; round++) {
-              prompts = addCorrectionClicks(
-                latest,
-                batch,
-                prompts,
-                k,
-                maskSize,
-                s,
-                rng,
-                annotatorShare,
-              );
-              const next = decodeWithMask();
-              // Earlier rounds only make the next click and mask: no loss, so no backward pass.
-              if (round >= clickRounds - gradientClickRounds) {
-                total = tf.add(
-                  total,
-                  segmenterLoss(next.masks, next.iouPredictions, t, target, w, weights).total,
-                );
-                if (clickLossWeight > 0) total = tf.add(total, clickTerm(next.masks));
+        const stepInput: StepInput = {
+          batch,
+          propagation,
+          clickRounds,
+          clickSeeds: batch.map(() => rng.int(2 ** 31)),
+        };
+        // With workers: the batch in parts, one per thread, each loss normalised by the whole
+        // batch's weight, so the parts' gradients add up to the whole batch's.
+        const parts = options.gradientWorkers
+          ? splitStepInput(stepInput, options.gradientWorkers.size + 1)
+          : [stepInput];
+        const remote =
+          parts.length > 1 && options.gradientWorkers
+            ? options.gradientWorkers.gradients(parts.slice(1), stepSettings, modelWeights(model), [
+                ...variables.keys(),
+              ])
+            : null;
+        let local: ReturnType<typeof stepGradients>;
+        try {
+          local = tf.tidy(() =>
+            stepGradients(model, variables, parts[0] as StepInput, stepSettings),
+          );
+        } catch (error) {
+          await remote?.catch(() => undefined); // the worker is free again before this throws
+          throw error;
+        }
+        const others = remote ? await remote : [];
+        let lossValue = local.value.dataSync()[0] as number;
+        let partValues = local.parts;
+        for (const other of others) {
+          lossValue += other.loss;
+          partValues = {
+            dice: partValues.dice + other.parts.dice,
+            bce: partValues.bce + other.parts.bce,
+            iou: partValues.iou + other.parts.iou,
+          };
+        }
+        if (Number.isFinite(lossValue))
+          tf.tidy(() => {
+            const named: Record<string, tf.Tensor> = { ...local.grads };
+            for (const other of others)
+              for (const [name, g] of Object.entries(other.grads)) {
+                const mine = named[name];
+                const theirs = tf.tensor(g, (variables.get(name) as tf.Variable).shape);
+                named[name] = mine ? tf.add(mine, theirs) : theirs;
               }
-              latest = next.masks.dataSync() as Float32Array;
-            }
-            if (clickRounds > 0 && maskOnlyRound) {
-              const refined = decodeWithMask();
-              total = tf.add(
-                total,
-                segmenterLoss(refined.masks, refined.iouPredictions, t, target, w, weights).total,
-              );
-              if (clickLossWeight > 0) total = tf.add(total, clickTerm(refined.masks));
-            }
-            if (propagation.length > 0)
-              total = tf.add(total, propagationLoss(model, propagation, weights));
-            partValues = {
-              dice: l1.parts.dice.dataSync()[0] as number,
-              bce: l1.parts.bce.dataSync()[0] as number,
-              iou: l1.parts.iou.dataSync()[0] as number,
-            };
-            return total as tf.Scalar;
-          }, varList);
-          const loss = value.dataSync()[0] as number;
-          if (Number.isFinite(loss)) {
-            const named: Record<string, tf.Tensor> = {};
-            for (const [varName, g] of Object.entries(grads))
-              named[nameOf.get(varName) ?? varName] = g;
             optimizer.apply(
               variables,
               named,
@@ -507,9 +633,8 @@ export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult
                 const v = variables.get(name) as tf.Variable;
                 shadow.assign(tf.add(tf.mul(shadow, emaDecay), tf.mul(v, 1 - emaDecay)));
               }
-          }
-          return loss;
-        });
+          });
+        tf.dispose([local.value, ...Object.values(local.grads)]);
         if (!Number.isFinite(lossValue))
           throw new NonFiniteLossError(step, lossValue, lastCheckpoint);
         lossHistory.push(lossValue);

@@ -47,6 +47,7 @@ export function clickLoss(
   targets: tf.Tensor,
   discs: tf.Tensor,
   sampleWeights: tf.Tensor1D,
+  norm?: number,
 ): tf.Scalar {
   return tf.tidy(() => {
     const [b] = masks.shape as [number];
@@ -57,8 +58,7 @@ export function clickLoss(
       tf.log1p(tf.exp(tf.neg(tf.abs(single)))),
     );
     const perSample = tf.div(tf.sum(tf.mul(perPixel, discs), -1), tf.maximum(tf.sum(discs, -1), 1)); // [B]
-    const norm = tf.maximum(tf.sum(sampleWeights), 1e-6);
-    return tf.div(tf.sum(tf.mul(perSample, sampleWeights)), norm) as tf.Scalar;
+    return tf.div(tf.sum(tf.mul(perSample, sampleWeights)), weightNorm(sampleWeights, norm));
   });
 }
 
@@ -95,8 +95,19 @@ export interface SegmenterLoss {
 }
 
 /**
+ * The weighted mean's denominator: the batch's total weight, or `norm` when this batch is one
+ * part of a larger one (data-parallel steps), so that the parts' losses add up to the whole's.
+ */
+function weightNorm(sampleWeights: tf.Tensor1D, norm: number | undefined): tf.Scalar {
+  return norm === undefined
+    ? (tf.maximum(tf.sum(sampleWeights), 1e-6) as tf.Scalar)
+    : tf.scalar(Math.max(norm, 1e-6));
+}
+
+/**
  * masks [B, K, M, M] logits (index 0 = single mask), iouPred [B, K], targets [B, M*M] (0/1),
- * sampleWeights [B]. Returns the weighted batch loss and its (weighted) parts.
+ * sampleWeights [B]. Returns the weighted batch loss and its (weighted) parts; `norm` as in
+ * weightNorm.
  */
 export function segmenterLoss(
   masks: tf.Tensor,
@@ -105,6 +116,7 @@ export function segmenterLoss(
   targetData: Float32Array,
   sampleWeights: tf.Tensor1D,
   weights: LossWeights,
+  norm?: number,
 ): SegmenterLoss {
   const [b, k] = masks.shape as [number, number, number, number];
   const pixels = (masks.shape[2] as number) * (masks.shape[3] as number);
@@ -120,8 +132,9 @@ export function segmenterLoss(
     [b, k],
   );
   const iouMse = tf.mean(tf.square(tf.sub(iouPred, iouTarget)), 1); // [B]
-  const norm = tf.maximum(tf.sum(sampleWeights), 1e-6);
-  const wmean = (x: tf.Tensor) => tf.div(tf.sum(tf.mul(x, sampleWeights)), norm) as tf.Scalar;
+  const denominator = weightNorm(sampleWeights, norm);
+  const wmean = (x: tf.Tensor) =>
+    tf.div(tf.sum(tf.mul(x, sampleWeights)), denominator) as tf.Scalar;
   const maskTerm = tf.add(single, best);
   const iouTerm = tf.mul(iouMse, weights.iou);
   return {
