@@ -28,6 +28,8 @@ export type WorkerRequest =
       height: number;
       bitDepth: number;
       pixels: ArrayBuffer;
+      /** Real units per sample (the contrast stop compares slices in real units). */
+      valueSlope?: number;
     }
   | {
       type: 'predict';
