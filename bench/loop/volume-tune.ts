@@ -7,11 +7,15 @@
  */
 import { resolve } from 'node:path';
 import { DEFAULT_PROPAGATION, type PropagationThresholds } from '@loupe/prompts';
-import { runVolumeBench } from '../parts/volume';
+import { runVolumeBench, type AnnotatorPolicy } from '../parts/volume';
 
 // The earlier candidates as they were measured: before the regrowth stop.
 const OFF = { minContrastRatio: -Infinity, boxMomentum: 0, maxRegrowth: Infinity };
-const CANDIDATES: { name: string; thresholds: Partial<PropagationThresholds> }[] = [
+const CANDIDATES: {
+  name: string;
+  thresholds: Partial<PropagationThresholds>;
+  annotator?: AnnotatorPolicy;
+}[] = [
   { name: 'before', thresholds: { ...DEFAULT_PROPAGATION, ...OFF } },
   { name: 'momentum-1', thresholds: { ...DEFAULT_PROPAGATION, ...OFF, boxMomentum: 1 } },
   {
@@ -80,6 +84,37 @@ const CANDIDATES: { name: string; thresholds: Partial<PropagationThresholds> }[]
       maxRegrowth: Infinity,
     },
   },
+  // Stop 25: the box from the previous slice's confident core (its logits above a level), and
+  // SAM2-style negative points on the previous slice's exterior inside the box.
+  ...[1, 2, 3].map((boxLogitLevel) => ({
+    name: `core-${boxLogitLevel}`,
+    thresholds: { ...DEFAULT_PROPAGATION, boxLogitLevel },
+  })),
+  {
+    name: 'core-2-unshrunk',
+    thresholds: { ...DEFAULT_PROPAGATION, boxLogitLevel: 2, dilateFraction: 0, dilateMinPx: 0 },
+  },
+  ...[2, 4].map((exteriorClicks) => ({
+    name: `negatives-${exteriorClicks}`,
+    thresholds: { ...DEFAULT_PROPAGATION, exteriorClicks },
+  })),
+  // The contrast stop judged against the walk's own start slice (a correction near an end).
+  {
+    name: 'contrast-from-start',
+    thresholds: { ...DEFAULT_PROPAGATION, contrastReference: 'start' },
+  },
+  ...[0.7, 0.6].map((minContrastRatio) => ({
+    name: `contrast-from-start-${minContrastRatio}`,
+    thresholds: { ...DEFAULT_PROPAGATION, contrastReference: 'start' as const, minContrastRatio },
+  })),
+  // The simulated annotator's other ways (the figures' own is worst slice first, by box).
+  ...(['outward', 'worst'] as const).flatMap((order) =>
+    (['box', 'click'] as const).map((tool) => ({
+      name: `annotator-${order}+${tool}`,
+      thresholds: { ...DEFAULT_PROPAGATION },
+      annotator: { order, tool },
+    })),
+  ),
 ];
 
 const i = process.argv.indexOf('--seed');
