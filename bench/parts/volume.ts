@@ -16,7 +16,9 @@
  * re-propagates by itself; the seed slice itself, when its mask is bad, gets a corrective click
  * instead (RITM's clicker, at most MAX_SEED_CLICKS). Each box, click, erase and Propagate press
  * counts as one action. Box per slice:
- * a tight box on every slice the lesion covers, one action each.
+ * a tight box on every slice the lesion covers, one action each. `annotatorPolicies` measures the
+ * page's prompting with other annotators (AnnotatorPolicy: the bad slice nearest the seed first,
+ * as someone scrolling out from it meets them; the page's click instead of a box).
  *
  *   npm run bench:volume [-- --quick]
  *   npx tsx bench/parts/volume.ts [--quick] [--model DIR]   (another exported model, e.g. one
@@ -57,30 +59,52 @@ const SHRUNK_BOX = {
 };
 /** The box the page used before: grown 8 % (at least 2 px) per side. */
 const GROWN_BOX = { dilateFraction: 0.08, dilateMinPx: 2 };
+// The variants before stop 25 had no exterior negatives (exteriorClicks 0).
 const PROPAGATION_VARIANTS: { name: string; thresholds: Partial<PropagationThresholds> }[] = [
   {
     name: 'logits+shrunk-box',
-    thresholds: { ...SHRUNK_BOX, maskPrompt: true, interiorClick: false },
+    thresholds: { ...SHRUNK_BOX, maskPrompt: true, interiorClick: false, exteriorClicks: 0 },
   },
   {
     name: 'logits+grown-box',
-    thresholds: { ...GROWN_BOX, maskPrompt: true, interiorClick: false },
+    thresholds: { ...GROWN_BOX, maskPrompt: true, interiorClick: false, exteriorClicks: 0 },
   },
-  { name: 'shrunk-box', thresholds: { ...SHRUNK_BOX, maskPrompt: false, interiorClick: false } },
-  { name: 'grown-box', thresholds: { ...GROWN_BOX, maskPrompt: false, interiorClick: false } },
-  { name: 'grown-box+click', thresholds: { ...GROWN_BOX, maskPrompt: false, interiorClick: true } },
+  {
+    name: 'shrunk-box',
+    thresholds: { ...SHRUNK_BOX, maskPrompt: false, interiorClick: false, exteriorClicks: 0 },
+  },
+  {
+    name: 'grown-box',
+    thresholds: { ...GROWN_BOX, maskPrompt: false, interiorClick: false, exteriorClicks: 0 },
+  },
+  {
+    name: 'grown-box+click',
+    thresholds: { ...GROWN_BOX, maskPrompt: false, interiorClick: true, exteriorClicks: 0 },
+  },
   // The best of the stop-24 candidates on tuning seed 4402 (bench/loop/volume-tune.ts; a tie with
   // the default there, 0.847 vs 0.846): the mask prompt blended with the annotated slice's logits.
   {
     name: 'logits+shrunk-box+seed-logits-0.3',
-    thresholds: { ...SHRUNK_BOX, maskPrompt: true, interiorClick: false, seedLogitWeight: 0.3 },
+    thresholds: {
+      ...SHRUNK_BOX,
+      maskPrompt: true,
+      interiorClick: false,
+      exteriorClicks: 0,
+      seedLogitWeight: 0.3,
+    },
   },
+  // Stop 25's default: SAM2-style negatives on the previous slice's exterior inside the box.
+  ...[2].map((exteriorClicks) => ({
+    name: `logits+shrunk-box+negatives-${exteriorClicks}`,
+    thresholds: { ...SHRUNK_BOX, maskPrompt: true, interiorClick: false, exteriorClicks },
+  })),
 ];
 /** The page's prompting (DEFAULT_PROPAGATION) on this model: its figures are the headline ones. */
 function defaultVariant(acceptsMaskPrompt: boolean): string {
   const logits = DEFAULT_PROPAGATION.maskPrompt && acceptsMaskPrompt ? 'logits+' : '';
   const box = DEFAULT_PROPAGATION.dilateFraction < 0 ? 'shrunk-box' : 'grown-box';
-  return `${logits}${box}${DEFAULT_PROPAGATION.interiorClick ? '+click' : ''}`;
+  const negatives = DEFAULT_PROPAGATION.exteriorClicks;
+  return `${logits}${box}${DEFAULT_PROPAGATION.interiorClick ? '+click' : ''}${negatives ? `+negatives-${negatives}` : ''}`;
 }
 
 /** A slice counts as acceptable without an edit at this Dice with the truth or better. */
@@ -541,6 +565,7 @@ export async function runVolumeBench(
         predictor.acceptsMaskPrompt
           ? "The model takes a mask prompt (mask_input): the logits variants give it the previous slice's logits."
           : 'The model was exported without a mask prompt (no mask_input), so the logits variants are not run for it.',
+        'annotatorPolicies: the same prompting with other simulated annotators: order "outward" fixes the bad slice nearest the seed first (scrolling out from it) instead of the worst; tool "click" fixes a partly right propagated slice with the page\'s click (its mask\'s box grown 8 %, RITM\'s next click, up to 3 per slice, each re-propagating) instead of a tight box. boxPerSliceAcceptableShare: the share of the lesions\' slices a tight box on that very slice gets to the accept bar (what slice-by-slice boxes reach at best). perLesion correctionLog: slice:tool:lesion pixels there:Dice before->after.',
         `Actions: every box, erase and Propagate press is one (a corrective box re-propagates by itself, as on the page); box per slice is one box per slice the lesion covers. A slice is accepted without edit if propagation made it, it was never corrected and its Dice is at least ${SLICE_ACCEPT_DICE} (a bad propagated slice left once the corrections run out is not accepted); corrections go worst slice first while any slice has Dice < ${SLICE_ACCEPT_DICE} (at most ${MAX_CORRECTIONS}). The seed slice is among them: the annotator sees the mask their box gave, and fixes a bad one with the RITM clicker's click (box + clicks, at most ${MAX_SEED_CLICKS}; each re-propagates from the seed and is one action; perLesion seedClicks).`,
       ],
     };

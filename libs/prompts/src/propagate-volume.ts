@@ -141,8 +141,10 @@ export interface PropagationThresholds {
   /**
    * SAM2-style point memory: negative clicks on the previous slice's confident exterior inside the
    * box, at most one per box quadrant, on the pixel there farthest from the previous mask and at
-   * least `negativeMinPx` from it (default 0: none). A box-prompted model fills its box; these
-   * tell it which of the box's corners the object did not reach.
+   * least `negativeMinPx` from it (default 2, at 2 px: picked on tuning seed 4402 by
+   * bench/loop/volume-tune.ts; 0: none). A box-prompted model fills its box; these tell it which
+   * of the box's corners the object did not reach. With clicks the page takes the single-mask
+   * output, as for any click.
    */
   exteriorClicks: number;
   negativeMinPx: number;
@@ -166,7 +168,9 @@ export interface PropagationThresholds {
 /**
  * Measured by bench:volume (bench/results/volume.json `variants`): a box prompt makes the starter
  * fill the box, so a grown box ratchets the mask outward slice after slice while the lesion
- * shrinks; a box shrunk by one pixel per side and no click followed the lesion best.
+ * shrinks; a box shrunk by one pixel per side and no click followed the lesion best. Two
+ * negative clicks on the previous slice's exterior inside that box (exteriorClicks) then beat it
+ * on tuning seed 4402 (bench/loop/volume-tune.ts, stop 25).
  */
 export const DEFAULT_PROPAGATION: PropagationThresholds = {
   minIou: 0.5,
@@ -188,7 +192,7 @@ export const DEFAULT_PROPAGATION: PropagationThresholds = {
   trimShare: -Infinity,
   trimFeeds: 'box',
   interiorClick: false,
-  exteriorClicks: 0,
+  exteriorClicks: 2,
   negativeMinPx: 2,
   boxLogitLevel: 0,
   maskPrompt: true,
@@ -329,20 +333,26 @@ export function exteriorPoints(mask: Mask, box: Box, count: number, minPx: numbe
   const y0 = Math.max(0, Math.floor(box.y0));
   const x1 = Math.min(mask.width, Math.ceil(box.x1));
   const y1 = Math.min(mask.height, Math.ceil(box.y1));
-  const w = x1 - x0;
-  const h = y1 - y0;
-  if (count <= 0 || w <= 0 || h <= 0) return [];
-  // Distance to the mask, within the box (the mask may reach past it: the whole mask counts).
-  const outside = new Uint8Array(mask.width * mask.height);
-  for (let i = 0; i < outside.length; i++) outside[i] = mask.data[i] ? 0 : 1;
-  const distance = squaredDistanceTransform(outside, mask.width, mask.height);
+  const tight = maskBoundingBox(mask);
+  if (count <= 0 || x1 <= x0 || y1 <= y0 || !tight) return [];
+  // Distance to the mask in a window holding the box and the whole mask (so the same as over the
+  // whole image, at the cost of the window only).
+  const wx0 = Math.min(x0, tight.x0);
+  const wy0 = Math.min(y0, tight.y0);
+  const w = Math.max(x1, tight.x1) - wx0;
+  const h = Math.max(y1, tight.y1) - wy0;
+  const outside = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++)
+      outside[y * w + x] = mask.data[(y + wy0) * mask.width + x + wx0] ? 0 : 1;
+  const distance = squaredDistanceTransform(outside, w, h);
   const cx = (x0 + x1) / 2;
   const cy = (y0 + y1) / 2;
   const best = [-1, -1, -1, -1];
   const bestDistance = [0, 0, 0, 0];
   for (let y = y0; y < y1; y++)
     for (let x = x0; x < x1; x++) {
-      const d = distance[y * mask.width + x] as number;
+      const d = distance[(y - wy0) * w + x - wx0] as number;
       const q = (x + 0.5 < cx ? 0 : 1) + (y + 0.5 < cy ? 0 : 2);
       if (d >= minPx * minPx && d > (bestDistance[q] as number)) {
         best[q] = y * mask.width + x;
@@ -354,7 +364,11 @@ export function exteriorPoints(mask: Mask, box: Box, count: number, minPx: numbe
     .filter((p) => p.i >= 0)
     .sort((a, b) => b.d - a.d)
     .slice(0, count)
-    .map(({ i }) => ({ x: (i % mask.width) + 0.5, y: Math.floor(i / mask.width) + 0.5, positive: false }));
+    .map(({ i }) => ({
+      x: (i % mask.width) + 0.5,
+      y: Math.floor(i / mask.width) + 0.5,
+      positive: false,
+    }));
 }
 
 /**
