@@ -325,11 +325,15 @@ async function boxAndPropagate(
     }
     const clicking = clickable.get(pick);
     if (clicking && shown) {
-      const click = nextClick(truthMask, { width, height, data: shown.mask }, {
-        width,
-        height,
-        data: clicking.clicked,
-      });
+      const click = nextClick(
+        truthMask,
+        { width, height, data: shown.mask },
+        {
+          width,
+          height,
+          data: clicking.clicked,
+        },
+      );
       if (!click) break;
       clicking.clicks.push(click);
       clicking.clicked[Math.floor(click.y) * width + Math.floor(click.x)] = 1;
@@ -475,7 +479,10 @@ export async function runVolumeBench(
         // The share of the lesions' slices a tight box on that slice gets to the accept bar.
         boxPerSliceAcceptableShare: round(
           pick('boxPerSliceAcceptable').reduce((a, b) => a + b, 0) /
-            Math.max(1, pick('slices').reduce((a, b) => a + b, 0)),
+            Math.max(
+              1,
+              pick('slices').reduce((a, b) => a + b, 0),
+            ),
         ),
         actionsPerVolume: {
           propagation: round(actions, 2),

@@ -212,7 +212,12 @@ describe('propagateVolume', () => {
         masks: seeded([[6, { mask: truth(6), origin: 'prompted' }]]),
         seedLogits: { values: Float32Array.from([5, -5, 5, -5]), maskSize: 2, crop },
         directions: [1],
-        thresholds: { boxLogitLevel, dilateFraction: 0, dilateMinPx: 0, minContrastRatio: -Infinity },
+        thresholds: {
+          boxLogitLevel,
+          dilateFraction: 0,
+          dilateMinPx: 0,
+          minContrastRatio: -Infinity,
+        },
         predict: async (slice, prompt) => {
           boxes.push(prompt.box);
           return { mask: truth(slice), iou: 0.9, logits: null };

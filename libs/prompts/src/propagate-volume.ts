@@ -470,7 +470,14 @@ export async function propagateVolume(options: PropagateOptions): Promise<Propag
   const confidentCore = (mask: Mask, recent: readonly MaskLogits[]): Mask => {
     const last = recent[recent.length - 1];
     if (t.boxLogitLevel <= 0 || !last) return mask;
-    const core = pasteMaskLogits(last.values, last.maskSize, last.crop, width, height, t.boxLogitLevel);
+    const core = pasteMaskLogits(
+      last.values,
+      last.maskSize,
+      last.crop,
+      width,
+      height,
+      t.boxLogitLevel,
+    );
     for (let i = 0; i < core.data.length; i++) core.data[i]! &= mask.data[i] as number;
     return core.data.some((v) => v === 1) ? core : mask;
   };
