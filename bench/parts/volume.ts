@@ -93,7 +93,8 @@ const PROPAGATION_VARIANTS: { name: string; thresholds: Partial<PropagationThres
       seedLogitWeight: 0.3,
     },
   },
-  // Stop 25's default: SAM2-style negatives on the previous slice's exterior inside the box.
+  // Stop 25: SAM2-style negatives on the previous slice's exterior inside the box (best on tuning
+  // seed 4402, worse here; off by default).
   ...[2].map((exteriorClicks) => ({
     name: `logits+shrunk-box+negatives-${exteriorClicks}`,
     thresholds: { ...SHRUNK_BOX, maskPrompt: true, interiorClick: false, exteriorClicks },

@@ -141,10 +141,11 @@ export interface PropagationThresholds {
   /**
    * SAM2-style point memory: negative clicks on the previous slice's confident exterior inside the
    * box, at most one per box quadrant, on the pixel there farthest from the previous mask and at
-   * least `negativeMinPx` from it (default 2, at 2 px: picked on tuning seed 4402 by
-   * bench/loop/volume-tune.ts; 0: none). A box-prompted model fills its box; these tell it which
-   * of the box's corners the object did not reach. With clicks the page takes the single-mask
-   * output, as for any click.
+   * least `negativeMinPx` from it (default 0: none). A box-prompted model fills its box; these
+   * tell it which of the box's corners the object did not reach. With clicks the page takes the
+   * single-mask output, as for any click. Two (at 2 px) beat the default on tuning seed 4402
+   * (0.807 -> 0.834 one-box Dice, the two leaking lesions stopped sooner) but not on the volume
+   * bench's evaluation seed (0.809 -> 0.794), so they stay off.
    */
   exteriorClicks: number;
   negativeMinPx: number;
@@ -168,9 +169,7 @@ export interface PropagationThresholds {
 /**
  * Measured by bench:volume (bench/results/volume.json `variants`): a box prompt makes the starter
  * fill the box, so a grown box ratchets the mask outward slice after slice while the lesion
- * shrinks; a box shrunk by one pixel per side and no click followed the lesion best. Two
- * negative clicks on the previous slice's exterior inside that box (exteriorClicks) then beat it
- * on tuning seed 4402 (bench/loop/volume-tune.ts, stop 25).
+ * shrinks; a box shrunk by one pixel per side and no click followed the lesion best.
  */
 export const DEFAULT_PROPAGATION: PropagationThresholds = {
   minIou: 0.5,
@@ -192,7 +191,7 @@ export const DEFAULT_PROPAGATION: PropagationThresholds = {
   trimShare: -Infinity,
   trimFeeds: 'box',
   interiorClick: false,
-  exteriorClicks: 2,
+  exteriorClicks: 0,
   negativeMinPx: 2,
   boxLogitLevel: 0,
   maskPrompt: true,
