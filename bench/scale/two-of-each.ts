@@ -12,8 +12,9 @@
  *   masks, gate and registration included) over two more projects, alternating, with one trainer,
  *   then two; the same claim checks as for scoring.
  * - hot swap: a page's model handling (SubscribedBrowser: the model-events stream and the
- *   worker's loader) on each server; the trainer CLI (`npm run trainer -- promote`, its own process)
- *   promotes a new version; time from the promotion to each server's page running it.
+ *   worker's loader) on each server, and beside it the real annotate page in headless Chromium on
+ *   each server; the trainer CLI (`npm run trainer -- promote`, its own process) promotes a new
+ *   version; time from the promotion to each server's page running it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -22,11 +23,14 @@ import { join } from 'node:path';
 import { createBlobStore, createDb, enqueueJob, registerModelVersion, type Db } from '@loupe/db';
 import { createTestDatabaseOn } from '@loupe/db/testing';
 import { createMask, encodeMaskBytes } from '@loupe/prompts';
+import type { Browser } from 'playwright-core';
 import { SubscribedBrowser } from '../loop/subscribed-browser';
 import { repoRoot } from '../lib/repo-root';
 import { waitUntil } from '../lib/wait-until';
+import { launchChromium } from '../speed/chromium';
 import { seedAnnotators } from '../speed/seed-annotators';
 import { signInEach, type TrpcSession } from '../speed/trpc-http';
+import { AnnotatePage, loadScaledTimeoutMs } from './annotate-page';
 import { seedTrainingProjects } from './training-projects';
 import { startWebApp, type RunningWebApp } from '../speed/web-app';
 
@@ -246,7 +250,14 @@ async function trainingFigures(
   const projectOf = new Map(rows.map((j) => [j.id, j.projectId]));
   const runs = await db.trainingRun.findMany({
     where: { projectId: { in: projects } },
-    select: { status: true, totalSteps: true, resultModelVersionId: true },
+    select: {
+      projectId: true,
+      status: true,
+      totalSteps: true,
+      resultModelVersionId: true,
+      startedAt: true,
+      finishedAt: true,
+    },
   });
   const inPhase = (ids: string[]) => claims.map((mine) => mine.filter((id) => ids.includes(id)));
   const two = inPhase(phases.two.ids);
@@ -270,6 +281,8 @@ async function trainingFigures(
     ).length,
     jobsNotSucceeded: rows.filter((j) => j.status !== 'SUCCEEDED').length,
     jobsRetried: rows.filter((j) => j.attempts !== 1).length,
+    // Claims hold one training job per project: two rounds of a project never overlap in time.
+    roundsOverlappingInAProject: overlappingPairs(runs),
     trainingRuns: {
       total: runs.length,
       succeeded: runs.filter((r) => r.status === 'SUCCEEDED').length,
@@ -277,6 +290,24 @@ async function trainingFigures(
       stepsPerRunMax: Math.max(0, ...runs.map((r) => r.totalSteps ?? 0)),
     },
   };
+}
+
+/** Pairs of runs of one project whose [startedAt, finishedAt] spans overlap (unfinished: still running). */
+function overlappingPairs(
+  runs: Array<{ projectId: string; startedAt: Date | null; finishedAt: Date | null }>,
+): number {
+  const spans = runs
+    .filter((r) => r.startedAt !== null)
+    .map((r) => ({
+      projectId: r.projectId,
+      from: r.startedAt!.getTime(),
+      to: r.finishedAt?.getTime() ?? Number.POSITIVE_INFINITY,
+    }));
+  let pairs = 0;
+  for (const [i, one] of spans.entries())
+    for (const other of spans.slice(i + 1))
+      if (one.projectId === other.projectId && one.from < other.to && other.from < one.to) pairs++;
+  return pairs;
 }
 
 /** The starter's files under a new manifest version (a distinct model to promote). */
@@ -294,6 +325,88 @@ async function newModelDir(): Promise<string> {
     JSON.stringify({ ...manifest, version: `bench-scale-${Date.now()}` }, null, 2),
   );
   return dir;
+}
+
+interface BrowserPages {
+  browser: Browser | null;
+  pages: Array<{ page: AnnotatePage; readyMs: number }>;
+  readyTimeoutMs: number;
+  /** Why not every server has a page (no Chromium, or a page not ready in time). */
+  error: string | null;
+}
+
+/**
+ * One headless Chromium page per server on the annotate page (another annotator each), opened one
+ * after the other, each waited for until its worker runs the served model.
+ */
+async function openBrowserPages(
+  servers: RunningWebApp[],
+  sessions: TrpcSession[],
+  projectId: string,
+  log: (line: string) => void,
+): Promise<BrowserPages> {
+  // A page is ready in about 3 s on a quiet machine; at load 20 on 2 cores it has taken minutes.
+  const readyTimeoutMs = loadScaledTimeoutMs(90_000, 480_000);
+  const opened: BrowserPages = { browser: null, pages: [], readyTimeoutMs, error: null };
+  try {
+    opened.browser = await launchChromium({ log });
+    for (const [i, server] of servers.entries()) {
+      log(`[bench] scale: Chromium annotate page on server ${i + 1} (up to ${readyTimeoutMs} ms)`);
+      const { page, readyMs } = await AnnotatePage.open(opened.browser, {
+        label: `server ${i + 1}'s annotate page`,
+        baseUrl: server.url,
+        session: sessions[i % sessions.length] as TrpcSession,
+        projectId,
+        timeoutMs: readyTimeoutMs,
+      });
+      opened.pages.push({ page, readyMs });
+    }
+  } catch (error) {
+    opened.error = error instanceof Error ? error.message : String(error);
+    log(`[bench] scale: Chromium pages: ${opened.error}`);
+  }
+  return opened;
+}
+
+/** Promotion -> each Chromium page's worker running the new version (the page's own swap time). */
+async function browserSwapFigures(
+  opened: BrowserPages,
+  candidate: { id: string; version: number },
+  promotedAt: number,
+): Promise<Record<string, unknown>> {
+  const pageReadyMs = opened.pages.map((p) => p.readyMs);
+  if (opened.error || opened.pages.length === 0)
+    return {
+      error: opened.error ?? 'no page opened',
+      readyTimeoutMs: opened.readyTimeoutMs,
+      pageReadyMs,
+    };
+  const swapTimeoutMs = loadScaledTimeoutMs(60_000, 300_000);
+  try {
+    const hotSwapMs: number[] = [];
+    for (const { page } of opened.pages) {
+      const hooks = await page.waitForModel(candidate.id, promotedAt + swapTimeoutMs);
+      const swap = hooks.swaps.find((s) => s.to === candidate.version);
+      if (!swap)
+        throw new Error(`${page.label}: runs v${candidate.version} but recorded no swap to it`);
+      hotSwapMs.push(swap.at - promotedAt);
+    }
+    return {
+      pages: opened.pages.length,
+      pageReadyMs,
+      hotSwapMs,
+      maxMs: Math.max(...hotSwapMs),
+      readyTimeoutMs: opened.readyTimeoutMs,
+      swapTimeoutMs,
+    };
+  } catch (error) {
+    return {
+      error: error instanceof Error ? error.message : String(error),
+      readyTimeoutMs: opened.readyTimeoutMs,
+      swapTimeoutMs,
+      pageReadyMs,
+    };
+  }
 }
 
 export async function measureTwoOfEach(
@@ -315,6 +428,8 @@ export async function measureTwoOfEach(
   const servers: RunningWebApp[] = [];
   const trainers: Trainer[] = [];
   const pages: SubscribedBrowser[] = [];
+  const annotatePages: AnnotatePage[] = [];
+  let chromium: Browser | null = null;
   const starterModelDir = join(repoRoot, 'models', 'starter');
   try {
     // Annotators work on project A (two batches of tasks: one per phase); trainers score C and D.
@@ -323,7 +438,8 @@ export async function measureTwoOfEach(
       blobs,
       artifacts,
       annotators: options.annotators,
-      extraImages: options.annotators + 2,
+      // Both save bursts lease one task per annotator; the rest stay for the Chromium pages.
+      extraImages: options.annotators + 4,
       password: PASSWORD,
       starterModelDir,
     });
@@ -478,13 +594,16 @@ export async function measureTwoOfEach(
           })
         : null;
 
-    // Hot swap: a page on each server, a promotion by the trainer CLI (its own process).
+    // Hot swap: a page on each server, in Node and in Chromium, a promotion by the trainer CLI.
     log('[bench] scale: a page on each server; promoting a new version with the trainer CLI');
     for (const server of servers) {
       const page = new SubscribedBrowser(sessions[0]!.at(server.url), a.projectId);
       await page.open();
       pages.push(page);
     }
+    const browserPages = await openBrowserPages(servers, sessions, a.projectId, log);
+    chromium = browserPages.browser;
+    annotatePages.push(...browserPages.pages.map((opened) => opened.page));
     const candidate = await registerModelVersion(db, artifacts, {
       projectId: a.projectId,
       dir: await newModelDir(),
@@ -502,21 +621,29 @@ export async function measureTwoOfEach(
     await waitUntil(
       'both servers’ pages to run the promoted model',
       () => (pages.every((page) => page.swappedTo(candidate.id) !== null) ? true : null),
-      120_000,
+      loadScaledTimeoutMs(120_000, 480_000),
     );
     const promotedAt = promoted.promotedAt?.getTime() ?? Date.now();
     const hotSwapMs = pages.map((page) =>
       Math.round(performance.timeOrigin + (page.swappedTo(candidate.id) as number) - promotedAt),
     );
+    const chromiumSwap = await browserSwapFigures(browserPages, candidate, promotedAt);
     return {
       processes: 'two next start servers, two trainer workers, the trainer CLI, one Postgres',
       saves,
       jobs,
       ...(training ? { training } : {}),
-      hotSwap: { servers: servers.length, hotSwapMs, maxMs: Math.max(...hotSwapMs) },
+      hotSwap: {
+        servers: servers.length,
+        hotSwapMs,
+        maxMs: Math.max(...hotSwapMs),
+        chromium: chromiumSwap,
+      },
     };
   } finally {
     for (const page of pages) await page.close().catch(() => undefined);
+    for (const page of annotatePages) await page.close();
+    await chromium?.close().catch(() => undefined);
     for (const trainer of trainers) await trainer.stop();
     for (const server of servers) await server.stop();
     await db.$disconnect();

@@ -27,6 +27,17 @@ export class TrpcSession {
     return other;
   }
 
+  /** The session's cookies (name, value), for a browser to sign in as the same user. */
+  cookies(): Array<{ name: string; value: string }> {
+    return this.cookie
+      .split('; ')
+      .filter(Boolean)
+      .map((pair) => {
+        const at = pair.indexOf('=');
+        return { name: pair.slice(0, at), value: pair.slice(at + 1) };
+      });
+  }
+
   async mutation<T>(path: string, input: unknown): Promise<T> {
     return (await this.timedMutation<T>(path, input)).data;
   }
