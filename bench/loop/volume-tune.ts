@@ -7,17 +7,23 @@
  */
 import { resolve } from 'node:path';
 import { DEFAULT_PROPAGATION, type PropagationThresholds } from '@loupe/prompts';
-import { runVolumeBench } from '../parts/volume';
+import { runVolumeBench, type AnnotatorPolicy } from '../parts/volume';
 
+// The page's prompting up to stop 24 (no exterior negatives): the earlier candidates build on it.
+const STOP24: PropagationThresholds = { ...DEFAULT_PROPAGATION, exteriorClicks: 0 };
 // The earlier candidates as they were measured: before the regrowth stop.
 const OFF = { minContrastRatio: -Infinity, boxMomentum: 0, maxRegrowth: Infinity };
-const CANDIDATES: { name: string; thresholds: Partial<PropagationThresholds> }[] = [
-  { name: 'before', thresholds: { ...DEFAULT_PROPAGATION, ...OFF } },
-  { name: 'momentum-1', thresholds: { ...DEFAULT_PROPAGATION, ...OFF, boxMomentum: 1 } },
+const CANDIDATES: {
+  name: string;
+  thresholds: Partial<PropagationThresholds>;
+  annotator?: AnnotatorPolicy;
+}[] = [
+  { name: 'before', thresholds: { ...STOP24, ...OFF } },
+  { name: 'momentum-1', thresholds: { ...STOP24, ...OFF, boxMomentum: 1 } },
   {
     name: 'faded-0.75',
     thresholds: {
-      ...DEFAULT_PROPAGATION,
+      ...STOP24,
       minContrastRatio: 0.75,
       boxMomentum: 0,
       maxRegrowth: Infinity,
@@ -26,7 +32,7 @@ const CANDIDATES: { name: string; thresholds: Partial<PropagationThresholds> }[]
   {
     name: 'faded-0.8',
     thresholds: {
-      ...DEFAULT_PROPAGATION,
+      ...STOP24,
       minContrastRatio: 0.8,
       boxMomentum: 0,
       maxRegrowth: Infinity,
@@ -35,7 +41,7 @@ const CANDIDATES: { name: string; thresholds: Partial<PropagationThresholds> }[]
   {
     name: 'faded-0.85',
     thresholds: {
-      ...DEFAULT_PROPAGATION,
+      ...STOP24,
       minContrastRatio: 0.85,
       boxMomentum: 0,
       maxRegrowth: Infinity,
@@ -43,43 +49,83 @@ const CANDIDATES: { name: string; thresholds: Partial<PropagationThresholds> }[]
   },
   {
     name: 'faded-0.8+memory',
-    thresholds: { ...DEFAULT_PROPAGATION, minContrastRatio: 0.8, maxRegrowth: Infinity },
+    thresholds: { ...STOP24, minContrastRatio: 0.8, maxRegrowth: Infinity },
   },
   { name: 'default', thresholds: { ...DEFAULT_PROPAGATION } },
-  { name: 'regrowth-off', thresholds: { ...DEFAULT_PROPAGATION, maxRegrowth: Infinity } },
-  { name: 'regrowth-1.1', thresholds: { ...DEFAULT_PROPAGATION, maxRegrowth: 1.1 } },
+  { name: 'stop24-default', thresholds: { ...STOP24 } },
+  { name: 'regrowth-off', thresholds: { ...STOP24, maxRegrowth: Infinity } },
+  { name: 'regrowth-1.1', thresholds: { ...STOP24, maxRegrowth: 1.1 } },
   {
     name: 'regrowth-1.2+faded-0.75',
-    thresholds: { ...DEFAULT_PROPAGATION, minContrastRatio: 0.75 },
+    thresholds: { ...STOP24, minContrastRatio: 0.75 },
   },
   // Stop 24: the per-object adaptive threshold (trimShare), with and without the contrast stop.
-  { name: 'trim-0.3', thresholds: { ...DEFAULT_PROPAGATION, trimShare: 0.3 } },
-  { name: 'trim-0.4', thresholds: { ...DEFAULT_PROPAGATION, trimShare: 0.4 } },
-  { name: 'trim-0.5', thresholds: { ...DEFAULT_PROPAGATION, trimShare: 0.5 } },
+  { name: 'trim-0.3', thresholds: { ...STOP24, trimShare: 0.3 } },
+  { name: 'trim-0.4', thresholds: { ...STOP24, trimShare: 0.4 } },
+  { name: 'trim-0.5', thresholds: { ...STOP24, trimShare: 0.5 } },
   ...[0.3, 0.5].flatMap((trimShare) =>
     (['output', 'box'] as const).map((trimFeeds) => ({
       name: `trim-${trimFeeds}-${trimShare}`,
-      thresholds: { ...DEFAULT_PROPAGATION, trimShare, trimFeeds },
+      thresholds: { ...STOP24, trimShare, trimFeeds },
     })),
   ),
   {
     name: 'trim-0.4+faded-off',
-    thresholds: { ...DEFAULT_PROPAGATION, trimShare: 0.4, minContrastRatio: -Infinity },
+    thresholds: { ...STOP24, trimShare: 0.4, minContrastRatio: -Infinity },
   },
-  { name: 'iou-drop-0.04', thresholds: { ...DEFAULT_PROPAGATION, maxIouDrop: 0.04 } },
-  { name: 'iou-drop-0.08', thresholds: { ...DEFAULT_PROPAGATION, maxIouDrop: 0.08 } },
-  { name: 'memory-2', thresholds: { ...DEFAULT_PROPAGATION, logitMemory: 2 } },
-  { name: 'memory-3', thresholds: { ...DEFAULT_PROPAGATION, logitMemory: 3 } },
-  { name: 'seed-logits-0.3', thresholds: { ...DEFAULT_PROPAGATION, seedLogitWeight: 0.3 } },
+  { name: 'iou-drop-0.04', thresholds: { ...STOP24, maxIouDrop: 0.04 } },
+  { name: 'iou-drop-0.08', thresholds: { ...STOP24, maxIouDrop: 0.08 } },
+  { name: 'memory-2', thresholds: { ...STOP24, logitMemory: 2 } },
+  { name: 'memory-3', thresholds: { ...STOP24, logitMemory: 3 } },
+  { name: 'seed-logits-0.3', thresholds: { ...STOP24, seedLogitWeight: 0.3 } },
   {
     name: 'faded-0.8+momentum-1',
     thresholds: {
-      ...DEFAULT_PROPAGATION,
+      ...STOP24,
       minContrastRatio: 0.8,
       boxMomentum: 1,
       maxRegrowth: Infinity,
     },
   },
+  // Stop 25: the box from the previous slice's confident core (its logits above a level), and
+  // SAM2-style negative points on the previous slice's exterior inside the box.
+  ...[1, 2, 3].map((boxLogitLevel) => ({
+    name: `core-${boxLogitLevel}`,
+    thresholds: { ...STOP24, boxLogitLevel },
+  })),
+  {
+    name: 'core-2-unshrunk',
+    thresholds: { ...STOP24, boxLogitLevel: 2, dilateFraction: 0, dilateMinPx: 0 },
+  },
+  ...[1, 2, 3, 4].map((exteriorClicks) => ({
+    name: `negatives-${exteriorClicks}`,
+    thresholds: { ...STOP24, exteriorClicks },
+  })),
+  ...[1, 3].map((negativeMinPx) => ({
+    name: `negatives-2-min${negativeMinPx}`,
+    thresholds: { ...STOP24, exteriorClicks: 2, negativeMinPx },
+  })),
+  {
+    name: 'negatives-2+core-1',
+    thresholds: { ...STOP24, exteriorClicks: 2, boxLogitLevel: 1 },
+  },
+  // The contrast stop judged against the walk's own start slice (a correction near an end).
+  {
+    name: 'contrast-from-start',
+    thresholds: { ...STOP24, contrastReference: 'start' },
+  },
+  ...[0.7, 0.6].map((minContrastRatio) => ({
+    name: `contrast-from-start-${minContrastRatio}`,
+    thresholds: { ...STOP24, contrastReference: 'start' as const, minContrastRatio },
+  })),
+  // The simulated annotator's other ways (the figures' own is worst slice first, by box).
+  ...(['outward', 'worst'] as const).flatMap((order) =>
+    (['box', 'click'] as const).map((tool) => ({
+      name: `annotator-${order}+${tool}`,
+      thresholds: { ...STOP24 },
+      annotator: { order, tool },
+    })),
+  ),
 ];
 
 const i = process.argv.indexOf('--seed');

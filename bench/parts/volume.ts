@@ -16,7 +16,9 @@
  * re-propagates by itself; the seed slice itself, when its mask is bad, gets a corrective click
  * instead (RITM's clicker, at most MAX_SEED_CLICKS). Each box, click, erase and Propagate press
  * counts as one action. Box per slice:
- * a tight box on every slice the lesion covers, one action each.
+ * a tight box on every slice the lesion covers, one action each. `annotatorPolicies` measures the
+ * page's prompting with other annotators (AnnotatorPolicy: the bad slice nearest the seed first,
+ * as someone scrolling out from it meets them; the page's click instead of a box).
  *
  *   npm run bench:volume [-- --quick]
  *   npx tsx bench/parts/volume.ts [--quick] [--model DIR]   (another exported model, e.g. one
@@ -33,6 +35,7 @@ import {
 import {
   boxFromMask,
   DEFAULT_PROPAGATION,
+  dilatedBox,
   nextClick,
   propagateVolume,
   type Box,
@@ -56,30 +59,53 @@ const SHRUNK_BOX = {
 };
 /** The box the page used before: grown 8 % (at least 2 px) per side. */
 const GROWN_BOX = { dilateFraction: 0.08, dilateMinPx: 2 };
+// The variants before stop 25 had no exterior negatives (exteriorClicks 0).
 const PROPAGATION_VARIANTS: { name: string; thresholds: Partial<PropagationThresholds> }[] = [
   {
     name: 'logits+shrunk-box',
-    thresholds: { ...SHRUNK_BOX, maskPrompt: true, interiorClick: false },
+    thresholds: { ...SHRUNK_BOX, maskPrompt: true, interiorClick: false, exteriorClicks: 0 },
   },
   {
     name: 'logits+grown-box',
-    thresholds: { ...GROWN_BOX, maskPrompt: true, interiorClick: false },
+    thresholds: { ...GROWN_BOX, maskPrompt: true, interiorClick: false, exteriorClicks: 0 },
   },
-  { name: 'shrunk-box', thresholds: { ...SHRUNK_BOX, maskPrompt: false, interiorClick: false } },
-  { name: 'grown-box', thresholds: { ...GROWN_BOX, maskPrompt: false, interiorClick: false } },
-  { name: 'grown-box+click', thresholds: { ...GROWN_BOX, maskPrompt: false, interiorClick: true } },
+  {
+    name: 'shrunk-box',
+    thresholds: { ...SHRUNK_BOX, maskPrompt: false, interiorClick: false, exteriorClicks: 0 },
+  },
+  {
+    name: 'grown-box',
+    thresholds: { ...GROWN_BOX, maskPrompt: false, interiorClick: false, exteriorClicks: 0 },
+  },
+  {
+    name: 'grown-box+click',
+    thresholds: { ...GROWN_BOX, maskPrompt: false, interiorClick: true, exteriorClicks: 0 },
+  },
   // The best of the stop-24 candidates on tuning seed 4402 (bench/loop/volume-tune.ts; a tie with
   // the default there, 0.847 vs 0.846): the mask prompt blended with the annotated slice's logits.
   {
     name: 'logits+shrunk-box+seed-logits-0.3',
-    thresholds: { ...SHRUNK_BOX, maskPrompt: true, interiorClick: false, seedLogitWeight: 0.3 },
+    thresholds: {
+      ...SHRUNK_BOX,
+      maskPrompt: true,
+      interiorClick: false,
+      exteriorClicks: 0,
+      seedLogitWeight: 0.3,
+    },
   },
+  // Stop 25: SAM2-style negatives on the previous slice's exterior inside the box (best on tuning
+  // seed 4402, worse here; off by default).
+  ...[2].map((exteriorClicks) => ({
+    name: `logits+shrunk-box+negatives-${exteriorClicks}`,
+    thresholds: { ...SHRUNK_BOX, maskPrompt: true, interiorClick: false, exteriorClicks },
+  })),
 ];
 /** The page's prompting (DEFAULT_PROPAGATION) on this model: its figures are the headline ones. */
 function defaultVariant(acceptsMaskPrompt: boolean): string {
   const logits = DEFAULT_PROPAGATION.maskPrompt && acceptsMaskPrompt ? 'logits+' : '';
   const box = DEFAULT_PROPAGATION.dilateFraction < 0 ? 'shrunk-box' : 'grown-box';
-  return `${logits}${box}${DEFAULT_PROPAGATION.interiorClick ? '+click' : ''}`;
+  const negatives = DEFAULT_PROPAGATION.exteriorClicks;
+  return `${logits}${box}${DEFAULT_PROPAGATION.interiorClick ? '+click' : ''}${negatives ? `+negatives-${negatives}` : ''}`;
 }
 
 /** A slice counts as acceptable without an edit at this Dice with the truth or better. */
@@ -101,7 +127,12 @@ interface VolumeBenchOptions {
    */
   tuning?: {
     seed: number;
-    variants: { name: string; thresholds: Partial<PropagationThresholds> }[];
+    variants: {
+      name: string;
+      thresholds: Partial<PropagationThresholds>;
+      /** The simulated annotator (default DEFAULT_ANNOTATOR). */
+      annotator?: AnnotatorPolicy;
+    }[];
   };
 }
 
@@ -166,14 +197,44 @@ async function boxPerSlice(
     const truth = { width: volume.width, height: volume.height, data: lesion.masks[k]! };
     masks.set(k, (await predict(k, boxFromMask(truth))).mask);
   }
-  return { dice: volumeDice(lesion, masks), actions: lesion.last - lesion.first + 1 };
+  // How many of its slices a tight box alone gets to the accept bar: what a correction by box
+  // can reach at best, slice by slice.
+  let acceptable = 0;
+  for (const [k, mask] of masks)
+    if (sliceDice(mask, lesion.masks[k]) >= SLICE_ACCEPT_DICE) acceptable += 1;
+  return {
+    dice: volumeDice(lesion, masks),
+    actions: lesion.last - lesion.first + 1,
+    slicesAcceptable: acceptable,
+  };
 }
+
+/**
+ * How the simulated annotator corrects: which slice first (the worst, or the bad one nearest the
+ * seed, as someone scrolling out from it meets them) and with what on a propagated slice whose
+ * mask is partly right (a tight box, or the page's click: RITM's next click, up to
+ * MAX_SEED_CLICKS per slice). Missed slices always get a box, extra ones an erase.
+ */
+export interface AnnotatorPolicy {
+  order: 'worst' | 'outward';
+  tool: 'box' | 'click';
+}
+/** The headline figures' annotator (as in every stop before). */
+const DEFAULT_ANNOTATOR: AnnotatorPolicy = { order: 'worst', tool: 'box' };
+/** Other annotators measured beside it on the page's prompting (`annotatorPolicies`). */
+const OTHER_ANNOTATORS: AnnotatorPolicy[] = [
+  { order: 'outward', tool: 'box' },
+  { order: 'worst', tool: 'click' },
+  { order: 'outward', tool: 'click' },
+];
+const policyName = (a: AnnotatorPolicy) => `${a.order}+${a.tool}`;
 
 async function boxAndPropagate(
   predict: ReturnType<typeof slicePredictor>['predict'],
   lesion: VolumeLesion,
   volume: SyntheticVolume,
   thresholds: Partial<PropagationThresholds>,
+  annotator: AnnotatorPolicy = DEFAULT_ANNOTATOR,
 ) {
   const { width, height, depth } = volume;
   const slices = new Map<number, SliceMask>();
@@ -217,47 +278,86 @@ async function boxAndPropagate(
   const oneBoxDice = volumeDice(lesion, predicted());
 
   let corrections = 0;
-  // Clicks on the seed slice: the annotator boxed it and sees its mask, so a bad one is fixed
-  // like any other slice, with the RITM clicker's click (another box would give the same mask).
-  const seedClicks: ClickPrompt[] = [];
-  const seedClicked = new Uint8Array(width * height);
+  // Each correction: the slice, what was done, the lesion's pixels there, its Dice before and
+  // after (the slice itself; the re-propagation from it changes others).
+  const correctionLog: string[] = [];
+  const logCorrection = (k: number, kind: string, before: number) =>
+    correctionLog.push(
+      `${k}:${kind}:${lesion.masks[k]!.reduce((n, v) => n + v, 0)}px:${round(before, 2)}->${round(sliceDice(slices.get(k)?.mask, lesion.masks[k]), 2)}`,
+    );
+  // Slices fixed by clicks, with their box and clicks so far: the seed (the annotator boxed it and
+  // sees its mask, so a bad one is fixed with the RITM clicker's click; another box would give the
+  // same mask) and, for the click tool, propagated slices clicked on.
+  const clickable = new Map<number, { box: Box; clicks: ClickPrompt[]; clicked: Uint8Array }>([
+    [seed, { box: seedBox, clicks: [], clicked: new Uint8Array(width * height) }],
+  ]);
+  const canClick = (k: number) => (clickable.get(k)?.clicks.length ?? Infinity) < MAX_SEED_CLICKS;
   for (; corrections < MAX_CORRECTIONS; corrections++) {
-    // The worst slice the annotator would not accept (slices they corrected are their own).
-    let worst = -1;
-    let worstDice = SLICE_ACCEPT_DICE;
+    // The slice to fix among those the annotator would not accept (slices they corrected are
+    // their own, unless more clicks may go there): the worst, or the one nearest the seed.
+    let pick = -1;
+    let pickDice = SLICE_ACCEPT_DICE;
     for (let k = 0; k < depth; k++) {
       const s = slices.get(k);
-      if (s && s.origin !== 'propagated' && !(k === seed && seedClicks.length < MAX_SEED_CLICKS))
-        continue;
+      if (s && s.origin !== 'propagated' && !canClick(k)) continue;
       const d = sliceDice(s?.mask, lesion.masks[k]);
-      if (d < worstDice) [worst, worstDice] = [k, d];
+      if (d >= SLICE_ACCEPT_DICE) continue;
+      const better =
+        pick < 0 ||
+        (annotator.order === 'worst'
+          ? d < pickDice
+          : Math.abs(k - seed) < Math.abs(pick - seed) ||
+            (Math.abs(k - seed) === Math.abs(pick - seed) && d < pickDice));
+      if (better) [pick, pickDice] = [k, d];
     }
-    if (worst < 0) break;
-    const truth = lesion.masks[worst]!;
-    if (worst === seed) {
-      const truthMask = { width, height, data: truth };
-      const shown = { width, height, data: slices.get(seed)!.mask };
-      const click = nextClick(truthMask, shown, { width, height, data: seedClicked });
+    if (pick < 0) break;
+    const truth = lesion.masks[pick]!;
+    const truthMask = { width, height, data: truth };
+    const shown = slices.get(pick);
+    // The page's click on a propagated slice: its mask's box grown (0.08, >= 2 px) and the click.
+    if (
+      annotator.tool === 'click' &&
+      !clickable.has(pick) &&
+      shown?.origin === 'propagated' &&
+      sliceDice(shown.mask, truth) > 0
+    ) {
+      const box = dilatedBox({ width, height, data: shown.mask }, 0.08, 2)!;
+      clickable.set(pick, { box, clicks: [], clicked: new Uint8Array(width * height) });
+    }
+    const clicking = clickable.get(pick);
+    if (clicking && shown) {
+      const click = nextClick(
+        truthMask,
+        { width, height, data: shown.mask },
+        {
+          width,
+          height,
+          data: clicking.clicked,
+        },
+      );
       if (!click) break;
-      seedClicks.push(click);
-      seedClicked[Math.floor(click.y) * width + Math.floor(click.x)] = 1;
-      const prediction = await predict(seed, seedBox, seedClicks);
-      slices.set(seed, { mask: prediction.mask, origin: 'prompted' });
-      promptedLogits.set(seed, prediction.logits ?? null);
-      // The click re-propagates from the seed, as a correction does: one action.
-      await propagate(seed);
+      clicking.clicks.push(click);
+      clicking.clicked[Math.floor(click.y) * width + Math.floor(click.x)] = 1;
+      const prediction = await predict(pick, clicking.box, clicking.clicks);
+      slices.set(pick, { mask: prediction.mask, origin: pick === seed ? 'prompted' : 'edited' });
+      promptedLogits.set(pick, prediction.logits ?? null);
+      // A click re-propagates from its slice, as a correction does: one action.
+      await propagate(pick);
       actions += 1;
+      logCorrection(pick, 'click', pickDice);
     } else if (truth.some((v) => v === 1)) {
-      const box = boxFromMask({ width, height, data: truth });
+      const box = boxFromMask(truthMask);
       // The page re-propagates from a corrected slice by itself: one action.
-      await prompt(worst, box, 'edited');
-      await propagate(worst);
+      await prompt(pick, box, 'edited');
+      await propagate(pick);
       actions += 1;
+      logCorrection(pick, 'box', pickDice);
     } else {
       // The lesion is not on this slice: erase what propagation put there (an empty edited slice
       // also stops later runs from coming back).
-      slices.set(worst, { mask: new Uint8Array(width * height), origin: 'edited' });
+      slices.set(pick, { mask: new Uint8Array(width * height), origin: 'edited' });
       actions += 1;
+      logCorrection(pick, 'erase', pickDice);
     }
   }
   const covered = new Set<number>();
@@ -274,10 +374,11 @@ async function boxAndPropagate(
     correctedDice: volumeDice(lesion, predicted()),
     actions,
     corrections,
-    seedClicks: seedClicks.length,
+    seedClicks: clickable.get(seed)!.clicks.length,
     coveredSlices: covered.size,
     slicesWithoutEdit: untouched,
     firstStops,
+    correctionLog: correctionLog.join(' '),
   };
 }
 
@@ -296,9 +397,20 @@ export async function runVolumeBench(
       seed: options.tuning?.seed ?? SEED,
     });
     // Without a mask prompt in the model, the logits variants would repeat the others.
-    const variants = (options.tuning?.variants ?? PROPAGATION_VARIANTS).filter(
-      (variant) => predictor.acceptsMaskPrompt || !variant.thresholds.maskPrompt,
-    );
+    const promptVariants: NonNullable<VolumeBenchOptions['tuning']>['variants'] = (
+      options.tuning?.variants ?? PROPAGATION_VARIANTS
+    ).filter((variant) => predictor.acceptsMaskPrompt || !variant.thresholds.maskPrompt);
+    const headlineVariant = defaultVariant(predictor.acceptsMaskPrompt);
+    const headlineThresholds = PROPAGATION_VARIANTS.find((v) => v.name === headlineVariant)!;
+    // The page's prompting with the other simulated annotators ('name@policy'; the bench only).
+    const annotatorRuns = options.tuning
+      ? []
+      : OTHER_ANNOTATORS.map((annotator) => ({
+          name: `${headlineVariant}@${policyName(annotator)}`,
+          thresholds: headlineThresholds.thresholds,
+          annotator,
+        }));
+    const variants = [...promptVariants, ...annotatorRuns];
     const perVariant = new Map(
       variants.map((variant) => [variant.name, [] as Record<string, number | string>[]]),
     );
@@ -317,7 +429,13 @@ export async function runVolumeBench(
         let actions = 0;
         for (const [l, lesion] of volume.lesions.entries()) {
           const baseline = baselines[l]!;
-          const ours = await boxAndPropagate(model.predict, lesion, volume, variant.thresholds);
+          const ours = await boxAndPropagate(
+            model.predict,
+            lesion,
+            volume,
+            variant.thresholds,
+            variant.annotator,
+          );
           actions += ours.actions;
           perVariant.get(variant.name)!.push({
             volume: v,
@@ -331,9 +449,11 @@ export async function runVolumeBench(
             seedClicks: ours.seedClicks,
             actions: ours.actions,
             boxPerSliceActions: baseline.actions,
+            boxPerSliceAcceptable: baseline.slicesAcceptable,
             coveredSlices: ours.coveredSlices,
             slicesWithoutEdit: ours.slicesWithoutEdit,
             firstStops: ours.firstStops,
+            correctionLog: ours.correctionLog,
           });
         }
         actionsPerVariant.get(variant.name)!.push(actions);
@@ -357,6 +477,14 @@ export async function runVolumeBench(
           afterCorrections: round(mean(pick('afterCorrectionsDice'))),
         },
         slicesWithoutEditShare: round(withoutEdit / Math.max(1, covered)),
+        // The share of the lesions' slices a tight box on that slice gets to the accept bar.
+        boxPerSliceAcceptableShare: round(
+          pick('boxPerSliceAcceptable').reduce((a, b) => a + b, 0) /
+            Math.max(
+              1,
+              pick('slices').reduce((a, b) => a + b, 0),
+            ),
+        ),
         actionsPerVolume: {
           propagation: round(actions, 2),
           boxPerSlice: round(boxActions, 2),
@@ -372,13 +500,14 @@ export async function runVolumeBench(
             variant.name,
             {
               thresholds: variant.thresholds,
+              annotator: policyName(variant.annotator ?? DEFAULT_ANNOTATOR),
               ...summarize(variant.name),
               firstStops: perVariant.get(variant.name)!.map((r) => r.firstStops),
+              perLesion: perVariant.get(variant.name),
             },
           ]),
         ),
       };
-    const headlineVariant = defaultVariant(predictor.acceptsMaskPrompt);
     const headline = summarize(headlineVariant);
     const speed = await propagationTime(
       predictor,
@@ -425,10 +554,14 @@ export async function runVolumeBench(
       propagation64Chromium: speedInChromium,
       // Each prompt variant measured on the same volumes; the headline figures are promptVariant's.
       variants: Object.fromEntries(
-        variants.map((variant) => [
+        promptVariants.map((variant) => [
           variant.name,
           { thresholds: variant.thresholds, ...summarize(variant.name) },
         ]),
+      ),
+      // The page's prompting with other simulated annotators (the headline's is worst+box).
+      annotatorPolicies: Object.fromEntries(
+        annotatorRuns.map((run) => [policyName(run.annotator), summarize(run.name)]),
       ),
       perLesion: perVariant.get(headlineVariant),
       notes: [
@@ -440,6 +573,7 @@ export async function runVolumeBench(
         predictor.acceptsMaskPrompt
           ? "The model takes a mask prompt (mask_input): the logits variants give it the previous slice's logits."
           : 'The model was exported without a mask prompt (no mask_input), so the logits variants are not run for it.',
+        'annotatorPolicies: the same prompting with other simulated annotators: order "outward" fixes the bad slice nearest the seed first (scrolling out from it) instead of the worst; tool "click" fixes a partly right propagated slice with the page\'s click (its mask\'s box grown 8 %, RITM\'s next click, up to 3 per slice, each re-propagating) instead of a tight box. boxPerSliceAcceptableShare: the share of the lesions\' slices a tight box on that very slice gets to the accept bar (what slice-by-slice boxes reach at best). perLesion correctionLog: slice:tool:lesion pixels there:Dice before->after.',
         `Actions: every box, erase and Propagate press is one (a corrective box re-propagates by itself, as on the page); box per slice is one box per slice the lesion covers. A slice is accepted without edit if propagation made it, it was never corrected and its Dice is at least ${SLICE_ACCEPT_DICE} (a bad propagated slice left once the corrections run out is not accepted); corrections go worst slice first while any slice has Dice < ${SLICE_ACCEPT_DICE} (at most ${MAX_CORRECTIONS}). The seed slice is among them: the annotator sees the mask their box gave, and fixes a bad one with the RITM clicker's click (box + clicks, at most ${MAX_SEED_CLICKS}; each re-propagates from the seed and is one action; perLesion seedClicks).`,
       ],
     };

@@ -88,4 +88,24 @@ describe('maskContrast', () => {
         ).toBeCloseTo(reference(pixels, mask, ring, gap), 9);
     }
   });
+
+  it('is in real units with a slice rescale (PET slices, each its own slope)', () => {
+    const mask = disc(15, 10, 4);
+    // The same real values (600 inside, 200 around) stored at slope 4 and at slope 2.
+    const stored = (slope: number) =>
+      new Uint16Array(W * H).map((_, i) => (mask[i] ? 600 : 200) / slope);
+    const m = { width: W, height: H, data: mask };
+    const at = (slope: number) =>
+      maskContrast(
+        { pixels: stored(slope), width: W, height: H, channels: 1, valueSlope: slope },
+        m,
+      );
+    expect(at(4)).toBeCloseTo(400, 6);
+    expect(at(2)).toBeCloseTo(400, 6);
+    // Read as samples, the two slices would differ by their slopes' ratio.
+    expect(maskContrast({ pixels: stored(2), width: W, height: H, channels: 1 }, m)).toBeCloseTo(
+      200,
+      6,
+    );
+  });
 });

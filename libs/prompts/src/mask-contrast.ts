@@ -14,6 +14,11 @@ export interface GreyImage {
   width: number;
   height: number;
   channels: number;
+  /**
+   * Real units per sample (the slice's rescale slope, default 1): contrasts come out in real
+   * units, so that slices of one series with rescales of their own (PET) compare.
+   */
+  valueSlope?: number;
 }
 
 /**
@@ -23,7 +28,7 @@ export interface GreyImage {
  */
 export function maskContrast(image: GreyImage, mask: Mask, ringPx = 4, gapPx = 1): number {
   const means = maskMeans(image, mask, ringPx, gapPx);
-  return means ? means.inside - means.ring : 0;
+  return means ? (means.inside - means.ring) * (image.valueSlope ?? 1) : 0;
 }
 
 /**

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Box } from './schemas';
 import {
   dilatedBox,
+  exteriorPoints,
   interiorPoint,
   memoryLogits,
   motionBox,
@@ -175,7 +176,63 @@ describe('interiorPoint', () => {
   });
 });
 
+describe('exteriorPoints', () => {
+  it("puts negatives in the box's corners the mask does not reach, farthest from it first", () => {
+    const mask = { width: W, height: H, data: truth(6) }; // disc r 5 at (18, 15), box 13..23 x 10..20
+    const box = { x0: 10, y0: 7, x1: 30, y1: 23 };
+    const points = exteriorPoints(mask, box, 4, 2);
+    expect(points).toHaveLength(4);
+    expect(points.every((p) => !p.positive)).toBe(true);
+    for (const p of points) {
+      expect(mask.data[Math.floor(p.y) * W + Math.floor(p.x)]).toBe(0);
+      expect(p.x > box.x0 && p.x < box.x1 && p.y > box.y0 && p.y < box.y1).toBe(true);
+    }
+    // The box reaches farthest past the disc on the right: the first negative lies there.
+    expect(points[0]!.x).toBeGreaterThan(25);
+    expect(exteriorPoints(mask, box, 2, 2)).toEqual(points.slice(0, 2));
+    // The disc's own box: its corners lie under 3 px from the disc.
+    const tight = { x0: 13, y0: 10, x1: 23, y1: 20 };
+    expect(exteriorPoints(mask, tight, 4, 3)).toEqual([]);
+    expect(exteriorPoints(mask, box, 0, 2)).toEqual([]);
+  });
+});
+
 describe('propagateVolume', () => {
+  it("with boxLogitLevel, boxes the next slice around the previous logits' confident core", async () => {
+    // Logits over the whole slice as a 2 x 2 grid: 5 on the left, -5 on the right, so above 2 up
+    // to x = 16 (bilinear between the cells' centres). The disc spans x 13..23: its core is 13..16.
+    const crop = { x0: 0, y0: 0, size: W, inputSize: 16, scale: 16 / W };
+    const boxes: Box[] = [];
+    const run = (boxLogitLevel: number) =>
+      propagateVolume({
+        width: W,
+        height: H,
+        depth: DEPTH,
+        from: 6,
+        masks: seeded([[6, { mask: truth(6), origin: 'prompted' }]]),
+        seedLogits: { values: Float32Array.from([5, -5, 5, -5]), maskSize: 2, crop },
+        directions: [1],
+        thresholds: {
+          boxLogitLevel,
+          dilateFraction: 0,
+          dilateMinPx: 0,
+          minContrastRatio: -Infinity,
+        },
+        predict: async (slice, prompt) => {
+          boxes.push(prompt.box);
+          return { mask: truth(slice), iou: 0.9, logits: null };
+        },
+      });
+    await run(0);
+    expect(boxes[0]).toEqual({ x0: 13, y0: 10, x1: 23, y1: 20 });
+    boxes.length = 0;
+    await run(2);
+    // The core (logit > 2) ends left of the disc's right edge; the box follows it.
+    expect(boxes[0]).toEqual({ x0: 13, y0: 11, x1: 16, y1: 19 }); // the disc's left part
+    // Without logits on the next slices the box comes from the mask again.
+    expect(boxes[1]).toEqual({ x0: 14, y0: 10, x1: 24, y1: 20 });
+  });
+
   it('follows the object both ways from the seed and stops where it ends', async () => {
     const calls: number[] = [];
     const prompts: { slice: number; click: unknown }[] = [];
@@ -570,22 +627,29 @@ describe('propagateVolume', () => {
       height: H,
       channels: 1,
     });
-    const result = await propagateVolume({
-      width: W,
-      height: H,
-      depth: DEPTH,
-      from: 6,
-      masks: seeded([
-        [6, { mask: disc, origin: 'edited' }],
-        [2, { mask: disc, origin: 'prompted' }],
-      ]),
-      predict: async () => ({ mask: disc.slice(), iou: 0.95 }),
-      image,
-      directions: [1],
-    });
+    const run = (contrastReference: 'clearest' | 'start') =>
+      propagateVolume({
+        width: W,
+        height: H,
+        depth: DEPTH,
+        from: 6,
+        masks: seeded([
+          [6, { mask: disc, origin: 'edited' }],
+          [2, { mask: disc, origin: 'prompted' }],
+        ]),
+        predict: async () => ({ mask: disc.slice(), iou: 0.95 }),
+        image,
+        directions: [1],
+        thresholds: { contrastReference },
+      });
+    const result = await run('clearest');
     expect(result.seedContrast).toBeCloseTo(150, 6);
     // Slice 7 stands out by 40 only: 0.27 of the memory, so the walk stops there.
     expect(result.stops[0]).toEqual({ direction: 1, reason: 'faded', slice: 7 });
+    // Against its own start slice (as faint as slice 7), the walk goes on to the volume's edge.
+    const fromStart = await run('start');
+    expect(fromStart.seedContrast).toBeCloseTo(40, 6);
+    expect(fromStart.stops[0]).toEqual({ direction: 1, reason: 'edge', slice: DEPTH });
   });
 
   it('refuses a seed slice without a mask', async () => {

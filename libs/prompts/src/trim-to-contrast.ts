@@ -25,7 +25,8 @@ export function trimToContrast(
   const means = maskMeans(image, mask, ringPx, gapPx);
   if (!means) return mask.data;
   const { width, height, channels } = image;
-  const level = means.ring + share * contrast;
+  // `contrast` is in real units (maskContrast); this slice's samples may have their own slope.
+  const level = means.ring + (share * contrast) / (image.valueSlope || 1);
   const grey = (x: number, y: number) => {
     let sum = 0;
     for (let c = 0; c < channels; c++)

@@ -572,6 +572,8 @@ interface WorkerSlice {
   /** The raw samples (the contrast stop reads them, as the page's loop did). */
   samples: Uint8Array | Uint16Array;
   luminance: Float32Array | null;
+  /** Real units per sample (PET: each slice its own); the contrast stop reads contrasts in them. */
+  valueSlope: number;
 }
 
 /** Slices held at most (the page's SliceCache keeps 96 too); the oldest go first. */
@@ -634,6 +636,7 @@ function putSlice(message: Extract<WorkerRequest, { type: 'putSlice' }>): void {
     samples:
       message.bitDepth === 16 ? new Uint16Array(message.pixels) : new Uint8Array(message.pixels),
     luminance: null,
+    valueSlope: message.valueSlope ?? 1,
   };
   slices.delete(message.slice);
   slices.set(message.slice, slice);
@@ -792,7 +795,7 @@ async function propagate(request: Extract<WorkerRequest, { type: 'propagate' }>)
         // The contrast stop (DEFAULT_PROPAGATION.minContrastRatio) reads each slice's samples.
         image: async (k) => {
           const s = await slice(k);
-          return { pixels: s.samples, width, height, channels: 1 };
+          return { pixels: s.samples, width, height, channels: 1, valueSlope: s.valueSlope };
         },
         predict: async (k, prompt) => {
           // A cancel posted by the page gets in here, between two slices.

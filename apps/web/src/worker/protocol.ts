@@ -58,6 +58,8 @@ export type WorkerRequest =
       height: number;
       bitDepth: number;
       pixels: ArrayBuffer;
+      /** Real units per sample (the contrast stop compares slices in real units). */
+      valueSlope?: number;
     }
   /** The page could not fetch a slice the worker asked for. */
   | { type: 'sliceFailed'; volumeId: string; slice: number; error: string }

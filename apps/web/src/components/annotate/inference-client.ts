@@ -27,6 +27,8 @@ export type SliceSource = (
   height: number;
   bitDepth: number;
   samples: Uint8Array | Uint16Array;
+  /** Its rescale slope (real units per sample; PET slices each have their own). */
+  valueSlope?: number;
 }>;
 
 export type ModelEvent = Extract<
@@ -182,6 +184,7 @@ export class InferenceClient {
             height: s.height,
             bitDepth: s.bitDepth,
             pixels,
+            ...(s.valueSlope !== undefined ? { valueSlope: s.valueSlope } : {}),
           },
           [pixels],
         );

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { toRealWindow, toSampleWindow, windowPresets } from './real-window';
+import { toRealWindow, toSampleWindow, windowForSlice, windowPresets } from './real-window';
+import { renderWindowed } from './window-level';
 
 describe('real-unit window/level', () => {
   // A signed CT file: sample = stored + 32768, HU = stored - 1024.
@@ -26,5 +27,30 @@ describe('real-unit window/level', () => {
     expect(windowPresets(ct).map((p) => p.name)).toContain('Soft tissue');
     expect(windowPresets({ slope: 1, intercept: 0, unit: null }, 'MR')).toEqual([]);
     expect(windowPresets({ slope: 1, intercept: 0, unit: null }, 'CT')).not.toEqual([]);
+  });
+
+  it('draws the same real values the same grey on slices with their own rescale (PET)', () => {
+    // Two slices of one series, each file with its own RescaleSlope: the same activity (real
+    // values 0..1000) is stored as different samples.
+    const reference = { slope: 0.5, intercept: 0, unit: null };
+    const other = { slope: 2, intercept: -10, unit: null };
+    const real = Array.from({ length: 11 }, (_, i) => i * 100);
+    const samplesOf = (m: typeof reference) =>
+      Uint16Array.from(real, (v) => Math.round((v - m.intercept) / m.slope));
+    const kept = toSampleWindow({ center: 500, width: 800 }, reference);
+    const grey = (samples: Uint16Array, window: { center: number; width: number }) => {
+      const out = new Uint8ClampedArray(samples.length * 4);
+      renderWindowed(samples, window, out);
+      return Array.from(out.filter((_, i) => i % 4 === 0));
+    };
+    const onReference = grey(samplesOf(reference), kept);
+    const onOther = grey(samplesOf(other), windowForSlice(kept, reference, other));
+    expect(onReference[0]).toBe(0);
+    expect(onReference[10]).toBe(255);
+    for (let i = 0; i < real.length; i++)
+      expect(Math.abs(onOther[i]! - onReference[i]!)).toBeLessThanOrEqual(1);
+    // One sample window for both, as before, draws the other slice at its own scale.
+    expect(grey(samplesOf(other), kept)).not.toEqual(onReference);
+    expect(windowForSlice(kept, reference, { ...reference })).toBe(kept);
   });
 });

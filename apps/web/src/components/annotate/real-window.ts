@@ -30,6 +30,20 @@ export function toSampleWindow(window: WindowLevel, values: ValueMapping): Windo
   };
 }
 
+/**
+ * The window for a slice with its own mapping (PET: each file its own rescale), from a window kept
+ * in the volume's reference sample units: the same real values come out the same grey on every
+ * slice, where one sample window for all would render each slice at its own scale.
+ */
+export function windowForSlice(
+  window: WindowLevel,
+  reference: ValueMapping,
+  slice: ValueMapping,
+): WindowLevel {
+  if (reference.slope === slice.slope && reference.intercept === slice.intercept) return window;
+  return toSampleWindow(toRealWindow(window, reference), slice);
+}
+
 export interface WindowPreset extends WindowLevel {
   name: string;
 }

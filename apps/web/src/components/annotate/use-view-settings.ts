@@ -16,7 +16,14 @@ import type { LoadedImage } from './use-task-session';
 
 const MAX_BRUSH_RADIUS = 200;
 
-export function useViewSettings(image: LoadedImage | null) {
+/**
+ * `imageWindow`: the window `image` is drawn with, from the one kept (default: itself); the volume
+ * page keeps it in its reference slice's units and maps it to each slice's own (windowForSlice).
+ */
+export function useViewSettings(
+  image: LoadedImage | null,
+  imageWindow?: (window: WindowLevel, image: LoadedImage) => WindowLevel,
+) {
   const [tool, setTool] = useState<Tool>('box');
   const [brushRadius, setBrushRadius] = useState(6);
   const [overlayOpacity, setOverlayOpacity] = useState(0.45);
@@ -24,8 +31,11 @@ export function useViewSettings(image: LoadedImage | null) {
   const [windowLevel, setWindowLevel] = useState<WindowLevel>(fullRangeWindow(8));
 
   const imageCanvas = useMemo(
-    () => (image ? renderWindowedCanvas(image, windowLevel) : null),
-    [image, windowLevel],
+    () =>
+      image
+        ? renderWindowedCanvas(image, imageWindow ? imageWindow(windowLevel, image) : windowLevel)
+        : null,
+    [image, imageWindow, windowLevel],
   );
 
   /** The window a newly opened image starts with: the file's own (e.g. DICOM VOI), else auto. */

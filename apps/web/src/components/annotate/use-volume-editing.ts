@@ -107,17 +107,19 @@ export function useVolumeEditing(options: {
     const worker = clientRef.current;
     worker?.setSliceSource(async (_volumeId, k) => {
       const image: LoadedImage = await sliceImage(k);
+      const valueSlope = volume.view?.slices.find((s) => s.imageId === image.id)?.values.slope;
       return {
         imageId: image.id,
         width: image.width,
         height: image.height,
         bitDepth: image.bitDepth,
         samples: image.samples,
+        ...(valueSlope !== undefined ? { valueSlope } : {}),
       };
     });
     worker?.setAheadListener(publishEncodedAhead);
     return worker;
-  }, [clientRef, sliceImage]);
+  }, [clientRef, sliceImage, volume.view]);
   /**
    * The logits of the model output behind each slice's mask, by `${objectId}:${slice}`, with that
    * mask: propagation's mask prompt from there, valid while the slice still holds that very mask

@@ -18,12 +18,13 @@ import { LeaseLostBanner } from './lease-lost-banner';
 import { ModelStatus } from './model-status';
 import { ObjectListPanel } from './object-list-panel';
 import { PropagationPanel } from './propagation-panel';
+import { windowForSlice } from './real-window';
 import { SliceScrubber } from './slice-scrubber';
 import { TaskActionsPanel } from './task-actions-panel';
 import type { InteractionEvents } from './use-interaction-events';
 import { useKeyMap } from './use-key-map';
 import type { Predictions } from './use-predictions';
-import type { TaskView } from './use-task-session';
+import type { LoadedImage, TaskView } from './use-task-session';
 import { useViewSettings } from './use-view-settings';
 import { useVolumeEditing } from './use-volume-editing';
 import { useVolumeSession } from './use-volume-session';
@@ -31,6 +32,7 @@ import { MaskViewer } from './mask-viewer';
 import type { ViewerHandle } from './viewer-canvas';
 import { ViewerStatus } from './viewer-status';
 import { volumeKeyBindings } from './volume-key-bindings';
+import { autoWindow, type WindowLevel } from './window-level';
 import {
   activeVolumeObject,
   initialVolumeState,
@@ -70,14 +72,32 @@ export function VolumeWorkspace(props: {
           ),
         ),
       );
-      display.resetWindow(first, view.defaultWindow);
+      // Kept in the first slice's units (view.values); an automatic one comes from the start slice.
+      const start = view.slices.find((s) => s.imageId === first.id)?.values;
+      display.resetWindow(
+        first,
+        view.defaultWindow ??
+          (first.bitDepth === 16 && start
+            ? windowForSlice(autoWindow(first.samples, 16), start, view.values)
+            : null),
+      );
       openedAt.current = Date.now();
       events.recordFor(view.slices[view.startSlice]?.taskId ?? task.id, 'IMAGE_OPENED', {
         payload: { width: view.width, height: view.height, depth: view.depth, volume: view.id },
       });
     },
   });
-  const display = useViewSettings(volume.image);
+  // Each slice drawn through its own value mapping (PET rescales every file on its own).
+  const view0 = volume.view;
+  const sliceWindow = useMemo(() => {
+    if (!view0) return undefined;
+    const byImage = new Map(view0.slices.map((s) => [s.imageId, s.values]));
+    return (window: WindowLevel, shown: LoadedImage) => {
+      const values = byImage.get(shown.id);
+      return values ? windowForSlice(window, view0.values, values) : window;
+    };
+  }, [view0]);
+  const display = useViewSettings(volume.image, sliceWindow);
   const editing = useVolumeEditing({
     projectId,
     volume,

@@ -2,7 +2,7 @@
  * A DICOM series written by dcmjs for tests: one single-frame CT file per slice (explicit VR
  * little endian, signed 16-bit), all of one SeriesInstanceUID, each with its own
  * ImagePositionPatient along the slice normal, so an upload of them is one volume. Optionally a
- * CT rescale and a VOI window, as scanners write them.
+ * CT rescale (or one per slice, as PET writes) and a VOI window, as scanners write them.
  */
 import dcmjs from 'dcmjs';
 
@@ -42,6 +42,8 @@ export function dicomSeries16(
     order?: number[];
     /** Modality rescale written to every file (real = slope * stored + intercept), default 1, 0. */
     rescale?: { slope: number; intercept: number };
+    /** A rescale of its own per slice index (as PET writes one per file); overrides `rescale`. */
+    rescalePerSlice?: { slope: number; intercept: number }[];
     /** VOI window (WindowCenter/WindowWidth, real units) written to every file; none by default. */
     window?: { center: number; width: number };
   } = {},
@@ -60,6 +62,7 @@ export function dicomSeries16(
     ) as [number, number, number];
     const instance = uid();
     const pixels = voxels.slice(k * plane, (k + 1) * plane);
+    const rescale = options.rescalePerSlice?.[k] ?? options.rescale;
     const dataset = {
       SOPClassUID: CT_IMAGE_STORAGE,
       SOPInstanceUID: instance,
@@ -82,8 +85,8 @@ export function dicomSeries16(
       BitsStored: 16,
       HighBit: 15,
       PixelRepresentation: 1,
-      RescaleIntercept: options.rescale?.intercept ?? 0,
-      RescaleSlope: options.rescale?.slope ?? 1,
+      RescaleIntercept: rescale?.intercept ?? 0,
+      RescaleSlope: rescale?.slope ?? 1,
       ...(options.window
         ? { WindowCenter: options.window.center, WindowWidth: options.window.width }
         : {}),

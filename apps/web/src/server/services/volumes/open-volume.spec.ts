@@ -5,7 +5,11 @@
  * the file's window in real units, while the stored samples (the model's input) stay as before.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toRealWindow, windowPresets } from '../../../components/annotate/real-window';
+import {
+  toRealWindow,
+  windowForSlice,
+  windowPresets,
+} from '../../../components/annotate/real-window';
 import { dicomSeries16 } from '../../testing/dicom-series';
 import { nifti16 } from '../../testing/medical-formats';
 import {
@@ -102,5 +106,47 @@ describe('openVolume (real units)', () => {
     expect(Array.from(samples, (s) => view.values.slope * s + view.values.intercept)).toEqual(
       expected,
     );
+  });
+
+  it('a series with a rescale per file (PET): each slice maps through its own, one window fits all', async () => {
+    const rescales = [
+      { slope: 0.25, intercept: 0 },
+      { slope: 1, intercept: 5 },
+      { slope: 3, intercept: -20 },
+      { slope: 0.5, intercept: 100 },
+    ];
+    const stored = Int16Array.from({ length: plane * D }, (_, i) => (i * 13) % 1000);
+    const files = dicomSeries16(
+      W,
+      H,
+      D,
+      stored,
+      { orientation: [1, 0, 0, 0, 1, 0], pixelSpacing: [1, 1], origin: [0, 0, 0], sliceSpacing: 2 },
+      { seriesDescription: 'pet series', order: [2, 0, 3, 1], rescalePerSlice: rescales },
+    );
+    const view = await uploadAndOpen(
+      files.map((f) => ({ name: f.name, bytes: f.bytes })),
+      'pet series',
+    );
+    for (const slice of view.slices) {
+      const k = slice.sliceIndex;
+      const samples = await samplesOf(slice.imageId);
+      const { slope, intercept } = rescales[k]!;
+      const expected = Array.from(stored.subarray(k * plane, (k + 1) * plane), (v) =>
+        Math.round((slope * v + intercept) * 1000),
+      );
+      const real = (m: { slope: number; intercept: number }) =>
+        Array.from(samples, (s) => Math.round((m.slope * s + m.intercept) * 1000));
+      expect(real(slice.values)).toEqual(expected);
+      // The first slice's mapping, used for all slices before, is off on the others.
+      if (k > 0) expect(real(view.values)).not.toEqual(expected);
+      // The page's one window (in the first slice's units) means the same real window here.
+      const kept = { center: 31000, width: 500 };
+      const here = windowForSlice(kept, view.values, slice.values);
+      const a = toRealWindow(kept, view.values);
+      const b = toRealWindow(here, slice.values);
+      expect(b.center).toBeCloseTo(a.center, 6);
+      expect(b.width).toBeCloseTo(a.width, 6);
+    }
   });
 });

@@ -69,6 +69,8 @@ export async function openVolume(db: Db, projectId: string, taskId: string, user
       revision,
       editable,
       positionMm: slicePositionMm(volume.affine, volume.spacing, image.sliceIndex),
+      // Its own samples -> real units: a PET series rescales each file on its own.
+      values: { slope: image.valueSlope, intercept: image.valueIntercept, unit: image.valueUnit },
     });
   }
   const annotations = await db.annotation.findMany({
@@ -96,7 +98,8 @@ export async function openVolume(db: Db, projectId: string, taskId: string, user
     // One window for the whole volume: the file's own (e.g. DICOM VOI) on its first slice.
     defaultWindow: first ? sampleWindow(first) : null,
     // Samples -> real units (HU for CT, scl_slope/scl_inter for NIfTI) for the window readout and
-    // presets; the first slice's, as the volume page keeps one window for all slices.
+    // presets: the first slice's, the reference the page keeps its one window in (each slice is
+    // drawn through its own `values`, windowForSlice).
     values: first
       ? { slope: first.valueSlope, intercept: first.valueIntercept, unit: first.valueUnit }
       : { slope: 1, intercept: 0, unit: null },
