@@ -9,14 +9,17 @@
  * - secondsPerStep: measured fine-tuning steps of the product network (BASE_CONFIG, batch 4,
  *   the trainer's fine-tuning code; the tiny one in the smoke run), so roundSeconds = steps x s/step (a round's time is its steps;
  *   data loading reads only the selected masks' pixels).
- * - dice: a synthetic project, a base model trained on all but the newest masks, then one round
+ * - dice: a synthetic project, a base model trained on all but the newest masks until its
+ *   validation Dice plateaus (rounds as the product's earlier ones; dice.base.convergence), then one round
  *   trained on everything vs the bounded sample, from the same base and seed; box-prompt Dice on
  *   held-out images (quickValidate, tfjs weights). The schedule's mask counts are divided so that
  *   a project small enough to train here still gets a bounded round (dice.schedule says how).
- *   Two controls in the same run: the schedule before rounds were filled (proportional replay,
+ *   Controls in the same run: the schedule before rounds were filled (proportional replay,
  *   uniform draw: `boundedBefore`), and a round on the earlier masks only, no new mask
- *   (`oldOnly`): when oldOnly comes close to everything, the base had not converged and the gap
- *   measures training steps, not what the bounded sample leaves out.
+ *   (`oldOnly`): when oldOnly comes close to everything, the round adds nothing the new masks
+ *   teach, and a gap measures training steps, not what the bounded sample leaves out (with the
+ *   earlier 10-epoch base, oldOnly came within 0.003 of everything, the bounded round 0.018 below); and the bounded
+ *   sample at the full rate (`boundedFullRate`), against the schedule's lower bounded-round rate.
  *
  *   npm run bench:rounds [-- --quick]
  */
@@ -49,7 +52,9 @@ const SCHEDULE_BEFORE: ReplaySchedule = {
   ...DEFAULT_REPLAY_SCHEDULE,
   draw: 'uniform-without-replacement',
   fillRound: false,
+  boundedLearningRateScale: 1,
 };
+const LEARNING_RATE = 1e-3; // TRAINER_CONFIGS.tiny.learningRate
 import { summarize } from '../lib/percentiles';
 import { meanInterval95, spread } from '../lib/spread';
 
@@ -76,6 +81,7 @@ function sizes(options: { quick?: boolean; smoke?: boolean }) {
         newMasks: 8,
         heldOut: 8,
         baseEpochs: 1,
+        baseRound: { epochs: 1, maxRounds: 1, plateauGain: 0.002, validationMasks: 8 },
         roundEpochs: 1,
         seeds: [1],
         controlSeeds: 1,
@@ -96,6 +102,7 @@ function sizes(options: { quick?: boolean; smoke?: boolean }) {
         heldOut: 48,
         // A round continues from a model trained to near convergence, not from an early one.
         baseEpochs: 8,
+        baseRound: { epochs: 4, maxRounds: 3, plateauGain: 0.002, validationMasks: 24 },
         roundEpochs: 2,
         seeds: [1],
         controlSeeds: 1,
@@ -107,8 +114,9 @@ function sizes(options: { quick?: boolean; smoke?: boolean }) {
     newPerRound: [20, 100, 200],
     stepConfig: BASE_CONFIG,
     timedSteps: 10,
-    // Sized to fit this machine (about 1,900 tiny-network steps: 25-60 min by load; the earlier
-    // 1,000-mask, 3-seed size was about 9,600 steps, 2-5 hours) and shaped as the product's round
+    // Sized to fit this machine (base up to 4,060 tiny-network steps, the rounds about 1,400:
+    // 20-60 min by load; the earlier 1,000-mask, 3-seed size was about 9,600 steps, 2-5 hours)
+    // and shaped as the product's round
     // at 5,000 masks: the bounded round sees 20 of 240 masks (8.3%; 400 of 5,000 is 8%) and all 10
     // new ones (as 200 of 5,000), for roundEpochs = the project default. Four paired seeds (one
     // base, the same seed per pair) give the gap's mean and spread; the oldOnly control, which
@@ -120,6 +128,9 @@ function sizes(options: { quick?: boolean; smoke?: boolean }) {
       newMasks: 10,
       heldOut: 240,
       baseEpochs: 10,
+      // Exploration (other data seeds) had the base still gaining 0.004-0.015 held-out Dice per
+      // 10 epochs up to 50 epochs, 0.006 from 60 to 70: rounds of 10 until the plateau, at most 70.
+      baseRound: { epochs: 10, maxRounds: 6, plateauGain: 0.003, validationMasks: 120 },
       roundEpochs: EPOCHS,
       seeds: [1, 2, 3, 4],
       controlSeeds: 1,
@@ -245,6 +256,7 @@ async function train(
   samples: FineTuneSample[],
   epochs: number,
   seed: number,
+  learningRate = LEARNING_RATE,
 ) {
   const t = performance.now();
   const result = await fineTune({
@@ -253,30 +265,52 @@ async function train(
     epochs,
     batchSize: BATCH,
     seed,
-    learningRate: 1e-3,
+    learningRate,
   });
   result.optimizer.dispose();
   return { steps: result.steps, seconds: (performance.now() - t) / 1000 };
 }
 
-async function diceComparison(spec: {
+export async function diceComparison(spec: {
   config: ModelConfig;
   imageSize: number;
   masks: number;
   newMasks: number;
   heldOut: number;
   baseEpochs: number;
+  /**
+   * After baseEpochs, the base keeps training in rounds as the product's earlier rounds would
+   * (each a fineTune call: fresh optimizer, warmup then cosine decay, the trainer's rate) of
+   * `epochs` on the base masks, until a round gains less than `plateauGain` validation Dice
+   * (`validationMasks` masks of other images, not the held-out set) or after `maxRounds`.
+   */
+  baseRound: { epochs: number; maxRounds: number; plateauGain: number; validationMasks: number };
   roundEpochs: number;
   seeds: number[];
   /** The oldOnly control runs on this many of the seeds (the first). */
   controlSeeds: number;
   scheduleDivisor: number;
+  /** Seeds of the project, held-out and validation images (default 11, 97, 53): exploration
+   * runs use others, so that the committed figures are on images no tuning saw. */
+  dataSeeds?: { project: number; heldOut: number; validation: number };
+  /** Progress lines (exploration runs). */
+  log?: (line: string) => void;
+  /** The schedule compared (default: the trainer's, scaled by scheduleDivisor). */
+  schedule?: ReplaySchedule;
 }) {
   const started = performance.now();
-  const schedule = scaledSchedule(spec.scheduleDivisor);
+  const schedule = spec.schedule ?? scaledSchedule(spec.scheduleDivisor);
+  const dataSeeds = spec.dataSeeds ?? { project: 11, heldOut: 97, validation: 53 };
+  const log = spec.log ?? (() => {});
   const scheduleBefore = scaledSchedule(spec.scheduleDivisor, SCHEDULE_BEFORE);
-  const project = syntheticMasks(spec.masks, spec.imageSize, 11);
-  const heldOut = syntheticMasks(spec.heldOut, spec.imageSize, 97);
+  const project = syntheticMasks(spec.masks, spec.imageSize, dataSeeds.project);
+  const heldOut = syntheticMasks(spec.heldOut, spec.imageSize, dataSeeds.heldOut);
+  // Decides when the base has converged; the held-out set only reports.
+  const validation = syntheticMasks(
+    spec.baseRound.validationMasks,
+    spec.imageSize,
+    dataSeeds.validation,
+  );
   const rows = project.map((sample, i) => ({
     sourceId: String(i),
     createdAt: new Date(Date.UTC(2026, 0, 1) + i * MINUTE),
@@ -286,18 +320,59 @@ async function diceComparison(spec: {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'loupe-rounds-'));
   try {
     // The base model: its own round(s) trained on every mask accepted before the new ones.
+    // Trained until its validation Dice plateaus, so that the compared round measures what the
+    // bounded sample leaves out, not optimizer steps the base still lacked (a base short of
+    // convergence gains from any 240-step round, new masks or not: oldOnly).
     const base = createSegmenter(spec.config, { seed: 3 });
-    const baseTraining = await train(base, project.slice(0, baseMasks), spec.baseEpochs, 5);
-    const baseDice = quickValidate(base, heldOut).dice;
+    const baseSamples = project.slice(0, baseMasks);
+    const first = await train(base, baseSamples, spec.baseEpochs, 5);
+    const convergence = [
+      {
+        round: 0,
+        epochs: spec.baseEpochs,
+        steps: first.steps,
+        seconds: first.seconds,
+        validationDice: quickValidate(base, validation).dice,
+        heldOutDice: quickValidate(base, heldOut).dice,
+      },
+    ];
+    log(`base round 0: ${JSON.stringify(convergence[0])}`);
+    let converged = false;
+    for (let round = 1; round <= spec.baseRound.maxRounds && !converged; round++) {
+      const run = await train(base, baseSamples, spec.baseRound.epochs, 5 + round);
+      const validationDice = quickValidate(base, validation).dice;
+      const gain = validationDice - (convergence.at(-1)?.validationDice ?? 0);
+      convergence.push({
+        round,
+        epochs: spec.baseRound.epochs,
+        ...run,
+        validationDice,
+        heldOutDice: quickValidate(base, heldOut).dice,
+      });
+      converged = gain < spec.baseRound.plateauGain;
+      log(`base round ${round}: ${JSON.stringify(convergence.at(-1))}`);
+    }
+    const baseTraining = {
+      steps: convergence.reduce((a, r) => a + r.steps, 0),
+      seconds: convergence.reduce((a, r) => a + r.seconds, 0),
+    };
+    const baseDice = convergence.at(-1)?.heldOutDice ?? Number.NaN;
     const checkpoint = path.join(dir, 'base.safetensors');
     await saveCheckpoint(checkpoint, { model: base });
     base.dispose();
 
-    const arm = async (samples: FineTuneSample[], seed: number) => {
+    /** One round from the base; the rate is the trainer's times the plan's learningRateScale. */
+    const arm = async (samples: FineTuneSample[], seed: number, learningRateScale = 1) => {
       const { model } = await loadSegmenterFromCheckpoint(checkpoint);
       try {
-        const run = await train(model, samples, spec.roundEpochs, seed);
-        return { masks: samples.length, ...run, heldOutDice: quickValidate(model, heldOut).dice };
+        const learningRate = LEARNING_RATE * learningRateScale;
+        const run = await train(model, samples, spec.roundEpochs, seed, learningRate);
+        return {
+          masks: samples.length,
+          ...run,
+          heldOutDice: quickValidate(model, heldOut).dice,
+          learningRate,
+        };
       } finally {
         model.dispose();
       }
@@ -318,6 +393,12 @@ async function diceComparison(spec: {
       const bounded = await arm(
         plan.selected.map((r) => r.sample),
         seed,
+        plan.record.learningRateScale,
+      );
+      // The same sample at the trainer's full rate: what the bounded round's lower rate does.
+      const boundedFullRate = await arm(
+        plan.selected.map((r) => r.sample),
+        seed,
       );
       const boundedBefore = await arm(
         planBefore.selected.map((r) => r.sample),
@@ -325,11 +406,16 @@ async function diceComparison(spec: {
       );
       const oldOnly =
         seedIndex < spec.controlSeeds ? await arm(project.slice(0, baseMasks), seed) : null;
+      log(
+        `seed ${seed}: everything ${everything.heldOutDice} bounded ${bounded.heldOutDice} fullRate ${boundedFullRate.heldOutDice} before ${boundedBefore.heldOutDice} oldOnly ${oldOnly?.heldOutDice ?? '-'}`,
+      );
       perSeed.push({
         seed,
         everything,
         bounded: { ...bounded, newUsed: plan.newCount, replayUsed: plan.replayCount },
         diceDifference: bounded.heldOutDice - everything.heldOutDice,
+        boundedFullRate,
+        diceDifferenceFullRate: boundedFullRate.heldOutDice - everything.heldOutDice,
         boundedBefore: {
           ...boundedBefore,
           newUsed: planBefore.newCount,
@@ -337,6 +423,7 @@ async function diceComparison(spec: {
         },
         diceDifferenceBefore: boundedBefore.heldOutDice - everything.heldOutDice,
         oldOnly,
+        oldOnlyMinusEverything: oldOnly ? oldOnly.heldOutDice - everything.heldOutDice : null,
       });
     }
     const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
@@ -355,7 +442,20 @@ async function diceComparison(spec: {
       roundEpochs: spec.roundEpochs,
       schedule,
       scheduleDivisor: spec.scheduleDivisor,
-      base: { masks: baseMasks, epochs: spec.baseEpochs, ...baseTraining, heldOutDice: baseDice },
+      base: {
+        masks: baseMasks,
+        epochs: convergence.reduce((a, r) => a + r.epochs, 0),
+        ...baseTraining,
+        heldOutDice: baseDice,
+        firstEpochs: spec.baseEpochs,
+        /** Validation Dice after each base round; converged: the last round gained < plateauGain. */
+        convergence,
+        converged,
+        rounds: convergence.length - 1,
+        roundEpochs: spec.baseRound.epochs,
+        plateauGain: spec.baseRound.plateauGain,
+        validationMasks: spec.baseRound.validationMasks,
+      },
       perSeed,
       everythingHeldOutDice: mean(perSeed.map((r) => r.everything.heldOutDice)),
       boundedHeldOutDice: mean(perSeed.map((r) => r.bounded.heldOutDice)),
@@ -363,6 +463,9 @@ async function diceComparison(spec: {
       /** bounded - everything over the paired seeds: the target holds if interval95.low >= -0.005. */
       diceDifferenceOverSeeds: overSeeds(perSeed.map((r) => r.diceDifference)),
       stepRatio: mean(perSeed.map((r) => r.bounded.steps / r.everything.steps)),
+      /** The bounded sample at the full rate (no boundedLearningRateScale) minus everything. */
+      diceDifferenceFullRate: mean(perSeed.map((r) => r.diceDifferenceFullRate)),
+      diceDifferenceFullRateOverSeeds: overSeeds(perSeed.map((r) => r.diceDifferenceFullRate)),
       scheduleBefore,
       /** The same comparison with the schedule before the fix (proportional, uniform). */
       diceDifferenceBefore: mean(perSeed.map((r) => r.diceDifferenceBefore)),
@@ -372,6 +475,9 @@ async function diceComparison(spec: {
       oldOnlyMinusEverything: mean(
         withControl.map((r) => r.oldOnly.heldOutDice - r.everything.heldOutDice),
       ),
+      /** Each arm minus the base it started from: what a round adds at all. */
+      everythingMinusBase: mean(perSeed.map((r) => r.everything.heldOutDice - baseDice)),
+      boundedMinusBase: mean(perSeed.map((r) => r.bounded.heldOutDice - baseDice)),
       controlSeeds: withControl.map((r) => r.seed),
       seconds: (performance.now() - started) / 1000,
     };
@@ -401,7 +507,10 @@ export async function runRoundsBench(
       .filter((r) => r.acceptedMasks === Math.max(...size.projectMasks))
       .map((r) => r.vsReferenceRound as number),
   );
-  const dice = await diceComparison(size.dice);
+  const dice = await diceComparison({
+    ...size.dice,
+    log: (line) => console.error(`[rounds] ${line}`),
+  });
   const loadAfter = os.loadavg()[0] ?? 0;
   return {
     backend: backend.name,
@@ -412,7 +521,7 @@ export async function runRoundsBench(
     largestProjectWorstRoundVsReference: worstRatioAt5000,
     dice,
     loadAverage1m: { before: loadBefore, after: loadAfter, cores: os.cpus().length },
-    notes: `roundSteps: the trainer's replay schedule (planRoundSamples) on ${size.projectMasks.join(' / ')} accepted training-split masks, one accepted a minute, the base model's round having started just before the newest ${size.newPerRound.join(' / ')} (or no base round: the starter); steps = ceil(masks / ${BATCH}) x ${EPOCHS} epochs; the reference is the ${REFERENCE_MASKS}-mask round (all ${REFERENCE_MASKS} masks, as before and now). secondsPerStep: measured fine-tuning steps of the ${size.stepConfig.name} network (batch ${BATCH}, click rounds as the trainer runs them) on this machine, p50 after one warm-up step; roundSeconds = steps x that (training only; pseudo-labels, export and the gate are outside it). dice: ${size.dice.config.name} network at ${size.dice.imageSize} px synthetic images (not the product network: what this run can afford), base trained ${size.dice.baseEpochs} epochs on the first ${size.dice.masks - size.dice.newMasks} masks, then one round of ${size.dice.roundEpochs} epochs from that base on all ${size.dice.masks} vs on the bounded sample drawn by the trainer's schedule with its mask counts divided by ${size.dice.scheduleDivisor} (dice.schedule), same seed per pair, seeds ${size.dice.seeds.join(', ')}; heldOutDice = box-prompt Dice (quickValidate, tfjs weights) on ${size.dice.heldOut} masks of other images; diceDifference = mean over seeds of bounded - everything, diceDifferenceOverSeeds its mean, sd, range and 95% t interval over the paired seeds (the gap is within 0.005 when interval95.low >= -0.005; null interval: one seed, no spread); diceDifferenceBefore the same with the schedule before the fix (proportional replay, uniform: dice.scheduleBefore); oldOnlyMinusEverything = a round of the same epochs on the earlier masks only (no new mask) minus everything, on the first ${size.dice.controlSeeds} seed(s) (dice.controlSeeds; near 0: the base had not converged, and the gap measures optimizer steps); dice.seconds: the comparison's wall time. Load average ${loadBefore.toFixed(1)} -> ${loadAfter.toFixed(1)} on ${os.cpus().length} cores.`,
+    notes: `roundSteps: the trainer's replay schedule (planRoundSamples) on ${size.projectMasks.join(' / ')} accepted training-split masks, one accepted a minute, the base model's round having started just before the newest ${size.newPerRound.join(' / ')} (or no base round: the starter); steps = ceil(masks / ${BATCH}) x ${EPOCHS} epochs; the reference is the ${REFERENCE_MASKS}-mask round (all ${REFERENCE_MASKS} masks, as before and now). secondsPerStep: measured fine-tuning steps of the ${size.stepConfig.name} network (batch ${BATCH}, click rounds as the trainer runs them) on this machine, p50 after one warm-up step; roundSeconds = steps x that (training only; pseudo-labels, export and the gate are outside it). dice: ${size.dice.config.name} network at ${size.dice.imageSize} px synthetic images (not the product network: what this run can afford), base trained ${size.dice.baseEpochs} epochs on the first ${size.dice.masks - size.dice.newMasks} masks, then further rounds of ${size.dice.baseRound.epochs} epochs (each a fresh optimizer, warmup and cosine decay at the trainer's rate, as the product's earlier rounds) until a round gains < ${size.dice.baseRound.plateauGain} Dice on ${size.dice.baseRound.validationMasks} validation masks (other images than the held-out ones) or after ${size.dice.baseRound.maxRounds} rounds (dice.base.convergence: the curve; dice.base.converged: whether the plateau was reached), then one round of ${size.dice.roundEpochs} epochs from that base on all ${size.dice.masks} vs on the bounded sample drawn by the trainer's schedule with its mask counts divided by ${size.dice.scheduleDivisor} (dice.schedule), same seed per pair, seeds ${size.dice.seeds.join(', ')}; the bounded round trains at the schedule's boundedLearningRateScale x the rate (dice.perSeed[].bounded.learningRate), boundedFullRate/diceDifferenceFullRate the same sample at the full rate; heldOutDice = box-prompt Dice (quickValidate, tfjs weights) on ${size.dice.heldOut} masks of other images; diceDifference = mean over seeds of bounded - everything, diceDifferenceOverSeeds its mean, sd, range and 95% t interval over the paired seeds (the gap is within 0.005 when interval95.low >= -0.005; null interval: one seed, no spread); diceDifferenceBefore the same with the schedule before the fix (proportional replay, uniform: dice.scheduleBefore); oldOnlyMinusEverything = a round of the same epochs on the earlier masks only (no new mask) minus everything (per seed in dice.perSeed[].oldOnlyMinusEverything), on the first ${size.dice.controlSeeds} seed(s) (dice.controlSeeds; near 0: the base had not converged, and the gap measures optimizer steps); dice.seconds: the comparison's wall time. Load average ${loadBefore.toFixed(1)} -> ${loadAfter.toFixed(1)} on ${os.cpus().length} cores.`,
     targets: {
       largestProjectWorstRoundVsReference: '<= 2 (round at 5,000 masks vs the 200-mask round)',
       diceDifference: '>= -0.005 (over seeds: diceDifferenceOverSeeds.interval95.low >= -0.005)',

@@ -158,7 +158,8 @@ export async function runTrainingJob(
       freezeEncoder: trainerConfig.freezeEncoder,
       levers: trainerConfig.fineTuneLevers,
       batchSize: trainerConfig.batchSize,
-      learningRate: trainerConfig.learningRate,
+      // A bounded round trains at the schedule's fraction of the rate (plan-round-samples.ts).
+      learningRate: trainerConfig.learningRate * (sample?.learningRateScale ?? 1),
       signal: context.signal,
       workDir,
       ...(kind === 'MAE_PRETRAIN'

@@ -110,6 +110,34 @@ describe('planRoundSamples', () => {
     expect(replayIndices.every((i) => i < 4900)).toBe(true);
   });
 
+  it('lowers the learning rate of a bounded round only', () => {
+    const scale = DEFAULT_REPLAY_SCHEDULE.boundedLearningRateScale;
+    expect(scale).toBeGreaterThan(0);
+    expect(scale).toBeLessThan(1);
+    const bounded = planRoundSamples(masks(5000), { newSince: minute(4979), seed: 2 });
+    expect(bounded.record).toMatchObject({ trainedOnAll: false, learningRateScale: scale });
+    const all = planRoundSamples(masks(400), { newSince: minute(379), seed: 2 });
+    expect(all.record).toMatchObject({ trainedOnAll: true, learningRateScale: 1 });
+    // A schedule without the field keeps the trainer's rate.
+    const plain = planRoundSamples(masks(5000), {
+      newSince: minute(4979),
+      seed: 2,
+      schedule: { ...PROPORTIONAL, boundedLearningRateScale: undefined },
+    });
+    expect(plain.record.learningRateScale).toBe(1);
+  });
+
+  it('refuses a learning-rate scale outside (0, 1]', () => {
+    for (const bad of [0, 1.5, Number.NaN])
+      expect(() =>
+        planRoundSamples(masks(10), {
+          newSince: null,
+          seed: 1,
+          schedule: { ...DEFAULT_REPLAY_SCHEDULE, boundedLearningRateScale: bad },
+        }),
+      ).toThrow(/boundedLearningRateScale must be in \(0, 1\]/);
+  });
+
   it('refuses a schedule whose bounds contradict each other', () => {
     const bad: ReplaySchedule = { ...DEFAULT_REPLAY_SCHEDULE, minReplayMasks: 300 };
     expect(() => planRoundSamples(masks(10), { newSince: null, seed: 1, schedule: bad })).toThrow(
