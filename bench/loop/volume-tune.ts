@@ -126,6 +126,13 @@ const CANDIDATES: {
       annotator: { order, tool },
     })),
   ),
+  // Stop 26: erasing a propagated slice ends the object there (the default annotator now); the
+  // annotator before, whose erase emptied that slice only.
+  ...(['worst', 'outward'] as const).map((order) => ({
+    name: `annotator-${order}+box+erase-slice`,
+    thresholds: { ...STOP24 },
+    annotator: { order, tool: 'box' as const, erase: 'slice' as const },
+  })),
 ];
 
 const i = process.argv.indexOf('--seed');

@@ -12,8 +12,10 @@
  *
  * The simulated annotator: a tight box on the slice where the lesion is largest, Propagate, then
  * while some slice's Dice is below SLICE_ACCEPT_DICE (worst first, at most MAX_CORRECTIONS): a
- * corrective box on that slice (or erasing it, where the lesion is absent), from which the page
- * re-propagates by itself; the seed slice itself, when its mask is bad, gets a corrective click
+ * corrective box on that slice (or erasing it, where the lesion is absent: as on the page, erasing
+ * a propagated slice ends the object there, its propagated slices past it go and no re-propagation
+ * crosses it, so the annotator erases where they see the lesion end, the extra slice nearest the
+ * seed on that side), from which the page re-propagates by itself; the seed slice itself, when its mask is bad, gets a corrective click
  * instead (RITM's clicker, at most MAX_SEED_CLICKS). Each box, click, erase and Propagate press
  * counts as one action. Box per slice:
  * a tight box on every slice the lesion covers, one action each. `annotatorPolicies` measures the
@@ -38,6 +40,7 @@ import {
   dilatedBox,
   nextClick,
   propagateVolume,
+  slicesPastErasedEnd,
   type Box,
   type ClickPrompt,
   type MaskLogits,
@@ -218,16 +221,27 @@ async function boxPerSlice(
 export interface AnnotatorPolicy {
   order: 'worst' | 'outward';
   tool: 'box' | 'click';
+  /**
+   * What erasing a propagated slice does (default 'ends-object', the page's since stop 26): the
+   * object ends there (libs/prompts slicesPastErasedEnd clears the propagated slices past it, and
+   * propagation never crosses it), and the annotator erases where they see the object end (the
+   * extra slice nearest the seed on that side). 'slice': before stop 26, only the worst extra
+   * slice is emptied.
+   */
+  erase?: 'ends-object' | 'slice';
 }
-/** The headline figures' annotator (as in every stop before). */
+/** The headline figures' annotator (as in every stop before; erasing as the page does). */
 const DEFAULT_ANNOTATOR: AnnotatorPolicy = { order: 'worst', tool: 'box' };
 /** Other annotators measured beside it on the page's prompting (`annotatorPolicies`). */
 const OTHER_ANNOTATORS: AnnotatorPolicy[] = [
   { order: 'outward', tool: 'box' },
   { order: 'worst', tool: 'click' },
   { order: 'outward', tool: 'click' },
+  // Before stop 26: an erase empties that slice only.
+  { order: 'worst', tool: 'box', erase: 'slice' },
 ];
-const policyName = (a: AnnotatorPolicy) => `${a.order}+${a.tool}`;
+const policyName = (a: AnnotatorPolicy) =>
+  `${a.order}+${a.tool}${a.erase === 'slice' ? '+erase-slice' : ''}`;
 
 async function boxAndPropagate(
   predict: ReturnType<typeof slicePredictor>['predict'],
@@ -311,6 +325,23 @@ async function boxAndPropagate(
       if (better) [pick, pickDice] = [k, d];
     }
     if (pick < 0) break;
+    const endsObject = (annotator.erase ?? 'ends-object') === 'ends-object';
+    if (endsObject && !lesion.masks[pick]!.some((v) => v === 1)) {
+      // The lesion is not on this slice: the annotator scrolling out from the seed erases where
+      // they see it end, the extra slice nearest the seed on this side (the page clears past it).
+      const side = Math.sign(pick - seed);
+      for (let k = seed + side; k !== pick; k += side) {
+        const s = slices.get(k);
+        if (
+          s?.origin === 'propagated' &&
+          s.mask.some((v) => v === 1) &&
+          !lesion.masks[k]!.some((v) => v === 1)
+        ) {
+          [pick, pickDice] = [k, 0];
+          break;
+        }
+      }
+    }
     const truth = lesion.masks[pick]!;
     const truthMask = { width, height, data: truth };
     const shown = slices.get(pick);
@@ -355,6 +386,9 @@ async function boxAndPropagate(
     } else {
       // The lesion is not on this slice: erase what propagation put there (an empty edited slice
       // also stops later runs from coming back).
+      // 'ends-object' (the page): the object ends here, its propagated slices past here go too.
+      const past = endsObject ? slicesPastErasedEnd(slices, pick, depth) : [];
+      for (const k of past) slices.delete(k);
       slices.set(pick, { mask: new Uint8Array(width * height), origin: 'edited' });
       actions += 1;
       logCorrection(pick, 'erase', pickDice);
@@ -574,7 +608,8 @@ export async function runVolumeBench(
           ? "The model takes a mask prompt (mask_input): the logits variants give it the previous slice's logits."
           : 'The model was exported without a mask prompt (no mask_input), so the logits variants are not run for it.',
         'annotatorPolicies: the same prompting with other simulated annotators: order "outward" fixes the bad slice nearest the seed first (scrolling out from it) instead of the worst; tool "click" fixes a partly right propagated slice with the page\'s click (its mask\'s box grown 8 %, RITM\'s next click, up to 3 per slice, each re-propagating) instead of a tight box. boxPerSliceAcceptableShare: the share of the lesions\' slices a tight box on that very slice gets to the accept bar (what slice-by-slice boxes reach at best). perLesion correctionLog: slice:tool:lesion pixels there:Dice before->after.',
-        `Actions: every box, erase and Propagate press is one (a corrective box re-propagates by itself, as on the page); box per slice is one box per slice the lesion covers. A slice is accepted without edit if propagation made it, it was never corrected and its Dice is at least ${SLICE_ACCEPT_DICE} (a bad propagated slice left once the corrections run out is not accepted); corrections go worst slice first while any slice has Dice < ${SLICE_ACCEPT_DICE} (at most ${MAX_CORRECTIONS}). The seed slice is among them: the annotator sees the mask their box gave, and fixes a bad one with the RITM clicker's click (box + clicks, at most ${MAX_SEED_CLICKS}; each re-propagates from the seed and is one action; perLesion seedClicks).`,
+        `Erase (since stop 26, as on the page): erasing a propagated slice ends the object there; the propagated slices past it go (libs/prompts slicesPastErasedEnd) and no re-propagation crosses it, so the annotator erases the extra slice nearest the seed on that side, where they see the lesion end. annotatorPolicies["worst+box+erase-slice"] is the annotator before, whose erase emptied the worst extra slice only.`,
+        `Actions: every box, erase and Propagate press is one (a corrective box re-propagates by itself, as on the page, also on a slice propagation missed); box per slice is one box per slice the lesion covers. A slice is accepted without edit if propagation made it, it was never corrected and its Dice is at least ${SLICE_ACCEPT_DICE} (a bad propagated slice left once the corrections run out is not accepted); corrections go worst slice first while any slice has Dice < ${SLICE_ACCEPT_DICE} (at most ${MAX_CORRECTIONS}). The seed slice is among them: the annotator sees the mask their box gave, and fixes a bad one with the RITM clicker's click (box + clicks, at most ${MAX_SEED_CLICKS}; each re-propagates from the seed and is one action; perLesion seedClicks).`,
       ],
     };
   } finally {

@@ -196,6 +196,29 @@ describe.skipIf(!e2e)('a volume in the browser', () => {
     expect(again.from).toBe(5);
     if (again.predictions > 0) expect(again.embeddingsReused).toBeGreaterThan(0);
 
+    // Erase all of the propagated slice index 3 (the disc's radius is about 10 there, centre
+    // x = 47): the object ends there, so slice 2's propagated mask goes, and the next Propagate
+    // from the boxed slice stops there instead of filling 3 and 2 again.
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('ArrowUp');
+    expect(await sliceText(page)).toBe(`4 / ${DEPTH}`);
+    await page.keyboard.press('e');
+    for (let y = 30; y <= 66; y += 6) {
+      const from = await imageToPage(page, 28, y);
+      const to = await imageToPage(page, 68, y);
+      await page.mouse.move(from.x, from.y);
+      await page.mouse.down();
+      await page.mouse.move(to.x, to.y, { steps: 8 });
+      await page.mouse.up();
+    }
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    expect(await sliceText(page)).toBe(`6 / ${DEPTH}`);
+    await page.keyboard.press('Shift+P');
+    await page.waitForFunction(() => (window.__loupe!.propagations ?? []).length >= 3, null, {
+      timeout: 120_000,
+    });
+
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => window.__loupe!.savedObjects >= 1, null, { timeout: 60_000 });
     await page.screenshot({ path: join(outDir, 'volume.png') });
@@ -214,6 +237,9 @@ describe.skipIf(!e2e)('a volume in the browser', () => {
     const origins = new Map(saved.map((s) => [s.image.sliceIndex, s.sliceOrigin]));
     expect(origins.get(5)).toBe('prompted');
     expect(origins.get(6)).toBe('edited');
+    // Nothing at or past the slice where the annotator ended the object.
+    expect([...origins.keys()].filter((k) => k !== null && k <= 3)).toEqual([]);
+    expect(origins.get(4)).toBe('propagated');
     expect([...origins.values()].filter((o) => o === 'propagated').length).toBeGreaterThan(0);
     expect(saved.every((s) => s.modelVersionId)).toBe(true);
 

@@ -157,6 +157,7 @@ export {
   dilatedBox,
   motionBox,
   interiorPoint,
+  slicesPastErasedEnd,
   DEFAULT_PROPAGATION,
 } from './propagate-volume';
 export type { GreyImage } from './mask-contrast';

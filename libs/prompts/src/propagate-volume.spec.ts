@@ -7,6 +7,7 @@ import {
   memoryLogits,
   motionBox,
   propagateVolume,
+  slicesPastErasedEnd,
   type SliceMask,
 } from './propagate-volume';
 
@@ -283,6 +284,50 @@ describe('propagateVolume', () => {
     expect(calls).not.toContain(8);
     expect(result.stops[0]).toEqual({ direction: 1, reason: 'annotated', slice: 8 });
     expect(result.cleared).toEqual([1]);
+  });
+
+  it('ends the object where the annotator erased it: clears past it, never crosses it', async () => {
+    // The model follows a blob that never ends: propagation runs to both edges.
+    const blob = () => {
+      const m = new Uint8Array(W * H);
+      for (let y = 10; y < 20; y++) for (let x = 10; x < 20; x++) m[y * W + x] = 1;
+      return m;
+    };
+    const model = async () => ({ mask: blob(), iou: 0.9 });
+    const masks = seeded([[6, { mask: blob(), origin: 'prompted' }]]);
+    const first = await propagateVolume({
+      width: W,
+      height: H,
+      depth: DEPTH,
+      from: 6,
+      masks,
+      predict: model,
+    });
+    expect(first.masks.size).toBe(DEPTH - 1);
+    for (const [k, mask] of first.masks) masks.set(k, { mask, origin: 'propagated' });
+    // A correction on slice 2 (annotated, with pixels) lies behind slice 4 from 9's side only.
+    masks.set(2, { mask: blob(), origin: 'edited' });
+    // Erasing slice 9 ends the object there: 10 and 11 go; the seed's side stays.
+    expect(slicesPastErasedEnd(masks, 9, DEPTH)).toEqual([10, 11]);
+    // Erasing slice 4: toward 5.. lies the seed, toward 3.. the correction on 2: nothing goes.
+    expect(slicesPastErasedEnd(masks, 4, DEPTH)).toEqual([]);
+    for (const k of slicesPastErasedEnd(masks, 9, DEPTH)) masks.delete(k);
+    masks.set(9, { mask: new Uint8Array(W * H), origin: 'edited' });
+    const calls: number[] = [];
+    const again = await propagateVolume({
+      width: W,
+      height: H,
+      depth: DEPTH,
+      from: 6,
+      masks,
+      predict: async (k) => {
+        calls.push(k);
+        return model();
+      },
+    });
+    expect(again.stops[0]).toEqual({ direction: 1, reason: 'annotated', slice: 9 });
+    expect(calls.filter((k) => k > 9)).toEqual([]);
+    expect([...again.masks.keys()].sort((a, b) => a - b)).toEqual([3, 4, 5, 7, 8]);
   });
 
   it('stops on a low predicted IoU and on a mask that jumps away', async () => {

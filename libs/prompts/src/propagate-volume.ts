@@ -456,7 +456,13 @@ export async function propagateVolume(options: PropagateOptions): Promise<Propag
   if (options.image && (t.minContrastRatio > -Infinity || t.trimShare > -Infinity)) {
     let reference = await contrastOf(from, { width, height, data: seed.mask });
     for (const [k, slice] of t.contrastReference === 'start' ? [] : masks) {
-      if (k === from || slice.origin === 'propagated' || slice.mask.length !== width * height)
+      // (An empty one, where the annotator ended the object, has no contrast.)
+      if (
+        k === from ||
+        slice.origin === 'propagated' ||
+        slice.mask.length !== width * height ||
+        !slice.mask.some((v) => v === 1)
+      )
         continue;
       const c = await contrastOf(k, { width, height, data: slice.mask });
       // Same sign as the seed's (a bright or a dark object), and stronger.
@@ -614,4 +620,33 @@ export async function propagateVolume(options: PropagateOptions): Promise<Propag
   }
   onProgress?.({ done, total: done, slice: from });
   return result;
+}
+
+/**
+ * Erasing the object on slice `k` ends it there: the propagated slices past `k` that go with it,
+ * on each side where no slice the annotator made with pixels lies ahead (those masks came from
+ * that slice, and the object goes on to it), up to the volume's edge or the next slice the
+ * annotator made. The caller keeps `k` as an empty 'edited' slice, so that propagation stops
+ * there ('annotated') and a re-propagation never crosses it.
+ */
+export function slicesPastErasedEnd(
+  masks: ReadonlyMap<number, SliceMask>,
+  k: number,
+  depth: number,
+): number[] {
+  const out: number[] = [];
+  for (const direction of [1, -1] as const) {
+    const past: number[] = [];
+    let annotatedAhead = false;
+    for (let j = k + direction; j >= 0 && j < depth; j += direction) {
+      const s = masks.get(j);
+      if (s && s.origin !== 'propagated') {
+        annotatedAhead = s.mask.some((v) => v === 1);
+        break;
+      }
+      if (s) past.push(j);
+    }
+    if (!annotatedAhead) out.push(...past);
+  }
+  return out;
 }

@@ -190,13 +190,19 @@ export function useVolumeEditing(options: {
         // The volume keeps full-slice masks (propagation reads them); the box comes along.
         const mask = regionToMask(region, result.width, result.height);
         setMaskBounds(mask, region.bounds);
-        const before = state.objects.find((o) => o.id === objectId)?.slices.get(k);
+        const object = state.objects.find((o) => o.id === objectId);
+        const before = object?.slices.get(k);
+        // A box on a slice propagation missed (or where the object was ended) corrects it too,
+        // once the object has been propagated (bench:volume's annotator counts it so).
+        const corrects = before
+          ? before.origin !== 'prompted'
+          : [...(object?.slices.values() ?? [])].some((s) => s.origin === 'propagated');
         keepLogits(objectId, k, mask, outputLogits(result, chosen));
         commitState(
           setPromptResult(state, objectId, k, { box, clicks }, mask, result.modelVersionId),
         );
         // A correction of a propagated slice re-propagates from there (never over annotated slices).
-        if (before && before.origin !== 'prompted') void propagateRef.current?.(k);
+        if (corrects) void propagateRef.current?.(k);
         const proposalMs = performance.now() - t0;
         const { encoderMs, decoderMs, totalMs: workerMs } = result.timings;
         publishPrediction({
@@ -332,7 +338,7 @@ export function useVolumeEditing(options: {
             height: state.height,
             depth: state.depth,
             from,
-            slices: [...sliceMasks(object)].map(([k, s]) => ({
+            slices: [...sliceMasks(object, state.width * state.height)].map(([k, s]) => ({
               slice: k,
               origin: s.origin,
               mask: k === from || s.origin !== 'propagated' ? s.mask : new Uint8Array(0),

@@ -11,6 +11,7 @@ import {
   objectsOnSlice,
   paintSlice,
   setPromptResult,
+  sliceMasks,
 } from './volume-state';
 
 const size = { width: 4, height: 3, depth: 6 };
@@ -66,6 +67,45 @@ describe('volume state', () => {
     // A re-propagation that ends earlier clears stale propagated slices only.
     state = applyPropagation(state, objectId, 2, new Map(), [3, 4], 'm1');
     expect([...activeVolumeObject(state)!.slices.keys()].sort()).toEqual([2, 3, 4]);
+  });
+
+  it('erasing a propagated slice ends the object there: past it cleared, never propagated again', () => {
+    let state = initialVolumeState(size);
+    const { state: s1, objectId } = objectForNewBox(state);
+    state = setPromptResult(s1, objectId, 1, { box, clicks: [] }, mask(0, 1), 'm1');
+    state = applyPropagation(
+      state,
+      objectId,
+      1,
+      new Map([
+        [0, mask(0)],
+        [2, mask(1)],
+        [3, mask(1)],
+        [4, mask(1)],
+        [5, mask(1)],
+      ]),
+      [],
+      'm1',
+    );
+    state = paintSlice(state, 3, { mode: 'eraser', radius: 5, points: [{ x: 0.5, y: 0.5 }] });
+    let object = activeVolumeObject(state)!;
+    // 4 and 5 lay past the end; 0 and 2 are on the seed's side.
+    expect([...object.slices.keys()].sort()).toEqual([0, 1, 2]);
+    expect([...object.ends]).toEqual([3]);
+    // Propagation reads the end as an empty edited slice, and a stale run cannot fill it.
+    const read = sliceMasks(object, 12).get(3)!;
+    expect(read.origin).toBe('edited');
+    expect(read.mask.some((v) => v === 1)).toBe(false);
+    state = applyPropagation(state, objectId, 1, new Map([[3, mask(1)]]), [], 'm1');
+    expect(activeVolumeObject(state)!.slices.has(3)).toBe(false);
+    // A box there undoes the end.
+    state = setPromptResult(state, objectId, 3, { box, clicks: [] }, mask(2), 'm1');
+    object = activeVolumeObject(state)!;
+    expect(object.ends.size).toBe(0);
+    expect(object.slices.get(3)?.origin).toBe('prompted');
+    // Erasing the prompted seed is not an end: that slice just goes.
+    state = paintSlice(state, 1, { mode: 'eraser', radius: 5, points: [{ x: 0.5, y: 0.5 }] });
+    expect(activeVolumeObject(state)!.ends.size).toBe(0);
   });
 
   it('shows each slice its objects and starts a new object after accepting', () => {

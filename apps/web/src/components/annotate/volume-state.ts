@@ -6,6 +6,7 @@
  */
 import {
   paintStroke,
+  slicesPastErasedEnd,
   type Box,
   type BrushStroke,
   type ClickPrompt,
@@ -30,6 +31,11 @@ export interface VolumeSlice {
 export interface VolumeObject {
   id: string;
   slices: ReadonlyMap<number, VolumeSlice>;
+  /**
+   * Slices where the annotator erased the object's propagated mask: the object ends there, so
+   * propagation stops there and never crosses it (a box or a stroke with pixels there undoes it).
+   */
+  ends: ReadonlySet<number>;
   /** Saved, and unchanged since. */
   accepted: boolean;
   /** Which model made its proposals (the newest one used). */
@@ -46,7 +52,14 @@ export interface VolumeState {
 }
 
 export function emptyVolumeObject(id = newObjectId()): VolumeObject {
-  return { id, slices: new Map(), accepted: false, modelVersionId: null, startedAt: Date.now() };
+  return {
+    id,
+    slices: new Map(),
+    ends: new Set(),
+    accepted: false,
+    modelVersionId: null,
+    startedAt: Date.now(),
+  };
 }
 
 export function initialVolumeState(
@@ -76,7 +89,15 @@ function withSlice(object: VolumeObject, k: number, slice: VolumeSlice | null): 
   const slices = new Map(object.slices);
   if (slice) slices.set(k, slice);
   else slices.delete(k);
-  return { ...object, slices, accepted: false };
+  // A mask on an end slice: the object goes on there after all.
+  const ends = slice && object.ends.has(k) ? without(object.ends, k) : object.ends;
+  return { ...object, slices, ends, accepted: false };
+}
+
+function without(set: ReadonlySet<number>, k: number): Set<number> {
+  const out = new Set(set);
+  out.delete(k);
+  return out;
 }
 
 function hasPixels(mask: Uint8Array): boolean {
@@ -124,7 +145,11 @@ export function objectForNewBox(state: VolumeState): { state: VolumeState; objec
   return { state: replaceObject(state, fresh), objectId: fresh.id };
 }
 
-/** Brush or eraser on slice k of the active object (a stroke on a propagated slice edits it). */
+/**
+ * Brush or eraser on slice k of the active object (a stroke on a propagated slice edits it).
+ * Erasing all of a propagated or edited slice ends the object there: k becomes one of its `ends`,
+ * and the propagated slices past it go (slicesPastErasedEnd).
+ */
 export function paintSlice(state: VolumeState, k: number, stroke: BrushStroke): VolumeState {
   const object = activeVolumeObject(state) ?? emptyVolumeObject();
   const before = object.slices.get(k);
@@ -144,7 +169,18 @@ export function paintSlice(state: VolumeState, k: number, stroke: BrushStroke): 
         propagatedFrom: before?.propagatedFrom ?? null,
       }
     : null;
-  return replaceObject(state, withSlice(object, k, slice));
+  if (slice || !before || before.origin === 'prompted')
+    return replaceObject(state, withSlice(object, k, slice));
+  const slices = new Map(object.slices);
+  slices.delete(k);
+  for (const j of slicesPastErasedEnd(
+    sliceMasks(object, state.width * state.height),
+    k,
+    state.depth,
+  ))
+    slices.delete(j);
+  const ends = new Set(object.ends).add(k);
+  return replaceObject(state, { ...object, slices, ends, accepted: false });
 }
 
 /** Propagation results for an object: new masks (origin propagated) and slices it left. */
@@ -161,8 +197,9 @@ export function applyPropagation(
   const slices = new Map(object.slices);
   for (const [k, mask] of masks) {
     const existing = slices.get(k);
-    // Never overwrite what the annotator made, even if a stale run says so.
-    if (existing && existing.origin !== 'propagated') continue;
+    // Never overwrite what the annotator made (nor cross where they ended the object), even if
+    // a stale run says so.
+    if ((existing && existing.origin !== 'propagated') || object.ends.has(k)) continue;
     slices.set(k, {
       mask,
       origin: 'propagated',
@@ -184,9 +221,16 @@ export function applyPropagation(
   };
 }
 
-/** The object's slices as the propagation loop reads them. */
-export function sliceMasks(object: VolumeObject): Map<number, SliceMask> {
-  return new Map([...object.slices].map(([k, s]) => [k, { mask: s.mask, origin: s.origin }]));
+/**
+ * The object's slices as the propagation loop reads them; each end is an empty edited slice
+ * (the loop stops there, 'annotated').
+ */
+export function sliceMasks(object: VolumeObject, size: number): Map<number, SliceMask> {
+  const out = new Map<number, SliceMask>(
+    [...object.slices].map(([k, s]) => [k, { mask: s.mask, origin: s.origin }]),
+  );
+  for (const k of object.ends) out.set(k, { mask: new Uint8Array(size), origin: 'edited' });
+  return out;
 }
 
 export function markVolumeObjectAccepted(state: VolumeState, objectId: string): VolumeState {
