@@ -131,7 +131,13 @@ function sizes(options: { quick?: boolean; smoke?: boolean }) {
       baseEpochs: 10,
       // Exploration (other data seeds) had the base still gaining 0.004-0.015 held-out Dice per
       // 10 epochs up to 50 epochs, 0.006 from 60 to 70: rounds of 10 until the plateau, at most 70.
-      baseRound: { epochs: 10, maxRounds: 6, plateauGain: 0.003, validationMasks: 120 },
+      baseRound: {
+        epochs: 10,
+        maxRounds: 6,
+        plateauGain: 0.003,
+        validationMasks: 120,
+        patience: 2,
+      },
       roundEpochs: EPOCHS,
       seeds: [1, 2, 3, 4],
       controlSeeds: 1,
@@ -285,7 +291,14 @@ export async function diceComparison(spec: {
    * `epochs` on the base masks, until a round gains less than `plateauGain` validation Dice
    * (`validationMasks` masks of other images, not the held-out set) or after `maxRounds`.
    */
-  baseRound: { epochs: number; maxRounds: number; plateauGain: number; validationMasks: number };
+  baseRound: {
+    epochs: number;
+    maxRounds: number;
+    plateauGain: number;
+    validationMasks: number;
+    /** Rounds in a row below plateauGain before the base counts as converged (default 1). */
+    patience?: number;
+  };
   roundEpochs: number;
   seeds: number[];
   /** The oldOnly control runs on this many of the seeds (the first). */
@@ -339,6 +352,7 @@ export async function diceComparison(spec: {
     ];
     log(`base round 0: ${JSON.stringify(convergence[0])}`);
     let converged = false;
+    let flat = 0;
     for (let round = 1; round <= spec.baseRound.maxRounds && !converged; round++) {
       const run = await train(base, baseSamples, spec.baseRound.epochs, 5 + round);
       const validationDice = quickValidate(base, validation).dice;
@@ -350,7 +364,9 @@ export async function diceComparison(spec: {
         validationDice,
         heldOutDice: quickValidate(base, heldOut).dice,
       });
-      converged = gain < spec.baseRound.plateauGain;
+      // A single flat round was seen before a further rise: wait for `patience` in a row.
+      flat = gain < spec.baseRound.plateauGain ? flat + 1 : 0;
+      converged = flat >= (spec.baseRound.patience ?? 1);
       log(`base round ${round}: ${JSON.stringify(convergence.at(-1))}`);
     }
     const baseTraining = {
@@ -455,6 +471,7 @@ export async function diceComparison(spec: {
         rounds: convergence.length - 1,
         roundEpochs: spec.baseRound.epochs,
         plateauGain: spec.baseRound.plateauGain,
+        patience: spec.baseRound.patience ?? 1,
         validationMasks: spec.baseRound.validationMasks,
       },
       perSeed,
@@ -522,7 +539,7 @@ export async function runRoundsBench(
     largestProjectWorstRoundVsReference: worstRatioAt5000,
     dice,
     loadAverage1m: { before: loadBefore, after: loadAfter, cores: os.cpus().length },
-    notes: `roundSteps: the trainer's replay schedule (planRoundSamples) on ${size.projectMasks.join(' / ')} accepted training-split masks, one accepted a minute, the base model's round having started just before the newest ${size.newPerRound.join(' / ')} (or no base round: the starter); steps = ceil(masks / ${BATCH}) x ${EPOCHS} epochs; the reference is the ${REFERENCE_MASKS}-mask round (all ${REFERENCE_MASKS} masks, as before and now). secondsPerStep: measured fine-tuning steps of the ${size.stepConfig.name} network (batch ${BATCH}, click rounds as the trainer runs them) on this machine, p50 after one warm-up step; roundSeconds = steps x that (training only; pseudo-labels, export and the gate are outside it). dice: ${size.dice.config.name} network at ${size.dice.imageSize} px synthetic images (not the product network: what this run can afford), base trained ${size.dice.baseEpochs} epochs on the first ${size.dice.masks - size.dice.newMasks} masks, then further rounds of ${size.dice.baseRound.epochs} epochs (each a fresh optimizer, warmup and cosine decay at the trainer's rate, as the product's earlier rounds) until a round gains < ${size.dice.baseRound.plateauGain} Dice on ${size.dice.baseRound.validationMasks} validation masks (other images than the held-out ones) or after ${size.dice.baseRound.maxRounds} rounds (dice.base.convergence: the curve; dice.base.converged: whether the plateau was reached), then one round of ${size.dice.roundEpochs} epochs from that base on all ${size.dice.masks} vs on the bounded sample drawn by the trainer's schedule with its mask counts divided by ${size.dice.scheduleDivisor} (dice.schedule), same seed per pair, seeds ${size.dice.seeds.join(', ')}; the bounded round trains at the schedule's boundedLearningRateScale x the rate (dice.perSeed[].bounded.learningRate), boundedFullRate/diceDifferenceFullRate the same sample at the full rate; heldOutDice = box-prompt Dice (quickValidate, tfjs weights) on ${size.dice.heldOut} masks of other images; diceDifference = mean over seeds of bounded - everything, diceDifferenceOverSeeds its mean, sd, range and 95% t interval over the paired seeds (the gap is within 0.005 when interval95.low >= -0.005; null interval: one seed, no spread); diceDifferenceBefore the same with the schedule before the fix (proportional replay, uniform: dice.scheduleBefore); oldOnlyMinusEverything = a round of the same epochs on the earlier masks only (no new mask) minus everything (per seed in dice.perSeed[].oldOnlyMinusEverything), on the first ${size.dice.controlSeeds} seed(s) (dice.controlSeeds; near 0: the base had not converged, and the gap measures optimizer steps); dice.seconds: the comparison's wall time. Load average ${loadBefore.toFixed(1)} -> ${loadAfter.toFixed(1)} on ${os.cpus().length} cores.`,
+    notes: `roundSteps: the trainer's replay schedule (planRoundSamples) on ${size.projectMasks.join(' / ')} accepted training-split masks, one accepted a minute, the base model's round having started just before the newest ${size.newPerRound.join(' / ')} (or no base round: the starter); steps = ceil(masks / ${BATCH}) x ${EPOCHS} epochs; the reference is the ${REFERENCE_MASKS}-mask round (all ${REFERENCE_MASKS} masks, as before and now). secondsPerStep: measured fine-tuning steps of the ${size.stepConfig.name} network (batch ${BATCH}, click rounds as the trainer runs them) on this machine, p50 after one warm-up step; roundSeconds = steps x that (training only; pseudo-labels, export and the gate are outside it). dice: ${size.dice.config.name} network at ${size.dice.imageSize} px synthetic images (not the product network: what this run can afford), base trained ${size.dice.baseEpochs} epochs on the first ${size.dice.masks - size.dice.newMasks} masks, then further rounds of ${size.dice.baseRound.epochs} epochs (each a fresh optimizer, warmup and cosine decay at the trainer's rate, as the product's earlier rounds) until ${size.dice.baseRound.patience ?? 1} round(s) in a row gain < ${size.dice.baseRound.plateauGain} Dice on ${size.dice.baseRound.validationMasks} validation masks (other images than the held-out ones) or after ${size.dice.baseRound.maxRounds} rounds (dice.base.convergence: the curve; dice.base.converged: whether the plateau was reached), then one round of ${size.dice.roundEpochs} epochs from that base on all ${size.dice.masks} vs on the bounded sample drawn by the trainer's schedule with its mask counts divided by ${size.dice.scheduleDivisor} (dice.schedule), same seed per pair, seeds ${size.dice.seeds.join(', ')}; the bounded round trains at the schedule's boundedLearningRateScale x the rate (dice.perSeed[].bounded.learningRate), boundedFullRate/diceDifferenceFullRate the same sample at the full rate; heldOutDice = box-prompt Dice (quickValidate, tfjs weights) on ${size.dice.heldOut} masks of other images; diceDifference = mean over seeds of bounded - everything, diceDifferenceOverSeeds its mean, sd, range and 95% t interval over the paired seeds (the gap is within 0.005 when interval95.low >= -0.005; null interval: one seed, no spread); diceDifferenceBefore the same with the schedule before the fix (proportional replay, uniform: dice.scheduleBefore); oldOnlyMinusEverything = a round of the same epochs on the earlier masks only (no new mask) minus everything (per seed in dice.perSeed[].oldOnlyMinusEverything), on the first ${size.dice.controlSeeds} seed(s) (dice.controlSeeds; near 0: the base had not converged, and the gap measures optimizer steps); dice.seconds: the comparison's wall time. Load average ${loadBefore.toFixed(1)} -> ${loadAfter.toFixed(1)} on ${os.cpus().length} cores.`,
     targets: {
       largestProjectWorstRoundVsReference: '<= 2 (round at 5,000 masks vs the 200-mask round)',
       diceDifference: '>= -0.005 (over seeds: diceDifferenceOverSeeds.interval95.low >= -0.005)',
