@@ -110,6 +110,9 @@ export interface LoopRound {
   candidateVersion: number | null;
   promoted: boolean;
   gateReason: string;
+  /** The gate that decided ('acceptance-dice'; 'dice' for runs recorded before it existed), and
+   * what the plain Dice gate would have decided (null where the run did not record it). */
+  gate: { name: string; dicePromote: boolean | null; diceReason: string | null };
   /** Seconds from the round's last accepted mask to the promoted model loaded in the browser (null: not promoted). */
   secondsToPromotedInBrowser: number | null;
   /** Seconds from the round's last accepted mask to the gate's decision (run finished). */
@@ -507,6 +510,8 @@ export async function runLoopBench(options: LoopBenchOptions): Promise<LoopBench
         active: { dice: number };
         promoted: boolean;
         reason: string;
+        gate?: string;
+        diceGate?: { promote: boolean; reason: string };
       };
       let secondsToPromoted: number | null = null;
       if (metrics.promoted && run.resultModelVersionId) {
@@ -553,6 +558,11 @@ export async function runLoopBench(options: LoopBenchOptions): Promise<LoopBench
         candidateVersion: metrics.candidate.version,
         promoted: metrics.promoted,
         gateReason: metrics.reason,
+        gate: {
+          name: metrics.gate ?? 'dice',
+          dicePromote: metrics.diceGate?.promote ?? null,
+          diceReason: metrics.diceGate?.reason ?? null,
+        },
         secondsToPromotedInBrowser: secondsToPromoted,
         secondsToGateDecision: run.finishedAt
           ? (run.finishedAt.getTime() - lastMaskWallClock) / 1000
