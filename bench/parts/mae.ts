@@ -10,8 +10,11 @@
  *   Writes bench/results/mae-ood.png. Skipped with one line when DRIVE is absent.
  *
  *   npm run bench:mae [-- --quick] [-- --sets friendly|ood]   # both sets by default
+ *   npm run bench:mae -- --sets ood --label-counts 25          # the #13 figure alone
+ * A run of one set keeps the other set's fields from the previous mae.json (said in `carriedFrom`),
+ * so the file's fields never disappear because a part of it was re-run.
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,7 +52,11 @@ export interface MaeRow {
  * for 50 in gainAt50, so the figure only shows the path works, not what MAE buys).
  */
 /** The new-domain (#13.8) sizes: product fine-tuning from the starter; smoke: tiny network, fresh. */
-function newDomainSizes(options: { quick?: boolean; smoke?: boolean }): NewDomainMaeSizes {
+function newDomainSizes(options: {
+  quick?: boolean;
+  smoke?: boolean;
+  labelCounts?: unknown;
+}): NewDomainMaeSizes {
   const common = { seeds: [1, 2, 3], learningRate: 3e-4 }; // apps/trainer's product learning rate
   if (options.smoke)
     return {
@@ -68,12 +75,47 @@ function newDomainSizes(options: { quick?: boolean; smoke?: boolean }): NewDomai
     ...common,
     config: BASE_CONFIG,
     starterCheckpoint: path.join(repoRoot, 'models', 'starter', 'checkpoint.safetensors'),
-    labelCounts: [10, 25, 50],
+    labelCounts: parseLabelCounts(options.labelCounts) ?? [10, 25, 50],
     maeSteps: quick ? 30 : 150,
     imageSteps: quick ? 120 : 400,
     unlabeledImages: quick ? 48 : 200,
     labelledImages: quick ? 24 : 40,
     testImages: quick ? 8 : 24,
+  };
+}
+
+/** `--label-counts 25` or `--label-counts 10,25`: positive integers, else a clear error. */
+export function parseLabelCounts(value: unknown): number[] | null {
+  if (value === undefined) return null;
+  const counts = String(value).split(',').map(Number);
+  if (counts.some((n) => !Number.isInteger(n) || n <= 0))
+    throw new Error(
+      `--label-counts: expected positive integers like 10,25,50, got "${String(value)}"`,
+    );
+  return counts;
+}
+
+/** The previous mae.json's result fields of the set not re-run now, with where they came from. */
+export async function carriedFields(
+  resultsDir: string,
+  keep: (key: string) => boolean,
+): Promise<Record<string, unknown>> {
+  type PreviousRecord = { result?: Record<string, unknown>; environment?: unknown };
+  let previous: PreviousRecord;
+  try {
+    previous = JSON.parse(
+      await readFile(path.join(resultsDir, 'mae.json'), 'utf8'),
+    ) as PreviousRecord;
+  } catch {
+    return {}; // no previous run: nothing to carry
+  }
+  const fields = Object.fromEntries(
+    Object.entries(previous.result ?? {}).filter(([key]) => keep(key)),
+  );
+  if (Object.keys(fields).length === 0) return {};
+  return {
+    ...fields,
+    carriedFrom: { fields: Object.keys(fields), environment: previous.environment },
   };
 }
 
@@ -104,7 +146,13 @@ function sizes(options: { quick?: boolean; smoke?: boolean }) {
 }
 
 export async function runMaeBench(
-  options: { quick?: boolean; smoke?: boolean; resultsDir?: string; sets?: unknown } = {},
+  options: {
+    quick?: boolean;
+    smoke?: boolean;
+    resultsDir?: string;
+    sets?: unknown;
+    labelCounts?: unknown;
+  } = {},
 ): Promise<Record<string, unknown>> {
   const sets = String(options.sets ?? 'friendly,ood').split(',');
   const unknown = sets.filter((s) => s !== 'friendly' && s !== 'ood');
@@ -114,13 +162,16 @@ export async function runMaeBench(
   const log = (line: string) => console.log(`[bench:mae] ${line}`);
   const resultsDir = options.resultsDir ?? path.join(benchDir, 'results');
   await mkdir(resultsDir, { recursive: true });
+  const oodSizes = sets.includes('ood') ? newDomainSizes(options) : null;
   const result: Record<string, unknown> = sets.includes('friendly')
     ? await runFriendlySet(options, resultsDir, log)
-    : {};
+    : options.smoke
+      ? {}
+      : await carriedFields(resultsDir, (key) => key !== 'ood' && key !== 'plots');
   const plots = result['plot'] ? ['mae.png'] : [];
   if (sets.includes('ood')) {
     const ood = await measured('mae/new domain', () =>
-      runMaeOnNewDomain(newDomainSizes(options), log),
+      runMaeOnNewDomain(oodSizes ?? newDomainSizes(options), log),
     );
     result['ood'] = ood;
     if (!isMeasurementError(ood)) {
@@ -147,6 +198,8 @@ export async function runMaeBench(
       }
     }
   }
+  if (!sets.includes('ood') && !options.smoke)
+    Object.assign(result, await carriedFields(resultsDir, (key) => key === 'ood'));
   result['plots'] = plots;
   return result;
 }
