@@ -212,7 +212,11 @@ try {
   const onGroundTruth = await both(gtTargets);
   const onTest = await both(testTargets);
   const diceGate = decidePromotion(onSaved.candidate, onSaved.active, MAX_NOC90_REGRESSION);
-  const acceptanceGate = decideAcceptancePromotion(onSaved.candidate, onSaved.active);
+  const acceptanceGate = decideAcceptancePromotion(
+    onSaved.candidate,
+    onSaved.active,
+    MAX_NOC90_REGRESSION,
+  );
   const brief = (m: EvaluationMetrics) => ({
     dice: m.dice,
     acceptanceDice: m.acceptanceDice,

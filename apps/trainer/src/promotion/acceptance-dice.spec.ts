@@ -1,6 +1,10 @@
 import { ACCEPT_DICE, ACCEPT_IOU, dice, iou, type Mask } from '@loupe/prompts';
 import { describe, expect, it } from 'vitest';
-import { acceptanceDice, decideAcceptancePromotion } from './acceptance-dice';
+import {
+  acceptanceDice,
+  decideAcceptancePromotion,
+  NOC_GUARD_MIN_OBJECTS,
+} from './acceptance-dice';
 import { decidePromotion } from './decide-promotion';
 
 const SIZE = 96;
@@ -57,34 +61,56 @@ describe('decideAcceptancePromotion', () => {
     score('active', 'gt').forEach((d, k) => expect(onTruth[k]).toBeGreaterThan(d));
     const metrics = (pick: 'active' | 'candidate') => {
       const perObject = score(pick, 'saved');
-      return { dice: mean(perObject), noc90: 1, acceptanceDice: acceptanceDice(perObject) };
+      return {
+        dice: mean(perObject),
+        noc90: 1,
+        acceptanceDice: acceptanceDice(perObject),
+        objects: perObject.length,
+      };
     };
     const candidate = metrics('candidate');
     const active = metrics('active');
     // The Dice gate is fooled: the active scores Dice 1 on its own proposals.
     expect(candidate.dice).toBeLessThan(active.dice);
     expect(decidePromotion(candidate, active, 0.5).promote).toBe(false);
-    const decision = decideAcceptancePromotion(candidate, active);
+    const decision = decideAcceptancePromotion(candidate, active, 0.5);
     expect(decision).toMatchObject({ promote: true });
     expect(decision.reason).toMatch(/acceptance Dice/);
   });
 
   it('keeps the active model when the candidate is worse, and breaks a tie on NoC@90', () => {
-    const active = { dice: 0.95, noc90: 2, acceptanceDice: 0.98 };
+    const active = { dice: 0.95, noc90: 2, acceptanceDice: 0.98, objects: 4 };
     expect(
-      decideAcceptancePromotion({ dice: 0.97, noc90: 1, acceptanceDice: 0.97 }, active).promote,
+      decideAcceptancePromotion(
+        { dice: 0.97, noc90: 1, acceptanceDice: 0.97, objects: 4 },
+        active,
+        0.5,
+      ).promote,
     ).toBe(false);
     expect(
-      decideAcceptancePromotion({ dice: 0.94, noc90: 2, acceptanceDice: 0.98 }, active).promote,
+      decideAcceptancePromotion(
+        { dice: 0.94, noc90: 2, acceptanceDice: 0.98, objects: 4 },
+        active,
+        0.5,
+      ).promote,
     ).toBe(false);
     expect(
-      decideAcceptancePromotion({ dice: 0.94, noc90: 1.5, acceptanceDice: 0.98 }, active).promote,
+      decideAcceptancePromotion(
+        { dice: 0.94, noc90: 1.5, acceptanceDice: 0.98, objects: 4 },
+        active,
+        0.5,
+      ).promote,
     ).toBe(true);
     expect(
-      decideAcceptancePromotion({ dice: 0.9, noc90: 1, acceptanceDice: Number.NaN }, null).promote,
+      decideAcceptancePromotion(
+        { dice: 0.9, noc90: 1, acceptanceDice: Number.NaN, objects: 4 },
+        null,
+        0.5,
+      ).promote,
     ).toBe(false);
     expect(
-      decideAcceptancePromotion({ dice: 0.1, noc90: 9, acceptanceDice: 0.2 }, null).promote,
+      decideAcceptancePromotion({ dice: 0.1, noc90: 9, acceptanceDice: 0.2, objects: 4 }, null, 0.5)
+        .promote,
     ).toBe(true);
   });
 
@@ -93,13 +119,44 @@ describe('decideAcceptancePromotion', () => {
       dice: 0.9,
       noc90: 2,
       acceptanceDice: 0.9,
+      objects: 4,
       propagation: { volumeDice: 0.8, objects: 3 },
     };
     const decision = decideAcceptancePromotion(
-      { dice: 0.95, noc90: 1, acceptanceDice: 0.99, propagation: { volumeDice: 0.7, objects: 3 } },
+      {
+        dice: 0.95,
+        noc90: 1,
+        acceptanceDice: 0.99,
+        objects: 4,
+        propagation: { volumeDice: 0.7, objects: 3 },
+      },
       active,
+      0.5,
     );
     expect(decision.promote).toBe(false);
     expect(decision.reason).toMatch(/propagation volume Dice/);
+  });
+
+  it('applies the allowed NoC@90 regression once the held-out split is large enough to measure it', () => {
+    const active = { dice: 0.8, noc90: 4, acceptanceDice: 0.8 };
+    const candidate = { dice: 0.9, noc90: 6, acceptanceDice: 0.9 };
+    const few = decideAcceptancePromotion(
+      { ...candidate, objects: NOC_GUARD_MIN_OBJECTS - 1 },
+      { ...active, objects: NOC_GUARD_MIN_OBJECTS - 1 },
+      0.5,
+    );
+    expect(few.promote).toBe(true);
+    expect(few.reason).toMatch(/not applied/);
+    const enough = decideAcceptancePromotion(
+      { ...candidate, objects: NOC_GUARD_MIN_OBJECTS },
+      { ...active, objects: NOC_GUARD_MIN_OBJECTS },
+      0.5,
+    );
+    expect(enough.promote).toBe(false);
+    expect(enough.reason).toMatch(/clicks worse/);
+    expect(
+      decideAcceptancePromotion({ ...candidate, objects: 12 }, { ...active, objects: 12 }, 2)
+        .promote,
+    ).toBe(true);
   });
 });

@@ -65,7 +65,7 @@ export async function evaluateAndGateCandidate(
     active.propagation = await model.evaluatePropagation(activeFiles, volumes);
     candidate.propagation = await model.evaluatePropagation(candidateFiles, volumes);
   }
-  const decision = decideAcceptancePromotion(candidate, active);
+  const decision = decideAcceptancePromotion(candidate, active, input.maxNoc90Regression);
   const diceGate = decidePromotion(candidate, active, input.maxNoc90Regression);
   const propagationLog = (m: EvaluationMetrics) =>
     m.propagation?.volumeDice != null
