@@ -4,7 +4,7 @@
  * (never the held-out seed), so selection rules can be tuned offline
  * (bench/loop/tags-select-tune.ts) without prompting the segmenter again.
  *
- *   npx tsx bench/loop/tags-candidates-dump.ts [--peaks 10] [--out /tmp/tag-candidates.json]
+ *   npx tsx bench/loop/tags-candidates-dump.ts [--peaks 10] [--tune-seeds 1701,1703] [--out /tmp/tag-candidates.json]
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -123,9 +123,12 @@ async function main() {
   const rows = [
     ...(await dump('syn-train', syn(24, TAG_TRAIN_SEEDS.present), true)),
     ...(await dump('syn-train', syn(24, TAG_TRAIN_SEEDS.absent, [0, 0]), false)),
-    ...(await dump('syn-tune', syn(24, 1701), true)),
-    ...(await dump('syn-tune', syn(12, 1702, [0, 0]), false)),
   ];
+  // Tuning seeds come in pairs (present, present + 1 absent); never HELD_OUT_SYNTHETIC_SEED.
+  for (const seed of flag('tune-seeds', '1701').split(',').map(Number)) {
+    rows.push(...(await dump('syn-tune', syn(24, seed), true)));
+    rows.push(...(await dump('syn-tune', syn(12, seed + 1, [0, 0]), false)));
+  }
   const load = (seed: number, lesions?: [number, number]) =>
     loadDrivePseudoFa({
       seed,

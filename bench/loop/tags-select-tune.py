@@ -8,6 +8,7 @@ lesion seeds 1701/1801; bench:weak's held-out seed and photographs are never rea
 
   npx tsx bench/loop/tags-candidates-dump.ts --peaks 10 --out /tmp/tag-candidates.json
   python3 bench/loop/tags-select-tune.py /tmp/tag-candidates.json      (needs numpy)
+  python3 bench/loop/tags-select-tune.py /tmp/tag-candidates.json --pick   (candidatePick)
 
 Prints, per group and peaks (6 or 10) and box-fit exponent (the answer kept at a peak maximises
 predicted IoU x box fit ^ exponent), the mean Dice at a few candidateMinScore values, and the
@@ -114,7 +115,42 @@ def fit_pick(exponent):
                 for c in r['candidates'][:peaks] if c['variants']]
     return pick
 
-if __name__ == '__main__':
+def run_scored_pick(group, thr, iou_exponent=1.0, peaks=10):
+    """candidatePick 'score-x-iou': the classifier learns from each peak's box-fit answer
+    (exponent 0.5, as tags-to-masks trains it), then each peak of a tuning image is represented
+    by its answer (of every box side) with the highest score x predicted IoU ^ iou_exponent."""
+    fit = fit_pick(0.5)
+    tr = [r for r in rows if r['group'] == group + '-train']
+    te = [r for r in rows if r['group'] == group + '-tune' and r['present']]
+    bags = [(r['present'], np.array([v['f'] for v in fit(r, peaks, None)]).reshape(-1, 10))
+            for r in tr]
+    score = train(bags, 8)
+    ds = []
+    for r in te:
+        per = []
+        for c in r['candidates'][:peaks]:
+            vs = c['variants']
+            if not vs: continue
+            s = score(np.array([v['f'] for v in vs]))
+            k = int(np.argmax(s * np.array([v['iou'] for v in vs]) ** iou_exponent))
+            per.append((s[k], vs[k]['set']))
+        if not per: ds.append(0.0); continue
+        top = max(range(len(per)), key=lambda i: per[i][0])
+        m = set().union(*[p[1] for i, p in enumerate(per) if p[0] >= thr or i == top])
+        ds.append(dice(m, r['union']))
+    return round(float(np.mean(ds)), 4), len(ds)
+
+if __name__ == '__main__' and '--pick' in sys.argv:
+    # The candidatePick / candidateMinScore choice (issue #15, stop 26): dump with
+    #   npx tsx bench/loop/tags-candidates-dump.ts --tune-seeds 1701,1703,1705
+    cands = fit_pick(0.5)  # the box-fit answers the default picked before (exponent 0.5)
+    for g in ['syn', 'drive']:
+        if not any(r['group'] == g + '-tune' for r in rows): continue
+        print(g, 'box-fit', {t: run(g, peaks=10, thr=t)[0] for t in [0.7, 0.8, 0.9]}, flush=True)
+        for a in [0.5, 1, 2]:
+            print(g, 'score-x-iou ^', a,
+                  {t: run_scored_pick(g, t, a)[0] for t in [0.7, 0.8, 0.85, 0.9, 0.95]}, flush=True)
+elif __name__ == '__main__':
     for exponent in [1, 0.75, 0.5, 0.25, 0]:
         cands = fit_pick(exponent)
         for g in ['syn', 'drive']:

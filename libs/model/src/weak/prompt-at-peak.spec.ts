@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openModelDir } from '../inference/open-model-dir';
 import type { SamPredictor } from '../inference/sam-predictor';
-import { DEFAULT_TAGS_TO_MASKS, promptAtPeak } from './tags-to-masks';
+import { DEFAULT_TAGS_TO_MASKS, promptAnswersAtPeak, promptAtPeak } from './tags-to-masks';
 
 const starterDir = fileURLToPath(new URL('../../../../models/starter', import.meta.url));
 let predictor: SamPredictor;
@@ -60,5 +60,27 @@ describe('promptAtPeak (starter model)', () => {
       if (Math.abs((shared.probabilities[i] as number) - (each.probabilities[i] as number)) > 1e-5)
         differ++;
     expect(differ).toBe(0);
+  });
+
+  it('gives one answer per box side, and promptAtPeak keeps the first best-scored one', async () => {
+    const size = 256;
+    const lum = disc(size, 100, 140, 10);
+    const peak = { x: 100, y: 140, value: 1 };
+    const answers = await promptAnswersAtPeak(
+      predictor,
+      lum,
+      size,
+      size,
+      peak,
+      DEFAULT_TAGS_TO_MASKS,
+    );
+    expect(answers).toHaveLength(DEFAULT_TAGS_TO_MASKS.promptBoxSides.length);
+    const best = answers.reduce((b, a) => (a.score > b.score ? a : b));
+    const kept = await promptAtPeak(predictor, lum, size, size, peak, DEFAULT_TAGS_TO_MASKS);
+    expect(kept.score).toBe(best.score);
+    expect(kept.iouPrediction).toBe(best.iouPrediction);
+    // The boxes differ in size, so the answers are not all the same mask.
+    const areas = answers.map((a) => a.probabilities.reduce((n, v) => n + (v > 0.5 ? 1 : 0), 0));
+    expect(new Set(areas).size).toBeGreaterThan(1);
   });
 });

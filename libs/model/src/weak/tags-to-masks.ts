@@ -125,6 +125,14 @@ export interface TagsToMasksOptions {
   /** 'candidates': lesion probability a prompted mask needs to join the pseudo-mask. */
   candidateMinScore: number;
   /**
+   * 'candidates', without candidateWalk: which of a peak's answers (one per prompt box side)
+   * stands for the peak in the pseudo-mask. 'box-fit': the one the classifier learned from
+   * (predicted IoU x box fit ^ boxFitExponent); 'score-x-iou': the one the trained classifier
+   * scores highest x its predicted IoU (a box that cut the lesion or took in the optic disc
+   * scores low). The classifier always learns from the 'box-fit' answers.
+   */
+  candidatePick: CandidatePick;
+  /**
    * 'candidates': prompt affinity refinement (prompt-affinity-refinement.ts): the scored masks'
    * activation map refined by a random walk on their affinity picks the pixels; null = the kept
    * masks' union as is.
@@ -134,12 +142,15 @@ export interface TagsToMasksOptions {
 
 export type TagActivation = 'head' | 'novelty' | 'head-x-novelty' | 'candidates';
 
+export type CandidatePick = 'box-fit' | 'score-x-iou';
+
 /**
  * The prompt affinity walk for 'candidates' with the best mean Dice over the tuning sets
  * (bench/loop/tags-tune.ts: synthetic seed 1701, 12 images; DRIVE photographs 8-13, 6 images):
  * 0.739 / 0.722 against the union's 0.701 / 0.741 (boundary affinity at level 1: 0.710 / 0.743).
  * Not the default: it loses on the DRIVE tuning photographs, where the target is missed.
- * bench:weak measures it beside the default (tags.*.variants).
+ * Tuned and measured with candidateMinScore 0.7 and the box-fit answers (the walk needs the
+ * prompted masks' probabilities); bench:weak measures it so beside the default (tags.*.variants).
  */
 export const TUNED_CANDIDATE_WALK: CandidateWalkOptions | null = {
   stride: 2,
@@ -170,8 +181,12 @@ export const DEFAULT_TAGS_TO_MASKS: TagsToMasksOptions = {
   maskThreshold: 0.75,
   activation: 'candidates',
   regionLevel: 0,
-  candidateMinScore: 0.7,
+  // Picked offline on tuning images only (bench/loop/tags-select-tune.py, synthetic seeds
+  // 1701/1703/1705, 72 images; DRIVE photographs 8-13, lesion seeds 1701/1801, 12 images): with
+  // 'score-x-iou' at 0.9 mean Dice 0.791 / 0.772 against 'box-fit' at 0.7's 0.658 / 0.711.
+  candidateMinScore: 0.9,
   candidateWalk: null,
+  candidatePick: 'score-x-iou',
 };
 
 export interface TagClassifier {
@@ -336,13 +351,21 @@ function boxFit(
   return union > 0 ? inter / union : 0;
 }
 
+/** One answer of the segmenter at a peak (one prompt box), scored as promptAtPeak keeps it. */
+export interface PeakAnswer {
+  probabilities: Float32Array;
+  iouPrediction: number;
+  /** Predicted IoU x box fit ^ boxFitExponent. */
+  score: number;
+}
+
 /**
- * The segmenter's answer at one peak. The peak marks a spot, not the object's extent: boxes of
- * several sizes around it (with the peak as positive point), SAM's best-fitting answer kept,
- * scored by predicted IoU x how well the mask fills its box ^ boxFitExponent (a box much larger
- * or smaller than the object fits badly).
+ * The segmenter's answers at one peak. The peak marks a spot, not the object's extent: boxes of
+ * several sizes around it (with the peak as positive point), one answer per box (its output with
+ * the highest predicted IoU), scored by predicted IoU x how well the mask fills its box ^
+ * boxFitExponent (a box much larger or smaller than the object fits badly).
  */
-export async function promptAtPeak(
+export async function promptAnswersAtPeak(
   predictor: Pick<SamPredictor, 'embedLuminance' | 'decodeLogits' | 'manifest'>,
   luminance: Float32Array,
   width: number,
@@ -353,12 +376,8 @@ export async function promptAtPeak(
     'promptBoxSides' | 'promptWithBox' | 'regionLevel' | 'boxFitExponent'
   >,
   regionMap: ActivationMap | null = null,
-): Promise<{ probabilities: Float32Array; iouPrediction: number; score: number }> {
-  let best: { probabilities: Float32Array; iouPrediction: number; score: number } = {
-    probabilities: new Float32Array(width * height),
-    iouPrediction: 0,
-    score: -1,
-  };
+): Promise<PeakAnswer[]> {
+  const answers: PeakAnswer[] = [];
   const boxes = options.promptBoxSides.map((side) => ({
     x0: Math.max(0, peak.x - side / 2),
     y0: Math.max(0, peak.y - side / 2),
@@ -395,7 +414,7 @@ export async function promptAtPeak(
       const probabilities = pasteOutputProbabilities(output, index);
       const iou = Math.min(Math.max(output.iouPredictions[index] as number, 0), 1);
       const score = iou * boxFit(probabilities, width, box) ** options.boxFitExponent;
-      if (score > best.score) best = { probabilities, iouPrediction: iou, score };
+      answers.push({ probabilities, iouPrediction: iou, score });
     }
   } finally {
     for (const embedding of embeddings.values()) {
@@ -403,10 +422,59 @@ export async function promptAtPeak(
       embedding.highResFeatures.dispose();
     }
   }
+  return answers;
+}
+
+/** The best-scored answer (the first of equals); an empty mask when there is none. */
+function bestAnswer(answers: readonly PeakAnswer[], width: number, height: number): PeakAnswer {
+  let best: PeakAnswer = {
+    probabilities: new Float32Array(width * height),
+    iouPrediction: 0,
+    score: -1,
+  };
+  for (const a of answers) if (a.score > best.score) best = a;
   return best;
 }
 
-type MinedCandidates = { prompted: PromptedMask[]; features: Float32Array[]; pixels: Int32Array[] };
+/** The segmenter's answer at one peak: promptAnswersAtPeak's best-scored one. */
+export async function promptAtPeak(
+  predictor: Pick<SamPredictor, 'embedLuminance' | 'decodeLogits' | 'manifest'>,
+  luminance: Float32Array,
+  width: number,
+  height: number,
+  peak: ActivationPeak,
+  options: Pick<
+    TagsToMasksOptions,
+    'promptBoxSides' | 'promptWithBox' | 'regionLevel' | 'boxFitExponent'
+  >,
+  regionMap: ActivationMap | null = null,
+): Promise<{ probabilities: Float32Array; iouPrediction: number; score: number }> {
+  const answers = await promptAnswersAtPeak(
+    predictor,
+    luminance,
+    width,
+    height,
+    peak,
+    options,
+    regionMap,
+  );
+  return bestAnswer(answers, width, height);
+}
+
+/** A peak's answer as a candidate: its pixels (probability > 0.5) and descriptor. */
+export interface CandidateAnswer {
+  pixels: Int32Array;
+  features: Float32Array;
+  iouPrediction: number;
+}
+
+type MinedCandidates = {
+  prompted: PromptedMask[];
+  features: Float32Array[];
+  pixels: Int32Array[];
+  /** Every answer (box side) at each prompted mask's peak with a non-empty mask. */
+  answers: CandidateAnswer[][];
+};
 
 /**
  * Mined candidates per image (its pixel array) and prompt settings: the classifier's training
@@ -448,16 +516,37 @@ export async function mineBlobCandidates(
     ...DEFAULT_BLOB_PEAKS,
     maxPeaks: options.maxPeaks,
   });
-  const prompted = await minePromptedMasks(peaks, (peak) =>
-    promptAtPeak(predictor, luminance, width, height, peak, options),
-  );
   const z = robustZ(luminance);
-  const pixels = prompted.map((p) => {
+  const above = (probabilities: Float32Array) => {
     const out: number[] = [];
-    for (let i = 0; i < p.probabilities.length; i++)
-      if ((p.probabilities[i] as number) > 0.5) out.push(i);
+    for (let i = 0; i < probabilities.length; i++)
+      if ((probabilities[i] as number) > 0.5) out.push(i);
     return Int32Array.from(out);
-  });
+  };
+  // Each peak's answers become pixel lists at once: only the best-scored one keeps its
+  // probabilities (the prompted mask), so an image holds one float plane per peak, not per box.
+  const prompted: PromptedMask[] = [];
+  const answers: CandidateAnswer[][] = [];
+  for (const peak of peaks) {
+    const all = await promptAnswersAtPeak(predictor, luminance, width, height, peak, options);
+    const best = bestAnswer(all, width, height);
+    prompted.push({ peak, probabilities: best.probabilities, iouPrediction: best.iouPrediction });
+    answers.push(
+      all.flatMap((a) => {
+        const px = above(a.probabilities);
+        return px.length
+          ? [
+              {
+                pixels: px,
+                features: describeCandidate(z, width, height, px, a.iouPrediction),
+                iouPrediction: a.iouPrediction,
+              },
+            ]
+          : [];
+      }),
+    );
+  }
+  const pixels = prompted.map((p) => above(p.probabilities));
   const features = prompted.map((p, i) =>
     (pixels[i] as Int32Array).length
       ? describeCandidate(z, width, height, pixels[i] as Int32Array, p.iouPrediction)
@@ -468,6 +557,7 @@ export async function mineBlobCandidates(
     prompted: prompted.filter((_, i) => keep[i]),
     features: features.filter((f): f is Float32Array => f !== null),
     pixels: pixels.filter((_, i) => keep[i]),
+    answers: answers.filter((_, i) => keep[i]),
   };
 }
 
@@ -507,22 +597,32 @@ async function candidatePseudoMask(
       refined: walked.refined,
     };
   }
+  const picks =
+    options.candidatePick === 'score-x-iou'
+      ? mined.answers.map((answers) =>
+          pickCandidateAnswer(answers, (f) =>
+            candidateScore(classifier.candidates as CandidateClassifier, f),
+          ),
+        )
+      : mined.pixels.map((pixels, i) => ({
+          pixels,
+          score: scores[i] as number,
+          iouPrediction: (mined.prompted[i] as PromptedMask).iouPrediction,
+        }));
   // The tag says a lesion is there: the most lesion-like candidate is kept even below the
   // threshold (its low score lowers the confidence instead).
-  const top = probability;
-  const keep = scores.map((s) => s >= options.candidateMinScore || (s === top && top > 0));
-  const kept = mined.prompted.filter((_, i) => keep[i]);
-  const keptScores = scores.filter((_, i) => keep[i]);
+  const top = Math.max(0, ...picks.map((p) => p.score));
+  const kept = picks.filter(
+    (p) => p.score >= options.candidateMinScore || (p.score === top && top > 0),
+  );
   const mask = new Uint8Array(width * height);
-  mined.pixels.forEach((px, i) => {
-    if (keep[i]) for (const p of px) mask[p] = 1;
-  });
+  for (const k of kept) for (const p of k.pixels) mask[p] = 1;
   const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
   return {
     mask,
     width,
     height,
-    confidence: mean(keptScores) * mean(kept.map((p) => p.iouPrediction)),
+    confidence: mean(kept.map((k) => k.score)) * mean(kept.map((k) => k.iouPrediction)),
     presentProbability: probability,
     peaks: mined.prompted.map((p) => p.peak),
     promptsKept: kept.length,
@@ -530,6 +630,30 @@ async function candidatePseudoMask(
     cam: null,
     refined: null,
   };
+}
+
+/**
+ * The answer at a peak with the highest lesion score x predicted IoU (the first of equals), with
+ * its score; an empty answer list gives an empty pick with score 0.
+ */
+export function pickCandidateAnswer(
+  answers: readonly CandidateAnswer[],
+  score: (features: Float32Array) => number,
+): { pixels: Int32Array; score: number; iouPrediction: number } {
+  let best: { pixels: Int32Array; score: number; iouPrediction: number } = {
+    pixels: new Int32Array(0),
+    score: 0,
+    iouPrediction: 0,
+  };
+  let bestValue = -1;
+  for (const a of answers) {
+    const s = score(a.features);
+    if (s * a.iouPrediction > bestValue) {
+      bestValue = s * a.iouPrediction;
+      best = { pixels: a.pixels, score: s, iouPrediction: a.iouPrediction };
+    }
+  }
+  return best;
 }
 
 /** The map whose peaks prompt the segmenter (0..1 on the feature grid). */
