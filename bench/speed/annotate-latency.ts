@@ -248,7 +248,14 @@ export async function measureAnnotateLatency(options: {
     let trace: AnnotateLatency['trace'] = null;
     if (options.traceTrials) {
       try {
-        await browser.startTracing(page, { categories: TRACE_CATEGORIES });
+        // LOUPE_BENCH_TRACE_DIR: the raw trace is kept there, with V8's sampling profiler on (per
+        // function CPU time of the page and the worker; it slows both a little).
+        const traceDir = process.env['LOUPE_BENCH_TRACE_DIR'];
+        await browser.startTracing(page, {
+          categories: traceDir
+            ? [...TRACE_CATEGORIES, 'disabled-by-default-v8.cpu_profiler']
+            : TRACE_CATEGORIES,
+        });
         const before = await hooks(page);
         for (let i = 0; i < options.traceTrials; i++) {
           await drawBox(page, (i % 5) - 2);
@@ -267,6 +274,11 @@ export async function measureAnnotateLatency(options: {
           );
         }
         const buffer = await browser.stopTracing();
+        if (traceDir)
+          await writeFile(
+            join(traceDir, `annotate-${options.image?.width ?? 384}-${Date.now()}.json`),
+            buffer,
+          );
         trace = summarizeTrace(JSON.parse(buffer.toString('utf8')), options.traceTrials * 2);
       } catch (error) {
         trace = { error: error instanceof Error ? error.message : String(error) };

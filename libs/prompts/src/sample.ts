@@ -292,6 +292,16 @@ function pasteMaskByCells(
     if (t === 0 || a0[t] !== a0[t - 1] || a1[t] !== a1[t - 1]) spans.push(t);
   spans.push(nx);
   const nSpans = spans.length - 1;
+  if (values) {
+    // The crop's pixels start as NaN, written through a 32-bit view: V8 stores NaN into a
+    // Float32Array one element at a time (about 20x slower than any other value), and most of a
+    // wide crop is background. Below, NaN then means "nothing to write", as 0 does for a mask.
+    const bits = new Uint32Array(out.buffer, out.byteOffset, out.length);
+    for (let y = yStart; y <= yEnd; y++) {
+      const row = y * imageWidth + xStart;
+      bits.fill(FLOAT32_NAN_BITS, row, row + nx);
+    }
+  }
   for (let y = yStart; y <= yEnd; y++) {
     const v = (y + 0.5 - crop.y0) * k - 0.5;
     const g = Math.floor(v);
@@ -299,18 +309,17 @@ function pasteMaskByCells(
     const r1 = Math.min(M - 1, Math.max(0, g + 1)) * M;
     const wy = v - g;
     const row = y * imageWidth + xStart;
-    // Spans of one value (1, or NaN in values mode) are filled as one run: a fill per span costs
-    // more than its pixels on a wide crop's rows.
+    // Spans of 1s are filled as one run: a fill per span costs more than its pixels on a wide
+    // crop's rows.
     let runFrom = -1;
-    let runValue = 0;
     for (let s = 0; s < nSpans; s++) {
       const ts = spans[s] as number;
       const a = a0[ts] as number;
       const state = cell[r0 + a] as number;
-      // The span's one value still to write (1, NaN), 0 for nothing to write, -1 when written.
+      // The span's one value still to write (1), 0 or NaN for nothing to write, -1 when written.
       let value: number;
       if (state === 2 && !values) value = 1;
-      else if (state === 0) value = values ? NaN : 0;
+      else if (state === 0) value = 0;
       else {
         const te = spans[s + 1] as number;
         const b = a1[ts] as number;
@@ -324,19 +333,18 @@ function pasteMaskByCells(
             ? pasteAboveSpan(out, row, ts, te, aw, p, q, r, z, wy)
             : pasteMixedSpan(out, row, ts, te, aw, p, q, r, z, wy, exactHalf, values);
       }
-      const sameRun = value === runValue || (value !== value && runValue !== runValue);
-      if (runFrom >= 0 && !sameRun) {
-        out.fill(runValue, row + runFrom, row + ts);
+      if (runFrom >= 0 && value !== 1) {
+        out.fill(1, row + runFrom, row + ts);
         runFrom = -1;
       }
-      if (runFrom < 0 && (value === 1 || value !== value)) {
-        runFrom = ts;
-        runValue = value;
-      }
+      if (runFrom < 0 && value === 1) runFrom = ts;
     }
-    if (runFrom >= 0) out.fill(runValue, row + runFrom, row + nx);
+    if (runFrom >= 0) out.fill(1, row + runFrom, row + nx);
   }
 }
+
+/** The bits Float32Array stores for NaN (V8's canonical quiet NaN). */
+const FLOAT32_NAN_BITS = 0x7fc00000;
 
 /** Rounding error bound of a span end's sample, per unit of its four logits' absolute sum. */
 const SPAN_END_MARGIN = 2e-12;
@@ -386,6 +394,7 @@ function pasteAboveSpan(
  * SPAN_END_MARGIN is 2e-12 of it), the whole span is on that side. Otherwise the span is halved
  * (one crossing at most), down to a few pixels done one by one. Returns the value of a span found
  * whole (not written: 1 above, NaN below in values mode, 0 below otherwise), or -1 once written.
+ * In values mode `out` already holds NaN there (pasteMaskByCells fills the crop with it first).
  */
 function pasteMixedSpan(
   out: Uint8Array | Float32Array,
@@ -414,9 +423,9 @@ function pasteMixedSpan(
     if (!above && te - ts > 8) {
       const mid = (ts + te) >> 1;
       const left = pasteMixedSpan(out, row, ts, mid, aw, p, q, r, z, wy, exactHalf, values);
-      if (left === 1 || left !== left) for (let t = ts; t < mid; t++) out[row + t] = left;
+      if (left === 1) for (let t = ts; t < mid; t++) out[row + t] = 1;
       const right = pasteMixedSpan(out, row, mid, te, aw, p, q, r, z, wy, exactHalf, values);
-      if (right === 1 || right !== right) for (let t = mid; t < te; t++) out[row + t] = right;
+      if (right === 1) for (let t = mid; t < te; t++) out[row + t] = 1;
       return -1;
     }
   }
@@ -427,7 +436,6 @@ function pasteMixedSpan(
     const l = top * (1 - wy) + bot * wy;
     if (l > 0 && (!exactHalf || l > HALF_EXCEEDED_ABOVE || sigmoidFloat32(l) > 0.5))
       out[row + t] = values ? sigmoidFloat32(l) : 1;
-    else if (values) out[row + t] = NaN;
   }
   return -1;
 }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { maskToRegion } from '../../worker/mask-region';
-import { overlayPixels } from './mask-overlay';
+import { maskRegionAtScale, overlayPixels, overlayScale } from './mask-overlay';
 
 /**
  * The overlay as drawn from a full-resolution mask (the page before masks were crop-sized): fill
@@ -59,5 +59,52 @@ describe('overlayPixels on a crop-sized mask', () => {
         expect(Array.from(out)).toEqual(Array.from(overlayOfFullMask(data, w, h, color, b)));
       }),
     );
+  });
+});
+
+describe('the overlay below 1:1 (maskRegionAtScale)', () => {
+  it('shows, per overlay pixel, the full-resolution mask at the centre of the image pixels it covers', () => {
+    const cases = fc
+      .record({
+        w: fc.integer({ min: 1, max: 40 }),
+        h: fc.integer({ min: 1, max: 40 }),
+        scale: fc.constantFrom(1 / 2, 1 / 4, 1 / 8, 1 / 16),
+      })
+      .chain(({ w, h, scale }) =>
+        fc
+          .uint8Array({ minLength: w * h, maxLength: w * h })
+          .map((bytes) => ({ w, h, scale, data: bytes.map((v) => (v < 120 ? 1 : 0)) })),
+      );
+    fc.assert(
+      fc.property(cases, ({ w, h, scale, data }) => {
+        const region = maskToRegion(data, w, h);
+        const b = region.bounds;
+        if (!b) return;
+        const scaled = maskRegionAtScale(region, scale);
+        const ow = Math.ceil((b.x1 - b.x0) * scale);
+        const oh = Math.ceil((b.y1 - b.y0) * scale);
+        expect(scaled.bounds).toEqual({ x0: 0, y0: 0, x1: ow, y1: oh });
+        // Drawn over (canvas size) / scale image pixels from the box's corner: overlay pixel
+        // (i, j) covers image pixels x0 + i / scale .. x0 + (i + 1) / scale.
+        for (let j = 0; j < oh; j++)
+          for (let i = 0; i < ow; i++) {
+            const x = Math.min(b.x1 - 1, b.x0 + Math.floor((i + 0.5) / scale));
+            const y = Math.min(b.y1 - 1, b.y0 + Math.floor((j + 0.5) / scale));
+            expect(scaled.data[j * ow + i]).toBe(data[y * w + x]);
+          }
+      }),
+    );
+  });
+
+  it('is used below 1:1 only, at a power of two never coarser than the screen', () => {
+    expect(overlayScale(1)).toBe(1);
+    expect(overlayScale(2.5)).toBe(1);
+    expect(overlayScale(0.5)).toBe(0.5);
+    expect(overlayScale(0.3)).toBe(0.5);
+    expect(overlayScale(0.21)).toBe(0.25);
+    for (const zoom of [0.9, 0.6, 0.26, 0.13, 0.07]) {
+      expect(overlayScale(zoom)).toBeGreaterThanOrEqual(zoom);
+      expect(overlayScale(zoom)).toBeLessThan(2 * zoom);
+    }
   });
 });

@@ -1,6 +1,8 @@
 /**
  * Coloured overlay canvases for crop-sized masks, cached per mask (masks are immutable). Each
- * covers only the mask's bounding box, drawn at that offset.
+ * covers only the mask's bounding box, drawn at that offset, and is built at about the screen's
+ * resolution when the view shows the image smaller than 1:1 (a wide-field mask has millions of
+ * pixels, a screen shows a few hundred thousand of them).
  */
 import type { MaskRegion } from '../../worker/mask-region';
 
@@ -14,11 +16,52 @@ export const OBJECT_COLORS: [number, number, number][] = [
 ];
 export const ACTIVE_COLOR: [number, number, number] = [56, 189, 248];
 
-/** An overlay: a canvas covering the mask's bounding box, whose top-left is (x, y) in the image. */
+/**
+ * An overlay: a canvas covering the mask's bounding box, whose top-left is (x, y) in the image;
+ * one canvas pixel is 1 / scale image pixels (draw it over canvas.width / scale image pixels).
+ */
 export interface MaskOverlay {
   canvas: HTMLCanvasElement;
   x: number;
   y: number;
+  scale: number;
+}
+
+/**
+ * The overlay's scale for a view of `screenPerImagePx` device pixels per image pixel: 1 at 1:1 or
+ * closer, else the power of two at or above it (one overlay per halving of the zoom, never
+ * coarser than the screen).
+ */
+export function overlayScale(screenPerImagePx: number): number {
+  if (!(screenPerImagePx < 1)) return 1;
+  return Math.max(2 ** -12, 2 ** Math.ceil(Math.log2(screenPerImagePx)));
+}
+
+/**
+ * The mask over its box at `scale` (< 1): overlay pixel (i, j) is the mask's pixel at the centre
+ * of the image pixels it covers (what drawing the full-resolution overlay with nearest-neighbour
+ * scaling shows), as a region whose bounds are overlay pixels from (0, 0).
+ */
+export function maskRegionAtScale(mask: MaskRegion, scale: number): MaskRegion {
+  const b = mask.bounds;
+  if (!b) return mask;
+  const bw = b.x1 - b.x0;
+  const bh = b.y1 - b.y0;
+  const ow = Math.max(1, Math.ceil(bw * scale));
+  const oh = Math.max(1, Math.ceil(bh * scale));
+  const columns = new Int32Array(ow);
+  for (let i = 0; i < ow; i++) columns[i] = Math.min(bw - 1, Math.floor((i + 0.5) / scale));
+  const data = new Uint8Array(ow * oh);
+  const d = mask.data;
+  for (let j = 0; j < oh; j++) {
+    const row = Math.min(bh - 1, Math.floor((j + 0.5) / scale)) * bw;
+    const line = d.subarray(row, row + bw);
+    // Rows of the mask without a 1 (most of a thin object's box) are skipped by a native scan.
+    if (line.indexOf(1) < 0) continue;
+    const out = j * ow;
+    for (let i = 0; i < ow; i++) data[out + i] = line[columns[i] as number] as number;
+  }
+  return { bounds: { x0: 0, y0: 0, x1: ow, y1: oh }, data };
 }
 
 const cache = new WeakMap<MaskRegion, Map<string, MaskOverlay | null>>();
@@ -32,8 +75,9 @@ export function maskOverlayCanvas(
   width: number,
   height: number,
   color: [number, number, number],
+  scale = 1,
 ): MaskOverlay | null {
-  const key = color.join(',');
+  const key = `${color.join(',')}@${scale}`;
   const byColor = cache.get(mask) ?? new Map<string, MaskOverlay | null>();
   const hit = byColor.get(key);
   if (hit !== undefined) return hit;
@@ -43,17 +87,20 @@ export function maskOverlayCanvas(
     cache.set(mask, byColor);
     return null;
   }
-  const bw = bounds.x1 - bounds.x0;
-  const bh = bounds.y1 - bounds.y0;
+  // Below 1:1 the outline is drawn one screen pixel wide, around the mask as sampled.
+  const region = scale < 1 ? maskRegionAtScale(mask, scale) : mask;
+  const rb = region.bounds as NonNullable<MaskRegion['bounds']>;
+  const bw = rb.x1 - rb.x0;
+  const bh = rb.y1 - rb.y0;
   const canvas = document.createElement('canvas');
   canvas.width = bw;
   canvas.height = bh;
   const ctx = canvas.getContext('2d');
   if (!ctx) throw new Error('2D canvas unavailable');
   const image = ctx.createImageData(bw, bh);
-  overlayPixels(mask, width, height, color, image.data);
+  overlayPixels(region, scale < 1 ? bw : width, scale < 1 ? bh : height, color, image.data);
   ctx.putImageData(image, 0, 0);
-  const overlay = { canvas, x: bounds.x0, y: bounds.y0 };
+  const overlay = { canvas, x: bounds.x0, y: bounds.y0, scale: scale < 1 ? scale : 1 };
   byColor.set(key, overlay);
   cache.set(mask, byColor);
   return overlay;

@@ -7,7 +7,7 @@
 import { forwardRef, useCallback, useEffect, useImperativeHandle, useRef, useState } from 'react';
 import type { Box, BrushStroke, Point } from '@loupe/prompts';
 import type { AnnotationObject } from './annotation-state';
-import { ACTIVE_COLOR, maskOverlayCanvas, OBJECT_COLORS } from './mask-overlay';
+import { ACTIVE_COLOR, maskOverlayCanvas, OBJECT_COLORS, overlayScale } from './mask-overlay';
 
 export type Tool = 'box' | 'positive' | 'negative' | 'brush' | 'eraser' | 'pan' | 'window';
 
@@ -159,6 +159,7 @@ export const ViewerCanvas = forwardRef<ViewerHandle, ViewerProps>(
       ctx.setTransform(zoom * dpr, 0, 0, zoom * dpr, panX * dpr, panY * dpr);
       if (p.showMasks) {
         ctx.imageSmoothingEnabled = false;
+        const scale = overlayScale(zoom * dpr);
         let colorIndex = 0;
         for (const object of objects) {
           const isActiveDraft = object.id === activeId && !object.accepted;
@@ -166,10 +167,16 @@ export const ViewerCanvas = forwardRef<ViewerHandle, ViewerProps>(
             ? ACTIVE_COLOR
             : (OBJECT_COLORS[colorIndex++ % OBJECT_COLORS.length] as [number, number, number]);
           if (!object.mask) continue;
-          const overlay = maskOverlayCanvas(object.mask, p.width, p.height, color);
+          const overlay = maskOverlayCanvas(object.mask, p.width, p.height, color, scale);
           if (!overlay) continue;
           ctx.globalAlpha = p.overlayOpacity;
-          ctx.drawImage(overlay.canvas, overlay.x, overlay.y);
+          ctx.drawImage(
+            overlay.canvas,
+            overlay.x,
+            overlay.y,
+            overlay.canvas.width / overlay.scale,
+            overlay.canvas.height / overlay.scale,
+          );
           ctx.globalAlpha = 1;
         }
       }
