@@ -101,6 +101,8 @@ export {
   pasteProbabilities,
   pasteAboveHalf,
   pasteProbabilitiesAboveHalf,
+  pasteUncomputedProbabilities,
+  UNCOMPUTED_ABOVE_HALF,
   probabilitySampler,
   thresholdProbabilities,
 } from './sample';
