@@ -12,6 +12,7 @@ import {
 } from '@loupe/contracts';
 import type { ShownMask } from '@loupe/model';
 import {
+  ACCEPT_IOU,
   boxFromMask,
   dice,
   encodeMaskBytes,
@@ -148,7 +149,7 @@ export async function annotateNextImage(options: {
     gt,
     box,
     maxClicks: options.maxClicks,
-    targetIou: 0.9,
+    targetIou: ACCEPT_IOU,
     predict: async (b, clicks: ClickPrompt[]) => {
       const click = clicks.at(-1);
       if (!click) return proposal.probabilities;
@@ -165,7 +166,7 @@ export async function annotateNextImage(options: {
       return refined.probabilities;
     },
   });
-  const reached = (session_.iouPerClick.at(-1) ?? 0) >= 0.9;
+  const reached = (session_.iouPerClick.at(-1) ?? 0) >= ACCEPT_IOU;
   // Not good enough after the clicks: the annotator fixes the rest with the brush.
   if (!reached)
     record({

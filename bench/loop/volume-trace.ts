@@ -87,6 +87,7 @@ async function main() {
           minAreaRatio: 0,
           maxAreaRatio: Infinity,
           minOverlap: 0,
+          maxRegrowth: Infinity,
         },
         predict: async (k, prompt, previous) => {
           const out = await model.predict(k, prompt.box, prompt.clicks, prompt.maskInput);

@@ -110,6 +110,9 @@ export interface LoopRound {
   candidateVersion: number | null;
   promoted: boolean;
   gateReason: string;
+  /** The gate that decided ('acceptance-dice'; 'dice' for runs recorded before it existed), and
+   * what the plain Dice gate would have decided (null where the run did not record it). */
+  gate: { name: string; dicePromote: boolean | null; diceReason: string | null };
   /** Seconds from the round's last accepted mask to the promoted model loaded in the browser (null: not promoted). */
   secondsToPromotedInBrowser: number | null;
   /** Seconds from the round's last accepted mask to the gate's decision (run finished). */
@@ -507,6 +510,8 @@ export async function runLoopBench(options: LoopBenchOptions): Promise<LoopBench
         active: { dice: number };
         promoted: boolean;
         reason: string;
+        gate?: string;
+        diceGate?: { promote: boolean; reason: string };
       };
       let secondsToPromoted: number | null = null;
       if (metrics.promoted && run.resultModelVersionId) {
@@ -553,6 +558,11 @@ export async function runLoopBench(options: LoopBenchOptions): Promise<LoopBench
         candidateVersion: metrics.candidate.version,
         promoted: metrics.promoted,
         gateReason: metrics.reason,
+        gate: {
+          name: metrics.gate ?? 'dice',
+          dicePromote: metrics.diceGate?.promote ?? null,
+          diceReason: metrics.diceGate?.reason ?? null,
+        },
         secondsToPromotedInBrowser: secondsToPromoted,
         secondsToGateDecision: run.finishedAt
           ? (run.finishedAt.getTime() - lastMaskWallClock) / 1000
@@ -606,7 +616,7 @@ export async function runLoopBench(options: LoopBenchOptions): Promise<LoopBench
         `Scripted annotator: the libs/prompts simulated annotator, speaking HTTP only to the web app (apps/web production build under next start): tRPC queue.next, events.record, annotations.save and tasks.submit; pixels from /api/images/:id/raw; models announced by /api/projects/:id/model-events (Server-Sent Events) and fetched from /api/models/:id/:file, sha256-checked by the browser worker's own loader and run by onnxruntime-node on the same ONNX files the page runs.`,
         `Trainer: apps/trainer in its own process (policy, fine-tuning, gate, active-learning scoring). Database: ${database.kind === 'postgres' ? 'real Postgres' : 'the embedded database (no Postgres answered)'}.`,
         'Set-up over HTTP as well: the site admin creates the project (the web app registers the starter), sets its training policy (projects.updateTrainingPolicy), adds the annotator and uploads the images; only the two accounts are made with the web service directly (there is no sign-up page).',
-        'A mask is accepted once IoU >= 0.9 or after 20 clicks with a brush fix. activeSeconds is modelled (2 s per box, 1.5 s per click, 8 s per brush fix); every other figure is measured.',
+        'A mask is accepted once IoU >= 0.9 or after 20 clicks with a brush fix. activeSeconds is modelled (2 s per box, 1.5 s per click, 8 s per brush fix); every other figure is measured. rounds[].gate: the gate that decided (acceptance-dice: per held-out object min(1, Dice / 0.947), promote on a strictly higher mean or a tie with lower NoC@90) and what the plain Dice gate would have decided.',
       ].join(' '),
       rounds: results,
       recorded,

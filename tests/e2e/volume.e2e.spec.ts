@@ -230,10 +230,18 @@ describe.skipIf(!e2e)('a volume in the browser', () => {
         finalRle: true,
         sliceOrigin: true,
         modelVersionId: true,
+        volumeEnds: true,
         image: { select: { sliceIndex: true } },
       },
     });
     expect(new Set(saved.map((s) => s.objectId)).size).toBe(1);
+    // The end is saved with the object and, after a reload, still on the strip.
+    expect(saved.every((s) => s.volumeEnds.join() === '3')).toBe(true);
+    await page.reload();
+    await page.locator('[data-mode=volume]').waitFor({ timeout: 60_000 });
+    await page
+      .locator('[data-testid=extent-strip] rect[data-end="3"]')
+      .waitFor({ timeout: 30_000 });
     const origins = new Map(saved.map((s) => [s.image.sliceIndex, s.sliceOrigin]));
     expect(origins.get(5)).toBe('prompted');
     expect(origins.get(6)).toBe('edited');

@@ -5,10 +5,11 @@
  * With --consume each click gives the mask shown up (ClickOptions.consumePrevious, as the browser
  * worker does; a fresh copy each time, untimed). With --foreground-only the box's mask shown is
  * the worker's (shownOutput's foregroundOnly: probabilities above 0.5 only); its preparation is
- * timed too (prepareCpuP50Ms, the worker's prepareNextClick). CPU figures are this process's CPU time (less
+ * timed too (prepareCpuP50Ms, the worker's prepareNextClick); with --lazy it is the browser
+ * worker's now (shownOutput's lazy: no probability computed, values on demand). CPU figures are this process's CPU time (less
  * noisy than wall time on a busy machine; the decoder's own threads included).
  *   npx tsx libs/model/scripts/profile-wide-click.ts [--model models/starter] [--clicks 12] [--consume]
- *     [--foreground-only]
+ *     [--foreground-only] [--lazy]
  */
 import path from 'node:path';
 import { openModelDir } from '../src/inference/open-model-dir';
@@ -22,6 +23,7 @@ const args = parseArgs(process.argv.slice(2));
 const count = numberArg(args, 'clicks', 12);
 const consume = args.get('consume') === 'true';
 const foregroundOnly = args.get('foreground-only') === 'true';
+const lazy = args.get('lazy') === 'true';
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const predictor = await openModelDir(
   path.resolve(args.get('model') ?? path.join(repoRoot, 'models', 'starter')),
@@ -57,7 +59,7 @@ const prepareCpuTimes: number[] = [];
 let boxShown: ShownMask = proposal.shown;
 for (let i = 0; i < 5; i++) {
   const cpu = process.cpuUsage();
-  boxShown = shownOutput(boxOutput, 0, [], undefined, { foregroundOnly });
+  boxShown = shownOutput(boxOutput, 0, [], undefined, { foregroundOnly, lazy });
   prepareCpuTimes.push(cpuMs(cpu));
 }
 for (let i = 0; i < count; i++) {
@@ -88,6 +90,7 @@ console.log(
     pixelWorkP50Ms: +(p50(times) - p50(decoderTimes)).toFixed(1),
     consumePrevious: consume,
     foregroundOnly,
+    lazy,
     prepareCpuP50Ms: +p50(prepareCpuTimes).toFixed(1),
     clickCpuP50Ms: +p50(cpuTimes).toFixed(1),
     decoderCpuP50Ms: +p50(decoderCpuTimes).toFixed(1),

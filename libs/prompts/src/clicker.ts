@@ -97,6 +97,15 @@ export type PredictFn = (
   clicks: ClickPrompt[],
 ) => Promise<Float32Array> | Float32Array;
 
+/**
+ * The IoU at which an annotator accepts a mask without further edits: the clicker stops there, the
+ * loop's scripted annotator accepts there, and NoC@90 counts clicks to it.
+ */
+export const ACCEPT_IOU = 0.9;
+
+/** ACCEPT_IOU as Dice (2 IoU / (1 + IoU) = 0.947): a mask this good is accepted as it is. */
+export const ACCEPT_DICE = (2 * ACCEPT_IOU) / (1 + ACCEPT_IOU);
+
 export interface ClickSessionOptions {
   gt: Mask;
   /** The box given first (index 0 of iouPerClick); null for a clicks-only session. */
@@ -104,7 +113,7 @@ export interface ClickSessionOptions {
   /** Full-resolution probabilities (gt.width * gt.height) for the box and clicks so far. */
   predict: PredictFn;
   maxClicks?: number;
-  /** Stop once IoU >= targetIou (default 0.9); use a value > 1 to always run maxClicks. */
+  /** Stop once IoU >= targetIou (default ACCEPT_IOU); use a value > 1 to always run maxClicks. */
   targetIou?: number;
   /** Probability threshold (default 0.49). */
   threshold?: number;
@@ -126,7 +135,7 @@ export interface ClickSessionResult {
 export async function runClickSession(options: ClickSessionOptions): Promise<ClickSessionResult> {
   const { gt, box, predict } = options;
   const maxClicks = options.maxClicks ?? 20;
-  const target = options.targetIou ?? 0.9;
+  const target = options.targetIou ?? ACCEPT_IOU;
   const thr = options.threshold ?? CLICK_PRED_THRESHOLD;
   assertMaskSize(gt, gt.width, gt.height, 'gt');
   if (box) validateBox(box, { width: gt.width, height: gt.height });

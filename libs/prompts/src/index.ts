@@ -101,6 +101,8 @@ export {
   pasteProbabilities,
   pasteAboveHalf,
   pasteProbabilitiesAboveHalf,
+  pasteUncomputedProbabilities,
+  UNCOMPUTED_ABOVE_HALF,
   probabilitySampler,
   thresholdProbabilities,
 } from './sample';
@@ -123,7 +125,13 @@ export { boxFromMask } from './box-from-mask';
 export type { DistanceTransformOptions } from './distance-transform';
 export { distanceTransform, squaredDistanceTransform } from './distance-transform';
 export type { PredictFn, ClickSessionOptions, ClickSessionResult } from './clicker';
-export { nextClick, runClickSession, CLICK_PRED_THRESHOLD } from './clicker';
+export {
+  nextClick,
+  runClickSession,
+  CLICK_PRED_THRESHOLD,
+  ACCEPT_IOU,
+  ACCEPT_DICE,
+} from './clicker';
 export { forceClicks, CLICK_FORCE_RADIUS } from './force-clicks';
 export type { ClickRefineOptions, ClickRefineResult, LuminanceAt, PlaneBox } from './click-refine';
 export { refineAroundClick, clickSideRegion, geodesicDistance } from './click-refine';

@@ -6,6 +6,9 @@ import {
   pasteMaskLogits,
   pasteProbabilities,
   pasteProbabilitiesAboveHalf,
+  pasteUncomputedProbabilities,
+  probabilitySampler,
+  UNCOMPUTED_ABOVE_HALF,
 } from './sample';
 
 /** The per-pixel bilinear paste pasteMaskLogits did before it skipped whole cells (the reference). */
@@ -65,7 +68,7 @@ describe('pasteMaskLogits at threshold 0 (whole cells above or below 0 skip the 
   });
 });
 
-describe('pasteAboveHalf, pasteProbabilitiesAboveHalf and pasteMaskLogits on wide cells', () => {
+describe('pasteAboveHalf, pasteProbabilitiesAboveHalf, pasteUncomputedProbabilities and pasteMaskLogits on wide cells', () => {
   // Cells of about 50 px: a row of a cell whose logits straddle 0 is decided from its ends where
   // both lie on one side, and halved where they do not (pasteMixedSpan); the result must still be
   // pasteProbabilities' (per pixel, untouched) pixel for pixel, ties at 0 and the 0.5 band included.
@@ -94,6 +97,8 @@ describe('pasteAboveHalf, pasteProbabilitiesAboveHalf and pasteMaskLogits on wid
         const probabilities = pasteProbabilities(logits, M, crop, W, H);
         const aboveHalf = pasteAboveHalf(logits, M, crop, W, H);
         const foregroundOnly = pasteProbabilitiesAboveHalf(logits, M, crop, W, H);
+        const uncomputed = pasteUncomputedProbabilities(logits, M, crop, W, H);
+        const sample = probabilitySampler(logits, M, crop);
         const mask = pasteMaskLogits(logits, M, crop, W, H, 0).data;
         const reference = referencePaste(logits, M, crop, W, H, 0);
         for (let y = 0; y < H; y++)
@@ -110,6 +115,12 @@ describe('pasteAboveHalf, pasteProbabilitiesAboveHalf and pasteMaskLogits on wid
             const q = foregroundOnly[i] as number;
             const want = p > 0.5 ? p : inCrop ? NaN : 0;
             if (!Object.is(q, want)) expect([x, y, q, want]).toBe('equal');
+            // No value computed: the sentinel above 0.5, NaN below, the sampler's value exact.
+            const u = uncomputed[i] as number;
+            const sentinel = p > 0.5 ? UNCOMPUTED_ABOVE_HALF : inCrop ? NaN : 0;
+            if (!Object.is(u, sentinel)) expect([x, y, u, sentinel]).toBe('equal');
+            if (inCrop && !Object.is(sample(x, y), p))
+              expect([x, y, sample(x, y), p]).toBe('equal');
             if (mask[i] !== reference[i]) expect([x, y, mask[i], reference[i]]).toBe('equal');
             if (p > 0.5) above++;
             else if (inCrop) below++;

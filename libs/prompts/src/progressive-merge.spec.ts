@@ -348,6 +348,18 @@ describe('progressiveMerge on a prediction given as its pixels above the thresho
           expect({ ...lazy, probabilities: null }).toEqual({ ...reference, probabilities: null });
           // Only a few pixels are asked for: the click's and the changed ones.
           expect(asked).toBeLessThanOrEqual(reference.changedArea + 1);
+          // No value computed at all: +Infinity above 0.5, NaN below, the same merge.
+          const uncomputed = previous.map((p) => (p > 0.5 ? Infinity : NaN));
+          const none = progressiveMerge(uncomputed, aboveOf(next, t), W, H, click, {
+            ...options,
+            inPlace: true,
+            previousAt: (i) => previous[i] as number,
+          });
+          const computed = none.probabilities.map((p, i) =>
+            p === p && p !== Infinity ? p : (previous[i] as number),
+          );
+          expect(Array.from(computed)).toEqual(Array.from(reference.probabilities));
+          expect({ ...none, probabilities: null }).toEqual({ ...reference, probabilities: null });
           lazyMerges++;
         }
         // The region's box gives the mask prompt its plane gives.

@@ -80,9 +80,10 @@ export interface ProgressiveMergeOptions {
    */
   inPlace?: boolean;
   /**
-   * `previous` may hold NaN at pixels below the threshold whose probability was not computed (a
-   * wide crop's mask shown: pasteProbabilitiesAboveHalf); this gives such a pixel's value when the
-   * merge needs it (the click's level, the changed pixels). Only at the default threshold 0.5.
+   * `previous` may hold NaN at pixels below the threshold and +Infinity at pixels above it whose
+   * probability was not computed (a wide crop's mask shown: pasteProbabilitiesAboveHalf,
+   * pasteUncomputedProbabilities); this gives such a pixel's value when the merge needs it (the
+   * click's level, the changed pixels). Only at the default threshold 0.5.
    */
   previousAt?: (index: number) => number;
 }
@@ -221,9 +222,10 @@ export function progressiveMerge(
     );
   const previousValue = (i: number): number => {
     const p = previous[i] as number;
-    if (p === p) return p;
+    // NaN and +Infinity stand for values not computed.
+    if (p === p && p !== Infinity) return p;
     if (!previousAt)
-      throw new PromptError('previous', `is NaN at pixel ${i} and no previousAt gives its value`);
+      throw new PromptError('previous', `is ${p} at pixel ${i} and no previousAt gives its value`);
     return previousAt(i);
   };
   const level = sure(previousValue(cy * width + cx)) + levelMargin;

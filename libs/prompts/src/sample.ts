@@ -160,7 +160,7 @@ function pasteInto(
   imageWidth: number,
   imageHeight: number,
   out: Uint8Array | Float32Array,
-  mode: 'mask' | 'probability' | 'aboveHalf' | 'probabilityAboveHalf',
+  mode: 'mask' | 'probability' | 'aboveHalf' | 'probabilityAboveHalf' | 'uncomputed',
   threshold: number,
   /** Only image rows rowFrom..rowTo - 1 are written (the rest of `out` is left as it is). */
   rowFrom = 0,
@@ -195,6 +195,7 @@ function pasteInto(
   if (
     mode === 'aboveHalf' ||
     mode === 'probabilityAboveHalf' ||
+    mode === 'uncomputed' ||
     (mode === 'mask' && threshold === 0)
   ) {
     const exactHalf = mode !== 'mask';
@@ -214,6 +215,7 @@ function pasteInto(
       aw,
       exactHalf,
       mode === 'probabilityAboveHalf',
+      mode === 'uncomputed' ? UNCOMPUTED_ABOVE_HALF : 1,
     );
     return;
   }
@@ -265,6 +267,11 @@ function pasteMaskByCells(
   exactHalf: boolean,
   /** Write the probability where the pixel is 1 and NaN where it is 0 (Float32Array `out`). */
   values = false,
+  /**
+   * What a 1 is written as without `values`: 1, or UNCOMPUTED_ABOVE_HALF (then NaN where it is 0,
+   * Float32Array `out`).
+   */
+  one = 1,
 ): void {
   // cell[j * M + i]: logits at rows j, j + 1 and columns i, i + 1 (clamped): 0 all <= 0,
   // 2 all > lowest, 1 mixed. Every pixel's 2 x 2 samples lie in the cell of its lower row and column.
@@ -292,7 +299,7 @@ function pasteMaskByCells(
     if (t === 0 || a0[t] !== a0[t - 1] || a1[t] !== a1[t - 1]) spans.push(t);
   spans.push(nx);
   const nSpans = spans.length - 1;
-  if (values) {
+  if (values || one !== 1) {
     // The crop's pixels start as NaN, written through a 32-bit view: V8 stores NaN into a
     // Float32Array one element at a time (about 20x slower than any other value), and most of a
     // wide crop is background. Below, NaN then means "nothing to write", as 0 does for a mask.
@@ -331,15 +338,15 @@ function pasteMaskByCells(
         value =
           state === 2
             ? pasteAboveSpan(out, row, ts, te, aw, p, q, r, z, wy)
-            : pasteMixedSpan(out, row, ts, te, aw, p, q, r, z, wy, exactHalf, values);
+            : pasteMixedSpan(out, row, ts, te, aw, p, q, r, z, wy, exactHalf, values, one);
       }
       if (runFrom >= 0 && value !== 1) {
-        out.fill(1, row + runFrom, row + ts);
+        out.fill(one, row + runFrom, row + ts);
         runFrom = -1;
       }
       if (runFrom < 0 && value === 1) runFrom = ts;
     }
-    if (runFrom >= 0) out.fill(1, row + runFrom, row + nx);
+    if (runFrom >= 0) out.fill(one, row + runFrom, row + nx);
   }
 }
 
@@ -409,6 +416,8 @@ function pasteMixedSpan(
   wy: number,
   exactHalf: boolean,
   values: boolean,
+  /** What a 1 is written as without `values` (see pasteMaskByCells). */
+  one = 1,
 ): number {
   if (te - ts > 2) {
     const margin = SPAN_END_MARGIN * (Math.abs(p) + Math.abs(q) + Math.abs(r) + Math.abs(z));
@@ -422,10 +431,10 @@ function pasteMixedSpan(
     if (above && !values) return 1;
     if (!above && te - ts > 8) {
       const mid = (ts + te) >> 1;
-      const left = pasteMixedSpan(out, row, ts, mid, aw, p, q, r, z, wy, exactHalf, values);
-      if (left === 1) for (let t = ts; t < mid; t++) out[row + t] = 1;
-      const right = pasteMixedSpan(out, row, mid, te, aw, p, q, r, z, wy, exactHalf, values);
-      if (right === 1) for (let t = mid; t < te; t++) out[row + t] = 1;
+      const left = pasteMixedSpan(out, row, ts, mid, aw, p, q, r, z, wy, exactHalf, values, one);
+      if (left === 1) for (let t = ts; t < mid; t++) out[row + t] = one;
+      const right = pasteMixedSpan(out, row, mid, te, aw, p, q, r, z, wy, exactHalf, values, one);
+      if (right === 1) for (let t = mid; t < te; t++) out[row + t] = one;
       return -1;
     }
   }
@@ -435,7 +444,7 @@ function pasteMixedSpan(
     const bot = r * (1 - wx) + z * wx;
     const l = top * (1 - wy) + bot * wy;
     if (l > 0 && (!exactHalf || l > HALF_EXCEEDED_ABOVE || sigmoidFloat32(l) > 0.5))
-      out[row + t] = values ? sigmoidFloat32(l) : 1;
+      out[row + t] = values ? sigmoidFloat32(l) : one;
   }
   return -1;
 }
@@ -533,6 +542,30 @@ export function pasteProbabilitiesAboveHalf(
   checkImage(imageWidth, imageHeight);
   const out = new Float32Array(imageWidth * imageHeight);
   pasteInto(logits, maskSize, crop, imageWidth, imageHeight, out, 'probabilityAboveHalf', 0);
+  return out;
+}
+
+/**
+ * What pasteUncomputedProbabilities stores at a pixel above 0.5 whose probability it did not
+ * compute: above any threshold below 1, as the pixel is, and never a probability.
+ */
+export const UNCOMPUTED_ABOVE_HALF = Infinity;
+
+/**
+ * pasteProbabilities(...) with no sigmoid at all: UNCOMPUTED_ABOVE_HALF where it is > 0.5, NaN
+ * at the crop's other pixels (0 outside the crop), the same pixels as pasteAboveHalf. A mask shown
+ * that a click's merge reads as > 0.5 but at a few pixels, whose values probabilitySampler gives.
+ */
+export function pasteUncomputedProbabilities(
+  logits: Float32Array,
+  maskSize: number,
+  crop: CropTransform,
+  imageWidth: number,
+  imageHeight: number,
+): Float32Array {
+  checkImage(imageWidth, imageHeight);
+  const out = new Float32Array(imageWidth * imageHeight);
+  pasteInto(logits, maskSize, crop, imageWidth, imageHeight, out, 'uncomputed', 0);
   return out;
 }
 

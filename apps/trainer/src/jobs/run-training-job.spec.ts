@@ -94,17 +94,27 @@ describe('fine-tuning job', () => {
     }
 
     // Both models were evaluated on the same held-out masks; the outcome follows the gate.
+    type Side = { dice: number; noc90: number; objects: number; acceptanceDice: number };
     const metrics = run.metrics as {
-      candidate: { dice: number; noc90: number; objects: number };
-      active: { dice: number; noc90: number; objects: number };
+      candidate: Side;
+      active: Side;
       promoted: boolean;
       reason: string;
+      gate: string;
+      diceGate: { promote: boolean; reason: string };
     };
     expect(metrics.candidate.objects).toBe(metrics.active.objects);
+    // The acceptance-Dice gate decided; the plain Dice gate's verdict is recorded beside it.
+    expect(metrics.gate).toBe('acceptance-dice');
+    const better = (a: number, b: number) => Math.round(a * 1e4) - Math.round(b * 1e4);
+    const margin = better(metrics.candidate.acceptanceDice, metrics.active.acceptanceDice);
     const shouldPromote =
-      metrics.candidate.dice >= metrics.active.dice &&
-      metrics.candidate.noc90 - metrics.active.noc90 <= 0.5;
+      margin > 0 || (margin === 0 && metrics.candidate.noc90 < metrics.active.noc90);
     expect(metrics.promoted).toBe(shouldPromote);
+    expect(metrics.diceGate.promote).toBe(
+      metrics.candidate.dice >= metrics.active.dice &&
+        metrics.candidate.noc90 - metrics.active.noc90 <= 0.5,
+    );
     const projectRow = await fixture.db.project.findUniqueOrThrow({ where: { id: project.id } });
     const scoreJobs = await fixture.db.job.count({
       where: { projectId: project.id, type: 'score' },

@@ -185,6 +185,8 @@ export async function runTrainingJob(
       active: { modelVersionId: active.id, version: active.version, ...gate.active },
       promoted: gate.promoted,
       reason: gate.decision.reason,
+      gate: gate.gate,
+      diceGate: gate.diceGate,
       pseudoLabels: {
         considered: pseudo.considered,
         used: pseudo.used,

@@ -30,6 +30,7 @@ import {
 } from '@loupe/model/node';
 import { pasteProbabilities } from '@loupe/prompts';
 import { TrainerError } from '../errors';
+import { acceptanceDice } from '../promotion/acceptance-dice';
 import type { TrainingStep } from '../progress/training-progress';
 import type {
   BoxPrediction,
@@ -331,6 +332,7 @@ export async function createModelPort(
         nof90: summary.nof90,
         hd95: summary.hd95,
         objects: summary.objects,
+        acceptanceDice: acceptanceDice(summary.perObject.map((o) => o.dice)),
       };
     },
 

@@ -71,6 +71,8 @@ export interface EvaluationMetrics {
   nof90: number;
   hd95?: number;
   objects: number;
+  /** Mean over objects of min(1, Dice / ACCEPT_DICE): the promotion gate's figure (acceptance-dice.ts). */
+  acceptanceDice: number;
   /** Propagation on held-out volumes (the gate adds it where the project has some). */
   propagation?: PropagationMetrics;
 }

@@ -117,14 +117,27 @@ describe('the promotion gate on a project with volumes', () => {
     expect(ours).toBeGreaterThan(0.6);
     expect(ours).toBeGreaterThan(theirs + 0.2);
     expect(outcome.promoted).toBe(outcome.decision.promote);
+    // The acceptance-Dice gate decides; the plain Dice gate's verdict is recorded beside it.
+    expect(outcome.gate).toBe('acceptance-dice');
+    for (const side of [outcome.active, outcome.candidate]) {
+      expect(side.acceptanceDice).toBeGreaterThanOrEqual(Math.min(1, side.dice));
+      expect(side.acceptanceDice).toBeLessThanOrEqual(1);
+    }
+    expect(outcome.decision.reason).toMatch(/acceptance Dice/);
     if (outcome.promoted) expect(outcome.decision.reason).toMatch(/propagation volume Dice/);
 
     const stored = await fixture.db.modelVersion.findUniqueOrThrow({ where: { id: candidate.id } });
     const metrics = stored.metrics as {
+      gate: string;
+      acceptanceDice: number;
+      diceGate: { promote: boolean; reason: string };
       propagation: { volumeDice: number; objects: number };
       comparedWith: { propagation: { volumeDice: number } };
     };
     expect(metrics.propagation.volumeDice).toBeCloseTo(ours, 10);
+    expect(metrics.gate).toBe('acceptance-dice');
+    expect(metrics.acceptanceDice).toBeCloseTo(outcome.candidate.acceptanceDice, 10);
+    expect(metrics.diceGate).toEqual(outcome.diceGate);
     expect(metrics.comparedWith.propagation.volumeDice).toBeCloseTo(theirs, 10);
   });
 

@@ -18,3 +18,16 @@ export {
   type SelfTrainingDecision,
 } from '../policy/decide-self-training';
 export { createTinyStarterModel } from './create-tiny-starter-model';
+// bench/loop/round-one-gate.ts: round 1 in one process with the trainer's split rule, model port
+// and both promotion gates.
+export { assignDatasetSplits, lesionSizeBucket } from '../data/assign-dataset-splits';
+export { removeSpecks } from '../data/remove-specks';
+export { createModelPort } from '../model/create-model-port';
+export type {
+  EvaluationMetrics,
+  ExportedModelFiles,
+  FineTuneLevers,
+  TrainingSample,
+} from '../model/model-port';
+export { decideAcceptancePromotion } from '../promotion/acceptance-dice';
+export { decidePromotion } from '../promotion/decide-promotion';

@@ -48,7 +48,7 @@ export const TRAINING_POLICY_FIELDS = {
   },
   promotionMaxNoc90Regression: {
     label: 'Allowed NoC@90 regression',
-    help: 'clicks a candidate may lose against the active model',
+    help: 'clicks a candidate may lose against the active model (checked once 10 images are held out)',
     min: 0,
     max: 20,
     step: 0.1,

@@ -128,8 +128,9 @@ function shownMask(
     index,
     last.clicks,
     undefined,
-    // The merge and the page read it as > 0.5 but at a few pixels: no sigmoid over the crop.
-    { foregroundOnly: true },
+    // The merge and the page read it as > 0.5 but at a few pixels: no sigmoid at all, the values
+    // computed on demand (a noisy wide proposal has millions of pixels above 0.5).
+    { lazy: true },
   );
   (last.pasted ??= [])[index] = shown;
   return shown;

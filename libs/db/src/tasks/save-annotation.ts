@@ -33,6 +33,8 @@ export interface SaveAnnotationInput {
   /** Volume slices: prompted | propagated | edited (schema.prisma Annotation.sliceOrigin). */
   sliceOrigin?: string | null;
   propagatedFrom?: number | null;
+  /** Volume objects: the slices where the object ends (schema.prisma Annotation.volumeEnds). */
+  volumeEnds?: number[];
   /**
    * The client's id for this save, the same on every retry of it: a retry whose earlier attempt
    * had committed (the answer lost with the connection) gets that commit back, not a conflict.
@@ -77,7 +79,7 @@ export async function saveAnnotation(
       "width", "height", "finalRle", "proposalRle", "modelVersionId", "area",
       "bboxX0", "bboxY0", "bboxX1", "bboxY1", "editPixels", "proposalDice", "proposalIou",
       "clicks", "brushStrokes", "activeSeconds", "acceptedWithoutEdit", "sliceOrigin", "propagatedFrom",
-      "clientSaveId"
+      "volumeEnds", "clientSaveId"
     )
     SELECT
       ${randomUUID()}, bumped."projectId", ${input.taskId}, bumped."imageId", ${input.objectId},
@@ -88,7 +90,8 @@ export async function saveAnnotation(
       ${input.editPixels ?? 0}::int, ${input.proposalDice ?? null}::float8, ${input.proposalIou ?? null}::float8,
       ${input.clicks ?? 0}::int, ${input.brushStrokes ?? 0}::int, ${input.activeSeconds ?? 0}::float8,
       ${input.acceptedWithoutEdit ?? false}::boolean, ${input.sliceOrigin ?? null}::text,
-      ${input.propagatedFrom ?? null}::int, ${input.clientSaveId ?? null}::text
+      ${input.propagatedFrom ?? null}::int, ${input.volumeEnds ?? []}::int[],
+      ${input.clientSaveId ?? null}::text
     FROM bumped
     ON CONFLICT ("taskId", "objectId") DO UPDATE SET
       "label" = EXCLUDED."label", "createdById" = EXCLUDED."createdById", "source" = EXCLUDED."source",
@@ -100,7 +103,7 @@ export async function saveAnnotation(
       "clicks" = EXCLUDED."clicks", "brushStrokes" = EXCLUDED."brushStrokes",
       "activeSeconds" = EXCLUDED."activeSeconds", "acceptedWithoutEdit" = EXCLUDED."acceptedWithoutEdit",
       "sliceOrigin" = EXCLUDED."sliceOrigin", "propagatedFrom" = EXCLUDED."propagatedFrom",
-      "clientSaveId" = EXCLUDED."clientSaveId", "supersededAt" = NULL
+      "volumeEnds" = EXCLUDED."volumeEnds", "clientSaveId" = EXCLUDED."clientSaveId", "supersededAt" = NULL
     RETURNING "id", (SELECT "revision" FROM bumped) AS "revision"`;
   const row = saved[0];
   if (row) return { annotationId: row.id, revision: row.revision };

@@ -323,14 +323,24 @@ describe('SamPredictor on a model directory and evaluateOnnxModel (tiny, untrain
     let lazy = shownOutput(await predictor.decodeLogits(embedding, box), 0, [], undefined, {
       foregroundOnly: true,
     });
+    // The worker's chain today: no probability computed at all (+Infinity above 0.5, NaN below).
+    let uncomputedChain = shownOutput(
+      await predictor.decodeLogits(embedding, box),
+      0,
+      [],
+      undefined,
+      { lazy: true },
+    );
     let lazyMask: Uint8Array | null = null;
     let uncomputed = 0;
+    let uncomputedAbove = 0;
     const filledIn = (shown: ShownMask) =>
       Float32Array.from(shown.probabilities, (p, i) => {
-        if (p === p) return p;
+        if (p === p && p !== Infinity) return p;
         uncomputed++;
+        if (p === Infinity) uncomputedAbove++;
         const w = shown.window!;
-        return shown.belowHalfAt!(w.x0 + (i % w.width), w.y0 + Math.floor(i / w.width));
+        return shown.uncomputedAt!(w.x0 + (i % w.width), w.y0 + Math.floor(i / w.width));
       });
     // The pixels above 0.5 and their box, counted over the whole image.
     const foregroundOf = (plane: Float32Array) => {
@@ -372,7 +382,7 @@ describe('SamPredictor on a model directory and evaluateOnnxModel (tiny, untrain
         expect(Array.from(fromLazy.probabilities)).toEqual(Array.from(full.probabilities));
         // At another merge threshold the uncomputed pixels are computed first: the same merge.
         const offHalf = { mergeOptions: { threshold: 0.4 } };
-        const exactShown = { ...lazy, probabilities: filledIn(lazy), belowHalfAt: undefined };
+        const exactShown = { ...lazy, probabilities: filledIn(lazy), uncomputedAt: undefined };
         expect(
           Array.from(
             (await predictor.decodeClickInWindow(embedding, box, clicks, lazy, offHalf))
@@ -392,7 +402,27 @@ describe('SamPredictor on a model directory and evaluateOnnxModel (tiny, untrain
         expect(next.mergedArea).toBe(full.mergedArea);
         lazy = next.shown;
         lazyMask = next.mask;
+        const nextUncomputed = await predictor.decodeClickInWindow(
+          embedding,
+          box,
+          clicks,
+          uncomputedChain,
+          { consumePrevious: true },
+        );
+        expect(Array.from(nextUncomputed.shown.logits)).toEqual(Array.from(full.shown.logits));
+        expect(nextUncomputed.foreground).toEqual(foregroundOf(full.probabilities));
+        expect(nextUncomputed.mergedArea).toBe(full.mergedArea);
+        expect(nextUncomputed.changedArea).toBe(full.changedArea);
+        expect(nextUncomputed.modelHonoured).toBe(full.modelHonoured);
+        expect(inImage(nextUncomputed.mask, nextUncomputed.window)).toEqual(
+          Array.from(full.mask.data),
+        );
+        uncomputedChain = nextUncomputed.shown;
       }
+      // Its values, computed on demand, are the eager ones exactly (Object.is: -0, NaN included).
+      const eager = inImage(filledIn(uncomputedChain), uncomputedChain.window!);
+      const mismatch = eager.findIndex((p, i) => !Object.is(p, full.probabilities[i]));
+      expect(mismatch).toBe(-1);
       expect(inImage(filledIn(lazy), lazy.window!)).toEqual(Array.from(full.probabilities));
       if (lazyMask) expect(inImage(lazyMask, lazy.window!)).toEqual(Array.from(full.mask.data));
       expect(inImage(consumed.probabilities, consumed.window)).toEqual(
@@ -417,6 +447,8 @@ describe('SamPredictor on a model directory and evaluateOnnxModel (tiny, untrain
     expect(full.mask.data.some((v) => v === 1)).toBe(true);
     // The lazy chain did leave pixels uncomputed (the crop's background).
     expect(uncomputed).toBeGreaterThan(1000);
+    // ... and the chain without any sigmoid left foreground pixels uncomputed too.
+    expect(uncomputedAbove).toBeGreaterThan(100);
     // An output shown unmerged (the worker's box proposals) is decodeClickInWindow's unmerged
     // result, its foreground kept; every output's foreground is the one a scan finds.
     const twoClicks = clicks.slice(0, 2);

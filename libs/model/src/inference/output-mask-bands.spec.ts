@@ -98,6 +98,11 @@ describe('an output pasted band by band (the worker idle work on a wide crop)', 
       const bytes = (v: number[]) => new Uint8Array(Int32Array.from(v).buffer);
       expect(Buffer.compare(bytes(banded), bytes(above))).toBe(0);
       expect(banded.length).toBe(above.length);
+      // As the worker keeps it now, no probability computed: the same pixels above 0.5.
+      const lazy = shownOutput(output, 0, [], undefined, { lazy: true });
+      const sentinels = pixelsOf(lazy.probabilities, lazy.window!, 2400, (p) => p > 0.5);
+      expect(Buffer.compare(bytes(sentinels), bytes(above))).toBe(0);
+      expect(lazy.foreground).toEqual(shown.foreground);
     }
     expect(cases).toBeGreaterThanOrEqual(5);
   });

@@ -28,6 +28,7 @@ import {
   progressiveMerge,
   pasteAboveHalf,
   pasteProbabilitiesAboveHalf,
+  pasteUncomputedProbabilities,
   pasteProbabilities,
   probabilitySampler,
   type PredictionAboveThreshold,
@@ -153,11 +154,12 @@ export interface ShownMask {
    */
   foreground?: MaskForeground;
   /**
-   * Present when `probabilities` holds NaN at pixels below 0.5 whose probability was not computed
-   * (shownOutput's `foregroundOnly`: a wide crop's background costs no sigmoid): their value at
-   * image pixel (x, y). The next click's merge reads those few; decodeClick fills them in.
+   * Present when `probabilities` holds pixels whose probability was not computed: NaN below 0.5
+   * (shownOutput's `foregroundOnly`: a wide crop's background costs no sigmoid) and
+   * UNCOMPUTED_ABOVE_HALF (+Infinity) above it (its `lazy`: no sigmoid at all); their exact value
+   * at image pixel (x, y). The next click's merge reads those few; decodeClick fills them in.
    */
-  belowHalfAt?: (x: number, y: number) => number;
+  uncomputedAt?: (x: number, y: number) => number;
 }
 
 /** A mask's pixels above 0.5: how many, and the box holding them (image px, inclusive). */
@@ -210,8 +212,9 @@ export interface ClickOptions extends Pick<DecodeOptions, 'clickRadius'> {
 export interface WindowedClickPrediction extends DecoderOutput {
   window: PixelWindow;
   /**
-   * Probabilities over `window`, row by row (0 outside it); NaN where below 0.5 and not computed
-   * when the mask shown had such pixels (shown.belowHalfAt gives them).
+   * Probabilities over `window`, row by row (0 outside it); NaN where below 0.5 and +Infinity
+   * where above it and not computed when the mask shown had such pixels (shown.uncomputedAt gives
+   * them).
    */
   probabilities: Float32Array;
   /** probabilities > 0.5 over `window` (built when first read). */
@@ -309,10 +312,16 @@ export function shownOutput(
   radius = CLICK_FORCE_RADIUS,
   options: {
     /**
-     * Compute the probabilities above 0.5 only (NaN at the others, belowHalfAt gives them): what
+     * Compute the probabilities above 0.5 only (NaN at the others, uncomputedAt gives them): what
      * the next click's merge reads, without a sigmoid per crop pixel. Default false.
      */
     foregroundOnly?: boolean;
+    /**
+     * Compute no probability at all (UNCOMPUTED_ABOVE_HALF above 0.5, NaN below; uncomputedAt
+     * gives both): a wide crop's noisy proposal costs no sigmoid per foreground pixel either.
+     * Default false.
+     */
+    lazy?: boolean;
   } = {},
 ): ShownMask {
   const logits = outputLogits(output, index);
@@ -326,7 +335,11 @@ export function shownOutput(
     radius,
   );
   const windowCrop = { ...crop, x0: crop.x0 - window.x0, y0: crop.y0 - window.y0 };
-  const paste = options.foregroundOnly ? pasteProbabilitiesAboveHalf : pasteProbabilities;
+  const paste = options.lazy
+    ? pasteUncomputedProbabilities
+    : options.foregroundOnly
+      ? pasteProbabilitiesAboveHalf
+      : pasteProbabilities;
   const probabilities = forceClicks(
     paste(logits, maskSize, windowCrop, window.width, window.height),
     window.width,
@@ -339,11 +352,12 @@ export function shownOutput(
     window,
     unmergedForegroundBox(logits, maskSize, crop, window, clicks, radius),
   );
-  if (!options.foregroundOnly) return { logits, probabilities, window, foreground };
+  if (!options.foregroundOnly && !options.lazy)
+    return { logits, probabilities, window, foreground };
   // The same arithmetic as the paste over the window (window pixels, the moved crop).
   const sample = probabilitySampler(logits, maskSize, windowCrop);
-  const belowHalfAt = (x: number, y: number) => sample(x - window.x0, y - window.y0);
-  return { logits, probabilities, window, foreground, belowHalfAt };
+  const uncomputedAt = (x: number, y: number) => sample(x - window.x0, y - window.y0);
+  return { logits, probabilities, window, foreground, uncomputedAt };
 }
 
 /**
@@ -779,7 +793,7 @@ export class SamPredictor {
     const { imageWidth: w, imageHeight: h } = embedding;
     const out = await this.decodeClickInWindow(embedding, box, clicks, previous, options);
     const probabilities = windowToImage(
-      computedBelowHalf(out.probabilities, out.window, out.shown.belowHalfAt),
+      withComputedValues(out.probabilities, out.window, out.shown.uncomputedAt),
       out.window,
       w,
       h,
@@ -895,20 +909,22 @@ export class SamPredictor {
         : pasteOwn();
     const shownWin = previousWindow as PixelWindow;
     const mergeThreshold = options.mergeOptions?.threshold ?? 0.5;
-    // A mask shown with uncomputed pixels below 0.5 is merged as it is at threshold 0.5 only.
+    const refine = options.refine === undefined ? CLICK_REFINE : options.refine;
+    // A mask shown with uncomputed pixels is merged as it is at threshold 0.5 only (its +Infinity
+    // stands for "above 0.5"), and refined only with its values filled in.
     const shown: ShownMask =
-      previous?.belowHalfAt && mergeThreshold !== 0.5
+      previous?.uncomputedAt && (mergeThreshold !== 0.5 || refine !== null)
         ? {
             ...previous,
-            probabilities: computedBelowHalf(
+            probabilities: withComputedValues(
               previous.probabilities.slice(),
               shownWin,
-              previous.belowHalfAt,
+              previous.uncomputedAt,
             ),
-            belowHalfAt: undefined,
+            uncomputedAt: undefined,
           }
         : (previous as ShownMask);
-    const belowHalfAt = shown.belowHalfAt;
+    const uncomputedAt = shown.uncomputedAt;
     const shownFg = shownBounds as MaskForeground;
     // Both foregrounds lie in the shown mask's box and the output's (rect holds the first).
     const ownBounds = own instanceof Float32Array ? null : aboveBounds(ownAbove, rect.width);
@@ -916,7 +932,6 @@ export class SamPredictor {
     // progressiveMerge writes into the plane it merges unless that is the caller's shown mask
     // (kept unless given up: consumePrevious); over another window it merges a copy.
     const shownIsRect = sameWindow(shownWin, rect);
-    const refine = options.refine === undefined ? CLICK_REFINE : options.refine;
     const luminance = embedding.luminance;
     // The object's box as pixel indices of rect (pixels whose centre lies inside it).
     const boxInRect = box
@@ -965,10 +980,10 @@ export class SamPredictor {
                 y1: shownFg.y1 - rect.y0,
               }
             : { x0: 0, y0: 0, x1: -1, y1: -1 },
-        ...(belowHalfAt
+        ...(uncomputedAt
           ? {
               previousAt: (i: number) =>
-                belowHalfAt(rect.x0 + (i % rect.width), rect.y0 + Math.floor(i / rect.width)),
+                uncomputedAt(rect.x0 + (i % rect.width), rect.y0 + Math.floor(i / rect.width)),
             }
           : {}),
         inPlace: !shownIsRect || options.consumePrevious === true,
@@ -1093,8 +1108,9 @@ export class SamPredictor {
         probabilities,
         window,
         foreground,
-        // The whole output taken: every pixel computed. Otherwise the shown mask's NaNs remain.
-        ...(belowHalfAt && !merge.acceptedWhole ? { belowHalfAt } : {}),
+        // The whole output taken: every pixel computed. Otherwise the shown mask's uncomputed
+        // pixels remain.
+        ...(uncomputedAt && !merge.acceptedWhole ? { uncomputedAt } : {}),
       },
       modelHonoured,
       mergedArea: merge.acceptedWhole ? w * h : merge.regionArea,
@@ -1135,19 +1151,19 @@ export class SamPredictor {
 }
 
 /**
- * `plane` (over `window`) with its NaN pixels (below 0.5, not computed) given their value by
- * `belowHalfAt` (image px), in place; as it is without one.
+ * `plane` (over `window`) with its uncomputed pixels (NaN, +Infinity) given their value by
+ * `uncomputedAt` (image px), in place; as it is without one.
  */
-function computedBelowHalf(
+function withComputedValues(
   plane: Float32Array,
   window: PixelWindow,
-  belowHalfAt: ((x: number, y: number) => number) | undefined,
+  uncomputedAt: ((x: number, y: number) => number) | undefined,
 ): Float32Array {
-  if (!belowHalfAt) return plane;
+  if (!uncomputedAt) return plane;
   for (let i = 0; i < plane.length; i++) {
     const p = plane[i] as number;
-    if (p !== p)
-      plane[i] = belowHalfAt(
+    if (p !== p || p === Infinity)
+      plane[i] = uncomputedAt(
         window.x0 + (i % window.width),
         window.y0 + Math.floor(i / window.width),
       );

@@ -2,7 +2,8 @@
 /**
  * The volume page's slice scrubber: slice index and position (mm), a slider, and beside it each
  * object's extent across slices (one column per object, in the viewer's colours; prompted and
- * edited slices drawn solid, propagated ones lighter). Clicking the strip goes to that slice.
+ * edited slices drawn solid, propagated ones lighter; a slice where the annotator ended the object
+ * is a bar across its column). Clicking the strip goes to that slice.
  */
 import type { VolumeObject } from './volume-state';
 import { ACTIVE_COLOR, OBJECT_COLORS } from './mask-overlay';
@@ -22,7 +23,7 @@ export function SliceScrubber(props: {
 }) {
   const { depth, sliceIndex, objects, activeId } = props;
   const row = STRIP_HEIGHT / Math.max(1, depth);
-  const shown = objects.filter((o) => o.slices.size > 0 || o.id === activeId);
+  const shown = objects.filter((o) => o.slices.size > 0 || o.ends.size > 0 || o.id === activeId);
   const width = Math.max(1, shown.length) * (COLUMN + 2) + 2;
   let colour = 0;
   return (
@@ -73,6 +74,19 @@ export function SliceScrubber(props: {
                     fill={`rgb(${rgb.join(',')})`}
                     opacity={s.origin === 'propagated' ? 0.45 : 1}
                   />
+                ))}
+                {[...o.ends].map((k) => (
+                  <rect
+                    key={`end-${k}`}
+                    data-end={k}
+                    x={x - 1}
+                    y={(k + 0.5) * row - 1}
+                    width={COLUMN + 2}
+                    height={2}
+                    fill={`rgb(${rgb.join(',')})`}
+                  >
+                    <title>{`ends at slice ${k + 1}`}</title>
+                  </rect>
                 ))}
               </g>
             );

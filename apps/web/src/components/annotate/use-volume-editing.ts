@@ -470,6 +470,7 @@ export function useVolumeEditing(options: {
         modelVersionId: object.modelVersionId,
         activeSeconds: (Date.now() - object.startedAt) / 1000,
         slices,
+        ends: [...object.ends],
       });
       const saveMs = performance.now() - started;
       publishSave(saveMs);

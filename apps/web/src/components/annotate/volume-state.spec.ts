@@ -131,6 +131,7 @@ describe('volume state', () => {
         mask: mask(0),
         sliceOrigin: 'propagated',
         propagatedFrom: 2,
+        volumeEnds: [0, 4],
         modelVersionId: 'm',
       },
       {
@@ -139,6 +140,7 @@ describe('volume state', () => {
         mask: mask(0, 1),
         sliceOrigin: 'prompted',
         propagatedFrom: null,
+        volumeEnds: [0, 4],
         modelVersionId: 'm',
       },
       {
@@ -155,5 +157,24 @@ describe('volume state', () => {
       ['b', [5], true],
     ]);
     expect(objects[0]!.slices.get(1)?.origin).toBe('propagated');
+    // Its ends come back, so a re-propagation after reopening stops there.
+    expect([...objects[0]!.ends].sort()).toEqual([0, 4]);
+    expect(objects[1]!.ends.size).toBe(0);
+    let state = initialVolumeState(size, objects);
+    state = applyPropagation(
+      state,
+      'a',
+      2,
+      new Map([
+        [0, mask(0)],
+        [3, mask(0)],
+        [4, mask(0)],
+      ]),
+      [],
+      'm',
+    );
+    const a = state.objects.find((o) => o.id === 'a')!;
+    expect([...a.slices.keys()].sort()).toEqual([1, 2, 3]);
+    expect(sliceMasks(a, 12).get(4)?.origin).toBe('edited');
   });
 });

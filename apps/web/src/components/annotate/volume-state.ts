@@ -305,6 +305,8 @@ export function loadedVolumeObjects(
     mask: Uint8Array;
     sliceOrigin: string | null;
     propagatedFrom: number | null;
+    /** The object's ends, as saved on each of its rows. */
+    volumeEnds?: number[];
     modelVersionId: string | null;
   }[],
 ): VolumeObject[] {
@@ -327,7 +329,12 @@ export function loadedVolumeObjects(
       strokes: 0,
       propagatedFrom: a.propagatedFrom,
     });
-    byId.set(a.objectId, { ...object, slices });
+    const ends = new Set([...object.ends, ...(a.volumeEnds ?? [])]);
+    byId.set(a.objectId, { ...object, slices, ends });
   }
-  return [...byId.values()];
+  // An end never sits on a slice with a mask (the server refuses that; older rows may disagree).
+  return [...byId.values()].map((o) => ({
+    ...o,
+    ends: new Set([...o.ends].filter((k) => !o.slices.has(k))),
+  }));
 }

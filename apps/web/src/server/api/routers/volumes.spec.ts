@@ -152,6 +152,7 @@ describe('volumes router', () => {
     });
     expect(saved).toEqual({
       slices: 4,
+      ends: [],
       area: 16 + 9 + 9 + 4,
       propagatedWithoutEdit: 2,
       removed: 0,
@@ -239,6 +240,81 @@ describe('volumes router', () => {
         ],
       }),
     ).rejects.toThrow(/listed twice/);
+  });
+
+  it('keeps the slices where the annotator ended an object, and gives them back on open', async () => {
+    const annotator = ctx.caller('annotator');
+    const { id: volumeId } = await annotator.volumes.open({
+      projectId: ctx.projectId,
+      taskId: taskIds[1]!,
+    });
+    const mask = rect(0, 0, 2, 2);
+    const slice = (sliceIndex: number, origin: 'prompted' | 'propagated') => ({
+      sliceIndex,
+      finalRle: b64(mask),
+      proposalRle: b64(mask),
+      origin,
+      propagatedFrom: origin === 'propagated' ? 1 : null,
+      clicks: 0,
+      brushStrokes: 0,
+    });
+    const saved = await annotator.volumes.saveObject({
+      projectId: ctx.projectId,
+      volumeId,
+      objectId: 'ended',
+      modelVersionId,
+      slices: [slice(1, 'prompted'), slice(2, 'propagated')],
+      ends: [3, 0, 3],
+    });
+    expect(saved.ends).toEqual([0, 3]);
+    const rows = await ctx.db.annotation.findMany({
+      where: { objectId: 'ended' },
+      select: { volumeEnds: true },
+    });
+    expect(rows.map((r) => r.volumeEnds)).toEqual([
+      [0, 3],
+      [0, 3],
+    ]);
+    const reopened = await annotator.volumes.open({
+      projectId: ctx.projectId,
+      taskId: taskIds[1]!,
+    });
+    const mine = reopened.annotations.filter((a) => a.objectId === 'ended');
+    expect(mine.map((a) => a.volumeEnds)).toEqual([
+      [0, 3],
+      [0, 3],
+    ]);
+
+    // An end on a slice the object covers, or past the volume, is refused and nothing changes.
+    await expect(
+      annotator.volumes.saveObject({
+        projectId: ctx.projectId,
+        volumeId,
+        objectId: 'ended',
+        slices: [slice(1, 'prompted'), slice(2, 'propagated')],
+        ends: [2],
+      }),
+    ).rejects.toThrow(/slice 2 has a mask/);
+    await expect(
+      annotator.volumes.saveObject({
+        projectId: ctx.projectId,
+        volumeId,
+        objectId: 'ended',
+        slices: [slice(1, 'prompted')],
+        ends: [DEPTH],
+      }),
+    ).rejects.toThrow(/no slice 5/);
+    const after = await ctx.db.annotation.findMany({
+      where: { objectId: 'ended' },
+      select: { volumeEnds: true },
+    });
+    expect(after.map((r) => r.volumeEnds)).toEqual([
+      [0, 3],
+      [0, 3],
+    ]);
+    // Out of the way of the export below.
+    await annotator.volumes.removeObject({ projectId: ctx.projectId, volumeId, objectId: 'ended' });
+    expect(await ctx.db.annotation.count({ where: { objectId: 'ended' } })).toBe(0);
   });
 
   it('submits the volume as one and exports the saved voxels', async () => {

@@ -53,6 +53,8 @@ export const volumesRouter = createTRPCRouter({
           )
           .min(1)
           .max(4096),
+        /** Slices where the annotator ended the object (no mask there). */
+        ends: z.array(z.number().int().min(0).max(100_000)).max(4096).default([]),
       }),
     )
     .mutation(({ ctx, input }) =>

@@ -34,6 +34,8 @@ export interface SaveObjectMaskInput {
   /** Volume slices: how the mask came to be (prompted | propagated | edited). */
   sliceOrigin?: 'prompted' | 'propagated' | 'edited' | null;
   propagatedFrom?: number | null;
+  /** Volume objects: the slices where the object ends (Annotation.volumeEnds). */
+  volumeEnds?: number[];
   /** The client's id for this save, the same on its retries (libs/db saveAnnotation). */
   clientSaveId?: string | null;
 }
@@ -152,6 +154,7 @@ export async function saveObjectMask(db: Db, input: SaveObjectMaskInput) {
     acceptedWithoutEdit: proposal !== null && editPixels === 0 && input.brushStrokes === 0,
     sliceOrigin: input.sliceOrigin ?? null,
     propagatedFrom: input.propagatedFrom ?? null,
+    volumeEnds: input.volumeEnds ?? [],
     clientSaveId: input.clientSaveId ?? null,
   });
   // The human mask wins over an earlier 'absent' tag on the image (documented in apply-image-tags).

@@ -23,6 +23,11 @@ export interface SaveVolumeObjectInput {
   modelVersionId?: string | null;
   /** Every slice the object covers now. */
   slices: VolumeObjectSlice[];
+  /**
+   * Slices where the annotator ended the object (erased its propagated mask there): kept on every
+   * row of the object so a reopened volume never propagates across them.
+   */
+  ends?: number[];
   activeSeconds: number;
 }
 
@@ -41,6 +46,13 @@ export async function saveVolumeObject(db: Db, input: SaveVolumeObjectInput) {
       throw new AppError('BAD_INPUT', `slices: slice ${s.sliceIndex} is listed twice.`);
     seen.add(s.sliceIndex);
   }
+  const ends = [...new Set(input.ends ?? [])].sort((a, b) => a - b);
+  for (const k of ends)
+    if (seen.has(k))
+      throw new AppError(
+        'BAD_INPUT',
+        `ends: slice ${k} has a mask of the object; it cannot end there.`,
+      );
   const tasks = await db.task.findMany({
     where: { projectId: input.projectId, image: { volumeId: input.volumeId } },
     select: {
@@ -53,6 +65,8 @@ export async function saveVolumeObject(db: Db, input: SaveVolumeObjectInput) {
   });
   if (tasks.length === 0) throw new AppError('NOT_FOUND', 'Volume not found in this project.');
   const bySlice = new Map(tasks.map((t) => [t.image.sliceIndex, t]));
+  for (const k of ends)
+    if (!bySlice.has(k)) throw new AppError('BAD_INPUT', `ends: the volume has no slice ${k}.`);
   for (const s of input.slices) {
     const task = bySlice.get(s.sliceIndex);
     if (!task) throw new AppError('BAD_INPUT', `slices: the volume has no slice ${s.sliceIndex}.`);
@@ -81,6 +95,7 @@ export async function saveVolumeObject(db: Db, input: SaveVolumeObjectInput) {
       activeSeconds: secondsPerSlice,
       sliceOrigin: s.origin,
       propagatedFrom: s.propagatedFrom ?? null,
+      volumeEnds: ends,
     });
     area += saved.area;
     if (s.origin === 'propagated' && saved.editPixels === 0) withoutEdit += 1;
@@ -97,5 +112,5 @@ export async function saveVolumeObject(db: Db, input: SaveVolumeObjectInput) {
     });
     removed += 1;
   }
-  return { slices: input.slices.length, area, propagatedWithoutEdit: withoutEdit, removed };
+  return { slices: input.slices.length, ends, area, propagatedWithoutEdit: withoutEdit, removed };
 }
