@@ -28,8 +28,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadDrivePseudoFa, loadMetaballLeakageFa, openModelDir } from '@loupe/model/node';
-import { ACCEPT_IOU, boxFromMask, maskArea, runClickSession, type Mask } from '@loupe/prompts';
-import type { ShownMask } from '@loupe/model';
+import { maskArea, type Mask } from '@loupe/prompts';
 import {
   TRAINER_CONFIGS,
   assignDatasetSplits,
@@ -43,6 +42,7 @@ import {
   type FineTuneLevers,
   type TrainingSample,
 } from '@loupe/trainer/testing';
+import { annotateWithClicks } from './annotate-with-clicks';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const args = process.argv.slice(2);
@@ -99,7 +99,7 @@ const testSet = drive
   ? await loadDrivePseudoFa({ count: testCount, seed: 202, lesions: [1, 3], log })
   : await loadMetaballLeakageFa({ split: 'domain', count: testCount, seed: 1000 + seed, log });
 
-// The scripted annotator with the starter, as bench/loop/scripted-annotator.ts does it.
+// The scripted annotator with the starter, through the click path bench/loop/scripted-annotator.ts uses.
 const starter = await openModelDir(starterDir);
 const labeled: {
   id: string;
@@ -112,29 +112,12 @@ const labeled: {
 }[] = [];
 for (const [i, s] of pool.entries()) {
   const gt = largest(s.lesions, s.mask);
-  const box = boxFromMask(gt);
-  const embedding = await starter.embed(
+  const { session, reached } = await annotateWithClicks(
+    starter,
     { pixels: s.image, width: s.width, height: s.height, channels: 1 },
-    box,
-  );
-  const proposal = await starter.decode(embedding, box, []);
-  let shown: ShownMask = {
-    logits: proposal.lowResLogits[0] as Float32Array,
-    probabilities: proposal.probabilities,
-  };
-  const session = await runClickSession({
     gt,
-    box,
-    maxClicks: MAX_CLICKS,
-    targetIou: ACCEPT_IOU,
-    predict: async (b, clicks) => {
-      if (clicks.length === 0) return proposal.probabilities;
-      const refined = await starter.decodeClick(embedding, b, clicks, shown);
-      shown = refined.shown;
-      return refined.probabilities;
-    },
-  });
-  const reached = (session.iouPerClick.at(-1) ?? 0) >= ACCEPT_IOU;
+    MAX_CLICKS,
+  );
   labeled.push({
     id: `ood-${seed}-${i}`,
     image: gray(s.image, s.width, s.height),

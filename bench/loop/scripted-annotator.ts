@@ -10,18 +10,9 @@ import {
   type InteractionEventInput,
   type ProposalShownPayload,
 } from '@loupe/contracts';
-import type { ShownMask } from '@loupe/model';
-import {
-  ACCEPT_IOU,
-  boxFromMask,
-  dice,
-  encodeMaskBytes,
-  runClickSession,
-  type Box,
-  type ClickPrompt,
-  type Mask,
-} from '@loupe/prompts';
+import { boxFromMask, dice, encodeMaskBytes, type Mask } from '@loupe/prompts';
 import type { TrpcSession } from '../speed/trpc-http';
+import { annotateWithClicks } from './annotate-with-clicks';
 import type { SubscribedBrowser } from './subscribed-browser';
 
 /** The parts of the server's TaskView the annotator reads. */
@@ -122,51 +113,35 @@ export async function annotateNextImage(options: {
   const { predictor, ref } = served;
   const modelVersionId = ref.modelVersionId;
 
-  const box: Box = boxFromMask(gt);
-  record({ type: 'BOX', objectId: OBJECT_ID, payload: { box }, modelVersionId });
-  const t0 = performance.now();
-  const embedding = await predictor.embed(
-    { pixels, width: task.image.width, height: task.image.height, channels: 1 },
-    box,
-  );
-  const proposal = await predictor.decode(embedding, box, []);
-  record({
-    type: 'PROPOSAL_SHOWN',
-    objectId: OBJECT_ID,
-    modelVersionId,
-    latencyMs: performance.now() - t0,
-    payload: { kind: 'box', maskPrompt: false } satisfies ProposalShownPayload,
-  });
+  record({ type: 'BOX', objectId: OBJECT_ID, payload: { box: boxFromMask(gt) }, modelVersionId });
   // As the page: each click goes through the model lib's click path (SamPredictor.decodeClick:
   // the mask shown before it as mask prompt, merged around the click; the single-mask output,
   // which the clicker scores).
-  let shown: ShownMask = {
-    logits: proposal.lowResLogits[0] as Float32Array,
-    probabilities: proposal.probabilities,
-  };
-
-  const session_ = await runClickSession({
+  const annotated = await annotateWithClicks(
+    predictor,
+    { pixels, width: task.image.width, height: task.image.height, channels: 1 },
     gt,
-    box,
-    maxClicks: options.maxClicks,
-    targetIou: ACCEPT_IOU,
-    predict: async (b, clicks: ClickPrompt[]) => {
-      const click = clicks.at(-1);
-      if (!click) return proposal.probabilities;
-      const started = performance.now();
-      const refined = await predictor.decodeClick(embedding, b, clicks, shown);
-      shown = refined.shown;
-      record({
-        type: click.positive ? 'POSITIVE_POINT' : 'NEGATIVE_POINT',
-        objectId: OBJECT_ID,
-        payload: { x: click.x, y: click.y },
-        modelVersionId,
-        latencyMs: performance.now() - started,
-      });
-      return refined.probabilities;
+    options.maxClicks,
+    {
+      onProposal: (latencyMs) =>
+        record({
+          type: 'PROPOSAL_SHOWN',
+          objectId: OBJECT_ID,
+          modelVersionId,
+          latencyMs,
+          payload: { kind: 'box', maskPrompt: false } satisfies ProposalShownPayload,
+        }),
+      onClick: (click, latencyMs) =>
+        record({
+          type: click.positive ? 'POSITIVE_POINT' : 'NEGATIVE_POINT',
+          objectId: OBJECT_ID,
+          payload: { x: click.x, y: click.y },
+          modelVersionId,
+          latencyMs,
+        }),
     },
-  });
-  const reached = (session_.iouPerClick.at(-1) ?? 0) >= ACCEPT_IOU;
+  );
+  const { proposal, reached, session: session_ } = annotated;
   // Not good enough after the clicks: the annotator fixes the rest with the brush.
   if (!reached)
     record({

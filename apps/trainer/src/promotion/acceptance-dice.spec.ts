@@ -80,38 +80,24 @@ describe('decideAcceptancePromotion', () => {
 
   it('keeps the active model when the candidate is worse, and breaks a tie on NoC@90', () => {
     const active = { dice: 0.95, noc90: 2, acceptanceDice: 0.98, objects: 4 };
-    expect(
-      decideAcceptancePromotion(
-        { dice: 0.97, noc90: 1, acceptanceDice: 0.97, objects: 4 },
-        active,
-        0.5,
-      ).promote,
-    ).toBe(false);
-    expect(
-      decideAcceptancePromotion(
-        { dice: 0.94, noc90: 2, acceptanceDice: 0.98, objects: 4 },
-        active,
-        0.5,
-      ).promote,
-    ).toBe(false);
-    expect(
-      decideAcceptancePromotion(
-        { dice: 0.94, noc90: 1.5, acceptanceDice: 0.98, objects: 4 },
-        active,
-        0.5,
-      ).promote,
-    ).toBe(true);
-    expect(
-      decideAcceptancePromotion(
-        { dice: 0.9, noc90: 1, acceptanceDice: Number.NaN, objects: 4 },
-        null,
-        0.5,
-      ).promote,
-    ).toBe(false);
-    expect(
-      decideAcceptancePromotion({ dice: 0.1, noc90: 9, acceptanceDice: 0.2, objects: 4 }, null, 0.5)
-        .promote,
-    ).toBe(true);
+    const cases: [
+      candidate: Omit<typeof active, 'objects'>,
+      against: typeof active | null,
+      promote: boolean,
+    ][] = [
+      // Lower acceptance Dice loses, whatever its plain Dice and NoC@90.
+      [{ dice: 0.97, noc90: 1, acceptanceDice: 0.97 }, active, false],
+      // A tie with the same NoC@90 keeps the active model; a tie with fewer clicks promotes.
+      [{ dice: 0.94, noc90: 2, acceptanceDice: 0.98 }, active, false],
+      [{ dice: 0.94, noc90: 1.5, acceptanceDice: 0.98 }, active, true],
+      // No figures, no promotion, even with nothing to beat; anything finite beats nothing.
+      [{ dice: 0.9, noc90: 1, acceptanceDice: Number.NaN }, null, false],
+      [{ dice: 0.1, noc90: 9, acceptanceDice: 0.2 }, null, true],
+    ];
+    for (const [candidate, against, promote] of cases)
+      expect(decideAcceptancePromotion({ ...candidate, objects: 4 }, against, 0.5).promote).toBe(
+        promote,
+      );
   });
 
   it('still refuses a candidate that propagates much worse through held-out volumes', () => {

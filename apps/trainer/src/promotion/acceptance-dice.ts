@@ -16,6 +16,7 @@
  */
 import { ACCEPT_DICE } from '@loupe/prompts';
 import {
+  checkPropagation,
   MAX_PROPAGATION_DICE_REGRESSION,
   type GateMetrics,
   type PromotionDecision,
@@ -76,22 +77,7 @@ export function decideAcceptancePromotion(
   } else if (regression > maxNoc90Regression) {
     nocGuard = `; NoC@90 regression ${regression.toFixed(2)} not applied: ${candidate.objects} held-out objects (the guard needs ${NOC_GUARD_MIN_OBJECTS})`;
   }
-  const own = candidate.propagation;
-  const other = active.propagation;
-  let propagation = '';
-  if (own && other && own.volumeDice !== null && other.volumeDice !== null) {
-    if (!Number.isFinite(own.volumeDice))
-      return {
-        promote: false,
-        reason: `candidate propagation volume Dice is not finite (${own.volumeDice})`,
-      };
-    const drop = other.volumeDice - own.volumeDice;
-    if (drop > maxPropagationDiceRegression)
-      return {
-        promote: false,
-        reason: `propagation volume Dice ${fmt(own.volumeDice)} on ${own.objects} held-out volume objects is ${drop.toFixed(4)} below the active model's ${fmt(other.volumeDice)} (allowed ${maxPropagationDiceRegression})`,
-      };
-    propagation = `, propagation volume Dice ${fmt(own.volumeDice)} vs ${fmt(other.volumeDice)} (${own.objects} objects)`;
-  }
+  const propagation = checkPropagation(candidate, active, maxPropagationDiceRegression);
+  if (typeof propagation !== 'string') return propagation;
   return { promote: true, reason: `${figures}${propagation}${nocGuard}` };
 }

@@ -26,6 +26,33 @@ export interface PromotionDecision {
 
 const fmt = (value: number) => value.toFixed(4);
 
+/**
+ * The propagation check both gates share: a refusal where the candidate propagates worse than the
+ * active model by more than the margin (or not finitely), otherwise the text to add to the reason
+ * ('' where either model has no held-out volumes).
+ */
+export function checkPropagation(
+  candidate: GateMetrics,
+  active: GateMetrics,
+  maxPropagationDiceRegression: number,
+): PromotionDecision | string {
+  const ours = candidate.propagation;
+  const theirs = active.propagation;
+  if (!ours || !theirs || ours.volumeDice === null || theirs.volumeDice === null) return '';
+  if (!Number.isFinite(ours.volumeDice))
+    return {
+      promote: false,
+      reason: `candidate propagation volume Dice is not finite (${ours.volumeDice})`,
+    };
+  const drop = theirs.volumeDice - ours.volumeDice;
+  if (drop > maxPropagationDiceRegression)
+    return {
+      promote: false,
+      reason: `propagation volume Dice ${fmt(ours.volumeDice)} on ${ours.objects} held-out volume objects is ${drop.toFixed(4)} below the active model's ${fmt(theirs.volumeDice)} (allowed ${maxPropagationDiceRegression})`,
+    };
+  return `, propagation volume Dice ${fmt(ours.volumeDice)} vs ${fmt(theirs.volumeDice)} (${ours.objects} objects)`;
+}
+
 export function decidePromotion(
   candidate: GateMetrics,
   active: GateMetrics | null,
@@ -52,23 +79,8 @@ export function decidePromotion(
       reason: `NoC@90 ${candidate.noc90.toFixed(2)} is ${regression.toFixed(2)} clicks worse than the active model's ${active.noc90.toFixed(2)} (allowed ${maxNoc90Regression})`,
     };
   }
-  const ours = candidate.propagation;
-  const theirs = active.propagation;
-  let propagation = '';
-  if (ours && theirs && ours.volumeDice !== null && theirs.volumeDice !== null) {
-    if (!Number.isFinite(ours.volumeDice))
-      return {
-        promote: false,
-        reason: `candidate propagation volume Dice is not finite (${ours.volumeDice})`,
-      };
-    const drop = theirs.volumeDice - ours.volumeDice;
-    if (drop > maxPropagationDiceRegression)
-      return {
-        promote: false,
-        reason: `propagation volume Dice ${fmt(ours.volumeDice)} on ${ours.objects} held-out volume objects is ${drop.toFixed(4)} below the active model's ${fmt(theirs.volumeDice)} (allowed ${maxPropagationDiceRegression})`,
-      };
-    propagation = `, propagation volume Dice ${fmt(ours.volumeDice)} vs ${fmt(theirs.volumeDice)} (${ours.objects} objects)`;
-  }
+  const propagation = checkPropagation(candidate, active, maxPropagationDiceRegression);
+  if (typeof propagation !== 'string') return propagation;
   return {
     promote: true,
     reason: `validation Dice ${fmt(candidate.dice)} >= ${fmt(active.dice)}, NoC@90 ${candidate.noc90.toFixed(2)} vs ${active.noc90.toFixed(2)}${propagation}`,

@@ -106,49 +106,50 @@ describe('volumes router', () => {
     const seed = rect(2, 1, 6, 5);
     const propagated = rect(3, 1, 6, 4);
     const edited = rect(3, 2, 5, 4);
+    const slices = [
+      {
+        sliceIndex: 2,
+        finalRle: b64(seed),
+        proposalRle: b64(seed),
+        origin: 'prompted' as const,
+        clicks: 0,
+        brushStrokes: 0,
+      },
+      {
+        sliceIndex: 1,
+        finalRle: b64(propagated),
+        proposalRle: b64(propagated),
+        origin: 'propagated' as const,
+        propagatedFrom: 2,
+        clicks: 0,
+        brushStrokes: 0,
+      },
+      {
+        sliceIndex: 3,
+        finalRle: b64(propagated),
+        proposalRle: b64(propagated),
+        origin: 'propagated' as const,
+        propagatedFrom: 2,
+        clicks: 0,
+        brushStrokes: 0,
+      },
+      {
+        sliceIndex: 4,
+        finalRle: b64(edited),
+        proposalRle: b64(propagated),
+        origin: 'edited' as const,
+        propagatedFrom: 2,
+        clicks: 0,
+        brushStrokes: 1,
+      },
+    ];
     const saved = await annotator.volumes.saveObject({
       projectId: ctx.projectId,
       volumeId,
       objectId: 'lesion-1',
       modelVersionId,
       activeSeconds: 30,
-      slices: [
-        {
-          sliceIndex: 2,
-          finalRle: b64(seed),
-          proposalRle: b64(seed),
-          origin: 'prompted',
-          clicks: 0,
-          brushStrokes: 0,
-        },
-        {
-          sliceIndex: 1,
-          finalRle: b64(propagated),
-          proposalRle: b64(propagated),
-          origin: 'propagated',
-          propagatedFrom: 2,
-          clicks: 0,
-          brushStrokes: 0,
-        },
-        {
-          sliceIndex: 3,
-          finalRle: b64(propagated),
-          proposalRle: b64(propagated),
-          origin: 'propagated',
-          propagatedFrom: 2,
-          clicks: 0,
-          brushStrokes: 0,
-        },
-        {
-          sliceIndex: 4,
-          finalRle: b64(edited),
-          proposalRle: b64(propagated),
-          origin: 'edited',
-          propagatedFrom: 2,
-          clicks: 0,
-          brushStrokes: 1,
-        },
-      ],
+      slices,
     });
     expect(saved).toEqual({
       slices: 4,
@@ -188,34 +189,7 @@ describe('volumes router', () => {
       volumeId,
       objectId: 'lesion-1',
       modelVersionId,
-      slices: [
-        {
-          sliceIndex: 2,
-          finalRle: b64(seed),
-          proposalRle: b64(seed),
-          origin: 'prompted',
-          clicks: 0,
-          brushStrokes: 0,
-        },
-        {
-          sliceIndex: 3,
-          finalRle: b64(propagated),
-          proposalRle: b64(propagated),
-          origin: 'propagated',
-          propagatedFrom: 2,
-          clicks: 0,
-          brushStrokes: 0,
-        },
-        {
-          sliceIndex: 4,
-          finalRle: b64(edited),
-          proposalRle: b64(propagated),
-          origin: 'edited',
-          propagatedFrom: 2,
-          clicks: 0,
-          brushStrokes: 1,
-        },
-      ],
+      slices: slices.filter((slice) => slice.sliceIndex !== 1),
     });
     expect(smaller.removed).toBe(1);
     const reopened = await annotator.volumes.open({
