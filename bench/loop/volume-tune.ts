@@ -156,6 +156,62 @@ const CANDIDATES: {
     name: `regrowth-${maxRegrowth}+faded-${minContrastRatio}`,
     thresholds: { ...DEFAULT_PROPAGATION, maxRegrowth, minContrastRatio },
   })),
+  // Stop 28: the contrast stop looser, with and without the tighter regrowth stop and the
+  // walk's own start as reference, measured on tuning seeds 4402-4405 together.
+  ...[0.7, 0.6, 0.5].map((minContrastRatio) => ({
+    name: `faded-${minContrastRatio}`,
+    thresholds: { ...DEFAULT_PROPAGATION, minContrastRatio },
+  })),
+  ...[
+    [1.02, 0.6],
+    [1.05, 0.6],
+    [1.02, 0.5],
+  ].map(([maxRegrowth, minContrastRatio]) => ({
+    name: `regrowth-${maxRegrowth}+faded-${minContrastRatio}`,
+    thresholds: { ...DEFAULT_PROPAGATION, maxRegrowth, minContrastRatio },
+  })),
+  ...[0.8, 0.7, 0.6].map((minContrastRatio) => ({
+    name: `start-contrast-${minContrastRatio}`,
+    thresholds: { ...DEFAULT_PROPAGATION, contrastReference: 'start' as const, minContrastRatio },
+  })),
+  // Stop 28: the box lets go faster where the lesion tapers (motion memory, a deeper shrink).
+  ...[0.5, 1].map((boxMomentum) => ({
+    name: `default+momentum-${boxMomentum}`,
+    thresholds: { ...DEFAULT_PROPAGATION, boxMomentum },
+  })),
+  ...[
+    [-0.08, -2, 0.8],
+    [-0.08, -2, 0.7],
+    [-0.12, -3, 0.8],
+    [-0.08, -1, 0.8],
+  ].map(([dilateFraction, dilateMinPx, minContrastRatio]) => ({
+    name: `shrink${dilateFraction}-cap${-dilateMinPx!}+faded-${minContrastRatio}`,
+    thresholds: { ...DEFAULT_PROPAGATION, dilateFraction, dilateMinPx, minContrastRatio },
+  })),
+  // Stop 28: the annotator before (a slice accepted at Dice 0.8 only), and one who boxes the
+  // missed slice next to where the mask stops first.
+  {
+    name: 'annotator-accept-dice',
+    thresholds: { ...DEFAULT_PROPAGATION },
+    annotator: { order: 'worst', tool: 'box', accept: 'dice' },
+  },
+  {
+    name: 'annotator-missed-next-to-mask',
+    thresholds: { ...DEFAULT_PROPAGATION },
+    annotator: { order: 'worst', tool: 'box', missed: 'next-to-mask' },
+  },
+  {
+    name: 'annotator-missed-next-to-mask+start-contrast',
+    thresholds: { ...DEFAULT_PROPAGATION, contrastReference: 'start' },
+    annotator: { order: 'worst', tool: 'box', missed: 'next-to-mask' },
+  },
+  // Stop 28: the regrowth stop below 1, i.e. a stall stop: once the walk has shrunk below
+  // regrowAfterShrink of its start, a mask that shrinks by less than 3 % (5 %) a slice has let go
+  // of the tapering lesion (it keeps about its box's size on whatever lies there).
+  ...[0.97, 0.95].map((maxRegrowth) => ({
+    name: `stall-${maxRegrowth}`,
+    thresholds: { ...DEFAULT_PROPAGATION, maxRegrowth },
+  })),
 ];
 
 const i = process.argv.indexOf('--seed');

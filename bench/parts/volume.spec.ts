@@ -1,8 +1,8 @@
 /**
  * Propagation on the real starter model (onnxruntime-web wasm, the page's runtime) through a
  * generated volume: with the page's defaults and the slices' pixels (the contrast stop) the walk
- * lets go where the lesion ends, where without them the model, as confident as ever, carries its
- * mask on over slices the lesion is not on.
+ * lets go where the lesion ends, where without them (and without the stall stop) the model, as
+ * confident as ever, carries its mask on over slices the lesion is not on.
  */
 import { join } from 'node:path';
 import { generateSyntheticVolumes, openModelDir, type SamPredictor } from '@loupe/model/node';
@@ -72,10 +72,14 @@ describe('propagation through a synthetic volume (starter model, onnxruntime-web
     expect(stopped.hi).toBeLessThanOrEqual(lesion.last + 1);
     expect(stopped.result.stops.map((s) => s.reason)).toContain('faded');
     expect(stopped.result.seedContrast).toBeGreaterThan(1);
-    const blind = await run(DEFAULT_PROPAGATION, false);
     const leaked = (r: { lo: number; hi: number }) =>
       Math.max(0, lesion.first - r.lo) + Math.max(0, r.hi - lesion.last);
+    // Without the pixels and without the stall stop (maxRegrowth under 1), only the model's own
+    // rules are left: it leaks. The stall stop alone, without pixels, leaks less than that.
+    const blind = await run({ ...DEFAULT_PROPAGATION, maxRegrowth: Infinity }, false);
     expect(leaked(blind)).toBeGreaterThan(leaked(stopped) + 2);
+    const stallOnly = await run(DEFAULT_PROPAGATION, false);
+    expect(leaked(stallOnly)).toBeLessThan(leaked(blind));
   });
 });
 

@@ -454,8 +454,15 @@ describe('propagateVolume', () => {
         depth: DEPTH,
         from: 2,
         masks: seeded([[2, { mask: truth(6), origin: 'prompted' }]]),
-        // The box shrinks by one pixel a side a slice; momentum carries that on.
-        thresholds: { dilateFraction: -0.1, dilateMinPx: -1, boxMomentum, maxMomentumStep: 0.5 },
+        // The box shrinks by one pixel a side a slice; momentum carries that on. (The stall stop,
+        // maxRegrowth, would end the walk once the shrunk box stops shrinking: off here.)
+        thresholds: {
+          dilateFraction: -0.1,
+          dilateMinPx: -1,
+          boxMomentum,
+          maxMomentumStep: 0.5,
+          maxRegrowth: Infinity,
+        },
         predict: filler,
         directions: [1],
       });
@@ -619,7 +626,7 @@ describe('propagateVolume', () => {
         thresholds: { maxAreaRatio: 2, ...(maxRegrowth ? { maxRegrowth } : {}) },
       });
     const stopped = await run(6);
-    // Smallest at slice 3 (r 4, 49 px); slice 2 (r 5, 81 px) is more than 1.2 x that.
+    // Smallest at slice 3 (r 4, 49 px); slice 2 (r 5, 81 px) is no smaller than that.
     expect([...stopped.masks.keys()]).toEqual([5, 4, 3]);
     expect(stopped.stops).toEqual([{ direction: -1, reason: 'regrew', slice: 2 }]);
     expect([...(await run(6, Infinity)).masks.keys()]).toEqual([5, 4, 3, 2, 1, 0]);
@@ -627,6 +634,30 @@ describe('propagateVolume', () => {
     const inwards = await run(10);
     expect([...inwards.masks.keys()]).toEqual([9, 8, 7, 6, 5, 4, 3, 2, 1, 0]);
     expect(inwards.stops).toEqual([{ direction: -1, reason: 'edge', slice: -1 }]);
+  });
+
+  it('by default stops where a shrinking mask stalls (the box filler past the end)', async () => {
+    // Radius by slice: shrinks from the seed (7 at slice 6) to 4 at slice 3, then stays 4.
+    const radius = [4, 4, 4, 4, 5, 6, 7];
+    const disc = (slice: number) => {
+      const out = new Uint8Array(W * H);
+      const r = radius[slice] as number;
+      for (let y = 0; y < H; y++)
+        for (let x = 0; x < W; x++)
+          if ((x + 0.5 - 20) ** 2 + (y + 0.5 - 15) ** 2 < r * r) out[y * W + x] = 1;
+      return out;
+    };
+    const result = await propagateVolume({
+      width: W,
+      height: H,
+      depth: DEPTH,
+      from: 6,
+      masks: seeded([[6, { mask: disc(6), origin: 'prompted' }]]),
+      predict: async (slice) => ({ mask: disc(slice), iou: 0.9 }),
+      directions: [-1],
+    });
+    expect([...result.masks.keys()]).toEqual([5, 4, 3]);
+    expect(result.stops).toEqual([{ direction: -1, reason: 'regrew', slice: 2 }]);
   });
 
   it('keeps propagated masks between a stop and a slice the annotator made further on', async () => {
