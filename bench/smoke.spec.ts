@@ -34,6 +34,12 @@ const SMOKE_TARGETS: Partial<Record<PartName, string[]>> = {
   queue: ['lease statement'],
   // The new-domain rows need DRIVE (absent on a user's machine); checked below whenever it ran.
   mae: ['Dice gain of MAE init over random init at 50 masks'],
+  // The new-domain budget needs DRIVE and three pools of real fine-tuning: bench:weak only.
+  weak: [
+    'pseudo-mask Dice from',
+    'best mix vs masks only, held-out Dice at 10',
+    'self-training on vs off, same human labels',
+  ],
 };
 
 /**

@@ -18,6 +18,7 @@ import {
   evaluateOnnxModel,
   fineTune,
   generateSyntheticFaDataset,
+  loadMetaballLeakageFa,
   loadSegmenterFromCheckpoint,
   openModelDir,
   pasteOutputProbabilities,
@@ -32,6 +33,7 @@ import {
 import { connectedComponents, maskBoundingBox, pseudoMaskFromBox, type Mask } from '@loupe/prompts';
 import { TRAINER_CONFIGS } from '@loupe/trainer/testing';
 import { plotLines } from '../lib/plot';
+import { spread, type Spread } from '../lib/spread';
 import {
   buyLabels,
   equalComputeSamples,
@@ -59,9 +61,25 @@ export const BUDGET_STRATEGIES: Record<string, StrategyPhase[]> = {
 /** Seeds: the pool (never a training or held-out seed elsewhere), the held-out test images. */
 const POOL_SEED = 1601;
 
+/**
+ * Where the budget is spent. 'synthetic': the project's own generator, on which the starter is
+ * near its ceiling (little for any label to add). 'new': a clinic whose lesions the starter was
+ * never tuned to (the metaball lesion model on its 'domain' DRIVE backgrounds; test on its
+ * evaluation split), where masks lift the starter a lot (bench:mae's new domain) and clicks cost
+ * many more seconds, as on a real new project.
+ */
+export type BudgetDomain = 'synthetic' | 'new';
+
+/** Seeds of the new domain: test images (bench:mae's), and the pools (one per repeat). */
+const NEW_DOMAIN_TEST_SEED = 13;
+export const NEW_DOMAIN_POOL_SEEDS = [21, 22, 23];
+
 export interface BudgetBenchOptions {
   quick?: boolean;
   smoke?: boolean;
+  domain?: BudgetDomain;
+  /** The pool's seed (default: the synthetic POOL_SEED, or the new domain's first pool seed). */
+  poolSeed?: number;
   resultsDir: string;
   starterDir: string;
   heldOutSeed: number;
@@ -72,6 +90,72 @@ export interface BudgetBenchOptions {
 interface PoolImage {
   sample: SyntheticFaSample;
   objects: Mask[];
+}
+
+interface BudgetSizes {
+  pool: number;
+  test: number;
+  budgets: number[];
+  steps: number;
+  selfTrainingImages: number | null;
+}
+
+const BUDGET_SIZES: Record<BudgetDomain, Record<'smoke' | 'quick' | 'full', BudgetSizes>> = {
+  synthetic: {
+    smoke: { pool: 6, test: 3, budgets: [0.25], steps: 2, selfTrainingImages: 2 },
+    quick: { pool: 48, test: 12, budgets: [2, 10], steps: 8, selfTrainingImages: 12 },
+    full: { pool: 200, test: 48, budgets: [1, 2, 5, 10, 20], steps: 48, selfTrainingImages: null },
+  },
+  // Steps cover the largest purchase at 10 minutes (~160 box samples): every label is seen.
+  new: {
+    smoke: { pool: 4, test: 2, budgets: [0.25], steps: 2, selfTrainingImages: 2 },
+    quick: { pool: 90, test: 16, budgets: [10], steps: 60, selfTrainingImages: 24 },
+    full: { pool: 120, test: 32, budgets: [5, 10], steps: 100, selfTrainingImages: 48 },
+  },
+};
+
+/** The pool an annotator labels (0-4 lesions per image) and the held-out test objects. */
+async function loadBudgetData(
+  domain: BudgetDomain,
+  sizes: { pool: number; test: number },
+  poolSeed: number,
+  heldOutSeed: number,
+): Promise<{ pool: PoolImage[]; test: FineTuneSample[] }> {
+  const toTest = (images: SyntheticFaSample[]) =>
+    images.flatMap((s) =>
+      objectsOf(s).map((mask) => ({ image: s.image, width: s.width, height: s.height, mask })),
+    );
+  if (domain === 'new') {
+    const log = () => undefined;
+    const pool = await loadMetaballLeakageFa({
+      split: 'domain',
+      count: sizes.pool,
+      seed: poolSeed,
+      lesions: [0, 4],
+      log,
+    });
+    if (pool.length === 0)
+      throw new Error('skipped: DRIVE not found (the new domain is drawn on it)');
+    const test = await loadMetaballLeakageFa({
+      split: 'evaluation',
+      count: sizes.test,
+      seed: NEW_DOMAIN_TEST_SEED,
+      log,
+    });
+    return {
+      pool: pool.map((sample) => ({ sample, objects: objectsOf(sample) })),
+      test: toTest(test),
+    };
+  }
+  // Lesions [0, 4]: about a fifth of the images have none (tagged 'absent').
+  const pool = generateSyntheticFaDataset({
+    count: sizes.pool,
+    size: 256,
+    seed: poolSeed,
+    lesions: [0, 4],
+  }).map((sample) => ({ sample, objects: objectsOf(sample) }));
+  const test = generateSyntheticFaDataset({ count: sizes.test, size: 256, seed: heldOutSeed });
+  return { pool, test: toTest(test) };
 }
 
 const mean = (values: number[]) =>
@@ -120,26 +204,12 @@ export async function runWeakBudgetBench(
   options: BudgetBenchOptions,
 ): Promise<Record<string, unknown>> {
   const started = performance.now();
-  const n = options.smoke
-    ? { pool: 6, test: 3, budgets: [0.25], steps: 2, selfTrainingImages: 2 }
-    : options.quick
-      ? { pool: 48, test: 12, budgets: [2, 10], steps: 8, selfTrainingImages: 12 }
-      : { pool: 200, test: 48, budgets: [1, 2, 5, 10, 20], steps: 48, selfTrainingImages: null };
+  const domain = options.domain ?? 'synthetic';
+  const n = BUDGET_SIZES[domain][options.smoke ? 'smoke' : options.quick ? 'quick' : 'full'];
   const batchSize = 4;
-  // Lesions [0, 4]: about a fifth of the images have none (tagged 'absent').
-  const pool: PoolImage[] = generateSyntheticFaDataset({
-    count: n.pool,
-    size: 256,
-    seed: POOL_SEED,
-    lesions: [0, 4],
-  }).map((sample) => ({ sample, objects: objectsOf(sample) }));
-  const test: FineTuneSample[] = generateSyntheticFaDataset({
-    count: n.test,
-    size: 256,
-    seed: options.heldOutSeed,
-  }).flatMap((s) =>
-    objectsOf(s).map((mask) => ({ image: s.image, width: s.width, height: s.height, mask })),
-  );
+  const poolSeed =
+    options.poolSeed ?? (domain === 'new' ? (NEW_DOMAIN_POOL_SEEDS[0] as number) : POOL_SEED);
+  const { pool, test } = await loadBudgetData(domain, n, poolSeed, options.heldOutSeed);
 
   const predictor = await openModelDir(options.starterDir);
   const checkpoint = join(options.starterDir, 'checkpoint.safetensors');
@@ -324,7 +394,7 @@ export async function runWeakBudgetBench(
                 samples: run.samples,
                 epochs: run.epochs,
                 batchSize,
-                seed: 15,
+                seed: domain === 'new' ? poolSeed : 15,
                 learningRate: 3e-4,
                 emaDecay: 0.9,
               });
@@ -399,7 +469,7 @@ export async function runWeakBudgetBench(
         )
       : null;
     const plots: string[] = [];
-    if (!options.smoke) {
+    if (!options.smoke && domain === 'synthetic') {
       await plotLines({
         title: 'Held-out box Dice at equal annotator time (synthetic FA, starter fine-tuned)',
         xTitle: 'modelled annotator minutes',
@@ -420,6 +490,8 @@ export async function runWeakBudgetBench(
     }
     const clicks = costs.flatMap((c) => c.objectClicks);
     return {
+      domain,
+      poolSeed,
       pool: {
         images: n.pool,
         objects: clicks.length,
@@ -444,4 +516,71 @@ export async function runWeakBudgetBench(
   } finally {
     await predictor.release();
   }
+}
+
+/**
+ * The budget comparison on the new domain, once per pool seed (NEW_DOMAIN_POOL_SEEDS), with the
+ * spread over seeds: the best mix is the strategy with the highest mean Dice at the comparison
+ * budget, and self-training counts as "not lower" when its mean gain is at least minus one sd.
+ */
+export async function runWeakBudgetOnNewDomain(
+  options: Omit<BudgetBenchOptions, 'domain' | 'poolSeed'>,
+  log: (line: string) => void = (line) => console.log(line),
+): Promise<Record<string, unknown>> {
+  const started = performance.now();
+  const seeds = options.smoke ? NEW_DOMAIN_POOL_SEEDS.slice(0, 1) : NEW_DOMAIN_POOL_SEEDS;
+  const perSeed: Record<string, unknown>[] = [];
+  for (const poolSeed of seeds) {
+    const result = await runWeakBudgetBench({ ...options, domain: 'new', poolSeed });
+    perSeed.push(result);
+    const comparison = result['comparison'] as { gainPoints: number | null; best: unknown };
+    log(
+      `[bench] weak/new domain, pool seed ${poolSeed}: best mix vs masks only ${comparison.gainPoints?.toFixed(2) ?? '-'} points (${Math.round(result['seconds'] as number)} s)`,
+    );
+  }
+  type Point = { minutes: number; dice: number };
+  type Strategy = { name: string; points: Point[] };
+  const compareAt = (perSeed[0]!['comparison'] as { minutes: number }).minutes;
+  const diceAt = (result: Record<string, unknown>, name: string) =>
+    (result['strategies'] as Strategy[])
+      .find((s) => s.name === name)
+      ?.points.find((p) => p.minutes === compareAt)?.dice ?? Number.NaN;
+  const strategies = Object.keys(BUDGET_STRATEGIES).map((name) => {
+    const dice = perSeed.map((r) => diceAt(r, name));
+    return { name, dice, diceSpread: spread(dice) };
+  });
+  const masksOnly = strategies.find((s) => s.name === 'masks only')!;
+  const mixes = strategies
+    .filter((s) => s.name !== 'masks only')
+    .map((s) => {
+      const gainPoints = s.dice.map((d, i) => 100 * (d - (masksOnly.dice[i] as number)));
+      return { name: s.name, gainPoints, gainSpread: spread(gainPoints) };
+    });
+  const best = mixes.reduce((a, b) => (b.gainSpread.mean > a.gainSpread.mean ? b : a));
+  const selfGains = perSeed
+    .map((r) => (r['selfTraining'] as { gainPoints?: number } | null)?.gainPoints)
+    .filter((g): g is number => typeof g === 'number' && Number.isFinite(g));
+  const selfTraining: { gainPoints: number[]; gainSpread: Spread; notLower: boolean } | null =
+    selfGains.length
+      ? (() => {
+          const gainSpread = spread(selfGains);
+          return { gainPoints: selfGains, gainSpread, notLower: gainSpread.mean >= -gainSpread.sd };
+        })()
+      : null;
+  return {
+    domain: 'new',
+    poolSeeds: seeds,
+    minutes: compareAt,
+    strategies,
+    comparison: {
+      minutes: compareAt,
+      best: best.name,
+      gainPoints: best.gainSpread.mean,
+      gainSpread: best.gainSpread,
+      perMix: mixes,
+    },
+    selfTraining,
+    perSeed,
+    seconds: (performance.now() - started) / 1000,
+  };
 }

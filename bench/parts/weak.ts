@@ -9,6 +9,8 @@
  * Starter model, and the latest trained model when one exists (not in smoke runs).
  *
  *   npm run bench:weak [-- --quick]
+ *   npm run bench:weak -- --quick --budget-domain new   # only the new-domain budget (3 pool seeds);
+ *                                                       # the other fields carried from weak.json
  */
 import { join } from 'node:path';
 import {
@@ -29,7 +31,8 @@ import type { BenchOptions } from '../run';
 import { findLatestModel } from '../lib/latest-model';
 import { repoRoot } from '../lib/repo-root';
 import { DRIVE_DIR, HELD_OUT_SYNTHETIC_SEED } from './quality';
-import { boxPseudoMask, runWeakBudgetBench } from './weak-budget';
+import { readFile } from 'node:fs/promises';
+import { boxPseudoMask, runWeakBudgetBench, runWeakBudgetOnNewDomain } from './weak-budget';
 import { ANNOTATOR_SECONDS } from './weak-budget-plan';
 
 export interface WeakBenchOptions extends BenchOptions {
@@ -339,7 +342,64 @@ export async function tagBenches(
   return out;
 }
 
+/** Where the budget comparison runs: the project's own generator, the new domain, or both. */
+function budgetDomains(options: WeakBenchOptions): { synthetic: boolean; newDomain: boolean } {
+  const flag = String(options['budgetDomain'] ?? (options.smoke ? 'synthetic' : 'both'));
+  if (!['synthetic', 'new', 'both'].includes(flag))
+    throw new Error(`--budget-domain: ${flag} (synthetic, new or both)`);
+  return { synthetic: flag !== 'new', newDomain: flag !== 'synthetic' };
+}
+
+/** The new-domain budget (needs DRIVE: skipped with a reason where it is absent). */
+async function newDomainBudget(options: WeakBenchOptions, starterDir: string) {
+  try {
+    return await runWeakBudgetOnNewDomain({
+      ...(options.quick ? { quick: true } : {}),
+      resultsDir: options.resultsDir,
+      starterDir,
+      heldOutSeed: HELD_OUT_SYNTHETIC_SEED,
+      minConfidence: DEFAULT_MIN_CONFIDENCE,
+      tagOptions: tagOptionsFor(options),
+    });
+  } catch (error) {
+    const message = (error as Error).message;
+    if (message.startsWith('skipped:')) return { skipped: message };
+    throw error;
+  }
+}
+
+const NEW_DOMAIN_BUDGET_NOTE =
+  "budgetNewDomain: the same budget comparison where the starter has room to learn: a clinic's own lesions (libs/model metaball-leakage-fa, 0-4 lesions per image, on its 'domain' DRIVE backgrounds; the starter was never tuned to them) labelled in order, test on its evaluation split (other backgrounds, bench:mae's seed 13), clicks per mask measured with the starter on these images (many never reach IoU 0.9 and cost 20 clicks). Steps cover the largest purchase. Three pools (seeds 21/22/23, each its own images and fine-tuning order): strategies[].diceSpread, comparison.gainSpread (best mix = highest mean gain over masks only), selfTraining.gainSpread with notLower = mean gain >= -sd; perSeed: each pool's full budget record.";
+
 export async function runWeakBench(options: WeakBenchOptions): Promise<Record<string, unknown>> {
+  const domains = budgetDomains(options);
+  const starterDirOnly = join(repoRoot, 'models', 'starter');
+  if (!domains.synthetic) {
+    // Only the new-domain budget: every other field as the previous weak.json measured it.
+    const budgetNewDomain = await newDomainBudget(options, starterDirOnly);
+    let previous: { result?: Record<string, unknown>; environment?: unknown } = {};
+    try {
+      previous = JSON.parse(
+        await readFile(join(options.resultsDir, 'weak.json'), 'utf8'),
+      ) as typeof previous;
+    } catch {
+      // no previous run: nothing to carry
+    }
+    const carried = Object.fromEntries(
+      Object.entries(previous.result ?? {}).filter(
+        ([key]) => key !== 'budgetNewDomain' && key !== 'carriedFrom',
+      ),
+    );
+    const notes = ((carried['notes'] as string[] | undefined) ?? []).filter(
+      (n) => !n.startsWith('budgetNewDomain:'),
+    );
+    return {
+      ...carried,
+      budgetNewDomain,
+      notes: [...notes, NEW_DOMAIN_BUDGET_NOTE],
+      carriedFrom: { fields: Object.keys(carried), environment: previous.environment ?? null },
+    };
+  }
   const count = options.smoke ? 3 : options.quick ? 12 : 48;
   const images = generateSyntheticFaDataset({ count, size: 256, seed: HELD_OUT_SYNTHETIC_SEED });
   const starterDir = join(repoRoot, 'models', 'starter');
@@ -355,7 +415,9 @@ export async function runWeakBench(options: WeakBenchOptions): Promise<Record<st
     minConfidence: DEFAULT_MIN_CONFIDENCE,
     tagOptions: tagOptionsFor(options),
   });
+  const budgetNewDomain = domains.newDomain ? await newDomainBudget(options, starterDir) : null;
   return {
+    ...(budgetNewDomain ? { budgetNewDomain } : {}),
     synthetic: {
       images: count,
       starter,
@@ -375,6 +437,7 @@ export async function runWeakBench(options: WeakBenchOptions): Promise<Record<st
       'budget: every fine-tuning runs the same optimizer steps (fineTuneSteps; points[].steps): more samples than steps x batch are sampled by a hash rank (equalComputeSamples), where before each extra sample added steps (up to 30 against 8 in quick runs).',
       `budget: models trained on masks / boxes / tags / mixes at equal modelled annotator time (tag ${ANNOTATOR_SECONDS.tag} s, box ${ANNOTATOR_SECONDS.box} s, mask = box + the simulated annotator's clicks to IoU 0.9 with the starter x ${ANNOTATOR_SECONDS.click} s; an image with no lesion costs a tag): a pool of synthetic FA images (seed 1601, 0-4 lesions) labelled in order until the budget is spent, the labels fine-tune the starter (same steps for every strategy, EMA 0.9, lr 3e-4), held-out box Dice (tfjs, crop grid) on the held-out synthetic seed. Box pseudo-masks below the training threshold are dropped; tag pseudo-masks are kept at any confidence > 0, weighted by it. poolExhausted: the pool ran out before the budget (tags are that cheap).`,
       "budget.selfTraining: self-training on vs off with the same human labels ('masks only' at the comparison budget): the starter (that round's active model) predicts on the pool images nobody labelled (libs/prompts selfTrainingPseudoMasks: whole-image look, then each object's box, jittered boxes and the flipped image; confidence = mean predicted IoU x the views' agreement with their majority mask), predictions at or above the trainer's product policy threshold join at weight x confidence (apps/trainer config selfTraining; quick runs predict on fewer images), same fine-tuning steps; pseudoMaskDice: the used pseudo-masks against the best-matching true object.",
+      ...(budgetNewDomain ? [NEW_DOMAIN_BUDGET_NOTE] : []),
     ],
   };
 }

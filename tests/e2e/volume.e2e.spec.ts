@@ -274,6 +274,12 @@ describe.skipIf(!e2e)('a volume in the browser', () => {
     }
     expect(labels.reduce((n, v) => n + (v ? 1 : 0), 0)).toBeGreaterThan(100);
     expect(Array.from(labels, (v) => (v ? 1 : 0))).toEqual(Array.from(expected));
+    // The label volume cannot tell "ended here" from "never reached": the manifest carries both.
+    const manifest = JSON.parse(
+      new TextDecoder().decode(files[name!.replace(/\.nii$/, '.json')]!),
+    ) as { labels: { ends: number[]; sliceOrigins: { slice: number; origin: string }[] }[] };
+    expect(manifest.labels.map((l) => l.ends)).toEqual([[3]]);
+    expect(manifest.labels[0]!.sliceOrigins.find((o) => o.slice === 6)?.origin).toBe('edited');
 
     // Submitting hands every slice task of the volume to review.
     await submitVolume(volume.id);

@@ -119,6 +119,20 @@ describe('loadMetaballLeakageFa', () => {
       expect(isEvaluationOnly(domain[0]?.image as Uint8Array)).toBe(false);
     });
 
+    it('with lesions [0, n] some images have none (absent, to tag), by default every one has one', async () => {
+      const pool = await loadMetaballLeakageFa({
+        split: 'domain',
+        count: 12,
+        seed: 21,
+        lesions: [0, 4],
+      });
+      const empty = pool.filter((s) => s.lesions.length === 0);
+      expect(empty.length).toBeGreaterThan(0);
+      expect(empty.length).toBeLessThan(pool.length);
+      expect(empty.every((s) => s.mask.data.every((v) => v === 0))).toBe(true);
+      expect(evaluation.every((s) => s.lesions.length > 0)).toBe(true);
+    });
+
     it('gives exact masks: one 8-connected object per lesion, 40 px up to thousands', () => {
       const areas: number[] = [];
       for (const sample of evaluation) {

@@ -62,7 +62,8 @@ export interface MetaballLeakageOptions {
   count: number;
   seed?: number;
   dataDir?: string;
-  /** Main lesions per image, inclusive (default [1, 4]); each may bring satellites. */
+  /** Main lesions per image, inclusive (default [1, 4]); each may bring satellites. With a
+   * minimum of 0 some images have no lesion. */
   lesions?: [number, number];
   /** Target area of a main lesion in pixels, log-uniform (default [80, 5000]). */
   area?: [number, number];
@@ -434,9 +435,17 @@ export async function loadMetaballLeakageFa(
         options.area ?? [80, 5000],
         options.minObjectArea ?? 40,
       );
-    // Every image has an object (a folder of them is a valid labeled folder).
+    // Every image has an object (a folder of them is a valid labeled folder), unless the caller
+    // asks for images without lesions (lesions [0, n]: a pool with 'absent' images to tag).
+    const wantsLesion = (options.lesions?.[0] ?? 1) > 0;
     let sample = draw();
-    for (let attempt = 0; sample.lesions.length === 0 && attempt < 20; attempt++) sample = draw();
+    for (let attempt = 0; wantsLesion && sample.lesions.length === 0 && attempt < 20; attempt++)
+      sample = draw();
+    if (!wantsLesion) {
+      if (options.split === 'evaluation') markEvaluationOnly(sample.image, METABALL_LEAKAGE_SOURCE);
+      out.push(sample);
+      continue;
+    }
     if (sample.lesions.length === 0)
       throw new Error(`metaball-leakage-fa: could not place a lesion on ${file}`);
     if (options.split === 'evaluation') markEvaluationOnly(sample.image, METABALL_LEAKAGE_SOURCE);

@@ -11,6 +11,10 @@ export async function saveTestMask(
     objectId: string;
     mask: Mask;
     label?: string;
+    /** Volume slices: provenance as the volume save writes it. */
+    sliceOrigin?: 'prompted' | 'propagated' | 'edited';
+    propagatedFrom?: number;
+    volumeEnds?: number[];
   },
 ): Promise<void> {
   const task = await db.task.findUniqueOrThrow({
@@ -48,6 +52,9 @@ export async function saveTestMask(
       bboxY0: y0,
       bboxX1: x1,
       bboxY1: y1,
+      sliceOrigin: input.sliceOrigin ?? null,
+      propagatedFrom: input.propagatedFrom ?? null,
+      volumeEnds: input.volumeEnds ?? [],
     },
   });
 }

@@ -1,8 +1,10 @@
 /**
  * For each volume: a NIfTI-1 label volume in the source's geometry (its header, affine and
  * qform/sform codes carried over; DICOM series get sform = qform = their patient affine) where one
- * object keeps one value through the volume, and a JSON manifest of the labels; all in one zip
- * with an index (manifest.json).
+ * object keeps one value through the volume, and a JSON manifest of the labels (per object: its
+ * slices, the slices where the annotator ended it, and each slice's provenance); all in one zip with
+ * an index (manifest.json). An end is an empty slice in the label volume, so only the manifest can
+ * tell "ended here" from "never reached".
  */
 import type { Db } from '@loupe/db';
 import { loadExportAnnotations } from './load-export-annotations';

@@ -64,19 +64,31 @@ describe('volume exports', () => {
       TEST_LIMITS,
     );
     volumeId = result.volumeId!;
-    const save = (slice: number, objectId: string, mask: Mask) =>
+    const save = (
+      slice: number,
+      objectId: string,
+      mask: Mask,
+      provenance: Partial<Parameters<typeof saveTestMask>[1]> = {},
+    ) =>
       saveTestMask(ctx.db, {
         projectId: ctx.projectId,
         imageId: result.images[slice]!.id,
         userId: ctx.users.annotator.id,
         objectId,
         mask,
+        ...provenance,
       });
-    // Object "b" appears first on slice 1; "a" spans slices 1-3 and is listed second there.
-    await save(1, 'b', rect(8, 6, 0, 0, 2, 2));
-    await save(1, 'a', rect(8, 6, 4, 3, 7, 5));
-    await save(2, 'a', rect(8, 6, 4, 3, 6, 5));
-    await save(3, 'a', rect(8, 6, 5, 3, 6, 4));
+    // Object "b" appears first on slice 1; "a" spans slices 1-3 and is listed second there: boxed
+    // on slice 2, propagated to 1 and 3 (3 then corrected), and ended at slice 0 by the annotator.
+    const a = { volumeEnds: [0] };
+    await save(1, 'b', rect(8, 6, 0, 0, 2, 2), { sliceOrigin: 'prompted' });
+    await save(1, 'a', rect(8, 6, 4, 3, 7, 5), {
+      ...a,
+      sliceOrigin: 'propagated',
+      propagatedFrom: 2,
+    });
+    await save(2, 'a', rect(8, 6, 4, 3, 6, 5), { ...a, sliceOrigin: 'prompted' });
+    await save(3, 'a', rect(8, 6, 5, 3, 6, 4), { ...a, sliceOrigin: 'edited', propagatedFrom: 2 });
   });
   afterAll(async () => {
     await ctx?.close();
@@ -110,11 +122,23 @@ describe('volume exports', () => {
     expect([at(4, 3, 1), at(4, 3, 2), at(5, 3, 3)]).toEqual([2, 2, 2]); // "a" keeps value 2
     expect(labels.subarray(0, 48).every((v) => v === 0)).toBe(true);
     const manifest = JSON.parse(new TextDecoder().decode(files['oblique_labels.json']!)) as {
-      labels: { value: number; objectId: string; slices: number[] }[];
+      labels: {
+        value: number;
+        objectId: string;
+        slices: number[];
+        ends: number[];
+        sliceOrigins: { slice: number; origin: string | null; propagatedFrom: number | null }[];
+      }[];
     };
-    expect(manifest.labels.map((l) => [l.value, l.objectId, l.slices])).toEqual([
-      [1, 'b', [1]],
-      [2, 'a', [1, 2, 3]],
+    expect(manifest.labels.map((l) => [l.value, l.objectId, l.slices, l.ends])).toEqual([
+      [1, 'b', [1], []],
+      [2, 'a', [1, 2, 3], [0]],
+    ]);
+    // Provenance per slice: which were propagated (and from where), which edited.
+    expect(manifest.labels[1]!.sliceOrigins).toEqual([
+      { slice: 1, origin: 'propagated', propagatedFrom: 2 },
+      { slice: 2, origin: 'prompted', propagatedFrom: null },
+      { slice: 3, origin: 'edited', propagatedFrom: 2 },
     ]);
   });
 

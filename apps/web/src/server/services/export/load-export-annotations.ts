@@ -16,6 +16,12 @@ export interface ExportImage {
     mask: Mask;
     area: number;
     bbox: [number, number, number, number];
+    /** Volume slices: prompted / propagated / edited (Annotation.sliceOrigin); null on 2-D images. */
+    sliceOrigin: string | null;
+    propagatedFrom: number | null;
+    /** Volume objects: the slices where the annotator ended the object (Annotation.volumeEnds). */
+    volumeEnds: number[];
+    modelVersionId: string | null;
   }[];
 }
 
@@ -52,6 +58,10 @@ export async function loadExportAnnotations(
           bboxY0: true,
           bboxX1: true,
           bboxY1: true,
+          sliceOrigin: true,
+          propagatedFrom: true,
+          volumeEnds: true,
+          modelVersionId: true,
         },
       },
     },
@@ -71,6 +81,10 @@ export async function loadExportAnnotations(
       mask: decodeMaskBytes(new Uint8Array(a.finalRle)),
       area: a.area,
       bbox: [a.bboxX0, a.bboxY0, a.bboxX1 - a.bboxX0, a.bboxY1 - a.bboxY0],
+      sliceOrigin: a.sliceOrigin,
+      propagatedFrom: a.propagatedFrom,
+      volumeEnds: a.volumeEnds,
+      modelVersionId: a.modelVersionId,
     })),
   }));
 }

@@ -12,6 +12,12 @@ export interface VolumeLabel {
   /** Slices (indexes) the object covers, and its voxel count. */
   slices: number[];
   voxels: number;
+  /** Slices where the annotator ended the object (erased its propagated mask there). */
+  ends: number[];
+  /** How each slice's mask came to be: prompted, propagated (from which slice) or edited. */
+  sliceOrigins: { slice: number; origin: string | null; propagatedFrom: number | null }[];
+  /** Model versions that proposed the object's slices. */
+  modelVersionIds: string[];
 }
 
 export function volumeLabelValues(slices: ExportImage[]): Map<string, VolumeLabel> {
@@ -27,11 +33,22 @@ export function volumeLabelValues(slices: ExportImage[]): Map<string, VolumeLabe
           label: object.label,
           slices: [],
           voxels: 0,
+          ends: [],
+          sliceOrigins: [],
+          modelVersionIds: [],
         };
         labels.set(object.objectId, entry);
       }
       entry.slices.push(image.sliceIndex ?? 0);
       entry.voxels += object.area;
+      entry.ends = [...new Set([...entry.ends, ...object.volumeEnds])].sort((a, b) => a - b);
+      entry.sliceOrigins.push({
+        slice: image.sliceIndex ?? 0,
+        origin: object.sliceOrigin,
+        propagatedFrom: object.propagatedFrom,
+      });
+      if (object.modelVersionId && !entry.modelVersionIds.includes(object.modelVersionId))
+        entry.modelVersionIds.push(object.modelVersionId);
     }
   return labels;
 }
