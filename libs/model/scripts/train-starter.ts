@@ -9,6 +9,8 @@
  *        --click-rounds K (1..K click rounds per step, default 8) --gradient-click-rounds N|all
  *        (the last N carry a loss, default 2) --click-loss W (weight of the click-disc BCE,
  *        default 0) --soft-targets (cell-coverage targets instead of 0/1 cells)
+ *        --dark-lesions S (share of hypofluorescent lesions in the training and unlabeled images,
+ *        default 0; the held-out set keeps the default generator, so its figures stay comparable)
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,11 +48,18 @@ const log = (line: string) => console.log(`[train:starter ${elapsed()}] ${line}`
 
 await selectTrainingBackend({ log });
 log(`config ${config.name}, seed ${seed}, out ${path.relative(repoRoot, outDir)}`);
-const train = generateSyntheticFaDataset({ count: imageCount, size: 256, seed: seed * 1000 + 1 });
+const darkLesionShare = numberArg(args, 'dark-lesions', 0);
+const train = generateSyntheticFaDataset({
+  count: imageCount,
+  size: 256,
+  seed: seed * 1000 + 1,
+  darkLesionShare,
+});
 const unlabeled = generateSyntheticFaDataset({
   count: unlabeledCount,
   size: 256,
   seed: seed * 1000 + 2,
+  darkLesionShare,
 });
 const heldOut = generateSyntheticFaDataset({ count: 30, size: 256, seed: seed * 1000 + 3 });
 const samples = train.flatMap((d) =>
@@ -182,6 +191,7 @@ await exportModel(model, outDir, {
     gradientClickRounds,
     clickLossWeight: numberArg(args, 'click-loss', 0),
     softTargets: args.has('soft-targets'),
+    darkLesionShare,
     fineTuneSteps: result.steps,
     finalLoss: result.lossHistory.at(-1) ?? null,
     heldOut: summary,

@@ -36,4 +36,47 @@ describe('generateSyntheticFaDataset', () => {
     const mean = sample.image.reduce((a, v) => a + v, 0) / sample.image.length;
     expect(inside / n).toBeGreaterThan(mean * 1.5);
   });
+
+  it('darkLesionShare draws hypofluorescent lesions, and 0 leaves every seeded dataset as it was', () => {
+    const plain = generateSyntheticFaDataset({ count: 4, size: 96, seed: 5 });
+    const zero = generateSyntheticFaDataset({ count: 4, size: 96, seed: 5, darkLesionShare: 0 });
+    plain.forEach((s, i) =>
+      expect(Buffer.from(s.image).equals(Buffer.from(zero[i]?.image ?? []))).toBe(true),
+    );
+    const [dark] = generateSyntheticFaDataset({
+      count: 1,
+      size: 128,
+      seed: 9,
+      lesions: [1, 1],
+      radius: [12, 14],
+      darkLesionShare: 1,
+    });
+    if (!dark) throw new Error('no sample');
+    // Darker than the ring just outside the lesion (the image mean is pulled down by the black
+    // outside of the field of view, so compare with the lesion's own surroundings).
+    const { width } = dark;
+    let inside = 0;
+    let n = 0;
+    let ring = 0;
+    let m = 0;
+    const cells = dark.mask.data;
+    for (let i = 0; i < cells.length; i++) {
+      const x = i % width;
+      const y = Math.floor(i / width);
+      if (cells[i]) {
+        inside += dark.image[i] as number;
+        n++;
+        continue;
+      }
+      let near = false;
+      for (let dy = -6; dy <= 6 && !near; dy += 3)
+        for (let dx = -6; dx <= 6 && !near; dx += 3)
+          if (cells[(y + dy) * width + (x + dx)]) near = true;
+      if (near) {
+        ring += dark.image[i] as number;
+        m++;
+      }
+    }
+    expect(inside / n).toBeLessThan((ring / m) * 0.75);
+  });
 });

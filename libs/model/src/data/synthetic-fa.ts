@@ -27,6 +27,13 @@ export interface SyntheticFaOptions {
   lesions?: [number, number];
   /** Lesion radius range in pixels (default [4, size/6]). */
   radius?: [number, number];
+  /**
+   * Share of lesions drawn hypofluorescent (default 0): a dark region where dye is missing or
+   * blocked (capillary non-perfusion, haemorrhage), darkening background and vessels alike. FA
+   * teams outline these as well as leakage. With 0 no random number is drawn for it, so every
+   * seeded dataset made before this option is unchanged.
+   */
+  darkLesionShare?: number;
 }
 
 /** Adds amp * exp(-d^2 / (2 sigma^2)) around (cx, cy). */
@@ -127,6 +134,8 @@ export interface Lesion {
   harmonics: { k: number; a: number; phase: number }[];
   softness: number;
   amp: number;
+  /** Hypofluorescent: darkens by up to `amp` instead of brightening. */
+  dark?: boolean;
 }
 
 function lesionRadiusAt(l: Lesion, theta: number): number {
@@ -161,7 +170,9 @@ export function drawLesion(
       // Diffuse leakage: a soft plateau that fades over `softness` pixels around the contour.
       const v = l.amp / (1 + Math.exp((d - edge) / l.softness));
       const i = y * width + x;
-      img[i] = Math.max(img[i] as number, (img[i] as number) * 0.4 + v);
+      img[i] = l.dark
+        ? (img[i] as number) * (1 - v)
+        : Math.max(img[i] as number, (img[i] as number) * 0.4 + v);
       if (d < edge) mask[i] = 1;
     }
 }
@@ -224,6 +235,7 @@ function generateOne(
   rng: Rng,
   lesionRange: [number, number],
   radiusRange: [number, number],
+  darkLesionShare: number,
 ): SyntheticFaSample {
   const n = size * size;
   const img = new Float32Array(n);
@@ -268,6 +280,7 @@ function generateOne(
     rng,
     (cx, cy, r) => Math.hypot(cx - size / 2, cy - size / 2) <= size * 0.44 - r * 0.5,
   );
+  if (darkLesionShare > 0) for (const l of lesions) l.dark = rng.next() < darkLesionShare;
   const { lesionMasks, union } = drawLesions(img, size, size, lesions);
   // Vignetting + circular field of view, then noise.
   const fovR = size * rng.range(0.5, 0.62);
@@ -291,5 +304,8 @@ export function generateSyntheticFaDataset(options: SyntheticFaOptions): Synthet
   const rng = createRng(options.seed ?? 1);
   const lesions = options.lesions ?? [1, 4];
   const radius = options.radius ?? [4, size / 6];
-  return Array.from({ length: options.count }, () => generateOne(size, rng, lesions, radius));
+  const darkShare = options.darkLesionShare ?? 0;
+  return Array.from({ length: options.count }, () =>
+    generateOne(size, rng, lesions, radius, darkShare),
+  );
 }

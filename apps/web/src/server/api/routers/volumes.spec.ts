@@ -115,24 +115,15 @@ describe('volumes router', () => {
         clicks: 0,
         brushStrokes: 0,
       },
-      {
-        sliceIndex: 1,
+      ...[1, 3].map((sliceIndex) => ({
+        sliceIndex,
         finalRle: b64(propagated),
         proposalRle: b64(propagated),
         origin: 'propagated' as const,
         propagatedFrom: 2,
         clicks: 0,
         brushStrokes: 0,
-      },
-      {
-        sliceIndex: 3,
-        finalRle: b64(propagated),
-        proposalRle: b64(propagated),
-        origin: 'propagated' as const,
-        propagatedFrom: 2,
-        clicks: 0,
-        brushStrokes: 0,
-      },
+      })),
       {
         sliceIndex: 4,
         finalRle: b64(edited),
