@@ -27,6 +27,7 @@ import {
   setFusedBatchedMatMul,
   setFusedTrainingKernels,
   toLuminance,
+  trainingWorkersWanted,
   type FineTuneOptions,
   type OrtModule,
 } from '@loupe/model/node';
@@ -190,7 +191,10 @@ async function pairedTrainingSpeedup(
   oldWallMsPerImage: number;
   newWallMsPerImage: number;
   medianWallRatio: number;
+  /** 1-minute load average before and after the pairs (the machine is shared). */
+  loadAverage1m: { before: number; after: number };
 }> {
+  const loadBefore = os.loadavg()[0] as number;
   const data = generateSyntheticFaDataset({ count: 8, size: 256, seed: 5 });
   const samples = data.flatMap((d) =>
     d.lesions.map((mask) => ({ image: d.image, width: d.width, height: d.height, mask })),
@@ -242,6 +246,24 @@ async function pairedTrainingSpeedup(
     oldWallMsPerImage: summarize(old.wall).p50,
     newWallMsPerImage: summarize(now.wall).p50,
     medianWallRatio: median(ratios.wall),
+    loadAverage1m: { before: loadBefore, after: os.loadavg()[0] as number },
+  };
+}
+
+type PairedSpeedup = Awaited<ReturnType<typeof pairedTrainingSpeedup>>;
+
+/** A paired run as images/s (wall) and CPU ms per image, old (composite ops) vs new. */
+function wallSpeedup(run: PairedSpeedup, threads: number) {
+  return {
+    pairs: run.pairs,
+    threads,
+    compositeImagesPerSecond: 1000 / run.oldWallMsPerImage,
+    imagesPerSecond: 1000 / run.newWallMsPerImage,
+    medianWallRatio: run.medianWallRatio,
+    compositeCpuMsPerImage: run.oldCpuMsPerImage,
+    cpuMsPerImage: run.newCpuMsPerImage,
+    medianCpuRatio: run.medianRatio,
+    loadAverage1m: run.loadAverage1m,
   };
 }
 
@@ -292,7 +314,10 @@ export async function runModelBench(
   // one gradient worker thread, alternating; and the original path (composite ops, one thread)
   // vs the new one with the worker. Wall time is the figure here (two threads); CPU shows the
   // cost of the split. Not in smoke runs (null).
-  const workers = options.smoke ? null : await GradientWorkers.start(BASE_CONFIG, 1);
+  // As many workers as the trainer starts by default (one per extra core), at least one.
+  const workers = options.smoke
+    ? null
+    : await GradientWorkers.start(BASE_CONFIG, Math.max(1, trainingWorkersWanted()));
   const withWorkers = (on: boolean): Partial<FineTuneOptions> =>
     on && workers ? { gradientWorkers: workers } : {};
   const pairedDataParallel = workers
@@ -361,14 +386,27 @@ export async function runModelBench(
     // Two threads: one gradient worker (training/gradient-workers.ts), paired as above; wall ms.
     trainingDataParallelPaired: pairedDataParallel && {
       ...pairedDataParallel,
-      threads: 2,
+      threads: 1 + (workers?.size ?? 0),
       imagesPerSecondOneThread: 1000 / pairedDataParallel.oldWallMsPerImage,
       imagesPerSecondTwoThreads: 1000 / pairedDataParallel.newWallMsPerImage,
     },
     // The original path (composite ops, one thread) vs the fused kernels with the worker.
     trainingSpeedupPairedDataParallelVsCompositeOps: pairedDataParallelVsCompositeOps && {
       ...pairedDataParallelVsCompositeOps,
-      threads: 2,
+      threads: 1 + (workers?.size ?? 0),
+    },
+    // #18.2's figure: wall-clock images/s of the new paths vs the composite-op path (one thread),
+    // from the alternating pairs above (batch 4, same seeds, this run), with CPU ms per image
+    // (every thread of the process) and the load during the pairs. oneThread = the fused kernels
+    // (the trainer's default); dataParallel = the fused kernels with the batch split over this
+    // thread and the gradient workers (LOUPE_TRAINING_WORKERS). Null parts are not measured (smoke).
+    trainingSpeedupWall: {
+      defaultPath: trainingWorkersWanted() > 0 ? 'dataParallel' : 'oneThread',
+      oneThread: wallSpeedup(pairedRun, 1),
+      dataParallel: pairedDataParallelVsCompositeOps
+        ? wallSpeedup(pairedDataParallelVsCompositeOps, 1 + (workers?.size ?? 0))
+        : null,
+      target: '>= 4 (medianWallRatio of the default path, quiet machine)',
     },
     trainImagesPerSecond: {
       full: 1000 / full,
@@ -395,7 +433,7 @@ export async function runModelBench(
     // The machine is shared: p50 under load is what a busy box gives, min what an idle one can.
     loadAverage1m: { before: loadBefore, after: os.loadavg()[0], cores: os.cpus().length },
     notes:
-      "ms; trainMsPerImage = the trainer's path (wasm with fused GELU/LayerNorm kernels and shared Identity), trainMsPerImageCompositeOps = the previous path (composite tfjs ops) in the same run, trainingSpeedupVsCompositeOps = old / new; trainingSpeedupPairedBatchedMatMul = paired CPU ratio of tfjs-wasm's BatchMatMul (old) vs the per-slice XNNPACK kernel (new), fused kernels on in both; ortWeb = onnxruntime-web wasm, 1 thread, in Node; peak = tfjs-wasm 256^3 matmul; achieved = training (3x forward FLOPs / ms per image); blasMatmulPeak = numpy (OpenBLAS) fp32 2048^3 matmul on all cores in a python3 child, same run (gflops: best wall-clock repeat, cpuGflops: from process CPU time over the threads); trainingDataParallelPaired = alternating steps, this thread alone (old) vs the batch split with one gradient worker thread (new), medianWallRatio = old / new wall per image (CPU counts both threads); trainingSpeedupPairedDataParallelVsCompositeOps = the same pairing, composite ops on one thread (old) vs fused kernels + worker (new); achievedVsBlasPeak.wall = achievedGflops / blasMatmulPeak.gflops, .cpu = achievedGflopsCpu (CPU ms per image) / blasMatmulPeak.cpuGflops",
+      "ms; trainMsPerImage = the trainer's path (wasm with fused GELU/LayerNorm kernels and shared Identity), trainMsPerImageCompositeOps = the previous path (composite tfjs ops) in the same run, trainingSpeedupVsCompositeOps = old / new; trainingSpeedupPairedBatchedMatMul = paired CPU ratio of tfjs-wasm's BatchMatMul (old) vs the per-slice XNNPACK kernel (new), fused kernels on in both; ortWeb = onnxruntime-web wasm, 1 thread, in Node; peak = tfjs-wasm 256^3 matmul; achieved = training (3x forward FLOPs / ms per image); blasMatmulPeak = numpy (OpenBLAS) fp32 2048^3 matmul on all cores in a python3 child, same run (gflops: best wall-clock repeat, cpuGflops: from process CPU time over the threads); trainingDataParallelPaired = alternating steps, this thread alone (old) vs the batch split with one gradient worker thread (new), medianWallRatio = old / new wall per image (CPU counts both threads); trainingSpeedupPairedDataParallelVsCompositeOps = the same pairing, composite ops on one thread (old) vs fused kernels + worker (new); trainingSpeedupWall = wall images/s and CPU ms per image (all threads) of the composite path vs the fused kernels on one thread (oneThread, the pairs of trainingSpeedupPaired) and with the gradient workers (dataParallel, the pairs of trainingSpeedupPairedDataParallelVsCompositeOps), with the load during each; achievedVsBlasPeak.wall = achievedGflops / blasMatmulPeak.gflops, .cpu = achievedGflopsCpu (CPU ms per image) / blasMatmulPeak.cpuGflops",
     targets: {
       newBoxMs: '<= 50 (ortWeb encoder + decoder p50)',
       clickMs: '<= 10 (ortWeb decoder p50)',

@@ -80,6 +80,9 @@ export interface BudgetBenchOptions {
   domain?: BudgetDomain;
   /** The pool's seed (default: the synthetic POOL_SEED, or the new domain's first pool seed). */
   poolSeed?: number;
+  /** Strategies to measure (names of BUDGET_STRATEGIES; default all). */
+  strategies?: string[];
+  log?: (line: string) => void;
   resultsDir: string;
   starterDir: string;
   heldOutSeed: number;
@@ -109,7 +112,7 @@ const BUDGET_SIZES: Record<BudgetDomain, Record<'smoke' | 'quick' | 'full', Budg
   // Steps cover the largest purchase at 10 minutes (~160 box samples): every label is seen.
   new: {
     smoke: { pool: 4, test: 2, budgets: [0.25], steps: 2, selfTrainingImages: 2 },
-    quick: { pool: 90, test: 16, budgets: [10], steps: 60, selfTrainingImages: 24 },
+    quick: { pool: 80, test: 16, budgets: [10], steps: 60, selfTrainingImages: 12 },
     full: { pool: 120, test: 32, budgets: [5, 10], steps: 100, selfTrainingImages: 48 },
   },
 };
@@ -341,7 +344,14 @@ export async function runWeakBudgetBench(
       dice: number;
     } | null = null;
     const strategies: Record<string, unknown>[] = [];
-    for (const [name, phases] of Object.entries(BUDGET_STRATEGIES)) {
+    const log = options.log ?? (() => undefined);
+    log(
+      `pool seed ${poolSeed}: clicks per mask measured on ${pool.length} images (${Math.round(phaseSeconds.clickCosts)} s)`,
+    );
+    const chosen = Object.entries(BUDGET_STRATEGIES).filter(
+      ([name]) => !options.strategies || options.strategies.includes(name),
+    );
+    for (const [name, phases] of chosen) {
       const points: Record<string, unknown>[] = [];
       for (const minutes of n.budgets) {
         const bought = buyLabels(costs, phases, minutes * 60);
@@ -432,6 +442,9 @@ export async function runWeakBudgetBench(
         });
       }
       strategies.push({ name, phases, points });
+      log(
+        `pool seed ${poolSeed}: ${name}: Dice ${points.map((p) => (p['dice'] as number).toFixed(3)).join(' / ')} (${Math.round((performance.now() - started) / 1000)} s so far)`,
+      );
     }
 
     const at = (name: string, minutes: number) =>
@@ -519,6 +532,13 @@ export async function runWeakBudgetBench(
 }
 
 /**
+ * Strategies measured on the new domain by default: the tag strategies need a classifier and
+ * candidate prompts per pool (the slowest phase on DRIVE-sized images), so they are left to
+ * `strategies` (bench:weak --new-domain-strategies all) until the run is cheaper.
+ */
+export const NEW_DOMAIN_STRATEGIES = ['masks only', 'boxes only', 'masks 50% + boxes 50%'];
+
+/**
  * The budget comparison on the new domain, once per pool seed (NEW_DOMAIN_POOL_SEEDS), with the
  * spread over seeds: the best mix is the strategy with the highest mean Dice at the comparison
  * budget, and self-training counts as "not lower" when its mean gain is at least minus one sd.
@@ -529,9 +549,16 @@ export async function runWeakBudgetOnNewDomain(
 ): Promise<Record<string, unknown>> {
   const started = performance.now();
   const seeds = options.smoke ? NEW_DOMAIN_POOL_SEEDS.slice(0, 1) : NEW_DOMAIN_POOL_SEEDS;
+  const names = options.strategies ?? NEW_DOMAIN_STRATEGIES;
   const perSeed: Record<string, unknown>[] = [];
   for (const poolSeed of seeds) {
-    const result = await runWeakBudgetBench({ ...options, domain: 'new', poolSeed });
+    const result = await runWeakBudgetBench({
+      ...options,
+      domain: 'new',
+      poolSeed,
+      strategies: names,
+      log,
+    });
     perSeed.push(result);
     const comparison = result['comparison'] as { gainPoints: number | null; best: unknown };
     log(
@@ -545,7 +572,7 @@ export async function runWeakBudgetOnNewDomain(
     (result['strategies'] as Strategy[])
       .find((s) => s.name === name)
       ?.points.find((p) => p.minutes === compareAt)?.dice ?? Number.NaN;
-  const strategies = Object.keys(BUDGET_STRATEGIES).map((name) => {
+  const strategies = names.map((name) => {
     const dice = perSeed.map((r) => diceAt(r, name));
     return { name, dice, diceSpread: spread(dice) };
   });
@@ -571,6 +598,7 @@ export async function runWeakBudgetOnNewDomain(
     domain: 'new',
     poolSeeds: seeds,
     minutes: compareAt,
+    strategyNames: names,
     strategies,
     comparison: {
       minutes: compareAt,

@@ -32,7 +32,12 @@ import { findLatestModel } from '../lib/latest-model';
 import { repoRoot } from '../lib/repo-root';
 import { DRIVE_DIR, HELD_OUT_SYNTHETIC_SEED } from './quality';
 import { readFile } from 'node:fs/promises';
-import { boxPseudoMask, runWeakBudgetBench, runWeakBudgetOnNewDomain } from './weak-budget';
+import {
+  boxPseudoMask,
+  BUDGET_STRATEGIES,
+  runWeakBudgetBench,
+  runWeakBudgetOnNewDomain,
+} from './weak-budget';
 import { ANNOTATOR_SECONDS } from './weak-budget-plan';
 
 export interface WeakBenchOptions extends BenchOptions {
@@ -353,8 +358,14 @@ function budgetDomains(options: WeakBenchOptions): { synthetic: boolean; newDoma
 /** The new-domain budget (needs DRIVE: skipped with a reason where it is absent). */
 async function newDomainBudget(options: WeakBenchOptions, starterDir: string) {
   try {
+    const strategies = options['newDomainStrategies'];
     return await runWeakBudgetOnNewDomain({
       ...(options.quick ? { quick: true } : {}),
+      ...(strategies === 'all'
+        ? { strategies: Object.keys(BUDGET_STRATEGIES) }
+        : typeof strategies === 'string'
+          ? { strategies: strategies.split(',') }
+          : {}),
       resultsDir: options.resultsDir,
       starterDir,
       heldOutSeed: HELD_OUT_SYNTHETIC_SEED,
@@ -369,7 +380,7 @@ async function newDomainBudget(options: WeakBenchOptions, starterDir: string) {
 }
 
 const NEW_DOMAIN_BUDGET_NOTE =
-  "budgetNewDomain: the same budget comparison where the starter has room to learn: a clinic's own lesions (libs/model metaball-leakage-fa, 0-4 lesions per image, on its 'domain' DRIVE backgrounds; the starter was never tuned to them) labelled in order, test on its evaluation split (other backgrounds, bench:mae's seed 13), clicks per mask measured with the starter on these images (many never reach IoU 0.9 and cost 20 clicks). Steps cover the largest purchase. Three pools (seeds 21/22/23, each its own images and fine-tuning order): strategies[].diceSpread, comparison.gainSpread (best mix = highest mean gain over masks only), selfTraining.gainSpread with notLower = mean gain >= -sd; perSeed: each pool's full budget record.";
+  "budgetNewDomain: the same budget comparison where the starter has room to learn: a clinic's own lesions (libs/model metaball-leakage-fa, 0-4 lesions per image, on its 'domain' DRIVE backgrounds; the starter was never tuned to them) labelled in order, test on its evaluation split (other backgrounds, bench:mae's seed 13), clicks per mask measured with the starter on these images (many never reach IoU 0.9 and cost 20 clicks). Steps cover the largest purchase. Strategies: budgetNewDomain.strategyNames (by default masks only, boxes only and masks 50% + boxes 50%: the tag strategies are the slowest on DRIVE-sized images; --new-domain-strategies all adds them). Three pools (seeds 21/22/23, each its own images and fine-tuning order): strategies[].diceSpread, comparison.gainSpread (best mix = highest mean gain over masks only), selfTraining.gainSpread with notLower = mean gain >= -sd; perSeed: each pool's full budget record.";
 
 export async function runWeakBench(options: WeakBenchOptions): Promise<Record<string, unknown>> {
   const domains = budgetDomains(options);

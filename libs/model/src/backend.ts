@@ -79,15 +79,32 @@ export function selectTrainingBackend(
 
 const workerPools = new Map<string, Promise<GradientWorkers | null>>();
 
+/** A batch of 4 splits into at most 4 parts: more workers than 3 would sit idle. */
+const MAX_TRAINING_WORKERS = 3;
+
 /**
- * Gradient worker threads for fineTune's data-parallel steps on wasm (training/gradient-workers.ts):
- * LOUPE_TRAINING_WORKERS extra threads (default 0: this thread alone). One pool per config,
- * kept for the process (the workers do not keep it alive). Null when there are none to use.
+ * Extra gradient threads fineTune uses on wasm: LOUPE_TRAINING_WORKERS (0, the default, is this
+ * thread alone), at most 3. Off by default: on this 2-core machine a worker computed the same
+ * half batch at ~1.7x the main thread's CPU time, so the split step measured slower in wall time
+ * (bench:model trainingDataParallelPaired, trainingSpeedupWall.dataParallel); results match the
+ * single-thread step (gradient-workers.spec.ts).
+ */
+export function trainingWorkersWanted(): number {
+  const raw = process.env.LOUPE_TRAINING_WORKERS;
+  if (raw === undefined || raw.trim() === '') return 0;
+  const value = Number(raw);
+  return Number.isInteger(value) && value >= 0 ? Math.min(MAX_TRAINING_WORKERS, value) : 0;
+}
+
+/**
+ * Gradient worker threads for fineTune's data-parallel steps on wasm (training/gradient-workers.ts),
+ * `trainingWorkersWanted()` of them. One pool per config, kept for the process (the workers do
+ * not keep it alive). Null when there are none to use (one core, LOUPE_TRAINING_WORKERS=0, or a
+ * native backend, which uses every core itself).
  */
 export function trainingGradientWorkers(config: ModelConfig): Promise<GradientWorkers | null> {
-  const size = Number(process.env.LOUPE_TRAINING_WORKERS ?? 0);
-  if (!(Number.isInteger(size) && size >= 1) || tf.getBackend() !== 'wasm')
-    return Promise.resolve(null);
+  const size = trainingWorkersWanted();
+  if (size < 1 || tf.getBackend() !== 'wasm') return Promise.resolve(null);
   const key = `${config.name}:${JSON.stringify(config)}:${size}`;
   let pool = workerPools.get(key);
   if (!pool) {

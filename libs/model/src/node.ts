@@ -4,7 +4,7 @@
  * backend selection. Node only (tfjs, onnxruntime-node, node:fs).
  */
 export * from './index';
-export { selectTrainingBackend, trainingGradientWorkers } from './backend';
+export { selectTrainingBackend, trainingGradientWorkers, trainingWorkersWanted } from './backend';
 export { setFusedBatchedMatMul, setFusedTrainingKernels } from './ops/wasm-training-kernels';
 export type { TrainingBackend, TrainingBackendName } from './backend';
 export { SegmenterModel, createSegmenter } from './segmenter-model';

@@ -93,7 +93,7 @@ describe('data-parallel gradient workers', () => {
     model.dispose();
   }, 120_000);
 
-  it('fineTune with a worker gives the losses of fineTune on this thread alone', async () => {
+  it('fineTune with a worker gives the losses and the weights of fineTune on this thread alone', async () => {
     const run = async (gradientWorkers?: GradientWorkers) => {
       const model = createSegmenter(TINY_CONFIG, { seed: 1 });
       const result = await fineTune({
@@ -104,15 +104,52 @@ describe('data-parallel gradient workers', () => {
         seed: 5,
         ...(gradientWorkers ? { gradientWorkers } : {}),
       });
+      const weights = modelWeights(model);
       result.optimizer.dispose();
       model.dispose();
-      return result.lossHistory;
+      return { losses: result.lossHistory, weights };
     };
+    const start = (() => {
+      const model = createSegmenter(TINY_CONFIG, { seed: 1 });
+      const weights = modelWeights(model);
+      model.dispose();
+      return weights;
+    })();
     const alone = await run();
     const parallel = await run(workers);
-    expect(parallel).toHaveLength(2);
-    parallel.forEach((loss, i) =>
-      expect(Math.abs(loss - (alone[i] as number))).toBeLessThan(1e-4 * (alone[i] as number)),
+    expect(parallel.losses).toHaveLength(2);
+    parallel.losses.forEach((loss, i) =>
+      expect(Math.abs(loss - (alone.losses[i] as number))).toBeLessThan(
+        1e-4 * (alone.losses[i] as number),
+      ),
     );
+    // Two AdamW steps moved the weights (up to about the learning rate, 1e-3, a step) ...
+    let moved = 0;
+    for (const [name, values] of Object.entries(alone.weights)) {
+      const before = start[name] as Float32Array;
+      values.forEach((v, i) => (moved = Math.max(moved, Math.abs(v - (before[i] as number)))));
+    }
+    expect(moved).toBeGreaterThan(1e-3);
+    // ... and the split steps moved them to the same place, to float rounding. AdamW divides by
+    // sqrt(v), so a weight whose gradient is ~0 turns rounding into a visible step (66 of 29k
+    // weights beyond 1e-5 here): compare the whole update's norm, and count the outliers.
+    expect(Object.keys(parallel.weights).sort()).toEqual(Object.keys(alone.weights).sort());
+    let squaredDifference = 0;
+    let squaredUpdate = 0;
+    let beyond = 0;
+    let count = 0;
+    for (const [name, values] of Object.entries(alone.weights)) {
+      const other = parallel.weights[name] as Float32Array;
+      const before = start[name] as Float32Array;
+      values.forEach((v, i) => {
+        const d = v - (other[i] as number);
+        squaredDifference += d * d;
+        squaredUpdate += (v - (before[i] as number)) ** 2;
+        if (Math.abs(d) > 1e-5) beyond++;
+        count++;
+      });
+    }
+    expect(Math.sqrt(squaredDifference / squaredUpdate)).toBeLessThan(0.01);
+    expect(beyond / count).toBeLessThan(0.01);
   }, 120_000);
 });
