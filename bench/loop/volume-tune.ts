@@ -188,12 +188,12 @@ const CANDIDATES: {
     name: `shrink${dilateFraction}-cap${-dilateMinPx!}+faded-${minContrastRatio}`,
     thresholds: { ...DEFAULT_PROPAGATION, dilateFraction, dilateMinPx, minContrastRatio },
   })),
-  // Stop 28: the annotator before (a slice accepted at Dice 0.8 only), and one who boxes the
-  // missed slice next to where the mask stops first.
+  // Stop 28: an annotator who also accepts a slice off by no more than the 1-px boundary band,
+  // and one who boxes the missed slice next to where the mask stops first.
   {
-    name: 'annotator-accept-dice',
+    name: 'annotator-accept-1px',
     thresholds: { ...DEFAULT_PROPAGATION },
-    annotator: { order: 'worst', tool: 'box', accept: 'dice' },
+    annotator: { order: 'worst', tool: 'box', accept: 'dice-or-1px' },
   },
   {
     name: 'annotator-missed-next-to-mask',
