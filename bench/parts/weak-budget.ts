@@ -24,6 +24,7 @@ import {
   pasteOutputProbabilities,
   pseudoMaskFromTag,
   quickValidate,
+  selectTrainingBackend,
   trainTagClassifier,
   type FineTuneSample,
   type SamPredictor,
@@ -207,6 +208,9 @@ export async function runWeakBudgetBench(
   options: BudgetBenchOptions,
 ): Promise<Record<string, unknown>> {
   const started = performance.now();
+  // The trainer's backend (wasm with the fused kernels), whoever calls: tfjs would otherwise fall
+  // back to its pure-JS CPU backend, ~10x slower.
+  await selectTrainingBackend({ log: () => undefined });
   const domain = options.domain ?? 'synthetic';
   const n = BUDGET_SIZES[domain][options.smoke ? 'smoke' : options.quick ? 'quick' : 'full'];
   const batchSize = 4;
