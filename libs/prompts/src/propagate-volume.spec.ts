@@ -42,6 +42,29 @@ function seeded(entries: [number, SliceMask][]): Map<number, SliceMask> {
   return new Map(entries);
 }
 
+/** A disc at (20, 15) whose radius follows `radius` slice by slice, and a backward walk over it. */
+function discWalk(radius: readonly number[]) {
+  const disc = (slice: number) => {
+    const out = new Uint8Array(W * H);
+    const r = radius[slice] as number;
+    for (let y = 0; y < H; y++)
+      for (let x = 0; x < W; x++)
+        if ((x + 0.5 - 20) ** 2 + (y + 0.5 - 15) ** 2 < r * r) out[y * W + x] = 1;
+    return out;
+  };
+  return (from: number, thresholds: Parameters<typeof propagateVolume>[0]['thresholds'] = {}) =>
+    propagateVolume({
+      width: W,
+      height: H,
+      depth: DEPTH,
+      from,
+      masks: seeded([[from, { mask: disc(from), origin: 'prompted' }]]),
+      predict: async (slice) => ({ mask: disc(slice), iou: 0.9 }),
+      directions: [-1],
+      thresholds,
+    });
+}
+
 describe('memoryLogits', () => {
   it('moves older logits into the latest crop before averaging them', () => {
     // The latest crop is the right half of the older one: moved (bilinear, edge-clamped) the older
@@ -606,25 +629,9 @@ describe('propagateVolume', () => {
     // Radius by slice: shrinks from the seed (6) to slice 3, then grows again (a leak onto what
     // lies around), each step under maxAreaRatio.
     const radius = [7, 6, 5, 4, 5, 6, 7, 6, 5, 4, 3, 2];
-    const disc = (slice: number) => {
-      const out = new Uint8Array(W * H);
-      const r = radius[slice] as number;
-      for (let y = 0; y < H; y++)
-        for (let x = 0; x < W; x++)
-          if ((x + 0.5 - 20) ** 2 + (y + 0.5 - 15) ** 2 < r * r) out[y * W + x] = 1;
-      return out;
-    };
+    const walk = discWalk(radius);
     const run = (from: number, maxRegrowth?: number) =>
-      propagateVolume({
-        width: W,
-        height: H,
-        depth: DEPTH,
-        from,
-        masks: seeded([[from, { mask: disc(from), origin: 'prompted' }]]),
-        predict: async (slice) => ({ mask: disc(slice), iou: 0.9 }),
-        directions: [-1],
-        thresholds: { maxAreaRatio: 2, ...(maxRegrowth ? { maxRegrowth } : {}) },
-      });
+      walk(from, { maxAreaRatio: 2, ...(maxRegrowth ? { maxRegrowth } : {}) });
     const stopped = await run(6);
     // Smallest at slice 3 (r 4, 49 px); slice 2 (r 5, 81 px) is no smaller than that.
     expect([...stopped.masks.keys()]).toEqual([5, 4, 3]);
@@ -639,23 +646,7 @@ describe('propagateVolume', () => {
   it('by default stops where a shrinking mask stalls (the box filler past the end)', async () => {
     // Radius by slice: shrinks from the seed (7 at slice 6) to 4 at slice 3, then stays 4.
     const radius = [4, 4, 4, 4, 5, 6, 7];
-    const disc = (slice: number) => {
-      const out = new Uint8Array(W * H);
-      const r = radius[slice] as number;
-      for (let y = 0; y < H; y++)
-        for (let x = 0; x < W; x++)
-          if ((x + 0.5 - 20) ** 2 + (y + 0.5 - 15) ** 2 < r * r) out[y * W + x] = 1;
-      return out;
-    };
-    const result = await propagateVolume({
-      width: W,
-      height: H,
-      depth: DEPTH,
-      from: 6,
-      masks: seeded([[6, { mask: disc(6), origin: 'prompted' }]]),
-      predict: async (slice) => ({ mask: disc(slice), iou: 0.9 }),
-      directions: [-1],
-    });
+    const result = await discWalk(radius)(6);
     expect([...result.masks.keys()]).toEqual([5, 4, 3]);
     expect(result.stops).toEqual([{ direction: -1, reason: 'regrew', slice: 2 }]);
   });
