@@ -14,7 +14,7 @@
  * A run of one set keeps the other set's fields from the previous mae.json (said in `carriedFrom`),
  * so the file's fields never disappear because a part of it was re-run.
  */
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +31,7 @@ import {
   selectTrainingBackend,
   type FineTuneSample,
 } from '@loupe/model/node';
+import { carriedFields as carriedFieldsOf } from '../lib/carried-fields';
 import { isMeasurementError, measured } from '../lib/measured';
 import { plotLines } from '../lib/plot';
 import { repoRoot } from '../lib/repo-root';
@@ -96,28 +97,8 @@ export function parseLabelCounts(value: unknown): number[] | null {
 }
 
 /** The previous mae.json's result fields of the set not re-run now, with where they came from. */
-export async function carriedFields(
-  resultsDir: string,
-  keep: (key: string) => boolean,
-): Promise<Record<string, unknown>> {
-  type PreviousRecord = { result?: Record<string, unknown>; environment?: unknown };
-  let previous: PreviousRecord;
-  try {
-    previous = JSON.parse(
-      await readFile(path.join(resultsDir, 'mae.json'), 'utf8'),
-    ) as PreviousRecord;
-  } catch {
-    return {}; // no previous run: nothing to carry
-  }
-  const fields = Object.fromEntries(
-    Object.entries(previous.result ?? {}).filter(([key]) => keep(key)),
-  );
-  if (Object.keys(fields).length === 0) return {};
-  return {
-    ...fields,
-    carriedFrom: { fields: Object.keys(fields), environment: previous.environment },
-  };
-}
+export const carriedFields = (resultsDir: string, keep: (key: string) => boolean) =>
+  carriedFieldsOf(resultsDir, 'mae', keep);
 
 function sizes(options: { quick?: boolean; smoke?: boolean }) {
   if (options.smoke) {

@@ -31,7 +31,7 @@ import type { BenchOptions } from '../run';
 import { findLatestModel } from '../lib/latest-model';
 import { repoRoot } from '../lib/repo-root';
 import { DRIVE_DIR, HELD_OUT_SYNTHETIC_SEED } from './quality';
-import { readFile } from 'node:fs/promises';
+import { carriedFields } from '../lib/carried-fields';
 import {
   boxPseudoMask,
   BUDGET_STRATEGIES,
@@ -388,18 +388,10 @@ export async function runWeakBench(options: WeakBenchOptions): Promise<Record<st
   if (!domains.synthetic) {
     // Only the new-domain budget: every other field as the previous weak.json measured it.
     const budgetNewDomain = await newDomainBudget(options, starterDirOnly);
-    let previous: { result?: Record<string, unknown>; environment?: unknown } = {};
-    try {
-      previous = JSON.parse(
-        await readFile(join(options.resultsDir, 'weak.json'), 'utf8'),
-      ) as typeof previous;
-    } catch {
-      // no previous run: nothing to carry
-    }
-    const carried = Object.fromEntries(
-      Object.entries(previous.result ?? {}).filter(
-        ([key]) => key !== 'budgetNewDomain' && key !== 'carriedFrom',
-      ),
+    const carried = await carriedFields(
+      options.resultsDir,
+      'weak',
+      (key) => key !== 'budgetNewDomain',
     );
     const notes = ((carried['notes'] as string[] | undefined) ?? []).filter(
       (n) => !n.startsWith('budgetNewDomain:'),
@@ -408,7 +400,6 @@ export async function runWeakBench(options: WeakBenchOptions): Promise<Record<st
       ...carried,
       budgetNewDomain,
       notes: [...notes, NEW_DOMAIN_BUDGET_NOTE],
-      carriedFrom: { fields: Object.keys(carried), environment: previous.environment ?? null },
     };
   }
   const count = options.smoke ? 3 : options.quick ? 12 : 48;
