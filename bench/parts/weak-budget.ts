@@ -5,8 +5,12 @@
  * model, and the fine-tuned model's box Dice on held-out images is measured.
  *  - mask: the object's true mask (what the annotator accepts), weight 1; its cost uses the clicks
  *    the simulated annotator needed with the starter model (evaluateOnnxModel, IoU 0.9, 20 max).
- *  - box: the trainer's box pseudo-mask (libs/prompts pseudoMaskFromBox on the starter), used
- *    when its confidence is at least the default training threshold, weighted by it.
+ *  - box: the trainer's box pseudo-mask (libs/prompts pseudoMaskFromBox), used when its
+ *    confidence is at least the default training threshold, weighted by it, and only as the
+ *    trainer allows (check-box-rule.ts): the generator's box masks must reach the trainer's bar on
+ *    the domain's validation masks. A purchase with boxes trains
+ *    as two rounds of half the steps each, as the product's rounds would: round 1 with the
+ *    starter's box masks where its check passes, round 2 with round 1's where its check passes.
  *  - tag: pseudo-masks from tags (libs/model/src/weak): the classifier learns from every image the
  *    strategy knows the tag of (an image with a mask or box is 'present' too), each connected
  *    component of an image's pseudo-mask is one sample weighted by the pseudo-mask's confidence.
@@ -16,6 +20,7 @@
 import { join } from 'node:path';
 import {
   evaluateOnnxModel,
+  exportModel,
   fineTune,
   generateSyntheticFaDataset,
   loadMetaballLeakageFa,
@@ -31,7 +36,18 @@ import {
   type SyntheticFaSample,
   type TagsToMasksOptions,
 } from '@loupe/model/node';
-import { connectedComponents, maskBoundingBox, pseudoMaskFromBox, type Mask } from '@loupe/prompts';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import {
+  checkBoxRule,
+  connectedComponents,
+  maskBoundingBox,
+  pseudoMaskFromBox,
+  type Box,
+  type BoxOutputs,
+  type BoxRuleCheck,
+  type Mask,
+} from '@loupe/prompts';
 import { TRAINER_CONFIGS } from '@loupe/trainer/testing';
 import { plotLines } from '../lib/plot';
 import { spread, type Spread } from '../lib/spread';
@@ -61,6 +77,9 @@ export const BUDGET_STRATEGIES: Record<string, StrategyPhase[]> = {
 
 /** Seeds: the pool (never a training or held-out seed elsewhere), the held-out test images. */
 const POOL_SEED = 1601;
+/** The validation masks the box rule is checked on (the project's validation split). */
+const VALIDATION_SEED = 1603;
+const VALIDATION_IMAGES = { smoke: 2, quick: 8, full: 16 };
 
 /**
  * Where the budget is spent. 'synthetic': the project's own generator, on which the starter is
@@ -73,6 +92,7 @@ export type BudgetDomain = 'synthetic' | 'new';
 
 /** Seeds of the new domain: test images (bench:mae's), and the pools (one per repeat). */
 const NEW_DOMAIN_TEST_SEED = 13;
+const NEW_DOMAIN_VALIDATION_SEED = 31;
 export const NEW_DOMAIN_POOL_SEEDS = [21, 22, 23];
 
 export interface BudgetBenchOptions {
@@ -121,10 +141,10 @@ const BUDGET_SIZES: Record<BudgetDomain, Record<'smoke' | 'quick' | 'full', Budg
 /** The pool an annotator labels (0-4 lesions per image) and the held-out test objects. */
 async function loadBudgetData(
   domain: BudgetDomain,
-  sizes: { pool: number; test: number },
+  sizes: { pool: number; test: number; validation: number },
   poolSeed: number,
   heldOutSeed: number,
-): Promise<{ pool: PoolImage[]; test: FineTuneSample[] }> {
+): Promise<{ pool: PoolImage[]; test: FineTuneSample[]; validation: FineTuneSample[] }> {
   const toTest = (images: SyntheticFaSample[]) =>
     images.flatMap((s) =>
       objectsOf(s).map((mask) => ({ image: s.image, width: s.width, height: s.height, mask })),
@@ -146,9 +166,16 @@ async function loadBudgetData(
       seed: NEW_DOMAIN_TEST_SEED,
       log,
     });
+    const validation = await loadMetaballLeakageFa({
+      split: 'domain',
+      count: sizes.validation,
+      seed: NEW_DOMAIN_VALIDATION_SEED,
+      log,
+    });
     return {
       pool: pool.map((sample) => ({ sample, objects: objectsOf(sample) })),
       test: toTest(test),
+      validation: toTest(validation),
     };
   }
   // Lesions [0, 4]: about a fifth of the images have none (tagged 'absent').
@@ -159,7 +186,12 @@ async function loadBudgetData(
     lesions: [0, 4],
   }).map((sample) => ({ sample, objects: objectsOf(sample) }));
   const test = generateSyntheticFaDataset({ count: sizes.test, size: 256, seed: heldOutSeed });
-  return { pool, test: toTest(test) };
+  const validation = generateSyntheticFaDataset({
+    count: sizes.validation,
+    size: 256,
+    seed: VALIDATION_SEED,
+  });
+  return { pool, test: toTest(test), validation: toTest(validation) };
 }
 
 const mean = (values: number[]) =>
@@ -177,6 +209,24 @@ function emptyMask(sample: SyntheticFaSample): Mask {
   };
 }
 
+type GreyPixels = { image: Float32Array | Uint8Array; width: number; height: number };
+
+/** A predictor's box answer as the box rule reads it. */
+async function predictBoxOutputs(
+  predictor: SamPredictor,
+  sample: GreyPixels,
+  box: Box,
+): Promise<BoxOutputs> {
+  const prediction = await predictor.predict(
+    { pixels: sample.image, width: sample.width, height: sample.height, channels: 1 },
+    box,
+  );
+  return {
+    iouPredictions: prediction.iouPredictions,
+    fullResolution: (k) => pasteOutputProbabilities(prediction, k),
+  };
+}
+
 /** The trainer's box rule (pseudoMaskFromBox) on the tight box of one true object. */
 export async function boxPseudoMask(
   predictor: SamPredictor,
@@ -185,23 +235,21 @@ export async function boxPseudoMask(
 ): Promise<{ mask: Mask; confidence: number }> {
   const box = maskBoundingBox(object);
   if (!box) return { mask: emptyMask(sample), confidence: 0 };
-  const image = {
-    pixels: sample.image,
-    width: sample.width,
-    height: sample.height,
-    channels: 1 as const,
-  };
-  const prediction = await predictor.predict(image, box);
-  const pseudo = pseudoMaskFromBox(
-    {
-      iouPredictions: prediction.iouPredictions,
-      fullResolution: (k) => pasteOutputProbabilities(prediction, k),
-    },
-    box,
-    sample.width,
-    sample.height,
-  );
+  const outputs = await predictBoxOutputs(predictor, sample, box);
+  const pseudo = pseudoMaskFromBox(outputs, box, sample.width, sample.height);
   return { mask: pseudo.mask, confidence: pseudo.confidence };
+}
+
+/** The trainer's check of a predictor's box rule on the validation masks (check-box-rule.ts). */
+function checkPredictorBoxRule(
+  predictor: SamPredictor,
+  validation: readonly FineTuneSample[],
+): Promise<BoxRuleCheck> {
+  return checkBoxRule(
+    (sample: GreyPixels, box) => predictBoxOutputs(predictor, sample, box),
+    validation.map((v) => ({ image: v, mask: v.mask })),
+    TRAINER_CONFIGS.product.boxRule,
+  );
 }
 
 export async function runWeakBudgetBench(
@@ -216,7 +264,13 @@ export async function runWeakBudgetBench(
   const batchSize = 4;
   const poolSeed =
     options.poolSeed ?? (domain === 'new' ? (NEW_DOMAIN_POOL_SEEDS[0] as number) : POOL_SEED);
-  const { pool, test } = await loadBudgetData(domain, n, poolSeed, options.heldOutSeed);
+  const size = options.smoke ? 'smoke' : options.quick ? 'quick' : 'full';
+  const { pool, test, validation } = await loadBudgetData(
+    domain,
+    { ...n, validation: VALIDATION_IMAGES[size] },
+    poolSeed,
+    options.heldOutSeed,
+  );
 
   const predictor = await openModelDir(options.starterDir);
   const checkpoint = join(options.starterDir, 'checkpoint.safetensors');
@@ -330,7 +384,13 @@ export async function runWeakBudgetBench(
       return result;
     };
 
-    const fineTuned = new Map<string, { dice: number; samples: number; steps: number }>();
+    const fineTuned = new Map<
+      string,
+      { dice: number; samples: number; steps: number; boxUse: Record<string, unknown> | null }
+    >();
+    // The trainer's check of the starter's box rule, once per run (every strategy shares it).
+    let starterCheck: Promise<BoxRuleCheck> | null = null;
+    const starterBoxRule = () => (starterCheck ??= checkPredictorBoxRule(predictor, validation));
     const starterDice = await (async () => {
       const { model } = await loadSegmenterFromCheckpoint(checkpoint);
       try {
@@ -359,7 +419,9 @@ export async function runWeakBudgetBench(
       const points: Record<string, unknown>[] = [];
       for (const minutes of n.budgets) {
         const bought = buyLabels(costs, phases, minutes * 60);
+        // Labels that train whatever the box rule says (masks, negatives, tags), and the boxes.
         const samples: FineTuneSample[] = [];
+        const boxes: { image: number; object: number }[] = [];
         const counts = {
           masks: 0,
           boxes: 0,
@@ -383,26 +445,42 @@ export async function runWeakBudgetBench(
           else if (p.kind === 'box')
             for (let k = 0; k < image.objects.length; k++) {
               counts.boxes++;
-              const pseudo = await boxSample(p.image, k);
-              if (pseudo.confidence < options.minConfidence) continue;
-              samples.push({ ...base, mask: pseudo.mask, weight: pseudo.confidence });
-              counts.boxesUsed++;
+              boxes.push({ image: p.image, object: k });
             }
         }
         const tags = await timed('tagPseudoMasks', () => tagSamples(bought.purchases));
         samples.push(...tags.samples);
         counts.tagImages = tags.images;
         counts.tagSamples = tags.samples.length;
+        /** The bought boxes' pseudo-masks from one generator, confident ones only. */
+        const boxPseudoSamples = async (
+          make: (i: number, k: number) => Promise<{ mask: Mask; confidence: number }>,
+        ) => {
+          const out: FineTuneSample[] = [];
+          for (const b of boxes) {
+            const pseudo = await timed('boxPseudoMasks', () => make(b.image, b.object));
+            if (pseudo.confidence < options.minConfidence) continue;
+            const s = (pool[b.image] as PoolImage).sample;
+            out.push({
+              image: s.image,
+              width: s.width,
+              height: s.height,
+              mask: pseudo.mask,
+              weight: pseudo.confidence,
+            });
+          }
+          return out;
+        };
         const key = bought.purchases.map((p) => `${p.image}${p.kind[0]}`).join(',');
         let measured = fineTuned.get(key);
         if (!measured) {
-          if (samples.length === 0) measured = { dice: starterDice, samples: 0, steps: 0 };
-          else {
-            const t0 = performance.now();
-            const { model } = await loadSegmenterFromCheckpoint(checkpoint);
-            try {
-              // Equal compute: the same number of steps whatever the number of samples.
-              const run = equalComputeSamples(samples, n.steps, batchSize, sampleHash);
+          const starterRule = boxes.length ? await starterBoxRule() : null;
+          const t0 = performance.now();
+          const { model } = await loadSegmenterFromCheckpoint(checkpoint);
+          try {
+            // Equal compute: the same number of steps whatever the number of samples.
+            const train = async (trainSamples: FineTuneSample[], steps: number) => {
+              const run = equalComputeSamples(trainSamples, steps, batchSize, sampleHash);
               const result = await fineTune({
                 model,
                 samples: run.samples,
@@ -413,18 +491,69 @@ export async function runWeakBudgetBench(
                 emaDecay: 0.9,
               });
               result.optimizer.dispose();
-              measured = {
-                dice: quickValidate(model, test).dice,
-                samples: samples.length,
-                steps: Math.ceil(run.samples.length / batchSize) * run.epochs,
-              };
-            } finally {
-              model.dispose();
-              phaseSeconds.fineTuning += (performance.now() - t0) / 1000;
+              return Math.ceil(run.samples.length / batchSize) * run.epochs;
+            };
+            let steps = 0;
+            let boxUse: Record<string, unknown> | null = null;
+            let used = samples;
+            const showsLesion = (set: FineTuneSample[]) =>
+              set.some((x) => x.mask.data.some((v) => v));
+            if (!starterRule) {
+              if (used.length) steps = await train(used, n.steps);
+            } else {
+              // As the product's rounds: round 1 with the starter's box masks where its check
+              // passes; round 2 (the other half of the steps) with round 1's where its passes.
+              const starterBoxes = starterRule.trusted ? await boxPseudoSamples(boxSample) : [];
+              used = [...samples, ...starterBoxes];
+              if (!showsLesion(used)) {
+                // Nothing shows the model a lesion: the round would only teach it to answer
+                // nothing (the gate keeps the starter).
+                used = [];
+                boxUse = {
+                  roundOne: { check: starterRule, boxesUsed: 0 },
+                  roundTwo: null,
+                };
+              } else {
+                steps = await train(used, Math.ceil(n.steps / 2));
+                const dir = await mkdtemp(join(tmpdir(), 'weak-budget-round-one-'));
+                try {
+                  await exportModel(model, dir, { version: 'round-1' });
+                  const roundOne = await openModelDir(dir);
+                  try {
+                    const roundOneRule = await checkPredictorBoxRule(roundOne, validation);
+                    const roundOneBoxes = roundOneRule.trusted
+                      ? await boxPseudoSamples(async (i, k) => {
+                          const image = pool[i] as PoolImage;
+                          return boxPseudoMask(roundOne, image.sample, image.objects[k] as Mask);
+                        })
+                      : [];
+                    used = [...samples, ...roundOneBoxes];
+                    boxUse = {
+                      roundOne: { check: starterRule, boxesUsed: starterBoxes.length },
+                      roundTwo: { check: roundOneRule, boxesUsed: roundOneBoxes.length },
+                    };
+                  } finally {
+                    await roundOne.release();
+                  }
+                } finally {
+                  await rm(dir, { recursive: true, force: true });
+                }
+                if (showsLesion(used)) steps += await train(used, Math.floor(n.steps / 2));
+              }
             }
+            counts.boxesUsed = used.length - samples.length;
+            measured = {
+              dice: steps > 0 ? quickValidate(model, test).dice : starterDice,
+              samples: used.length,
+              steps,
+              boxUse,
+            };
+          } finally {
+            model.dispose();
+            phaseSeconds.fineTuning += (performance.now() - t0) / 1000;
           }
           fineTuned.set(key, measured);
-        }
+        } else counts.boxesUsed = measured.samples - samples.length;
         if (name === 'masks only' && minutes === compareAt)
           humanAtCompare = {
             samples: [...samples],
@@ -439,10 +568,12 @@ export async function runWeakBudgetBench(
           poolExhausted: bought.poolExhausted,
           ...counts,
           tagMeanConfidence: Number.isFinite(tags.meanConfidence) ? tags.meanConfidence : null,
-          samples: samples.length,
+          samples: measured.samples,
           /** Optimizer steps the fine-tuning ran (equal compute: about fineTuneSteps). */
           steps: measured.steps,
           dice: measured.dice,
+          /** Per round (starter's, then round 1's box masks): the check and the boxes it let train. */
+          boxUse: measured.boxUse,
         });
       }
       strategies.push({ name, phases, points });
@@ -515,6 +646,12 @@ export async function runWeakBudgetBench(
         absentImages: costs.filter((c) => c.objectClicks.length === 0).length,
       },
       testObjects: test.length,
+      /** The trainer's box rule: its bar, the validation objects, the starter's check. */
+      boxRule: {
+        policy: TRAINER_CONFIGS.product.boxRule,
+        validationObjects: validation.length,
+        starter: starterCheck ? await starterCheck : null,
+      },
       meanClicksPerMask: mean(clicks),
       fineTuneSteps: n.steps,
       starterDice,

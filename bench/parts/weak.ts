@@ -361,6 +361,7 @@ async function newDomainBudget(options: WeakBenchOptions, starterDir: string) {
     const strategies = options['newDomainStrategies'];
     return await runWeakBudgetOnNewDomain({
       ...(options.quick ? { quick: true } : {}),
+      ...(options.smoke ? { smoke: true } : {}),
       ...(strategies === 'all'
         ? { strategies: Object.keys(BUDGET_STRATEGIES) }
         : typeof strategies === 'string'
@@ -380,7 +381,7 @@ async function newDomainBudget(options: WeakBenchOptions, starterDir: string) {
 }
 
 const NEW_DOMAIN_BUDGET_NOTE =
-  "budgetNewDomain: the same budget comparison where the starter has room to learn: a clinic's own lesions (libs/model metaball-leakage-fa, 0-4 lesions per image, on its 'domain' DRIVE backgrounds; the starter was never tuned to them) labelled in order, test on its evaluation split (other backgrounds, bench:mae's seed 13), clicks per mask measured with the starter on these images (many never reach IoU 0.9 and cost 20 clicks). Steps cover the largest purchase. Strategies: budgetNewDomain.strategyNames (by default masks only, boxes only and masks 50% + boxes 50%: the tag strategies are the slowest on DRIVE-sized images; --new-domain-strategies all adds them). Three pools (seeds 21/22/23, each its own images and fine-tuning order): strategies[].diceSpread, comparison.gainSpread (best mix = highest mean gain over masks only), selfTraining.gainSpread with notLower = mean gain >= -sd; perSeed: each pool's full budget record.";
+  "budgetNewDomain: the same budget comparison where the starter has room to learn: a clinic's own lesions (libs/model metaball-leakage-fa, 0-4 lesions per image, on its 'domain' DRIVE backgrounds; the starter was never tuned to them) labelled in order, test on its evaluation split (other backgrounds, bench:mae's seed 13), clicks per mask measured with the starter on these images (many never reach IoU 0.9 and cost 20 clicks). Steps cover the largest purchase. Strategies: budgetNewDomain.strategyNames (by default masks only, boxes only and masks 50% + boxes 50%: the tag strategies are the slowest on DRIVE-sized images; --new-domain-strategies all adds them). Boxes train only as the trainer lets them (libs/prompts check-box-rule.ts): a purchase with boxes trains as two rounds of half the steps, round 1 with the starter's box masks and round 2 with round 1's, each only where that model's box masks reach Dice 0.85 on the domain's validation masks (split 'domain', seed 31) (points[].boxUse; boxRule.starter). Three pools (seeds 21/22/23, each its own images and fine-tuning order): strategies[].diceSpread, comparison.gainSpread (best mix = highest mean gain over masks only), selfTraining.gainSpread with notLower = mean gain >= -sd; perSeed: each pool's full budget record.";
 
 export async function runWeakBench(options: WeakBenchOptions): Promise<Record<string, unknown>> {
   const domains = budgetDomains(options);
@@ -417,8 +418,15 @@ export async function runWeakBench(options: WeakBenchOptions): Promise<Record<st
     minConfidence: DEFAULT_MIN_CONFIDENCE,
     tagOptions: tagOptionsFor(options),
   });
-  const budgetNewDomain = domains.newDomain ? await newDomainBudget(options, starterDir) : null;
+  // A synthetic-only run keeps the new-domain budget the previous weak.json measured.
+  const carriedNewDomain = domains.newDomain
+    ? {}
+    : await carriedFields(options.resultsDir, 'weak', (key) => key === 'budgetNewDomain');
+  const budgetNewDomain = domains.newDomain
+    ? await newDomainBudget(options, starterDir)
+    : (carriedNewDomain['budgetNewDomain'] ?? null);
   return {
+    ...carriedNewDomain,
     ...(budgetNewDomain ? { budgetNewDomain } : {}),
     synthetic: {
       images: count,
@@ -437,7 +445,7 @@ export async function runWeakBench(options: WeakBenchOptions): Promise<Record<st
       `tags.driveExtended: the same training, measured on DRIVE photographs ${DRIVE_HELD_OUT_PHOTOS.first}-${DRIVE_HELD_OUT_PHOTOS.end - 1} (0-based, of the 20 in ../shared/data/drive-train; no tag training (0-9) or tuning (8-13) run reads them) each with ${DRIVE_HELD_OUT_DRAWS} draws of held-out lesions (the first draw is tags.drive's images in quick runs); only 20 DRIVE photographs exist here, so more images mean more lesion draws on the same backgrounds, not new backgrounds. Full runs' tags.drive (photographs 10-19) includes the tuning photographs 10-13 (with other lesion seeds); driveExtended does not.`,
       "tags.*.variants: the same images with the alternative to the default prompt affinity refinement (libs/model/src/weak/prompt-affinity-refinement.ts): the random walk picked on tuning seeds (bench/loop/tags-tune.ts, on box-fit answers from 0.7) when the default has none, else the kept candidates union without it; and 'box-fit answers from 0.7', the default before the score-x-iou pick (stop 25).",
       'budget: every fine-tuning runs the same optimizer steps (fineTuneSteps; points[].steps): more samples than steps x batch are sampled by a hash rank (equalComputeSamples), where before each extra sample added steps (up to 30 against 8 in quick runs).',
-      `budget: models trained on masks / boxes / tags / mixes at equal modelled annotator time (tag ${ANNOTATOR_SECONDS.tag} s, box ${ANNOTATOR_SECONDS.box} s, mask = box + the simulated annotator's clicks to IoU 0.9 with the starter x ${ANNOTATOR_SECONDS.click} s; an image with no lesion costs a tag): a pool of synthetic FA images (seed 1601, 0-4 lesions) labelled in order until the budget is spent, the labels fine-tune the starter (same steps for every strategy, EMA 0.9, lr 3e-4), held-out box Dice (tfjs, crop grid) on the held-out synthetic seed. Box pseudo-masks below the training threshold are dropped; tag pseudo-masks are kept at any confidence > 0, weighted by it. poolExhausted: the pool ran out before the budget (tags are that cheap).`,
+      `budget: models trained on masks / boxes / tags / mixes at equal modelled annotator time (tag ${ANNOTATOR_SECONDS.tag} s, box ${ANNOTATOR_SECONDS.box} s, mask = box + the simulated annotator's clicks to IoU 0.9 with the starter x ${ANNOTATOR_SECONDS.click} s; an image with no lesion costs a tag): a pool of synthetic FA images (seed 1601, 0-4 lesions) labelled in order until the budget is spent, the labels fine-tune the starter (same steps for every strategy, EMA 0.9, lr 3e-4), held-out box Dice (tfjs, crop grid) on the held-out synthetic seed. Boxes as the trainer lets them (check-box-rule.ts): two rounds of half the steps, round 1 with the starter's box masks, round 2 with round 1's, each only where that model's box masks reach Dice 0.85 on validation masks (synthetic seed 1603) (points[].boxUse, boxRule); box pseudo-masks below the training threshold are dropped; tag pseudo-masks are kept at any confidence > 0, weighted by it. poolExhausted: the pool ran out before the budget (tags are that cheap).`,
       "budget.selfTraining: self-training on vs off with the same human labels ('masks only' at the comparison budget): the starter (that round's active model) predicts on the pool images nobody labelled (libs/prompts selfTrainingPseudoMasks: whole-image look, then each object's box, jittered boxes and the flipped image; confidence = mean predicted IoU x the views' agreement with their majority mask), predictions at or above the trainer's product policy threshold join at weight x confidence (apps/trainer config selfTraining; quick runs predict on fewer images), same fine-tuning steps; pseudoMaskDice: the used pseudo-masks against the best-matching true object.",
       ...(budgetNewDomain ? [NEW_DOMAIN_BUDGET_NOTE] : []),
     ],

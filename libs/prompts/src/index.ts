@@ -173,6 +173,8 @@ export { maskContrast, maskMeans } from './mask-contrast';
 export { trimToContrast } from './trim-to-contrast';
 export type { BoxOutputs, PseudoMask } from './pseudo-mask-from-box';
 export { pseudoMaskFromBox } from './pseudo-mask-from-box';
+export type { BoxRuleCheck, BoxRulePolicy } from './check-box-rule';
+export { checkBoxRule, DEFAULT_BOX_RULE_POLICY } from './check-box-rule';
 export type {
   SelfTrainingImage,
   SelfTrainingOptions,

@@ -6,6 +6,7 @@ import { seedLabeledProject } from '../testing/seed-labeled-project';
 import { createTrainerTestFixture, type TrainerTestFixture } from '../testing/trainer-test-fixture';
 import { createJobHandlers } from './create-job-handlers';
 import { JOB_KINDS } from '@loupe/contracts';
+import { TRAINER_CONFIGS } from '../config/trainer-config';
 
 let fixture: TrainerTestFixture;
 
@@ -166,6 +167,55 @@ describe('fine-tuning job', () => {
     expect(run.humanMaskCount + run.valLabelCount).toBe(8);
     expect(run.trainLabelCount).toBe(run.humanMaskCount + trainTagged);
     expect(await fixture.db.annotation.count({ where: { projectId: project.id } })).toBe(8);
+  });
+
+  it('lets boxes wait when the active model fails the box rule check, and records why', async () => {
+    const project = await seedLabeledProject(fixture, { masks: 8, unlabeled: 3 });
+    for (const { imageId, taskId } of project.unlabeled)
+      await fixture.db.weakLabel.create({
+        data: {
+          projectId: project.id,
+          imageId,
+          taskId,
+          kind: 'BOX',
+          boxX0: 4,
+          boxY0: 4,
+          boxX1: 30,
+          boxY1: 30,
+          createdById: project.userId,
+        },
+      });
+    const tiny = TRAINER_CONFIGS.tiny;
+    const policy = tiny.boxRule;
+    // A bar no model reaches: every box must wait.
+    tiny.boxRule = { minDice: 1.01, minMasks: 1 };
+    try {
+      const job = await enqueueJob(fixture.db, {
+        projectId: project.id,
+        type: 'finetune',
+        payload: { trigger: 'manual' },
+      });
+      const outcome = await runJob(job.id);
+      expect(outcome.status, outcome.status === 'failed' ? outcome.reason : '').toBe('succeeded');
+    } finally {
+      tiny.boxRule = policy;
+    }
+    const run = await fixture.db.trainingRun.findFirstOrThrow({ where: { projectId: project.id } });
+    const trainBoxed = await fixture.db.image.count({
+      where: {
+        id: { in: project.unlabeled.map((u) => u.imageId) },
+        OR: [{ split: null }, { split: 'TRAIN' }],
+      },
+    });
+    expect(trainBoxed).toBeGreaterThan(0);
+    expect(run.pseudoBoxCount).toBe(0);
+    expect(run.pseudoBoxWaiting).toBe(trainBoxed);
+    expect(run.trainLabelCount).toBe(run.humanMaskCount);
+    expect(run.pseudoBoxCheck).toMatchObject({
+      masks: run.valLabelCount,
+      minDice: 1.01,
+      trusted: false,
+    });
   });
 
   it('runs MAE pretraining on the unlabeled pool, then fine-tunes and gates like a round', async () => {

@@ -110,7 +110,10 @@ export async function runTrainingJob(
       limit: trainerConfig.maxPseudoLabels,
       workDir,
       selfTraining: trainerConfig.selfTraining,
+      boxRuleCheck: { policy: trainerConfig.boxRule, humanMasks: labeled.validation },
     });
+    if (pseudo.boxRule) services.log(pseudo.boxRule.reason);
+    const boxesWaiting = pseudo.boxRule && !pseudo.boxRule.trusted ? pseudo.boxesConsidered : 0;
     const train = [...labeled.train, ...pseudo.samples];
     const pool =
       kind === 'MAE_PRETRAIN'
@@ -127,6 +130,10 @@ export async function runTrainingJob(
         pseudoBoxCount: pseudo.usedBySource.BOX,
         pseudoTagCount: pseudo.usedBySource.TAG,
         pseudoSelfTrainingCount: pseudo.usedBySource.SELF_TRAINING,
+        pseudoBoxWaiting: boxesWaiting,
+        ...(pseudo.boxRule
+          ? { pseudoBoxCheck: pseudo.boxRule as unknown as Prisma.InputJsonValue }
+          : {}),
         valLabelCount: labeled.validation.length,
         // An unlabeled image can be both in the pool and a weak or self-training sample.
         imageCount: new Set([...train.map((s) => s.imageId), ...pool.map((p) => p.imageId)]).size,

@@ -170,4 +170,82 @@ describe('loadPseudoLabeledSamples', () => {
     });
     expect(result).toMatchObject({ considered: 0, used: 0 });
   });
+
+  it("makes boxes wait until the active model's box rule is checked on human masks", async () => {
+    const project = await fixture.createProject();
+    const active = await ensureStarterModel(
+      fixture.db,
+      fixture.services.artifacts,
+      project.id,
+      fixture.env.STARTER_MODEL_DIR,
+    );
+    const samples = fixture.syntheticImages(3, 24);
+    for (const sample of samples) {
+      const { imageId, taskId } = await fixture.addImage(
+        project.id,
+        sample.image,
+        sample.width,
+        sample.height,
+      );
+      const box = maskBoundingBox(sample.lesions[0] ?? sample.mask) as Box;
+      await fixture.db.weakLabel.create({
+        data: {
+          projectId: project.id,
+          imageId,
+          taskId,
+          kind: 'BOX',
+          boxX0: box.x0,
+          boxY0: box.y0,
+          boxX1: box.x1,
+          boxY1: box.y1,
+          createdById: project.userId,
+        },
+      });
+    }
+    // Human masks of held-out images, as the training job passes its validation split.
+    const humanMasks = fixture.syntheticImages(2, 25).map((s, i) => ({
+      imageId: `validation-${i}`,
+      sourceId: `annotation-${i}`,
+      source: 'accepted' as const,
+      image: {
+        pixels: Float32Array.from(s.image, (v) => v / 255),
+        width: s.width,
+        height: s.height,
+      },
+      mask: s.mask,
+      weight: 1,
+    }));
+    const input = {
+      projectId: project.id,
+      active,
+      minConfidence: 0,
+      limit: 10,
+      workDir: `${fixture.root}/pseudo4`,
+    };
+    const unreachable = await loadPseudoLabeledSamples(fixture.services, {
+      ...input,
+      boxRuleCheck: { policy: { minDice: 1.01, minMasks: 1 }, humanMasks },
+    });
+    expect(unreachable).toMatchObject({ considered: 3, used: 0, boxesConsidered: 3 });
+    expect(unreachable.boxRule).toMatchObject({ masks: 2, trusted: false, minDice: 1.01 });
+    expect(unreachable.boxRule?.dice).toBeGreaterThanOrEqual(0);
+    expect(unreachable.boxRule?.dice).toBeLessThanOrEqual(1);
+    expect(unreachable.boxRule?.reason).toMatch(/wait: box Dice .* on 2 human masks is below 1.01/);
+    // Waiting boxes get no pseudo-mask: nothing is stored until the box rule is trusted.
+    const stored = await fixture.db.weakLabel.findMany({ where: { projectId: project.id } });
+    expect(stored.every((label) => label.pseudoMaskRle === null)).toBe(true);
+
+    const tooFew = await loadPseudoLabeledSamples(fixture.services, {
+      ...input,
+      boxRuleCheck: { policy: { minDice: 0.5, minMasks: 3 }, humanMasks },
+    });
+    expect(tooFew).toMatchObject({ used: 0, boxRule: { masks: 2, trusted: false } });
+    expect(tooFew.boxRule?.reason).toMatch(/2 human mask\(s\).*3 needed/);
+
+    const unchecked = await loadPseudoLabeledSamples(fixture.services, {
+      ...input,
+      boxRuleCheck: { policy: { minDice: 0, minMasks: 0 }, humanMasks },
+    });
+    expect(unchecked).toMatchObject({ used: 3, boxRule: { trusted: true } });
+  });
 });

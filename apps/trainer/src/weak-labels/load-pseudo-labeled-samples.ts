@@ -9,10 +9,20 @@
  * and so are images with an accepted human mask (the human mask is the label there: a pseudo-mask
  * never overwrites or counts as one) and superseded boxes. Each stored pseudo-mask records its
  * provenance: source BOX, the model version that made it, its confidence and when.
+ * Box pseudo-masks train only once the active model's box rule has been checked on human masks
+ * of the validation split (libs/prompts check-box-rule.ts); until then they wait (none is made).
  */
 import { join } from 'node:path';
 import type { ModelVersion } from '@loupe/db';
-import { decodeMaskBytes, encodeMaskBytes, pseudoMaskFromBox, type Mask } from '@loupe/prompts';
+import {
+  checkBoxRule,
+  decodeMaskBytes,
+  encodeMaskBytes,
+  pseudoMaskFromBox,
+  type BoxRuleCheck,
+  type BoxRulePolicy,
+  type Mask,
+} from '@loupe/prompts';
 import { materializeModelFiles } from '../artifacts/materialize-model-files';
 import type { LabeledSample } from '../data/load-labeled-samples';
 import { loadImage } from '../data/load-image';
@@ -29,6 +39,10 @@ export interface PseudoLabelSummary {
   used: number;
   /** `used`, by provenance (the training run's label mix). */
   usedBySource: { BOX: number; TAG: number; SELF_TRAINING: number };
+  /** Box weak labels considered (the rest of `considered` are tags and self-training). */
+  boxesConsidered: number;
+  /** The box rule's check this round (null: not checked, no boxes or no check asked for). */
+  boxRule: BoxRuleCheck | null;
 }
 
 const noneUsed = () => ({ BOX: 0, TAG: 0, SELF_TRAINING: 0 });
@@ -41,6 +55,8 @@ type PseudoInput = {
   workDir: string;
   /** The trainer config's self-training policy (none: no self-training samples). */
   selfTraining?: SelfTrainingPolicy;
+  /** Check the active model's box rule on these human masks first (none: boxes are used). */
+  boxRuleCheck?: { policy: BoxRulePolicy; humanMasks: readonly LabeledSample[] };
 };
 
 export async function loadPseudoLabeledSamples(
@@ -58,13 +74,15 @@ export async function loadPseudoLabeledSamples(
     considered: boxes.considered + tags.considered + (self?.considered ?? 0),
     used: boxes.used + tags.used + (self?.used ?? 0),
     usedBySource: { ...boxes.usedBySource, TAG: tags.used, SELF_TRAINING: self?.used ?? 0 },
+    boxesConsidered: boxes.considered,
+    boxRule: boxes.boxRule,
   };
 }
 
 async function loadBoxPseudoLabeledSamples(
   services: Pick<TrainerServices, 'db' | 'blobs' | 'artifacts' | 'model'>,
   input: PseudoInput,
-): Promise<PseudoLabelSummary> {
+): Promise<Omit<PseudoLabelSummary, 'boxesConsidered'>> {
   const { db } = services;
   const weakLabels = await db.weakLabel.findMany({
     where: {
@@ -95,11 +113,34 @@ async function loadBoxPseudoLabeledSamples(
     take: input.limit,
   });
   if (weakLabels.length === 0)
-    return { samples: [], considered: 0, used: 0, usedBySource: noneUsed() };
+    return { samples: [], considered: 0, used: 0, usedBySource: noneUsed(), boxRule: null };
 
   let predictor: Predictor | null = null;
+  const open = async () =>
+    (predictor ??= await openActivePredictor(
+      services.model,
+      services,
+      input.active,
+      join(input.workDir, 'pseudo-model'),
+    ));
   const samples: LabeledSample[] = [];
+  let boxRule: BoxRuleCheck | null = null;
   try {
+    if (input.boxRuleCheck) {
+      boxRule = await checkBoxRule(
+        async (image, box) => (await open()).predictBox(image, box),
+        input.boxRuleCheck.humanMasks,
+        input.boxRuleCheck.policy,
+      );
+      if (!boxRule.trusted)
+        return {
+          samples: [],
+          considered: weakLabels.length,
+          used: 0,
+          usedBySource: noneUsed(),
+          boxRule,
+        };
+    }
     for (const label of weakLabels) {
       const image = await loadImage(services.blobs, label.image);
       let mask: Mask;
@@ -112,12 +153,7 @@ async function loadBoxPseudoLabeledSamples(
         mask = decodeMaskBytes(label.pseudoMaskRle);
         confidence = label.pseudoConfidence;
       } else {
-        predictor ??= await openActivePredictor(
-          services.model,
-          services,
-          input.active,
-          join(input.workDir, 'pseudo-model'),
-        );
+        const model = await open();
         const box = {
           x0: label.boxX0 as number,
           y0: label.boxY0 as number,
@@ -125,7 +161,7 @@ async function loadBoxPseudoLabeledSamples(
           y1: label.boxY1 as number,
         };
         const pseudo = pseudoMaskFromBox(
-          await predictor.predictBox(image, box),
+          await model.predictBox(image, box),
           box,
           image.width,
           image.height,
@@ -159,13 +195,14 @@ async function loadBoxPseudoLabeledSamples(
       }
     }
   } finally {
-    await predictor?.close();
+    await (predictor as Predictor | null)?.close();
   }
   return {
     samples,
     considered: weakLabels.length,
     used: samples.length,
     usedBySource: { ...noneUsed(), BOX: samples.length },
+    boxRule,
   };
 }
 

@@ -131,6 +131,8 @@ export function dashboardCsv(data: DashboardData, table: DashboardCsvTable): str
           { header: 'pseudo_box', value: (r) => r.pseudoBoxCount },
           { header: 'pseudo_tag', value: (r) => r.pseudoTagCount },
           { header: 'pseudo_self_training', value: (r) => r.pseudoSelfTrainingCount },
+          { header: 'pseudo_box_waiting', value: (r) => r.pseudoBoxWaiting },
+          { header: 'box_rule_dice', value: (r) => r.pseudoBoxCheck?.dice ?? null },
         ],
         data.trainingRuns,
       );

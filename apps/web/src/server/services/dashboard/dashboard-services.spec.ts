@@ -283,6 +283,31 @@ describe('listTrainingRuns', () => {
     expect(byId.get('dash-r1')!.kind).toBe('MAE_PRETRAIN');
   });
 
+  it('carries the boxes that waited and the box rule check that held them back', async () => {
+    const check = {
+      masks: 19,
+      dice: 0.723,
+      minDice: 0.85,
+      minMasks: 3,
+      trusted: false,
+      reason: 'box pseudo-masks wait: box Dice 0.723 on 19 human masks is below 0.85',
+    };
+    await testDb.db.trainingRun.update({
+      where: { id: 'dash-r5' },
+      data: { pseudoBoxWaiting: 12, pseudoBoxCheck: check },
+    });
+    try {
+      const rows = await listTrainingRuns(testDb.db, SMALL.projectId);
+      const r5 = rows.find((r) => r.id === 'dash-r5')!;
+      expect([r5.pseudoBoxWaiting, r5.pseudoBoxCheck]).toEqual([12, check]);
+      const others = rows.filter((r) => r.id !== 'dash-r5');
+      expect(others.every((r) => r.pseudoBoxWaiting === 0 && r.pseudoBoxCheck === null)).toBe(true);
+    } finally {
+      await testDb.db
+        .$executeRaw`UPDATE "TrainingRun" SET "pseudoBoxWaiting" = 0, "pseudoBoxCheck" = NULL WHERE id = 'dash-r5'`;
+    }
+  });
+
   it('honours the limit and point budget', async () => {
     const rows = await listTrainingRuns(testDb.db, SMALL.projectId, {
       limit: 5,

@@ -4,6 +4,7 @@
  * with the reason it was not promoted.
  */
 import type { Db } from '@loupe/db';
+import type { BoxRuleCheck } from '@loupe/prompts';
 import type { ModelStatusName, TrainingKindName } from './list-model-versions';
 
 export type RunStatusName = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
@@ -31,6 +32,9 @@ export interface TrainingRunRow {
   pseudoBoxCount: number;
   pseudoTagCount: number;
   pseudoSelfTrainingCount: number;
+  /** Boxes that waited this round, and why (the box rule's check: libs/prompts check-box-rule.ts). */
+  pseudoBoxWaiting: number;
+  pseudoBoxCheck: BoxRuleCheck | null;
   valLabelCount: number;
   imageCount: number;
   error: string | null;
@@ -74,7 +78,7 @@ export async function listTrainingRuns(
     SELECT r.id, r.kind::text AS kind, r.status::text AS status, r.trigger, u.name AS "requestedByName",
       r.progress, r.step, r."totalSteps", r.epoch, r."totalEpochs", r."etaSeconds",
       r."trainLabelCount", r."humanMaskCount", r."pseudoBoxCount", r."pseudoTagCount",
-      r."pseudoSelfTrainingCount", r."valLabelCount", r."imageCount", r.error,
+      r."pseudoSelfTrainingCount", r."pseudoBoxWaiting", r."pseudoBoxCheck", r."valLabelCount", r."imageCount", r.error,
       r."createdAt", r."startedAt", r."finishedAt",
       EXTRACT(EPOCH FROM COALESCE(r."finishedAt", (now() AT TIME ZONE 'UTC')) - r."startedAt")::float8 AS "durationSeconds",
       base.version AS "baseVersion",

@@ -5,6 +5,14 @@
  */
 import { fmtDate, fmtNumber, type DashboardData } from './dashboard-format';
 
+/** Why a round's boxes waited, short enough for a table cell (the full reason is its title). */
+function boxWaitReason(check: DashboardData['trainingRuns'][number]['pseudoBoxCheck']): string {
+  if (!check) return 'box rule not checked';
+  if (check.masks < check.minMasks)
+    return `${check.masks} of ${check.minMasks} human masks to check on`;
+  return `box Dice ${fmtNumber(check.dice, 2)} < ${fmtNumber(check.minDice, 2)} on ${check.masks} human masks`;
+}
+
 const images = (n: number) => `${n} image${n === 1 ? '' : 's'}`;
 
 function Figure({ label, value, sub }: { label: string; value: string; sub?: string }) {
@@ -76,7 +84,8 @@ export function LabelMixPanel({ data }: { data: DashboardData }) {
         )}
         <p className="mt-3 text-[11px] text-slate-500">
           Pseudo-masks train with their confidence as weight and never count as human masks; the
-          promotion gate validates on human masks only.
+          promotion gate validates on human masks only. Boxes wait until the active model&apos;s
+          masks from boxes are checked against held-out human masks.
         </p>
       </div>
       <div className="overflow-x-auto rounded-xl border border-slate-800 lg:col-span-2">
@@ -96,7 +105,18 @@ export function LabelMixPanel({ data }: { data: DashboardData }) {
               <tr key={r.id}>
                 <td className="px-3 py-2 text-xs text-slate-300">{fmtDate(r.createdAt)}</td>
                 <td className="px-3 py-2 text-slate-200">{r.humanMaskCount}</td>
-                <td className="px-3 py-2 text-slate-200">{r.pseudoBoxCount}</td>
+                <td
+                  className="px-3 py-2 text-slate-200"
+                  title={r.pseudoBoxCheck?.reason}
+                  data-testid="round-boxes"
+                >
+                  {r.pseudoBoxCount}
+                  {r.pseudoBoxWaiting > 0 && (
+                    <span className="ml-1 text-xs text-amber-300">
+                      ({r.pseudoBoxWaiting} waiting: {boxWaitReason(r.pseudoBoxCheck)})
+                    </span>
+                  )}
+                </td>
                 <td className="px-3 py-2 text-slate-200">{r.pseudoTagCount}</td>
                 <td className="px-3 py-2 text-slate-200">{r.pseudoSelfTrainingCount}</td>
                 <td className="px-3 py-2 text-xs text-slate-400">
