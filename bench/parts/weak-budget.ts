@@ -209,6 +209,14 @@ function emptyMask(sample: SyntheticFaSample): Mask {
   };
 }
 
+/** The promotion gate on Dice (validation masks): the test Dice of the model the project keeps. */
+interface GateOutcome {
+  validationDice: number;
+  starterValidationDice: number;
+  promoted: boolean;
+  dice: number;
+}
+
 type GreyPixels = { image: Float32Array | Uint8Array; width: number; height: number };
 
 /** A predictor's box answer as the box rule reads it. */
@@ -386,15 +394,24 @@ export async function runWeakBudgetBench(
 
     const fineTuned = new Map<
       string,
-      { dice: number; samples: number; steps: number; boxUse: Record<string, unknown> | null }
+      {
+        dice: number;
+        samples: number;
+        steps: number;
+        boxUse: Record<string, unknown> | null;
+        gate: GateOutcome;
+      }
     >();
     // The trainer's check of the starter's box rule, once per run (every strategy shares it).
     let starterCheck: Promise<BoxRuleCheck> | null = null;
     const starterBoxRule = () => (starterCheck ??= checkPredictorBoxRule(predictor, validation));
-    const starterDice = await (async () => {
+    const { starterDice, starterValidationDice } = await (async () => {
       const { model } = await loadSegmenterFromCheckpoint(checkpoint);
       try {
-        return quickValidate(model, test).dice;
+        return {
+          starterDice: quickValidate(model, test).dice,
+          starterValidationDice: quickValidate(model, validation).dice,
+        };
       } finally {
         model.dispose();
       }
@@ -542,11 +559,24 @@ export async function runWeakBudgetBench(
               }
             }
             counts.boxesUsed = used.length - samples.length;
+            const dice = steps > 0 ? quickValidate(model, test).dice : starterDice;
+            // The promotion gate, as far as Dice goes: the candidate replaces the starter only if
+            // its box Dice on the validation masks is not lower (else the project keeps the
+            // starter, and so its test Dice).
+            const validationDice =
+              steps > 0 ? quickValidate(model, validation).dice : starterValidationDice;
+            const promoted = steps > 0 && validationDice >= starterValidationDice;
             measured = {
-              dice: steps > 0 ? quickValidate(model, test).dice : starterDice,
+              dice,
               samples: used.length,
               steps,
               boxUse,
+              gate: {
+                validationDice,
+                starterValidationDice,
+                promoted,
+                dice: promoted ? dice : starterDice,
+              },
             };
           } finally {
             model.dispose();
@@ -574,6 +604,8 @@ export async function runWeakBudgetBench(
           dice: measured.dice,
           /** Per round (starter's, then round 1's box masks): the check and the boxes it let train. */
           boxUse: measured.boxUse,
+          /** Whether the candidate passes the gate on the validation masks; dice: what the project keeps. */
+          gate: measured.gate,
         });
       }
       strategies.push({ name, phases, points });
@@ -586,13 +618,23 @@ export async function runWeakBudgetBench(
       ((
         strategies.find((s) => s.name === name)?.points as Record<string, unknown>[] | undefined
       )?.find((p) => p.minutes === minutes)?.dice as number | undefined) ?? null;
-    const masksOnly = at('masks only', compareAt);
-    const mixes = strategies.filter((s) => s.name !== 'masks only');
-    let best: { name: string; dice: number } | null = null;
-    for (const s of mixes) {
-      const d = at(s.name as string, compareAt);
-      if (d !== null && (!best || d > best.dice)) best = { name: s.name as string, dice: d };
-    }
+    const gatedAt = (name: string, minutes: number) =>
+      ((
+        (
+          strategies.find((s) => s.name === name)?.points as Record<string, unknown>[] | undefined
+        )?.find((p) => p.minutes === minutes)?.gate as GateOutcome | undefined
+      )?.dice as number | undefined) ?? null;
+    const compareBy = (read: typeof at) => {
+      const masksOnly = read('masks only', compareAt);
+      let best: { name: string; dice: number } | null = null;
+      for (const s of strategies.filter((x) => x.name !== 'masks only')) {
+        const d = read(s.name as string, compareAt);
+        if (d !== null && (!best || d > best.dice)) best = { name: s.name as string, dice: d };
+      }
+      return { masksOnly, best };
+    };
+    const { masksOnly, best } = compareBy(at);
+    const gated = compareBy(gatedAt);
     // Self-training on vs off, the same human labels ('masks only' at the comparison budget).
     const human = humanAtCompare as NonNullable<typeof humanAtCompare> | null;
     const selfTraining = human
@@ -661,6 +703,15 @@ export async function runWeakBudgetBench(
         masksOnly,
         best,
         gainPoints: masksOnly !== null && best ? 100 * (best.dice - masksOnly) : null,
+        /** The same after the promotion gate (points[].gate.dice: a refused candidate keeps the starter). */
+        gated: {
+          masksOnly: gated.masksOnly,
+          best: gated.best,
+          gainPoints:
+            gated.masksOnly !== null && gated.best
+              ? 100 * (gated.best.dice - gated.masksOnly)
+              : null,
+        },
       },
       selfTraining,
       plots,
@@ -706,25 +757,37 @@ export async function runWeakBudgetOnNewDomain(
       `[bench] weak/new domain, pool seed ${poolSeed}: best mix vs masks only ${comparison.gainPoints?.toFixed(2) ?? '-'} points (${Math.round(result['seconds'] as number)} s)`,
     );
   }
-  type Point = { minutes: number; dice: number };
+  type Point = { minutes: number; dice: number; gate?: GateOutcome };
   type Strategy = { name: string; points: Point[] };
   const compareAt = (perSeed[0]!['comparison'] as { minutes: number }).minutes;
-  const diceAt = (result: Record<string, unknown>, name: string) =>
+  const pointAt = (result: Record<string, unknown>, name: string) =>
     (result['strategies'] as Strategy[])
       .find((s) => s.name === name)
-      ?.points.find((p) => p.minutes === compareAt)?.dice ?? Number.NaN;
+      ?.points.find((p) => p.minutes === compareAt);
+  const diceAt = (result: Record<string, unknown>, name: string) =>
+    pointAt(result, name)?.dice ?? Number.NaN;
+  const gatedDiceAt = (result: Record<string, unknown>, name: string) =>
+    pointAt(result, name)?.gate?.dice ?? Number.NaN;
   const strategies = names.map((name) => {
     const dice = perSeed.map((r) => diceAt(r, name));
-    return { name, dice, diceSpread: spread(dice) };
+    const gatedDice = perSeed.map((r) => gatedDiceAt(r, name));
+    return { name, dice, diceSpread: spread(dice), gatedDice, gatedDiceSpread: spread(gatedDice) };
   });
-  const masksOnly = strategies.find((s) => s.name === 'masks only')!;
-  const mixes = strategies
-    .filter((s) => s.name !== 'masks only')
-    .map((s) => {
-      const gainPoints = s.dice.map((d, i) => 100 * (d - (masksOnly.dice[i] as number)));
-      return { name: s.name, gainPoints, gainSpread: spread(gainPoints) };
-    });
-  const best = mixes.reduce((a, b) => (b.gainSpread.mean > a.gainSpread.mean ? b : a));
+  const mixesBy = (read: (s: (typeof strategies)[number]) => number[]) => {
+    const masksOnly = read(strategies.find((s) => s.name === 'masks only')!);
+    return strategies
+      .filter((s) => s.name !== 'masks only')
+      .map((s) => {
+        const gainPoints = read(s).map((d, i) => 100 * (d - (masksOnly[i] as number)));
+        return { name: s.name, gainPoints, gainSpread: spread(gainPoints) };
+      });
+  };
+  const bestOf = (mixes: ReturnType<typeof mixesBy>) =>
+    mixes.reduce((a, b) => (b.gainSpread.mean > a.gainSpread.mean ? b : a));
+  const mixes = mixesBy((s) => s.dice);
+  const best = bestOf(mixes);
+  const gatedMixes = mixesBy((s) => s.gatedDice);
+  const gatedBest = bestOf(gatedMixes);
   const selfGains = perSeed
     .map((r) => (r['selfTraining'] as { gainPoints?: number } | null)?.gainPoints)
     .filter((g): g is number => typeof g === 'number' && Number.isFinite(g));
@@ -747,6 +810,13 @@ export async function runWeakBudgetOnNewDomain(
       gainPoints: best.gainSpread.mean,
       gainSpread: best.gainSpread,
       perMix: mixes,
+      /** The same after the promotion gate (a refused candidate keeps the starter). */
+      gated: {
+        best: gatedBest.name,
+        gainPoints: gatedBest.gainSpread.mean,
+        gainSpread: gatedBest.gainSpread,
+        perMix: gatedMixes,
+      },
     },
     selfTraining,
     perSeed,
