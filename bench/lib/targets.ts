@@ -529,6 +529,18 @@ export const TARGETS: Target[] = [
     value: 3,
     unit: '',
   },
+  // The same after the promotion gate: a candidate below the starter on the validation masks is
+  // refused, and the project keeps the starter (what an annotation team would end up with).
+  {
+    part: 'weak',
+    label:
+      'the same after the promotion gate (a refused candidate keeps the starter), new lesion domain (points)',
+    issue: '#15',
+    read: (r) => at(r, 'budgetNewDomain.comparison.gated.gainPoints'),
+    comparator: '>=',
+    value: 3,
+    unit: '',
+  },
   {
     part: 'weak',
     label: 'self-training not lower, new lesion domain (1 = mean gain over 3 pools >= -sd)',

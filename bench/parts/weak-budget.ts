@@ -558,7 +558,8 @@ export async function runWeakBudgetBench(
                 if (showsLesion(used)) steps += await train(used, Math.floor(n.steps / 2));
               }
             }
-            counts.boxesUsed = used.length - samples.length;
+            // The last round's box samples (used is emptied when nothing shows a lesion).
+            counts.boxesUsed = Math.max(0, used.length - samples.length);
             const dice = steps > 0 ? quickValidate(model, test).dice : starterDice;
             // The promotion gate, as far as Dice goes: the candidate replaces the starter only if
             // its box Dice on the validation masks is not lower (else the project keeps the
@@ -583,7 +584,7 @@ export async function runWeakBudgetBench(
             phaseSeconds.fineTuning += (performance.now() - t0) / 1000;
           }
           fineTuned.set(key, measured);
-        } else counts.boxesUsed = measured.samples - samples.length;
+        } else counts.boxesUsed = Math.max(0, measured.samples - samples.length);
         if (name === 'masks only' && minutes === compareAt)
           humanAtCompare = {
             samples: [...samples],
