@@ -13,38 +13,43 @@ afterAll(async () => {
   await fixture?.close();
 });
 
+/** A project with the starter active and `count` images, each with a BOX on its first lesion. */
+async function projectWithBoxes(count: number, seed: number) {
+  const project = await fixture.createProject();
+  const active = await ensureStarterModel(
+    fixture.db,
+    fixture.services.artifacts,
+    project.id,
+    fixture.env.STARTER_MODEL_DIR,
+  );
+  for (const sample of fixture.syntheticImages(count, seed)) {
+    const { imageId, taskId } = await fixture.addImage(
+      project.id,
+      sample.image,
+      sample.width,
+      sample.height,
+    );
+    const box = maskBoundingBox(sample.lesions[0] ?? sample.mask) as Box;
+    await fixture.db.weakLabel.create({
+      data: {
+        projectId: project.id,
+        imageId,
+        taskId,
+        kind: 'BOX',
+        boxX0: box.x0,
+        boxY0: box.y0,
+        boxX1: box.x1,
+        boxY1: box.y1,
+        createdById: project.userId,
+      },
+    });
+  }
+  return { project, active };
+}
+
 describe('loadPseudoLabeledSamples', () => {
   it('turns accepted boxes into stored pseudo-masks and uses only confident ones, weighted by confidence', async () => {
-    const project = await fixture.createProject();
-    const active = await ensureStarterModel(
-      fixture.db,
-      fixture.services.artifacts,
-      project.id,
-      fixture.env.STARTER_MODEL_DIR,
-    );
-    const samples = fixture.syntheticImages(4, 21);
-    for (const sample of samples) {
-      const { imageId, taskId } = await fixture.addImage(
-        project.id,
-        sample.image,
-        sample.width,
-        sample.height,
-      );
-      const box = maskBoundingBox(sample.lesions[0] ?? sample.mask) as Box;
-      await fixture.db.weakLabel.create({
-        data: {
-          projectId: project.id,
-          imageId,
-          taskId,
-          kind: 'BOX',
-          boxX0: box.x0,
-          boxY0: box.y0,
-          boxX1: box.x1,
-          boxY1: box.y1,
-          createdById: project.userId,
-        },
-      });
-    }
+    const { project, active } = await projectWithBoxes(4, 21);
     const input = { projectId: project.id, active, limit: 10, workDir: `${fixture.root}/pseudo` };
     const all = await loadPseudoLabeledSamples(fixture.services, { ...input, minConfidence: 0 });
     expect(all.considered).toBe(4);
@@ -172,36 +177,7 @@ describe('loadPseudoLabeledSamples', () => {
   });
 
   it("makes boxes wait until the active model's box rule is checked on human masks", async () => {
-    const project = await fixture.createProject();
-    const active = await ensureStarterModel(
-      fixture.db,
-      fixture.services.artifacts,
-      project.id,
-      fixture.env.STARTER_MODEL_DIR,
-    );
-    const samples = fixture.syntheticImages(3, 24);
-    for (const sample of samples) {
-      const { imageId, taskId } = await fixture.addImage(
-        project.id,
-        sample.image,
-        sample.width,
-        sample.height,
-      );
-      const box = maskBoundingBox(sample.lesions[0] ?? sample.mask) as Box;
-      await fixture.db.weakLabel.create({
-        data: {
-          projectId: project.id,
-          imageId,
-          taskId,
-          kind: 'BOX',
-          boxX0: box.x0,
-          boxY0: box.y0,
-          boxX1: box.x1,
-          boxY1: box.y1,
-          createdById: project.userId,
-        },
-      });
-    }
+    const { project, active } = await projectWithBoxes(3, 24);
     // Human masks of held-out images, as the training job passes its validation split.
     const humanMasks = fixture.syntheticImages(2, 25).map((s, i) => ({
       imageId: `validation-${i}`,
