@@ -32,6 +32,7 @@ import type { GradientWorkers } from './gradient-workers';
 import { DEFAULT_LOSS_WEIGHTS, clickLoss, segmenterLoss, type LossWeights } from './losses';
 import { NonFiniteLossError } from './non-finite-loss-error';
 import {
+  capEmptySamples,
   prepareExample,
   preparePropagationExample,
   type FineTuneSample,
@@ -63,6 +64,9 @@ export interface FineTuneOptions {
   encoderLearningRateScale?: number;
   /** Earlier training data mixed into every batch: `perBatch` samples drawn at random. */
   replay?: { samples: FineTuneSample[]; perBatch: number };
+  /** Empty samples kept at most per lesion sample (training-sample.ts capEmptySamples; default
+   * MAX_EMPTY_PER_LESION; Infinity: all). */
+  maxEmptyPerLesion?: number;
   /**
    * Decay of an exponential moving average of the trained weights, started at the initial
    * weights and copied into the model at the end (default: none). No bias correction on purpose:
@@ -464,7 +468,8 @@ export function learningRateAt(step: number, total: number, base: number, warmup
 }
 
 export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult> {
-  const { model, samples, epochs } = options;
+  const { model, epochs } = options;
+  const samples = capEmptySamples(options.samples, options.maxEmptyPerLesion);
   if (samples.length === 0) throw new Error('fineTune: no samples');
   assertTrainable(
     samples.map((s) => s.image),

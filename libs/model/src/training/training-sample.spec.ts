@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { TINY_CONFIG, deriveSizes } from '../config';
 import { createRng } from '../ops/seeded-random';
 import {
+  capEmptySamples,
   NEIGHBOUR_MASK_LOGIT,
   emptySampleBox,
   prepareExample,
@@ -109,5 +110,32 @@ describe('preparePropagationExample (a volume slice with an adjacent slice mask)
         TINY_CONFIG,
       ),
     ).toThrow(/neighbourMask is 32x32, the image 64x48/);
+  });
+});
+
+describe('capEmptySamples', () => {
+  const sample = (lesion: boolean, id: number) => {
+    const mask = createMask(4, 4);
+    if (lesion) mask.data[5] = 1;
+    return { image: new Uint8Array(16), width: 4, height: 4, mask, id };
+  };
+
+  it('keeps at most a quarter as many empty samples as lesion samples, spread over the order', () => {
+    const samples = [
+      ...Array.from({ length: 8 }, (_, i) => sample(true, i)),
+      ...Array.from({ length: 12 }, (_, i) => sample(false, 100 + i)),
+    ];
+    const capped = capEmptySamples(samples);
+    expect(capped.filter((s) => s.mask.data.some((v) => v))).toHaveLength(8);
+    // floor(0.25 x 8) = 2 of the 12 empty ones: the 6th and the 12th.
+    expect(capped.filter((s) => !s.mask.data.some((v) => v)).map((s) => s.id)).toEqual([105, 111]);
+  });
+
+  it('keeps one empty sample beside a single lesion, and everything without any lesion', () => {
+    const one = capEmptySamples([sample(true, 0), sample(false, 1), sample(false, 2)]);
+    expect(one.map((s) => s.id)).toEqual([0, 2]);
+    const none = [sample(false, 1), sample(false, 2)];
+    expect(capEmptySamples(none)).toHaveLength(2);
+    expect(capEmptySamples([sample(true, 0), sample(false, 1)], Infinity)).toHaveLength(2);
   });
 });
