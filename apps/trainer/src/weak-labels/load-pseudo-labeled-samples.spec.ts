@@ -22,13 +22,16 @@ async function projectWithBoxes(count: number, seed: number) {
     project.id,
     fixture.env.STARTER_MODEL_DIR,
   );
-  for (const sample of fixture.syntheticImages(count, seed)) {
+  const samples = fixture.syntheticImages(count, seed);
+  const ids: { imageId: string; taskId: string }[] = [];
+  for (const sample of samples) {
     const { imageId, taskId } = await fixture.addImage(
       project.id,
       sample.image,
       sample.width,
       sample.height,
     );
+    ids.push({ imageId, taskId });
     const box = maskBoundingBox(sample.lesions[0] ?? sample.mask) as Box;
     await fixture.db.weakLabel.create({
       data: {
@@ -44,7 +47,7 @@ async function projectWithBoxes(count: number, seed: number) {
       },
     });
   }
-  return { project, active };
+  return { project, active, ids, samples };
 }
 
 describe('loadPseudoLabeledSamples', () => {
@@ -89,33 +92,7 @@ describe('loadPseudoLabeledSamples', () => {
   });
 
   it('skips boxes on images with a human mask (it is the label there) and superseded boxes', async () => {
-    const project = await fixture.createProject();
-    const active = await ensureStarterModel(
-      fixture.db,
-      fixture.services.artifacts,
-      project.id,
-      fixture.env.STARTER_MODEL_DIR,
-    );
-    const samples = fixture.syntheticImages(3, 23);
-    const ids = [];
-    for (const sample of samples) {
-      const added = await fixture.addImage(project.id, sample.image, sample.width, sample.height);
-      ids.push(added);
-      const box = maskBoundingBox(sample.lesions[0] ?? sample.mask) as Box;
-      await fixture.db.weakLabel.create({
-        data: {
-          projectId: project.id,
-          imageId: added.imageId,
-          taskId: added.taskId,
-          kind: 'BOX',
-          boxX0: box.x0,
-          boxY0: box.y0,
-          boxX1: box.x1,
-          boxY1: box.y1,
-          createdById: project.userId,
-        },
-      });
-    }
+    const { project, active, ids, samples } = await projectWithBoxes(3, 23);
     await fixture.acceptMask(ids[0]!.taskId, project.userId, samples[0]!.mask);
     await fixture.db.weakLabel.updateMany({
       where: { imageId: ids[1]!.imageId },
