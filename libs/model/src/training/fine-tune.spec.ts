@@ -12,7 +12,8 @@ import { useTrainingBackend } from '../test-setup';
 import { addCorrectionClicks, clickDiscs, fineTune } from './fine-tune';
 import { createRng } from '../ops/seeded-random';
 import { NonFiniteLossError } from './non-finite-loss-error';
-import type { FineTuneSample, PreparedExample } from './training-sample';
+import { boxSupervisionMask, type FineTuneSample, type PreparedExample } from './training-sample';
+import { boxFromMask } from '@loupe/prompts';
 
 function samples(count: number, seed: number): FineTuneSample[] {
   return generateSyntheticFaDataset({ count, size: 64, seed, radius: [3, 10] }).flatMap((d) =>
@@ -128,6 +129,54 @@ describe('fineTune (tiny config)', () => {
     expect(x).toBeLessThan(6);
     expect(y).toBeGreaterThan(2);
     expect(y).toBeLessThan(6);
+  });
+
+  it('box-supervised samples get no corrective clicks, train beside masks and keep the tensor count flat', async () => {
+    // The box-supervised example's missed region would draw a click; it gets padding instead.
+    const m = 8;
+    const target = new Float32Array(m * m);
+    for (let y = 2; y < 6; y++) for (let x = 2; x < 6; x++) target[y * m + x] = 1;
+    const boxExample = {
+      target,
+      coords: Float32Array.of(1, 1, 30, 30),
+      labels: Float32Array.of(2, 3),
+      boxSupervised: true,
+    } as unknown as PreparedExample;
+    const clicks = addCorrectionClicks(
+      new Float32Array(4 * m * m).fill(-5),
+      [boxExample],
+      { coords: boxExample.coords, labels: boxExample.labels, n: 2 },
+      4,
+      m,
+      32,
+      createRng(1),
+    );
+    expect(Array.from(clicks.labels)).toEqual([2, 3, -1]);
+
+    const model = createSegmenter(TINY_CONFIG, { seed: 1 });
+    const masks = samples(2, 17).slice(0, 2);
+    const boxes: FineTuneSample[] = masks.map((s) => ({
+      ...s,
+      mask: boxSupervisionMask(boxFromMask(s.mask), s.width, s.height),
+      supervision: 'box',
+    }));
+    const counts: number[] = [];
+    const before = tf.memory().numTensors;
+    const result = await fineTune({
+      model,
+      samples: [...masks, ...boxes],
+      epochs: 12,
+      batchSize: 4,
+      seed: 3,
+      learningRate: 3e-3,
+      maxClickRounds: 2,
+      onProgress: () => counts.push(tf.memory().numTensors),
+    });
+    expect(new Set(counts.slice(1)).size).toBe(1);
+    expect(result.lossHistory.every((l) => Number.isFinite(l))).toBe(true);
+    result.optimizer.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
   });
 
   it('clickDiscs marks a disc around each click on the mask grid and skips box corners and padding', () => {

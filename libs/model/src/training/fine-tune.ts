@@ -31,6 +31,7 @@ import { AdamW } from './adam';
 import type { GradientWorkers } from './gradient-workers';
 import { DEFAULT_LOSS_WEIGHTS, clickLoss, segmenterLoss, type LossWeights } from './losses';
 import { NonFiniteLossError } from './non-finite-loss-error';
+import { PAIR_OFFSETS, boxSupervisedLoss } from './box-supervised-loss';
 import {
   capEmptySamples,
   prepareExample,
@@ -166,7 +167,8 @@ export function addCorrectionClicks(
       if (pred[p] !== gt[p]) errors.push(p);
     }
     const at = i * n + previous.n;
-    if (errors.length === 0) {
+    // A box-supervised example has no true mask to click on.
+    if (errors.length === 0 || e.boxSupervised) {
       labels[at] = PROMPT_LABEL.padding;
       return;
     }
@@ -371,7 +373,29 @@ export function stepGradients(
   let parts = { dice: 0, bce: 0, iou: 0 };
   const x = tf.tensor4d(pixels, [b, 1, s, s]);
   const t = tf.tensor2d(target, [b, plane]);
-  const w = tf.tensor1d(batch.map((e) => e.weight));
+  // Box-supervised examples train on box-supervised-loss.ts, the others on Dice + BCE + IoU; both
+  // over the whole batch's weight, so the sum is the batch's weighted mean.
+  const boxSupervised = batch.some((e) => e.boxSupervised);
+  const w = tf.tensor1d(batch.map((e) => (e.boxSupervised ? 0 : e.weight)));
+  const boxWeights = tf.tensor1d(batch.map((e) => (e.boxSupervised ? e.weight : 0)));
+  const affinity = boxSupervised
+    ? tf.tensor2d(
+        batch.flatMap((e) =>
+          Array.from(e.affinity ?? new Float32Array(PAIR_OFFSETS.length * plane)),
+        ),
+        [b, PAIR_OFFSETS.length * plane],
+      )
+    : null;
+  const batchNorm = norm ?? Math.max(totalWeight(batch), 1e-6);
+  const roundLoss = (out: { masks: tf.Tensor; iouPredictions: tf.Tensor }) => {
+    const maskLoss = segmenterLoss(out.masks, out.iouPredictions, t, target, w, weights, batchNorm);
+    return {
+      maskLoss,
+      total: affinity
+        ? tf.add(maskLoss.total, boxSupervisedLoss(out.masks, t, affinity, boxWeights, batchNorm))
+        : maskLoss.total,
+    };
+  };
   const varList = [...variables.values()];
   const nameOf = new Map([...variables].map(([name, v]) => [v.name, name]));
   const { value, grads } = tf.variableGrads(() => {
@@ -383,8 +407,9 @@ export function stepGradients(
       tf.tensor3d(coords, [b, 2, 2]),
       tf.tensor2d(labels, [b, 2]),
     );
-    const l1 = segmenterLoss(first.masks, first.iouPredictions, t, target, w, weights, norm);
-    let total = l1.total;
+    const firstLoss = roundLoss(first);
+    const l1 = firstLoss.maskLoss;
+    let total = firstLoss.total;
     // Corrective clicks, each from the error of the previous prediction, with that
     // prediction's logits as mask prompt (SAM's iterative prompting).
     let prompts: { coords: Float32Array; labels: Float32Array; n: number } = {
@@ -413,7 +438,7 @@ export function stepGradients(
           t,
           tf.tensor2d(clickDiscs(prompts, b, maskSize, s, settings.clickDiscRadius), [b, plane]),
           w,
-          norm,
+          batchNorm,
         ),
         settings.clickLossWeight,
       );
@@ -431,20 +456,14 @@ export function stepGradients(
       const next = decodeWithMask();
       // Earlier rounds only make the next click and mask: no loss, so no backward pass.
       if (round >= clickRounds - settings.gradientClickRounds) {
-        total = tf.add(
-          total,
-          segmenterLoss(next.masks, next.iouPredictions, t, target, w, weights, norm).total,
-        );
+        total = tf.add(total, roundLoss(next).total);
         if (settings.clickLossWeight > 0) total = tf.add(total, clickTerm(next.masks));
       }
       latest = next.masks.dataSync() as Float32Array;
     }
     if (clickRounds > 0 && settings.maskOnlyRound) {
       const refined = decodeWithMask();
-      total = tf.add(
-        total,
-        segmenterLoss(refined.masks, refined.iouPredictions, t, target, w, weights, norm).total,
-      );
+      total = tf.add(total, roundLoss(refined).total);
       if (settings.clickLossWeight > 0) total = tf.add(total, clickTerm(refined.masks));
     }
     if (propagation.length > 0)

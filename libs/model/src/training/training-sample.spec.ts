@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { TINY_CONFIG, deriveSizes } from '../config';
 import { createRng } from '../ops/seeded-random';
 import {
+  boxSupervisionMask,
   capEmptySamples,
   NEIGHBOUR_MASK_LOGIT,
   emptySampleBox,
@@ -137,5 +138,38 @@ describe('capEmptySamples', () => {
     const none = [sample(false, 1), sample(false, 2)];
     expect(capEmptySamples(none)).toHaveLength(2);
     expect(capEmptySamples([sample(true, 0), sample(false, 1)], Infinity)).toHaveLength(2);
+  });
+});
+
+describe('prepareExample with a box-supervised sample (a box weak label)', () => {
+  it('targets the box filled (never soft) and marks similar pairs inside it for the pairwise term', () => {
+    const width = 64;
+    const image = new Uint8Array(width * width).fill(40);
+    for (let y = 20; y < 40; y++) for (let x = 24; x < 44; x++) image[y * width + x] = 200;
+    const box = { x0: 20, y0: 16, x1: 48, y1: 44 };
+    const mask = boxSupervisionMask(box, width, width);
+    expect(mask.data.reduce((a, b) => a + b, 0)).toBe(28 * 28);
+    const e = prepareExample(
+      { image, width, height: width, mask, supervision: 'box' },
+      TINY_CONFIG,
+      null,
+      { softTarget: true },
+    );
+    const { maskSize } = deriveSizes(TINY_CONFIG);
+    expect(e.boxSupervised).toBe(true);
+    expect(Array.from(e.target).every((v) => v === 0 || v === 1)).toBe(true);
+    expect(e.target).toEqual(targetOnCrop(mask, e.crop, maskSize));
+    const affinity = e.affinity as Float32Array;
+    expect(affinity).toHaveLength(4 * maskSize * maskSize);
+    const marked = affinity.reduce((a, b) => a + b, 0);
+    expect(marked).toBeGreaterThan(0);
+    // Every marked pair starts inside the box target.
+    for (let o = 0; o < 4; o++)
+      for (let i = 0; i < maskSize * maskSize; i++)
+        if (affinity[o * maskSize * maskSize + i]) expect(e.target[i]).toBe(1);
+    // A mask sample has neither.
+    const plain = prepareExample({ image, width, height: width, mask }, TINY_CONFIG, null);
+    expect(plain.boxSupervised).toBeUndefined();
+    expect(plain.affinity).toBeUndefined();
   });
 });

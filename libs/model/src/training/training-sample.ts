@@ -16,6 +16,7 @@ import type { ModelConfig } from '../config';
 import { deriveSizes } from '../config';
 import { preprocessCrop, toLuminance } from '../preprocess';
 import type { Rng } from '../ops/seeded-random';
+import { pairwiseAffinity } from './box-supervised-loss';
 
 export interface FineTuneSample {
   /** 8-bit gray pixels, or luminance 0..1 as Float32Array. */
@@ -34,6 +35,23 @@ export interface FineTuneSample {
    * image). Fine-tuning then also trains the propagation step from it to this slice.
    */
   neighbourMask?: Mask;
+  /**
+   * 'box': only a box is known (a box weak label); `mask` is that box filled (boxSupervisionMask)
+   * and the sample trains with BoxInst's box-supervised loss (box-supervised-loss.ts), not as a
+   * mask. Default 'mask'.
+   */
+  supervision?: 'mask' | 'box';
+}
+
+/** A box weak label as a box-supervised sample's `mask`: the box's pixels set. */
+export function boxSupervisionMask(box: Box, width: number, height: number): Mask {
+  const data = new Uint8Array(width * height);
+  const x0 = Math.max(0, Math.floor(box.x0));
+  const y0 = Math.max(0, Math.floor(box.y0));
+  const x1 = Math.min(width, Math.ceil(box.x1));
+  const y1 = Math.min(height, Math.ceil(box.y1));
+  for (let y = y0; y < y1; y++) data.fill(1, y * width + x0, y * width + Math.max(x0, x1));
+  return { width, height, data };
 }
 
 export interface PreparedExample {
@@ -46,6 +64,10 @@ export interface PreparedExample {
   crop: CropTransform;
   box: Box;
   weight: number;
+  /** Box-supervised (FineTuneSample.supervision 'box'): target is the box filled. */
+  boxSupervised?: boolean;
+  /** Box-supervised only: the pairs the pairwise term supervises (pairwiseAffinity). */
+  affinity?: Float32Array;
 }
 
 /** A propagation round's example: prompted as propagateVolume prompts the next slice. */
@@ -198,9 +220,11 @@ export function prepareExample(
     contextMargin: config.contextMargin,
     minCropSize: config.minCropSize,
   });
-  const target = options.softTarget
-    ? softTargetOnCrop(sample.mask, crop, maskSize)
-    : targetOnCrop(sample.mask, crop, maskSize);
+  const boxSupervised = sample.supervision === 'box';
+  const target =
+    options.softTarget && !boxSupervised
+      ? softTargetOnCrop(sample.mask, crop, maskSize)
+      : targetOnCrop(sample.mask, crop, maskSize);
   const { coords, labels } = promptsToModelInputs(box, [], crop);
   const example: PreparedExample = {
     input,
@@ -214,6 +238,10 @@ export function prepareExample(
   if (options.flip && rng) {
     if (rng.next() < 0.5) flipExample(example, config.inputSize, maskSize, 'x');
     if (rng.next() < 0.5) flipExample(example, config.inputSize, maskSize, 'y');
+  }
+  if (boxSupervised) {
+    example.boxSupervised = true;
+    example.affinity = pairwiseAffinity(example.input, config.inputSize, example.target, maskSize);
   }
   return example;
 }
