@@ -31,6 +31,7 @@ import {
   quickValidate,
   selectTrainingBackend,
   trainTagClassifier,
+  type FineTuneOptions,
   type FineTuneSample,
   type SamPredictor,
   type SyntheticFaSample,
@@ -42,6 +43,7 @@ import {
   checkBoxRule,
   connectedComponents,
   maskBoundingBox,
+  maskFromBox,
   pseudoMaskFromBox,
   type Box,
   type BoxOutputs,
@@ -109,6 +111,13 @@ export interface BudgetBenchOptions {
   heldOutSeed: number;
   minConfidence: number;
   tagOptions: TagsToMasksOptions;
+  /**
+   * Boxes whose model's box rule is not trusted: 'wait' (they do not train) or 'box-supervised'
+   * (they train with BoxInst's loss, box-supervised-loss.ts). Default: the trainer's rule.
+   */
+  untrustedBoxes?: 'wait' | 'box-supervised';
+  /** fineTune's boxSupervision for box-supervised samples (default fineTune's). */
+  boxSupervision?: FineTuneOptions['boxSupervision'];
 }
 
 interface PoolImage {
@@ -392,6 +401,10 @@ export async function runWeakBudgetBench(
       return result;
     };
 
+    const untrustedBoxes = options.untrustedBoxes ?? TRAINER_CONFIGS.product.untrustedBoxes;
+    /** How a round's boxes trained: the model's box masks, BoxInst's loss, or not at all. */
+    const supervisionOf = (check: BoxRuleCheck) =>
+      check.trusted ? 'pseudo-mask' : untrustedBoxes === 'wait' ? 'waiting' : 'box';
     const fineTuned = new Map<
       string,
       {
@@ -488,6 +501,23 @@ export async function runWeakBudgetBench(
           }
           return out;
         };
+        /** The bought boxes as BoxInst samples (box-supervised-loss.ts): what trains where a
+         * model's box rule is not trusted, as in the trainer. */
+        const boxSupervisedSamples = (): FineTuneSample[] =>
+          boxes.map((b) => {
+            const image = pool[b.image] as PoolImage;
+            const s = image.sample;
+            const box = maskBoundingBox(image.objects[b.object] as Mask) as Box;
+            return {
+              image: s.image,
+              width: s.width,
+              height: s.height,
+              mask: maskFromBox(box, s.width, s.height),
+              supervision: 'box' as const,
+            };
+          });
+        const untrustedBoxSamples = () =>
+          untrustedBoxes === 'box-supervised' ? boxSupervisedSamples() : [];
         const key = bought.purchases.map((p) => `${p.image}${p.kind[0]}`).join(',');
         let measured = fineTuned.get(key);
         if (!measured) {
@@ -506,6 +536,7 @@ export async function runWeakBudgetBench(
                 seed: domain === 'new' ? poolSeed : 15,
                 learningRate: 3e-4,
                 emaDecay: 0.9,
+                ...(options.boxSupervision ? { boxSupervision: options.boxSupervision } : {}),
               });
               result.optimizer.dispose();
               return Math.ceil(run.samples.length / batchSize) * run.epochs;
@@ -520,7 +551,9 @@ export async function runWeakBudgetBench(
             } else {
               // As the product's rounds: round 1 with the starter's box masks where its check
               // passes; round 2 (the other half of the steps) with round 1's where its passes.
-              const starterBoxes = starterRule.trusted ? await boxPseudoSamples(boxSample) : [];
+              const starterBoxes = starterRule.trusted
+                ? await boxPseudoSamples(boxSample)
+                : untrustedBoxSamples();
               used = [...samples, ...starterBoxes];
               if (!showsLesion(used)) {
                 // Nothing shows the model a lesion: the round would only teach it to answer
@@ -543,11 +576,21 @@ export async function runWeakBudgetBench(
                           const image = pool[i] as PoolImage;
                           return boxPseudoMask(roundOne, image.sample, image.objects[k] as Mask);
                         })
-                      : [];
+                      : untrustedBoxSamples();
                     used = [...samples, ...roundOneBoxes];
+                    // supervision: how the round's boxes trained ('pseudo-mask': the model's box
+                    // masks, its rule trusted; 'box': BoxInst's box-supervised loss).
                     boxUse = {
-                      roundOne: { check: starterRule, boxesUsed: starterBoxes.length },
-                      roundTwo: { check: roundOneRule, boxesUsed: roundOneBoxes.length },
+                      roundOne: {
+                        check: starterRule,
+                        boxesUsed: starterBoxes.length,
+                        supervision: supervisionOf(starterRule),
+                      },
+                      roundTwo: {
+                        check: roundOneRule,
+                        boxesUsed: roundOneBoxes.length,
+                        supervision: supervisionOf(roundOneRule),
+                      },
                     };
                   } finally {
                     await roundOne.release();
@@ -683,6 +726,8 @@ export async function runWeakBudgetBench(
     return {
       domain,
       poolSeed,
+      /** How boxes trained where the box rule was not trusted (BudgetBenchOptions.untrustedBoxes). */
+      untrustedBoxes,
       pool: {
         images: n.pool,
         objects: clicks.length,
@@ -801,6 +846,8 @@ export async function runWeakBudgetOnNewDomain(
       : null;
   return {
     domain: 'new',
+    /** How boxes trained where the box rule was not trusted (BudgetBenchOptions.untrustedBoxes). */
+    untrustedBoxes: options.untrustedBoxes ?? TRAINER_CONFIGS.product.untrustedBoxes,
     poolSeeds: seeds,
     minutes: compareAt,
     strategyNames: names,

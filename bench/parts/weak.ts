@@ -27,6 +27,7 @@ import {
   type TagsToMasksOptions,
 } from '@loupe/model/node';
 import { dice, maskBoundingBox } from '@loupe/prompts';
+import { TRAINER_CONFIGS, type UntrustedBoxes } from '@loupe/trainer/testing';
 import type { BenchOptions } from '../run';
 import { findLatestModel } from '../lib/latest-model';
 import { repoRoot } from '../lib/repo-root';
@@ -355,6 +356,29 @@ function budgetDomains(options: WeakBenchOptions): { synthetic: boolean; newDoma
   return { synthetic: flag !== 'new', newDomain: flag !== 'synthetic' };
 }
 
+/**
+ * What boxes do while the box rule is not trusted: the trainer's rule (TRAINER_CONFIGS.product
+ * untrustedBoxes), or --untrusted-boxes wait|box-supervised.
+ */
+function untrustedBoxesOf(options: WeakBenchOptions): { untrustedBoxes: UntrustedBoxes } {
+  const flag = options['untrustedBoxes'] ?? TRAINER_CONFIGS.product.untrustedBoxes;
+  if (flag !== 'wait' && flag !== 'box-supervised')
+    throw new Error(`--untrusted-boxes: ${String(flag)} (wait or box-supervised)`);
+  return { untrustedBoxes: flag };
+}
+
+/** Where a new-domain run goes: the trainer's rule in budgetNewDomain, the other beside it. */
+const NEW_DOMAIN_FIELD: Record<UntrustedBoxes, string> = {
+  wait: 'budgetNewDomainBoxesWait',
+  'box-supervised': 'budgetNewDomainBoxSupervised',
+};
+function newDomainField(options: WeakBenchOptions): string {
+  const mode = untrustedBoxesOf(options).untrustedBoxes;
+  return mode === TRAINER_CONFIGS.product.untrustedBoxes
+    ? 'budgetNewDomain'
+    : NEW_DOMAIN_FIELD[mode];
+}
+
 /** The new-domain budget (needs DRIVE: skipped with a reason where it is absent). */
 async function newDomainBudget(options: WeakBenchOptions, starterDir: string) {
   try {
@@ -367,6 +391,7 @@ async function newDomainBudget(options: WeakBenchOptions, starterDir: string) {
         : typeof strategies === 'string'
           ? { strategies: strategies.split(',') }
           : {}),
+      ...untrustedBoxesOf(options),
       resultsDir: options.resultsDir,
       starterDir,
       heldOutSeed: HELD_OUT_SYNTHETIC_SEED,
@@ -380,27 +405,29 @@ async function newDomainBudget(options: WeakBenchOptions, starterDir: string) {
   }
 }
 
-const NEW_DOMAIN_BUDGET_NOTE =
-  "budgetNewDomain: the same budget comparison where the starter has room to learn: a clinic's own lesions (libs/model metaball-leakage-fa, 0-4 lesions per image, on its 'domain' DRIVE backgrounds; the starter was never tuned to them) labelled in order, test on its evaluation split (other backgrounds, bench:mae's seed 13), clicks per mask measured with the starter on these images (many never reach IoU 0.9 and cost 20 clicks). Steps cover the largest purchase. Strategies: budgetNewDomain.strategyNames (by default masks only, boxes only and masks 50% + boxes 50%: the tag strategies are the slowest on DRIVE-sized images; --new-domain-strategies all adds them). Boxes train only as the trainer lets them (libs/prompts check-box-rule.ts): a purchase with boxes trains as two rounds of half the steps, round 1 with the starter's box masks and round 2 with round 1's, each only where that model's box masks reach Dice 0.85 on the domain's validation masks (split 'domain', seed 31) (points[].boxUse; boxRule.starter). points[].gate: the promotion gate on Dice alone (the candidate's box Dice on those validation masks not below the starter's; the product's gate also bounds NoC@90), gate.dice = the test Dice of the model the project keeps; comparison.gated and strategies[].gatedDice compare those. Three pools (seeds 21/22/23, each its own images and fine-tuning order): strategies[].diceSpread, comparison.gainSpread (best mix = highest mean gain over masks only), selfTraining.gainSpread with notLower = mean gain >= -sd; perSeed: each pool's full budget record.";
+export const NEW_DOMAIN_BUDGET_NOTE =
+  "budgetNewDomain: the same budget comparison where the starter has room to learn: a clinic's own lesions (libs/model metaball-leakage-fa, 0-4 lesions per image, on its 'domain' DRIVE backgrounds; the starter was never tuned to them) labelled in order, test on its evaluation split (other backgrounds, bench:mae's seed 13), clicks per mask measured with the starter on these images (many never reach IoU 0.9 and cost 20 clicks). Steps cover the largest purchase. Strategies: budgetNewDomain.strategyNames (by default masks only, boxes only and masks 50% + boxes 50%: the tag strategies are the slowest on DRIVE-sized images; --new-domain-strategies all adds them). Boxes train only as the trainer lets them (libs/prompts check-box-rule.ts): a purchase with boxes trains as two rounds of half the steps, round 1 with the starter's box masks and round 2 with round 1's, each only where that model's box masks reach Dice 0.85 on the domain's validation masks (split 'domain', seed 31) (points[].boxUse; boxRule.starter); where they do not, the boxes train as boxes with BoxInst's box-supervised loss (libs/model/src/training/box-supervised-loss.ts: projection Dice + BCE on both axes, pairwise term at weight 0.1 on similar neighbour pairs touching the box), as the trainer's untrustedBoxes 'box-supervised' does (points[].boxUse.*.supervision: 'pseudo-mask' or 'box'; budgetNewDomain.untrustedBoxes). points[].gate: the promotion gate on Dice alone (the candidate's box Dice on those validation masks not below the starter's; the product's gate also bounds NoC@90), gate.dice = the test Dice of the model the project keeps; comparison.gated and strategies[].gatedDice compare those. Three pools (seeds 21/22/23, each its own images and fine-tuning order): strategies[].diceSpread, comparison.gainSpread (best mix = highest mean gain over masks only), selfTraining.gainSpread with notLower = mean gain >= -sd; perSeed: each pool's full budget record.";
+
+export const OTHER_BOX_RULE_NOTE =
+  "budgetNewDomainBoxesWait / budgetNewDomainBoxSupervised: budgetNewDomain's comparison with untrusted boxes handled otherwise than the trainer does (npm run bench:weak -- --quick --budget-domain new --untrusted-boxes wait|box-supervised): 'wait' = boxes the box rule keeps out do not train (the trainer's rule until stop 30; budgetNewDomainBoxesWait was measured at stop 29, commit 3261dd8), 'box-supervised' = they train with BoxInst's loss.";
 
 export async function runWeakBench(options: WeakBenchOptions): Promise<Record<string, unknown>> {
   const domains = budgetDomains(options);
   const starterDirOnly = join(repoRoot, 'models', 'starter');
   if (!domains.synthetic) {
-    // Only the new-domain budget: every other field as the previous weak.json measured it.
-    const budgetNewDomain = await newDomainBudget(options, starterDirOnly);
-    const carried = await carriedFields(
-      options.resultsDir,
-      'weak',
-      (key) => key !== 'budgetNewDomain',
-    );
+    // Only the new-domain budget: every other field as the previous weak.json measured it. With
+    // --untrusted-boxes other than the trainer's rule it goes to its own field beside that one.
+    const field = newDomainField(options);
+    const measured = await newDomainBudget(options, starterDirOnly);
+    const carried = await carriedFields(options.resultsDir, 'weak', (key) => key !== field);
+    const note = field === 'budgetNewDomain' ? NEW_DOMAIN_BUDGET_NOTE : OTHER_BOX_RULE_NOTE;
     const notes = ((carried['notes'] as string[] | undefined) ?? []).filter(
-      (n) => !n.startsWith('budgetNewDomain:'),
+      (n) => !n.startsWith(`${field}:`),
     );
     return {
       ...carried,
-      budgetNewDomain,
-      notes: [...notes, NEW_DOMAIN_BUDGET_NOTE],
+      [field]: measured,
+      notes: [...notes, note],
     };
   }
   const count = options.smoke ? 3 : options.quick ? 12 : 48;

@@ -46,7 +46,6 @@ export { GradientWorkers } from './training/gradient-workers';
 export { useThreadedWasm } from './wasm-threads';
 export type { FineTuneOptions, FineTuneProgress, FineTuneResult } from './training/fine-tune';
 export type { FineTuneSample } from './training/training-sample';
-export { boxSupervisionMask } from './training/training-sample';
 export { boxSupervisedLoss, pairwiseAffinity } from './training/box-supervised-loss';
 export { NonFiniteLossError } from './training/non-finite-loss-error';
 export { DEFAULT_LOSS_WEIGHTS, segmenterLoss, diceLoss, bceLoss } from './training/losses';

@@ -73,6 +73,7 @@ export {
   intersectionArea,
   maskBoundingBox,
   maskBoundsWithin,
+  maskFromBox,
   labelComponents,
   connectedComponents,
   largestComponent,

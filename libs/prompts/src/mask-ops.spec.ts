@@ -8,6 +8,7 @@ import {
   maskArea,
   maskBoundingBox,
   maskDifference,
+  maskFromBox,
   maskIntersection,
   maskUnion,
   resizeMaskNearest,
@@ -61,6 +62,22 @@ describe('maskBoundingBox', () => {
     expect(maskBoundingBox(m)).toEqual({ x0: 3, y0: 2, x1: 8, y1: 6 });
     expect(maskBoundingBox(createMask(4, 4))).toBeNull();
     expect(maskBoundingBox(createMask(4, 3, 1))).toEqual({ x0: 0, y0: 0, x1: 4, y1: 3 });
+  });
+});
+
+describe('maskFromBox', () => {
+  it('sets the pixels the box overlaps, clipped to the image, and its tight box is the box', () => {
+    const box = { x0: 2, y0: 1, x1: 7, y1: 5 };
+    const m = maskFromBox(box, 10, 8);
+    expect(maskArea(m)).toBe(5 * 4);
+    expect(maskBoundingBox(m)).toEqual(box);
+    expect(maskBoundingBox(maskFromBox({ x0: -3, y0: 6.5, x1: 30, y1: 20 }, 10, 8))).toEqual({
+      x0: 0,
+      y0: 6,
+      x1: 10,
+      y1: 8,
+    });
+    expect(maskArea(maskFromBox({ x0: 12, y0: 0, x1: 15, y1: 4 }, 10, 8))).toBe(0);
   });
 });
 

@@ -79,6 +79,17 @@ export function maskBoundsWithin(
   return { x0, y0, x1: x1 + 1, y1: y1 + 1 };
 }
 
+/** The box's pixels set (a pixel is in when its cell overlaps the box; clipped to the image). */
+export function maskFromBox(box: Box, width: number, height: number): Mask {
+  const data = new Uint8Array(width * height);
+  const x0 = Math.max(0, Math.floor(box.x0));
+  const y0 = Math.max(0, Math.floor(box.y0));
+  const x1 = Math.min(width, Math.ceil(box.x1));
+  const y1 = Math.min(height, Math.ceil(box.y1));
+  for (let y = y0; y < y1; y++) if (x1 > x0) data.fill(1, y * width + x0, y * width + x1);
+  return { width, height, data };
+}
+
 /** Tight box in continuous image coordinates: {x0: minCol, y0: minRow, x1: maxCol+1, y1: maxRow+1}; null if empty. */
 export function maskBoundingBox(mask: Mask): Box | null {
   const { width: w, height: h, data } = mask;

@@ -26,6 +26,8 @@ export interface LabeledSample {
   weight: number;
   /** Volume slices: the same object's accepted mask on slice k-1 or k+1 (training set only). */
   neighbourMask?: Mask;
+  /** 'box': a box weak label that trains as a box (`mask` is the box filled; BoxInst's loss). */
+  supervision?: 'box';
 }
 
 export interface LabeledDataset {

@@ -169,7 +169,9 @@ describe('fine-tuning job', () => {
     expect(await fixture.db.annotation.count({ where: { projectId: project.id } })).toBe(8);
   });
 
-  it('lets boxes wait when the active model fails the box rule check, and records why', async () => {
+  /** A labelled project whose unlabeled images carry a box each, trained once under a bar no
+   * model reaches (every box rule check fails), with `untrustedBoxes` as the trainer config's. */
+  async function runWithUntrustedBoxes(untrustedBoxes: 'wait' | 'box-supervised') {
     const project = await seedLabeledProject(fixture, { masks: 8, unlabeled: 3 });
     for (const { imageId, taskId } of project.unlabeled)
       await fixture.db.weakLabel.create({
@@ -186,9 +188,9 @@ describe('fine-tuning job', () => {
         },
       });
     const tiny = TRAINER_CONFIGS.tiny;
-    const policy = tiny.boxRule;
-    // A bar no model reaches: every box must wait.
+    const saved = { boxRule: tiny.boxRule, untrustedBoxes: tiny.untrustedBoxes };
     tiny.boxRule = { minDice: 1.01, minMasks: 1 };
+    tiny.untrustedBoxes = untrustedBoxes;
     try {
       const job = await enqueueJob(fixture.db, {
         projectId: project.id,
@@ -198,7 +200,7 @@ describe('fine-tuning job', () => {
       const outcome = await runJob(job.id);
       expect(outcome.status, outcome.status === 'failed' ? outcome.reason : '').toBe('succeeded');
     } finally {
-      tiny.boxRule = policy;
+      Object.assign(tiny, saved);
     }
     const run = await fixture.db.trainingRun.findFirstOrThrow({ where: { projectId: project.id } });
     const trainBoxed = await fixture.db.image.count({
@@ -208,14 +210,32 @@ describe('fine-tuning job', () => {
       },
     });
     expect(trainBoxed).toBeGreaterThan(0);
-    expect(run.pseudoBoxCount).toBe(0);
-    expect(run.pseudoBoxWaiting).toBe(trainBoxed);
-    expect(run.trainLabelCount).toBe(run.humanMaskCount);
     expect(run.pseudoBoxCheck).toMatchObject({
       masks: run.valLabelCount,
       minDice: 1.01,
       trusted: false,
     });
+    return { project, run, trainBoxed };
+  }
+
+  it('lets boxes wait when the active model fails the box rule check, and records why', async () => {
+    const { run, trainBoxed } = await runWithUntrustedBoxes('wait');
+    expect(run.pseudoBoxCount).toBe(0);
+    expect(run.pseudoBoxWaiting).toBe(trainBoxed);
+    expect(run.pseudoBoxSupervised).toBe(0);
+    expect(run.trainLabelCount).toBe(run.humanMaskCount);
+  });
+
+  it('trains untrusted boxes as boxes (box-supervised) and makes no pseudo-mask of them', async () => {
+    const { project, run, trainBoxed } = await runWithUntrustedBoxes('box-supervised');
+    expect(run.pseudoBoxCount).toBe(trainBoxed);
+    expect(run.pseudoBoxSupervised).toBe(trainBoxed);
+    expect(run.pseudoBoxWaiting).toBe(0);
+    expect(run.trainLabelCount).toBe(run.humanMaskCount + trainBoxed);
+    const labels = await fixture.db.weakLabel.findMany({ where: { projectId: project.id } });
+    expect(labels.every((l) => l.pseudoMaskRle === null && l.pseudoModelVersionId === null)).toBe(
+      true,
+    );
   });
 
   it('runs MAE pretraining on the unlabeled pool, then fine-tunes and gates like a round', async () => {

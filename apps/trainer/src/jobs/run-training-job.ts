@@ -110,10 +110,17 @@ export async function runTrainingJob(
       limit: trainerConfig.maxPseudoLabels,
       workDir,
       selfTraining: trainerConfig.selfTraining,
-      boxRuleCheck: { policy: trainerConfig.boxRule, humanMasks: labeled.validation },
+      boxRuleCheck: {
+        policy: trainerConfig.boxRule,
+        humanMasks: labeled.validation,
+        untrusted: trainerConfig.untrustedBoxes,
+      },
     });
     if (pseudo.boxRule) services.log(pseudo.boxRule.reason);
-    const boxesWaiting = pseudo.boxRule && !pseudo.boxRule.trusted ? pseudo.boxesConsidered : 0;
+    if (pseudo.boxSupervised > 0)
+      services.log(`${pseudo.boxSupervised} box(es) train as boxes (box-supervised loss)`);
+    const boxesWaiting =
+      pseudo.boxRule && !pseudo.boxRule.trusted ? pseudo.boxesConsidered - pseudo.boxSupervised : 0;
     const train = [...labeled.train, ...pseudo.samples];
     const pool =
       kind === 'MAE_PRETRAIN'
@@ -131,6 +138,7 @@ export async function runTrainingJob(
         pseudoTagCount: pseudo.usedBySource.TAG,
         pseudoSelfTrainingCount: pseudo.usedBySource.SELF_TRAINING,
         pseudoBoxWaiting: boxesWaiting,
+        pseudoBoxSupervised: pseudo.boxSupervised,
         ...(pseudo.boxRule
           ? { pseudoBoxCheck: pseudo.boxRule as unknown as Prisma.InputJsonValue }
           : {}),

@@ -201,6 +201,7 @@ export async function createModelPort(
         mask: s.mask,
         weight: s.weight,
         ...(s.neighbourMask ? { neighbourMask: s.neighbourMask } : {}),
+        ...(s.supervision === 'box' ? { supervision: 'box' as const } : {}),
       }));
       const batchSize = Math.max(1, Math.min(request.batchSize, samples.length));
       const stepsPerEpoch = Math.ceil(samples.length / batchSize);

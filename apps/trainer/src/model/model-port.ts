@@ -21,6 +21,8 @@ export interface TrainingSample {
   weight: number;
   /** Volume slices: the object's accepted mask on an adjacent slice (a propagation round). */
   neighbourMask?: Mask;
+  /** 'box': only the box is known (`mask` is it filled); trains with the box-supervised loss. */
+  supervision?: 'box';
 }
 
 export interface FineTuneLevers {

@@ -29,5 +29,6 @@ export type {
   FineTuneLevers,
   TrainingSample,
 } from '../model/model-port';
+export type { UntrustedBoxes } from '../weak-labels/load-pseudo-labeled-samples';
 export { decideAcceptancePromotion } from '../promotion/acceptance-dice';
 export { decidePromotion } from '../promotion/decide-promotion';

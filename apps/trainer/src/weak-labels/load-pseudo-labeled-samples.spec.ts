@@ -1,5 +1,5 @@
 import { ensureStarterModel } from '@loupe/db';
-import { maskBoundingBox, type Box } from '@loupe/prompts';
+import { maskArea, maskBoundingBox, type Box } from '@loupe/prompts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTrainerTestFixture, type TrainerTestFixture } from '../testing/trainer-test-fixture';
 import { loadPseudoLabeledSamples } from './load-pseudo-labeled-samples';
@@ -200,5 +200,50 @@ describe('loadPseudoLabeledSamples', () => {
       boxRuleCheck: { policy: { minDice: 0, minMasks: 0 }, humanMasks },
     });
     expect(unchecked).toMatchObject({ used: 3, boxRule: { trusted: true } });
+  });
+
+  it('trains boxes as boxes while the box rule is not trusted, if asked, and stores no pseudo-mask', async () => {
+    const { project, active, samples } = await projectWithBoxes(3, 26);
+    const humanMasks = fixture.syntheticImages(2, 27).map((s, i) => ({
+      imageId: `validation-${i}`,
+      sourceId: `annotation-${i}`,
+      source: 'accepted' as const,
+      image: {
+        pixels: Float32Array.from(s.image, (v) => v / 255),
+        width: s.width,
+        height: s.height,
+      },
+      mask: s.mask,
+      weight: 1,
+    }));
+    const result = await loadPseudoLabeledSamples(fixture.services, {
+      projectId: project.id,
+      active,
+      minConfidence: 0,
+      limit: 10,
+      workDir: `${fixture.root}/pseudo5`,
+      boxRuleCheck: {
+        policy: { minDice: 1.01, minMasks: 1 },
+        humanMasks,
+        untrusted: 'box-supervised',
+      },
+    });
+    expect(result).toMatchObject({
+      considered: 3,
+      used: 3,
+      boxSupervised: 3,
+      usedBySource: { BOX: 3, TAG: 0, SELF_TRAINING: 0 },
+      boxRule: { trusted: false },
+    });
+    const boxes = samples.map((s) => maskBoundingBox(s.lesions[0] ?? s.mask) as Box);
+    for (const sample of result.samples) {
+      expect(sample).toMatchObject({ source: 'pseudo', supervision: 'box', weight: 1 });
+      // The mask is the box filled: its tight box is one of the drawn boxes, and it fills it.
+      const tight = maskBoundingBox(sample.mask) as Box;
+      expect(boxes).toContainEqual(tight);
+      expect(maskArea(sample.mask)).toBe((tight.x1 - tight.x0) * (tight.y1 - tight.y0));
+    }
+    const stored = await fixture.db.weakLabel.findMany({ where: { projectId: project.id } });
+    expect(stored.every((label) => label.pseudoMaskRle === null)).toBe(true);
   });
 });

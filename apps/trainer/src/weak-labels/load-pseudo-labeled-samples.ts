@@ -10,7 +10,9 @@
  * never overwrites or counts as one) and superseded boxes. Each stored pseudo-mask records its
  * provenance: source BOX, the model version that made it, its confidence and when.
  * Box pseudo-masks train only once the active model's box rule has been checked on human masks
- * of the validation split (libs/prompts check-box-rule.ts); until then they wait (none is made).
+ * of the validation split (libs/prompts check-box-rule.ts); until then no pseudo-mask is made, and
+ * the boxes either wait or (untrusted 'box-supervised') train as boxes: BoxInst's loss on the box
+ * itself (libs/model box-supervised-loss.ts), which needs no model to segment first.
  */
 import { join } from 'node:path';
 import type { ModelVersion } from '@loupe/db';
@@ -18,7 +20,9 @@ import {
   checkBoxRule,
   decodeMaskBytes,
   encodeMaskBytes,
+  maskFromBox,
   pseudoMaskFromBox,
+  type Box,
   type BoxRuleCheck,
   type BoxRulePolicy,
   type Mask,
@@ -37,8 +41,10 @@ export interface PseudoLabelSummary {
   /** Weak labels considered, and how many were confident enough to use. */
   considered: number;
   used: number;
-  /** `used`, by provenance (the training run's label mix). */
+  /** `used`, by provenance (the training run's label mix); BOX counts box-supervised ones too. */
   usedBySource: { BOX: number; TAG: number; SELF_TRAINING: number };
+  /** Boxes that trained as boxes (box-supervised) because the box rule was not trusted. */
+  boxSupervised: number;
   /** Box weak labels considered (the rest of `considered` are tags and self-training). */
   boxesConsidered: number;
   /** The box rule's check this round (null: not checked, no boxes or no check asked for). */
@@ -46,6 +52,9 @@ export interface PseudoLabelSummary {
 }
 
 const noneUsed = () => ({ BOX: 0, TAG: 0, SELF_TRAINING: 0 });
+
+/** What boxes do while the active model's box rule is not trusted. */
+export type UntrustedBoxes = 'wait' | 'box-supervised';
 
 type PseudoInput = {
   projectId: string;
@@ -55,8 +64,15 @@ type PseudoInput = {
   workDir: string;
   /** The trainer config's self-training policy (none: no self-training samples). */
   selfTraining?: SelfTrainingPolicy;
-  /** Check the active model's box rule on these human masks first (none: boxes are used). */
-  boxRuleCheck?: { policy: BoxRulePolicy; humanMasks: readonly LabeledSample[] };
+  /**
+   * Check the active model's box rule on these human masks first (none: boxes are used); where
+   * it is not trusted the boxes wait (default) or train box-supervised.
+   */
+  boxRuleCheck?: {
+    policy: BoxRulePolicy;
+    humanMasks: readonly LabeledSample[];
+    untrusted?: UntrustedBoxes;
+  };
 };
 
 export async function loadPseudoLabeledSamples(
@@ -75,6 +91,7 @@ export async function loadPseudoLabeledSamples(
     used: boxes.used + tags.used + (self?.used ?? 0),
     usedBySource: { ...boxes.usedBySource, TAG: tags.used, SELF_TRAINING: self?.used ?? 0 },
     boxesConsidered: boxes.considered,
+    boxSupervised: boxes.boxSupervised,
     boxRule: boxes.boxRule,
   };
 }
@@ -83,6 +100,7 @@ async function loadBoxPseudoLabeledSamples(
   services: Pick<TrainerServices, 'db' | 'blobs' | 'artifacts' | 'model'>,
   input: PseudoInput,
 ): Promise<Omit<PseudoLabelSummary, 'boxesConsidered'>> {
+  const none = { usedBySource: noneUsed(), boxSupervised: 0 };
   const { db } = services;
   const weakLabels = await db.weakLabel.findMany({
     where: {
@@ -113,7 +131,7 @@ async function loadBoxPseudoLabeledSamples(
     take: input.limit,
   });
   if (weakLabels.length === 0)
-    return { samples: [], considered: 0, used: 0, usedBySource: noneUsed(), boxRule: null };
+    return { samples: [], considered: 0, used: 0, ...none, boxRule: null };
 
   let predictor: Predictor | null = null;
   const open = async () =>
@@ -132,14 +150,30 @@ async function loadBoxPseudoLabeledSamples(
         input.boxRuleCheck.humanMasks,
         input.boxRuleCheck.policy,
       );
-      if (!boxRule.trusted)
+      if (!boxRule.trusted) {
+        if (input.boxRuleCheck.untrusted !== 'box-supervised')
+          return { samples: [], considered: weakLabels.length, used: 0, ...none, boxRule };
+        for (const label of weakLabels) {
+          const image = await loadImage(services.blobs, label.image);
+          samples.push({
+            imageId: label.image.id,
+            sourceId: label.id,
+            source: 'pseudo',
+            image,
+            mask: maskFromBox(boxOf(label), image.width, image.height),
+            weight: 1,
+            supervision: 'box',
+          });
+        }
         return {
-          samples: [],
+          samples,
           considered: weakLabels.length,
-          used: 0,
-          usedBySource: noneUsed(),
+          used: samples.length,
+          usedBySource: { ...noneUsed(), BOX: samples.length },
+          boxSupervised: samples.length,
           boxRule,
         };
+      }
     }
     for (const label of weakLabels) {
       const image = await loadImage(services.blobs, label.image);
@@ -154,12 +188,7 @@ async function loadBoxPseudoLabeledSamples(
         confidence = label.pseudoConfidence;
       } else {
         const model = await open();
-        const box = {
-          x0: label.boxX0 as number,
-          y0: label.boxY0 as number,
-          x1: label.boxX1 as number,
-          y1: label.boxY1 as number,
-        };
+        const box = boxOf(label);
         const pseudo = pseudoMaskFromBox(
           await model.predictBox(image, box),
           box,
@@ -202,7 +231,22 @@ async function loadBoxPseudoLabeledSamples(
     considered: weakLabels.length,
     used: samples.length,
     usedBySource: { ...noneUsed(), BOX: samples.length },
+    boxSupervised: 0,
     boxRule,
+  };
+}
+
+function boxOf(label: {
+  boxX0: number | null;
+  boxY0: number | null;
+  boxX1: number | null;
+  boxY1: number | null;
+}): Box {
+  return {
+    x0: label.boxX0 as number,
+    y0: label.boxY0 as number,
+    x1: label.boxX1 as number,
+    y1: label.boxY1 as number,
   };
 }
 

@@ -28,6 +28,7 @@ function loss(masks: tf.Tensor, target: Float32Array, affinity: Float32Array, we
         tf.tensor2d(affinity, [1, PAIR_OFFSETS.length * M * M]),
         tf.tensor1d([weight]),
         1,
+        { pairwiseWeight: 1 }, // the term at full weight, so its effect is plain
       ).dataSync()[0] as number,
   );
 }
@@ -48,7 +49,7 @@ describe('box-supervised loss (BoxInst)', () => {
     expect(loss(leftHalf, target, none, 0)).toBe(0);
   });
 
-  it('pairwise affinity keeps similar neighbour pairs inside the box, not across an edge or outside', () => {
+  it('pairwise affinity keeps similar neighbour pairs touching the box, not across an edge or outside it', () => {
     const inputSize = 32; // 2 x 2 input pixels per mask cell
     const input = new Float32Array(inputSize * inputSize);
     // Left half dark, right half bright (an intensity edge at x = 8 cells).
@@ -59,8 +60,8 @@ describe('box-supervised loss (BoxInst)', () => {
     const horizontal = (x: number, y: number) => affinity[0 * M * M + y * M + x];
     expect(horizontal(3, 5)).toBe(1); // both dark, inside
     expect(horizontal(7, 5)).toBe(0); // (7,5)-(9,5) crosses the edge
-    expect(horizontal(0, 5)).toBe(0); // outside the box
-    expect(horizontal(12, 5)).toBe(0); // (12,5)-(14,5): the partner leaves the box
+    expect(horizontal(0, 5)).toBe(1); // (0,5)-(2,5): one end inside carries 'outside' in
+    expect(horizontal(3, 0)).toBe(0); // (3,0)-(5,0): both outside the box
     expect(horizontal(9, 5)).toBe(1); // both bright, inside
   });
 
@@ -71,17 +72,34 @@ describe('box-supervised loss (BoxInst)', () => {
       for (let x = 0; x < inputSize; x++) input[y * inputSize + x] = x < 16 ? -1 : 1;
     const target = boxTarget(0, 0, 16, 16);
     const affinity = pairwiseAffinity(input, inputSize, target, M);
-    const alongEdge = loss(
-      logits((x) => x >= 8),
-      target,
-      affinity,
-    );
-    const acrossRegion = loss(
-      logits((x) => x >= 4),
-      target,
-      affinity,
-    );
+    const none = new Float32Array(PAIR_OFFSETS.length * M * M);
+    // The pairwise part alone: the loss with the pairs minus the loss without them.
+    const pairwise = (mask: tf.Tensor) => loss(mask, target, affinity) - loss(mask, target, none);
+    const alongEdge = pairwise(logits((x) => x >= 8));
+    const acrossRegion = pairwise(logits((x) => x >= 4));
+    expect(alongEdge).toBeLessThan(0.01);
     expect(acrossRegion).toBeGreaterThan(alongEdge + 0.05);
+  });
+
+  it('the box filled is not free: pairs leaving the box charge its edge when the outside is background', () => {
+    const inputSize = 32;
+    const input = new Float32Array(inputSize * inputSize); // uniform: every pair is similar
+    const target = boxTarget(4, 4, 12, 12);
+    const affinity = pairwiseAffinity(input, inputSize, target, M);
+    const filled = loss(
+      logits((x, y) => x >= 4 && x < 12 && y >= 4 && y < 12),
+      target,
+      affinity,
+    );
+    const none = new Float32Array(PAIR_OFFSETS.length * M * M);
+    expect(
+      loss(
+        logits((x, y) => x >= 4 && x < 12 && y >= 4 && y < 12),
+        target,
+        none,
+      ),
+    ).toBeLessThan(0.02);
+    expect(filled).toBeGreaterThan(0.5);
   });
 
   it('gradients are finite and push a half mask towards the whole box', () => {

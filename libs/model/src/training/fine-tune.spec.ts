@@ -12,8 +12,8 @@ import { useTrainingBackend } from '../test-setup';
 import { addCorrectionClicks, clickDiscs, fineTune } from './fine-tune';
 import { createRng } from '../ops/seeded-random';
 import { NonFiniteLossError } from './non-finite-loss-error';
-import { boxSupervisionMask, type FineTuneSample, type PreparedExample } from './training-sample';
-import { boxFromMask } from '@loupe/prompts';
+import { type FineTuneSample, type PreparedExample } from './training-sample';
+import { boxFromMask, maskFromBox } from '@loupe/prompts';
 
 function samples(count: number, seed: number): FineTuneSample[] {
   return generateSyntheticFaDataset({ count, size: 64, seed, radius: [3, 10] }).flatMap((d) =>
@@ -157,7 +157,7 @@ describe('fineTune (tiny config)', () => {
     const masks = samples(2, 17).slice(0, 2);
     const boxes: FineTuneSample[] = masks.map((s) => ({
       ...s,
-      mask: boxSupervisionMask(boxFromMask(s.mask), s.width, s.height),
+      mask: maskFromBox(boxFromMask(s.mask), s.width, s.height),
       supervision: 'box',
     }));
     const counts: number[] = [];

@@ -31,7 +31,12 @@ import { AdamW } from './adam';
 import type { GradientWorkers } from './gradient-workers';
 import { DEFAULT_LOSS_WEIGHTS, clickLoss, segmenterLoss, type LossWeights } from './losses';
 import { NonFiniteLossError } from './non-finite-loss-error';
-import { PAIR_OFFSETS, boxSupervisedLoss } from './box-supervised-loss';
+import {
+  DEFAULT_PAIRWISE_WEIGHT,
+  PAIR_OFFSETS,
+  boxSupervisedLoss,
+  type PairwiseAffinityOptions,
+} from './box-supervised-loss';
 import {
   capEmptySamples,
   prepareExample,
@@ -97,6 +102,8 @@ export interface FineTuneOptions {
   clickDiscRadius?: number;
   /** Train on the share of each mask cell the object covers instead of 0/1 cells (default false). */
   softTargets?: boolean;
+  /** Box-supervised samples (supervision 'box'): BoxInst's pairwise weight and pair affinity. */
+  boxSupervision?: { pairwiseWeight?: number; affinity?: PairwiseAffinityOptions };
   /** Box jitter as a fraction of the longer side (default 0.1). */
   boxJitter?: number;
   /** Continue with an existing optimizer (resume); otherwise a fresh AdamW. */
@@ -310,6 +317,8 @@ export interface StepSettings {
   annotatorShare: number;
   clickLossWeight: number;
   clickDiscRadius: number;
+  /** Weight of the box-supervised loss's pairwise term (default DEFAULT_PAIRWISE_WEIGHT). */
+  pairwiseWeight?: number;
 }
 
 const totalWeight = (examples: { weight: number }[]) =>
@@ -392,7 +401,12 @@ export function stepGradients(
     return {
       maskLoss,
       total: affinity
-        ? tf.add(maskLoss.total, boxSupervisedLoss(out.masks, t, affinity, boxWeights, batchNorm))
+        ? tf.add(
+            maskLoss.total,
+            boxSupervisedLoss(out.masks, t, affinity, boxWeights, batchNorm, {
+              pairwiseWeight: settings.pairwiseWeight ?? DEFAULT_PAIRWISE_WEIGHT,
+            }),
+          )
         : maskLoss.total,
     };
   };
@@ -549,6 +563,7 @@ export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult
     annotatorShare,
     clickLossWeight,
     clickDiscRadius,
+    pairwiseWeight: options.boxSupervision?.pairwiseWeight ?? DEFAULT_PAIRWISE_WEIGHT,
   };
   const lossHistory: number[] = [];
   let lastCheckpoint: number | null = null;
@@ -591,6 +606,9 @@ export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult
             jitter: options.boxJitter ?? 0.1,
             flip: true,
             softTarget: options.softTargets ?? false,
+            ...(options.boxSupervision?.affinity
+              ? { affinity: options.boxSupervision.affinity }
+              : {}),
           }),
         );
         const propagation = propagationRound

@@ -1,9 +1,8 @@
-import { createMask, dilatedBox } from '@loupe/prompts';
+import { createMask, dilatedBox, maskFromBox } from '@loupe/prompts';
 import { describe, expect, it } from 'vitest';
 import { TINY_CONFIG, deriveSizes } from '../config';
 import { createRng } from '../ops/seeded-random';
 import {
-  boxSupervisionMask,
   capEmptySamples,
   NEIGHBOUR_MASK_LOGIT,
   emptySampleBox,
@@ -142,12 +141,12 @@ describe('capEmptySamples', () => {
 });
 
 describe('prepareExample with a box-supervised sample (a box weak label)', () => {
-  it('targets the box filled (never soft) and marks similar pairs inside it for the pairwise term', () => {
+  it('targets the box filled (never soft) and marks similar pairs touching it for the pairwise term', () => {
     const width = 64;
     const image = new Uint8Array(width * width).fill(40);
     for (let y = 20; y < 40; y++) for (let x = 24; x < 44; x++) image[y * width + x] = 200;
     const box = { x0: 20, y0: 16, x1: 48, y1: 44 };
-    const mask = boxSupervisionMask(box, width, width);
+    const mask = maskFromBox(box, width, width);
     expect(mask.data.reduce((a, b) => a + b, 0)).toBe(28 * 28);
     const e = prepareExample(
       { image, width, height: width, mask, supervision: 'box' },
@@ -163,10 +162,20 @@ describe('prepareExample with a box-supervised sample (a box weak label)', () =>
     expect(affinity).toHaveLength(4 * maskSize * maskSize);
     const marked = affinity.reduce((a, b) => a + b, 0);
     expect(marked).toBeGreaterThan(0);
-    // Every marked pair starts inside the box target.
-    for (let o = 0; o < 4; o++)
-      for (let i = 0; i < maskSize * maskSize; i++)
-        if (affinity[o * maskSize * maskSize + i]) expect(e.target[i]).toBe(1);
+    // Every marked pair touches the box target (one end or both inside it).
+    const offsets = [
+      [0, 1],
+      [1, 0],
+      [1, 1],
+      [1, -1],
+    ] as const;
+    offsets.forEach(([dy, dx], o) => {
+      for (let i = 0; i < maskSize * maskSize; i++) {
+        if (!affinity[o * maskSize * maskSize + i]) continue;
+        const partner = i + 2 * dy * maskSize + 2 * dx;
+        expect(Math.max(e.target[i] as number, e.target[partner] as number)).toBe(1);
+      }
+    });
     // A mask sample has neither.
     const plain = prepareExample({ image, width, height: width, mask }, TINY_CONFIG, null);
     expect(plain.boxSupervised).toBeUndefined();

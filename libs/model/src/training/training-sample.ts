@@ -16,7 +16,7 @@ import type { ModelConfig } from '../config';
 import { deriveSizes } from '../config';
 import { preprocessCrop, toLuminance } from '../preprocess';
 import type { Rng } from '../ops/seeded-random';
-import { pairwiseAffinity } from './box-supervised-loss';
+import { pairwiseAffinity, type PairwiseAffinityOptions } from './box-supervised-loss';
 
 export interface FineTuneSample {
   /** 8-bit gray pixels, or luminance 0..1 as Float32Array. */
@@ -36,22 +36,11 @@ export interface FineTuneSample {
    */
   neighbourMask?: Mask;
   /**
-   * 'box': only a box is known (a box weak label); `mask` is that box filled (boxSupervisionMask)
+   * 'box': only a box is known (a box weak label); `mask` is that box filled (maskFromBox)
    * and the sample trains with BoxInst's box-supervised loss (box-supervised-loss.ts), not as a
    * mask. Default 'mask'.
    */
   supervision?: 'mask' | 'box';
-}
-
-/** A box weak label as a box-supervised sample's `mask`: the box's pixels set. */
-export function boxSupervisionMask(box: Box, width: number, height: number): Mask {
-  const data = new Uint8Array(width * height);
-  const x0 = Math.max(0, Math.floor(box.x0));
-  const y0 = Math.max(0, Math.floor(box.y0));
-  const x1 = Math.min(width, Math.ceil(box.x1));
-  const y1 = Math.min(height, Math.ceil(box.y1));
-  for (let y = y0; y < y1; y++) data.fill(1, y * width + x0, y * width + Math.max(x0, x1));
-  return { width, height, data };
 }
 
 export interface PreparedExample {
@@ -211,7 +200,12 @@ export function prepareExample(
   sample: FineTuneSample,
   config: ModelConfig,
   rng: Rng | null,
-  options: { jitter?: number; flip?: boolean; softTarget?: boolean } = {},
+  options: {
+    jitter?: number;
+    flip?: boolean;
+    softTarget?: boolean;
+    affinity?: PairwiseAffinityOptions;
+  } = {},
 ): PreparedExample {
   const { maskSize } = deriveSizes(config);
   const box = sampleBox(sample, rng, options.jitter ?? 0.1);
@@ -241,7 +235,13 @@ export function prepareExample(
   }
   if (boxSupervised) {
     example.boxSupervised = true;
-    example.affinity = pairwiseAffinity(example.input, config.inputSize, example.target, maskSize);
+    example.affinity = pairwiseAffinity(
+      example.input,
+      config.inputSize,
+      example.target,
+      maskSize,
+      options.affinity,
+    );
   }
   return example;
 }

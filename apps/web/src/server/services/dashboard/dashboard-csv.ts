@@ -133,6 +133,7 @@ export function dashboardCsv(data: DashboardData, table: DashboardCsvTable): str
           { header: 'pseudo_self_training', value: (r) => r.pseudoSelfTrainingCount },
           { header: 'pseudo_box_waiting', value: (r) => r.pseudoBoxWaiting },
           { header: 'box_rule_dice', value: (r) => r.pseudoBoxCheck?.dice ?? null },
+          { header: 'pseudo_box_supervised', value: (r) => r.pseudoBoxSupervised },
         ],
         data.trainingRuns,
       );

@@ -283,7 +283,7 @@ describe('listTrainingRuns', () => {
     expect(byId.get('dash-r1')!.kind).toBe('MAE_PRETRAIN');
   });
 
-  it('carries the boxes that waited and the box rule check that held them back', async () => {
+  it('carries the boxes that waited or trained as boxes and the box rule check that held them back', async () => {
     const check = {
       masks: 19,
       dice: 0.723,
@@ -294,17 +294,26 @@ describe('listTrainingRuns', () => {
     };
     await testDb.db.trainingRun.update({
       where: { id: 'dash-r5' },
-      data: { pseudoBoxWaiting: 12, pseudoBoxCheck: check },
+      data: { pseudoBoxWaiting: 12, pseudoBoxCheck: check, pseudoBoxSupervised: 5 },
     });
     try {
       const rows = await listTrainingRuns(testDb.db, SMALL.projectId);
       const r5 = rows.find((r) => r.id === 'dash-r5')!;
-      expect([r5.pseudoBoxWaiting, r5.pseudoBoxCheck]).toEqual([12, check]);
+      expect([r5.pseudoBoxWaiting, r5.pseudoBoxCheck, r5.pseudoBoxSupervised]).toEqual([
+        12,
+        check,
+        5,
+      ]);
       const others = rows.filter((r) => r.id !== 'dash-r5');
-      expect(others.every((r) => r.pseudoBoxWaiting === 0 && r.pseudoBoxCheck === null)).toBe(true);
+      expect(
+        others.every(
+          (r) =>
+            r.pseudoBoxWaiting === 0 && r.pseudoBoxCheck === null && r.pseudoBoxSupervised === 0,
+        ),
+      ).toBe(true);
     } finally {
       await testDb.db
-        .$executeRaw`UPDATE "TrainingRun" SET "pseudoBoxWaiting" = 0, "pseudoBoxCheck" = NULL WHERE id = 'dash-r5'`;
+        .$executeRaw`UPDATE "TrainingRun" SET "pseudoBoxWaiting" = 0, "pseudoBoxCheck" = NULL, "pseudoBoxSupervised" = 0 WHERE id = 'dash-r5'`;
     }
   });
 

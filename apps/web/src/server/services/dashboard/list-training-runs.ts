@@ -35,6 +35,8 @@ export interface TrainingRunRow {
   /** Boxes that waited this round, and why (the box rule's check: libs/prompts check-box-rule.ts). */
   pseudoBoxWaiting: number;
   pseudoBoxCheck: BoxRuleCheck | null;
+  /** Of pseudoBoxCount: boxes that trained as boxes (box-supervised) while the check failed. */
+  pseudoBoxSupervised: number;
   valLabelCount: number;
   imageCount: number;
   error: string | null;
@@ -78,7 +80,7 @@ export async function listTrainingRuns(
     SELECT r.id, r.kind::text AS kind, r.status::text AS status, r.trigger, u.name AS "requestedByName",
       r.progress, r.step, r."totalSteps", r.epoch, r."totalEpochs", r."etaSeconds",
       r."trainLabelCount", r."humanMaskCount", r."pseudoBoxCount", r."pseudoTagCount",
-      r."pseudoSelfTrainingCount", r."pseudoBoxWaiting", r."pseudoBoxCheck", r."valLabelCount", r."imageCount", r.error,
+      r."pseudoSelfTrainingCount", r."pseudoBoxWaiting", r."pseudoBoxCheck", r."pseudoBoxSupervised", r."valLabelCount", r."imageCount", r.error,
       r."createdAt", r."startedAt", r."finishedAt",
       EXTRACT(EPOCH FROM COALESCE(r."finishedAt", (now() AT TIME ZONE 'UTC')) - r."startedAt")::float8 AS "durationSeconds",
       base.version AS "baseVersion",

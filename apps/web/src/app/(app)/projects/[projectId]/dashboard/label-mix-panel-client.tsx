@@ -5,7 +5,7 @@
  */
 import { fmtDate, fmtNumber, type DashboardData } from './dashboard-format';
 
-/** Why a round's boxes waited, short enough for a table cell (the full reason is its title). */
+/** Why a round's boxes waited (or trained as boxes, not pseudo-masks), short enough for a table cell (the full reason is its title). */
 function boxWaitReason(check: DashboardData['trainingRuns'][number]['pseudoBoxCheck']): string {
   if (!check) return 'box rule not checked';
   if (check.masks < check.minMasks)
@@ -111,6 +111,14 @@ export function LabelMixPanel({ data }: { data: DashboardData }) {
                   data-testid="round-boxes"
                 >
                   {r.pseudoBoxCount}
+                  {r.pseudoBoxSupervised > 0 && (
+                    <span
+                      className="ml-1 text-xs text-sky-300"
+                      data-testid="round-boxes-supervised"
+                    >
+                      ({r.pseudoBoxSupervised} as boxes: {boxWaitReason(r.pseudoBoxCheck)})
+                    </span>
+                  )}
                   {r.pseudoBoxWaiting > 0 && (
                     <span className="ml-1 text-xs text-amber-300">
                       ({r.pseudoBoxWaiting} waiting: {boxWaitReason(r.pseudoBoxCheck)})
