@@ -50,6 +50,22 @@ async function projectWithBoxes(count: number, seed: number) {
   return { project, active, ids, samples };
 }
 
+/** Human masks of `count` held-out images, as the training job passes its validation split. */
+function validationHumanMasks(count: number, seed: number) {
+  return fixture.syntheticImages(count, seed).map((s, i) => ({
+    imageId: `validation-${i}`,
+    sourceId: `annotation-${i}`,
+    source: 'accepted' as const,
+    image: {
+      pixels: Float32Array.from(s.image, (v) => v / 255),
+      width: s.width,
+      height: s.height,
+    },
+    mask: s.mask,
+    weight: 1,
+  }));
+}
+
 describe('loadPseudoLabeledSamples', () => {
   it('turns accepted boxes into stored pseudo-masks and uses only confident ones, weighted by confidence', async () => {
     const { project, active } = await projectWithBoxes(4, 21);
@@ -156,18 +172,7 @@ describe('loadPseudoLabeledSamples', () => {
   it("makes boxes wait until the active model's box rule is checked on human masks", async () => {
     const { project, active } = await projectWithBoxes(3, 24);
     // Human masks of held-out images, as the training job passes its validation split.
-    const humanMasks = fixture.syntheticImages(2, 25).map((s, i) => ({
-      imageId: `validation-${i}`,
-      sourceId: `annotation-${i}`,
-      source: 'accepted' as const,
-      image: {
-        pixels: Float32Array.from(s.image, (v) => v / 255),
-        width: s.width,
-        height: s.height,
-      },
-      mask: s.mask,
-      weight: 1,
-    }));
+    const humanMasks = validationHumanMasks(2, 25);
     const input = {
       projectId: project.id,
       active,
@@ -204,18 +209,7 @@ describe('loadPseudoLabeledSamples', () => {
 
   it('trains boxes as boxes while the box rule is not trusted, if asked, and stores no pseudo-mask', async () => {
     const { project, active, samples } = await projectWithBoxes(3, 26);
-    const humanMasks = fixture.syntheticImages(2, 27).map((s, i) => ({
-      imageId: `validation-${i}`,
-      sourceId: `annotation-${i}`,
-      source: 'accepted' as const,
-      image: {
-        pixels: Float32Array.from(s.image, (v) => v / 255),
-        width: s.width,
-        height: s.height,
-      },
-      mask: s.mask,
-      weight: 1,
-    }));
+    const humanMasks = validationHumanMasks(2, 27);
     const result = await loadPseudoLabeledSamples(fixture.services, {
       projectId: project.id,
       active,
