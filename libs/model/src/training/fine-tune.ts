@@ -17,6 +17,9 @@
  * propagation round: prompted as propagateVolume prompts the next slice (the neighbour's shrunk
  * box, the neighbour's mask as mask prompt, in a crop around that box, so a second encoder pass),
  * with this slice's mask as target. Samples without a neighbour train exactly as before.
+ * Box-supervised samples (FineTuneSample.supervision 'box': a box weak label, no mask) train with
+ * BoxInst's loss (box-supervised-loss.ts) in every round instead of Dice + BCE + IoU, and get no
+ * corrective clicks (there is no true mask to click on).
  * A non-finite loss stops the run before the weights change (NonFiniteLossError).
  */
 import * as tf from '@tensorflow/tfjs';
