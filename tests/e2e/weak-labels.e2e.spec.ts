@@ -264,6 +264,26 @@ describe.skipIf(!e2e)('fast label modes in Chromium', () => {
   });
 
   it('the dashboard label mix counts the tags and boxes', async () => {
+    // A round whose boxes trained as boxes: the active model's box rule failed its check.
+    await db.trainingRun.create({
+      data: {
+        projectId,
+        kind: 'FINETUNE',
+        status: 'SUCCEEDED',
+        trainLabelCount: 7,
+        humanMaskCount: 5,
+        pseudoBoxCount: 2,
+        pseudoBoxSupervised: 2,
+        pseudoBoxCheck: {
+          masks: 4,
+          dice: 0.72,
+          minDice: 0.85,
+          minMasks: 3,
+          trusted: false,
+          reason: 'box pseudo-masks wait: box Dice 0.720 on 4 human masks is below 0.85',
+        },
+      },
+    });
     const context = await contextFor('admin');
     const page = await context.newPage();
     await page.goto(`${e2e!.baseUrl}/projects/${projectId}/dashboard`, { timeout: 300_000 });
@@ -273,6 +293,9 @@ describe.skipIf(!e2e)('fast label modes in Chromium', () => {
     const text = await mix.innerText();
     expect(text).toMatch(/tagged images\s*2/);
     expect(text).toMatch(/boxes \(weak\)\s*2/);
+    await expect
+      .poll(() => page.getByTestId('round-boxes-supervised').innerText())
+      .toMatch(/2 as boxes: box Dice 0\.72 < 0\.85 on 4 human masks/);
     await page.getByTestId('label-mix').screenshot({ path: join(outDir, 'label-mix.png') });
     await context.close();
   });
