@@ -422,7 +422,7 @@ export async function runWeakBench(options: WeakBenchOptions): Promise<Record<st
     const carried = await carriedFields(options.resultsDir, 'weak', (key) => key !== field);
     const note = field === 'budgetNewDomain' ? NEW_DOMAIN_BUDGET_NOTE : OTHER_BOX_RULE_NOTE;
     const notes = ((carried['notes'] as string[] | undefined) ?? []).filter(
-      (n) => !n.startsWith(`${field}:`),
+      (n) => !n.startsWith(`${field}:`) && n !== note,
     );
     return {
       ...carried,
@@ -445,10 +445,16 @@ export async function runWeakBench(options: WeakBenchOptions): Promise<Record<st
     minConfidence: DEFAULT_MIN_CONFIDENCE,
     tagOptions: tagOptionsFor(options),
   });
-  // A synthetic-only run keeps the new-domain budget the previous weak.json measured.
-  const carriedNewDomain = domains.newDomain
-    ? {}
-    : await carriedFields(options.resultsDir, 'weak', (key) => key === 'budgetNewDomain');
+  // A synthetic-only run keeps the new-domain budgets the previous weak.json measured; one that
+  // measures the new domain keeps the other rule's (budgetNewDomainBoxesWait and the like).
+  const carriedNewDomain = await carriedFields(
+    options.resultsDir,
+    'weak',
+    (key) => key.startsWith('budgetNewDomain') && !(domains.newDomain && key === 'budgetNewDomain'),
+  );
+  const otherRuleCarried = Object.keys(carriedNewDomain).some(
+    (key) => key.startsWith('budgetNewDomain') && key !== 'budgetNewDomain',
+  );
   const budgetNewDomain = domains.newDomain
     ? await newDomainBudget(options, starterDir)
     : (carriedNewDomain['budgetNewDomain'] ?? null);
@@ -475,6 +481,7 @@ export async function runWeakBench(options: WeakBenchOptions): Promise<Record<st
       `budget: models trained on masks / boxes / tags / mixes at equal modelled annotator time (tag ${ANNOTATOR_SECONDS.tag} s, box ${ANNOTATOR_SECONDS.box} s, mask = box + the simulated annotator's clicks to IoU 0.9 with the starter x ${ANNOTATOR_SECONDS.click} s; an image with no lesion costs a tag): a pool of synthetic FA images (seed 1601, 0-4 lesions) labelled in order until the budget is spent, the labels fine-tune the starter (same steps for every strategy, EMA 0.9, lr 3e-4), held-out box Dice (tfjs, crop grid) on the held-out synthetic seed. Boxes as the trainer lets them (check-box-rule.ts): two rounds of half the steps, round 1 with the starter's box masks, round 2 with round 1's, each only where that model's box masks reach Dice 0.85 on validation masks (synthetic seed 1603) (points[].boxUse, boxRule); box pseudo-masks below the training threshold are dropped; points[].gate and comparison.gated: the promotion gate on Dice (candidate not below the starter on the validation masks), the test Dice the project keeps; tag pseudo-masks are kept at any confidence > 0, weighted by it. poolExhausted: the pool ran out before the budget (tags are that cheap).`,
       "budget.selfTraining: self-training on vs off with the same human labels ('masks only' at the comparison budget): the starter (that round's active model) predicts on the pool images nobody labelled (libs/prompts selfTrainingPseudoMasks: whole-image look, then each object's box, jittered boxes and the flipped image; confidence = mean predicted IoU x the views' agreement with their majority mask), predictions at or above the trainer's product policy threshold join at weight x confidence (apps/trainer config selfTraining; quick runs predict on fewer images), same fine-tuning steps; pseudoMaskDice: the used pseudo-masks against the best-matching true object.",
       ...(budgetNewDomain ? [NEW_DOMAIN_BUDGET_NOTE] : []),
+      ...(otherRuleCarried ? [OTHER_BOX_RULE_NOTE] : []),
     ],
   };
 }
