@@ -390,13 +390,13 @@ export function stepGradients(
   const boxSupervised = batch.some((e) => e.boxSupervised);
   const w = tf.tensor1d(batch.map((e) => (e.boxSupervised ? 0 : e.weight)));
   const boxWeights = tf.tensor1d(batch.map((e) => (e.boxSupervised ? e.weight : 0)));
+  const pairPlane = PAIR_OFFSETS.length * plane;
   const affinity = boxSupervised
-    ? tf.tensor2d(
-        batch.flatMap((e) =>
-          Array.from(e.affinity ?? new Float32Array(PAIR_OFFSETS.length * plane)),
-        ),
-        [b, PAIR_OFFSETS.length * plane],
-      )
+    ? (() => {
+        const pairs = new Float32Array(b * pairPlane); // zeros for the mask examples
+        batch.forEach((e, i) => e.affinity && pairs.set(e.affinity, i * pairPlane));
+        return tf.tensor2d(pairs, [b, pairPlane]);
+      })()
     : null;
   const batchNorm = norm ?? Math.max(totalWeight(batch), 1e-6);
   const roundLoss = (out: { masks: tf.Tensor; iouPredictions: tf.Tensor }) => {
