@@ -208,7 +208,21 @@ describe('loadPseudoLabeledSamples', () => {
   });
 
   it('trains boxes as boxes while the box rule is not trusted, if asked, and stores no pseudo-mask', async () => {
-    const { project, active, samples } = await projectWithBoxes(3, 26);
+    const { project, active, samples, ids } = await projectWithBoxes(3, 26);
+    // A box wholly outside its image: no pixel to train on, so it must not become a negative.
+    await fixture.db.weakLabel.create({
+      data: {
+        projectId: project.id,
+        imageId: ids[0]!.imageId,
+        taskId: ids[0]!.taskId,
+        kind: 'BOX',
+        boxX0: 5000,
+        boxY0: 5000,
+        boxX1: 5010,
+        boxY1: 5010,
+        createdById: project.userId,
+      },
+    });
     const humanMasks = validationHumanMasks(2, 27);
     const result = await loadPseudoLabeledSamples(fixture.services, {
       projectId: project.id,
@@ -223,7 +237,7 @@ describe('loadPseudoLabeledSamples', () => {
       },
     });
     expect(result).toMatchObject({
-      considered: 3,
+      considered: 4,
       used: 3,
       boxSupervised: 3,
       usedBySource: { BOX: 3, TAG: 0, SELF_TRAINING: 0 },

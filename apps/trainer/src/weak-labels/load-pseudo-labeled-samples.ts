@@ -155,12 +155,15 @@ async function loadBoxPseudoLabeledSamples(
           return { samples: [], considered: weakLabels.length, used: 0, ...none, boxRule };
         for (const label of weakLabels) {
           const image = await loadImage(services.blobs, label.image);
+          const mask = maskFromBox(boxOf(label), image.width, image.height);
+          // A box with no pixel inside the image would train as an empty (negative) sample.
+          if (!mask.data.includes(1)) continue;
           samples.push({
             imageId: label.image.id,
             sourceId: label.id,
             source: 'pseudo',
             image,
-            mask: maskFromBox(boxOf(label), image.width, image.height),
+            mask,
             weight: 1,
             supervision: 'box',
           });
