@@ -52,6 +52,54 @@ function flatten(
   return rows;
 }
 
+/**
+ * bench:weak's new-domain budgets as Dice against annotator minutes: each strategy from the
+ * starter (0 minutes) to its mean over the pools, for the trainer's box rule (budgetNewDomain) and
+ * the other one measured beside it (budgetNewDomainBoxesWait / BoxSupervised). Null without them.
+ */
+async function plotNewDomainBudget(
+  result: Record<string, unknown>,
+  outFile: string,
+): Promise<string | null> {
+  type Budget = {
+    untrustedBoxes?: string;
+    minutes: number;
+    strategies: { name: string; diceSpread: { mean: number } }[];
+    perSeed: { starterDice: number }[];
+  };
+  const budgets = Object.entries(result)
+    .filter(
+      ([key, value]) => key.startsWith('budgetNewDomain') && value && typeof value === 'object',
+    )
+    .map(([, value]) => value as Budget)
+    .filter((b) => Array.isArray(b.strategies) && Array.isArray(b.perSeed) && b.perSeed.length);
+  if (budgets.length === 0) return null;
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const series = budgets.flatMap((b) =>
+    b.strategies
+      // Masks only does not depend on the box rule: one line for it.
+      .filter((s) => b === budgets[0] || s.name !== 'masks only')
+      .map((s) => ({
+        name:
+          s.name === 'masks only'
+            ? s.name
+            : `${s.name}, ${b.untrustedBoxes === 'box-supervised' ? 'as boxes' : 'waiting'}`,
+        points: [
+          { x: 0, y: mean(b.perSeed.map((r) => r.starterDice)) },
+          { x: b.minutes, y: s.diceSpread.mean },
+        ],
+      })),
+  );
+  await plotLines({
+    title: 'New lesion domain: held-out box Dice at equal annotator time (mean of the pools)',
+    xTitle: 'modelled annotator minutes',
+    yTitle: 'held-out Dice (box prompt)',
+    series,
+    outFile,
+  });
+  return outFile;
+}
+
 async function plotsFor(record: PartRecord, resultsDir: string): Promise<string[]> {
   const files: string[] = [];
   const result = record.result;
@@ -90,6 +138,10 @@ async function plotsFor(record: PartRecord, resultsDir: string): Promise<string[
       outFile: qualityFile,
     });
     files.push(qualityFile);
+  }
+  if (record.part === 'weak') {
+    const file = await plotNewDomainBudget(result, join(resultsDir, 'weak-budget-new-domain.png'));
+    if (file) files.push(file);
   }
   for (const extra of (result['plots'] as string[] | undefined) ?? [])
     files.push(join(resultsDir, extra));
