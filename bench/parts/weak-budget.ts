@@ -10,7 +10,9 @@
  *    trainer allows (check-box-rule.ts): the generator's box masks must reach the trainer's bar on
  *    the domain's validation masks. A purchase with boxes trains
  *    as two rounds of half the steps each, as the product's rounds would: round 1 with the
- *    starter's box masks where its check passes, round 2 with round 1's where its check passes.
+ *    starter's box masks where its check passes, round 2 with round 1's where its check passes;
+ *    where a check fails the boxes train as boxes (BoxInst's loss, box-supervised-loss.ts), as
+ *    the trainer's untrustedBoxes 'box-supervised' does, or wait (untrustedBoxes 'wait').
  *  - tag: pseudo-masks from tags (libs/model/src/weak): the classifier learns from every image the
  *    strategy knows the tag of (an image with a mask or box is 'present' too), each connected
  *    component of an image's pseudo-mask is one sample weighted by the pseudo-mask's confidence.
