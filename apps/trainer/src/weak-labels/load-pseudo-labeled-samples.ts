@@ -28,6 +28,7 @@ import {
   type Mask,
 } from '@loupe/prompts';
 import { materializeModelFiles } from '../artifacts/materialize-model-files';
+import type { GrayImage } from '../data/decode-image-pixels';
 import type { LabeledSample } from '../data/load-labeled-samples';
 import { loadImage } from '../data/load-image';
 import type { ModelPort, Predictor } from '../model/model-port';
@@ -158,15 +159,7 @@ async function loadBoxPseudoLabeledSamples(
           const mask = maskFromBox(boxOf(label), image.width, image.height);
           // A box with no pixel inside the image would train as an empty (negative) sample.
           if (!mask.data.includes(1)) continue;
-          samples.push({
-            imageId: label.image.id,
-            sourceId: label.id,
-            source: 'pseudo',
-            image,
-            mask,
-            weight: 1,
-            supervision: 'box',
-          });
+          samples.push({ ...boxLabelSample(label, image, mask, 1), supervision: 'box' });
         }
         return {
           samples,
@@ -216,14 +209,7 @@ async function loadBoxPseudoLabeledSamples(
         mask.width === image.width &&
         mask.height === image.height
       ) {
-        samples.push({
-          imageId: label.image.id,
-          sourceId: label.id,
-          source: 'pseudo',
-          image,
-          mask,
-          weight: confidence,
-        });
+        samples.push(boxLabelSample(label, image, mask, confidence));
       }
     }
   } finally {
@@ -237,6 +223,16 @@ async function loadBoxPseudoLabeledSamples(
     boxSupervised: 0,
     boxRule,
   };
+}
+
+/** A box weak label's training sample (its pseudo-mask, or the box itself when box-supervised). */
+function boxLabelSample(
+  label: { id: string; image: { id: string } },
+  image: GrayImage,
+  mask: Mask,
+  weight: number,
+): LabeledSample {
+  return { imageId: label.image.id, sourceId: label.id, source: 'pseudo', image, mask, weight };
 }
 
 function boxOf(label: {
