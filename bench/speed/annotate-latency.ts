@@ -80,19 +80,50 @@ async function hooks(page: Page): Promise<LoupeTestHooks> {
   return page.evaluate(() => window.__loupe!);
 }
 
+/** What waitFor polls: the hooks' flags and how many figures each list holds. */
+interface HooksCounts {
+  ready: boolean;
+  taskId: string | null;
+  modelStatus: string;
+  latencies: { box: { length: number }; click: { length: number }; save: { length: number } };
+  frameLatencies: { box: { length: number }; click: { length: number } };
+}
+
+/**
+ * Polls the page (every 20 ms) until `predicate` holds, then returns the hooks in full. The poll
+ * reads the counts only: copying the growing hooks out of the page every 20 ms took the page's
+ * main thread for milliseconds at a time, inside the very clicks being timed.
+ */
 async function waitFor(
   page: Page,
-  predicate: (h: LoupeTestHooks) => boolean,
+  predicate: (h: HooksCounts) => boolean,
   what: string,
   timeoutMs: number,
 ): Promise<LoupeTestHooks> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const state = await page.evaluate(() => window.__loupe ?? null);
-    if (state && predicate(state)) return state;
+    const counts = await page.evaluate((): HooksCounts | null => {
+      const h = window.__loupe;
+      if (!h) return null;
+      // No helper functions in here: the bundler would name them with a helper the page lacks.
+      const { latencies: l, frameLatencies: f } = h;
+      return {
+        ready: h.ready,
+        taskId: h.taskId,
+        modelStatus: h.modelStatus,
+        latencies: {
+          box: { length: l.box.length },
+          click: { length: l.click.length },
+          save: { length: l.save.length },
+        },
+        frameLatencies: { box: { length: f.box.length }, click: { length: f.click.length } },
+      };
+    });
+    const state = counts && predicate(counts) ? await hooks(page) : null;
+    if (state) return state;
     if (Date.now() > deadline)
       throw new Error(
-        `annotate page: ${what} not seen within ${timeoutMs} ms (model status: ${state?.modelStatus ?? 'no hooks'})`,
+        `annotate page: ${what} not seen within ${timeoutMs} ms (model status: ${counts?.modelStatus ?? 'no hooks'})`,
       );
     await new Promise((resolve) => setTimeout(resolve, 20));
   }

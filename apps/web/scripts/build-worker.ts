@@ -38,7 +38,8 @@ export async function buildWorker(options: { minify?: boolean } = {}): Promise<v
     // Use ort's "extern wasm" builds: the glue .mjs is loaded from env.wasm.wasmPaths (/ort/),
     // so its own threads can re-import it by URL.
     conditions: ['onnxruntime-web-use-extern-wasm'],
-    minify: options.minify ?? true,
+    // LOUPE_WORKER_MINIFY=0: readable function names in CPU profiles.
+    minify: options.minify ?? process.env['LOUPE_WORKER_MINIFY'] !== '0',
     sourcemap: false,
     logLevel: 'warning',
     tsconfig: join(webRoot, 'tsconfig.json'),

@@ -117,6 +117,7 @@ function shownMask(
   if (kept) return kept;
   if (!last.logits[index]) return null;
   // decodeClickInWindow's unmerged output: over the window it is non-zero in, foreground kept.
+  const crop = entry.embedding.crop;
   const shown = shownOutput(
     {
       crop: entry.embedding.crop,
@@ -128,13 +129,18 @@ function shownMask(
     index,
     last.clicks,
     undefined,
-    // The merge and the page read it as > 0.5 but at a few pixels: no sigmoid at all, the values
-    // computed on demand (a noisy wide proposal has millions of pixels above 0.5).
-    { lazy: true },
+    // The merge and the page read it as > 0.5 but at a few pixels: on a wide crop no sigmoid at
+    // all, the values computed on demand (a noisy wide proposal has millions of pixels above 0.5).
+    // A small crop's are all computed here, in idle time: the next click's merge then reads
+    // plain values (on demand they cost it about 1 ms on the demo images).
+    { lazy: crop.size * crop.size > LAZY_SHOWN_MIN_PIXELS },
   );
   (last.pasted ??= [])[index] = shown;
   return shown;
 }
+
+/** Crops of more pixels than this keep the mask shown's values uncomputed until read. */
+const LAZY_SHOWN_MIN_PIXELS = 1 << 18;
 
 /** The new prompts are the previous ones plus one click (so the previous mask is what it corrects). */
 function addsOneClick(

@@ -12,7 +12,7 @@ import { ViewerCanvas, type DrawnFrame, type ViewerHandle } from './viewer-canva
 
 export interface MaskEditingHandlers {
   onBox: (box: Box) => void;
-  onClick: (point: Point, positive: boolean) => void;
+  onClick: (point: Point, positive: boolean) => boolean | void;
   onStroke: (stroke: BrushStroke) => void;
 }
 

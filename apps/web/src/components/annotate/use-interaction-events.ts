@@ -20,6 +20,8 @@ export interface EventDetails {
   payload?: Record<string, unknown>;
   latencyMs?: number;
   modelVersionId?: string | null;
+  /** When it happened, if not now (a click recorded once its result is drawn). */
+  clientTime?: Date;
 }
 
 export type RecordEvent = (type: InteractionType, details?: EventDetails) => void;

@@ -110,7 +110,8 @@ export function usePredictions(options: {
   /**
    * Asks for a proposal; it lands in the history only if the object's prompts are unchanged.
    * `shownOutput`: the output of the proposal on screen before these prompts (the worker uses its
-   * logits as the mask prompt when the prompts add one click to it).
+   * logits as the mask prompt when the prompts add one click to it). Settles once the result was
+   * applied and drawn, or failed (never rejects).
    */
   const predict = useCallback(
     (
@@ -122,10 +123,10 @@ export function usePredictions(options: {
       shownOutput: number | null = null,
     ) => {
       const worker = model.clientRef.current;
-      if (!worker || !image) return;
+      if (!worker || !image) return Promise.resolve();
       const key = promptKey(box, clicks);
       const requestedAt = performance.now();
-      worker
+      return worker
         .predict(image.id, objectId, box, clicks, shownOutput)
         .then((result) => {
           // Crop-sized masks (their bounding boxes): nothing here walks the whole image.

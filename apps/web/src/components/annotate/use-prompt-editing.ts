@@ -31,6 +31,23 @@ export interface ObjectEffort {
   strokes: number;
 }
 
+/**
+ * A click's own render and event wait for its result at most this long (a slow or failed
+ * prediction still shows the click).
+ */
+export const CLICK_RENDER_WAIT_MS = 100;
+
+/** Resolves when `settles` does or after `ms`, whichever is first. */
+function whicheverFirst(settles: Promise<unknown>, ms: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    void settles.finally(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
 /** Where a command came from. Only keyboard choices and undo/redo have ever been recorded. */
 export type CommandSource = 'key' | 'button';
 
@@ -71,25 +88,37 @@ export function usePromptEditing(options: {
     [historyRef, modelVersionId, predict, record, setHistory],
   );
 
+  /**
+   * A click: the request leaves at once; the click itself is rendered and its event recorded
+   * (with the click's time) when its result is drawn, so the page paints no frame of its own
+   * between the click and the mask it asks for (the result would wait behind it). Returns true:
+   * the viewer needs not draw the click (CLICK_RENDER_WAIT_MS at most, then React renders it).
+   */
   const onClick = useCallback(
-    (point: Point, positive: boolean) => {
+    (point: Point, positive: boolean): boolean => {
       const t0 = performance.now();
+      const clientTime = new Date();
       const before = activeObject(historyRef.current.present);
       const shownOutput = before?.proposal ? before.chosenOutput : null;
       const next = addClick(historyRef.current.present, { x: point.x, y: point.y, positive });
       const object = activeObject(next);
-      setHistory((h) => commit(h, next));
-      if (!object) return;
+      store.setHistoryLater((h) => commit(h, next), CLICK_RENDER_WAIT_MS);
+      if (!object) return false;
       count(object.id, { clicks: 1 });
-      // The request leaves first; the event is recorded while the worker runs.
-      predict(object.id, object.box, object.clicks, 'click', t0, shownOutput);
-      record(positive ? 'POSITIVE_POINT' : 'NEGATIVE_POINT', {
-        objectId: object.id,
-        payload: { x: point.x, y: point.y },
-        modelVersionId,
-      });
+      const recordClick = () =>
+        record(positive ? 'POSITIVE_POINT' : 'NEGATIVE_POINT', {
+          objectId: object.id,
+          payload: { x: point.x, y: point.y },
+          modelVersionId,
+          clientTime,
+        });
+      void whicheverFirst(
+        predict(object.id, object.box, object.clicks, 'click', t0, shownOutput),
+        CLICK_RENDER_WAIT_MS,
+      ).then(recordClick);
+      return true;
     },
-    [historyRef, modelVersionId, predict, record, setHistory],
+    [historyRef, modelVersionId, predict, record, store],
   );
 
   const onStroke = useCallback(

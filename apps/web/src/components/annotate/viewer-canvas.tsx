@@ -42,7 +42,8 @@ interface ViewerProps {
   /** Boxes drawn as they are (box-only mode's weak labels), besides the objects. */
   boxes?: readonly Box[];
   onBox: (box: Box) => void;
-  onClick: (point: Point, positive: boolean) => void;
+  /** true: the caller draws the click itself (with the mask it asks for); the viewer does not. */
+  onClick: (point: Point, positive: boolean) => boolean | void;
   onStroke: (stroke: BrushStroke) => void;
   onWindowDrag: (dx: number, dy: number) => void;
   /** Called after every frame is drawn (the annotate page times proposals to the frame that shows them). */
@@ -64,6 +65,8 @@ type Drag =
       current: Point;
       button: number;
       screenStart: { x: number; y: number };
+      /** A frame was asked for to draw the dragged box. */
+      drawn?: boolean;
     }
   | { kind: 'pan'; lastX: number; lastY: number }
   | { kind: 'window'; lastX: number; lastY: number }
@@ -369,9 +372,14 @@ export const ViewerCanvas = forwardRef<ViewerHandle, ViewerProps>(
           button: e.button,
           screenStart: { x: e.clientX, y: e.clientY },
         };
+        // Nothing to draw until the pointer moves (a box of no size); a click draws nothing here.
+        return;
       } else if (tool === 'positive' || tool === 'negative') {
         const leftMeansPositive = tool === 'positive';
-        props.onClick(clampPoint(point), e.button === 2 ? !leftMeansPositive : leftMeansPositive);
+        if (
+          props.onClick(clampPoint(point), e.button === 2 ? !leftMeansPositive : leftMeansPositive)
+        )
+          return;
       } else if (tool === 'brush' || tool === 'eraser') {
         drag.current = { kind: 'stroke', points: [clampPoint(point)], mode: tool };
       }
@@ -396,13 +404,15 @@ export const ViewerCanvas = forwardRef<ViewerHandle, ViewerProps>(
         d.lastY = e.clientY;
       } else if (d?.kind === 'box') {
         d.current = clampPoint(point);
+        d.drawn = true;
       } else if (d?.kind === 'stroke') {
         const last = d.points[d.points.length - 1]!;
         if (Math.hypot(point.x - last.x, point.y - last.y) >= Math.max(0.5, brushRadius / 4))
           d.points.push(clampPoint(point));
       }
       if (inside(point)) setCursorInfo(`${Math.floor(point.x)}, ${Math.floor(point.y)}`);
-      requestDraw();
+      // The layer changes with the pointer only under a drag or the brush's outline.
+      if (d || tool === 'brush' || tool === 'eraser') requestDraw();
     }
 
     function onPointerUp(e: React.PointerEvent<HTMLCanvasElement>) {
@@ -417,8 +427,9 @@ export const ViewerCanvas = forwardRef<ViewerHandle, ViewerProps>(
           y1: Math.max(d.start.y, d.current.y),
         };
         if (moved > 4 && box.x1 - box.x0 >= 1 && box.y1 - box.y0 >= 1) props.onBox(box);
-        // A click (no drag) with the box tool refines: left adds a positive point, right a negative one.
-        else props.onClick(d.start, d.button !== 2);
+        // A click (no drag) with the box tool refines: left adds a positive point, right a negative
+        // one. Unless it moved, nothing of the drag was drawn: the click's result draws it.
+        else if (props.onClick(d.start, d.button !== 2) && !d.drawn) return;
       } else if (d?.kind === 'stroke') {
         props.onStroke({ points: d.points, radius: brushRadius, mode: d.mode });
       }
