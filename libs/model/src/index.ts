@@ -49,6 +49,19 @@ export type {
   SessionOptions,
 } from './inference/sam-predictor';
 export { clicksInsideCrop, ClickOutsideCropError } from './inference/clicks-inside-crop';
+export {
+  WORK_GRID_MAX_PIXELS,
+  boxOnWorkGrid,
+  clicksOnWorkGrid,
+  cropOnWorkGrid,
+  decodeClickOnWorkGrid,
+  embeddingOnWorkGrid,
+  shownOnWorkGrid,
+  upsampleAboveHalf,
+  upsampleAboveHalfJob,
+  workGridScale,
+} from './inference/work-grid';
+export type { UpsampledMask, UpsampleJob, WorkGridClick } from './inference/work-grid';
 export { loadModelFiles, ModelDownloadError } from './inference/load-model-files';
 export type { FetchFile, ModelFiles, ModelLocation } from './inference/load-model-files';
 export { sha256Hex } from './inference/sha256-hex';

@@ -23,14 +23,18 @@
  *   so Propagate starts warm.
  */
 import {
+  decodeClickOnWorkGrid,
   disposeEmbedding,
   forceClicksInWindow,
+  upsampleAboveHalf,
+  upsampleAboveHalfJob,
+  workGridScale,
   loadModelFiles,
   outputMaskInBox,
   outputMaskWindow,
   pasteOutputMaskRows,
   SamPredictor,
-  shownOutput,
+  shownOnWorkGrid,
   toLuminance,
   type CropEmbedding,
   type DecoderOutput,
@@ -40,6 +44,7 @@ import {
   type WindowedClickPrediction,
 } from '@loupe/model';
 import {
+  CLICK_FORCE_RADIUS,
   computeCrop,
   forceClicks,
   pasteMaskLogits,
@@ -87,6 +92,11 @@ interface CachedEmbedding {
   cropKey: string;
   embedding: CropEmbedding;
   /**
+   * Image pixels per work-grid pixel (libs/model work-grid.ts): a click on a wide crop is merged
+   * and forced on a grid of at most WORK_GRID_MAX_PIXELS, its mask upsampled; 1: full resolution.
+   */
+  workScale: number;
+  /**
    * The last decode on this crop: its prompts, every output's M x M logits, and output 0 as shown
    * (merged logits + probabilities; null after a propagation decode).
    */
@@ -104,43 +114,22 @@ interface CachedEmbedding {
  * The mask the page showed (output `index` of the last decode), for the next click to correct:
  * over the window its pixels can be non-zero in (the crop and the positive clicks' discs).
  */
-function shownMask(
-  entry: CachedEmbedding,
-  index: number,
-  width: number,
-  height: number,
-): ShownMask | null {
+function shownMask(entry: CachedEmbedding, index: number): ShownMask | null {
   const last = entry.last;
   if (!last) return null;
   if (index === 0 && last.shown) return last.shown;
   const kept = last.pasted?.[index];
   if (kept) return kept;
   if (!last.logits[index]) return null;
-  // decodeClickInWindow's unmerged output: over the window it is non-zero in, foreground kept.
-  const crop = entry.embedding.crop;
-  const shown = shownOutput(
-    {
-      crop: entry.embedding.crop,
-      lowResLogits: last.logits,
-      maskSize: Math.sqrt(last.logits[index].length),
-      imageWidth: width,
-      imageHeight: height,
-    },
-    index,
-    last.clicks,
-    undefined,
-    // The merge and the page read it as > 0.5 but at a few pixels: on a wide crop no sigmoid at
-    // all, the values computed on demand (a noisy wide proposal has millions of pixels above 0.5).
-    // A small crop's are all computed here, in idle time: the next click's merge then reads
-    // plain values (on demand they cost it about 1 ms on the demo images).
-    { lazy: crop.size * crop.size > LAZY_SHOWN_MIN_PIXELS },
-  );
+  // decodeClickInWindow's unmerged output: over the window it is non-zero in, foreground kept
+  // (on the object's work grid: what its clicks merge into).
+  const logits = { lowResLogits: last.logits, maskSize: Math.sqrt(last.logits[index].length) };
+  // Every value computed, in idle time (the work grid bounds them to WORK_GRID_MAX_PIXELS): the
+  // next click's merge reads plain values, and the grid's upsampling needs them.
+  const shown = shownOnWorkGrid(logits, entry.embedding, entry.workScale, index, last.clicks);
   (last.pasted ??= [])[index] = shown;
   return shown;
 }
-
-/** Crops of more pixels than this keep the mask shown's values uncomputed until read. */
-const LAZY_SHOWN_MIN_PIXELS = 1 << 18;
 
 /** The new prompts are the previous ones plus one click (so the previous mask is what it corrects). */
 function addsOneClick(
@@ -314,7 +303,15 @@ async function predict(request: Extract<WorkerRequest, { type: 'predict' }>): Pr
       );
       encoderMs = performance.now() - te;
       measureSpan('loupe.worker.encoder', te);
-      cached = { modelVersionId: model.modelVersionId, imageId, cropKey, embedding, last: null };
+      const workScale = workGridScale(embedding.crop);
+      cached = {
+        modelVersionId: model.modelVersionId,
+        imageId,
+        cropKey,
+        embedding,
+        workScale,
+        last: null,
+      };
       embeddings.set(objectId, cached);
     }
     const entry = cached as CachedEmbedding;
@@ -340,31 +337,46 @@ async function predict(request: Extract<WorkerRequest, { type: 'predict' }>): Pr
       // A box, or a click on the proposal shown: libs/model's click path (SamPredictor.decodeClick:
       // mask prompt, progressive merge around the click, forced clicks), as eval and the gate run it.
       const previous =
-        entry.last && addsOneClick(entry.last, box, clicks)
-          ? shownMask(entry, shownOutput, img.width, img.height)
-          : null;
+        entry.last && addsOneClick(entry.last, box, clicks) ? shownMask(entry, shownOutput) : null;
       if (boxOnly) {
         // decodeClickInWindow's output for a box alone is the model's own: its probabilities (an
         // exp per crop pixel) wait until output 0 is shown or clicked on (shownMask).
         decoded = await model.predictor.decodeLogits(entry.embedding, box, clicks);
         entry.last = { box, clicks: [], logits: decoded.lowResLogits, shown: null };
       } else {
+        const s = entry.workScale;
         try {
           // The mask shown is given up: the next click corrects this one, never it again.
-          clicked = await model.predictor.decodeClickInWindow(
-            entry.embedding,
-            box,
-            clicks,
-            previous,
-            {
-              consumePrevious: true,
-            },
-          );
+          if (s === 1) {
+            clicked = await model.predictor.decodeClickInWindow(
+              entry.embedding,
+              box,
+              clicks,
+              previous,
+              { consumePrevious: true },
+            );
+            clickedRegion = aboveHalfRegion(
+              clicked.probabilities,
+              clicked.window,
+              clicked.foreground,
+            );
+          } else {
+            const onGrid = await decodeClickOnWorkGrid(
+              model.predictor,
+              entry.embedding,
+              s,
+              box,
+              clicks,
+              previous,
+              { consumePrevious: true },
+            );
+            clicked = onGrid.onGrid;
+            clickedRegion = onGrid.region;
+          }
         } catch (error) {
           entry.last = null;
           throw error;
         }
-        clickedRegion = aboveHalfRegion(clicked.probabilities, clicked.window, clicked.foreground);
         decoded = clicked;
         entry.last = {
           box,
@@ -381,14 +393,39 @@ async function predict(request: Extract<WorkerRequest, { type: 'predict' }>): Pr
     // Each output's mask, crop-sized (its bounding box): nothing here walks the whole image. Every
     // click holds at its own pixel (libs/prompts forceClicks, as SamPredictor.decode does). Only
     // the output the page will show (its defaultOutput) is pasted before the result is posted;
-    // the others follow in a predictionOutputs message (postOtherOutputs).
-    const done = decoded;
+    // the others follow in a predictionOutputs message (postOtherOutputs). A click on the work
+    // grid decoded there: its outputs are pasted at full resolution from the same logits.
+    const done: DecoderOutput =
+      decoded.crop === entry.embedding.crop
+        ? decoded
+        : {
+            ...decoded,
+            crop: entry.embedding.crop,
+            imageWidth: img.width,
+            imageHeight: img.height,
+          };
     const shownIndex = defaultOutput(done.iouPredictions, clicks.length);
+    // On the work grid every output is its mask shown there (what a click would merge into),
+    // upsampled: a wide crop's outputs then cost the grid's pixels, not the crop's millions.
+    const onGrid = entry.workScale !== 1 && manifest.maskThreshold === 0;
     const regionOf = (i: number): MaskRegion => {
       if (i === 0 && clickedRegion) return clickedRegion;
+      if (onGrid) {
+        const shown = shownMask(decodedEntry, i) as ShownMask;
+        return upsampleAboveHalf(
+          shown.probabilities,
+          shown.window as PixelWindow,
+          shown.foreground as MaskForeground,
+          entry.workScale,
+          img.width,
+          img.height,
+          clicks,
+          CLICK_FORCE_RADIUS,
+        );
+      }
       if (i === 0 && boxOnly) {
         // The mask decodeClickInWindow would have given: its probabilities above one half.
-        const shown = shownMask(decodedEntry, 0, img.width, img.height) as ShownMask;
+        const shown = shownMask(decodedEntry, 0) as ShownMask;
         return aboveHalfRegion(
           shown.probabilities,
           shown.window as PixelWindow,
@@ -417,7 +454,7 @@ async function predict(request: Extract<WorkerRequest, { type: 'predict' }>): Pr
       // Copies: the cached entry keeps its own for the next click's mask prompt.
       lowResLogits: decoded.lowResLogits.map((l) => l.slice()),
       maskSize: decoded.maskSize,
-      crop: decoded.crop,
+      crop: done.crop,
       iouPredictions: decoded.iouPredictions,
       encoderReused: reused,
       maskPrompt: decoded.usedMaskPrompt,
@@ -436,16 +473,26 @@ async function predict(request: Extract<WorkerRequest, { type: 'predict' }>): Pr
     const bandedOf = (i: number): BandedOutput | null =>
       i === 0 && clickedRegion
         ? null
-        : {
-            output: done,
-            index: i,
-            clicks,
-            threshold: i === 0 && boxOnly ? 'aboveHalf' : manifest.maskThreshold,
-          };
+        : onGrid
+          ? {
+              kind: 'grid',
+              shown: () => shownMask(decodedEntry, i) as ShownMask,
+              scale: entry.workScale,
+              width: img.width,
+              height: img.height,
+              clicks,
+            }
+          : {
+              kind: 'logits',
+              output: done,
+              index: i,
+              clicks,
+              threshold: i === 0 && boxOnly ? 'aboveHalf' : manifest.maskThreshold,
+            };
     // Idle work for the next click: the mask shown as its progressive merge will read it.
     const prepareNextClick = () => {
       if (entry.last === decodedEntry.last && embeddings.get(objectId) === entry)
-        shownMask(decodedEntry, shownIndex, img.width, img.height);
+        shownMask(decodedEntry, shownIndex);
     };
     return { prediction, regionOf, bandedOf, prepareNextClick };
   });
@@ -519,28 +566,38 @@ async function postOtherOutputs(
   }
 }
 
-/** An output left for idle work, as outputRegion pastes it. */
-interface BandedOutput {
-  output: DecoderOutput;
-  index: number;
-  clicks: readonly ClickPrompt[];
-  /** outputRegion's threshold, or 'aboveHalf' for a box's output 0 (regionOf's aboveHalfRegion). */
-  threshold: number | 'aboveHalf';
-}
+/**
+ * An output left for idle work: as outputRegion pastes it from its logits, or (kind 'grid') as
+ * regionOf upsamples its mask shown on the work grid.
+ */
+type BandedOutput =
+  | {
+      kind: 'logits';
+      output: DecoderOutput;
+      index: number;
+      clicks: readonly ClickPrompt[];
+      /** outputRegion's threshold, or 'aboveHalf' for a box's output 0 (regionOf's aboveHalfRegion). */
+      threshold: number | 'aboveHalf';
+    }
+  | {
+      kind: 'grid';
+      shown: () => ShownMask;
+      scale: number;
+      width: number;
+      height: number;
+      clicks: readonly ClickPrompt[];
+    };
 
 /**
- * Pixels per band of idle pasting: a box or click arriving meanwhile waits for one band (a few ms),
+ * Pixels per band of idle pasting: a box or click arriving meanwhile waits for one band (about a millisecond),
  * not for a whole output (a wide-field crop's noisy output is millions of pixels).
  */
-const BAND_PIXELS = 1 << 18;
+const BAND_PIXELS = 1 << 16;
 
 /** outputRegion's region, pasted band by band with the queue free between bands. */
-async function regionInBands({
-  output,
-  index,
-  clicks,
-  threshold,
-}: BandedOutput): Promise<MaskRegion> {
+async function regionInBands(banded: BandedOutput): Promise<MaskRegion> {
+  if (banded.kind === 'grid') return gridRegionInBands(banded);
+  const { output, index, clicks, threshold } = banded;
   const window = outputMaskWindow(output, index, clicks, threshold);
   if (!window) return { bounds: null, data: new Uint8Array(0) };
   const mask = new Uint8Array(window.width * window.height);
@@ -565,6 +622,45 @@ async function regionInBands({
   return queue.run(async () => {
     const t0 = performance.now();
     const region = windowToRegion(forceClicksInWindow(mask, window, clicks), window);
+    measureSpan('loupe.worker.otherOutputBand', t0);
+    return region;
+  });
+}
+
+/** regionOf's upsampled work-grid mask, band by band with the queue free between bands. */
+async function gridRegionInBands(
+  banded: Extract<BandedOutput, { kind: 'grid' }>,
+): Promise<MaskRegion> {
+  const job = await queue.run(async () => {
+    const t0 = performance.now();
+    const shown = banded.shown();
+    const made = upsampleAboveHalfJob(
+      shown.probabilities,
+      shown.window as PixelWindow,
+      shown.foreground as MaskForeground,
+      banded.scale,
+      banded.width,
+      banded.height,
+      banded.clicks,
+      CLICK_FORCE_RADIUS,
+    );
+    measureSpan('loupe.worker.otherOutputBand', t0);
+    return made;
+  });
+  if (!job) return { bounds: null, data: new Uint8Array(0) };
+  const rows = Math.max(16, Math.floor(BAND_PIXELS / job.width));
+  for (let y = job.y0; y < job.y1; y += rows) {
+    await yieldToMessages();
+    await queue.run(async () => {
+      const t0 = performance.now();
+      job.rows(y, y + rows);
+      measureSpan('loupe.worker.otherOutputBand', t0);
+    });
+  }
+  await yieldToMessages();
+  return queue.run(async () => {
+    const t0 = performance.now();
+    const region = job.finish();
     measureSpan('loupe.worker.otherOutputBand', t0);
     return region;
   });
