@@ -81,10 +81,19 @@ export interface UpsampledMask {
  * `probabilities` (over `window`, grid pixels; 0 outside it) above 0.5, every click then forced at
  * full resolution (`clicks` in image pixels). `foreground`: the grid pixels above 0.5 (inclusive
  * box), which bounds the pixels read. Values must be computed (no NaN or +Infinity placeholders).
- * Between two grid columns the sample is linear along a row, so a run whose two ends agree is
- * filled at once and only the runs that cross 0.5 are sampled pixel by pixel.
+ * Between two grid columns the sample is linear along a row: where both grid rows around an image
+ * row agree on a side of 0.5 the whole span is filled (or skipped) unsampled, and where the sample
+ * crosses 0.5 the crossing is solved for, then checked against the per-pixel sample.
  */
-export function upsampleAboveHalf(
+export function upsampleAboveHalf(...args: UpsampleArgs): UpsampledMask {
+  const job = upsampleJob(args, true);
+  if (!job) return { bounds: null, data: new Uint8Array(0) };
+  job.rows(job.y0, job.y1);
+  return job.finish();
+}
+
+/** upsampleAboveHalf's arguments. */
+type UpsampleArgs = [
   probabilities: Float32Array,
   window: PixelWindow,
   foreground: MaskForeground,
@@ -93,22 +102,7 @@ export function upsampleAboveHalf(
   imageHeight: number,
   clicks: readonly ClickPrompt[],
   clickRadius: number,
-): UpsampledMask {
-  const job = upsampleJob(
-    probabilities,
-    window,
-    foreground,
-    scale,
-    imageWidth,
-    imageHeight,
-    clicks,
-    clickRadius,
-    true,
-  );
-  if (!job) return { bounds: null, data: new Uint8Array(0) };
-  job.rows(job.y0, job.y1);
-  return job.finish();
-}
+];
 
 /**
  * upsampleAboveHalf a band of rows at a time, for idle work that must leave the thread free
@@ -125,17 +119,12 @@ export interface UpsampleJob {
   finish(): UpsampledMask;
 }
 
-export function upsampleAboveHalfJob(
-  probabilities: Float32Array,
-  window: PixelWindow,
-  foreground: MaskForeground,
-  scale: number,
-  imageWidth: number,
-  imageHeight: number,
-  clicks: readonly ClickPrompt[],
-  clickRadius: number,
-): UpsampleJob | null {
-  return upsampleJob(
+export function upsampleAboveHalfJob(...args: UpsampleArgs): UpsampleJob | null {
+  return upsampleJob(args, false);
+}
+
+function upsampleJob(
+  [
     probabilities,
     window,
     foreground,
@@ -144,19 +133,7 @@ export function upsampleAboveHalfJob(
     imageHeight,
     clicks,
     clickRadius,
-    false,
-  );
-}
-
-function upsampleJob(
-  probabilities: Float32Array,
-  window: PixelWindow,
-  foreground: MaskForeground,
-  scale: number,
-  imageWidth: number,
-  imageHeight: number,
-  clicks: readonly ClickPrompt[],
-  clickRadius: number,
+  ]: UpsampleArgs,
   /** The shared scratch plane (a synchronous caller) or a fresh one (banded, interleaved jobs). */
   useScratch: boolean,
 ): UpsampleJob | null {

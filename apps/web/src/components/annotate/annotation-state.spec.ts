@@ -17,6 +17,8 @@ import {
   selectObject,
   setBox,
   undo,
+  withinMaskBudget,
+  type AnnotationState,
   type ProposalSet,
 } from './annotation-state';
 
@@ -36,6 +38,40 @@ function proposal(fill: number[]): ProposalSet {
 const full = (mask: MaskRegion | null) => (mask ? regionToMask(mask, W, H) : null);
 
 describe('annotation state', () => {
+  it('keeps the newest undo steps whose masks fit the byte budget, each mask counted once', () => {
+    const step = (bytes: number, shared: MaskRegion): AnnotationState => {
+      const own: MaskRegion = {
+        bounds: { x0: 0, y0: 0, x1: bytes, y1: 1 },
+        data: new Uint8Array(bytes),
+      };
+      const object = {
+        ...activeObject(initialHistory(W, H).present)!,
+        mask: own,
+        savedMask: shared,
+      };
+      return { width: W, height: H, objects: [object], activeId: object.id };
+    };
+    const shared: MaskRegion = {
+      bounds: { x0: 0, y0: 0, x1: 500, y1: 1 },
+      data: new Uint8Array(500),
+    };
+    const past = [100, 100, 100, 100].map((b) => step(b, shared));
+    // The shared mask is the present's: free. Each step's own 100 bytes count.
+    expect(withinMaskBudget(past, step(10, shared), 250)).toEqual(past.slice(2));
+    expect(withinMaskBudget(past, step(10, shared), 1000)).toEqual(past);
+    // Without the present holding it, the shared mask counts once, with the newest step.
+    const present: AnnotationState = { width: W, height: H, objects: [], activeId: null };
+    expect(withinMaskBudget(past, present, 650)).toEqual(past.slice(3));
+    expect(withinMaskBudget(past, present, 700)).toEqual(past.slice(2));
+  });
+
+  it('a small image keeps a hundred undo steps', () => {
+    let h = initialHistory(W, H);
+    for (let i = 0; i < 120; i++)
+      h = commit(h, addClick(h.present, { x: 1, y: 1, positive: i % 2 === 0 }));
+    expect(h.past).toHaveLength(100);
+  });
+
   it('box -> proposal -> click -> undo restores the earlier proposal', () => {
     let h = initialHistory(W, H);
     const box = { x0: 1, y0: 1, x1: 5, y1: 4 };

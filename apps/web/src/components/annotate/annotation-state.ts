@@ -130,13 +130,51 @@ function updateObject(
   return { ...state, objects: state.objects.map((o) => (o.id === id ? change(o) : o)) };
 }
 
+/**
+ * Mask bytes the undo steps may hold beyond the present's own. On a wide-field image each step of
+ * an object holds its proposal's outputs (megabytes each): 100 steps there kept 600 MB in the
+ * page. The oldest steps go first; a small image still gets HISTORY_LIMIT of them.
+ */
+export const HISTORY_MASK_BYTES = 64 * 1024 * 1024;
+
 export function commit(history: History, next: AnnotationState): History {
   if (next === history.present) return history;
   return {
-    past: [...history.past, history.present].slice(-HISTORY_LIMIT),
+    past: withinMaskBudget([...history.past, history.present].slice(-HISTORY_LIMIT), next),
     present: next,
     future: [],
   };
+}
+
+/** The newest of `past` whose masks (those not in `present`, each counted once) fit the budget. */
+export function withinMaskBudget(
+  past: AnnotationState[],
+  present: AnnotationState,
+  budget = HISTORY_MASK_BYTES,
+): AnnotationState[] {
+  const seen = new Set<Uint8Array>();
+  const bytesOf = (state: AnnotationState) => {
+    let bytes = 0;
+    const add = (region: MaskRegion | null | undefined) => {
+      if (!region || seen.has(region.data)) return;
+      seen.add(region.data);
+      bytes += region.data.byteLength;
+    };
+    for (const o of state.objects) {
+      add(o.mask);
+      add(o.baseMask);
+      add(o.savedMask);
+      o.proposal?.masks.forEach(add);
+    }
+    return bytes;
+  };
+  bytesOf(present);
+  let total = 0;
+  for (let i = past.length - 1; i >= 0; i--) {
+    total += bytesOf(past[i] as AnnotationState);
+    if (total > budget) return past.slice(i + 1);
+  }
+  return past;
 }
 
 /** Replaces the present without a new undo step (model results, save confirmations). */

@@ -78,11 +78,11 @@ export function usePromptEditing(options: {
       const t0 = performance.now();
       const next = setBox(historyRef.current.present, box);
       const object = activeObject(next);
+      // The request leaves first; the undo step and the event follow while the worker runs.
+      if (object) predict(object.id, box, [], 'box', t0);
       setHistory((h) => commit(h, next));
       if (!object) return;
       effort.current.set(object.id, { clicks: 0, strokes: 0 });
-      // The request leaves first; the event is recorded while the worker runs.
-      predict(object.id, box, [], 'box', t0);
       record('BOX', { objectId: object.id, payload: { box }, modelVersionId });
     },
     [historyRef, modelVersionId, predict, record, setHistory],
@@ -102,8 +102,12 @@ export function usePromptEditing(options: {
       const shownOutput = before?.proposal ? before.chosenOutput : null;
       const next = addClick(historyRef.current.present, { x: point.x, y: point.y, positive });
       const object = activeObject(next);
+      // The request leaves first; the undo step is committed while the worker runs.
+      const predicted = object
+        ? predict(object.id, object.box, object.clicks, 'click', t0, shownOutput)
+        : null;
       store.setHistoryLater((h) => commit(h, next), CLICK_RENDER_WAIT_MS);
-      if (!object) return false;
+      if (!object || !predicted) return false;
       count(object.id, { clicks: 1 });
       const recordClick = () =>
         record(positive ? 'POSITIVE_POINT' : 'NEGATIVE_POINT', {
@@ -112,10 +116,7 @@ export function usePromptEditing(options: {
           modelVersionId,
           clientTime,
         });
-      void whicheverFirst(
-        predict(object.id, object.box, object.clicks, 'click', t0, shownOutput),
-        CLICK_RENDER_WAIT_MS,
-      ).then(recordClick);
+      void whicheverFirst(predicted, CLICK_RENDER_WAIT_MS).then(recordClick);
       return true;
     },
     [historyRef, modelVersionId, predict, record, store],
