@@ -25,8 +25,8 @@ import {
   type WindowedClickPrediction,
 } from './sam-predictor';
 
-/** Pixels of the largest work grid: a crop of more is binned (384 x 384, about 4 ms a click). */
-export const WORK_GRID_MAX_PIXELS = 384 * 384;
+/** Pixels of the largest work grid: a crop of more is binned (256 x 256: a wide-field click in about 12 ms in the page). */
+export const WORK_GRID_MAX_PIXELS = 256 * 256;
 
 /** The binning s (image pixels per work-grid pixel, a side) for a crop: 1 for a small one. */
 export function workGridScale(crop: CropTransform, maxPixels = WORK_GRID_MAX_PIXELS): number {
