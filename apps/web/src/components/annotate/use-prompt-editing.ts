@@ -92,7 +92,7 @@ export function usePromptEditing(options: {
    * A click: the request leaves at once; the click itself is rendered and its event recorded
    * (with the click's time) when its result is drawn, so the page paints no frame of its own
    * between the click and the mask it asks for (the result would wait behind it). Returns true:
-   * the viewer needs not draw the click (CLICK_RENDER_WAIT_MS at most, then React renders it).
+   * the viewer need not draw the click (CLICK_RENDER_WAIT_MS at most, then React renders it).
    */
   const onClick = useCallback(
     (point: Point, positive: boolean): boolean => {
