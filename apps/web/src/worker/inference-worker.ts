@@ -26,9 +26,6 @@ import {
   decodeClickOnWorkGrid,
   disposeEmbedding,
   forceClicksInWindow,
-  upsampleAboveHalf,
-  upsampleAboveHalfJob,
-  workGridScale,
   loadModelFiles,
   outputMaskInBox,
   outputMaskWindow,
@@ -36,6 +33,9 @@ import {
   SamPredictor,
   shownOnWorkGrid,
   toLuminance,
+  upsampleAboveHalf,
+  upsampleAboveHalfJob,
+  workGridScale,
   type CropEmbedding,
   type DecoderOutput,
   type MaskForeground,
@@ -335,7 +335,8 @@ async function predict(request: Extract<WorkerRequest, { type: 'predict' }>): Pr
       entry.last = { box, clicks: clicks.slice(), logits: decoded.lowResLogits, shown: null };
     } else {
       // A box, or a click on the proposal shown: libs/model's click path (SamPredictor.decodeClick:
-      // mask prompt, progressive merge around the click, forced clicks), as eval and the gate run it.
+      // mask prompt, progressive merge around the click, forced clicks), as eval and the gate run it;
+      // on a crop wider than the work grid the same on the grid (decodeClickOnWorkGrid).
       const previous =
         entry.last && addsOneClick(entry.last, box, clicks) ? shownMask(entry, shownOutput) : null;
       if (boxOnly) {
@@ -394,7 +395,7 @@ async function predict(request: Extract<WorkerRequest, { type: 'predict' }>): Pr
     // click holds at its own pixel (libs/prompts forceClicks, as SamPredictor.decode does). Only
     // the output the page will show (its defaultOutput) is pasted before the result is posted;
     // the others follow in a predictionOutputs message (postOtherOutputs). A click on the work
-    // grid decoded there: its outputs are pasted at full resolution from the same logits.
+    // grid was decoded there: `done` is its outputs on the object's own crop and image.
     const done: DecoderOutput =
       decoded.crop === entry.embedding.crop
         ? decoded
