@@ -2,7 +2,8 @@
  * End to end in Chromium against the production build: sign in, upload (one good PNG, one file
  * lying about its type), draw a box, get a proposal from the in-browser model, refine with a
  * click, accept and find it in Postgres with its events; then promote a second model version
- * while the page is open and check it hot-swaps without a reload and serves the next proposal.
+ * while the page is open and check it hot-swaps without a reload and serves the next proposal; a
+ * click on a wide image (the worker's work grid) saves what libs/model's click path masks.
  * Saves a screenshot of the annotate page to test-output/e2e/annotate.png.
  */
 import {
@@ -24,6 +25,9 @@ import {
   type Db,
 } from '@loupe/db';
 import type { LoupeTestHooks } from '@loupe/contracts';
+import { disposeEmbedding, shownOutput, workGridScale } from '@loupe/model';
+import { openModelDir } from '@loupe/model/node';
+import { decodeMaskBytes, iou, type Box, type ClickPrompt } from '@loupe/prompts';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -47,6 +51,22 @@ async function uploadFixture(): Promise<Buffer> {
     .toColourspace('b-w')
     .png()
     .toBuffer();
+}
+
+/** A wide-field-like 8-bit image: a bright disc on a dark textured background. */
+const WIDE = { width: 2600, height: 2000, cx: 1300, cy: 1000, radius: 330 };
+async function wideFixture(): Promise<{ png: Buffer; pixels: Uint8Array }> {
+  const { width, height, cx, cy, radius } = WIDE;
+  const pixels = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++)
+      pixels[y * width + x] =
+        Math.hypot(x - cx, y - cy) < radius ? 200 : 35 + ((x * 7 + y * 13) % 20);
+  const png = await sharp(pixels, { raw: { width, height, channels: 1 } })
+    .toColourspace('b-w')
+    .png()
+    .toBuffer();
+  return { png, pixels };
 }
 
 /** The page's `window.__loupe` (typed by @loupe/contracts). */
@@ -389,5 +409,118 @@ describe.skipIf(!e2e)('annotate in the browser', () => {
       decision: 'SENT_BACK',
       comment: 'Please include the faint rim of the leak.',
     });
+  });
+  it('a click on a wide image is worked on the work grid and saved as libs/model masks it', async () => {
+    // 2600 x 2000: the box's crop is over 256 px a side, so the worker merges the click on its
+    // binned grid and upsamples the mask (libs/model work-grid.ts). The saved mask must be where
+    // and what libs/model's full-resolution click path gives for the same stored prompts.
+    const { png, pixels } = await wideFixture();
+    await page.goto(`${env.baseUrl}/projects/${env.projectId}`);
+    await page
+      .locator('[data-testid=upload-input]')
+      .setInputFiles([{ name: 'wide.png', mimeType: 'image/png', buffer: png }]);
+    await page.locator('[data-testid=upload-list] li[data-state=done]').last().waitFor();
+    const image = await db.image.findFirstOrThrow({
+      where: { projectId: env.projectId, fileName: 'wide.png' },
+      select: { task: { select: { id: true } } },
+    });
+    const taskId = image.task!.id;
+    await page.goto(`${env.baseUrl}/projects/${env.projectId}/annotate?task=${taskId}`);
+    await page.waitForFunction(
+      (id) => {
+        const h = window.__loupe;
+        return !!h?.ready && !!h.modelVersion && h.taskId === id;
+      },
+      taskId,
+      { timeout: 120_000 },
+    );
+    const before = (await hooks(page)).predictions;
+    const { cx, cy, radius, width, height } = WIDE;
+    const at = async (x: number, y: number) => {
+      const box = (await page.locator('[data-testid=viewer-canvas]').boundingBox())!;
+      const zoom = Math.min(box.width / width, box.height / height) * 0.94;
+      return {
+        x: box.x + (box.width - width * zoom) / 2 + x * zoom,
+        y: box.y + (box.height - height * zoom) / 2 + y * zoom,
+      };
+    };
+    const from = await at(cx - radius - 40, cy - radius - 40);
+    const to = await at(cx + radius + 40, cy + radius + 40);
+    await page.mouse.move(from.x, from.y);
+    await page.mouse.down();
+    await page.mouse.move(to.x, to.y, { steps: 6 });
+    await page.mouse.up();
+    await page.waitForFunction((n) => window.__loupe!.predictions >= n + 1, before, {
+      timeout: 60_000,
+    });
+    const inside = await at(cx + radius * 0.6, cy - radius * 0.3);
+    await page.mouse.click(inside.x, inside.y);
+    await page.waitForFunction((n) => window.__loupe!.predictions >= n + 2, before, {
+      timeout: 60_000,
+    });
+    expect((await hooks(page)).lastPrediction).toMatchObject({
+      kind: 'click',
+      encoderReused: true,
+    });
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(() => db.annotation.count({ where: { taskId } }), { timeout: 30_000 })
+      .toBe(1);
+    const annotation = await db.annotation.findFirstOrThrow({
+      where: { taskId },
+      select: { finalRle: true },
+    });
+    const saved = decodeMaskBytes(new Uint8Array(annotation.finalRle));
+    expect([saved.width, saved.height]).toEqual([width, height]);
+    // The prompts as stored, run through libs/model at full resolution (onnxruntime-node).
+    await expect
+      .poll(() => db.interactionEvent.count({ where: { taskId, type: 'POSITIVE_POINT' } }), {
+        timeout: 15_000,
+      })
+      .toBe(1);
+    const events = await db.interactionEvent.findMany({
+      where: { taskId, type: { in: ['BOX', 'POSITIVE_POINT'] } },
+      orderBy: { clientTime: 'asc' },
+      select: { type: true, payload: true },
+    });
+    const storedBox = (events.find((e) => e.type === 'BOX')!.payload as { box: Box }).box;
+    const point = events.find((e) => e.type === 'POSITIVE_POINT')!.payload as {
+      x: number;
+      y: number;
+    };
+    const click: ClickPrompt = { x: point.x, y: point.y, positive: true };
+    const predictor = await openModelDir(join(repoRoot, 'models/starter'));
+    try {
+      const embedding = await predictor.embed({ pixels, width, height, channels: 1 }, storedBox);
+      expect(workGridScale(embedding.crop)).toBeGreaterThan(1);
+      const proposal = await predictor.decodeLogits(embedding, storedBox);
+      const reference = await predictor.decodeClick(
+        embedding,
+        storedBox,
+        [click],
+        shownOutput(proposal, 0, []),
+      );
+      disposeEmbedding(embedding);
+      expect(saved.data[Math.floor(click.y) * width + Math.floor(click.x)]).toBe(1);
+      const agreement = iou(saved, reference.mask);
+      const area = saved.data.reduce((n, v) => n + v, 0);
+      console.log(
+        `[e2e] wide image: saved ${area} px, IoU with libs/model's click path ${agreement.toFixed(4)}`,
+      );
+      expect(area).toBeGreaterThan(0.5 * Math.PI * radius * radius);
+      expect(agreement).toBeGreaterThanOrEqual(0.95);
+    } finally {
+      await predictor.release();
+    }
+    // Submitted: the task leaves the queue the other spec files draw from.
+    await page.keyboard.press('Shift+Enter');
+    await expect
+      .poll(
+        async () =>
+          (await db.task.findUniqueOrThrow({ where: { id: taskId }, select: { status: true } }))
+            .status,
+        { timeout: 30_000 },
+      )
+      .toBe('SUBMITTED');
   });
 });
