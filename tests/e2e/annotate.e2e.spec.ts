@@ -137,6 +137,8 @@ describe.skipIf(!e2e)('annotate in the browser', () => {
     await browser?.close();
     await db?.$disconnect();
   });
+  const taskStatus = async (taskId: string) =>
+    (await db.task.findUniqueOrThrow({ where: { id: taskId }, select: { status: true } })).status;
 
   it('signs in and uploads: good files are added, lying files are refused with a reason', async () => {
     await signInAsAdmin(page, env);
@@ -367,14 +369,7 @@ describe.skipIf(!e2e)('annotate in the browser', () => {
   it('submit -> review shows the masks -> send back with a comment; export has the mask', async () => {
     const taskId = (await hooks(page)).taskId!;
     await page.keyboard.press('Shift+Enter');
-    await expect
-      .poll(
-        async () =>
-          (await db.task.findUniqueOrThrow({ where: { id: taskId }, select: { status: true } }))
-            .status,
-        { timeout: 30_000 },
-      )
-      .toBe('SUBMITTED');
+    await expect.poll(() => taskStatus(taskId), { timeout: 30_000 }).toBe('SUBMITTED');
 
     const coco = (await (
       await page.request.get(`${env.baseUrl}/api/projects/${env.projectId}/export?format=coco`)
@@ -393,14 +388,7 @@ describe.skipIf(!e2e)('annotate in the browser', () => {
     await page.screenshot({ path: join(outDir, 'review.png') });
     await page.fill('textarea', 'Please include the faint rim of the leak.');
     await page.click('[data-testid=review-send-back]');
-    await expect
-      .poll(
-        async () =>
-          (await db.task.findUniqueOrThrow({ where: { id: taskId }, select: { status: true } }))
-            .status,
-        { timeout: 30_000 },
-      )
-      .toBe('SENT_BACK');
+    await expect.poll(() => taskStatus(taskId), { timeout: 30_000 }).toBe('SENT_BACK');
     const review = await db.review.findFirstOrThrow({
       where: { taskId },
       select: { decision: true, comment: true },
@@ -514,13 +502,6 @@ describe.skipIf(!e2e)('annotate in the browser', () => {
     }
     // Submitted: the task leaves the queue the other spec files draw from.
     await page.keyboard.press('Shift+Enter');
-    await expect
-      .poll(
-        async () =>
-          (await db.task.findUniqueOrThrow({ where: { id: taskId }, select: { status: true } }))
-            .status,
-        { timeout: 30_000 },
-      )
-      .toBe('SUBMITTED');
+    await expect.poll(() => taskStatus(taskId), { timeout: 30_000 }).toBe('SUBMITTED');
   });
 });
